@@ -1,0 +1,31 @@
+// Three tiers (docs/CONVENTIONS.md): unit specs run without services; integration specs use the
+// real PostgreSQL/Redis with a database of their own; system specs drive the running apps over HTTP.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const swcrc = JSON.parse(fs.readFileSync(path.join(__dirname, '.swcrc'), 'utf8'));
+delete swcrc.$schema;
+const swcOptions = { ...swcrc, swcrc: false };
+// NestJS 12 and a few of its dependencies ship ESM only; Node 20 loads them through require(esm),
+// but Jest's module runtime cannot, so those packages are compiled to CommonJS by swc like our code.
+const esmOnly = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const common = {
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', swcOptions] },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFiles: ['reflect-metadata'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
+      testTimeout: 60000,
+    },
+    { ...common, displayName: 'system', testMatch: ['<rootDir>/tests/**/*.system-spec.ts'], testTimeout: 120000 },
+  ],
+};

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env (STYLE 5). Every app calls loadConfig() once at boot and
+ * passes the typed result on; a wrong value stops the process with one line naming the variable.
+ */
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'expected a postgres:// or postgresql:// URL');
+const redisUrl = z
+  .string()
+  .url()
+  .refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL');
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/mes'),
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  TRACKING_PORT: port.default(4001),
+  TRACKING_URL: z.string().url().optional(),
+  MES_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MES_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  MES_TOKEN_TTL_S: z.coerce.number().int().positive().default(12 * 3600),
+  MES_SEED_DEMO: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export interface MesConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  host: string;
+  port: number;
+  tracking: { port: number; url: string };
+  auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
+  seedDemo: boolean;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): MesConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const shown = env[name] === undefined ? 'unset' : JSON.stringify(redactUrl(env[name] ?? ''));
+    throw new ConfigError(`Invalid configuration: ${name} (${shown}): ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (!e.MES_JWT_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration: MES_JWT_SECRET (unset): expected a secret of at least 32 characters to sign tokens',
+    );
+  }
+  const host = e.HOST;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    host,
+    port: e.PORT,
+    tracking: { port: e.TRACKING_PORT, url: e.TRACKING_URL ?? `http://${host}:${e.TRACKING_PORT}/graphql` },
+    auth: { jwtSecret: e.MES_JWT_SECRET, tokenTtlSeconds: e.MES_TOKEN_TTL_S, adminPassword: e.MES_ADMIN_PASSWORD },
+    seedDemo: e.MES_SEED_DEMO === 'true',
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Hide a password in a connection URL before it is printed. */
+export function redactUrl(value: string): string {
+  return value.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** Run a process entry point: a ConfigError prints one line and exits 1, without a stack trace. */
+export function exitOnConfigError(error: unknown): never {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

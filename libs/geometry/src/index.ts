@@ -1,0 +1,3 @@
+export * from './sheet-layout';
+export * from './md-interval';
+export * from './roll-lineage';
