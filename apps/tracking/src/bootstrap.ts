@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MesConfig } from '@mes/config';
+import { TrackingAppModule } from './app.module';
+import { createTrackingDataSource } from './database/tracking-data-source';
+import { IdentityService } from './identity/identity.service';
+import { DemoLineSeeder } from './seed/demo-line.seeder';
+
+/** Bring the tracking schema up to date (migrations run once, before the app serves). */
+export async function migrateTracking(databaseUrl: string): Promise<void> {
+  const ds = createTrackingDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    await ds.query('CREATE SCHEMA IF NOT EXISTS tracking');
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Build and start the tracking subgraph on the given port (0 picks a free one). */
+export async function startTracking(config: MesConfig, port = config.tracking.port): Promise<INestApplication> {
+  const app = await NestFactory.create(TrackingAppModule.forConfig(config), {
+    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+    bodyParser: true,
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  await app.get(IdentityService).ensureBootstrapAdmin(config.auth.adminPassword);
+  if (config.seedDemo) await app.get(DemoLineSeeder).seedIfEmpty();
+  await app.listen(port, config.host);
+  return app;
+}

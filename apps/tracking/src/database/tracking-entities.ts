@@ -1,0 +1,32 @@
+import { AuditRecordEntity } from '../audit/audit-record.entity';
+import { HoldEntity } from '../holds/hold.entity';
+import { UserEntity } from '../identity/user.entity';
+import {
+  EquipmentEntity,
+  LineEntity,
+  ProductEntity,
+  RouteEntity,
+  RouteStepEntity,
+  SiteEntity,
+  StationEntity,
+} from '../master-data/master-data.entities';
+import { CellEntity, RollEntity, RollLinkEntity, SheetEntity } from '../material/material.entities';
+import { ScanEventEntity } from '../scanning/scan-event.entity';
+
+export const TRACKING_ENTITIES = [
+  UserEntity,
+  SiteEntity,
+  LineEntity,
+  StationEntity,
+  EquipmentEntity,
+  ProductEntity,
+  RouteEntity,
+  RouteStepEntity,
+  RollEntity,
+  RollLinkEntity,
+  SheetEntity,
+  CellEntity,
+  ScanEventEntity,
+  HoldEntity,
+  AuditRecordEntity,
+];

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ancestorRegions } from '@mes/geometry';
+import { DomainError } from '@mes/service-core';
+import { toHold } from '../holds/hold.repository';
+import type { HoldModel } from '../holds/hold.model';
+import { MaterialRepository } from '../material/material.repository';
+import { describeHoldTarget } from '../scanning/scan.service';
+import type { HistoryEntryModel } from './history.model';
+
+type Row = Record<string, unknown>;
+
+/** A unit's story: its genealogy, every scan, and every hold that ever covered it. */
+@Injectable()
+export class HistoryService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly material: MaterialRepository) {}
+
+  async unitHistory(barcode: string): Promise<HistoryEntryModel[]> {
+    const roll = await this.material.rollByBarcode(barcode);
+    const sheet = roll ? null : await this.material.sheetByBarcode(barcode);
+    if (!roll && !sheet) throw new DomainError('UNKNOWN_BARCODE', `Unknown barcode ${barcode}: expected a roll or sheet barcode`);
+    const kind = roll ? 'ROLL' : 'SHEET';
+    const unitId = (roll ?? sheet)!.id;
+    const entries: HistoryEntryModel[] = [];
+
+    const scans = await this.db.query<Row[]>(
+      `SELECT e.at, e.actor, e.action, e.operation, st.code AS station, e.good_count, e.reject_count
+         FROM tracking.scan_events e JOIN tracking.stations st ON st.id = e.station_id
+        WHERE e.unit_kind = $1 AND e.unit_id = $2`,
+      [kind, unitId],
+    );
+    for (const s of scans) {
+      const counts = s.good_count !== null || s.reject_count !== null ? ` (good ${s.good_count ?? 0}, reject ${s.reject_count ?? 0})` : '';
+      entries.push({ at: s.at as Date, actor: String(s.actor), kind: 'SCAN', summary: `${s.action} ${s.operation} at ${s.station}${counts}` });
+    }
+
+    // Genealogy and creation as the audit trail recorded them.
+    const audit = await this.db.query<Row[]>(
+      `SELECT at, actor, action, after FROM tracking.audit_records
+        WHERE entity_type = 'Roll' AND entity_key = $1 AND action IN ('REGISTER_ROLL', 'SPLICE_ROLLS', 'SLIT_ROLL', 'CUT_SHEETS', 'CONSUME_ROLL')`,
+      [roll ? roll.barcode : sheet!.rollBarcode],
+    );
+    for (const a of audit) {
+      const after = (a.after ?? {}) as Record<string, unknown>;
+      if (roll) {
+        entries.push({ at: a.at as Date, actor: String(a.actor), kind: a.action === 'REGISTER_ROLL' ? 'CREATED' : 'GENEALOGY', summary: describeRollAudit(String(a.action), after) });
+      } else if (a.action === 'CUT_SHEETS') {
+        const mine = ((after.sheets ?? []) as { barcode: string; mdStartMm: number; mdEndMm: number }[]).find((x) => x.barcode === sheet!.barcode);
+        if (mine) entries.push({ at: a.at as Date, actor: String(a.actor), kind: 'CREATED', summary: `cut from roll ${sheet!.rollBarcode} at MD ${mine.mdStartMm}-${mine.mdEndMm} mm` });
+      }
+    }
+    if (roll) {
+      const children = await this.db.query<Row[]>(
+        `SELECT l.kind, c.barcode, l.created_at, l.created_by FROM tracking.roll_links l JOIN tracking.rolls c ON c.id = l.child_roll_id WHERE l.parent_roll_id = $1`,
+        [roll.id],
+      );
+      for (const c of children) entries.push({ at: c.created_at as Date, actor: String(c.created_by), kind: 'GENEALOGY', summary: `${c.kind === 'SLIT' ? 'slit into' : 'spliced into'} roll ${c.barcode}` });
+    }
+
+    for (const h of await this.holdsEverCovering(kind, roll, sheet)) {
+      entries.push({ at: h.placedAt, actor: h.placedBy, kind: 'HOLD_PLACED', summary: `hold ${h.id} on ${describeHoldTarget(h)}: ${h.reason}` });
+      if (h.releasedAt) {
+        entries.push({ at: h.releasedAt, actor: h.releasedBy ?? '', kind: 'HOLD_RELEASED', summary: `hold ${h.id} released: ${h.disposition} (${h.releaseComment})` });
+      }
+    }
+    return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  private async holdsEverCovering(kind: string, roll: { id: string; lengthMm: number } | null, sheet: { id: string; mdStartMm: number; mdEndMm: number; rollBarcode: string } | null): Promise<HoldModel[]> {
+    const rollId = roll ? roll.id : (await this.material.rollByBarcode(sheet!.rollBarcode))!.id;
+    const region = roll ? { rollId, startMm: 0, endMm: roll.lengthMm } : { rollId, startMm: sheet!.mdStartMm, endMm: sheet!.mdEndMm };
+    const regions = ancestorRegions(region, await this.material.lineageLinks(rollId));
+    const rows = await this.db.query<Row[]>(
+      `SELECT DISTINCT h.*, r.barcode AS roll_barcode, s.barcode AS sheet_barcode, c.row AS cell_row, c.col AS cell_col, cs.barcode AS cell_sheet_barcode
+         FROM tracking.holds h
+         LEFT JOIN tracking.rolls r ON r.id = h.roll_id
+         LEFT JOIN tracking.sheets s ON s.id = h.sheet_id
+         LEFT JOIN tracking.cells c ON c.id = h.cell_id
+         LEFT JOIN tracking.sheets cs ON cs.id = c.sheet_id
+         LEFT JOIN unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm) ON reg.roll_id = h.roll_id
+        WHERE (h.target = 'ROLL' AND reg.roll_id IS NOT NULL)
+           OR (h.target = 'ROLL_REGION' AND reg.roll_id IS NOT NULL AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm)
+           OR ($4::bigint IS NOT NULL AND (h.sheet_id = $4 OR c.sheet_id = $4))`,
+      [regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), kind === 'SHEET' ? sheet!.id : null],
+    );
+    return rows.map(toHold);
+  }
+}
+
+function describeRollAudit(action: string, after: Record<string, unknown>): string {
+  switch (action) {
+    case 'REGISTER_ROLL':
+      return `registered from supplier lot ${after.supplierLot ?? '(none)'}: ${after.widthMm} mm x ${after.lengthM} m`;
+    case 'SPLICE_ROLLS':
+      return `made by splicing ${((after.parts ?? []) as { barcode: string; mdOffsetMm: number }[]).map((p) => `${p.barcode} at ${p.mdOffsetMm} mm`).join(', ')}`;
+    case 'SLIT_ROLL':
+      return `slit into ${((after.lanes ?? []) as { barcode: string; cdStartMm: number; cdEndMm: number }[]).map((l) => `${l.barcode} (CD ${l.cdStartMm}-${l.cdEndMm} mm)`).join(', ')}`;
+    case 'CUT_SHEETS':
+      return `cut ${((after.sheets ?? []) as unknown[]).length} sheets (${after.sheetsCut} in all)`;
+    default:
+      return `${action.toLowerCase().replace(/_/g, ' ')}: ${String(after.why ?? '')}`;
+  }
+}

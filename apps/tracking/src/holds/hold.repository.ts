@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ancestorRegions, cellMdExtent, type MdInterval } from '@mes/geometry';
+import { MaterialRepository } from '../material/material.repository';
+import type { HoldModel } from './hold.model';
+
+const HOLD_SELECT = `
+  SELECT h.*, r.barcode AS roll_barcode, s.barcode AS sheet_barcode, c.row AS cell_row, c.col AS cell_col,
+         cs.barcode AS cell_sheet_barcode
+    FROM tracking.holds h
+    LEFT JOIN tracking.rolls r ON r.id = h.roll_id
+    LEFT JOIN tracking.sheets s ON s.id = h.sheet_id
+    LEFT JOIN tracking.cells c ON c.id = h.cell_id
+    LEFT JOIN tracking.sheets cs ON cs.id = c.sheet_id`;
+
+type Row = Record<string, unknown>;
+
+/** Which holds stop a unit: its own, and those on any roll region it came from. */
+@Injectable()
+export class HoldRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly material: MaterialRepository) {}
+
+  /** Active holds covering a whole roll (whole-roll holds on it or on the rolls it came from). */
+  async activeForRoll(m: EntityManager, roll: { id: string; lengthMm: number }): Promise<HoldModel[]> {
+    const regions = ancestorRegions({ rollId: roll.id, startMm: 0, endMm: roll.lengthMm }, await this.material.lineageLinks(roll.id, m));
+    return this.activeForRegions(m, regions, { wholeRollOnly: true });
+  }
+
+  /** Active holds covering a sheet: on the sheet, or on a roll or roll region its MD interval came from. */
+  async activeForSheet(m: EntityManager, sheet: { id: string; rollId: string; mdStartMm: number; mdEndMm: number }): Promise<HoldModel[]> {
+    const regions = ancestorRegions(
+      { rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm },
+      await this.material.lineageLinks(sheet.rollId, m),
+    );
+    const own = await m.query<Row[]>(`${HOLD_SELECT} WHERE h.active AND h.sheet_id = $1 ORDER BY h.id`, [sheet.id]);
+    return [...own.map(toHold), ...(await this.activeForRegions(m, regions, { wholeRollOnly: false }))];
+  }
+
+  /** Active holds covering one cell: the sheet's, the cell's own, and region holds over the cell's extent. */
+  async activeForCell(m: EntityManager, cell: { id: string; sheetId: string; rollId: string; mdMm: number; cellMdMm: number }): Promise<HoldModel[]> {
+    const extent: MdInterval = cellMdExtent({ cellMdMm: cell.cellMdMm }, cell.mdMm);
+    const regions = ancestorRegions({ rollId: cell.rollId, ...extent }, await this.material.lineageLinks(cell.rollId, m));
+    const own = await m.query<Row[]>(`${HOLD_SELECT} WHERE h.active AND (h.sheet_id = $1 OR h.cell_id = $2) ORDER BY h.id`, [cell.sheetId, cell.id]);
+    return [...own.map(toHold), ...(await this.activeForRegions(m, regions, { wholeRollOnly: false }))];
+  }
+
+  async byId(id: string, m: EntityManager = this.db.manager): Promise<HoldModel | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    const rows = await m.query<Row[]>(`${HOLD_SELECT} WHERE h.id = $1`, [id]);
+    return rows.length ? toHold(rows[0]) : null;
+  }
+
+  async list(filter: { active?: boolean; rollId?: string; limit: number }): Promise<HoldModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `${HOLD_SELECT} WHERE ($1::boolean IS NULL OR h.active = $1) AND ($2::bigint IS NULL OR h.roll_id = $2 OR s.roll_id = $2 OR c.roll_id = $2)
+        ORDER BY h.id DESC LIMIT $3`,
+      [filter.active ?? null, filter.rollId ?? null, filter.limit],
+    );
+    return rows.map(toHold);
+  }
+
+  private async activeForRegions(m: EntityManager, regions: { rollId: string; startMm: number; endMm: number }[], opts: { wholeRollOnly: boolean }): Promise<HoldModel[]> {
+    const rows = await m.query<Row[]>(
+      `${HOLD_SELECT}
+         JOIN unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm) ON reg.roll_id = h.roll_id
+        WHERE h.active AND (h.target = 'ROLL' OR ($4 = false AND h.target = 'ROLL_REGION' AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm))
+        ORDER BY h.id`,
+      [regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), opts.wholeRollOnly],
+    );
+    const seen = new Set<string>();
+    return rows.map(toHold).filter((h) => !seen.has(h.id) && seen.add(h.id));
+  }
+}
+
+export function toHold(r: Row): HoldModel {
+  return {
+    id: String(r.id),
+    target: r.target as HoldModel['target'],
+    rollBarcode: (r.roll_barcode as string | null) ?? null,
+    mdFromMm: r.md_start_mm === null ? null : Number(r.md_start_mm),
+    mdToMm: r.md_end_mm === null ? null : Number(r.md_end_mm),
+    sheetBarcode: ((r.sheet_barcode ?? r.cell_sheet_barcode) as string | null) ?? null,
+    row: r.cell_row === null || r.cell_row === undefined ? null : Number(r.cell_row),
+    col: r.cell_col === null || r.cell_col === undefined ? null : Number(r.cell_col),
+    reason: String(r.reason),
+    active: Boolean(r.active),
+    placedBy: String(r.placed_by),
+    placedAt: r.placed_at as Date,
+    disposition: (r.disposition as HoldModel['disposition']) ?? null,
+    releasedBy: (r.released_by as string | null) ?? null,
+    releasedAt: (r.released_at as Date | null) ?? null,
+    releaseComment: (r.release_comment as string | null) ?? null,
+  };
+}

@@ -1,0 +1,38 @@
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ANY_ROLE, CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { DomainError } from '@mes/service-core';
+import { MaterialRepository } from '../material/material.repository';
+import { HoldModel, PlaceHoldInput, ReleaseHoldInput } from './hold.model';
+import { HoldService } from './hold.service';
+
+@Resolver()
+export class HoldResolver {
+  constructor(private readonly holds: HoldService, private readonly material: MaterialRepository) {}
+
+  @Query(() => [HoldModel], { description: 'Holds, newest first; optionally only active ones, or those on one roll and its sheets.' })
+  async holdList(
+    @Args('active', { nullable: true }) active?: boolean,
+    @Args('rollBarcode', { nullable: true }) rollBarcode?: string,
+    @Args('limit', { type: () => Int, defaultValue: 200 }) limit = 200,
+  ): Promise<HoldModel[]> {
+    let rollId: string | undefined;
+    if (rollBarcode) {
+      const roll = await this.material.rollByBarcode(rollBarcode);
+      if (!roll) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${rollBarcode}`);
+      rollId = roll.id;
+    }
+    return this.holds.list({ active, rollId, limit: Math.min(Math.max(limit, 1), 2000) });
+  }
+
+  @Roles(...ANY_ROLE)
+  @Mutation(() => HoldModel, { description: 'Stop material: a roll, an MD region of a roll, a sheet or a cell.' })
+  placeHold(@CurrentActor() actor: Actor, @Args('input') input: PlaceHoldInput): Promise<HoldModel> {
+    return this.holds.place(actor, input);
+  }
+
+  @Roles(...ENGINEERING)
+  @Mutation(() => HoldModel, { description: 'An engineer’s decision on held material.' })
+  releaseHold(@CurrentActor() actor: Actor, @Args('input') input: ReleaseHoldInput): Promise<HoldModel> {
+    return this.holds.release(actor, input);
+  }
+}

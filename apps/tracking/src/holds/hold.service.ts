@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '@mes/auth';
+import { intervalProblem } from '@mes/geometry';
+import { DomainError } from '@mes/service-core';
+import { AuditService } from '../audit/audit.service';
+import { CellEntity, RollEntity, SheetEntity } from '../material/material.entities';
+import { HoldEntity } from './hold.entity';
+import { HoldTargetEnum, type HoldModel, type PlaceHoldInput, type ReleaseHoldInput } from './hold.model';
+import { HoldRepository } from './hold.repository';
+
+@Injectable()
+export class HoldService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly holds: HoldRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async place(actor: Actor, input: PlaceHoldInput): Promise<HoldModel> {
+    return this.db.transaction(async (m) => {
+      const values = await this.resolveTarget(m, input);
+      const hold = await m.save(m.create(HoldEntity, { ...values, target: input.target, reason: input.reason, active: true, placedBy: actor.username }));
+      const model = (await this.holds.byId(hold.id, m)) as HoldModel;
+      await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: model });
+      return model;
+    });
+  }
+
+  async release(actor: Actor, input: ReleaseHoldInput): Promise<HoldModel> {
+    return this.db.transaction(async (m) => {
+      const hold = /^\d{1,18}$/.test(input.holdId)
+        ? await m.findOne(HoldEntity, { where: { id: input.holdId }, lock: { mode: 'pessimistic_write' } })
+        : null;
+      if (!hold) throw new DomainError('NOT_FOUND', `Unknown hold ${input.holdId}`, [{ path: 'input.holdId', message: 'expected the id of a hold' }]);
+      if (!hold.active) {
+        throw new DomainError('CONFLICT', `Hold ${hold.id} was already released by ${hold.releasedBy} at ${hold.releasedAt?.toISOString()} (${hold.disposition})`);
+      }
+      const before = await this.holds.byId(hold.id, m);
+      await m.update(HoldEntity, { id: hold.id }, {
+        active: false,
+        disposition: input.disposition,
+        releasedBy: actor.username,
+        releasedAt: () => 'now()',
+        releaseComment: input.comment,
+      } as never);
+      const affected = await this.applyDisposition(m, hold, input.disposition);
+      const after = (await this.holds.byId(hold.id, m)) as HoldModel;
+      await this.audit.record(m, { actor: actor.username, action: 'RELEASE_HOLD', entityType: 'Hold', entityKey: hold.id, before, after: { ...after, affected } });
+      return after;
+    });
+  }
+
+  list(filter: { active?: boolean; rollId?: string; limit: number }): Promise<HoldModel[]> {
+    return this.holds.list(filter);
+  }
+
+  private async resolveTarget(m: EntityManager, input: PlaceHoldInput): Promise<Partial<HoldEntity>> {
+    const need = (field: keyof PlaceHoldInput, what: string) => {
+      if (input[field] === undefined || input[field] === null) {
+        throw new DomainError('VALIDATION_FAILED', `A ${input.target} hold needs ${String(field)} (${what})`, [{ path: `input.${String(field)}`, message: `expected ${what}` }]);
+      }
+    };
+    switch (input.target) {
+      case HoldTargetEnum.ROLL:
+      case HoldTargetEnum.ROLL_REGION: {
+        need('rollBarcode', 'the barcode of the roll');
+        const roll = await m.findOne(RollEntity, { where: { barcode: input.rollBarcode } });
+        if (!roll) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [{ path: 'input.rollBarcode', message: 'expected a registered roll' }]);
+        if (input.target === 'ROLL') return { rollId: roll.id, mdStartMm: null, mdEndMm: null };
+        need('mdFromMm', 'where the region starts, mm from the roll leading end');
+        need('mdToMm', 'where the region ends, mm from the roll leading end');
+        const problem = intervalProblem({ startMm: input.mdFromMm as number, endMm: input.mdToMm as number }, roll.lengthMm);
+        if (problem) throw new DomainError('VALIDATION_FAILED', `Invalid MD region on roll ${roll.barcode}: ${problem}`, [{ path: 'input.mdToMm', message: problem }]);
+        return { rollId: roll.id, mdStartMm: input.mdFromMm, mdEndMm: input.mdToMm };
+      }
+      case HoldTargetEnum.SHEET:
+      case HoldTargetEnum.CELL: {
+        need('sheetBarcode', 'the barcode of the sheet');
+        const sheet = await m.findOne(SheetEntity, { where: { barcode: input.sheetBarcode } });
+        if (!sheet) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${input.sheetBarcode}`, [{ path: 'input.sheetBarcode', message: 'expected a sheet' }]);
+        if (input.target === 'SHEET') return { sheetId: sheet.id };
+        need('row', 'the cell row');
+        need('col', 'the cell column');
+        const cell = await m.findOne(CellEntity, { where: { sheetId: sheet.id, row: input.row, col: input.col } });
+        if (!cell) {
+          throw new DomainError('VALIDATION_FAILED', `Cell (${input.row}, ${input.col}) is outside the ${sheet.rows} x ${sheet.cols} grid of sheet ${sheet.barcode}`, [
+            { path: 'input.row', message: `expected row < ${sheet.rows} and col < ${sheet.cols}` },
+          ]);
+        }
+        return { cellId: cell.id };
+      }
+    }
+  }
+
+  /** What a disposition does to the material the hold covered; returns how many units it changed. */
+  private async applyDisposition(m: EntityManager, hold: HoldEntity, disposition: ReleaseHoldInput['disposition']): Promise<{ rolls: number; sheets: number; cells: number }> {
+    const none = { rolls: 0, sheets: 0, cells: 0 };
+    if (disposition === 'RELEASE') return none;
+    const sheetFilter = this.sheetFilter(hold);
+    if (disposition === 'SCRAP') {
+      let rolls = 0;
+      if (hold.target === 'ROLL') {
+        rolls = (await m.query<[unknown[], number]>(`UPDATE tracking.rolls SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId]))[1];
+      }
+      const cellFilter = hold.target === 'CELL' ? { sql: 'id = $1', params: [hold.cellId] }
+        : hold.target === 'ROLL_REGION' ? { sql: 'roll_id = $1 AND md_mm >= $2 AND md_mm < $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
+        : { sql: `sheet_id IN (SELECT id FROM tracking.sheets WHERE ${sheetFilter.sql})`, params: sheetFilter.params };
+      const cells = (await m.query<[unknown[], number]>(`UPDATE tracking.cells SET status = 'SCRAPPED' WHERE status = 'ACTIVE' AND ${cellFilter.sql}`, cellFilter.params))[1];
+      // A region scrap takes whole sheets only where the region covers the whole sheet.
+      const sheetScrap = hold.target === 'ROLL_REGION'
+        ? { sql: 'roll_id = $1 AND md_start_mm >= $2 AND md_end_mm <= $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
+        : sheetFilter;
+      const sheets = hold.target === 'CELL' ? 0
+        : (await m.query<[unknown[], number]>(`UPDATE tracking.sheets SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE status = 'ACTIVE' AND ${sheetScrap.sql}`, sheetScrap.params))[1];
+      return { rolls, sheets, cells };
+    }
+    // REWORK: the covered units go back to the operation before the one they wait for (same unit level).
+    const back = `step_seq = CASE WHEN EXISTS (SELECT 1 FROM tracking.route_steps p JOIN tracking.route_steps c ON c.route_id = p.route_id AND c.seq = p.seq + 1
+                    WHERE p.route_id = t.route_id AND c.seq = t.step_seq AND p.level = c.level) THEN step_seq - 1 ELSE step_seq END,
+                  step_state = 'WAITING', station_id = NULL, version = version + 1`;
+    let rolls = 0;
+    if (hold.target === 'ROLL') rolls = (await m.query<[unknown[], number]>(`UPDATE tracking.rolls t SET ${back} WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId]))[1];
+    const sheets = hold.target === 'CELL' ? 0 : (await m.query<[unknown[], number]>(`UPDATE tracking.sheets t SET ${back} WHERE status = 'ACTIVE' AND ${sheetFilter.sql}`, sheetFilter.params))[1];
+    return { rolls, sheets, cells: 0 };
+  }
+
+  private sheetFilter(hold: HoldEntity): { sql: string; params: unknown[] } {
+    switch (hold.target) {
+      case 'ROLL':
+        return { sql: 'roll_id = $1', params: [hold.rollId] };
+      case 'ROLL_REGION':
+        return { sql: 'roll_id = $1 AND md_start_mm < $3 AND $2 < md_end_mm', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] };
+      case 'SHEET':
+        return { sql: 'id = $1', params: [hold.sheetId] };
+      case 'CELL':
+        return { sql: 'false', params: [] };
+    }
+  }
+}

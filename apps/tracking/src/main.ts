@@ -1,0 +1,19 @@
+import { exitOnConfigError, loadConfig, type MesConfig } from '@mes/config';
+import { migrateTracking, startTracking } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config: MesConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    exitOnConfigError(e);
+  }
+  await migrateTracking(config.databaseUrl);
+  const app = await startTracking(config);
+  process.stdout.write(`tracking subgraph listening on ${await app.getUrl()}/graphql\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`tracking failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

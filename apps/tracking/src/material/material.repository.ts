@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { cellActiveAreaCm2, type RollLink } from '@mes/geometry';
+import type { CellModel, RollModel, RollParentModel, SheetModel } from './material.model';
+import { RollEntity, SheetEntity } from './material.entities';
+
+const ROLL_SELECT = `
+  SELECT r.id, r.product_id, r.barcode, p.code AS product_code, rt.version AS route_version, r.status,
+         r.step_seq, r.step_state, st.code AS station_code, r.width_mm, r.length_mm, r.substrate_thickness_um,
+         r.supplier_lot, r.origin, r.sheets_cut, r.created_at, step.operation
+    FROM tracking.rolls r
+    JOIN tracking.products p ON p.id = r.product_id
+    JOIN tracking.routes rt ON rt.id = r.route_id
+    LEFT JOIN tracking.route_steps step ON step.route_id = r.route_id AND step.seq = r.step_seq
+    LEFT JOIN tracking.stations st ON st.id = r.station_id`;
+
+const SHEET_SELECT = `
+  SELECT s.id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
+         s.sheet_index, s.md_start_mm, s.md_end_mm, s.rows, s.cols, s.status, s.step_seq, s.step_state,
+         st.code AS station_code, s.created_at, step.operation
+    FROM tracking.sheets s
+    JOIN tracking.rolls r ON r.id = s.roll_id
+    JOIN tracking.products p ON p.id = s.product_id
+    LEFT JOIN tracking.route_steps step ON step.route_id = s.route_id AND step.seq = s.step_seq
+    LEFT JOIN tracking.stations st ON st.id = s.station_id`;
+
+type Row = Record<string, unknown>;
+
+/** Read models of rolls, sheets and cells, each built in one query. */
+@Injectable()
+export class MaterialRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async rollByBarcode(barcode: string, m: EntityManager = this.db.manager): Promise<RollModel | null> {
+    const rows = await m.query<Row[]>(`${ROLL_SELECT} WHERE r.barcode = $1`, [barcode]);
+    return rows.length ? toRoll(rows[0]) : null;
+  }
+
+  async rollById(id: string, m: EntityManager = this.db.manager): Promise<RollModel> {
+    const rows = await m.query<Row[]>(`${ROLL_SELECT} WHERE r.id = $1`, [id]);
+    return toRoll(rows[0]);
+  }
+
+  async rolls(filter: { status?: string; operation?: string; limit: number }): Promise<RollModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `${ROLL_SELECT} WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR step.operation = $2)
+        ORDER BY r.created_at, r.id LIMIT $3`,
+      [filter.status ?? null, filter.operation ?? null, filter.limit],
+    );
+    return rows.map(toRoll);
+  }
+
+  async sheetByBarcode(barcode: string, m: EntityManager = this.db.manager): Promise<SheetModel | null> {
+    const rows = await m.query<Row[]>(`${SHEET_SELECT} WHERE s.barcode = $1`, [barcode]);
+    return rows.length ? toSheet(rows[0]) : null;
+  }
+
+  async sheetsByIds(ids: string[], m: EntityManager = this.db.manager): Promise<SheetModel[]> {
+    if (!ids.length) return [];
+    const rows = await m.query<Row[]>(`${SHEET_SELECT} WHERE s.id = ANY($1::bigint[]) ORDER BY s.roll_id, s.sheet_index`, [ids]);
+    return rows.map(toSheet);
+  }
+
+  async sheetsOfRoll(rollId: string): Promise<SheetModel[]> {
+    const rows = await this.db.query<Row[]>(`${SHEET_SELECT} WHERE s.roll_id = $1 ORDER BY s.sheet_index`, [rollId]);
+    return rows.map(toSheet);
+  }
+
+  async sheets(filter: { status?: string; operation?: string; limit: number }): Promise<SheetModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `${SHEET_SELECT} WHERE ($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR step.operation = $2)
+        ORDER BY s.created_at, s.id LIMIT $3`,
+      [filter.status ?? null, filter.operation ?? null, filter.limit],
+    );
+    return rows.map(toSheet);
+  }
+
+  async cellsOfSheet(sheetId: string): Promise<CellModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT s.barcode AS sheet_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status
+         FROM tracking.cells c JOIN tracking.sheets s ON s.id = c.sheet_id
+        WHERE c.sheet_id = $1 ORDER BY c.row, c.col`,
+      [sheetId],
+    );
+    return rows.map(toCell);
+  }
+
+  /** Cells whose centre lies in [fromMm, toMm) of a roll: one index range scan on (roll_id, md_mm). */
+  async cellsInRollRegion(rollId: string, fromMm: number, toMm: number, limit: number): Promise<CellModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT s.barcode AS sheet_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status
+         FROM tracking.cells c JOIN tracking.sheets s ON s.id = c.sheet_id
+        WHERE c.roll_id = $1 AND c.md_mm >= $2 AND c.md_mm < $3
+        ORDER BY c.md_mm, c.cd_mm LIMIT $4`,
+      [rollId, fromMm, toMm, limit],
+    );
+    return rows.map(toCell);
+  }
+
+  async parentsOf(rollId: string): Promise<RollParentModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT l.kind, p.barcode AS parent_barcode, l.child_md_start_mm, l.child_md_end_mm, l.parent_md_start_mm, l.parent_cd_start_mm
+         FROM tracking.roll_links l JOIN tracking.rolls p ON p.id = l.parent_roll_id
+        WHERE l.child_roll_id = $1 ORDER BY l.child_md_start_mm, l.parent_cd_start_mm`,
+      [rollId],
+    );
+    return rows.map((r) => ({
+      kind: String(r.kind),
+      parentBarcode: String(r.parent_barcode),
+      mdStartMm: Number(r.child_md_start_mm),
+      mdEndMm: Number(r.child_md_end_mm),
+      parentMdStartMm: Number(r.parent_md_start_mm),
+      parentCdStartMm: Number(r.parent_cd_start_mm),
+    }));
+  }
+
+  /** Every genealogy link above a roll (splices and slits, any depth), for mapping regions upwards. */
+  async lineageLinks(rollId: string, m: EntityManager = this.db.manager): Promise<RollLink[]> {
+    const rows = await m.query<Row[]>(
+      `WITH RECURSIVE up AS (
+         SELECT * FROM tracking.roll_links WHERE child_roll_id = $1
+         UNION SELECT l.* FROM tracking.roll_links l JOIN up ON l.child_roll_id = up.parent_roll_id)
+       SELECT child_roll_id, parent_roll_id, child_md_start_mm, child_md_end_mm, parent_md_start_mm, parent_cd_start_mm FROM up`,
+      [rollId],
+    );
+    return rows.map((r) => ({
+      childRollId: String(r.child_roll_id),
+      parentRollId: String(r.parent_roll_id),
+      childMdStartMm: Number(r.child_md_start_mm),
+      childMdEndMm: Number(r.child_md_end_mm),
+      parentMdStartMm: Number(r.parent_md_start_mm),
+      parentCdStartMm: Number(r.parent_cd_start_mm),
+    }));
+  }
+
+  /** Lock a unit row for the rest of the transaction: concurrent scans of one unit queue here. */
+  async lockRollByBarcode(m: EntityManager, barcode: string): Promise<RollEntity | null> {
+    return m.findOne(RollEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async lockSheetByBarcode(m: EntityManager, barcode: string): Promise<SheetEntity | null> {
+    return m.findOne(SheetEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
+  }
+}
+
+function toRoll(r: Row): RollModel {
+  return {
+    id: String(r.id),
+    productId: String(r.product_id),
+    barcode: String(r.barcode),
+    productCode: String(r.product_code),
+    routeVersion: Number(r.route_version),
+    status: r.status as RollModel['status'],
+    operation: (r.operation as string | null) ?? null,
+    stepSeq: Number(r.step_seq),
+    stepState: r.step_state as RollModel['stepState'],
+    stationCode: (r.station_code as string | null) ?? null,
+    widthMm: Number(r.width_mm),
+    lengthMm: Number(r.length_mm),
+    substrateThicknessUm: r.substrate_thickness_um === null ? null : Number(r.substrate_thickness_um),
+    supplierLot: (r.supplier_lot as string | null) ?? null,
+    origin: String(r.origin),
+    sheetsCut: Number(r.sheets_cut),
+    createdAt: r.created_at as Date,
+  };
+}
+
+function toSheet(r: Row): SheetModel {
+  return {
+    id: String(r.id),
+    barcode: String(r.barcode),
+    rollBarcode: String(r.roll_barcode),
+    productCode: String(r.product_code),
+    sheetIndex: Number(r.sheet_index),
+    mdStartMm: Number(r.md_start_mm),
+    mdEndMm: Number(r.md_end_mm),
+    rows: Number(r.rows),
+    cols: Number(r.cols),
+    cellActiveAreaCm2: cellActiveAreaCm2({ cellMdMm: Number(r.cell_md_mm), cellCdMm: Number(r.cell_cd_mm) }),
+    status: r.status as SheetModel['status'],
+    operation: (r.operation as string | null) ?? null,
+    stepSeq: Number(r.step_seq),
+    stepState: r.step_state as SheetModel['stepState'],
+    stationCode: (r.station_code as string | null) ?? null,
+    createdAt: r.created_at as Date,
+  };
+}
+
+function toCell(r: Row): CellModel {
+  return {
+    sheetBarcode: String(r.sheet_barcode),
+    row: Number(r.row),
+    col: Number(r.col),
+    mdMm: Number(r.md_mm),
+    cdMm: Number(r.cd_mm),
+    status: String(r.status),
+  };
+}

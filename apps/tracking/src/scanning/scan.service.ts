@@ -1,0 +1,243 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '@mes/auth';
+import { DomainError } from '@mes/service-core';
+import { AuditService } from '../audit/audit.service';
+import { HoldRepository } from '../holds/hold.repository';
+import { HoldTargetEnum, type HoldModel } from '../holds/hold.model';
+import { EquipmentEntity, StationEntity, type RouteStepEntity, type UnitLevel } from '../master-data/master-data.entities';
+import { MasterDataService } from '../master-data/master-data.service';
+import { RollEntity, SheetEntity, type TrackedUnitColumns } from '../material/material.entities';
+import { MaterialRepository } from '../material/material.repository';
+import type { UnitStatusEnum, StepStateEnum } from '../material/material.model';
+import { UnitLevelEnum } from '../master-data/master-data.model';
+import { ScanEventEntity } from './scan-event.entity';
+import type { ScanActionEnum, ScanInput, ScanResultModel } from './scan.model';
+
+type Unit = (RollEntity | SheetEntity) & TrackedUnitColumns;
+
+/**
+ * Track-in and track-out at stations. Each scan locks its unit row for its transaction, so two
+ * stations scanning one unit at once are served one after the other: the first wins, the second
+ * sees the new state and is refused (or, if it repeats the same action at the same station, gets
+ * the first one's answer: a scanner double-press is harmless).
+ */
+@Injectable()
+export class ScanService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly masterData: MasterDataService,
+    private readonly material: MaterialRepository,
+    private readonly holds: HoldRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
+    const barcode = input.barcode.trim();
+    return this.db.transaction('READ COMMITTED', async (m) => {
+      const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
+      if (!station) {
+        throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}: expected the code of a station (see the stations query)`, [
+          { path: 'input.stationCode', message: 'expected an existing station code' },
+        ]);
+      }
+      const equipment = input.equipmentCode ? await this.equipmentAt(m, station, input.equipmentCode) : null;
+      const found = await this.lockUnit(m, barcode);
+      if (!found) {
+        throw new DomainError('UNKNOWN_BARCODE', `Unknown barcode ${barcode}: expected the barcode of a registered roll or sheet`, [
+          { path: 'input.barcode', message: 'expected a roll or sheet barcode' },
+        ]);
+      }
+      const { unit, kind } = found;
+      const steps = await this.masterData.routeSteps(unit.routeId, m);
+      const repeated = await this.repeatedScan(m, kind, unit, station, input.action);
+      if (repeated) return this.result(m, kind, unit, steps, repeated, station, true);
+
+      this.requireActive(kind, unit);
+      const step = steps.find((s) => s.seq === unit.stepSeq) as RouteStepEntity;
+      if (input.action === 'TRACK_IN') {
+        if (unit.stepState === 'IN_PROCESS') {
+          const at = await m.findOne(StationEntity, { where: { id: unit.stationId as string } });
+          throw new DomainError('ALREADY_IN_PROCESS', `${label(kind)} ${unit.barcode} is already tracked in at station ${at?.code} for ${step.operation}; track it out there first`);
+        }
+        await this.requireOperation(m, kind, unit, step, station);
+        const held = await this.activeHolds(m, kind, unit);
+        if (held.length) {
+          const h = held[0];
+          throw new DomainError(
+            'UNIT_ON_HOLD',
+            `${label(kind)} ${unit.barcode} is on hold: ${h.reason} (hold ${h.id} on ${describeHoldTarget(h)}, placed by ${h.placedBy} at ${h.placedAt.toISOString()}); an engineer must release it first`,
+            [],
+            { holdId: h.id, holdReason: h.reason },
+          );
+        }
+        await this.updateUnit(m, kind, unit, { stepState: 'IN_PROCESS', stationId: station.id });
+      } else {
+        if (unit.stepState !== 'IN_PROCESS') {
+          throw new DomainError('NOT_TRACKED_IN', `${label(kind)} ${unit.barcode} is not tracked in at ${step.operation}; scan TRACK_IN at a ${step.operation} station first`);
+        }
+        if (unit.stationId !== station.id) {
+          const at = await m.findOne(StationEntity, { where: { id: unit.stationId as string } });
+          throw new DomainError('WRONG_OPERATION', `${label(kind)} ${unit.barcode} is tracked in at station ${at?.code}, not ${station.code}; track it out at ${at?.code}`);
+        }
+        await this.checkCounts(kind, unit, input);
+        await this.advance(m, kind, unit, steps, step);
+      }
+      const event = await m.save(
+        m.create(ScanEventEntity, {
+          unitKind: kind,
+          unitId: unit.id,
+          stationId: station.id,
+          equipmentId: equipment?.id ?? null,
+          operation: step.operation,
+          stepSeq: step.seq,
+          action: input.action,
+          goodCount: input.action === 'TRACK_OUT' ? (input.goodCount ?? null) : null,
+          rejectCount: input.action === 'TRACK_OUT' ? (input.rejectCount ?? null) : null,
+          actor: actor.username,
+        }),
+      );
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: input.action,
+        entityType: label(kind),
+        entityKey: unit.barcode,
+        before: { operation: step.operation, stepState: found.before.stepState, status: found.before.status },
+        after: { station: station.code, stepSeq: unit.stepSeq, stepState: unit.stepState, status: unit.status },
+      });
+      return this.result(m, kind, unit, steps, event, station, false);
+    });
+  }
+
+  private async lockUnit(m: EntityManager, barcode: string): Promise<{ unit: Unit; kind: UnitLevel; before: { stepState: string; status: string } } | null> {
+    const roll = await this.material.lockRollByBarcode(m, barcode);
+    if (roll) return { unit: roll, kind: 'ROLL', before: { stepState: roll.stepState, status: roll.status } };
+    const sheet = await this.material.lockSheetByBarcode(m, barcode);
+    if (sheet) return { unit: sheet, kind: 'SHEET', before: { stepState: sheet.stepState, status: sheet.status } };
+    return null;
+  }
+
+  /** The last scan of this unit, if the same action at the same station would repeat it. */
+  private async repeatedScan(m: EntityManager, kind: UnitLevel, unit: Unit, station: StationEntity, action: ScanActionEnum): Promise<ScanEventEntity | null> {
+    const last = await m.findOne(ScanEventEntity, { where: { unitKind: kind, unitId: unit.id }, order: { id: 'DESC' } });
+    if (!last || last.action !== action || last.stationId !== station.id) return null;
+    if (action === 'TRACK_IN') return unit.stepState === 'IN_PROCESS' && unit.stationId === station.id ? last : null;
+    // After a track-out the unit moved on: a second press finds it waiting elsewhere or finished.
+    return unit.stepState === 'WAITING' && unit.stationId === null ? last : null;
+  }
+
+  private requireActive(kind: UnitLevel, unit: Unit): void {
+    if (unit.status === 'ACTIVE') return;
+    const why: Record<string, string> = {
+      FINISHED: 'has finished its route',
+      SCRAPPED: 'was scrapped',
+      CONSUMED: kind === 'ROLL' ? 'no longer exists as a roll (cut into sheets, spliced or slit); scan the units made from it' : 'was consumed',
+    };
+    throw new DomainError('UNIT_NOT_ACTIVE', `${label(kind)} ${unit.barcode} ${why[unit.status] ?? `is ${unit.status}`}: it cannot be scanned at an operation`);
+  }
+
+  private async requireOperation(m: EntityManager, kind: UnitLevel, unit: Unit, step: RouteStepEntity, station: StationEntity): Promise<void> {
+    if (step.operation === station.operation) return;
+    const stations = await m.find(StationEntity, { where: { operation: step.operation }, order: { code: 'ASC' } });
+    const where = stations.length ? `at station ${stations.map((s) => s.code).join(' or ')}` : '(no station performs it yet)';
+    throw new DomainError(
+      'WRONG_OPERATION',
+      `${label(kind)} ${unit.barcode} is waiting for operation ${step.operation} (route step ${step.seq}); scan it ${where}, not at ${station.code} (${station.operation})`,
+      [],
+      { expectedOperation: step.operation, expectedStations: stations.map((s) => s.code) },
+    );
+  }
+
+  private async activeHolds(m: EntityManager, kind: UnitLevel, unit: Unit): Promise<HoldModel[]> {
+    if (kind === 'ROLL') return this.holds.activeForRoll(m, unit as RollEntity);
+    return this.holds.activeForSheet(m, unit as SheetEntity);
+  }
+
+  private async checkCounts(kind: UnitLevel, unit: Unit, input: ScanInput): Promise<void> {
+    const total = (input.goodCount ?? 0) + (input.rejectCount ?? 0);
+    if (kind === 'SHEET') {
+      const sheet = unit as SheetEntity;
+      const cells = sheet.rows * sheet.cols;
+      if (total > cells) {
+        throw new DomainError('VALIDATION_FAILED', `goodCount + rejectCount = ${total} exceeds the ${cells} cells of sheet ${sheet.barcode}`, [
+          { path: 'input.goodCount', message: `expected goodCount + rejectCount <= ${cells}` },
+        ]);
+      }
+    } else if (total > 1) {
+      throw new DomainError('VALIDATION_FAILED', `A roll is one unit: goodCount + rejectCount must be 0 or 1, got ${total}`, [
+        { path: 'input.goodCount', message: 'expected at most 1 for a roll' },
+      ]);
+    }
+  }
+
+  /** Track-out: the unit moves to its next step, or its route ends here. */
+  private async advance(m: EntityManager, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], step: RouteStepEntity): Promise<void> {
+    const next = steps.find((s) => s.seq === step.seq + 1);
+    if (kind === 'ROLL' && next?.level === 'SHEET') {
+      const roll = unit as RollEntity;
+      if (roll.sheetsCut === 0) {
+        throw new DomainError('CONFLICT', `Roll ${roll.barcode} has not been cut into sheets yet; cut it (cutSheets) before tracking it out of ${step.operation}`);
+      }
+      // The roll is gone; its sheets, cut while it was in process here, now carry on.
+      await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, status: 'CONSUMED' });
+      return;
+    }
+    if (!next) await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, status: 'FINISHED' });
+    else await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, stepSeq: next.seq });
+  }
+
+  private async updateUnit(m: EntityManager, kind: UnitLevel, unit: Unit, change: Partial<Pick<Unit, 'stepState' | 'stationId' | 'status' | 'stepSeq'>>): Promise<void> {
+    Object.assign(unit, change);
+    await m.update(kind === 'ROLL' ? RollEntity : SheetEntity, { id: unit.id }, { ...change, version: unit.version + 1 });
+  }
+
+  private async equipmentAt(m: EntityManager, station: StationEntity, code: string): Promise<EquipmentEntity> {
+    const eq = await m.findOne(EquipmentEntity, { where: { code } });
+    if (!eq || eq.stationId !== station.id) {
+      throw new DomainError('VALIDATION_FAILED', `Equipment ${code} is not at station ${station.code}`, [{ path: 'input.equipmentCode', message: `expected equipment of station ${station.code}` }]);
+    }
+    return eq;
+  }
+
+  private async result(m: EntityManager, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], event: ScanEventEntity, station: StationEntity, repeated: boolean): Promise<ScanResultModel> {
+    const current = unit.status === 'ACTIVE' ? steps.find((s) => s.seq === unit.stepSeq) : undefined;
+    const at = unit.stationId ? (unit.stationId === station.id ? station : await m.findOne(StationEntity, { where: { id: unit.stationId } })) : null;
+    return {
+      unitKind: kind === 'ROLL' ? UnitLevelEnum.ROLL : UnitLevelEnum.SHEET,
+      barcode: unit.barcode,
+      status: unit.status as UnitStatusEnum,
+      operation: current?.operation ?? null,
+      stepState: unit.stepState as StepStateEnum,
+      stationCode: at?.code ?? null,
+      repeated,
+      event: {
+        id: event.id,
+        action: event.action as ScanActionEnum,
+        operation: event.operation,
+        stationCode: station.code,
+        goodCount: event.goodCount,
+        rejectCount: event.rejectCount,
+        actor: event.actor,
+        at: event.at,
+      },
+    };
+  }
+}
+
+function label(kind: UnitLevel): string {
+  return kind === 'ROLL' ? 'Roll' : 'Sheet';
+}
+
+export function describeHoldTarget(h: HoldModel): string {
+  switch (h.target) {
+    case HoldTargetEnum.ROLL:
+      return `roll ${h.rollBarcode}`;
+    case HoldTargetEnum.ROLL_REGION:
+      return `roll ${h.rollBarcode} MD ${h.mdFromMm}-${h.mdToMm} mm`;
+    case HoldTargetEnum.SHEET:
+      return `sheet ${h.sheetBarcode}`;
+    case HoldTargetEnum.CELL:
+      return `cell (${h.row}, ${h.col}) of sheet ${h.sheetBarcode}`;
+  }
+}

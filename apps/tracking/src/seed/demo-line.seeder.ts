@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { Role, type Actor } from '@mes/auth';
+import { ProductEntity } from '../master-data/master-data.entities';
+import { UnitLevelEnum } from '../master-data/master-data.model';
+import { MasterDataService } from '../master-data/master-data.service';
+import { RollService } from '../material/roll.service';
+import { SheetCutService } from '../material/sheet-cut.service';
+import { ScanActionEnum } from '../scanning/scan.model';
+import { ScanService } from '../scanning/scan.service';
+import { DEMO_LINE } from './demo-line';
+
+const SYSTEM: Actor = { userId: '0', username: 'system', role: Role.ADMIN };
+
+/** Seeds the demo line through the same services operators use, so it is consistent by construction. */
+@Injectable()
+export class DemoLineSeeder {
+  private readonly logger = new Logger(DemoLineSeeder.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly masterData: MasterDataService,
+    private readonly rolls: RollService,
+    private readonly cutter: SheetCutService,
+    private readonly scans: ScanService,
+  ) {}
+
+  async seedIfEmpty(): Promise<boolean> {
+    if ((await this.db.getRepository(ProductEntity).count()) > 0) return false;
+    const d = DEMO_LINE;
+    await this.masterData.createSite(SYSTEM, d.site);
+    await this.masterData.createLine(SYSTEM, { ...d.line, siteCode: d.site.code });
+    for (const step of d.route) {
+      await this.masterData.createStation(SYSTEM, { code: step.station, name: step.name, operation: step.operation, lineCode: d.line.code });
+    }
+    for (const s of d.extraStations) await this.masterData.createStation(SYSTEM, { ...s, lineCode: d.line.code });
+    for (const e of d.equipment) await this.masterData.createEquipment(SYSTEM, { code: e.code, name: e.name, kind: e.kind, stationCode: e.station });
+    await this.masterData.createProduct(SYSTEM, {
+      ...d.product,
+      layout: { ...d.product.layout },
+      route: d.route.map((s) => ({ operation: s.operation, level: s.level as UnitLevelEnum })),
+    });
+    for (const r of d.rolls) {
+      await this.rolls.register(SYSTEM, { barcode: r.barcode, productCode: d.product.code, widthMm: r.widthMm, lengthM: r.lengthM, substrateThicknessUm: r.substrateThicknessUm, supplierLot: r.supplierLot });
+      await this.advance(r.barcode, r.advanceTo);
+    }
+    this.logger.log(`Seeded the demo line: product ${d.product.code}, ${d.rolls.length} rolls, sheets waiting at SHEET_TEST`);
+    return true;
+  }
+
+  /** Scan a roll (and the sheets cut from it) along the route until it waits at `target`. */
+  private async advance(rollBarcode: string, target: string): Promise<void> {
+    const route = DEMO_LINE.route;
+    const targetIndex = route.findIndex((s) => s.operation === target);
+    let units: string[] = [rollBarcode];
+    for (const step of route.slice(0, targetIndex)) {
+      for (const barcode of units) await this.scans.scan(SYSTEM, { barcode, stationCode: step.station, action: ScanActionEnum.TRACK_IN });
+      if (step.operation === 'CUT_TO_SHEETS') {
+        const cut = await this.cutter.cut(SYSTEM, { rollBarcode, stationCode: step.station });
+        await this.scans.scan(SYSTEM, { barcode: rollBarcode, stationCode: step.station, action: ScanActionEnum.TRACK_OUT });
+        units = cut.sheets.map((s) => s.barcode);
+        continue;
+      }
+      for (const barcode of units) {
+        await this.scans.scan(SYSTEM, { barcode, stationCode: step.station, action: ScanActionEnum.TRACK_OUT, ...(step.level === 'SHEET' ? { goodCount: 2500, rejectCount: 0 } : {}) });
+      }
+    }
+  }
+}

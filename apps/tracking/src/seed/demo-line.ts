@@ -1,0 +1,54 @@
+/**
+ * The demo line seeded on an empty database: the operations of DOMAIN.md section 2.2 up to
+ * singulation (stacking arrives with the assembly service), one station per operation (two rigs at
+ * SHEET_TEST), and a 50 x 50 product of 5 mm cells (0.25 cm2) on 300 mm sheets.
+ */
+export const DEMO_LINE = {
+  site: { code: 'PILOT', name: 'Pilot plant' },
+  line: { code: 'R2R-1', name: 'Roll-to-roll microbattery line 1' },
+  route: [
+    { operation: 'INCOMING_FOIL', level: 'ROLL', station: 'INC-1', name: 'Incoming SS foil inspection' },
+    { operation: 'WEB_CLEAN', level: 'ROLL', station: 'CLN-1', name: 'Web plasma clean' },
+    { operation: 'LCO_DEPOSITION', level: 'ROLL', station: 'LCO-1', name: 'LCO sputter coater' },
+    { operation: 'LCO_ANNEAL', level: 'ROLL', station: 'ANL-1', name: 'LCO anneal furnace' },
+    { operation: 'CUT_TO_SHEETS', level: 'ROLL', station: 'CUT-1', name: 'Sheet cutter' },
+    { operation: 'LIPON_DEPOSITION', level: 'SHEET', station: 'LPN-1', name: 'LiPON RF sputter' },
+    { operation: 'INTERLAYER', level: 'SHEET', station: 'INT-1', name: 'Interlayer coater' },
+    { operation: 'NEG_COLLECTOR', level: 'SHEET', station: 'NCC-1', name: 'Negative collector coater' },
+    { operation: 'PATTERNING', level: 'SHEET', station: 'PAT-1', name: 'Dry patterning' },
+    { operation: 'INSPECTION', level: 'SHEET', station: 'AOI-1', name: 'Optical inspection' },
+    { operation: 'SHEET_TEST', level: 'SHEET', station: 'TST-1', name: 'Sheet test rig 1' },
+    { operation: 'SINGULATION', level: 'SHEET', station: 'SNG-1', name: 'Singulation and pick' },
+  ],
+  extraStations: [{ code: 'TST-2', name: 'Sheet test rig 2', operation: 'SHEET_TEST' }],
+  equipment: [
+    { code: 'SPT-LCO-1', name: 'LCO DC/RF sputter cathode', kind: 'SPUTTER', station: 'LCO-1' },
+    { code: 'FRN-1', name: 'Anneal furnace', kind: 'FURNACE', station: 'ANL-1' },
+    { code: 'SPT-LPN-1', name: 'LiPON RF sputter cathode', kind: 'SPUTTER', station: 'LPN-1' },
+    { code: 'TE-1', name: 'Thermal evaporator with QCM', kind: 'EVAPORATOR', station: 'INT-1' },
+    { code: 'RIG-1', name: '64-site EIS rig', kind: 'TEST_RIG', station: 'TST-1' },
+    { code: 'RIG-2', name: '64-site EIS rig', kind: 'TEST_RIG', station: 'TST-2' },
+  ],
+  product: {
+    code: 'TFB-0505',
+    name: 'Anodeless LCO/LiPON cell, 5 x 5 mm',
+    layout: {
+      rows: 50,
+      cols: 50,
+      cellMdMm: 5,
+      cellCdMm: 5,
+      pitchMdMm: 5.5,
+      pitchCdMm: 5.5,
+      firstCellMdMm: 15.25,
+      firstCellCdMm: 15.25,
+      sheetLengthMdMm: 300,
+    },
+    leaderMm: 1000,
+    trailerMm: 1000,
+  },
+  /** R0001 is cut into 20 sheets that wait at SHEET_TEST; R0002 waits for LCO deposition. */
+  rolls: [
+    { barcode: 'R0001', widthMm: 300, lengthM: 8, substrateThicknessUm: 20, supplierLot: 'SS304-L2611-07', advanceTo: 'SHEET_TEST' },
+    { barcode: 'R0002', widthMm: 300, lengthM: 8, substrateThicknessUm: 20, supplierLot: 'SS304-L2611-08', advanceTo: 'LCO_DEPOSITION' },
+  ],
+} as const;

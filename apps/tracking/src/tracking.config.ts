@@ -1,0 +1,2 @@
+/** Injection token of the validated MesConfig. */
+export const MES_CONFIG = Symbol('MES_CONFIG');

@@ -1,0 +1,51 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuditService } from './audit/audit.service';
+import { HistoryResolver } from './history/history.resolver';
+import { HistoryService } from './history/history.service';
+import { HoldRepository } from './holds/hold.repository';
+import { HoldResolver } from './holds/hold.resolver';
+import { HoldService } from './holds/hold.service';
+import { IdentityResolver } from './identity/identity.resolver';
+import { IdentityService } from './identity/identity.service';
+import { MasterDataResolver, ProductReferenceResolver, StationReferenceResolver } from './master-data/master-data.resolver';
+import { MasterDataService } from './master-data/master-data.service';
+import { MaterialRepository } from './material/material.repository';
+import { RollResolver, SheetResolver } from './material/material.resolver';
+import { RollService } from './material/roll.service';
+import { SheetCutService } from './material/sheet-cut.service';
+import { ScanResolver } from './scanning/scan.resolver';
+import { ScanService } from './scanning/scan.service';
+
+/** The audit trail: every other context writes through it. */
+@Global()
+@Module({ providers: [AuditService, AuditResolver], exports: [AuditService] })
+export class AuditModule {}
+
+/** Users, passwords, login. */
+@Module({ providers: [IdentityService, IdentityResolver], exports: [IdentityService] })
+export class IdentityModule {}
+
+/** Sites, lines, stations, equipment, products and their route versions. */
+@Module({ providers: [MasterDataService, MasterDataResolver, StationReferenceResolver, ProductReferenceResolver], exports: [MasterDataService] })
+export class MasterDataModule {}
+
+/** Rolls, sheets, cells and their genealogy. */
+@Module({
+  imports: [MasterDataModule],
+  providers: [MaterialRepository, RollService, SheetCutService, RollResolver, SheetResolver],
+  exports: [MaterialRepository, RollService, SheetCutService],
+})
+export class MaterialModule {}
+
+/** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
+@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver], exports: [HoldRepository, HoldService] })
+export class HoldsModule {}
+
+/** Station scans: track-in and track-out along the route. */
+@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, ScanResolver], exports: [ScanService] })
+export class ScanningModule {}
+
+/** A unit's history across scans, holds and genealogy. */
+@Module({ imports: [MaterialModule], providers: [HistoryService, HistoryResolver] })
+export class HistoryModule {}

@@ -1,0 +1,4 @@
+export * from './role';
+export * from './auth.decorators';
+export * from './token.service';
+export * from './gql-auth.guard';

@@ -1,0 +1,54 @@
+/** Error codes shared by every service; each maps to one HTTP status (see httpStatusOf). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'UNKNOWN_BARCODE'
+  | 'WRONG_OPERATION'
+  | 'UNIT_ON_HOLD'
+  | 'UNIT_NOT_ACTIVE'
+  | 'NOT_TRACKED_IN'
+  | 'ALREADY_IN_PROCESS'
+  | 'CONFLICT'
+  | 'INTERNAL_SERVER_ERROR';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/**
+ * An expected refusal: the caller did something the line does not allow. The message says what was
+ * wrong and what was expected; it goes to the client as it is (unlike unexpected errors).
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  VALIDATION_FAILED: 400,
+  NOT_FOUND: 404,
+  UNKNOWN_BARCODE: 404,
+  WRONG_OPERATION: 409,
+  UNIT_ON_HOLD: 409,
+  UNIT_NOT_ACTIVE: 409,
+  NOT_TRACKED_IN: 409,
+  ALREADY_IN_PROCESS: 409,
+  CONFLICT: 409,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}

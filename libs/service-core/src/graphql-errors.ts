@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError, type ErrorDetail } from './domain-error';
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/** class-validator errors as one VALIDATION_FAILED error with a path per problem. */
+export function validationFailed(errors: ValidationErrorLike[], root = 'input'): DomainError {
+  const details: ErrorDetail[] = [];
+  const walk = (list: ValidationErrorLike[], prefix: string) => {
+    for (const e of list) {
+      const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
+      for (const message of Object.values(e.constraints ?? {})) details.push({ path, message });
+      walk(e.children ?? [], path);
+    }
+  };
+  walk(errors, root);
+  const summary = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+  return new DomainError('VALIDATION_FAILED', `Invalid input: ${summary}`, details);
+}
+
+/**
+ * The one mapping from thrown errors to what a GraphQL client sees: domain errors keep their code,
+ * message and details; anything unexpected is logged with an id and only the id leaves the server.
+ */
+export function formatGraphqlError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: (errorId: string, error: unknown) => void,
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof DomainError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: original.code, details: original.details, ...original.extra },
+    };
+  }
+  const code = formatted.extensions?.code;
+  // graphql-js's own errors (syntax, unknown field, wrong argument type) are the caller's to fix.
+  if (error instanceof GraphQLError && !error.originalError) {
+    return { ...formatted, extensions: { code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  }
+  const errorId = randomUUID();
+  log(errorId, original);
+  return {
+    message: `Internal error ${errorId}: the server logged the details under this id`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+  };
+}
