@@ -1,11 +1,12 @@
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { Logger, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { formatGraphqlError, validationFailed } from '@mes/service-core';
+import { formatGraphqlError, GraphqlExceptionFilter, validationFailed } from '@mes/service-core';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { trackingDataSourceOptions } from './database/tracking-data-source';
 import { HealthController } from './health/health.controller';
 import { DemoLineSeeder } from './seed/demo-line.seeder';
@@ -38,6 +39,8 @@ export class TrackingAppModule {
           driver: ApolloFederationDriver,
           autoSchemaFile: { federation: 2 },
           sortSchema: true,
+          // Traces would go to Apollo's hosted studio, which this line does not use.
+          plugins: [ApolloServerPluginInlineTraceDisabled()],
           context: ({ req }: { req: unknown }) => ({ req }),
           formatError: (formatted, error) =>
             formatGraphqlError(formatted, error, (id, e) => errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
@@ -53,6 +56,7 @@ export class TrackingAppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: GqlAuthGuard },
+        { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }),

@@ -1,2 +1,3 @@
 export * from './domain-error';
 export * from './graphql-errors';
+export * from './graphql-exception.filter';

@@ -8,7 +8,7 @@ import { RollEntity, SheetEntity } from './material.entities';
 const ROLL_SELECT = `
   SELECT r.id, r.product_id, r.barcode, p.code AS product_code, rt.version AS route_version, r.status,
          r.step_seq, r.step_state, st.code AS station_code, r.width_mm, r.length_mm, r.substrate_thickness_um,
-         r.supplier_lot, r.origin, r.sheets_cut, r.created_at, step.operation
+         r.supplier_lot, r.origin, r.sheets_cut, r.created_at, CASE WHEN r.status = 'ACTIVE' THEN step.operation END AS operation
     FROM tracking.rolls r
     JOIN tracking.products p ON p.id = r.product_id
     JOIN tracking.routes rt ON rt.id = r.route_id
@@ -18,7 +18,7 @@ const ROLL_SELECT = `
 const SHEET_SELECT = `
   SELECT s.id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
          s.sheet_index, s.md_start_mm, s.md_end_mm, s.rows, s.cols, s.status, s.step_seq, s.step_state,
-         st.code AS station_code, s.created_at, step.operation
+         st.code AS station_code, s.created_at, CASE WHEN s.status = 'ACTIVE' THEN step.operation END AS operation
     FROM tracking.sheets s
     JOIN tracking.rolls r ON r.id = s.roll_id
     JOIN tracking.products p ON p.id = s.product_id
@@ -44,7 +44,7 @@ export class MaterialRepository {
 
   async rolls(filter: { status?: string; operation?: string; limit: number }): Promise<RollModel[]> {
     const rows = await this.db.query<Row[]>(
-      `${ROLL_SELECT} WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR step.operation = $2)
+      `${ROLL_SELECT} WHERE ($1::text IS NULL OR r.status = $1) AND ($2::text IS NULL OR (step.operation = $2 AND r.status = 'ACTIVE'))
         ORDER BY r.created_at, r.id LIMIT $3`,
       [filter.status ?? null, filter.operation ?? null, filter.limit],
     );
@@ -69,7 +69,7 @@ export class MaterialRepository {
 
   async sheets(filter: { status?: string; operation?: string; limit: number }): Promise<SheetModel[]> {
     const rows = await this.db.query<Row[]>(
-      `${SHEET_SELECT} WHERE ($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR step.operation = $2)
+      `${SHEET_SELECT} WHERE ($1::text IS NULL OR s.status = $1) AND ($2::text IS NULL OR (step.operation = $2 AND s.status = 'ACTIVE'))
         ORDER BY s.created_at, s.id LIMIT $3`,
       [filter.status ?? null, filter.operation ?? null, filter.limit],
     );

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MesConfig } from '@mes/config';
+import { GatewayModule } from './gateway.module';
+
+/** Start the gateway; the subgraphs must answer, since it composes their schemas at start. */
+export async function startGateway(config: MesConfig, port = config.port, options: { pollIntervalMs?: number } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(GatewayModule.forConfig(config, options), {
+    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+  });
+  app.enableShutdownHooks();
+  await app.listen(port, config.host);
+  return app;
+}

@@ -1,0 +1,51 @@
+import { IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { MesConfig } from '@mes/config';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { subgraphsOf } from './subgraphs';
+
+interface GatewayContext {
+  authorization?: string;
+  correlationId?: string;
+}
+
+/** Passes the caller's token and correlation id on to every subgraph; auth is checked there. */
+class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
+    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    if (context.correlationId) request.http?.headers.set('x-correlation-id', context.correlationId);
+  }
+}
+
+@Module({})
+export class GatewayModule {
+  static forConfig(config: MesConfig, options: { pollIntervalMs?: number } = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        GraphQLModule.forRoot<ApolloGatewayDriverConfig>({
+          driver: ApolloGatewayDriver,
+          server: {
+            context: ({ req }: { req: { headers: Record<string, string | undefined> } }): GatewayContext => ({
+              authorization: req.headers.authorization,
+              correlationId: req.headers['x-correlation-id'],
+            }),
+          },
+          gateway: {
+            supergraphSdl: new IntrospectAndCompose({
+              subgraphs: subgraphsOf(config),
+              // Re-read the subgraphs now and then, so a redeployed subgraph's new fields appear.
+              pollIntervalInMs: options.pollIntervalMs ?? 30_000,
+            }),
+            buildService: ({ url }) => new AuthForwardingDataSource({ url }),
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: HealthService, useFactory: () => new HealthService(config) }],
+    };
+  }
+}

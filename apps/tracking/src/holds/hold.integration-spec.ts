@@ -1,0 +1,125 @@
+import { newProduct, rollCutIntoSheets, scan, SCAN } from '../testing/line-fixtures';
+import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+
+const PLACE = 'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id target reason active rollBarcode mdFromMm mdToMm sheetBarcode row col } }';
+const RELEASE = 'mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id active disposition releasedBy releaseComment } }';
+
+describe('holds (tracking subgraph on PostgreSQL)', () => {
+  let stack: TrackingTestStack;
+  // SMALL_LAYOUT sheets are 60 mm long from a 100 mm leader: sheet n covers [100 + 60(n-1), 100 + 60n).
+  let sheets: string[];
+
+  beforeAll(async () => {
+    stack = await startTrackingTestStack('holds', { seedDemo: true });
+    await newProduct(stack.admin, 'HOLD-P');
+    sheets = await rollCutIntoSheets(stack.admin, 'H-1', 'HOLD-P', 1); // (1000 - 200) / 60 = 13 sheets
+  });
+  afterAll(() => stack.close());
+
+  const trackIn = (barcode: string) => stack.admin.request(SCAN, { i: { barcode, stationCode: 'LPN-1', action: 'TRACK_IN' } });
+
+  it('holds exactly the sheets that came from an MD region of the roll', async () => {
+    expect(sheets).toHaveLength(13);
+    const hold = await stack.admin.ok(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 230, mdToMm: 300, reason: 'LCO rate sag 0.45 A/s' } });
+    expect(hold.placeHold).toMatchObject({ target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 230, mdToMm: 300, active: true });
+    // Sheet 3 is [220, 280) and sheet 4 is [280, 340): both touch the region; 2 [160, 220) and 5 [340, 400) do not.
+    for (const i of [2, 3]) {
+      const refused = await trackIn(sheets[i]);
+      expect(refused.errors?.[0].extensions?.code).toBe('UNIT_ON_HOLD');
+      expect(refused.errors?.[0].message).toContain(`Sheet ${sheets[i]} is on hold: LCO rate sag 0.45 A/s (hold ${hold.placeHold.id} on roll H-1 MD 230-300 mm`);
+    }
+    for (const i of [1, 4]) expect((await trackIn(sheets[i])).errors).toBeUndefined();
+
+    const region = await stack.admin.ok('{ roll(barcode: "H-1") { cellsInRegion(mdFromMm: 230, mdToMm: 300) { sheetBarcode row col mdMm } } }');
+    const cells = region.roll.cellsInRegion as { sheetBarcode: string; mdMm: number }[];
+    expect(new Set(cells.map((c) => c.sheetBarcode))).toEqual(new Set([sheets[2], sheets[3]]));
+    expect(cells.every((c) => c.mdMm >= 230 && c.mdMm < 300)).toBe(true);
+
+    const released = await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'rate within band after review' } });
+    expect(released.releaseHold).toMatchObject({ active: false, disposition: 'RELEASE', releasedBy: 'admin' });
+    expect((await trackIn(sheets[2])).errors).toBeUndefined();
+  });
+
+  it('only lets engineers and admins release a hold, with a comment', async () => {
+    const operator = await stack.userClient('OPERATOR');
+    const hold = await operator.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[5], reason: 'scratch seen at inspection' } });
+    const forbidden = await operator.fails(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'looks fine' } });
+    expect(forbidden.extensions?.code).toBe('FORBIDDEN');
+    expect(forbidden.message).toBe('releaseHold needs role ENGINEER or ADMIN; operator1 has role OPERATOR');
+    const noComment = await stack.admin.fails(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: '' } });
+    expect(noComment.extensions?.code).toBe('VALIDATION_FAILED');
+    expect(noComment.extensions?.details).toEqual([{ path: 'input.comment', message: 'expected a comment of at least 3 characters' }]);
+    const engineer = await stack.userClient('ENGINEER');
+    await engineer.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'cosmetic only' } });
+    const twice = await engineer.fails(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'again' } });
+    expect(twice.extensions?.code).toBe('CONFLICT');
+    expect(twice.message).toContain(`Hold ${hold.placeHold.id} was already released by engineer1`);
+  });
+
+  it('scraps what a SCRAP disposition covers and nothing else', async () => {
+    const hold = await stack.admin.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[6], reason: 'delaminated LCO' } });
+    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'delamination confirmed' } });
+    const scrapped = await stack.admin.ok(`{ sheet(barcode: "${sheets[6]}") { status cells { status } } }`);
+    expect(scrapped.sheet.status).toBe('SCRAPPED');
+    expect(new Set(scrapped.sheet.cells.map((c: { status: string }) => c.status))).toEqual(new Set(['SCRAPPED']));
+    const neighbour = await stack.admin.ok(`{ sheet(barcode: "${sheets[7]}") { status } }`);
+    expect(neighbour.sheet.status).toBe('ACTIVE');
+    const refused = await trackIn(sheets[6]);
+    expect(refused.errors?.[0].extensions?.code).toBe('UNIT_NOT_ACTIVE');
+    expect(refused.errors?.[0].message).toBe(`Sheet ${sheets[6]} was scrapped: it cannot be scanned at an operation`);
+  });
+
+  it('sends reworked sheets back to the previous operation', async () => {
+    await scan(stack.admin, sheets[8], 'LIPON_DEPOSITION', 'TRACK_IN');
+    await scan(stack.admin, sheets[8], 'LIPON_DEPOSITION', 'TRACK_OUT');
+    const hold = await stack.admin.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[8], reason: 'LiPON thickness below spec' } });
+    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'REWORK', comment: 'redo LiPON' } });
+    const reworked = await stack.admin.ok(`{ sheet(barcode: "${sheets[8]}") { operation stepState } }`);
+    expect(reworked.sheet).toEqual({ operation: 'LIPON_DEPOSITION', stepState: 'WAITING' });
+  });
+
+  it('holds one cell without holding its sheet, and refuses cells outside the grid', async () => {
+    const hold = await stack.admin.ok(PLACE, { i: { target: 'CELL', sheetBarcode: sheets[9], row: 2, col: 3, reason: 'AOI particle on pad' } });
+    expect(hold.placeHold).toMatchObject({ target: 'CELL', sheetBarcode: sheets[9], row: 2, col: 3 });
+    expect((await trackIn(sheets[9])).errors).toBeUndefined();
+    const outside = await stack.admin.fails(PLACE, { i: { target: 'CELL', sheetBarcode: sheets[9], row: 4, col: 0, reason: 'x-ray' } });
+    expect(outside.extensions?.code).toBe('VALIDATION_FAILED');
+    expect(outside.message).toBe(`Cell (4, 0) is outside the 4 x 5 grid of sheet ${sheets[9]}`);
+  });
+
+  it('explains hold requests that cannot be placed', async () => {
+    const noRoll = await stack.admin.fails(PLACE, { i: { target: 'ROLL_REGION', mdFromMm: 0, mdToMm: 10, reason: 'sag' } });
+    expect(noRoll.message).toBe('A ROLL_REGION hold needs rollBarcode (the barcode of the roll)');
+    const backwards = await stack.admin.fails(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 500, mdToMm: 100, reason: 'sag' } });
+    expect(backwards.message).toBe('Invalid MD region on roll H-1: expected mdToMm > mdFromMm, got [500, 100)');
+    const beyond = await stack.admin.fails(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 0, mdToMm: 5000, reason: 'sag' } });
+    expect(beyond.message).toBe('Invalid MD region on roll H-1: expected mdToMm <= roll length 1000 mm, got 5000');
+    const unknown = await stack.admin.fails(PLACE, { i: { target: 'SHEET', sheetBarcode: 'S-NONE', reason: 'why' } });
+    expect(unknown.extensions?.code).toBe('UNKNOWN_BARCODE');
+  });
+
+  it('follows a region hold through a splice to the sheets of the joined roll', async () => {
+    const reg = (barcode: string) => stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode, productCode: 'HOLD-P', widthMm: 300, lengthM: 0.5 } });
+    await reg('SP-A');
+    await reg('SP-B');
+    const joined = await stack.admin.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode lengthMm origin parents { parentBarcode mdStartMm mdEndMm } } }', {
+      i: { newBarcode: 'SP-AB', parts: [{ barcode: 'SP-A', mdOffsetMm: 0 }, { barcode: 'SP-B', mdOffsetMm: 500 }] },
+    });
+    expect(joined.spliceRolls).toMatchObject({ lengthMm: 1000, origin: 'SPLICE', parents: [{ parentBarcode: 'SP-A', mdStartMm: 0, mdEndMm: 500 }, { parentBarcode: 'SP-B', mdStartMm: 500, mdEndMm: 1000 }] });
+    // A problem found on SP-B's substrate between 100 and 150 mm: on SP-AB that is [600, 650).
+    await stack.admin.ok(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'SP-B', mdFromMm: 100, mdToMm: 150, reason: 'substrate pinholes' } });
+    const { scanThrough } = await import('../testing/line-fixtures');
+    await scanThrough(stack.admin, 'SP-AB', ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);
+    await scan(stack.admin, 'SP-AB', 'CUT_TO_SHEETS', 'TRACK_IN');
+    const cut = await stack.admin.ok('mutation { cutSheets(input: { rollBarcode: "SP-AB", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }');
+    const held: string[] = [];
+    for (const s of cut.cutSheets.sheets as { barcode: string; mdStartMm: number; mdEndMm: number }[]) {
+      const r = await trackIn(s.barcode);
+      if (r.errors) {
+        expect(r.errors[0].message).toContain('substrate pinholes');
+        held.push(`${s.mdStartMm}-${s.mdEndMm}`);
+      }
+    }
+    expect(held).toEqual(['580-640', '640-700']);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * `npm start`: PostgreSQL and Redis (found or started), the database and its migrations, the demo
+ * line on an empty database, then every app as a child process. Ctrl-C stops all it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError, loadConfig, redactUrl, type MesConfig } from '@mes/config';
+import { migrateTracking } from '../../apps/tracking/src/bootstrap';
+import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
+import { keptSecret } from './secrets';
+
+const root = path.resolve(__dirname, '../..');
+const dataDir = path.join(root, '.data');
+
+interface App {
+  name: string;
+  entry: string;
+  healthUrl: string;
+}
+
+const children: { name: string; child: ChildProcess }[] = [];
+const services: LocalService[] = [];
+let stopping = false;
+
+async function waitHealthy(app: App, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${app.name} exited with code ${child.exitCode} while starting (its log is above)`);
+    try {
+      const res = await fetch(app.healthUrl, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${app.name} did not become healthy at ${app.healthUrl} within ${timeoutMs / 1000} s`);
+}
+
+function startApp(app: App, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, app.entry)], { cwd: root, env, stdio: 'inherit' });
+  children.push({ name: app.name, child });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`${app.name} stopped unexpectedly (${signal ?? `exit ${code}`}); stopping the MES\n`);
+    void shutdown(1);
+  });
+  return child;
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    process.stdout.write('\nStopping the MES...\n');
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    for (const s of services.reverse()) if (s.startedHere) await s.stop().catch(() => undefined);
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const jwt = keptSecret(dataDir, 'jwt-secret', env.MES_JWT_SECRET, 48);
+  const admin = keptSecret(dataDir, 'admin-password', env.MES_ADMIN_PASSWORD, 12);
+  env.MES_JWT_SECRET = jwt.value;
+  env.MES_ADMIN_PASSWORD = admin.value;
+  env.MES_SEED_DEMO ??= 'true';
+  let config: MesConfig;
+  try {
+    config = loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  const t0 = Date.now();
+  services.push(await ensurePostgres(config.databaseUrl, dataDir));
+  services.push(await ensureRedis(config.redisUrl, dataDir));
+  await ensureDatabase(config.databaseUrl);
+  await migrateTracking(config.databaseUrl);
+
+  const base = `http://${config.host}`;
+  const tracking: App = { name: 'tracking', entry: 'apps/tracking/src/main.ts', healthUrl: `${base}:${config.tracking.port}/health` };
+  const gateway: App = { name: 'gateway', entry: 'apps/gateway/src/main.ts', healthUrl: `${base}:${config.port}/health` };
+  await waitHealthy(tracking, startApp(tracking, env), 120_000);
+  await waitHealthy(gateway, startApp(gateway, env), 120_000);
+
+  const lines = [
+    '',
+    `The MES is up after ${((Date.now() - t0) / 1000).toFixed(1)} s: http://${config.host}:${config.port}`,
+    `  GraphQL  http://${config.host}:${config.port}/graphql`,
+    `  Health   http://${config.host}:${config.port}/health`,
+    `  Database ${redactUrl(config.databaseUrl)}   Redis ${config.redisUrl}`,
+    admin.generated
+      ? `  Log in as admin with the generated password: ${admin.value}   (kept in ${path.relative(root, admin.file)})`
+      : env.MES_ADMIN_PASSWORD && !process.env.MES_ADMIN_PASSWORD
+        ? `  Log in as admin; the password is kept in ${path.relative(root, admin.file)}`
+        : '  Log in as admin with MES_ADMIN_PASSWORD',
+    '  Ctrl-C stops everything this command started.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`npm start failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  void shutdown(1);
+});
