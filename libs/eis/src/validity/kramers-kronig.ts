@@ -1,0 +1,233 @@
+import type { Spectrum } from '../spectrum';
+import { assertSpectrumShape } from '../spectrum';
+import { solveLeastSquares } from '../util/least-squares';
+
+/** Options of the linear Kramers-Kronig test. */
+export interface KramersKronigOptions {
+  /** mu cutoff: M grows until mu <= c. Default 0.85 (Schönleber et al. 2014). */
+  c?: number;
+  /** Largest number of RC elements tried. Default 50. */
+  maxM?: number;
+  /**
+   * Smallest M of the mu search (default 1, as Schönleber and impedance.py). Noise can push mu below
+   * c at a small M long before the RC chain resolves the spectrum; about 2 RC elements per decade of
+   * frequency is the least that describes any arc, so extractCellFeatures uses ceil(2 x decades).
+   */
+  minM?: number;
+  /** Use exactly this many RC elements (no mu search). */
+  M?: number;
+  /** Add a series capacitance to the model (needed for blocking, capacitive tails). Default false. */
+  addCapacitance?: boolean;
+  /** Add a series inductance (stray inductance of the leads). Default true, as impedance.py. */
+  addInductance?: boolean;
+}
+
+/** Result of the linear Kramers-Kronig test. Residuals are in the spectrum's point order. */
+export interface KramersKronigResult {
+  /** Number of RC elements chosen. */
+  M: number;
+  /** mu = 1 - sum|R_k < 0| / sum(R_k >= 0) at the chosen M. */
+  mu: number;
+  /** (Z - Z_KK).re / |Z| for each point. */
+  residualsRe: Float64Array;
+  /** (Z - Z_KK).im / |Z| for each point. */
+  residualsIm: Float64Array;
+  maxAbsResidualRe: number;
+  maxAbsResidualIm: number;
+  /** Largest of the two above. */
+  maxAbsResidual: number;
+  /** Root mean square of all 2N relative residuals. */
+  rmsResidual: number;
+  /** Time constants of the RC elements (s), log-spaced from 1/(2π f_max) to 1/(2π f_min). */
+  tau: Float64Array;
+  /** Resistances of the RC elements (Ω; may be negative: over-fitting shows as negative R). */
+  rk: Float64Array;
+  /** Series resistance (Ω). */
+  r0: number;
+  /** Series capacitance (F); Infinity when not added or fitted as no capacitance. */
+  capacitanceF: number;
+  /** Series inductance (H); 0 when not added. */
+  inductanceH: number;
+  /** The KK model, Z_KK = zFitRe + j zFitIm. */
+  zFitRe: Float64Array;
+  zFitIm: Float64Array;
+}
+
+function timeConstants(fMin: number, fMax: number, m: number): Float64Array {
+  const tMin = 1 / (2 * Math.PI * fMax);
+  const tMax = 1 / (2 * Math.PI * fMin);
+  const out = new Float64Array(m);
+  if (m === 1) {
+    out[0] = Math.sqrt(tMin * tMax);
+    return out;
+  }
+  const l0 = Math.log(tMin);
+  const step = (Math.log(tMax) - l0) / (m - 1);
+  for (let k = 0; k < m; k++) out[k] = Math.exp(l0 + step * k);
+  out[0] = tMin;
+  out[m - 1] = tMax;
+  return out;
+}
+
+interface LinearFit {
+  mu: number;
+  coef: Float64Array;
+  tau: Float64Array;
+}
+
+/**
+ * Fits R0 + sum_k R_k / (1 + j w tau_k) [+ 1/(j w C)] [+ j w L] to the complex data by linear least
+ * squares, every row divided by |Z| (so the residuals are relative). Columns: 0 = R0, 1..M = R_k,
+ * then 1/C, then L.
+ */
+function fitLinear(
+  w: Float64Array,
+  zr: ArrayLike<number>,
+  zi: ArrayLike<number>,
+  mod: Float64Array,
+  m: number,
+  fMin: number,
+  fMax: number,
+  addCap: boolean,
+  addInd: boolean,
+): LinearFit {
+  const n = w.length;
+  const rows = 2 * n;
+  const p = 1 + m + (addCap ? 1 : 0) + (addInd ? 1 : 0);
+  const tau = timeConstants(fMin, fMax, m);
+  const a = new Float64Array(rows * p);
+  const b = new Float64Array(rows);
+  for (let i = 0; i < n; i++) {
+    const inv = 1 / mod[i];
+    b[i] = zr[i] * inv;
+    b[n + i] = zi[i] * inv;
+    a[i] = inv; // R0: real part 1
+    for (let k = 0; k < m; k++) {
+      const wt = w[i] * tau[k];
+      const d = 1 / (1 + wt * wt);
+      a[(1 + k) * rows + i] = d * inv;
+      a[(1 + k) * rows + n + i] = -wt * d * inv;
+    }
+    let col = 1 + m;
+    if (addCap) {
+      a[col * rows + n + i] = (-1 / w[i]) * inv; // coefficient = 1/C
+      col++;
+    }
+    if (addInd) a[col * rows + n + i] = w[i] * inv;
+  }
+  const { x } = solveLeastSquares(a, rows, p, b);
+  let pos = 0;
+  let neg = 0;
+  for (let k = 1; k <= m; k++) {
+    if (x[k] >= 0) pos += x[k];
+    else neg -= x[k];
+  }
+  const mu = pos > 0 ? 1 - neg / pos : -Infinity;
+  return { mu, coef: x, tau };
+}
+
+/**
+ * Linear Kramers-Kronig test (Boukamp's RC-series idea with Schönleber et al. 2014's automatic choice
+ * of M): a Voigt series of M RC elements with fixed, log-spaced time constants plus R0 (and optionally
+ * a series C and L) is fitted to the complex spectrum by linear least squares. M starts at 1 and grows
+ * until mu <= c (mu falls as the RC chain starts to over-fit with negative resistances). Data that obey
+ * the KK relations (linear, causal, stable, time-invariant) are then reproduced to within the noise;
+ * drift, non-linearity or bad contacts show up as large or structured residuals.
+ */
+export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOptions = {}): KramersKronigResult {
+  const total = assertSpectrumShape(spectrum);
+  const c = options.c ?? 0.85;
+  const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
+  const addCap = options.addCapacitance ?? false;
+  const addInd = options.addInductance ?? true;
+  const keep: number[] = [];
+  for (let i = 0; i < total; i++) {
+    const f = spectrum.freqHz[i];
+    const zr = spectrum.zRe[i];
+    const zi = spectrum.zIm[i];
+    if (f > 0 && Number.isFinite(f) && Number.isFinite(zr) && Number.isFinite(zi) && zr * zr + zi * zi > 0) {
+      keep.push(i);
+    }
+  }
+  const n = keep.length;
+  if (n < 3) throw new RangeError(`Kramers-Kronig test needs at least 3 valid points, got ${n}`);
+  const w = new Float64Array(n);
+  const zr = new Float64Array(n);
+  const zi = new Float64Array(n);
+  const mod = new Float64Array(n);
+  let fMin = Infinity;
+  let fMax = 0;
+  keep.forEach((src, i) => {
+    const f = spectrum.freqHz[src];
+    w[i] = 2 * Math.PI * f;
+    zr[i] = spectrum.zRe[src];
+    zi[i] = spectrum.zIm[src];
+    mod[i] = Math.hypot(zr[i], zi[i]);
+    if (f < fMin) fMin = f;
+    if (f > fMax) fMax = f;
+  });
+
+  let fit: LinearFit;
+  let M: number;
+  if (options.M !== undefined) {
+    M = Math.max(1, Math.floor(options.M));
+    fit = fitLinear(w, zr, zi, mod, M, fMin, fMax, addCap, addInd);
+  } else {
+    M = Math.min(maxM, Math.max(1, Math.floor(options.minM ?? 1)));
+    fit = fitLinear(w, zr, zi, mod, M, fMin, fMax, addCap, addInd);
+    while (fit.mu > c && M < maxM) {
+      M++;
+      fit = fitLinear(w, zr, zi, mod, M, fMin, fMax, addCap, addInd);
+    }
+  }
+
+  const coef = fit.coef;
+  const rk = coef.slice(1, 1 + M);
+  const invC = addCap ? coef[1 + M] : 0;
+  const ind = addInd ? coef[1 + M + (addCap ? 1 : 0)] : 0;
+  const zFitRe = new Float64Array(total).fill(NaN);
+  const zFitIm = new Float64Array(total).fill(NaN);
+  const residualsRe = new Float64Array(total).fill(NaN);
+  const residualsIm = new Float64Array(total).fill(NaN);
+  let maxRe = 0;
+  let maxIm = 0;
+  let ss = 0;
+  for (let i = 0; i < n; i++) {
+    let fr = coef[0];
+    let fi = 0;
+    for (let k = 0; k < M; k++) {
+      const wt = w[i] * fit.tau[k];
+      const d = 1 / (1 + wt * wt);
+      fr += rk[k] * d;
+      fi -= rk[k] * wt * d;
+    }
+    fi += -invC / w[i] + ind * w[i];
+    const src = keep[i];
+    zFitRe[src] = fr;
+    zFitIm[src] = fi;
+    const rr = (zr[i] - fr) / mod[i];
+    const ri = (zi[i] - fi) / mod[i];
+    residualsRe[src] = rr;
+    residualsIm[src] = ri;
+    maxRe = Math.max(maxRe, Math.abs(rr));
+    maxIm = Math.max(maxIm, Math.abs(ri));
+    ss += rr * rr + ri * ri;
+  }
+  return {
+    M,
+    mu: fit.mu,
+    residualsRe,
+    residualsIm,
+    maxAbsResidualRe: maxRe,
+    maxAbsResidualIm: maxIm,
+    maxAbsResidual: Math.max(maxRe, maxIm),
+    rmsResidual: Math.sqrt(ss / (2 * n)),
+    tau: fit.tau,
+    rk,
+    r0: coef[0],
+    capacitanceF: invC !== 0 ? 1 / invC : Infinity,
+    inductanceH: ind,
+    zFitRe,
+    zFitIm,
+  };
+}

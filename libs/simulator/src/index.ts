@@ -1,0 +1,33 @@
+export {
+  simulateSheet,
+  toSheetTestBody,
+  DEFAULT_DEFECTS,
+  DEFAULT_FREQUENCIES,
+  DEFAULT_PROCESS,
+  DEFAULT_ROLL,
+} from './simulate-sheet';
+export type {
+  CellTruth,
+  DefectRates,
+  FrequencyPlan,
+  PhysicalKind,
+  ProcessConditions,
+  RigCell,
+  RollGeometry,
+  SimulatedSheet,
+  SimulateSheetOptions,
+  TruthKind,
+} from './simulate-sheet';
+export {
+  arrheniusResistanceRatio,
+  INTERFACE_ASR_25C_OHM_CM2,
+  INTERLAYERS,
+  liponConductivity,
+  liponGeometricCapacitance,
+  predictedCapacityMah,
+  thicknessProfile,
+  LIPON_EA_EV,
+  LIPON_SIGMA_25C_S_PER_CM,
+} from './physics';
+export type { Interlayer } from './physics';
+export { Rng, hashSeed } from './prng';
