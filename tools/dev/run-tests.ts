@@ -1,26 +1,60 @@
 /**
- * `npm test`: make sure PostgreSQL and Redis answer (starting local ones as `npm start` does), then
- * run the three jest tiers. Integration and system suites create and drop databases of their own.
+ * `npm test`: the static checks (strict type check, lint with module boundaries), then, with
+ * PostgreSQL and Redis answering (local ones started as `npm start` does), the three jest tiers.
+ * Integration and system suites create and drop databases of their own.
+ * Arguments go to jest (e.g. `npm test -- libs/eis`); they skip the static checks.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePostgres, ensureRedis, type LocalService } from './local-services';
 
 const root = path.resolve(__dirname, '../..');
 const dataDir = path.join(root, '.data');
 
+function run(what: string, command: string, args: string[]): Promise<number> {
+  process.stdout.write(`\n> ${what}\n`);
+  return new Promise<number>((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+}
+
+async function staticChecks(): Promise<number> {
+  const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+  const typecheck = await run('type check (tsc --noEmit, strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  if (typecheck !== 0) return typecheck;
+  // The module-boundary rule reads Nx's project graph, which `nx show projects` computes.
+  const graph = await run('project graph (nx show projects)', bin('nx'), ['show', 'projects']);
+  if (graph !== 0) return graph;
+  return run('lint (eslint, zero warnings)', bin('eslint'), ['--max-warnings', '0', '.']);
+}
+
 async function main(): Promise<number> {
+  const jestArgs = process.argv.slice(2);
+  if (jestArgs.length === 0) {
+    const code = await staticChecks();
+    if (code !== 0) return code;
+  }
   const databaseUrl = process.env.MES_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const services: LocalService[] = [await ensurePostgres(databaseUrl, dataDir), await ensureRedis(redisUrl, dataDir)];
   try {
     const jest = require.resolve('jest/bin/jest');
-    const args = [jest, '--ci', ...process.argv.slice(2)];
+    const summaryFile = path.join(dataDir, `jest-summary-${process.pid}.json`);
+    mkdirSync(dataDir, { recursive: true });
+    const args = [jest, '--ci', '--json', `--outputFile=${summaryFile}`, ...jestArgs];
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, MES_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
       process.on('SIGINT', () => child.kill('SIGINT'));
       child.on('exit', (c) => resolve(c ?? 1));
     });
+    if (existsSync(summaryFile)) {
+      // One plain closing line that any CI reader understands.
+      const r = JSON.parse(readFileSync(summaryFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+      rmSync(summaryFile, { force: true });
+      process.stdout.write(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
+    }
     return code;
   } finally {
     for (const s of services) if (s.startedHere) await s.stop();

@@ -78,6 +78,9 @@ async function main(): Promise<void> {
   env.MES_JWT_SECRET = jwt.value;
   env.MES_ADMIN_PASSWORD = admin.value;
   env.MES_SEED_DEMO ??= 'true';
+  // Inline source maps only: the stored-map mode installs a stack rewriter that makes every
+  // Error.stack (HTTP agents create some per request) an order of magnitude slower.
+  env.SWC_NODE_SOURCE_MAP_MODE ??= 'inline';
   let config: MesConfig;
   try {
     config = loadConfig(env);

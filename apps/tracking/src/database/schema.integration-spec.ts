@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { migrateTracking } from '../bootstrap';
-import { createTrackingDataSource } from './tracking-data-source';
+import { trackingDataSourceOptions } from './tracking-data-source';
 
 describe('tracking schema', () => {
   let db: TestDatabase;
@@ -9,7 +9,7 @@ describe('tracking schema', () => {
   beforeAll(async () => {
     db = await createTestDatabase('schema');
     await migrateTracking(db.url);
-    ds = createTrackingDataSource(db.url);
+    ds = new DataSource({ ...trackingDataSourceOptions(db.url), logging: false }); // the refusals below are expected
     await ds.initialize();
   });
   afterAll(async () => {

@@ -33,16 +33,14 @@ export class HoldRepository {
       { rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm },
       await this.material.lineageLinks(sheet.rollId, m),
     );
-    const own = await m.query<Row[]>(`${HOLD_SELECT} WHERE h.active AND h.sheet_id = $1 ORDER BY h.id`, [sheet.id]);
-    return [...own.map(toHold), ...(await this.activeForRegions(m, regions, { wholeRollOnly: false }))];
+    return this.activeForRegions(m, regions, { wholeRollOnly: false, sheetId: sheet.id });
   }
 
   /** Active holds covering one cell: the sheet's, the cell's own, and region holds over the cell's extent. */
   async activeForCell(m: EntityManager, cell: { id: string; sheetId: string; rollId: string; mdMm: number; cellMdMm: number }): Promise<HoldModel[]> {
     const extent: MdInterval = cellMdExtent({ cellMdMm: cell.cellMdMm }, cell.mdMm);
     const regions = ancestorRegions({ rollId: cell.rollId, ...extent }, await this.material.lineageLinks(cell.rollId, m));
-    const own = await m.query<Row[]>(`${HOLD_SELECT} WHERE h.active AND (h.sheet_id = $1 OR h.cell_id = $2) ORDER BY h.id`, [cell.sheetId, cell.id]);
-    return [...own.map(toHold), ...(await this.activeForRegions(m, regions, { wholeRollOnly: false }))];
+    return this.activeForRegions(m, regions, { wholeRollOnly: false, sheetId: cell.sheetId, cellId: cell.id });
   }
 
   async byId(id: string, m: EntityManager = this.db.manager): Promise<HoldModel | null> {
@@ -60,13 +58,21 @@ export class HoldRepository {
     return rows.map(toHold);
   }
 
-  private async activeForRegions(m: EntityManager, regions: { rollId: string; startMm: number; endMm: number }[], opts: { wholeRollOnly: boolean }): Promise<HoldModel[]> {
+  /** One query for a unit's own holds and the holds on every roll region it came from (a scan's hot path). */
+  private async activeForRegions(
+    m: EntityManager,
+    regions: { rollId: string; startMm: number; endMm: number }[],
+    opts: { wholeRollOnly: boolean; sheetId?: string; cellId?: string },
+  ): Promise<HoldModel[]> {
     const rows = await m.query<Row[]>(
       `${HOLD_SELECT}
-         JOIN unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm) ON reg.roll_id = h.roll_id
-        WHERE h.active AND (h.target = 'ROLL' OR ($4 = false AND h.target = 'ROLL_REGION' AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm))
+         LEFT JOIN unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm) ON reg.roll_id = h.roll_id
+        WHERE h.active AND (
+              (reg.roll_id IS NOT NULL AND (h.target = 'ROLL'
+                 OR ($4 = false AND h.target = 'ROLL_REGION' AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm)))
+           OR h.sheet_id = $5 OR h.cell_id = $6)
         ORDER BY h.id`,
-      [regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), opts.wholeRollOnly],
+      [regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), opts.wholeRollOnly, opts.sheetId ?? null, opts.cellId ?? null],
     );
     const seen = new Set<string>();
     return rows.map(toHold).filter((h) => !seen.has(h.id) && seen.add(h.id));

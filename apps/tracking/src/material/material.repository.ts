@@ -30,6 +30,8 @@ type Row = Record<string, unknown>;
 /** Read models of rolls, sheets and cells, each built in one query. */
 @Injectable()
 export class MaterialRepository {
+  private readonly lineageCache = new Map<string, RollLink[]>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async rollByBarcode(barcode: string, m: EntityManager = this.db.manager): Promise<RollModel | null> {
@@ -115,8 +117,13 @@ export class MaterialRepository {
     }));
   }
 
-  /** Every genealogy link above a roll (splices and slits, any depth), for mapping regions upwards. */
+  /**
+   * Every genealogy link above a roll (splices and slits, any depth), for mapping regions upwards.
+   * Cached: a roll's parents are written with the roll and never change, so neither do its links.
+   */
   async lineageLinks(rollId: string, m: EntityManager = this.db.manager): Promise<RollLink[]> {
+    const cached = this.lineageCache.get(rollId);
+    if (cached) return cached;
     const rows = await m.query<Row[]>(
       `WITH RECURSIVE up AS (
          SELECT * FROM tracking.roll_links WHERE child_roll_id = $1
@@ -124,7 +131,7 @@ export class MaterialRepository {
        SELECT child_roll_id, parent_roll_id, child_md_start_mm, child_md_end_mm, parent_md_start_mm, parent_cd_start_mm FROM up`,
       [rollId],
     );
-    return rows.map((r) => ({
+    const links = rows.map((r) => ({
       childRollId: String(r.child_roll_id),
       parentRollId: String(r.parent_roll_id),
       childMdStartMm: Number(r.child_md_start_mm),
@@ -132,6 +139,9 @@ export class MaterialRepository {
       parentMdStartMm: Number(r.parent_md_start_mm),
       parentCdStartMm: Number(r.parent_cd_start_mm),
     }));
+    if (this.lineageCache.size > 20_000) this.lineageCache.clear();
+    this.lineageCache.set(rollId, links);
+    return links;
   }
 
   /** Lock a unit row for the rest of the transaction: concurrent scans of one unit queue here. */

@@ -36,7 +36,7 @@ export class ScanService {
   async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
     const barcode = input.barcode.trim();
     return this.db.transaction('READ COMMITTED', async (m) => {
-      const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
+      const station = await this.stationByCode(m, input.stationCode);
       if (!station) {
         throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}: expected the code of a station (see the stations query)`, [
           { path: 'input.stationCode', message: 'expected an existing station code' },
@@ -51,14 +51,14 @@ export class ScanService {
       }
       const { unit, kind } = found;
       const steps = await this.masterData.routeSteps(unit.routeId, m);
-      const repeated = await this.repeatedScan(m, kind, unit, station, input.action);
+      const repeated = this.mayRepeat(unit, station, input.action) ? await this.repeatedScan(m, kind, unit, station, input.action) : null;
       if (repeated) return this.result(m, kind, unit, steps, repeated, station, true);
 
       this.requireActive(kind, unit);
       const step = steps.find((s) => s.seq === unit.stepSeq) as RouteStepEntity;
       if (input.action === 'TRACK_IN') {
         if (unit.stepState === 'IN_PROCESS') {
-          const at = await m.findOne(StationEntity, { where: { id: unit.stationId as string } });
+          const at = await this.stationById(m, unit.stationId as string);
           throw new DomainError('ALREADY_IN_PROCESS', `${label(kind)} ${unit.barcode} is already tracked in at station ${at?.code} for ${step.operation}; track it out there first`);
         }
         await this.requireOperation(m, kind, unit, step, station);
@@ -78,7 +78,7 @@ export class ScanService {
           throw new DomainError('NOT_TRACKED_IN', `${label(kind)} ${unit.barcode} is not tracked in at ${step.operation}; scan TRACK_IN at a ${step.operation} station first`);
         }
         if (unit.stationId !== station.id) {
-          const at = await m.findOne(StationEntity, { where: { id: unit.stationId as string } });
+          const at = await this.stationById(m, unit.stationId as string);
           throw new DomainError('WRONG_OPERATION', `${label(kind)} ${unit.barcode} is tracked in at station ${at?.code}, not ${station.code}; track it out at ${at?.code}`);
         }
         await this.checkCounts(kind, unit, input);
@@ -111,11 +111,36 @@ export class ScanService {
   }
 
   private async lockUnit(m: EntityManager, barcode: string): Promise<{ unit: Unit; kind: UnitLevel; before: { stepState: string; status: string } } | null> {
-    const roll = await this.material.lockRollByBarcode(m, barcode);
-    if (roll) return { unit: roll, kind: 'ROLL', before: { stepState: roll.stepState, status: roll.status } };
-    const sheet = await this.material.lockSheetByBarcode(m, barcode);
-    if (sheet) return { unit: sheet, kind: 'SHEET', before: { stepState: sheet.stepState, status: sheet.status } };
+    // Sheet barcodes are ours (S-<roll>-NNNN): look where the unit most likely is first.
+    const order: UnitLevel[] = barcode.startsWith('S-') ? ['SHEET', 'ROLL'] : ['ROLL', 'SHEET'];
+    for (const kind of order) {
+      const unit = kind === 'ROLL' ? await this.material.lockRollByBarcode(m, barcode) : await this.material.lockSheetByBarcode(m, barcode);
+      if (unit) return { unit, kind, before: { stepState: unit.stepState, status: unit.status } };
+    }
     return null;
+  }
+
+  /** Stations are never edited or removed, so a code once found stays valid. */
+  private readonly stations = new Map<string, StationEntity>();
+
+  private async stationByCode(m: EntityManager, code: string): Promise<StationEntity | null> {
+    const cached = this.stations.get(code);
+    if (cached) return cached;
+    const station = await m.findOne(StationEntity, { where: { code } });
+    if (station) this.stations.set(code, station);
+    return station;
+  }
+
+  private async stationById(m: EntityManager, id: string): Promise<StationEntity | null> {
+    for (const st of this.stations.values()) if (st.id === id) return st;
+    const station = await m.findOne(StationEntity, { where: { id } });
+    if (station) this.stations.set(station.code, station);
+    return station;
+  }
+
+  /** Only these states can follow the same scan at the same station; anything else is a new scan. */
+  private mayRepeat(unit: Unit, station: StationEntity, action: ScanActionEnum): boolean {
+    return action === 'TRACK_IN' ? unit.stepState === 'IN_PROCESS' && unit.stationId === station.id : unit.stepState === 'WAITING';
   }
 
   /** The last scan of this unit, if the same action at the same station would repeat it. */
@@ -202,7 +227,7 @@ export class ScanService {
 
   private async result(m: EntityManager, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], event: ScanEventEntity, station: StationEntity, repeated: boolean): Promise<ScanResultModel> {
     const current = unit.status === 'ACTIVE' ? steps.find((s) => s.seq === unit.stepSeq) : undefined;
-    const at = unit.stationId ? (unit.stationId === station.id ? station : await m.findOne(StationEntity, { where: { id: unit.stationId } })) : null;
+    const at = unit.stationId ? (unit.stationId === station.id ? station : await this.stationById(m, unit.stationId)) : null;
     return {
       unitKind: kind === 'ROLL' ? UnitLevelEnum.ROLL : UnitLevelEnum.SHEET,
       barcode: unit.barcode,

@@ -1,0 +1,41 @@
+/**
+ * `npm run bench`: every benchmark in one run, printing figures and their ratio to the targets.
+ * Needs PostgreSQL and Redis as npm test does (each bench makes and drops a database of its own).
+ */
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { benchTracking } from './tracking.bench';
+
+type Bench = { name: string; file: string; fn: string };
+
+// Benchmarks of the science libraries join when their files exist (they arrive with their issues).
+const OPTIONAL: Bench[] = [
+  { name: 'EIS fitting', file: 'eis-fit.bench.ts', fn: 'benchEisFit' },
+  { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },
+];
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  console.log(`Benchmarks on ${require('node:os').cpus().length} cores, Node ${process.version}`);
+  if (!only || only === 'tracking') {
+    console.log('\n== Tracking ==');
+    await benchTracking();
+  }
+  for (const b of OPTIONAL) {
+    if (only && !b.file.startsWith(only)) continue;
+    const file = path.join(__dirname, b.file);
+    if (!existsSync(file)) continue;
+    console.log(`\n== ${b.name} ==`);
+    const mod = (await import(file)) as Record<string, () => Promise<unknown>>;
+    await mod[b.fn]();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
