@@ -12,8 +12,11 @@ export function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   const fresh = existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
   if (fresh) return;
-  const cmd = existsSync(path.join(root, 'node_modules')) ? ['install', '--no-audit', '--no-fund'] : ['ci', '--no-audit', '--no-fund'];
-  process.stdout.write(`Installing dependencies (npm ${cmd[0]}); the first time takes a minute or two...\n`);
+  // `npm install`, not `npm ci`: the lock file holds only the platform packages (swc, esbuild...)
+  // that the registry here serves, and `npm ci` refuses a lock file without the others.
+  // `npm install` still installs exactly the locked versions.
+  const cmd = ['install', '--no-audit', '--no-fund'];
+  process.stdout.write('Installing dependencies (npm install); the first time takes a minute or two...\n');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, cmd, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) {
