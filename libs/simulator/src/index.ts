@@ -31,3 +31,16 @@ export {
 } from './physics';
 export type { Interlayer } from './physics';
 export { Rng, hashSeed } from './prng';
+export { formatLineRunSummary, LineDriver, LineDriverError, lineRunTruth } from './line-driver';
+export type {
+  BinCount,
+  CellTruthEntry,
+  LineDriverErrorCode,
+  LineDriverOptions,
+  LineRunResult,
+  ProductInfo,
+  RollRun,
+  RouteStepInfo,
+  SheetRun,
+  SheetTestOutcome,
+} from './line-driver';
