@@ -92,6 +92,12 @@ describe('operator story through the gateway', () => {
     expect(anonymous.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
+  it('answers REST paths no service serves yet with the contract error shape', async () => {
+    const res = await fetch(`${mes.gatewayUrl}/api/v1/nothing-here`, { method: 'POST' });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No service of this MES serves POST /api/v1/nothing-here', details: [] } });
+  });
+
   it('answers 503 naming the subgraph that is down', async () => {
     await mes.tracking.close();
     const res = await fetch(`${mes.gatewayUrl}/health`);

@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { RestFallbackController } from './rest/rest-fallback.controller';
 import { subgraphsOf } from './subgraphs';
 
 interface GatewayContext {
@@ -46,7 +47,7 @@ export class GatewayModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, RestFallbackController],
       providers: [{ provide: HealthService, useFactory: () => new HealthService(config) }],
     };
   }

@@ -19,6 +19,11 @@ describe('auth (tracking subgraph on PostgreSQL)', () => {
     const unknown = await anon.fails(login, { u: 'nobody', p: 'whatever-123' });
     expect(wrong.extensions?.code).toBe('UNAUTHENTICATED');
     expect(unknown.message).toBe(wrong.message);
+    const audit = await stack.admin.ok('{ auditTrail(entityType: "User", limit: 3) { action entityKey } }');
+    expect(audit.auditTrail.slice(0, 2)).toEqual([
+      { action: 'LOGIN_FAILED', entityKey: 'nobody' },
+      { action: 'LOGIN_FAILED', entityKey: 'admin' },
+    ]);
   });
 
   it('needs a valid token for every operation but login', async () => {

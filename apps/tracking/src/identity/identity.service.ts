@@ -25,9 +25,12 @@ export class IdentityService {
     const user = await this.db.getRepository(UserEntity).findOne({ where: { username } });
     const ok = await argon2.verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
     if (!user || !ok || !user.active) {
+      // Failed logins are audited too (a burst of them is worth seeing); the name is as typed.
+      await this.db.transaction((m) => this.audit.record(m, { actor: username.slice(0, 64), action: 'LOGIN_FAILED', entityType: 'User', entityKey: username.slice(0, 128) }));
       throw new DomainError('UNAUTHENTICATED', 'Unknown username or wrong password');
     }
     const token = this.tokens.sign({ userId: user.id, username: user.username, role: user.role });
+    await this.db.transaction((m) => this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username }));
     return { token, user };
   }
 
