@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { AuditService } from '../audit/audit.service';
 import { HoldRepository } from '../holds/hold.repository';
 import { HoldTargetEnum, type HoldModel } from '../holds/hold.model';
 import { EquipmentEntity, StationEntity, type RouteStepEntity, type UnitLevel } from '../master-data/master-data.entities';
@@ -30,12 +29,11 @@ export class ScanService {
     private readonly masterData: MasterDataService,
     private readonly material: MaterialRepository,
     private readonly holds: HoldRepository,
-    private readonly audit: AuditService,
   ) {}
 
   async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
     const barcode = input.barcode.trim();
-    return this.db.transaction('READ COMMITTED', async (m) => {
+    return this.db.transaction(async (m) => {
       const station = await this.stationByCode(m, input.stationCode);
       if (!station) {
         throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}: expected the code of a station (see the stations query)`, [
@@ -84,25 +82,15 @@ export class ScanService {
         await this.checkCounts(kind, unit, input);
         await this.advance(m, kind, unit, steps, step);
       }
-      const event = await m.save(
-        m.create(ScanEventEntity, {
-          unitKind: kind,
-          unitId: unit.id,
-          stationId: station.id,
-          equipmentId: equipment?.id ?? null,
-          operation: step.operation,
-          stepSeq: step.seq,
-          action: input.action,
-          goodCount: input.action === 'TRACK_OUT' ? (input.goodCount ?? null) : null,
-          rejectCount: input.action === 'TRACK_OUT' ? (input.rejectCount ?? null) : null,
-          actor: actor.username,
-        }),
-      );
-      await this.audit.record(m, {
-        actor: actor.username,
+      const event = await this.commitScan(m, kind, unit, {
+        stationId: station.id,
+        equipmentId: equipment?.id ?? null,
+        operation: step.operation,
+        stepSeq: step.seq,
         action: input.action,
-        entityType: label(kind),
-        entityKey: unit.barcode,
+        goodCount: input.action === 'TRACK_OUT' ? (input.goodCount ?? null) : null,
+        rejectCount: input.action === 'TRACK_OUT' ? (input.rejectCount ?? null) : null,
+        actor: actor.username,
         before: { operation: step.operation, stepState: found.before.stepState, status: found.before.status },
         after: { station: station.code, stepSeq: unit.stepSeq, stepState: unit.stepState, status: unit.status },
       });
@@ -212,9 +200,54 @@ export class ScanService {
     else await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, stepSeq: next.seq });
   }
 
-  private async updateUnit(m: EntityManager, kind: UnitLevel, unit: Unit, change: Partial<Pick<Unit, 'stepState' | 'stationId' | 'status' | 'stepSeq'>>): Promise<void> {
+  /** The new state of the unit; written by commitScan together with its event. */
+  private async updateUnit(_m: EntityManager, _kind: UnitLevel, unit: Unit, change: Partial<Pick<Unit, 'stepState' | 'stationId' | 'status' | 'stepSeq'>>): Promise<void> {
     Object.assign(unit, change);
-    await m.update(kind === 'ROLL' ? RollEntity : SheetEntity, { id: unit.id }, { ...change, version: unit.version + 1 });
+  }
+
+  /**
+   * One statement for the unit's new state, its scan event and its audit record (the same row
+   * AuditService writes): a scan is the hottest write of the line, and this saves two round trips.
+   */
+  private async commitScan(
+    m: EntityManager,
+    kind: UnitLevel,
+    unit: Unit,
+    e: {
+      stationId: string;
+      equipmentId: string | null;
+      operation: string;
+      stepSeq: number;
+      action: ScanActionEnum;
+      goodCount: number | null;
+      rejectCount: number | null;
+      actor: string;
+      before: object;
+      after: object;
+    },
+  ): Promise<ScanEventEntity> {
+    const table = kind === 'ROLL' ? 'tracking.rolls' : 'tracking.sheets';
+    const rows = await m.query<{ id: string; at: Date }[]>(
+      `WITH moved AS (
+         UPDATE ${table} SET status = $2, step_seq = $3, step_state = $4, station_id = $5, version = version + 1 WHERE id = $1 RETURNING id),
+       event AS (
+         INSERT INTO tracking.scan_events (unit_kind, unit_id, station_id, equipment_id, operation, step_seq, action, good_count, reject_count, actor)
+         SELECT $6, id, $7, $8, $9, $10, $11, $12, $13, $14 FROM moved RETURNING id, at),
+       audit AS (
+         INSERT INTO tracking.audit_records (actor, action, entity_type, entity_key, before, after)
+         SELECT $14, $11, $15, $16, $17::jsonb, $18::jsonb FROM event)
+       SELECT id, at FROM event`,
+      [
+        unit.id, unit.status, unit.stepSeq, unit.stepState, unit.stationId,
+        kind, e.stationId, e.equipmentId, e.operation, e.stepSeq, e.action, e.goodCount, e.rejectCount, e.actor,
+        label(kind), unit.barcode, JSON.stringify(e.before), JSON.stringify(e.after),
+      ],
+    );
+    if (rows.length !== 1) throw new Error(`scan of ${unit.barcode} wrote ${rows.length} events; expected exactly one`);
+    return Object.assign(new ScanEventEntity(), {
+      id: String(rows[0].id), unitKind: kind, unitId: unit.id, stationId: e.stationId, equipmentId: e.equipmentId, operation: e.operation,
+      stepSeq: e.stepSeq, action: e.action, goodCount: e.goodCount, rejectCount: e.rejectCount, actor: e.actor, at: rows[0].at,
+    });
   }
 
   private async equipmentAt(m: EntityManager, station: StationEntity, code: string): Promise<EquipmentEntity> {
