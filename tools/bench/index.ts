@@ -13,6 +13,7 @@ type Bench = { name: string; file: string; fn: string };
 const OPTIONAL: Bench[] = [
   { name: 'EIS fitting', file: 'eis-fit.bench.ts', fn: 'benchEisFit' },
   { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },
+  { name: 'Sheet test ingest (validation and encoding)', file: 'sheet-test.bench.ts', fn: 'benchSheetTestValidation' },
 ];
 
 async function main(): Promise<void> {

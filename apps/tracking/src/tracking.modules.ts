@@ -6,6 +6,7 @@ import { HistoryService } from './history/history.service';
 import { HoldRepository } from './holds/hold.repository';
 import { HoldResolver } from './holds/hold.resolver';
 import { HoldService } from './holds/hold.service';
+import { RollHoldsResolver, SheetHoldsResolver } from './holds/sheet-holds.resolver';
 import { IdentityResolver } from './identity/identity.resolver';
 import { IdentityService } from './identity/identity.service';
 import { MasterDataResolver, ProductReferenceResolver, StationReferenceResolver } from './master-data/master-data.resolver';
@@ -39,7 +40,7 @@ export class MasterDataModule {}
 export class MaterialModule {}
 
 /** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
-@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver], exports: [HoldRepository, HoldService] })
+@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver], exports: [HoldRepository, HoldService] })
 export class HoldsModule {}
 
 /** Station scans: track-in and track-out along the route. */

@@ -29,6 +29,8 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
       expect(refused.errors?.[0].message).toContain(`Sheet ${sheets[i]} is on hold: LCO rate sag 0.45 A/s (hold ${hold.placeHold.id} on roll H-1 MD 230-300 mm`);
     }
     for (const i of [1, 4]) expect((await trackIn(sheets[i])).errors).toBeUndefined();
+    const shown = await stack.admin.ok(`{ sheet(barcode: "${sheets[2]}") { activeHolds { id reason } } }`);
+    expect(shown.sheet.activeHolds).toEqual([{ id: hold.placeHold.id, reason: 'LCO rate sag 0.45 A/s' }]);
 
     const region = await stack.admin.ok('{ roll(barcode: "H-1") { cellsInRegion(mdFromMm: 230, mdToMm: 300) { sheetBarcode row col mdMm } } }');
     const cells = region.roll.cellsInRegion as { sheetBarcode: string; mdMm: number }[];
