@@ -16,12 +16,21 @@ export type { FitOptions, FitResult } from './fit/fit-types';
 export { EisFitter, createFitter, fitCircuit } from './fit/eis-fitter';
 export type { KramersKronigOptions, KramersKronigResult } from './validity/kramers-kronig';
 export { kramersKronigTest } from './validity/kramers-kronig';
-export type { CellConditions, CellFeatures, CellSignature, SignatureThresholds } from './features/cell-features';
+export { KramersKronigSolver } from './validity/kk-solver';
+export type {
+  CellConditions,
+  CellFeatures,
+  CellSignature,
+  FeatureExtractorOptions,
+  SignatureThresholds,
+} from './features/cell-features';
 export {
   DEFAULT_FEATURE_CIRCUIT,
   DEFAULT_SIGNATURE_THRESHOLDS,
   classifySignature,
+  createFeatureExtractor,
   extractCellFeatures,
+  FeatureExtractor,
 } from './features/cell-features';
 export type { SyntheticNoise } from './synthetic';
 export { synthesizeSpectrum } from './synthetic';

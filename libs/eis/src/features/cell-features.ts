@@ -3,7 +3,13 @@ import { EisFitter } from '../fit/eis-fitter';
 import type { FitResult } from '../fit/fit-types';
 import type { Spectrum } from '../spectrum';
 import { assertSpectrumShape } from '../spectrum';
-import { kramersKronigTest, type KramersKronigResult } from '../validity/kramers-kronig';
+import { KramersKronigSolver } from '../validity/kk-solver';
+import {
+  kramersKronigFromSolver,
+  kramersKronigTest,
+  type KramersKronigOptions,
+  type KramersKronigResult,
+} from '../validity/kramers-kronig';
 
 /**
  * Default circuit for cell features, chosen for an as-made anodeless cell (DOMAIN.md 3.3-3.5):
@@ -75,6 +81,14 @@ export interface CellConditions {
   fitter?: EisFitter;
   /** Relative rms above which a fit is not trusted for rOhmic (model-free intercept used). Default 0.05. */
   maxTrustedRelRms?: number;
+  /**
+   * Levenberg-Marquardt starts allowed when the model-free signature is already SHORT, OPEN or LEAKY
+   * (cells the default blocking-cell circuit does not describe, so the fallback restarts, up to 8, rarely
+   * find a good fit and cost ~10-30x a normal fit). Default: no limit (the fitter's default, 8). With 1,
+   * the fit features of those cells may differ; their signature and bin (decided by the signature
+   * rules) do not.
+   */
+  faultFitStarts?: number;
 }
 
 /**
@@ -213,9 +227,17 @@ export function classifySignature(
   conditions: Pick<CellConditions, 'ocvV' | 'activeAreaCm2' | 'thresholds'>,
   kk?: KramersKronigResult,
 ): { signature: CellSignature; reason: string } {
+  return classifyWithShape(spectrum, conditions, kk, shapeOf(spectrum));
+}
+
+function classifyWithShape(
+  spectrum: Spectrum,
+  conditions: Pick<CellConditions, 'ocvV' | 'activeAreaCm2' | 'thresholds'>,
+  kk: KramersKronigResult | undefined,
+  sh: Shape,
+): { signature: CellSignature; reason: string } {
   const t = { ...DEFAULT_SIGNATURE_THRESHOLDS, ...conditions.thresholds };
   const area = conditions.activeAreaCm2;
-  const sh = shapeOf(spectrum);
   if (sh.order.length < 3) return { signature: 'NOISY', reason: 'fewer than 3 valid points' };
   const phase = (i: number) => Math.atan2(spectrum.zIm[i], spectrum.zRe[i]) * DEG;
   const absZ = (i: number) => Math.hypot(spectrum.zRe[i], spectrum.zIm[i]);
@@ -271,6 +293,100 @@ export function classifySignature(
  */
 export function extractCellFeatures(spectrum: Spectrum, conditions: CellConditions): CellFeatures {
   assertSpectrumShape(spectrum);
+  return computeFeatures(spectrum, conditions, sharedSolver(spectrum.freqHz));
+}
+
+/** KK options of the feature extraction for n valid points spanning `decades`. */
+function kkOptionsFor(n: number, decades: number): KramersKronigOptions {
+  const maxM = Math.max(2, Math.min(50, n - 4));
+  return { addCapacitance: true, maxM, minM: Math.min(maxM, Math.ceil(2 * decades)) };
+}
+
+/** True when every frequency is positive and finite (the precomputed KK basis needs them all). */
+function allFrequenciesValid(freqHz: ArrayLike<number>): boolean {
+  for (let i = 0; i < freqHz.length; i++) if (!(freqHz[i] > 0) || !Number.isFinite(freqHz[i])) return false;
+  return freqHz.length > 0;
+}
+
+// A few solvers for the frequency lists seen last (a sheet, and its retest, share one list).
+const SOLVER_CACHE_SIZE = 4;
+const solverCache: { freq: Float64Array; solver: KramersKronigSolver }[] = [];
+function sharedSolver(freqHz: ArrayLike<number>): KramersKronigSolver | undefined {
+  for (let k = 0; k < solverCache.length; k++) {
+    const e = solverCache[k];
+    if (e.freq.length !== freqHz.length) continue;
+    let same = true;
+    for (let i = 0; same && i < freqHz.length; i++) same = e.freq[i] === freqHz[i];
+    if (same) {
+      if (k > 0) {
+        solverCache.splice(k, 1);
+        solverCache.unshift(e);
+      }
+      return e.solver;
+    }
+  }
+  if (!allFrequenciesValid(freqHz) || freqHz.length < 5) return undefined;
+  const solver = new KramersKronigSolver(freqHz, true, true);
+  solverCache.unshift({ freq: Float64Array.from(freqHz), solver });
+  if (solverCache.length > SOLVER_CACHE_SIZE) solverCache.pop();
+  return solver;
+}
+
+/** Options of a FeatureExtractor (defaults for every cell; CellConditions can override them). */
+export interface FeatureExtractorOptions {
+  /** Fitter of the default circuit (or another with R0, R1, R2); default: one owned by the extractor. */
+  fitter?: EisFitter;
+  /** See CellConditions.faultFitStarts. Default: no limit (same features as extractCellFeatures). */
+  faultFitStarts?: number;
+}
+
+/**
+ * Feature extraction for many cells measured on one frequency list (a sheet): the KK basis, the
+ * frequency set-up of the fitter and all work buffers are built once and reused for every cell.
+ * extract(zRe, zIm, conditions) gives the same features as extractCellFeatures on the same spectrum.
+ */
+export class FeatureExtractor {
+  readonly freqHz: Float64Array;
+  private readonly solver: KramersKronigSolver | undefined;
+  private readonly fitter: EisFitter;
+  private readonly faultFitStarts: number | undefined;
+
+  constructor(freqHz: ArrayLike<number>, options: FeatureExtractorOptions = {}) {
+    this.faultFitStarts = options.faultFitStarts;
+    this.freqHz = Float64Array.from(freqHz);
+    this.solver =
+      allFrequenciesValid(this.freqHz) && this.freqHz.length >= 5
+        ? new KramersKronigSolver(this.freqHz, true, true)
+        : undefined;
+    this.fitter = options.fitter ?? new EisFitter(DEFAULT_FEATURE_CIRCUIT, Math.max(1, this.freqHz.length));
+  }
+
+  /** Features of one cell; zRe and zIm are in the order of freqHz. */
+  extract(zRe: ArrayLike<number>, zIm: ArrayLike<number>, conditions: CellConditions): CellFeatures {
+    const spectrum: Spectrum = { freqHz: this.freqHz, zRe, zIm };
+    assertSpectrumShape(spectrum);
+    return computeFeatures(
+      spectrum,
+      {
+        ...conditions,
+        fitter: conditions.fitter ?? this.fitter,
+        faultFitStarts: conditions.faultFitStarts ?? this.faultFitStarts,
+      },
+      this.solver,
+    );
+  }
+}
+
+/** A reusable feature extractor for one frequency list (see FeatureExtractor). */
+export function createFeatureExtractor(freqHz: ArrayLike<number>, options: FeatureExtractorOptions = {}): FeatureExtractor {
+  return new FeatureExtractor(freqHz, options);
+}
+
+function computeFeatures(
+  spectrum: Spectrum,
+  conditions: CellConditions,
+  solver: KramersKronigSolver | undefined,
+): CellFeatures {
   const area = conditions.activeAreaCm2;
   if (!(area > 0)) throw new RangeError(`activeAreaCm2 must be positive (got ${area})`);
   const ea = conditions.activationEnergyEv ?? 0.55;
@@ -282,20 +398,24 @@ export function extractCellFeatures(spectrum: Spectrum, conditions: CellConditio
   if (n >= 5) {
     try {
       const decades = Math.log10(spectrum.freqHz[sh.highIdx] / spectrum.freqHz[sh.lowIdx]);
-      const maxM = Math.max(2, Math.min(50, n - 4));
-      kk = kramersKronigTest(spectrum, {
-        addCapacitance: true,
-        maxM,
-        minM: Math.min(maxM, Math.ceil(2 * decades)),
-      });
+      const options = kkOptionsFor(n, decades);
+      if (solver && solver.canUse(spectrum.zRe, spectrum.zIm)) {
+        solver.load(spectrum.zRe, spectrum.zIm);
+        kk = kramersKronigFromSolver(solver, options);
+      } else {
+        kk = kramersKronigTest(spectrum, options);
+      }
     } catch {
       kk = undefined;
     }
   }
+  const { signature, reason } = classifyWithShape(spectrum, conditions, kk, sh);
   let fit: FitResult | undefined;
   if (n >= 10) {
     try {
-      fit = (conditions.fitter ?? defaultFitter()).fit(spectrum, { weighting: 'modulus' });
+      const fault = signature === 'SHORT' || signature === 'OPEN' || signature === 'LEAKY';
+      const maxStarts = fault && conditions.faultFitStarts !== undefined ? conditions.faultFitStarts : undefined;
+      fit = (conditions.fitter ?? defaultFitter()).fit(spectrum, { weighting: 'modulus', maxStarts });
     } catch {
       fit = undefined;
     }
@@ -308,7 +428,6 @@ export function extractCellFeatures(spectrum: Spectrum, conditions: CellConditio
   const r1 = fit ? get('R1') : NaN;
   const r2 = fit ? get('R2') : NaN;
   const rTotal = r0 + r1 + r2;
-  const { signature, reason } = classifySignature(spectrum, conditions, kk);
   const at = (i: number) =>
     i >= 0
       ? {

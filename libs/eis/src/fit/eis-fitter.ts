@@ -28,6 +28,12 @@ function dot(x: Float64Array, ox: number, y: Float64Array, oy: number, n: number
 const N_MIN = 1e-6;
 const N_MAX = 1 - 1e-9;
 const U_LIMIT = 700;
+/** Bound-crawl detection and jump (see EisFitter.boundJump). */
+const CRAWL_MIN_STEP = 0.25;
+const CRAWL_STEPS = 3;
+const CRAWL_MAX_REDUCTION = 3e-3;
+const CRAWL_JUMP = 20;
+const CRAWL_OTHERS_MAX_STEP = 0.01;
 
 /**
  * Reusable Levenberg-Marquardt fitter for one circuit. All work buffers are allocated once (and grown
@@ -73,6 +79,9 @@ export class EisFitter {
   private readonly work: Float64Array;
   private readonly varDiag: Float64Array;
   private isExponent: Uint8Array;
+  /** Per parameter: accepted steps in a row that moved it the same way (bound crawl), and that way. */
+  private readonly crawlCount: Int32Array;
+  private readonly crawlSign: Int8Array;
   /** Sum of squared relative residuals of the last evaluation. */
   private lastRelSS = 0;
   private unitWeights = true;
@@ -102,6 +111,8 @@ export class EisFitter {
     this.best = mk(P);
     this.work = mk(P);
     this.varDiag = mk(P);
+    this.crawlCount = new Int32Array(P);
+    this.crawlSign = new Int8Array(P);
     this.isExponent = Uint8Array.from(this.circuit.paramKinds.map((k) => (k === 'exponent' ? 1 : 0)));
     this.columnHalf = new Uint8Array(P);
     const top = this.circuit.root.kind === 'series' ? this.circuit.root.children : [this.circuit.root];
@@ -314,6 +325,70 @@ export class EisFitter {
   }
 
   /**
+   * Bound crawl: when the optimum of a series resistance of the top-level chain (R0) is at 0 (a cell
+   * whose ohmic resistance is below what the noise can resolve), LM in u = ln p only moves u by a roughly constant amount per iteration
+   * while the cost stays flat, and needs tens of iterations to get p down to where its effect is below
+   * rounding (where it then stops). Called after each accepted step (this.delta = that step): when a
+   * log parameter has moved the same way by more than CRAWL_MIN_STEP in CRAWL_STEPS accepted steps in a
+   * row, each reducing the cost by less than CRAWL_MAX_REDUCTION (relative), and no other parameter moved
+   * by more than CRAWL_OTHERS_MAX_STEP in the last step, its u is moved CRAWL_JUMP
+   * further that way at once. (Only series R: for parameters inside arcs or tails the valley is curved
+   * and jumping out of it lost better optima on leaky cells.) The jump is kept only when the cost does not increase and the gradient
+   * at the new point still pushes p toward the bound (the bound is a minimum along p, KKT); a and g
+   * then describe the new point. Otherwise a and g are restored. Returns the cost at this.u afterwards.
+   */
+  private boundJump(actualReduction: number, cost: number): number {
+    const P = this.P;
+    const count = this.crawlCount;
+    if (!(actualReduction < CRAWL_MAX_REDUCTION)) {
+      count.fill(0);
+      return cost;
+    }
+    let jumpK = -1;
+    for (let k = 0; k < P; k++) {
+      if (this.columnHalf[k] !== 1) continue; // series resistors of the top-level chain only
+      const d = this.delta[k];
+      const sign = d > CRAWL_MIN_STEP ? 1 : d < -CRAWL_MIN_STEP ? -1 : 0;
+      if (sign === 0) count[k] = 0;
+      else if (sign === this.crawlSign[k]) count[k]++;
+      else count[k] = 1;
+      this.crawlSign[k] = sign;
+      if (count[k] >= CRAWL_STEPS && jumpK < 0) jumpK = k;
+    }
+    if (jumpK < 0) return cost;
+    // a pure crawl: nothing else is still moving (else the valley is curved: let LM follow it)
+    for (let k = 0; k < P; k++) {
+      if (k !== jumpK && Math.abs(this.delta[k]) > CRAWL_OTHERS_MAX_STEP) return cost;
+    }
+    count[jumpK] = 0;
+    const u = this.u;
+    const uTry = this.uTry;
+    const a = this.a;
+    const g = this.g;
+    const aSaved = this.m;
+    const gSaved = this.work;
+    for (let k = 0; k < P; k++) {
+      uTry[k] = u[k];
+      gSaved[k] = g[k];
+    }
+    for (let k = 0; k < P * P; k++) aSaved[k] = a[k];
+    const target = u[jumpK] + this.crawlSign[jumpK] * CRAWL_JUMP;
+    uTry[jumpK] = target > U_LIMIT ? U_LIMIT : target < -U_LIMIT ? -U_LIMIT : target;
+    const relSaved = this.lastRelSS;
+    const costJump = this.evaluate(uTry, true);
+    // keep it only when the cost did not rise and the bound is a minimum along p there: the gradient in
+    // u (p dcost/dp) still points the way of the jump, i.e. moving p back would not lower the cost
+    if (Number.isFinite(costJump) && costJump <= cost && this.crawlSign[jumpK] * g[jumpK] <= 0) {
+      for (let k = 0; k < P; k++) u[k] = uTry[k];
+      return costJump;
+    }
+    for (let k = 0; k < P; k++) g[k] = gSaved[k];
+    for (let k = 0; k < P * P; k++) a[k] = aSaved[k];
+    this.lastRelSS = relSaved;
+    return cost;
+  }
+
+  /**
    * One Levenberg-Marquardt run from this.u; leaves the optimum in this.u, and a (JᵀJ) and g (Jᵀr) at it.
    */
   private runLm(
@@ -343,6 +418,7 @@ export class EisFitter {
     let nu = 2;
     let iter = 0;
     let converged = false;
+    this.crawlCount.fill(0);
     while (iter < maxIter) {
       iter++;
       for (let k = 0; k < P; k++) {
@@ -408,6 +484,8 @@ export class EisFitter {
           converged = true;
           break;
         }
+        cost = this.boundJump(actual, cost);
+        relSS = this.lastRelSS;
       } else {
         // rejected: restore a and g
         for (let k = 0; k < P; k++) g[k] = gSaved[k];

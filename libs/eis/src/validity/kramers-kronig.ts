@@ -1,6 +1,6 @@
 import type { Spectrum } from '../spectrum';
 import { assertSpectrumShape } from '../spectrum';
-import { solveLeastSquares } from '../util/least-squares';
+import { KramersKronigSolver, type KkLinearFit } from './kk-solver';
 
 /** Options of the linear Kramers-Kronig test. */
 export interface KramersKronigOptions {
@@ -53,79 +53,6 @@ export interface KramersKronigResult {
   zFitIm: Float64Array;
 }
 
-function timeConstants(fMin: number, fMax: number, m: number): Float64Array {
-  const tMin = 1 / (2 * Math.PI * fMax);
-  const tMax = 1 / (2 * Math.PI * fMin);
-  const out = new Float64Array(m);
-  if (m === 1) {
-    out[0] = Math.sqrt(tMin * tMax);
-    return out;
-  }
-  const l0 = Math.log(tMin);
-  const step = (Math.log(tMax) - l0) / (m - 1);
-  for (let k = 0; k < m; k++) out[k] = Math.exp(l0 + step * k);
-  out[0] = tMin;
-  out[m - 1] = tMax;
-  return out;
-}
-
-interface LinearFit {
-  mu: number;
-  coef: Float64Array;
-  tau: Float64Array;
-}
-
-/**
- * Fits R0 + sum_k R_k / (1 + j w tau_k) [+ 1/(j w C)] [+ j w L] to the complex data by linear least
- * squares, every row divided by |Z| (so the residuals are relative). Columns: 0 = R0, 1..M = R_k,
- * then 1/C, then L.
- */
-function fitLinear(
-  w: Float64Array,
-  zr: ArrayLike<number>,
-  zi: ArrayLike<number>,
-  mod: Float64Array,
-  m: number,
-  fMin: number,
-  fMax: number,
-  addCap: boolean,
-  addInd: boolean,
-): LinearFit {
-  const n = w.length;
-  const rows = 2 * n;
-  const p = 1 + m + (addCap ? 1 : 0) + (addInd ? 1 : 0);
-  const tau = timeConstants(fMin, fMax, m);
-  const a = new Float64Array(rows * p);
-  const b = new Float64Array(rows);
-  for (let i = 0; i < n; i++) {
-    const inv = 1 / mod[i];
-    b[i] = zr[i] * inv;
-    b[n + i] = zi[i] * inv;
-    a[i] = inv; // R0: real part 1
-    for (let k = 0; k < m; k++) {
-      const wt = w[i] * tau[k];
-      const d = 1 / (1 + wt * wt);
-      a[(1 + k) * rows + i] = d * inv;
-      a[(1 + k) * rows + n + i] = -wt * d * inv;
-    }
-    let col = 1 + m;
-    if (addCap) {
-      a[col * rows + n + i] = (-1 / w[i]) * inv; // coefficient = 1/C
-      col++;
-    }
-    if (addInd) a[col * rows + n + i] = w[i] * inv;
-  }
-  const { x } = solveLeastSquares(a, rows, p, b);
-  let pos = 0;
-  let neg = 0;
-  for (let k = 1; k <= m; k++) {
-    if (x[k] >= 0) pos += x[k];
-    else neg -= x[k];
-  }
-  const mu = pos > 0 ? 1 - neg / pos : -Infinity;
-  return { mu, coef: x, tau };
-}
-
 /**
  * Linear Kramers-Kronig test (Boukamp's RC-series idea with Schönleber et al. 2014's automatic choice
  * of M): a Voigt series of M RC elements with fixed, log-spaced time constants plus R0 (and optionally
@@ -136,8 +63,6 @@ function fitLinear(
  */
 export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOptions = {}): KramersKronigResult {
   const total = assertSpectrumShape(spectrum);
-  const c = options.c ?? 0.85;
-  const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
   const addCap = options.addCapacitance ?? false;
   const addInd = options.addInductance ?? true;
   const keep: number[] = [];
@@ -151,37 +76,51 @@ export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOpti
   }
   const n = keep.length;
   if (n < 3) throw new RangeError(`Kramers-Kronig test needs at least 3 valid points, got ${n}`);
-  const w = new Float64Array(n);
+  const fk = new Float64Array(n);
   const zr = new Float64Array(n);
   const zi = new Float64Array(n);
-  const mod = new Float64Array(n);
-  let fMin = Infinity;
-  let fMax = 0;
-  keep.forEach((src, i) => {
-    const f = spectrum.freqHz[src];
-    w[i] = 2 * Math.PI * f;
-    zr[i] = spectrum.zRe[src];
-    zi[i] = spectrum.zIm[src];
-    mod[i] = Math.hypot(zr[i], zi[i]);
-    if (f < fMin) fMin = f;
-    if (f > fMax) fMax = f;
-  });
+  for (let i = 0; i < n; i++) {
+    fk[i] = spectrum.freqHz[keep[i]];
+    zr[i] = spectrum.zRe[keep[i]];
+    zi[i] = spectrum.zIm[keep[i]];
+  }
+  const solver = new KramersKronigSolver(fk, addCap, addInd);
+  solver.load(zr, zi);
+  return kramersKronigFromSolver(solver, options, total, keep);
+}
 
-  let fit: LinearFit;
+/**
+ * The KK test of the cell loaded into solver (see KramersKronigSolver.load). keep maps the solver's
+ * points to the spectrum's indices (identity when omitted); total is the spectrum's length.
+ */
+export function kramersKronigFromSolver(
+  solver: KramersKronigSolver,
+  options: KramersKronigOptions,
+  total = solver.n,
+  keep?: ArrayLike<number>,
+): KramersKronigResult {
+  const c = options.c ?? 0.85;
+  const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
+  const addCap = solver.addCap;
+  const addInd = solver.addInd;
+  const n = solver.n;
+  const w = solver.w;
+  let fit: KkLinearFit;
   let M: number;
   if (options.M !== undefined) {
     M = Math.max(1, Math.floor(options.M));
-    fit = fitLinear(w, zr, zi, mod, M, fMin, fMax, addCap, addInd);
+    fit = solver.fit(M);
   } else {
     M = Math.min(maxM, Math.max(1, Math.floor(options.minM ?? 1)));
-    fit = fitLinear(w, zr, zi, mod, M, fMin, fMax, addCap, addInd);
+    fit = solver.fit(M);
     while (fit.mu > c && M < maxM) {
       M++;
-      fit = fitLinear(w, zr, zi, mod, M, fMin, fMax, addCap, addInd);
+      fit = solver.fit(M);
     }
   }
 
   const coef = fit.coef;
+  const r0 = coef[0];
   const rk = coef.slice(1, 1 + M);
   const invC = addCap ? coef[1 + M] : 0;
   const ind = addInd ? coef[1 + M + (addCap ? 1 : 0)] : 0;
@@ -193,7 +132,7 @@ export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOpti
   let maxIm = 0;
   let ss = 0;
   for (let i = 0; i < n; i++) {
-    let fr = coef[0];
+    let fr = r0;
     let fi = 0;
     for (let k = 0; k < M; k++) {
       const wt = w[i] * fit.tau[k];
@@ -202,11 +141,14 @@ export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOpti
       fi -= rk[k] * wt * d;
     }
     fi += -invC / w[i] + ind * w[i];
-    const src = keep[i];
+    const src = keep ? keep[i] : i;
+    const zri = solver.zr[i];
+    const zii = solver.zi[i];
+    const invMod = solver.inv[i];
     zFitRe[src] = fr;
     zFitIm[src] = fi;
-    const rr = (zr[i] - fr) / mod[i];
-    const ri = (zi[i] - fi) / mod[i];
+    const rr = (zri - fr) * invMod;
+    const ri = (zii - fi) * invMod;
     residualsRe[src] = rr;
     residualsIm[src] = ri;
     maxRe = Math.max(maxRe, Math.abs(rr));
@@ -222,9 +164,9 @@ export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOpti
     maxAbsResidualIm: maxIm,
     maxAbsResidual: Math.max(maxRe, maxIm),
     rmsResidual: Math.sqrt(ss / (2 * n)),
-    tau: fit.tau,
+    tau: fit.tau.slice(),
     rk,
-    r0: coef[0],
+    r0,
     capacitanceF: invC !== 0 ? 1 / invC : Infinity,
     inductanceH: ind,
     zFitRe,
