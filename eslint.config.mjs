@@ -27,6 +27,8 @@ export default tseslint.config(
             // A service uses shared libraries, never another service's code.
             { sourceTag: 'scope:tracking', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tracking'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
+            // test-data: the rig ingest service and its binning worker (one bounded context, two processes).
+            { sourceTag: 'scope:test-data', onlyDependOnLibsWithTags: ['scope:shared', 'scope:test-data'] },
           ],
         },
       ],

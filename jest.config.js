@@ -24,8 +24,14 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.integration-spec.ts'],
-      testTimeout: 60000,
+      // testTimeout is a global option that projects ignore: each tier sets its own here.
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/integration-timeout.ts'],
     },
-    { ...common, displayName: 'system', testMatch: ['<rootDir>/tests/**/*.system-spec.ts'], testTimeout: 120000 },
+    {
+      ...common,
+      displayName: 'system',
+      testMatch: ['<rootDir>/tests/**/*.system-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/system-timeout.ts'],
+    },
   ],
 };

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, GraphqlClient, TEST_ADMIN_PASSWORD } from '@mes/testing';
+import { createTestDatabase, GraphqlClient, TEST_ADMIN_PASSWORD, type TestDatabase } from '@mes/testing';
+import { migrateTestData } from '@mes/test-data';
 import { migrateTracking } from '@mes/tracking';
 
 const root = path.resolve(__dirname, '../..');
@@ -31,37 +32,80 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} did not become healthy`);
 }
 
-/** The MES as separate processes (gateway, tracking), as npm start runs it, on a database of its own. */
-export async function startMesProcesses(label: string) {
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export type AppName = 'tracking' | 'test-data' | 'binning-worker' | 'gateway';
+
+export interface MesProcesses {
+  gatewayUrl: string;
+  graphqlUrl: string;
+  trackingUrl: string;
+  admin: GraphqlClient;
+  db: TestDatabase;
+  stopApp(name: AppName): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The MES as separate processes, as npm start runs it (each NestJS app alone in its process, as in
+ * production: two code-first GraphQL apps in one process would share one type registry), on a
+ * database of its own, free ports and a queue prefix of its own.
+ */
+export async function startMesProcesses(label: string, extraEnv: Record<string, string> = {}): Promise<MesProcesses> {
   const db = await createTestDatabase(label);
   await migrateTracking(db.url);
-  const [port, trackingPort] = [await freePort(), await freePort()];
+  await migrateTestData(db.url);
+  const [port, trackingPort, testDataPort] = [await freePort(), await freePort(), await freePort()];
   const env = {
     ...process.env,
     DATABASE_URL: db.url,
     PORT: String(port),
     TRACKING_PORT: String(trackingPort),
+    TEST_DATA_PORT: String(testDataPort),
     MES_JWT_SECRET: randomBytes(32).toString('hex'),
     MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     MES_SEED_DEMO: 'true',
+    BULLMQ_PREFIX: `t-${db.name}`,
     LOG_LEVEL: 'error',
     SWC_NODE_SOURCE_MAP_MODE: 'inline', // as npm start runs the apps (tools/dev/start-mes.ts)
+    ...extraEnv,
   };
-  const spawnApp = (entry: string) => spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, entry)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const tracking = spawnApp('apps/tracking/src/main.ts');
-  await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, tracking);
-  const gateway = spawnApp('apps/gateway/src/main.ts');
-  await waitHealthy(`http://127.0.0.1:${port}/health`, gateway);
-  const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
-  const admin = await new GraphqlClient(graphqlUrl).login('admin', TEST_ADMIN_PASSWORD);
-  const stop = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))));
+  const children = new Map<AppName, ChildProcess>();
+  const spawnApp = (name: AppName) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.set(name, child);
+    return child;
+  };
+  try {
+    await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, spawnApp('tracking'));
+    await waitHealthy(`http://127.0.0.1:${testDataPort}/health`, spawnApp('test-data'));
+    spawnApp('binning-worker');
+    await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'));
+  } catch (e) {
+    await Promise.all([...children.values()].map(stop));
+    await db.drop();
+    throw e;
+  }
+  const gatewayUrl = `http://127.0.0.1:${port}`;
+  const admin = await new GraphqlClient(`${gatewayUrl}/graphql`).login('admin', TEST_ADMIN_PASSWORD);
+  let closed = false;
   return {
-    graphqlUrl,
+    gatewayUrl,
+    graphqlUrl: `${gatewayUrl}/graphql`,
     trackingUrl: `http://127.0.0.1:${trackingPort}/graphql`,
     admin,
+    db,
+    stopApp: async (name) => stop(children.get(name) as ChildProcess),
     async close() {
-      await stop(gateway);
-      await stop(tracking);
+      if (closed) return;
+      closed = true;
+      for (const name of ['gateway', 'binning-worker', 'test-data', 'tracking'] as AppName[]) await stop(children.get(name) as ChildProcess);
       await db.drop();
     },
   };

@@ -1,5 +1,5 @@
 import { GraphqlClient } from '@mes/testing';
-import { startMesStack, type MesStack } from '../support/mes-stack';
+import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
 /**
  * The operator story of the foundation, through the gateway over HTTP: log in, register a roll,
@@ -7,12 +7,12 @@ import { startMesStack, type MesStack } from '../support/mes-stack';
  * sheet refused with the hold's reason, release the hold, continue.
  */
 describe('operator story through the gateway', () => {
-  let mes: MesStack;
+  let mes: MesProcesses;
   let operator: GraphqlClient;
   let engineer: GraphqlClient;
 
   beforeAll(async () => {
-    mes = await startMesStack('story');
+    mes = await startMesProcesses('story');
     for (const [username, role] of [['olga', 'OPERATOR'], ['erik', 'ENGINEER']] as const) {
       await mes.admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { username, password: 'password-123', role } });
     }
@@ -32,7 +32,7 @@ describe('operator story through the gateway', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks).sort()).toEqual(['postgresql', 'redis', 'subgraph:tracking']);
+    expect(Object.keys(body.checks).sort()).toEqual(['postgresql', 'redis', 'subgraph:test-data', 'subgraph:tracking']);
   });
 
   it('runs a roll from registration to sheets, through a hold and its release', async () => {
@@ -96,10 +96,12 @@ describe('operator story through the gateway', () => {
     const res = await fetch(`${mes.gatewayUrl}/api/v1/nothing-here`, { method: 'POST' });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No service of this MES serves POST /api/v1/nothing-here', details: [] } });
+    const rigless = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/queue`);
+    expect(rigless.status).toBe(401);
   });
 
   it('answers 503 naming the subgraph that is down', async () => {
-    await mes.tracking.close();
+    await mes.stopApp('tracking');
     const res = await fetch(`${mes.gatewayUrl}/health`);
     expect(res.status).toBe(503);
     const body = (await res.json()) as { down: string[] };

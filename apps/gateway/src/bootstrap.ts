@@ -1,17 +1,24 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MesConfig } from '@mes/config';
 import { GatewayModule } from './gateway.module';
+import { restProxy } from './rest/rest-proxy';
+import { restRoutesOf } from './subgraphs';
 
 /** Start the gateway; the subgraphs must answer, since it composes their schemas at start. */
 export async function startGateway(config: MesConfig, port = config.port, options: { pollIntervalMs?: number } = {}): Promise<INestApplication> {
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata services
   // to describe the host: a line's MES talks to nothing outside the plant.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const app = await NestFactory.create(GatewayModule.forConfig(config, options), {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forConfig(config, options), {
+    bodyParser: false, // /api/v1 bodies stream through to their service unparsed
     logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
   });
+  app.use(restProxy(restRoutesOf(config)));
+  app.use('/graphql', json({ limit: '1mb' }));
   app.enableShutdownHooks();
   await app.listen(port, config.host);
   return app;

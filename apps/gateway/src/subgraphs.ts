@@ -8,7 +8,10 @@ export interface SubgraphEndpoint {
 
 /** Every subgraph the gateway composes; later services add themselves here. */
 export function subgraphsOf(config: MesConfig): SubgraphEndpoint[] {
-  return [{ name: 'tracking', url: config.tracking.url }];
+  return [
+    { name: 'tracking', url: config.tracking.url },
+    { name: 'test-data', url: config.testData.url },
+  ];
 }
 
 /** A subgraph's health endpoint sits beside its /graphql. */
@@ -16,4 +19,9 @@ export function healthUrlOf(subgraph: SubgraphEndpoint): string {
   const url = new URL(subgraph.url);
   url.pathname = url.pathname.replace(/\/graphql\/?$/, '') + '/health';
   return url.toString();
+}
+
+/** The REST paths of /api/v1 and the service that owns each. */
+export function restRoutesOf(config: MesConfig): { prefix: string; target: string }[] {
+  return [{ prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin }];
 }

@@ -21,6 +21,13 @@ const schema = z.object({
   PORT: port.default(3000),
   TRACKING_PORT: port.default(4001),
   TRACKING_URL: z.string().url().optional(),
+  TEST_DATA_PORT: port.default(4002),
+  TEST_DATA_URL: z.string().url().optional(),
+  /** Largest sheet-test body accepted, after gunzip (a 2,500-cell, 200-point sheet is about 10 MB). */
+  INGEST_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
+  /** Redis key prefix of every BullMQ queue: separate MES instances (or test stacks) on one Redis. */
+  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-"').default('mes'),
+  BINNING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MES_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MES_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   MES_TOKEN_TTL_S: z.coerce.number().int().positive().default(12 * 3600),
@@ -34,6 +41,9 @@ export interface MesConfig {
   host: string;
   port: number;
   tracking: { port: number; url: string };
+  testData: { port: number; url: string; maxBodyBytes: number };
+  binning: { concurrency: number };
+  queuePrefix: string;
   auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
   seedDemo: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -67,6 +77,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host,
     port: e.PORT,
     tracking: { port: e.TRACKING_PORT, url: e.TRACKING_URL ?? `http://${host}:${e.TRACKING_PORT}/graphql` },
+    testData: {
+      port: e.TEST_DATA_PORT,
+      url: e.TEST_DATA_URL ?? `http://${host}:${e.TEST_DATA_PORT}/graphql`,
+      maxBodyBytes: Math.round(e.INGEST_MAX_BODY_MB * 1024 * 1024),
+    },
+    binning: { concurrency: e.BINNING_CONCURRENCY },
+    queuePrefix: e.BULLMQ_PREFIX,
     auth: { jwtSecret: e.MES_JWT_SECRET, tokenTtlSeconds: e.MES_TOKEN_TTL_S, adminPassword: e.MES_ADMIN_PASSWORD },
     seedDemo: e.MES_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,

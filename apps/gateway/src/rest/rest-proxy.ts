@@ -1,0 +1,29 @@
+import { request as httpRequest } from 'node:http';
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * /api/v1 paths and the service that owns each. The gateway streams the request through untouched
+ * (a rig's gzip body is not parsed here) and streams the answer back.
+ */
+export function restProxy(routes: { prefix: string; target: string }[]) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const route = routes.find((r) => req.originalUrl === r.prefix || req.originalUrl.startsWith(`${r.prefix}/`) || req.originalUrl.startsWith(`${r.prefix}?`));
+    if (!route) return next();
+    const target = new URL(req.originalUrl, route.target);
+    const upstream = httpRequest(
+      target,
+      { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 120_000 },
+      (answer) => {
+        res.status(answer.statusCode ?? 502);
+        for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'connection' && k !== 'transfer-encoding') res.setHeader(k, v);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
+    upstream.on('error', (e) => {
+      if (res.headersSent) return res.destroy();
+      res.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message: `The service behind ${route.prefix} does not answer (${e.message}); nothing was stored, retrying is safe`, details: [] } });
+    });
+    req.pipe(upstream);
+  };
+}

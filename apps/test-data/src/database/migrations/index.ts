@@ -1,0 +1,4 @@
+import { Initial1795319069202 } from './1795319069202-initial';
+
+/** In order; never edit a committed migration, add a new one (npm run migration:generate). */
+export const TEST_DATA_MIGRATIONS = [Initial1795319069202];

@@ -1,0 +1,32 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { TEST_DATA_MIGRATIONS } from './migrations';
+import { TEST_DATA_ENTITIES } from './test-data.entities';
+
+/** The test-data service owns the `test_data` schema and nothing else. */
+export function testDataDataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: TEST_DATA_ENTITIES,
+    migrations: TEST_DATA_MIGRATIONS,
+    migrationsTableName: 'test_data_migrations',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: 20, application_name: 'mes-test-data' },
+  };
+}
+
+export function createTestDataDataSource(databaseUrl: string): DataSource {
+  return new DataSource(testDataDataSourceOptions(databaseUrl));
+}
+
+export async function migrateTestData(databaseUrl: string): Promise<void> {
+  const ds = createTestDataDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    await ds.query('CREATE SCHEMA IF NOT EXISTS test_data');
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}

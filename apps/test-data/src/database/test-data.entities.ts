@@ -1,0 +1,174 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A test rig registered at a station; its API key is stored only as a SHA-256 hash. */
+@Entity({ schema: 'test_data', name: 'rigs' })
+export class RigEntity {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 100, unique: true })
+  name!: string;
+
+  @Column({ name: 'station_code', type: 'varchar', length: 32 })
+  stationCode!: string;
+
+  @Column({ name: 'key_hash', type: 'char', length: 64 })
+  keyHash!: string;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+export type SheetTestStatus = 'QUEUED' | 'BINNING' | 'DONE' | 'FAILED';
+
+/** One posted sheet test: its header and frequency list; immutable once stored (but its status). */
+@Entity({ schema: 'test_data', name: 'sheet_tests' })
+@Index('ix_sheet_tests_sheet', ['sheetBarcode', 'receivedAt'])
+@Index('ix_sheet_tests_status', ['status', 'receivedAt'])
+export class SheetTestEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  /** The rig's idempotency key. */
+  @Column({ name: 'test_id', type: 'varchar', length: 64, unique: true })
+  testId!: string;
+
+  @Column({ name: 'content_hash', type: 'char', length: 64 })
+  contentHash!: string;
+
+  @Column({ name: 'rig_id', type: 'bigint' })
+  rigId!: string;
+
+  @Column({ name: 'sheet_barcode', type: 'varchar', length: 64 })
+  sheetBarcode!: string;
+
+  @Column({ name: 'roll_barcode', type: 'varchar', length: 64 })
+  rollBarcode!: string;
+
+  @Column({ type: 'integer' })
+  rows!: number;
+
+  @Column({ type: 'integer' })
+  cols!: number;
+
+  @Column({ name: 'cell_area_cm2', type: 'double precision' })
+  cellAreaCm2!: number;
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt!: Date;
+
+  @Column({ name: 'temperature_c', type: 'double precision' })
+  temperatureC!: number;
+
+  /** float64 little-endian, exact as posted; null for an OCV-only test. */
+  @Column({ type: 'bytea', nullable: true })
+  frequencies!: Buffer | null;
+
+  @Column({ name: 'frequency_count', type: 'smallint' })
+  frequencyCount!: number;
+
+  @Column({ name: 'cell_count', type: 'integer' })
+  cellCount!: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: SheetTestStatus;
+
+  @Column({ name: 'cells_binned', type: 'integer', default: 0 })
+  cellsBinned!: number;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'rule_set_version', type: 'integer', nullable: true })
+  ruleSetVersion!: number | null;
+
+  @CreateDateColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}
+
+/**
+ * Raw measurement of one cell in one test: written once with COPY, never changed. The spectrum is
+ * float32 (all Re, then all Im; see @mes/sheet-test) rather than one row per point.
+ */
+@Entity({ schema: 'test_data', name: 'sheet_test_cells' })
+export class SheetTestCellEntity {
+  @PrimaryColumn({ name: 'sheet_test_id', type: 'uuid' })
+  sheetTestId!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  row!: number;
+
+  @PrimaryColumn({ type: 'smallint' })
+  col!: number;
+
+  @Column({ type: 'text' })
+  status!: 'OK' | 'NO_CONTACT';
+
+  @Column({ name: 'ocv_v', type: 'double precision', nullable: true })
+  ocvV!: number | null;
+
+  @Column({ type: 'bytea', nullable: true })
+  spectrum!: Buffer | null;
+}
+
+/** What binning made of one cell in one test, kept apart from the raw data so re-binning never touches it. */
+@Entity({ schema: 'test_data', name: 'cell_results' })
+@Index('ix_cell_results_sheet', ['sheetBarcode', 'row', 'col'])
+export class CellResultEntity {
+  @PrimaryColumn({ name: 'sheet_test_id', type: 'uuid' })
+  sheetTestId!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  row!: number;
+
+  @PrimaryColumn({ type: 'smallint' })
+  col!: number;
+
+  @PrimaryColumn({ name: 'rule_set_version', type: 'integer' })
+  ruleSetVersion!: number;
+
+  @Column({ name: 'sheet_barcode', type: 'varchar', length: 64 })
+  sheetBarcode!: string;
+
+  @Column({ name: 'ocv_v', type: 'double precision', nullable: true })
+  ocvV!: number | null;
+
+  @Column({ name: 'r_ohmic_ohm', type: 'double precision', nullable: true })
+  rOhmicOhm!: number | null;
+
+  @Column({ name: 'r_ct_ohm', type: 'double precision', nullable: true })
+  rCtOhm!: number | null;
+
+  @Column({ name: 'asr_ohm_cm2', type: 'double precision', nullable: true })
+  asrOhmCm2!: number | null;
+
+  /** Every feature the EIS library computed, for re-binning without re-fitting. */
+  @Column({ type: 'jsonb', nullable: true })
+  features!: object | null;
+
+  @Column({ name: 'soft_bin', type: 'smallint' })
+  softBin!: number;
+
+  @Column({ name: 'hard_bin', type: 'smallint' })
+  hardBin!: number;
+
+  @Column({ name: 'bin_name', type: 'varchar', length: 32 })
+  binName!: string;
+
+  @Column({ name: 'rule_id', type: 'varchar', length: 64 })
+  ruleId!: string;
+
+  @Column({ name: 'rule_set_name', type: 'varchar', length: 64 })
+  ruleSetName!: string;
+
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+}
+
+export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellResultEntity];

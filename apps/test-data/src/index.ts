@@ -1,0 +1,2 @@
+export { startTestData } from './bootstrap';
+export { migrateTestData, createTestDataDataSource, testDataDataSourceOptions } from './database/test-data-data-source';

@@ -1,0 +1,71 @@
+import { gunzip } from 'node:zlib';
+import type { Request } from 'express';
+import { DomainError } from '@mes/service-core';
+
+function readLimited(req: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const fail = (e: DomainError) => {
+      if (done) return;
+      done = true;
+      req.removeAllListeners('data');
+      req.resume(); // drain the rest so the connection can answer
+      reject(e);
+    };
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      fail(tooLarge(limit, `${declared} bytes declared`));
+      return;
+    }
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) fail(tooLarge(limit, `more than ${limit} bytes sent`));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(Buffer.concat(chunks, size));
+    });
+    req.on('error', (e) => fail(new DomainError('VALIDATION_FAILED', `The request body could not be read: ${e.message}`)));
+  });
+}
+
+function tooLarge(limit: number, what: string): DomainError {
+  return new DomainError('PAYLOAD_TOO_LARGE', `The body is too large (${what}); the limit is ${limit} bytes`, [], { limitBytes: limit });
+}
+
+/**
+ * The JSON body of a rig post: content type checked, size capped before and after gunzip, a
+ * truncated or corrupt gzip stream refused. Parsed here rather than by a global body parser so
+ * each of these answers has the contract's shape.
+ */
+export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json') {
+    req.resume();
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected application/json`);
+  }
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    req.resume();
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding} is not accepted: expected gzip or none`);
+  }
+  let raw = await readLimited(req, limit);
+  if (encoding === 'gzip') {
+    raw = await new Promise<Buffer>((resolve, reject) =>
+      gunzip(raw, { maxOutputLength: limit }, (e, out) => {
+        if (!e) return resolve(out);
+        if (e instanceof RangeError || /larger than|maxOutputLength/i.test(e.message)) return reject(tooLarge(limit, 'after gunzip'));
+        reject(new DomainError('VALIDATION_FAILED', `The gzip body is corrupt or truncated: ${e.message}`, [{ path: '', message: 'expected a complete gzip stream' }]));
+      }),
+    );
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (e) {
+    throw new DomainError('VALIDATION_FAILED', `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, [{ path: '', message: 'expected a JSON object' }]);
+  }
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '@mes/service-core';
+import {
+  checkGrid,
+  contentHash,
+  copyRowsBinary,
+  encodeFrequencies,
+  encodeSheetCells,
+  validateSheetTestBody,
+  validationMessage,
+  type SheetTestBody,
+} from '@mes/sheet-test';
+import { RigEntity, SheetTestEntity } from '../database/test-data.entities';
+import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
+import { TrackingClient } from '@mes/tracking-client';
+import { SheetTestQueue } from './sheet-test.queue';
+
+export interface IngestAnswer {
+  httpStatus: 200 | 202;
+  body: { sheetTestId: string; sheet: string; cells: number; status: string };
+}
+
+/**
+ * Accepting a rig's sheet test: validate everything that can be checked without the database, check
+ * the sheet against tracking, then store the whole test (header + every cell in one binary COPY) in
+ * one transaction, and only then enqueue it for binning.
+ */
+@Injectable()
+export class SheetTestIngestService {
+  private readonly logger = new Logger(SheetTestIngestService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+    private readonly queue: SheetTestQueue,
+  ) {}
+
+  async ingest(rig: RigEntity, raw: unknown, correlationId?: string): Promise<IngestAnswer> {
+    const checked = validateSheetTestBody(raw);
+    if (!checked.ok) throw new DomainError('VALIDATION_FAILED', validationMessage(checked.details, checked.problems), checked.details);
+    const body = checked.value;
+    const hash = contentHash(body);
+
+    const earlier = await this.byTestId(body.testId);
+    if (earlier) return this.repeated(earlier, body, hash);
+
+    const sheet = await this.tracking.sheet(body.sheet);
+    if (!sheet) throw new DomainError('NOT_FOUND', `Unknown sheet ${body.sheet}: expected the barcode of a sheet`, [{ path: 'sheet', message: 'expected a known sheet barcode' }]);
+    const grid = checkGrid(body, { rows: sheet.rows, cols: sheet.cols });
+    if (!grid.ok) throw new DomainError('VALIDATION_FAILED', validationMessage(grid.details, grid.problems), grid.details);
+    if (sheet.status !== 'ACTIVE' || sheet.operation !== SHEET_TEST_OPERATION) {
+      throw new DomainError('CONFLICT', `Sheet ${sheet.barcode} is not at ${SHEET_TEST_OPERATION}: it is ${sheet.status}${sheet.operation ? ` at ${sheet.operation}` : ''}`);
+    }
+    if (sheet.activeHolds.length) {
+      throw new DomainError('CONFLICT', `Sheet ${sheet.barcode} is on hold: ${sheet.activeHolds[0].reason} (hold ${sheet.activeHolds[0].id})`);
+    }
+    if (sheet.stationCode && sheet.stationCode !== rig.stationCode) {
+      throw new DomainError('FORBIDDEN', `Sheet ${sheet.barcode} is tracked in at station ${sheet.stationCode}; rig ${rig.name} belongs to station ${rig.stationCode}`);
+    }
+
+    const id = randomUUID();
+    const encoded = encodeSheetCells(body);
+    const stored = await this.store(id, rig, body, hash, sheet, encoded);
+    if (!stored) {
+      // Another post of the same testId committed first: answer as for a repeat.
+      const winner = await this.byTestId(body.testId);
+      if (winner) return this.repeated(winner, body, hash);
+    }
+    await this.queue.enqueue(id, correlationId).catch((e: unknown) => {
+      // Stored durably: the sweeper re-enqueues tests left QUEUED, so the rig need not retry.
+      this.logger.warn(`sheet test ${id} stored but not enqueued yet: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    return { httpStatus: 202, body: { sheetTestId: id, sheet: body.sheet, cells: body.cells.length, status: 'QUEUED' } };
+  }
+
+  private async byTestId(testId: string): Promise<SheetTestEntity | null> {
+    return this.db.getRepository(SheetTestEntity).findOne({ where: { testId } });
+  }
+
+  private repeated(earlier: SheetTestEntity, body: SheetTestBody, hash: string): IngestAnswer {
+    if (earlier.contentHash !== hash) {
+      throw new DomainError('CONFLICT', `testId ${body.testId} was already used for different content (sheet test ${earlier.id}); use a new testId for a new test`);
+    }
+    return { httpStatus: 200, body: { sheetTestId: earlier.id, sheet: earlier.sheetBarcode, cells: earlier.cellCount, status: earlier.status } };
+  }
+
+  /** The header and every cell, all or nothing. False when the testId was taken meanwhile. */
+  private async store(
+    id: string,
+    rig: RigEntity,
+    body: SheetTestBody,
+    hash: string,
+    sheet: { rollBarcode: string; rows: number; cols: number; cellActiveAreaCm2: number },
+    encoded: ReturnType<typeof encodeSheetCells>,
+  ): Promise<boolean> {
+    const runner = this.db.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await runner.startTransaction();
+      const inserted = await runner.query(
+        `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2,
+           started_at, temperature_c, frequencies, frequency_count, cell_count, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'QUEUED')
+         ON CONFLICT (test_id) DO NOTHING RETURNING id`,
+        [
+          id, body.testId, hash, rig.id, body.sheet, sheet.rollBarcode, sheet.rows, sheet.cols, sheet.cellActiveAreaCm2,
+          body.startedAt, body.temperatureC, body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null, body.frequenciesHz?.length ?? 0, body.cells.length,
+        ],
+      );
+      if ((inserted as unknown[]).length === 0) {
+        await runner.rollbackTransaction();
+        return false;
+      }
+      const data = copyRowsBinary(encoded, [{ type: 'uuid', value: id }]);
+      await new Promise<void>((resolve, reject) => {
+        const stream = client.query(copyFrom('COPY test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)'));
+        stream.on('finish', () => resolve());
+        stream.on('error', reject);
+        stream.end(data);
+      });
+      await runner.commitTransaction();
+      return true;
+    } catch (e) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw e;
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type BinSheetTestPayload } from '@mes/queue-contracts';
+
+/**
+ * The producer side of the sheet-test queue. Jobs are keyed by the sheet test id, so adding one
+ * twice is harmless; a sweeper re-adds tests that were stored but never reached the queue (Redis
+ * down at that moment), which makes "stored in PostgreSQL" the only promise a 202 needs.
+ */
+@Injectable()
+export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SheetTestQueue.name);
+  private readonly queue: Queue<BinSheetTestPayload>;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(redisUrl: string, prefix: string, private readonly db: DataSource) {
+    this.queue = new Queue<BinSheetTestPayload>(QUEUES.sheetTests, {
+      connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+      prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
+  }
+
+  async enqueue(sheetTestId: string, correlationId?: string): Promise<void> {
+    await this.queue.add(JOBS.binSheetTest, { sheetTestId, correlationId }, { jobId: sheetTestId });
+  }
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => void this.sweep(), 30_000);
+    this.sweeper.unref();
+  }
+
+  /** Re-enqueue tests still QUEUED a while after they were stored. */
+  async sweep(olderThanSeconds = 20): Promise<number> {
+    try {
+      const rows = await this.db.query<{ id: string }[]>(
+        `SELECT id FROM test_data.sheet_tests WHERE status = 'QUEUED' AND received_at < now() - make_interval(secs => $1) LIMIT 500`,
+        [olderThanSeconds],
+      );
+      for (const r of rows) await this.enqueue(r.id);
+      return rows.length;
+    } catch (e) {
+      this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
+      return 0;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.queue.close();
+  }
+}

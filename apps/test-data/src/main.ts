@@ -1,0 +1,20 @@
+import { exitOnConfigError, loadConfig, type MesConfig } from '@mes/config';
+import { startTestData } from './bootstrap';
+import { migrateTestData } from './database/test-data-data-source';
+
+async function main(): Promise<void> {
+  let config: MesConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    exitOnConfigError(e);
+  }
+  await migrateTestData(config.databaseUrl);
+  const app = await startTestData(config);
+  process.stdout.write(`test-data service listening on ${await app.getUrl()}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`test-data failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export enum CellMetric {
+  OCV_V = 'OCV_V',
+  R_OHMIC_OHM = 'R_OHMIC_OHM',
+  R_CT_OHM = 'R_CT_OHM',
+  ASR_OHM_CM2 = 'ASR_OHM_CM2',
+  SOFT_BIN = 'SOFT_BIN',
+}
+registerEnumType(CellMetric, { name: 'CellMetric', description: 'A per-cell value a heat map can show.' });
+
+@ObjectType('SheetMap', { description: 'Row-major values of one metric over a sheet (index row * cols + col); null where untested.' })
+export class SheetMapModel {
+  @Field() sheet!: string;
+  @Field(() => Int) rows!: number;
+  @Field(() => Int) cols!: number;
+  @Field(() => [Float], { nullable: 'items' }) values!: (number | null)[];
+}
+
+@ObjectType('CellTestResult', { description: 'One test of a cell, as binned.' })
+export class CellTestResultModel {
+  @Field() testId!: string;
+  @Field() sheetTestId!: string;
+  @Field(() => GraphQLISODateTime) receivedAt!: Date;
+  @Field(() => Float, { nullable: true }) ocvV!: number | null;
+  @Field(() => Float, { nullable: true }) rOhmicOhm!: number | null;
+  @Field(() => Float, { nullable: true }) rCtOhm!: number | null;
+  @Field(() => Float, { nullable: true }) asrOhmCm2!: number | null;
+  @Field(() => Int) softBin!: number;
+  @Field(() => Int) hardBin!: number;
+  @Field() binName!: string;
+  @Field() ruleId!: string;
+  @Field(() => Int) ruleSetVersion!: number;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+}
+
+@ObjectType('CellResult', { description: 'The result that counts for a cell, and the history of its tests.' })
+export class CellResultModel extends CellTestResultModel {
+  @Field() sheet!: string;
+  @Field(() => Int) row!: number;
+  @Field(() => Int) col!: number;
+  @Field(() => [CellTestResultModel]) history!: CellTestResultModel[];
+}
+
+@ObjectType('SheetTest')
+export class SheetTestModel {
+  @Field() sheetTestId!: string;
+  @Field() testId!: string;
+  @Field() sheet!: string;
+  @Field() status!: string;
+  @Field(() => Int) cells!: number;
+  @Field(() => Int) cellsBinned!: number;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => GraphQLISODateTime) receivedAt!: Date;
+}

@@ -1,0 +1,23 @@
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { CellMetric, CellResultModel, SheetMapModel, SheetTestModel } from './results.model';
+import { ResultsService } from './results.service';
+
+@Resolver()
+export class ResultsResolver {
+  constructor(private readonly results: ResultsService) {}
+
+  @Query(() => SheetMapModel, { description: 'A heat map of one metric over a sheet, from each cell’s current result.' })
+  sheetMap(@Args('sheet') sheet: string, @Args('metric', { type: () => CellMetric }) metric: CellMetric): Promise<SheetMapModel> {
+    return this.results.sheetMap(sheet, metric);
+  }
+
+  @Query(() => CellResultModel, { nullable: true, description: 'A cell’s current result and the history of its tests; null when never tested.' })
+  cellResult(@Args('sheet') sheet: string, @Args('row', { type: () => Int }) row: number, @Args('col', { type: () => Int }) col: number): Promise<CellResultModel | null> {
+    return this.results.cellResult(sheet, row, col);
+  }
+
+  @Query(() => [SheetTestModel], { description: 'Every test posted for a sheet, oldest first.' })
+  sheetTests(@Args('sheet') sheet: string): Promise<SheetTestModel[]> {
+    return this.results.sheetTests(sheet);
+  }
+}

@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '@mes/service-core';
+import { TrackingClient } from '@mes/tracking-client';
+import { CellMetric, type CellResultModel, type CellTestResultModel, type SheetMapModel, type SheetTestModel } from './results.model';
+
+const COLUMN: Record<CellMetric, string> = {
+  [CellMetric.OCV_V]: 'ocv_v',
+  [CellMetric.R_OHMIC_OHM]: 'r_ohmic_ohm',
+  [CellMetric.R_CT_OHM]: 'r_ct_ohm',
+  [CellMetric.ASR_OHM_CM2]: 'asr_ohm_cm2',
+  [CellMetric.SOFT_BIN]: 'soft_bin',
+};
+
+/**
+ * The result that counts for each cell: the newest valid one (a rig fault, soft bin 0, never
+ * overrides a valid result; a later valid result supersedes it), each test at its newest rule set.
+ */
+const CURRENT_RESULTS = `
+  SELECT DISTINCT ON (r.row, r.col) r.*, t.test_id, t.received_at
+    FROM test_data.cell_results r
+    JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
+   WHERE r.sheet_barcode = $1
+   ORDER BY r.row, r.col, (r.soft_bin = 0), t.received_at DESC`;
+
+type Row = Record<string, unknown>;
+
+@Injectable()
+export class ResultsService {
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+
+  async sheetMap(sheet: string, metric: CellMetric): Promise<SheetMapModel> {
+    const grid = await this.grid(sheet);
+    const values: (number | null)[] = new Array<number | null>(grid.rows * grid.cols).fill(null);
+    const rows = await this.db.query<Row[]>(`SELECT row, col, ${COLUMN[metric]} AS v FROM (${CURRENT_RESULTS}) cur`, [sheet]);
+    for (const r of rows) values[Number(r.row) * grid.cols + Number(r.col)] = r.v === null ? null : Number(r.v);
+    return { sheet, rows: grid.rows, cols: grid.cols, values };
+  }
+
+  async cellResult(sheet: string, row: number, col: number): Promise<CellResultModel | null> {
+    const grid = await this.grid(sheet);
+    if (row < 0 || col < 0 || row >= grid.rows || col >= grid.cols) {
+      throw new DomainError('VALIDATION_FAILED', `Cell (${row}, ${col}) is outside the ${grid.rows} x ${grid.cols} grid of sheet ${sheet}`);
+    }
+    const history = await this.db.query<Row[]>(
+      `SELECT r.*, t.test_id, t.received_at FROM test_data.cell_results r
+         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
+        WHERE r.sheet_barcode = $1 AND r.row = $2 AND r.col = $3 ORDER BY t.received_at DESC`,
+      [sheet, row, col],
+    );
+    if (!history.length) return null;
+    const tests = history.map(toTestResult);
+    const current = tests.find((t) => t.softBin !== 0) ?? tests[0];
+    return { ...current, sheet, row, col, history: tests };
+  }
+
+  async sheetTests(sheet: string): Promise<SheetTestModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT id, test_id, sheet_barcode, status, cell_count, cells_binned, error, received_at FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at`,
+      [sheet],
+    );
+    return rows.map((r) => ({
+      sheetTestId: String(r.id), testId: String(r.test_id), sheet: String(r.sheet_barcode), status: String(r.status),
+      cells: Number(r.cell_count), cellsBinned: Number(r.cells_binned), error: (r.error as string | null) ?? null, receivedAt: r.received_at as Date,
+    }));
+  }
+
+  private async grid(sheet: string): Promise<{ rows: number; cols: number }> {
+    const tested = await this.db.query<{ rows: number; cols: number }[]>(`SELECT rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 LIMIT 1`, [sheet]);
+    if (tested.length) return tested[0];
+    const tracked = await this.tracking.sheet(sheet);
+    if (!tracked) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet ${sheet}`);
+    return tracked;
+  }
+}
+
+function num(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+function toTestResult(r: Row): CellTestResultModel {
+  return {
+    testId: String(r.test_id),
+    sheetTestId: String(r.sheet_test_id),
+    receivedAt: r.received_at as Date,
+    ocvV: num(r.ocv_v),
+    rOhmicOhm: num(r.r_ohmic_ohm),
+    rCtOhm: num(r.r_ct_ohm),
+    asrOhmCm2: num(r.asr_ohm_cm2),
+    softBin: Number(r.soft_bin),
+    hardBin: Number(r.hard_bin),
+    binName: String(r.bin_name),
+    ruleId: String(r.rule_id),
+    ruleSetVersion: Number(r.rule_set_version),
+    reason: (r.reason as string | null) ?? null,
+  };
+}

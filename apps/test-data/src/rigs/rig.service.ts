@@ -1,0 +1,60 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '@mes/auth';
+import { DomainError } from '@mes/service-core';
+import { RigEntity } from '../database/test-data.entities';
+import { TrackingClient } from '@mes/tracking-client';
+
+export const SHEET_TEST_OPERATION = 'SHEET_TEST';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Rigs and their keys. A key is `<rig id>.<32 random bytes>`: the id finds the rig in one lookup,
+ * the random part is checked against its SHA-256 (a fast hash is right for a random 256-bit secret;
+ * passwords, which are guessable, get argon2).
+ */
+@Injectable()
+export class RigService {
+  private readonly verified = new Map<string, RigEntity>();
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+
+  async register(actor: Actor, name: string, stationCode: string): Promise<{ rig: RigEntity; apiKey: string }> {
+    const cleanName = name.trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/.test(cleanName)) {
+      throw new DomainError('VALIDATION_FAILED', `Invalid rig name "${name}": expected 1-100 letters, digits, spaces, ".", "_" or "-"`, [{ path: 'name', message: 'expected 1-100 letters, digits, spaces, ".", "_" or "-"' }]);
+    }
+    const station = await this.tracking.station(stationCode);
+    if (!station) throw new DomainError('NOT_FOUND', `Unknown station ${stationCode}`, [{ path: 'stationCode', message: 'expected an existing station code' }]);
+    if (station.operation !== SHEET_TEST_OPERATION) {
+      throw new DomainError('VALIDATION_FAILED', `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${SHEET_TEST_OPERATION} station`, [
+        { path: 'stationCode', message: `expected a ${SHEET_TEST_OPERATION} station` },
+      ]);
+    }
+    return this.db.transaction(async (m) => {
+      if (await m.exists(RigEntity, { where: { name: cleanName } })) throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
+      const secret = randomBytes(32).toString('base64url');
+      const rig = await m.save(m.create(RigEntity, { name: cleanName, stationCode, keyHash: sha256(secret), createdBy: actor.username }));
+      return { rig, apiKey: `${rig.id}.${secret}` };
+    });
+  }
+
+  /** The rig a key belongs to, or null for a missing, malformed or unknown key. */
+  async authenticate(apiKey: string | undefined): Promise<RigEntity | null> {
+    if (!apiKey) return null;
+    const hit = this.verified.get(apiKey);
+    if (hit) return hit;
+    const m = /^(\d{1,18})\.([A-Za-z0-9_-]{43})$/.exec(apiKey);
+    if (!m) return null;
+    const rig = await this.db.getRepository(RigEntity).findOne({ where: { id: m[1] } });
+    if (!rig) return null;
+    const ok = timingSafeEqual(Buffer.from(rig.keyHash, 'hex'), Buffer.from(sha256(m[2]), 'hex'));
+    if (!ok) return null;
+    if (this.verified.size > 1000) this.verified.clear();
+    this.verified.set(apiKey, rig);
+    return rig;
+  }
+}

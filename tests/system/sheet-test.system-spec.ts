@@ -1,0 +1,160 @@
+import { gzipSync } from 'node:zlib';
+import { Client } from 'pg';
+import { createFeatureExtractor } from '@mes/eis';
+import { decodeSpectrum, encodeSpectrum } from '@mes/sheet-test';
+import { simulateSheet, toSheetTestBody } from '@mes/simulator';
+import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+
+/** A rig's life through the gateway: register, see the queue, post sheets, and every error answer of the contract. */
+describe('sheet tests from rigs through the gateway', () => {
+  let mes: MesProcesses;
+  let key: string;
+  let db: Client;
+  const sim = simulateSheet({ seed: 11, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });
+
+  const post = (body: unknown, headers: Record<string, string> = {}, raw?: Buffer) =>
+    fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key, ...headers },
+      body: raw ?? JSON.stringify(body),
+    });
+  const storedTests = async () => Number((await db.query('SELECT count(*) FROM test_data.sheet_tests')).rows[0].count);
+  const storedCells = async () => Number((await db.query('SELECT count(*) FROM test_data.sheet_test_cells')).rows[0].count);
+  const bodyFor = (sheet: string, testId: string) => toSheetTestBody(sim, { testId, sheet, startedAt: '2026-11-22T10:00:00Z' });
+
+  beforeAll(async () => {
+    mes = await startMesProcesses('sheettests');
+    db = new Client({ connectionString: mes.db.url });
+    await db.connect();
+    const reg = await mes.admin.ok('mutation { registerRig(name: "RIG 7", stationCode: "TST-1") { rig { id name } apiKey } }');
+    key = reg.registerRig.apiKey;
+  });
+  afterAll(async () => {
+    await db?.end();
+    await mes?.close();
+  });
+
+  it('refuses to register a rig at a station that does not test sheets', async () => {
+    const error = await mes.admin.fails('mutation { registerRig(name: "RIG X", stationCode: "LCO-1") { apiKey } }');
+    expect(error.message).toBe('Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST station');
+  });
+
+  it('lists the sheets waiting for this rig, oldest first', async () => {
+    const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/queue`, { headers: { 'x-api-key': key } });
+    expect(res.status).toBe(200);
+    const queue = (await res.json()) as { sheet: string; rows: number; cols: number; cellActiveAreaCm2: number }[];
+    expect(queue).toHaveLength(20);
+    expect(queue[0]).toEqual({ sheet: 'S-R0001-0001', rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });
+  });
+
+  it('accepts a sheet of 2,500 cells, bins it, maps it and moves the sheet on', async () => {
+    const body = bodyFor('S-R0001-0001', 'RIG7-2026-11-22T10:00:00Z-0001');
+    const res = await post(body);
+    expect(res.status).toBe(202);
+    const accepted = (await res.json()) as { sheetTestId: string; sheet: string; cells: number; status: string };
+    expect(accepted).toMatchObject({ sheet: 'S-R0001-0001', cells: 2500, status: 'QUEUED' });
+
+    const again = await post(body);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { sheetTestId: string }).sheetTestId).toBe(accepted.sheetTestId);
+
+    let status: { status: string; cellsBinned: number; cells: number; bins: { softBin: number; count: number }[] } | undefined;
+    for (let i = 0; i < 240 && status?.status !== 'DONE' && status?.status !== 'FAILED'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${accepted.sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as typeof status;
+    }
+    expect(status?.status).toBe('DONE');
+    expect(status?.cellsBinned).toBe(2500);
+    expect(status?.bins.reduce((s, b) => s + b.count, 0)).toBe(2500);
+    const contactOpens = sim.cells.filter((c) => c.status === 'NO_CONTACT').length;
+    expect(status?.bins.find((b) => b.softBin === 0)?.count ?? 0).toBeGreaterThanOrEqual(contactOpens);
+
+    const ocv = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: OCV_V) { rows cols values } }');
+    for (const c of sim.cells) {
+      const expected = c.status === 'NO_CONTACT' ? null : (c as { ocvV: number }).ocvV;
+      expect(ocv.sheetMap.values[c.row * 50 + c.col]).toBe(expected);
+    }
+    // R_OHMIC as the EIS library computes it from the stored (float32) spectrum.
+    const r0 = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: R_OHMIC_OHM) { values } }');
+    const extractor = createFeatureExtractor(sim.frequenciesHz);
+    const n = sim.frequenciesHz.length;
+    for (const c of sim.cells.filter((x) => x.status !== 'NO_CONTACT').slice(0, 25)) {
+      const cell = c as { row: number; col: number; ocvV: number; zReOhm: number[]; zImOhm: number[] };
+      const z = decodeSpectrum(encodeSpectrum(cell.zReOhm, cell.zImOhm), n);
+      const f = extractor.extract(z.zReOhm, z.zImOhm, { ocvV: cell.ocvV, activeAreaCm2: 0.25, temperatureC: 25 });
+      const got = r0.sheetMap.values[cell.row * 50 + cell.col];
+      if (Number.isFinite(f.rOhmicOhm)) expect(got).toBeCloseTo(f.rOhmicOhm, 9);
+      else expect(got).toBeNull();
+    }
+    const cell = await mes.admin.ok('{ cellResult(sheet: "S-R0001-0001", row: 0, col: 0) { softBin hardBin binName ruleId ruleSetVersion history { testId } } }');
+    expect(cell.cellResult.history).toEqual([{ testId: 'RIG7-2026-11-22T10:00:00Z-0001' }]);
+    expect(cell.cellResult.ruleSetVersion).toBe(1);
+
+    const sheet = await mes.admin.ok('{ sheet(barcode: "S-R0001-0001") { operation stepState } }');
+    expect(sheet.sheet).toEqual({ operation: 'SINGULATION', stepState: 'WAITING' });
+
+    const late = await post(bodyFor('S-R0001-0001', 'RIG7-late'));
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0001 is not at SHEET_TEST: it is ACTIVE at SINGULATION');
+  });
+
+  it('answers 409 when a testId comes back with other content', async () => {
+    const body = bodyFor('S-R0001-0001', 'RIG7-2026-11-22T10:00:00Z-0001');
+    const changed = { ...body, temperatureC: 26 };
+    const res = await post(changed);
+    expect(res.status).toBe(409);
+    const error = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.error.code).toBe('CONFLICT');
+    expect(error.error.message).toMatch(/^testId RIG7-2026-11-22T10:00:00Z-0001 was already used for different content/);
+  });
+
+  it('gives every bad post its answer and stores nothing', async () => {
+    const tests = await storedTests();
+    const cells = await storedCells();
+    const good = bodyFor('S-R0001-0002', 'RIG7-bad-0001');
+    const short = structuredClone(good) as { cells: { zReOhm?: number[] }[] };
+    const firstOk = short.cells.findIndex((c) => c.zReOhm);
+    short.cells[firstOk].zReOhm!.pop();
+    const dup = structuredClone(good) as { cells: unknown[] };
+    dup.cells[5] = { ...(dup.cells[4] as object) };
+    const outside = structuredClone(good) as { cells: { row: number }[] };
+    outside.cells[3].row = 50;
+
+    const cases: [string, Promise<Response>, number, string, RegExp][] = [
+      ['no key', fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'UNAUTHENTICATED', /^Missing X-Api-Key/],
+      ['unknown key', post(good, { 'x-api-key': '1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), 401, 'UNAUTHENTICATED', /^Unknown API key/],
+      ['unknown sheet', post({ ...good, sheet: 'S-NOPE-0001' }), 404, 'NOT_FOUND', /^Unknown sheet S-NOPE-0001/],
+      ['wrong length', post(short), 400, 'VALIDATION_FAILED', new RegExp(`cells\\[${firstOk}\\]\\.zReOhm`)],
+      ['NaN is not JSON', post(undefined, {}, Buffer.from(JSON.stringify(good).replace(/"ocvV":[-0-9.e]+/, '"ocvV":NaN'))), 400, 'VALIDATION_FAILED', /^The body is not valid JSON/],
+      ['duplicate cell', post(dup), 400, 'VALIDATION_FAILED', /given twice/],
+      ['outside the grid', post(outside), 400, 'VALIDATION_FAILED', /cells\[3\]\.row/],
+      ['not JSON', post(undefined, { 'content-type': 'text/csv' }, Buffer.from('row,col\n0,0')), 415, 'UNSUPPORTED_MEDIA_TYPE', /expected application\/json/],
+      ['truncated gzip', post(undefined, { 'content-encoding': 'gzip' }, gzipSync(JSON.stringify(good)).subarray(0, 5000)), 400, 'VALIDATION_FAILED', /^The gzip body is corrupt or truncated/],
+      ['50 MB of garbage', post(undefined, {}, Buffer.alloc(50 * 1024 * 1024, 0x7b)), 413, 'PAYLOAD_TOO_LARGE', /limit is \d+ bytes/],
+    ];
+    for (const [name, pending, httpStatus, code, message] of cases) {
+      const res = await pending;
+      const body = (await res.json()) as { error: { code: string; message: string; details: { path: string; message: string }[] } };
+      expect({ name, status: res.status, code: body.error.code }).toEqual({ name, status: httpStatus, code });
+      expect(body.error.message).toMatch(message);
+    }
+    expect(await storedTests()).toBe(tests);
+    expect(await storedCells()).toBe(cells);
+  });
+
+  it('accepts a gzip body', async () => {
+    const res = await post(undefined, { 'content-encoding': 'gzip' }, gzipSync(JSON.stringify(bodyFor('S-R0001-0004', 'RIG7-gz-0001'))));
+    expect(res.status).toBe(202);
+  });
+
+  it('refuses a sheet on hold (409) and one tracked in at another rig’s station (403)', async () => {
+    await mes.admin.ok('mutation { placeHold(input: { target: SHEET, sheetBarcode: "S-R0001-0005", reason: "probe card crash" }) { id } }');
+    const held = await post(bodyFor('S-R0001-0005', 'RIG7-held-0001'));
+    expect(held.status).toBe(409);
+    expect(((await held.json()) as { error: { message: string } }).error.message).toMatch(/^Sheet S-R0001-0005 is on hold: probe card crash/);
+    await mes.admin.ok('mutation { scan(input: { barcode: "S-R0001-0006", stationCode: "TST-2", action: TRACK_IN }) { stepState } }');
+    const elsewhere = await post(bodyFor('S-R0001-0006', 'RIG7-else-0001'));
+    expect(elsewhere.status).toBe(403);
+    expect(((await elsewhere.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0006 is tracked in at station TST-2; rig RIG 7 belongs to station TST-1');
+  });
+});

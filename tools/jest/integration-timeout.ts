@@ -1,0 +1,1 @@
+jest.setTimeout(60_000); // integration suites start a real service stack

@@ -1,0 +1,1 @@
+jest.setTimeout(180_000); // system suites start every app as its own process
