@@ -90,6 +90,28 @@ describe('sheet tests from rigs through the gateway', () => {
     expect(cell.cellResult.history).toEqual([{ testId: 'RIG7-2026-11-22T10:00:00Z-0001' }]);
     expect(cell.cellResult.ruleSetVersion).toBe(1);
 
+    // Rig faults (soft bin 0) must be retested: the sheet waits at SHEET_TEST until they are.
+    const waiting = await mes.admin.ok('{ sheet(barcode: "S-R0001-0001") { operation } }');
+    expect(waiting.sheet.operation).toBe('SHEET_TEST');
+    const bins = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: SOFT_BIN) { values } }');
+    const faulty = (bins.sheetMap.values as (number | null)[]).flatMap((v, i) => (v === 0 ? [{ row: Math.floor(i / 50), col: i % 50 }] : []));
+    expect(faulty.length).toBeGreaterThan(0);
+    const retestSim = simulateSheet({ seed: 11, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25, retest: true });
+    const retest = toSheetTestBody(retestSim, { testId: 'RIG7-2026-11-22T10:05:00Z-0002', sheet: 'S-R0001-0001', startedAt: '2026-11-22T10:05:00Z' });
+    retest.cells = retest.cells.filter((c) => faulty.some((f) => f.row === c.row && f.col === c.col));
+    const retested = await post(retest);
+    expect(retested.status).toBe(202);
+    const retestId = ((await retested.json()) as { sheetTestId: string }).sheetTestId;
+    for (let i = 0; i < 120; i++) {
+      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${retestId}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+      if (st.status === 'DONE') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const superseded = await mes.admin.ok(`{ cellResult(sheet: "S-R0001-0001", row: ${faulty[0].row}, col: ${faulty[0].col}) { softBin testId history { testId softBin } } }`);
+    expect(superseded.cellResult.history).toHaveLength(2);
+    expect(superseded.cellResult.history[1]).toEqual({ testId: 'RIG7-2026-11-22T10:00:00Z-0001', softBin: 0 });
+    if (superseded.cellResult.history[0].softBin !== 0) expect(superseded.cellResult.testId).toBe('RIG7-2026-11-22T10:05:00Z-0002');
+
     const sheet = await mes.admin.ok('{ sheet(barcode: "S-R0001-0001") { operation stepState } }');
     expect(sheet.sheet).toEqual({ operation: 'SINGULATION', stepState: 'WAITING' });
 

@@ -4,13 +4,14 @@ import { Pool } from 'pg';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { assertHandlersComplete, JOBS, QUEUES, type BinSheetTestPayload, type JobName } from '@mes/queue-contracts';
-import { isPassGrade } from '@mes/sheet-test';
 import { TrackingClient } from '@mes/tracking-client';
 import { evaluateSheetTest, ruleSetFor } from './evaluate-sheet-test';
 import { SheetTestStore } from './sheet-test.store';
 
-/** Sheets whose first-pass yield falls below this are held for engineering. */
+/** Sheets whose yield falls below this are held for engineering (per product: not configurable yet). */
 const DEFAULT_YIELD_HOLD_BELOW = 0.8;
+/** Retest policy: cells in soft bin 0 (rig fault) get this many retests before the sheet moves on. */
+const DEFAULT_MAX_RETESTS = 1;
 
 export interface BinningWorker {
   worker: Worker;
@@ -40,10 +41,16 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
       const ruleSet = ruleSetFor(loaded.test.cellAreaCm2);
       const results = evaluateSheetTest(loaded.test, loaded.cells, ruleSet);
       const bins = await store.complete(loaded.test, results, ruleSet.name, ruleSet.version);
-      const good = bins.filter((b) => isPassGrade(b.softBin)).reduce((s, b) => s + b.count, 0);
-      const tested = bins.filter((b) => b.softBin !== 0).reduce((s, b) => s + b.count, 0);
+      const standing = await store.sheetStanding(loaded.test.sheet);
+      if (standing.rigFault > 0 && standing.testsDone <= DEFAULT_MAX_RETESTS) {
+        // The sheet stays at its test operation until the rig has retested its rig-fault cells.
+        logger.log(`sheet test ${loaded.test.testId}: ${standing.rigFault} cells in soft bin 0; ${loaded.test.sheet} waits at its test for a retest`);
+        return { bins, waitsForRetest: standing.rigFault };
+      }
+      const good = standing.pass;
+      const tested = standing.pass + standing.fail;
       const yieldFraction = tested ? good / tested : 0;
-      await tracking.trackOutTestedSheet(loaded.test.sheet, loaded.test.rigStation, good, tested - good);
+      await tracking.trackOutTestedSheet(loaded.test.sheet, loaded.test.rigStation, good, standing.fail + standing.rigFault);
       if (yieldFraction < DEFAULT_YIELD_HOLD_BELOW) {
         await tracking.holdSheet(
           loaded.test.sheet,

@@ -110,6 +110,29 @@ export class SheetTestStore {
     }
   }
 
+  /**
+   * The sheet's current bins over all its tests (the newest valid result of each cell; a rig fault
+   * counts only while no valid result exists) and how many of its tests are done.
+   */
+  async sheetStanding(sheet: string): Promise<{ pass: number; fail: number; rigFault: number; testsDone: number }> {
+    const r = await this.pool.query(
+      `WITH cur AS (
+         SELECT DISTINCT ON (r.row, r.col) r.soft_bin
+           FROM test_data.cell_results r
+           JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
+          WHERE r.sheet_barcode = $1
+          ORDER BY r.row, r.col, (r.soft_bin = 0), t.received_at DESC)
+       SELECT count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)::int AS pass,
+              count(*) FILTER (WHERE soft_bin >= 10)::int AS fail,
+              count(*) FILTER (WHERE soft_bin = 0)::int AS rig_fault,
+              (SELECT count(*)::int FROM test_data.sheet_tests WHERE sheet_barcode = $1 AND status = 'DONE') AS tests_done
+         FROM cur`,
+      [sheet],
+    );
+    const row = r.rows[0] as { pass: number; fail: number; rig_fault: number; tests_done: number };
+    return { pass: row.pass, fail: row.fail, rigFault: row.rig_fault, testsDone: row.tests_done };
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'DONE'`, [id, error.slice(0, 2000)]);
   }
