@@ -448,6 +448,24 @@ export class LineDriver {
     return last;
   }
 
+  /**
+   * Where a tested sheet stands now: the MES moves it on by itself once its test is DONE (the move
+   * lands just after DONE), so this waits briefly for it to leave the test operation.
+   */
+  private async refreshSheetState(sheet: { barcode: string; operation: string | null; stepState: string }): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const data = await this.ok<{ sheet: { operation: string | null; stepState: string } }>(
+        `sheet ${sheet.barcode}`,
+        'query Sheet($b: String!) { sheet(barcode: $b) { operation stepState } }',
+        { b: sheet.barcode },
+      );
+      sheet.operation = data.sheet.operation;
+      sheet.stepState = data.sheet.stepState;
+      if (sheet.operation !== SHEET_TEST) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
   // -------------------------------------------------------------------------------------------- run
 
   async run(): Promise<LineRunResult> {
@@ -555,6 +573,7 @@ export class LineDriver {
         const outcome = await this.testSheet(rig, sheet, sim, simOf);
         if (outcome === 'UNAVAILABLE') return;
         sheet.test = outcome;
+        await this.refreshSheetState(sheet);
         if (outcome.status === 'REJECTED') testsRejected++;
         else {
           testsPosted++;
