@@ -14,6 +14,7 @@ const OPTIONAL: Bench[] = [
   { name: 'EIS fitting', file: 'eis-fit.bench.ts', fn: 'benchEisFit' },
   { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },
   { name: 'Sheet test ingest (validation and encoding)', file: 'sheet-test.bench.ts', fn: 'benchSheetTestValidation' },
+  { name: 'Sheet test ingest, binning and maps (whole MES)', file: 'ingest.bench.ts', fn: 'benchIngest' },
 ];
 
 async function main(): Promise<void> {

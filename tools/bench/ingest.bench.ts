@@ -1,0 +1,105 @@
+/**
+ * Sheet-test ingest benchmarks (issue: sheet-test ingest): accepting a 2,500-cell, 50-point sheet
+ * through the gateway against a raw binary COPY of the same rows, post-to-DONE time with the default
+ * worker, and sheetMap latency. Runs the MES as separate processes, as npm start does.
+ */
+import 'reflect-metadata';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyRowsBinary, encodeSheetCells, type SheetTestBody } from '@mes/sheet-test';
+import { simulateSheet, toSheetTestBody } from '@mes/simulator';
+import { startMesProcesses } from '../../tests/support/mes-processes';
+import { report, summarize } from './bench-util';
+
+const FIFTY_POINTS = { fMaxHz: 1e6, fMinHz: 1, pointsPerDecade: 49 / 6 }; // 1 MHz to 1 Hz in 50 points
+
+export async function benchIngest(): Promise<Record<string, number>> {
+  const mes = await startMesProcesses('bench_ingest');
+  const db = new Client({ connectionString: mes.db.url });
+  await db.connect();
+  try {
+    const { registerRig } = await mes.admin.ok('mutation { registerRig(name: "BENCH RIG", stationCode: "TST-1") { apiKey } }');
+    const key = registerRig.apiKey as string;
+    const sim = simulateSheet({ seed: 3, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25, frequencies: FIFTY_POINTS });
+    if (sim.frequenciesHz.length !== 50) throw new Error(`expected 50 frequencies, got ${sim.frequenciesHz.length}`);
+    const bodyFor = (sheet: string, testId: string) => toSheetTestBody(sim, { testId, sheet, startedAt: '2026-11-22T10:00:00Z' }) as SheetTestBody;
+    const post = async (body: SheetTestBody) => {
+      const payload = JSON.stringify(body);
+      const t0 = performance.now();
+      const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: payload });
+      const answer = (await res.json()) as { sheetTestId: string };
+      if (res.status !== 202) throw new Error(`post answered ${res.status}: ${JSON.stringify(answer)}`);
+      return { ms: performance.now() - t0, id: answer.sheetTestId };
+    };
+    const waitDone = async (id: string) => {
+      for (;;) {
+        const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+        if (st.status === 'DONE' || st.status === 'FAILED') return st.status;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+
+    // (b) post-to-DONE on an idle line, default worker count.
+    const doneMs: number[] = [];
+    for (const i of [1, 2, 3]) {
+      const t0 = performance.now();
+      const { id } = await post(bodyFor(`S-R0001-${String(i).padStart(4, '0')}`, `BENCH-DONE-${i}`));
+      await waitDone(id);
+      doneMs.push(performance.now() - t0);
+    }
+
+    // (a) accepting sheets: p50 of the POST (validation, sheet check, one transaction with COPY).
+    const accept: number[] = [];
+    for (let i = 4; i <= 15; i++) accept.push((await post(bodyFor(`S-R0001-${String(i).padStart(4, '0')}`, `BENCH-ACCEPT-${i}`))).ms);
+    // The raw COPY of the same rows into an equivalent table, as the floor.
+    await db.query('CREATE TEMP TABLE raw_cells (sheet_test_id uuid, row int2, col int2, status text, ocv_v float8, spectrum bytea)');
+    const rows = copyRowsBinary(encodeSheetCells(bodyFor('S-X', 'raw')), [{ type: 'uuid', value: '00000000-0000-0000-0000-000000000001' }]);
+    const copyMs: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t0 = performance.now();
+      await db.query('BEGIN');
+      await new Promise<void>((resolve, reject) => {
+        const s = db.query(copyFrom('COPY raw_cells FROM STDIN (FORMAT binary)'));
+        s.on('finish', () => resolve());
+        s.on('error', reject);
+        s.end(rows);
+      });
+      await db.query('COMMIT');
+      copyMs.push(performance.now() - t0);
+    }
+    const a = summarize(accept);
+    const c = summarize(copyMs);
+    console.log('\nAccepting a sheet test of 2,500 cells x 50 points through the gateway');
+    report('POST p50 (validate, check sheet, store, enqueue)', a.p50, 'ms');
+    report('accepted cells per second (p50)', 2500 / (a.p50 / 1000), 'cells/s');
+    report('raw binary COPY of the same rows, p50', c.p50, 'ms');
+    report('ingest rate / raw COPY rate', c.p50 / a.p50, 'x', { value: 0.5, better: 'higher' });
+    const d = summarize(doneMs);
+    report('post-to-DONE of one sheet, default worker, p50 of 3', d.p50, 'ms', { value: 2000, better: 'lower' });
+
+    // (d) sheetMap p50 through the gateway.
+    for (const id of (await db.query(`SELECT id FROM test_data.sheet_tests WHERE status <> 'DONE'`)).rows) await waitDone(String(id.id));
+    const mapMs: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const t0 = performance.now();
+      await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0004", metric: ASR_OHM_CM2) { values } }');
+      mapMs.push(performance.now() - t0);
+    }
+    report('sheetMap of 2,500 cells via gateway, p50', summarize(mapMs).p50, 'ms', { value: 20, better: 'lower' });
+    console.log('rollMap (target p50 < 50 ms over 600 sheets): not built yet (no roll aggregates)');
+    return { acceptP50Ms: a.p50, copyP50Ms: c.p50, doneP50Ms: d.p50, sheetMapP50Ms: summarize(mapMs).p50 };
+  } finally {
+    await db.end();
+    await mes.close();
+  }
+}
+
+if (require.main === module) {
+  benchIngest().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
