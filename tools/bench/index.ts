@@ -12,6 +12,7 @@ type Bench = { name: string; file: string; fn: string };
 // Benchmarks of the science libraries join when their files exist (they arrive with their issues).
 const OPTIONAL: Bench[] = [
   { name: 'EIS fitting', file: 'eis-fit.bench.ts', fn: 'benchEisFit' },
+  { name: 'LM fitter against an npm LM library', file: 'lm-library.bench.ts', fn: 'benchLmLibrary' },
   { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },
   { name: 'Sheet test ingest (validation and encoding)', file: 'sheet-test.bench.ts', fn: 'benchSheetTestValidation' },
   { name: 'Sheet test ingest, binning and maps (whole MES)', file: 'ingest.bench.ts', fn: 'benchIngest' },

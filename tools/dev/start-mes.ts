@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ConfigError, loadConfig, redactUrl, type MesConfig } from '@mes/config';
+import { loadConfigOrExit, redactUrl } from '@mes/config';
 import { migrateTestData } from '../../apps/test-data/src/database/test-data-data-source';
 import { migrateTracking } from '../../apps/tracking/src/bootstrap';
 import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
@@ -82,16 +82,7 @@ async function main(): Promise<void> {
   // Inline source maps only: the stored-map mode installs a stack rewriter that makes every
   // Error.stack (HTTP agents create some per request) an order of magnitude slower.
   env.SWC_NODE_SOURCE_MAP_MODE ??= 'inline';
-  let config: MesConfig;
-  try {
-    config = loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit(env);
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 

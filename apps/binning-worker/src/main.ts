@@ -1,13 +1,8 @@
-import { exitOnConfigError, loadConfig, type MesConfig } from '@mes/config';
+import { loadConfigOrExit } from '@mes/config';
 import { startBinningWorker } from './binning-worker';
 
 function main(): void {
-  let config: MesConfig;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    exitOnConfigError(e);
-  }
+  const config = loadConfigOrExit();
   const { close } = startBinningWorker(config);
   process.stdout.write(`binning worker running (concurrency ${config.binning.concurrency})\n`);
   // Graceful stop: finish the jobs in hand, then exit.

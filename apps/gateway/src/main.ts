@@ -1,13 +1,8 @@
-import { exitOnConfigError, loadConfig, type MesConfig } from '@mes/config';
+import { loadConfigOrExit } from '@mes/config';
 import { startGateway } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config: MesConfig;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    exitOnConfigError(e);
-  }
+  const config = loadConfigOrExit();
   const app = await startGateway(config);
   process.stdout.write(`gateway listening on ${await app.getUrl()}\n`);
 }

@@ -1,14 +1,12 @@
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { Controller, Get, HttpStatus, Logger, Module, Res, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { formatGraphqlError, validationFailed } from '@mes/service-core';
+import { databaseHealthController, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { testDataDataSourceOptions } from './database/test-data-data-source';
 import { RestErrorFilter } from './ingest/rest-error.filter';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
@@ -21,23 +19,6 @@ import { RigResolver } from './rigs/rig.resolver';
 import { RigService } from './rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
 
-const errorLog = new Logger('GraphQL');
-
-@Controller('health')
-class HealthController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  @Get()
-  async health(@Res() res: Response): Promise<void> {
-    try {
-      await this.db.query('SELECT 1');
-      res.status(HttpStatus.OK).json({ status: 'ok', service: 'test-data' });
-    } catch (e) {
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'down', service: 'test-data', down: ['postgresql'], error: e instanceof Error ? e.message : String(e) });
-    }
-  }
-}
-
 /** Rig registry, sheet-test ingest (REST) and results (GraphQL subgraph) over the `test_data` schema. */
 @Module({})
 export class TestDataAppModule {
@@ -47,17 +28,9 @@ export class TestDataAppModule {
       module: TestDataAppModule,
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
-        GraphQLModule.forRoot<ApolloFederationDriverConfig>({
-          driver: ApolloFederationDriver,
-          autoSchemaFile: { federation: 2 },
-          sortSchema: true,
-          plugins: [ApolloServerPluginInlineTraceDisabled()],
-          context: ({ req }: { req: unknown }) => ({ req }),
-          formatError: (formatted, error) =>
-            formatGraphqlError(formatted, error, (id, e) => errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
-        }),
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
       ],
-      controllers: [HealthController, SheetTestsController],
+      controllers: [databaseHealthController('test-data'), SheetTestsController],
       providers: [
         { provide: TokenService, useValue: tokens },
         { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },

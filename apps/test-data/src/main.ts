@@ -1,14 +1,9 @@
-import { exitOnConfigError, loadConfig, type MesConfig } from '@mes/config';
+import { loadConfigOrExit } from '@mes/config';
 import { startTestData } from './bootstrap';
 import { migrateTestData } from './database/test-data-data-source';
 
 async function main(): Promise<void> {
-  let config: MesConfig;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    exitOnConfigError(e);
-  }
+  const config = loadConfigOrExit();
   await migrateTestData(config.databaseUrl);
   const app = await startTestData(config);
   process.stdout.write(`test-data service listening on ${await app.getUrl()}\n`);

@@ -1,13 +1,8 @@
-import { exitOnConfigError, loadConfig, type MesConfig } from '@mes/config';
+import { loadConfigOrExit } from '@mes/config';
 import { migrateTracking, startTracking } from './bootstrap';
 
 async function main(): Promise<void> {
-  let config: MesConfig;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    exitOnConfigError(e);
-  }
+  const config = loadConfigOrExit();
   await migrateTracking(config.databaseUrl);
   const app = await startTracking(config);
   process.stdout.write(`tracking subgraph listening on ${await app.getUrl()}/graphql\n`);

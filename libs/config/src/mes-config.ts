@@ -103,3 +103,12 @@ export function exitOnConfigError(error: unknown): never {
   }
   throw error;
 }
+
+/** A process entry point's config: on a wrong value, one line on stderr and exit 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): MesConfig {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    exitOnConfigError(e);
+  }
+}

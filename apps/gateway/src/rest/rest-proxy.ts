@@ -15,6 +15,9 @@ export function restProxy(routes: { prefix: string; target: string }[]) {
       { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 120_000 },
       (answer) => {
         res.status(answer.statusCode ?? 502);
+        // The service answered before the body was all sent (a 413, say): this connection cannot be
+        // reused, so tell the client instead of letting it find a reset socket on its next call.
+        if (!req.complete) res.setHeader('connection', 'close');
         for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'connection' && k !== 'transfer-encoding') res.setHeader(k, v);
         answer.pipe(res);
       },

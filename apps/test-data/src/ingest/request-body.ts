@@ -2,34 +2,29 @@ import { gunzip } from 'node:zlib';
 import type { Request } from 'express';
 import { DomainError } from '@mes/service-core';
 
+/**
+ * The raw body, at most `limit` bytes. An oversized body is refused only once it has been read to
+ * its end (up to a hard cap): answering in the middle of an upload makes the sender (or the gateway
+ * in between) see a reset connection instead of the 413.
+ */
 function readLimited(req: Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    const fail = (e: DomainError) => {
-      if (done) return;
-      done = true;
-      req.removeAllListeners('data');
-      req.resume(); // drain the rest so the connection can answer
-      reject(e);
-    };
+    let refused: DomainError | null = null;
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > limit) {
-      fail(tooLarge(limit, `${declared} bytes declared`));
-      return;
-    }
+    if (Number.isFinite(declared) && declared > limit) refused = tooLarge(limit, `${declared} bytes declared`);
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) fail(tooLarge(limit, `more than ${limit} bytes sent`));
+      if (refused) {
+        if (size > 8 * limit) req.destroy(); // not worth reading further
+        return;
+      }
+      if (size > limit) refused = tooLarge(limit, `more than ${limit} bytes sent`);
       else chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(Buffer.concat(chunks, size));
-    });
-    req.on('error', (e) => fail(new DomainError('VALIDATION_FAILED', `The request body could not be read: ${e.message}`)));
+    req.on('end', () => (refused ? reject(refused) : resolve(Buffer.concat(chunks, size))));
+    req.on('error', (e) => reject(refused ?? new DomainError('VALIDATION_FAILED', `The request body could not be read: ${e.message}`)));
   });
 }
 

@@ -1,0 +1,42 @@
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { Controller, Get, HttpStatus, Logger, Res, type Type } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { formatGraphqlError } from './graphql-errors';
+
+const errorLog = new Logger('GraphQL');
+
+/** The GraphQL setup every code-first federated subgraph of the MES shares. */
+export function subgraphGraphqlOptions(): ApolloFederationDriverConfig {
+  return {
+    driver: ApolloFederationDriver,
+    autoSchemaFile: { federation: 2 },
+    sortSchema: true,
+    // Traces would go to Apollo's hosted studio, which this line does not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    context: ({ req }: { req: unknown }) => ({ req }),
+    formatError: (formatted, error) =>
+      formatGraphqlError(formatted, error, (id, e) => errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
+  };
+}
+
+/** GET /health of a service that needs only its database: 200, or 503 naming PostgreSQL. */
+export function databaseHealthController(service: string): Type<unknown> {
+  @Controller('health')
+  class DatabaseHealthController {
+    constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+    @Get()
+    async health(@Res() res: Response): Promise<void> {
+      try {
+        await this.db.query('SELECT 1');
+        res.status(HttpStatus.OK).json({ status: 'ok', service });
+      } catch (e) {
+        res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'down', service, down: ['postgresql'], error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+  return DatabaseHealthController;
+}
