@@ -83,7 +83,11 @@ export async function benchEisFit(): Promise<Record<string, number>> {
 
   // warm-up (JIT) outside the timed runs
   timeFits((s) => fitter.fit(s), specs.slice(0, 300), 0);
-  const unit = timeFits((s) => fitter.fit(s), specs, 2000);
+  // This machine is a shared VM whose speed drifts from one second to the next: time five windows
+  // and report their median, with the best window beside it.
+  const windows = Array.from({ length: 5 }, () => timeFits((s) => fitter.fit(s), specs, 600)).sort((a, b) => a.perSecond - b.perSecond);
+  const unit = windows[2];
+  const bestWindow = windows[4].perSecond;
   const modulus = timeFits((s) => fitter.fit(s, { weighting: 'modulus' }), specs, 1000);
   const oneOff = timeFits((s) => fitCircuit(CIRCUIT, s), specs, 1000);
 
@@ -123,6 +127,7 @@ export async function benchEisFit(): Promise<Record<string, number>> {
 
   const out: Record<string, number> = {
     'eis.fitsPerSecond': round(unit.perSecond, 0),
+    'eis.fitsPerSecondBestWindow': round(bestWindow, 0),
     'eis.fitConvergedPct': round(unit.convergedPct),
     'eis.fitMeanIterations': round(unit.meanIterations, 2),
     'eis.fitsPerSecondModulusWeighting': round(modulus.perSecond, 0),
@@ -134,7 +139,7 @@ export async function benchEisFit(): Promise<Record<string, number>> {
     'eis.sheetNormalPct': round((100 * normal) / sheet.length),
   };
   console.log(
-    `eis: ${out['eis.fitsPerSecond']} fits/s on one core (${CIRCUIT}, 50 points, 1 % noise, automatic guess; ` +
+    `eis: ${out['eis.fitsPerSecond']} fits/s on one core, median of 5 windows (best ${Math.round(bestWindow)}) (${CIRCUIT}, 50 points, 1 % noise, automatic guess; ` +
       `${out['eis.fitConvergedPct']} % converged, ${out['eis.fitMeanIterations']} LM iterations on average); ` +
       `modulus weighting ${out['eis.fitsPerSecondModulusWeighting']} fits/s; one-off fitCircuit ${out['eis.fitsPerSecondOneOffFitCircuit']} fits/s`,
   );
