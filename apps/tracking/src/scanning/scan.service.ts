@@ -70,7 +70,7 @@ export class ScanService {
             { holdId: h.id, holdReason: h.reason },
           );
         }
-        await this.updateUnit(m, kind, unit, { stepState: 'IN_PROCESS', stationId: station.id });
+        this.moveUnit(unit, { stepState: 'IN_PROCESS', stationId: station.id });
       } else {
         if (unit.stepState !== 'IN_PROCESS') {
           throw new DomainError('NOT_TRACKED_IN', `${label(kind)} ${unit.barcode} is not tracked in at ${step.operation}; scan TRACK_IN at a ${step.operation} station first`);
@@ -79,8 +79,8 @@ export class ScanService {
           const at = await this.stationById(m, unit.stationId as string);
           throw new DomainError('WRONG_OPERATION', `${label(kind)} ${unit.barcode} is tracked in at station ${at?.code}, not ${station.code}; track it out at ${at?.code}`);
         }
-        await this.checkCounts(kind, unit, input);
-        await this.advance(m, kind, unit, steps, step);
+        this.checkCounts(kind, unit, input);
+        this.advance(kind, unit, steps, step);
       }
       const event = await this.commitScan(m, kind, unit, {
         stationId: station.id,
@@ -167,7 +167,7 @@ export class ScanService {
     return this.holds.activeForSheet(m, unit as SheetEntity);
   }
 
-  private async checkCounts(kind: UnitLevel, unit: Unit, input: ScanInput): Promise<void> {
+  private checkCounts(kind: UnitLevel, unit: Unit, input: ScanInput): void {
     const total = (input.goodCount ?? 0) + (input.rejectCount ?? 0);
     if (kind === 'SHEET') {
       const sheet = unit as SheetEntity;
@@ -185,7 +185,7 @@ export class ScanService {
   }
 
   /** Track-out: the unit moves to its next step, or its route ends here. */
-  private async advance(m: EntityManager, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], step: RouteStepEntity): Promise<void> {
+  private advance(kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], step: RouteStepEntity): void {
     const next = steps.find((s) => s.seq === step.seq + 1);
     if (kind === 'ROLL' && next?.level === 'SHEET') {
       const roll = unit as RollEntity;
@@ -193,15 +193,15 @@ export class ScanService {
         throw new DomainError('CONFLICT', `Roll ${roll.barcode} has not been cut into sheets yet; cut it (cutSheets) before tracking it out of ${step.operation}`);
       }
       // The roll is gone; its sheets, cut while it was in process here, now carry on.
-      await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, status: 'CONSUMED' });
+      this.moveUnit(unit, { stepState: 'WAITING', stationId: null, status: 'CONSUMED' });
       return;
     }
-    if (!next) await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, status: 'FINISHED' });
-    else await this.updateUnit(m, kind, unit, { stepState: 'WAITING', stationId: null, stepSeq: next.seq });
+    if (!next) this.moveUnit(unit, { stepState: 'WAITING', stationId: null, status: 'FINISHED' });
+    else this.moveUnit(unit, { stepState: 'WAITING', stationId: null, stepSeq: next.seq });
   }
 
-  /** The new state of the unit; written by commitScan together with its event. */
-  private async updateUnit(_m: EntityManager, _kind: UnitLevel, unit: Unit, change: Partial<Pick<Unit, 'stepState' | 'stationId' | 'status' | 'stepSeq'>>): Promise<void> {
+  /** The unit's new state, in memory; commitScan writes it together with its event. */
+  private moveUnit(unit: Unit, change: Partial<Pick<Unit, 'stepState' | 'stationId' | 'status' | 'stepSeq'>>): void {
     Object.assign(unit, change);
   }
 
