@@ -115,6 +115,19 @@ describe('sheet tests from rigs through the gateway', () => {
     const sheet = await mes.admin.ok('{ sheet(barcode: "S-R0001-0001") { operation stepState } }');
     expect(sheet.sheet).toEqual({ operation: 'SINGULATION', stepState: 'WAITING' });
 
+    // Pareto and yields come from the same store: the retest lifts final yield above first-pass yield.
+    const pareto = await mes.admin.ok('{ binPareto(sheet: "S-R0001-0001") { softBin binName count } }');
+    const paretoCounts = pareto.binPareto.map((b: { count: number }) => b.count);
+    expect(paretoCounts.reduce((a: number, b: number) => a + b, 0)).toBe(2500);
+    expect([...paretoCounts].sort((a: number, b: number) => b - a)).toEqual(paretoCounts);
+    const stillFaulty = pareto.binPareto.find((b: { softBin: number }) => b.softBin === 0)?.count ?? 0;
+    expect(stillFaulty).toBeLessThan(faulty.length);
+    const yields = await mes.admin.ok('{ rollYield(roll: "R0001") { sheetsTested cellsTested firstPassYield finalYield } }');
+    expect(yields.rollYield).toMatchObject({ sheetsTested: 1, cellsTested: 2500 });
+    const firstPass = (status?.bins.filter((b) => b.softBin >= 1 && b.softBin <= 9).reduce((a, b) => a + b.count, 0) ?? 0) / 2500;
+    expect(yields.rollYield.firstPassYield).toBeCloseTo(firstPass, 12);
+    expect(yields.rollYield.finalYield).toBeGreaterThan(yields.rollYield.firstPassYield);
+
     const late = await post(bodyFor('S-R0001-0001', 'RIG7-late'));
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0001 is not at SHEET_TEST: it is ACTIVE at SINGULATION');

@@ -53,3 +53,20 @@ export class SheetTestModel {
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field(() => GraphQLISODateTime) receivedAt!: Date;
 }
+
+@ObjectType('BinCount', { description: 'One bar of a bin Pareto.' })
+export class BinCountModel {
+  @Field(() => Int) softBin!: number;
+  @Field(() => Int) hardBin!: number;
+  @Field() binName!: string;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType('RollYield', { description: 'Yield of the tested cells of a roll: at their first test, and as they stand now (after retests).' })
+export class RollYieldModel {
+  @Field() roll!: string;
+  @Field(() => Int) sheetsTested!: number;
+  @Field(() => Int) cellsTested!: number;
+  @Field(() => Float, { nullable: true, description: 'Cells in a pass grade at their first test / cells tested.' }) firstPassYield!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Cells whose current result is a pass grade / cells tested.' }) finalYield!: number | null;
+}

@@ -1,5 +1,5 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
-import { CellMetric, CellResultModel, SheetMapModel, SheetTestModel } from './results.model';
+import { BinCountModel, CellMetric, CellResultModel, RollYieldModel, SheetMapModel, SheetTestModel } from './results.model';
 import { ResultsService } from './results.service';
 
 @Resolver()
@@ -14,6 +14,16 @@ export class ResultsResolver {
   @Query(() => CellResultModel, { nullable: true, description: 'A cell’s current result and the history of its tests; null when never tested.' })
   cellResult(@Args('sheet') sheet: string, @Args('row', { type: () => Int }) row: number, @Args('col', { type: () => Int }) col: number): Promise<CellResultModel | null> {
     return this.results.cellResult(sheet, row, col);
+  }
+
+  @Query(() => [BinCountModel], { description: 'Bin Pareto of the current results of a sheet, or of every tested sheet of a roll.' })
+  binPareto(@Args('sheet', { nullable: true }) sheet?: string, @Args('roll', { nullable: true }) roll?: string): Promise<BinCountModel[]> {
+    return this.results.binPareto({ sheet, roll });
+  }
+
+  @Query(() => RollYieldModel, { description: 'First-pass and final yield of the tested cells of a roll.' })
+  rollYield(@Args('roll') roll: string): Promise<RollYieldModel> {
+    return this.results.rollYield(roll);
   }
 
   @Query(() => [SheetTestModel], { description: 'Every test posted for a sheet, oldest first.' })

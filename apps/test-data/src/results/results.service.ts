@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { CellMetric, type CellResultModel, type CellTestResultModel, type SheetMapModel, type SheetTestModel } from './results.model';
+import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
 
 const COLUMN: Record<CellMetric, string> = {
   [CellMetric.OCV_V]: 'ocv_v',
@@ -23,6 +23,14 @@ const CURRENT_RESULTS = `
     JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
    WHERE r.sheet_barcode = $1
    ORDER BY r.row, r.col, (r.soft_bin = 0), t.received_at DESC`;
+
+/** CURRENT_RESULTS for a sheet ($1) or for every sheet of a roll ($2). */
+const CURRENT_OF_SCOPE = `
+  SELECT DISTINCT ON (r.sheet_barcode, r.row, r.col) r.*
+    FROM test_data.cell_results r
+    JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
+   WHERE ($1::text IS NOT NULL AND r.sheet_barcode = $1) OR ($2::text IS NOT NULL AND t.roll_barcode = $2)
+   ORDER BY r.sheet_barcode, r.row, r.col, (r.soft_bin = 0), t.received_at DESC`;
 
 type Row = Record<string, unknown>;
 
@@ -64,6 +72,43 @@ export class ResultsService {
       sheetTestId: String(r.id), testId: String(r.test_id), sheet: String(r.sheet_barcode), status: String(r.status),
       cells: Number(r.cell_count), cellsBinned: Number(r.cells_binned), error: (r.error as string | null) ?? null, receivedAt: r.received_at as Date,
     }));
+  }
+
+  /** Current results of a sheet or of every tested sheet of a roll, counted by bin, largest first. */
+  async binPareto(scope: { sheet?: string; roll?: string }): Promise<BinCountModel[]> {
+    if (!scope.sheet === !scope.roll) throw new DomainError('VALIDATION_FAILED', 'binPareto needs exactly one of sheet or roll', [{ path: 'sheet', message: 'expected a sheet or a roll barcode' }]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT soft_bin, hard_bin, bin_name, count(*)::int AS count FROM (${CURRENT_OF_SCOPE}) cur
+        GROUP BY soft_bin, hard_bin, bin_name ORDER BY count DESC, soft_bin`,
+      [scope.sheet ?? null, scope.roll ?? null],
+    );
+    return rows.map((r) => ({ softBin: Number(r.soft_bin), hardBin: Number(r.hard_bin), binName: String(r.bin_name), count: Number(r.count) }));
+  }
+
+  async rollYield(roll: string): Promise<RollYieldModel> {
+    const rows = await this.db.query<Row[]>(
+      `WITH r AS (
+         SELECT r.sheet_barcode, r.row, r.col, r.soft_bin, t.received_at
+           FROM test_data.cell_results r
+           JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
+          WHERE t.roll_barcode = $1),
+       first AS (SELECT DISTINCT ON (sheet_barcode, row, col) soft_bin FROM r ORDER BY sheet_barcode, row, col, received_at),
+       cur AS (SELECT DISTINCT ON (sheet_barcode, row, col) soft_bin FROM r ORDER BY sheet_barcode, row, col, (soft_bin = 0), received_at DESC)
+       SELECT (SELECT count(DISTINCT sheet_barcode)::int FROM r) AS sheets,
+              (SELECT count(*)::int FROM first) AS cells,
+              (SELECT count(*)::int FROM first WHERE soft_bin BETWEEN 1 AND 9) AS first_pass,
+              (SELECT count(*)::int FROM cur WHERE soft_bin BETWEEN 1 AND 9) AS final_pass`,
+      [roll],
+    );
+    const r = rows[0];
+    const cells = Number(r.cells);
+    return {
+      roll,
+      sheetsTested: Number(r.sheets),
+      cellsTested: cells,
+      firstPassYield: cells ? Number(r.first_pass) / cells : null,
+      finalYield: cells ? Number(r.final_pass) / cells : null,
+    };
   }
 
   private async grid(sheet: string): Promise<{ rows: number; cols: number }> {
