@@ -128,6 +128,22 @@ describe('sheet tests from rigs through the gateway', () => {
     expect(yields.rollYield.firstPassYield).toBeCloseTo(firstPass, 12);
     expect(yields.rollYield.finalYield).toBeGreaterThan(yields.rollYield.firstPassYield);
 
+    // The roll map: sheet 1 lies at MD 1000-1300 mm of an 8 m roll; with 300 mm x 50 mm bins each bin
+    // averages the OCV of the tested cells whose centre (from the product layout) falls in it.
+    const roll = await mes.admin.ok('{ rollMap(roll: "R0001", metric: OCV_V, mdStepMm: 300, cdStepMm: 50) { mdBins cdBins values counts } }');
+    expect([roll.rollMap.mdBins, roll.rollMap.cdBins]).toEqual([27, 6]);
+    const ocvNow = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: OCV_V) { values } }'); // after the retest
+    const sums = new Map<number, { n: number; sum: number }>();
+    for (const c of sim.cells) {
+      const v = ocvNow.sheetMap.values[c.row * 50 + c.col] as number | null;
+      if (v === null) continue;
+      const bin = Math.floor((1000 + 15.25 + c.row * 5.5) / 300) * 6 + Math.floor((15.25 + c.col * 5.5) / 50);
+      const acc = sums.get(bin) ?? { n: 0, sum: 0 };
+      sums.set(bin, { n: acc.n + 1, sum: acc.sum + v });
+    }
+    roll.rollMap.counts.forEach((n: number, bin: number) => expect({ bin, n }).toEqual({ bin, n: sums.get(bin)?.n ?? 0 }));
+    for (const [bin, { n, sum }] of sums) expect(roll.rollMap.values[bin]).toBeCloseTo(sum / n, 9);
+
     const late = await post(bodyFor('S-R0001-0001', 'RIG7-late'));
     expect(late.status).toBe(409);
     expect(((await late.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0001 is not at SHEET_TEST: it is ACTIVE at SINGULATION');

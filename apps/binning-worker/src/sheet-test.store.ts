@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { cellRollPosition, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies, decodeSpectrum } from '@mes/sheet-test';
 import type { EvaluatedCell, StoredCell } from './evaluate-sheet-test';
 
@@ -12,6 +13,8 @@ export interface StoredSheetTest {
   temperatureC: number;
   frequenciesHz: number[] | null;
   cellCount: number;
+  mdStartMm: number | null;
+  layout: SheetLayout | null;
 }
 
 /**
@@ -24,7 +27,8 @@ export class SheetTestStore {
 
   async load(id: string): Promise<{ test: StoredSheetTest; cells: StoredCell[] } | null> {
     const head = await this.pool.query(
-      `SELECT t.id, t.test_id, t.sheet_barcode, t.status, r.station_code, t.cell_area_cm2, t.temperature_c, t.frequencies, t.frequency_count, t.cell_count
+      `SELECT t.id, t.test_id, t.sheet_barcode, t.status, r.station_code, t.cell_area_cm2, t.temperature_c, t.frequencies, t.frequency_count, t.cell_count,
+              t.md_start_mm, t.layout
          FROM test_data.sheet_tests t JOIN test_data.rigs r ON r.id = t.rig_id WHERE t.id = $1`,
       [id],
     );
@@ -41,6 +45,8 @@ export class SheetTestStore {
       temperatureC: Number(h.temperature_c),
       frequenciesHz: h.frequencies ? decodeFrequencies(h.frequencies as Buffer, n) : null,
       cellCount: Number(h.cell_count),
+      mdStartMm: h.md_start_mm === null ? null : Number(h.md_start_mm),
+      layout: (h.layout as SheetLayout | null) ?? null,
     };
     const rows = await this.pool.query(`SELECT row, col, status, ocv_v, spectrum FROM test_data.sheet_test_cells WHERE sheet_test_id = $1 ORDER BY row, col`, [id]);
     const cells: StoredCell[] = rows.rows.map((r: Record<string, unknown>) => {
@@ -63,17 +69,20 @@ export class SheetTestStore {
 
   /** Results and the DONE state in one transaction; returns the bin counts. */
   async complete(test: StoredSheetTest, results: EvaluatedCell[], ruleSetName: string, ruleSetVersion: number): Promise<{ softBin: number; count: number }[]> {
+    // Roll coordinates with the geometry library, the same function tracking gives its cells.
+    const { layout, mdStartMm } = test;
+    const positions = results.map((r) => (layout && mdStartMm !== null ? cellRollPosition(layout, mdStartMm, r.row, r.col) : null));
     const client = await this.pool.connect();
     const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
     try {
       await client.query('BEGIN');
       await client.query(
         `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, features,
-                                             soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason)
-         SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.features, u.soft, u.hard, u.name, u.rule, $4, u.reason
+                                             soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm)
+         SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.features, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd
            FROM unnest($5::smallint[], $6::smallint[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::jsonb[],
-                       $12::smallint[], $13::smallint[], $14::varchar[], $15::varchar[], $16::text[])
-                AS u(row, col, ocv, r0, rct, asr, features, soft, hard, name, rule, reason)
+                       $12::smallint[], $13::smallint[], $14::varchar[], $15::varchar[], $16::text[], $17::float8[], $18::float8[])
+                AS u(row, col, ocv, r0, rct, asr, features, soft, hard, name, rule, reason, md, cd)
          ON CONFLICT DO NOTHING`,
         [
           test.id, ruleSetVersion, test.sheet, ruleSetName,
@@ -89,6 +98,8 @@ export class SheetTestStore {
           results.map((r) => r.bin.binName),
           results.map((r) => r.bin.ruleId),
           results.map((r) => r.bin.reason),
+          positions.map((p) => p?.mdMm ?? null),
+          positions.map((p) => p?.cdMm ?? null),
         ],
       );
       const counts = await client.query(

@@ -2,12 +2,29 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Role, TokenService } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 
+export interface SheetLayout {
+  rows: number;
+  cols: number;
+  cellMdMm: number;
+  cellCdMm: number;
+  pitchMdMm: number;
+  pitchCdMm: number;
+  firstCellMdMm: number;
+  firstCellCdMm: number;
+  sheetLengthMdMm: number;
+}
+
+const SHEET_FIELDS = `barcode rollBarcode rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
+  layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }`;
+
 export interface TrackedSheet {
   barcode: string;
   rollBarcode: string;
   rows: number;
   cols: number;
   cellActiveAreaCm2: number;
+  mdStartMm: number;
+  layout: SheetLayout;
   status: string;
   operation: string | null;
   stepState: string;
@@ -36,7 +53,7 @@ export class TrackingClient {
 
   async sheet(barcode: string): Promise<TrackedSheet | null> {
     const answer = await this.call<{ sheet: TrackedSheet }>(
-      `query($b: String!) { sheet(barcode: $b) { barcode rollBarcode rows cols cellActiveAreaCm2 status operation stepState stationCode activeHolds { id reason } } }`,
+      `query($b: String!) { sheet(barcode: $b) { ${SHEET_FIELDS} } }`,
       { b: barcode },
     );
     if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return null;
@@ -45,10 +62,19 @@ export class TrackingClient {
 
   async sheetsWaitingAt(operation: string): Promise<TrackedSheet[]> {
     const answer = await this.call<{ sheets: TrackedSheet[] }>(
-      `query($op: String!) { sheets(status: ACTIVE, operation: $op, limit: 5000) { barcode rollBarcode rows cols cellActiveAreaCm2 status operation stepState stationCode activeHolds { id reason } } }`,
+      `query($op: String!) { sheets(status: ACTIVE, operation: $op, limit: 5000) { ${SHEET_FIELDS} } }`,
       { op: operation },
     );
     return this.data(answer).sheets;
+  }
+
+  async roll(barcode: string): Promise<{ barcode: string; lengthMm: number; widthMm: number } | null> {
+    const answer = await this.call<{ roll: { barcode: string; lengthMm: number; widthMm: number } }>(
+      'query($b: String!) { roll(barcode: $b) { barcode lengthMm widthMm } }',
+      { b: barcode },
+    );
+    if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return null;
+    return this.data(answer).roll;
   }
 
   async station(code: string): Promise<{ code: string; operation: string } | null> {

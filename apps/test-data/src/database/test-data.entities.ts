@@ -28,6 +28,7 @@ export type SheetTestStatus = 'QUEUED' | 'BINNING' | 'DONE' | 'FAILED';
 @Entity({ schema: 'test_data', name: 'sheet_tests' })
 @Index('ix_sheet_tests_sheet', ['sheetBarcode', 'receivedAt'])
 @Index('ix_sheet_tests_status', ['status', 'receivedAt'])
+@Index('ix_sheet_tests_roll', ['rollBarcode'])
 export class SheetTestEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -56,6 +57,13 @@ export class SheetTestEntity {
 
   @Column({ name: 'cell_area_cm2', type: 'double precision' })
   cellAreaCm2!: number;
+
+  /** Where the sheet sits on its roll and its cell layout, as tracking had them when the test came in. */
+  @Column({ name: 'md_start_mm', type: 'double precision', nullable: true })
+  mdStartMm!: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  layout!: object | null;
 
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt!: Date;
@@ -138,6 +146,13 @@ export class CellResultEntity {
 
   @Column({ name: 'ocv_v', type: 'double precision', nullable: true })
   ocvV!: number | null;
+
+  /** The cell's roll position (centre, mm), so roll maps aggregate results without asking tracking. */
+  @Column({ name: 'md_mm', type: 'double precision', nullable: true })
+  mdMm!: number | null;
+
+  @Column({ name: 'cd_mm', type: 'double precision', nullable: true })
+  cdMm!: number | null;
 
   @Column({ name: 'r_ohmic_ohm', type: 'double precision', nullable: true })
   rOhmicOhm!: number | null;

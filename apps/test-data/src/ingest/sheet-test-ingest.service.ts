@@ -17,7 +17,7 @@ import {
 } from '@mes/sheet-test';
 import { RigEntity, SheetTestEntity } from '../database/test-data.entities';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
-import { TrackingClient } from '@mes/tracking-client';
+import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';
 
 export interface IngestAnswer {
@@ -95,7 +95,7 @@ export class SheetTestIngestService {
     rig: RigEntity,
     body: SheetTestBody,
     hash: string,
-    sheet: { rollBarcode: string; rows: number; cols: number; cellActiveAreaCm2: number },
+    sheet: TrackedSheet,
     encoded: ReturnType<typeof encodeSheetCells>,
   ): Promise<boolean> {
     const runner = this.db.createQueryRunner();
@@ -104,12 +104,13 @@ export class SheetTestIngestService {
       await runner.startTransaction();
       const inserted = await runner.query(
         `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2,
-           started_at, temperature_c, frequencies, frequency_count, cell_count, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'QUEUED')
+           started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'QUEUED')
          ON CONFLICT (test_id) DO NOTHING RETURNING id`,
         [
           id, body.testId, hash, rig.id, body.sheet, sheet.rollBarcode, sheet.rows, sheet.cols, sheet.cellActiveAreaCm2,
           body.startedAt, body.temperatureC, body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null, body.frequenciesHz?.length ?? 0, body.cells.length,
+          sheet.mdStartMm, JSON.stringify(sheet.layout),
         ],
       );
       if ((inserted as unknown[]).length === 0) {

@@ -70,3 +70,14 @@ export class RollYieldModel {
   @Field(() => Float, { nullable: true, description: 'Cells in a pass grade at their first test / cells tested.' }) firstPassYield!: number | null;
   @Field(() => Float, { nullable: true, description: 'Cells whose current result is a pass grade / cells tested.' }) finalYield!: number | null;
 }
+
+@ObjectType('RollMap', { description: 'Mean of a metric per MD x CD bin of a roll (row-major by MD bin); null and 0 where no cell was tested.' })
+export class RollMapModel {
+  @Field() roll!: string;
+  @Field(() => Float) mdStepMm!: number;
+  @Field(() => Float) cdStepMm!: number;
+  @Field(() => Int) mdBins!: number;
+  @Field(() => Int) cdBins!: number;
+  @Field(() => [Float], { nullable: 'items' }) values!: (number | null)[];
+  @Field(() => [Int]) counts!: number[];
+}

@@ -1,5 +1,5 @@
-import { Args, Int, Query, Resolver } from '@nestjs/graphql';
-import { BinCountModel, CellMetric, CellResultModel, RollYieldModel, SheetMapModel, SheetTestModel } from './results.model';
+import { Args, Float, Int, Query, Resolver } from '@nestjs/graphql';
+import { BinCountModel, CellMetric, CellResultModel, RollMapModel, RollYieldModel, SheetMapModel, SheetTestModel } from './results.model';
 import { ResultsService } from './results.service';
 
 @Resolver()
@@ -19,6 +19,16 @@ export class ResultsResolver {
   @Query(() => [BinCountModel], { description: 'Bin Pareto of the current results of a sheet, or of every tested sheet of a roll.' })
   binPareto(@Args('sheet', { nullable: true }) sheet?: string, @Args('roll', { nullable: true }) roll?: string): Promise<BinCountModel[]> {
     return this.results.binPareto({ sheet, roll });
+  }
+
+  @Query(() => RollMapModel, { description: 'A heat map of one metric over a roll, in MD x CD bins.' })
+  rollMap(
+    @Args('roll') roll: string,
+    @Args('metric', { type: () => CellMetric }) metric: CellMetric,
+    @Args('mdStepMm', { type: () => Float, nullable: true }) mdStepMm?: number,
+    @Args('cdStepMm', { type: () => Float, nullable: true }) cdStepMm?: number,
+  ): Promise<RollMapModel> {
+    return this.results.rollMap(roll, metric, mdStepMm, cdStepMm);
   }
 
   @Query(() => RollYieldModel, { description: 'First-pass and final yield of the tested cells of a roll.' })

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
+import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollMapModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
 
 const COLUMN: Record<CellMetric, string> = {
   [CellMetric.OCV_V]: 'ocv_v',
@@ -83,6 +83,46 @@ export class ResultsService {
       [scope.sheet ?? null, scope.roll ?? null],
     );
     return rows.map((r) => ({ softBin: Number(r.soft_bin), hardBin: Number(r.hard_bin), binName: String(r.bin_name), count: Number(r.count) }));
+  }
+
+  /**
+   * The mean of a metric over the cells in each MD x CD bin of a roll, from each cell's current
+   * result and the roll position stored with it. Defaults: one MD bin per sheet length, one CD bin
+   * per cell pitch. (An aggregate kept up to date by the workers is still to come: this query reads
+   * the cell results of the roll.)
+   */
+  async rollMap(roll: string, metric: CellMetric, mdStepMm?: number, cdStepMm?: number): Promise<RollMapModel> {
+    const tracked = await this.tracking.roll(roll);
+    if (!tracked) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll ${roll}`);
+    const layout = await this.db.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
+      `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL LIMIT 1`,
+      [roll],
+    );
+    const md = mdStepMm ?? layout[0]?.layout.sheetLengthMdMm ?? 300;
+    const cd = cdStepMm ?? layout[0]?.layout.pitchCdMm ?? 10;
+    for (const [name, v] of [['mdStepMm', md], ['cdStepMm', cd]] as const) {
+      if (!(Number.isFinite(v) && v > 0)) throw new DomainError('VALIDATION_FAILED', `${name} must be a positive number of millimetres, got ${v}`, [{ path: name, message: 'expected > 0' }]);
+    }
+    const mdBins = Math.max(1, Math.ceil(tracked.lengthMm / md));
+    const cdBins = Math.max(1, Math.ceil(tracked.widthMm / cd));
+    if (mdBins * cdBins > 1_000_000) {
+      throw new DomainError('VALIDATION_FAILED', `${mdBins} x ${cdBins} bins is too fine a map (at most 1,000,000 bins): use larger steps`, [{ path: 'mdStepMm', message: 'expected fewer bins' }]);
+    }
+    const rows = await this.db.query<Row[]>(
+      `SELECT floor(md_mm / $3)::int AS mb, floor(cd_mm / $4)::int AS cb, avg(${COLUMN[metric]}) AS mean, count(${COLUMN[metric]})::int AS n
+         FROM (${CURRENT_OF_SCOPE}) cur WHERE md_mm IS NOT NULL GROUP BY 1, 2`,
+      [null, roll, md, cd],
+    );
+    const values: (number | null)[] = new Array<number | null>(mdBins * cdBins).fill(null);
+    const counts = new Array<number>(mdBins * cdBins).fill(0);
+    for (const r of rows) {
+      const mb = Number(r.mb);
+      const cb = Number(r.cb);
+      if (mb < 0 || cb < 0 || mb >= mdBins || cb >= cdBins || Number(r.n) === 0) continue;
+      values[mb * cdBins + cb] = Number(r.mean);
+      counts[mb * cdBins + cb] = Number(r.n);
+    }
+    return { roll, mdStepMm: md, cdStepMm: cd, mdBins, cdBins, values, counts };
   }
 
   async rollYield(roll: string): Promise<RollYieldModel> {

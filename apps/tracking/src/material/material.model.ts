@@ -1,5 +1,6 @@
 import { Directive, Field, Float, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
+import { SheetLayoutModel } from '../master-data/master-data.model';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -88,6 +89,8 @@ export class SheetModel {
   @Field(() => Int) rows!: number;
   @Field(() => Int) cols!: number;
   @Field(() => Float) cellActiveAreaCm2!: number;
+  @Field(() => SheetLayoutModel, { description: 'Where the cells sit: with mdStartMm this gives every cell its roll position.' })
+  layout!: SheetLayoutModel;
   @Field(() => UnitStatusEnum) status!: UnitStatusEnum;
   @Field(() => String, { nullable: true }) operation!: string | null;
   @Field(() => Int) stepSeq!: number;

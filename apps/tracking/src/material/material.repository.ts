@@ -17,6 +17,7 @@ const ROLL_SELECT = `
 
 const SHEET_SELECT = `
   SELECT s.id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
+         p.pitch_md_mm, p.pitch_cd_mm, p.first_cell_md_mm, p.first_cell_cd_mm, p.sheet_length_md_mm,
          s.sheet_index, s.md_start_mm, s.md_end_mm, s.rows, s.cols, s.status, s.step_seq, s.step_state,
          st.code AS station_code, s.created_at, CASE WHEN s.status = 'ACTIVE' THEN step.operation END AS operation
     FROM tracking.sheets s
@@ -188,6 +189,17 @@ function toSheet(r: Row): SheetModel {
     rows: Number(r.rows),
     cols: Number(r.cols),
     cellActiveAreaCm2: cellActiveAreaCm2({ cellMdMm: Number(r.cell_md_mm), cellCdMm: Number(r.cell_cd_mm) }),
+    layout: {
+      rows: Number(r.rows),
+      cols: Number(r.cols),
+      cellMdMm: Number(r.cell_md_mm),
+      cellCdMm: Number(r.cell_cd_mm),
+      pitchMdMm: Number(r.pitch_md_mm),
+      pitchCdMm: Number(r.pitch_cd_mm),
+      firstCellMdMm: Number(r.first_cell_md_mm),
+      firstCellCdMm: Number(r.first_cell_cd_mm),
+      sheetLengthMdMm: Number(r.sheet_length_md_mm),
+    },
     status: r.status as SheetModel['status'],
     operation: (r.operation as string | null) ?? null,
     stepSeq: Number(r.step_seq),

@@ -1,4 +1,5 @@
 import { Initial1795319069202 } from './1795319069202-initial';
+import { CellRollPositions1795322438749 } from './1795322438749-cell-roll-positions';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
-export const TEST_DATA_MIGRATIONS = [Initial1795319069202];
+export const TEST_DATA_MIGRATIONS = [Initial1795319069202, CellRollPositions1795322438749];
