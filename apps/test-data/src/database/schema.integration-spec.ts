@@ -22,7 +22,7 @@ describe('test_data schema', () => {
   });
 
   it('migrates down and up again', async () => {
-    await ds.undoLastMigration();
+    for (let i = 0; i < ds.migrations.length; i++) await ds.undoLastMigration();
     expect((await ds.query(`SELECT to_regclass('test_data.sheet_tests') AS t`))[0].t).toBeNull();
     await ds.runMigrations();
     expect((await ds.query(`SELECT to_regclass('test_data.sheet_tests') AS t`))[0].t).toBe('test_data.sheet_tests');
