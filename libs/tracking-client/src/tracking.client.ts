@@ -1,18 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Role, TokenService } from '@mes/auth';
+import type { SheetLayout } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
-
-export interface SheetLayout {
-  rows: number;
-  cols: number;
-  cellMdMm: number;
-  cellCdMm: number;
-  pitchMdMm: number;
-  pitchCdMm: number;
-  firstCellMdMm: number;
-  firstCellCdMm: number;
-  sheetLengthMdMm: number;
-}
 
 const SHEET_FIELDS = `barcode rollBarcode rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
   layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }`;
