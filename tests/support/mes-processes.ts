@@ -49,6 +49,10 @@ export interface MesProcesses {
   admin: GraphqlClient;
   db: TestDatabase;
   stopApp(name: AppName): Promise<void>;
+  /** SIGKILL: the process dies at once, mid-job if it has one. */
+  killApp(name: AppName): Promise<void>;
+  /** Start an app again (after stopApp or killApp). */
+  startApp(name: AppName): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +106,14 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     admin,
     db,
     stopApp: async (name) => stop(children.get(name) as ChildProcess),
+    killApp: (name) =>
+      new Promise<void>((resolve) => {
+        const child = children.get(name) as ChildProcess;
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+    startApp: (name) => void spawnApp(name),
     async close() {
       if (closed) return;
       closed = true;
