@@ -48,5 +48,5 @@ export class HoldsModule {}
 export class ScanningModule {}
 
 /** A unit's history across scans, holds and genealogy. */
-@Module({ imports: [MaterialModule], providers: [HistoryService, HistoryResolver] })
+@Module({ imports: [MaterialModule, HoldsModule], providers: [HistoryService, HistoryResolver] })
 export class HistoryModule {}

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ancestorRegions } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
-import { toHold } from '../holds/hold.repository';
+import { HoldRepository } from '../holds/hold.repository';
 import type { HoldModel } from '../holds/hold.model';
+import type { SheetModel } from '../material/material.model';
 import { MaterialRepository } from '../material/material.repository';
 import { describeHoldTarget } from '../scanning/scan.service';
 import type { HistoryEntryModel } from './history.model';
@@ -14,7 +14,11 @@ type Row = Record<string, unknown>;
 /** A unit's story: its genealogy, every scan, and every hold that ever covered it. */
 @Injectable()
 export class HistoryService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly material: MaterialRepository) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly material: MaterialRepository,
+    private readonly holds: HoldRepository,
+  ) {}
 
   async unitHistory(barcode: string): Promise<HistoryEntryModel[]> {
     const roll = await this.material.rollByBarcode(barcode);
@@ -58,7 +62,7 @@ export class HistoryService {
       for (const c of children) entries.push({ at: c.created_at as Date, actor: String(c.created_by), kind: 'GENEALOGY', summary: `${c.kind === 'SLIT' ? 'slit into' : 'spliced into'} roll ${c.barcode}` });
     }
 
-    for (const h of await this.holdsEverCovering(kind, roll, sheet)) {
+    for (const h of await this.holdsEverCovering(roll, sheet)) {
       entries.push({ at: h.placedAt, actor: h.placedBy, kind: 'HOLD_PLACED', summary: `hold ${h.id} on ${describeHoldTarget(h)}: ${h.reason}` });
       if (h.releasedAt) {
         entries.push({ at: h.releasedAt, actor: h.releasedBy ?? '', kind: 'HOLD_RELEASED', summary: `hold ${h.id} released: ${h.disposition} (${h.releaseComment})` });
@@ -67,24 +71,11 @@ export class HistoryService {
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
 
-  private async holdsEverCovering(kind: string, roll: { id: string; lengthMm: number } | null, sheet: { id: string; mdStartMm: number; mdEndMm: number; rollBarcode: string } | null): Promise<HoldModel[]> {
-    const rollId = roll ? roll.id : (await this.material.rollByBarcode(sheet!.rollBarcode))!.id;
-    const region = roll ? { rollId, startMm: 0, endMm: roll.lengthMm } : { rollId, startMm: sheet!.mdStartMm, endMm: sheet!.mdEndMm };
-    const regions = ancestorRegions(region, await this.material.lineageLinks(rollId));
-    const rows = await this.db.query<Row[]>(
-      `SELECT DISTINCT h.*, r.barcode AS roll_barcode, s.barcode AS sheet_barcode, c.row AS cell_row, c.col AS cell_col, cs.barcode AS cell_sheet_barcode
-         FROM tracking.holds h
-         LEFT JOIN tracking.rolls r ON r.id = h.roll_id
-         LEFT JOIN tracking.sheets s ON s.id = h.sheet_id
-         LEFT JOIN tracking.cells c ON c.id = h.cell_id
-         LEFT JOIN tracking.sheets cs ON cs.id = c.sheet_id
-         LEFT JOIN unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm) ON reg.roll_id = h.roll_id
-        WHERE (h.target = 'ROLL' AND reg.roll_id IS NOT NULL)
-           OR (h.target = 'ROLL_REGION' AND reg.roll_id IS NOT NULL AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm)
-           OR ($4::bigint IS NOT NULL AND (h.sheet_id = $4 OR c.sheet_id = $4))`,
-      [regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), kind === 'SHEET' ? sheet!.id : null],
+  private holdsEverCovering(roll: { id: string; lengthMm: number } | null, sheet: SheetModel | null): Promise<HoldModel[]> {
+    return this.holds.everCovering(
+      this.db.manager,
+      roll ? { rollId: roll.id, mdStartMm: 0, mdEndMm: roll.lengthMm } : { rollId: sheet!.rollId, mdStartMm: sheet!.mdStartMm, mdEndMm: sheet!.mdEndMm, sheetId: sheet!.id },
     );
-    return rows.map(toHold);
   }
 }
 

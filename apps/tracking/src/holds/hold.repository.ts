@@ -24,7 +24,7 @@ export class HoldRepository {
   /** Active holds covering a whole roll (whole-roll holds on it or on the rolls it came from). */
   async activeForRoll(m: EntityManager, roll: { id: string; lengthMm: number }): Promise<HoldModel[]> {
     const regions = ancestorRegions({ rollId: roll.id, startMm: 0, endMm: roll.lengthMm }, await this.material.lineageLinks(roll.id, m));
-    return this.activeForRegions(m, regions, { wholeRollOnly: true });
+    return this.covering(m, regions, { wholeRollOnly: true, activeOnly: true });
   }
 
   /** Active holds covering a sheet: on the sheet, or on a roll or roll region its MD interval came from. */
@@ -33,14 +33,14 @@ export class HoldRepository {
       { rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm },
       await this.material.lineageLinks(sheet.rollId, m),
     );
-    return this.activeForRegions(m, regions, { wholeRollOnly: false, sheetId: sheet.id });
+    return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: sheet.id });
   }
 
   /** Active holds covering one cell: the sheet's, the cell's own, and region holds over the cell's extent. */
   async activeForCell(m: EntityManager, cell: { id: string; sheetId: string; rollId: string; mdMm: number; cellMdMm: number }): Promise<HoldModel[]> {
     const extent: MdInterval = cellMdExtent({ cellMdMm: cell.cellMdMm }, cell.mdMm);
     const regions = ancestorRegions({ rollId: cell.rollId, ...extent }, await this.material.lineageLinks(cell.rollId, m));
-    return this.activeForRegions(m, regions, { wholeRollOnly: false, sheetId: cell.sheetId, cellId: cell.id });
+    return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: cell.sheetId, cellId: cell.id });
   }
 
   async byId(id: string, m: EntityManager = this.db.manager): Promise<HoldModel | null> {
@@ -58,21 +58,33 @@ export class HoldRepository {
     return rows.map(toHold);
   }
 
-  /** One query for a unit's own holds and the holds on every roll region it came from (a scan's hot path). */
-  private async activeForRegions(
+  /** Every hold, active or released, that ever covered a roll or a sheet (or any cell of it): for its history. */
+  async everCovering(m: EntityManager, unit: { rollId: string; mdStartMm: number; mdEndMm: number; sheetId?: string }): Promise<HoldModel[]> {
+    const regions = ancestorRegions({ rollId: unit.rollId, startMm: unit.mdStartMm, endMm: unit.mdEndMm }, await this.material.lineageLinks(unit.rollId, m));
+    return this.covering(m, regions, { wholeRollOnly: false, activeOnly: false, sheetId: unit.sheetId, cellsOfSheet: true });
+  }
+
+  /**
+   * One query for a unit's own holds and the holds on every roll region it came from (a scan's hot
+   * path). `cellsOfSheet` adds holds on any cell of the sheet; `activeOnly: false` adds released ones.
+   */
+  private async covering(
     m: EntityManager,
     regions: { rollId: string; startMm: number; endMm: number }[],
-    opts: { wholeRollOnly: boolean; sheetId?: string; cellId?: string },
+    opts: { wholeRollOnly: boolean; activeOnly: boolean; sheetId?: string; cellId?: string; cellsOfSheet?: boolean },
   ): Promise<HoldModel[]> {
     const rows = await m.query<Row[]>(
       `${HOLD_SELECT}
          LEFT JOIN unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm) ON reg.roll_id = h.roll_id
-        WHERE h.active AND (
+        WHERE (h.active OR NOT $7) AND (
               (reg.roll_id IS NOT NULL AND (h.target = 'ROLL'
                  OR ($4 = false AND h.target = 'ROLL_REGION' AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm)))
-           OR h.sheet_id = $5 OR h.cell_id = $6)
+           OR h.sheet_id = $5 OR h.cell_id = $6 OR ($8 AND c.sheet_id = $5))
         ORDER BY h.id`,
-      [regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), opts.wholeRollOnly, opts.sheetId ?? null, opts.cellId ?? null],
+      [
+        regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), opts.wholeRollOnly,
+        opts.sheetId ?? null, opts.cellId ?? null, opts.activeOnly, opts.cellsOfSheet ?? false,
+      ],
     );
     const seen = new Set<string>();
     return rows.map(toHold).filter((h) => !seen.has(h.id) && seen.add(h.id));

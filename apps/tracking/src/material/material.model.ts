@@ -80,6 +80,7 @@ export class CellModel {
 @Directive('@key(fields: "barcode")')
 export class SheetModel {
   id!: string;
+  rollId!: string;
   @Field() barcode!: string;
   @Field() rollBarcode!: string;
   @Field() productCode!: string;

@@ -16,7 +16,7 @@ const ROLL_SELECT = `
     LEFT JOIN tracking.stations st ON st.id = r.station_id`;
 
 const SHEET_SELECT = `
-  SELECT s.id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
+  SELECT s.id, s.roll_id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
          p.pitch_md_mm, p.pitch_cd_mm, p.first_cell_md_mm, p.first_cell_cd_mm, p.sheet_length_md_mm,
          s.sheet_index, s.md_start_mm, s.md_end_mm, s.rows, s.cols, s.status, s.step_seq, s.step_state,
          st.code AS station_code, s.created_at, CASE WHEN s.status = 'ACTIVE' THEN step.operation END AS operation
@@ -180,6 +180,7 @@ function toRoll(r: Row): RollModel {
 function toSheet(r: Row): SheetModel {
   return {
     id: String(r.id),
+    rollId: String(r.roll_id),
     barcode: String(r.barcode),
     rollBarcode: String(r.roll_barcode),
     productCode: String(r.product_code),
