@@ -15,6 +15,7 @@ import { MaterialRepository } from './material/material.repository';
 import { RollResolver, SheetResolver } from './material/material.resolver';
 import { RollService } from './material/roll.service';
 import { SheetCutService } from './material/sheet-cut.service';
+import { QueueTimeRepository } from './scanning/queue-time.repository';
 import { ScanResolver } from './scanning/scan.resolver';
 import { ScanService } from './scanning/scan.service';
 
@@ -43,8 +44,8 @@ export class MaterialModule {}
 @Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver], exports: [HoldRepository, HoldService] })
 export class HoldsModule {}
 
-/** Station scans: track-in and track-out along the route. */
-@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, ScanResolver], exports: [ScanService] })
+/** Station scans: track-in and track-out along the route, with queue-time limits between vacuum steps. */
+@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, QueueTimeRepository, ScanResolver], exports: [ScanService] })
 export class ScanningModule {}
 
 /** A unit's history across scans, holds and genealogy. */

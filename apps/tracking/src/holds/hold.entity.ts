@@ -56,4 +56,16 @@ export class HoldEntity {
 
   @Column({ name: 'release_comment', type: 'text', nullable: true })
   releaseComment!: string | null;
+
+  /**
+   * Queue-time holds only (placed by a scan): the route step whose limit was exceeded and the
+   * vacuum TRACK_OUT scan event the queue time counted from. Together with the unit they key the
+   * exposure: once released with RELEASE, that same exposure is accepted and not held again.
+   */
+  @Column({ name: 'queue_route_step_id', type: 'bigint', nullable: true })
+  queueRouteStepId!: string | null;
+
+  @Index('ix_holds_queue_from_event')
+  @Column({ name: 'queue_from_event_id', type: 'bigint', nullable: true })
+  queueFromEventId!: string | null;
 }

@@ -28,6 +28,24 @@ export class HoldService {
     });
   }
 
+  /**
+   * A queue-time hold on a roll or a sheet, written in the caller's transaction (a scan's, which
+   * holds the unit's row lock) with its audit record, like any hold placed through `place`.
+   */
+  async placeQueueTimeHold(
+    m: EntityManager,
+    actor: Actor,
+    h: { unit: { kind: 'ROLL' | 'SHEET'; id: string }; reason: string; routeStepId: string; fromEventId: string },
+  ): Promise<HoldModel> {
+    const target = h.unit.kind === 'ROLL' ? { target: 'ROLL' as const, rollId: h.unit.id } : { target: 'SHEET' as const, sheetId: h.unit.id };
+    const hold = await m.save(
+      m.create(HoldEntity, { ...target, reason: h.reason, active: true, placedBy: actor.username, queueRouteStepId: h.routeStepId, queueFromEventId: h.fromEventId }),
+    );
+    const model = (await this.holds.byId(hold.id, m)) as HoldModel;
+    await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: { ...model, rule: 'QUEUE_TIME' } });
+    return model;
+  }
+
   async release(actor: Actor, input: ReleaseHoldInput): Promise<HoldModel> {
     return this.db.transaction(async (m) => {
       const hold = /^\d{1,18}$/.test(input.holdId)

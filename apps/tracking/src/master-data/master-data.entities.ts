@@ -159,4 +159,20 @@ export class RouteStepEntity {
   /** Which unit is processed here: the whole roll, or each sheet cut from it. */
   @Column({ type: 'varchar', length: 8 })
   level!: UnitLevel;
+
+  /**
+   * The step runs in vacuum (a coater): leaving it starts the unit's time in air. The flag belongs
+   * to the route step, not to the operation or the station: operations are plain names here, the
+   * same operation may run in vacuum on one route and not on another (an ALD or a wet interlayer),
+   * and a flag on the step is versioned with its route, so units keep the rules they started on.
+   */
+  @Column({ type: 'boolean', default: false })
+  vacuum!: boolean;
+
+  /**
+   * The longest a unit may wait in air before this step, counted from its last track-out at an
+   * earlier vacuum step (seed 004: Li2CO3 grows on Li-bearing surfaces within hours); null: no limit.
+   */
+  @Column({ name: 'max_queue_minutes', type: 'integer', nullable: true })
+  maxQueueMinutes!: number | null;
 }

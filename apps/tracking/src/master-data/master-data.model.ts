@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsBoolean,
   IsEnum,
   IsInt,
   IsNumber,
@@ -15,7 +16,9 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  type ValidationArguments,
 } from 'class-validator';
+import { MAX_QUEUE_MINUTES } from './route-rules';
 
 export enum UnitLevelEnum {
   ROLL = 'ROLL',
@@ -74,6 +77,9 @@ export class RouteStepModel {
   @Field(() => Int) seq!: number;
   @Field() operation!: string;
   @Field(() => UnitLevelEnum) level!: UnitLevelEnum;
+  @Field({ description: 'The step runs in vacuum: leaving it starts the unit’s time in air.' }) vacuum!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Longest time in air (minutes) before this step since the last vacuum step; null: no limit.' })
+  maxQueueMinutes!: number | null;
 }
 
 @ObjectType('Route')
@@ -132,10 +138,23 @@ export class SheetLayoutInput {
   @Field(() => Float) @IsNumber() @IsPositive() sheetLengthMdMm!: number;
 }
 
+const queueMessage = (expected: string) => (a: ValidationArguments) =>
+  `${(a.object as { operation?: string }).operation ?? 'step'}: expected maxQueueMinutes ${expected}, got ${String(a.value)}`;
+
 @InputType()
 export class RouteStepInput {
   @Field() @Matches(/^[A-Z][A-Z0-9_]{1,47}$/, { message: 'expected an operation name like SHEET_TEST' }) operation!: string;
   @Field(() => UnitLevelEnum) @IsEnum(UnitLevelEnum) level!: UnitLevelEnum;
+  @Field({ defaultValue: false, description: 'The step runs in vacuum (a coater); queue-time limits count from the last one.' })
+  @IsOptional()
+  @IsBoolean()
+  vacuum?: boolean;
+  @Field(() => Int, { nullable: true, description: 'Longest time in air (whole minutes) before this step, since the unit left the previous vacuum step.' })
+  @IsOptional()
+  @IsInt({ message: queueMessage('in whole minutes') })
+  @Min(1, { message: queueMessage('of at least 1 minute') })
+  @Max(MAX_QUEUE_MINUTES, { message: queueMessage(`of at most ${MAX_QUEUE_MINUTES} minutes (30 days)`) })
+  maxQueueMinutes?: number | null;
 }
 
 @InputType()

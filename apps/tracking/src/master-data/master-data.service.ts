@@ -29,7 +29,7 @@ import type {
   StationModel,
   UnitLevelEnum,
 } from './master-data.model';
-import { routeProblem } from './route-rules';
+import { queueTimeProblem, routeProblem } from './route-rules';
 
 @Injectable()
 export class MasterDataService {
@@ -221,13 +221,15 @@ export class MasterDataService {
     return {
       version: route.version,
       createdBy: route.createdBy,
-      steps: steps.map((s) => ({ seq: s.seq, operation: s.operation, level: s.level as UnitLevelEnum })),
+      steps: steps.map((s) => ({ seq: s.seq, operation: s.operation, level: s.level as UnitLevelEnum, vacuum: s.vacuum, maxQueueMinutes: s.maxQueueMinutes })),
     };
   }
 
   private checkRoute(steps: RouteStepInput[], path: string): void {
     const problem = routeProblem(steps);
     if (problem) throw new DomainError('VALIDATION_FAILED', `Invalid route: ${problem}`, [{ path, message: problem }]);
+    const queue = queueTimeProblem(steps);
+    if (queue) throw new DomainError('VALIDATION_FAILED', `Invalid route: ${queue.message}`, [{ path: `${path}[${queue.index}].maxQueueMinutes`, message: queue.message }]);
   }
 
   private async insertRouteVersion(m: EntityManager, actor: Actor, product: ProductEntity, steps: RouteStepInput[]): Promise<RouteEntity> {
@@ -235,7 +237,7 @@ export class MasterDataService {
     const route = await m.save(m.create(RouteEntity, { productId: product.id, version: (last?.version ?? 0) + 1, createdBy: actor.username }));
     await m.insert(
       RouteStepEntity,
-      steps.map((s, i) => ({ routeId: route.id, seq: i + 1, operation: s.operation, level: s.level })),
+      steps.map((s, i) => ({ routeId: route.id, seq: i + 1, operation: s.operation, level: s.level, vacuum: s.vacuum ?? false, maxQueueMinutes: s.maxQueueMinutes ?? null })),
     );
     await this.audit.record(m, {
       actor: actor.username,

@@ -23,3 +23,38 @@ export function cutStepSeq(steps: readonly { seq: number; level: UnitLevel }[]):
   const firstSheet = steps.find((s) => s.level === 'SHEET');
   return firstSheet ? firstSheet.seq - 1 : null;
 }
+
+/** A queue-time limit longer than this is a typing error, not an engineering limit. */
+export const MAX_QUEUE_MINUTES = 43_200; // 30 days
+
+/**
+ * Why the queue-time settings of a route are wrong (with the index of the step at fault), or null.
+ * A limit is whole minutes, at least one, and only on a step after a vacuum step: the time in air is
+ * counted from the unit's last track-out at a vacuum step, so without one there is nothing to count from.
+ */
+export function queueTimeProblem(
+  steps: readonly { operation: string; vacuum?: boolean | null; maxQueueMinutes?: number | null }[],
+): { index: number; message: string } | null {
+  let vacuumSeen = false;
+  for (let i = 0; i < steps.length; i++) {
+    const { operation, maxQueueMinutes: limit } = steps[i];
+    if (limit !== undefined && limit !== null) {
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUEUE_MINUTES) {
+        return { index: i, message: `steps[${i}]: ${operation} has maxQueueMinutes ${limit}; expected whole minutes from 1 to ${MAX_QUEUE_MINUTES}` };
+      }
+      if (!vacuumSeen) {
+        return {
+          index: i,
+          message: `steps[${i}]: ${operation} has maxQueueMinutes ${limit} but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit`,
+        };
+      }
+    }
+    if (steps[i].vacuum) vacuumSeen = true;
+  }
+  return null;
+}
+
+/** Route steps (seq) at vacuum operations before step `seq`: where a queue time before `seq` may start. */
+export function vacuumStepsBefore(steps: readonly { seq: number; vacuum: boolean }[], seq: number): number[] {
+  return steps.filter((s) => s.vacuum && s.seq < seq).map((s) => s.seq);
+}

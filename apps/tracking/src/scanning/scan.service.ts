@@ -4,13 +4,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { HoldRepository } from '../holds/hold.repository';
+import { HoldService } from '../holds/hold.service';
 import { HoldTargetEnum, type HoldModel } from '../holds/hold.model';
 import { EquipmentEntity, StationEntity, type RouteStepEntity, type UnitLevel } from '../master-data/master-data.entities';
 import { MasterDataService } from '../master-data/master-data.service';
+import { vacuumStepsBefore } from '../master-data/route-rules';
 import { RollEntity, SheetEntity, type TrackedUnitColumns } from '../material/material.entities';
 import { MaterialRepository } from '../material/material.repository';
 import type { UnitStatusEnum, StepStateEnum } from '../material/material.model';
 import { UnitLevelEnum } from '../master-data/master-data.model';
+import { queueSources, queueTimeHoldReason } from './queue-time';
+import { QueueTimeRepository } from './queue-time.repository';
 import { ScanEventEntity } from './scan-event.entity';
 import type { ScanActionEnum, ScanInput, ScanResultModel } from './scan.model';
 
@@ -29,11 +33,21 @@ export class ScanService {
     private readonly masterData: MasterDataService,
     private readonly material: MaterialRepository,
     private readonly holds: HoldRepository,
+    private readonly holdService: HoldService,
+    private readonly queueTimes: QueueTimeRepository,
   ) {}
 
   async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
+    const outcome = await this.scanInTransaction(actor, input);
+    // A refusal that placed a hold is returned, not thrown, so that the hold commits with the
+    // transaction (a throw would roll it back); the scan itself wrote nothing and is refused here.
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  private scanInTransaction(actor: Actor, input: ScanInput): Promise<ScanResultModel | DomainError> {
     const barcode = input.barcode.trim();
-    return this.db.transaction(async (m) => {
+    return this.db.transaction(async (m): Promise<ScanResultModel | DomainError> => {
       const station = await this.stationByCode(m, input.stationCode);
       if (!station) {
         throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}: expected the code of a station (see the stations query)`, [
@@ -61,15 +75,9 @@ export class ScanService {
         }
         await this.requireOperation(m, kind, unit, step, station);
         const held = await this.activeHolds(m, kind, unit);
-        if (held.length) {
-          const h = held[0];
-          throw new DomainError(
-            'UNIT_ON_HOLD',
-            `${label(kind)} ${unit.barcode} is on hold: ${h.reason} (hold ${h.id} on ${describeHoldTarget(h)}, placed by ${h.placedBy} at ${h.placedAt.toISOString()}); an engineer must release it first`,
-            [],
-            { holdId: h.id, holdReason: h.reason },
-          );
-        }
+        if (held.length) throw onHold(kind, unit, held[0]);
+        const queueHold = await this.queueTimeHold(m, actor, kind, unit, steps, step);
+        if (queueHold) return onHold(kind, unit, queueHold);
         this.moveUnit(unit, { stepState: 'IN_PROCESS', stationId: station.id });
       } else {
         if (unit.stepState !== 'IN_PROCESS') {
@@ -165,6 +173,31 @@ export class ScanService {
   private async activeHolds(m: EntityManager, kind: UnitLevel, unit: Unit): Promise<HoldModel[]> {
     if (kind === 'ROLL') return this.holds.activeForRoll(m, unit as RollEntity);
     return this.holds.activeForSheet(m, unit as SheetEntity);
+  }
+
+  /**
+   * Track-in at a step with a queue-time limit: if the unit has been in air too long since its last
+   * vacuum step, a hold is placed on it (in this transaction, under the unit's row lock) and returned.
+   * Only TRACK_IN is checked: it ends the exposure; a TRACK_OUT there would count processing time too.
+   * No re-hold after RELEASE: the hold records the step and the vacuum track-out it counted from, and
+   * an exposure (unit, step, track-out) whose hold was released with RELEASE counts as accepted. A new
+   * vacuum track-out (after a REWORK, say) is a new exposure and is checked again.
+   * The check reads the database only at steps with a limit, so other scans pay nothing for it.
+   */
+  private async queueTimeHold(m: EntityManager, actor: Actor, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], step: RouteStepEntity): Promise<HoldModel | null> {
+    if (step.maxQueueMinutes === null) return null;
+    const vacuumSeqs = vacuumStepsBefore(steps, step.seq);
+    if (!vacuumSeqs.length) return null;
+    const rollId = kind === 'ROLL' ? unit.id : (unit as SheetEntity).rollId;
+    const exit = await this.queueTimes.lastVacuumExit(m, {
+      unit: { kind, id: unit.id },
+      sources: queueSources(kind, unit.id, rollId, await this.material.lineageLinks(rollId, m)),
+      vacuumSeqs,
+      routeStepId: step.id,
+    });
+    const reason = queueTimeHoldReason(step, exit);
+    if (!reason || !exit) return null;
+    return this.holdService.placeQueueTimeHold(m, actor, { unit: { kind, id: unit.id }, reason, routeStepId: step.id, fromEventId: exit.eventId });
   }
 
   private checkCounts(kind: UnitLevel, unit: Unit, input: ScanInput): void {
@@ -281,6 +314,16 @@ export class ScanService {
       },
     };
   }
+}
+
+/** The refusal of a unit that is on hold, naming the hold and what to do. */
+function onHold(kind: UnitLevel, unit: Unit, h: HoldModel): DomainError {
+  return new DomainError(
+    'UNIT_ON_HOLD',
+    `${label(kind)} ${unit.barcode} is on hold: ${h.reason} (hold ${h.id} on ${describeHoldTarget(h)}, placed by ${h.placedBy} at ${h.placedAt.toISOString()}); an engineer must release it first`,
+    [],
+    { holdId: h.id, holdReason: h.reason },
+  );
 }
 
 function label(kind: UnitLevel): string {

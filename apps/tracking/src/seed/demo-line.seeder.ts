@@ -39,7 +39,12 @@ export class DemoLineSeeder {
     await this.masterData.createProduct(SYSTEM, {
       ...d.product,
       layout: { ...d.product.layout },
-      route: d.route.map((s) => ({ operation: s.operation, level: s.level as UnitLevelEnum })),
+      route: d.route.map((s) => ({
+        operation: s.operation,
+        level: s.level as UnitLevelEnum,
+        vacuum: 'vacuum' in s ? s.vacuum : false,
+        maxQueueMinutes: 'maxQueueMinutes' in s ? s.maxQueueMinutes : null,
+      })),
     });
     for (const r of d.rolls) {
       await this.rolls.register(SYSTEM, { barcode: r.barcode, productCode: d.product.code, widthMm: r.widthMm, lengthM: r.lengthM, substrateThicknessUm: r.substrateThicknessUm, supplierLot: r.supplierLot });
@@ -49,7 +54,11 @@ export class DemoLineSeeder {
     return true;
   }
 
-  /** Scan a roll (and the sheets cut from it) along the route until it waits at `target`. */
+  /**
+   * Scan a roll (and the sheets cut from it) along the route until it waits at `target`. Step by
+   * step for all sheets at once, so a sheet waits between two coaters only as long as the other
+   * sheets' scans take (seconds): far inside the demo route's queue-time limits.
+   */
   private async advance(rollBarcode: string, target: string): Promise<void> {
     const route = DEMO_LINE.route;
     const targetIndex = route.findIndex((s) => s.operation === target);

@@ -21,9 +21,27 @@ export const stationOf = (operation: string): string => {
   return step.station;
 };
 
-export async function newProduct(client: GraphqlClient, code: string, layout = SMALL_LAYOUT): Promise<void> {
+export interface RouteStepFixture {
+  operation: string;
+  level: string;
+  vacuum?: boolean;
+  maxQueueMinutes?: number | null;
+}
+
+/** The demo route without vacuum steps or queue-time limits (what most tests need). */
+export const PLAIN_ROUTE: RouteStepFixture[] = ROUTE.map((s) => ({ operation: s.operation, level: s.level }));
+
+/** The demo route as seeded: vacuum coaters, and queue-time limits before INTERLAYER and NEG_COLLECTOR. */
+export const QUEUE_TIME_ROUTE: RouteStepFixture[] = ROUTE.map((s) => ({
+  operation: s.operation,
+  level: s.level,
+  vacuum: 'vacuum' in s ? s.vacuum : false,
+  maxQueueMinutes: 'maxQueueMinutes' in s ? s.maxQueueMinutes : null,
+}));
+
+export async function newProduct(client: GraphqlClient, code: string, layout = SMALL_LAYOUT, route: RouteStepFixture[] = PLAIN_ROUTE): Promise<void> {
   await client.ok('mutation($i: CreateProductInput!) { createProduct(input: $i) { code } }', {
-    i: { code, name: `Test product ${code}`, layout, leaderMm: 100, trailerMm: 100, route: ROUTE.map((s) => ({ operation: s.operation, level: s.level })) },
+    i: { code, name: `Test product ${code}`, layout, leaderMm: 100, trailerMm: 100, route },
   });
 }
 
