@@ -1,17 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { assertHandlersComplete, JOBS, QUEUES, type BinSheetTestPayload, type JobName } from '@mes/queue-contracts';
+import { assertHandlersComplete, DEFAULT_JOB_OPTIONS, QUEUES, type BinSheetTestPayload, type JobName } from '@mes/queue-contracts';
 import { TrackingClient } from '@mes/tracking-client';
-import { evaluateSheetTest, ruleSetFor } from './evaluate-sheet-test';
+import { FittingThreads } from './fitting-threads';
+import { sheetTestJobHandlers } from './sheet-test.jobs';
 import { SheetTestStore } from './sheet-test.store';
-
-/** Sheets whose yield falls below this are held for engineering (per product: not configurable yet). */
-const DEFAULT_YIELD_HOLD_BELOW = 0.8;
-/** Retest policy: cells in soft bin 0 (rig fault) get this many retests before the sheet moves on. */
-const DEFAULT_MAX_RETESTS = 1;
 
 export interface BinningWorker {
   worker: Worker;
@@ -19,58 +15,52 @@ export interface BinningWorker {
 }
 
 /**
- * The binning worker: one BullMQ worker on the sheet-test queue, concurrency from config. A job
- * killed half-way is picked up again by BullMQ's stalled-job check and simply runs again: results
- * are written idempotently and the test becomes DONE once.
+ * The binning worker. A sheet test is split into fit-cells chunks (about 300 cells each) so that
+ * several workers, and several threads of one worker, share a sheet; the chunk that completes the
+ * last cells bins the whole sheet and sets it DONE (under the test's row lock, so exactly once), and
+ * a finish job moves the sheet on.
+ *
+ * Parallelism: fitting is CPU-bound (about 0.6 ms per 50-point spectrum), so concurrent jobs in one
+ * Node thread would only take turns. The fitting runs on BINNING_CONCURRENCY worker threads of this
+ * process (FittingThreads) while the main thread keeps BullMQ's bookkeeping and the database I/O.
+ * Chosen over the alternatives:
+ * - two worker processes: the same parallelism for twice the memory (two Node heaps with pg, ioredis
+ *   and the EIS code), and BINNING_CONCURRENCY would no longer say how many cores binning uses;
+ *   `npm start` and the system tests would also have to start and watch two processes.
+ * - BullMQ sandboxed processors (useWorkerThreads): also threads, but BullMQ loads the processor
+ *   with import(), which the swc require hook the MES runs under does not serve, the threads are
+ *   started lazily on the first jobs (the first sheet after a start pays the compile), and each
+ *   thread would need its own PostgreSQL pool, Redis connection and tracking client.
+ * On the 2-core machine one thread fits a 2,500-cell, 50-point sheet in about 1.5 s and two threads
+ * in about 0.8 s (measured with the machine otherwise idle; npm run bench ingest gives the
+ * post-to-DONE time of the whole MES).
+ *
+ * A worker killed mid-sheet loses only the chunks in hand: BullMQ's stalled-job check hands them to
+ * the next worker, and chunks already fitted are not fitted again.
  */
 export function startBinningWorker(config: MesConfig): BinningWorker {
   const logger = new Logger('BinningWorker');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: config.binning.concurrency + 2, application_name: 'mes-binning-worker' });
+  const concurrency = config.binning.concurrency;
+  const pool = new Pool({ connectionString: config.databaseUrl, max: concurrency + 2, application_name: 'mes-binning-worker' });
   pool.on('error', (e) => logger.warn(`postgres: ${e.message}`));
   const store = new SheetTestStore(pool);
+  const threads = new FittingThreads(concurrency);
   const tracking = new TrackingClient(config.tracking.url, new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds), 'binning-worker');
+  const queue = new Queue(QUEUES.sheetTests, { connection: { url: config.redisUrl }, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  queue.on('error', (e) => logger.warn(`queue: ${e.message}`));
 
-  const handlers: Record<JobName, (job: Job) => Promise<unknown>> = {
-    [JOBS.binSheetTest]: async (job: Job) => {
-      const { sheetTestId } = job.data as BinSheetTestPayload;
-      const loaded = await store.load(sheetTestId);
-      if (!loaded) throw new Error(`sheet test ${sheetTestId} does not exist`);
-      if (loaded.test.status === 'DONE') return { alreadyDone: true };
-      await store.markBinning(sheetTestId);
-      const t0 = performance.now();
-      const ruleSet = ruleSetFor(loaded.test.cellAreaCm2);
-      const results = evaluateSheetTest(loaded.test, loaded.cells, ruleSet);
-      const bins = await store.complete(loaded.test, results, ruleSet.name, ruleSet.version);
-      const standing = await store.sheetStanding(loaded.test.sheet);
-      if (standing.rigFault > 0 && standing.testsDone <= DEFAULT_MAX_RETESTS) {
-        // The sheet stays at its test operation until the rig has retested its rig-fault cells.
-        logger.log(`sheet test ${loaded.test.testId}: ${standing.rigFault} cells in soft bin 0; ${loaded.test.sheet} waits at its test for a retest`);
-        return { bins, waitsForRetest: standing.rigFault };
-      }
-      const good = standing.pass;
-      const tested = standing.pass + standing.fail;
-      const yieldFraction = tested ? good / tested : 0;
-      await tracking.trackOutTestedSheet(loaded.test.sheet, loaded.test.rigStation, good, standing.fail + standing.rigFault);
-      if (yieldFraction < DEFAULT_YIELD_HOLD_BELOW) {
-        await tracking.holdSheet(
-          loaded.test.sheet,
-          `Sheet test ${loaded.test.testId}: yield ${(100 * yieldFraction).toFixed(1)} % is below the threshold of ${(100 * DEFAULT_YIELD_HOLD_BELOW).toFixed(0)} %`,
-        );
-      }
-      logger.log(`sheet test ${loaded.test.testId} (${loaded.cells.length} cells) binned in ${(performance.now() - t0).toFixed(0)} ms; yield ${(100 * yieldFraction).toFixed(1)} %`);
-      return { bins };
-    },
-  };
+  const handlers = sheetTestJobHandlers({ store, threads, tracking, queue, logger });
   assertHandlersComplete(Object.keys(handlers));
 
   const worker = new Worker(
     QUEUES.sheetTests,
     async (job) => {
-      const handler = handlers[job.name as JobName];
+      const handler = handlers[job.name as JobName] as ((j: typeof job) => Promise<unknown>) | undefined;
       if (!handler) throw new Error(`no handler for job ${job.name}`);
       return handler(job);
     },
-    { connection: { url: config.redisUrl }, prefix: config.queuePrefix, concurrency: config.binning.concurrency, stalledInterval: 15_000, maxStalledCount: 3 },
+    // One job more than there are threads: a chunk reads or writes the database while the others fit.
+    { connection: { url: config.redisUrl }, prefix: config.queuePrefix, concurrency: concurrency + 1, stalledInterval: 15_000, maxStalledCount: 3 },
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
@@ -83,6 +73,8 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     worker,
     async close() {
       await worker.close(); // finishes the jobs in hand
+      await queue.close();
+      await threads.close();
       await pool.end();
     },
   };

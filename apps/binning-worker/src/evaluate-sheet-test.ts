@@ -23,9 +23,22 @@ export function ruleSetFor(cellAreaCm2: number): RuleSet {
   return defaultAsMadeRuleSet(cellAreaCm2);
 }
 
+/** Bins of a whole sheet from its cells' features, in the order given (dynamic limits need every cell). */
+export function binFittedCells(
+  ruleSet: RuleSet,
+  cellAreaCm2: number,
+  cells: { row: number; col: number; status: 'OK' | 'NO_CONTACT'; ocvV: number | null; features: Parameters<typeof toBinningInput>[1] }[],
+): CellBin[] {
+  return binSheet(
+    ruleSet,
+    cells.map((c) => toBinningInput({ row: c.row, col: c.col, status: c.status, ocvV: c.ocvV }, c.features)),
+    { activeAreaCm2: cellAreaCm2 },
+  );
+}
+
 /**
- * Features of every measured cell (one extractor per sheet: its Kramers-Kronig basis and fitter are
- * reused across the cells), then the sheet's bins in one pass (dynamic limits need the whole sheet).
+ * Features and bins of a whole sheet in this thread (one extractor per sheet: its Kramers-Kronig basis
+ * and fitter are reused across the cells). The worker does the same in chunks on its fitting threads.
  */
 export function evaluateSheetTest(
   test: { frequenciesHz: number[] | null; cellAreaCm2: number; temperatureC: number },
@@ -37,10 +50,6 @@ export function evaluateSheetTest(
     if (c.status !== 'OK' || !extractor || !c.zReOhm || !c.zImOhm) return null;
     return extractor.extract(c.zReOhm, c.zImOhm, { ocvV: c.ocvV ?? undefined, activeAreaCm2: test.cellAreaCm2, temperatureC: test.temperatureC });
   });
-  const bins = binSheet(
-    ruleSet,
-    cells.map((c, i) => toBinningInput({ row: c.row, col: c.col, status: c.status, ocvV: c.ocvV }, features[i])),
-    { activeAreaCm2: test.cellAreaCm2 },
-  );
+  const bins = binFittedCells(ruleSet, test.cellAreaCm2, cells.map((c, i) => ({ ...c, features: features[i] })));
   return cells.map((c, i) => ({ row: c.row, col: c.col, ocvV: c.ocvV, features: features[i], bin: bins[i] }));
 }

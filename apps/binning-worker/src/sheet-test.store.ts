@@ -1,12 +1,15 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import type { CellBin } from '@mes/binning';
+import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, type SheetLayout } from '@mes/geometry';
-import { decodeFrequencies, decodeSpectrum } from '@mes/sheet-test';
-import type { EvaluatedCell, StoredCell } from './evaluate-sheet-test';
+import { decodeFrequencies } from '@mes/sheet-test';
+import type { RawCell } from './extract-features';
 
 export interface StoredSheetTest {
   id: string;
   testId: string;
   sheet: string;
+  roll: string;
   status: string;
   rigStation: string;
   cellAreaCm2: number;
@@ -15,93 +18,118 @@ export interface StoredSheetTest {
   cellCount: number;
   mdStartMm: number | null;
   layout: SheetLayout | null;
+  disposition: string | null;
 }
 
+/** A cell as binning sees it: the rig's status and OCV with the features its chunk computed. */
+export interface FittedCell {
+  row: number;
+  col: number;
+  status: 'OK' | 'NO_CONTACT';
+  ocvV: number | null;
+  features: CellFeatures | null;
+}
+
+export interface RawChunkCell extends RawCell {
+  row: number;
+  col: number;
+}
+
+export type FinalizeOutcome = { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
+
+const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
+const featuresJson = (f: object | null) => (f ? JSON.stringify(f, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) : null);
+
 /**
- * The worker's access to the test-data schema (it is the test-data context's own worker). Results
- * are written with ON CONFLICT DO NOTHING on (test, cell, rule set version): a job that runs again
- * after a crash or a retry never duplicates or changes a result.
+ * The worker's access to the test-data schema (it is the test-data context's own worker). Every
+ * write is idempotent: features with ON CONFLICT DO NOTHING on (test, cell), results on (test, cell,
+ * rule set version), and the DONE transition under the test's row lock, so a job that runs again
+ * after a crash or a retry never duplicates or changes anything.
  */
 export class SheetTestStore {
   constructor(private readonly pool: Pool) {}
 
-  async load(id: string): Promise<{ test: StoredSheetTest; cells: StoredCell[] } | null> {
+  async loadTest(id: string): Promise<StoredSheetTest | null> {
     const head = await this.pool.query(
-      `SELECT t.id, t.test_id, t.sheet_barcode, t.status, r.station_code, t.cell_area_cm2, t.temperature_c, t.frequencies, t.frequency_count, t.cell_count,
-              t.md_start_mm, t.layout
+      `SELECT t.id, t.test_id, t.sheet_barcode, t.roll_barcode, t.status, r.station_code, t.cell_area_cm2, t.temperature_c, t.frequencies, t.frequency_count,
+              t.cell_count, t.md_start_mm, t.layout, t.disposition
          FROM test_data.sheet_tests t JOIN test_data.rigs r ON r.id = t.rig_id WHERE t.id = $1`,
       [id],
     );
     if (!head.rows.length) return null;
     const h = head.rows[0] as Record<string, unknown>;
-    const n = Number(h.frequency_count);
-    const test: StoredSheetTest = {
+    return {
       id: String(h.id),
       testId: String(h.test_id),
       sheet: String(h.sheet_barcode),
+      roll: String(h.roll_barcode),
       status: String(h.status),
       rigStation: String(h.station_code),
       cellAreaCm2: Number(h.cell_area_cm2),
       temperatureC: Number(h.temperature_c),
-      frequenciesHz: h.frequencies ? decodeFrequencies(h.frequencies as Buffer, n) : null,
+      frequenciesHz: h.frequencies ? decodeFrequencies(h.frequencies as Buffer, Number(h.frequency_count)) : null,
       cellCount: Number(h.cell_count),
       mdStartMm: h.md_start_mm === null ? null : Number(h.md_start_mm),
       layout: (h.layout as SheetLayout | null) ?? null,
+      disposition: (h.disposition as string | null) ?? null,
     };
-    const rows = await this.pool.query(`SELECT row, col, status, ocv_v, spectrum FROM test_data.sheet_test_cells WHERE sheet_test_id = $1 ORDER BY row, col`, [id]);
-    const cells: StoredCell[] = rows.rows.map((r: Record<string, unknown>) => {
-      const z = r.spectrum && n ? decodeSpectrum(r.spectrum as Buffer, n) : null;
-      return {
-        row: Number(r.row),
-        col: Number(r.col),
-        status: r.status as StoredCell['status'],
-        ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
-        zReOhm: z?.zReOhm ?? null,
-        zImOhm: z?.zImOhm ?? null,
-      };
-    });
-    return { test, cells };
   }
 
   async markBinning(id: string): Promise<void> {
-    await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'BINNING' WHERE id = $1 AND status IN ('QUEUED', 'BINNING')`, [id]);
+    await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'BINNING' WHERE id = $1 AND status IN ('QUEUED', 'BINNING', 'FAILED')`, [id]);
   }
 
-  /** Results and the DONE state in one transaction; returns the bin counts. */
-  async complete(test: StoredSheetTest, results: EvaluatedCell[], ruleSetName: string, ruleSetVersion: number): Promise<{ softBin: number; count: number }[]> {
-    // Roll coordinates with the geometry library, the same function tracking gives its cells.
-    const { layout, mdStartMm } = test;
-    const positions = results.map((r) => (layout && mdStartMm !== null ? cellRollPosition(layout, mdStartMm, r.row, r.col) : null));
-    const client = await this.pool.connect();
-    const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
-    try {
-      await client.query('BEGIN');
-      await client.query(
-        `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, features,
-                                             soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm)
-         SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.features, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd
-           FROM unnest($5::smallint[], $6::smallint[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::jsonb[],
-                       $12::smallint[], $13::smallint[], $14::varchar[], $15::varchar[], $16::text[], $17::float8[], $18::float8[])
-                AS u(row, col, ocv, r0, rct, asr, features, soft, hard, name, rule, reason, md, cd)
-         ON CONFLICT DO NOTHING`,
-        [
-          test.id, ruleSetVersion, test.sheet, ruleSetName,
-          results.map((r) => r.row),
-          results.map((r) => r.col),
-          results.map((r) => finite(r.ocvV)),
-          results.map((r) => finite(r.features?.rOhmicOhm)),
-          results.map((r) => finite(r.features?.rCtOhm)),
-          results.map((r) => finite(r.features?.asrOhmCm2)),
-          results.map((r) => (r.features ? JSON.stringify(r.features, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) : null)),
-          results.map((r) => r.bin.softBin),
-          results.map((r) => r.bin.hardBin),
-          results.map((r) => r.bin.binName),
-          results.map((r) => r.bin.ruleId),
-          results.map((r) => r.bin.reason),
-          positions.map((p) => p?.mdMm ?? null),
-          positions.map((p) => p?.cdMm ?? null),
-        ],
-      );
+  /** The cells of one chunk (by position in (row, col) order) that have no features yet. */
+  async chunkToFit(id: string, offset: number, limit: number): Promise<RawChunkCell[]> {
+    const rows = await this.pool.query(
+      `SELECT c.row, c.col, c.status, c.ocv_v, c.spectrum
+         FROM (SELECT row, col, status, ocv_v, spectrum FROM test_data.sheet_test_cells WHERE sheet_test_id = $1 ORDER BY row, col OFFSET $2 LIMIT $3) c
+        WHERE NOT EXISTS (SELECT 1 FROM test_data.cell_features f WHERE f.sheet_test_id = $1 AND f.row = c.row AND f.col = c.col)`,
+      [id, offset, limit],
+    );
+    return rows.rows.map((r: Record<string, unknown>) => ({
+      row: Number(r.row),
+      col: Number(r.col),
+      status: r.status as RawCell['status'],
+      ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
+      spectrum: (r.spectrum as Buffer | null) ?? null,
+    }));
+  }
+
+  /** One chunk's features in one statement; cells fitted before (a retried chunk) stay as they were. */
+  async writeFeatures(id: string, cells: FittedCell[]): Promise<void> {
+    if (!cells.length) return;
+    await this.pool.query(
+      `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features)
+       SELECT $1, u.row, u.col, u.status, u.ocv, u.features
+         FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
+       ON CONFLICT DO NOTHING`,
+      [id, cells.map((c) => c.row), cells.map((c) => c.col), cells.map((c) => c.status), cells.map((c) => finite(c.ocvV)), cells.map((c) => featuresJson(c.features))],
+    );
+  }
+
+  /**
+   * Bins the test once every cell has its features. Called by each chunk after it wrote its own:
+   * the test's row lock makes the chunks that finish together take turns, so exactly one of them
+   * finds every cell fitted and the test not yet DONE, bins the whole sheet (dynamic limits need all
+   * its cells), writes the results and sets DONE in the same transaction.
+   */
+  async finalizeWhenComplete(test: StoredSheetTest, bin: (cells: FittedCell[]) => { bins: CellBin[]; ruleSetName: string; ruleSetVersion: number }): Promise<FinalizeOutcome> {
+    return this.inTransaction(async (client) => {
+      const locked = await client.query(`SELECT status FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
+      if (locked.rows[0]?.status === 'DONE') return { done: 'before' };
+      const fitted = Number((await client.query(`SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id])).rows[0].n);
+      if (fitted < test.cellCount) return { done: 'not yet', fitted };
+      const rows = await client.query(`SELECT row, col, status, ocv_v, features FROM test_data.cell_features WHERE sheet_test_id = $1 ORDER BY row, col`, [test.id]);
+      const cells: FittedCell[] = rows.rows.map((r: Record<string, unknown>) => ({
+        row: Number(r.row),
+        col: Number(r.col),
+        status: r.status as FittedCell['status'],
+        ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
+        features: (r.features as CellFeatures | null) ?? null,
+      }));
+      const { bins, ruleSetName, ruleSetVersion } = bin(cells);
+      await this.insertResults(client, test, cells, bins, ruleSetName, ruleSetVersion);
       const counts = await client.query(
         `SELECT soft_bin, count(*)::int AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
         [test.id, ruleSetVersion],
@@ -111,14 +139,39 @@ export class SheetTestStore {
         `UPDATE test_data.sheet_tests SET status = 'DONE', cells_binned = $2, rule_set_version = $3, completed_at = coalesce(completed_at, now()), error = NULL WHERE id = $1`,
         [test.id, binned, ruleSetVersion],
       );
-      await client.query('COMMIT');
-      return counts.rows.map((r: { soft_bin: number; count: number }) => ({ softBin: Number(r.soft_bin), count: r.count }));
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
+      return { done: 'now', bins: counts.rows.map((r: { soft_bin: number; count: number }) => ({ softBin: Number(r.soft_bin), count: r.count })) };
+    });
+  }
+
+  private async insertResults(client: PoolClient, test: StoredSheetTest, cells: FittedCell[], bins: CellBin[], ruleSetName: string, ruleSetVersion: number): Promise<void> {
+    // Roll coordinates with the geometry library, the same function tracking gives its cells.
+    const { layout, mdStartMm } = test;
+    const positions = cells.map((r) => (layout && mdStartMm !== null ? cellRollPosition(layout, mdStartMm, r.row, r.col) : null));
+    await client.query(
+      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
+                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm)
+       SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd
+         FROM unnest($5::smallint[], $6::smallint[], $7::float8[], $8::float8[], $9::float8[], $10::float8[],
+                     $11::smallint[], $12::smallint[], $13::varchar[], $14::varchar[], $15::text[], $16::float8[], $17::float8[])
+              AS u(row, col, ocv, r0, rct, asr, soft, hard, name, rule, reason, md, cd)
+       ON CONFLICT DO NOTHING`,
+      [
+        test.id, ruleSetVersion, test.sheet, ruleSetName,
+        cells.map((r) => r.row),
+        cells.map((r) => r.col),
+        cells.map((r) => finite(r.ocvV)),
+        cells.map((r) => finite(r.features?.rOhmicOhm)),
+        cells.map((r) => finite(r.features?.rCtOhm)),
+        cells.map((r) => finite(r.features?.asrOhmCm2)),
+        bins.map((b) => b.softBin),
+        bins.map((b) => b.hardBin),
+        bins.map((b) => b.binName),
+        bins.map((b) => b.ruleId),
+        bins.map((b) => b.reason),
+        positions.map((p) => p?.mdMm ?? null),
+        positions.map((p) => p?.cdMm ?? null),
+      ],
+    );
   }
 
   /**
@@ -144,7 +197,27 @@ export class SheetTestStore {
     return { pass: row.pass, fail: row.fail, rigFault: row.rig_fault, testsDone: row.tests_done };
   }
 
+  /** What the finish job did with the sheet; only the first call counts. */
+  async markDisposed(id: string, disposition: 'TRACKED_OUT' | 'HELD' | 'WAITS_FOR_RETEST'): Promise<void> {
+    await this.pool.query(`UPDATE test_data.sheet_tests SET disposition = $2, disposed_at = now() WHERE id = $1 AND disposition IS NULL`, [id, disposition]);
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'DONE'`, [id, error.slice(0, 2000)]);
+  }
+
+  private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 }

@@ -7,8 +7,12 @@ export const QUEUES = {
 } as const;
 
 export const JOBS = {
-  /** Compute features and bins for one committed sheet test. */
+  /** A committed sheet test: split it into fit-cells chunks (the ingest and its sweeper add this one). */
   binSheetTest: 'bin-sheet-test',
+  /** Features of one chunk of a sheet test's cells; the chunk that completes the last cells bins the sheet. */
+  fitCells: 'fit-cells',
+  /** A binned sheet test moves its sheet on: track-out, low-yield hold, or wait for a retest. */
+  finishSheetTest: 'finish-sheet-test',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -19,9 +23,52 @@ export interface BinSheetTestPayload {
   correlationId?: string;
 }
 
+/** Cells `offset .. offset + limit - 1` of the test, in (row, col) order. */
+export interface FitCellsPayload {
+  sheetTestId: string;
+  chunk: number;
+  offset: number;
+  limit: number;
+  correlationId?: string;
+}
+
+export interface FinishSheetTestPayload {
+  sheetTestId: string;
+  correlationId?: string;
+}
+
 export interface JobPayloads {
   'bin-sheet-test': BinSheetTestPayload;
+  'fit-cells': FitCellsPayload;
+  'finish-sheet-test': FinishSheetTestPayload;
 }
+
+/**
+ * Largest chunk of cells one fit-cells job takes. A 2,500-cell sheet becomes 8 chunks of 313 cells
+ * (about 0.2 s of fitting each): enough chunks for two or four workers to finish together, few enough
+ * that the per-job overhead (a Redis round trip, one query, one insert) stays small.
+ */
+export const SHEET_TEST_CHUNK_CELLS = 320;
+
+/** The chunks of a test of `cellCount` cells, of near-equal size, none larger than `maxCells`. */
+export function sheetTestChunks(cellCount: number, maxCells = SHEET_TEST_CHUNK_CELLS): { chunk: number; offset: number; limit: number }[] {
+  if (!Number.isInteger(cellCount) || cellCount < 0) throw new Error(`cellCount must be a whole number >= 0, got ${cellCount}`);
+  if (!Number.isInteger(maxCells) || maxCells < 1) throw new Error(`maxCells must be a whole number >= 1, got ${maxCells}`);
+  const n = Math.ceil(cellCount / maxCells);
+  const chunks: { chunk: number; offset: number; limit: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const offset = Math.floor((i * cellCount) / n);
+    chunks.push({ chunk: i, offset, limit: Math.floor(((i + 1) * cellCount) / n) - offset });
+  }
+  return chunks;
+}
+
+/** BullMQ job ids: keyed by what they do, so adding a job twice is harmless (ids never contain ':'). */
+export const JOB_IDS = {
+  binSheetTest: (sheetTestId: string) => sheetTestId,
+  fitCells: (sheetTestId: string, chunk: number) => `${sheetTestId}.fit.${chunk}`,
+  finishSheetTest: (sheetTestId: string) => `${sheetTestId}.finish`,
+};
 
 /** Retries, backoff and retention, set once for every job. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -98,6 +98,41 @@ export class SheetTestEntity {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
+
+  /** What binning did with the sheet once the test was DONE (set once, by the finish job). */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  disposition!: SheetDisposition | null;
+
+  @Column({ name: 'disposed_at', type: 'timestamptz', nullable: true })
+  disposedAt!: Date | null;
+}
+
+export type SheetDisposition = 'TRACKED_OUT' | 'HELD' | 'WAITS_FOR_RETEST';
+
+/**
+ * The EIS features of one cell in one test, written by the fit-cells chunk that fitted it (once:
+ * ON CONFLICT DO NOTHING). Binning and re-binning read these, never the raw spectra again.
+ */
+@Entity({ schema: 'test_data', name: 'cell_features' })
+export class CellFeatureEntity {
+  @PrimaryColumn({ name: 'sheet_test_id', type: 'uuid' })
+  sheetTestId!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  row!: number;
+
+  @PrimaryColumn({ type: 'smallint' })
+  col!: number;
+
+  @Column({ type: 'text' })
+  status!: 'OK' | 'NO_CONTACT';
+
+  @Column({ name: 'ocv_v', type: 'double precision', nullable: true })
+  ocvV!: number | null;
+
+  /** Every feature the EIS library computed (non-finite values as null); null without a spectrum. */
+  @Column({ type: 'jsonb', nullable: true })
+  features!: object | null;
 }
 
 /**
@@ -163,7 +198,7 @@ export class CellResultEntity {
   @Column({ name: 'asr_ohm_cm2', type: 'double precision', nullable: true })
   asrOhmCm2!: number | null;
 
-  /** Every feature the EIS library computed, for re-binning without re-fitting. */
+  /** Unused since features live in cell_features (kept for results binned before that). */
   @Column({ type: 'jsonb', nullable: true })
   features!: object | null;
 
@@ -186,4 +221,4 @@ export class CellResultEntity {
   reason!: string | null;
 }
 
-export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellResultEntity];
+export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity];

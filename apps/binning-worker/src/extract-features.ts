@@ -1,0 +1,40 @@
+import { createFeatureExtractor, type CellFeatures, type FeatureExtractor } from '@mes/eis';
+import { decodeSpectrum } from '@mes/sheet-test';
+
+/** One stored cell as a fitting thread gets it: the spectrum still in its compact float32 form. */
+export interface RawCell {
+  status: 'OK' | 'NO_CONTACT';
+  ocvV: number | null;
+  spectrum: Uint8Array | null;
+}
+
+export interface FeatureRequest {
+  frequenciesHz: number[] | null;
+  cellAreaCm2: number;
+  temperatureC: number;
+  cells: RawCell[];
+}
+
+/**
+ * Features of every measured cell of a chunk (null for NO_CONTACT cells and OCV-only tests). The
+ * extractor (its Kramers-Kronig basis and fitter) depends only on the frequency list, so one is kept
+ * per list and reused across the chunks of a sheet and the sheets of a rig.
+ */
+export function extractFeatures(req: FeatureRequest, extractors = new Map<string, FeatureExtractor>()): (CellFeatures | null)[] {
+  const freq = req.frequenciesHz;
+  let extractor: FeatureExtractor | null = null;
+  if (freq && freq.length) {
+    const key = freq.join(',');
+    extractor = extractors.get(key) ?? null;
+    if (!extractor) {
+      if (extractors.size >= 8) extractors.clear();
+      extractor = createFeatureExtractor(freq);
+      extractors.set(key, extractor);
+    }
+  }
+  return req.cells.map((c) => {
+    if (c.status !== 'OK' || !extractor || !c.spectrum || !freq) return null;
+    const z = decodeSpectrum(c.spectrum, freq.length);
+    return extractor.extract(z.zReOhm, z.zImOhm, { ocvV: c.ocvV ?? undefined, activeAreaCm2: req.cellAreaCm2, temperatureC: req.temperatureC });
+  });
+}

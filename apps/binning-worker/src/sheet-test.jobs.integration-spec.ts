@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, type Job } from 'bullmq';
+import { Pool } from 'pg';
+import { encodeFrequencies, encodeSpectrum } from '@mes/sheet-test';
+import { simulateSheet } from '@mes/simulator';
+import { JOB_IDS, JOBS, sheetTestChunks, type JobName } from '@mes/queue-contracts';
+import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import { migrateTestData } from '@mes/test-data';
+import { evaluateSheetTest } from './evaluate-sheet-test';
+import { FittingThreads } from './fitting-threads';
+import { sheetTestJobHandlers } from './sheet-test.jobs';
+import { SheetTestStore } from './sheet-test.store';
+
+/**
+ * Chunked binning against a real PostgreSQL and Redis: chunks that run at the same time, twice (a
+ * retry or a stalled job running again), or after the test is DONE bin every cell exactly once.
+ */
+describe('sheet-test jobs in chunks', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let queue: Queue;
+  let threads: FittingThreads;
+  let handlers: Record<JobName, (job: Job) => Promise<unknown>>;
+  let rigId: string;
+  const tracked: string[] = [];
+  const sim = simulateSheet({ seed: 21, sheetIndex: 1, rows: 12, cols: 12, cellActiveAreaCm2: 0.25 });
+  const job = (name: JobName, data: object) => ({ name, data }) as Job;
+
+  async function storeTest(testId: string): Promise<string> {
+    const id = randomUUID();
+    await pool.query(
+      `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2, started_at, temperature_c,
+         frequencies, frequency_count, cell_count, status)
+       VALUES ($1, $2, repeat('0', 64), $3, 'S-T-0001', 'R-T', 12, 12, 0.25, now(), 25, $4, $5, $6, 'QUEUED')`,
+      [id, testId, rigId, encodeFrequencies(sim.frequenciesHz), sim.frequenciesHz.length, sim.cells.length],
+    );
+    await pool.query(
+      `INSERT INTO test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum)
+       SELECT $1, u.row, u.col, u.status, u.ocv, u.spectrum FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::bytea[]) AS u(row, col, status, ocv, spectrum)`,
+      [
+        id,
+        sim.cells.map((c) => c.row),
+        sim.cells.map((c) => c.col),
+        sim.cells.map((c) => c.status),
+        sim.cells.map((c) => (c.status === 'OK' ? c.ocvV : null)),
+        sim.cells.map((c) => (c.status === 'OK' ? encodeSpectrum(c.zReOhm, c.zImOhm) : null)),
+      ],
+    );
+    return id;
+  }
+  const count = async (sql: string, id: string) => Number((await pool.query(sql, [id])).rows[0].n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('chunks');
+    await migrateTestData(db.url);
+    pool = new Pool({ connectionString: db.url, max: 12 });
+    queue = new Queue('sheet-tests', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: `t-${db.name}` });
+    threads = new FittingThreads(2);
+    rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG T', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
+    const tracking = {
+      trackOutTestedSheet: async (sheet: string) => void tracked.push(`track-out ${sheet}`),
+      holdSheet: async (sheet: string) => (tracked.push(`hold ${sheet}`), '1'),
+      sheet: async () => null,
+    };
+    handlers = sheetTestJobHandlers({ store: new SheetTestStore(pool), threads, tracking, queue, logger: { log: () => undefined, warn: () => undefined }, chunkCells: 40 });
+  });
+  afterAll(async () => {
+    await threads?.close();
+    await queue?.obliterate({ force: true }).catch(() => undefined);
+    await queue?.close();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('splits a test into keyed chunk jobs; adding them twice adds nothing', async () => {
+    const id = await storeTest('T-SPLIT');
+    expect(await handlers[JOBS.binSheetTest](job(JOBS.binSheetTest, { sheetTestId: id }))).toEqual({ chunks: 4 });
+    await handlers[JOBS.binSheetTest](job(JOBS.binSheetTest, { sheetTestId: id }));
+    const jobs = (await queue.getJobs(['waiting'])).filter((j) => String(j.id).startsWith(id));
+    expect(jobs.map((j) => j.id).sort()).toEqual([0, 1, 2, 3].map((c) => JOB_IDS.fitCells(id, c)));
+    expect(jobs.map((j) => j.data.limit)).toEqual([36, 36, 36, 36]);
+    expect((await pool.query('SELECT status FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0].status).toBe('BINNING');
+  });
+
+  it('bins every cell exactly once when every chunk runs twice at the same time, as a whole sheet would be binned', async () => {
+    const id = await storeTest('T-RACE');
+    const chunks = sheetTestChunks(sim.cells.length, 40);
+    const runs = await Promise.all([...chunks, ...chunks].map((c) => handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c })) as Promise<{ done?: string }>));
+    expect(runs.filter((r) => r.done === 'now')).toHaveLength(1);
+    expect(await count('SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1', id)).toBe(144);
+    expect(await count('SELECT count(*) AS n FROM test_data.cell_results WHERE sheet_test_id = $1', id)).toBe(144);
+    const test = (await pool.query('SELECT status, cells_binned, rule_set_version FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0];
+    expect(test).toEqual({ status: 'DONE', cells_binned: 144, rule_set_version: 1 });
+    const finish = await queue.getJob(JOB_IDS.finishSheetTest(id));
+    expect(finish?.name).toBe(JOBS.finishSheetTest);
+
+    // The same bins as fitting and binning the whole sheet in one go (the stored spectra are float32).
+    const whole = evaluateSheetTest(
+      { frequenciesHz: sim.frequenciesHz, cellAreaCm2: 0.25, temperatureC: 25 },
+      sim.cells.map((c) => {
+        if (c.status !== 'OK') return { row: c.row, col: c.col, status: c.status, ocvV: null, zReOhm: null, zImOhm: null };
+        const f32 = (xs: number[]) => Array.from(Float32Array.from(xs));
+        return { row: c.row, col: c.col, status: c.status, ocvV: c.ocvV, zReOhm: f32(c.zReOhm), zImOhm: f32(c.zImOhm) };
+      }),
+    );
+    const stored = (await pool.query('SELECT row, col, soft_bin FROM test_data.cell_results WHERE sheet_test_id = $1', [id])).rows as { row: number; col: number; soft_bin: number }[];
+    const bySite = new Map(stored.map((r) => [`${r.row},${r.col}`, r.soft_bin]));
+    for (const w of whole) expect({ cell: `${w.row},${w.col}`, softBin: bySite.get(`${w.row},${w.col}`) }).toEqual({ cell: `${w.row},${w.col}`, softBin: w.bin.softBin });
+
+    // A chunk that runs again after DONE changes nothing.
+    expect(await handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...chunks[2] }))).toMatchObject({ done: 'before' });
+    expect(await count('SELECT count(*) AS n FROM test_data.cell_results WHERE sheet_test_id = $1', id)).toBe(144);
+  });
+
+  it('moves the sheet on once, however often the finish job runs', async () => {
+    const id = await storeTest('T-FINISH');
+    for (const c of sheetTestChunks(sim.cells.length, 40)) await handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c }));
+    const before = tracked.length;
+    const first = await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }));
+    const again = await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }));
+    const disposition = (await pool.query('SELECT disposition FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0].disposition as string;
+    expect(again).toEqual({ disposition });
+    expect(first).toBeDefined();
+    expect(tracked.length - before).toBe(disposition === 'WAITS_FOR_RETEST' ? 0 : 1);
+  });
+
+  it('refuses to finish a test that is not binned yet', async () => {
+    const id = await storeTest('T-EARLY');
+    await expect(handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))).rejects.toThrow(`sheet test ${id} is QUEUED, not DONE: nothing to finish yet`);
+  });
+});

@@ -1,0 +1,126 @@
+import type { Logger } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOB_IDS,
+  JOBS,
+  sheetTestChunks,
+  type FinishSheetTestPayload,
+  type FitCellsPayload,
+  type BinSheetTestPayload,
+  type JobName,
+} from '@mes/queue-contracts';
+import type { TrackingClient } from '@mes/tracking-client';
+import { binFittedCells, ruleSetFor } from './evaluate-sheet-test';
+import type { FittingThreads } from './fitting-threads';
+import type { SheetTestStore, StoredSheetTest } from './sheet-test.store';
+
+/** Sheets whose yield falls below this are held for engineering (per product: not configurable yet). */
+const DEFAULT_YIELD_HOLD_BELOW = 0.8;
+/** Retest policy: cells in soft bin 0 (rig fault) get this many retests before the sheet moves on. */
+const DEFAULT_MAX_RETESTS = 1;
+
+export interface SheetTestJobDeps {
+  store: SheetTestStore;
+  threads: Pick<FittingThreads, 'extract'>;
+  tracking: Pick<TrackingClient, 'trackOutTestedSheet' | 'holdSheet' | 'sheet'>;
+  queue: Pick<Queue, 'add' | 'addBulk'>;
+  logger: Pick<Logger, 'log' | 'warn'>;
+  /** Largest chunk (SHEET_TEST_CHUNK_CELLS unless a test wants small sheets in several chunks). */
+  chunkCells?: number;
+}
+
+/**
+ * The handler of every job of the sheet-test queue. bin-sheet-test splits a test into fit-cells
+ * chunks; each chunk fits the cells it has no features for yet, writes them, and tries to finalize
+ * the test (only the chunk that finds every cell fitted bins the sheet, under the test's row lock);
+ * finish-sheet-test then moves the sheet on, once.
+ */
+export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, chunkCells }: SheetTestJobDeps): Record<JobName, (job: Job) => Promise<unknown>> {
+  const finishLater = (test: StoredSheetTest, correlationId?: string) =>
+    queue.add(JOBS.finishSheetTest, { sheetTestId: test.id, correlationId } satisfies FinishSheetTestPayload, { jobId: JOB_IDS.finishSheetTest(test.id) });
+
+  return {
+    [JOBS.binSheetTest]: async (job: Job) => {
+      const { sheetTestId, correlationId } = job.data as BinSheetTestPayload;
+      const test = await store.loadTest(sheetTestId);
+      if (!test) throw new Error(`sheet test ${sheetTestId} does not exist`);
+      if (test.status === 'DONE') {
+        await finishLater(test, correlationId);
+        return { alreadyDone: true };
+      }
+      await store.markBinning(sheetTestId);
+      const chunks = sheetTestChunks(test.cellCount, chunkCells);
+      await queue.addBulk(
+        chunks.map((c) => ({
+          name: JOBS.fitCells,
+          data: { sheetTestId, ...c, correlationId } satisfies FitCellsPayload,
+          opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(sheetTestId, c.chunk) },
+        })),
+      );
+      return { chunks: chunks.length };
+    },
+
+    [JOBS.fitCells]: async (job: Job) => {
+      const { sheetTestId, offset, limit, correlationId } = job.data as FitCellsPayload;
+      const test = await store.loadTest(sheetTestId);
+      if (!test) throw new Error(`sheet test ${sheetTestId} does not exist`);
+      const ms: Record<string, number> = {};
+      let t = performance.now();
+      const lap = (name: string) => {
+        ms[name] = Math.round(performance.now() - t);
+        t = performance.now();
+      };
+      if (test.status !== 'DONE') {
+        const raw = await store.chunkToFit(sheetTestId, offset, limit);
+        lap('readMs');
+        if (raw.length) {
+          const features = await threads.extract({ frequenciesHz: test.frequenciesHz, cellAreaCm2: test.cellAreaCm2, temperatureC: test.temperatureC, cells: raw });
+          lap('fitMs');
+          await store.writeFeatures(sheetTestId, raw.map((c, i) => ({ row: c.row, col: c.col, status: c.status, ocvV: c.ocvV, features: features[i] })));
+          lap('writeMs');
+        }
+      }
+      const outcome = await store.finalizeWhenComplete(test, (cells) => {
+        const ruleSet = ruleSetFor(test.cellAreaCm2);
+        return { bins: binFittedCells(ruleSet, test.cellAreaCm2, cells), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version };
+      });
+      lap('finalizeMs');
+      if (outcome.done === 'not yet') return { fitted: outcome.fitted, ...ms };
+      await finishLater(test, correlationId);
+      if (outcome.done === 'now') logger.log(`sheet test ${test.testId} (${test.cellCount} cells) binned: ${outcome.bins.map((b) => `${b.softBin}:${b.count}`).join(' ')}`);
+      return { ...outcome, ...ms };
+    },
+
+    [JOBS.finishSheetTest]: async (job: Job) => {
+      const { sheetTestId } = job.data as FinishSheetTestPayload;
+      const test = await store.loadTest(sheetTestId);
+      if (!test) throw new Error(`sheet test ${sheetTestId} does not exist`);
+      if (test.status !== 'DONE') throw new Error(`sheet test ${sheetTestId} is ${test.status}, not DONE: nothing to finish yet`);
+      if (test.disposition) return { disposition: test.disposition };
+      const standing = await store.sheetStanding(test.sheet);
+      if (standing.rigFault > 0 && standing.testsDone <= DEFAULT_MAX_RETESTS) {
+        // The sheet stays at its test operation until the rig has retested its rig-fault cells.
+        logger.log(`sheet test ${test.testId}: ${standing.rigFault} cells in soft bin 0; ${test.sheet} waits at its test for a retest`);
+        await store.markDisposed(test.id, 'WAITS_FOR_RETEST');
+        return { waitsForRetest: standing.rigFault };
+      }
+      const tested = standing.pass + standing.fail;
+      const yieldFraction = tested ? standing.pass / tested : 0;
+      await tracking.trackOutTestedSheet(test.sheet, test.rigStation, standing.pass, standing.fail + standing.rigFault);
+      if (yieldFraction < DEFAULT_YIELD_HOLD_BELOW) {
+        // A retried finish job must not hold the sheet twice: the reason names the test.
+        const prefix = `Sheet test ${test.testId}:`;
+        const held = (await tracking.sheet(test.sheet))?.activeHolds.some((h) => h.reason.startsWith(prefix));
+        if (!held) {
+          await tracking.holdSheet(test.sheet, `${prefix} yield ${(100 * yieldFraction).toFixed(1)} % is below the threshold of ${(100 * DEFAULT_YIELD_HOLD_BELOW).toFixed(0)} %`);
+        }
+        await store.markDisposed(test.id, 'HELD');
+      } else {
+        await store.markDisposed(test.id, 'TRACKED_OUT');
+      }
+      logger.log(`sheet test ${test.testId}: ${test.sheet} tracked out, yield ${(100 * yieldFraction).toFixed(1)} %`);
+      return { yield: yieldFraction };
+    },
+  };
+}
