@@ -91,6 +91,7 @@ describe('sheet-test jobs in chunks', () => {
     expect(await count('SELECT count(*) AS n FROM test_data.cell_results WHERE sheet_test_id = $1', id)).toBe(144);
     const test = (await pool.query('SELECT status, cells_binned, rule_set_version FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0];
     expect(test).toEqual({ status: 'DONE', cells_binned: 144, rule_set_version: 1 });
+    expect(await count(`SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0001' AND sheet_test_id = $1`, id)).toBe(144);
     const finish = await queue.getJob(JOB_IDS.finishSheetTest(id));
     expect(finish?.name).toBe(JOBS.finishSheetTest);
 
@@ -122,6 +123,50 @@ describe('sheet-test jobs in chunks', () => {
     expect(again).toEqual({ disposition });
     expect(first).toBeDefined();
     expect(tracked.length - before).toBe(disposition === 'WAITS_FOR_RETEST' ? 0 : 1);
+  });
+
+  it('keeps each cell’s current result by the retest convention: grades only go down, rig faults are superseded', async () => {
+    // Two binned tests of one sheet with chosen bins, the retest 1 s after the first test.
+    const tests: string[] = [];
+    for (const [i, testId] of ['T-RT-1', 'T-RT-2'].entries()) {
+      const id = randomUUID();
+      tests.push(id);
+      await pool.query(
+        `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2, started_at, temperature_c,
+           frequency_count, cell_count, status, rule_set_version, received_at)
+         VALUES ($1, $2, repeat('0', 64), $3, 'S-RT-1', 'R-RT', 1, 6, 0.25, now(), 25, 0, 6, 'DONE', 1, now() + make_interval(secs => $4))`,
+        [id, testId, rigId, i],
+      );
+    }
+    const bins: [number, number | null][] = [[2, 1], [0, 3], [1, 0], [12, 1], [14, 1], [1, null]];
+    for (const [t, key] of [[0, 0], [1, 1]] as const) {
+      const cells = bins.flatMap(([first, retest], col) => ((key === 0 ? first : retest) === null ? [] : [{ col, soft: (key === 0 ? first : retest) as number }]));
+      await pool.query(
+        `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, soft_bin, hard_bin, bin_name, rule_id, rule_set_name)
+         SELECT $1, 0, u.col, 1, 'S-RT-1', 3.9 + $2, u.soft, CASE WHEN u.soft BETWEEN 1 AND 9 THEN 1 WHEN u.soft = 0 THEN 0 ELSE 2 END, 'B' || u.soft, 'r', 'rs'
+           FROM unnest($3::int[], $4::int[]) AS u(col, soft)`,
+        [tests[t], t / 10, cells.map((c) => c.col), cells.map((c) => c.soft)],
+      );
+    }
+    const store = new SheetTestStore(pool);
+    const client = await pool.connect();
+    try {
+      await store.refreshCurrentResults(client, 'S-RT-1');
+    } finally {
+      client.release();
+    }
+    const current = (await pool.query(`SELECT col, soft_bin, first_soft_bin, tests, sheet_test_id, ocv_v FROM test_data.current_cell_results WHERE sheet_barcode = 'S-RT-1' ORDER BY col`)).rows;
+    expect(current.map((c) => [c.col, c.soft_bin, c.first_soft_bin, c.tests, c.sheet_test_id === tests[1] ? 'retest' : 'first'])).toEqual([
+      [0, 2, 2, 2, 'first'], // pass grade 2, retest says 1: grades only go down
+      [1, 3, 0, 2, 'retest'], // rig fault superseded by the valid retest
+      [2, 1, 1, 2, 'first'], // a later rig fault never erases a valid result
+      [3, 1, 12, 2, 'retest'], // OPEN is retestable: the clean retest counts
+      [4, 14, 14, 2, 'first'], // other fails are physical and stay
+      [5, 1, 1, 1, 'first'], // not retested
+    ]);
+    // The values shown with a cell are those of the result that counts.
+    expect(current.map((c) => c.ocv_v)).toEqual([3.9, 4.0, 3.9, 4.0, 3.9, 3.9]);
+    expect(await store.sheetStanding('S-RT-1')).toEqual({ pass: 5, fail: 1, rigFault: 0, testsDone: 2 });
   });
 
   it('refuses to finish a test that is not binned yet', async () => {

@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import type { CellBin } from '@mes/binning';
+import { currentResult, type CellBin } from '@mes/binning';
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
@@ -139,6 +139,7 @@ export class SheetTestStore {
         `UPDATE test_data.sheet_tests SET status = 'DONE', cells_binned = $2, rule_set_version = $3, completed_at = coalesce(completed_at, now()), error = NULL WHERE id = $1`,
         [test.id, binned, ruleSetVersion],
       );
+      await this.refreshCurrentResults(client, test.sheet);
       return { done: 'now', bins: counts.rows.map((r: { soft_bin: number; count: number }) => ({ softBin: Number(r.soft_bin), count: r.count })) };
     });
   }
@@ -175,22 +176,56 @@ export class SheetTestStore {
   }
 
   /**
-   * The sheet's current bins over all its tests (the newest valid result of each cell; a rig fault
-   * counts only while no valid result exists) and how many of its tests are done.
+   * Rewrites the sheet's current results: every binned test of each cell, oldest first and each at
+   * its newest rule set version, folded with the retest convention (currentResult). Serialised per
+   * sheet by an advisory lock, so two tests of one sheet finishing together cannot interleave.
    */
+  async refreshCurrentResults(client: PoolClient, sheet: string): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('test_data.current_cell_results'), hashtext($1))`, [sheet]);
+    const rows = await client.query(
+      `SELECT r.row, r.col, t.roll_barcode, r.sheet_test_id, r.rule_set_version, r.ocv_v, r.r_ohmic_ohm, r.r_ct_ohm, r.asr_ohm_cm2,
+              r.soft_bin, r.hard_bin, r.bin_name, r.md_mm, r.cd_mm
+         FROM test_data.cell_results r
+         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
+        WHERE r.sheet_barcode = $1 AND t.status = 'DONE'
+        ORDER BY r.row, r.col, t.received_at, t.id`,
+      [sheet],
+    );
+    type Result = { row: number; col: number; roll_barcode: string; sheet_test_id: string; rule_set_version: number; ocv_v: number | null; r_ohmic_ohm: number | null;
+      r_ct_ohm: number | null; asr_ohm_cm2: number | null; soft_bin: number; softBin: number; hard_bin: number; bin_name: string; md_mm: number | null; cd_mm: number | null };
+    const current: { result: Result; first: Result; tests: number }[] = [];
+    const all = (rows.rows as Result[]).map((r) => ({ ...r, softBin: r.soft_bin }));
+    for (let i = 0; i < all.length; ) {
+      let j = i + 1;
+      while (j < all.length && all[j].row === all[i].row && all[j].col === all[i].col) j++;
+      const tests = all.slice(i, j);
+      current.push({ result: currentResult(tests), first: tests[0], tests: tests.length });
+      i = j;
+    }
+    await client.query(`DELETE FROM test_data.current_cell_results WHERE sheet_barcode = $1`, [sheet]);
+    if (!current.length) return;
+    const col = <K extends keyof Result>(k: K) => current.map((c) => c.result[k]);
+    await client.query(
+      `INSERT INTO test_data.current_cell_results (sheet_barcode, row, col, roll_barcode, sheet_test_id, rule_set_version, tests, first_soft_bin,
+                                                  ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, md_mm, cd_mm)
+       SELECT $1, u.*
+         FROM unnest($2::smallint[], $3::smallint[], $4::varchar[], $5::uuid[], $6::int[], $7::smallint[], $8::smallint[], $9::float8[], $10::float8[],
+                     $11::float8[], $12::float8[], $13::smallint[], $14::smallint[], $15::varchar[], $16::float8[], $17::float8[]) AS u`,
+      [
+        sheet, col('row'), col('col'), col('roll_barcode'), col('sheet_test_id'), col('rule_set_version'), current.map((c) => c.tests), current.map((c) => c.first.soft_bin),
+        col('ocv_v'), col('r_ohmic_ohm'), col('r_ct_ohm'), col('asr_ohm_cm2'), col('soft_bin'), col('hard_bin'), col('bin_name'), col('md_mm'), col('cd_mm'),
+      ],
+    );
+  }
+
+  /** The sheet's current bins over all its tests (see refreshCurrentResults) and how many of its tests are done. */
   async sheetStanding(sheet: string): Promise<{ pass: number; fail: number; rigFault: number; testsDone: number }> {
     const r = await this.pool.query(
-      `WITH cur AS (
-         SELECT DISTINCT ON (r.row, r.col) r.soft_bin
-           FROM test_data.cell_results r
-           JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
-          WHERE r.sheet_barcode = $1
-          ORDER BY r.row, r.col, (r.soft_bin = 0), t.received_at DESC)
-       SELECT count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)::int AS pass,
+      `SELECT count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)::int AS pass,
               count(*) FILTER (WHERE soft_bin >= 10)::int AS fail,
               count(*) FILTER (WHERE soft_bin = 0)::int AS rig_fault,
               (SELECT count(*)::int FROM test_data.sheet_tests WHERE sheet_barcode = $1 AND status = 'DONE') AS tests_done
-         FROM cur`,
+         FROM test_data.current_cell_results WHERE sheet_barcode = $1`,
       [sheet],
     );
     const row = r.rows[0] as { pass: number; fail: number; rig_fault: number; tests_done: number };

@@ -2,7 +2,7 @@ export * from './types';
 export { validateRuleSet, assertValidRuleSet, RuleSetValidationError } from './validate-rule-set';
 export type { RuleSetIssue, RuleSetValidation } from './validate-rule-set';
 export { binSheet, binSheetWithStats } from './bin-sheet';
-export { mergeRetest } from './merge-retest';
+export { mergeRetest, currentResult } from './merge-retest';
 export type { MergeRetestOptions } from './merge-retest';
 export {
   defaultAsMadeRuleSet,

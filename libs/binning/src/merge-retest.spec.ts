@@ -1,4 +1,4 @@
-import { mergeRetest } from './merge-retest';
+import { currentResult, mergeRetest } from './merge-retest';
 import { CellBin } from './types';
 
 function bin(softBin: number, tag = ''): CellBin {
@@ -48,5 +48,25 @@ describe('mergeRetest', () => {
     expect(mergeRetest(bin(10), bin(1))).toEqual(bin(10)); // a short does not heal
     expect(mergeRetest(bin(10), bin(1), { retestableFailBins: [10] })).toEqual(bin(1));
     expect(mergeRetest(bin(12), bin(1), { retestableFailBins: [] })).toEqual(bin(12));
+  });
+});
+
+describe('currentResult', () => {
+  it('folds every test of a cell, oldest first: grades only go down, rig faults are superseded', () => {
+    expect(currentResult([bin(0, 'first'), bin(2, 'retest')])).toEqual(bin(2, 'retest'));
+    expect(currentResult([bin(2, 'first'), bin(1, 'second')])).toEqual(bin(2, 'first'));
+    expect(currentResult([bin(1, 'first'), bin(0, 'fault'), bin(3, 'third')])).toEqual(bin(3, 'third'));
+    expect(currentResult([bin(12, 'open'), bin(1, 'clean')])).toEqual(bin(1, 'clean'));
+    expect(currentResult([bin(14, 'short'), bin(1, 'clean')])).toEqual(bin(14, 'short'));
+    expect(currentResult([bin(5)])).toEqual(bin(5));
+  });
+
+  it('works on stored results that only carry a soft bin, and returns one of them unchanged', () => {
+    const tests = [{ softBin: 1, id: 'a' }, { softBin: 0, id: 'b' }, { softBin: 4, id: 'c' }];
+    expect(currentResult(tests)).toBe(tests[2]);
+  });
+
+  it('refuses a cell without tests', () => {
+    expect(() => currentResult([])).toThrow('currentResult needs at least one test result');
   });
 });

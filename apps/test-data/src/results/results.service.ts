@@ -14,23 +14,13 @@ const COLUMN: Record<CellMetric, string> = {
 };
 
 /**
- * The result that counts for each cell: the newest valid one (a rig fault, soft bin 0, never
- * overrides a valid result; a later valid result supersedes it), each test at its newest rule set.
+ * The result that counts for each cell is kept in current_cell_results by the binning worker (every
+ * test of the cell folded with the retest convention: a pass grade only goes down, a rig fault is
+ * superseded by a valid result). Maps, Paretos and both yields read it, so they agree by construction.
  */
-const CURRENT_RESULTS = `
-  SELECT DISTINCT ON (r.row, r.col) r.*, t.test_id, t.received_at
-    FROM test_data.cell_results r
-    JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
-   WHERE r.sheet_barcode = $1
-   ORDER BY r.row, r.col, (r.soft_bin = 0), t.received_at DESC`;
-
-/** CURRENT_RESULTS for a sheet ($1) or for every sheet of a roll ($2). */
 const CURRENT_OF_SCOPE = `
-  SELECT DISTINCT ON (r.sheet_barcode, r.row, r.col) r.*
-    FROM test_data.cell_results r
-    JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
-   WHERE ($1::text IS NOT NULL AND r.sheet_barcode = $1) OR ($2::text IS NOT NULL AND t.roll_barcode = $2)
-   ORDER BY r.sheet_barcode, r.row, r.col, (r.soft_bin = 0), t.received_at DESC`;
+  SELECT * FROM test_data.current_cell_results
+   WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)`;
 
 type Row = Record<string, unknown>;
 
@@ -41,7 +31,7 @@ export class ResultsService {
   async sheetMap(sheet: string, metric: CellMetric): Promise<SheetMapModel> {
     const grid = await this.grid(sheet);
     const values: (number | null)[] = new Array<number | null>(grid.rows * grid.cols).fill(null);
-    const rows = await this.db.query<Row[]>(`SELECT row, col, ${COLUMN[metric]} AS v FROM (${CURRENT_RESULTS}) cur`, [sheet]);
+    const rows = await this.db.query<Row[]>(`SELECT row, col, ${COLUMN[metric]} AS v FROM test_data.current_cell_results WHERE sheet_barcode = $1`, [sheet]);
     for (const r of rows) values[Number(r.row) * grid.cols + Number(r.col)] = r.v === null ? null : Number(r.v);
     return { sheet, rows: grid.rows, cols: grid.cols, values };
   }
@@ -59,7 +49,11 @@ export class ResultsService {
     );
     if (!history.length) return null;
     const tests = history.map(toTestResult);
-    const current = tests.find((t) => t.softBin !== 0) ?? tests[0];
+    const counting = await this.db.query<{ sheet_test_id: string }[]>(
+      `SELECT sheet_test_id FROM test_data.current_cell_results WHERE sheet_barcode = $1 AND row = $2 AND col = $3`,
+      [sheet, row, col],
+    );
+    const current = tests.find((t) => t.sheetTestId === counting[0]?.sheet_test_id) ?? tests[0];
     return { ...current, sheet, row, col, history: tests };
   }
 
@@ -125,19 +119,13 @@ export class ResultsService {
     return { roll, mdStepMm: md, cdStepMm: cd, mdBins, cdBins, values, counts };
   }
 
+  /** First-pass (each cell's first test) and final yield (its current result), from the same rows. */
   async rollYield(roll: string): Promise<RollYieldModel> {
     const rows = await this.db.query<Row[]>(
-      `WITH r AS (
-         SELECT r.sheet_barcode, r.row, r.col, r.soft_bin, t.received_at
-           FROM test_data.cell_results r
-           JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
-          WHERE t.roll_barcode = $1),
-       first AS (SELECT DISTINCT ON (sheet_barcode, row, col) soft_bin FROM r ORDER BY sheet_barcode, row, col, received_at),
-       cur AS (SELECT DISTINCT ON (sheet_barcode, row, col) soft_bin FROM r ORDER BY sheet_barcode, row, col, (soft_bin = 0), received_at DESC)
-       SELECT (SELECT count(DISTINCT sheet_barcode)::int FROM r) AS sheets,
-              (SELECT count(*)::int FROM first) AS cells,
-              (SELECT count(*)::int FROM first WHERE soft_bin BETWEEN 1 AND 9) AS first_pass,
-              (SELECT count(*)::int FROM cur WHERE soft_bin BETWEEN 1 AND 9) AS final_pass`,
+      `SELECT count(DISTINCT sheet_barcode)::int AS sheets, count(*)::int AS cells,
+              count(*) FILTER (WHERE first_soft_bin BETWEEN 1 AND 9)::int AS first_pass,
+              count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)::int AS final_pass
+         FROM test_data.current_cell_results WHERE roll_barcode = $1`,
       [roll],
     );
     const r = rows[0];
