@@ -29,6 +29,7 @@ export default tseslint.config(
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
             // test-data: the rig ingest service and its binning worker (one bounded context, two processes).
             { sourceTag: 'scope:test-data', onlyDependOnLibsWithTags: ['scope:shared', 'scope:test-data'] },
+            { sourceTag: 'scope:process', onlyDependOnLibsWithTags: ['scope:shared', 'scope:process'] },
           ],
         },
       ],

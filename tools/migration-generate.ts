@@ -9,11 +9,13 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createTestDataDataSource } from '../apps/test-data/src/database/test-data-data-source';
+import { createProcessDataSource } from '../apps/process/src/database/process-data-source';
 import { createTrackingDataSource } from '../apps/tracking/src/database/tracking-data-source';
 
 const SERVICES: Record<string, { create: (url: string) => DataSource; dir: string; schema: string }> = {
   tracking: { create: createTrackingDataSource, dir: 'apps/tracking/src/database/migrations', schema: 'tracking' },
   'test-data': { create: createTestDataDataSource, dir: 'apps/test-data/src/database/migrations', schema: 'test_data' },
+  process: { create: createProcessDataSource, dir: 'apps/process/src/database/migrations', schema: 'process' },
 };
 
 async function main() {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, GraphqlClient, TEST_ADMIN_PASSWORD, type TestDatabase } from '@mes/testing';
 import { migrateTestData } from '@mes/test-data';
+import { migrateProcess } from '@mes/process-service';
 import { migrateTracking } from '@mes/tracking';
 
 const root = path.resolve(__dirname, '../..');
@@ -40,12 +41,13 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-export type AppName = 'tracking' | 'test-data' | 'binning-worker' | 'gateway';
+export type AppName = 'tracking' | 'test-data' | 'process' | 'binning-worker' | 'gateway';
 
 export interface MesProcesses {
   gatewayUrl: string;
   graphqlUrl: string;
   trackingUrl: string;
+  processUrl: string;
   admin: GraphqlClient;
   db: TestDatabase;
   stopApp(name: AppName): Promise<void>;
@@ -65,13 +67,15 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
   const db = await createTestDatabase(label);
   await migrateTracking(db.url);
   await migrateTestData(db.url);
-  const [port, trackingPort, testDataPort] = [await freePort(), await freePort(), await freePort()];
+  await migrateProcess(db.url);
+  const [port, trackingPort, testDataPort, processPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     ...process.env,
     DATABASE_URL: db.url,
     PORT: String(port),
     TRACKING_PORT: String(trackingPort),
     TEST_DATA_PORT: String(testDataPort),
+    PROCESS_PORT: String(processPort),
     MES_JWT_SECRET: randomBytes(32).toString('hex'),
     MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     MES_SEED_DEMO: 'true',
@@ -89,6 +93,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
   try {
     await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, spawnApp('tracking'));
     await waitHealthy(`http://127.0.0.1:${testDataPort}/health`, spawnApp('test-data'));
+    await waitHealthy(`http://127.0.0.1:${processPort}/health`, spawnApp('process'));
     spawnApp('binning-worker');
     await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'));
   } catch (e) {
@@ -103,6 +108,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     gatewayUrl,
     graphqlUrl: `${gatewayUrl}/graphql`,
     trackingUrl: `http://127.0.0.1:${trackingPort}/graphql`,
+    processUrl: `http://127.0.0.1:${processPort}/graphql`,
     admin,
     db,
     stopApp: async (name) => stop(children.get(name) as ChildProcess),
@@ -117,7 +123,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     async close() {
       if (closed) return;
       closed = true;
-      for (const name of ['gateway', 'binning-worker', 'test-data', 'tracking'] as AppName[]) await stop(children.get(name) as ChildProcess);
+      for (const name of ['gateway', 'binning-worker', 'process', 'test-data', 'tracking'] as AppName[]) await stop(children.get(name) as ChildProcess);
       await db.drop();
     },
   };

@@ -11,6 +11,7 @@ export function subgraphsOf(config: MesConfig): SubgraphEndpoint[] {
   return [
     { name: 'tracking', url: config.tracking.url },
     { name: 'test-data', url: config.testData.url },
+    { name: 'process', url: config.process.url },
   ];
 }
 
@@ -23,5 +24,8 @@ export function healthUrlOf(subgraph: SubgraphEndpoint): string {
 
 /** The REST paths of /api/v1 and the service that owns each. */
 export function restRoutesOf(config: MesConfig): { prefix: string; target: string }[] {
-  return [{ prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin }];
+  return [
+    { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
+    { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
+  ];
 }

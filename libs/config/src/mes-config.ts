@@ -23,6 +23,9 @@ const schema = z.object({
   TRACKING_URL: z.string().url().optional(),
   TEST_DATA_PORT: port.default(4002),
   TEST_DATA_URL: z.string().url().optional(),
+  PROCESS_PORT: port.default(4003),
+  PROCESS_URL: z.string().url().optional(),
+  TRACE_MAX_BODY_MB: z.coerce.number().positive().max(512).default(32),
   /** Largest sheet-test body accepted, after gunzip (a 2,500-cell, 200-point sheet is about 10 MB). */
   INGEST_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
   /** Redis key prefix of every BullMQ queue: separate MES instances (or test stacks) on one Redis. */
@@ -42,6 +45,7 @@ export interface MesConfig {
   port: number;
   tracking: { port: number; url: string };
   testData: { port: number; url: string; maxBodyBytes: number };
+  process: { port: number; url: string; maxTraceBodyBytes: number };
   binning: { concurrency: number };
   queuePrefix: string;
   auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
@@ -81,6 +85,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       port: e.TEST_DATA_PORT,
       url: e.TEST_DATA_URL ?? `http://${host}:${e.TEST_DATA_PORT}/graphql`,
       maxBodyBytes: Math.round(e.INGEST_MAX_BODY_MB * 1024 * 1024),
+    },
+    process: {
+      port: e.PROCESS_PORT,
+      url: e.PROCESS_URL ?? `http://${host}:${e.PROCESS_PORT}/graphql`,
+      maxTraceBodyBytes: Math.round(e.TRACE_MAX_BODY_MB * 1024 * 1024),
     },
     binning: { concurrency: e.BINNING_CONCURRENCY },
     queuePrefix: e.BULLMQ_PREFIX,

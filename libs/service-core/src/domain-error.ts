@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'NOT_TRACKED_IN'
   | 'ALREADY_IN_PROCESS'
   | 'CONFLICT'
+  | 'RECIPE_NOT_RELEASED'
+  | 'RECIPE_NOT_ALLOWED'
+  | 'EQUIPMENT_NOT_AVAILABLE'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'SERVICE_UNAVAILABLE'
@@ -49,11 +52,18 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_TRACKED_IN: 409,
   ALREADY_IN_PROCESS: 409,
   CONFLICT: 409,
+  RECIPE_NOT_RELEASED: 409,
+  RECIPE_NOT_ALLOWED: 409,
+  EQUIPMENT_NOT_AVAILABLE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(HTTP_STATUS, code);
+}
 
 export function httpStatusOf(code: ErrorCode): number {
   return HTTP_STATUS[code];

@@ -2,3 +2,4 @@ export * from './domain-error';
 export * from './graphql-errors';
 export * from './graphql-exception.filter';
 export * from './subgraph';
+export * from './rest-error.filter';

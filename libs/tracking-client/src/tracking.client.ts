@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Role, TokenService } from '@mes/auth';
+import { Role, TokenService, type Actor } from '@mes/auth';
 import type { SheetLayout } from '@mes/geometry';
-import { DomainError } from '@mes/service-core';
+import { DomainError, isErrorCode } from '@mes/service-core';
 
-const SHEET_FIELDS = `barcode rollBarcode rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
+const SHEET_FIELDS = `barcode rollBarcode productCode mdEndMm rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
   layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }`;
 
 export interface TrackedSheet {
   barcode: string;
   rollBarcode: string;
+  productCode: string;
+  mdEndMm: number;
   rows: number;
   cols: number;
   cellActiveAreaCm2: number;
@@ -20,6 +22,40 @@ export interface TrackedSheet {
   stationCode: string | null;
   activeHolds: { id: string; reason: string }[];
 }
+
+/** A roll as the process service needs it: where it is on its route, its size and whether it is held. */
+export interface TrackedRoll {
+  barcode: string;
+  productCode: string;
+  status: string;
+  operation: string | null;
+  stepState: string;
+  stationCode: string | null;
+  lengthMm: number;
+  widthMm: number;
+  activeHolds: { id: string; reason: string }[];
+}
+
+export interface TrackedEquipment {
+  code: string;
+  kind: string;
+  stationCode: string;
+  operation: string;
+}
+
+export interface TrackedProduct {
+  code: string;
+  cellActiveAreaCm2: number;
+  layout: SheetLayout;
+  /** Operations of the newest route version, in order. */
+  operations: string[];
+}
+
+export interface ScanAnswer {
+  stepState: string;
+}
+
+const ROLL_FIELDS = 'barcode productCode status operation stepState stationCode lengthMm widthMm activeHolds { id reason }';
 
 interface GraphqlAnswer<T> {
   data?: T | null;
@@ -36,7 +72,7 @@ export class TrackingClient {
   private readonly token: string;
 
   /** `service` names the calling service in tracking's audit trail (svc-<service>). */
-  constructor(private readonly url: string, tokens: TokenService, service: string) {
+  constructor(private readonly url: string, private readonly tokens: TokenService, service: string) {
     this.token = tokens.sign({ userId: '0', username: `svc-${service}`, role: Role.ADMIN });
   }
 
@@ -66,6 +102,63 @@ export class TrackingClient {
     return this.data(answer).roll;
   }
 
+  /** Every sheet cut from a roll, in MD order. */
+  async sheetsOfRoll(rollBarcode: string): Promise<TrackedSheet[]> {
+    const answer = await this.call<{ roll: { sheets: TrackedSheet[] } }>(`query($b: String!) { roll(barcode: $b) { sheets { ${SHEET_FIELDS} } } }`, { b: rollBarcode });
+    if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return [];
+    return this.data(answer).roll.sheets;
+  }
+
+  /** The roll with its route position, or null for an unknown barcode. */
+  async trackedRoll(barcode: string): Promise<TrackedRoll | null> {
+    const answer = await this.call<{ roll: TrackedRoll }>(`query($b: String!) { roll(barcode: $b) { ${ROLL_FIELDS} } }`, { b: barcode });
+    if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return null;
+    return this.data(answer).roll;
+  }
+
+  async equipment(code: string): Promise<TrackedEquipment | null> {
+    const answer = await this.call<{ equipment: { code: string; kind: string; stationCode: string }[]; stations: { code: string; operation: string }[] }>(
+      '{ equipment { code kind stationCode } stations { code operation } }',
+      {},
+    );
+    const { equipment, stations } = this.data(answer);
+    const e = equipment.find((x) => x.code === code);
+    if (!e) return null;
+    return { ...e, operation: stations.find((s) => s.code === e.stationCode)?.operation ?? '' };
+  }
+
+  async product(code: string): Promise<TrackedProduct | null> {
+    const answer = await this.call<{
+      product: { code: string; cellActiveAreaCm2: number; layout: SheetLayout; currentRoute: { steps: { operation: string }[] } | null };
+    }>(
+      `query($c: String!) { product(code: $c) { code cellActiveAreaCm2
+        layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }
+        currentRoute { steps { operation } } } }`,
+      { c: code },
+    );
+    if (answer.errors?.[0]?.extensions?.code === 'NOT_FOUND') return null;
+    const p = this.data(answer).product;
+    return { code: p.code, cellActiveAreaCm2: p.cellActiveAreaCm2, layout: p.layout, operations: p.currentRoute?.steps.map((s) => s.operation) ?? [] };
+  }
+
+  /**
+   * A station scan made on behalf of a user (a token signed for that user, so tracking checks and
+   * audits the person, not this service). Tracking's refusal comes back as the same DomainError.
+   */
+  async scanAs(actor: Actor, input: { barcode: string; stationCode: string; equipmentCode?: string; action: 'TRACK_IN' | 'TRACK_OUT'; goodCount?: number; rejectCount?: number }): Promise<ScanAnswer> {
+    const answer = await this.call<{ scan: ScanAnswer }>('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', { i: input }, this.tokenFor(actor));
+    return this.dataOrDomainError(answer).scan;
+  }
+
+  /** A hold on an MD region of a roll (the material made there, wherever it is now). */
+  async holdRollRegion(rollBarcode: string, mdFromMm: number, mdToMm: number, reason: string): Promise<string> {
+    const answer = await this.call<{ placeHold: { id: string } }>(
+      'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }',
+      { i: { target: 'ROLL_REGION', rollBarcode, mdFromMm, mdToMm, reason } },
+    );
+    return this.data(answer).placeHold.id;
+  }
+
   async station(code: string): Promise<{ code: string; operation: string } | null> {
     const answer = await this.call<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }', {});
     return this.data(answer).stations.find((s) => s.code === code) ?? null;
@@ -91,6 +184,27 @@ export class TrackingClient {
     return this.data(answer).placeHold.id;
   }
 
+  private readonly actorTokens = new Map<string, string>();
+
+  private tokenFor(actor: Actor): string {
+    const key = `${actor.userId}:${actor.username}:${actor.role}`;
+    let token = this.actorTokens.get(key);
+    if (!token) {
+      token = this.tokens.sign(actor);
+      if (this.actorTokens.size > 500) this.actorTokens.clear();
+      this.actorTokens.set(key, token);
+    }
+    return token;
+  }
+
+  /** Tracking's domain refusals (codes and messages meant for the user) pass through unchanged. */
+  private dataOrDomainError<T>(answer: GraphqlAnswer<T>): T {
+    const e = answer.errors?.[0];
+    const code = e?.extensions?.code;
+    if (e && code && isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR') throw new DomainError(code, e.message);
+    return this.data(answer);
+  }
+
   private data<T>(answer: GraphqlAnswer<T>): T {
     if (answer.errors?.length || !answer.data) {
       throw new Error(`tracking answered with errors: ${JSON.stringify(answer.errors)}`);
@@ -98,12 +212,12 @@ export class TrackingClient {
     return answer.data;
   }
 
-  private async call<T>(query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer<T>> {
+  private async call<T>(query: string, variables: Record<string, unknown>, token = this.token): Promise<GraphqlAnswer<T>> {
     let res: Response;
     try {
       res = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(10_000),
       });

@@ -1,0 +1,46 @@
+import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GqlAuthGuard, TokenService } from '@mes/auth';
+import type { MesConfig } from '@mes/config';
+import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import { TrackingClient } from '@mes/tracking-client';
+import { processDataSourceOptions } from './database/process-data-source';
+import { EquipmentModule, ExperimentModule, HoldsModule, ProvenanceModule, RecipeModule, RunModule, SeedModule, TraceModule } from './process.modules';
+import { TestDataClient } from './yield/test-data.client';
+
+/** Recipes, process runs, equipment traces and state, experiments and provenance over the `process` schema. */
+@Module({})
+export class ProcessAppModule {
+  static forConfig(config: MesConfig): DynamicModule {
+    const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
+    return {
+      module: ProcessAppModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRoot(processDataSourceOptions(config.databaseUrl)),
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
+        HoldsModule,
+        RecipeModule,
+        EquipmentModule,
+        RunModule,
+        TraceModule,
+        ExperimentModule,
+        ProvenanceModule,
+        SeedModule,
+      ],
+      controllers: [databaseHealthController('process')],
+      providers: [
+        { provide: TokenService, useValue: tokens },
+        { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'process') },
+        { provide: TestDataClient, useValue: new TestDataClient(config.testData.url, tokens) },
+        { provide: APP_GUARD, useClass: GqlAuthGuard },
+        { provide: APP_FILTER, useClass: RestErrorFilter },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
+      ],
+      exports: [TokenService, TrackingClient, TestDataClient],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import type { MesConfig } from '@mes/config';
+import { ProcessAppModule } from './app.module';
+import { DemoProcessSeeder } from './seed/demo-process.seeder';
+
+/** Equipment posts JSON (gzip or not); anything else is refused before a byte is parsed. */
+function requireJson(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    req.resume();
+    res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Expected Content-Type application/json, got ${req.headers['content-type'] ?? 'none'}`, details: [] } });
+    return;
+  }
+  next();
+}
+
+/** Build and start the process subgraph (+ equipment trace REST) on the given port (0: any free one). */
+export async function startProcess(config: MesConfig, port = config.process.port): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ProcessAppModule.forConfig(config), {
+    bodyParser: false,
+    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+  });
+  app.use('/graphql', json({ limit: '16mb' }));
+  // The raw bytes are kept for the batch's content hash (idempotency by batch id).
+  app.use(
+    '/api/v1/equipment-traces',
+    requireJson,
+    json({ limit: config.process.maxTraceBodyBytes, verify: (req, _res, buf) => void ((req as Request & { rawBody?: Buffer }).rawBody = buf) }),
+  );
+  app.enableShutdownHooks();
+  await app.init();
+  if (config.seedDemo) await app.get(DemoProcessSeeder).seedIfEmpty();
+  await app.listen(port, config.host);
+  return app;
+}

@@ -1,0 +1,32 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { PROCESS_MIGRATIONS } from './migrations';
+import { PROCESS_ENTITIES } from './process.entities';
+
+/** The process service owns the `process` schema and nothing else. */
+export function processDataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: PROCESS_ENTITIES,
+    migrations: PROCESS_MIGRATIONS,
+    migrationsTableName: 'process_migrations',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: 20, application_name: 'mes-process' },
+  };
+}
+
+export function createProcessDataSource(databaseUrl: string): DataSource {
+  return new DataSource(processDataSourceOptions(databaseUrl));
+}
+
+export async function migrateProcess(databaseUrl: string): Promise<void> {
+  const ds = createProcessDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    await ds.query('CREATE SCHEMA IF NOT EXISTS process');
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}

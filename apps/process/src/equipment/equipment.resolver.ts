@@ -1,0 +1,46 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ANY_ROLE, CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { ConfigureEquipmentInput, EquipmentKeyModel, EquipmentStatusModel, ReplaceTargetInput, SetEquipmentStateInput } from './equipment.model';
+import { EquipmentService } from './equipment.service';
+
+@Resolver(() => EquipmentStatusModel)
+export class EquipmentResolver {
+  constructor(private readonly equipment: EquipmentService) {}
+
+  @Query(() => EquipmentStatusModel)
+  equipmentStatus(@Args('equipmentCode') code: string): Promise<EquipmentStatusModel> {
+    return this.equipment.status(code);
+  }
+
+  @Query(() => [EquipmentStatusModel], { description: 'Every piece of equipment the process service has seen.' })
+  equipmentStatuses(): Promise<EquipmentStatusModel[]> {
+    return this.equipment.statuses();
+  }
+
+  @Roles(...ANY_ROLE)
+  @Mutation(() => EquipmentStatusModel, { description: 'Log an E10 state change (down, engineering, standby, ...).' })
+  async setEquipmentState(@CurrentActor() actor: Actor, @Args('input') input: SetEquipmentStateInput): Promise<EquipmentStatusModel> {
+    await this.equipment.setState(actor, input.equipmentCode, input.state, input.reason);
+    return this.equipment.status(input.equipmentCode);
+  }
+
+  @Roles(...ENGINEERING)
+  @Mutation(() => EquipmentStatusModel, { description: 'Target life limit and deposition-zone offsets.' })
+  async configureEquipment(@CurrentActor() actor: Actor, @Args('input') input: ConfigureEquipmentInput): Promise<EquipmentStatusModel> {
+    await this.equipment.configure(actor, input);
+    return this.equipment.status(input.equipmentCode);
+  }
+
+  @Roles(...ENGINEERING)
+  @Mutation(() => EquipmentStatusModel, { description: 'A new sputter target: its energy count starts again at 0.' })
+  async replaceTarget(@CurrentActor() actor: Actor, @Args('input') input: ReplaceTargetInput): Promise<EquipmentStatusModel> {
+    await this.equipment.replaceTarget(actor, input.equipmentCode, input.targetId);
+    return this.equipment.status(input.equipmentCode);
+  }
+
+  @Roles(...ENGINEERING)
+  @Mutation(() => EquipmentKeyModel, { description: 'Issue the key equipment posts traces with; a previous key stops working.' })
+  async issueEquipmentKey(@CurrentActor() actor: Actor, @Args('equipmentCode') code: string): Promise<EquipmentKeyModel> {
+    return { equipmentCode: code, apiKey: await this.equipment.issueKey(actor, code) };
+  }
+}

@@ -1,0 +1,2 @@
+export { startProcess } from './bootstrap';
+export { migrateProcess, createProcessDataSource, processDataSourceOptions } from './database/process-data-source';

@@ -1,0 +1,15 @@
+import { loadConfigOrExit } from '@mes/config';
+import { startProcess } from './bootstrap';
+import { migrateProcess } from './database/process-data-source';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  await migrateProcess(config.databaseUrl);
+  const app = await startProcess(config);
+  process.stdout.write(`process subgraph listening on ${await app.getUrl()}/graphql\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`process failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { EquipmentResolver } from './equipment/equipment.resolver';
+import { EquipmentService } from './equipment/equipment.service';
+import { ExperimentResolver } from './experiments/experiment.resolver';
+import { ExperimentService } from './experiments/experiment.service';
+import { AlarmService } from './holds/alarm.service';
+import { ProvenanceResolver } from './provenance/provenance.resolver';
+import { ProvenanceService } from './provenance/provenance.service';
+import { RecipeResolver } from './recipes/recipe.resolver';
+import { RecipeService } from './recipes/recipe.service';
+import { RunResolver } from './runs/run.resolver';
+import { RunService } from './runs/run.service';
+import { RunViews } from './runs/run.views';
+import { DemoProcessSeeder } from './seed/demo-process.seeder';
+import { ThicknessService } from './thickness/thickness.service';
+import { TraceController } from './traces/trace.controller';
+import { TraceIngestService } from './traces/trace-ingest.service';
+import { YieldResolver } from './yield/yield.resolver';
+import { YieldService } from './yield/yield.service';
+
+/** Process alarms and the holds they place in tracking. */
+@Module({ providers: [AlarmService], exports: [AlarmService] })
+export class HoldsModule {}
+
+/** Recipes, their lifecycle, and what each product route step allows. */
+@Module({ providers: [RecipeService, RecipeResolver], exports: [RecipeService] })
+export class RecipeModule {}
+
+/** SEMI E10 state, target life, zone offsets and trace keys. */
+@Module({ providers: [EquipmentService, EquipmentResolver], exports: [EquipmentService] })
+export class EquipmentModule {}
+
+/** Process runs: track-in with a recipe, track-out with actuals. */
+@Module({ imports: [HoldsModule, EquipmentModule], providers: [RunService, RunViews, RunResolver], exports: [RunService, RunViews] })
+export class RunModule {}
+
+/** Equipment trace batches (REST). */
+@Module({ imports: [HoldsModule, EquipmentModule], controllers: [TraceController], providers: [TraceIngestService] })
+export class TraceModule {}
+
+/** Experiments: alternate recipe versions on MD regions of a roll. */
+@Module({ imports: [RunModule], providers: [ExperimentService, ExperimentResolver], exports: [ExperimentService] })
+export class ExperimentModule {}
+
+/** Cell provenance, where-used, parameter trends, thickness maps and yield by condition. */
+@Module({ imports: [RunModule, ExperimentModule], providers: [ProvenanceService, ThicknessService, ProvenanceResolver, YieldService, YieldResolver], exports: [ThicknessService] })
+export class ProvenanceModule {}
+
+@Module({ imports: [RecipeModule, EquipmentModule, ProvenanceModule], providers: [DemoProcessSeeder] })
+export class SeedModule {}
