@@ -16,6 +16,7 @@ const OPTIONAL: Bench[] = [
   { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },
   { name: 'Sheet test ingest (validation and encoding)', file: 'sheet-test.bench.ts', fn: 'benchSheetTestValidation' },
   { name: 'Sheet test ingest, binning and maps (whole MES)', file: 'ingest.bench.ts', fn: 'benchIngest' },
+  { name: 'Process data: trace ingest and cell provenance (whole MES)', file: 'process.bench.ts', fn: 'benchProcess' },
 ];
 
 async function main(): Promise<void> {
