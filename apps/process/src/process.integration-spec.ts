@@ -296,6 +296,42 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
     });
   });
 
+  describe('genealogy', () => {
+    it('follows a spliced roll back to the runs and traces of the rolls it was made from', async () => {
+      await stack.admin.ok('mutation { configureEquipment(input: { equipmentCode: "SPT-LCO-1", targetLifeKwh: 100000 }) { targetLifeKwh } }');
+      const key = (await stack.admin.ok('mutation { issueEquipmentKey(equipmentCode: "SPT-LCO-1") { apiKey } }')).issueEquipmentKey.apiKey as string;
+      const scan = 'mutation($i: ScanInput!) { scan(input: $i) { stepState } }';
+      const rates: Record<string, number> = { R0910: 9.5, R0911: 10.5 };
+      for (const barcode of Object.keys(rates)) {
+        await stack.tracking.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode, productCode: 'TFB-0505', widthMm: 300, lengthM: 4, substrateThicknessUm: 20 } });
+        for (const station of ['INC-1', 'CLN-1']) {
+          await stack.tracking.ok(scan, { i: { barcode, stationCode: station, action: 'TRACK_IN' } });
+          await stack.tracking.ok(scan, { i: { barcode, stationCode: station, action: 'TRACK_OUT' } });
+        }
+        const run = (await stack.admin.ok(START, { i: { unitBarcode: barcode, equipmentCode: 'SPT-LCO-1', recipe: { name: 'LCO-SPUTTER-10UM', version: 1 } } })).startProcessRun;
+        // 4000 mm at 0.05 m/min: 4800 s of trace.
+        expect((await postTrace(stack, key, batch(run.id, 'all', new Date(Date.now() - 7200_000), 4800, () => rates[barcode]))).status).toBe(201);
+        await stack.admin.ok(COMPLETE, { i: { runId: run.id, actuals: lcoActuals() } });
+      }
+      await stack.tracking.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode } }', {
+        i: { newBarcode: 'R0912', parts: [{ barcode: 'R0910', mdOffsetMm: 0 }, { barcode: 'R0911', mdOffsetMm: 4000 }] },
+      });
+      await stack.tracking.ok(scan, { i: { barcode: 'R0912', stationCode: 'ANL-1', action: 'TRACK_IN' } });
+      await stack.tracking.ok(scan, { i: { barcode: 'R0912', stationCode: 'ANL-1', action: 'TRACK_OUT' } });
+      await stack.tracking.ok(scan, { i: { barcode: 'R0912', stationCode: 'CUT-1', action: 'TRACK_IN' } });
+      const sheets = (await stack.tracking.ok('mutation { cutSheets(input: { rollBarcode: "R0912", stationCode: "CUT-1" }) { sheets { barcode mdStartMm } } }')).cutSheets.sheets as { barcode: string; mdStartMm: number }[];
+      const provenance = async (sheet: string) =>
+        (await stack.admin.ok(`{ cellProvenance(sheet: "${sheet}", row: 10, col: 10) { rollBarcode mdMm layers { run { rollBarcode } traces { channel mean } } } }`)).cellProvenance;
+      for (const sheet of [sheets[0], sheets[sheets.length - 1]]) {
+        const p = await provenance(sheet.barcode);
+        const from = p.mdMm < 4000 ? 'R0910' : 'R0911';
+        expect(p.rollBarcode).toBe('R0912');
+        expect(p.layers.map((l: { run: { rollBarcode: string } }) => l.run.rollBarcode)).toEqual([from]);
+        expect(p.layers[0].traces.find((t: { channel: string }) => t.channel === 'qcm_rate').mean).toBeCloseTo(rates[from], 5);
+      }
+    });
+  });
+
   describe('thickness maps', () => {
     it('interpolates a cell’s LCO thickness and predicts its capacity; refuses a grid off the roll', async () => {
       const post = 'mutation($i: ThicknessMapInput!) { postThicknessMap(input: $i) { id } }';

@@ -36,6 +36,16 @@ export interface TrackedRoll {
   activeHolds: { id: string; reason: string }[];
 }
 
+/** [mdStartMm, mdEndMm) of the child roll is the parent's stretch from parentMdStartMm (CD shifted by parentCdStartMm). */
+export interface RollParentLink {
+  kind: string;
+  parentBarcode: string;
+  mdStartMm: number;
+  mdEndMm: number;
+  parentMdStartMm: number;
+  parentCdStartMm: number;
+}
+
 export interface TrackedEquipment {
   code: string;
   kind: string;
@@ -100,6 +110,16 @@ export class TrackingClient {
     );
     if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return null;
     return this.data(answer).roll;
+  }
+
+  /** The rolls a roll was spliced or slit from (empty for a substrate roll). */
+  async rollParents(barcode: string): Promise<RollParentLink[]> {
+    const answer = await this.call<{ roll: { parents: RollParentLink[] } }>(
+      'query($b: String!) { roll(barcode: $b) { parents { kind parentBarcode mdStartMm mdEndMm parentMdStartMm parentCdStartMm } } }',
+      { b: barcode },
+    );
+    if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return [];
+    return this.data(answer).roll.parents;
   }
 
   /** Every sheet cut from a roll, in MD order. */

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { cellMdExtent, cellRollPosition, type SheetLayout } from '@mes/geometry';
 import { decodeFloat32, interpolateThickness, mergeStats, predictedCapacityUah, statsInMdRange, type SeriesStats } from '@mes/process';
 import { DomainError } from '@mes/service-core';
-import { TrackingClient } from '@mes/tracking-client';
+import { TrackingClient, type RollParentLink } from '@mes/tracking-client';
 import { ProcessAlarmEntity, ProcessRunEntity, ProductSettingsEntity, ThicknessMapEntity } from '../database/process.entities';
 import { actualValues, RunViews } from '../runs/run.views';
 import type { CellProvenanceModel, ParameterTrendPointModel, RunWhereUsedModel, TraceAtCellModel } from './provenance.model';
@@ -15,6 +15,15 @@ interface SheetGeometry {
   mdStartMm: number;
   layout: SheetLayout;
   cellActiveAreaCm2: number;
+}
+
+/** A stretch of a roll a cell came from, in that roll's coordinates. */
+interface Origin {
+  rollBarcode: string;
+  fromMm: number;
+  toMm: number;
+  centreMm: number;
+  cdMm: number;
 }
 
 interface TraceRow {
@@ -39,6 +48,7 @@ const SHEET_CACHE_MAX = 20_000;
 @Injectable()
 export class ProvenanceService {
   private readonly sheets = new Map<string, SheetGeometry>();
+  private readonly lineage = new Map<string, RollParentLink[]>();
 
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient, private readonly views: RunViews) {}
 
@@ -52,33 +62,21 @@ export class ProvenanceService {
     const { mdMm, cdMm } = cellRollPosition(sheet.layout, sheet.mdStartMm, row, col);
     const extent = cellMdExtent(sheet.layout, mdMm);
 
-    const runs = await this.db
-      .getRepository(ProcessRunEntity)
-      .createQueryBuilder('r')
-      .where('r.rollBarcode = :roll AND r.mdStartMm < :to AND :from < r.mdEndMm', { roll: sheet.rollBarcode, from: extent.startMm, to: extent.endMm })
-      .orderBy('r.startedAt', 'ASC')
-      .getMany();
-    const [views, traces, maps, settings, alarms] = await Promise.all([
-      this.views.of(runs),
-      this.tracesAt(runs.map((r) => r.id), extent.startMm, extent.endMm, mdMm),
-      this.db.query<ThicknessMapEntity[]>(
-        `SELECT DISTINCT ON (layer) id, layer, instrument, measured_at AS "measuredAt", cd_mm AS "cdMm", md_mm AS "mdMm", values_um AS "valuesUm"
-           FROM process.thickness_maps WHERE roll_barcode = $1 ORDER BY layer, measured_at DESC, id DESC`,
-        [sheet.rollBarcode],
-      ),
-      this.db.getRepository(ProductSettingsEntity).findOne({ where: { productCode: sheet.productCode } }),
-      this.db
-        .getRepository(ProcessAlarmEntity)
-        .createQueryBuilder('a')
-        .where('a.rollBarcode = :roll AND a.mdStartMm < :to AND :from < a.mdEndMm AND (a.sheetBarcode IS NULL OR a.sheetBarcode = :sheet)', { roll: sheet.rollBarcode, from: extent.startMm, to: extent.endMm, sheet: sheetBarcode })
-        .orderBy('a.id')
-        .getMany(),
-    ]);
-    const thickness = maps.flatMap((m) => {
-      const t = interpolateThickness({ cdMm: m.cdMm, mdMm: m.mdMm, valuesUm: m.valuesUm }, mdMm, cdMm);
-      return t === null ? [] : [{ layer: m.layer, thicknessUm: t, instrument: m.instrument, measuredAt: m.measuredAt }];
-    });
-    const lco = thickness.find((t) => t.layer === 'LCO');
+    // Process data was recorded on whichever roll the material was on at the time: follow the
+    // cell's stretch up through splices and slits.
+    const origins = await this.origins({ rollBarcode: sheet.rollBarcode, fromMm: extent.startMm, toMm: extent.endMm, centreMm: mdMm, cdMm });
+    const perOrigin = await Promise.all(origins.map((o) => this.atOrigin(o, sheetBarcode)));
+    const runs = perOrigin.flatMap((x) => x.runs).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+    const traces = new Map(perOrigin.flatMap((x) => [...x.traces]));
+    const [views, settings] = await Promise.all([this.views.of(runs), this.db.getRepository(ProductSettingsEntity).findOne({ where: { productCode: sheet.productCode } })]);
+    // The newest map of each layer, wherever on the genealogy it was measured.
+    const newest = new Map<string, { layer: string; thicknessUm: number; instrument: string; measuredAt: Date }>();
+    for (const t of perOrigin.flatMap((x) => x.thickness)) {
+      const seen = newest.get(t.layer);
+      if (!seen || seen.measuredAt < t.measuredAt) newest.set(t.layer, t);
+    }
+    const thickness = [...newest.values()].sort((a, b) => a.layer.localeCompare(b.layer));
+    const lco = newest.get('LCO');
     return {
       sheet: sheetBarcode,
       row,
@@ -91,8 +89,63 @@ export class ProvenanceService {
       layers: views.map((run) => ({ operation: run.operation, run, traces: traces.get(run.id) ?? [] })),
       thickness,
       predictedCapacityUah: lco && settings ? predictedCapacityUah(lco.thicknessUm, sheet.cellActiveAreaCm2, settings.lcoUtilization) : null,
-      alarms,
+      alarms: perOrigin.flatMap((x) => x.alarms),
     };
+  }
+
+  /** The cell's stretch on its roll and on every roll it came from (coordinates mapped each step). */
+  private async origins(start: Origin): Promise<Origin[]> {
+    const out: Origin[] = [];
+    const queue: Origin[] = [start];
+    while (queue.length) {
+      const o = queue.shift() as Origin;
+      out.push(o);
+      if (out.length > 1000) throw new Error(`the genealogy of roll ${start.rollBarcode} does not end`);
+      for (const link of await this.parents(o.rollBarcode)) {
+        const from = Math.max(o.fromMm, link.mdStartMm);
+        const to = Math.min(o.toMm, link.mdEndMm);
+        if (from >= to) continue;
+        const shift = link.parentMdStartMm - link.mdStartMm;
+        queue.push({ rollBarcode: link.parentBarcode, fromMm: from + shift, toMm: to + shift, centreMm: o.centreMm + shift, cdMm: o.cdMm + link.parentCdStartMm });
+      }
+    }
+    return out;
+  }
+
+  private async atOrigin(o: Origin, sheetBarcode: string) {
+    const runs = await this.db
+      .getRepository(ProcessRunEntity)
+      .createQueryBuilder('r')
+      .where('r.rollBarcode = :roll AND r.mdStartMm < :to AND :from < r.mdEndMm', { roll: o.rollBarcode, from: o.fromMm, to: o.toMm })
+      .getMany();
+    const [traces, maps, alarms] = await Promise.all([
+      this.tracesAt(runs.map((r) => r.id), o.fromMm, o.toMm, o.centreMm),
+      this.db.query<ThicknessMapEntity[]>(
+        `SELECT DISTINCT ON (layer) id, layer, instrument, measured_at AS "measuredAt", cd_mm AS "cdMm", md_mm AS "mdMm", values_um AS "valuesUm"
+           FROM process.thickness_maps WHERE roll_barcode = $1 ORDER BY layer, measured_at DESC, id DESC`,
+        [o.rollBarcode],
+      ),
+      this.db
+        .getRepository(ProcessAlarmEntity)
+        .createQueryBuilder('a')
+        .where('a.rollBarcode = :roll AND a.mdStartMm < :to AND :from < a.mdEndMm AND (a.sheetBarcode IS NULL OR a.sheetBarcode = :sheet)', { roll: o.rollBarcode, from: o.fromMm, to: o.toMm, sheet: sheetBarcode })
+        .orderBy('a.id')
+        .getMany(),
+    ]);
+    const thickness = maps.flatMap((m) => {
+      const t = interpolateThickness({ cdMm: m.cdMm, mdMm: m.mdMm, valuesUm: m.valuesUm }, o.centreMm, o.cdMm);
+      return t === null ? [] : [{ layer: m.layer, thicknessUm: t, instrument: m.instrument, measuredAt: m.measuredAt }];
+    });
+    return { runs, traces, thickness, alarms };
+  }
+
+  private async parents(rollBarcode: string): Promise<RollParentLink[]> {
+    const hit = this.lineage.get(rollBarcode);
+    if (hit) return hit;
+    const links = await this.tracking.rollParents(rollBarcode);
+    if (this.lineage.size >= SHEET_CACHE_MAX) this.lineage.clear();
+    this.lineage.set(rollBarcode, links); // a roll's parents are written with it and never change
+    return links;
   }
 
   /**
