@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { startProcessTestStack, type ProcessTestStack } from './testing/process-test-stack';
 
 const RUN_FIELDS = 'id state rollBarcode sheetBarcode mdStartMm mdEndMm recipeName recipeVersion equipmentCode energyKwh traceSamples condition experimentCode actuals { parameter value text inSpec } alarms { id kind subject mdStartMm mdEndMm reason holdId }';
@@ -18,11 +19,12 @@ interface TracePost {
   body: any;
 }
 
-async function postTrace(stack: ProcessTestStack, key: string | null, body: unknown, contentType = 'application/json'): Promise<TracePost> {
+async function postTrace(stack: ProcessTestStack, key: string | null, body: unknown, contentType = 'application/json', gzip = false): Promise<TracePost> {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(`${stack.origin}/api/v1/equipment-traces`, {
     method: 'POST',
-    headers: { 'content-type': contentType, ...(key ? { 'x-api-key': key } : {}) },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': contentType, ...(gzip ? { 'content-encoding': 'gzip' } : {}), ...(key ? { 'x-api-key': key } : {}) },
+    body: gzip ? gzipSync(text) : text,
   });
   return { status: res.status, body: await res.json() };
 }
@@ -152,6 +154,13 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
       expect((await postTrace(stack, 'SPT-LCO-1.' + 'x'.repeat(43), sag)).status).toBe(401);
       expect((await postTrace(stack, key, 'not json')).status).toBe(400);
       expect((await postTrace(stack, key, '{}', 'text/plain')).status).toBe(415);
+      const truncated = await fetch(`${stack.origin}/api/v1/equipment-traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-api-key': key },
+        body: gzipSync(JSON.stringify(batch(run.id, 'b9', new Date(t0.getTime() + 2400_000), 100, () => 10))).subarray(0, 200),
+      });
+      expect(truncated.status).toBe(400);
+      expect(((await truncated.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
       const otherKey = (await stack.admin.ok('mutation { issueEquipmentKey(equipmentCode: "FRN-1") { apiKey } }')).issueEquipmentKey.apiKey as string;
       expect((await postTrace(stack, otherKey, batch(run.id, 'b8', new Date(t0.getTime() + 2400_000), 2, () => 10))).status).toBe(403);
       const stored = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM process.trace_batches WHERE run_id = $1`, [run.id]);
@@ -310,7 +319,8 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
         }
         const run = (await stack.admin.ok(START, { i: { unitBarcode: barcode, equipmentCode: 'SPT-LCO-1', recipe: { name: 'LCO-SPUTTER-10UM', version: 1 } } })).startProcessRun;
         // 4000 mm at 0.05 m/min: 4800 s of trace.
-        expect((await postTrace(stack, key, batch(run.id, 'all', new Date(Date.now() - 7200_000), 4800, () => rates[barcode]))).status).toBe(201);
+        // Equipment may gzip its batches.
+        expect((await postTrace(stack, key, batch(run.id, 'all', new Date(Date.now() - 7200_000), 4800, () => rates[barcode]), 'application/json', true)).status).toBe(201);
         await stack.admin.ok(COMPLETE, { i: { runId: run.id, actuals: lcoActuals() } });
       }
       await stack.tracking.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode } }', {
