@@ -1,3 +1,5 @@
+import { TEST_ADMIN_PASSWORD } from '@mes/testing';
+import { LineDriver } from '@mes/simulator';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
 /**
@@ -124,5 +126,26 @@ describe('process data through the gateway', () => {
     expect(qcm.samples).toBeGreaterThanOrEqual(5);
     expect(p.alarms.length).toBeGreaterThan(0);
     expect(p.alarms.every((a: { subject: string; holdId: string | null }) => a.subject === 'qcm_rate' && a.holdId)).toBe(true);
+  });
+
+  it('lets the line simulator run every recipe step through the public API, and each cell carries its layer stack', async () => {
+    const driver = new LineDriver({ url: mes.gatewayUrl, username: 'admin', password: TEST_ADMIN_PASSWORD, rolls: 1, sheets: 3, seed: 5, rollPrefix: 'SIMP', concurrency: 3 });
+    const result = await driver.run();
+    expect(result.skipped.process).toBeUndefined();
+    // Roll steps with equipment: LCO deposition and anneal; sheet steps: LiPON and interlayer, per sheet.
+    expect(result.counts.processRuns).toBe(2 + 3 * 2);
+    expect(result.counts.traceSamples).toBeGreaterThan(0);
+    const sheet = result.rolls[0].sheets[1];
+    const p = (await mes.admin.ok(`{ cellProvenance(sheet: "${sheet.barcode}", row: 5, col: 5) { layers { operation run { recipeName state actuals { inSpec } } traces { channel } } } }`)).cellProvenance;
+    expect(p.layers.map((l: { operation: string }) => l.operation)).toEqual(['LCO_DEPOSITION', 'LCO_ANNEAL', 'LIPON_DEPOSITION', 'INTERLAYER']);
+    expect(p.layers.every((l: { run: { state: string; actuals: { inSpec: boolean }[] } }) => l.run.state === 'COMPLETED' && l.run.actuals.every((a) => a.inSpec))).toBe(true);
+    expect(p.layers[0].traces.map((t: { channel: string }) => t.channel)).toEqual(expect.arrayContaining(['qcm_rate', 'web_speed']));
+    // Sheets alternate between the allowed interlayer recipes (the seed 000 comparison, in production).
+    const interlayers = new Set<string>();
+    for (const s of result.rolls[0].sheets) {
+      const q = (await mes.admin.ok(`{ cellProvenance(sheet: "${s.barcode}", row: 0, col: 0) { layers { operation run { recipeName } } } }`)).cellProvenance;
+      interlayers.add(q.layers.find((l: { operation: string }) => l.operation === 'INTERLAYER').run.recipeName);
+    }
+    expect(interlayers.size).toBe(3);
   });
 });

@@ -189,7 +189,7 @@ describe('LineDriver against a real tracking stack', () => {
       'SINGULATION',
     ]);
     // 4 ROLL steps + the cut step, then 5 SHEET steps for each of 3 sheets, 2 scans each
-    expect(result.counts).toEqual({ rolls: 1, sheets: 3, cells: 3 * 50 * 50, scans: 2 * 5 + 3 * 5 * 2, testsPosted: 0, retestsPosted: 0, testsRejected: 0 });
+    expect(result.counts).toEqual({ rolls: 1, sheets: 3, cells: 3 * 50 * 50, scans: 2 * 5 + 3 * 5 * 2, testsPosted: 0, retestsPosted: 0, testsRejected: 0, processRuns: 0, traceSamples: 0 });
     expect(result.rolls.map((r) => r.barcode)).toEqual(['SIMTEST-1']);
     // leader + trailer + 3 sheets of 300 mm
     expect(result.rolls[0].lengthM).toBeCloseTo(2.9, 9);

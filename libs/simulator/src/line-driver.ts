@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { hashSeed } from './prng';
+import { hashSeed, Rng } from './prng';
 import { simulateSheet, toSheetTestBody, type RigCell, type SimulatedSheet, type TruthKind } from './simulate-sheet';
 
 /**
@@ -145,6 +145,9 @@ export interface LineRunResult {
     testsPosted: number;
     retestsPosted: number;
     testsRejected: number;
+    /** Process runs started and completed through the process service, and trace samples posted. */
+    processRuns: number;
+    traceSamples: number;
   };
   /** Steps that were not run, with the reason (one line each). */
   skipped: { process?: string; test?: string };
@@ -184,6 +187,31 @@ const CUT_SHEETS = `mutation CutSheets($i: CutSheetsInput!) {
 }`;
 const REGISTER_RIG = 'mutation RegisterRig($n: String!, $s: String!) { registerRig(name: $n, stationCode: $s) { rig { id name } apiKey } }';
 const SHEET_MAP = 'query SheetMap($s: String!) { sheetMap(sheet: $s, metric: SOFT_BIN) { rows cols values } }';
+
+const PROCESS_PLAN = `query ProcessPlan($p: String!) {
+  routeStepRecipes(productCode: $p) { operation recipeNames equipmentCodes }
+  recipes(state: RELEASED) { name version operation parameters { name type target targetText lowerLimit upperLimit required } traceBands { channel } }
+  equipment { code stationCode }
+}`;
+const START_RUN = 'mutation StartRun($i: StartProcessRunInput!) { startProcessRun(input: $i) { id } }';
+const COMPLETE_RUN = 'mutation CompleteRun($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { id alarms { id } } }';
+const ISSUE_KEY = 'mutation IssueKey($e: String!) { issueEquipmentKey(equipmentCode: $e) { apiKey } }';
+/** Equipment posts at most this many samples per batch (the trace endpoint takes up to 20,000). */
+const TRACE_BATCH = 10_000;
+
+interface RecipeInfo {
+  name: string;
+  version: number;
+  operation: string;
+  parameters: { name: string; type: string; target: number | null; targetText: string | null; lowerLimit: number | null; upperLimit: number | null; required: boolean }[];
+  traceBands: { channel: string }[];
+}
+
+/** What the route allows at one operation: recipes (newest released version of each) and the equipment to run them on. */
+interface ProcessStep {
+  recipes: RecipeInfo[];
+  equipmentCodes: string[];
+}
 
 interface GqlError {
   message: string;
@@ -269,6 +297,10 @@ export class LineDriver {
   private stationsByOperation = new Map<string, string[]>();
   private roundRobin = new Map<string, number>();
   private scans = 0;
+  private processPlan = new Map<string, ProcessStep>();
+  private traceKeys = new Map<string, string>();
+  private processRuns = 0;
+  private traceSamples = 0;
 
   constructor(options: LineDriverOptions) {
     const base = options.url.replace(/\/+$/, '');
@@ -489,6 +521,9 @@ export class LineDriver {
     if (processReason) {
       skipped.process = processReason;
       log(processReason);
+    } else {
+      await this.loadProcessPlan(product.code);
+      log(`process runs at ${[...this.processPlan.keys()].join(', ') || 'no operation'} (recipes allowed by the route, equipment of their stations)`);
     }
 
     const rolls: RollRun[] = [];
@@ -522,7 +557,7 @@ export class LineDriver {
       await this.ok('registerRoll', REGISTER_ROLL, {
         i: { barcode, productCode: product.code, widthMm: this.opts.widthMm, lengthM, substrateThicknessUm: 20, supplierLot: `SIM-LOT-${this.opts.seed}` },
       });
-      await this.scanThrough(barcode, rollOps);
+      await this.processThrough(barcode, rollOps, r, lengthM * 1000);
       const cutStation = this.stationFor(cutOp);
       await this.scan(barcode, cutStation, 'TRACK_IN');
       const cut = await this.ok<{ cutSheets: { sheets: CutSheet[] } }>(`cutSheets of ${barcode}`, CUT_SHEETS, {
@@ -540,7 +575,7 @@ export class LineDriver {
       const sheetRuns: SheetRun[] = cutSheets.map((s) => ({ ...s }));
       run.sheets = sheetRuns;
       await eachLimited(sheetRuns, this.opts.concurrency, async (sheet) => {
-        const last = await this.scanThrough(sheet.barcode, sheetOps);
+        const last = await this.processThrough(sheet.barcode, sheetOps, sheet.sheetIndex, null);
         if (last) {
           sheet.operation = last.operation;
           sheet.stepState = last.stepState;
@@ -600,6 +635,8 @@ export class LineDriver {
         testsPosted,
         retestsPosted,
         testsRejected,
+        processRuns: this.processRuns,
+        traceSamples: this.traceSamples,
       },
       skipped,
       elapsedMs: Date.now() - started,
@@ -614,11 +651,113 @@ export class LineDriver {
     if (!this.introspected) {
       return `process runs and equipment traces skipped: the GraphQL schema at ${this.graphqlUrl} cannot be introspected, so the process service's API cannot be found`;
     }
-    const found = [...this.mutations].filter((m) => /processrun|trace/i.test(m));
-    if (found.length === 0) {
+    if (!this.mutations.has('startProcessRun') || !this.mutations.has('completeProcessRun')) {
       return `process runs and equipment traces skipped: the GraphQL schema at ${this.graphqlUrl} has no process-run mutation (the process service is not deployed)`;
     }
-    return `process runs and equipment traces skipped: the schema has ${found.join(', ')}, but this simulator does not drive the process service yet`;
+    return undefined;
+  }
+
+  /** Which operations run a recipe: those the route allows recipes at and that have equipment. */
+  private async loadProcessPlan(productCode: string): Promise<void> {
+    const data = await this.ok<{
+      routeStepRecipes: { operation: string; recipeNames: string[]; equipmentCodes: string[] }[];
+      recipes: RecipeInfo[];
+      equipment: { code: string; stationCode: string }[];
+    }>('reading the process plan', PROCESS_PLAN, { p: productCode });
+    for (const step of data.routeStepRecipes) {
+      const stations = this.stationsByOperation.get(step.operation) ?? [];
+      const equipmentCodes = step.equipmentCodes.length ? step.equipmentCodes : data.equipment.filter((e) => stations.includes(e.stationCode)).map((e) => e.code);
+      // newest released version of each allowed name (the list comes newest first within a name)
+      const recipes = step.recipeNames.flatMap((n) => data.recipes.find((r) => r.name === n && r.operation === step.operation) ?? []);
+      if (equipmentCodes.length && recipes.length) this.processPlan.set(step.operation, { recipes, equipmentCodes });
+    }
+  }
+
+  /**
+   * Each operation in order: a process run where the route has recipes and equipment (track-in
+   * with the recipe, a trace for a roll run, track-out with actual values), a plain scan elsewhere.
+   * Units alternate between the allowed recipes (e.g. the interlayer split of seed 000).
+   */
+  async processThrough(barcode: string, operations: readonly string[], unitIndex: number, rollLengthMm: number | null): Promise<ScanAnswer | null> {
+    let last: ScanAnswer | null = null;
+    for (const op of operations) {
+      const step = this.processPlan.get(op);
+      if (!step) {
+        last = await this.scanThrough(barcode, [op]);
+        continue;
+      }
+      const recipe = step.recipes[unitIndex % step.recipes.length];
+      const equipmentCode = step.equipmentCodes[unitIndex % step.equipmentCodes.length];
+      const rng = new Rng(hashSeed(this.opts.seed, unitIndex, op.length, barcode.length));
+      const { startProcessRun } = await this.ok<{ startProcessRun: { id: string } }>(`startProcessRun of ${barcode} at ${op}`, START_RUN, {
+        i: { unitBarcode: barcode, equipmentCode, recipe: { name: recipe.name, version: recipe.version } },
+      });
+      if (rollLengthMm !== null) await this.postRollTrace(startProcessRun.id, equipmentCode, recipe, rollLengthMm, rng);
+      const actuals = recipe.parameters
+        .filter((p) => p.required)
+        .map((p) => {
+          if (p.type !== 'NUMBER') return { parameter: p.name, text: p.targetText ?? 'SIM' };
+          const target = p.target ?? 0;
+          // within a fifth of the way to the nearer spec limit: the simulated line runs in control
+          const room = Math.min(p.upperLimit === null ? Infinity : p.upperLimit - target, p.lowerLimit === null ? Infinity : target - p.lowerLimit);
+          const spread = Number.isFinite(room) ? room / 5 : Math.abs(target) * 0.01;
+          return { parameter: p.name, value: round3(target + spread * (2 * rng.next() - 1)) };
+        });
+      await this.ok(`completeProcessRun of ${barcode} at ${op}`, COMPLETE_RUN, { i: { runId: startProcessRun.id, actuals } });
+      this.processRuns++;
+      this.scans += 2;
+      last = await this.unitState(barcode);
+    }
+    return last;
+  }
+
+  private async unitState(barcode: string): Promise<ScanAnswer> {
+    const isSheet = barcode.startsWith('S-');
+    const data = await this.ok<{ unit: { operation: string | null; stepState: string } }>(
+      `state of ${barcode}`,
+      `query U($b: String!) { unit: ${isSheet ? 'sheet' : 'roll'}(barcode: $b) { operation stepState } }`,
+      { b: barcode },
+    );
+    return { barcode, operation: data.unit.operation, stepState: data.unit.stepState, repeated: false };
+  }
+
+  /** The coater's trace of a whole-roll run at 1 Hz: web speed, and the channels the recipe bands (on target, with noise). */
+  private async postRollTrace(runId: string, equipmentCode: string, recipe: RecipeInfo, rollLengthMm: number, rng: Rng): Promise<void> {
+    const target = (name: string) => recipe.parameters.find((p) => p.name === name)?.target ?? null;
+    const speed = target('web_speed_m_min') ?? 0.5;
+    const setpoints: [string, string, number | null][] = [
+      ['qcm_rate', 'Å/s', target('rate_a_per_s')],
+      ['power', 'W', target('power_w')],
+      ['pressure', 'mTorr', target('pressure_mtorr')],
+      ['furnace_temp', '°C', target('setpoint_c')],
+    ];
+    const channels = setpoints.filter(([, , v]) => v !== null) as [string, string, number][];
+    let key = this.traceKeys.get(equipmentCode);
+    if (!key) {
+      key = (await this.ok<{ issueEquipmentKey: { apiKey: string } }>(`issueEquipmentKey ${equipmentCode}`, ISSUE_KEY, { e: equipmentCode })).issueEquipmentKey.apiKey;
+      this.traceKeys.set(equipmentCode, key);
+    }
+    const seconds = Math.ceil(rollLengthMm / ((speed * 1000) / 60));
+    const t0 = Date.now() - (seconds + 60) * 1000;
+    for (let from = 0, b = 0; from < seconds; from += TRACE_BATCH, b++) {
+      const n = Math.min(TRACE_BATCH, seconds - from);
+      const tS = Array.from({ length: n }, (_, i) => i);
+      const body = {
+        batchId: `sim-${b}`,
+        runId,
+        t0: new Date(t0 + from * 1000).toISOString(),
+        tS,
+        channels: {
+          web_speed: { unit: 'm/min', values: tS.map(() => speed) },
+          ...Object.fromEntries(channels.map(([name, unit, v]) => [name, { unit, values: tS.map(() => round3(v * (1 + 0.02 * (2 * rng.next() - 1)))) }])),
+        },
+      };
+      const res = await this.rest('POST', '/equipment-traces', key, body);
+      if (res.status !== 201 && res.status !== 200) {
+        throw new LineDriverError('API_ERROR', `trace batch ${b} of run ${runId} answered ${res.status}: ${JSON.stringify(res.json)}`);
+      }
+      this.traceSamples += n * (channels.length + 1);
+    }
   }
 
   /** Why the sheet test cannot run (no registerRig in the schema), or undefined. */
@@ -794,6 +933,7 @@ export function formatLineRunSummary(r: LineRunResult): string[] {
     `summary: ${c.rolls} roll${c.rolls === 1 ? '' : 's'}, ${c.sheets} sheets, ${c.cells} cells, ${c.scans} scans, ${c.testsPosted} sheet tests posted` +
       ` (${c.retestsPosted} retests${c.testsRejected ? `, ${c.testsRejected} refused` : ''}) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
   ];
+  if (c.processRuns) lines.push(`process: ${c.processRuns} runs with recipes, ${c.traceSamples} trace samples posted`);
   const waiting = new Map<string, number>();
   for (const roll of r.rolls) for (const s of roll.sheets) {
     const k = `${s.stepState} at ${s.operation ?? '(end of route)'}`;
