@@ -71,6 +71,8 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
       expect(again.message).toMatch(/RELEASED/);
       const other = await stack.admin.fails(CREATE_RECIPE, { i: { ...input, operation: 'LIPON_DEPOSITION' } });
       expect(other.message).toMatch(/LCO_DEPOSITION recipe/);
+      const audit = (await stack.admin.ok('{ processAudit(entityType: "RECIPE", entityId: "LCO-TRIAL@1") { actor action } }')).processAudit;
+      expect(audit).toEqual([{ actor: 'engineer1', action: 'RECIPE_RELEASED' }, { actor: 'admin', action: 'RECIPE_CREATED' }]);
     });
 
     it('refuses an invalid parameter set naming the parameter, and stores nothing', async () => {
@@ -339,6 +341,27 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
         expect(p.layers.map((l: { run: { rollBarcode: string } }) => l.run.rollBarcode)).toEqual([from]);
         expect(p.layers[0].traces.find((t: { channel: string }) => t.channel === 'qcm_rate').mean).toBeCloseTo(rates[from], 5);
       }
+    });
+  });
+
+  describe('deposition zones', () => {
+    it('places a channel at its zone: the QCM 150 mm upstream of the encoder reference shifts its hold by -150 mm', async () => {
+      await stack.admin.ok('mutation { configureEquipment(input: { equipmentCode: "SPT-LCO-1", targetLifeKwh: 100000, zoneOffsets: [{ channel: "qcm_rate", offsetMm: -150 }] }) { zoneOffsets { channel offsetMm } } }');
+      const bad = await stack.admin.fails('mutation { configureEquipment(input: { equipmentCode: "SPT-LCO-1", zoneOffsets: [{ channel: "qcm", offsetMm: 1 }] }) { targetLifeKwh } }');
+      expect(bad.extensions?.details?.[0]).toMatchObject({ path: 'input.zoneOffsets[0].channel' });
+      const key = (await stack.admin.ok('mutation { issueEquipmentKey(equipmentCode: "SPT-LCO-1") { apiKey } }')).issueEquipmentKey.apiKey as string;
+      const scan = 'mutation($i: ScanInput!) { scan(input: $i) { stepState } }';
+      await stack.tracking.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode: 'R0920', productCode: 'TFB-0505', widthMm: 300, lengthM: 4, substrateThicknessUm: 20 } });
+      for (const station of ['INC-1', 'CLN-1']) {
+        await stack.tracking.ok(scan, { i: { barcode: 'R0920', stationCode: station, action: 'TRACK_IN' } });
+        await stack.tracking.ok(scan, { i: { barcode: 'R0920', stationCode: station, action: 'TRACK_OUT' } });
+      }
+      const run = (await stack.admin.ok(START, { i: { unitBarcode: 'R0920', equipmentCode: 'SPT-LCO-1', recipe: { name: 'LCO-SPUTTER-10UM', version: 1 } } })).startProcessRun;
+      const posted = await postTrace(stack, key, batch(run.id, 'z', new Date(Date.now() - 7200_000), 3000, (i) => (i >= 1200 && i < 1500 ? 5 : 10)));
+      expect(posted.body.alarms).toHaveLength(1);
+      expect(posted.body.alarms[0].mdStartMm).toBeCloseTo((1200 * 50) / 60 - 150, 6);
+      expect(posted.body.alarms[0].mdEndMm).toBeCloseTo((1499 * 50) / 60 - 150, 6);
+      await stack.admin.ok('mutation { configureEquipment(input: { equipmentCode: "SPT-LCO-1", zoneOffsets: [] }) { targetLifeKwh } }');
     });
   });
 

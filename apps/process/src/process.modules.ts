@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProcessAuditResolver } from './audit/process-audit.resolver';
 import { EquipmentResolver } from './equipment/equipment.resolver';
 import { EquipmentService } from './equipment/equipment.service';
 import { ExperimentResolver } from './experiments/experiment.resolver';
@@ -18,8 +19,8 @@ import { TraceIngestService } from './traces/trace-ingest.service';
 import { YieldResolver } from './yield/yield.resolver';
 import { YieldService } from './yield/yield.service';
 
-/** Process alarms and the holds they place in tracking. */
-@Module({ providers: [AlarmService], exports: [AlarmService] })
+/** Process alarms and the holds they place in tracking; the process audit trail. */
+@Module({ providers: [AlarmService, ProcessAuditResolver], exports: [AlarmService] })
 export class HoldsModule {}
 
 /** Recipes, their lifecycle, and what each product route step allows. */

@@ -1,0 +1,34 @@
+import { Args, Field, GraphQLISODateTime, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ProcessAuditEntity } from '../database/process.entities';
+
+@ObjectType('ProcessAuditRecord', { description: 'Who changed what in the process data (recipes, runs, equipment, experiments, maps).' })
+export class ProcessAuditRecordModel {
+  @Field(() => ID) id!: string;
+  @Field() actor!: string;
+  @Field() action!: string;
+  @Field() entityType!: string;
+  @Field() entityId!: string;
+  @Field() details!: string;
+  @Field(() => GraphQLISODateTime) at!: Date;
+}
+
+@Resolver()
+export class ProcessAuditResolver {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  @Query(() => [ProcessAuditRecordModel], { description: 'Process audit records, newest first, optionally for one entity (e.g. RECIPE "LCO-SPUTTER-10UM@2").' })
+  async processAudit(
+    @Args('entityType', { nullable: true }) entityType?: string,
+    @Args('entityId', { nullable: true }) entityId?: string,
+    @Args('limit', { type: () => Int, defaultValue: 100 }) limit = 100,
+  ): Promise<ProcessAuditRecordModel[]> {
+    const rows = await this.db.getRepository(ProcessAuditEntity).find({
+      where: { ...(entityType ? { entityType } : {}), ...(entityId ? { entityId } : {}) },
+      order: { id: 'DESC' },
+      take: Math.min(Math.max(limit, 1), 1000),
+    });
+    return rows.map((r) => ({ ...r, details: JSON.stringify(r.details) }));
+  }
+}
