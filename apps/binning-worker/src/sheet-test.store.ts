@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { currentResult, type CellBin } from '@mes/binning';
 import type { CellFeatures } from '@mes/eis';
-import { cellRollPosition, type SheetLayout } from '@mes/geometry';
+import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
 import type { RawCell } from './extract-features';
 
@@ -36,6 +36,10 @@ export interface RawChunkCell extends RawCell {
 }
 
 export type FinalizeOutcome = { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
+
+/** The metrics a roll map can show, as columns of current_cell_results and of the tiles (n_*, sum_*). */
+const TILE_METRICS = ['ocv_v', 'r_ohmic_ohm', 'r_ct_ohm', 'asr_ohm_cm2', 'soft_bin'];
+const TILE_SUMS = TILE_METRICS.map((m) => `count(${m}), coalesce(sum(${m}), 0)`).join(', ');
 
 const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
 const featuresJson = (f: object | null) => (f ? JSON.stringify(f, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) : null);
@@ -140,6 +144,7 @@ export class SheetTestStore {
         [test.id, binned, ruleSetVersion],
       );
       await this.refreshCurrentResults(client, test.sheet);
+      await this.refreshMapTiles(client, test.sheet, test.roll);
       return { done: 'now', bins: counts.rows.map((r: { soft_bin: number; count: number }) => ({ softBin: Number(r.soft_bin), count: r.count })) };
     });
   }
@@ -215,6 +220,51 @@ export class SheetTestStore {
         sheet, col('row'), col('col'), col('roll_barcode'), col('sheet_test_id'), col('rule_set_version'), current.map((c) => c.tests), current.map((c) => c.first.soft_bin),
         col('ocv_v'), col('r_ohmic_ohm'), col('r_ct_ohm'), col('asr_ohm_cm2'), col('soft_bin'), col('hard_bin'), col('bin_name'), col('md_mm'), col('cd_mm'),
       ],
+    );
+  }
+
+  /**
+   * The sheet's map tiles from its current results, then the roll's map rows of the MD bins the
+   * sheet touches, re-summed from the tiles of every sheet there (two sheets of a roll share the MD
+   * bin they meet in, so the roll's rows are rewritten under a per-roll advisory lock), and the roll
+   * map's version bumped. The base steps are those of the roll's first test (@mes/geometry
+   * rollMapBase), the same for all its sheets.
+   */
+  async refreshMapTiles(client: PoolClient, sheet: string, roll: string): Promise<void> {
+    const first = await client.query(
+      `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL ORDER BY received_at, id LIMIT 1`,
+      [roll],
+    );
+    const layout = first.rows[0]?.layout as SheetLayout | undefined;
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('test_data.roll_map_rows'), hashtext($1))`, [roll]);
+    const old = await client.query(`DELETE FROM test_data.sheet_map_tiles WHERE sheet_barcode = $1 RETURNING md_bin`, [sheet]);
+    if (!layout) return; // results without roll positions: nothing to map
+    const base = rollMapBase(layout);
+    const added = await client.query(
+      `INSERT INTO test_data.sheet_map_tiles
+         SELECT sheet_barcode, floor(md_mm / $2::float8)::int, floor(cd_mm / $3::float8)::int, roll_barcode, $2, $3, ${TILE_SUMS}
+           FROM test_data.current_cell_results
+          WHERE sheet_barcode = $1 AND md_mm IS NOT NULL AND cd_mm IS NOT NULL
+          GROUP BY sheet_barcode, 2, 3, roll_barcode
+       RETURNING md_bin`,
+      [sheet, base.mdStepMm, base.cdStepMm],
+    );
+    const mdBins = [...new Set<number>([...old.rows, ...added.rows].map((r: { md_bin: number }) => r.md_bin))];
+    await client.query(`DELETE FROM test_data.roll_map_rows WHERE roll_barcode = $1 AND md_bin = ANY($2::int[])`, [roll, mdBins]);
+    // One row per MD bin, every metric's counts and sums as arrays indexed by CD bin (0 where no cell).
+    await client.query(
+      `INSERT INTO test_data.roll_map_rows
+       WITH t AS (SELECT md_bin, cd_bin, ${TILE_METRICS.map((m) => `sum(n_${m}) AS n_${m}, sum(sum_${m}) AS sum_${m}`).join(', ')}
+                    FROM test_data.sheet_map_tiles WHERE roll_barcode = $1 AND md_bin = ANY($2::int[]) AND cd_bin >= 0 GROUP BY md_bin, cd_bin),
+            g AS (SELECT md_bin, generate_series(0, max(cd_bin)) AS cd_bin FROM t GROUP BY md_bin)
+       SELECT $1, g.md_bin, ${TILE_METRICS.map((m) => `array_agg(coalesce(t.n_${m}, 0)::int ORDER BY g.cd_bin), array_agg(coalesce(t.sum_${m}, 0) ORDER BY g.cd_bin)`).join(', ')}
+         FROM g LEFT JOIN t USING (md_bin, cd_bin) GROUP BY g.md_bin`,
+      [roll, mdBins],
+    );
+    await client.query(
+      `INSERT INTO test_data.roll_maps (roll_barcode, md_step_mm, cd_step_mm, version, updated_at) VALUES ($1, $2, $3, 1, now())
+       ON CONFLICT (roll_barcode) DO UPDATE SET version = roll_maps.version + 1, updated_at = now()`,
+      [roll, base.mdStepMm, base.cdStepMm],
     );
   }
 

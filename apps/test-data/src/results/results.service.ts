@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { rollMapBase, tilesPerBin, type RollMapBase } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollMapModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
@@ -26,6 +27,10 @@ type Row = Record<string, unknown>;
 
 @Injectable()
 export class ResultsService {
+  /** Roll maps by roll map version, metric and steps (see rollMap). */
+  private readonly rollMaps = new Map<string, RollMapModel>();
+  private readonly rollSizes = new Map<string, { lengthMm: number; widthMm: number; until: number }>();
+
   constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
 
   async sheetMap(sheet: string, metric: CellMetric): Promise<SheetMapModel> {
@@ -82,18 +87,28 @@ export class ResultsService {
   /**
    * The mean of a metric over the cells in each MD x CD bin of a roll, from each cell's current
    * result and the roll position stored with it. Defaults: one MD bin per sheet length, one CD bin
-   * per cell pitch. (An aggregate kept up to date by the workers is still to come: this query reads
-   * the cell results of the roll.)
+   * per cell pitch. At those steps, or whole multiples of them, the map is summed from the roll's map
+   * rows that the binning worker keeps up to date (a few hundred rows for a roll of millions of
+   * cells); any other step falls back to aggregating the current cell results of the roll.
+   * A map is kept in memory under the roll map's version, which the worker bumps in the transaction
+   * that changes any current result of the roll, so a repeated request never reads a stale map.
    */
   async rollMap(roll: string, metric: CellMetric, mdStepMm?: number, cdStepMm?: number): Promise<RollMapModel> {
-    const tracked = await this.tracking.roll(roll);
-    if (!tracked) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll ${roll}`);
-    const layout = await this.db.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
-      `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL LIMIT 1`,
+    const tracked = await this.rollSize(roll);
+    const aggregate = await this.db.query<{ md_step_mm: number; cd_step_mm: number; version: number }[]>(
+      `SELECT md_step_mm, cd_step_mm, version FROM test_data.roll_maps WHERE roll_barcode = $1`,
       [roll],
     );
-    const md = mdStepMm ?? layout[0]?.layout.sheetLengthMdMm ?? 300;
-    const cd = cdStepMm ?? layout[0]?.layout.pitchCdMm ?? 10;
+    let base: RollMapBase | null = aggregate.length ? { mdStepMm: Number(aggregate[0].md_step_mm), cdStepMm: Number(aggregate[0].cd_step_mm) } : null;
+    if (!base) {
+      const layout = await this.db.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
+        `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL ORDER BY received_at, id LIMIT 1`,
+        [roll],
+      );
+      base = layout.length ? rollMapBase(layout[0].layout) : null;
+    }
+    const md = mdStepMm ?? base?.mdStepMm ?? 300;
+    const cd = cdStepMm ?? base?.cdStepMm ?? 10;
     for (const [name, v] of [['mdStepMm', md], ['cdStepMm', cd]] as const) {
       if (!(Number.isFinite(v) && v > 0)) throw new DomainError('VALIDATION_FAILED', `${name} must be a positive number of millimetres, got ${v}`, [{ path: name, message: 'expected > 0' }]);
     }
@@ -102,21 +117,66 @@ export class ResultsService {
     if (mdBins * cdBins > 1_000_000) {
       throw new DomainError('VALIDATION_FAILED', `${mdBins} x ${cdBins} bins is too fine a map (at most 1,000,000 bins): use larger steps`, [{ path: 'mdStepMm', message: 'expected fewer bins' }]);
     }
-    const rows = await this.db.query<Row[]>(
-      `SELECT floor(md_mm / $3)::int AS mb, floor(cd_mm / $4)::int AS cb, avg(${COLUMN[metric]}) AS mean, count(${COLUMN[metric]})::int AS n
-         FROM (${CURRENT_OF_SCOPE}) cur WHERE md_mm IS NOT NULL GROUP BY 1, 2`,
-      [null, roll, md, cd],
-    );
-    const values: (number | null)[] = new Array<number | null>(mdBins * cdBins).fill(null);
-    const counts = new Array<number>(mdBins * cdBins).fill(0);
-    for (const r of rows) {
-      const mb = Number(r.mb);
-      const cb = Number(r.cb);
-      if (mb < 0 || cb < 0 || mb >= mdBins || cb >= cdBins || Number(r.n) === 0) continue;
-      values[mb * cdBins + cb] = Number(r.mean);
-      counts[mb * cdBins + cb] = Number(r.n);
+    const key = aggregate.length ? `${roll}|${aggregate[0].version}|${metric}|${md}|${cd}|${mdBins}|${cdBins}` : null;
+    const cached = key ? this.rollMaps.get(key) : undefined;
+    if (cached) return cached;
+
+    const kMd = aggregate.length && base ? tilesPerBin(md, base.mdStepMm) : null;
+    const kCd = aggregate.length && base ? tilesPerBin(cd, base.cdStepMm) : null;
+    const sums = { n: new Array<number>(mdBins * cdBins).fill(0), total: new Array<number>(mdBins * cdBins).fill(0), mean: new Array<number | null>(mdBins * cdBins).fill(null) };
+    if (kMd && kCd) {
+      // Whole base tiles per bin: sum the roll's map rows.
+      const c = COLUMN[metric];
+      const rows = await this.db.query<{ j: string | null }[]>(
+        `SELECT json_agg(json_build_array(md_bin, n_${c}, sum_${c}))::text AS j FROM test_data.roll_map_rows WHERE roll_barcode = $1`,
+        [roll],
+      );
+      for (const [mdBin, n, total] of JSON.parse(rows[0]?.j ?? '[]') as [number, number[], number[]][]) {
+        const mb = Math.floor(mdBin / kMd);
+        if (mb < 0 || mb >= mdBins) continue;
+        for (let cdBin = 0; cdBin < n.length; cdBin++) {
+          const cb = Math.floor(cdBin / kCd);
+          if (cb >= cdBins || n[cdBin] === 0) continue;
+          sums.n[mb * cdBins + cb] += n[cdBin];
+          sums.total[mb * cdBins + cb] += total[cdBin];
+        }
+      }
+      sums.n.forEach((n, i) => (sums.mean[i] = n ? sums.total[i] / n : null));
+    } else {
+      for (const r of await this.rollMapFromCells(roll, metric, md, cd)) {
+        if (r.mb < 0 || r.cb < 0 || r.mb >= mdBins || r.cb >= cdBins || r.n === 0) continue;
+        sums.n[r.mb * cdBins + r.cb] = r.n;
+        sums.mean[r.mb * cdBins + r.cb] = r.mean;
+      }
     }
-    return { roll, mdStepMm: md, cdStepMm: cd, mdBins, cdBins, values, counts };
+    const map = { roll, mdStepMm: md, cdStepMm: cd, mdBins, cdBins, values: sums.mean, counts: sums.n };
+    if (key) {
+      if (this.rollMaps.size >= 64) this.rollMaps.delete(this.rollMaps.keys().next().value as string);
+      this.rollMaps.set(key, map);
+    }
+    return map;
+  }
+
+  /** The plain aggregate over the roll's current cell results (any steps). */
+  async rollMapFromCells(roll: string, metric: CellMetric, md: number, cd: number): Promise<{ mb: number; cb: number; mean: number; n: number }[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT floor(md_mm / $2::float8)::int AS mb, floor(cd_mm / $3::float8)::int AS cb, avg(${COLUMN[metric]}) AS mean, count(${COLUMN[metric]})::int AS n
+         FROM test_data.current_cell_results WHERE roll_barcode = $1 AND md_mm IS NOT NULL GROUP BY 1, 2`,
+      [roll, md, cd],
+    );
+    return rows.map((r) => ({ mb: Number(r.mb), cb: Number(r.cb), mean: Number(r.mean), n: Number(r.n) }));
+  }
+
+  /** A roll's length and width from tracking; they never change once registered, so they are kept a minute. */
+  private async rollSize(roll: string): Promise<{ lengthMm: number; widthMm: number }> {
+    const known = this.rollSizes.get(roll);
+    if (known && known.until > Date.now()) return known;
+    const tracked = await this.tracking.roll(roll);
+    if (!tracked) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll ${roll}`);
+    if (this.rollSizes.size >= 1000) this.rollSizes.clear();
+    const size = { lengthMm: tracked.lengthMm, widthMm: tracked.widthMm, until: Date.now() + 60_000 };
+    this.rollSizes.set(roll, size);
+    return size;
   }
 
   /** First-pass (each cell's first test) and final yield (its current result), from the same rows. */
