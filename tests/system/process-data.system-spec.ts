@@ -147,5 +147,18 @@ describe('process data through the gateway', () => {
       interlayers.add(q.layers.find((l: { operation: string }) => l.operation === 'INTERLAYER').run.recipeName);
     }
     expect(interlayers.size).toBe(3);
+
+    // Yield by the interlayer material each sheet was made with: one sheet per material, and the
+    // three together are the roll's yield as test-data reports it.
+    const byMaterial = (await mes.admin.ok('{ yieldByParameter(operation: "INTERLAYER", parameter: "material", rollBarcodes: ["SIMP-1"]) { condition runs cellsTested cellsPassed firstPassYield finalYield } }')).yieldByParameter as {
+      condition: string; runs: number; cellsTested: number; cellsPassed: number; firstPassYield: number; finalYield: number;
+    }[];
+    expect(byMaterial.map((c) => [c.condition, c.runs, c.cellsTested])).toEqual([['Au', 1, 2500], ['Pt', 1, 2500], ['ZnO', 1, 2500]]);
+    const roll = (await mes.admin.ok('{ rollYield(roll: "SIMP-1") { cellsTested finalYield firstPassYield } }')).rollYield;
+    expect(roll.cellsTested).toBe(7500);
+    expect(byMaterial.reduce((n, c) => n + c.cellsPassed, 0)).toBe(Math.round(roll.finalYield * 7500));
+    expect(byMaterial.reduce((n, c) => n + c.firstPassYield * c.cellsTested, 0)).toBeCloseTo(roll.firstPassYield * 7500, 6);
+    const bad = await mes.admin.fails('{ yieldByParameter(operation: "INTERLAYER", parameter: "material", binWidth: -1) { condition } }');
+    expect(bad.extensions?.code).toBe('VALIDATION_FAILED');
   });
 });

@@ -12,6 +12,7 @@ import { RestErrorFilter } from './ingest/rest-error.filter';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
+import { RegionYieldResolver } from './results/region-yield.resolver';
 import { ResultsResolver } from './results/results.resolver';
 import { ResultsService } from './results/results.service';
 import { SheetTestStatusService } from './results/sheet-test-status.service';
@@ -45,6 +46,7 @@ export class TestDataAppModule {
         SheetTestStatusService,
         ResultsService,
         ResultsResolver,
+        RegionYieldResolver,
       ],
     };
   }
