@@ -1,7 +1,6 @@
 import { Args, Field, Float, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsNumber, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsNumber, IsString, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
 
