@@ -39,6 +39,13 @@ describe('sheet tests from rigs through the gateway', () => {
     expect(error.message).toBe('Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST station');
   });
 
+  it('audits the rig registration in the test-data audit trail (engineers and admins may read it)', async () => {
+    const trail = await mes.admin.ok('{ testDataAuditTrail(entityType: "Rig") { actor action entityKey after } }');
+    expect(trail.testDataAuditTrail).toHaveLength(1);
+    expect(trail.testDataAuditTrail[0]).toMatchObject({ actor: 'admin', action: 'REGISTER_RIG' });
+    expect(JSON.parse(trail.testDataAuditTrail[0].after)).toMatchObject({ name: 'RIG 7', stationCode: 'TST-1' });
+  });
+
   it('lists the sheets waiting for this rig, oldest first', async () => {
     const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/queue`, { headers: { 'x-api-key': key } });
     expect(res.status).toBe(200);

@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { databaseHealthController, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuditService } from './audit/audit.service';
 import { testDataDataSourceOptions } from './database/test-data-data-source';
 import { RestErrorFilter } from './ingest/rest-error.filter';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
@@ -40,6 +42,8 @@ export class TestDataAppModule {
         { provide: APP_FILTER, useClass: RestErrorFilter },
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
         { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
+        AuditService,
+        AuditResolver,
         RigService,
         RigResolver,
         SheetTestIngestService,

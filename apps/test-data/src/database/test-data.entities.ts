@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { TestDataAuditRecordEntity } from '../audit/audit-record.entity';
 
 /** A test rig registered at a station; its API key is stored only as a SHA-256 hash. */
 @Entity({ schema: 'test_data', name: 'rigs' })
@@ -405,4 +406,4 @@ export class RollMapEntity {
   updatedAt!: Date;
 }
 
-export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity, CurrentCellResultEntity, SheetMapTileEntity, RollMapRowEntity, RollMapEntity];
+export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity, CurrentCellResultEntity, SheetMapTileEntity, RollMapRowEntity, RollMapEntity, TestDataAuditRecordEntity];

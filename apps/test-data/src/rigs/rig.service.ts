@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
+import { AuditService } from '../audit/audit.service';
 import { RigEntity } from '../database/test-data.entities';
 import { TrackingClient } from '@mes/tracking-client';
 
@@ -20,7 +21,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class RigService {
   private readonly verified = new Map<string, RigEntity>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+    private readonly audit: AuditService,
+  ) {}
 
   async register(actor: Actor, name: string, stationCode: string): Promise<{ rig: RigEntity; apiKey: string }> {
     const cleanName = name.trim();
@@ -38,6 +43,8 @@ export class RigService {
       if (await m.exists(RigEntity, { where: { name: cleanName } })) throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
       const secret = randomBytes(32).toString('base64url');
       const rig = await m.save(m.create(RigEntity, { name: cleanName, stationCode, keyHash: sha256(secret), createdBy: actor.username }));
+      // The key itself is never recorded, not even its hash.
+      await this.audit.record(m, { actor: actor.username, action: 'REGISTER_RIG', entityType: 'Rig', entityKey: rig.id, after: { id: rig.id, name: rig.name, stationCode: rig.stationCode } });
       return { rig, apiKey: `${rig.id}.${secret}` };
     });
   }
