@@ -1,45 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
-import { createTestDatabase, GraphqlClient, TEST_ADMIN_PASSWORD, type TestDatabase } from '@mes/testing';
+import { createTestDatabase, freePort, GraphqlClient, stopProcess as stop, TEST_ADMIN_PASSWORD, waitHealthy, type TestDatabase } from '@mes/testing';
 import { migrateTestData } from '@mes/test-data';
 import { migrateProcess } from '@mes/process-service';
 import { migrateTracking } from '@mes/tracking';
 
 const root = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not become healthy`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 export type AppName = 'tracking' | 'test-data' | 'process' | 'binning-worker' | 'gateway';
 

@@ -1,27 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { MesConfig } from '@mes/config';
-import { createTestDatabase, GraphqlClient, TEST_ADMIN_PASSWORD, testConfig, type TestDatabase } from '@mes/testing';
+import { createTestDatabase, freePort, GraphqlClient, stopProcess, TEST_ADMIN_PASSWORD, testConfig, waitHealthy, type TestDatabase } from '@mes/testing';
 import { startProcess } from '../bootstrap';
 import { migrateProcess } from '../database/process-data-source';
 
 const root = path.resolve(__dirname, '../../../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface ProcessTestStack {
   app: INestApplication;
@@ -61,12 +49,7 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
   });
   const trackingUrl = `http://127.0.0.1:${trackingPort}/graphql`;
   try {
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`tracking exited with ${child.exitCode}`);
-      if (i > 400) throw new Error('tracking did not become healthy');
-      if (await fetch(`http://127.0.0.1:${trackingPort}/health`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, child);
   } catch (e) {
     child.kill('SIGKILL');
     await db.drop();
@@ -100,11 +83,7 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
     },
     async close() {
       await app.close();
-      await new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
+      await stopProcess(child);
       await db.drop();
     },
   };
