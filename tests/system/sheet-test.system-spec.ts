@@ -46,6 +46,16 @@ describe('sheet tests from rigs through the gateway', () => {
     expect(JSON.parse(trail.testDataAuditTrail[0].after)).toMatchObject({ name: 'RIG 7', stationCode: 'TST-1' });
   });
 
+  it('keeps a test policy per product: the defaults until an engineer sets one, refusals say what was expected', async () => {
+    const initial = await mes.admin.ok('{ productTestPolicy(productCode: "TFB-0505") { maxRetests yieldHoldBelow isDefault } }');
+    expect(initial.productTestPolicy).toEqual({ maxRetests: 1, yieldHoldBelow: 0.8, isDefault: true });
+    const refused = await mes.admin.fails('mutation { setProductTestPolicy(input: { productCode: "TFB-0505", maxRetests: 1, yieldHoldBelow: 80 }) { isDefault } }');
+    expect(refused.message).toBe('Invalid test policy for TFB-0505: yieldHoldBelow: expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 80');
+    // The same values as the defaults, so the rest of this file sees the default behaviour.
+    const set = await mes.admin.ok('mutation { setProductTestPolicy(input: { productCode: "TFB-0505", maxRetests: 1, yieldHoldBelow: 0.8 }) { maxRetests yieldHoldBelow isDefault updatedBy } }');
+    expect(set.setProductTestPolicy).toEqual({ maxRetests: 1, yieldHoldBelow: 0.8, isDefault: false, updatedBy: 'admin' });
+  });
+
   it('lists the sheets waiting for this rig, oldest first', async () => {
     const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/queue`, { headers: { 'x-api-key': key } });
     expect(res.status).toBe(200);

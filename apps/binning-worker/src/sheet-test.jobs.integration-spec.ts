@@ -23,16 +23,17 @@ describe('sheet-test jobs in chunks', () => {
   let handlers: Record<JobName, (job: Job) => Promise<unknown>>;
   let rigId: string;
   const tracked: string[] = [];
+  const holds: string[] = [];
   const sim = simulateSheet({ seed: 21, sheetIndex: 1, rows: 12, cols: 12, cellActiveAreaCm2: 0.25 });
   const job = (name: JobName, data: object) => ({ name, data }) as Job;
 
-  async function storeTest(testId: string): Promise<string> {
+  async function storeTest(testId: string, sheet = 'S-T-0001', productCode: string | null = null): Promise<string> {
     const id = randomUUID();
     await pool.query(
       `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2, started_at, temperature_c,
-         frequencies, frequency_count, cell_count, status)
-       VALUES ($1, $2, repeat('0', 64), $3, 'S-T-0001', 'R-T', 12, 12, 0.25, now(), 25, $4, $5, $6, 'QUEUED')`,
-      [id, testId, rigId, encodeFrequencies(sim.frequenciesHz), sim.frequenciesHz.length, sim.cells.length],
+         frequencies, frequency_count, cell_count, status, product_code)
+       VALUES ($1, $2, repeat('0', 64), $3, $7, 'R-T', 12, 12, 0.25, now(), 25, $4, $5, $6, 'QUEUED', $8)`,
+      [id, testId, rigId, encodeFrequencies(sim.frequenciesHz), sim.frequenciesHz.length, sim.cells.length, sheet, productCode],
     );
     await pool.query(
       `INSERT INTO test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum)
@@ -61,7 +62,7 @@ describe('sheet-test jobs in chunks', () => {
     rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG T', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
     const tracking = {
       trackOutTestedSheet: async (sheet: string) => void tracked.push(`track-out ${sheet}`),
-      holdSheet: async (sheet: string) => (tracked.push(`hold ${sheet}`), '1'),
+      holdSheet: async (sheet: string, reason: string) => (tracked.push(`hold ${sheet}`), holds.push(reason), '1'),
       sheet: async () => null,
     };
     handlers = sheetTestJobHandlers({ store: new SheetTestStore(pool), threads, tracking, queue, logger: { log: () => undefined, warn: () => undefined }, chunkCells: 40 });
@@ -169,6 +170,21 @@ describe('sheet-test jobs in chunks', () => {
     // The values shown with a cell are those of the result that counts.
     expect(current.map((c) => c.ocv_v)).toEqual([3.9, 4.0, 3.9, 4.0, 3.9, 3.9]);
     expect(await store.sheetStanding('S-RT-1')).toEqual({ pass: 5, fail: 1, rigFault: 0, testsDone: 2 });
+  });
+
+  it('moves the sheet on by its product’s policy: no retest wait, and a hold below the product’s threshold', async () => {
+    await pool.query(`INSERT INTO test_data.product_test_policies (product_code, max_retests, yield_hold_below, updated_by, updated_at) VALUES ('TFB-STRICT', 0, 0.999, 'erik', now())`);
+    const id = await storeTest('T-STRICT', 'S-T-0002', 'TFB-STRICT');
+    // A rig fault, which would keep the sheet waiting for a retest under the default policy.
+    await pool.query(`UPDATE test_data.sheet_test_cells SET status = 'NO_CONTACT', ocv_v = NULL, spectrum = NULL WHERE sheet_test_id = $1 AND row = 0 AND col = 0`, [id]);
+    for (const c of sheetTestChunks(sim.cells.length, 40)) await handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c }));
+    const before = tracked.length;
+    const finished = (await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))) as { disposition: string; yield: number };
+    expect(await count(`SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0002' AND soft_bin = 0 AND $1::uuid IS NOT NULL`, id)).toBeGreaterThan(0);
+    expect(finished.disposition).toBe('HELD');
+    expect(tracked.slice(before)).toEqual(['track-out S-T-0002', 'hold S-T-0002']);
+    expect(holds.at(-1)).toBe(`Sheet test T-STRICT: yield ${(100 * finished.yield).toFixed(1).replace(/\.0$/, '')} % is below the threshold of 99.9 %`);
+    expect((await pool.query('SELECT disposition FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0].disposition).toBe('HELD');
   });
 
   it('refuses to finish a test that is not binned yet', async () => {

@@ -10,15 +10,12 @@ import {
   type BinSheetTestPayload,
   type JobName,
 } from '@mes/queue-contracts';
+import { holdReasonPrefix, sheetDisposition } from '@mes/binning';
 import type { TrackingClient } from '@mes/tracking-client';
 import { binFittedCells, ruleSetFor } from './evaluate-sheet-test';
 import type { FittingThreads } from './fitting-threads';
 import type { SheetTestStore, StoredSheetTest } from './sheet-test.store';
 
-/** Sheets whose yield falls below this are held for engineering (per product: not configurable yet). */
-const DEFAULT_YIELD_HOLD_BELOW = 0.8;
-/** Retest policy: cells in soft bin 0 (rig fault) get this many retests before the sheet moves on. */
-const DEFAULT_MAX_RETESTS = 1;
 
 export interface SheetTestJobDeps {
   store: SheetTestStore;
@@ -98,29 +95,23 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
       if (!test) throw new Error(`sheet test ${sheetTestId} does not exist`);
       if (test.status !== 'DONE') throw new Error(`sheet test ${sheetTestId} is ${test.status}, not DONE: nothing to finish yet`);
       if (test.disposition) return { disposition: test.disposition };
-      const standing = await store.sheetStanding(test.sheet);
-      if (standing.rigFault > 0 && standing.testsDone <= DEFAULT_MAX_RETESTS) {
+      const [standing, policy] = await Promise.all([store.sheetStanding(test.sheet), store.testPolicy(test.productCode)]);
+      const disposition = sheetDisposition(standing, policy, test.testId);
+      if (disposition.kind === 'WAITS_FOR_RETEST') {
         // The sheet stays at its test operation until the rig has retested its rig-fault cells.
-        logger.log(`sheet test ${test.testId}: ${standing.rigFault} cells in soft bin 0; ${test.sheet} waits at its test for a retest`);
+        logger.log(`sheet test ${test.testId}: ${disposition.rigFault} cells in soft bin 0; ${test.sheet} waits at its test for a retest`);
         await store.markDisposed(test.id, 'WAITS_FOR_RETEST');
-        return { waitsForRetest: standing.rigFault };
+        return { waitsForRetest: disposition.rigFault };
       }
-      const tested = standing.pass + standing.fail;
-      const yieldFraction = tested ? standing.pass / tested : 0;
-      await tracking.trackOutTestedSheet(test.sheet, test.rigStation, standing.pass, standing.fail + standing.rigFault);
-      if (yieldFraction < DEFAULT_YIELD_HOLD_BELOW) {
+      await tracking.trackOutTestedSheet(test.sheet, test.rigStation, disposition.good, disposition.reject);
+      if (disposition.kind === 'HELD') {
         // A retried finish job must not hold the sheet twice: the reason names the test.
-        const prefix = `Sheet test ${test.testId}:`;
-        const held = (await tracking.sheet(test.sheet))?.activeHolds.some((h) => h.reason.startsWith(prefix));
-        if (!held) {
-          await tracking.holdSheet(test.sheet, `${prefix} yield ${(100 * yieldFraction).toFixed(1)} % is below the threshold of ${(100 * DEFAULT_YIELD_HOLD_BELOW).toFixed(0)} %`);
-        }
-        await store.markDisposed(test.id, 'HELD');
-      } else {
-        await store.markDisposed(test.id, 'TRACKED_OUT');
+        const held = (await tracking.sheet(test.sheet))?.activeHolds.some((h) => h.reason.startsWith(holdReasonPrefix(test.testId)));
+        if (!held) await tracking.holdSheet(test.sheet, disposition.reason);
       }
-      logger.log(`sheet test ${test.testId}: ${test.sheet} tracked out, yield ${(100 * yieldFraction).toFixed(1)} %`);
-      return { yield: yieldFraction };
+      await store.markDisposed(test.id, disposition.kind);
+      logger.log(`sheet test ${test.testId}: ${test.sheet} tracked out${disposition.kind === 'HELD' ? ' and held' : ''}, yield ${(100 * disposition.yieldFraction).toFixed(1)} %`);
+      return { disposition: disposition.kind, yield: disposition.yieldFraction };
     },
   };
 }

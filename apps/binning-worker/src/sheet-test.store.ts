@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { currentResult, type CellBin } from '@mes/binning';
+import { currentResult, DEFAULT_TEST_POLICY, type CellBin, type TestPolicy } from '@mes/binning';
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
@@ -10,6 +10,7 @@ export interface StoredSheetTest {
   testId: string;
   sheet: string;
   roll: string;
+  productCode: string | null;
   status: string;
   rigStation: string;
   cellAreaCm2: number;
@@ -55,7 +56,7 @@ export class SheetTestStore {
 
   async loadTest(id: string): Promise<StoredSheetTest | null> {
     const head = await this.pool.query(
-      `SELECT t.id, t.test_id, t.sheet_barcode, t.roll_barcode, t.status, r.station_code, t.cell_area_cm2, t.temperature_c, t.frequencies, t.frequency_count,
+      `SELECT t.id, t.test_id, t.sheet_barcode, t.roll_barcode, t.product_code, t.status, r.station_code, t.cell_area_cm2, t.temperature_c, t.frequencies, t.frequency_count,
               t.cell_count, t.md_start_mm, t.layout, t.disposition
          FROM test_data.sheet_tests t JOIN test_data.rigs r ON r.id = t.rig_id WHERE t.id = $1`,
       [id],
@@ -67,6 +68,7 @@ export class SheetTestStore {
       testId: String(h.test_id),
       sheet: String(h.sheet_barcode),
       roll: String(h.roll_barcode),
+      productCode: (h.product_code as string | null) ?? null,
       status: String(h.status),
       rigStation: String(h.station_code),
       cellAreaCm2: Number(h.cell_area_cm2),
@@ -280,6 +282,14 @@ export class SheetTestStore {
     );
     const row = r.rows[0] as { pass: number; fail: number; rig_fault: number; tests_done: number };
     return { pass: row.pass, fail: row.fail, rigFault: row.rig_fault, testsDone: row.tests_done };
+  }
+
+  /** The product's sheet-test policy, the defaults when none was set (or the product is unknown). */
+  async testPolicy(productCode: string | null): Promise<TestPolicy> {
+    if (!productCode) return { ...DEFAULT_TEST_POLICY };
+    const r = await this.pool.query(`SELECT max_retests, yield_hold_below FROM test_data.product_test_policies WHERE product_code = $1`, [productCode]);
+    if (!r.rows.length) return { ...DEFAULT_TEST_POLICY };
+    return { maxRetests: Number(r.rows[0].max_retests), yieldHoldBelow: Number(r.rows[0].yield_hold_below) };
   }
 
   /** What the finish job did with the sheet; only the first call counts. */

@@ -13,6 +13,8 @@ import { testDataDataSourceOptions } from './database/test-data-data-source';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
+import { TestPolicyResolver } from './policies/test-policy.resolver';
+import { TestPolicyService } from './policies/test-policy.service';
 import { RegionYieldResolver } from './results/region-yield.resolver';
 import { ResultsResolver } from './results/results.resolver';
 import { ResultsService } from './results/results.service';
@@ -45,6 +47,8 @@ export class TestDataAppModule {
         AuditResolver,
         RigService,
         RigResolver,
+        TestPolicyService,
+        TestPolicyResolver,
         SheetTestIngestService,
         SheetTestStatusService,
         ResultsService,

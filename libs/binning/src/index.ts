@@ -13,3 +13,5 @@ export {
 export { toBinningInput, metricValue } from './metrics';
 export type { FeaturesLike } from './metrics';
 export { median, medianAndMad, MAD_TO_SIGMA } from './robust-stats';
+export { DEFAULT_TEST_POLICY, MAX_RETESTS_LIMIT, validateTestPolicy, sheetDisposition, holdReasonPrefix } from './test-policy';
+export type { TestPolicy, SheetStanding, SheetDisposition } from './test-policy';

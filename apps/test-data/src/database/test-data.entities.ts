@@ -50,6 +50,10 @@ export class SheetTestEntity {
   @Column({ name: 'roll_barcode', type: 'varchar', length: 64 })
   rollBarcode!: string;
 
+  /** The sheet's product as tracking had it (null for tests stored before products were recorded). */
+  @Column({ name: 'product_code', type: 'varchar', length: 64, nullable: true })
+  productCode!: string | null;
+
   @Column({ type: 'integer' })
   rows!: number;
 
@@ -406,4 +410,23 @@ export class RollMapEntity {
   updatedAt!: Date;
 }
 
-export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity, CurrentCellResultEntity, SheetMapTileEntity, RollMapRowEntity, RollMapEntity, TestDataAuditRecordEntity];
+/** A product's sheet-test policy (see @mes/binning TestPolicy); products without a row use the defaults. */
+@Entity({ schema: 'test_data', name: 'product_test_policies' })
+export class ProductTestPolicyEntity {
+  @PrimaryColumn({ name: 'product_code', type: 'varchar', length: 64 })
+  productCode!: string;
+
+  @Column({ name: 'max_retests', type: 'smallint' })
+  maxRetests!: number;
+
+  @Column({ name: 'yield_hold_below', type: 'double precision' })
+  yieldHoldBelow!: number;
+
+  @Column({ name: 'updated_by', type: 'varchar', length: 64 })
+  updatedBy!: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity, CurrentCellResultEntity, SheetMapTileEntity, RollMapRowEntity, RollMapEntity, TestDataAuditRecordEntity, ProductTestPolicyEntity];

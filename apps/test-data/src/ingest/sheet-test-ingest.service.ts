@@ -104,13 +104,13 @@ export class SheetTestIngestService {
       await runner.startTransaction();
       const inserted = await runner.query(
         `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2,
-           started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 'QUEUED')
+           started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, product_code, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED')
          ON CONFLICT (test_id) DO NOTHING RETURNING id`,
         [
           id, body.testId, hash, rig.id, body.sheet, sheet.rollBarcode, sheet.rows, sheet.cols, sheet.cellActiveAreaCm2,
           body.startedAt, body.temperatureC, body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null, body.frequenciesHz?.length ?? 0, body.cells.length,
-          sheet.mdStartMm, JSON.stringify(sheet.layout),
+          sheet.mdStartMm, JSON.stringify(sheet.layout), sheet.productCode,
         ],
       );
       if ((inserted as unknown[]).length === 0) {
