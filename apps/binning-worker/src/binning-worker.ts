@@ -3,7 +3,7 @@ import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { assertHandlersComplete, DEFAULT_JOB_OPTIONS, QUEUES, type BinSheetTestPayload, type JobName } from '@mes/queue-contracts';
+import { assertHandlersComplete, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type BinSheetTestPayload, type JobName, type RebinPayload } from '@mes/queue-contracts';
 import { TrackingClient } from '@mes/tracking-client';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
@@ -66,7 +66,9 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed: ${err.message}${final ? ' (final)' : ''}`);
-    if (final) void store.markFailed((job.data as BinSheetTestPayload).sheetTestId, err.message);
+    if (!final) return;
+    if (job.name === JOBS.rebin) void store.markRebinFailed((job.data as RebinPayload).requestId, err.message);
+    else void store.markFailed((job.data as BinSheetTestPayload).sheetTestId, err.message);
   });
   worker.on('error', (e) => logger.warn(`worker: ${e.message}`));
   return {

@@ -187,6 +187,33 @@ describe('sheet-test jobs in chunks', () => {
     expect((await pool.query('SELECT disposition FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0].disposition).toBe('HELD');
   });
 
+  it('re-bins the tests of a request once with the newest released rule set, keeping the old results', async () => {
+    // The strict product's tests were binned with its version 1 (created on first use); release a version 2 with a tight OCV window.
+    const v1 = (await pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = 'TFB-STRICT' AND version = 1`)).rows[0].rule_set as { rules: { id: string; upper?: number }[] };
+    v1.rules.find((r) => r.id === 'ocv-window')!.upper = 0;
+    await pool.query(
+      `INSERT INTO test_data.rule_sets (product_code, version, name, status, rule_set, created_by, created_at, released_by, released_at)
+       VALUES ('TFB-STRICT', 2, 'tight', 'RELEASED', $1, 'erik', now(), 'erik', now())`,
+      [JSON.stringify({ ...v1, version: 2 })],
+    );
+    const request = randomUUID();
+    await pool.query(
+      `INSERT INTO test_data.rebin_requests (id, scope, status, requested_by, requested_at) VALUES ($1, $2, 'QUEUED', 'erik', now())`,
+      [request, JSON.stringify({ receivedFrom: new Date(Date.now() - 3600_000).toISOString(), receivedTo: new Date(Date.now() + 60_000).toISOString() })],
+    );
+    const strict = (await pool.query(`SELECT id FROM test_data.sheet_tests WHERE test_id = 'T-STRICT'`)).rows[0].id as string;
+    const first = (await handlers[JOBS.rebin](job(JOBS.rebin, { requestId: request }))) as { testsInScope: number; testsRebinned: number };
+    expect(first.testsRebinned).toBe(1); // only the strict product has a newer version; the others stay at theirs
+    expect((await pool.query(`SELECT status, tests_rebinned FROM test_data.rebin_requests WHERE id = $1`, [request])).rows[0]).toEqual({ status: 'DONE', tests_rebinned: 1 });
+    await pool.query(`UPDATE test_data.rebin_requests SET status = 'RUNNING' WHERE id = $1`, [request]); // as if the job ran again after a crash
+    expect(await handlers[JOBS.rebin](job(JOBS.rebin, { requestId: request }))).toMatchObject({ testsRebinned: 0 });
+    const results = (await pool.query(`SELECT rule_set_version, count(*)::int AS n, count(*) FILTER (WHERE soft_bin = 14)::int AS ocv FROM test_data.cell_results WHERE sheet_test_id = $1 GROUP BY 1 ORDER BY 1`, [strict])).rows;
+    expect(results.map((r) => [r.rule_set_version, r.n])).toEqual([[1, 144], [2, 144]]);
+    expect(results[1].ocv).toBeGreaterThan(100);
+    const current = (await pool.query(`SELECT DISTINCT rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0002'`)).rows;
+    expect(current).toEqual([{ rule_set_version: 2 }]);
+  });
+
   it('refuses to finish a test that is not binned yet', async () => {
     const id = await storeTest('T-EARLY');
     await expect(handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))).rejects.toThrow(`sheet test ${id} is QUEUED, not DONE: nothing to finish yet`);

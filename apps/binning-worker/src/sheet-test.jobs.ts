@@ -8,11 +8,12 @@ import {
   type FinishSheetTestPayload,
   type FitCellsPayload,
   type BinSheetTestPayload,
+  type RebinPayload,
   type JobName,
 } from '@mes/queue-contracts';
 import { holdReasonPrefix, sheetDisposition } from '@mes/binning';
 import type { TrackingClient } from '@mes/tracking-client';
-import { binFittedCells, ruleSetFor } from './evaluate-sheet-test';
+import { binFittedCells } from './evaluate-sheet-test';
 import type { FittingThreads } from './fitting-threads';
 import type { SheetTestStore, StoredSheetTest } from './sheet-test.store';
 
@@ -78,8 +79,8 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
           lap('writeMs');
         }
       }
-      const outcome = await store.finalizeWhenComplete(test, (cells) => {
-        const ruleSet = ruleSetFor(test.cellAreaCm2);
+      const outcome = await store.finalizeWhenComplete(test, async (cells) => {
+        const ruleSet = await store.activeRuleSet(test.productCode, test.cellAreaCm2);
         return { bins: binFittedCells(ruleSet, test.cellAreaCm2, cells), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version };
       });
       lap('finalizeMs');
@@ -112,6 +113,26 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
       await store.markDisposed(test.id, disposition.kind);
       logger.log(`sheet test ${test.testId}: ${test.sheet} tracked out${disposition.kind === 'HELD' ? ' and held' : ''}, yield ${(100 * disposition.yieldFraction).toFixed(1)} %`);
       return { disposition: disposition.kind, yield: disposition.yieldFraction };
+    },
+
+    [JOBS.rebin]: async (job: Job) => {
+      const { requestId } = job.data as RebinPayload;
+      const request = await store.rebinRequest(requestId);
+      if (!request) throw new Error(`rebin request ${requestId} does not exist`);
+      if (request.status === 'DONE') return { alreadyDone: true };
+      await store.markRebin(requestId, 'RUNNING');
+      const ids = await store.testsInScope(request.scope);
+      let rebinned = 0;
+      for (const id of ids) {
+        const test = await store.loadTest(id);
+        if (!test) continue;
+        const ruleSet = await store.activeRuleSet(test.productCode, test.cellAreaCm2);
+        const changed = await store.rebinTest(test, ruleSet, (cells) => ({ bins: binFittedCells(ruleSet, test.cellAreaCm2, cells), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version }));
+        if (changed) rebinned++;
+      }
+      await store.markRebin(requestId, 'DONE', { testsInScope: ids.length, testsRebinned: rebinned });
+      logger.log(`rebin ${requestId}: ${rebinned} of ${ids.length} tests re-binned`);
+      return { testsInScope: ids.length, testsRebinned: rebinned };
     },
   };
 }

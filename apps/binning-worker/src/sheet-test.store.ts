@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { currentResult, DEFAULT_TEST_POLICY, type CellBin, type TestPolicy } from '@mes/binning';
+import { currentResult, DEFAULT_TEST_POLICY, defaultAsMadeRuleSet, type CellBin, type RuleSet, type TestPolicy } from '@mes/binning';
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
@@ -34,6 +34,19 @@ export interface FittedCell {
 export interface RawChunkCell extends RawCell {
   row: number;
   col: number;
+}
+
+export interface BinnedSheet {
+  bins: CellBin[];
+  ruleSetName: string;
+  ruleSetVersion: number;
+}
+
+export interface RebinScope {
+  sheet?: string;
+  roll?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
 }
 
 export type FinalizeOutcome = { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
@@ -120,7 +133,7 @@ export class SheetTestStore {
    * finds every cell fitted and the test not yet DONE, bins the whole sheet (dynamic limits need all
    * its cells), writes the results and sets DONE in the same transaction.
    */
-  async finalizeWhenComplete(test: StoredSheetTest, bin: (cells: FittedCell[]) => { bins: CellBin[]; ruleSetName: string; ruleSetVersion: number }): Promise<FinalizeOutcome> {
+  async finalizeWhenComplete(test: StoredSheetTest, bin: (cells: FittedCell[]) => Promise<BinnedSheet>): Promise<FinalizeOutcome> {
     return this.inTransaction(async (client) => {
       const locked = await client.query(`SELECT status FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       if (locked.rows[0]?.status === 'DONE') return { done: 'before' };
@@ -134,7 +147,7 @@ export class SheetTestStore {
         ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
         features: (r.features as CellFeatures | null) ?? null,
       }));
-      const { bins, ruleSetName, ruleSetVersion } = bin(cells);
+      const { bins, ruleSetName, ruleSetVersion } = await bin(cells);
       await this.insertResults(client, test, cells, bins, ruleSetName, ruleSetVersion);
       const counts = await client.query(
         `SELECT soft_bin, count(*)::int AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
@@ -282,6 +295,95 @@ export class SheetTestStore {
     );
     const row = r.rows[0] as { pass: number; fail: number; rig_fault: number; tests_done: number };
     return { pass: row.pass, fail: row.fail, rigFault: row.rig_fault, testsDone: row.tests_done };
+  }
+
+  /**
+   * The rule set new results of a product's tests are binned with: its newest RELEASED version. A
+   * product without any gets version 1, the library's default as-made rule set for its cell area
+   * (created here on first use; the test-data service does the same when an engineer first asks).
+   * Tests stored without a product code use that default without storing it.
+   */
+  async activeRuleSet(productCode: string | null, cellAreaCm2: number): Promise<RuleSet> {
+    if (!productCode) return defaultAsMadeRuleSet(cellAreaCm2);
+    const newest = () =>
+      this.pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND status = 'RELEASED' ORDER BY version DESC LIMIT 1`, [productCode]);
+    let found = await newest();
+    if (!found.rows.length) {
+      const first = defaultAsMadeRuleSet(cellAreaCm2, 1);
+      await this.pool.query(
+        `INSERT INTO test_data.rule_sets (product_code, version, name, status, rule_set, created_by, created_at, released_by, released_at)
+         VALUES ($1, 1, $2, 'RELEASED', $3, 'binning-worker', now(), 'binning-worker', now()) ON CONFLICT DO NOTHING`,
+        [productCode, first.name, JSON.stringify(first)],
+      );
+      found = await newest();
+    }
+    return found.rows[0].rule_set as RuleSet;
+  }
+
+  /**
+   * Re-bins one DONE test with `ruleSet` from its stored features (never the raw spectra), unless it
+   * is at that version already: new results next to the old ones, the test moved to the new version,
+   * the sheet's current results and map aggregates rewritten, all in one transaction under the test's
+   * row lock. Tests binned before features had a table of their own take them from their results.
+   */
+  async rebinTest(test: StoredSheetTest, ruleSet: RuleSet, bin: (cells: FittedCell[]) => BinnedSheet): Promise<boolean> {
+    return this.inTransaction(async (client) => {
+      const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
+      const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
+      if (!current || current.status !== 'DONE' || current.rule_set_version === ruleSet.version) return false;
+      const rows = await client.query(
+        `SELECT c.row, c.col, c.status, c.ocv_v, coalesce(f.features, r.features) AS features
+           FROM test_data.sheet_test_cells c
+           LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.row = c.row AND f.col = c.col
+           LEFT JOIN test_data.cell_results r ON f.sheet_test_id IS NULL AND r.sheet_test_id = c.sheet_test_id AND r.row = c.row AND r.col = c.col AND r.rule_set_version = $2
+          WHERE c.sheet_test_id = $1 ORDER BY c.row, c.col`,
+        [test.id, current.rule_set_version],
+      );
+      const cells: FittedCell[] = rows.rows.map((r: Record<string, unknown>) => ({
+        row: Number(r.row),
+        col: Number(r.col),
+        status: r.status as FittedCell['status'],
+        ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
+        features: (r.features as CellFeatures | null) ?? null,
+      }));
+      const binned = bin(cells);
+      await this.insertResults(client, test, cells, binned.bins, binned.ruleSetName, binned.ruleSetVersion);
+      await client.query(`UPDATE test_data.sheet_tests SET rule_set_version = $2, cells_binned = $3 WHERE id = $1`, [test.id, binned.ruleSetVersion, cells.length]);
+      await this.refreshCurrentResults(client, test.sheet);
+      await this.refreshMapTiles(client, test.sheet, test.roll);
+      return true;
+    });
+  }
+
+  async rebinRequest(id: string): Promise<{ id: string; status: string; scope: RebinScope } | null> {
+    const r = await this.pool.query(`SELECT id, status, scope FROM test_data.rebin_requests WHERE id = $1`, [id]);
+    return (r.rows[0] as { id: string; status: string; scope: RebinScope } | undefined) ?? null;
+  }
+
+  /** The DONE tests a rebin request covers, oldest first (a retest after the test it retests). */
+  async testsInScope(scope: RebinScope): Promise<string[]> {
+    const r = await this.pool.query(
+      `SELECT id FROM test_data.sheet_tests
+        WHERE status = 'DONE'
+          AND (($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
+               OR ($3::timestamptz IS NOT NULL AND received_at >= $3 AND received_at < $4::timestamptz))
+        ORDER BY received_at, id`,
+      [scope.sheet ?? null, scope.roll ?? null, scope.receivedFrom ?? null, scope.receivedTo ?? null],
+    );
+    return r.rows.map((x: { id: string }) => x.id);
+  }
+
+  async markRebin(id: string, status: 'RUNNING' | 'DONE', counts: { testsInScope?: number; testsRebinned?: number } = {}): Promise<void> {
+    await this.pool.query(
+      `UPDATE test_data.rebin_requests SET status = $2::varchar, tests_in_scope = coalesce($3::int, tests_in_scope), tests_rebinned = coalesce($4::int, tests_rebinned),
+              finished_at = CASE WHEN $2::varchar = 'DONE' THEN now() ELSE finished_at END, error = NULL
+        WHERE id = $1`,
+      [id, status, counts.testsInScope ?? null, counts.testsRebinned ?? null],
+    );
+  }
+
+  async markRebinFailed(id: string, error: string): Promise<void> {
+    await this.pool.query(`UPDATE test_data.rebin_requests SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status <> 'DONE'`, [id, error.slice(0, 2000)]);
   }
 
   /** The product's sheet-test policy, the defaults when none was set (or the product is unknown). */

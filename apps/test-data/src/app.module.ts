@@ -20,6 +20,8 @@ import { ResultsResolver } from './results/results.resolver';
 import { ResultsService } from './results/results.service';
 import { SheetTestStatusService } from './results/sheet-test-status.service';
 import { RigResolver } from './rigs/rig.resolver';
+import { RuleSetResolver } from './rule-sets/rule-set.resolver';
+import { RuleSetService } from './rule-sets/rule-set.service';
 import { RigService } from './rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
 
@@ -49,6 +51,8 @@ export class TestDataAppModule {
         RigResolver,
         TestPolicyService,
         TestPolicyResolver,
+        RuleSetService,
+        RuleSetResolver,
         SheetTestIngestService,
         SheetTestStatusService,
         ResultsService,

@@ -15,3 +15,4 @@ export type { FeaturesLike } from './metrics';
 export { median, medianAndMad, MAD_TO_SIGMA } from './robust-stats';
 export { DEFAULT_TEST_POLICY, MAX_RETESTS_LIMIT, validateTestPolicy, sheetDisposition, holdReasonPrefix } from './test-policy';
 export type { TestPolicy, SheetStanding, SheetDisposition } from './test-policy';
+export { ruleSetVersionFor } from './rule-set-version';

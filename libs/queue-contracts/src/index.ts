@@ -13,6 +13,8 @@ export const JOBS = {
   fitCells: 'fit-cells',
   /** A binned sheet test moves its sheet on: track-out, low-yield hold, or wait for a retest. */
   finishSheetTest: 'finish-sheet-test',
+  /** Re-bin the tests of a rebin request (a sheet, a roll or a date range) from their stored features. */
+  rebin: 'rebin',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -37,10 +39,16 @@ export interface FinishSheetTestPayload {
   correlationId?: string;
 }
 
+export interface RebinPayload {
+  /** The stored rebin request (its scope and who asked). */
+  requestId: string;
+}
+
 export interface JobPayloads {
   'bin-sheet-test': BinSheetTestPayload;
   'fit-cells': FitCellsPayload;
   'finish-sheet-test': FinishSheetTestPayload;
+  rebin: RebinPayload;
 }
 
 /**
@@ -68,6 +76,7 @@ export const JOB_IDS = {
   binSheetTest: (sheetTestId: string) => sheetTestId,
   fitCells: (sheetTestId: string, chunk: number) => `${sheetTestId}.fit.${chunk}`,
   finishSheetTest: (sheetTestId: string) => `${sheetTestId}.finish`,
+  rebin: (requestId: string) => `rebin.${requestId}`,
 };
 
 /** Retries, backoff and retention, set once for every job. */

@@ -29,6 +29,6 @@ describe('sheetTestChunks', () => {
     expect(() => sheetTestChunks(10, 0)).toThrow('maxCells must be a whole number >= 1, got 0');
   });
   it('keys jobs without ":" (BullMQ custom ids)', () => {
-    for (const id of [JOB_IDS.binSheetTest('a'), JOB_IDS.fitCells('a', 3), JOB_IDS.finishSheetTest('a')]) expect(id).not.toContain(':');
+    for (const id of [JOB_IDS.binSheetTest('a'), JOB_IDS.fitCells('a', 3), JOB_IDS.finishSheetTest('a'), JOB_IDS.rebin('a')]) expect(id).not.toContain(':');
   });
 });

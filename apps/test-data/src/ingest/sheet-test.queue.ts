@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type BinSheetTestPayload } from '@mes/queue-contracts';
+import { DEFAULT_JOB_OPTIONS, JOB_IDS, JOBS, QUEUES, type BinSheetTestPayload, type RebinPayload } from '@mes/queue-contracts';
 
 /**
  * The producer side of the sheet-test queue. Jobs are keyed by the sheet test id, so adding one
@@ -11,11 +11,11 @@ import { DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type BinSheetTestPayload } from '@me
 @Injectable()
 export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SheetTestQueue.name);
-  private readonly queue: Queue<BinSheetTestPayload>;
+  private readonly queue: Queue<BinSheetTestPayload | RebinPayload>;
   private sweeper?: NodeJS.Timeout;
 
   constructor(redisUrl: string, prefix: string, private readonly db: DataSource) {
-    this.queue = new Queue<BinSheetTestPayload>(QUEUES.sheetTests, {
+    this.queue = new Queue<BinSheetTestPayload | RebinPayload>(QUEUES.sheetTests, {
       connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
       prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
@@ -24,7 +24,12 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   async enqueue(sheetTestId: string, correlationId?: string): Promise<void> {
-    await this.queue.add(JOBS.binSheetTest, { sheetTestId, correlationId }, { jobId: sheetTestId });
+    await this.queue.add(JOBS.binSheetTest, { sheetTestId, correlationId }, { jobId: JOB_IDS.binSheetTest(sheetTestId) });
+  }
+
+  /** A stored rebin request to the workers (keyed by the request: adding it twice is harmless). */
+  async enqueueRebin(requestId: string): Promise<void> {
+    await this.queue.add(JOBS.rebin, { requestId } satisfies RebinPayload, { jobId: JOB_IDS.rebin(requestId) });
   }
 
   onModuleInit(): void {
@@ -32,7 +37,7 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
     this.sweeper.unref();
   }
 
-  /** Re-enqueue tests still QUEUED a while after they were stored. */
+  /** Re-enqueue tests and rebin requests still QUEUED a while after they were stored. */
   async sweep(olderThanSeconds = 20): Promise<number> {
     try {
       const rows = await this.db.query<{ id: string }[]>(
@@ -40,7 +45,12 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
         [olderThanSeconds],
       );
       for (const r of rows) await this.enqueue(r.id);
-      return rows.length;
+      const rebins = await this.db.query<{ id: string }[]>(
+        `SELECT id FROM test_data.rebin_requests WHERE status = 'QUEUED' AND requested_at < now() - make_interval(secs => $1) LIMIT 100`,
+        [olderThanSeconds],
+      );
+      for (const r of rebins) await this.enqueueRebin(r.id);
+      return rows.length + rebins.length;
     } catch (e) {
       this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
       return 0;

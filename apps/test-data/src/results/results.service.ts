@@ -46,19 +46,21 @@ export class ResultsService {
     if (row < 0 || col < 0 || row >= grid.rows || col >= grid.cols) {
       throw new DomainError('VALIDATION_FAILED', `Cell (${row}, ${col}) is outside the ${grid.rows} x ${grid.cols} grid of sheet ${sheet}`);
     }
+    // Every test of the cell at every rule set version it was binned with: newest test first, and
+    // within a test the newest version first (re-binning adds results, it never replaces them).
     const history = await this.db.query<Row[]>(
       `SELECT r.*, t.test_id, t.received_at FROM test_data.cell_results r
-         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
-        WHERE r.sheet_barcode = $1 AND r.row = $2 AND r.col = $3 ORDER BY t.received_at DESC`,
+         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id
+        WHERE r.sheet_barcode = $1 AND r.row = $2 AND r.col = $3 ORDER BY t.received_at DESC, r.rule_set_version DESC`,
       [sheet, row, col],
     );
     if (!history.length) return null;
     const tests = history.map(toTestResult);
-    const counting = await this.db.query<{ sheet_test_id: string }[]>(
-      `SELECT sheet_test_id FROM test_data.current_cell_results WHERE sheet_barcode = $1 AND row = $2 AND col = $3`,
+    const counting = await this.db.query<{ sheet_test_id: string; rule_set_version: number }[]>(
+      `SELECT sheet_test_id, rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = $1 AND row = $2 AND col = $3`,
       [sheet, row, col],
     );
-    const current = tests.find((t) => t.sheetTestId === counting[0]?.sheet_test_id) ?? tests[0];
+    const current = tests.find((t) => t.sheetTestId === counting[0]?.sheet_test_id && t.ruleSetVersion === Number(counting[0]?.rule_set_version)) ?? tests[0];
     return { ...current, sheet, row, col, history: tests };
   }
 
