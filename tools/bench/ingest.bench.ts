@@ -4,6 +4,7 @@
  * worker, sheetMap latency, and rollMap over a roll of 600 sheets (roll-map.bench.ts). Runs the MES as separate processes, as npm start does.
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyRowsBinary, encodeSheetCells, type SheetTestBody } from '@mes/sheet-test';
@@ -15,7 +16,9 @@ import { benchRollMap } from './roll-map.bench';
 const FIFTY_POINTS = { fMaxHz: 1e6, fMinHz: 1, pointsPerDecade: 49 / 6 }; // 1 MHz to 1 Hz in 50 points
 
 export async function benchIngest(): Promise<Record<string, number>> {
-  const mes = await startMesProcesses('bench_ingest');
+  // A known signing secret, so the roll map bench can also ask a test-data subgraph of its own directly.
+  const jwtSecret = randomBytes(32).toString('hex');
+  const mes = await startMesProcesses('bench_ingest', { MES_JWT_SECRET: jwtSecret });
   const db = new Client({ connectionString: mes.db.url });
   await db.connect();
   try {
@@ -88,7 +91,7 @@ export async function benchIngest(): Promise<Record<string, number>> {
     }
     report('sheetMap of 2,500 cells via gateway, p50', summarize(mapMs).p50, 'ms', { value: 20, better: 'lower' });
     // (c) rollMap over a roll of 600 sheets against the plain SQL aggregate.
-    const roll = await benchRollMap(mes, db);
+    const roll = await benchRollMap(mes, db, jwtSecret);
     return { acceptP50Ms: a.p50, copyP50Ms: c.p50, doneP50Ms: d.p50, sheetMapP50Ms: summarize(mapMs).p50, ...roll };
   } finally {
     await db.end();

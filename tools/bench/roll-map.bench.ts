@@ -10,6 +10,8 @@
 import type { Client } from 'pg';
 import { Pool } from 'pg';
 import { SheetTestStore } from '@mes/binning-worker';
+import { startTestData } from '@mes/test-data';
+import { GraphqlClient, testConfig } from '@mes/testing';
 import type { MesProcesses } from '../../tests/support/mes-processes';
 import { report, summarize } from './bench-util';
 
@@ -17,7 +19,7 @@ const LAYOUT = { rows: 50, cols: 50, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, p
 const SHEETS = 600;
 const ROLL = 'R-BENCH-MAP';
 
-export async function benchRollMap(mes: MesProcesses, db: Client): Promise<Record<string, number>> {
+export async function benchRollMap(mes: MesProcesses, db: Client, jwtSecret: string): Promise<Record<string, number>> {
   await mes.admin.ok(`mutation { registerRoll(input: { barcode: "${ROLL}", productCode: "TFB-0505", widthMm: 300, lengthM: ${(SHEETS * 300) / 1000 + 1} }) { barcode } }`);
   const t0 = performance.now();
   const rig = (await db.query(`SELECT id FROM test_data.rigs LIMIT 1`)).rows[0].id as string;
@@ -84,6 +86,21 @@ export async function benchRollMap(mes: MesProcesses, db: Client): Promise<Recor
     await mes.admin.ok(query);
     warmMs.push(performance.now() - t);
   }
+  // The same map straight from a test-data subgraph (started here on the same database), to tell the
+  // subgraph's share from the gateway's (which processes the 66,000 list items once more).
+  const subgraph = await startTestData(testConfig(mes.db.url, { MES_JWT_SECRET: jwtSecret, TRACKING_URL: mes.trackingUrl, BULLMQ_PREFIX: `${mes.db.name}-bench` }), 0);
+  const directMs: number[] = [];
+  try {
+    const direct = new GraphqlClient(`${(await subgraph.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`, mes.admin.token);
+    await direct.ok(query);
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      await direct.ok(query);
+      directMs.push(performance.now() - t);
+    }
+  } finally {
+    await subgraph.close();
+  }
   const smallMs: number[] = [];
   for (let i = 0; i < 10; i++) {
     await db.query(`UPDATE test_data.roll_maps SET version = version + 1 WHERE roll_barcode = $1`, [ROLL]);
@@ -112,6 +129,7 @@ export async function benchRollMap(mes: MesProcesses, db: Client): Promise<Recor
   report('roll map upkeep per sheet landing (worker), p50', summarize(tileMs).p50, 'ms');
   report(`rollMap, default steps (${first.rollMap.mdBins} x ${first.rollMap.cdBins} bins), cold, p50`, cold.p50, 'ms', { value: 50, better: 'lower' });
   report('rollMap, default steps, unchanged roll (from memory), p50', warm.p50, 'ms', { value: 50, better: 'lower' });
+  report('the same from the test-data subgraph directly (from memory), p50', summarize(directMs).p50, 'ms', { value: 50, better: 'lower' });
   report('rollMap, 3000 x 55 mm (10 x coarser, 1,320 bins), cold, p50', summarize(smallMs).p50, 'ms', { value: 50, better: 'lower' });
   report('plain SQL aggregate over the current cell rows, p50', plain.p50, 'ms');
   report('plain SQL aggregate / rollMap cold (same run)', plain.p50 / cold.p50, 'x');
