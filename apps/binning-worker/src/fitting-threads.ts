@@ -15,8 +15,10 @@ interface Slot {
   task: Task | null;
 }
 
-// The thread runs TypeScript through swc, as every process of the MES does (npm start, tests).
-const BOOT = `require('@swc-node/register'); require(require('node:worker_threads').workerData.entry);`;
+// The thread runs TypeScript through swc, as every process of the MES does (npm start, tests, the
+// Docker image); both paths are resolved here, so the thread does not depend on its working directory.
+const BOOT = `const { workerData } = require('node:worker_threads'); require(workerData.register); require(workerData.entry);`;
+const REGISTER = require.resolve('@swc-node/register');
 
 /**
  * A fixed pool of threads that fit spectra (pure CPU work), one per BINNING_CONCURRENCY. The worker's
@@ -49,7 +51,7 @@ export class FittingThreads {
   }
 
   private spawn(): Worker {
-    const thread = new Worker(BOOT, { eval: true, workerData: { entry: path.join(__dirname, 'feature-thread.ts') } });
+    const thread = new Worker(BOOT, { eval: true, workerData: { register: REGISTER, entry: path.join(__dirname, 'feature-thread.ts') } });
     thread.unref();
     thread.on('message', (msg: { id: number; features?: (CellFeatures | null)[]; error?: string }) => {
       const slot = this.slots.find((s) => s.thread === thread);
