@@ -198,7 +198,8 @@ export class SheetTestStore {
   /**
    * Rewrites the sheet's current results: every binned test of each cell, oldest first and each at
    * its newest rule set version, folded with the retest convention (currentResult). Serialised per
-   * sheet by an advisory lock, so two tests of one sheet finishing together cannot interleave.
+   * sheet by an advisory lock, so two tests of one sheet finishing together cannot interleave. The
+   * sheet's yield and bin counts (sheet_yields, sheet_bin_counts) are rewritten with them.
    */
   async refreshCurrentResults(client: PoolClient, sheet: string): Promise<void> {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('test_data.current_cell_results'), hashtext($1))`, [sheet]);
@@ -223,6 +224,8 @@ export class SheetTestStore {
       i = j;
     }
     await client.query(`DELETE FROM test_data.current_cell_results WHERE sheet_barcode = $1`, [sheet]);
+    await client.query(`DELETE FROM test_data.sheet_yields WHERE sheet_barcode = $1`, [sheet]);
+    await client.query(`DELETE FROM test_data.sheet_bin_counts WHERE sheet_barcode = $1`, [sheet]);
     if (!current.length) return;
     const col = <K extends keyof Result>(k: K) => current.map((c) => c.result[k]);
     await client.query(
@@ -235,6 +238,19 @@ export class SheetTestStore {
         sheet, col('row'), col('col'), col('roll_barcode'), col('sheet_test_id'), col('rule_set_version'), current.map((c) => c.tests), current.map((c) => c.first.soft_bin),
         col('ocv_v'), col('r_ohmic_ohm'), col('r_ct_ohm'), col('asr_ohm_cm2'), col('soft_bin'), col('hard_bin'), col('bin_name'), col('md_mm'), col('cd_mm'),
       ],
+    );
+    // The sheet's yield and bin counts, so a roll's yield and Pareto sum a row or a few per sheet.
+    await client.query(
+      `INSERT INTO test_data.sheet_yields (sheet_barcode, roll_barcode, cells_tested, first_pass, final_pass)
+       SELECT sheet_barcode, min(roll_barcode), count(*), count(*) FILTER (WHERE first_soft_bin BETWEEN 1 AND 9), count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)
+         FROM test_data.current_cell_results WHERE sheet_barcode = $1 GROUP BY sheet_barcode`,
+      [sheet],
+    );
+    await client.query(
+      `INSERT INTO test_data.sheet_bin_counts (sheet_barcode, soft_bin, hard_bin, bin_name, roll_barcode, cells)
+       SELECT sheet_barcode, soft_bin, hard_bin, bin_name, min(roll_barcode), count(*)
+         FROM test_data.current_cell_results WHERE sheet_barcode = $1 GROUP BY sheet_barcode, soft_bin, hard_bin, bin_name`,
+      [sheet],
     );
   }
 

@@ -14,14 +14,12 @@ const COLUMN: Record<CellMetric, string> = {
   [CellMetric.SOFT_BIN]: 'soft_bin',
 };
 
-/**
+/*
  * The result that counts for each cell is kept in current_cell_results by the binning worker (every
  * test of the cell folded with the retest convention: a pass grade only goes down, a rig fault is
- * superseded by a valid result). Maps, Paretos and both yields read it, so they agree by construction.
+ * superseded by a valid result), with per-sheet yields, bin counts and roll map aggregates written in
+ * the same transaction. Maps, Paretos and both yields read those, so they agree by construction.
  */
-const CURRENT_OF_SCOPE = `
-  SELECT * FROM test_data.current_cell_results
-   WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)`;
 
 type Row = Record<string, unknown>;
 
@@ -75,11 +73,15 @@ export class ResultsService {
     }));
   }
 
-  /** Current results of a sheet or of every tested sheet of a roll, counted by bin, largest first. */
+  /**
+   * Current results of a sheet or of every tested sheet of a roll, counted by bin, largest first,
+   * from the per-sheet bin counts the worker keeps with the current results.
+   */
   async binPareto(scope: { sheet?: string; roll?: string }): Promise<BinCountModel[]> {
     if (!scope.sheet === !scope.roll) throw new DomainError('VALIDATION_FAILED', 'binPareto needs exactly one of sheet or roll', [{ path: 'sheet', message: 'expected a sheet or a roll barcode' }]);
     const rows = await this.db.query<Row[]>(
-      `SELECT soft_bin, hard_bin, bin_name, count(*)::int AS count FROM (${CURRENT_OF_SCOPE}) cur
+      `SELECT soft_bin, hard_bin, bin_name, sum(cells)::int AS count FROM test_data.sheet_bin_counts
+        WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
         GROUP BY soft_bin, hard_bin, bin_name ORDER BY count DESC, soft_bin`,
       [scope.sheet ?? null, scope.roll ?? null],
     );
@@ -181,13 +183,14 @@ export class ResultsService {
     return size;
   }
 
-  /** First-pass (each cell's first test) and final yield (its current result), from the same rows. */
+  /**
+   * First-pass (each cell's first test) and final yield (its current result), both from the current
+   * results, summed from the per-sheet yields the worker keeps with them.
+   */
   async rollYield(roll: string): Promise<RollYieldModel> {
     const rows = await this.db.query<Row[]>(
-      `SELECT count(DISTINCT sheet_barcode)::int AS sheets, count(*)::int AS cells,
-              count(*) FILTER (WHERE first_soft_bin BETWEEN 1 AND 9)::int AS first_pass,
-              count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)::int AS final_pass
-         FROM test_data.current_cell_results WHERE roll_barcode = $1`,
+      `SELECT count(*)::int AS sheets, coalesce(sum(cells_tested), 0)::int AS cells, coalesce(sum(first_pass), 0)::int AS first_pass, coalesce(sum(final_pass), 0)::int AS final_pass
+         FROM test_data.sheet_yields WHERE roll_barcode = $1 AND cells_tested > 0`,
       [roll],
     );
     const r = rows[0];

@@ -143,6 +143,28 @@ describe('rollMap from the roll map rows', () => {
     await expectMapsEqualPlainAggregate();
   });
 
+  it('sums roll yield and bin Paretos from the per-sheet aggregates as the plain aggregate over the cell rows would', async () => {
+    const plainYield = (
+      await pool.query(
+        `SELECT count(DISTINCT sheet_barcode)::int AS sheets, count(*)::int AS cells, count(*) FILTER (WHERE first_soft_bin BETWEEN 1 AND 9)::int AS first,
+                count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)::int AS final FROM test_data.current_cell_results WHERE roll_barcode = $1`,
+        [ROLL],
+      )
+    ).rows[0] as { sheets: number; cells: number; first: number; final: number };
+    expect(plainYield.first).not.toBe(plainYield.final); // the retest of sheet 2 moved some cells
+    expect(await results.rollYield(ROLL)).toEqual({ roll: ROLL, sheetsTested: plainYield.sheets, cellsTested: plainYield.cells, firstPassYield: plainYield.first / plainYield.cells, finalYield: plainYield.final / plainYield.cells });
+    for (const scope of [{ roll: ROLL }, { sheet: 'S-MAP-2' }]) {
+      const plain = await pool.query(
+        `SELECT soft_bin AS "softBin", hard_bin AS "hardBin", bin_name AS "binName", count(*)::int AS count FROM test_data.current_cell_results
+          WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
+          GROUP BY soft_bin, hard_bin, bin_name ORDER BY count DESC, soft_bin`,
+        [scope.sheet ?? null, scope.roll ?? null],
+      );
+      expect(await results.binPareto(scope)).toEqual(plain.rows);
+    }
+    expect(await results.rollYield('R-UNTESTED')).toEqual({ roll: 'R-UNTESTED', sheetsTested: 0, cellsTested: 0, firstPassYield: null, finalYield: null });
+  });
+
   it('serves the default map from the roll’s map rows, not the cell rows', async () => {
     // A current row changed behind the worker's back (no new map rows, no new version) shows in the plain aggregate only.
     await pool.query(`UPDATE test_data.current_cell_results SET ocv_v = 5 WHERE sheet_barcode = 'S-MAP-0' AND row = 0 AND col = 0`);
