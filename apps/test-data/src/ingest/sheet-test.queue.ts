@@ -1,7 +1,17 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { DEFAULT_JOB_OPTIONS, JOB_IDS, JOBS, QUEUES, type BinSheetTestPayload, type RebinPayload } from '@mes/queue-contracts';
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOB_IDS,
+  JOBS,
+  QUEUES,
+  sheetTestChunks,
+  type BinSheetTestPayload,
+  type FinishSheetTestPayload,
+  type FitCellsPayload,
+  type RebinPayload,
+} from '@mes/queue-contracts';
 
 /**
  * The producer side of the sheet-test queue. Jobs are keyed by the sheet test id, so adding one
@@ -11,11 +21,11 @@ import { DEFAULT_JOB_OPTIONS, JOB_IDS, JOBS, QUEUES, type BinSheetTestPayload, t
 @Injectable()
 export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SheetTestQueue.name);
-  private readonly queue: Queue<BinSheetTestPayload | RebinPayload>;
+  private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>;
   private sweeper?: NodeJS.Timeout;
 
   constructor(redisUrl: string, prefix: string, private readonly db: DataSource) {
-    this.queue = new Queue<BinSheetTestPayload | RebinPayload>(QUEUES.sheetTests, {
+    this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>(QUEUES.sheetTests, {
       connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
       prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
@@ -37,8 +47,13 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
     this.sweeper.unref();
   }
 
-  /** Re-enqueue tests and rebin requests still QUEUED a while after they were stored. */
-  async sweep(olderThanSeconds = 20): Promise<number> {
+  /**
+   * Re-enqueue tests and rebin requests still QUEUED a while after they were stored; and for tests in
+   * BINNING, or DONE but not yet moved on, long after they came in, re-add their chunk or finish jobs
+   * (in case Redis lost them: a job that still exists is not added again, and one that runs again
+   * changes nothing).
+   */
+  async sweep(olderThanSeconds = 20, stuckAfterSeconds = 600): Promise<number> {
     try {
       const rows = await this.db.query<{ id: string }[]>(
         `SELECT id FROM test_data.sheet_tests WHERE status = 'QUEUED' AND received_at < now() - make_interval(secs => $1) LIMIT 500`,
@@ -50,7 +65,26 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
         [olderThanSeconds],
       );
       for (const r of rebins) await this.enqueueRebin(r.id);
-      return rows.length + rebins.length;
+      const stuck = await this.db.query<{ id: string; status: string; cell_count: number }[]>(
+        `SELECT id, status, cell_count FROM test_data.sheet_tests
+          WHERE (status = 'BINNING' OR (status = 'DONE' AND disposition IS NULL)) AND received_at < now() - make_interval(secs => $1)
+          ORDER BY received_at LIMIT 100`,
+        [stuckAfterSeconds],
+      );
+      for (const t of stuck) {
+        if (t.status === 'DONE') {
+          await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, { jobId: JOB_IDS.finishSheetTest(t.id) });
+          continue;
+        }
+        await this.queue.addBulk(
+          sheetTestChunks(Number(t.cell_count)).map((c) => ({
+            name: JOBS.fitCells,
+            data: { sheetTestId: t.id, ...c } satisfies FitCellsPayload,
+            opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(t.id, c.chunk) },
+          })),
+        );
+      }
+      return rows.length + rebins.length + stuck.length;
     } catch (e) {
       this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
       return 0;
