@@ -49,6 +49,7 @@ describe('sheet-test queue sweeper', () => {
     await test(done, 'DONE', 30);
     await test('00000000-0000-0000-0000-00000000000d', 'DONE', 30, 'TRACKED_OUT'); // moved on: nothing to do
     await test('00000000-0000-0000-0000-00000000000e', 'BINNING', 1); // may still be binning: left alone
+    await test('00000000-0000-0000-0000-00000000000f', 'DONE', 2 * 24 * 60); // from before dispositions were recorded: left alone
     expect(await producer.sweep(20, 600)).toBe(3);
     const expected = [JOB_IDS.binSheetTest(queued), JOB_IDS.fitCells(binning, 0), JOB_IDS.fitCells(binning, 1), JOB_IDS.fitCells(binning, 2), JOB_IDS.finishSheetTest(done)].sort();
     expect(await ids()).toEqual(expected);

@@ -49,9 +49,9 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Re-enqueue tests and rebin requests still QUEUED a while after they were stored; and for tests in
-   * BINNING, or DONE but not yet moved on, long after they came in, re-add their chunk or finish jobs
-   * (in case Redis lost them: a job that still exists is not added again, and one that runs again
-   * changes nothing).
+   * BINNING, or DONE but not yet moved on, long after they came in (but within a day: tests binned
+   * before dispositions were recorded have none), re-add their chunk or finish jobs in case Redis
+   * lost them: a job that still exists is not added again, and one that runs again changes nothing.
    */
   async sweep(olderThanSeconds = 20, stuckAfterSeconds = 600): Promise<number> {
     try {
@@ -67,7 +67,8 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
       for (const r of rebins) await this.enqueueRebin(r.id);
       const stuck = await this.db.query<{ id: string; status: string; cell_count: number }[]>(
         `SELECT id, status, cell_count FROM test_data.sheet_tests
-          WHERE (status = 'BINNING' OR (status = 'DONE' AND disposition IS NULL)) AND received_at < now() - make_interval(secs => $1)
+          WHERE (status = 'BINNING' OR (status = 'DONE' AND disposition IS NULL))
+            AND received_at < now() - make_interval(secs => $1) AND received_at > now() - interval '1 day'
           ORDER BY received_at LIMIT 100`,
         [stuckAfterSeconds],
       );
