@@ -58,12 +58,9 @@ export async function benchProcess(): Promise<void> {
     const totalS = 3 * 24 * 3600;
     const t0Ms = Date.now() - (totalS + 3600) * 1000;
     const batchMs: number[] = [];
-    let buildMs = 0;
     const wall0 = performance.now();
     for (let from = 0; from < totalS; from += 10_000) {
-      const b0 = performance.now();
       const body = traceBody(run.id, `b${from}`, t0Ms, from, Math.min(10_000, totalS - from));
-      buildMs += performance.now() - b0;
       const t = performance.now();
       await post(body);
       batchMs.push(performance.now() - t);
@@ -80,7 +77,6 @@ export async function benchProcess(): Promise<void> {
     report('wall time including building the JSON bodies', (performance.now() - wall0) / 1000, 's');
     report('rows stored for the run (one per batch and channel)', stored[0].n, 'rows');
     report('bytes per sample on disk (tables and indexes)', Number(bytes) / samples, 'B');
-    void buildMs;
 
     // (2) Cell provenance on a 20 m roll with 20 runs (1 m segments), each with a 20-minute trace.
     await prepareRoll(admin, 'RB-PROV', 22);
