@@ -39,5 +39,7 @@ describe('excursionAlarms', () => {
   it('holds a whole sheet for a sheet run, wherever the samples were', () => {
     const sheetRun = { ...run, mdMode: 'BATCH', mdStartMm: 3000, mdEndMm: 3300 } as ProcessRunEntity;
     expect(excursionAlarms(sheetRun, recipe, 'qcm_rate', excursion, null)[0]).toMatchObject({ mdStartMm: 3000, mdEndMm: 3300 });
+    // already held while it was running: the sheet is not held a second time
+    expect(excursionAlarms(sheetRun, recipe, 'qcm_rate', excursion, 3300)).toEqual([]);
   });
 });

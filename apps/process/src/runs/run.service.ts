@@ -271,7 +271,9 @@ export function excursionAlarms(
   heldToMdMm: number | null,
 ): NewAlarm[] {
   const band = recipe.traceBands.find((b) => b.channel === channel);
-  // A BATCH run (a sheet) is affected as a whole; a WEB run only where the web was in the zone.
+  // A BATCH run (a sheet) is affected as a whole, so one hold per excursion is enough; a WEB run
+  // only where the web was in the zone, beyond what an earlier hold of the excursion covers.
+  if (run.mdMode === 'BATCH' && heldToMdMm !== null) return [];
   let [start, end] = run.mdMode === 'BATCH' ? [run.mdStartMm, run.mdEndMm] : [e.mdStartMm, e.mdEndMm];
   if (run.mdMode === 'WEB' && heldToMdMm !== null) {
     start = Math.max(start, heldToMdMm);
