@@ -166,6 +166,20 @@ describe('sheet tests from rigs through the gateway', () => {
     expect(((await late.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0001 is not at SHEET_TEST: it is ACTIVE at SINGULATION');
   });
 
+  it('answers heat-map operations the same whether they go straight to test-data or through the query planner', async () => {
+    const q = 'query Maps($s: String!) { ocv: sheetMap(sheet: $s, metric: OCV_V) { sheet rows values } bins: sheetMap(sheet: $s, metric: SOFT_BIN) { values } }';
+    const direct = await mes.admin.ok(q, { s: 'S-R0001-0001' });
+    // Adding a tracking field makes it a planned, two-subgraph operation.
+    const planned = await mes.admin.ok(`${q.replace(/ }$/, '')} me { username } }`, { s: 'S-R0001-0001' });
+    expect(planned.me.username).toBe('admin');
+    expect({ ocv: planned.ocv, bins: planned.bins }).toEqual(direct);
+    expect(direct.ocv.values).toHaveLength(2500);
+    const anonymous = await mes.admin.as(undefined).fails(q, { s: 'S-R0001-0001' });
+    expect(anonymous.extensions?.code).toBe('UNAUTHENTICATED');
+    const unknown = await mes.admin.fails('{ rollMap(roll: "NO-SUCH-ROLL", metric: OCV_V) { values } }');
+    expect(unknown.message).toMatch(/NO-SUCH-ROLL/);
+  });
+
   it('answers 409 when a testId comes back with other content', async () => {
     const body = bodyFor('S-R0001-0001', 'RIG7-2026-11-22T10:00:00Z-0001');
     const changed = { ...body, temperatureC: 26 };

@@ -3,6 +3,7 @@ import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apo
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
+import { heatMapPassThrough } from './heat-map-pass-through';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { RestFallbackController } from './rest/rest-fallback.controller';
@@ -30,6 +31,7 @@ export class GatewayModule {
         GraphQLModule.forRoot<ApolloGatewayDriverConfig>({
           driver: ApolloGatewayDriver,
           server: {
+            plugins: [heatMapPassThrough(config.testData.url)],
             context: ({ req }: { req: { headers: Record<string, string | undefined> } }): GatewayContext => ({
               authorization: req.headers.authorization,
               correlationId: req.headers['x-correlation-id'],
