@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './graphql-client';
 export * from './test-config';
 export * from './processes';
+export * from './schema-suite';
