@@ -136,15 +136,19 @@ export class TrackingClient {
     return this.data(answer).roll;
   }
 
-  async equipment(code: string): Promise<TrackedEquipment | null> {
+  /** Every piece of equipment with its station and the operation that station performs (one call). */
+  async allEquipment(): Promise<TrackedEquipment[]> {
     const answer = await this.call<{ equipment: { code: string; kind: string; stationCode: string }[]; stations: { code: string; operation: string }[] }>(
       '{ equipment { code kind stationCode } stations { code operation } }',
       {},
     );
     const { equipment, stations } = this.data(answer);
-    const e = equipment.find((x) => x.code === code);
-    if (!e) return null;
-    return { ...e, operation: stations.find((s) => s.code === e.stationCode)?.operation ?? '' };
+    const operationOf = new Map(stations.map((s) => [s.code, s.operation]));
+    return equipment.map((e) => ({ ...e, operation: operationOf.get(e.stationCode) ?? '' }));
+  }
+
+  async equipment(code: string): Promise<TrackedEquipment | null> {
+    return (await this.allEquipment()).find((e) => e.code === code) ?? null;
   }
 
   async product(code: string): Promise<TrackedProduct | null> {

@@ -139,8 +139,9 @@ export class RecipeService {
       if (r.operation !== input.operation) return [{ path: `input.recipeNames[${i}]`, message: `recipe ${name} is for ${r.operation}, expected a ${input.operation} recipe` }];
       return [];
     });
+    const equipment = input.equipmentCodes.length ? await this.tracking.allEquipment() : [];
     for (const [i, code] of [...new Set(input.equipmentCodes)].entries()) {
-      const e = await this.tracking.equipment(code);
+      const e = equipment.find((x) => x.code === code);
       if (!e) problems.push({ path: `input.equipmentCodes[${i}]`, message: `expected an existing equipment code, got ${code}` });
       else if (e.operation !== input.operation) problems.push({ path: `input.equipmentCodes[${i}]`, message: `${code} is at station ${e.stationCode} (${e.operation}), expected equipment of a ${input.operation} station` });
     }

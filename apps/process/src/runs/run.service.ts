@@ -18,13 +18,13 @@ import {
 import { DomainError } from '@mes/service-core';
 import { TrackingClient, type TrackedEquipment } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
+import { isRunId } from '../common/ids';
 import { refuseIfProblems } from '../common/problems';
 import { EquipmentEntity, ExperimentEntity, ProcessRunEntity, RecipeEntity, RouteStepRecipesEntity, type ExperimentArmRecord } from '../database/process.entities';
 import { EquipmentService } from '../equipment/equipment.service';
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
 import type { CompleteProcessRunInput, StartProcessRunInput } from './run.model';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface RunUnit {
   kind: 'ROLL' | 'SHEET';
@@ -117,7 +117,7 @@ export class RunService {
   }
 
   async complete(actor: Actor, input: CompleteProcessRunInput): Promise<ProcessRunEntity> {
-    if (!UUID.test(input.runId)) throw new DomainError('NOT_FOUND', `Unknown process run ${input.runId}`);
+    if (!isRunId(input.runId)) throw new DomainError('NOT_FOUND', `Unknown process run ${input.runId}`);
     const { actuals, problems } = collectActuals(input.actuals);
     const { run, alarmIds } = await this.db.transaction(async (m) => {
       const run = await m.getRepository(ProcessRunEntity).findOne({ where: { id: input.runId }, lock: { mode: 'pessimistic_write' } });
@@ -228,7 +228,7 @@ export class RunService {
   }
 
   async byId(id: string, m: EntityManager = this.db.manager): Promise<ProcessRunEntity | null> {
-    if (!UUID.test(id)) return null;
+    if (!isRunId(id)) return null;
     return m.getRepository(ProcessRunEntity).findOne({ where: { id } });
   }
 

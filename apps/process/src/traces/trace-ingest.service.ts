@@ -17,11 +17,11 @@ import {
 } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { recordAudit } from '../audit/process-audit';
+import { isRunId } from '../common/ids';
 import { EquipmentEntity, ProcessRunEntity, RecipeEntity, TraceBatchEntity, type TraceState } from '../database/process.entities';
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
 import { excursionAlarms } from '../runs/run.service';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TraceBatchAnswer {
   httpStatus: 200 | 201;
@@ -44,7 +44,7 @@ export class TraceIngestService {
       throw new DomainError('VALIDATION_FAILED', `Trace batch refused: ${p.path}: ${p.message}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}; nothing was stored`, parsed.problems);
     }
     const batch = parsed.batch;
-    if (!UUID.test(batch.runId)) throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [{ path: 'runId', message: 'expected the id startProcessRun returned' }]);
+    if (!isRunId(batch.runId)) throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [{ path: 'runId', message: 'expected the id startProcessRun returned' }]);
     const contentHash = createHash('sha256').update(raw ?? JSON.stringify(body)).digest('hex');
 
     const result = await this.db.transaction(async (m) => {
