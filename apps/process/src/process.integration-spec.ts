@@ -245,6 +245,7 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
       expect(outside.layers[0].traces).toEqual([]); // the second run posted no trace
 
       const used = (await stack.admin.ok(`{ runWhereUsed(runId: "${run.id}") { cells sheets { sheet cells } } }`)).runWhereUsed;
+      expect((await stack.admin.fails('{ runWhereUsed(runId: "not-a-run") { cells } }')).extensions?.code).toBe('NOT_FOUND');
       expect(used.sheets.length).toBeGreaterThan(0);
       expect(used.sheets.every((s: { sheet: string }) => cut.find((c) => c.barcode === s.sheet)!.mdEndMm > 4000)).toBe(true);
       const trend = (await stack.admin.ok('{ parameterTrend(operation: "LCO_DEPOSITION", parameter: "thickness_um") { rollBarcode actual { value inSpec } } }')).parameterTrend;

@@ -5,6 +5,7 @@ import { cellMdExtent, cellRollPosition, type SheetLayout } from '@mes/geometry'
 import { decodeFloat32, interpolateThickness, mergeStats, predictedCapacityUah, statsInMdRange, type SeriesStats } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient, type RollParentLink } from '@mes/tracking-client';
+import { isRunId } from '../common/ids';
 import { ProcessAlarmEntity, ProcessRunEntity, ProductSettingsEntity, ThicknessMapEntity } from '../database/process.entities';
 import { actualValues, RunViews } from '../runs/run.views';
 import type { CellProvenanceModel, ParameterTrendPointModel, RunWhereUsedModel, TraceAtCellModel } from './provenance.model';
@@ -201,7 +202,7 @@ export class ProvenanceService {
   }
 
   async whereUsed(runId: string): Promise<RunWhereUsedModel> {
-    const run = await this.db.getRepository(ProcessRunEntity).findOne({ where: { id: runId } });
+    const run = isRunId(runId) ? await this.db.getRepository(ProcessRunEntity).findOne({ where: { id: runId } }) : null;
     if (!run) throw new DomainError('NOT_FOUND', `Unknown process run ${runId}`);
     const [view] = await this.views.of([run]);
     const sheets = run.sheetBarcode ? [await this.tracking.sheet(run.sheetBarcode)].filter((s) => s !== null) : await this.tracking.sheetsOfRoll(run.rollBarcode);
