@@ -26,7 +26,7 @@ describe('defaultAsMadeRuleSet', () => {
     expect(() => defaultAsMadeRuleSet(0)).toThrow(/positive/);
   });
 
-  it('bins the textbook signatures of DOMAIN.md 3.5', () => {
+  it('bins the textbook good and bad signatures of an as-made cell', () => {
     const population: BinningInput[] = Array.from({ length: 60 }, (_, i) =>
       goodCell({ asrOhmCm2: 150 + (i % 10), asr25COhmCm2: 150 + (i % 10), lowFreqPhaseDeg: -82 - (i % 5) * 0.3 }),
     );

@@ -7,7 +7,7 @@ export const DEFAULT_HARD_BINS: HardBinDefinition[] = [
   { hardBin: 2, name: 'REJECT' },
 ];
 
-/** Soft bins of DOMAIN.md 4.1 (15 VISUAL is assigned by inspection, kept here so results can carry it). */
+/** Soft bins of the bin contract (docs/contracts.md "Bins") (15 VISUAL is assigned by inspection, kept here so results can carry it). */
 export const DEFAULT_BINS: BinDefinition[] = [
   { softBin: 0, hardBin: 0, name: 'RIG_FAULT', pass: false },
   { softBin: 1, hardBin: 1, name: 'PASS_A', pass: true },
@@ -28,7 +28,7 @@ export const DEFAULT_AS_MADE_RULE_SET_NAME = 'as-made-ocv-eis';
 /**
  * Default rule set for the as-made (uncharged, blocking) sheet test with OCV + EIS down to ~1 Hz.
  *
- * Thresholds are [EST] starting points from DOMAIN.md 3.4/3.5/4.1; replace them with line data.
+ * Thresholds are [EST] starting points for an as-made cell (docs/domain.md "Measurements"); replace them with line data.
  * Only the open-circuit limit depends on the cell area (a blocking capacitance scales with area); the
  * short and leak limits are resistances of a local defect, which does not scale with area.
  */

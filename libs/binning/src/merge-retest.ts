@@ -2,7 +2,7 @@ import { CellBin } from './types';
 
 export interface MergeRetestOptions {
   /**
-   * Fail bins whose verdict a later passing test may overturn. DOMAIN.md 4.1 scraps OPEN (12) and FIT
+   * Fail bins whose verdict a later passing test may overturn. The line scraps OPEN (12) and FIT
    * (17) only "after retest", so a clean retest of those cells counts; every other fail (a short, a
    * leak, high impedance) is physical and stays. Default [12, 17].
    */

@@ -1,7 +1,7 @@
 import type { MdInterval } from './md-interval';
 
 /**
- * Where the cells of a sheet sit (coordinate contract, ARCHITECTURE.md): `col` counts across the web
+ * Where the cells of a sheet sit (docs/contracts.md "Coordinates"): `col` counts across the web
  * (CD) from the operator side, `row` along the web (MD) in the direction of travel; cell (0,0) is at
  * the operator side nearest the roll's leading end. Positions are cell centres in millimetres.
  */

@@ -1,5 +1,5 @@
 /**
- * Soft bins of the contract (ARCHITECTURE.md "Bins"): 0 the measurement or the rig failed (retest
+ * Soft bins of the contract (docs/contracts.md "Bins"): 0 the measurement or the rig failed (retest
  * allowed), 1 the best pass grade, 2..9 lower pass grades, 10 and above fail bins. Every soft bin
  * maps to one hard bin (the rule set says which).
  */

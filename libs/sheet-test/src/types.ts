@@ -1,5 +1,5 @@
 /**
- * The body of `POST /api/v1/sheet-tests` (ARCHITECTURE.md "Rig ingest (contract)") and the limits the
+ * The body of `POST /api/v1/sheet-tests` (docs/contracts.md "Rig ingest") and the limits the
  * validator holds it to. Limits that the contract leaves open are chosen here and documented.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Validation of the rig ingest body (ARCHITECTURE.md "Rig ingest (contract)").
+ * Validation of the rig ingest body (docs/contracts.md "Rig ingest").
  *
  * Why hand-written loops rather than zod or class-validator: a full sheet is 2,500 cells × 50
  * frequencies × 2 = 250,000 numbers, and ingest must keep up with a raw PostgreSQL COPY. A schema

@@ -118,7 +118,7 @@ describe('classification: simulator → extractCellFeatures → defaultAsMadeRul
     const soft = outcomes.filter((o) => o.kind === 'SOFT_SHORT');
     expect(soft.every((o) => o.first.softBin >= 10)).toBe(true);
     const leaky = outcomes.filter((o) => o.kind === 'LEAKY');
-    // EIS down to 1 Hz cannot see leaks far above the blocking reactance (DOMAIN.md 3.4)
+    // EIS down to 1 Hz cannot see leaks far above the blocking reactance (docs/domain.md "Measurements")
     expect(leaky.filter((o) => o.first.softBin >= 10).length / leaky.length).toBeGreaterThan(0.5);
   });
 });

@@ -39,7 +39,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 
 /**
- * A stand-in for the test-data service, shaped by the rig ingest contract (ARCHITECTURE.md), in front
+ * A stand-in for the test-data service, shaped by the rig ingest contract (docs/contracts.md "Rig ingest"), in front
  * of the real tracking subgraph: it adds registerRig and sheetMap to the schema, takes sheet tests and
  * bins them crudely (NO_CONTACT → soft bin 0, anything else → 1). It exists because the real service
  * does not yet; it checks the driver's side of the contract, not binning.

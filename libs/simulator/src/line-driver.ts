@@ -42,7 +42,7 @@ export interface LineDriverOptions {
   gzip?: boolean;
   /** Sheets driven at once (scans and tests); default 4. */
   concurrency?: number;
-  /** Retests allowed for soft-bin-0 cells (DOMAIN.md 4.1: 1-2); default 1. */
+  /** Retests allowed for soft-bin-0 cells (the line allows 1-2); default 1. */
   maxRetests?: number;
   /** How long to wait for one sheet test to be binned; default 120 s. */
   testTimeoutMs?: number;
@@ -857,7 +857,7 @@ export class LineDriver {
 
   /**
    * The rig's part: post the sheet's test, wait until it is binned, and retest the soft-bin-0 cells
-   * (rig or contact faults, not the cell's: DOMAIN.md 4.1) up to maxRetests times with fresh test ids.
+   * (rig or contact faults, not the cell's) up to maxRetests times with fresh test ids.
    */
   private async testSheet(
     rig: { name: string; apiKey: string },

@@ -1,5 +1,5 @@
 /**
- * Physical models of the simulator (DOMAIN.md 3.4 and 5). Every number here is an [EST] from that
+ * Physical models of the simulator (docs/domain.md). Every number here is an [EST] from the
  * document unless noted; change them here, in one place.
  */
 
@@ -12,9 +12,9 @@ export const INTERLAYERS: readonly Interlayer[] = ['Pt', 'Au', 'Ag', 'Al', 'Sn',
 
 /**
  * Interface (charge-transfer) ASR at 25 °C by interlayer, Ω·cm². Only the ranking comes from the seeds
- * (DOMAIN.md OP-060: Pt best, Au/Ag good, Al2O3 dense and homogeneous, ZnO uniform with knots, Al with
+ * (interlayer materials: Pt best, Au/Ag good, Al2O3 dense and homogeneous, ZnO uniform with knots, Al with
  * bumps and cracks, Sn and bare LiPON islands and voids); the values are chosen so that a good cell
- * with 1.5 µm LiPON lands in the 100–300 Ω·cm² band of DOMAIN.md 3.4.
+ * with 1.5 µm LiPON lands in the 100–300 Ω·cm² band expected of a good cell (docs/domain.md).
  */
 export const INTERFACE_ASR_25C_OHM_CM2: Readonly<Record<Interlayer, number>> = {
   Pt: 50,
@@ -27,9 +27,9 @@ export const INTERFACE_ASR_25C_OHM_CM2: Readonly<Record<Interlayer, number>> = {
   none: 180,
 };
 
-/** LiPON ionic conductivity at 25 °C, S/cm (DOMAIN.md 3.4: ~2–3e-6). */
+/** LiPON ionic conductivity at 25 °C, S/cm (~2–3e-6). */
 export const LIPON_SIGMA_25C_S_PER_CM = 2.5e-6;
-/** LiPON activation energy, eV (DOMAIN.md 3.4: 0.5–0.55). */
+/** LiPON activation energy, eV (0.5–0.55). */
 export const LIPON_EA_EV = 0.55;
 /** Interface charge-transfer activation energy, eV [EST]. */
 export const INTERFACE_EA_EV = 0.6;
@@ -42,7 +42,7 @@ export const LIPON_REL_PERMITTIVITY = 20;
 export const INTERFACE_Q_PER_CM2 = 2e-6;
 /**
  * Blocking (Li-free collector) CPE magnitude, F·s^(n−1)/cm² [EST]: ~37 kΩ·cm² at 1 Hz, i.e. the steep
- * blocking tail of DOMAIN.md 3.2 starts below the interface arc without swallowing it.
+ * blocking tail of an as-made cell starts below the interface arc without swallowing it.
  */
 export const BLOCKING_Q_PER_CM2 = 5e-6;
 
@@ -58,7 +58,7 @@ export function liponConductivity(temperatureC: number, sigma25 = LIPON_SIGMA_25
 }
 
 /**
- * Film thickness at a web position (DOMAIN.md 5):
+ * Film thickness at a web position (line estimate):
  * nominal × (1 − a·(2x/W − 1)²) × (1 − b·md/L). `a` is the CD smile (edges thinner), `b` the MD drift
  * over the roll (target erosion); noise is added by the caller.
  */
@@ -80,7 +80,7 @@ export function liponGeometricCapacitance(thicknessUm: number, areaCm2: number):
   return (EPSILON_0_F_PER_CM * LIPON_REL_PERMITTIVITY * areaCm2) / (thicknessUm * 1e-4);
 }
 
-/** Capacity arithmetic of DOMAIN.md 5: 68.5 µAh per cm² per µm LCO at ~94 % utilisation. */
+/** Capacity arithmetic (docs/domain.md "Measurements"): 68.5 µAh per cm² per µm LCO at ~94 % utilisation. */
 export function predictedCapacityMah(lcoThicknessUm: number, areaCm2: number, utilisation = 0.94): number {
   return 0.0685 * lcoThicknessUm * areaCm2 * utilisation;
 }

@@ -21,7 +21,7 @@ const { log10, abs, floor, round, min, max, hypot, cos, sin, atan2, PI } = Math;
 // ---------------------------------------------------------------------------------------------- options
 
 export interface RollGeometry {
-  /** Web width (CD), mm. DOMAIN.md 5 default 300. */
+  /** Web width (CD), mm. Default 300. */
   webWidthMm: number;
   /** Usable roll length, m. Default 200. */
   rollLengthM: number;
@@ -52,7 +52,7 @@ export interface ProcessConditions {
 
 /** Defect statistics. Fractions are per cell unless noted. */
 export interface DefectRates {
-  /** Killer-defect density D, per cm² (Poisson; DOMAIN.md 5 table uses 0.02–0.10). */
+  /** Killer-defect density D, per cm² (Poisson; 0.02–0.10 is a realistic range). */
   shortDensityPerCm2: number;
   /** Share of Poisson shorts that are hard (few Ω–1 kΩ); the rest are soft (1–10 kΩ). */
   hardShortShare: number;
@@ -68,7 +68,7 @@ export interface DefectRates {
   hardOpenRate: number;
   /** High-impedance cells (contaminated interface: interface resistance × 3–10). */
   highZRate: number;
-  /** Probe-contact opens, 0.5–2 % (DOMAIN.md 5), which clear on retest. */
+  /** Probe-contact opens, 0.5–2 %, which clear on retest. */
   contactOpenRate: number;
   /** Share of contact opens the rig reports as NO_CONTACT; the rest give a noisy open-like spectrum. */
   noContactShare: number;
@@ -135,7 +135,7 @@ export const DEFAULT_FREQUENCIES: FrequencyPlan = { fMaxHz: 1e6, fMinHz: 1, poin
 
 // ---------------------------------------------------------------------------------------------- output
 
-/** One cell exactly as in the rig ingest contract (ARCHITECTURE.md "Rig ingest"). */
+/** One cell exactly as in the rig ingest contract (docs/contracts.md "Rig ingest"). */
 export type RigCell =
   | { row: number; col: number; status: 'OK'; ocvV: number; zReOhm: number[]; zImOhm: number[] }
   | { row: number; col: number; status: 'NO_CONTACT' };
@@ -503,7 +503,7 @@ export function simulateSheet(options: SimulateSheetOptions): SimulatedSheet {
   };
 }
 
-/** The body of `POST /api/v1/sheet-tests` for a simulated sheet (ARCHITECTURE.md "Rig ingest"). */
+/** The body of `POST /api/v1/sheet-tests` for a simulated sheet (docs/contracts.md "Rig ingest"). */
 export function toSheetTestBody(
   sim: SimulatedSheet,
   ids: { testId: string; sheet: string; startedAt: string },

@@ -22,7 +22,7 @@ const INTERLAYER_MATERIALS = ['Pt', 'Au', 'Ag', 'Al', 'Sn', 'ZnO', 'Al2O3'];
 const INTERLAYER_METHODS = ['TE', 'MS', 'EBEAM', 'ALD'];
 
 /**
- * The demo line's recipes (DOMAIN.md section 2.3; figures from the seeds where they give them, else
+ * The demo line's recipes (docs/domain.md "Operations"; figures from the seeds where they give them, else
  * typical values marked there [SK]/[EST]). All are released as version 1.
  */
 export const DEMO_RECIPES: DemoRecipe[] = [

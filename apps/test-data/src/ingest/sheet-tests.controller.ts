@@ -10,7 +10,7 @@ import { SheetTestIngestService } from './sheet-test-ingest.service';
 
 export const INGEST_LIMITS = Symbol('INGEST_LIMITS');
 
-/** The rig-facing REST contract (ARCHITECTURE.md "Rig ingest"); every call carries X-Api-Key. */
+/** The rig-facing REST contract (docs/contracts.md "Rig ingest"); every call carries X-Api-Key. */
 @Controller('api/v1/sheet-tests')
 export class SheetTestsController {
   constructor(

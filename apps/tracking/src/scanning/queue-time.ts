@@ -2,7 +2,7 @@ import type { RollLink } from '@mes/geometry';
 import type { UnitLevel } from '../master-data/master-data.entities';
 
 /**
- * Queue time (DOMAIN.md requirement 7): the time a unit spends in air between vacuum steps. A route
+ * Queue time (docs/domain.md "Operations"): the time a unit spends in air between vacuum steps. A route
  * step may set `maxQueueMinutes`; at the unit's TRACK_IN there (the moment it goes back under
  * vacuum, ending the exposure) the time since its last TRACK_OUT at an earlier vacuum step is
  * measured in whole minutes (rounded down) against that limit.

@@ -1,5 +1,5 @@
 /**
- * The demo line seeded on an empty database: the operations of DOMAIN.md section 2.2 up to
+ * The demo line seeded on an empty database: the operations of docs/domain.md up to
  * singulation (stacking arrives with the assembly service), one station per operation (two rigs at
  * SHEET_TEST), and a 50 x 50 product of 5 mm cells (0.25 cm2) on 300 mm sheets. The four coaters
  * are vacuum steps; two of them limit the time in air since the previous one.
@@ -14,7 +14,7 @@ export const DEMO_LINE = {
     { operation: 'LCO_ANNEAL', level: 'ROLL', station: 'ANL-1', name: 'LCO anneal furnace' },
     { operation: 'CUT_TO_SHEETS', level: 'ROLL', station: 'CUT-1', name: 'Sheet cutter' },
     { operation: 'LIPON_DEPOSITION', level: 'SHEET', station: 'LPN-1', name: 'LiPON RF sputter', vacuum: true },
-    // Queue-time limits (DOMAIN.md requirement 7) are engineering choices [EST], not seed data:
+    // Queue-time limits are engineering choices [EST], not seed data:
     // - 120 min from LiPON to the interlayer: seed 004 sees Li2CO3 on a Li-bearing surface in air
     //   after 1 h and full coverage by 24 h; sheets wait in the humidity-controlled cleanroom, where
     //   it grows slower, and 2 h covers unloading, transfer and pump-down of the interlayer coater

@@ -5,7 +5,7 @@ import type { Spectrum } from '../spectrum';
 import { synthesizeSpectrum } from '../synthetic';
 import { classifySignature, DEFAULT_FEATURE_CIRCUIT, extractCellFeatures } from './cell-features';
 
-// An as-made anodeless cell of area A (DOMAIN.md 3.4): R0 5 Ω·cm², LiPON 60 Ω·cm² with ~9 nF/cm²
+// An as-made anodeless cell of area A (docs/domain.md "Measurements"): R0 5 Ω·cm², LiPON 60 Ω·cm² with ~9 nF/cm²
 // (apex ~3e5 Hz), interface 100 Ω·cm² at ~0.1 ms, blocking CPE 1 µF/cm², n = 0.9. (With the interface
 // arc at 1 ms the blocking tail already dominates there and R2 is only known to ~30 % at 1 % noise.)
 const f = logFrequencies(1e6, 1, 49 / 6);

@@ -12,7 +12,7 @@ import {
 } from '../validity/kramers-kronig';
 
 /**
- * Default circuit for cell features, chosen for an as-made anodeless cell (DOMAIN.md 3.3-3.5):
+ * Default circuit for cell features, chosen for an as-made anodeless cell (docs/domain.md "Measurements"):
  * R0 (contacts, collectors) - LiPON bulk arc p(R1,CPE1) at ~1e5-1e6 Hz - interface / charge-transfer
  * arc p(R2,CPE2) - blocking electrode CPE3 (steep tail, n ≈ 0.9, ~1 µF/cm²). The blocking CPE makes
  * the low-frequency |Z| huge, as it is on a good as-made cell; a charged cell's diffusion tail is also
