@@ -10,6 +10,8 @@
  * `typeof` and two comparisons and allocate nothing unless something is wrong. Messages and paths are
  * built only for problems that will be listed (at most MAX_PROBLEM_DETAILS), so a 50 MB body of
  * garbage yields a short answer in linear time.
+ * `npm run bench -- sheet-test` measures it (docs/CONVENTIONS.md "Errors": the one exception to
+ * class-validator for external input, with the trace batch parser of @mes/process).
  *
  * Two steps, so that the service can refuse a bad body before it looks up the sheet:
  * `validateSheetTestBody(body)` checks everything that does not depend on the sheet's grid;
