@@ -8,9 +8,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createTestDataDataSource } from '../apps/test-data/src/database/test-data-data-source';
-import { createProcessDataSource } from '../apps/process/src/database/process-data-source';
-import { createTrackingDataSource } from '../apps/tracking/src/database/tracking-data-source';
+import { createTestDataDataSource } from '@mes/test-data';
+import { createProcessDataSource } from '@mes/process-service';
+import { createTrackingDataSource } from '@mes/tracking';
 
 const SERVICES: Record<string, { create: (url: string) => DataSource; dir: string; schema: string }> = {
   tracking: { create: createTrackingDataSource, dir: 'apps/tracking/src/database/migrations', schema: 'tracking' },

@@ -5,9 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit, redactUrl } from '@mes/config';
-import { migrateProcess } from '../../apps/process/src/database/process-data-source';
-import { migrateTestData } from '../../apps/test-data/src/database/test-data-data-source';
-import { migrateTracking } from '../../apps/tracking/src/bootstrap';
+import { migrateProcess } from '@mes/process-service';
+import { migrateTestData } from '@mes/test-data';
+import { migrateTracking } from '@mes/tracking';
 import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
 import { keptSecret } from './secrets';
 
