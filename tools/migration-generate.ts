@@ -8,13 +8,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createTestDataDataSource } from '@mes/test-data';
+import { createTestDataDataSource } from '@mes/test-data-store';
 import { createProcessDataSource } from '@mes/process-service';
 import { createTrackingDataSource } from '@mes/tracking';
 
 const SERVICES: Record<string, { create: (url: string) => DataSource; dir: string; schema: string }> = {
   tracking: { create: createTrackingDataSource, dir: 'apps/tracking/src/database/migrations', schema: 'tracking' },
-  'test-data': { create: createTestDataDataSource, dir: 'apps/test-data/src/database/migrations', schema: 'test_data' },
+  'test-data': { create: createTestDataDataSource, dir: 'libs/test-data-store/src/migrations', schema: 'test_data' },
   process: { create: createProcessDataSource, dir: 'apps/process/src/database/migrations', schema: 'process' },
 };
 

@@ -9,7 +9,7 @@
  */
 import type { Client } from 'pg';
 import { Pool } from 'pg';
-import { SheetTestStore } from '@mes/binning-worker';
+import { SheetTestStore } from '@mes/test-data-store';
 import { startTestData } from '@mes/test-data';
 import { GraphqlClient, testConfig } from '@mes/testing';
 import type { MesProcesses } from '../../tests/support/mes-processes';

@@ -7,7 +7,7 @@ import { assertHandlersComplete, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type BinShee
 import { TrackingClient } from '@mes/tracking-client';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
-import { SheetTestStore } from './sheet-test.store';
+import { SheetTestStore } from '@mes/test-data-store';
 
 export interface BinningWorker {
   worker: Worker;

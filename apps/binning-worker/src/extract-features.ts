@@ -1,12 +1,10 @@
 import { createFeatureExtractor, type CellFeatures, type FeatureExtractor } from '@mes/eis';
 import { decodeSpectrum } from '@mes/sheet-test';
+// Type only: this file runs in the fitting threads, which load no database code.
+import type { RawCell } from '@mes/test-data-store';
 
 /** One stored cell as a fitting thread gets it: the spectrum still in its compact float32 form. */
-export interface RawCell {
-  status: 'OK' | 'NO_CONTACT';
-  ocvV: number | null;
-  spectrum: Uint8Array | null;
-}
+export type { RawCell };
 
 export interface FeatureRequest {
   frequenciesHz: number[] | null;

@@ -1,4 +1,3 @@
 export { startBinningWorker } from './binning-worker';
 export { evaluateSheetTest } from './evaluate-sheet-test';
 export type { BinningWorker } from './binning-worker';
-export { SheetTestStore } from './sheet-test.store';

@@ -5,11 +5,10 @@ import { encodeFrequencies, encodeSpectrum } from '@mes/sheet-test';
 import { simulateSheet } from '@mes/simulator';
 import { JOB_IDS, JOBS, sheetTestChunks, type JobName } from '@mes/queue-contracts';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { migrateTestData } from '@mes/test-data';
+import { migrateTestData, SheetTestStore } from '@mes/test-data-store';
 import { evaluateSheetTest } from './evaluate-sheet-test';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
-import { SheetTestStore } from './sheet-test.store';
 
 /**
  * Chunked binning against a real PostgreSQL and Redis: chunks that run at the same time, twice (a

@@ -15,7 +15,7 @@ import { holdReasonPrefix, sheetDisposition } from '@mes/binning';
 import type { TrackingClient } from '@mes/tracking-client';
 import { binFittedCells } from './evaluate-sheet-test';
 import type { FittingThreads } from './fitting-threads';
-import type { SheetTestStore, StoredSheetTest } from './sheet-test.store';
+import type { SheetTestStore, StoredSheetTest } from '@mes/test-data-store';
 
 
 export interface SheetTestJobDeps {

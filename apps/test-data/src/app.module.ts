@@ -9,7 +9,7 @@ import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
-import { testDataDataSourceOptions } from './database/test-data-data-source';
+import { testDataDataSourceOptions } from '@mes/test-data-store';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';

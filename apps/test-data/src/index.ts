@@ -1,2 +1,2 @@
 export { startTestData } from './bootstrap';
-export { migrateTestData, createTestDataDataSource, testDataDataSourceOptions } from './database/test-data-data-source';
+export { migrateTestData, createTestDataDataSource, testDataDataSourceOptions } from '@mes/test-data-store';

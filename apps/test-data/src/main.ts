@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '@mes/config';
 import { startTestData } from './bootstrap';
-import { migrateTestData } from './database/test-data-data-source';
+import { migrateTestData } from '@mes/test-data-store';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

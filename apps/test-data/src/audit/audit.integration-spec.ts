@@ -2,7 +2,7 @@ import { Role, type Actor } from '@mes/auth';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
+import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { RigService } from '../rigs/rig.service';
 import { AuditService } from './audit.service';
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ENGINEERING, Roles } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { TestDataAuditRecordEntity } from './audit-record.entity';
+import { TestDataAuditRecordEntity } from '@mes/test-data-store';
 
 @ObjectType('TestDataAuditRecord', { description: 'One change in the test-data service: who, what, and the record before and after (JSON).' })
 export class TestDataAuditRecordModel {

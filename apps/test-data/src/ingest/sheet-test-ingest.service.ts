@@ -15,7 +15,7 @@ import {
   validationMessage,
   type SheetTestBody,
 } from '@mes/sheet-test';
-import { RigEntity, SheetTestEntity } from '../database/test-data.entities';
+import { RigEntity, SheetTestEntity } from '@mes/test-data-store';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
+import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { SheetTestQueue } from './sheet-test.queue';
 
 /** The sweeper hands the workers whatever PostgreSQL holds and Redis does not (any more). */

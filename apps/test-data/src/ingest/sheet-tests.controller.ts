@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '@mes/service-core';
-import type { RigEntity } from '../database/test-data.entities';
+import type { RigEntity } from '@mes/test-data-store';
 import { SheetTestStatusService } from '../results/sheet-test-status.service';
 import { RigService, SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { createTestDatabase, testConfig, type TestDatabase } from '@mes/testing';
 import { startTestData } from '../bootstrap';
-import { migrateTestData } from '../database/test-data-data-source';
+import { migrateTestData } from '@mes/test-data-store';
 
 /**
  * A plug between the service and PostgreSQL: a TCP proxy that can be pulled (every connection cut,

@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
+import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { TestPolicyService } from './test-policy.service';
 
 describe('per-product test policies', () => {

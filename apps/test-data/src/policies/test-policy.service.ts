@@ -6,7 +6,7 @@ import { DEFAULT_TEST_POLICY, validateTestPolicy } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import { ProductTestPolicyEntity } from '../database/test-data.entities';
+import { ProductTestPolicyEntity } from '@mes/test-data-store';
 import type { ProductTestPolicyInput, ProductTestPolicyModel } from './test-policy.model';
 
 /** Per-product sheet-test policies (retests, low-yield hold threshold), read by the binning worker. */

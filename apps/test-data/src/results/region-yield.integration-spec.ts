@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { SheetTestStore } from '@mes/binning-worker';
+import { SheetTestStore, migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
 import { RegionYieldResolver } from './region-yield.resolver';
 
 /**

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { SheetTestStore } from '@mes/binning-worker';
+import { SheetTestStore, migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
 import { CellMetric } from './results.model';
 import { ResultsService } from './results.service';
 

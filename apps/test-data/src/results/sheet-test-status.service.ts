@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
-import { SheetTestEntity } from '../database/test-data.entities';
+import { SheetTestEntity } from '@mes/test-data-store';
 
 export interface SheetTestStatusAnswer {
   status: string;

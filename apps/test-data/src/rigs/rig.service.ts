@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import { RigEntity } from '../database/test-data.entities';
+import { RigEntity } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 
 export const SHEET_TEST_OPERATION = 'SHEET_TEST';

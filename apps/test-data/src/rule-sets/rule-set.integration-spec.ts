@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
+import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import { RuleSetService } from './rule-set.service';
 

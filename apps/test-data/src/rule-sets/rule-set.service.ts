@@ -7,7 +7,7 @@ import { defaultAsMadeRuleSet, ruleSetVersionFor, type RuleSet } from '@mes/binn
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import { RebinRequestEntity, RuleSetEntity } from '../database/test-data.entities';
+import { RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import type { RebinInput, RebinRequestModel, RuleSetVersionModel } from './rule-set.model';
 

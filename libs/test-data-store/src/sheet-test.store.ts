@@ -3,7 +3,13 @@ import { currentResult, DEFAULT_TEST_POLICY, defaultAsMadeRuleSet, type CellBin,
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
-import type { RawCell } from './extract-features';
+
+/** A cell's raw measurement as stored: the spectrum is float32, all Re then all Im (@mes/sheet-test). */
+export interface RawCell {
+  status: 'OK' | 'NO_CONTACT';
+  ocvV: number | null;
+  spectrum: Uint8Array | null;
+}
 
 export interface StoredSheetTest {
   id: string;

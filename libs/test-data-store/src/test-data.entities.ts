@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { TestDataAuditRecordEntity } from '../audit/audit-record.entity';
+import { TestDataAuditRecordEntity } from './audit-record.entity';
 
 /** A test rig registered at a station; its API key is stored only as a SHA-256 hash. */
 @Entity({ schema: 'test_data', name: 'rigs' })
