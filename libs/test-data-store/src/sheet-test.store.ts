@@ -3,6 +3,8 @@ import { currentResult, DEFAULT_TEST_POLICY, defaultAsMadeRuleSet, type CellBin,
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
+import { TILE_METRICS } from './metric-columns';
+import { insertFirstRuleSetQuery } from './rule-set.queries';
 
 /** A cell's raw measurement as stored: the spectrum is float32, all Re then all Im (@mes/sheet-test). */
 export interface RawCell {
@@ -58,7 +60,6 @@ export interface RebinScope {
 export type FinalizeOutcome = { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
 
 /** The metrics a roll map can show, as columns of current_cell_results and of the tiles (n_*, sum_*). */
-const TILE_METRICS = ['ocv_v', 'r_ohmic_ohm', 'r_ct_ohm', 'asr_ohm_cm2', 'soft_bin'];
 const TILE_SUMS = TILE_METRICS.map((m) => `count(${m}), coalesce(sum(${m}), 0)`).join(', ');
 
 const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
@@ -331,12 +332,8 @@ export class SheetTestStore {
       this.pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND status = 'RELEASED' ORDER BY version DESC LIMIT 1`, [productCode]);
     let found = await newest();
     if (!found.rows.length) {
-      const first = defaultAsMadeRuleSet(cellAreaCm2, 1);
-      await this.pool.query(
-        `INSERT INTO test_data.rule_sets (product_code, version, name, status, rule_set, created_by, created_at, released_by, released_at)
-         VALUES ($1, 1, $2, 'RELEASED', $3, 'binning-worker', now(), 'binning-worker', now()) ON CONFLICT DO NOTHING`,
-        [productCode, first.name, JSON.stringify(first)],
-      );
+      const first = insertFirstRuleSetQuery(productCode, cellAreaCm2, 'binning-worker');
+      await this.pool.query(first.text, first.values);
       found = await newest();
     }
     return found.rows[0].rule_set as RuleSet;

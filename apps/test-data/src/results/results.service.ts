@@ -3,16 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { rollMapBase, tilesPerBin, type RollMapBase } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
+import { METRIC_COLUMNS, type MetricColumn } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollMapModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
 
-const COLUMN: Record<CellMetric, string> = {
-  [CellMetric.OCV_V]: 'ocv_v',
-  [CellMetric.R_OHMIC_OHM]: 'r_ohmic_ohm',
-  [CellMetric.R_CT_OHM]: 'r_ct_ohm',
-  [CellMetric.ASR_OHM_CM2]: 'asr_ohm_cm2',
-  [CellMetric.SOFT_BIN]: 'soft_bin',
-};
+// The GraphQL metric names are the store's: the columns (and the map aggregates' n_/sum_ columns) live there once.
+const COLUMN: Record<CellMetric, MetricColumn> = METRIC_COLUMNS;
 
 /*
  * The result that counts for each cell is kept in current_cell_results by the binning worker (every

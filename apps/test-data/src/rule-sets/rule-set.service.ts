@@ -3,11 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
-import { defaultAsMadeRuleSet, ruleSetVersionFor, type RuleSet } from '@mes/binning';
+import { ruleSetVersionFor } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import { RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
+import { insertFirstRuleSetQuery, RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import type { RebinInput, RebinRequestModel, RuleSetVersionModel } from './rule-set.model';
 
@@ -120,12 +120,8 @@ export class RuleSetService {
 
   /** Version 1, the default as-made rule set, unless the product has one (the worker may have made it). */
   private async ensureFirstVersion(m: EntityManager, productCode: string, area: number): Promise<void> {
-    const first: RuleSet = defaultAsMadeRuleSet(area, 1);
-    await m.query(
-      `INSERT INTO test_data.rule_sets (product_code, version, name, status, rule_set, created_by, created_at, released_by, released_at)
-       VALUES ($1, 1, $2, 'RELEASED', $3, 'test-data', now(), 'test-data', now()) ON CONFLICT DO NOTHING`,
-      [productCode, first.name, JSON.stringify(first)],
-    );
+    const first = insertFirstRuleSetQuery(productCode, area, 'test-data');
+    await m.query(first.text, first.values);
   }
 }
 
