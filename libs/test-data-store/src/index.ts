@@ -3,3 +3,4 @@ export * from './test-data.entities';
 export * from './sheet-test.store';
 export * from './metric-columns';
 export * from './rule-set.queries';
+export * from './sweep.queries';

@@ -12,6 +12,7 @@ import {
   type FitCellsPayload,
   type RebinPayload,
 } from '@mes/queue-contracts';
+import { queuedRebinRequestIds, queuedSheetTestIds, stuckSheetTests } from '@mes/test-data-store';
 
 /**
  * The producer side of the sheet-test queue. Jobs are keyed by the sheet test id, so adding one
@@ -55,37 +56,25 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
    */
   async sweep(olderThanSeconds = 20, stuckAfterSeconds = 600): Promise<number> {
     try {
-      const rows = await this.db.query<{ id: string }[]>(
-        `SELECT id FROM test_data.sheet_tests WHERE status = 'QUEUED' AND received_at < now() - make_interval(secs => $1) LIMIT 500`,
-        [olderThanSeconds],
-      );
-      for (const r of rows) await this.enqueue(r.id);
-      const rebins = await this.db.query<{ id: string }[]>(
-        `SELECT id FROM test_data.rebin_requests WHERE status = 'QUEUED' AND requested_at < now() - make_interval(secs => $1) LIMIT 100`,
-        [olderThanSeconds],
-      );
-      for (const r of rebins) await this.enqueueRebin(r.id);
-      const stuck = await this.db.query<{ id: string; status: string; cell_count: number }[]>(
-        `SELECT id, status, cell_count FROM test_data.sheet_tests
-          WHERE (status = 'BINNING' OR (status = 'DONE' AND disposition IS NULL))
-            AND received_at < now() - make_interval(secs => $1) AND received_at > now() - interval '1 day'
-          ORDER BY received_at LIMIT 100`,
-        [stuckAfterSeconds],
-      );
+      const queued = await queuedSheetTestIds(this.db, olderThanSeconds);
+      for (const id of queued) await this.enqueue(id);
+      const rebins = await queuedRebinRequestIds(this.db, olderThanSeconds);
+      for (const id of rebins) await this.enqueueRebin(id);
+      const stuck = await stuckSheetTests(this.db, stuckAfterSeconds);
       for (const t of stuck) {
         if (t.status === 'DONE') {
           await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, { jobId: JOB_IDS.finishSheetTest(t.id) });
           continue;
         }
         await this.queue.addBulk(
-          sheetTestChunks(Number(t.cell_count)).map((c) => ({
+          sheetTestChunks(t.cellCount).map((c) => ({
             name: JOBS.fitCells,
             data: { sheetTestId: t.id, ...c } satisfies FitCellsPayload,
             opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(t.id, c.chunk) },
           })),
         );
       }
-      return rows.length + rebins.length + stuck.length;
+      return queued.length + rebins.length + stuck.length;
     } catch (e) {
       this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
       return 0;
