@@ -30,6 +30,8 @@ export default tseslint.config(
             // test-data: the rig ingest service and its binning worker (one bounded context, two processes).
             { sourceTag: 'scope:test-data', onlyDependOnLibsWithTags: ['scope:shared', 'scope:test-data'] },
             { sourceTag: 'scope:process', onlyDependOnLibsWithTags: ['scope:shared', 'scope:process'] },
+            // assembly: the end of the line (singulation, stacking, stack test) and its pure lib.
+            { sourceTag: 'scope:assembly', onlyDependOnLibsWithTags: ['scope:shared', 'scope:assembly'] },
           ],
         },
       ],

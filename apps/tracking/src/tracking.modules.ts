@@ -3,6 +3,8 @@ import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { HistoryResolver } from './history/history.resolver';
 import { HistoryService } from './history/history.service';
+import { CellStateResolver } from './holds/cell-state.resolver';
+import { CellStateService } from './holds/cell-state.service';
 import { HoldRepository } from './holds/hold.repository';
 import { HoldResolver } from './holds/hold.resolver';
 import { HoldService } from './holds/hold.service';
@@ -41,7 +43,7 @@ export class MasterDataModule {}
 export class MaterialModule {}
 
 /** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
-@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver], exports: [HoldRepository, HoldService] })
+@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver, CellStateService, CellStateResolver], exports: [HoldRepository, HoldService] })
 export class HoldsModule {}
 
 /** Station scans: track-in and track-out along the route, with queue-time limits between vacuum steps. */
