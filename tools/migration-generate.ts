@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { createAssemblyDataSource } from '../apps/assembly/src/database/assembly-data-source';
 import { createTestDataDataSource } from '../apps/test-data/src/database/test-data-data-source';
 import { createProcessDataSource } from '../apps/process/src/database/process-data-source';
 import { createTrackingDataSource } from '../apps/tracking/src/database/tracking-data-source';
@@ -16,6 +17,7 @@ const SERVICES: Record<string, { create: (url: string) => DataSource; dir: strin
   tracking: { create: createTrackingDataSource, dir: 'apps/tracking/src/database/migrations', schema: 'tracking' },
   'test-data': { create: createTestDataDataSource, dir: 'apps/test-data/src/database/migrations', schema: 'test_data' },
   process: { create: createProcessDataSource, dir: 'apps/process/src/database/migrations', schema: 'process' },
+  assembly: { create: createAssemblyDataSource, dir: 'apps/assembly/src/database/migrations', schema: 'assembly' },
 };
 
 async function main() {

@@ -20,6 +20,7 @@ import { SheetCutService } from './material/sheet-cut.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
 import { ScanResolver } from './scanning/scan.resolver';
 import { ScanService } from './scanning/scan.service';
+import { SingulationGate } from './scanning/singulation-gate';
 
 /** The audit trail: every other context writes through it. */
 @Global()
@@ -47,7 +48,7 @@ export class MaterialModule {}
 export class HoldsModule {}
 
 /** Station scans: track-in and track-out along the route, with queue-time limits between vacuum steps. */
-@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, QueueTimeRepository, ScanResolver], exports: [ScanService] })
+@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate], exports: [ScanService] })
 export class ScanningModule {}
 
 /** A unit's history across scans, holds and genealogy. */

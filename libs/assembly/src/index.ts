@@ -3,3 +3,4 @@ export * from './matching';
 export * from './pick-map';
 export * from './stack-test';
 export * from './cycling';
+export * from './readiness';
