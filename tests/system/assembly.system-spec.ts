@@ -5,6 +5,25 @@ import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 const SHEET = 'S-R0001-0001';
 const COLS = 50;
 
+/** What a rig measures on layers in parallel: Z = 1 / Σ (1 / Z_i) at each frequency. */
+function parallel(cells: { zReOhm: number[]; zImOhm: number[] }[], n: number): { zRe: number[]; zIm: number[] } {
+  const zRe: number[] = [];
+  const zIm: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let yr = 0;
+    let yi = 0;
+    for (const c of cells) {
+      const d = c.zReOhm[k] ** 2 + c.zImOhm[k] ** 2;
+      yr += c.zReOhm[k] / d;
+      yi -= c.zImOhm[k] / d;
+    }
+    const d = yr ** 2 + yi ** 2;
+    zRe.push(yr / d);
+    zIm.push(-yi / d);
+  }
+  return { zRe, zIm };
+}
+
 interface Pick { row: number; col: number; cellCode: string; softBin: number; carrier: string; position: number }
 
 /**
@@ -154,23 +173,23 @@ describe('singulation, stacking and stack test through the gateway', () => {
       const [, r, c] = /-R(\d+)C(\d+)$/.exec(code)!;
       return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as { ocvV: number; zReOhm: number[]; zImOhm: number[] };
     });
-    const zRe: number[] = [];
-    const zIm: number[] = [];
-    sim.frequenciesHz.forEach((_, k) => {
-      let yr = 0;
-      let yi = 0;
-      for (const c of cells) {
-        const d = c.zReOhm[k] ** 2 + c.zImOhm[k] ** 2;
-        yr += c.zReOhm[k] / d;
-        yi -= c.zImOhm[k] / d;
-      }
-      const d = yr ** 2 + yi ** 2;
-      zRe.push(yr / d);
-      zIm.push(-yi / d);
-    });
+    const { zRe, zIm } = parallel(cells, sim.frequenciesHz.length);
     const ocvV = cells.reduce((s, c) => s + c.ocvV, 0) / cells.length;
     const tested = (await mes.admin.ok(postTest, { i: { testId: 'STT-0001', stackBarcode: 'STK-0001', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: zRe, zImOhm: zIm } })).postStackTest;
     expect(tested).toMatchObject({ status: 'TESTED', bin: 'PASS', tests: [{ testId: 'STT-0001', bin: 'PASS' }] });
+
+    // A second stack whose third layer is not connected: the measurement matches the expectation without it.
+    const second: string[] = proposal.stacks[1];
+    await mes.admin.ok('mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }');
+    for (const code of second) await mes.admin.ok(addLayer, { s: 'STK-0002', c: code });
+    const secondCells = second.map((code) => {
+      const [, r, c] = /-R(\d+)C(\d+)$/.exec(code)!;
+      return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as { ocvV: number; zReOhm: number[]; zImOhm: number[] };
+    });
+    const open = parallel(secondCells.filter((_, i) => i !== 2), sim.frequenciesHz.length);
+    const openTest = (await mes.admin.ok(postTest, { i: { testId: 'STT-0003', stackBarcode: 'STK-0002', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: open.zRe, zImOhm: open.zIm } })).postStackTest;
+    expect(openTest.bin).toBe('OPEN_LAYER');
+    expect(openTest.binReason).toMatch(/one layer is not connected/);
 
     // A region hold placed afterwards around layer 1's cell holds the stack, and where-used finds it.
     const layer1 = (await mes.admin.ok('{ stack(barcode: "STK-0001") { layers { mdMm rollBarcode } } }')).stack.layers[0];

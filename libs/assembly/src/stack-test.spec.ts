@@ -37,7 +37,7 @@ describe('expected parallel impedance', () => {
 
 describe('stack binning', () => {
   const layers = Array.from({ length: 6 }, (_, i) => layer(8 + i * 0.2, 300 + i * 5, 1e-6));
-  const measure = (ls: Spectrum[], ocvV = 4.0) => ({ ...expectedParallel(ls, freqs), frequenciesHz: freqs, ocvV });
+  const measure = (ls: Spectrum[], ocvV = 0.3) => ({ ...expectedParallel(ls, freqs), frequenciesHz: freqs, ocvV });
 
   it('passes a stack that measures its expectation', () => {
     const v = classifyStack(measure(layers), layers);
@@ -53,9 +53,9 @@ describe('stack binning', () => {
   });
 
   it('finds a shorted layer by its low OCV or its low impedance', () => {
-    expect(classifyStack(measure(layers, 2.1), layers).bin).toBe('SHORTED_LAYER');
+    expect(classifyStack(measure(layers, 0.02), layers).bin).toBe('SHORTED_LAYER');
     const shorted = [...layers.slice(1), { frequenciesHz: freqs, zReOhm: freqs.map(() => 0.5), zImOhm: freqs.map(() => 0) }];
-    const v = classifyStack(measure(shorted, 3.9), layers);
+    const v = classifyStack(measure(shorted, 0.3), layers);
     expect(v.bin).toBe('SHORTED_LAYER');
     expect(v.reason).toMatch(/of the expected parallel impedance: a shorted layer/);
   });

@@ -286,8 +286,9 @@ export class StackTestEntity {
   @Column({ type: 'varchar', length: 1000 })
   reason!: string;
 
-  @Column({ type: 'double precision' })
-  deviation!: number;
+  /** Relative deviation from the all-layers expectation; null when the spectrum could not be fitted. */
+  @Column({ type: 'double precision', nullable: true })
+  deviation!: number | null;
 
   @Column({ name: 'suspect_layer', type: 'integer', nullable: true })
   suspectLayer!: number | null;

@@ -31,9 +31,9 @@ export class CreateStackProductInput {
   @Field(() => Float, { defaultValue: 10 }) @IsNumber() @IsPositive() @Max(100) asrSpreadPct!: number;
   @Field(() => Float, { defaultValue: 5 }) @IsNumber() @IsPositive() @Max(100) capacitySpreadPct!: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @IsPositive() maxMdSpanMm?: number | null;
-  @Field(() => Float, { defaultValue: 3.5 }) @IsNumber() @Min(0) @Max(6) ocvMinV!: number;
+  @Field(() => Float, { defaultValue: 0.1 }) @IsNumber() @Min(0) @Max(6) ocvMinV!: number;
   @Field(() => Float, { defaultValue: 4.3 }) @IsNumber() @Min(0) @Max(6) ocvMaxV!: number;
-  @Field(() => Float, { defaultValue: 0.15 }) @IsNumber() @IsPositive() @Max(1) impedanceTolerance!: number;
+  @Field(() => Float, { defaultValue: 0.05 }) @IsNumber() @IsPositive() @Max(1) impedanceTolerance!: number;
 }
 
 @ObjectType()

@@ -33,7 +33,7 @@ export class StackTestModel {
   @Field(() => Float) ocvV!: number;
   @Field() bin!: string;
   @Field() reason!: string;
-  @Field(() => Float) deviation!: number;
+  @Field(() => Float, { nullable: true, description: 'RMS relative deviation from 1/Σ(1/Z); null when the spectrum could not be fitted.' }) deviation!: number | null;
   @Field(() => Int, { nullable: true }) suspectLayer!: number | null;
   @Field() testedBy!: string;
   @Field() testedAt!: Date;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { classifyStack, formatCellCode, layerCount, matchProblem, parseCellCode, proposeStacks, type MatchCell, type MatchingRules, type Spectrum } from '@mes/assembly';
+import { classifyStack, formatCellCode, type StackVerdict, layerCount, matchProblem, parseCellCode, proposeStacks, type MatchCell, type MatchingRules, type Spectrum } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { createFeatureExtractor } from '@mes/eis';
 import { DomainError } from '@mes/service-core';
@@ -148,30 +148,50 @@ export class StackService {
     const holds = await this.holdsOf(layers);
     if (holds.scrapped) throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${found.barcode} was scrapped: ${holds.scrapped}`);
     if (holds.list.length) throw new DomainError('UNIT_ON_HOLD', `Stack ${found.barcode} is on hold: ${holds.list[0].reason} (hold ${holds.list[0].holdId} on layer ${holds.list[0].cellCode}); an engineer must release it first`, [], { holdId: holds.list[0].holdId });
-    const missing = layers.find((l) => l.rOhmicOhm === null || l.rTotalOhm === null);
+    const missing = layers.find((l) => l.rTotalOhm === null);
     if (missing) throw new DomainError('CONFLICT', `Layer ${codeOf(missing)} of stack ${found.barcode} has no fitted impedance: the stack expectation cannot be computed`);
     const product = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: found.stackProductId } }))!;
-    const fHi = Math.max(...input.frequenciesHz);
-    const fLo = Math.min(...input.frequenciesHz);
-    const stackArea = layers.reduce((s, l) => s + (l.rTotalOhm && l.asrOhmCm2 ? l.asrOhmCm2 / l.rTotalOhm : 0), 0) || 1;
-    const features = createFeatureExtractor(input.frequenciesHz).extract(input.zReOhm, input.zImOhm, { ocvV: input.ocvV, activeAreaCm2: stackArea, temperatureC: 25 });
-    const twoPoint = (r0: number, rTotal: number): Spectrum => ({ frequenciesHz: [fHi, fLo], zReOhm: [r0, rTotal], zImOhm: [0, 0] });
-    const measured = Number.isFinite(features.rOhmicOhm) && Number.isFinite(features.rTotalOhm) ? twoPoint(features.rOhmicOhm, features.rTotalOhm) : twoPoint(input.zReOhm[input.frequenciesHz.indexOf(fHi)], input.zReOhm[input.frequenciesHz.indexOf(fLo)]);
-    const verdict = classifyStack({ ...measured, ocvV: input.ocvV }, layers.map((l) => twoPoint(l.rOhmicOhm as number, l.rTotalOhm as number)), {
-      ocvMinV: product.ocvMinV, ocvMaxV: product.ocvMaxV, impedanceTolerance: product.impedanceTolerance,
-    });
+    const verdict = this.judge(input, layers, product);
     await this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
       if (stack.status === 'BUILDING') throw new DomainError('CONFLICT', `Stack ${stack.barcode} has ${layers.length} of its ${stack.layersPlanned} layers: finish building it before its final test`, [], { reason: 'STACK_NOT_BUILT' });
       if (stack.status === 'SCRAPPED') throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${stack.barcode} was scrapped`);
       await m.insert(StackTestEntity, {
         testId: input.testId, stackId: stack.id, stationCode: input.stationCode, ocvV: input.ocvV, frequenciesHz: input.frequenciesHz, zReOhm: input.zReOhm, zImOhm: input.zImOhm,
-        bin: verdict.bin, reason: verdict.reason, deviation: verdict.deviation, suspectLayer: verdict.suspectLayer, testedBy: actor.username,
+        bin: verdict.bin, reason: verdict.reason, deviation: Number.isFinite(verdict.deviation) ? verdict.deviation : null, suspectLayer: verdict.suspectLayer, testedBy: actor.username,
       });
       await m.update(StackEntity, { id: stack.id }, { status: 'TESTED', bin: verdict.bin, binReason: verdict.reason });
       await recordAudit(m, { actor: actor.username, action: 'STACK_TEST', entityType: 'Stack', entityId: stack.barcode, details: { testId: input.testId, bin: verdict.bin, reason: verdict.reason } });
     });
     return this.view(input.stackBarcode);
+  }
+
+  /**
+   * The layers' part of the expectation is their total resistance R0 + R1 + R2 (the stored ASR over
+   * the active area, which the binning worker fitted from each layer's sheet-test spectrum): it is the
+   * well-determined quantity of a fit (the high-frequency intercept of a thin-film cell is a few ohms
+   * against hundreds and scatters from fit to fit). The stack's spectrum is fitted the same way and
+   * compared with 1/Σ(1/R_i) at the rig's lowest frequency. A spectrum that cannot be fitted is a
+   * MISMATCH with that reason.
+   */
+  private judge(input: StackTestInput, layers: SingulatedCellEntity[], product: StackProductEntity): StackVerdict {
+    const limits = { ocvMinV: product.ocvMinV, ocvMaxV: product.ocvMaxV, impedanceTolerance: product.impedanceTolerance };
+    const area = layers.reduce((s, l) => s + (l.rTotalOhm && l.asrOhmCm2 ? l.asrOhmCm2 / l.rTotalOhm : 0), 0) || 1;
+    let rTotal = NaN;
+    try {
+      rTotal = createFeatureExtractor(input.frequenciesHz).extract(input.zReOhm, input.zImOhm, { ocvV: input.ocvV, activeAreaCm2: area, temperatureC: 25 }).rTotalOhm;
+    } catch {
+      rTotal = NaN;
+    }
+    const fLo = Math.min(...input.frequenciesHz);
+    const point = (r: number): Spectrum => ({ frequenciesHz: [fLo], zReOhm: [r], zImOhm: [0] });
+    const layerPoints = layers.map((l) => point(l.rTotalOhm as number));
+    if (!(rTotal > 0) || !Number.isFinite(rTotal)) {
+      const v = classifyStack({ ...point(1), ocvV: input.ocvV }, layerPoints, limits);
+      if (v.bin === 'SHORTED_LAYER' && input.ocvV < limits.ocvMinV) return v;
+      return { ...v, bin: 'MISMATCH', suspectLayer: null, deviation: NaN, reason: 'the stack spectrum could not be fitted to a cell model (no arc to read its resistance from)' };
+    }
+    return classifyStack({ ...point(rTotal), ocvV: input.ocvV }, layerPoints, limits);
   }
 
   /** A stack with its layers, tests and holds; a layer cell scrapped in tracking (a SCRAP disposition) scraps the stack. */
