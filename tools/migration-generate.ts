@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { createAssemblyDataSource } from '@mes/assembly-service';
 import { createTestDataDataSource } from '@mes/test-data-store';
 import { createProcessDataSource } from '@mes/process-service';
 import { createTrackingDataSource } from '@mes/tracking';
@@ -16,6 +17,7 @@ const SERVICES: Record<string, { create: (url: string) => DataSource; dir: strin
   tracking: { create: createTrackingDataSource, dir: 'apps/tracking/src/database/migrations', schema: 'tracking' },
   'test-data': { create: createTestDataDataSource, dir: 'libs/test-data-store/src/migrations', schema: 'test_data' },
   process: { create: createProcessDataSource, dir: 'apps/process/src/database/migrations', schema: 'process' },
+  assembly: { create: createAssemblyDataSource, dir: 'apps/assembly/src/database/migrations', schema: 'assembly' },
 };
 
 async function main() {

@@ -3,18 +3,20 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createTestDatabase, freePort, GraphqlClient, stopProcess as stop, TEST_ADMIN_PASSWORD, waitHealthy, type TestDatabase } from '@mes/testing';
 import { migrateTestData } from '@mes/test-data';
+import { migrateAssembly } from '@mes/assembly-service';
 import { migrateProcess } from '@mes/process-service';
 import { migrateTracking } from '@mes/tracking';
 
 const root = path.resolve(__dirname, '../..');
 
-export type AppName = 'tracking' | 'test-data' | 'process' | 'binning-worker' | 'gateway';
+export type AppName = 'tracking' | 'test-data' | 'process' | 'assembly' | 'binning-worker' | 'gateway';
 
 export interface MesProcesses {
   gatewayUrl: string;
   graphqlUrl: string;
   trackingUrl: string;
   processUrl: string;
+  assemblyUrl: string;
   admin: GraphqlClient;
   db: TestDatabase;
   stopApp(name: AppName): Promise<void>;
@@ -35,7 +37,8 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
   await migrateTracking(db.url);
   await migrateTestData(db.url);
   await migrateProcess(db.url);
-  const [port, trackingPort, testDataPort, processPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  await migrateAssembly(db.url);
+  const [port, trackingPort, testDataPort, processPort, assemblyPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     ...process.env,
     DATABASE_URL: db.url,
@@ -43,6 +46,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     TRACKING_PORT: String(trackingPort),
     TEST_DATA_PORT: String(testDataPort),
     PROCESS_PORT: String(processPort),
+    ASSEMBLY_PORT: String(assemblyPort),
     MES_JWT_SECRET: randomBytes(32).toString('hex'),
     MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     MES_SEED_DEMO: 'true',
@@ -61,6 +65,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, spawnApp('tracking'));
     await waitHealthy(`http://127.0.0.1:${testDataPort}/health`, spawnApp('test-data'));
     await waitHealthy(`http://127.0.0.1:${processPort}/health`, spawnApp('process'));
+    await waitHealthy(`http://127.0.0.1:${assemblyPort}/health`, spawnApp('assembly'));
     spawnApp('binning-worker');
     await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'));
   } catch (e) {
@@ -76,6 +81,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     graphqlUrl: `${gatewayUrl}/graphql`,
     trackingUrl: `http://127.0.0.1:${trackingPort}/graphql`,
     processUrl: `http://127.0.0.1:${processPort}/graphql`,
+    assemblyUrl: `http://127.0.0.1:${assemblyPort}/graphql`,
     admin,
     db,
     stopApp: async (name) => stop(children.get(name) as ChildProcess),
@@ -90,7 +96,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     async close() {
       if (closed) return;
       closed = true;
-      for (const name of ['gateway', 'binning-worker', 'process', 'test-data', 'tracking'] as AppName[]) await stop(children.get(name) as ChildProcess);
+      for (const name of ['gateway', 'binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[]) await stop(children.get(name) as ChildProcess);
       await db.drop();
     },
   };

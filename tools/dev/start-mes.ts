@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { loadConfigOrExit, redactUrl } from '@mes/config';
+import { migrateAssembly } from '@mes/assembly-service';
 import { migrateProcess } from '@mes/process-service';
 import { migrateTestData } from '@mes/test-data';
 import { migrateTracking } from '@mes/tracking';
@@ -94,16 +95,19 @@ async function main(): Promise<void> {
   await migrateTracking(config.databaseUrl);
   await migrateTestData(config.databaseUrl);
   await migrateProcess(config.databaseUrl);
+  await migrateAssembly(config.databaseUrl);
 
   const base = `http://${config.host}`;
   const tracking: App = { name: 'tracking', entry: 'apps/tracking/src/main.ts', healthUrl: `${base}:${config.tracking.port}/health` };
   const testData: App = { name: 'test-data', entry: 'apps/test-data/src/main.ts', healthUrl: `${base}:${config.testData.port}/health` };
   const processApp: App = { name: 'process', entry: 'apps/process/src/main.ts', healthUrl: `${base}:${config.process.port}/health` };
+  const assembly: App = { name: 'assembly', entry: 'apps/assembly/src/main.ts', healthUrl: `${base}:${config.assembly.port}/health` };
   const gateway: App = { name: 'gateway', entry: 'apps/gateway/src/main.ts', healthUrl: `${base}:${config.port}/health` };
   // tracking first (it seeds the demo line); the gateway composes the subgraphs, so it comes last.
   await waitHealthy(tracking, startApp(tracking, env), 120_000);
   await waitHealthy(testData, startApp(testData, env), 120_000);
   await waitHealthy(processApp, startApp(processApp, env), 120_000);
+  await waitHealthy(assembly, startApp(assembly, env), 120_000);
   startApp({ name: 'binning-worker', entry: 'apps/binning-worker/src/main.ts', healthUrl: '' }, env);
   await waitHealthy(gateway, startApp(gateway, env), 120_000);
 

@@ -12,6 +12,7 @@ export function subgraphsOf(config: MesConfig): SubgraphEndpoint[] {
     { name: 'tracking', url: config.tracking.url },
     { name: 'test-data', url: config.testData.url },
     { name: 'process', url: config.process.url },
+    { name: 'assembly', url: config.assembly.url },
   ];
 }
 
@@ -27,5 +28,6 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
   return [
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
+    { prefix: '/api/v1/pick-maps', target: new URL(config.assembly.url).origin },
   ];
 }

@@ -3,6 +3,8 @@ import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { HistoryResolver } from './history/history.resolver';
 import { HistoryService } from './history/history.service';
+import { CellStateResolver } from './holds/cell-state.resolver';
+import { CellStateService } from './holds/cell-state.service';
 import { HoldRepository } from './holds/hold.repository';
 import { HoldResolver } from './holds/hold.resolver';
 import { HoldService } from './holds/hold.service';
@@ -18,6 +20,7 @@ import { SheetCutService } from './material/sheet-cut.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
 import { ScanResolver } from './scanning/scan.resolver';
 import { ScanService } from './scanning/scan.service';
+import { SingulationGate } from './scanning/singulation-gate';
 
 /** The audit trail: every other context writes through it. */
 @Global()
@@ -41,11 +44,11 @@ export class MasterDataModule {}
 export class MaterialModule {}
 
 /** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
-@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver], exports: [HoldRepository, HoldService] })
+@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver, CellStateService, CellStateResolver], exports: [HoldRepository, HoldService] })
 export class HoldsModule {}
 
 /** Station scans: track-in and track-out along the route, with queue-time limits between vacuum steps. */
-@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, QueueTimeRepository, ScanResolver], exports: [ScanService] })
+@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate], exports: [ScanService] })
 export class ScanningModule {}
 
 /** A unit's history across scans, holds and genealogy. */

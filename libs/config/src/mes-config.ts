@@ -25,6 +25,8 @@ const schema = z.object({
   TEST_DATA_URL: z.string().url().optional(),
   PROCESS_PORT: port.default(4003),
   PROCESS_URL: z.string().url().optional(),
+  ASSEMBLY_PORT: port.default(4004),
+  ASSEMBLY_URL: z.string().url().optional(),
   TRACE_MAX_BODY_MB: z.coerce.number().positive().max(512).default(32),
   /** Largest sheet-test body accepted, after gunzip (a 2,500-cell, 200-point sheet is about 10 MB). */
   INGEST_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
@@ -46,6 +48,7 @@ export interface MesConfig {
   tracking: { port: number; url: string };
   testData: { port: number; url: string; maxBodyBytes: number };
   process: { port: number; url: string; maxTraceBodyBytes: number };
+  assembly: { port: number; url: string };
   binning: { concurrency: number };
   queuePrefix: string;
   auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: e.PROCESS_URL ?? `http://${host}:${e.PROCESS_PORT}/graphql`,
       maxTraceBodyBytes: Math.round(e.TRACE_MAX_BODY_MB * 1024 * 1024),
     },
+    assembly: { port: e.ASSEMBLY_PORT, url: e.ASSEMBLY_URL ?? `http://${host}:${e.ASSEMBLY_PORT}/graphql` },
     binning: { concurrency: e.BINNING_CONCURRENCY },
     queuePrefix: e.BULLMQ_PREFIX,
     auth: { jwtSecret: e.MES_JWT_SECRET, tokenTtlSeconds: e.MES_TOKEN_TTL_S, adminPassword: e.MES_ADMIN_PASSWORD },

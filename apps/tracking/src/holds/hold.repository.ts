@@ -43,6 +43,12 @@ export class HoldRepository {
     return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: cell.sheetId, cellId: cell.id });
   }
 
+  /** Active holds on a sheet, on any cell of it, or on a roll region it came from (what the cell holds of a sheet are chosen from). */
+  async activeForSheetAndCells(m: EntityManager, sheet: { id: string; rollId: string; mdStartMm: number; mdEndMm: number }): Promise<HoldModel[]> {
+    const regions = ancestorRegions({ rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm }, await this.material.lineageLinks(sheet.rollId, m));
+    return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: sheet.id, cellsOfSheet: true });
+  }
+
   async byId(id: string, m: EntityManager = this.db.manager): Promise<HoldModel | null> {
     if (!/^\d{1,18}$/.test(id)) return null;
     const rows = await m.query<Row[]>(`${HOLD_SELECT} WHERE h.id = $1`, [id]);

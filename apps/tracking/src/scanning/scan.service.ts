@@ -16,6 +16,7 @@ import { UnitLevelEnum } from '../master-data/master-data.model';
 import { queueSources, queueTimeHoldReason } from './queue-time';
 import { QueueTimeRepository } from './queue-time.repository';
 import { ScanEventEntity } from './scan-event.entity';
+import { SINGULATION, SingulationGate } from './singulation-gate';
 import type { ScanActionEnum, ScanInput, ScanResultModel } from './scan.model';
 
 type Unit = (RollEntity | SheetEntity) & TrackedUnitColumns;
@@ -35,14 +36,27 @@ export class ScanService {
     private readonly holds: HoldRepository,
     private readonly holdService: HoldService,
     private readonly queueTimes: QueueTimeRepository,
+    private readonly singulationGate: SingulationGate,
   ) {}
 
   async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
+    if (input.action === 'TRACK_IN') await this.singulationInterlock(input.barcode.trim());
     const outcome = await this.scanInTransaction(actor, input);
     // A refusal that placed a hold is returned, not thrown, so that the hold commits with the
     // transaction (a throw would roll it back); the scan itself wrote nothing and is refused here.
     if (outcome instanceof DomainError) throw outcome;
     return outcome;
+  }
+
+  /**
+   * Before the unit's row is locked (no remote call under a lock): a sheet waiting for SINGULATION
+   * must have final results. A sheet that moves on between this check and the lock is scanned by the
+   * usual rules; one that arrives at SINGULATION in between was binned by the worker that moved it.
+   */
+  private async singulationInterlock(barcode: string): Promise<void> {
+    if (!barcode.startsWith('S-')) return;
+    const sheet = await this.material.sheetByBarcode(barcode);
+    if (sheet && sheet.status === 'ACTIVE' && sheet.operation === SINGULATION && sheet.stepState === 'WAITING') await this.singulationGate.check(sheet);
   }
 
   private scanInTransaction(actor: Actor, input: ScanInput): Promise<ScanResultModel | DomainError> {

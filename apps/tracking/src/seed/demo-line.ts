@@ -1,8 +1,9 @@
 /**
  * The demo line seeded on an empty database: the operations of docs/domain.md up to
- * singulation (stacking arrives with the assembly service), one station per operation (two rigs at
- * SHEET_TEST), and a 50 x 50 product of 5 mm cells (0.25 cm2) on 300 mm sheets. The four coaters
- * are vacuum steps; two of them limit the time in air since the previous one.
+ * singulation, one station per operation (two rigs at SHEET_TEST), and the stations of the stack
+ * route the assembly service runs after singulation (STACKING, FORMATION, STACK_TEST), and a
+ * 50 x 50 product of 5 mm cells (0.25 cm2) on 300 mm sheets. The four coaters are vacuum steps;
+ * two of them limit the time in air since the previous one.
  */
 export const DEMO_LINE = {
   site: { code: 'PILOT', name: 'Pilot plant' },
@@ -29,7 +30,13 @@ export const DEMO_LINE = {
     { operation: 'SHEET_TEST', level: 'SHEET', station: 'TST-1', name: 'Sheet test rig 1' },
     { operation: 'SINGULATION', level: 'SHEET', station: 'SNG-1', name: 'Singulation and pick' },
   ],
-  extraStations: [{ code: 'TST-2', name: 'Sheet test rig 2', operation: 'SHEET_TEST' }],
+  extraStations: [
+    { code: 'TST-2', name: 'Sheet test rig 2', operation: 'SHEET_TEST' },
+    // Stacks are not sheets: their route (stacking, formation, final test) is kept by the assembly service.
+    { code: 'STK-1', name: 'Stacker', operation: 'STACKING' },
+    { code: 'FRM-1', name: 'Formation cycler', operation: 'FORMATION' },
+    { code: 'STT-1', name: 'Stack final test', operation: 'STACK_TEST' },
+  ],
   equipment: [
     { code: 'SPT-LCO-1', name: 'LCO DC/RF sputter cathode', kind: 'SPUTTER', station: 'LCO-1' },
     { code: 'FRN-1', name: 'Anneal furnace', kind: 'FURNACE', station: 'ANL-1' },

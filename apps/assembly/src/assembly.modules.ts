@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AssemblyMasterDataResolver } from './master-data/master-data.resolver';
+import { AssemblyMasterDataService } from './master-data/master-data.service';
+import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
+import { PickMapController } from './singulation/pick-map.controller';
+import { SingulationResolver } from './singulation/singulation.resolver';
+import { SingulationService } from './singulation/singulation.service';
+import { StackResolver } from './stacking/stack.resolver';
+import { StackService } from './stacking/stack.service';
+
+/** Stack products and work orders. */
+@Module({ providers: [AssemblyMasterDataService, AssemblyMasterDataResolver], exports: [AssemblyMasterDataService] })
+export class AssemblyMasterDataModule {}
+
+/** Pick maps, the singulation report and yield per step. */
+@Module({ imports: [AssemblyMasterDataModule], controllers: [PickMapController], providers: [SingulationService, SingulationResolver] })
+export class SingulationModule {}
+
+/** Stack building, proposals, final test, where-used. */
+@Module({ imports: [AssemblyMasterDataModule], providers: [StackService, StackResolver] })
+export class StackingModule {}
+
+@Module({ imports: [AssemblyMasterDataModule], providers: [DemoAssemblySeeder] })
+export class AssemblySeedModule {}

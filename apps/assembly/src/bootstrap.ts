@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
+import type { MesConfig } from '@mes/config';
+import { AssemblyAppModule } from './app.module';
+import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
+
+/** Build and start the assembly subgraph on the given port (0: any free one). */
+export async function startAssembly(config: MesConfig, port = config.assembly.port): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AssemblyAppModule.forConfig(config), {
+    bodyParser: false,
+    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+  });
+  // A singulation report of a whole sheet lists up to 2,500 cells.
+  app.use('/graphql', json({ limit: '16mb' }));
+  app.enableShutdownHooks();
+  await app.init();
+  if (config.seedDemo) await app.get(DemoAssemblySeeder).seedIfEmpty();
+  await app.listen(port, config.host);
+  return app;
+}

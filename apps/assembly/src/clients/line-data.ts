@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import type { SheetLayout } from '@mes/geometry';
+import type { ServiceGraphql } from './service-graphql';
+
+export const TRACKING_GRAPHQL = Symbol('TRACKING_GRAPHQL');
+export const TEST_DATA_GRAPHQL = Symbol('TEST_DATA_GRAPHQL');
+
+export interface LineSheet {
+  barcode: string;
+  rollBarcode: string;
+  productCode: string;
+  rows: number;
+  cols: number;
+  mdStartMm: number;
+  cellActiveAreaCm2: number;
+  status: string;
+  operation: string | null;
+  stepState: string;
+  stationCode: string | null;
+  layout: SheetLayout;
+  activeHolds: { id: string; reason: string }[];
+}
+
+export interface LineCellState {
+  sheetBarcode: string;
+  row: number;
+  col: number;
+  rollBarcode: string;
+  mdMm: number;
+  cdMm: number;
+  status: string;
+  activeHolds: { id: string; reason: string }[];
+}
+
+/** A sheet's current results, one value per cell, row-major (null where untested). */
+export interface SheetResults {
+  softBin: (number | null)[];
+  asrOhmCm2: (number | null)[];
+  rOhmicOhm: (number | null)[];
+  hardBinOf: Map<number, number>;
+  tests: { testId: string; status: string }[];
+  maxRetests: number;
+}
+
+/** What the end of the line reads from tracking and test-data, through their public GraphQL. */
+@Injectable()
+export class LineData {
+  constructor(private readonly tracking: ServiceGraphql, private readonly testData: ServiceGraphql) {}
+
+  async sheet(barcode: string): Promise<LineSheet> {
+    const d = await this.tracking.query<{ sheet: LineSheet }>(
+      `query($b: String!) { sheet(barcode: $b) { barcode rollBarcode productCode rows cols mdStartMm cellActiveAreaCm2 status operation stepState stationCode activeHolds { id reason }
+         layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm } } }`,
+      { b: barcode },
+    );
+    return d.sheet;
+  }
+
+  async heldCells(sheet: string): Promise<{ row: number; col: number; holdId: string; reason: string }[]> {
+    return (await this.tracking.query<{ heldCells: { row: number; col: number; holdId: string; reason: string }[] }>('query($s: String!) { heldCells(sheet: $s) { row col holdId reason } }', { s: sheet })).heldCells;
+  }
+
+  /** Cell states in batches of 500 (tracking's limit per call). */
+  async cellStates(cells: { sheetBarcode: string; row: number; col: number }[]): Promise<LineCellState[]> {
+    const out: LineCellState[] = [];
+    for (let i = 0; i < cells.length; i += 500) {
+      const d = await this.tracking.query<{ cellStates: LineCellState[] }>(
+        'query($c: [CellRefInput!]!) { cellStates(cells: $c) { sheetBarcode row col rollBarcode mdMm cdMm status activeHolds { id reason } } }',
+        { c: cells.slice(i, i + 500) },
+      );
+      out.push(...d.cellStates);
+    }
+    return out;
+  }
+
+  /** A cell's current result, or null when it was never tested. */
+  async cellResult(sheet: string, row: number, col: number): Promise<{ softBin: number; hardBin: number; binName: string } | null> {
+    const d = await this.testData.query<{ cellResult: { softBin: number; hardBin: number; binName: string } | null }>(
+      'query($s: String!, $r: Int!, $c: Int!) { cellResult(sheet: $s, row: $r, col: $c) { softBin hardBin binName } }',
+      { s: sheet, r: row, c: col },
+    );
+    return d.cellResult;
+  }
+
+  async stationOperation(code: string): Promise<string | null> {
+    const d = await this.tracking.query<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }');
+    return d.stations.find((s) => s.code === code)?.operation ?? null;
+  }
+
+  async sheetResults(sheet: string, productCode: string): Promise<SheetResults> {
+    const d = await this.testData.query<{
+      bins: { values: (number | null)[] };
+      asr: { values: (number | null)[] };
+      r0: { values: (number | null)[] };
+      binPareto: { softBin: number; hardBin: number }[];
+      sheetTests: { testId: string; status: string }[];
+      productTestPolicy: { maxRetests: number };
+    }>(
+      `query($s: String!, $p: String!) { bins: sheetMap(sheet: $s, metric: SOFT_BIN) { values } asr: sheetMap(sheet: $s, metric: ASR_OHM_CM2) { values }
+         r0: sheetMap(sheet: $s, metric: R_OHMIC_OHM) { values } binPareto(sheet: $s) { softBin hardBin } sheetTests(sheet: $s) { testId status } productTestPolicy(productCode: $p) { maxRetests } }`,
+      { s: sheet, p: productCode },
+    );
+    return {
+      softBin: d.bins.values,
+      asrOhmCm2: d.asr.values,
+      rOhmicOhm: d.r0.values,
+      hardBinOf: new Map(d.binPareto.map((b) => [b.softBin, b.hardBin])),
+      tests: d.sheetTests,
+      maxRetests: d.productTestPolicy.maxRetests,
+    };
+  }
+}

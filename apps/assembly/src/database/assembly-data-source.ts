@@ -1,0 +1,32 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ASSEMBLY_ENTITIES } from './assembly.entities';
+import { ASSEMBLY_MIGRATIONS } from './migrations';
+
+/** The assembly service owns the `assembly` schema and nothing else. */
+export function assemblyDataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ASSEMBLY_ENTITIES,
+    migrations: ASSEMBLY_MIGRATIONS,
+    migrationsTableName: 'assembly_migrations',
+    synchronize: false,
+    logging: ['error'],
+    extra: { max: 10, application_name: 'mes-assembly' },
+  };
+}
+
+export function createAssemblyDataSource(databaseUrl: string): DataSource {
+  return new DataSource(assemblyDataSourceOptions(databaseUrl));
+}
+
+export async function migrateAssembly(databaseUrl: string): Promise<void> {
+  const ds = createAssemblyDataSource(databaseUrl);
+  await ds.initialize();
+  try {
+    await ds.query('CREATE SCHEMA IF NOT EXISTS assembly');
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}

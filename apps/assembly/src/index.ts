@@ -1,0 +1,2 @@
+export { startAssembly } from './bootstrap';
+export { migrateAssembly, createAssemblyDataSource, assemblyDataSourceOptions } from './database/assembly-data-source';

@@ -1,0 +1,15 @@
+import { loadConfigOrExit } from '@mes/config';
+import { startAssembly } from './bootstrap';
+import { migrateAssembly } from './database/assembly-data-source';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  await migrateAssembly(config.databaseUrl);
+  const app = await startAssembly(config);
+  process.stdout.write(`assembly subgraph listening on ${await app.getUrl()}/graphql\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`assembly failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

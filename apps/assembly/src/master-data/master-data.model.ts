@@ -1,0 +1,53 @@
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+@ObjectType({ description: 'A multilayer battery: N cells of one cell product in parallel, with its matching rules and final-test limits.' })
+export class StackProductModel {
+  @Field() code!: string;
+  @Field() name!: string;
+  @Field() cellProductCode!: string;
+  @Field(() => Float) targetCapacityMah!: number;
+  @Field(() => Float, { description: 'A layer’s capacity where no thickness-based prediction is known.' }) nominalCellCapacityMah!: number;
+  @Field(() => Int) maxLayers!: number;
+  @Field(() => Int, { description: 'N = ceil(target / nominal layer capacity).' }) layers!: number;
+  @Field(() => [Int]) allowedGrades!: number[];
+  @Field(() => Float) asrSpreadPct!: number;
+  @Field(() => Float) capacitySpreadPct!: number;
+  @Field(() => Float, { nullable: true, description: 'null: layers from anywhere; else one roll within this MD span.' }) maxMdSpanMm!: number | null;
+  @Field(() => Float) ocvMinV!: number;
+  @Field(() => Float) ocvMaxV!: number;
+  @Field(() => Float, { description: 'Largest RMS relative deviation from 1/Σ(1/Z) that passes.' }) impedanceTolerance!: number;
+}
+
+@InputType()
+export class CreateStackProductInput {
+  @Field() @Matches(/^[A-Z0-9][A-Z0-9._-]{0,31}$/, { message: 'expected 1-32 capitals, digits, ".", "_" or "-"' }) code!: string;
+  @Field() @IsString() @MaxLength(200) name!: string;
+  @Field() @IsString() @MaxLength(32) cellProductCode!: string;
+  @Field(() => Float) @IsNumber() @IsPositive() @Max(100000) targetCapacityMah!: number;
+  @Field(() => Float) @IsNumber() @IsPositive() @Max(100000) nominalCellCapacityMah!: number;
+  @Field(() => Int) @IsInt() @Min(1) @Max(500) maxLayers!: number;
+  @Field(() => [Int]) @ArrayMinSize(1) @ArrayMaxSize(9) @IsInt({ each: true }) @Min(1, { each: true }) @Max(9, { each: true }) allowedGrades!: number[];
+  @Field(() => Float, { defaultValue: 10 }) @IsNumber() @IsPositive() @Max(100) asrSpreadPct!: number;
+  @Field(() => Float, { defaultValue: 5 }) @IsNumber() @IsPositive() @Max(100) capacitySpreadPct!: number;
+  @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @IsPositive() maxMdSpanMm?: number | null;
+  @Field(() => Float, { defaultValue: 0.1 }) @IsNumber() @Min(0) @Max(6) ocvMinV!: number;
+  @Field(() => Float, { defaultValue: 4.3 }) @IsNumber() @Min(0) @Max(6) ocvMaxV!: number;
+  @Field(() => Float, { defaultValue: 0.05 }) @IsNumber() @IsPositive() @Max(1) impedanceTolerance!: number;
+}
+
+@ObjectType()
+export class WorkOrderModel {
+  @Field() code!: string;
+  @Field() stackProductCode!: string;
+  @Field(() => Int) quantity!: number;
+  @Field(() => Int, { description: 'Stacks started against this order.' }) stacksStarted!: number;
+  @Field() status!: string;
+}
+
+@InputType()
+export class CreateWorkOrderInput {
+  @Field() @Matches(/^[A-Z0-9][A-Z0-9._-]{0,31}$/, { message: 'expected 1-32 capitals, digits, ".", "_" or "-"' }) code!: string;
+  @Field() @IsString() @MaxLength(32) stackProductCode!: string;
+  @Field(() => Int) @IsInt() @Min(1) @Max(1_000_000) quantity!: number;
+}

@@ -1,0 +1,101 @@
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArrayMaxSize, ArrayMinSize, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+@ObjectType({ description: 'One layer of a stack, with where its cell came from and what it was when picked.' })
+export class StackLayerModel {
+  @Field(() => Int, { description: '1 = bottom.' }) layerIndex!: number;
+  @Field() cellCode!: string;
+  @Field() sheetBarcode!: string;
+  @Field(() => Int) row!: number;
+  @Field(() => Int) col!: number;
+  @Field() rollBarcode!: string;
+  @Field(() => Float) mdMm!: number;
+  @Field(() => Float) cdMm!: number;
+  @Field(() => Int) softBin!: number;
+  @Field(() => Int, { nullable: true }) hardBin!: number | null;
+  @Field(() => Float, { nullable: true }) asrOhmCm2!: number | null;
+  @Field(() => Float) capacityMah!: number;
+  @Field(() => String, { nullable: true }) carrier!: string | null;
+  @Field(() => Int, { nullable: true }) position!: number | null;
+}
+
+@ObjectType()
+export class StackHoldModel {
+  @Field() holdId!: string;
+  @Field() reason!: string;
+  @Field({ description: 'The layer cell the hold covers.' }) cellCode!: string;
+}
+
+@ObjectType()
+export class StackTestModel {
+  @Field() testId!: string;
+  @Field() stationCode!: string;
+  @Field(() => Float) ocvV!: number;
+  @Field() bin!: string;
+  @Field() reason!: string;
+  @Field(() => Float, { nullable: true, description: 'RMS relative deviation from 1/Σ(1/Z); null when the spectrum could not be fitted.' }) deviation!: number | null;
+  @Field(() => Int, { nullable: true }) suspectLayer!: number | null;
+  @Field() testedBy!: string;
+  @Field() testedAt!: Date;
+}
+
+@ObjectType({ description: 'A multilayer battery: its layers in order, its final test, and the holds that reach it through its cells.' })
+export class StackModel {
+  @Field() barcode!: string;
+  @Field() productCode!: string;
+  @Field(() => String, { nullable: true }) workOrder!: string | null;
+  @Field({ description: 'BUILDING, BUILT, TESTED or SCRAPPED.' }) status!: string;
+  @Field(() => Int) layersPlanned!: number;
+  @Field(() => String, { nullable: true, description: 'PASS, OPEN_LAYER, SHORTED_LAYER or MISMATCH once tested.' }) bin!: string | null;
+  @Field(() => String, { nullable: true }) binReason!: string | null;
+  @Field() stationCode!: string;
+  @Field() createdBy!: string;
+  @Field() createdAt!: Date;
+  @Field(() => [StackLayerModel]) layers!: StackLayerModel[];
+  @Field(() => [StackTestModel]) tests!: StackTestModel[];
+  @Field({ description: 'A hold on a roll, region, sheet or cell of any layer holds the stack.' }) onHold!: boolean;
+  @Field(() => [StackHoldModel]) activeHolds!: StackHoldModel[];
+}
+
+@InputType()
+export class StartStackInput {
+  @Field() @Matches(/^STK-[A-Za-z0-9._-]{1,60}$/, { message: 'expected a stack barcode STK-<1-60 letters, digits, ".", "_" or "-">' }) barcode!: string;
+  @Field() @IsString() @MaxLength(32) productCode!: string;
+  @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) workOrder?: string;
+  @Field() @IsString() @MaxLength(32) stationCode!: string;
+}
+
+@InputType()
+export class AddStackLayerInput {
+  @Field() @IsString() @MaxLength(64) stackBarcode!: string;
+  @Field({ description: 'The scanned cell code <sheet>-R<row>C<col>.' }) @IsString() @MaxLength(100) cellCode!: string;
+}
+
+@ObjectType()
+export class StackProposalModel {
+  @Field() productCode!: string;
+  @Field(() => Int) grade!: number;
+  @Field(() => Int) layersPerStack!: number;
+  @Field(() => Int) cellsAvailable!: number;
+  @Field(() => Int, { description: 'floor(cells / N): no proposal can do better.' }) upperBound!: number;
+  @Field(() => [[String]], { description: 'Each stack’s cell codes, in layer order.' }) stacks!: string[][];
+}
+
+@InputType({ description: 'A stack final test: OCV and the impedance spectrum of the whole stack.' })
+export class StackTestInput {
+  @Field() @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'expected 1-64 characters of [A-Za-z0-9._:-]' }) testId!: string;
+  @Field() @IsString() @MaxLength(64) stackBarcode!: string;
+  @Field() @IsString() @MaxLength(32) stationCode!: string;
+  @Field(() => Float) @IsNumber() @Min(-1) @Max(6) ocvV!: number;
+  @Field(() => [Float]) @ArrayMinSize(3) @ArrayMaxSize(200) @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) frequenciesHz!: number[];
+  @Field(() => [Float]) @ArrayMinSize(3) @ArrayMaxSize(200) @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) zReOhm!: number[];
+  @Field(() => [Float]) @ArrayMinSize(3) @ArrayMaxSize(200) @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) zImOhm!: number[];
+}
+
+@ObjectType({ description: 'A stack holding cells of a roll region, sheet or roll.' })
+export class WhereUsedStackModel {
+  @Field() barcode!: string;
+  @Field() status!: string;
+  @Field(() => String, { nullable: true }) bin!: string | null;
+  @Field(() => [String], { description: 'Its layer cells inside the region.' }) cellCodes!: string[];
+}

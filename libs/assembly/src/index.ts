@@ -1,0 +1,6 @@
+export * from './cell-code';
+export * from './matching';
+export * from './pick-map';
+export * from './stack-test';
+export * from './cycling';
+export * from './readiness';
