@@ -7,3 +7,6 @@ export type { StdfSheetTest, StdfCell, StdfBin, StdfHardBin, StdfParametricTest 
 export { STDF_PARAMETERS, ruleSetLimits, stdfParametricTests } from './stdf/sheet-test-stdf';
 export { writeE142, readE142, readPickResult, E142FormatError, E142_NAMESPACE, E142_NULL_BIN } from './e142/e142';
 export type { E142Map, E142BinDefinition, PickedCell } from './e142/e142';
+/** For tests only: an STDF reader written from the specification, sharing no code with writeStdf. */
+export { readStdfRecords, stdfParts } from './testing/stdf-reader';
+export type { StdfRecord, StdfPart } from './testing/stdf-reader';
