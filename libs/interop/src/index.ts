@@ -10,3 +10,9 @@ export type { E142Map, E142BinDefinition, PickedCell } from './e142/e142';
 /** For tests only: an STDF reader written from the specification, sharing no code with writeStdf. */
 export { readStdfRecords, stdfParts } from './testing/stdf-reader';
 export type { StdfRecord, StdfPart } from './testing/stdf-reader';
+export {
+  parseImpedanceFile, detectImpedanceFormat, parseGamryDta, parseBiologicMpt, parseZplotZ, parseAutolabTxt, parseVersaStudioPar, parseChiTxt, parsePlainCsv,
+  ImpedanceFileError, IMPEDANCE_FORMATS,
+} from './instruments/impedance-file';
+export type { ImpedanceFormat, LabSpectrum } from './instruments/impedance-file';
+export * as impedanceFixtures from './instruments/impedance-fixtures';
