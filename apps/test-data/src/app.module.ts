@@ -24,6 +24,7 @@ import { RuleSetResolver } from './rule-sets/rule-set.resolver';
 import { RuleSetService } from './rule-sets/rule-set.service';
 import { RigService } from './rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
+import { ExportsModule } from './exports/exports.module';
 
 /** Rig registry, sheet-test ingest (REST) and results (GraphQL subgraph) over the `test_data` schema. */
 @Module({})
@@ -35,6 +36,7 @@ export class TestDataAppModule {
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
+        ExportsModule.register(tokens),
       ],
       controllers: [databaseHealthController('test-data'), SheetTestsController],
       providers: [

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { defaultAsMadeRuleSet, type RuleSet } from '@mes/binning';
+import { stdfParametricTests, writeE142, writeStdf, type E142BinDefinition, type StdfCell } from '@mes/interop';
+import { DomainError } from '@mes/service-core';
+import { ExportsRepository, type CsvCopy } from './exports.repository';
+
+type Row = Record<string, unknown>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Barcodes as the line prints them; anything else cannot name a sheet or roll. */
+const BARCODE = /^[A-Za-z0-9._:/-]{1,64}$/;
+
+interface Layout {
+  pitchMdMm?: number;
+  pitchCdMm?: number;
+  cellMdMm?: number;
+  cellCdMm?: number;
+}
+
+/** CSV, STDF and E142 exports of stored results (formats and columns: docs/exports.md). */
+@Injectable()
+export class ExportsService {
+  constructor(private readonly repo: ExportsRepository) {}
+
+  async sheetTestCsv(sheetTestId: string): Promise<CsvCopy> {
+    const test = await this.binnedTest(sheetTestId);
+    return this.repo.copySheetTestResults(String(test.id), Number(test.binned_version));
+  }
+
+  async sheetResultsCsv(sheet: string): Promise<CsvCopy> {
+    await this.sheetWithResults(sheet);
+    return this.repo.copySheetResults(sheet);
+  }
+
+  async rollCellsCsv(roll: string): Promise<CsvCopy> {
+    await this.rollWithResults(roll);
+    return this.repo.copyRollCells(roll);
+  }
+
+  async sheetBinsCsv(sheet: string): Promise<CsvCopy> {
+    await this.sheetWithResults(sheet);
+    return this.repo.copyBins({ sheet });
+  }
+
+  async rollBinsCsv(roll: string): Promise<CsvCopy> {
+    await this.rollWithResults(roll);
+    return this.repo.copyBins({ roll });
+  }
+
+  /** One sheet test as STDF V4, with the results of the rule set version it was last binned with. */
+  async sheetTestStdf(sheetTestId: string): Promise<{ fileName: string; body: Buffer }> {
+    const test = await this.binnedTest(sheetTestId);
+    const version = Number(test.binned_version);
+    const ruleSet = await this.ruleSetOf(test, version);
+    const layout = (test.layout ?? {}) as Layout;
+    const tests = stdfParametricTests(ruleSet);
+    const sheet = String(test.sheet_barcode);
+    const cells: StdfCell[] = (await this.repo.testResults(String(test.id), version)).map((r) => ({
+      row: Number(r.row), col: Number(r.col), softBin: Number(r.soft_bin), hardBin: Number(r.hard_bin), partId: `${sheet}-R${Number(r.row)}C${Number(r.col)}`,
+      values: [num(r.ocv_v), num(r.r_ohmic_ohm), num(r.r_ct_ohm), num(r.asr_ohm_cm2)],
+    }));
+    const body = writeStdf({
+      lot: String(test.roll_barcode), partType: String(test.product_code ?? ''), sheet, tester: String(test.rig_name), testerType: 'MES sheet test rig',
+      jobName: ruleSet.name, jobRevision: String(version), testCode: 'SHEET_TEST', temperatureC: Number(test.temperature_c),
+      startedAt: test.started_at as Date, finishedAt: (test.completed_at ?? test.received_at) as Date, rows: Number(test.rows), cols: Number(test.cols),
+      pitchMdMm: layout.pitchMdMm ?? 0, pitchCdMm: layout.pitchCdMm ?? 0, tests, bins: ruleSet.bins, hardBins: ruleSet.hardBins ?? [], cells,
+    });
+    return { fileName: `${sheet}_${String(test.test_id).replace(/[^A-Za-z0-9._-]/g, '_')}.stdf`, body };
+  }
+
+  /**
+   * A sheet's current results as an E142 substrate map of soft bins: every bin of the rule set the
+   * newest results were binned with (and any bin an older version gave a cell), pass bins picked.
+   */
+  async sheetE142(sheet: string): Promise<string> {
+    await this.sheetWithResults(sheet);
+    const test = (await this.repo.newestTestOfSheet(sheet)) as Row;
+    const results = await this.repo.currentResults(sheet);
+    const version = Math.max(...results.map((r) => Number(r.rule_set_version)));
+    const ruleSet = await this.ruleSetOf(test, version);
+    const rows = Number(test.rows);
+    const cols = Number(test.cols);
+    const codes: (number | null)[] = new Array(rows * cols).fill(null);
+    const bins = new Map<number, E142BinDefinition>(ruleSet.bins.map((b) => [b.softBin, binDefinition(b.softBin, b.name, b.pass)]));
+    for (const r of results) {
+      const bin = Number(r.soft_bin);
+      codes[Number(r.row) * cols + Number(r.col)] = bin;
+      if (!bins.has(bin)) bins.set(bin, binDefinition(bin, String(r.bin_name), bin >= 1 && bin <= 9));
+    }
+    const layout = (test.layout ?? {}) as Layout;
+    return writeE142({
+      substrateId: sheet, substrateType: 'Sheet', lotId: String(test.roll_barcode), rows, cols,
+      pitchXMm: layout.pitchCdMm ?? 0, pitchYMm: layout.pitchMdMm ?? 0, cellXMm: layout.cellCdMm ?? 0, cellYMm: layout.cellMdMm ?? 0,
+      mapName: 'SoftBin', bins: [...bins.values()], codes,
+    });
+  }
+
+  private async binnedTest(sheetTestId: string): Promise<Row> {
+    if (!UUID.test(sheetTestId)) throw new DomainError('VALIDATION_FAILED', `"${sheetTestId}" is not a sheet test id: expected the UUID the ingest answered (sheetTestId)`, [{ path: 'sheetTestId', message: 'expected a UUID' }]);
+    const test = await this.repo.sheetTest(sheetTestId);
+    if (!test) throw new DomainError('NOT_FOUND', `No sheet test ${sheetTestId}`);
+    if (test.binned_version === null) throw new DomainError('CONFLICT', `Sheet test ${sheetTestId} is ${String(test.status)} and has no binned results yet: export it once it is DONE`);
+    return test;
+  }
+
+  private async sheetWithResults(sheet: string): Promise<void> {
+    checkBarcode(sheet, 'sheet');
+    if (!(await this.repo.sheetHasResults(sheet))) throw new DomainError('NOT_FOUND', `No binned results for sheet ${sheet}: no test of it has been binned (or the sheet is unknown)`);
+  }
+
+  private async rollWithResults(roll: string): Promise<void> {
+    checkBarcode(roll, 'roll');
+    if (!(await this.repo.rollHasResults(roll))) throw new DomainError('NOT_FOUND', `No binned results for roll ${roll}: no sheet of it has been binned (or the roll is unknown)`);
+  }
+
+  /** The stored rule set version; tests of a product without stored versions used the library default. */
+  private async ruleSetOf(test: Row, version: number): Promise<RuleSet> {
+    const stored = test.product_code ? await this.repo.ruleSet(String(test.product_code), version) : null;
+    return (stored as RuleSet | null) ?? defaultAsMadeRuleSet(Number(test.cell_area_cm2), version);
+  }
+}
+
+function binDefinition(code: number, name: string, pass: boolean): E142BinDefinition {
+  return { code, count: 0, quality: pass ? 'Pass' : 'Fail', description: name, pick: pass };
+}
+
+function num(v: unknown): number | null {
+  return v === null || v === undefined ? null : Number(v);
+}
+
+function checkBarcode(v: string, what: 'sheet' | 'roll'): void {
+  if (!BARCODE.test(v)) throw new DomainError('VALIDATION_FAILED', `"${v}" is not a ${what} barcode: expected 1-64 letters, digits and . _ : / -`, [{ path: what, message: 'expected a barcode' }]);
+}

@@ -1,0 +1,298 @@
+/**
+ * STDF V4 writer for one sheet test. A sheet is written as a "wafer" (WIR/WRR) of parts, one part per
+ * cell (PIR, its PTRs, PRR) with X = col and Y = row, then the bin summaries and the lot's closing
+ * records. Byte order is little-endian (CPU_TYPE 2), the order every current reader expects.
+ *
+ * Record order: FAR, MIR, WCR, WIR, (PIR, PTR..., PRR) per cell, WRR, HBR..., SBR..., PCR, MRR.
+ */
+
+export interface StdfParametricTest {
+  /** TEST_NUM: unique within the file. */
+  testNumber: number;
+  /** TEST_TXT, e.g. "OCV". */
+  name: string;
+  /** UNITS, e.g. "V", "Ohm", "Ohm*cm2". */
+  units: string;
+  /** The rule set's limits; absent when the rule set has none for this value. */
+  lowLimit?: number;
+  highLimit?: number;
+}
+
+export interface StdfBin {
+  softBin: number;
+  hardBin: number;
+  name: string;
+  pass: boolean;
+}
+
+export interface StdfHardBin {
+  hardBin: number;
+  name: string;
+}
+
+export interface StdfCell {
+  row: number;
+  col: number;
+  softBin: number;
+  hardBin: number;
+  /** One value per parametric test (same order); null where the value was not measured. */
+  values: (number | null)[];
+  /** The cell's scannable identity, written as PART_ID. */
+  partId: string;
+}
+
+export interface StdfSheetTest {
+  /** LOT_ID: the roll the sheet was cut from. */
+  lot: string;
+  /** PART_TYP: the product. */
+  partType: string;
+  /** WAFER_ID: the sheet barcode. */
+  sheet: string;
+  /** NODE_NAM: the rig's name. */
+  tester: string;
+  /** TSTR_TYP: kind of tester. */
+  testerType: string;
+  /** JOB_NAM / JOB_REV: the rule set and its version. */
+  jobName: string;
+  jobRevision: string;
+  /** TEST_COD: the test step, e.g. SHEET_TEST. */
+  testCode: string;
+  temperatureC: number;
+  startedAt: Date;
+  finishedAt: Date;
+  rows: number;
+  cols: number;
+  /** Cell pitch along the web (DIE_HT) and across it (DIE_WID), mm. */
+  pitchMdMm: number;
+  pitchCdMm: number;
+  tests: StdfParametricTest[];
+  bins: StdfBin[];
+  hardBins: StdfHardBin[];
+  cells: StdfCell[];
+}
+
+/** Bits of PRR PART_FLG. */
+export const PART_FLG = { ABNORMAL_END: 0x04, FAILED: 0x08, PASS_FAIL_INVALID: 0x10 } as const;
+/** Bits of PTR TEST_FLG. */
+export const TEST_FLG = { NO_PASS_FAIL: 0x40, FAILED: 0x80 } as const;
+/** Bits of PTR PARM_FLG. */
+export const PARM_FLG = { ABOVE_HIGH: 0x08, BELOW_LOW: 0x10, LOW_INCLUSIVE: 0x40, HIGH_INCLUSIVE: 0x80 } as const;
+/** Bits of PTR OPT_FLAG. */
+export const OPT_FLAG = { RESERVED_ONE: 0x02, NO_LOW_SPEC: 0x04, NO_HIGH_SPEC: 0x08, NO_LOW_LIMIT: 0x40, NO_HIGH_LIMIT: 0x80 } as const;
+
+/** Head and site: one head, one site. HBR/SBR use head 255 for the summary over all sites. */
+const HEAD = 1;
+const SITE = 1;
+const ALL_HEADS = 255;
+const MISSING_U4 = 0xffffffff;
+
+/** Appends STDF fields to a growing buffer and frames them as records. */
+class RecordBuffer {
+  private buf: Buffer;
+  private pos = 0;
+  private recordStart = -1;
+
+  constructor(initialBytes: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, initialBytes));
+  }
+
+  begin(type: number, sub: number): this {
+    this.ensure(4);
+    this.recordStart = this.pos;
+    this.buf.writeUInt16LE(0, this.pos);
+    this.buf.writeUInt8(type, this.pos + 2);
+    this.buf.writeUInt8(sub, this.pos + 3);
+    this.pos += 4;
+    return this;
+  }
+
+  end(): void {
+    const length = this.pos - this.recordStart - 4;
+    if (length > 0xffff) throw new RangeError(`STDF record longer than 65535 bytes (${length})`);
+    this.buf.writeUInt16LE(length, this.recordStart);
+    this.recordStart = -1;
+  }
+
+  u1(v: number): this {
+    this.ensure(1);
+    this.buf.writeUInt8(v, this.pos);
+    this.pos += 1;
+    return this;
+  }
+
+  u2(v: number): this {
+    this.ensure(2);
+    this.buf.writeUInt16LE(v, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  u4(v: number): this {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  i1(v: number): this {
+    this.ensure(1);
+    this.buf.writeInt8(v, this.pos);
+    this.pos += 1;
+    return this;
+  }
+
+  i2(v: number): this {
+    this.ensure(2);
+    this.buf.writeInt16LE(v, this.pos);
+    this.pos += 2;
+    return this;
+  }
+
+  r4(v: number): this {
+    this.ensure(4);
+    this.buf.writeFloatLE(v, this.pos);
+    this.pos += 4;
+    return this;
+  }
+
+  /** C*1: one character, space when empty. */
+  c1(v: string): this {
+    return this.u1(v.length ? v.charCodeAt(0) & 0xff : 0x20);
+  }
+
+  /** C*n: a length byte, then at most 255 bytes of latin-1 text. */
+  cn(v: string): this {
+    const bytes = Buffer.from(v, 'latin1');
+    if (bytes.length > 255) throw new RangeError(`STDF text field longer than 255 characters: "${v.slice(0, 40)}..."`);
+    this.ensure(1 + bytes.length);
+    this.buf.writeUInt8(bytes.length, this.pos);
+    bytes.copy(this.buf, this.pos + 1);
+    this.pos += 1 + bytes.length;
+    return this;
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
+
+function epochSeconds(d: Date): number {
+  const s = Math.floor(d.getTime() / 1000);
+  if (!(s >= 0 && s < MISSING_U4)) throw new RangeError(`time ${d.toISOString()} does not fit an STDF U4 time`);
+  return s;
+}
+
+function checkInput(t: StdfSheetTest): void {
+  const numbers = new Set<number>();
+  for (const test of t.tests) {
+    if (!Number.isInteger(test.testNumber) || test.testNumber < 0 || test.testNumber >= MISSING_U4) throw new RangeError(`test number ${test.testNumber} of ${test.name} is not a U4`);
+    if (numbers.has(test.testNumber)) throw new RangeError(`test number ${test.testNumber} is used twice`);
+    numbers.add(test.testNumber);
+  }
+  if (t.rows > 0x7fff || t.cols > 0x7fff) throw new RangeError(`a ${t.rows} x ${t.cols} grid does not fit STDF's I2 coordinates`);
+  for (const c of t.cells) {
+    if (c.values.length !== t.tests.length) throw new RangeError(`cell (${c.row}, ${c.col}) has ${c.values.length} values for ${t.tests.length} tests`);
+    if (c.softBin < 0 || c.softBin > 0xffff || c.hardBin < 0 || c.hardBin > 0xffff) throw new RangeError(`cell (${c.row}, ${c.col}) has bins ${c.softBin}/${c.hardBin} outside U2`);
+  }
+}
+
+/** The sheet test as an STDF V4 file. */
+export function writeStdf(t: StdfSheetTest): Buffer {
+  checkInput(t);
+  const out = new RecordBuffer(512 + t.cells.length * (48 + 16 * t.tests.length));
+  const start = epochSeconds(t.startedAt);
+  const finish = epochSeconds(t.finishedAt);
+  const pass = new Map(t.bins.map((b) => [b.softBin, b.pass]));
+
+  // FAR: little-endian (2), STDF version 4.
+  out.begin(0, 10).u1(2).u1(4).end();
+
+  // MIR up to SPEC_VER: the spec allows trailing fields to be left off; empty C*n are "missing".
+  out.begin(1, 10).u4(start).u4(start).u1(1).c1('P').c1(' ').c1(' ').u2(0xffff).c1(' ');
+  out.cn(t.lot).cn(t.partType).cn(t.tester).cn(t.testerType).cn(t.jobName).cn(t.jobRevision);
+  out.cn('').cn('').cn('').cn('').cn(t.testCode).cn(t.temperatureC.toString());
+  out.cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn(t.jobName).cn(t.jobRevision);
+  out.end();
+
+  // WCR: rows go down from the sheet's leading edge (the "flat" side, drawn at the top), columns go
+  // right from the operator side, so positive X is right and positive Y is down; a sheet has no
+  // centre die (-32768 = missing) and no diameter (0 = missing).
+  out.begin(2, 30).r4(0).r4(t.pitchMdMm).r4(t.pitchCdMm).u1(3).c1('U').i2(-32768).i2(-32768).c1('R').c1('D').end();
+
+  out.begin(2, 10).u1(HEAD).u1(255).u4(start).cn(t.sheet).end();
+
+  const written = new Set<number>();
+  const hardCounts = new Map<number, number>();
+  const softCounts = new Map<number, number>();
+  let good = 0;
+  let aborted = 0;
+  for (const c of t.cells) {
+    out.begin(5, 10).u1(HEAD).u1(SITE).end();
+    let numTest = 0;
+    for (let k = 0; k < t.tests.length; k++) {
+      const v = c.values[k];
+      if (v === null || !Number.isFinite(v)) continue;
+      numTest++;
+      writePtr(out, t.tests[k], v, !written.has(t.tests[k].testNumber));
+      written.add(t.tests[k].testNumber);
+    }
+    const cellPasses = pass.get(c.softBin) ?? false;
+    // Soft bin 0 is a rig fault: the test ended abnormally and the cell itself is not judged.
+    const flags = c.softBin === 0 ? PART_FLG.ABNORMAL_END | PART_FLG.PASS_FAIL_INVALID : cellPasses ? 0 : PART_FLG.FAILED;
+    if (c.softBin === 0) aborted++;
+    if (cellPasses) good++;
+    out.begin(5, 20).u1(HEAD).u1(SITE).u1(flags).u2(numTest).u2(c.hardBin).u2(c.softBin).i2(c.col).i2(c.row).u4(0).cn(c.partId).end();
+    hardCounts.set(c.hardBin, (hardCounts.get(c.hardBin) ?? 0) + 1);
+    softCounts.set(c.softBin, (softCounts.get(c.softBin) ?? 0) + 1);
+  }
+
+  out.begin(2, 20).u1(HEAD).u1(255).u4(finish).u4(t.cells.length).u4(0).u4(aborted).u4(good).u4(MISSING_U4).cn(t.sheet).end();
+
+  // Every bin the rule set defines is listed (count 0 included) so a yield tool sees the whole bin table.
+  const hardPass = new Map<number, boolean>();
+  for (const b of t.bins) hardPass.set(b.hardBin, (hardPass.get(b.hardBin) ?? true) && b.pass);
+  const hardNames = new Map(t.hardBins.map((h) => [h.hardBin, h.name]));
+  const hardNumbers = [...new Set([...t.hardBins.map((h) => h.hardBin), ...hardCounts.keys()])].sort((a, b) => a - b);
+  for (const h of hardNumbers) {
+    const pf = hardPass.has(h) ? (hardPass.get(h) ? 'P' : 'F') : ' ';
+    out.begin(1, 40).u1(ALL_HEADS).u1(0).u2(h).u4(hardCounts.get(h) ?? 0).c1(pf).cn(hardNames.get(h) ?? '').end();
+  }
+  const softNumbers = [...new Set([...t.bins.map((b) => b.softBin), ...softCounts.keys()])].sort((a, b) => a - b);
+  const softNames = new Map(t.bins.map((b) => [b.softBin, b.name]));
+  for (const s of softNumbers) {
+    const pf = pass.has(s) ? (pass.get(s) ? 'P' : 'F') : ' ';
+    out.begin(1, 50).u1(ALL_HEADS).u1(0).u2(s).u4(softCounts.get(s) ?? 0).c1(pf).cn(softNames.get(s) ?? '').end();
+  }
+
+  out.begin(1, 30).u1(ALL_HEADS).u1(0).u4(t.cells.length).u4(0).u4(aborted).u4(good).u4(MISSING_U4).end();
+  out.begin(1, 20).u4(finish).c1(' ').cn('').cn('').end();
+  return out.bytes();
+}
+
+/**
+ * The first PTR of a test carries its name, units and limits; later ones stop after RESULT, which the
+ * spec allows (readers take the missing fields from the first PTR of that test number).
+ */
+function writePtr(out: RecordBuffer, test: StdfParametricTest, value: number, first: boolean): void {
+  const hasLow = test.lowLimit !== undefined && Number.isFinite(test.lowLimit);
+  const hasHigh = test.highLimit !== undefined && Number.isFinite(test.highLimit);
+  const below = hasLow && value < (test.lowLimit as number);
+  const above = hasHigh && value > (test.highLimit as number);
+  // The rule sets pass a value equal to a limit: both comparisons are inclusive.
+  const parmFlags = PARM_FLG.LOW_INCLUSIVE | PARM_FLG.HIGH_INCLUSIVE | (below ? PARM_FLG.BELOW_LOW : 0) | (above ? PARM_FLG.ABOVE_HIGH : 0);
+  const testFlags = !hasLow && !hasHigh ? TEST_FLG.NO_PASS_FAIL : below || above ? TEST_FLG.FAILED : 0;
+  out.begin(15, 10).u4(test.testNumber).u1(HEAD).u1(SITE).u1(testFlags).u1(parmFlags).r4(value);
+  if (first) {
+    const opt = OPT_FLAG.RESERVED_ONE | OPT_FLAG.NO_LOW_SPEC | OPT_FLAG.NO_HIGH_SPEC | (hasLow ? 0 : OPT_FLAG.NO_LOW_LIMIT) | (hasHigh ? 0 : OPT_FLAG.NO_HIGH_LIMIT);
+    out.cn(test.name).cn('').u1(opt).i1(0).i1(0).i1(0).r4(hasLow ? (test.lowLimit as number) : 0).r4(hasHigh ? (test.highLimit as number) : 0);
+    out.cn(test.units).cn('').cn('').cn('').r4(0).r4(0);
+  }
+  out.end();
+}
