@@ -28,10 +28,7 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
   return [
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
-<<<<<<< HEAD
     { prefix: '/api/v1/pick-maps', target: new URL(config.assembly.url).origin },
-=======
     { prefix: '/api/v1/exports', target: new URL(config.testData.url).origin },
->>>>>>> interop
   ];
 }
