@@ -27,5 +27,6 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
   return [
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
+    { prefix: '/api/v1/live', target: new URL(config.testData.url).origin }, // server-sent events for the web UI
   ];
 }

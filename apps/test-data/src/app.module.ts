@@ -24,6 +24,8 @@ import { RuleSetResolver } from './rule-sets/rule-set.resolver';
 import { RuleSetService } from './rule-sets/rule-set.service';
 import { RigService } from './rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
+import { LiveModule } from './live/live.module';
+import { SpectraModule } from './spectra/spectra.module';
 
 /** Rig registry, sheet-test ingest (REST) and results (GraphQL subgraph) over the `test_data` schema. */
 @Module({})
@@ -35,6 +37,7 @@ export class TestDataAppModule {
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
+        SpectraModule, LiveModule.forConfig(config, tokens), // the web UI's spectrum, packed maps and live updates
       ],
       controllers: [databaseHealthController('test-data'), SheetTestsController],
       providers: [
