@@ -11,6 +11,7 @@ import { migrateTestData } from '@mes/test-data';
 import { migrateTracking } from '@mes/tracking';
 import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
 import { keptSecret } from './secrets';
+import { ensureWebBuilt } from './web-build';
 
 const root = path.resolve(__dirname, '../..');
 const dataDir = path.join(root, '.data');
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   const t0 = Date.now();
+  await ensureWebBuilt(); // the UI the gateway serves at /
   services.push(await ensurePostgres(config.databaseUrl, dataDir));
   services.push(await ensureRedis(config.redisUrl, dataDir));
   await ensureDatabase(config.databaseUrl);
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     `The MES is up after ${((Date.now() - t0) / 1000).toFixed(1)} s: http://${config.host}:${config.port}`,
+    `  Web UI   http://${config.host}:${config.port}/`,
     `  GraphQL  http://${config.host}:${config.port}/graphql`,
     `  Health   http://${config.host}:${config.port}/health`,
     `  Database ${redactUrl(config.databaseUrl)}   Redis ${config.redisUrl}`,

@@ -7,6 +7,7 @@ import type { MesConfig } from '@mes/config';
 import { GatewayModule } from './gateway.module';
 import { restProxy } from './rest/rest-proxy';
 import { restRoutesOf } from './subgraphs';
+import { webUi } from './web/web-ui';
 
 /** Start the gateway; the subgraphs must answer, since it composes their schemas at start. */
 export async function startGateway(config: MesConfig, port = config.port, options: { pollIntervalMs?: number } = {}): Promise<INestApplication> {
@@ -18,6 +19,7 @@ export async function startGateway(config: MesConfig, port = config.port, option
     logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
   });
   app.use(restProxy(restRoutesOf(config)));
+  app.use(webUi()); // the built web UI at /
   app.use('/graphql', json({ limit: '1mb' }));
   app.enableShutdownHooks();
   await app.listen(port, config.host);

@@ -25,6 +25,8 @@ import { RuleSetService } from './rule-sets/rule-set.service';
 import { RigService } from './rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
 import { ExportsModule } from './exports/exports.module';
+import { LiveModule } from './live/live.module';
+import { SpectraModule } from './spectra/spectra.module';
 
 /** Rig registry, sheet-test ingest (REST) and results (GraphQL subgraph) over the `test_data` schema. */
 @Module({})
@@ -37,6 +39,7 @@ export class TestDataAppModule {
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
         ExportsModule.register(tokens),
+        SpectraModule, LiveModule.forConfig(config, tokens), // the web UI's spectrum, packed maps and live updates
       ],
       controllers: [databaseHealthController('test-data'), SheetTestsController],
       providers: [

@@ -1,0 +1,101 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { QueueEvents } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { QUEUES } from '@mes/queue-contracts';
+
+/** What a page showing a sheet hears when the sheet's results change. */
+export interface SheetEvent {
+  sheet: string;
+  sheetTestId: string;
+  status: string;
+  cells: number;
+  cellsBinned: number;
+  disposition: string | null;
+}
+
+type Listener = (e: SheetEvent) => void;
+
+/**
+ * Watches the sheet-test queue's completed jobs (BullMQ queue events, a Redis stream: nothing polls)
+ * and tells the pages watching a sheet how far its test is. The worker is not changed: every job id
+ * starts with its sheet test id (JOB_IDS), and PostgreSQL has the test's state once the job is done.
+ */
+@Injectable()
+export class SheetEventsService implements OnModuleDestroy {
+  private readonly logger = new Logger(SheetEventsService.name);
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private events: QueueEvents | null = null;
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly redisUrl: string, private readonly prefix: string) {}
+
+  /** Listen to one sheet; returns the function that stops listening. */
+  subscribe(sheet: string, listener: Listener): () => void {
+    this.start();
+    let set = this.listeners.get(sheet);
+    if (!set) this.listeners.set(sheet, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (!set.size) this.listeners.delete(sheet);
+    };
+  }
+
+  /** The newest test of a sheet as it stands, for a page that just connected; null when untested. */
+  async current(sheet: string): Promise<SheetEvent | null> {
+    const rows = await this.db.query<Record<string, unknown>[]>(
+      `SELECT id, sheet_barcode, status, cell_count, cells_binned, disposition FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC LIMIT 1`,
+      [sheet],
+    );
+    return rows.length ? toEvent(rows[0]) : null;
+  }
+
+  // Connect on the first subscriber, so a test-data without pages open holds no extra Redis link.
+  private start(): void {
+    if (this.events) return;
+    this.events = new QueueEvents(QUEUES.sheetTests, { connection: { url: this.redisUrl }, prefix: this.prefix });
+    this.events.on('error', (e) => this.logger.warn(`queue events: ${e.message}`));
+    this.events.on('completed', ({ jobId }) => void this.jobDone(jobId));
+  }
+
+  private async jobDone(jobId: string): Promise<void> {
+    if (!this.listeners.size) return;
+    const sheetTestId = /^([0-9a-f-]{36})(\.|$)/i.exec(jobId)?.[1];
+    try {
+      if (sheetTestId) {
+        const rows = await this.db.query<Record<string, unknown>[]>(
+          `SELECT id, sheet_barcode, status, cell_count, cells_binned, disposition FROM test_data.sheet_tests WHERE id = $1`,
+          [sheetTestId],
+        );
+        if (rows.length) this.emit(toEvent(rows[0]));
+      } else if (jobId.startsWith('rebin.')) {
+        // A re-bin can touch any sheet: tell every watched sheet to read its results again.
+        for (const sheet of this.listeners.keys()) {
+          const e = await this.current(sheet);
+          if (e) this.emit(e);
+        }
+      }
+    } catch (e) {
+      this.logger.warn(`live update for job ${jobId}: ${(e as Error).message}`);
+    }
+  }
+
+  private emit(e: SheetEvent): void {
+    for (const l of this.listeners.get(e.sheet) ?? []) l(e);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.events?.close().catch(() => undefined);
+  }
+}
+
+function toEvent(r: Record<string, unknown>): SheetEvent {
+  return {
+    sheet: String(r.sheet_barcode),
+    sheetTestId: String(r.id),
+    status: String(r.status),
+    cells: Number(r.cell_count),
+    cellsBinned: Number(r.cells_binned),
+    disposition: (r.disposition as string | null) ?? null,
+  };
+}

@@ -1,0 +1,75 @@
+import { useEffect, useRef } from 'react';
+import { binColour, rgbCss, viridis, type ScaleRange } from './colour-scale';
+
+export const METRICS = [
+  { value: 'OCV_V', label: 'OCV', unit: 'V', digits: 4 },
+  { value: 'R_OHMIC_OHM', label: 'R_ohmic', unit: 'Ω', digits: 2 },
+  { value: 'R_CT_OHM', label: 'R_ct', unit: 'Ω', digits: 1 },
+  { value: 'ASR_OHM_CM2', label: 'ASR', unit: 'Ω·cm²', digits: 1 },
+  { value: 'SOFT_BIN', label: 'Soft bin', unit: '', digits: 0 },
+] as const;
+export type Metric = (typeof METRICS)[number]['value'];
+
+export function metricInfo(m: Metric) {
+  return METRICS.find((x) => x.value === m) ?? METRICS[0];
+}
+
+export function formatValue(m: Metric, v: number): string {
+  if (!Number.isFinite(v)) return 'not tested';
+  const info = metricInfo(m);
+  return `${v.toFixed(info.digits)}${info.unit ? ` ${info.unit}` : ''}`;
+}
+
+export function MetricSelect({ id, value, onChange }: { id: string; value: Metric; onChange: (m: Metric) => void }) {
+  return (
+    <>
+      <label htmlFor={id}>Metric</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value as Metric)}>
+        {METRICS.map((m) => <option key={m.value} value={m.value}>{m.label}{m.unit ? ` (${m.unit})` : ''}</option>)}
+      </select>
+    </>
+  );
+}
+
+/** The colour scale of a map: a bar with its range for a metric, swatches for soft bins. */
+export function Legend({ metric, range, bins }: { metric: Metric; range: ScaleRange | null; bins: { softBin: number; binName: string; count: number }[] }) {
+  const bar = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = bar.current;
+    if (!c) return;
+    const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+    for (let x = 0; x < c.width; x++) {
+      ctx.fillStyle = rgbCss(viridis(x / (c.width - 1)));
+      ctx.fillRect(x, 0, 1, c.height);
+    }
+  }, [metric, range]);
+  if (metric === 'SOFT_BIN') {
+    return (
+      <ul className="legend-bins" aria-label="Soft bin colours">
+        {bins.map((b) => (
+          <li key={b.softBin}><span className="swatch" style={{ background: rgbCss(binColour(b.softBin)) }} /> {b.softBin} {b.binName} <span className="muted">({b.count})</span></li>
+        ))}
+        <li><span className="swatch" style={{ background: 'rgb(214, 214, 214)' }} /> not tested</li>
+      </ul>
+    );
+  }
+  return (
+    <div className="legend" aria-label={`Colour scale from ${range ? formatValue(metric, range.min) : '?'} to ${range ? formatValue(metric, range.max) : '?'}`} role="img">
+      <span>{range ? formatValue(metric, range.min) : '—'}</span>
+      <canvas ref={bar} width={240} height={14} data-testid="legend-bar" />
+      <span>{range ? formatValue(metric, range.max) : '—'}</span>
+      <span className="muted">2nd–98th percentile; grey: not tested</span>
+    </div>
+  );
+}
+
+export function ErrorBox({ error }: { error: string | null }) {
+  return error ? <p className="form-error" role="alert">{error}</p> : null;
+}
+
+/** Benchmarks read these figures from the page (tools/bench/web.bench.ts). */
+export function recordPerf(name: 'sheetInteractiveMs' | 'rollDrawMs' | 'hoverMs', ms: number): void {
+  const w = window as unknown as { __mesPerf?: Record<string, number[]> };
+  w.__mesPerf ??= {};
+  (w.__mesPerf[name] ??= []).push(ms);
+}

@@ -1,0 +1,88 @@
+import { lazy, StrictMode, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { loadSession, saveSession, setUnauthenticatedHandler, type Role, type Session } from './api';
+import { LoginPage } from './pages/LoginPage';
+import { StationPage } from './pages/StationPage';
+import { href, useRoute } from './router';
+import './styles.css';
+
+// Engineer and admin pages load on demand: an operator's station never downloads them.
+const SheetPage = lazy(() => import('./pages/SheetPage'));
+const RollPage = lazy(() => import('./pages/RollPage'));
+const CellPage = lazy(() => import('./pages/CellPage'));
+const HoldsPage = lazy(() => import('./pages/HoldsPage'));
+const YieldPage = lazy(() => import('./pages/YieldPage'));
+const RuleSetsPage = lazy(() => import('./pages/RuleSetsPage'));
+const AdminPage = lazy(() => import('./pages/AdminPage'));
+const LabelPage = lazy(() => import('./pages/LabelPage'));
+
+interface NavItem {
+  path: string;
+  label: string;
+  roles: Role[];
+}
+
+const NAV: NavItem[] = [
+  { path: 'station', label: 'Station', roles: ['OPERATOR', 'ENGINEER', 'ADMIN'] },
+  { path: 'sheet', label: 'Sheets', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'roll', label: 'Rolls', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'yield', label: 'Yield', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'holds', label: 'Holds', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'rule-sets', label: 'Rule sets & recipes', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'admin', label: 'Users & rigs', roles: ['ADMIN'] },
+];
+
+/** Where each role starts after signing in. */
+const HOME: Record<Role, string> = { OPERATOR: 'station', ENGINEER: 'sheet', ADMIN: 'admin' };
+
+function App() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const route = useRoute();
+  useEffect(() => setUnauthenticatedHandler(() => {
+    saveSession(null);
+    setSession(null);
+  }), []);
+
+  if (!session) return <LoginPage onLogin={(s) => { setSession(s); window.location.hash = href(HOME[s.role]); }} />;
+
+  const page = route[0] ?? HOME[session.role];
+  const item = NAV.find((n) => n.path === page);
+  const allowed = page === 'cell' || page === 'label' ? session.role !== 'OPERATOR' || page === 'label' : !item || item.roles.includes(session.role);
+  let content: ReactNode;
+  if (!allowed) {
+    content = <div className="refusal-box" role="alert"><h1>Not for your role</h1><p>{item?.label ?? page} is for {item?.roles.join(' or ') ?? 'engineers'}; you are signed in as {session.username} ({session.role}).</p></div>;
+  } else {
+    switch (page) {
+      case 'station': content = <StationPage session={session} />; break;
+      case 'sheet': content = <SheetPage barcode={route[1]} />; break;
+      case 'roll': content = <RollPage barcode={route[1]} />; break;
+      case 'cell': content = <CellPage sheet={route[1]} row={Number(route[2])} col={Number(route[3])} />; break;
+      case 'holds': content = <HoldsPage />; break;
+      case 'yield': content = <YieldPage roll={route[1]} />; break;
+      case 'rule-sets': content = <RuleSetsPage />; break;
+      case 'admin': content = <AdminPage />; break;
+      case 'label': content = <LabelPage barcode={route[1]} />; break;
+      default: content = <div className="refusal-box" role="alert"><h1>No such page</h1><p>#{route.join('/')} is not a page of the MES.</p></div>;
+    }
+  }
+  return (
+    <>
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+      <header className="top">
+        <span className="brand">R2R MES</span>
+        <nav aria-label="Pages">
+          {NAV.filter((n) => n.roles.includes(session.role)).map((n) => (
+            <a key={n.path} href={href(n.path)} aria-current={n.path === page ? 'page' : undefined}>{n.label}</a>
+          ))}
+        </nav>
+        <span className="who">{session.username} · {session.role.toLowerCase()}</span>
+        <button type="button" className="link" onClick={() => { saveSession(null); setSession(null); }}>Sign out</button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p className="muted">Loading…</p>}>{content}</Suspense>
+      </main>
+    </>
+  );
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(<StrictMode><App /></StrictMode>);
