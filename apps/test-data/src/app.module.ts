@@ -15,6 +15,8 @@ import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
 import { TestPolicyResolver } from './policies/test-policy.resolver';
 import { TestPolicyService } from './policies/test-policy.service';
+import { RollResultsRef, SheetResultsRef } from './results/material-results.model';
+import { RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
 import { RegionYieldResolver } from './results/region-yield.resolver';
 import { ResultsResolver } from './results/results.resolver';
 import { ResultsService } from './results/results.service';
@@ -34,7 +36,11 @@ export class TestDataAppModule {
       module: TestDataAppModule,
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
-        GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+          ...subgraphGraphqlOptions(),
+          // Roll and Sheet are reached only through tracking's entities: no root field returns them here.
+          buildSchemaOptions: { orphanedTypes: [RollResultsRef, SheetResultsRef] },
+        }),
       ],
       controllers: [databaseHealthController('test-data'), SheetTestsController],
       providers: [
@@ -58,6 +64,8 @@ export class TestDataAppModule {
         ResultsService,
         ResultsResolver,
         RegionYieldResolver,
+        SheetResultsResolver,
+        RollResultsResolver,
       ],
     };
   }
