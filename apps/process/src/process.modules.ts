@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProcessAuditResolver } from './audit/process-audit.resolver';
+import { ProcessAuditRepository } from './audit/process-audit.repository';
 import { EquipmentResolver } from './equipment/equipment.resolver';
 import { EquipmentService } from './equipment/equipment.service';
 import { ExperimentResolver } from './experiments/experiment.resolver';
@@ -20,7 +21,7 @@ import { YieldResolver } from './yield/yield.resolver';
 import { YieldService } from './yield/yield.service';
 
 /** Process alarms and the holds they place in tracking; the process audit trail. */
-@Module({ providers: [AlarmService, ProcessAuditResolver], exports: [AlarmService] })
+@Module({ providers: [AlarmService, ProcessAuditRepository, ProcessAuditResolver], exports: [AlarmService] })
 export class HoldsModule {}
 
 /** Recipes, their lifecycle, and what each product route step allows. */

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import { AuditTrailRepository } from './audit/audit-trail.repository';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { testDataDataSourceOptions } from '@mes/test-data-store';
@@ -17,6 +18,7 @@ import { TestPolicyResolver } from './policies/test-policy.resolver';
 import { TestPolicyService } from './policies/test-policy.service';
 import { RollResultsRef, SheetResultsRef } from './results/material-results.model';
 import { RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
+import { RegionYieldRepository } from './results/region-yield.repository';
 import { RegionYieldResolver } from './results/region-yield.resolver';
 import { ResultsResolver } from './results/results.resolver';
 import { ResultsService } from './results/results.service';
@@ -52,6 +54,7 @@ export class TestDataAppModule {
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
         { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
         AuditService,
+        AuditTrailRepository,
         AuditResolver,
         RigService,
         RigResolver,
@@ -63,6 +66,7 @@ export class TestDataAppModule {
         SheetTestStatusService,
         ResultsService,
         ResultsResolver,
+        RegionYieldRepository,
         RegionYieldResolver,
         SheetResultsResolver,
         RollResultsResolver,
