@@ -14,6 +14,7 @@ export interface MesProcesses {
   gatewayUrl: string;
   graphqlUrl: string;
   trackingUrl: string;
+  testDataUrl: string;
   processUrl: string;
   admin: GraphqlClient;
   db: TestDatabase;
@@ -75,6 +76,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     gatewayUrl,
     graphqlUrl: `${gatewayUrl}/graphql`,
     trackingUrl: `http://127.0.0.1:${trackingPort}/graphql`,
+    testDataUrl: `http://127.0.0.1:${testDataPort}/graphql`,
     processUrl: `http://127.0.0.1:${processPort}/graphql`,
     admin,
     db,
