@@ -15,6 +15,7 @@ export interface MesProcesses {
   gatewayUrl: string;
   graphqlUrl: string;
   trackingUrl: string;
+  testDataUrl: string;
   processUrl: string;
   assemblyUrl: string;
   admin: GraphqlClient;
@@ -80,6 +81,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     gatewayUrl,
     graphqlUrl: `${gatewayUrl}/graphql`,
     trackingUrl: `http://127.0.0.1:${trackingPort}/graphql`,
+    testDataUrl: `http://127.0.0.1:${testDataPort}/graphql`,
     processUrl: `http://127.0.0.1:${processPort}/graphql`,
     assemblyUrl: `http://127.0.0.1:${assemblyPort}/graphql`,
     admin,

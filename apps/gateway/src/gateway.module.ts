@@ -40,8 +40,10 @@ export class GatewayModule {
           gateway: {
             supergraphSdl: new IntrospectAndCompose({
               subgraphs: subgraphsOf(config),
-              // Re-read the subgraphs now and then, so a redeployed subgraph's new fields appear.
-              pollIntervalInMs: options.pollIntervalMs ?? 30_000,
+              // Composed once at start (the subgraphs are up by then: the start order waits for their
+              // health). A redeployed subgraph's new fields appear when the gateway restarts; polling
+              // is only for a caller that asks for it (pollIntervalMs).
+              ...(options.pollIntervalMs ? { pollIntervalInMs: options.pollIntervalMs } : {}),
             }),
             // Node's own fetch (undici, keep-alive) instead of the default make-fetch-happen, whose
             // per-request agent and cache bookkeeping cost more CPU than the subgraph call itself.

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProcessAuditResolver } from './audit/process-audit.resolver';
+import { ProcessAuditRepository } from './audit/process-audit.repository';
 import { EquipmentResolver } from './equipment/equipment.resolver';
 import { EquipmentService } from './equipment/equipment.service';
 import { ExperimentResolver } from './experiments/experiment.resolver';
@@ -13,6 +14,7 @@ import { RunResolver } from './runs/run.resolver';
 import { RunService } from './runs/run.service';
 import { RunViews } from './runs/run.views';
 import { DemoProcessSeeder } from './seed/demo-process.seeder';
+import { ThicknessResolver } from './thickness/thickness.resolver';
 import { ThicknessService } from './thickness/thickness.service';
 import { TraceController } from './traces/trace.controller';
 import { TraceIngestService } from './traces/trace-ingest.service';
@@ -20,7 +22,7 @@ import { YieldResolver } from './yield/yield.resolver';
 import { YieldService } from './yield/yield.service';
 
 /** Process alarms and the holds they place in tracking; the process audit trail. */
-@Module({ providers: [AlarmService, ProcessAuditResolver], exports: [AlarmService] })
+@Module({ providers: [AlarmService, ProcessAuditRepository, ProcessAuditResolver], exports: [AlarmService] })
 export class HoldsModule {}
 
 /** Recipes, their lifecycle, and what each product route step allows. */
@@ -43,8 +45,12 @@ export class TraceModule {}
 @Module({ imports: [RunModule], providers: [ExperimentService, ExperimentResolver], exports: [ExperimentService] })
 export class ExperimentModule {}
 
-/** Cell provenance, where-used, parameter trends, thickness maps and yield by condition. */
-@Module({ imports: [RunModule, ExperimentModule], providers: [ProvenanceService, ThicknessService, ProvenanceResolver, YieldService, YieldResolver], exports: [ThicknessService] })
+/** Layer thickness maps of rolls from metrology, and products' LCO utilisation. */
+@Module({ providers: [ThicknessService, ThicknessResolver], exports: [ThicknessService] })
+export class ThicknessModule {}
+
+/** Cell provenance, where-used, parameter trends and yield by condition. */
+@Module({ imports: [RunModule, ExperimentModule, ThicknessModule], providers: [ProvenanceService, ProvenanceResolver, YieldService, YieldResolver], exports: [ThicknessModule] })
 export class ProvenanceModule {}
 
 @Module({ imports: [RecipeModule, EquipmentModule, ProvenanceModule], providers: [DemoProcessSeeder] })

@@ -2,28 +2,13 @@ import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { GqlAuthGuard, TokenService } from '@mes/auth';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GqlAuthGuard } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
-import { AuditResolver } from './audit/audit.resolver';
-import { AuditService } from './audit/audit.service';
 import { testDataDataSourceOptions } from '@mes/test-data-store';
-import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
-import { SheetTestQueue } from './ingest/sheet-test.queue';
-import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
-import { TestPolicyResolver } from './policies/test-policy.resolver';
-import { TestPolicyService } from './policies/test-policy.service';
-import { RegionYieldResolver } from './results/region-yield.resolver';
-import { ResultsResolver } from './results/results.resolver';
-import { ResultsService } from './results/results.service';
-import { SheetTestStatusService } from './results/sheet-test-status.service';
-import { RigResolver } from './rigs/rig.resolver';
-import { RuleSetResolver } from './rule-sets/rule-set.resolver';
-import { RuleSetService } from './rule-sets/rule-set.service';
-import { RigService } from './rigs/rig.service';
-import { TrackingClient } from '@mes/tracking-client';
+import { RollResultsRef, SheetResultsRef } from './results/material-results.model';
+import { TEST_DATA_MODULES, TestDataCoreModule } from './test-data.modules';
 import { ExportsModule } from './exports/exports.module';
 import { LiveModule } from './live/live.module';
 import { SpectraModule } from './spectra/spectra.module';
@@ -32,37 +17,26 @@ import { SpectraModule } from './spectra/spectra.module';
 @Module({})
 export class TestDataAppModule {
   static forConfig(config: MesConfig): DynamicModule {
-    const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
     return {
       module: TestDataAppModule,
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
-        GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
-        ExportsModule.register(tokens),
-        SpectraModule, LiveModule.forConfig(config, tokens), // the web UI's spectrum, packed maps and live updates
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+          ...subgraphGraphqlOptions(),
+          // Roll and Sheet are reached only through tracking's entities: no root field returns them here.
+          buildSchemaOptions: { orphanedTypes: [RollResultsRef, SheetResultsRef] },
+        }),
+        TestDataCoreModule.forConfig(config),
+        ...TEST_DATA_MODULES,
+        ExportsModule,
+        SpectraModule, // the web UI's spectrum and packed maps
+        LiveModule.forConfig(config), // server-sent events when a sheet's results land
       ],
-      controllers: [databaseHealthController('test-data'), SheetTestsController],
+      controllers: [databaseHealthController('test-data')],
       providers: [
-        { provide: TokenService, useValue: tokens },
-        { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
-        { provide: SheetTestQueue, useFactory: (db: DataSource) => new SheetTestQueue(config.redisUrl, config.queuePrefix, db), inject: [getDataSourceToken()] },
         { provide: APP_GUARD, useClass: GqlAuthGuard },
         { provide: APP_FILTER, useClass: RestErrorFilter },
         { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
-        { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
-        AuditService,
-        AuditResolver,
-        RigService,
-        RigResolver,
-        TestPolicyService,
-        TestPolicyResolver,
-        RuleSetService,
-        RuleSetResolver,
-        SheetTestIngestService,
-        SheetTestStatusService,
-        ResultsService,
-        ResultsResolver,
-        RegionYieldResolver,
       ],
     };
   }

@@ -1,7 +1,5 @@
 import { Args, Field, GraphQLISODateTime, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { ProcessAuditEntity } from '../database/process.entities';
+import { ProcessAuditRepository } from './process-audit.repository';
 
 @ObjectType('ProcessAuditRecord', { description: 'Who changed what in the process data (recipes, runs, equipment, experiments, maps).' })
 export class ProcessAuditRecordModel {
@@ -16,7 +14,7 @@ export class ProcessAuditRecordModel {
 
 @Resolver()
 export class ProcessAuditResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly audit: ProcessAuditRepository) {}
 
   @Query(() => [ProcessAuditRecordModel], { description: 'Process audit records, newest first, optionally for one entity (e.g. RECIPE "LCO-SPUTTER-10UM@2").' })
   async processAudit(
@@ -24,11 +22,7 @@ export class ProcessAuditResolver {
     @Args('entityId', { nullable: true }) entityId?: string,
     @Args('limit', { type: () => Int, defaultValue: 100 }) limit = 100,
   ): Promise<ProcessAuditRecordModel[]> {
-    const rows = await this.db.getRepository(ProcessAuditEntity).find({
-      where: { ...(entityType ? { entityType } : {}), ...(entityId ? { entityId } : {}) },
-      order: { id: 'DESC' },
-      take: Math.min(Math.max(limit, 1), 1000),
-    });
+    const rows = await this.audit.list({ entityType, entityId }, limit);
     return rows.map((r) => ({ ...r, details: JSON.stringify(r.details) }));
   }
 }

@@ -1,9 +1,7 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { ProcessRunEntity, type ExperimentEntity } from '../database/process.entities';
+import type { ExperimentEntity } from '../database/process.entities';
 import { ProcessRunModel } from '../runs/run.model';
 import { RunViews } from '../runs/run.views';
 import { CreateExperimentInput, ExperimentModel } from './experiment.model';
@@ -11,7 +9,7 @@ import { ExperimentService } from './experiment.service';
 
 @Resolver(() => ExperimentModel)
 export class ExperimentResolver {
-  constructor(private readonly experimentService: ExperimentService, private readonly views: RunViews, @InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly experimentService: ExperimentService, private readonly views: RunViews) {}
 
   @Roles(...ENGINEERING)
   @Mutation(() => ExperimentModel, { description: 'Split a roll into MD regions that run alternate recipe versions at one operation.' })
@@ -33,6 +31,6 @@ export class ExperimentResolver {
 
   @ResolveField(() => [ProcessRunModel])
   async runs(@Parent() e: ExperimentEntity): Promise<ProcessRunModel[]> {
-    return this.views.of(await this.db.getRepository(ProcessRunEntity).find({ where: { experimentId: e.id }, order: { mdStartMm: 'ASC' } }));
+    return this.views.of(await this.experimentService.runsOf(e.id));
   }
 }

@@ -7,7 +7,7 @@ import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
 import { refuseIfProblems } from '../common/problems';
-import { ExperimentEntity, RecipeEntity, RouteStepRecipesEntity, type ExperimentArmRecord } from '../database/process.entities';
+import { ExperimentEntity, ProcessRunEntity, RecipeEntity, RouteStepRecipesEntity, type ExperimentArmRecord } from '../database/process.entities';
 import type { CreateExperimentInput } from './experiment.model';
 
 /** Experiments: alternate recipe versions on MD regions of one roll, so yield can be compared by condition. */
@@ -58,5 +58,10 @@ export class ExperimentService {
 
   async list(rollBarcode?: string): Promise<ExperimentEntity[]> {
     return this.db.getRepository(ExperimentEntity).find({ where: rollBarcode ? { rollBarcode } : {}, order: { id: 'DESC' }, take: 500 });
+  }
+
+  /** The runs of an experiment's arms, in MD order. */
+  runsOf(experimentId: string): Promise<ProcessRunEntity[]> {
+    return this.db.getRepository(ProcessRunEntity).find({ where: { experimentId }, order: { mdStartMm: 'ASC' } });
   }
 }

@@ -8,7 +8,7 @@ import { TrackingClient } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
 import { refuseIfProblems } from '../common/problems';
 import { ProductSettingsEntity, ThicknessMapEntity } from '../database/process.entities';
-import type { ThicknessMapInput } from '../provenance/provenance.model';
+import type { ThicknessMapInput } from './thickness.model';
 
 /** Layer thickness maps from metrology, and the product setting that turns LCO thickness into capacity. */
 @Injectable()

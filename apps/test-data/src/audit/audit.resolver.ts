@@ -1,9 +1,7 @@
 import { Args, Field, GraphQLISODateTime, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ENGINEERING, Roles } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { TestDataAuditRecordEntity } from '@mes/test-data-store';
+import { AuditTrailRepository } from './audit-trail.repository';
 
 @ObjectType('TestDataAuditRecord', { description: 'One change in the test-data service: who, what, and the record before and after (JSON).' })
 export class TestDataAuditRecordModel {
@@ -19,7 +17,7 @@ export class TestDataAuditRecordModel {
 
 @Resolver()
 export class AuditResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly trail: AuditTrailRepository) {}
 
   @Roles(...ENGINEERING)
   @Query(() => [TestDataAuditRecordModel], { description: 'Newest audit records of the test-data service first (rigs, test policies, rule sets, re-binning), optionally for one entity.' })
@@ -31,10 +29,7 @@ export class AuditResolver {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
       throw new DomainError('VALIDATION_FAILED', `limit must be between 1 and 1000, got ${limit}`, [{ path: 'limit', message: 'expected 1..1000' }]);
     }
-    const where: { entityType?: string; entityKey?: string } = {};
-    if (entityType) where.entityType = entityType;
-    if (entityKey) where.entityKey = entityKey;
-    const records = await this.db.getRepository(TestDataAuditRecordEntity).find({ where, order: { id: 'DESC' }, take: limit });
+    const records = await this.trail.newestFirst({ entityType, entityKey }, limit);
     const text = (v: object | null) => (v === null ? null : JSON.stringify(v));
     return records.map((r) => ({ ...r, before: text(r.before), after: text(r.after) }));
   }

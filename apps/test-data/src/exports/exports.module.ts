@@ -1,17 +1,8 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { TokenService } from '@mes/auth';
+import { Module } from '@nestjs/common';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
 import { ExportsService } from './exports.service';
 
 /** CSV, STDF and E142 downloads (REST, /api/v1/exports) over test-data's stored results. */
-@Module({})
-export class ExportsModule {
-  static register(tokens: TokenService): DynamicModule {
-    return {
-      module: ExportsModule,
-      controllers: [ExportsController],
-      providers: [{ provide: TokenService, useValue: tokens }, ExportsRepository, ExportsService],
-    };
-  }
-}
+@Module({ controllers: [ExportsController], providers: [ExportsRepository, ExportsService] })
+export class ExportsModule {}

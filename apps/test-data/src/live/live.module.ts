@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { LiveController } from './live.controller';
 import { SheetEventsService } from './sheet-events.service';
@@ -9,12 +8,11 @@ import { SheetEventsService } from './sheet-events.service';
 /** Live updates for the web UI's sheet pages (server-sent events at /api/v1/live). */
 @Module({})
 export class LiveModule {
-  static forConfig(config: MesConfig, tokens: TokenService): DynamicModule {
+  static forConfig(config: MesConfig): DynamicModule {
     return {
       module: LiveModule,
       controllers: [LiveController],
       providers: [
-        { provide: TokenService, useValue: tokens },
         { provide: SheetEventsService, useFactory: (db: DataSource) => new SheetEventsService(db, config.redisUrl, config.queuePrefix), inject: [getDataSourceToken()] },
       ],
     };

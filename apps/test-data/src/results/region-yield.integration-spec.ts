@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { SheetTestStore, migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import { RegionYieldRepository } from './region-yield.repository';
 import { RegionYieldResolver } from './region-yield.resolver';
 
 /**
@@ -49,7 +50,7 @@ describe('regionYield', () => {
     pool.on('error', () => undefined);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    regions = new RegionYieldResolver(ds);
+    regions = new RegionYieldResolver(new RegionYieldRepository(ds));
     rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG Y', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
     // Roll R-A: cells at MD 1000..1090 (sheet 1) and 2000..2090 (sheet 2); R-B has the same MD range with other bins.
     await binned('R-A', 'S-A-1', 1000, [1, 1, 2, 14, 0, 1, 3, 16, 1, 1]);

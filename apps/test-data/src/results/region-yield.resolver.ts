@@ -1,8 +1,7 @@
 import { Args, Field, Float, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNumber, IsString, MaxLength } from 'class-validator';
-import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
+import { RegionYieldRepository } from './region-yield.repository';
 
 @InputType({ description: 'An MD region of a roll under a label (a recipe parameter value, an experiment arm, ...).' })
 export class RegionInput {
@@ -28,7 +27,7 @@ export class RegionYieldModel {
  */
 @Resolver()
 export class RegionYieldResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly repository: RegionYieldRepository) {}
 
   @Query(() => [RegionYieldModel], { description: 'First-pass and final yield of the cells in MD regions of rolls, per label.' })
   async regionYield(
@@ -41,21 +40,6 @@ export class RegionYieldResolver {
       }
     });
     if (regions.length === 0) return [];
-    const rows = await this.db.query<{ label: string; cells: number; first_pass: number; final_pass: number }[]>(
-      `SELECT reg.label, count(c.row)::int AS cells,
-              count(c.row) FILTER (WHERE c.first_soft_bin BETWEEN 1 AND 9)::int AS first_pass,
-              count(c.row) FILTER (WHERE c.soft_bin BETWEEN 1 AND 9)::int AS final_pass
-         FROM unnest($1::varchar[], $2::varchar[], $3::float8[], $4::float8[]) AS reg(label, roll, md_start, md_end)
-         LEFT JOIN test_data.current_cell_results c ON c.roll_barcode = reg.roll AND c.md_mm >= reg.md_start AND c.md_mm < reg.md_end
-        GROUP BY reg.label ORDER BY reg.label`,
-      [regions.map((r) => r.label), regions.map((r) => r.rollBarcode), regions.map((r) => r.mdStartMm), regions.map((r) => r.mdEndMm)],
-    );
-    return rows.map((r) => ({
-      label: r.label,
-      cellsTested: r.cells,
-      cellsPassed: r.final_pass,
-      firstPassYield: r.cells ? r.first_pass / r.cells : null,
-      finalYield: r.cells ? r.final_pass / r.cells : null,
-    }));
+    return this.repository.yieldByLabel(regions);
   }
 }

@@ -6,6 +6,7 @@ import { DomainError } from '@mes/service-core';
 import { METRIC_COLUMNS, type MetricColumn } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollMapModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
+import type { SheetYieldModel } from './material-results.model';
 
 // The GraphQL metric names are the store's: the columns (and the map aggregates' n_/sum_ columns) live there once.
 const COLUMN: Record<CellMetric, MetricColumn> = METRIC_COLUMNS;
@@ -197,6 +198,18 @@ export class ResultsService {
       cellsTested: cells,
       firstPassYield: cells ? Number(r.first_pass) / cells : null,
       finalYield: cells ? Number(r.final_pass) / cells : null,
+    };
+  }
+
+  /** One sheet's yield from the per-sheet aggregate the worker keeps; zero cells tested when never tested. */
+  async sheetYield(sheet: string): Promise<SheetYieldModel> {
+    const rows = await this.db.query<Row[]>(`SELECT cells_tested, first_pass, final_pass FROM test_data.sheet_yields WHERE sheet_barcode = $1`, [sheet]);
+    const cells = rows.length ? Number(rows[0].cells_tested) : 0;
+    return {
+      sheet,
+      cellsTested: cells,
+      firstPassYield: cells ? Number(rows[0].first_pass) / cells : null,
+      finalYield: cells ? Number(rows[0].final_pass) / cells : null,
     };
   }
 

@@ -1,0 +1,71 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { TokenService } from '@mes/auth';
+import type { MesConfig } from '@mes/config';
+import { TrackingClient } from '@mes/tracking-client';
+import { AuditTrailRepository } from './audit/audit-trail.repository';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuditService } from './audit/audit.service';
+import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
+import { SheetTestQueue } from './ingest/sheet-test.queue';
+import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
+import { TestPolicyResolver } from './policies/test-policy.resolver';
+import { TestPolicyService } from './policies/test-policy.service';
+import { RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
+import { RegionYieldRepository } from './results/region-yield.repository';
+import { RegionYieldResolver } from './results/region-yield.resolver';
+import { ResultsResolver } from './results/results.resolver';
+import { ResultsService } from './results/results.service';
+import { SheetTestStatusService } from './results/sheet-test-status.service';
+import { RigResolver } from './rigs/rig.resolver';
+import { RigService } from './rigs/rig.service';
+import { RuleSetResolver } from './rule-sets/rule-set.resolver';
+import { RuleSetService } from './rule-sets/rule-set.service';
+
+/** What every module of the service uses: tokens, the tracking client, the sheet-test queue, ingest limits. */
+@Global()
+@Module({})
+export class TestDataCoreModule {
+  static forConfig(config: MesConfig): DynamicModule {
+    const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
+    const providers = [
+      { provide: TokenService, useValue: tokens },
+      { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
+      { provide: SheetTestQueue, useFactory: (db: DataSource) => new SheetTestQueue(config.redisUrl, config.queuePrefix, db), inject: [getDataSourceToken()] },
+      { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
+    ];
+    return { module: TestDataCoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+/** The test-data audit trail: every other module writes through it. */
+@Global()
+@Module({ providers: [AuditService, AuditTrailRepository, AuditResolver], exports: [AuditService] })
+export class AuditModule {}
+
+/** Test rigs at SHEET_TEST stations and their API keys. */
+@Module({ providers: [RigService, RigResolver], exports: [RigService] })
+export class RigModule {}
+
+/** Products' sheet-test policies: retests of rig faults, low-yield holds. */
+@Module({ providers: [TestPolicyService, TestPolicyResolver] })
+export class TestPolicyModule {}
+
+/** Rule set versions of each product, and re-binning. */
+@Module({ providers: [RuleSetService, RuleSetResolver] })
+export class RuleSetModule {}
+
+/** Cell results, heat maps, yields and bin Paretos, also as fields of tracking's Roll and Sheet. */
+@Module({
+  providers: [ResultsService, ResultsResolver, RegionYieldRepository, RegionYieldResolver, SheetResultsResolver, RollResultsResolver, SheetTestStatusService],
+  exports: [SheetTestStatusService],
+})
+export class ResultsModule {}
+
+/** The rig-facing REST endpoints: post a sheet test, the rig's queue, a test's status. */
+@Module({ imports: [RigModule, ResultsModule], controllers: [SheetTestsController], providers: [SheetTestIngestService] })
+export class IngestModule {}
+
+/** Every module of the service, for the app module to import. */
+export const TEST_DATA_MODULES = [AuditModule, RigModule, TestPolicyModule, RuleSetModule, ResultsModule, IngestModule];
