@@ -91,7 +91,8 @@ export class WorkOrderEntity {
  */
 @Entity({ schema: 'assembly', name: 'singulated_cells' })
 @Unique('uq_singulated_cells_sheet_row_col', ['sheetBarcode', 'row', 'col'])
-@Index('ix_singulated_cells_roll_md', ['rollBarcode', 'mdMm'])
+// Where-used reads (roll, MD) -> stack from this index alone.
+@Index('ix_singulated_cells_roll_md', ['rollBarcode', 'mdMm', 'stackId'])
 @Index('ix_singulated_cells_grade', ['status', 'softBin'])
 export class SingulatedCellEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
@@ -150,6 +151,10 @@ export class SingulatedCellEntity {
   @Index()
   @Column({ name: 'report_id', type: 'bigint' })
   reportId!: string;
+
+  /** The stack the cell is a layer of (also in stack_layers, with its order): kept here for where-used. */
+  @Column({ name: 'stack_id', type: 'bigint', nullable: true })
+  stackId!: string | null;
 }
 
 /** What a singulation station reported for one sheet (one report per sheet). */

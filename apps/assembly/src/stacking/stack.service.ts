@@ -99,7 +99,7 @@ export class StackService {
       if (problem) throw new DomainError('CONFLICT', `Cell ${code} is outside the matching window of stack ${stack.barcode}: ${problem}`, [], { reason: 'OUTSIDE_MATCHING_WINDOW' });
       const layerIndex = layers.length + 1;
       await m.insert(StackLayerEntity, { stackId: stack.id, layerIndex, cellId: cell.id, addedBy: actor.username });
-      await m.update(SingulatedCellEntity, { id: cell.id }, { status: 'STACKED' });
+      await m.update(SingulatedCellEntity, { id: cell.id }, { status: 'STACKED', stackId: stack.id });
       const built = layerIndex === stack.layersPlanned;
       if (built) await m.update(StackEntity, { id: stack.id }, { status: 'BUILT', builtAt: () => 'now()' } as never);
       await recordAudit(m, { actor: actor.username, action: 'ADD_STACK_LAYER', entityType: 'Stack', entityId: stack.barcode, details: { layerIndex, cellCode: code, built } });
@@ -232,23 +232,20 @@ export class StackService {
     if (filter.mdFromMm !== null && filter.mdFromMm !== undefined && filter.mdToMm !== null && filter.mdToMm !== undefined && !(filter.mdFromMm < filter.mdToMm)) {
       throw new DomainError('VALIDATION_FAILED', `Invalid MD region: mdFromMm ${filter.mdFromMm} must be below mdToMm ${filter.mdToMm}`, [{ path: 'mdToMm', message: 'expected mdFromMm < mdToMm' }]);
     }
-    const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; sheet_barcode: string; row: number; col: number }[]>(
-      `SELECT s.barcode, s.status, s.bin, c.sheet_barcode, c.row, c.col
-         FROM assembly.singulated_cells c
-         JOIN assembly.stack_layers l ON l.cell_id = c.id
-         JOIN assembly.stacks s ON s.id = l.stack_id
-        WHERE c.status = 'STACKED'
-          AND ($1::text IS NULL OR (c.roll_barcode = $1 AND c.md_mm >= COALESCE($2::float8, '-Infinity') AND c.md_mm < COALESCE($3::float8, 'Infinity')))
-          AND ($4::text IS NULL OR c.sheet_barcode = $4)
-        ORDER BY s.barcode, l.layer_index`,
+    // One range scan of (roll, MD, stack) and one row per stack: a wide region reaches tens of thousands.
+    const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; codes: string[] }[]>(
+      `SELECT s.barcode, s.status, s.bin, w.codes
+         FROM (SELECT c.stack_id, array_agg(c.sheet_barcode || '-R' || c.row || 'C' || c.col ORDER BY c.sheet_barcode, c.row, c.col) AS codes
+                 FROM assembly.singulated_cells c
+                WHERE c.stack_id IS NOT NULL
+                  AND ($1::text IS NULL OR (c.roll_barcode = $1 AND c.md_mm >= COALESCE($2::float8, '-Infinity') AND c.md_mm < COALESCE($3::float8, 'Infinity')))
+                  AND ($4::text IS NULL OR c.sheet_barcode = $4)
+                GROUP BY c.stack_id) w
+         JOIN assembly.stacks s ON s.id = w.stack_id
+        ORDER BY s.id`,
       [filter.roll ?? null, filter.mdFromMm ?? null, filter.mdToMm ?? null, filter.sheet ?? null],
     );
-    const out = new Map<string, WhereUsedStackModel>();
-    for (const r of rows) {
-      const s = out.get(r.barcode) ?? out.set(r.barcode, { barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: [] }).get(r.barcode)!;
-      s.cellCodes.push(codeOf({ sheetBarcode: r.sheet_barcode, row: r.row, col: r.col }));
-    }
-    return [...out.values()];
+    return rows.map((r) => ({ barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: r.codes }));
   }
 
   private async holdsOf(layers: SingulatedCellEntity[]): Promise<{ list: StackHoldModel[]; scrapped: string | null }> {
