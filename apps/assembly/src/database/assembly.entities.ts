@@ -305,6 +305,31 @@ export class StackTestEntity {
   testedAt!: Date;
 }
 
+/** One cycle of a sample stack on a cycler; a re-import of the stack replaces its cycles. */
+@Entity({ schema: 'assembly', name: 'cycle_results' })
+export class CycleResultEntity {
+  @PrimaryColumn({ name: 'stack_id', type: 'bigint' })
+  stackId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  cycle!: number;
+
+  @Column({ name: 'charge_mah', type: 'double precision' })
+  chargeMah!: number;
+
+  @Column({ name: 'discharge_mah', type: 'double precision' })
+  dischargeMah!: number;
+
+  @Column({ name: 'ce_pct', type: 'double precision' })
+  cePct!: number;
+
+  @Column({ name: 'discharge_energy_mwh', type: 'double precision', nullable: true })
+  dischargeEnergyMwh!: number | null;
+
+  @Column({ name: 'end_voltage_v', type: 'double precision', nullable: true })
+  endVoltageV!: number | null;
+}
+
 @Entity({ schema: 'assembly', name: 'audit_records' })
 @Index('ix_assembly_audit_entity', ['entityType', 'entityId'])
 export class AssemblyAuditEntity {
@@ -338,5 +363,6 @@ export const ASSEMBLY_ENTITIES = [
   StackEntity,
   StackLayerEntity,
   StackTestEntity,
+  CycleResultEntity,
   AssemblyAuditEntity,
 ];

@@ -216,6 +216,7 @@ export class StackService {
       layers: layers.map((l, i): StackLayerModel => ({
         layerIndex: i + 1, cellCode: codeOf(l), sheetBarcode: l.sheetBarcode, row: l.row, col: l.col, rollBarcode: l.rollBarcode, mdMm: l.mdMm, cdMm: l.cdMm,
         softBin: l.softBin, hardBin: l.hardBin, asrOhmCm2: l.asrOhmCm2, capacityMah: l.capacityMah, carrier: l.carrier, position: l.position,
+        sheet: { barcode: l.sheetBarcode }, roll: { barcode: l.rollBarcode },
       })),
       tests: tests.map((t): StackTestModel => ({ testId: t.testId, stationCode: t.stationCode, ocvV: t.ocvV, bin: t.bin, reason: t.reason, deviation: t.deviation, suspectLayer: t.suspectLayer, testedBy: t.testedBy, testedAt: t.testedAt })),
       onHold: holds.list.length > 0,

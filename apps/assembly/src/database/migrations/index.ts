@@ -1,4 +1,4 @@
-import { Initial1796105448642 } from './1796105448642-initial';
+import { Initial1796105999778 } from './1796105999778-initial';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
-export const ASSEMBLY_MIGRATIONS = [Initial1796105448642];
+export const ASSEMBLY_MIGRATIONS = [Initial1796105999778];
