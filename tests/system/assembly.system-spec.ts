@@ -220,6 +220,8 @@ describe('singulation, stacking and stack test through the gateway', () => {
     const used = (await mes.admin.ok(`{ stacksWhereUsed(roll: "R0001", mdFromMm: ${layer1.mdMm - 1}, mdToMm: ${layer1.mdMm + 1}) { barcode cellCodes } }`)).stacksWhereUsed;
     expect(used.map((u: { barcode: string }) => u.barcode)).toEqual(['STK-0001']);
     expect(used[0].cellCodes).toContain(layers[0]);
+    const byHold = (await mes.admin.ok(`{ stacksWhereUsedByHold(holdId: "${hold.id}") { barcode } }`)).stacksWhereUsedByHold;
+    expect(byHold.map((u: { barcode: string }) => u.barcode)).toEqual(['STK-0001']);
     const onHoldTest = await mes.admin.fails(postTest, { i: { testId: 'STT-0002', stackBarcode: 'STK-0001', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: zRe, zImOhm: zIm } });
     expect(onHoldTest.extensions?.code).toBe('UNIT_ON_HOLD');
 

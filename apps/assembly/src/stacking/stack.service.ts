@@ -249,6 +249,26 @@ export class StackService {
     return rows.map((r) => ({ barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: r.codes }));
   }
 
+  /**
+   * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
+   * cell, on the roll it names; stacks of rolls spliced or slit from it are not followed yet).
+   */
+  async whereUsedByHold(holdId: string): Promise<WhereUsedStackModel[]> {
+    const h = await this.line.hold(holdId);
+    switch (h.target) {
+      case 'ROLL':
+        return this.whereUsed({ roll: h.rollBarcode });
+      case 'ROLL_REGION':
+        return this.whereUsed({ roll: h.rollBarcode, mdFromMm: h.mdFromMm, mdToMm: h.mdToMm });
+      case 'SHEET':
+        return this.whereUsed({ sheet: h.sheetBarcode });
+      default: {
+        const code = codeOf({ sheetBarcode: h.sheetBarcode as string, row: h.row as number, col: h.col as number });
+        return (await this.whereUsed({ sheet: h.sheetBarcode })).filter((s) => s.cellCodes.includes(code)).map((s) => ({ ...s, cellCodes: [code] }));
+      }
+    }
+  }
+
   private async holdsOf(layers: SingulatedCellEntity[]): Promise<{ list: StackHoldModel[]; scrapped: string | null }> {
     if (!layers.length) return { list: [], scrapped: null };
     const states = await this.line.cellStates(layers.map((l) => ({ sheetBarcode: l.sheetBarcode, row: l.row, col: l.col })));

@@ -72,6 +72,10 @@ export class HoldService {
     });
   }
 
+  byId(id: string): Promise<HoldModel | null> {
+    return this.holds.byId(id);
+  }
+
   list(filter: { active?: boolean; rollId?: string; limit: number }): Promise<HoldModel[]> {
     return this.holds.list(filter);
   }
