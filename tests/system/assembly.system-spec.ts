@@ -154,6 +154,10 @@ describe('singulation, stacking and stack test through the gateway', () => {
     expect(refused.extensions?.reason).toBe('CELL_NOT_SINGULATED');
     expect(refused.message).toMatch(new RegExp(`^Cell ${failedCode} was not singulated: its current result is soft bin ${bins[failedIndex]} \\(`));
 
+    // The one scan mutation knows a cell code when it sees one and says where it belongs.
+    const misplaced = await mes.admin.fails(`mutation { scan(input: { barcode: "${layers[0]}", stationCode: "SNG-1", action: TRACK_IN }) { stepState } }`);
+    expect(misplaced.message).toMatch(/^S-R0001-0001-R\d+C\d+ is singulated cell \(\d+, \d+\) of sheet S-R0001-0001: scan it into a stack \(addStackLayer\)/);
+
     await mes.admin.ok(addLayer, { s: 'STK-0001', c: layers[0] });
     const twice = await mes.admin.fails(addLayer, { s: 'STK-0001', c: layers[0] });
     expect(twice.message).toBe(`Cell ${layers[0]} is already layer 1 of stack STK-0001 (a second scan of the same layer)`);
@@ -178,6 +182,22 @@ describe('singulation, stacking and stack test through the gateway', () => {
     const tested = (await mes.admin.ok(postTest, { i: { testId: 'STT-0001', stackBarcode: 'STK-0001', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: zRe, zImOhm: zIm } })).postStackTest;
     expect(tested).toMatchObject({ status: 'TESTED', bin: 'PASS', tests: [{ testId: 'STT-0001', bin: 'PASS' }] });
 
+    // Genealogy in one query: each layer's sheet and roll come from tracking through the gateway.
+    const genealogy = (await mes.admin.ok('{ stack(barcode: "STK-0001") { layers { layerIndex cellCode row col mdMm softBin sheet { barcode sheetIndex rollBarcode } roll { barcode lengthMm } } } }')).stack.layers;
+    expect(genealogy[0]).toMatchObject({ layerIndex: 1, cellCode: layers[0], sheet: { barcode: SHEET, sheetIndex: 1, rollBarcode: 'R0001' }, roll: { barcode: 'R0001', lengthMm: 8000 } });
+
+    // Cycler samples: a bad file stores nothing; a good one gives retention and CE statistics.
+    const importCsv = 'mutation($i: ImportCyclerResultsInput!) { importCyclerResults(input: $i) { cycles retention cyclesTo95 cyclesTo80 meanCePct meanLayerAsrOhmCm2 } }';
+    const badCsv = await mes.admin.fails(importCsv, { i: { stackBarcode: 'STK-0001', csv: 'cycle,charge_mah,discharge_mah\n1,1.2,1.1\n1,1.2,x\n' } });
+    expect(badCsv.extensions?.code).toBe('VALIDATION_FAILED');
+    expect(badCsv.message).toMatch(/line 3: discharge capacity "x" is not a number/);
+    expect(await count('cycle_results')).toBe(0);
+    const csv = ['cycle,charge_mah,discharge_mah,ce_pct,discharge_energy_mwh,end_voltage_v', ...Array.from({ length: 200 }, (_, i) => `${i + 1},1.2,${(1.15 * (1 - i * 0.0012)).toFixed(5)},,${(4.4 * (1 - i * 0.0012)).toFixed(4)},4.2`)].join('\n');
+    const cycled = (await mes.admin.ok(importCsv, { i: { stackBarcode: 'STK-0001', csv } })).importCyclerResults;
+    expect(cycled).toMatchObject({ cycles: 200, cyclesTo95: 43, cyclesTo80: 168 });
+    expect(cycled.retention).toBeCloseTo(1 - 199 * 0.0012, 4);
+    expect(cycled.meanLayerAsrOhmCm2).toBeGreaterThan(0);
+
     // A second stack whose third layer is not connected: the measurement matches the expectation without it.
     const second: string[] = proposal.stacks[1];
     await mes.admin.ok('mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }');
@@ -200,6 +220,8 @@ describe('singulation, stacking and stack test through the gateway', () => {
     const used = (await mes.admin.ok(`{ stacksWhereUsed(roll: "R0001", mdFromMm: ${layer1.mdMm - 1}, mdToMm: ${layer1.mdMm + 1}) { barcode cellCodes } }`)).stacksWhereUsed;
     expect(used.map((u: { barcode: string }) => u.barcode)).toEqual(['STK-0001']);
     expect(used[0].cellCodes).toContain(layers[0]);
+    const byHold = (await mes.admin.ok(`{ stacksWhereUsedByHold(holdId: "${hold.id}") { barcode } }`)).stacksWhereUsedByHold;
+    expect(byHold.map((u: { barcode: string }) => u.barcode)).toEqual(['STK-0001']);
     const onHoldTest = await mes.admin.fails(postTest, { i: { testId: 'STT-0002', stackBarcode: 'STK-0001', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: zRe, zImOhm: zIm } });
     expect(onHoldTest.extensions?.code).toBe('UNIT_ON_HOLD');
 

@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
-import { AssemblyMasterDataModule, AssemblySeedModule, SingulationModule, StackingModule } from './assembly.modules';
+import { AssemblyMasterDataModule, AssemblySeedModule, CyclingModule, SingulationModule, StackingModule } from './assembly.modules';
 import { LineData } from './clients/line-data';
 import { ServiceGraphql } from './clients/service-graphql';
 import { assemblyDataSourceOptions } from './database/assembly-data-source';
@@ -26,6 +26,7 @@ export class AssemblyAppModule {
         AssemblyMasterDataModule,
         SingulationModule,
         StackingModule,
+        CyclingModule,
         AssemblySeedModule,
       ],
       controllers: [databaseHealthController('assembly')],

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CyclingResolver } from './cycling/cycling.resolver';
+import { CyclingService } from './cycling/cycling.service';
 import { AssemblyMasterDataResolver } from './master-data/master-data.resolver';
 import { AssemblyMasterDataService } from './master-data/master-data.service';
 import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
@@ -19,6 +21,10 @@ export class SingulationModule {}
 /** Stack building, proposals, final test, where-used. */
 @Module({ imports: [AssemblyMasterDataModule], providers: [StackService, StackResolver] })
 export class StackingModule {}
+
+/** Cycler results of sample stacks and their statistics. */
+@Module({ imports: [AssemblyMasterDataModule], providers: [CyclingService, CyclingResolver] })
+export class CyclingModule {}
 
 @Module({ imports: [AssemblyMasterDataModule], providers: [DemoAssemblySeeder] })
 export class AssemblySeedModule {}

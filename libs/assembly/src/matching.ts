@@ -78,32 +78,49 @@ function fmt(v: number): string {
  * that contains the anchor with the smallest spread and passes every rule is taken. An anchor that
  * fits no stack is left over: its possible partners only get fewer as the sweep goes on. Each sweep
  * is O(m log m) for sorting plus a window walk per anchor, so 10,000 cells take a few tens of ms.
- * With a same-segment rule each roll is swept alone and candidates must lie within the MD span of
- * the anchor. Against exhaustive search on small pools (matching.spec.ts) it finds the optimum in
+ * With a same-segment rule each roll is cut into MD chunks no longer than the span (two chunkings,
+ * half a span apart, the better kept) and each chunk is swept alone. Against exhaustive search on small pools (matching.spec.ts) it finds the optimum in
  * most pools and never misses it by more than one stack.
  */
 export function proposeStacks(cells: readonly MatchCell[], n: number, rules: MatchingRules = DEFAULT_MATCHING): MatchCell[][] {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`a stack needs a whole number of layers >= 1, got ${n}`);
-  const pools: MatchCell[][] = [];
-  if (rules.maxMdSpanMm !== null) {
-    const byRoll = new Map<string, MatchCell[]>();
-    for (const c of cells) (byRoll.get(c.rollBarcode) ?? byRoll.set(c.rollBarcode, []).get(c.rollBarcode)!).push(c);
-    pools.push(...byRoll.values());
-  } else pools.push([...cells]);
+  if (rules.maxMdSpanMm === null) return bestSweep([...cells], n, rules);
+  // One roll segment: each roll is cut into consecutive MD chunks no longer than the span, so any
+  // cells of one chunk may share a stack, and each chunk is swept alone. Two chunkings, the second
+  // shifted by half a span, so a good group cut by one boundary is whole in the other; the better wins.
+  const span = rules.maxMdSpanMm;
+  const byRoll = new Map<string, MatchCell[]>();
+  for (const c of cells) (byRoll.get(c.rollBarcode) ?? byRoll.set(c.rollBarcode, []).get(c.rollBarcode)!).push(c);
   const out: MatchCell[][] = [];
-  for (const pool of pools) {
-    const usable = pool.filter((c) => c.capacityMah > 0 && c.asrOhmCm2 > 0);
+  for (const roll of byRoll.values()) {
     let best: MatchCell[][] = [];
-    for (const axis of ['capacity', 'asr'] as const) {
-      for (const descending of [false, true]) {
-        const got = sweep(usable, n, rules, axis, descending);
-        if (got.length > best.length) best = got;
-        if (best.length === Math.floor(usable.length / n)) break;
+    const origin = roll.reduce((m, c) => Math.min(m, c.mdMm), Infinity);
+    for (const shift of [0, span / 2]) {
+      const chunks = new Map<number, MatchCell[]>();
+      for (const c of roll) {
+        const k = Math.floor((c.mdMm - origin + shift) / span);
+        (chunks.get(k) ?? chunks.set(k, []).get(k)!).push(c);
       }
+      const got = [...chunks.values()].flatMap((chunk) => bestSweep(chunk, n, rules));
+      if (got.length > best.length) best = got;
     }
     out.push(...best);
   }
   return out;
+}
+
+/** The best of four sweeps (primary axis capacity or ASR, ascending or descending). */
+function bestSweep(pool: MatchCell[], n: number, rules: MatchingRules): MatchCell[][] {
+  const usable = pool.filter((c) => c.capacityMah > 0 && c.asrOhmCm2 > 0);
+  let best: MatchCell[][] = [];
+  for (const axis of ['capacity', 'asr'] as const) {
+    for (const descending of [false, true]) {
+      if (best.length === Math.floor(usable.length / n)) return best;
+      const got = sweep(usable, n, rules, axis, descending);
+      if (got.length > best.length) best = got;
+    }
+  }
+  return best;
 }
 
 function sweep(cells: readonly MatchCell[], n: number, rules: MatchingRules, axis: 'capacity' | 'asr', descending: boolean): MatchCell[][] {
@@ -128,11 +145,20 @@ function sweep(cells: readonly MatchCell[], n: number, rules: MatchingRules, axi
     }
     window.splice(lo, 0, i);
   };
+  const positionOf = (i: number) => {
+    let lo = 0;
+    let hi = window.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (secs[window[mid]] < secs[i] || (secs[window[mid]] === secs[i] && window[mid] < i)) lo = mid + 1;
+      else hi = mid;
+    }
+    return window[lo] === i ? lo : -1;
+  };
   const remove = (i: number) => {
-    const at = window.indexOf(i);
+    const at = positionOf(i);
     if (at >= 0) window.splice(at, 1);
   };
-  const span = rules.maxMdSpanMm;
   const stacks: MatchCell[][] = [];
   let next = 0; // first index not yet added to the window
   for (let a = 0; a < order.length; a++) {
@@ -141,10 +167,10 @@ function sweep(cells: readonly MatchCell[], n: number, rules: MatchingRules, axi
       if (!used[next]) insert(next);
       next++;
     }
-    const candidates = span === null ? window : window.filter((i) => Math.abs(order[i].mdMm - order[a].mdMm) <= span);
+    const candidates = window;
     let best: number[] | null = null;
     if (candidates.length >= n) {
-      const at = candidates.indexOf(a);
+      const at = positionOf(a);
       let bestSpread = Infinity;
       for (let s = Math.max(0, at - n + 1); s <= at && s + n <= candidates.length; s++) {
         const spread = secs[candidates[s + n - 1]] / secs[candidates[s]];

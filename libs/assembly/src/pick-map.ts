@@ -81,15 +81,16 @@ export function buildPickMap(
     else eligible.push(c as PickCandidate & { softBin: number });
   }
   const entries: PickEntry[] = [];
-  const base = (c: PickCandidate & { softBin: number }) => ({
-    row: c.row, col: c.col, cellCode: formatCellCode({ sheetBarcode: sheet, row: c.row, col: c.col }), softBin: c.softBin, hardBin: c.hardBin,
+  // Plain literals, no object spread: spreading is an order of magnitude slower here (2,500 per sheet).
+  const entry = (c: PickCandidate & { softBin: number }, carrier: string, position: number, workOrder: string | null, layer: number | null): PickEntry => ({
+    row: c.row, col: c.col, cellCode: formatCellCode({ sheetBarcode: sheet, row: c.row, col: c.col }), softBin: c.softBin, hardBin: c.hardBin, carrier, position, workOrder, layer,
   });
   if (strategy === 'GRADED') {
     const fill = new Map<number, number>();
     for (const c of eligible) {
       const k = fill.get(c.softBin) ?? 0;
       fill.set(c.softBin, k + 1);
-      entries.push({ ...base(c), carrier: `${sheet}-G${c.softBin}-${Math.floor(k / carrierSize) + 1}`, position: (k % carrierSize) + 1, workOrder: null, layer: null });
+      entries.push(entry(c, `${sheet}-G${c.softBin}-${Math.floor(k / carrierSize) + 1}`, (k % carrierSize) + 1, null, null));
     }
   } else {
     const left = new Map(eligible.map((c) => [`${c.row},${c.col}`, c]));
@@ -107,7 +108,7 @@ export function buildPickMap(
           s.forEach((m, i) => {
             const c = (m as (typeof pool)[number]).c;
             left.delete(m.id);
-            entries.push({ ...base(c), carrier: `${sheet}-K${kit}`, position: i + 1, workOrder: order.workOrder, layer: i + 1 });
+            entries.push(entry(c, `${sheet}-K${kit}`, i + 1, order.workOrder, i + 1));
           });
         }
       }

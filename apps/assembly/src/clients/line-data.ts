@@ -82,6 +82,10 @@ export class LineData {
     return d.cellResult;
   }
 
+  async hold(id: string): Promise<{ id: string; target: string; rollBarcode: string | null; mdFromMm: number | null; mdToMm: number | null; sheetBarcode: string | null; row: number | null; col: number | null; reason: string }> {
+    return (await this.tracking.query<{ hold: Awaited<ReturnType<LineData['hold']>> }>('query($id: ID!) { hold(id: $id) { id target rollBarcode mdFromMm mdToMm sheetBarcode row col reason } }', { id })).hold;
+  }
+
   async stationOperation(code: string): Promise<string | null> {
     const d = await this.tracking.query<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }');
     return d.stations.find((s) => s.code === code)?.operation ?? null;

@@ -91,7 +91,8 @@ export class WorkOrderEntity {
  */
 @Entity({ schema: 'assembly', name: 'singulated_cells' })
 @Unique('uq_singulated_cells_sheet_row_col', ['sheetBarcode', 'row', 'col'])
-@Index('ix_singulated_cells_roll_md', ['rollBarcode', 'mdMm'])
+// Where-used reads (roll, MD) -> stack from this index alone.
+@Index('ix_singulated_cells_roll_md', ['rollBarcode', 'mdMm', 'stackId'])
 @Index('ix_singulated_cells_grade', ['status', 'softBin'])
 export class SingulatedCellEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
@@ -150,6 +151,10 @@ export class SingulatedCellEntity {
   @Index()
   @Column({ name: 'report_id', type: 'bigint' })
   reportId!: string;
+
+  /** The stack the cell is a layer of (also in stack_layers, with its order): kept here for where-used. */
+  @Column({ name: 'stack_id', type: 'bigint', nullable: true })
+  stackId!: string | null;
 }
 
 /** What a singulation station reported for one sheet (one report per sheet). */
@@ -300,6 +305,31 @@ export class StackTestEntity {
   testedAt!: Date;
 }
 
+/** One cycle of a sample stack on a cycler; a re-import of the stack replaces its cycles. */
+@Entity({ schema: 'assembly', name: 'cycle_results' })
+export class CycleResultEntity {
+  @PrimaryColumn({ name: 'stack_id', type: 'bigint' })
+  stackId!: string;
+
+  @PrimaryColumn({ type: 'integer' })
+  cycle!: number;
+
+  @Column({ name: 'charge_mah', type: 'double precision' })
+  chargeMah!: number;
+
+  @Column({ name: 'discharge_mah', type: 'double precision' })
+  dischargeMah!: number;
+
+  @Column({ name: 'ce_pct', type: 'double precision' })
+  cePct!: number;
+
+  @Column({ name: 'discharge_energy_mwh', type: 'double precision', nullable: true })
+  dischargeEnergyMwh!: number | null;
+
+  @Column({ name: 'end_voltage_v', type: 'double precision', nullable: true })
+  endVoltageV!: number | null;
+}
+
 @Entity({ schema: 'assembly', name: 'audit_records' })
 @Index('ix_assembly_audit_entity', ['entityType', 'entityId'])
 export class AssemblyAuditEntity {
@@ -333,5 +363,6 @@ export const ASSEMBLY_ENTITIES = [
   StackEntity,
   StackLayerEntity,
   StackTestEntity,
+  CycleResultEntity,
   AssemblyAuditEntity,
 ];

@@ -1,5 +1,19 @@
-import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Directive, Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** Tracking's Sheet entity, referenced by barcode: the gateway resolves its fields from tracking. */
+@ObjectType('Sheet')
+@Directive('@key(fields: "barcode", resolvable: false)')
+export class SheetReference {
+  @Field() barcode!: string;
+}
+
+/** Tracking's Roll entity, referenced by barcode. */
+@ObjectType('Roll')
+@Directive('@key(fields: "barcode", resolvable: false)')
+export class RollReference {
+  @Field() barcode!: string;
+}
 
 @ObjectType({ description: 'One layer of a stack, with where its cell came from and what it was when picked.' })
 export class StackLayerModel {
@@ -17,6 +31,8 @@ export class StackLayerModel {
   @Field(() => Float) capacityMah!: number;
   @Field(() => String, { nullable: true }) carrier!: string | null;
   @Field(() => Int, { nullable: true }) position!: number | null;
+  @Field(() => SheetReference, { description: 'The sheet the cell was cut from (tracking, through federation).' }) sheet!: SheetReference;
+  @Field(() => RollReference, { description: 'The roll the cell was made on (tracking, through federation).' }) roll!: RollReference;
 }
 
 @ObjectType()

@@ -1,4 +1,4 @@
-import { Args, Float, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Float, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ANY_ROLE, CurrentActor, Roles, type Actor } from '@mes/auth';
 import { AddStackLayerInput, StackModel, StackProposalModel, StackTestInput, StartStackInput, WhereUsedStackModel } from './stack.model';
 import { StackService } from './stack.service';
@@ -25,6 +25,11 @@ export class StackResolver {
     @Args('sheet', { nullable: true }) sheet?: string,
   ): Promise<WhereUsedStackModel[]> {
     return this.stacks.whereUsed({ roll, mdFromMm, mdToMm, sheet });
+  }
+
+  @Query(() => [WhereUsedStackModel], { description: 'Every stack holding a cell a hold covers (on the roll, region, sheet or cell it names).' })
+  stacksWhereUsedByHold(@Args('holdId', { type: () => ID }) holdId: string): Promise<WhereUsedStackModel[]> {
+    return this.stacks.whereUsedByHold(holdId);
   }
 
   @Roles(...ANY_ROLE)

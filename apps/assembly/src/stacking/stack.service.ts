@@ -99,7 +99,7 @@ export class StackService {
       if (problem) throw new DomainError('CONFLICT', `Cell ${code} is outside the matching window of stack ${stack.barcode}: ${problem}`, [], { reason: 'OUTSIDE_MATCHING_WINDOW' });
       const layerIndex = layers.length + 1;
       await m.insert(StackLayerEntity, { stackId: stack.id, layerIndex, cellId: cell.id, addedBy: actor.username });
-      await m.update(SingulatedCellEntity, { id: cell.id }, { status: 'STACKED' });
+      await m.update(SingulatedCellEntity, { id: cell.id }, { status: 'STACKED', stackId: stack.id });
       const built = layerIndex === stack.layersPlanned;
       if (built) await m.update(StackEntity, { id: stack.id }, { status: 'BUILT', builtAt: () => 'now()' } as never);
       await recordAudit(m, { actor: actor.username, action: 'ADD_STACK_LAYER', entityType: 'Stack', entityId: stack.barcode, details: { layerIndex, cellCode: code, built } });
@@ -216,6 +216,7 @@ export class StackService {
       layers: layers.map((l, i): StackLayerModel => ({
         layerIndex: i + 1, cellCode: codeOf(l), sheetBarcode: l.sheetBarcode, row: l.row, col: l.col, rollBarcode: l.rollBarcode, mdMm: l.mdMm, cdMm: l.cdMm,
         softBin: l.softBin, hardBin: l.hardBin, asrOhmCm2: l.asrOhmCm2, capacityMah: l.capacityMah, carrier: l.carrier, position: l.position,
+        sheet: { barcode: l.sheetBarcode }, roll: { barcode: l.rollBarcode },
       })),
       tests: tests.map((t): StackTestModel => ({ testId: t.testId, stationCode: t.stationCode, ocvV: t.ocvV, bin: t.bin, reason: t.reason, deviation: t.deviation, suspectLayer: t.suspectLayer, testedBy: t.testedBy, testedAt: t.testedAt })),
       onHold: holds.list.length > 0,
@@ -232,23 +233,40 @@ export class StackService {
     if (filter.mdFromMm !== null && filter.mdFromMm !== undefined && filter.mdToMm !== null && filter.mdToMm !== undefined && !(filter.mdFromMm < filter.mdToMm)) {
       throw new DomainError('VALIDATION_FAILED', `Invalid MD region: mdFromMm ${filter.mdFromMm} must be below mdToMm ${filter.mdToMm}`, [{ path: 'mdToMm', message: 'expected mdFromMm < mdToMm' }]);
     }
-    const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; sheet_barcode: string; row: number; col: number }[]>(
-      `SELECT s.barcode, s.status, s.bin, c.sheet_barcode, c.row, c.col
-         FROM assembly.singulated_cells c
-         JOIN assembly.stack_layers l ON l.cell_id = c.id
-         JOIN assembly.stacks s ON s.id = l.stack_id
-        WHERE c.status = 'STACKED'
-          AND ($1::text IS NULL OR (c.roll_barcode = $1 AND c.md_mm >= COALESCE($2::float8, '-Infinity') AND c.md_mm < COALESCE($3::float8, 'Infinity')))
-          AND ($4::text IS NULL OR c.sheet_barcode = $4)
-        ORDER BY s.barcode, l.layer_index`,
+    // One range scan of (roll, MD, stack) and one row per stack: a wide region reaches tens of thousands.
+    const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; codes: string[] }[]>(
+      `SELECT s.barcode, s.status, s.bin, w.codes
+         FROM (SELECT c.stack_id, array_agg(c.sheet_barcode || '-R' || c.row || 'C' || c.col ORDER BY c.sheet_barcode, c.row, c.col) AS codes
+                 FROM assembly.singulated_cells c
+                WHERE c.stack_id IS NOT NULL
+                  AND ($1::text IS NULL OR (c.roll_barcode = $1 AND c.md_mm >= COALESCE($2::float8, '-Infinity') AND c.md_mm < COALESCE($3::float8, 'Infinity')))
+                  AND ($4::text IS NULL OR c.sheet_barcode = $4)
+                GROUP BY c.stack_id) w
+         JOIN assembly.stacks s ON s.id = w.stack_id
+        ORDER BY s.id`,
       [filter.roll ?? null, filter.mdFromMm ?? null, filter.mdToMm ?? null, filter.sheet ?? null],
     );
-    const out = new Map<string, WhereUsedStackModel>();
-    for (const r of rows) {
-      const s = out.get(r.barcode) ?? out.set(r.barcode, { barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: [] }).get(r.barcode)!;
-      s.cellCodes.push(codeOf({ sheetBarcode: r.sheet_barcode, row: r.row, col: r.col }));
+    return rows.map((r) => ({ barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: r.codes }));
+  }
+
+  /**
+   * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
+   * cell, on the roll it names; stacks of rolls spliced or slit from it are not followed yet).
+   */
+  async whereUsedByHold(holdId: string): Promise<WhereUsedStackModel[]> {
+    const h = await this.line.hold(holdId);
+    switch (h.target) {
+      case 'ROLL':
+        return this.whereUsed({ roll: h.rollBarcode });
+      case 'ROLL_REGION':
+        return this.whereUsed({ roll: h.rollBarcode, mdFromMm: h.mdFromMm, mdToMm: h.mdToMm });
+      case 'SHEET':
+        return this.whereUsed({ sheet: h.sheetBarcode });
+      default: {
+        const code = codeOf({ sheetBarcode: h.sheetBarcode as string, row: h.row as number, col: h.col as number });
+        return (await this.whereUsed({ sheet: h.sheetBarcode })).filter((s) => s.cellCodes.includes(code)).map((s) => ({ ...s, cellCodes: [code] }));
+      }
     }
-    return [...out.values()];
   }
 
   private async holdsOf(layers: SingulatedCellEntity[]): Promise<{ list: StackHoldModel[]; scrapped: string | null }> {

@@ -124,4 +124,45 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     }
     expect(held).toEqual(['580-640', '640-700']);
   });
+
+  it('applies SCRAP of a parent-roll region to the stretch of the spliced roll made from it, and only to it', async () => {
+    const reg = (barcode: string) => stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode, productCode: 'HOLD-P', widthMm: 300, lengthM: 0.5 } });
+    await reg('SC-A');
+    await reg('SC-B');
+    await stack.admin.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode } }', { i: { newBarcode: 'SC-AB', parts: [{ barcode: 'SC-A', mdOffsetMm: 0 }, { barcode: 'SC-B', mdOffsetMm: 500 }] } });
+    const { scanThrough } = await import('../testing/line-fixtures');
+    await scanThrough(stack.admin, 'SC-AB', ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);
+    await scan(stack.admin, 'SC-AB', 'CUT_TO_SHEETS', 'TRACK_IN');
+    const cut = await stack.admin.ok('mutation { cutSheets(input: { rollBarcode: "SC-AB", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }');
+    await scan(stack.admin, 'SC-AB', 'CUT_TO_SHEETS', 'TRACK_OUT');
+    // SC-B's [100, 300) is SC-AB's [600, 800): sheets 580-640 and 760-820 straddle it, 640-700 and 700-760 lie inside.
+    const hold = await stack.admin.ok(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'SC-B', mdFromMm: 100, mdToMm: 300, reason: 'substrate delamination' } });
+    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'scrap the delaminated stretch' } });
+    const statuses = await stack.admin.ok('{ roll(barcode: "SC-AB") { sheets { mdStartMm mdEndMm status cells { mdMm status } } } }');
+    const sheetsOf = statuses.roll.sheets as { mdStartMm: number; mdEndMm: number; status: string; cells: { mdMm: number; status: string }[] }[];
+    expect(sheetsOf.filter((x) => x.status === 'SCRAPPED').map((x) => `${x.mdStartMm}-${x.mdEndMm}`)).toEqual(['640-700', '700-760']);
+    for (const sh of sheetsOf) for (const c of sh.cells) expect({ md: c.mdMm, status: c.status }).toEqual({ md: c.mdMm, status: c.mdMm >= 600 && c.mdMm < 800 ? 'SCRAPPED' : 'ACTIVE' });
+    expect(cut.cutSheets.sheets.length).toBe(sheetsOf.length);
+  });
+
+  it('applies REWORK of a parent-roll hold to the sheets made from it through a slit', async () => {
+    await stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode: 'SL-P', productCode: 'HOLD-P', widthMm: 300, lengthM: 1 } });
+    const slit = await stack.admin.request('mutation($i: SlitRollInput!) { slitRoll(input: $i) { barcode } }', { i: { barcode: 'SL-P', lanes: [{ barcode: 'SL-1', cdStartMm: 0, cdEndMm: 150 }, { barcode: 'SL-2', cdStartMm: 150, cdEndMm: 300 }] } });
+    if (slit.errors) throw new Error(`slit fixture: ${slit.errors[0].message}`);
+    const { scanThrough } = await import('../testing/line-fixtures');
+    await scanThrough(stack.admin, 'SL-1', ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);
+    await scan(stack.admin, 'SL-1', 'CUT_TO_SHEETS', 'TRACK_IN');
+    const cut = await stack.admin.ok('mutation { cutSheets(input: { rollBarcode: "SL-1", stationCode: "CUT-1" }) { sheets { barcode } } }');
+    await scan(stack.admin, 'SL-1', 'CUT_TO_SHEETS', 'TRACK_OUT');
+    const first = cut.cutSheets.sheets[0].barcode as string;
+    const hold = await stack.admin.ok(PLACE, { i: { target: 'ROLL', rollBarcode: 'SL-P', reason: 'wrong foil grade' } });
+    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'REWORK', comment: 'back to the previous operation' } });
+    // The sheets waited at LIPON_DEPOSITION, the first SHEET step: rework keeps them there (no earlier sheet step) but resets them.
+    const after = await stack.admin.ok(`{ sheet(barcode: "${first}") { operation stepState status } }`);
+    expect(after.sheet).toEqual({ operation: 'LIPON_DEPOSITION', stepState: 'WAITING', status: 'ACTIVE' });
+    const trail = await stack.admin.ok(`{ auditTrail(entityType: "Hold", entityKey: "${hold.placeHold.id}") { action after } }`);
+    const release = trail.auditTrail.find((a: { action: string }) => a.action === 'RELEASE_HOLD');
+    const after2 = typeof release.after === 'string' ? JSON.parse(release.after) : release.after;
+    expect(after2.affected.sheets).toBe(cut.cutSheets.sheets.length);
+  });
 });

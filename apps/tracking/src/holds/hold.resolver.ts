@@ -1,4 +1,4 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ANY_ROLE, CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { MaterialRepository } from '../material/material.repository';
@@ -22,6 +22,13 @@ export class HoldResolver {
       rollId = roll.id;
     }
     return this.holds.list({ active, rollId, limit: Math.min(Math.max(limit, 1), 2000) });
+  }
+
+  @Query(() => HoldModel, { description: 'One hold by its id.' })
+  async hold(@Args('id', { type: () => ID }) id: string): Promise<HoldModel> {
+    const hold = await this.holds.byId(id);
+    if (!hold) throw new DomainError('NOT_FOUND', `Unknown hold ${id}`, [{ path: 'id', message: 'expected the id of a hold' }]);
+    return hold;
   }
 
   @Roles(...ANY_ROLE)

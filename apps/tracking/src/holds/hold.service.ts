@@ -63,11 +63,17 @@ export class HoldService {
         releasedAt: () => 'now()',
         releaseComment: input.comment,
       } as never);
-      const affected = await this.applyDisposition(m, hold, input.disposition);
+      const own = await this.applyDisposition(m, hold, input.disposition);
+      const children = await this.applyToDescendants(m, hold, input.disposition);
+      const affected = { rolls: own.rolls + children.rolls, sheets: own.sheets + children.sheets, cells: own.cells + children.cells };
       const after = (await this.holds.byId(hold.id, m)) as HoldModel;
       await this.audit.record(m, { actor: actor.username, action: 'RELEASE_HOLD', entityType: 'Hold', entityKey: hold.id, before, after: { ...after, affected } });
       return after;
     });
+  }
+
+  byId(id: string): Promise<HoldModel | null> {
+    return this.holds.byId(id);
   }
 
   list(filter: { active?: boolean; rollId?: string; limit: number }): Promise<HoldModel[]> {
@@ -142,6 +148,51 @@ export class HoldService {
     if (hold.target === 'ROLL') rolls = (await m.query<[unknown[], number]>(`UPDATE tracking.rolls t SET ${back} WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId]))[1];
     const sheets = hold.target === 'CELL' ? 0 : (await m.query<[unknown[], number]>(`UPDATE tracking.sheets t SET ${back} WHERE status = 'ACTIVE' AND ${sheetFilter.sql}`, sheetFilter.params))[1];
     return { rolls, sheets, cells: 0 };
+  }
+
+  /**
+   * A hold on a roll or a roll region covers the material made from it by splices and slits: a
+   * SCRAP or REWORK applies to the same stretch on every descendant roll (mapped through each link),
+   * its sheets and cells; a descendant roll that came wholly from the held stretch is scrapped or
+   * reworked itself. RELEASE changes nothing.
+   */
+  private async applyToDescendants(m: EntityManager, hold: HoldEntity, disposition: ReleaseHoldInput['disposition']): Promise<{ rolls: number; sheets: number; cells: number }> {
+    const total = { rolls: 0, sheets: 0, cells: 0 };
+    if (disposition === 'RELEASE' || (hold.target !== 'ROLL' && hold.target !== 'ROLL_REGION')) return total;
+    const links = await m.query<{ child_roll_id: string; parent_roll_id: string; child_md_start_mm: number; child_md_end_mm: number; parent_md_start_mm: number; child_length_mm: number }[]>(
+      `WITH RECURSIVE down AS (
+         SELECT * FROM tracking.roll_links WHERE parent_roll_id = $1
+         UNION SELECT l.* FROM tracking.roll_links l JOIN down ON l.parent_roll_id = down.child_roll_id)
+       SELECT d.child_roll_id, d.parent_roll_id, d.child_md_start_mm, d.child_md_end_mm, d.parent_md_start_mm, r.length_mm AS child_length_mm
+         FROM down d JOIN tracking.rolls r ON r.id = d.child_roll_id`,
+      [hold.rollId],
+    );
+    if (!links.length) return total;
+    const start = hold.target === 'ROLL' ? 0 : (hold.mdStartMm as number);
+    const end = hold.target === 'ROLL' ? Number.POSITIVE_INFINITY : (hold.mdEndMm as number);
+    const queue = [{ rollId: String(hold.rollId), startMm: start, endMm: end }];
+    const seen = new Set<string>();
+    while (queue.length) {
+      const region = queue.shift()!;
+      for (const l of links.filter((x) => String(x.parent_roll_id) === region.rollId)) {
+        const length = l.child_md_end_mm - l.child_md_start_mm;
+        const from = Math.max(region.startMm, l.parent_md_start_mm);
+        const to = Math.min(region.endMm, l.parent_md_start_mm + length);
+        if (!(from < to)) continue;
+        const child = { rollId: String(l.child_roll_id), startMm: from - l.parent_md_start_mm + l.child_md_start_mm, endMm: to - l.parent_md_start_mm + l.child_md_start_mm };
+        const key = `${child.rollId}:${child.startMm}:${child.endMm}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        queue.push(child);
+        const whole = child.startMm <= 0 && child.endMm >= l.child_length_mm;
+        const asHold = Object.assign(new HoldEntity(), { target: whole ? 'ROLL' : 'ROLL_REGION', rollId: child.rollId, mdStartMm: child.startMm, mdEndMm: child.endMm });
+        const done = await this.applyDisposition(m, asHold, disposition);
+        total.rolls += done.rolls;
+        total.sheets += done.sheets;
+        total.cells += done.cells;
+      }
+    }
+    return total;
   }
 
   private sheetFilter(hold: HoldEntity): { sql: string; params: unknown[] } {

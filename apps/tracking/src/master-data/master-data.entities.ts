@@ -175,4 +175,11 @@ export class RouteStepEntity {
    */
   @Column({ name: 'max_queue_minutes', type: 'integer', nullable: true })
   maxQueueMinutes!: number | null;
+
+  /**
+   * The highest temperature a unit sees at this step (°C); null: not a thermal step. Above
+   * LITHIUM_MELT_GUARD_C a FORMED unit (plated lithium, which melts at 180.5 °C) is refused.
+   */
+  @Column({ name: 'max_temperature_c', type: 'double precision', nullable: true })
+  maxTemperatureC!: number | null;
 }

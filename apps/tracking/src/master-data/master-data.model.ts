@@ -80,6 +80,8 @@ export class RouteStepModel {
   @Field({ description: 'The step runs in vacuum: leaving it starts the unit’s time in air.' }) vacuum!: boolean;
   @Field(() => Int, { nullable: true, description: 'Longest time in air (minutes) before this step since the last vacuum step; null: no limit.' })
   maxQueueMinutes!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Highest temperature at this step (°C); above 180 °C FORMED units are refused.' })
+  maxTemperatureC!: number | null;
 }
 
 @ObjectType('Route')
@@ -155,6 +157,12 @@ export class RouteStepInput {
   @Min(1, { message: queueMessage('of at least 1 minute') })
   @Max(MAX_QUEUE_MINUTES, { message: queueMessage(`of at most ${MAX_QUEUE_MINUTES} minutes (30 days)`) })
   maxQueueMinutes?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Highest temperature a unit sees at this step (°C), e.g. 235 for reflow.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-100)
+  @Max(2000)
+  maxTemperatureC?: number | null;
 }
 
 @InputType()

@@ -221,7 +221,7 @@ export class MasterDataService {
     return {
       version: route.version,
       createdBy: route.createdBy,
-      steps: steps.map((s) => ({ seq: s.seq, operation: s.operation, level: s.level as UnitLevelEnum, vacuum: s.vacuum, maxQueueMinutes: s.maxQueueMinutes })),
+      steps: steps.map((s) => ({ seq: s.seq, operation: s.operation, level: s.level as UnitLevelEnum, vacuum: s.vacuum, maxQueueMinutes: s.maxQueueMinutes, maxTemperatureC: s.maxTemperatureC })),
     };
   }
 
@@ -237,7 +237,7 @@ export class MasterDataService {
     const route = await m.save(m.create(RouteEntity, { productId: product.id, version: (last?.version ?? 0) + 1, createdBy: actor.username }));
     await m.insert(
       RouteStepEntity,
-      steps.map((s, i) => ({ routeId: route.id, seq: i + 1, operation: s.operation, level: s.level, vacuum: s.vacuum ?? false, maxQueueMinutes: s.maxQueueMinutes ?? null })),
+      steps.map((s, i) => ({ routeId: route.id, seq: i + 1, operation: s.operation, level: s.level, vacuum: s.vacuum ?? false, maxQueueMinutes: s.maxQueueMinutes ?? null, maxTemperatureC: s.maxTemperatureC ?? null })),
     );
     await this.audit.record(m, {
       actor: actor.username,

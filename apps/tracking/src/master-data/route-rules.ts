@@ -58,3 +58,15 @@ export function queueTimeProblem(
 export function vacuumStepsBefore(steps: readonly { seq: number; vacuum: boolean }[], seq: number): number[] {
   return steps.filter((s) => s.vacuum && s.seq < seq).map((s) => s.seq);
 }
+
+/** Lithium melts at 180.5 °C (seed 001): a step hotter than this refuses FORMED units (reflow is 235 °C, seed 002). */
+export const LITHIUM_MELT_GUARD_C = 180;
+
+/** The operation whose track-out plates the lithium anode: the unit becomes FORMED. */
+export const FORMATION = 'FORMATION';
+
+/** Why a unit may not enter a step for its thermal budget, or null. */
+export function thermalBudgetProblem(step: { operation: string; maxTemperatureC: number | null }, state: 'AS_MADE' | 'FORMED'): string | null {
+  if (state !== 'FORMED' || step.maxTemperatureC === null || step.maxTemperatureC <= LITHIUM_MELT_GUARD_C) return null;
+  return `${step.operation} reaches ${step.maxTemperatureC} °C and the unit is FORMED: its plated lithium melts at 180.5 °C (steps above ${LITHIUM_MELT_GUARD_C} °C take AS_MADE units only)`;
+}

@@ -6,6 +6,7 @@ import type { UnitLevel } from '../master-data/master-data.entities';
 export type UnitStatus = 'ACTIVE' | 'CONSUMED' | 'FINISHED' | 'SCRAPPED';
 /** Where a unit stands at its current step. */
 export type StepState = 'WAITING' | 'IN_PROCESS';
+export type ElectrochemicalState = 'AS_MADE' | 'FORMED';
 
 /** The fields every tracked unit (roll or sheet) carries through its route. */
 export abstract class TrackedUnitColumns {
@@ -31,6 +32,10 @@ export abstract class TrackedUnitColumns {
   /** The station the unit is tracked in at, while IN_PROCESS. */
   @Column({ name: 'station_id', type: 'bigint', nullable: true })
   stationId!: string | null;
+
+  /** AS_MADE until a FORMATION step plates the lithium anode; then FORMED (thermal budget applies). */
+  @Column({ name: 'electrochemical_state', type: 'varchar', length: 8, default: 'AS_MADE' })
+  electrochemicalState!: ElectrochemicalState;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

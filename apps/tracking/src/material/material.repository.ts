@@ -8,7 +8,7 @@ import { RollEntity, SheetEntity } from './material.entities';
 const ROLL_SELECT = `
   SELECT r.id, r.product_id, r.barcode, p.code AS product_code, rt.version AS route_version, r.status,
          r.step_seq, r.step_state, st.code AS station_code, r.width_mm, r.length_mm, r.substrate_thickness_um,
-         r.supplier_lot, r.origin, r.sheets_cut, r.created_at, CASE WHEN r.status = 'ACTIVE' THEN step.operation END AS operation
+         r.supplier_lot, r.origin, r.sheets_cut, r.electrochemical_state, r.created_at, CASE WHEN r.status = 'ACTIVE' THEN step.operation END AS operation
     FROM tracking.rolls r
     JOIN tracking.products p ON p.id = r.product_id
     JOIN tracking.routes rt ON rt.id = r.route_id
@@ -19,7 +19,7 @@ const SHEET_SELECT = `
   SELECT s.id, s.roll_id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
          p.pitch_md_mm, p.pitch_cd_mm, p.first_cell_md_mm, p.first_cell_cd_mm, p.sheet_length_md_mm,
          s.sheet_index, s.md_start_mm, s.md_end_mm, s.rows, s.cols, s.status, s.step_seq, s.step_state,
-         st.code AS station_code, s.created_at, CASE WHEN s.status = 'ACTIVE' THEN step.operation END AS operation
+         st.code AS station_code, s.electrochemical_state, s.created_at, CASE WHEN s.status = 'ACTIVE' THEN step.operation END AS operation
     FROM tracking.sheets s
     JOIN tracking.rolls r ON r.id = s.roll_id
     JOIN tracking.products p ON p.id = s.product_id
@@ -157,6 +157,7 @@ export class MaterialRepository {
 
 function toRoll(r: Row): RollModel {
   return {
+    electrochemicalState: String(r.electrochemical_state ?? 'AS_MADE'),
     id: String(r.id),
     productId: String(r.product_id),
     barcode: String(r.barcode),
@@ -179,6 +180,7 @@ function toRoll(r: Row): RollModel {
 
 function toSheet(r: Row): SheetModel {
   return {
+    electrochemicalState: String(r.electrochemical_state ?? 'AS_MADE'),
     id: String(r.id),
     rollId: String(r.roll_id),
     barcode: String(r.barcode),

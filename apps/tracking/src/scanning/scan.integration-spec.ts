@@ -1,15 +1,32 @@
 import { DEMO_LINE } from '../seed/demo-line';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { newProduct, newRoll, scan, SCAN, scanThrough, stationOf } from '../testing/line-fixtures';
 import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
 
 describe('station scans (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
 
+  // test-data's answers to the singulation interlock, from a stand-in of its public GraphQL API.
+  let testData: { sheetTests: { testId: string; status: string }[]; values: (number | null)[] } = { sheetTests: [], values: [] };
+  let testDataServer: Server;
   beforeAll(async () => {
-    stack = await startTrackingTestStack('scans');
+    testDataServer = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { sheetTests: testData.sheetTests, sheetMap: { values: testData.values }, productTestPolicy: { maxRetests: 1 } } }));
+      });
+    });
+    await new Promise<void>((r) => testDataServer.listen(0, '127.0.0.1', r));
+    const port = (testDataServer.address() as AddressInfo).port;
+    stack = await startTrackingTestStack('scans', { env: { TEST_DATA_URL: `http://127.0.0.1:${port}/graphql` } });
     await newProduct(stack.admin, 'SCAN-P');
   });
-  afterAll(() => stack.close());
+  afterAll(async () => {
+    await stack.close();
+    await new Promise((r) => testDataServer.close(r));
+  });
 
   const scanEvents = async (barcode: string) =>
     (await stack.admin.ok<{ unitHistory: { kind: string }[] }>(`{ unitHistory(barcode: "${barcode}") { kind } }`)).unitHistory.filter((e) => e.kind === 'SCAN').length;
@@ -97,7 +114,16 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
 
     const sheet = 'S-SC-6-0001';
     const sheetOps = DEMO_LINE.route.filter((s) => s.level === 'SHEET').map((s) => s.operation);
-    await scanThrough(stack.admin, sheet, sheetOps);
+    await scanThrough(stack.admin, sheet, sheetOps.filter((op) => op !== 'SINGULATION'));
+    // Scanned through SHEET_TEST by hand without a test: the singulation interlock stops it.
+    const untested = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'SNG-1', action: 'TRACK_IN' } });
+    expect(untested.extensions?.code).toBe('CONFLICT');
+    expect(untested.message).toBe(`Sheet ${sheet} cannot be tracked into SINGULATION: it has never been tested: every sheet is tested at SHEET_TEST before singulation`);
+    testData = { sheetTests: [{ testId: 'T1', status: 'DONE' }], values: [1, 0, 12, null] };
+    const retest = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'SNG-1', action: 'TRACK_IN' } });
+    expect(retest.message).toMatch(/1 cell\(s\) wait for a retest after a rig fault \(soft bin 0\): \(0, 1\); 0 of 1 retest\(s\) done$/);
+    testData = { sheetTests: [{ testId: 'T1', status: 'DONE' }], values: [1, 2, 12, null] };
+    await scanThrough(stack.admin, sheet, ['SINGULATION']);
     const finished = await stack.admin.ok(`{ sheet(barcode: "${sheet}") { status operation } }`);
     expect(finished.sheet).toEqual({ status: 'FINISHED', operation: null });
     const again = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'LPN-1', action: 'TRACK_IN' } });

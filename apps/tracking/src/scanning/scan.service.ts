@@ -8,7 +8,7 @@ import { HoldService } from '../holds/hold.service';
 import { HoldTargetEnum, type HoldModel } from '../holds/hold.model';
 import { EquipmentEntity, StationEntity, type RouteStepEntity, type UnitLevel } from '../master-data/master-data.entities';
 import { MasterDataService } from '../master-data/master-data.service';
-import { vacuumStepsBefore } from '../master-data/route-rules';
+import { FORMATION, thermalBudgetProblem, vacuumStepsBefore } from '../master-data/route-rules';
 import { RollEntity, SheetEntity, type TrackedUnitColumns } from '../material/material.entities';
 import { MaterialRepository } from '../material/material.repository';
 import type { UnitStatusEnum, StepStateEnum } from '../material/material.model';
@@ -71,6 +71,8 @@ export class ScanService {
       const equipment = input.equipmentCode ? await this.equipmentAt(m, station, input.equipmentCode) : null;
       const found = await this.lockUnit(m, barcode);
       if (!found) {
+        const other = endOfLineCode(barcode);
+        if (other) throw new DomainError('WRONG_OPERATION', other, [{ path: 'input.barcode', message: 'expected a roll or sheet barcode at a route station' }]);
         throw new DomainError('UNKNOWN_BARCODE', `Unknown barcode ${barcode}: expected the barcode of a registered roll or sheet`, [
           { path: 'input.barcode', message: 'expected a roll or sheet barcode' },
         ]);
@@ -88,6 +90,8 @@ export class ScanService {
           throw new DomainError('ALREADY_IN_PROCESS', `${label(kind)} ${unit.barcode} is already tracked in at station ${at?.code} for ${step.operation}; track it out there first`);
         }
         await this.requireOperation(m, kind, unit, step, station);
+        const thermal = thermalBudgetProblem(step, unit.electrochemicalState);
+        if (thermal) throw new DomainError('CONFLICT', `${label(kind)} ${unit.barcode} cannot be tracked into ${step.operation}: ${thermal}`, [], { reason: 'THERMAL_BUDGET' });
         const held = await this.activeHolds(m, kind, unit);
         if (held.length) throw onHold(kind, unit, held[0]);
         const queueHold = await this.queueTimeHold(m, actor, kind, unit, steps, step);
@@ -102,6 +106,7 @@ export class ScanService {
           throw new DomainError('WRONG_OPERATION', `${label(kind)} ${unit.barcode} is tracked in at station ${at?.code}, not ${station.code}; track it out at ${at?.code}`);
         }
         this.checkCounts(kind, unit, input);
+        if (step.operation === FORMATION) unit.electrochemicalState = 'FORMED';
         this.advance(kind, unit, steps, step);
       }
       const event = await this.commitScan(m, kind, unit, {
@@ -276,7 +281,7 @@ export class ScanService {
     const table = kind === 'ROLL' ? 'tracking.rolls' : 'tracking.sheets';
     const rows = await m.query<{ id: string; at: Date }[]>(
       `WITH moved AS (
-         UPDATE ${table} SET status = $2, step_seq = $3, step_state = $4, station_id = $5, version = version + 1 WHERE id = $1 RETURNING id),
+         UPDATE ${table} SET status = $2, step_seq = $3, step_state = $4, station_id = $5, electrochemical_state = $19, version = version + 1 WHERE id = $1 RETURNING id),
        event AS (
          INSERT INTO tracking.scan_events (unit_kind, unit_id, station_id, equipment_id, operation, step_seq, action, good_count, reject_count, actor)
          SELECT $6, id, $7, $8, $9, $10, $11, $12, $13, $14 FROM moved RETURNING id, at),
@@ -287,7 +292,7 @@ export class ScanService {
       [
         unit.id, unit.status, unit.stepSeq, unit.stepState, unit.stationId,
         kind, e.stationId, e.equipmentId, e.operation, e.stepSeq, e.action, e.goodCount, e.rejectCount, e.actor,
-        label(kind), unit.barcode, JSON.stringify(e.before), JSON.stringify(e.after),
+        label(kind), unit.barcode, JSON.stringify(e.before), JSON.stringify(e.after), unit.electrochemicalState,
       ],
     );
     if (rows.length !== 1) throw new Error(`scan of ${unit.barcode} wrote ${rows.length} events; expected exactly one`);
@@ -338,6 +343,17 @@ function onHold(kind: UnitLevel, unit: Unit, h: HoldModel): DomainError {
     [],
     { holdId: h.id, holdReason: h.reason },
   );
+}
+
+/**
+ * Singulated cells (<sheet>-R<row>C<col>) and stacks (STK-...) are scanned at the end of the line,
+ * where the assembly service keeps them: say so instead of calling the code unknown.
+ */
+function endOfLineCode(barcode: string): string | null {
+  const cell = /^(.+)-R(\d+)C(\d+)$/.exec(barcode);
+  if (cell) return `${barcode} is singulated cell (${cell[2]}, ${cell[3]}) of sheet ${cell[1]}: scan it into a stack (addStackLayer) at a STACKING station, not through a route step`;
+  if (barcode.startsWith('STK-')) return `${barcode} is a stack: it is started and built at a STACKING station (startStack, addStackLayer) and tested at STACK_TEST (postStackTest)`;
+  return null;
 }
 
 function label(kind: UnitLevel): string {

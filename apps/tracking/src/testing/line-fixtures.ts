@@ -26,6 +26,7 @@ export interface RouteStepFixture {
   level: string;
   vacuum?: boolean;
   maxQueueMinutes?: number | null;
+  maxTemperatureC?: number | null;
 }
 
 /** The demo route without vacuum steps or queue-time limits (what most tests need). */

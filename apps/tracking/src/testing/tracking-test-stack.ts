@@ -16,9 +16,9 @@ export interface TrackingTestStack {
 }
 
 /** The tracking subgraph on a fresh database of its own, migrated, listening on a free port. */
-export async function startTrackingTestStack(label: string, opts: { seedDemo?: boolean } = {}): Promise<TrackingTestStack> {
+export async function startTrackingTestStack(label: string, opts: { seedDemo?: boolean; env?: Record<string, string> } = {}): Promise<TrackingTestStack> {
   const db = await createTestDatabase(label);
-  const config = testConfig(db.url, { MES_SEED_DEMO: opts.seedDemo === false ? 'false' : 'true' });
+  const config = testConfig(db.url, { MES_SEED_DEMO: opts.seedDemo === false ? 'false' : 'true', ...opts.env });
   await migrateTracking(db.url);
   const app = await startTracking(config, 0);
   const url = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
