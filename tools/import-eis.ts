@@ -110,7 +110,7 @@ export async function runImport(cmd: ImportCommand, log: (line: string) => void,
 }
 
 if (require.main === module) {
-  (async () => {
+  void (async () => {
     try {
       const cmd = parseImportArgs(process.argv.slice(2), process.env);
       if (cmd === 'help') {
