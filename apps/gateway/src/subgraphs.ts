@@ -28,5 +28,6 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
     { prefix: '/api/v1/exports', target: new URL(config.testData.url).origin },
+    { prefix: '/api/v1/lab-spectra', target: new URL(config.testData.url).origin },
   ];
 }

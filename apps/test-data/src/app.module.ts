@@ -25,6 +25,7 @@ import { RuleSetService } from './rule-sets/rule-set.service';
 import { RigService } from './rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
 import { ExportsModule } from './exports/exports.module';
+import { LabSpectraController } from './exports/lab-spectra.controller';
 
 /** Rig registry, sheet-test ingest (REST) and results (GraphQL subgraph) over the `test_data` schema. */
 @Module({})
@@ -38,7 +39,7 @@ export class TestDataAppModule {
         GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
         ExportsModule.register(tokens),
       ],
-      controllers: [databaseHealthController('test-data'), SheetTestsController],
+      controllers: [databaseHealthController('test-data'), SheetTestsController, LabSpectraController],
       providers: [
         { provide: TokenService, useValue: tokens },
         { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
