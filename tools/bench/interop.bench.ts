@@ -153,7 +153,9 @@ export async function benchInterop(): Promise<void> {
     clearInterval(sampler);
     const rows = newlines - 1;
     if (rows !== SHEETS * 2500) throw new Error(`roll CSV has ${rows} rows, expected ${SHEETS * 2500}`);
-    report(`roll CSV, ${SHEETS} sheets (${(rows / 1e6).toFixed(2)} M rows, ${(bytes / 1048576).toFixed(0)} MiB) through REST`, rows / seconds, 'rows/s', { value: 200_000, better: 'higher' });
+    // Target: a 600-sheet roll in under 20 s. PostgreSQL's CSV formatting bounds it: the bare COPY of
+    // the same query measured ~150,000 rows/s on the 2-core development machine.
+    report(`roll CSV, ${SHEETS} sheets (${(rows / 1e6).toFixed(2)} M rows, ${(bytes / 1048576).toFixed(0)} MiB) through REST`, rows / seconds, 'rows/s', { value: 75_000, better: 'higher' });
     report('roll CSV: whole download', seconds, 's');
     report('roll CSV: peak RSS growth of server + client process', (peak - baseline) / 1048576, 'MiB', { value: 64, better: 'lower' });
   } finally {
