@@ -18,6 +18,7 @@ const OPTIONAL: Bench[] = [
   { name: 'Sheet test ingest, binning and maps (whole MES)', file: 'ingest.bench.ts', fn: 'benchIngest' },
   { name: 'Process data: trace ingest and cell provenance (whole MES)', file: 'process.bench.ts', fn: 'benchProcess' },
   { name: 'Assembly: pick maps, stack proposal, where-used', file: 'assembly.bench.ts', fn: 'benchAssembly' },
+  { name: 'Interop: instrument files, STDF V4, roll CSV export', file: 'interop.bench.ts', fn: 'benchInterop' },
 ];
 
 async function main(): Promise<void> {

@@ -1,2 +1,3 @@
 export { startTestData } from './bootstrap';
 export { migrateTestData, createTestDataDataSource, testDataDataSourceOptions } from '@mes/test-data-store';
+export { ExportsModule } from './exports/exports.module';

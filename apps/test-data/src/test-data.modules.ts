@@ -7,6 +7,7 @@ import { TrackingClient } from '@mes/tracking-client';
 import { AuditTrailRepository } from './audit/audit-trail.repository';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
+import { LabSpectraController } from './exports/lab-spectra.controller';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
@@ -63,8 +64,8 @@ export class RuleSetModule {}
 })
 export class ResultsModule {}
 
-/** The rig-facing REST endpoints: post a sheet test, the rig's queue, a test's status. */
-@Module({ imports: [RigModule, ResultsModule], controllers: [SheetTestsController], providers: [SheetTestIngestService] })
+/** The rig-facing REST endpoints: post a sheet test, the rig's queue, a test's status; engineers' lab spectra go the same way. */
+@Module({ imports: [RigModule, ResultsModule], controllers: [SheetTestsController, LabSpectraController], providers: [SheetTestIngestService] })
 export class IngestModule {}
 
 /** Every module of the service, for the app module to import. */

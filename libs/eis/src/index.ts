@@ -14,7 +14,7 @@ export { evaluateCircuit, evaluateCircuitJacobian } from './circuit/evaluate-cir
 export type { CircuitJacobian } from './circuit/evaluate-circuit';
 export type { FitOptions, FitResult } from './fit/fit-types';
 export { EisFitter, createFitter, fitCircuit } from './fit/eis-fitter';
-export type { KramersKronigOptions, KramersKronigResult } from './validity/kramers-kronig';
+export type { KramersKronigOptions, KramersKronigResult, KkFitType } from './validity/kramers-kronig';
 export { kramersKronigTest } from './validity/kramers-kronig';
 export { KramersKronigSolver } from './validity/kk-solver';
 export type {

@@ -16,3 +16,5 @@ export {
 } from './instruments/impedance-file';
 export type { ImpedanceFormat, LabSpectrum } from './instruments/impedance-file';
 export * as impedanceFixtures from './instruments/impedance-fixtures';
+export { labSheetTestBody, MAX_FREQUENCIES } from './instruments/lab-sheet-test';
+export type { LabCellMeasurement } from './instruments/lab-sheet-test';

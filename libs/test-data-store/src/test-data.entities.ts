@@ -2,6 +2,7 @@ import { TestDataAuditRecordEntity } from './audit-record.entity';
 import { CellFeatureEntity } from './cell-feature.entity';
 import { CellResultEntity, CurrentCellResultEntity } from './cell-result.entities';
 import { RollMapEntity, RollMapRowEntity, SheetMapTileEntity } from './map.entities';
+import { PickResultCellEntity } from './pick-result.entity';
 import { ProductTestPolicyEntity } from './product-test-policy.entity';
 import { RigEntity } from './rig.entity';
 import { RebinRequestEntity, RuleSetEntity } from './rule-set.entities';
@@ -12,6 +13,7 @@ export * from './audit-record.entity';
 export * from './cell-feature.entity';
 export * from './cell-result.entities';
 export * from './map.entities';
+export * from './pick-result.entity';
 export * from './product-test-policy.entity';
 export * from './rig.entity';
 export * from './rule-set.entities';
@@ -35,4 +37,5 @@ export const TEST_DATA_ENTITIES = [
   RebinRequestEntity,
   SheetYieldEntity,
   SheetBinCountEntity,
+  PickResultCellEntity,
 ];

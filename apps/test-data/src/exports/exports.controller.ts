@@ -1,9 +1,13 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { TokenService } from '@mes/auth';
+import { TokenService, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import type { CsvCopy } from './exports.repository';
-import { ExportsService } from './exports.service';
+import { checkBarcode, ExportsService } from './exports.service';
+import { PickResultService } from './pick-result.service';
+
+/** A pick result of the largest sheets is a few hundred KiB; anything far beyond is not one. */
+const MAX_PICK_RESULT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Downloads for engineers' tools (docs/exports.md): CSV, STDF V4 and SEMI E142. Every call carries
@@ -11,7 +15,7 @@ import { ExportsService } from './exports.service';
  */
 @Controller('api/v1/exports')
 export class ExportsController {
-  constructor(private readonly exports: ExportsService, private readonly tokens: TokenService) {}
+  constructor(private readonly exports: ExportsService, private readonly picks: PickResultService, private readonly tokens: TokenService) {}
 
   @Get('sheet-tests/:sheetTestId.csv')
   async sheetTestCsv(@Req() req: Request, @Res() res: Response, @Param('sheetTestId') id: string): Promise<void> {
@@ -57,12 +61,49 @@ export class ExportsController {
     await streamCsv(res, `${roll}_bins.csv`, await this.exports.rollBinsCsv(roll));
   }
 
-  private authenticate(req: Request): void {
+  /** The picker's E142 pick result for the sheet (Content-Type application/xml); replaces an earlier one. */
+  @Post('sheets/:sheet/pick-result')
+  async importPickResult(@Req() req: Request, @Res() res: Response, @Param('sheet') sheet: string): Promise<void> {
+    const actor = this.authenticate(req);
+    checkBarcode(sheet, 'sheet');
+    const xml = await readXmlBody(req);
+    res.status(201).json(await this.picks.import(actor, sheet, xml));
+  }
+
+  @Get('sheets/:sheet/pick-result.csv')
+  async pickResult(@Req() req: Request, @Res() res: Response, @Param('sheet') sheet: string): Promise<void> {
+    this.authenticate(req);
+    await streamCsv(res, `${sheet}_pick_result.csv`, await this.exports.pickResultCsv(sheet));
+  }
+
+  private authenticate(req: Request): Actor {
     const auth = req.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(auth);
     if (!m) throw new DomainError('UNAUTHENTICATED', 'Missing bearer token: send Authorization: Bearer <token> from the login mutation');
-    if (!this.tokens.verify(m[1].trim())) throw new DomainError('UNAUTHENTICATED', 'Invalid or expired token: log in again');
+    const actor = this.tokens.verify(m[1].trim());
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'Invalid or expired token: log in again');
+    return actor;
   }
+}
+
+/** The raw XML body, capped; refused unless it says it is XML. */
+async function readXmlBody(req: Request): Promise<string> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/xml' && type !== 'text/xml') {
+    req.resume();
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected application/xml (an E142 pick result)`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_PICK_RESULT_BYTES) {
+      req.resume();
+      throw new DomainError('PAYLOAD_TOO_LARGE', `The pick result is larger than ${MAX_PICK_RESULT_BYTES} bytes; nothing was stored`, [], { limitBytes: MAX_PICK_RESULT_BYTES });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**

@@ -8,10 +8,10 @@ import { Pool } from 'pg';
 import { Role, TokenService } from '@mes/auth';
 import { defaultAsMadeRuleSet } from '@mes/binning';
 import { SheetTestStore } from '@mes/binning-worker';
-import { readE142, readStdfRecords, stdfParts } from '@mes/interop';
+import { readE142, readStdfRecords, stdfParts, writeE142 } from '@mes/interop';
 import { RestErrorFilter } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
+import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { ExportsModule } from './exports.module';
 
 const LAYOUT = { rows: 20, cols: 25, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 6, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
@@ -207,6 +207,60 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
       expect({ path, status: res.status, code: body.error.code }).toEqual({ path, status, code });
       expect(body.error.message).toMatch(message);
     }
+  });
+
+  describe("a picker's pick result", () => {
+    const post = (sheet: string, xml: string, type = 'application/xml'): Promise<Response> =>
+      fetch(`${base}/api/v1/exports/sheets/${sheet}/pick-result`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: xml });
+
+    /** What the picker sends back: code 1 PICKED for the cells it took, 2 LEFT for the rest. */
+    async function pickResult(sheet: string, take: (softBin: number | null, i: number) => boolean, rows = 20, cols = 25): Promise<string> {
+      const map = readE142(await (await get(`sheets/${sheet}/e142.xml`)).text());
+      return writeE142({
+        ...map, rows, cols, mapName: 'PickResult',
+        bins: [{ code: 1, count: 0, quality: 'Pass', description: 'PICKED', pick: true }, { code: 2, count: 0, quality: 'Fail', description: 'LEFT', pick: false }],
+        codes: Array.from({ length: rows * cols }, (_, i) => (map.codes[i] === null || map.codes[i] === undefined ? null : take(map.codes[i], i) ? 1 : 2)),
+      });
+    }
+
+    it('stores what the picker did with each cell and counts picks of cells without a pass result', async () => {
+      const xml = await pickResult('S-EXP-1', (bin, i) => (bin !== null && bin >= 1 && bin <= 9 && i !== 1) || i === 0);
+      const res = await post('S-EXP-1', xml);
+      expect(res.status).toBe(201);
+      const answer = (await res.json()) as Record<string, number>;
+      const current = (await pool.query(`SELECT row, col, soft_bin FROM test_data.current_cell_results WHERE sheet_barcode = 'S-EXP-1'`)).rows;
+      const passing = current.filter((c) => c.soft_bin >= 1 && c.soft_bin <= 9 && c.row * 25 + c.col !== 1).length;
+      const cell0 = current.find((c) => c.row === 0 && c.col === 0).soft_bin;
+      const firstIsPass = cell0 >= 1 && cell0 <= 9;
+      expect(answer).toEqual({ sheet: 'S-EXP-1', cells: 500, picked: passing + (firstIsPass ? 0 : 1), notPicked: 500 - passing - (firstIsPass ? 0 : 1), pickedWithoutPassResult: firstIsPass ? 0 : 1 });
+      const rows = records(await (await get('sheets/S-EXP-1/pick-result.csv')).text());
+      expect(Object.keys(rows[0])).toEqual(['sheet', 'row', 'col', 'cell_id', 'code', 'description', 'picked', 'soft_bin', 'bin_name', 'imported_at', 'imported_by']);
+      expect(rows[1]).toMatchObject({ row: '0', col: '1', description: 'LEFT', picked: 'f', imported_by: 'eng' });
+      const audit = (await pool.query(`SELECT action, entity_key, after FROM test_data.audit_records WHERE action = 'IMPORT_PICK_RESULT'`)).rows;
+      expect(audit).toEqual([{ action: 'IMPORT_PICK_RESULT', entity_key: 'S-EXP-1', after: answer }]);
+    });
+
+    it('a second pick result replaces the first', async () => {
+      const res = await post('S-EXP-1', await pickResult('S-EXP-1', () => false));
+      expect(((await res.json()) as { picked: number }).picked).toBe(0);
+      const stored = (await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE picked)::int AS picked FROM test_data.pick_result_cells WHERE sheet_barcode = 'S-EXP-1'`)).rows[0];
+      expect(stored).toEqual({ n: 500, picked: 0 });
+    });
+
+    it('refuses a pick result of another sheet, of another grid, broken XML or another content type, and stores nothing', async () => {
+      const before = (await pool.query(`SELECT count(*)::int AS n FROM test_data.pick_result_cells`)).rows[0].n;
+      const other = await post('S-EXP-2', await pickResult('S-EXP-1', () => true));
+      expect([other.status, ((await other.json()) as { error: { message: string } }).error.message]).toEqual([400, 'The pick result is for substrate S-EXP-1, not sheet S-EXP-2: post it to that sheet\'s URL']);
+      const xml = await pickResult('S-EXP-2', () => true);
+      const grid = await post('S-EXP-2', xml.replace('<Dimension X="25" Y="20"/>', '<Dimension X="25" Y="19"/>').replace(/\s*<BinCode>[0-9A-F]+<\/BinCode>\s*<\/BinCodeMap>/, '</BinCodeMap>'));
+      expect([grid.status, ((await grid.json()) as { error: { message: string } }).error.message]).toEqual([400, 'The pick result is a 19 x 25 map; sheet S-EXP-2 is 20 x 25']);
+      const broken = await post('S-EXP-2', xml.slice(0, xml.length / 2));
+      expect(broken.status).toBe(400);
+      expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(/^pick result of S-EXP-2: line \d+, column \d+: not well-formed XML/);
+      expect((await post('S-EXP-2', xml, 'text/plain')).status).toBe(415);
+      expect((await pool.query(`SELECT count(*)::int AS n FROM test_data.pick_result_cells`)).rows[0].n).toBe(before);
+      expect((await get('sheets/S-EXP-2/pick-result.csv')).status).toBe(404);
+    });
   });
 
   it('a test still binning cannot be exported yet', async () => {

@@ -1,8 +1,19 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TokenService } from '@mes/auth';
+import { AuditModule } from '../test-data.modules';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
 import { ExportsService } from './exports.service';
+import { PickResultService } from './pick-result.service';
 
-/** CSV, STDF and E142 downloads (REST, /api/v1/exports) over test-data's stored results. */
-@Module({ controllers: [ExportsController], providers: [ExportsRepository, ExportsService] })
-export class ExportsModule {}
+/**
+ * CSV, STDF and E142 downloads (REST, /api/v1/exports) over test-data's stored results, and pickers'
+ * E142 pick results. In the service the token service and audit trail come from the global core
+ * modules; register() brings its own for a stand-alone export server (integration test, bench).
+ */
+@Module({ controllers: [ExportsController], providers: [ExportsRepository, ExportsService, PickResultService] })
+export class ExportsModule {
+  static register(tokens: TokenService): DynamicModule {
+    return { module: ExportsModule, imports: [AuditModule], providers: [{ provide: TokenService, useValue: tokens }] };
+  }
+}

@@ -102,6 +102,20 @@ export class ExportsRepository {
     );
   }
 
+  /** Columns: docs/exports.md "pick result". */
+  copyPickResult(sheet: string): Promise<CsvCopy> {
+    return this.copy(
+      `SELECT p.sheet_barcode AS sheet, p.row, p.col, ${cellId('p.')}, p.code, p.description, p.picked, r.soft_bin, r.bin_name, p.imported_at, p.imported_by
+         FROM test_data.pick_result_cells p
+         LEFT JOIN test_data.current_cell_results r ON r.sheet_barcode = p.sheet_barcode AND r.row = p.row AND r.col = p.col
+        WHERE p.sheet_barcode = ${literal(sheet)} ORDER BY p.row, p.col`,
+    );
+  }
+
+  async hasPickResult(sheet: string): Promise<boolean> {
+    return (await this.db.query(`SELECT 1 FROM test_data.pick_result_cells WHERE sheet_barcode = $1 LIMIT 1`, [sheet])).length > 0;
+  }
+
   /** COPY cannot take bind parameters, so values are quoted as literals (see literal()). */
   private async copy(select: string): Promise<CsvCopy> {
     const pool = (this.db.driver as unknown as { master: Pool }).master;

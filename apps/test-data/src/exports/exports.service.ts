@@ -47,6 +47,12 @@ export class ExportsService {
     return this.repo.copyBins({ roll });
   }
 
+  async pickResultCsv(sheet: string): Promise<CsvCopy> {
+    checkBarcode(sheet, 'sheet');
+    if (!(await this.repo.hasPickResult(sheet))) throw new DomainError('NOT_FOUND', `No pick result for sheet ${sheet}: the picker has not sent one back`);
+    return this.repo.copyPickResult(sheet);
+  }
+
   /** One sheet test as STDF V4, with the results of the rule set version it was last binned with. */
   async sheetTestStdf(sheetTestId: string): Promise<{ fileName: string; body: Buffer }> {
     const test = await this.binnedTest(sheetTestId);
@@ -128,6 +134,6 @@ function num(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
 
-function checkBarcode(v: string, what: 'sheet' | 'roll'): void {
+export function checkBarcode(v: string, what: 'sheet' | 'roll'): void {
   if (!BARCODE.test(v)) throw new DomainError('VALIDATION_FAILED', `"${v}" is not a ${what} barcode: expected 1-64 letters, digits and . _ : / -`, [{ path: what, message: 'expected a barcode' }]);
 }

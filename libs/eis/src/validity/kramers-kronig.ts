@@ -1,6 +1,9 @@
 import type { Spectrum } from '../spectrum';
 import { assertSpectrumShape } from '../spectrum';
+import { kkPartialFit, type KkFitType } from './kk-partial';
 import { KramersKronigSolver, type KkLinearFit } from './kk-solver';
+
+export type { KkFitType } from './kk-partial';
 
 /** Options of the linear Kramers-Kronig test. */
 export interface KramersKronigOptions {
@@ -20,6 +23,12 @@ export interface KramersKronigOptions {
   addCapacitance?: boolean;
   /** Add a series inductance (stray inductance of the leads). Default true, as impedance.py. */
   addInductance?: boolean;
+  /**
+   * What the linear model is fitted to: both parts at once ('complex', the default here and what the
+   * cell features use), only the real part ('real', the Lin-KK tool's and impedance.py's default: the
+   * imaginary part the fit implies is then the test) or only the imaginary part ('imag').
+   */
+  fitType?: KkFitType;
 }
 
 /** Result of the linear Kramers-Kronig test. Residuals are in the spectrum's point order. */
@@ -84,9 +93,32 @@ export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOpti
     zr[i] = spectrum.zRe[keep[i]];
     zi[i] = spectrum.zIm[keep[i]];
   }
-  const solver = new KramersKronigSolver(fk, addCap, addInd);
-  solver.load(zr, zi);
-  return kramersKronigFromSolver(solver, options, total, keep);
+  const fitType = options.fitType ?? 'complex';
+  if (fitType === 'complex') {
+    const solver = new KramersKronigSolver(fk, addCap, addInd);
+    solver.load(zr, zi);
+    return kramersKronigFromSolver(solver, options, total, keep);
+  }
+  if (fitType !== 'real' && fitType !== 'imag') throw new RangeError(`fitType ${String(fitType)}: expected complex, real or imag`);
+  const w = new Float64Array(n);
+  const inv = new Float64Array(n);
+  let fMin = Infinity;
+  let fMax = 0;
+  for (let i = 0; i < n; i++) {
+    w[i] = 2 * Math.PI * fk[i];
+    inv[i] = 1 / Math.hypot(zr[i], zi[i]);
+    fMin = Math.min(fMin, fk[i]);
+    fMax = Math.max(fMax, fk[i]);
+  }
+  const c = options.c ?? 0.85;
+  const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
+  const fitAt = (m: number) => kkPartialFit(w, zr, zi, inv, m, fitType, addCap, addInd, fMin, fMax);
+  let M = options.M !== undefined ? Math.max(1, Math.floor(options.M)) : Math.min(maxM, Math.max(1, Math.floor(options.minM ?? 1)));
+  let fit = fitAt(M);
+  if (options.M === undefined) {
+    while (fit.mu > c && M < maxM) fit = fitAt(++M);
+  }
+  return kkResult({ w, zr, zi, inv, n, M, coef: fit.coef, tau: fit.tau, mu: fit.mu, addCap, addInd, total, keep });
 }
 
 /**
@@ -119,7 +151,15 @@ export function kramersKronigFromSolver(
     }
   }
 
-  const coef = fit.coef;
+  return kkResult({ w, zr: solver.zr, zi: solver.zi, inv: solver.inv, n, M, coef: fit.coef, tau: fit.tau, mu: fit.mu, addCap, addInd, total, keep });
+}
+
+/** A fitted KK model as the test's result: the model at every point and the residuals relative to |Z|. */
+export function kkResult(a: {
+  w: Float64Array; zr: Float64Array; zi: Float64Array; inv: Float64Array; n: number; M: number; coef: Float64Array; tau: Float64Array; mu: number;
+  addCap: boolean; addInd: boolean; total: number; keep?: ArrayLike<number>;
+}): KramersKronigResult {
+  const { w, n, M, coef, addCap, addInd, total, keep } = a;
   const r0 = coef[0];
   const rk = coef.slice(1, 1 + M);
   const invC = addCap ? coef[1 + M] : 0;
@@ -135,16 +175,16 @@ export function kramersKronigFromSolver(
     let fr = r0;
     let fi = 0;
     for (let k = 0; k < M; k++) {
-      const wt = w[i] * fit.tau[k];
+      const wt = w[i] * a.tau[k];
       const d = 1 / (1 + wt * wt);
       fr += rk[k] * d;
       fi -= rk[k] * wt * d;
     }
     fi += -invC / w[i] + ind * w[i];
     const src = keep ? keep[i] : i;
-    const zri = solver.zr[i];
-    const zii = solver.zi[i];
-    const invMod = solver.inv[i];
+    const zri = a.zr[i];
+    const zii = a.zi[i];
+    const invMod = a.inv[i];
     zFitRe[src] = fr;
     zFitIm[src] = fi;
     const rr = (zri - fr) * invMod;
@@ -157,14 +197,14 @@ export function kramersKronigFromSolver(
   }
   return {
     M,
-    mu: fit.mu,
+    mu: a.mu,
     residualsRe,
     residualsIm,
     maxAbsResidualRe: maxRe,
     maxAbsResidualIm: maxIm,
     maxAbsResidual: Math.max(maxRe, maxIm),
     rmsResidual: Math.sqrt(ss / (2 * n)),
-    tau: fit.tau.slice(),
+    tau: a.tau.slice(),
     rk,
     r0,
     capacitanceF: invC !== 0 ? 1 / invC : Infinity,

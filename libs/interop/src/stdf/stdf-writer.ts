@@ -86,22 +86,24 @@ const SITE = 1;
 const ALL_HEADS = 255;
 const MISSING_U4 = 0xffffffff;
 
-/** Appends STDF fields to a growing buffer and frames them as records. */
+/** Appends STDF fields (little-endian) to a growing buffer and frames them as records. */
 class RecordBuffer {
-  private buf: Buffer;
+  private bytes8: Uint8Array;
+  private view: DataView;
   private pos = 0;
   private recordStart = -1;
 
   constructor(initialBytes: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(64, initialBytes));
+    this.bytes8 = new Uint8Array(Math.max(64, initialBytes));
+    this.view = new DataView(this.bytes8.buffer);
   }
 
   begin(type: number, sub: number): this {
     this.ensure(4);
     this.recordStart = this.pos;
-    this.buf.writeUInt16LE(0, this.pos);
-    this.buf.writeUInt8(type, this.pos + 2);
-    this.buf.writeUInt8(sub, this.pos + 3);
+    this.view.setUint16(this.pos, 0, true);
+    this.bytes8[this.pos + 2] = type;
+    this.bytes8[this.pos + 3] = sub;
     this.pos += 4;
     return this;
   }
@@ -109,48 +111,48 @@ class RecordBuffer {
   end(): void {
     const length = this.pos - this.recordStart - 4;
     if (length > 0xffff) throw new RangeError(`STDF record longer than 65535 bytes (${length})`);
-    this.buf.writeUInt16LE(length, this.recordStart);
+    this.view.setUint16(this.recordStart, length, true);
     this.recordStart = -1;
   }
 
   u1(v: number): this {
     this.ensure(1);
-    this.buf.writeUInt8(v, this.pos);
+    this.view.setUint8(this.pos, v);
     this.pos += 1;
     return this;
   }
 
   u2(v: number): this {
     this.ensure(2);
-    this.buf.writeUInt16LE(v, this.pos);
+    this.view.setUint16(this.pos, v, true);
     this.pos += 2;
     return this;
   }
 
   u4(v: number): this {
     this.ensure(4);
-    this.buf.writeUInt32LE(v, this.pos);
+    this.view.setUint32(this.pos, v, true);
     this.pos += 4;
     return this;
   }
 
   i1(v: number): this {
     this.ensure(1);
-    this.buf.writeInt8(v, this.pos);
+    this.view.setInt8(this.pos, v);
     this.pos += 1;
     return this;
   }
 
   i2(v: number): this {
     this.ensure(2);
-    this.buf.writeInt16LE(v, this.pos);
+    this.view.setInt16(this.pos, v, true);
     this.pos += 2;
     return this;
   }
 
   r4(v: number): this {
     this.ensure(4);
-    this.buf.writeFloatLE(v, this.pos);
+    this.view.setFloat32(this.pos, v, true);
     this.pos += 4;
     return this;
   }
@@ -160,26 +162,28 @@ class RecordBuffer {
     return this.u1(v.length ? v.charCodeAt(0) & 0xff : 0x20);
   }
 
-  /** C*n: a length byte, then at most 255 bytes of latin-1 text. */
+  /** C*n: a length byte, then at most 255 characters of latin-1 text (others become "?"). */
   cn(v: string): this {
-    const bytes = Buffer.from(v, 'latin1');
-    if (bytes.length > 255) throw new RangeError(`STDF text field longer than 255 characters: "${v.slice(0, 40)}..."`);
-    this.ensure(1 + bytes.length);
-    this.buf.writeUInt8(bytes.length, this.pos);
-    bytes.copy(this.buf, this.pos + 1);
-    this.pos += 1 + bytes.length;
+    if (v.length > 255) throw new RangeError(`STDF text field longer than 255 characters: "${v.slice(0, 40)}..."`);
+    this.ensure(1 + v.length);
+    this.bytes8[this.pos++] = v.length;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      this.bytes8[this.pos++] = c < 256 ? c : 0x3f;
+    }
     return this;
   }
 
   bytes(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    return Buffer.from(this.bytes8.buffer, 0, this.pos);
   }
 
   private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
+    if (this.pos + n <= this.bytes8.length) return;
+    const next = new Uint8Array(Math.max(this.bytes8.length * 2, this.pos + n));
+    next.set(this.bytes8.subarray(0, this.pos));
+    this.bytes8 = next;
+    this.view = new DataView(next.buffer);
   }
 }
 
