@@ -9,7 +9,8 @@ export interface ScanBurstOptions {
   minLength: number;
 }
 
-export const DEFAULT_SCAN_BURST: ScanBurstOptions = { maxGapMs: 35, minLength: 3 };
+// Scanners send a key every 2-15 ms; people rarely type two keys within 50 ms for long.
+export const DEFAULT_SCAN_BURST: ScanBurstOptions = { maxGapMs: 50, minLength: 3 };
 
 export class ScanBurstDetector {
   private buffer = '';
@@ -35,9 +36,14 @@ export class ScanBurstDetector {
     return null;
   }
 
-  /** The characters of the burst in progress (for tests and for cleaning up a field it typed into). */
+  /** The characters of the burst in progress. */
   get pending(): string {
     return this.buffer;
+  }
+
+  /** True when a key at `atMs` would start a new burst (so a field's value before it is worth keeping). */
+  startsBurst(atMs: number): boolean {
+    return atMs - this.lastAt > this.options.maxGapMs;
   }
 }
 

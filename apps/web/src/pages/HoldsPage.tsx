@@ -40,10 +40,10 @@ export default function HoldsPage() {
   const [releasing, setReleasing] = useState<Hold | null>(null);
 
   const load = useCallback(() => {
-    gql<{ holds: Hold[] }>(
-      'query($a: Boolean, $r: String) { holds(active: $a, rollBarcode: $r, limit: 500) { id target rollBarcode sheetBarcode mdFromMm mdToMm row col reason active placedBy placedAt disposition releasedBy releaseComment } }',
+    gql<{ holdList: Hold[] }>(
+      'query($a: Boolean, $r: String) { holdList(active: $a, rollBarcode: $r, limit: 500) { id target rollBarcode sheetBarcode mdFromMm mdToMm row col reason active placedBy placedAt disposition releasedBy releaseComment } }',
       { a: activeOnly ? true : null, r: roll.trim() || null },
-    ).then((d) => { setHolds(d.holds); setError(null); }, (e: Error) => setError(e.message));
+    ).then((d) => { setHolds(d.holdList); setError(null); }, (e: Error) => setError(e.message));
   }, [activeOnly, roll]);
   useEffect(load, [load]);
 

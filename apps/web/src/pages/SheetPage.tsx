@@ -209,7 +209,7 @@ function SheetMapView({ barcode }: { barcode: string }) {
             />
             {px && <div className="cursor-box" style={{ left: px.x * CELL_PX, top: px.y * CELL_PX, width: CELL_PX, height: CELL_PX }} aria-hidden="true" />}
           </div>
-          <div className="axis-x" aria-hidden="true">Operator side ▁▁ · direction of travel (MD, rows) →</div>
+          <div className="axis-x" aria-hidden="true">▼ operator side (bottom edge) · direction of travel (MD, rows) →</div>
         </div>
       )}
       <div className="hover-panel" data-testid="hover-panel" aria-live="polite">

@@ -81,11 +81,11 @@ async function lookUpUnit(barcode: string): Promise<UnitView | null> {
   if (!unit) return null;
   const roll = unit.rollBarcode ?? unit.barcode;
   const [holds, routes] = await Promise.all([
-    gql<{ holds: Hold[] }>('query($r: String!) { holds(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }', { r: roll }),
+    gql<{ holdList: Hold[] }>('query($r: String!) { holdList(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }', { r: roll }),
     gql<{ routeVersions: { version: number; steps: { seq: number; operation: string }[] }[] }>('query($p: String!) { routeVersions(productCode: $p) { version steps { seq operation } } }', { p: unit.productCode }),
   ]);
   // Holds that stop this unit: on the roll, on this sheet, or on an MD region it overlaps.
-  const mine = holds.holds.filter((h) => {
+  const mine = holds.holdList.filter((h) => {
     if (h.target === 'ROLL') return true;
     if (kind === 'Roll') return h.target === 'ROLL_REGION';
     if (h.target === 'SHEET' || h.target === 'CELL') return h.sheetBarcode === unit.barcode;
@@ -133,12 +133,12 @@ export function StationPage({ session }: { session: Session }) {
 
   const focusScan = () => scanField.current?.focus();
 
-  const submitScan = useCallback(async (barcode: string) => {
+  const submitScan = useCallback(async (barcode: string, typed: { good: string; reject: string } = { good, reject }) => {
     const b = barcode.trim();
     if (!b || !stationCode) return;
     setBusy(true);
     setCode('');
-    const counts = action === 'TRACK_OUT' ? { goodCount: good === '' ? undefined : Number(good), rejectCount: reject === '' ? undefined : Number(reject) } : {};
+    const counts = action === 'TRACK_OUT' ? { goodCount: typed.good === '' ? undefined : Number(typed.good), rejectCount: typed.reject === '' ? undefined : Number(typed.reject) } : {};
     try {
       const d = await gql<{ scan: { unitKind: string; barcode: string; operation: string | null; stepState: string; stationCode: string | null; repeated: boolean; event: { operation: string } } }>(
         'mutation($i: ScanInput!) { scan(input: $i) { unitKind barcode operation stepState stationCode repeated event { operation } } }',
@@ -164,26 +164,36 @@ export function StationPage({ session }: { session: Session }) {
     focusScan();
   }, [action, good, reject, stationCode, refreshQueue]);
 
-  // A scanner's burst ending in Enter is a scan wherever the focus is (a count field, a button).
+  // A scanner's burst ending in Enter is a scan wherever the focus is (a count field, a button):
+  // the field it typed into gets back the value it had before the burst. One listener for the
+  // page's life (a burst must survive the re-renders its own keys cause); it reads the latest state.
+  const latest = useRef({ good, reject, submitScan });
+  latest.current = { good, reject, submitScan };
   useEffect(() => {
     const detector = new ScanBurstDetector();
+    let before: { el: HTMLElement; value: string } | null = null;
+    const restore: Record<string, (v: string) => void> = { 'good-count': setGood, 'reject-count': setReject };
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'F2') { e.preventDefault(); setAction('TRACK_IN'); focusScan(); return; }
       if (e.key === 'F4') { e.preventDefault(); setAction('TRACK_OUT'); return; }
+      const el = e.target as HTMLElement;
+      if (e.key.length === 1 && detector.startsBurst(e.timeStamp)) before = el instanceof HTMLInputElement ? { el, value: el.value } : null;
       const scanned = detector.key(e.key, e.timeStamp);
-      if (scanned && e.target !== scanField.current) {
+      if (scanned && el !== scanField.current) {
         e.preventDefault();
-        const el = e.target as HTMLInputElement;
-        // Take back what the burst typed into the other field.
-        if (el instanceof HTMLInputElement && el.value.endsWith(scanned)) el.value = el.value.slice(0, -scanned.length);
-        if (el === document.getElementById('good-count')) setGood((v) => (v.endsWith(scanned) ? v.slice(0, -scanned.length) : v));
-        if (el === document.getElementById('reject-count')) setReject((v) => (v.endsWith(scanned) ? v.slice(0, -scanned.length) : v));
-        void submitScan(scanned);
+        const typed = { good: latest.current.good, reject: latest.current.reject };
+        if (before && before.el === el && restore[el.id]) {
+          restore[el.id](before.value);
+          if (el.id === 'good-count') typed.good = before.value;
+          if (el.id === 'reject-count') typed.reject = before.value;
+        }
+        before = null;
+        void latest.current.submitScan(scanned, typed);
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [submitScan]);
+  }, []);
 
   if (!station) {
     return (
