@@ -30,6 +30,8 @@ export default tseslint.config(
             // test-data: the rig ingest service and its binning worker (one bounded context, two processes).
             { sourceTag: 'scope:test-data', onlyDependOnLibsWithTags: ['scope:shared', 'scope:test-data'] },
             { sourceTag: 'scope:process', onlyDependOnLibsWithTags: ['scope:shared', 'scope:process'] },
+            // The web UI runs in the browser: it talks to the MES over HTTP and imports no server code.
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web'] },
           ],
         },
       ],

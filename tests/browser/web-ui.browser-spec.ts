@@ -90,7 +90,8 @@ describe('web UI in a real browser', () => {
     await page.reload();
     await page.getByRole('heading', { name: /LCO-1/ }).waitFor();
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('scan-input');
-    await expect(page.getByRole('complementary').textContent()).resolves.toContain('R0002');
+    // The station's queue lists what waits for its operation (loaded beside the scan field).
+    await page.getByRole('complementary').getByText('R0002').waitFor();
 
     await scanLikeAScanner(page, 'R0002');
     const outcome = page.getByTestId('scan-outcome');

@@ -1,6 +1,8 @@
 /**
  * `npm test`: the static checks (strict type check, lint with module boundaries), then, with
- * PostgreSQL and Redis answering (local ones started as `npm start` does), the three jest tiers.
+ * PostgreSQL and Redis answering (local ones started as `npm start` does), the jest tiers: unit,
+ * integration, system and browser (the web UI in headless Chromium; its suite builds the UI when stale
+ * and installs chromium when missing, see tests/support/browser.ts).
  * Integration and system suites create and drop databases of their own.
  * Arguments go to jest (e.g. `npm test -- libs/eis`); they skip the static checks.
  */
