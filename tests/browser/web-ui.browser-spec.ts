@@ -89,7 +89,7 @@ describe('web UI in a real browser', () => {
     // The device remembers the station.
     await page.reload();
     await page.getByRole('heading', { name: /LCO-1/ }).waitFor();
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('scan-input');
+    await expect(page.evaluate(() => (globalThis as any).document.activeElement?.id)).resolves.toBe('scan-input');
     // The station's queue lists what waits for its operation (loaded beside the scan field).
     await page.getByRole('complementary').getByText('R0002').waitFor();
 
@@ -137,11 +137,11 @@ describe('web UI in a real browser', () => {
     await page.goto(`${mes.gatewayUrl}/#/label/S-R0001-0002`);
     const label = page.getByTestId('unit-label');
     await label.waitFor();
-    await page.waitForFunction(() => (document.querySelector('canvas[aria-label^="Code 128"]') as HTMLCanvasElement | null)?.width ?? 0 > 50);
+    await page.waitForFunction(() => ((globalThis as any).document.querySelector('canvas[aria-label^="Code 128"]') as any)?.width ?? 0 > 50);
     // The barcode canvas has dark bars and light gaps: something was drawn.
     const dark = await page.evaluate(() => {
-      const c = document.querySelector('canvas[aria-label^="Code 128"]') as HTMLCanvasElement;
-      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+      const c = (globalThis as any).document.querySelector('canvas[aria-label^="Code 128"]') as any;
+      const d = (c.getContext('2d')).getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 60) n++;
       return n / (d.length / 4);
@@ -168,13 +168,13 @@ describe('web UI in a real browser', () => {
     await page.getByLabel('Metric').selectOption('OCV_V');
     const canvas = page.getByTestId('sheet-canvas');
     await canvas.waitFor();
-    await page.waitForFunction(() => ((window as unknown as { __mesPerf?: { sheetInteractiveMs?: number[] } }).__mesPerf?.sheetInteractiveMs?.length ?? 0) > 0);
+    await page.waitForFunction(() => ((globalThis as unknown as { __mesPerf?: { sheetInteractiveMs?: number[] } }).__mesPerf?.sheetInteractiveMs?.length ?? 0) > 0);
     await page.getByTestId('legend-bar').waitFor();
     await new Promise((r) => setTimeout(r, 200));
     const cells = [[0, 0], [12, 3], [25, 40], [49, 49], [33, 17]];
     for (const [row, col] of cells) {
       // Physical orientation: MD (row) left to right, operator side (col 0) at the bottom; 12 px per cell.
-      const px = await canvas.evaluate((c: HTMLCanvasElement, [x, y]) => Array.from((c.getContext('2d') as CanvasRenderingContext2D).getImageData(x, y, 1, 1).data.slice(0, 3)), [row * 12 + 6, (49 - col) * 12 + 6]);
+      const px = await canvas.evaluate((c: any, [x, y]) => Array.from((c.getContext('2d')).getImageData(x, y, 1, 1).data.slice(0, 3)), [row * 12 + 6, (49 - col) * 12 + 6]);
       const expected = colourOf(values[row * 50 + col], range, false);
       expect({ row, col, px }).toEqual({ row, col, px: expected });
     }
@@ -249,6 +249,9 @@ describe('web UI in a real browser', () => {
     expect(refusal).toContain('LiPON pinholes seen under the microscope');
     await operator.getByRole('note', { name: 'Holds on this unit' }).waitFor();
     expect(await operator.getByRole('note', { name: 'Holds on this unit' }).textContent()).toContain('LiPON pinholes seen under the microscope');
+    // The station's queue says which waiting units are held, before anyone scans them.
+    await operator.getByRole('complementary').getByText(/on hold: LiPON pinholes/).waitFor();
+    expect(await operator.getByRole('complementary').locator('li', { hasText: 'S-R0001-0004' }).textContent()).not.toMatch(/on hold/);
     await screenshot(operator, '10-station-held-unit');
     await operator.context().close();
   });
@@ -259,16 +262,16 @@ describe('web UI in a real browser', () => {
     await page.goto(`${mes.gatewayUrl}/#/sheet/S-R0001-0002`);
     const status = page.getByTestId('live-status');
     await expect(status.textContent()).resolves.toMatch(/No test yet/);
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const id = await postSheetTest('S-R0001-0002', 2);
-    await page.waitForFunction(() => /done: 2500 of 2500 cells binned/.test(document.querySelector('[data-testid="live-status"]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await page.waitForFunction(() => /done: 2500 of 2500 cells binned/.test((globalThis as any).document.querySelector('[data-testid="live-status"]')?.textContent ?? ''), undefined, { timeout: 120_000 });
     expect(await waitDone(id)).toBe('DONE');
     // Same document (no reload), and the map now has binned cells: not the grey of "not tested".
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     await page.waitForFunction(() => {
-      const c = document.querySelector('[data-testid="sheet-canvas"]') as HTMLCanvasElement | null;
+      const c = (globalThis as any).document.querySelector('[data-testid="sheet-canvas"]') as any;
       if (!c) return false;
-      const d = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(6, 6, 1, 1).data;
+      const d = (c.getContext('2d')).getImageData(6, 6, 1, 1).data;
       return !(d[0] === 214 && d[1] === 214 && d[2] === 214) && d[3] === 255;
     });
     await screenshot(page, '11-sheet-live-done');
@@ -298,7 +301,7 @@ describe('web UI in a real browser', () => {
     const reached = new Set<string>();
     for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
-      reached.add(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? ''));
+      reached.add(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim() ?? ''));
     }
     for (const name of ['Station', 'Sheets', 'Rolls', 'Yield', 'Holds', 'Rule sets & recipes', 'Users & rigs', 'Sign out']) expect(reached).toContain(name);
     await page.context().close();

@@ -86,13 +86,13 @@ async function generateRoll(mes: MesProcesses, db: Client): Promise<number> {
 
 async function signedInPage(browser: Browser, mes: MesProcesses, token: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
-  await context.addInitScript((t) => sessionStorage.setItem('mes.session', JSON.stringify({ token: t, username: 'admin', role: 'ADMIN' })), token);
+  await context.addInitScript((t) => (globalThis as any).sessionStorage.setItem('mes.session', JSON.stringify({ token: t, username: 'admin', role: 'ADMIN' })), token);
   return context.newPage();
 }
 
-const perf = (page: Page) => page.evaluate(() => (window as unknown as { __mesPerf?: Perf }).__mesPerf ?? {});
+const perf = (page: Page) => page.evaluate(() => (globalThis as unknown as { __mesPerf?: Perf }).__mesPerf ?? {});
 async function waitPerf(page: Page, key: string, count = 1): Promise<number[]> {
-  await page.waitForFunction(([k, n]) => (((window as unknown as { __mesPerf?: Perf }).__mesPerf ?? {})[k as string]?.length ?? 0) >= (n as number), [key, count], { timeout: 60_000 });
+  await page.waitForFunction(([k, n]) => (((globalThis as unknown as { __mesPerf?: Perf }).__mesPerf ?? {})[k as string]?.length ?? 0) >= (n as number), [key, count], { timeout: 60_000 });
   return (await perf(page))[key] ?? [];
 }
 

@@ -51,11 +51,28 @@ interface QueueUnit {
   kind: string;
   stepState: string;
   createdAt: string;
+  rollBarcode?: string;
+  mdStartMm?: number;
+  mdEndMm?: number;
+  held?: string | null;
 }
 
 const STATION_KEY = 'mes.station';
 const ACTION_LABEL: Record<Action, string> = { TRACK_IN: 'Track in', TRACK_OUT: 'Track out' };
 const UNIT_FIELDS = 'barcode productCode status operation stepSeq stepState stationCode';
+
+/**
+ * Whether a hold on the unit's roll stops it: a roll hold, this sheet's (or a cell's) hold, or an
+ * MD region it overlaps. (Holds on rolls it was spliced or slit from are the MES's to apply: the
+ * scan's refusal names them.)
+ */
+function holdStops(h: Hold, kind: string, unit: { barcode: string; rollBarcode?: string; mdStartMm?: number; mdEndMm?: number }): boolean {
+  if (h.rollBarcode !== null && h.rollBarcode !== (unit.rollBarcode ?? unit.barcode) && h.target !== 'SHEET' && h.target !== 'CELL') return false;
+  if (h.target === 'ROLL') return true;
+  if (kind === 'Roll') return h.target === 'ROLL_REGION';
+  if (h.target === 'SHEET' || h.target === 'CELL') return h.sheetBarcode === unit.barcode;
+  return h.target === 'ROLL_REGION' && h.mdFromMm !== null && h.mdToMm !== null && h.mdFromMm < (unit.mdEndMm ?? 0) && h.mdToMm > (unit.mdStartMm ?? 0);
+}
 
 /** Looks a scanned code up as a roll or a sheet, with its holds and its next operation. */
 async function lookUpUnit(barcode: string): Promise<UnitView | null> {
@@ -84,13 +101,7 @@ async function lookUpUnit(barcode: string): Promise<UnitView | null> {
     gql<{ holdList: Hold[] }>('query($r: String!) { holdList(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }', { r: roll }),
     gql<{ routeVersions: { version: number; steps: { seq: number; operation: string }[] }[] }>('query($p: String!) { routeVersions(productCode: $p) { version steps { seq operation } } }', { p: unit.productCode }),
   ]);
-  // Holds that stop this unit: on the roll, on this sheet, or on an MD region it overlaps.
-  const mine = holds.holdList.filter((h) => {
-    if (h.target === 'ROLL') return true;
-    if (kind === 'Roll') return h.target === 'ROLL_REGION';
-    if (h.target === 'SHEET' || h.target === 'CELL') return h.sheetBarcode === unit.barcode;
-    return h.target === 'ROLL_REGION' && h.mdFromMm !== null && h.mdToMm !== null && h.mdFromMm < (unit.mdEndMm ?? 0) && h.mdToMm > (unit.mdStartMm ?? 0);
-  });
+  const mine = holds.holdList.filter((h) => holdStops(h, kind, unit));
   const steps = routes.routeVersions[0]?.steps ?? [];
   const at = steps.findIndex((s) => s.seq === unit.stepSeq);
   return { kind, ...unit, nextOperation: at >= 0 ? (steps[at + 1]?.operation ?? null) : null, holds: mine };
@@ -118,11 +129,13 @@ export function StationPage({ session }: { session: Session }) {
   const refreshQueue = useCallback(async () => {
     if (!station) return;
     try {
-      const d = await gql<{ rolls: QueueUnit[]; sheets: QueueUnit[] }>(
-        'query($op: String!) { rolls(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt } sheets(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt } }',
+      const d = await gql<{ rolls: QueueUnit[]; sheets: QueueUnit[]; holdList: Hold[] }>(
+        'query($op: String!) { rolls(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt } sheets(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt rollBarcode mdStartMm mdEndMm } holdList(active: true, limit: 2000) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }',
         { op: station.operation },
       );
-      const all = [...d.rolls.map((r) => ({ ...r, kind: 'Roll' })), ...d.sheets.map((s) => ({ ...s, kind: 'Sheet' }))];
+      // Held units stay in the queue (they wait for this operation) but say so before anyone scans them.
+      const heldBy = (u: QueueUnit, kind: string) => d.holdList.find((h) => holdStops(h, kind, u))?.reason ?? null;
+      const all = [...d.rolls.map((r) => ({ ...r, kind: 'Roll', held: heldBy(r, 'Roll') })), ...d.sheets.map((s) => ({ ...s, kind: 'Sheet', held: heldBy(s, 'Sheet') }))];
       all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       setQueue(all);
     } catch (e) {
@@ -272,6 +285,7 @@ export function StationPage({ session }: { session: Session }) {
             {queue.map((q) => (
               <li key={q.barcode}>
                 <span className="mono">{q.barcode}</span> <span className="muted">{q.kind.toLowerCase()} · {q.stepState === 'IN_PROCESS' ? 'in process' : 'waiting'} since {new Date(q.createdAt).toLocaleString()}</span>
+                {q.held && <span className="queue-held"> · on hold: {q.held}</span>}
               </li>
             ))}
           </ol>
