@@ -98,6 +98,9 @@ async function waitPerf(page: Page, key: string, count = 1): Promise<number[]> {
 
 export async function benchWeb(): Promise<void> {
   await ensureWebBuilt();
+  // Browser figures move with the machine's load (a shared 2-core machine is often far above 2).
+  const load = () => require('node:os').loadavg().map((l: number) => l.toFixed(1)).join(' / ');
+  console.log(`load average at start (1/5/15 min): ${load()}`);
   const bytes = firstPageBytes();
   report(`JavaScript for the first page (gzip; ${bytes.files.length} file)`, bytes.jsGzip / 1024, 'kB');
   report('  same, uncompressed', bytes.js / 1024, 'kB');
@@ -173,6 +176,7 @@ export async function benchWeb(): Promise<void> {
     report(`Roll map drawn, ${bins} (soft bins, p50)`, summarize(drawBins).p50, 'ms', { value: 200, better: 'lower' });
     report('Roll map drawn, OCV colour scale (p50)', summarize(drawOcv).p50, 'ms', { value: 200, better: 'lower' });
     report('  roll page cold load to map drawn (p50, includes the query)', summarize(shown.slice(1)).p50, 'ms');
+    console.log(`load average at the end (1/5/15 min): ${load()}`);
   } finally {
     await browser?.close();
     await db.end();
