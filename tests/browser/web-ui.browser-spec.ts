@@ -111,12 +111,21 @@ describe('web UI in a real browser', () => {
     // count field is still taken as one code, and the field keeps what the person typed.
     await page.keyboard.press('F4');
     await page.getByLabel('Good').focus();
-    await page.keyboard.type('7', { delay: 120 });
-    await new Promise((r) => setTimeout(r, 150));
+    // A roll is one unit: 7 good is refused in the MES's words, and nothing changes.
+    await page.keyboard.type('7');
+    await page.getByLabel('Scan a barcode').focus();
     await scanLikeAScanner(page, 'R0002');
+    await page.getByText(/goodCount \+ rejectCount must be 0 or 1, got 7/).waitFor();
+    await page.getByLabel('Good').fill('');
+    await page.getByLabel('Good').focus();
+    await page.keyboard.type('1', { delay: 150 });
+    await new Promise((r) => setTimeout(r, 200));
+    await scanLikeAScanner(page, 'R0002');
+    // Accepted: so the count sent was the person's 1, not 1 plus the digits the burst typed (10002).
     await page.getByText(/Tracked out of LCO_DEPOSITION; now waits for LCO_ANNEAL/).waitFor();
+    expect(await page.getByLabel('Good').inputValue()).toBe('');
     const history = await mes.admin.ok('{ unitHistory(barcode: "R0002") { kind summary } }');
-    expect(JSON.stringify(history.unitHistory.at(-1))).toMatch(/good 7|7 good|goodCount.?7/i);
+    expect(history.unitHistory.at(-1).summary).toBe('TRACK_OUT LCO_DEPOSITION at LCO-1');
 
     // Wrong station: a sheet waiting for its test, scanned at LCO-1.
     await page.keyboard.press('F2');

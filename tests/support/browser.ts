@@ -73,6 +73,6 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 
 /** Types like a barcode scanner: a burst of keys a few ms apart, then Enter. */
 export async function scanLikeAScanner(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 4 });
+  await page.keyboard.type(code);
   await page.keyboard.press('Enter');
 }

@@ -9,8 +9,10 @@ export interface ScanBurstOptions {
   minLength: number;
 }
 
-// Scanners send a key every 2-15 ms; people rarely type two keys within 50 ms for long.
-export const DEFAULT_SCAN_BURST: ScanBurstOptions = { maxGapMs: 50, minLength: 3 };
+// A scanner sends a key every 2-15 ms, but a busy terminal's browser can see its keys up to ~100 ms
+// apart; a person types letters 150 ms or more apart. The station adds its own check (a code has a
+// letter) for bursts outside the scan field, where a person types only digits.
+export const DEFAULT_SCAN_BURST: ScanBurstOptions = { maxGapMs: 120, minLength: 4 };
 
 export class ScanBurstDetector {
   private buffer = '';

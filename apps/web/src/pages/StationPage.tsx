@@ -192,7 +192,8 @@ export function StationPage({ session }: { session: Session }) {
       const el = e.target as HTMLElement;
       if (e.key.length === 1 && detector.startsBurst(e.timeStamp)) before = el instanceof HTMLInputElement ? { el, value: el.value } : null;
       const scanned = detector.key(e.key, e.timeStamp);
-      if (scanned && el !== scanField.current) {
+      // Every unit code of the line has a letter (R..., S-..., STK-...); the count fields take digits.
+      if (scanned && el !== scanField.current && /[A-Za-z]/.test(scanned)) {
         e.preventDefault();
         const typed = { good: latest.current.good, reject: latest.current.reject };
         if (before && before.el === el && restore[el.id]) {
