@@ -292,9 +292,9 @@ describe('web UI in a real browser', () => {
     await signIn(page, mes.gatewayUrl, 'admin', TEST_ADMIN_PASSWORD);
     // Each page with something that shows it has its data (a hash change is not a navigation).
     for (const [hash, name, heading, ready] of [
-      ['holds', '12-holds', 'Holds', 'table[data-testid="holds-table"] tbody tr'],
+      ['holds', '12-holds', 'Holds', 'table[data-testid="holds-table"] tbody tr:has-text("LiPON pinholes")'],
       ['yield/R0001', '13-yield', 'Yield', '[data-testid="roll-yield"]'],
-      ['rule-sets', '14-rule-sets', 'Rule sets and recipes', 'table tbody tr'],
+      ['rule-sets', '14-rule-sets', 'Rule sets and recipes', '[data-testid="recipes-table"] tbody tr'],
       ['admin', '15-admin', 'Users, rigs and keys', 'table tbody tr'],
       ['sheet', '16-sheet-picker', 'Sheet heat map', 'input#sheet-barcode'],
     ] as const) {
