@@ -26,6 +26,9 @@ async function staticChecks(): Promise<number> {
   const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
   const typecheck = await run('type check (tsc --noEmit, strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   if (typecheck !== 0) return typecheck;
+  // The web UI is type-checked on its own (browser libraries, JSX, bundler resolution).
+  const web = await run('type check of the web UI (tsc, apps/web)', bin('tsc'), ['-p', 'apps/web/tsconfig.json']);
+  if (web !== 0) return web;
   // The module-boundary rule reads Nx's project graph, which `nx show projects` computes.
   const graph = await run('project graph (nx show projects)', bin('nx'), ['show', 'projects']);
   if (graph !== 0) return graph;
