@@ -121,11 +121,11 @@ describe('web UI in a real browser', () => {
     await page.keyboard.type('1', { delay: 150 });
     await new Promise((r) => setTimeout(r, 200));
     await scanLikeAScanner(page, 'R0002');
-    // Accepted: so the count sent was the person's 1, not 1 plus the digits the burst typed (10002).
+    // Accepted with good 1: the person's count, not 1 plus the digits the burst typed (10002).
     await page.getByText(/Tracked out of LCO_DEPOSITION; now waits for LCO_ANNEAL/).waitFor();
     expect(await page.getByLabel('Good').inputValue()).toBe('');
     const history = await mes.admin.ok('{ unitHistory(barcode: "R0002") { kind summary } }');
-    expect(history.unitHistory.at(-1).summary).toBe('TRACK_OUT LCO_DEPOSITION at LCO-1');
+    expect(history.unitHistory.at(-1).summary).toBe('TRACK_OUT LCO_DEPOSITION at LCO-1 (good 1, reject 0)');
 
     // Wrong station: a sheet waiting for its test, scanned at LCO-1.
     await page.keyboard.press('F2');
