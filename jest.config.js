@@ -33,5 +33,12 @@ module.exports = {
       testMatch: ['<rootDir>/tests/**/*.system-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/system-timeout.ts'],
     },
+    {
+      ...common,
+      // The web UI in headless Chromium against the running apps (tests/support/browser.ts).
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/**/*.browser-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/system-timeout.ts'],
+    },
   ],
 };

@@ -19,6 +19,7 @@ const OPTIONAL: Bench[] = [
   { name: 'Process data: trace ingest and cell provenance (whole MES)', file: 'process.bench.ts', fn: 'benchProcess' },
   { name: 'Assembly: pick maps, stack proposal, where-used', file: 'assembly.bench.ts', fn: 'benchAssembly' },
   { name: 'Interop: instrument files, STDF V4, roll CSV export', file: 'interop.bench.ts', fn: 'benchInterop' },
+  { name: 'Web UI in headless Chromium (whole MES)', file: 'web.bench.ts', fn: 'benchWeb' },
 ];
 
 async function main(): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * `npm test`: the static checks (strict type check, lint with module boundaries), then, with
- * PostgreSQL and Redis answering (local ones started as `npm start` does), the three jest tiers.
+ * PostgreSQL and Redis answering (local ones started as `npm start` does), the jest tiers: unit,
+ * integration, system and browser (the web UI in headless Chromium; its suite builds the UI when stale
+ * and installs chromium when missing, see tests/support/browser.ts).
  * Integration and system suites create and drop databases of their own.
  * Arguments go to jest (e.g. `npm test -- libs/eis`); they skip the static checks.
  */
@@ -24,6 +26,9 @@ async function staticChecks(): Promise<number> {
   const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
   const typecheck = await run('type check (tsc --noEmit, strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   if (typecheck !== 0) return typecheck;
+  // The web UI is type-checked on its own (browser libraries, JSX, bundler resolution).
+  const web = await run('type check of the web UI (tsc, apps/web)', bin('tsc'), ['-p', 'apps/web/tsconfig.json']);
+  if (web !== 0) return web;
   // The module-boundary rule reads Nx's project graph, which `nx show projects` computes.
   const graph = await run('project graph (nx show projects)', bin('nx'), ['show', 'projects']);
   if (graph !== 0) return graph;

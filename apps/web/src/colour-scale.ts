@@ -23,14 +23,18 @@ export function viridis(t: number): Rgb {
 /** Grey for a cell or bin without a value: clearly not a colour of the scale. */
 export const NO_VALUE: Rgb = [214, 214, 214];
 
-/** Soft bin colours: 1 best (green) ... reject (red); 0 is a rig fault (purple). Others grey-blue. */
-const BIN_COLOURS: Record<number, Rgb> = {
-  0: [126, 87, 194], 1: [46, 125, 50], 2: [124, 179, 66], 3: [253, 216, 53], 4: [251, 140, 0],
-  5: [229, 57, 53], 6: [183, 28, 28], 7: [109, 76, 65], 8: [84, 110, 122], 9: [38, 50, 56],
-};
+/**
+ * Soft bin colours: pass grades in greens (1 best), 0 (rig fault) purple, and the fail bins (10 and
+ * up by the rule sets' convention) each in a distinct warm or dark colour, so two failure modes
+ * never share a colour on a map.
+ */
+const PASS_COLOURS: Rgb[] = [[126, 87, 194], [27, 120, 55], [90, 174, 97], [166, 219, 160], [217, 240, 211], [255, 237, 160], [254, 217, 118], [254, 178, 76], [253, 141, 60], [240, 59, 32]];
+const FAIL_COLOURS: Rgb[] = [[215, 25, 28], [230, 97, 1], [33, 33, 33], [166, 86, 40], [231, 41, 138], [102, 37, 6], [197, 27, 125], [128, 0, 38], [69, 117, 180], [116, 60, 140]];
 
 export function binColour(bin: number): Rgb {
-  return BIN_COLOURS[bin] ?? [96, 125, 139];
+  if (bin >= 0 && bin < 10) return PASS_COLOURS[bin];
+  if (bin >= 10) return FAIL_COLOURS[(bin - 10) % FAIL_COLOURS.length];
+  return [96, 125, 139];
 }
 
 export interface ScaleRange {

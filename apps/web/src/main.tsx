@@ -1,8 +1,9 @@
-import { lazy, StrictMode, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadSession, saveSession, setUnauthenticatedHandler, type Role, type Session } from './api';
 import { LoginPage } from './pages/LoginPage';
 import { StationPage } from './pages/StationPage';
+import { DEFAULT_SHEET_METRIC, prefetchSheetMaps } from './prefetch';
 import { href, useRoute } from './router';
 import './styles.css';
 
@@ -38,6 +39,7 @@ const HOME: Record<Role, string> = { OPERATOR: 'station', ENGINEER: 'sheet', ADM
 function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const route = useRoute();
+  const prefetchedFor = useRef('');
   useEffect(() => setUnauthenticatedHandler(() => {
     saveSession(null);
     setSession(null);
@@ -46,6 +48,12 @@ function App() {
   if (!session) return <LoginPage onLogin={(s) => { setSession(s); window.location.hash = href(HOME[s.role]); }} />;
 
   const page = route[0] ?? HOME[session.role];
+  // Start the heat map's query now (once per route): it and the page's code download together.
+  const routeKey = route.join('/');
+  if (page === 'sheet' && route[1] && session.role !== 'OPERATOR' && prefetchedFor.current !== routeKey) {
+    prefetchedFor.current = routeKey;
+    prefetchSheetMaps(route[1], DEFAULT_SHEET_METRIC);
+  }
   const item = NAV.find((n) => n.path === page);
   const allowed = page === 'cell' || page === 'label' ? session.role !== 'OPERATOR' || page === 'label' : !item || item.roles.includes(session.role);
   let content: ReactNode;

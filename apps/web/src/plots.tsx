@@ -24,7 +24,14 @@ function ticks(min: number, max: number, n = 5): number[] {
   return out;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(3))));
+/** Tick labels with SI prefixes (200 k, 1.5 M) rather than 2e+5. */
+function fmt(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))} M`;
+  if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))} k`;
+  if (a > 0 && a < 1e-2) return v.toExponential(0);
+  return String(Number(v.toPrecision(3)));
+}
 
 function Axes({ xs, ys, xLabel, yLabel, sx, sy, xLog, yLog }: { xs: number[]; ys: number[]; xLabel: string; yLabel: string; sx: (v: number) => number; sy: (v: number) => number; xLog?: boolean; yLog?: boolean }) {
   return (
@@ -49,23 +56,30 @@ function Marks({ s, px, py }: { s: Series; px: number[]; py: number[] }) {
     : <g className={`series-points ${s.name}`}>{px.map((x, i) => <circle key={i} cx={x} cy={py[i]} r={2.6} />)}</g>;
 }
 
-/** -Im(Z) against Re(Z) on equal scales, so arcs look like the semicircles they are. */
-export function NyquistPlot({ series, title }: { series: Series[]; title: string }) {
-  const all = series.flatMap((s) => s.re.map((re, i) => [re, -s.im[i]] as const)).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+/**
+ * -Im(Z) against Re(Z) on equal scales, so arcs look like the semicircles they are. `maxReOhm`
+ * limits the view (the blocking tail of a good cell climbs to 100 kΩ and would flatten the arcs);
+ * points beyond it are clipped, not moved.
+ */
+export function NyquistPlot({ series, title, maxReOhm }: { series: Series[]; title: string; maxReOhm?: number }) {
+  const all = series.flatMap((s) => s.re.map((re, i) => [re, -s.im[i]] as const)).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && (maxReOhm === undefined || a <= maxReOhm));
   if (!all.length) return null;
-  let [x0, x1] = [Math.min(0, ...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))];
-  let [y0, y1] = [Math.min(0, ...all.map((p) => p[1])), Math.max(...all.map((p) => p[1]))];
+  const x0 = Math.min(0, ...all.map((p) => p[0]));
+  const y0 = Math.min(0, ...all.map((p) => p[1]));
+  const x1 = maxReOhm ?? Math.max(...all.map((p) => p[0]));
+  const y1 = Math.max(...all.map((p) => p[1]));
   // Equal ohms per pixel on both axes.
   const perPx = Math.max((x1 - x0) / (W - PAD.l - PAD.r), (y1 - y0) / (H - PAD.t - PAD.b)) || 1;
-  x1 = x0 + perPx * (W - PAD.l - PAD.r);
-  y1 = y0 + perPx * (H - PAD.t - PAD.b);
   const sx = (v: number) => PAD.l + (v - x0) / perPx;
   const sy = (v: number) => H - PAD.b - (v - y0) / perPx;
-  [x0, y0] = [x0, y0];
+  const clipId = `nyq-clip-${maxReOhm ?? 'all'}`;
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="plot" role="img" aria-label={title} data-testid="nyquist">
-      <Axes xs={ticks(x0, x1)} ys={ticks(y0, y1)} xLabel="Z′ (Ω)" yLabel="−Z″ (Ω)" sx={sx} sy={sy} />
-      {series.map((s) => <Marks key={s.name} s={s} px={s.re.map(sx)} py={s.im.map((v) => sy(-v))} />)}
+      <defs><clipPath id={clipId}><rect x={PAD.l} y={PAD.t} width={W - PAD.l - PAD.r} height={H - PAD.t - PAD.b} /></clipPath></defs>
+      <Axes xs={ticks(x0, x0 + perPx * (W - PAD.l - PAD.r))} ys={ticks(y0, y0 + perPx * (H - PAD.t - PAD.b))} xLabel="Z′ (Ω)" yLabel="−Z″ (Ω)" sx={sx} sy={sy} />
+      <g clipPath={`url(#${clipId})`}>
+        {series.map((s) => <Marks key={s.name} s={s} px={s.re.map(sx)} py={s.im.map((v) => sy(-v))} />)}
+      </g>
     </svg>
   );
 }

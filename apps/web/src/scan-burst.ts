@@ -9,7 +9,10 @@ export interface ScanBurstOptions {
   minLength: number;
 }
 
-export const DEFAULT_SCAN_BURST: ScanBurstOptions = { maxGapMs: 35, minLength: 3 };
+// A scanner sends a key every 2-15 ms, but a busy terminal's browser can see its keys up to ~100 ms
+// apart; a person types letters 150 ms or more apart. The station adds its own check (a code has a
+// letter) for bursts outside the scan field, where a person types only digits.
+export const DEFAULT_SCAN_BURST: ScanBurstOptions = { maxGapMs: 120, minLength: 4 };
 
 export class ScanBurstDetector {
   private buffer = '';
@@ -35,9 +38,14 @@ export class ScanBurstDetector {
     return null;
   }
 
-  /** The characters of the burst in progress (for tests and for cleaning up a field it typed into). */
+  /** The characters of the burst in progress. */
   get pending(): string {
     return this.buffer;
+  }
+
+  /** True when a key at `atMs` would start a new burst (so a field's value before it is worth keeping). */
+  startsBurst(atMs: number): boolean {
+    return atMs - this.lastAt > this.options.maxGapMs;
   }
 }
 

@@ -13,9 +13,10 @@ export class CellSpectrumResolver {
     @Args('sheet') sheet: string,
     @Args('row', { type: () => Int }) row: number,
     @Args('col', { type: () => Int }) col: number,
-    @Args('sheetTestId', { nullable: true }) sheetTestId?: string,
+    @Args('sheetTestId', { type: () => String, nullable: true }) sheetTestId?: string | null,
   ): Promise<CellSpectrumModel | null> {
-    return this.spectra.cellSpectrum(sheet, row, col, sheetTestId);
+    // An explicit null is the same as leaving it out: the test that counts.
+    return this.spectra.cellSpectrum(sheet, row, col, sheetTestId ?? undefined);
   }
 }
 

@@ -52,6 +52,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   const [prov, setProv] = useState<Provenance | null>(null);
   const [provError, setProvError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [wholeNyquist, setWholeNyquist] = useState(false);
   const valid = !!sheet && Number.isInteger(row) && Number.isInteger(col);
 
   useEffect(() => {
@@ -75,6 +76,10 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   if (!valid) return <p className="form-error" role="alert">A cell page needs #/cell/&lt;sheet&gt;/&lt;row&gt;/&lt;col&gt; with whole-number row and col.</p>;
   const series: Series[] = spectrum ? [{ name: 'measured', f: spectrum.frequenciesHz, re: spectrum.zReOhm, im: spectrum.zImOhm, kind: 'points' }] : [];
   if (spectrum?.fit) series.push({ name: 'fit', f: spectrum.fit.fineFrequenciesHz, re: spectrum.fit.fineZReOhm, im: spectrum.fit.fineZImOhm, kind: 'line' });
+  // The Nyquist view opens on the arcs (R0 + R1 + R2 and a margin): the blocking tail of a good cell
+  // runs to hundreds of kΩ. Without a trusted fit it shows the whole spectrum.
+  const p = Object.fromEntries((spectrum?.fit?.parameters ?? []).map((x) => [x.name, x.value]));
+  const arcsView = spectrum?.fit && [p.R0, p.R1, p.R2].every((v) => Number.isFinite(v) && v > 0) ? 1.6 * (p.R0 + p.R1 + p.R2) : undefined;
   const tests = [...new Map((result?.history ?? []).map((h) => [h.sheetTestId, h])).values()];
 
   return (
@@ -113,10 +118,12 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
             {spectrum.fit ? ` · fit ${spectrum.fit.circuit}, rel. RMS ${spectrum.fit.relRms === null ? '—' : (spectrum.fit.relRms * 100).toFixed(2)} %${spectrum.fit.converged ? '' : ' (not converged)'}` : ` · ${spectrum.fitMissingReason ?? 'no fit'}`}
           </p>
           <div className="plots">
-            <NyquistPlot series={series} title={`Nyquist plot of cell ${sheet}-R${row}C${col}: measured points and fitted model`} />
+            <NyquistPlot series={series} maxReOhm={wholeNyquist ? undefined : arcsView} title={`Nyquist plot of cell ${sheet}-R${row}C${col}: measured points and fitted model`} />
             <BodePlot series={series} title={`Bode plot of cell ${sheet}-R${row}C${col}`} />
           </div>
-          <p className="plot-key"><span className="key-points" /> measured <span className="key-line" /> fitted model</p>
+          <p className="plot-key"><span className="key-points" /> measured <span className="key-line" /> fitted model
+            {arcsView !== undefined && <button type="button" className="link" onClick={() => setWholeNyquist((w) => !w)}>{wholeNyquist ? 'Nyquist: zoom to the arcs' : 'Nyquist: whole spectrum'}</button>}
+          </p>
           {spectrum.fit && (
             <details><summary>Fitted parameters</summary>
               <table className="table"><thead><tr><th scope="col">Parameter</th><th scope="col">Value</th></tr></thead>

@@ -32,7 +32,7 @@ function scope(h: Hold): string {
 }
 
 export default function HoldsPage() {
-  const [holds, setHolds] = useState<Hold[]>([]);
+  const [holds, setHolds] = useState<Hold[] | null>(null);
   const [activeOnly, setActiveOnly] = useState(true);
   const [roll, setRoll] = useState('');
   const [text, setText] = useState('');
@@ -40,14 +40,14 @@ export default function HoldsPage() {
   const [releasing, setReleasing] = useState<Hold | null>(null);
 
   const load = useCallback(() => {
-    gql<{ holds: Hold[] }>(
-      'query($a: Boolean, $r: String) { holds(active: $a, rollBarcode: $r, limit: 500) { id target rollBarcode sheetBarcode mdFromMm mdToMm row col reason active placedBy placedAt disposition releasedBy releaseComment } }',
+    gql<{ holdList: Hold[] }>(
+      'query($a: Boolean, $r: String) { holdList(active: $a, rollBarcode: $r, limit: 500) { id target rollBarcode sheetBarcode mdFromMm mdToMm row col reason active placedBy placedAt disposition releasedBy releaseComment } }',
       { a: activeOnly ? true : null, r: roll.trim() || null },
-    ).then((d) => { setHolds(d.holds); setError(null); }, (e: Error) => setError(e.message));
+    ).then((d) => { setHolds(d.holdList); setError(null); }, (e: Error) => setError(e.message));
   }, [activeOnly, roll]);
   useEffect(load, [load]);
 
-  const shown = holds.filter((h) => !text || `${h.reason} ${scope(h)} ${h.placedBy}`.toLowerCase().includes(text.toLowerCase()));
+  const shown = (holds ?? []).filter((h) => !text || `${h.reason} ${scope(h)} ${h.placedBy}`.toLowerCase().includes(text.toLowerCase()));
   return (
     <section aria-labelledby="holds-title">
       <h1 id="holds-title">Holds</h1>
@@ -72,7 +72,7 @@ export default function HoldsPage() {
               <td>{h.active && <button type="button" onClick={() => setReleasing(h)}>Disposition…</button>}</td>
             </tr>
           ))}
-          {shown.length === 0 && <tr><td colSpan={6} className="muted">No holds match.</td></tr>}
+          {holds === null ? <tr><td colSpan={6} className="muted">Loading…</td></tr> : shown.length === 0 && <tr><td colSpan={6} className="muted">No holds match.</td></tr>}
         </tbody>
       </table>
       {releasing && <ReleaseForm hold={releasing} onDone={() => { setReleasing(null); load(); }} />}

@@ -69,6 +69,7 @@ function RollMapView({ barcode }: { barcode: string }) {
   const [holdResult, setHoldResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [hover, setHover] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const shownOnce = useRef(false);
 
   useEffect(() => {
     gql<{ roll: RollInfo }>('query($b: String!) { roll(barcode: $b) { barcode productCode widthMm lengthMm status operation sheets { barcode mdStartMm mdEndMm } } }', { b: barcode })
@@ -98,6 +99,10 @@ function RollMapView({ barcode }: { barcode: string }) {
     const t0 = performance.now();
     paint(canvas.current, gridImage(grid, values, range, bins, v.mdFrom, v.mdTo), MAP_W, MAP_H);
     recordPerf('rollDrawMs', performance.now() - t0);
+    if (!shownOnce.current) {
+      shownOnce.current = true;
+      recordPerf('rollShownMs', performance.now()); // from navigation start
+    }
   }, [grid?.mdCount, grid?.cdCount, values, range, bins, v.mdFrom, v.mdTo]);
 
   const mmToX = (mm: number) => (map ? ((mm / map.mdStepMm - v.mdFrom) / (v.mdTo - v.mdFrom)) * MAP_W : 0);

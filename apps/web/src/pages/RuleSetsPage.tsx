@@ -63,7 +63,7 @@ export default function RuleSetsPage() {
       <textarea id="rs-draft" className="mono" rows={12} value={draft} onChange={(e) => setDraft(e.target.value)} />
       <button type="button" onClick={() => void act('Draft saved', 'mutation($p: String!, $r: String!) { createRuleSetDraft(productCode: $p, ruleSet: $r) { version } }', { p: product, r: draft })}>Save as draft</button>
       <h2>Recipes</h2>
-      <table className="table"><thead><tr><th scope="col">Recipe</th><th scope="col">Operation</th><th scope="col">State</th><th scope="col">Parameters</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
+      <table className="table" data-testid="recipes-table"><thead><tr><th scope="col">Recipe</th><th scope="col">Operation</th><th scope="col">State</th><th scope="col">Parameters</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
         <tbody>{recipes.map((r) => (
           <tr key={r.id}><td>{r.name} v{r.version}</td><td>{r.operation}</td><td>{r.state}</td>
             <td>{r.parameters.map((p) => `${p.name} ${p.target ?? p.targetText ?? ''}${p.unit ? ` ${p.unit}` : ''}${p.lowerLimit !== null || p.upperLimit !== null ? ` [${p.lowerLimit ?? ''}…${p.upperLimit ?? ''}]` : ''}`).join('; ')}</td>

@@ -4,6 +4,7 @@ import { robustRange } from '../colour-scale';
 import { ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, pixelOf, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
+import { DEFAULT_SHEET_METRIC, sheetMaps } from '../prefetch';
 import { go, href } from '../router';
 
 interface SheetInfo {
@@ -64,8 +65,9 @@ export default function SheetPage({ barcode }: { barcode?: string }) {
 }
 
 function SheetMapView({ barcode }: { barcode: string }) {
-  const [metric, setMetric] = useState<Metric>('SOFT_BIN');
+  const [metric, setMetric] = useState<Metric>(DEFAULT_SHEET_METRIC);
   const [info, setInfo] = useState<SheetInfo | null>(null);
+  const [dims, setDims] = useState<{ rows: number; cols: number } | null>(null);
   const [values, setValues] = useState<Float32Array | null>(null);
   const [binsMap, setBinsMap] = useState<Float32Array | null>(null);
   const [pareto, setPareto] = useState<BinCount[]>([]);
@@ -83,18 +85,18 @@ function SheetMapView({ barcode }: { barcode: string }) {
       .then((d) => setInfo(d.sheet), (e: Error) => setError(e.message));
   }, [barcode]);
 
-  // Maps only (the gateway passes such a query straight to test-data), packed as float32.
+  // The maps (packed float32, started by the router while this page's code loaded) draw the sheet;
+  // its facts and bin names come separately and fill in around it.
   useEffect(() => {
     let stale = false;
-    gql<{ m: { rows: number; cols: number; valuesFloat32: string }; b: { valuesFloat32: string }; binPareto: BinCount[] }>(
-      'query($s: String!, $m: CellMetric!) { m: sheetMap(sheet: $s, metric: $m) { rows cols valuesFloat32 } b: sheetMap(sheet: $s, metric: SOFT_BIN) { valuesFloat32 } binPareto(sheet: $s) { softBin hardBin binName count } }',
-      { s: barcode, m: metric },
-    ).then((d) => {
+    sheetMaps(barcode, metric).then((d) => {
       if (stale) return;
+      setDims({ rows: d.m.rows, cols: d.m.cols });
       setValues(unpackFloat32(d.m.valuesFloat32));
       setBinsMap(unpackFloat32(d.b.valuesFloat32));
-      setPareto(d.binPareto);
     }, (e: Error) => !stale && setError(e.message));
+    gql<{ binPareto: BinCount[] }>('query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } }', { s: barcode })
+      .then((d) => !stale && setPareto(d.binPareto), (e: Error) => !stale && setError(e.message));
     return () => { stale = true; };
   }, [barcode, metric, reloads]);
 
@@ -108,7 +110,7 @@ function SheetMapView({ barcode }: { barcode: string }) {
     });
   }), [barcode]);
 
-  const grid: Grid | null = info ? { mdCount: info.rows, cdCount: info.cols } : null;
+  const grid: Grid | null = dims ? { mdCount: dims.rows, cdCount: dims.cols } : null;
   const bins = metric === 'SOFT_BIN';
   const range = useMemo(() => (values && !bins ? robustRange(values) : values ? { min: 0, max: 9 } : null), [values, bins]);
   const cssW = grid ? grid.mdCount * CELL_PX : 0;
@@ -209,7 +211,7 @@ function SheetMapView({ barcode }: { barcode: string }) {
             />
             {px && <div className="cursor-box" style={{ left: px.x * CELL_PX, top: px.y * CELL_PX, width: CELL_PX, height: CELL_PX }} aria-hidden="true" />}
           </div>
-          <div className="axis-x" aria-hidden="true">Operator side ▁▁ · direction of travel (MD, rows) →</div>
+          <div className="axis-x" aria-hidden="true">▼ operator side (bottom edge) · direction of travel (MD, rows) →</div>
         </div>
       )}
       <div className="hover-panel" data-testid="hover-panel" aria-live="polite">

@@ -51,11 +51,28 @@ interface QueueUnit {
   kind: string;
   stepState: string;
   createdAt: string;
+  rollBarcode?: string;
+  mdStartMm?: number;
+  mdEndMm?: number;
+  held?: string | null;
 }
 
 const STATION_KEY = 'mes.station';
 const ACTION_LABEL: Record<Action, string> = { TRACK_IN: 'Track in', TRACK_OUT: 'Track out' };
 const UNIT_FIELDS = 'barcode productCode status operation stepSeq stepState stationCode';
+
+/**
+ * Whether a hold on the unit's roll stops it: a roll hold, this sheet's (or a cell's) hold, or an
+ * MD region it overlaps. (Holds on rolls it was spliced or slit from are the MES's to apply: the
+ * scan's refusal names them.)
+ */
+function holdStops(h: Hold, kind: string, unit: { barcode: string; rollBarcode?: string; mdStartMm?: number; mdEndMm?: number }): boolean {
+  if (h.rollBarcode !== null && h.rollBarcode !== (unit.rollBarcode ?? unit.barcode) && h.target !== 'SHEET' && h.target !== 'CELL') return false;
+  if (h.target === 'ROLL') return true;
+  if (kind === 'Roll') return h.target === 'ROLL_REGION';
+  if (h.target === 'SHEET' || h.target === 'CELL') return h.sheetBarcode === unit.barcode;
+  return h.target === 'ROLL_REGION' && h.mdFromMm !== null && h.mdToMm !== null && h.mdFromMm < (unit.mdEndMm ?? 0) && h.mdToMm > (unit.mdStartMm ?? 0);
+}
 
 /** Looks a scanned code up as a roll or a sheet, with its holds and its next operation. */
 async function lookUpUnit(barcode: string): Promise<UnitView | null> {
@@ -81,16 +98,10 @@ async function lookUpUnit(barcode: string): Promise<UnitView | null> {
   if (!unit) return null;
   const roll = unit.rollBarcode ?? unit.barcode;
   const [holds, routes] = await Promise.all([
-    gql<{ holds: Hold[] }>('query($r: String!) { holds(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }', { r: roll }),
+    gql<{ holdList: Hold[] }>('query($r: String!) { holdList(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }', { r: roll }),
     gql<{ routeVersions: { version: number; steps: { seq: number; operation: string }[] }[] }>('query($p: String!) { routeVersions(productCode: $p) { version steps { seq operation } } }', { p: unit.productCode }),
   ]);
-  // Holds that stop this unit: on the roll, on this sheet, or on an MD region it overlaps.
-  const mine = holds.holds.filter((h) => {
-    if (h.target === 'ROLL') return true;
-    if (kind === 'Roll') return h.target === 'ROLL_REGION';
-    if (h.target === 'SHEET' || h.target === 'CELL') return h.sheetBarcode === unit.barcode;
-    return h.target === 'ROLL_REGION' && h.mdFromMm !== null && h.mdToMm !== null && h.mdFromMm < (unit.mdEndMm ?? 0) && h.mdToMm > (unit.mdStartMm ?? 0);
-  });
+  const mine = holds.holdList.filter((h) => holdStops(h, kind, unit));
   const steps = routes.routeVersions[0]?.steps ?? [];
   const at = steps.findIndex((s) => s.seq === unit.stepSeq);
   return { kind, ...unit, nextOperation: at >= 0 ? (steps[at + 1]?.operation ?? null) : null, holds: mine };
@@ -118,11 +129,13 @@ export function StationPage({ session }: { session: Session }) {
   const refreshQueue = useCallback(async () => {
     if (!station) return;
     try {
-      const d = await gql<{ rolls: QueueUnit[]; sheets: QueueUnit[] }>(
-        'query($op: String!) { rolls(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt } sheets(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt } }',
+      const d = await gql<{ rolls: QueueUnit[]; sheets: QueueUnit[]; holdList: Hold[] }>(
+        'query($op: String!) { rolls(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt } sheets(status: ACTIVE, operation: $op, limit: 50) { barcode stepState createdAt rollBarcode mdStartMm mdEndMm } holdList(active: true, limit: 2000) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }',
         { op: station.operation },
       );
-      const all = [...d.rolls.map((r) => ({ ...r, kind: 'Roll' })), ...d.sheets.map((s) => ({ ...s, kind: 'Sheet' }))];
+      // Held units stay in the queue (they wait for this operation) but say so before anyone scans them.
+      const heldBy = (u: QueueUnit, kind: string) => d.holdList.find((h) => holdStops(h, kind, u))?.reason ?? null;
+      const all = [...d.rolls.map((r) => ({ ...r, kind: 'Roll', held: heldBy(r, 'Roll') })), ...d.sheets.map((s) => ({ ...s, kind: 'Sheet', held: heldBy(s, 'Sheet') }))];
       all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       setQueue(all);
     } catch (e) {
@@ -133,12 +146,12 @@ export function StationPage({ session }: { session: Session }) {
 
   const focusScan = () => scanField.current?.focus();
 
-  const submitScan = useCallback(async (barcode: string) => {
+  const submitScan = useCallback(async (barcode: string, typed: { good: string; reject: string } = { good, reject }) => {
     const b = barcode.trim();
     if (!b || !stationCode) return;
     setBusy(true);
     setCode('');
-    const counts = action === 'TRACK_OUT' ? { goodCount: good === '' ? undefined : Number(good), rejectCount: reject === '' ? undefined : Number(reject) } : {};
+    const counts = action === 'TRACK_OUT' ? { goodCount: typed.good === '' ? undefined : Number(typed.good), rejectCount: typed.reject === '' ? undefined : Number(typed.reject) } : {};
     try {
       const d = await gql<{ scan: { unitKind: string; barcode: string; operation: string | null; stepState: string; stationCode: string | null; repeated: boolean; event: { operation: string } } }>(
         'mutation($i: ScanInput!) { scan(input: $i) { unitKind barcode operation stepState stationCode repeated event { operation } } }',
@@ -164,26 +177,37 @@ export function StationPage({ session }: { session: Session }) {
     focusScan();
   }, [action, good, reject, stationCode, refreshQueue]);
 
-  // A scanner's burst ending in Enter is a scan wherever the focus is (a count field, a button).
+  // A scanner's burst ending in Enter is a scan wherever the focus is (a count field, a button):
+  // the field it typed into gets back the value it had before the burst. One listener for the
+  // page's life (a burst must survive the re-renders its own keys cause); it reads the latest state.
+  const latest = useRef({ good, reject, submitScan });
+  latest.current = { good, reject, submitScan };
   useEffect(() => {
     const detector = new ScanBurstDetector();
+    let before: { el: HTMLElement; value: string } | null = null;
+    const restore: Record<string, (v: string) => void> = { 'good-count': setGood, 'reject-count': setReject };
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'F2') { e.preventDefault(); setAction('TRACK_IN'); focusScan(); return; }
       if (e.key === 'F4') { e.preventDefault(); setAction('TRACK_OUT'); return; }
+      const el = e.target as HTMLElement;
+      if (e.key.length === 1 && detector.startsBurst(e.timeStamp)) before = el instanceof HTMLInputElement ? { el, value: el.value } : null;
       const scanned = detector.key(e.key, e.timeStamp);
-      if (scanned && e.target !== scanField.current) {
+      // Every unit code of the line has a letter (R..., S-..., STK-...); the count fields take digits.
+      if (scanned && el !== scanField.current && /[A-Za-z]/.test(scanned)) {
         e.preventDefault();
-        const el = e.target as HTMLInputElement;
-        // Take back what the burst typed into the other field.
-        if (el instanceof HTMLInputElement && el.value.endsWith(scanned)) el.value = el.value.slice(0, -scanned.length);
-        if (el === document.getElementById('good-count')) setGood((v) => (v.endsWith(scanned) ? v.slice(0, -scanned.length) : v));
-        if (el === document.getElementById('reject-count')) setReject((v) => (v.endsWith(scanned) ? v.slice(0, -scanned.length) : v));
-        void submitScan(scanned);
+        const typed = { good: latest.current.good, reject: latest.current.reject };
+        if (before && before.el === el && restore[el.id]) {
+          restore[el.id](before.value);
+          if (el.id === 'good-count') typed.good = before.value;
+          if (el.id === 'reject-count') typed.reject = before.value;
+        }
+        before = null;
+        void latest.current.submitScan(scanned, typed);
       }
     };
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
-  }, [submitScan]);
+  }, []);
 
   if (!station) {
     return (
@@ -262,6 +286,7 @@ export function StationPage({ session }: { session: Session }) {
             {queue.map((q) => (
               <li key={q.barcode}>
                 <span className="mono">{q.barcode}</span> <span className="muted">{q.kind.toLowerCase()} · {q.stepState === 'IN_PROCESS' ? 'in process' : 'waiting'} since {new Date(q.createdAt).toLocaleString()}</span>
+                {q.held && <span className="queue-held"> · on hold: {q.held}</span>}
               </li>
             ))}
           </ol>
