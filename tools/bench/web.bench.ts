@@ -12,7 +12,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Client, Pool } from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { SheetTestStore } from '@mes/binning-worker';
+import { SheetTestStore } from '@mes/test-data-store';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { launchChromium } from '../../tests/support/browser';

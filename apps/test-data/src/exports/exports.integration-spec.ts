@@ -7,11 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { Role, TokenService } from '@mes/auth';
 import { defaultAsMadeRuleSet } from '@mes/binning';
-import { SheetTestStore } from '@mes/binning-worker';
 import { readE142, readStdfRecords, stdfParts, writeE142 } from '@mes/interop';
 import { RestErrorFilter } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
+import { migrateTestData, SheetTestStore, testDataDataSourceOptions } from '@mes/test-data-store';
 import { ExportsModule } from './exports.module';
 
 const LAYOUT = { rows: 20, cols: 25, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 6, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
