@@ -32,7 +32,7 @@ describe('operator story through the gateway', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks).sort()).toEqual(['postgresql', 'redis', 'subgraph:process', 'subgraph:test-data', 'subgraph:tracking']);
+    expect(Object.keys(body.checks).sort()).toEqual(['postgresql', 'redis', 'subgraph:assembly', 'subgraph:process', 'subgraph:test-data', 'subgraph:tracking']);
   });
 
   it('runs a roll from registration to sheets, through a hold and its release', async () => {
