@@ -6,6 +6,7 @@ import { json } from 'express';
 import type { MesConfig } from '@mes/config';
 import { AssemblyAppModule } from './app.module';
 import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
+import { listenKeepingConnections } from '@mes/service-core';
 
 /** Build and start the assembly subgraph on the given port (0: any free one). */
 export async function startAssembly(config: MesConfig, port = config.assembly.port): Promise<INestApplication> {
@@ -18,6 +19,6 @@ export async function startAssembly(config: MesConfig, port = config.assembly.po
   app.enableShutdownHooks();
   await app.init();
   if (config.seedDemo) await app.get(DemoAssemblySeeder).seedIfEmpty();
-  await app.listen(port, config.host);
+  await listenKeepingConnections(app, port, config.host);
   return app;
 }

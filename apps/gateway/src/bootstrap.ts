@@ -8,6 +8,7 @@ import { GatewayModule } from './gateway.module';
 import { restProxy } from './rest/rest-proxy';
 import { restRoutesOf } from './subgraphs';
 import { webUi } from './web/web-ui';
+import { listenKeepingConnections } from '@mes/service-core';
 
 /** Start the gateway; the subgraphs must answer, since it composes their schemas at start. */
 export async function startGateway(config: MesConfig, port = config.port, options: { pollIntervalMs?: number } = {}): Promise<INestApplication> {
@@ -22,6 +23,6 @@ export async function startGateway(config: MesConfig, port = config.port, option
   app.use(webUi()); // the built web UI at /
   app.use('/graphql', json({ limit: '1mb' }));
   app.enableShutdownHooks();
-  await app.listen(port, config.host);
+  await listenKeepingConnections(app, port, config.host);
   return app;
 }

@@ -6,6 +6,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import type { MesConfig } from '@mes/config';
 import { ProcessAppModule } from './app.module';
 import { DemoProcessSeeder } from './seed/demo-process.seeder';
+import { listenKeepingConnections } from '@mes/service-core';
 
 /** Equipment posts JSON (gzip or not); anything else is refused before a byte is parsed. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
@@ -33,6 +34,6 @@ export async function startProcess(config: MesConfig, port = config.process.port
   app.enableShutdownHooks();
   await app.init();
   if (config.seedDemo) await app.get(DemoProcessSeeder).seedIfEmpty();
-  await app.listen(port, config.host);
+  await listenKeepingConnections(app, port, config.host);
   return app;
 }

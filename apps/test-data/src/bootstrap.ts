@@ -5,6 +5,7 @@ import { json } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MesConfig } from '@mes/config';
 import { TestDataAppModule } from './app.module';
+import { listenKeepingConnections } from '@mes/service-core';
 
 /** Build and start the test-data service (GraphQL subgraph + rig REST) on the given port (0: any free one). */
 export async function startTestData(config: MesConfig, port = config.testData.port): Promise<INestApplication> {
@@ -16,6 +17,6 @@ export async function startTestData(config: MesConfig, port = config.testData.po
   });
   app.use('/graphql', json({ limit: '1mb' }));
   app.enableShutdownHooks();
-  await app.listen(port, config.host);
+  await listenKeepingConnections(app, port, config.host);
   return app;
 }

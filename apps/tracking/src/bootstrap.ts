@@ -6,6 +6,7 @@ import { TrackingAppModule } from './app.module';
 import { createTrackingDataSource } from './database/tracking-data-source';
 import { IdentityService } from './identity/identity.service';
 import { DemoLineSeeder } from './seed/demo-line.seeder';
+import { listenKeepingConnections } from '@mes/service-core';
 
 /** Bring the tracking schema up to date (migrations run once, before the app serves). */
 export async function migrateTracking(databaseUrl: string): Promise<void> {
@@ -29,6 +30,6 @@ export async function startTracking(config: MesConfig, port = config.tracking.po
   await app.init();
   await app.get(IdentityService).ensureBootstrapAdmin(config.auth.adminPassword);
   if (config.seedDemo) await app.get(DemoLineSeeder).seedIfEmpty();
-  await app.listen(port, config.host);
+  await listenKeepingConnections(app, port, config.host);
   return app;
 }

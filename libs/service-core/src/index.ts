@@ -3,3 +3,4 @@ export * from './graphql-errors';
 export * from './graphql-exception.filter';
 export * from './subgraph';
 export * from './rest-error.filter';
+export * from './http-server';
