@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { TestDataAuditRecordEntity } from '../audit/audit-record.entity';
+import { ANALYTICS_ENTITIES } from '../analytics/analytics.entities';
 
 /** A test rig registered at a station; its API key is stored only as a SHA-256 hash. */
 @Entity({ schema: 'test_data', name: 'rigs' })
@@ -543,4 +544,4 @@ export class SheetBinCountEntity {
   cells!: number;
 }
 
-export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity, CurrentCellResultEntity, SheetMapTileEntity, RollMapRowEntity, RollMapEntity, TestDataAuditRecordEntity, ProductTestPolicyEntity, RuleSetEntity, RebinRequestEntity, SheetYieldEntity, SheetBinCountEntity];
+export const TEST_DATA_ENTITIES = [RigEntity, SheetTestEntity, SheetTestCellEntity, CellFeatureEntity, CellResultEntity, CurrentCellResultEntity, SheetMapTileEntity, RollMapRowEntity, RollMapEntity, TestDataAuditRecordEntity, ProductTestPolicyEntity, RuleSetEntity, RebinRequestEntity, SheetYieldEntity, SheetBinCountEntity, ...ANALYTICS_ENTITIES];
