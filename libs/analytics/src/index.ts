@@ -6,3 +6,4 @@ export * from './patterns';
 export * from './stacked-map';
 export * from './yield-significance';
 export * from './correlation';
+export * from './zone-statistics';

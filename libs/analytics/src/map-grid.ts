@@ -114,7 +114,7 @@ export function rollGrid(sheets: readonly SheetMapInput[]): MapGrid {
   let r0 = 0;
   sheets.forEach((s, i) => {
     copyFail(s.fail, fail, r0 * cols);
-    if (metric && s.metric) for (let k = 0; k < s.metric.length; k++) metric[r0 * cols + k] = s.metric[k];
+    if (metric && s.metric) metric.set(s.metric, r0 * cols);
     for (let r = 0; r < s.rows; r++) {
       rowMdMm[r0 + r] = (s.firstRowMdMm as number) + r * pitchMdMm;
       rowSheet[r0 + r] = i;

@@ -171,14 +171,51 @@ export function stdDev(xs: ArrayLike<number>): number {
   return sqrt(s / (n - 1));
 }
 
-/** Median of the finite values (NaN when there are none). Sorts a copy. */
+/** Median of the finite values (NaN when there are none). Works on a copy (quickselect, O(n)). */
 export function median(xs: ArrayLike<number>): number {
-  const v: number[] = [];
-  for (let i = 0; i < xs.length; i++) if (Number.isFinite(xs[i])) v.push(xs[i]);
-  if (!v.length) return NaN;
-  v.sort((a, b) => a - b);
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+  let buf = scratch.length >= xs.length ? scratch : (scratch = new Float64Array(Math.max(xs.length, 2 * scratch.length)));
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i];
+    if (v - v === 0) buf[n++] = v; // finite
+  }
+  if (!n) return NaN;
+  buf = buf.subarray(0, n);
+  const h = n >> 1;
+  const hi = select(buf, h);
+  if (n % 2) return hi;
+  // The lower middle is the largest value left of position h after the partition.
+  let lo = -Infinity;
+  for (let i = 0; i < h; i++) if (buf[i] > lo) lo = buf[i];
+  return (lo + hi) / 2;
+}
+
+let scratch = new Float64Array(1024);
+
+/** k-th smallest (0-based) by Hoare partitioning; leaves a[0..k) ≤ a[k] ≤ a(k..]. */
+function select(a: Float64Array, k: number): number {
+  let l = 0;
+  let r = a.length - 1;
+  while (r > l) {
+    const x = a[(l + r) >> 1];
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (a[i] < x) i++;
+      while (a[j] > x) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else break;
+  }
+  return a[k];
 }
 
 /** Robust σ: 1.4826 × median absolute deviation of the finite values. */

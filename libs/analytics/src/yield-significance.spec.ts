@@ -86,3 +86,21 @@ describe('stacked maps', () => {
     expect(() => stackMaps([{ rows: 2, cols: 2, fail: [0, 0, 0, 0] }, { rows: 2, cols: 3, fail: [0, 0, 0, 0, 0, 0] }])).toThrow(/sheet 1 is 2 x 3/);
   });
 });
+
+import { sheetStatistics } from './zone-statistics';
+
+describe('zone statistics', () => {
+  it('means and spreads of the passing cells per CD zone, and the defectives', () => {
+    // 2 x 4 sheet, 2 zones (cols 0-1, 2-3); cell (0,3) failed, (1,0) untested.
+    const fail = [0, 0, 0, 1, -1, 0, 0, 0];
+    const metric = [1, 3, 10, 99, 5, 2, 12, 14];
+    const s = sheetStatistics(2, 4, fail, metric, 2);
+    expect(s.zones[0]).toMatchObject({ colFrom: 0, colTo: 1, n: 3, mean: 2 });
+    expect(s.zones[0].sd).toBeCloseTo(1, 12);
+    expect(s.zones[1]).toMatchObject({ colFrom: 2, colTo: 3, n: 3, mean: 12 });
+    expect(s.sheet.n).toBe(6);
+    expect(s.tested).toBe(7);
+    expect(s.failed).toBe(1);
+    expect(() => sheetStatistics(2, 4, fail, metric, 5)).toThrow(/zones must be a whole number from 1 to the 4 columns, got 5/);
+  });
+});
