@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { testDataDataSourceOptions } from './database/test-data-data-source';
@@ -35,6 +36,7 @@ export class TestDataAppModule {
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
+        AnalyticsModule.forConfig(config),
       ],
       controllers: [databaseHealthController('test-data'), SheetTestsController],
       providers: [
