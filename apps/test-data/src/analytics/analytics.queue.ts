@@ -111,7 +111,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Sheets whose newest DONE test is newer than their pattern result (or that have none). */
-  async sweep(limit = 200): Promise<number> {
+  async sweep(limit = 200): Promise<string[]> {
     try {
       const rows = await this.db.query<Array<{ sheet_barcode: string; id: string }>>(
         `SELECT t.sheet_barcode, t.id FROM (
@@ -123,10 +123,10 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
         [limit],
       );
       for (const r of rows) await this.analyzeSheet(r.sheet_barcode, r.id);
-      return rows.length;
+      return rows.map((r) => r.sheet_barcode);
     } catch (e) {
       this.logger.warn(`analytics sweep failed: ${e instanceof Error ? e.message : String(e)}`);
-      return 0;
+      return [];
     }
   }
 }

@@ -40,8 +40,8 @@ export class SpcResolver {
   @Query(() => [SpcEventModel], { description: 'SPC events, newest first (at most 500): by chart, by status (OPEN, ACKNOWLEDGED), by roll.' })
   async spcEvents(
     @Args('chartId', { type: () => ID, nullable: true }) chartId?: string,
-    @Args('status', { nullable: true }) status?: string,
-    @Args('roll', { nullable: true }) roll?: string,
+    @Args('status', { type: () => String, nullable: true }) status?: string,
+    @Args('roll', { type: () => String, nullable: true }) roll?: string,
   ): Promise<SpcEventModel[]> {
     if (status && status !== 'OPEN' && status !== 'ACKNOWLEDGED') throw new DomainError('VALIDATION_FAILED', `status must be OPEN or ACKNOWLEDGED, got ${status}`, [{ path: 'status', message: 'expected OPEN or ACKNOWLEDGED' }]);
     if (chartId) await this.spc.chart(chartId);
@@ -103,9 +103,9 @@ export class PatternsResolver {
 
   @Query(() => StackedMapModel, { description: 'Failure rate and metric mean per (row, col) over a roll’s tested sheets or a list of sheets.' })
   stackedMap(
-    @Args('roll', { nullable: true }) roll?: string,
+    @Args('roll', { type: () => String, nullable: true }) roll?: string,
     @Args('sheets', { type: () => [String], nullable: true }) sheets?: string[],
-    @Args('metric', { defaultValue: 'ASR', description: 'ASR, OCV, R_OHMIC or R_CT.' }) metric = 'ASR',
+    @Args('metric', { type: () => String, defaultValue: 'ASR', description: 'ASR, OCV, R_OHMIC or R_CT.' }) metric: string,
   ): Promise<StackedMapModel> {
     if (!(metric in MAP_METRICS)) throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [{ path: 'metric', message: 'expected a cell metric' }]);
     if (sheets && sheets.length > 2000) throw new DomainError('VALIDATION_FAILED', `At most 2000 sheets per stacked map, got ${sheets.length}`, [{ path: 'sheets', message: 'expected at most 2000 sheets' }]);
