@@ -99,3 +99,36 @@ export function rankChannels(metric: ArrayLike<number>, channels: Record<string,
     .map(([name, x]) => correlate(name, x, metric))
     .sort((a, b) => Math.max(Math.abs(b.pearson), Math.abs(b.spearman)) - Math.max(Math.abs(a.pearson), Math.abs(a.spearman)) || a.channel.localeCompare(b.channel));
 }
+
+export interface GroupDifference {
+  channel: string;
+  nFailed: number;
+  nPassed: number;
+  meanFailed: number;
+  meanPassed: number;
+  /** meanFailed − meanPassed. */
+  difference: number;
+  /** Two-sided p of the difference (Welch's z; fine for the tens to hundreds of cells per group a roll gives). */
+  pValue: number;
+}
+
+/** What was different where cells failed: a channel's mean over failed against passing cells. */
+export function failedVsPassed(channel: string, x: ArrayLike<number>, failed: ArrayLike<boolean>): GroupDifference {
+  if (x.length !== failed.length) throw new RangeError(`channel ${channel}: ${x.length} values for ${failed.length} cells`);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) continue;
+    (failed[i] ? a : b).push(x[i]);
+  }
+  const m = (v: number[]) => v.reduce((s, y) => s + y, 0) / v.length;
+  const v = (arr: number[], mu: number) => arr.reduce((s, y) => s + (y - mu) ** 2, 0) / Math.max(1, arr.length - 1);
+  const ma = a.length ? m(a) : NaN;
+  const mb = b.length ? m(b) : NaN;
+  let p = 1;
+  if (a.length >= 2 && b.length >= 2) {
+    const se = Math.sqrt(v(a, ma) / a.length + v(b, mb) / b.length);
+    p = se > 0 ? Math.min(1, 2 * normalSf(Math.abs(ma - mb) / se)) : ma === mb ? 1 : 0;
+  }
+  return { channel, nFailed: a.length, nPassed: b.length, meanFailed: ma, meanPassed: mb, difference: ma - mb, pValue: p };
+}

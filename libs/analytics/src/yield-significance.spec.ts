@@ -104,3 +104,18 @@ describe('zone statistics', () => {
     expect(() => sheetStatistics(2, 4, fail, metric, 5)).toThrow(/zones must be a whole number from 1 to the 4 columns, got 5/);
   });
 });
+
+import { failedVsPassed } from './correlation';
+
+describe('failed against passing cells', () => {
+  it('compares a channel’s means and says whether the difference is beyond noise', () => {
+    const x = [1, 1.1, 0.9, 1, 2, 2.1, 1.9, 2];
+    const failed = [false, false, false, false, true, true, true, true];
+    const d = failedVsPassed('LiPON rate', x, failed);
+    expect(d).toMatchObject({ nFailed: 4, nPassed: 4 });
+    expect(d.difference).toBeCloseTo(1, 12);
+    expect(d.pValue).toBeLessThan(1e-6);
+    expect(failedVsPassed('flat', [1, 1, 1, 1], [true, true, false, false]).pValue).toBe(1);
+    expect(() => failedVsPassed('x', [1], [true, false])).toThrow(/1 values for 2 cells/);
+  });
+});

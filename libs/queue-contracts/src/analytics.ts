@@ -10,6 +10,8 @@ export const ANALYTICS_JOBS = {
   analyzeSheet: 'analyze-sheet',
   /** Re-classify a roll's map from its tested sheets (debounced: many sheets of a roll land in a row). */
   analyzeRoll: 'analyze-roll',
+  /** A requested cross-stage correlation of a roll: cell metric against the process values at each cell. */
+  correlateRoll: 'correlate-roll',
 } as const;
 
 export type AnalyticsJobName = (typeof ANALYTICS_JOBS)[keyof typeof ANALYTICS_JOBS];
@@ -24,11 +26,19 @@ export interface AnalyzeRollPayload {
   roll: string;
 }
 
+export interface CorrelateRollPayload {
+  roll: string;
+  /** ASR, OCV, R_OHMIC or R_CT. */
+  metric: string;
+}
+
 export const ANALYTICS_JOB_IDS = {
   /** Deduplication id of a sheet's pending analysis (one pending job per sheet). */
   analyzeSheet: (sheet: string) => `analyze-sheet.${sheet}`,
   /** Deduplication id of a roll's pending re-classification (BullMQ deduplication, not a job id). */
   analyzeRoll: (roll: string) => `analyze-roll.${roll}`,
+  /** Deduplication id of a roll's pending correlation for one metric. */
+  correlateRoll: (roll: string, metric: string) => `correlate-roll.${roll}.${metric}`,
 };
 
 /** Wait after a sheet lands before the roll is re-classified, so a run of sheets costs one roll job. */

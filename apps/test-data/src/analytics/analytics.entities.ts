@@ -233,4 +233,34 @@ export class RollPatternEntity {
   classifiedAt!: Date;
 }
 
-export const ANALYTICS_ENTITIES = [SpcChartEntity, SpcLimitsEntity, SpcPointEntity, SpcEventEntity, SheetPatternEntity, RollPatternEntity];
+/** A roll's cross-stage correlation: a cell metric against the process values at each cell, computed by a job. */
+@Entity({ schema: 'test_data', name: 'roll_correlations' })
+export class RollCorrelationEntity {
+  @PrimaryColumn({ name: 'roll_barcode', type: 'varchar', length: 64 })
+  rollBarcode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  metric!: string;
+
+  /** QUEUED, RUNNING, DONE or FAILED. */
+  @Column({ type: 'varchar', length: 12 })
+  status!: string;
+
+  /** Channels ranked by strength, and what differed between failed and passing cells. */
+  @Column({ type: 'jsonb', nullable: true })
+  result!: unknown;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'requested_by', type: 'varchar', length: 64 })
+  requestedBy!: string;
+
+  @Column({ name: 'requested_at', type: 'timestamptz' })
+  requestedAt!: Date;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
+}
+
+export const ANALYTICS_ENTITIES = [SpcChartEntity, SpcLimitsEntity, SpcPointEntity, SpcEventEntity, SheetPatternEntity, RollPatternEntity, RollCorrelationEntity];

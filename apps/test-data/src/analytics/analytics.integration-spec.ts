@@ -12,6 +12,8 @@ import type { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
 import { AnalyticsQueue } from './analytics.queue';
+import { CorrelationService } from './correlation.service';
+import type { ProcessClient } from './process.client';
 import { PatternsService } from './patterns.service';
 import { SheetMapsRepository } from './sheet-maps.repository';
 import { SpcService } from './spc.service';
@@ -35,6 +37,7 @@ describe('yield analytics', () => {
   let spc: SpcService;
   let patterns: PatternsService;
   let maps: SheetMapsRepository;
+  let correlation: CorrelationService;
   const holds: Array<{ roll: string; from: number; to: number; reason: string }> = [];
   let trackingDown = false;
   const tracking = {
@@ -48,6 +51,22 @@ describe('yield analytics', () => {
       throw new Error('not expected: every test sheet has an MD position');
     },
   } as unknown as TrackingClient;
+  /**
+   * Stands in for the process service's cell provenance: the LiPON deposition rate follows the same
+   * drift as the R-PAT roll's ASR (from its halfway point), the LCO heater temperature is noise.
+   */
+  const processStandIn = {
+    cell: async (sheet: string, row: number) => {
+      const k = Number(sheet.slice(-4));
+      if (!sheet.startsWith('S-R-PAT-')) return null;
+      const md = sheetStart(k) + PITCH / 2 + row * PITCH;
+      const t = Math.min(1, Math.max(0, (md - sheetStart(12)) / (sheetStart(24) - sheetStart(12))));
+      return {
+        traces: { 'LIPON_DEP qcm_rate [A/s]': 2 * (1 - 0.15 * t), 'LCO_DEP heater [C]': 600 + Math.sin(md * 12.9898) * 3 },
+        thickness: {},
+      };
+    },
+  } as unknown as ProcessClient;
   const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
 
   /** A binned test of a 20 x 20 sheet: soft bin 1 for passing cells, 14 (short) for failed ones, and the ASR map. */
@@ -110,6 +129,7 @@ describe('yield analytics', () => {
     maps = new SheetMapsRepository(ds);
     spc = new SpcService(ds, maps, tracking, new AuditService());
     patterns = new PatternsService(ds, maps);
+    correlation = new CorrelationService(ds, processStandIn);
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -247,13 +267,24 @@ describe('yield analytics', () => {
     expect(stacked.sheetBarcodes.length).toBe(sheets);
     expect(stacked.repeaters[0]).toMatchObject({ row: 4, col: 4, failed: sheets - 1 });
     await expect(patterns.stackedMap({}, 'ASR')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+    // Cross-stage correlation: the LiPON rate, which drifts with the ASR, comes first; the heater (noise) does not correlate.
+    await expect(correlation.request(engineer, 'R-PAT', 'THICKNESS')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(correlation.request(engineer, 'R-NONE', 'ASR')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Roll R-NONE has no binned sheets: nothing to correlate' });
+    expect((await correlation.request(engineer, 'R-PAT', 'ASR')).entity.status).toBe('QUEUED');
+    const result = await correlation.run('R-PAT', 'ASR');
+    expect(result.cellsSampled).toBeGreaterThan(200);
+    expect(result.channels[0].channel).toBe('LIPON_DEP qcm_rate [A/s]');
+    expect(result.channels[0].pearson).toBeLessThan(-0.5);
+    expect(Math.abs(result.channels[1].pearson)).toBeLessThan(0.3);
+    expect(await correlation.get('R-PAT', 'ASR')).toMatchObject({ status: 'DONE', requestedBy: 'erik', error: null });
     await expect(patterns.stackedMap({ roll: 'R-NONE' }, 'ASR')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Roll R-NONE has no binned sheets' });
   });
 
   it('analyses a sheet when the binning worker’s finish job for its test completes, and the roll after it', async () => {
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     const prefix = `t-${db.name}`;
-    const queue = new AnalyticsQueue({ redisUrl, prefix, sweepSeconds: 0 }, ds, maps, patterns, spc);
+    const queue = new AnalyticsQueue({ redisUrl, prefix, sweepSeconds: 0 }, ds, maps, patterns, spc, correlation);
     queue.onModuleInit();
     const sheetTests = new Queue(QUEUES.sheetTests, { connection: { url: redisUrl }, prefix });
     // Stands in for the binning worker: completes the finish job.

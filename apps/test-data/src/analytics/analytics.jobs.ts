@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
-import { ANALYTICS_JOBS, type AnalyticsJobName, type AnalyzeRollPayload, type AnalyzeSheetPayload } from '@mes/queue-contracts';
+import { ANALYTICS_JOBS, type AnalyticsJobName, type AnalyzeRollPayload, type AnalyzeSheetPayload, type CorrelateRollPayload } from '@mes/queue-contracts';
+import type { CorrelationService } from './correlation.service';
 import type { PatternsService } from './patterns.service';
+import type { MapMetric } from './sheet-maps.repository';
 import type { SheetMapsRepository } from './sheet-maps.repository';
 import type { SpcService } from './spc.service';
 
@@ -8,12 +10,13 @@ export interface AnalyticsJobDeps {
   maps: Pick<SheetMapsRepository, 'sheet'>;
   patterns: Pick<PatternsService, 'classifySheet' | 'classifyRoll'>;
   spc: Pick<SpcService, 'recordSheet'>;
+  correlation: Pick<CorrelationService, 'run'>;
   /** Schedules the roll's re-classification (debounced by the queue). */
   rollLater: (roll: string) => Promise<void>;
 }
 
 /** The handler of every job of the yield-analytics queue; each is idempotent (results keyed by sheet, chart and rule). */
-export function analyticsJobHandlers({ maps, patterns, spc, rollLater }: AnalyticsJobDeps): Record<AnalyticsJobName, (job: Job) => Promise<unknown>> {
+export function analyticsJobHandlers({ maps, patterns, spc, correlation, rollLater }: AnalyticsJobDeps): Record<AnalyticsJobName, (job: Job) => Promise<unknown>> {
   return {
     [ANALYTICS_JOBS.analyzeSheet]: async (job: Job) => {
       const { sheet } = job.data as AnalyzeSheetPayload;
@@ -30,6 +33,11 @@ export function analyticsJobHandlers({ maps, patterns, spc, rollLater }: Analyti
       const { roll } = job.data as AnalyzeRollPayload;
       const c = await patterns.classifyRoll(roll);
       return c ? { classes: c.classes, failRate: c.failRate } : { skipped: `roll ${roll} has no binned sheets` };
+    },
+    [ANALYTICS_JOBS.correlateRoll]: async (job: Job) => {
+      const { roll, metric } = job.data as CorrelateRollPayload;
+      const r = await correlation.run(roll, metric as MapMetric);
+      return { cellsSampled: r.cellsSampled, cellsWithProcessData: r.cellsWithProcessData, first: r.channels[0]?.channel ?? null };
     },
   };
 }

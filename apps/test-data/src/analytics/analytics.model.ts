@@ -181,6 +181,44 @@ export class StackedMapModel {
   @Field(() => [StackedPositionModel], { description: 'Positions whose failures repeat beyond chance, worst first.' }) repeaters!: StackedPositionModel[];
 }
 
+// ------------------------------------------------------------------------------------------------ correlation
+
+@ObjectType('ChannelCorrelation', { description: 'A process channel against the cell metric at the same cells.' })
+export class ChannelCorrelationModel {
+  @Field({ description: '"<operation> <channel> [unit]" for traces, "<layer> thickness [µm]" for thickness maps.' }) channel!: string;
+  @Field(() => Int) n!: number;
+  @Field(() => Float) pearson!: number;
+  @Field(() => Float) spearman!: number;
+  @Field(() => Float) pValue!: number;
+  @Field(() => Float, { description: 'Metric change per unit of the channel.' }) slope!: number;
+}
+
+@ObjectType('ChannelDifference', { description: 'What was different where cells failed: the channel over failed against passing cells.' })
+export class ChannelDifferenceModel {
+  @Field() channel!: string;
+  @Field(() => Int) nFailed!: number;
+  @Field(() => Int) nPassed!: number;
+  @Field(() => Float, { nullable: true }) meanFailed!: number | null;
+  @Field(() => Float, { nullable: true }) meanPassed!: number | null;
+  @Field(() => Float, { nullable: true }) difference!: number | null;
+  @Field(() => Float) pValue!: number;
+}
+
+@ObjectType('RollCorrelation', { description: 'A roll’s cell metric against the process values at each cell (computed by a job on request).' })
+export class RollCorrelationModel {
+  @Field() rollBarcode!: string;
+  @Field() metric!: string;
+  @Field({ description: 'QUEUED, RUNNING, DONE or FAILED.' }) status!: string;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field() requestedBy!: string;
+  @Field(() => GraphQLISODateTime) requestedAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) completedAt!: Date | null;
+  @Field(() => Int, { nullable: true }) cellsSampled!: number | null;
+  @Field(() => Int, { nullable: true }) cellsWithProcessData!: number | null;
+  @Field(() => [ChannelCorrelationModel], { description: 'Strongest first.' }) channels!: ChannelCorrelationModel[];
+  @Field(() => [ChannelDifferenceModel], { description: 'Smallest p first.' }) failedVsPassed!: ChannelDifferenceModel[];
+}
+
 // ------------------------------------------------------------------------------------------------ federation
 
 @ObjectType('Sheet')

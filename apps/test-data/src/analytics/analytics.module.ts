@@ -6,7 +6,9 @@ import type { MesConfig } from '@mes/config';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { AnalyticsQueue } from './analytics.queue';
-import { PatternsResolver, RollAnalyticsResolver, SheetAnalyticsResolver, SpcResolver } from './analytics.resolver';
+import { CorrelationService } from './correlation.service';
+import { ProcessClient } from './process.client';
+import { CorrelationResolver, PatternsResolver, RollAnalyticsResolver, SheetAnalyticsResolver, SpcResolver } from './analytics.resolver';
 import { PatternsService } from './patterns.service';
 import { SheetMapsRepository } from './sheet-maps.repository';
 import { SpcService } from './spc.service';
@@ -28,14 +30,17 @@ export class AnalyticsModule {
         SheetMapsRepository,
         SpcService,
         PatternsService,
+        { provide: ProcessClient, useValue: new ProcessClient(config.process.url, tokens) },
+        CorrelationService,
         {
           provide: AnalyticsQueue,
-          useFactory: (db: DataSource, maps: SheetMapsRepository, patterns: PatternsService, spc: SpcService) =>
-            new AnalyticsQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, sweepSeconds: 30 }, db, maps, patterns, spc),
-          inject: [getDataSourceToken(), SheetMapsRepository, PatternsService, SpcService],
+          useFactory: (db: DataSource, maps: SheetMapsRepository, patterns: PatternsService, spc: SpcService, correlation: CorrelationService) =>
+            new AnalyticsQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, sweepSeconds: 30 }, db, maps, patterns, spc, correlation),
+          inject: [getDataSourceToken(), SheetMapsRepository, PatternsService, SpcService, CorrelationService],
         },
         SpcResolver,
         PatternsResolver,
+        CorrelationResolver,
         SheetAnalyticsResolver,
         RollAnalyticsResolver,
       ],

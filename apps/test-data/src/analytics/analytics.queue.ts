@@ -13,8 +13,10 @@ import {
   type AnalyticsJobName,
   type AnalyzeRollPayload,
   type AnalyzeSheetPayload,
+  type CorrelateRollPayload,
 } from '@mes/queue-contracts';
 import { analyticsJobHandlers } from './analytics.jobs';
+import type { CorrelationService } from './correlation.service';
 import type { PatternsService } from './patterns.service';
 import type { SheetMapsRepository } from './sheet-maps.repository';
 import type { SpcService } from './spc.service';
@@ -37,7 +39,7 @@ export interface AnalyticsQueueOptions {
 @Injectable()
 export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AnalyticsQueue');
-  private readonly queue: Queue<AnalyzeSheetPayload | AnalyzeRollPayload>;
+  private readonly queue: Queue<AnalyzeSheetPayload | AnalyzeRollPayload | CorrelateRollPayload>;
   private worker?: Worker;
   private events?: QueueEvents;
   private sweeper?: NodeJS.Timeout;
@@ -48,6 +50,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
     private readonly maps: SheetMapsRepository,
     private readonly patterns: PatternsService,
     private readonly spc: SpcService,
+    private readonly correlation: CorrelationService,
   ) {
     this.queue = new Queue(ANALYTICS_QUEUE, {
       connection: { url: options.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
@@ -66,8 +69,13 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
     await this.queue.add(ANALYTICS_JOBS.analyzeRoll, { roll }, { delay: ROLL_ANALYSIS_DELAY_MS, deduplication: { id: ANALYTICS_JOB_IDS.analyzeRoll(roll) } });
   }
 
+  /** A requested correlation (one pending job per roll and metric); no retries: the engineer asks again. */
+  async correlateRoll(roll: string, metric: string): Promise<void> {
+    await this.queue.add(ANALYTICS_JOBS.correlateRoll, { roll, metric }, { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } });
+  }
+
   onModuleInit(): void {
-    const handlers = analyticsJobHandlers({ maps: this.maps, patterns: this.patterns, spc: this.spc, rollLater: (roll) => this.analyzeRoll(roll) });
+    const handlers = analyticsJobHandlers({ maps: this.maps, patterns: this.patterns, spc: this.spc, correlation: this.correlation, rollLater: (roll) => this.analyzeRoll(roll) });
     assertAnalyticsHandlersComplete(Object.keys(handlers));
     const connection = { url: this.options.redisUrl };
     this.worker = new Worker(

@@ -2,12 +2,15 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference,
 import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
 import { RUN_RULE_TEXT, type RunRule } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
-import type { RollPatternEntity, SheetPatternEntity, SpcChartEntity, SpcEventEntity, SpcPointEntity } from './analytics.entities';
+import type { RollCorrelationEntity, RollPatternEntity, SheetPatternEntity, SpcChartEntity, SpcEventEntity, SpcPointEntity } from './analytics.entities';
+import { AnalyticsQueue } from './analytics.queue';
+import { CorrelationService, type RollCorrelationResult } from './correlation.service';
 import {
   AnalyticsRollRef,
   AnalyticsSheetRef,
   CreateSpcChartInput,
   FreezeSpcLimitsInput,
+  RollCorrelationModel,
   RollPatternsModel,
   SheetPatternsModel,
   SpcChartModel,
@@ -105,7 +108,7 @@ export class PatternsResolver {
   stackedMap(
     @Args('roll', { type: () => String, nullable: true }) roll?: string,
     @Args('sheets', { type: () => [String], nullable: true }) sheets?: string[],
-    @Args('metric', { type: () => String, defaultValue: 'ASR', description: 'ASR, OCV, R_OHMIC or R_CT.' }) metric: string,
+    @Args('metric', { type: () => String, defaultValue: 'ASR', description: 'ASR, OCV, R_OHMIC or R_CT.' }) metric = 'ASR',
   ): Promise<StackedMapModel> {
     if (!(metric in MAP_METRICS)) throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [{ path: 'metric', message: 'expected a cell metric' }]);
     if (sheets && sheets.length > 2000) throw new DomainError('VALIDATION_FAILED', `At most 2000 sheets per stacked map, got ${sheets.length}`, [{ path: 'sheets', message: 'expected at most 2000 sheets' }]);
@@ -115,6 +118,46 @@ export class PatternsResolver {
       repeaters: m.repeaters.map((p) => ({ ...p, metricMean: Number.isFinite(p.metricMean) ? p.metricMean : null })),
     }));
   }
+}
+
+@Resolver()
+export class CorrelationResolver {
+  constructor(
+    private readonly correlation: CorrelationService,
+    private readonly queue: AnalyticsQueue,
+  ) {}
+
+  @Roles(...ENGINEERING)
+  @Mutation(() => RollCorrelationModel, { description: 'Correlate a roll’s cell metric with the process values at each cell (a job; poll rollCorrelation).' })
+  async requestRollCorrelation(@CurrentActor() actor: Actor, @Args('roll') roll: string, @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string): Promise<RollCorrelationModel> {
+    const { entity, enqueue } = await this.correlation.request(actor, roll, metric);
+    if (enqueue) await this.queue.correlateRoll(roll, metric);
+    return toCorrelation(entity);
+  }
+
+  @Query(() => RollCorrelationModel, { nullable: true, description: 'The newest correlation of a roll’s metric with its process values; null if never requested.' })
+  async rollCorrelation(@Args('roll') roll: string, @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string): Promise<RollCorrelationModel | null> {
+    const c = await this.correlation.get(roll, metric);
+    return c ? toCorrelation(c) : null;
+  }
+}
+
+function toCorrelation(c: RollCorrelationEntity): RollCorrelationModel {
+  const r = c.result as RollCorrelationResult | null;
+  const fin = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    rollBarcode: c.rollBarcode,
+    metric: c.metric,
+    status: c.status,
+    error: c.error,
+    requestedBy: c.requestedBy,
+    requestedAt: c.requestedAt,
+    completedAt: c.completedAt,
+    cellsSampled: r?.cellsSampled ?? null,
+    cellsWithProcessData: r?.cellsWithProcessData ?? null,
+    channels: r?.channels ?? [],
+    failedVsPassed: (r?.failedVsPassed ?? []).map((d) => ({ ...d, meanFailed: fin(d.meanFailed), meanPassed: fin(d.meanPassed), difference: fin(d.difference) })),
+  };
 }
 
 /** test-data's fields on tracking's Sheet. */
@@ -148,6 +191,7 @@ export class RollAnalyticsResolver {
   constructor(
     private readonly patternsService: PatternsService,
     private readonly spc: SpcService,
+    private readonly correlationService: CorrelationService,
   ) {}
 
   @ResolveReference()
@@ -169,6 +213,12 @@ export class RollAnalyticsResolver {
   @ResolveField(() => [SpcPointModel], { description: 'The roll’s sheets’ points on the control charts (test-data).' })
   async spcPoints(@Parent() roll: AnalyticsRollRef): Promise<SpcPointModel[]> {
     return (await this.spc.pointsOfRoll(roll.barcode)).map(toPoint);
+  }
+
+  @ResolveField(() => RollCorrelationModel, { nullable: true, description: 'The roll’s newest correlation of a metric with its process values (test-data).' })
+  async correlation(@Parent() roll: AnalyticsRollRef, @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string): Promise<RollCorrelationModel | null> {
+    const c = await this.correlationService.get(roll.barcode, metric);
+    return c ? toCorrelation(c) : null;
   }
 
   @ResolveField(() => [SpcEventModel], { description: 'SPC events with points on this roll (test-data).' })
