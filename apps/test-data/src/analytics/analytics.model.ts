@@ -2,6 +2,21 @@ import { Directive, Field, Float, GraphQLISODateTime, ID, InputType, Int, Object
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { RUN_RULES } from '@mes/analytics';
 
+// ------------------------------------------------------------------------------------------------ federation
+// tracking's Sheet and Roll (keyed by barcode), which test-data extends with its analytics fields.
+
+@ObjectType('Sheet')
+@Directive('@key(fields: "barcode")')
+export class AnalyticsSheetRef {
+  @Field() barcode!: string;
+}
+
+@ObjectType('Roll')
+@Directive('@key(fields: "barcode")')
+export class AnalyticsRollRef {
+  @Field() barcode!: string;
+}
+
 // ------------------------------------------------------------------------------------------------ SPC
 
 @ObjectType('SpcLimits', { description: 'One frozen, versioned set of control limits of a chart and the baseline it came from.' })
@@ -143,6 +158,7 @@ export class PatternFindingModel {
 @ObjectType('SheetPatterns', { description: 'The spatial classes of a sheet’s current results.' })
 export class SheetPatternsModel {
   @Field() sheetBarcode!: string;
+  @Field(() => AnalyticsSheetRef, { description: 'The sheet (tracking).' }) sheet!: AnalyticsSheetRef;
   @Field() rollBarcode!: string;
   @Field(() => [String], { description: 'Classes found, strongest first; [RANDOM] when none.' }) classes!: string[];
   @Field(() => Float) failRate!: number;
@@ -153,6 +169,7 @@ export class SheetPatternsModel {
 @ObjectType('RollPatterns', { description: 'The spatial classes of a roll: its tested sheets one after the other along MD.' })
 export class RollPatternsModel {
   @Field() rollBarcode!: string;
+  @Field(() => AnalyticsRollRef, { description: 'The roll (tracking).' }) roll!: AnalyticsRollRef;
   @Field(() => Int) sheets!: number;
   @Field(() => [String]) classes!: string[];
   @Field(() => Float) failRate!: number;
@@ -219,16 +236,3 @@ export class RollCorrelationModel {
   @Field(() => [ChannelDifferenceModel], { description: 'Smallest p first.' }) failedVsPassed!: ChannelDifferenceModel[];
 }
 
-// ------------------------------------------------------------------------------------------------ federation
-
-@ObjectType('Sheet')
-@Directive('@key(fields: "barcode")')
-export class AnalyticsSheetRef {
-  @Field() barcode!: string;
-}
-
-@ObjectType('Roll')
-@Directive('@key(fields: "barcode")')
-export class AnalyticsRollRef {
-  @Field() barcode!: string;
-}

@@ -252,9 +252,9 @@ function toEvent(e: SpcEventEntity): SpcEventModel {
 }
 
 function toSheetPatterns(p: SheetPatternEntity): SheetPatternsModel {
-  return { sheetBarcode: p.sheetBarcode, rollBarcode: p.rollBarcode, classes: p.classes, failRate: p.failRate, findings: p.findings as PatternFindingModel[], classifiedAt: p.classifiedAt };
+  return { sheetBarcode: p.sheetBarcode, sheet: { barcode: p.sheetBarcode }, rollBarcode: p.rollBarcode, classes: p.classes, failRate: p.failRate, findings: p.findings as PatternFindingModel[], classifiedAt: p.classifiedAt };
 }
 
 function toRollPatterns(p: RollPatternEntity): RollPatternsModel {
-  return { rollBarcode: p.rollBarcode, sheets: p.sheets, classes: p.classes, failRate: p.failRate, findings: p.findings as PatternFindingModel[], classifiedAt: p.classifiedAt };
+  return { rollBarcode: p.rollBarcode, roll: { barcode: p.rollBarcode }, sheets: p.sheets, classes: p.classes, failRate: p.failRate, findings: p.findings as PatternFindingModel[], classifiedAt: p.classifiedAt };
 }
