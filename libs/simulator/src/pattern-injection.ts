@@ -212,3 +212,8 @@ export function injectPattern(
   });
   return { ...sheet, cells, truth, inPattern: ov.forcedFail };
 }
+
+/** The line driver's hook: the sheet as simulated, with the run's patterns laid on it (none: unchanged). */
+export function withLinePatterns(sheet: SimulatedSheet, specs: readonly PatternSpec[] | undefined, firstRowMdMm: number, pitchMdMm: number, seed: number): SimulatedSheet {
+  return specs && specs.length ? injectPattern(sheet, specs, { pitchMdMm, firstRowMdMm }, seed) : sheet;
+}
