@@ -83,11 +83,12 @@ describe('yield analytics through the gateway', () => {
     expect(holds.some((h) => h.reason === first.reason)).toBe(true);
 
     // The roll's map is an MD drift; the sheet and the roll carry their patterns and points (federated fields).
+    type RollView = { patterns: { classes: string[]; sheets: number } | null; spcPoints: Array<{ sheetBarcode: string; z: number | null }> };
     const patterns = await until(
-      async () => (await admin.ok(`{ roll(barcode: "${roll}") { patterns { classes sheets findings { kind region { mdFromMm } } } spcPoints { sheetBarcode z } } }`)).roll,
-      (r: { patterns: { sheets: number } | null }) => (r.patterns?.sheets ?? 0) === SHEETS,
+      async (): Promise<RollView> => (await admin.ok(`{ roll(barcode: "${roll}") { patterns { classes sheets findings { kind region { mdFromMm } } } spcPoints { sheetBarcode z } } }`)).roll,
+      (r) => (r.patterns?.sheets ?? 0) === SHEETS,
     );
-    expect(patterns.patterns.classes).toContain('MD_DRIFT');
+    expect(patterns.patterns?.classes).toContain('MD_DRIFT');
     expect(patterns.spcPoints.length).toBe(SHEETS);
     const sheetView = (await admin.ok(`{ sheet(barcode: "${sheets[SHEETS - 1].barcode}") { barcode patterns { classes } spcPoints { z } } }`)).sheet;
     expect(sheetView.spcPoints[0].z).toBeGreaterThan(3);
@@ -108,9 +109,10 @@ describe('yield analytics through the gateway', () => {
     }
     const requested = await admin.ok(`mutation { requestRollCorrelation(roll: "${roll}", metric: "ASR") { status } }`);
     expect(['QUEUED', 'RUNNING']).toContain(requested.requestRollCorrelation.status);
+    type Correlation = { status: string; error: string | null; cellsSampled: number | null; cellsWithProcessData: number | null; channels: Array<{ channel: string; pearson: number; pValue: number }> };
     const corr = await until(
-      async () => (await admin.ok(`{ rollCorrelation(roll: "${roll}", metric: "ASR") { status error cellsSampled cellsWithProcessData channels { channel pearson pValue } } }`)).rollCorrelation,
-      (c: { status: string }) => c.status === 'DONE' || c.status === 'FAILED',
+      async (): Promise<Correlation> => (await admin.ok(`{ rollCorrelation(roll: "${roll}", metric: "ASR") { status error cellsSampled cellsWithProcessData channels { channel pearson pValue } } }`)).rollCorrelation,
+      (c) => c.status === 'DONE' || c.status === 'FAILED',
       120,
     );
     expect(corr.error).toBeNull();

@@ -17,6 +17,7 @@ const OPTIONAL: Bench[] = [
   { name: 'Sheet test ingest (validation and encoding)', file: 'sheet-test.bench.ts', fn: 'benchSheetTestValidation' },
   { name: 'Sheet test ingest, binning and maps (whole MES)', file: 'ingest.bench.ts', fn: 'benchIngest' },
   { name: 'Process data: trace ingest and cell provenance (whole MES)', file: 'process.bench.ts', fn: 'benchProcess' },
+  { name: 'Yield analytics: pattern recall, SPC update, classification', file: 'analytics.bench.ts', fn: 'benchAnalytics' },
 ];
 
 async function main(): Promise<void> {
