@@ -13,12 +13,14 @@ describe('yield analytics through the gateway', () => {
   let mes: MesProcesses;
   beforeAll(async () => {
     mes = await startMesProcesses('sysanalytics');
-  });
+  }, 600_000);
   afterAll(async () => {
     await mes?.close();
   });
 
-  const SHEETS = 12;
+  const SHEETS = 8;
+  const t0 = Date.now();
+  const step = (what: string) => process.stderr.write(`[yield-analytics ${((Date.now() - t0) / 1000).toFixed(0)} s] ${what}\n`);
   const until = async <T>(what: () => Promise<T>, done: (v: T) => boolean, seconds = 90): Promise<T> => {
     let v = await what();
     for (let i = 0; i < seconds * 4 && !done(v); i++) {
@@ -28,7 +30,7 @@ describe('yield analytics through the gateway', () => {
     return v;
   };
   const drive = (prefix: string, seed: number, patterns: PatternSpec[]): Promise<LineRunResult> =>
-    new LineDriver({ url: mes.gatewayUrl, username: 'admin', password: TEST_ADMIN_PASSWORD, rolls: 1, sheets: SHEETS, seed, rollPrefix: prefix, concurrency: 1, patterns }).run();
+    new LineDriver({ url: mes.gatewayUrl, username: 'admin', password: TEST_ADMIN_PASSWORD, rolls: 1, sheets: SHEETS, seed, rollPrefix: prefix, concurrency: 2, patterns }).run();
 
   it('breaks a rule at the drifting sheets, holds their region, names the drift and points at the LiPON thickness', async () => {
     const admin = mes.admin;
@@ -47,6 +49,7 @@ describe('yield analytics through the gateway', () => {
     await until(async () => (await admin.ok(`{ spcChart(id: "${chart.id}") { points(last: 100) { sheetBarcode } } }`)).spcChart.points.length, (n: number) => n >= SHEETS);
     const frozen = await admin.ok(`mutation($s: [String!]!) { freezeSpcLimits(input: { chartId: "${chart.id}", baselineSheets: $s, reason: "roll SPCA, no known issue" }) { version centre sigma } }`, { s: baseSheets });
     expect(frozen.freezeSpcLimits.version).toBe(1);
+    step('baseline roll driven and limits frozen');
 
     // The drifting roll: its sheets lie where the baseline roll's did; ASR (through the LiPON thickness) +30 % from halfway to the end.
     const layout = base.rolls[0].sheets;
@@ -56,6 +59,7 @@ describe('yield analytics through the gateway', () => {
     const roll = drifted.rolls[0].barcode;
     const sheets = drifted.rolls[0].sheets;
     expect(sheets.every((s) => s.test?.status === 'DONE')).toBe(true);
+    step('drifting roll driven');
 
     // Events: only at sheets of the second half, each naming the chart, the rule and its points.
     const events = await until(
@@ -65,6 +69,7 @@ describe('yield analytics through the gateway', () => {
       (e) => e.length > 0 && e.every((x) => x.holds.length > 0),
     );
     expect(events.length).toBeGreaterThan(0);
+    step(`${events.length} events`);
     const index = (sheet: string) => sheets.findIndex((s) => s.barcode === sheet);
     for (const e of events) {
       expect(index(e.atSheet)).toBeGreaterThanOrEqual(SHEETS / 2);
@@ -88,6 +93,7 @@ describe('yield analytics through the gateway', () => {
       async (): Promise<RollView> => (await admin.ok(`{ roll(barcode: "${roll}") { patterns { classes sheets findings { kind region { mdFromMm } } } spcPoints { sheetBarcode z } } }`)).roll,
       (r) => (r.patterns?.sheets ?? 0) === SHEETS,
     );
+    step(`roll patterns ${patterns.patterns?.classes.join(', ')}`);
     expect(patterns.patterns?.classes).toContain('MD_DRIFT');
     expect(patterns.spcPoints.length).toBe(SHEETS);
     const sheetView = (await admin.ok(`{ sheet(barcode: "${sheets[SHEETS - 1].barcode}") { barcode patterns { classes } spcPoints { z } } }`)).sheet;
@@ -115,10 +121,11 @@ describe('yield analytics through the gateway', () => {
       (c) => c.status === 'DONE' || c.status === 'FAILED',
       120,
     );
+    step(`correlation ${corr.status}: ${corr.channels.slice(0, 3).map((c) => `${c.channel} ${c.pearson.toFixed(2)}`).join('; ')}`);
     expect(corr.error).toBeNull();
     expect(corr.status).toBe('DONE');
     expect(corr.cellsWithProcessData).toBeGreaterThan(100);
     expect(corr.channels[0].channel).toBe('LIPON thickness [µm]');
     expect(corr.channels[0].pearson).toBeGreaterThan(0.5);
-  });
+  }, 900_000);
 });
