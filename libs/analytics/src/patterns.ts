@@ -241,21 +241,37 @@ function findLanes(g: MapGrid, o: ClassifyOptions, excluded: Uint8Array): Patter
 function findPeriodic(g: MapGrid, o: ClassifyOptions, excluded: Uint8Array): PatternFinding | null {
   const pRef = pooledRate(g, excluded);
   const alphaRow = min(1e-3, 0.005 / g.rows);
-  const hot: Array<{ r: number; p: number }> = [];
+  // A roller mark can straddle two rows: rows are tested alone and in adjacent pairs (each at half the α).
+  const fr = new Int32Array(g.rows);
+  const nr = new Int32Array(g.rows);
   for (let r = 0; r < g.rows; r++) {
-    let f = 0;
-    let n = 0;
     for (let c = 0; c < g.cols; c++) {
       const i = r * g.cols + c;
       if (excluded[i]) continue;
       const v = g.fail[i];
-      if (v === FAIL) f++;
-      if (v === FAIL || v === PASS) n++;
+      if (v === FAIL) fr[r]++;
+      if (v === FAIL || v === PASS) nr[r]++;
     }
-    if (f < 3 || f <= n * pRef + 2) continue;
-    const p = binomialSf(f, n, pRef);
-    if (p < alphaRow) hot.push({ r, p });
   }
+  const rowP = new Float64Array(g.rows).fill(1);
+  const test = (f: number, n: number): number => (f < 3 || f <= n * pRef + 2 ? 1 : binomialSf(f, n, pRef));
+  const single = new Float64Array(g.rows);
+  for (let r = 0; r < g.rows; r++) {
+    single[r] = test(fr[r], nr[r]);
+    if (single[r] < alphaRow / 2) rowP[r] = single[r];
+  }
+  for (let r = 0; r < g.rows; r++) {
+    // A pair of rows neither of which is hot alone, within one sheet (a pair next to a hot row would only thicken it).
+    if (r + 1 < g.rows && g.rowSheet[r + 1] === g.rowSheet[r] && rowP[r] === 1 && rowP[r + 1] === 1 && fr[r] > 0 && fr[r + 1] > 0) {
+      const pair = test(fr[r] + fr[r + 1], nr[r] + nr[r + 1]);
+      if (pair < alphaRow / 2) {
+        rowP[r] = pair;
+        rowP[r + 1] = pair;
+      }
+    }
+  }
+  const hot: Array<{ r: number; p: number }> = [];
+  for (let r = 0; r < g.rows; r++) if (rowP[r] < 1) hot.push({ r, p: rowP[r] });
   if (hot.length < 3) return null;
   // Hot rows next to each other are one hit; a hit thicker than a few rows is a cluster or a step, not a roller mark.
   const groups: Array<{ rows: number[]; md: number; p: number }> = [];
