@@ -603,7 +603,8 @@ function findMdProfile(g: MapGrid, v: Float64Array, o: ClassifyOptions, level: n
   const out: PatternFinding[] = [];
   const rampBetter = min(lin.rss, hinge.rss) <= step.rss;
   if (rampBetter) {
-    const useHinge = hinge.rss < lin.rss && pHinge < pLin;
+    // The hinge has two more parameters (its start, and the scan over it): it must earn them (BIC-like).
+    const useHinge = hinge.rss < lin.rss && chiHinge - chiLin > 2 * Math.log(n);
     const p = useHinge ? pHinge : pLin;
     const change = useHinge ? hinge.coef[1] * (x[n - 1] - x[hinge.t]) : lin.coef[1] * span;
     const from = useHinge ? hinge.t : 0;
