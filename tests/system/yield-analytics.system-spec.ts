@@ -30,7 +30,7 @@ describe('yield analytics through the gateway', () => {
     return v;
   };
   const drive = (prefix: string, seed: number, patterns: PatternSpec[]): Promise<LineRunResult> =>
-    new LineDriver({ url: mes.gatewayUrl, username: 'admin', password: TEST_ADMIN_PASSWORD, rolls: 1, sheets: SHEETS, seed, rollPrefix: prefix, concurrency: 2, gzip: true, patterns }).run();
+    new LineDriver({ url: mes.gatewayUrl, username: 'admin', password: TEST_ADMIN_PASSWORD, rolls: 1, sheets: SHEETS, seed, rollPrefix: prefix, concurrency: 1, gzip: true, patterns }).run();
 
   it('breaks a rule at the drifting sheets, holds their region, names the drift and points at the LiPON thickness', async () => {
     const admin = mes.admin;
