@@ -20,6 +20,7 @@ const OPTIONAL: Bench[] = [
   { name: 'Assembly: pick maps, stack proposal, where-used', file: 'assembly.bench.ts', fn: 'benchAssembly' },
   { name: 'Interop: instrument files, STDF V4, roll CSV export', file: 'interop.bench.ts', fn: 'benchInterop' },
   { name: 'Web UI in headless Chromium (whole MES)', file: 'web.bench.ts', fn: 'benchWeb' },
+  { name: 'Yield analytics: pattern recall, SPC update, classification', file: 'analytics.bench.ts', fn: 'benchAnalytics' },
 ];
 
 async function main(): Promise<void> {

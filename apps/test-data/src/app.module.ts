@@ -12,6 +12,7 @@ import { TEST_DATA_MODULES, TestDataCoreModule } from './test-data.modules';
 import { ExportsModule } from './exports/exports.module';
 import { LiveModule } from './live/live.module';
 import { SpectraModule } from './spectra/spectra.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 
 /** Rig registry, sheet-test ingest (REST) and results (GraphQL subgraph) over the `test_data` schema. */
 @Module({})
@@ -31,6 +32,7 @@ export class TestDataAppModule {
         ExportsModule,
         SpectraModule, // the web UI's spectrum and packed maps
         LiveModule.forConfig(config), // server-sent events when a sheet's results land
+        AnalyticsModule.forConfig(config), // SPC, spatial patterns, stacked maps, correlation
       ],
       controllers: [databaseHealthController('test-data')],
       providers: [

@@ -1,4 +1,5 @@
 import { conditionsHold, metricValue } from './metrics';
+import { applyNeighbourhoodRule } from './neighbourhood';
 import { MAD_TO_SIGMA, median, medianAndMad } from './robust-stats';
 import {
   BinDefinition,
@@ -264,7 +265,9 @@ export function binSheetWithStats(ruleSet: RuleSet, cells: BinningInput[], conte
     });
   }
 
-  return { results: results as CellBin[], stats: { dynamicLimits: dynamicStats, grading: gradingStats } };
+  const nb = ruleSet.neighbourhood;
+  const graded = nb ? applyNeighbourhoodRule(nb, results as CellBin[], binDefs.get(nb.softBin) as BinDefinition) : (results as CellBin[]);
+  return { results: graded, stats: { dynamicLimits: dynamicStats, grading: gradingStats } };
 }
 
 /** Bins every cell of one sheet; see {@link binSheetWithStats}. */

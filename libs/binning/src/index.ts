@@ -16,3 +16,5 @@ export { median, medianAndMad, MAD_TO_SIGMA } from './robust-stats';
 export { DEFAULT_TEST_POLICY, MAX_RETESTS_LIMIT, validateTestPolicy, sheetDisposition, holdReasonPrefix } from './test-policy';
 export type { TestPolicy, SheetStanding, SheetDisposition } from './test-policy';
 export { ruleSetVersionFor } from './rule-set-version';
+export { applyNeighbourhoodRule } from './neighbourhood';
+export type { NeighbourhoodRule } from './neighbourhood';

@@ -4,6 +4,7 @@
  * A rule set is plain data (JSON-serialisable) so that it can be stored, versioned and re-applied
  * to old measurements. Everything that evaluates it lives in `bin-sheet.ts`.
  */
+import type { NeighbourhoodRule } from './neighbourhood';
 
 /** Measurement status reported by the rig for one cell (rig ingest contract). */
 export type CellStatus = 'OK' | 'NO_CONTACT';
@@ -206,6 +207,8 @@ export interface RuleSet {
   hardBins?: HardBinDefinition[];
   rules: Rule[];
   grading: GradingRule;
+  /** Optional good-die-in-bad-neighbourhood downgrade after grading (off when absent). */
+  neighbourhood?: NeighbourhoodRule;
 }
 
 export interface LimitWindow {
@@ -225,7 +228,7 @@ export interface CellBin {
   ruleSetVersion: number;
   /** The rule that decided (the grading rule's id for passes). */
   ruleId: string;
-  ruleKind: RuleKind | 'grading';
+  ruleKind: RuleKind | 'grading' | 'neighbourhood';
   /** The value the decision was made on, and the limit it was compared with. */
   metric: string | null;
   value: number | string | boolean | null;

@@ -303,6 +303,25 @@ export function validateRuleSet(input: unknown): RuleSetValidation {
     }
   }
 
+  // ---- good die in bad neighbourhood (optional)
+  const nb = input.neighbourhood;
+  if (nb !== undefined) {
+    if (!isObj(nb)) add('neighbourhood', `expected a neighbourhood rule object or nothing, got ${describe(nb)}`);
+    else {
+      const nid = typeof nb.id === 'string' && nb.id ? nb.id : undefined;
+      if (nid === undefined) add('neighbourhood.id', `expected a non-empty string, got ${describe(nb.id)}`);
+      if (!isInt(nb.radius) || (nb.radius as number) < 1 || (nb.radius as number) > 5) add('neighbourhood.radius', `expected a whole number of cells from 1 to 5, got ${describe(nb.radius)}`, nid);
+      if (!Array.isArray(nb.badSoftBins) || nb.badSoftBins.length === 0) add('neighbourhood.badSoftBins', `expected a non-empty list of soft bins, got ${describe(nb.badSoftBins)}`, nid);
+      else nb.badSoftBins.forEach((b, i) => checkBinRef(`neighbourhood.badSoftBins[${i}]`, b, 'failOrFault', nid));
+      const r = isInt(nb.radius) && (nb.radius as number) >= 1 && (nb.radius as number) <= 5 ? (nb.radius as number) : 1;
+      const most = (2 * r + 1) ** 2 - 1;
+      if (!isInt(nb.minBadNeighbours) || (nb.minBadNeighbours as number) < 1 || (nb.minBadNeighbours as number) > most) {
+        add('neighbourhood.minBadNeighbours', `expected a whole number from 1 to ${most} (the neighbours within radius ${r}), got ${describe(nb.minBadNeighbours)}`, nid);
+      }
+      if (!isInt(nb.softBin) || !bins.has(nb.softBin as number) || nb.softBin === 0) add('neighbourhood.softBin', `expected a soft bin defined in bins other than 0 (a lower grade or a fail bin), got ${describe(nb.softBin)}`, nid);
+    }
+  }
+
   return issues.length === 0 ? { ok: true, ruleSet: input as unknown as RuleSet } : { ok: false, issues };
 }
 

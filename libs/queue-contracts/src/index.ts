@@ -100,3 +100,5 @@ export function assertHandlersComplete(handled: readonly string[]): void {
   ];
   if (problems.length) throw new Error(`Job handlers do not match the queue contracts: ${problems.join('; ')}`);
 }
+
+export * from './analytics';

@@ -44,3 +44,5 @@ export type {
   SheetRun,
   SheetTestOutcome,
 } from './line-driver';
+export { injectPattern, patternOverlay, PatternSpecError, simulatePatternMap, withLinePatterns } from './pattern-injection';
+export type { PatternKindName, PatternMap, PatternMapOptions, PatternOverlay, PatternSheetGeometry, PatternSpec } from './pattern-injection';

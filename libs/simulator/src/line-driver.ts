@@ -1,3 +1,4 @@
+import { withLinePatterns, type PatternSpec } from './pattern-injection';
 import { gzipSync } from 'node:zlib';
 import { hashSeed, Rng } from './prng';
 import { simulateSheet, toSheetTestBody, type RigCell, type SimulatedSheet, type TruthKind } from './simulate-sheet';
@@ -54,6 +55,8 @@ export interface LineDriverOptions {
   requestTimeoutMs?: number;
   /** Progress lines; default none. */
   log?: (line: string) => void;
+  /** Spatial loss patterns (roll coordinates) laid on every simulated sheet; default none. */
+  patterns?: PatternSpec[];
 }
 
 // ---------------------------------------------------------------------------------------------- results
@@ -323,6 +326,7 @@ export class LineDriver {
       testTimeoutMs: options.testTimeoutMs ?? 120_000,
       pollIntervalMs: options.pollIntervalMs ?? 500,
       keepTruth: options.keepTruth ?? false,
+      patterns: options.patterns ?? [],
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       log: options.log ?? (() => undefined),
     };
@@ -581,7 +585,7 @@ export class LineDriver {
           sheet.stepState = last.stepState;
         }
         if (!simulate) return;
-        const simOf = (retest: number) =>
+        const plain = (retest: number) =>
           simulateSheet({
             seed: rollSeed,
             sheetIndex: sheet.sheetIndex,
@@ -598,6 +602,7 @@ export class LineDriver {
             },
             retest,
           });
+        const simOf = (retest: number) => withLinePatterns(plain(retest), this.opts.patterns, sheet.mdStartMm + product.firstCellMdMm, product.pitchMdMm, rollSeed + sheet.sheetIndex);
         const sim = simOf(0);
         const counts: Partial<Record<TruthKind, number>> = {};
         for (const t of sim.truth) counts[t.kind] = (counts[t.kind] ?? 0) + 1;

@@ -1,3 +1,4 @@
+import { ANALYTICS_ENTITIES } from './analytics.entities';
 import { TestDataAuditRecordEntity } from './audit-record.entity';
 import { CellFeatureEntity } from './cell-feature.entity';
 import { CellResultEntity, CurrentCellResultEntity } from './cell-result.entities';
@@ -9,6 +10,7 @@ import { RebinRequestEntity, RuleSetEntity } from './rule-set.entities';
 import { SheetTestCellEntity, SheetTestEntity } from './sheet-test.entities';
 import { SheetBinCountEntity, SheetYieldEntity } from './sheet-yield.entities';
 
+export * from './analytics.entities';
 export * from './audit-record.entity';
 export * from './cell-feature.entity';
 export * from './cell-result.entities';
@@ -38,4 +40,5 @@ export const TEST_DATA_ENTITIES = [
   SheetYieldEntity,
   SheetBinCountEntity,
   PickResultCellEntity,
+  ...ANALYTICS_ENTITIES,
 ];

@@ -1,5 +1,6 @@
 import { Args, Float, Query, Resolver } from '@nestjs/graphql';
-import { ConditionYieldModel } from './yield.model';
+import { ConditionYieldModel, YieldComparisonModel } from './yield.model';
+import { yieldComparison } from './yield-significance';
 import { YieldService } from './yield.service';
 
 @Resolver()
@@ -19,5 +20,20 @@ export class YieldResolver {
   @Query(() => [ConditionYieldModel], { description: 'Cell yield per arm (condition) of an experiment.' })
   experimentYield(@Args('code') code: string): Promise<ConditionYieldModel[]> {
     return this.yields.byExperiment(code);
+  }
+
+  @Query(() => YieldComparisonModel, { description: 'yieldByParameter with a test of whether the conditions’ yields differ beyond chance.' })
+  async yieldByParameterComparison(
+    @Args('operation') operation: string,
+    @Args('parameter') parameter: string,
+    @Args('binWidth', { type: () => Float, nullable: true }) binWidth?: number,
+    @Args('rollBarcodes', { type: () => [String], nullable: true }) rollBarcodes?: string[],
+  ): Promise<YieldComparisonModel> {
+    return yieldComparison(await this.yields.byParameter(operation, parameter, binWidth ?? null, rollBarcodes ?? null));
+  }
+
+  @Query(() => YieldComparisonModel, { description: 'experimentYield with a test of whether the arms’ yields differ beyond chance.' })
+  async experimentYieldComparison(@Args('code') code: string): Promise<YieldComparisonModel> {
+    return yieldComparison(await this.yields.byExperiment(code));
   }
 }

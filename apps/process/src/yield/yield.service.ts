@@ -5,6 +5,7 @@ import { DomainError } from '@mes/service-core';
 import { ExperimentEntity } from '../database/process.entities';
 import type { ConditionYieldModel } from './yield.model';
 import { TestDataClient, type RegionInput } from './test-data.client';
+import { withSignificance } from './yield-significance';
 
 /**
  * Yield by process condition: the process service knows which roll regions ran under which value,
@@ -33,8 +34,8 @@ export class YieldService {
 
   private async yieldOf(regions: RegionInput[]): Promise<ConditionYieldModel[]> {
     const answers = await this.testData.regionYield(regions);
-    return answers
+    return withSignificance(answers
       .map((a) => ({ condition: a.label, runs: regions.filter((r) => r.label === a.label).length, cellsTested: a.cellsTested, cellsPassed: a.cellsPassed, firstPassYield: a.firstPassYield, finalYield: a.finalYield }))
-      .sort((a, b) => a.condition.localeCompare(b.condition));
+      .sort((a, b) => a.condition.localeCompare(b.condition)));
   }
 }

@@ -7,7 +7,9 @@ import { AuditTrail1795325953283 } from './1795325953283-audit-trail';
 import { ProductTestPolicies1795326058217 } from './1795326058217-product-test-policies';
 import { RuleSetVersions1795326251238 } from './1795326251238-rule-set-versions';
 import { SheetYieldsAndBinCounts1795327811609 } from './1795327811609-sheet-yields-and-bin-counts';
+import { YieldAnalytics1796104028771 } from './1796104028771-yield-analytics';
+import { RollCorrelations1796105780006 } from './1796105780006-roll-correlations';
 import { PickResults1796105961357 } from './1796105961357-pick-results';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
-export const TEST_DATA_MIGRATIONS = [Initial1795319069202, CellRollPositions1795322438749, ChunkedBinning1795324285873, CurrentCellResults1795324748378, RollMapAggregates1795325335895, AuditTrail1795325953283, ProductTestPolicies1795326058217, RuleSetVersions1795326251238, SheetYieldsAndBinCounts1795327811609, PickResults1796105961357];
+export const TEST_DATA_MIGRATIONS = [Initial1795319069202, CellRollPositions1795322438749, ChunkedBinning1795324285873, CurrentCellResults1795324748378, RollMapAggregates1795325335895, AuditTrail1795325953283, ProductTestPolicies1795326058217, RuleSetVersions1795326251238, SheetYieldsAndBinCounts1795327811609, YieldAnalytics1796104028771, RollCorrelations1796105780006, PickResults1796105961357];

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { Role, type Actor } from '@mes/auth';
+import { SheetTestStore } from '@mes/binning-worker';
+import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
+import { DomainError } from '@mes/service-core';
+import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
+import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import type { TrackingClient } from '@mes/tracking-client';
+import { AuditService } from '../audit/audit.service';
+import { migrateTestData, testDataDataSourceOptions } from '../database/test-data-data-source';
+import { AnalyticsQueue } from './analytics.queue';
+import { CorrelationService } from './correlation.service';
+import type { ProcessClient } from './process.client';
+import { PatternsService } from './patterns.service';
+import { SheetMapsRepository } from './sheet-maps.repository';
+import { SpcService } from './spc.service';
+
+const ROWS = 20;
+const COLS = 20;
+const PITCH = 6;
+/** Sheet k of a roll starts at MD 1000 + k × 140 mm (20 rows of 6 mm and a 20 mm margin). */
+const sheetStart = (k: number) => 1000 + k * (ROWS * PITCH + 20);
+
+/**
+ * Yield analytics on the real schema: SPC charts, limits, points, run-rule events and the holds they
+ * ask tracking for (tracking is a recording stand-in: its own behaviour is tested in tracking);
+ * sheet and roll pattern classes; stacked maps; and the queue that runs it all as sheets finish.
+ */
+describe('yield analytics', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let ds: DataSource;
+  let rigId: string;
+  let spc: SpcService;
+  let patterns: PatternsService;
+  let maps: SheetMapsRepository;
+  let correlation: CorrelationService;
+  const holds: Array<{ roll: string; from: number; to: number; reason: string }> = [];
+  let trackingDown = false;
+  const tracking = {
+    product: async (code: string) => (code === 'TFB-0505' ? { code } : null),
+    holdRollRegion: async (roll: string, from: number, to: number, reason: string) => {
+      if (trackingDown) throw new Error('tracking answered 503');
+      holds.push({ roll, from, to, reason });
+      return `H-${holds.length}`;
+    },
+    holdSheet: async () => {
+      throw new Error('not expected: every test sheet has an MD position');
+    },
+  } as unknown as TrackingClient;
+  /**
+   * Stands in for the process service's cell provenance: the LiPON deposition rate follows the same
+   * drift as the R-PAT roll's ASR (from its halfway point), the LCO heater temperature is noise.
+   */
+  const processStandIn = {
+    cell: async (sheet: string, row: number) => {
+      const k = Number(sheet.slice(-4));
+      if (!sheet.startsWith('S-R-PAT-')) return null;
+      const md = sheetStart(k) + PITCH / 2 + row * PITCH;
+      const t = Math.min(1, Math.max(0, (md - sheetStart(12)) / (sheetStart(24) - sheetStart(12))));
+      return {
+        traces: { 'LIPON_DEP qcm_rate [A/s]': 2 * (1 - 0.15 * t), 'LCO_DEP heater [C]': 600 + Math.sin(md * 12.9898) * 3 },
+        thickness: {},
+      };
+    },
+  } as unknown as ProcessClient;
+  const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
+
+  /** A binned test of a 20 x 20 sheet: soft bin 1 for passing cells, 14 (short) for failed ones, and the ASR map. */
+  async function land(roll: string, k: number, patternsOnSheet: PatternSpec[], opts: { seed?: number; asrScale?: number } = {}): Promise<string> {
+    const sheet = `S-${roll}-${String(k).padStart(4, '0')}`;
+    const m = simulatePatternMap({
+      seed: opts.seed ?? 1000 + k,
+      rows: ROWS,
+      cols: COLS,
+      pitchMdMm: PITCH,
+      firstRowMdMm: sheetStart(k) + PITCH / 2,
+      randomFailRate: 0.01,
+      metricLevel: 40 * (opts.asrScale ?? 1),
+      metricNoiseRel: 0.02,
+      patterns: patternsOnSheet,
+    });
+    const id = randomUUID();
+    await pool.query(
+      `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, product_code, rows, cols, cell_area_cm2, started_at, temperature_c,
+         frequency_count, cell_count, status, rule_set_version, received_at, completed_at)
+       VALUES ($1, $2, repeat('0', 64), $3, $4, $5, 'TFB-0505', $6, $7, 0.25, now(), 25, 0, $8, 'DONE', 1, now(), now())`,
+      [id, `T-${sheet}-${id}`, rigId, sheet, roll, ROWS, COLS, ROWS * COLS],
+    );
+    const idx = Array.from({ length: ROWS * COLS }, (_, i) => i);
+    await pool.query(
+      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, asr_ohm_cm2, md_mm, cd_mm)
+       SELECT $1, u.r, u.c, 1, $2, u.b, CASE WHEN u.b = 1 THEN 1 ELSE 5 END, 'B' || u.b, 'r', 'rs', u.asr, u.md, 10 + 6 * u.c
+         FROM unnest($3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[]) AS u(r, c, b, asr, md)`,
+      [
+        id,
+        sheet,
+        idx.map((i) => Math.floor(i / COLS)),
+        idx.map((i) => i % COLS),
+        idx.map((i) => (m.fail[i] ? 14 : 1)),
+        idx.map((i) => (Number.isFinite(m.metric[i]) ? m.metric[i] : null)),
+        idx.map((i) => sheetStart(k) + PITCH / 2 + Math.floor(i / COLS) * PITCH),
+      ],
+    );
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await new SheetTestStore(pool).refreshCurrentResults(client, sheet);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    return sheet;
+  }
+
+  const count = async (table: string) => Number((await ds.query(`SELECT count(*) AS n FROM test_data.${table}`))[0].n);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('analytics');
+    await migrateTestData(db.url);
+    pool = new Pool({ connectionString: db.url, max: 3 });
+    pool.on('error', () => undefined);
+    ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
+    await ds.initialize();
+    rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG A', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
+    maps = new SheetMapsRepository(ds);
+    spc = new SpcService(ds, maps, tracking, new AuditService());
+    patterns = new PatternsService(ds, maps);
+    correlation = new CorrelationService(ds, processStandIn);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('refuses bad charts with what was expected and stores nothing', async () => {
+    const good = { productCode: 'TFB-0505', name: 'ASR whole sheet', metric: 'ASR', statistic: 'ZONE_MEAN', chartType: 'I_MR', zones: 5, zone: null, rules: ['NELSON_1'] };
+    const before = await count('spc_charts');
+    const bad = await spc.createChart(engineer, { ...good, metric: 'ASR', statistic: 'YIELD', chartType: 'P', zone: 7, rules: ['NELSON_9'] }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(DomainError);
+    expect((bad as DomainError).code).toBe('VALIDATION_FAILED');
+    expect((bad as DomainError).details).toEqual([
+      { path: 'chartType', message: 'a yield chart is metric YIELD, statistic YIELD and chart type P together' },
+      { path: 'zone', message: 'expected a zone from 0 to 4 (or none for the whole sheet), got 7' },
+      { path: 'rules.0', message: expect.stringContaining('got NELSON_9') },
+    ]);
+    await expect(spc.createChart(engineer, { ...good, statistic: 'ZONE_SD', chartType: 'XBAR_S' })).rejects.toMatchObject({ details: [{ path: 'chartType', message: 'a zone spread is charted as individuals (I_MR)' }] });
+    await expect(spc.createChart(engineer, { ...good, productCode: 'NOPE' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Unknown product NOPE: expected the code of a product in tracking' });
+    expect(await count('spc_charts')).toBe(before);
+    await spc.createChart(engineer, { ...good, name: 'dup' });
+    await expect(spc.createChart(engineer, { ...good, name: 'dup' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'Product TFB-0505 already has an SPC chart named dup' });
+  });
+
+  it('charts each landed sheet, freezes limits from a baseline, and holds the roll region of the points that break a rule', async () => {
+    const chart = await spc.createChart(engineer, {
+      productCode: 'TFB-0505', name: 'ASR zone 2', metric: 'ASR', statistic: 'ZONE_MEAN', chartType: 'I_MR', zones: 5, zone: 2, rules: ['NELSON_1', 'WE_2'],
+    });
+    const baseline: string[] = [];
+    for (let k = 0; k < 12; k++) {
+      const sheet = await land('R-SPC', k, []);
+      baseline.push(sheet);
+      await spc.recordSheet((await maps.sheet(sheet))!);
+    }
+    // Before limits: points are kept, not judged.
+    expect((await spc.points(chart.id, 100)).map((p) => p.z)).toEqual(new Array(12).fill(null));
+
+    await expect(spc.freezeLimits(engineer, chart.id, [baseline[0], 'S-NOPE'], 'first baseline')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'baselineSheets.1', message: 'sheet S-NOPE has no binned results' }],
+    });
+    await expect(spc.freezeLimits(engineer, chart.id, baseline, '  ')).rejects.toMatchObject({ details: [{ path: 'reason', message: 'expected a non-empty reason' }] });
+    expect((await spc.chart(chart.id)).limitsVersion).toBe(0);
+    const limits = await spc.freezeLimits(engineer, chart.id, baseline, 'first twelve sheets of R-SPC');
+    expect(limits).toMatchObject({ version: 1, frozenBy: 'erik', baselineSheets: baseline });
+    expect(limits.centre).toBeGreaterThan(39);
+    expect(limits.centre).toBeLessThan(41);
+    const audit = await ds.query(`SELECT action, after FROM test_data.audit_records WHERE entity_key = $1 ORDER BY id`, [chart.id]);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_SPC_CHART', 'FREEZE_SPC_LIMITS']);
+    expect(audit[1].after).toMatchObject({ limitsVersion: 1, reason: 'first twelve sheets of R-SPC' });
+
+    // Three sheets in control, then the ASR jumps by 10 % (far beyond 3σ of a zone mean).
+    for (let k = 12; k < 15; k++) await spc.recordSheet((await maps.sheet(await land('R-SPC', k, [])))!);
+    expect(await count('spc_events')).toBe(0);
+    const jumped = await land('R-SPC', 15, [], { asrScale: 1.1 });
+    // The other chart of the product (whole-sheet ASR, Nelson 1) has no limits yet: a point, no event.
+    expect(await spc.recordSheet((await maps.sheet(jumped))!)).toEqual({ points: 2, events: 1 });
+    let events = await spc.events({ chartId: chart.id });
+    expect(events.map((e) => e.rule)).toEqual(['NELSON_1']);
+    const n1 = events[0];
+    expect(n1.atSheet).toBe(jumped);
+    expect(n1.reason).toMatch(new RegExp(`^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(4\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`));
+    // The hold covers the MD region of the sheet whose point broke the rule.
+    expect(holds.find((h) => h.reason === n1.reason)).toMatchObject({ roll: 'R-SPC', from: sheetStart(15), to: sheetStart(15) + ROWS * PITCH });
+    expect(n1.holds).toEqual([{ roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) }]);
+    // A second high sheet: two of three beyond 2σ (WE_2) on top of Nelson 1; its hold spans both sheets.
+    const second = await land('R-SPC', 16, [], { asrScale: 1.1 });
+    await spc.recordSheet((await maps.sheet(second))!);
+    events = await spc.events({ chartId: chart.id });
+    const we2 = events.find((e) => e.rule === 'WE_2')!;
+    expect(we2.atSheet).toBe(second);
+    expect((we2.points as Array<{ sheet: string }>).map((p) => p.sheet)).toEqual([jumped, second]);
+    expect(we2.holds).toEqual([{ roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(16) + ROWS * PITCH, holdId: expect.any(String) }]);
+    expect(events.filter((e) => e.rule === 'NELSON_1').map((e) => e.atSheet).sort()).toEqual([jumped, second]);
+
+    // A retried job (the same sheet again) opens nothing new and holds nothing twice.
+    const holdsBefore = holds.length;
+    await spc.recordSheet((await maps.sheet(jumped))!);
+    expect(await count('spc_events')).toBe(events.length);
+    expect(holds.length).toBe(holdsBefore);
+
+    // Acknowledgement: a comment is needed, and only once.
+    await expect(spc.acknowledge(engineer, n1.id, ' ')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const acked = await spc.acknowledge(engineer, n1.id, 'LiPON target changed on sheet 15; checked');
+    expect(acked).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: 'erik', ackComment: 'LiPON target changed on sheet 15; checked' });
+    await expect(spc.acknowledge(engineer, n1.id, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(spc.acknowledge(engineer, randomUUID(), 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await spc.events({ roll: 'R-SPC' })).length).toBe(events.length);
+    expect(await spc.events({ roll: 'R-OTHER' })).toEqual([]);
+  });
+
+  it('keeps an event whose hold failed and places the hold when the job runs again', async () => {
+    const chart = await spc.createChart(engineer, { productCode: 'TFB-0505', name: 'yield', metric: 'YIELD', statistic: 'YIELD', chartType: 'P', zones: 1, rules: ['NELSON_1'] });
+    const base: string[] = [];
+    for (let k = 0; k < 5; k++) base.push(await land('R-P', k, [], { seed: 50 + k }));
+    await spc.freezeLimits(engineer, chart.id, base, 'baseline');
+    const bad = await land('R-P', 5, [{ kind: 'CD_LANE', cols: [3, 4, 5, 6, 7, 8], failProbability: 1 }]);
+    trackingDown = true;
+    await expect(spc.recordSheet((await maps.sheet(bad))!)).rejects.toThrow(/placing its hold failed \(tracking answered 503\); the job retries/);
+    const [ev] = await spc.events({ chartId: chart.id });
+    expect(ev).toMatchObject({ rule: 'NELSON_1', atSheet: bad, holdError: 'tracking answered 503', holds: [] });
+    trackingDown = false;
+    await spc.recordSheet((await maps.sheet(bad))!);
+    const [again] = await spc.events({ chartId: chart.id });
+    expect(again.holdError).toBeNull();
+    expect(again.holds).toEqual([{ roll: 'R-P', mdFromMm: sheetStart(5), mdToMm: sheetStart(5) + ROWS * PITCH, holdId: expect.any(String) }]);
+    const points = await spc.points(chart.id, 10);
+    expect(points[points.length - 1].value).toBeGreaterThan(0.25); // fraction defective with six dead columns
+  });
+
+  it('classifies sheets and the roll, and stacks the roll’s sheets', async () => {
+    const lane = await land('R-PAT', 0, [{ kind: 'CD_LANE', cols: [9], failProbability: 0.9 }]);
+    const c = await patterns.classifySheet((await maps.sheet(lane))!);
+    expect(c.classes).toContain('CD_LANE');
+    const stored = await patterns.sheetPattern(lane);
+    expect(stored).toMatchObject({ sheetBarcode: lane, rollBarcode: 'R-PAT', classes: c.classes });
+    expect((stored!.findings as Array<{ kind: string; cols?: number[] }>).find((f) => f.kind === 'CD_LANE')!.cols).toEqual([9]);
+    // A roll whose ASR drifts up 15 % from its halfway point; the same cell (4, 4) is dead on every sheet.
+    const sheets = 24;
+    for (let k = 1; k < sheets; k++) {
+      await land('R-PAT', k, [
+        { kind: 'MD_DRIFT', fromMdMm: sheetStart(sheets / 2), toMdMm: sheetStart(sheets), relativeChange: 0.15 },
+        { kind: 'CLUSTER', row: 4, col: 4, radius: 0, failProbability: 1 },
+      ]);
+    }
+    const roll = await patterns.classifyRoll('R-PAT');
+    expect(roll!.classes).toContain('MD_DRIFT');
+    const drift = roll!.findings.find((f) => f.kind === 'MD_DRIFT')!;
+    // The drift is found to start near the middle of the roll.
+    expect(drift.region.mdFromMm).toBeGreaterThan(sheetStart(sheets / 2 - 3));
+    expect(drift.region.mdFromMm).toBeLessThan(sheetStart(sheets / 2 + 3));
+    expect((await patterns.rollPattern('R-PAT'))!.sheets).toBe(sheets);
+    const stacked = await patterns.stackedMap({ roll: 'R-PAT' }, 'ASR');
+    expect(stacked.sheetBarcodes.length).toBe(sheets);
+    expect(stacked.repeaters[0]).toMatchObject({ row: 4, col: 4, failed: sheets - 1 });
+    await expect(patterns.stackedMap({}, 'ASR')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+
+    // Cross-stage correlation: the LiPON rate, which drifts with the ASR, comes first; the heater (noise) does not correlate.
+    await expect(correlation.request(engineer, 'R-PAT', 'THICKNESS')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(correlation.request(engineer, 'R-NONE', 'ASR')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Roll R-NONE has no binned sheets: nothing to correlate' });
+    expect((await correlation.request(engineer, 'R-PAT', 'ASR')).entity.status).toBe('QUEUED');
+    const result = await correlation.run('R-PAT', 'ASR');
+    expect(result.cellsSampled).toBeGreaterThan(200);
+    expect(result.channels[0].channel).toBe('LIPON_DEP qcm_rate [A/s]');
+    expect(result.channels[0].pearson).toBeLessThan(-0.5);
+    expect(Math.abs(result.channels[1].pearson)).toBeLessThan(0.3);
+    expect(await correlation.get('R-PAT', 'ASR')).toMatchObject({ status: 'DONE', requestedBy: 'erik', error: null });
+    await expect(patterns.stackedMap({ roll: 'R-NONE' }, 'ASR')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Roll R-NONE has no binned sheets' });
+  });
+
+  it('analyses a sheet when the binning worker’s finish job for its test completes, and the roll after it', async () => {
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const prefix = `t-${db.name}`;
+    const queue = new AnalyticsQueue({ redisUrl, prefix, sweepSeconds: 0 }, ds, maps, patterns, spc, correlation);
+    queue.onModuleInit();
+    const sheetTests = new Queue(QUEUES.sheetTests, { connection: { url: redisUrl }, prefix });
+    // Stands in for the binning worker: completes the finish job.
+    const binning = new Worker(QUEUES.sheetTests, async () => ({ disposition: 'PASSED' }), { connection: { url: redisUrl }, prefix });
+    try {
+      const sheet = await land('R-Q', 0, [{ kind: 'EDGE', width: 1, sides: ['CD_LOW', 'CD_HIGH', 'MD_LEAD', 'MD_TRAIL'], failProbability: 0.8 }]);
+      const [{ id }] = await ds.query(`SELECT id FROM test_data.sheet_tests WHERE sheet_barcode = $1`, [sheet]);
+      await new Promise((r) => setTimeout(r, 300)); // the queue events stream is read from now on
+      await sheetTests.add(JOBS.finishSheetTest, { sheetTestId: id }, { jobId: JOB_IDS.finishSheetTest(id) });
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && !(await patterns.rollPattern('R-Q'))) await new Promise((r) => setTimeout(r, 200));
+      expect((await patterns.sheetPattern(sheet))!.classes).toContain('EDGE');
+      expect((await patterns.rollPattern('R-Q'))!.sheets).toBe(1);
+      // The sweeper finds nothing left to do.
+      expect(await queue.sweep()).not.toContain(sheet);
+      // Results newer than the sheet's pattern (a retest or a re-bin) are picked up by the sweeper.
+      await ds.query(`UPDATE test_data.sheet_patterns SET classified_at = now() - interval '1 hour' WHERE sheet_barcode = $1`, [sheet]);
+      expect(await queue.sweep()).toContain(sheet);
+    } finally {
+      await binning.close();
+      await sheetTests.obliterate({ force: true }).catch(() => undefined);
+      await sheetTests.close();
+      await queue.onModuleDestroy();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import {
+  ANALYTICS_JOB_IDS,
+  ANALYTICS_JOBS,
+  ANALYTICS_QUEUE,
+  assertAnalyticsHandlersComplete,
+  DEFAULT_JOB_OPTIONS,
+  JOB_IDS,
+  QUEUES,
+  ROLL_ANALYSIS_DELAY_MS,
+  type AnalyticsJobName,
+  type AnalyzeRollPayload,
+  type AnalyzeSheetPayload,
+  type CorrelateRollPayload,
+} from '@mes/queue-contracts';
+import { analyticsJobHandlers } from './analytics.jobs';
+import type { CorrelationService } from './correlation.service';
+import type { PatternsService } from './patterns.service';
+import type { SheetMapsRepository } from './sheet-maps.repository';
+import type { SpcService } from './spc.service';
+
+export interface AnalyticsQueueOptions {
+  redisUrl: string;
+  prefix: string;
+  /** Seconds between sweeps for sheets whose newest results have not been analysed (0: no sweeper). */
+  sweepSeconds: number;
+}
+
+/**
+ * The yield-analytics queue and its worker, in the test-data process (the analysis reads and writes
+ * only test-data's schema). A sheet is analysed when the binning worker's finish job for its test
+ * completes (observed through the sheet-test queue's events, so the binning worker is unchanged),
+ * and a sweeper catches what the events missed (this process was down, Redis hiccuped): any sheet
+ * whose newest DONE test is newer than its pattern result. One job at a time: a chart's points must
+ * land in order, and classification is CPU work that should not crowd the API's requests.
+ */
+@Injectable()
+export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('AnalyticsQueue');
+  private readonly queue: Queue<AnalyzeSheetPayload | AnalyzeRollPayload | CorrelateRollPayload>;
+  private worker?: Worker;
+  private events?: QueueEvents;
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly options: AnalyticsQueueOptions,
+    private readonly db: DataSource,
+    private readonly maps: SheetMapsRepository,
+    private readonly patterns: PatternsService,
+    private readonly spc: SpcService,
+    private readonly correlation: CorrelationService,
+  ) {
+    this.queue = new Queue(ANALYTICS_QUEUE, {
+      connection: { url: options.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+      prefix: options.prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+    this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
+  }
+
+  /** Analyse a sheet's current results (one pending job per sheet; it reads the newest results when it runs). */
+  async analyzeSheet(sheet: string, sheetTestId: string): Promise<void> {
+    await this.queue.add(ANALYTICS_JOBS.analyzeSheet, { sheet, sheetTestId }, { deduplication: { id: ANALYTICS_JOB_IDS.analyzeSheet(sheet) } });
+  }
+
+  async analyzeRoll(roll: string): Promise<void> {
+    await this.queue.add(ANALYTICS_JOBS.analyzeRoll, { roll }, { delay: ROLL_ANALYSIS_DELAY_MS, deduplication: { id: ANALYTICS_JOB_IDS.analyzeRoll(roll) } });
+  }
+
+  /** A requested correlation (one pending job per roll and metric); no retries: the engineer asks again. */
+  async correlateRoll(roll: string, metric: string): Promise<void> {
+    await this.queue.add(ANALYTICS_JOBS.correlateRoll, { roll, metric }, { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } });
+  }
+
+  onModuleInit(): void {
+    const handlers = analyticsJobHandlers({ maps: this.maps, patterns: this.patterns, spc: this.spc, correlation: this.correlation, rollLater: (roll) => this.analyzeRoll(roll) });
+    assertAnalyticsHandlersComplete(Object.keys(handlers));
+    const connection = { url: this.options.redisUrl };
+    this.worker = new Worker(
+      ANALYTICS_QUEUE,
+      async (job: Job) => {
+        const handler = handlers[job.name as AnalyticsJobName] as ((j: Job) => Promise<unknown>) | undefined;
+        if (!handler) throw new Error(`no handler for job ${job.name}`);
+        return handler(job);
+      },
+      { connection, prefix: this.options.prefix, concurrency: 1 },
+    );
+    this.worker.on('failed', (job, err) => job && this.logger.warn(`analytics job ${job.name} ${JSON.stringify(job.data)} attempt ${job.attemptsMade} failed: ${err.message}`));
+    this.worker.on('error', (e) => this.logger.warn(`worker: ${e.message}`));
+    this.events = new QueueEvents(QUEUES.sheetTests, { connection, prefix: this.options.prefix });
+    this.events.on('error', (e) => this.logger.warn(`sheet-test queue events: ${e.message}`));
+    this.events.on('completed', ({ jobId }) => {
+      if (!jobId.endsWith(JOB_IDS.finishSheetTest(''))) return;
+      void this.landed(jobId.slice(0, -JOB_IDS.finishSheetTest('').length));
+    });
+    if (this.options.sweepSeconds > 0) {
+      this.sweeper = setInterval(() => void this.sweep(), this.options.sweepSeconds * 1000);
+      this.sweeper.unref();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.events?.close();
+    await this.worker?.close();
+    await this.queue.close();
+  }
+
+  private async landed(sheetTestId: string): Promise<void> {
+    try {
+      const rows = await this.db.query<Array<{ sheet_barcode: string }>>(`SELECT sheet_barcode FROM test_data.sheet_tests WHERE id = $1`, [sheetTestId]);
+      if (rows.length) await this.analyzeSheet(rows[0].sheet_barcode, sheetTestId);
+    } catch (e) {
+      // The sweeper picks the sheet up later.
+      this.logger.warn(`could not enqueue the analysis of sheet test ${sheetTestId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Sheets whose newest DONE test is newer than their pattern result (or that have none). */
+  async sweep(limit = 200): Promise<string[]> {
+    try {
+      const rows = await this.db.query<Array<{ sheet_barcode: string; id: string }>>(
+        `SELECT t.sheet_barcode, t.id FROM (
+           SELECT DISTINCT ON (sheet_barcode) sheet_barcode, id, completed_at FROM test_data.sheet_tests
+            WHERE status = 'DONE' ORDER BY sheet_barcode, completed_at DESC) t
+         LEFT JOIN test_data.sheet_patterns p ON p.sheet_barcode = t.sheet_barcode
+         WHERE p.sheet_barcode IS NULL OR p.classified_at < t.completed_at
+         ORDER BY t.completed_at LIMIT $1`,
+        [limit],
+      );
+      for (const r of rows) await this.analyzeSheet(r.sheet_barcode, r.id);
+      return rows.map((r) => r.sheet_barcode);
+    } catch (e) {
+      this.logger.warn(`analytics sweep failed: ${e instanceof Error ? e.message : String(e)}`);
+      return [];
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { failedVsPassed, rankChannels, type CorrelationResult, type GroupDifference } from '@mes/analytics';
+import type { Actor } from '@mes/auth';
+import { DomainError } from '@mes/service-core';
+import { RollCorrelationEntity } from '@mes/test-data-store';
+import { ProcessClient, type CellProcessValues } from './process.client';
+import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
+
+/** Cells asked of the process service per correlation: spread evenly along the roll. */
+export const CORRELATION_CELLS = 300;
+const PARALLEL_CALLS = 6;
+
+export interface RollCorrelationResult {
+  cellsSampled: number;
+  cellsWithProcessData: number;
+  /** Channels against the metric of the passing cells, strongest first. */
+  channels: CorrelationResult[];
+  /** What was different where cells failed, channels with the smallest p first. */
+  failedVsPassed: GroupDifference[];
+}
+
+/**
+ * Cross-stage correlation of a roll: the cell metric against the process values at each cell's own MD
+ * (and CD, for thickness maps), from the process service's cell provenance. Requested by an engineer,
+ * computed by a job (hundreds of calls to the process service), kept per roll and metric.
+ */
+@Injectable()
+export class CorrelationService {
+  private readonly logger = new Logger('CorrelationService');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly process: ProcessClient,
+  ) {}
+
+  /** Store the request (QUEUED) unless one is already waiting or running; the caller enqueues the job. */
+  async request(actor: Actor, roll: string, metric: string): Promise<{ entity: RollCorrelationEntity; enqueue: boolean }> {
+    if (!(metric in MAP_METRICS)) throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [{ path: 'metric', message: 'expected a cell metric' }]);
+    const tested = await this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM test_data.sheet_yields WHERE roll_barcode = $1`, [roll]);
+    if (!tested[0].n) throw new DomainError('NOT_FOUND', `Roll ${roll} has no binned sheets: nothing to correlate`, [{ path: 'roll', message: 'expected a roll with binned sheets' }]);
+    const repo = this.db.getRepository(RollCorrelationEntity);
+    const existing = await repo.findOne({ where: { rollBarcode: roll, metric } });
+    if (existing && (existing.status === 'QUEUED' || existing.status === 'RUNNING')) return { entity: existing, enqueue: true };
+    const entity = repo.create({ rollBarcode: roll, metric, status: 'QUEUED', result: null, error: null, requestedBy: actor.username, requestedAt: new Date(), completedAt: null });
+    await repo.save(entity);
+    return { entity, enqueue: true };
+  }
+
+  get(roll: string, metric: string): Promise<RollCorrelationEntity | null> {
+    return this.db.getRepository(RollCorrelationEntity).findOne({ where: { rollBarcode: roll, metric } });
+  }
+
+  /** The job: sample cells along the roll, ask process for each, rank the channels. */
+  async run(roll: string, metric: MapMetric): Promise<RollCorrelationResult> {
+    const repo = this.db.getRepository(RollCorrelationEntity);
+    await repo.update({ rollBarcode: roll, metric }, { status: 'RUNNING' });
+    try {
+      const result = await this.compute(roll, metric);
+      await repo.update({ rollBarcode: roll, metric }, { status: 'DONE', result, error: null, completedAt: new Date() });
+      return result;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await repo.update({ rollBarcode: roll, metric }, { status: 'FAILED', error: message, completedAt: new Date() });
+      throw e;
+    }
+  }
+
+  private async compute(roll: string, metric: MapMetric): Promise<RollCorrelationResult> {
+    const cells = await this.db.query<Array<{ sheet_barcode: string; row: number; col: number; soft_bin: number; value: number | null }>>(
+      `SELECT sheet_barcode, row, col, soft_bin, ${MAP_METRICS[metric]} AS value FROM test_data.current_cell_results
+        WHERE roll_barcode = $1 AND soft_bin <> 0 ORDER BY md_mm NULLS LAST, cd_mm, sheet_barcode, row, col`,
+      [roll],
+    );
+    if (!cells.length) throw new Error(`roll ${roll} has no tested cells`);
+    // Evenly along MD; the stride is odd against the sheet width so CD positions vary too.
+    const step = Math.max(1, Math.floor(cells.length / CORRELATION_CELLS)) | 1;
+    const sample = cells.filter((_, i) => i % step === 0).slice(0, CORRELATION_CELLS);
+    const values: Array<CellProcessValues | null> = new Array(sample.length).fill(null);
+    for (let i = 0; i < sample.length; i += PARALLEL_CALLS) {
+      const batch = sample.slice(i, i + PARALLEL_CALLS);
+      const got = await Promise.all(batch.map((c) => this.process.cell(c.sheet_barcode, Number(c.row), Number(c.col))));
+      got.forEach((v, k) => (values[i + k] = v));
+    }
+    const names = new Set<string>();
+    for (const v of values) if (v) for (const k of [...Object.keys(v.traces), ...Object.keys(v.thickness)]) names.add(k);
+    const channels: Record<string, Float64Array> = {};
+    for (const name of names) channels[name] = Float64Array.from(values, (v) => (v ? (v.traces[name] ?? v.thickness[name] ?? NaN) : NaN));
+    const passed = sample.map((c) => Number(c.soft_bin) >= 1 && Number(c.soft_bin) <= 9);
+    const metricValues = Float64Array.from(sample, (c, i) => (passed[i] && c.value !== null ? Number(c.value) : NaN));
+    const ranked = rankChannels(metricValues, channels).filter((r) => r.n >= 10);
+    const failed = passed.map((p) => !p);
+    const differences = [...names].map((n) => failedVsPassed(n, channels[n], failed)).filter((d) => d.nFailed >= 2 && d.nPassed >= 2).sort((a, b) => a.pValue - b.pValue);
+    const withData = values.filter((v) => v !== null).length;
+    this.logger.log(`roll ${roll}: ${metric} against ${names.size} process channels at ${withData} of ${sample.length} cells; first ${ranked[0]?.channel ?? 'none'}`);
+    return { cellsSampled: sample.length, cellsWithProcessData: withData, channels: ranked, failedVsPassed: differences };
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { classifyMap, rollGrid, sheetGrid, stackMaps, type Classification, type StackedMap } from '@mes/analytics';
+import { DomainError } from '@mes/service-core';
+import { RollPatternEntity, SheetPatternEntity } from '@mes/test-data-store';
+import { SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
+
+/** Spatial pattern classes of sheets and rolls, and stacked maps. */
+@Injectable()
+export class PatternsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly maps: SheetMapsRepository,
+  ) {}
+
+  async classifySheet(map: LoadedSheetMap): Promise<Classification> {
+    const c = classifyMap(sheetGrid(map));
+    await this.db.query(
+      `INSERT INTO test_data.sheet_patterns (sheet_barcode, roll_barcode, sheet_test_id, classes, findings, fail_rate, classified_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, now())
+       ON CONFLICT (sheet_barcode) DO UPDATE SET roll_barcode = excluded.roll_barcode, sheet_test_id = excluded.sheet_test_id, classes = excluded.classes,
+         findings = excluded.findings, fail_rate = excluded.fail_rate, classified_at = excluded.classified_at`,
+      [map.sheet, map.roll, map.sheetTestId, c.classes, JSON.stringify(c.findings), c.failRate],
+    );
+    return c;
+  }
+
+  /** The roll's tested sheets one after the other along MD, classified as one map. */
+  async classifyRoll(roll: string): Promise<Classification | null> {
+    const sheets = await this.maps.rollSheets(roll);
+    if (!sheets.length) return null;
+    // Sheets whose MD is unknown are laid out one after the other in barcode order.
+    let md = 0;
+    const placed = sheets.map((s) => {
+      const first = s.firstRowMdMm ?? md;
+      md = first + (s.rows + 1) * (s.pitchMdMm ?? 1);
+      return { ...s, firstRowMdMm: first };
+    });
+    const cols = placed[0].cols;
+    const sameGrid = placed.filter((s) => s.cols === cols);
+    const c = classifyMap(rollGrid(sameGrid));
+    await this.db.query(
+      `INSERT INTO test_data.roll_patterns (roll_barcode, sheets, classes, findings, fail_rate, classified_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())
+       ON CONFLICT (roll_barcode) DO UPDATE SET sheets = excluded.sheets, classes = excluded.classes, findings = excluded.findings, fail_rate = excluded.fail_rate, classified_at = excluded.classified_at`,
+      [roll, sameGrid.length, c.classes, JSON.stringify(c.findings), c.failRate],
+    );
+    return c;
+  }
+
+  sheetPattern(sheet: string): Promise<SheetPatternEntity | null> {
+    return this.db.getRepository(SheetPatternEntity).findOne({ where: { sheetBarcode: sheet } });
+  }
+
+  rollPattern(roll: string): Promise<RollPatternEntity | null> {
+    return this.db.getRepository(RollPatternEntity).findOne({ where: { rollBarcode: roll } });
+  }
+
+  sheetPatternsOfRoll(roll: string): Promise<SheetPatternEntity[]> {
+    return this.db.getRepository(SheetPatternEntity).find({ where: { rollBarcode: roll }, order: { sheetBarcode: 'ASC' } });
+  }
+
+  /** Per (row, col) over a roll's tested sheets or a named set: failure rate and metric mean. */
+  async stackedMap(scope: { roll?: string | null; sheets?: string[] | null }, metric: MapMetric): Promise<StackedMap & { sheetBarcodes: string[] }> {
+    if (!!scope.roll === !!(scope.sheets && scope.sheets.length)) {
+      throw new DomainError('VALIDATION_FAILED', 'A stacked map needs either a roll or a list of sheets, not both and not neither', [{ path: 'roll', message: 'expected a roll barcode or sheets' }]);
+    }
+    const maps = scope.roll ? await this.maps.rollSheets(scope.roll, metric) : await this.maps.sheets(scope.sheets as string[], metric);
+    if (!maps.length) throw new DomainError('NOT_FOUND', scope.roll ? `Roll ${scope.roll} has no binned sheets` : `None of the sheets ${(scope.sheets ?? []).join(', ')} has binned results`);
+    const { rows, cols } = maps[0];
+    const other = maps.find((m) => m.rows !== rows || m.cols !== cols);
+    if (other) throw new DomainError('VALIDATION_FAILED', `Sheet ${other.sheet} is ${other.rows} x ${other.cols} cells, ${maps[0].sheet} ${rows} x ${cols}: a stacked map needs sheets of one grid`);
+    return { ...stackMaps(maps), sheetBarcodes: maps.map((m) => m.sheet) };
+  }
+}

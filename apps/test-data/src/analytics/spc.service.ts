@@ -1,0 +1,369 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  chartPoint,
+  computeLimits,
+  RUN_RULE_TEXT,
+  RUN_RULES,
+  sheetStatistics,
+  violationsAt,
+  type ChartLimits,
+  type ChartSample,
+  type ChartType,
+  type RunRule,
+} from '@mes/analytics';
+import type { Actor } from '@mes/auth';
+import { DomainError, type ErrorDetail } from '@mes/service-core';
+import { TrackingClient } from '@mes/tracking-client';
+import { AuditService } from '../audit/audit.service';
+import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
+import { MAP_METRICS, SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
+
+export const CHART_METRICS = [...Object.keys(MAP_METRICS), 'YIELD'] as const;
+export const CHART_STATISTICS = ['ZONE_MEAN', 'ZONE_SD', 'YIELD'] as const;
+export const CHART_TYPES: ChartType[] = ['I_MR', 'XBAR_S', 'P'];
+
+export interface CreateChartInput {
+  productCode: string;
+  name: string;
+  metric: string;
+  statistic: string;
+  chartType: string;
+  zones: number;
+  zone?: number | null;
+  rules: string[];
+  holdOnViolation?: boolean;
+}
+
+/** Points a rule can look back over: the longest window (Nelson 7, fifteen points) and some slack. */
+const RULE_WINDOW = 20;
+
+interface EventPoint {
+  sheet: string;
+  roll: string;
+  value: number;
+  z: number | null;
+  mdFromMm: number | null;
+  mdToMm: number | null;
+}
+
+/**
+ * SPC on per-sheet zone statistics: charts per product, limits frozen from a baseline of sheets an
+ * engineer picks (versioned and audited), a point per landed sheet judged with the chart's run rules,
+ * and an event per violation that holds the roll MD region its points cover.
+ */
+@Injectable()
+export class SpcService {
+  private readonly logger = new Logger('SpcService');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly maps: SheetMapsRepository,
+    private readonly tracking: TrackingClient,
+    private readonly audit: AuditService,
+  ) {}
+
+  async createChart(actor: Actor, input: CreateChartInput): Promise<SpcChartEntity> {
+    const problems = validateChart(input);
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', `Invalid SPC chart ${input.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    if (!(await this.tracking.product(input.productCode))) {
+      throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}: expected the code of a product in tracking`, [{ path: 'productCode', message: 'expected a known product code' }]);
+    }
+    return this.db.transaction(async (m) => {
+      const clash = await m.getRepository(SpcChartEntity).findOne({ where: { productCode: input.productCode, name: input.name } });
+      if (clash) throw new DomainError('CONFLICT', `Product ${input.productCode} already has an SPC chart named ${input.name}`, [{ path: 'name', message: 'expected a name not yet used for this product' }]);
+      const chart = m.create(SpcChartEntity, {
+        id: randomUUID(),
+        productCode: input.productCode,
+        name: input.name,
+        metric: input.metric,
+        statistic: input.statistic,
+        chartType: input.chartType,
+        zones: input.zones,
+        zone: input.zone ?? null,
+        rules: [...new Set(input.rules)],
+        holdOnViolation: input.holdOnViolation ?? true,
+        limitsVersion: 0,
+        createdBy: actor.username,
+      });
+      await m.save(chart);
+      await this.audit.record(m, { actor: actor.username, action: 'CREATE_SPC_CHART', entityType: 'SpcChart', entityKey: chart.id, after: plainChart(chart) });
+      return chart;
+    });
+  }
+
+  /** Freeze new limits from the named baseline sheets (their current results); the chart's next version. */
+  async freezeLimits(actor: Actor, chartId: string, baselineSheets: string[], reason: string): Promise<SpcLimitsEntity> {
+    const chart = await this.chart(chartId);
+    if (baselineSheets.length < 2) throw new DomainError('VALIDATION_FAILED', `A baseline needs at least 2 sheets, got ${baselineSheets.length}`, [{ path: 'baselineSheets', message: 'expected at least 2 tested sheets' }]);
+    if (!reason.trim()) throw new DomainError('VALIDATION_FAILED', 'Freezing limits needs a reason', [{ path: 'reason', message: 'expected a non-empty reason' }]);
+    const samples: ChartSample[] = [];
+    const problems: ErrorDetail[] = [];
+    for (const [i, sheet] of baselineSheets.entries()) {
+      const map = await this.maps.sheet(sheet, metricOf(chart));
+      if (!map) {
+        problems.push({ path: `baselineSheets.${i}`, message: `sheet ${sheet} has no binned results` });
+        continue;
+      }
+      if (map.productCode && map.productCode !== chart.productCode) {
+        problems.push({ path: `baselineSheets.${i}`, message: `sheet ${sheet} is product ${map.productCode}, the chart's product is ${chart.productCode}` });
+        continue;
+      }
+      const s = sampleOf(chart, map);
+      if (!s) problems.push({ path: `baselineSheets.${i}`, message: `sheet ${sheet} has too few passing cells with a ${chart.metric} value in the chart's zone` });
+      else samples.push(s);
+    }
+    if (problems.length) throw new DomainError('VALIDATION_FAILED', `Cannot freeze limits of ${chart.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    const limits = computeLimits(chart.chartType as ChartType, samples);
+    return this.db.transaction(async (m) => {
+      const locked = await m.getRepository(SpcChartEntity).findOne({ where: { id: chartId }, lock: { mode: 'pessimistic_write' } });
+      const version = (locked?.limitsVersion ?? 0) + 1;
+      const row = m.create(SpcLimitsEntity, {
+        chartId,
+        version,
+        centre: limits.centre,
+        sigma: limits.sigma,
+        dispersionCentre: limits.dispersionCentre,
+        baselineSheets,
+        reason: reason.trim(),
+        frozenBy: actor.username,
+      });
+      await m.save(row);
+      await m.update(SpcChartEntity, { id: chartId }, { limitsVersion: version });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'FREEZE_SPC_LIMITS',
+        entityType: 'SpcChart',
+        entityKey: chartId,
+        before: { limitsVersion: version - 1 },
+        after: { limitsVersion: version, centre: limits.centre, sigma: limits.sigma, dispersionCentre: limits.dispersionCentre, baselineSheets, reason: reason.trim() },
+      });
+      return row;
+    });
+  }
+
+  async acknowledge(actor: Actor, eventId: string, comment: string): Promise<SpcEventEntity> {
+    if (!comment.trim()) throw new DomainError('VALIDATION_FAILED', 'An acknowledgement needs a comment', [{ path: 'comment', message: 'expected a non-empty comment' }]);
+    return this.db.transaction(async (m) => {
+      const ev = await m.getRepository(SpcEventEntity).findOne({ where: { id: eventId }, lock: { mode: 'pessimistic_write' } });
+      if (!ev) throw new DomainError('NOT_FOUND', `Unknown SPC event ${eventId}`, [{ path: 'eventId', message: 'expected the id of an SPC event' }]);
+      if (ev.status !== 'OPEN') throw new DomainError('CONFLICT', `SPC event ${eventId} was already acknowledged by ${ev.acknowledgedBy} at ${ev.acknowledgedAt?.toISOString()}`);
+      ev.status = 'ACKNOWLEDGED';
+      ev.acknowledgedBy = actor.username;
+      ev.acknowledgedAt = new Date();
+      ev.ackComment = comment.trim();
+      await m.save(ev);
+      await this.audit.record(m, { actor: actor.username, action: 'ACKNOWLEDGE_SPC_EVENT', entityType: 'SpcEvent', entityKey: eventId, before: { status: 'OPEN' }, after: { status: 'ACKNOWLEDGED', comment: ev.ackComment } });
+      return ev;
+    });
+  }
+
+  async chart(chartId: string): Promise<SpcChartEntity> {
+    const chart = isUuid(chartId) ? await this.db.getRepository(SpcChartEntity).findOne({ where: { id: chartId } }) : null;
+    if (!chart) throw new DomainError('NOT_FOUND', `Unknown SPC chart ${chartId}`, [{ path: 'chartId', message: 'expected the id of an SPC chart' }]);
+    return chart;
+  }
+
+  charts(productCode: string): Promise<SpcChartEntity[]> {
+    return this.db.getRepository(SpcChartEntity).find({ where: { productCode }, order: { name: 'ASC' } });
+  }
+
+  limitsHistory(chartId: string): Promise<SpcLimitsEntity[]> {
+    return this.db.getRepository(SpcLimitsEntity).find({ where: { chartId }, order: { version: 'ASC' } });
+  }
+
+  async points(chartId: string, last: number): Promise<SpcPointEntity[]> {
+    const rows = await this.db.getRepository(SpcPointEntity).find({ where: { chartId }, order: { seq: 'DESC' }, take: last });
+    return rows.reverse();
+  }
+
+  pointsOfSheet(sheet: string): Promise<SpcPointEntity[]> {
+    return this.db.getRepository(SpcPointEntity).find({ where: { sheetBarcode: sheet }, order: { chartId: 'ASC' } });
+  }
+
+  pointsOfRoll(roll: string): Promise<SpcPointEntity[]> {
+    return this.db.getRepository(SpcPointEntity).find({ where: { rollBarcode: roll }, order: { chartId: 'ASC', seq: 'ASC' } });
+  }
+
+  events(filter: { chartId?: string; status?: string; roll?: string }): Promise<SpcEventEntity[]> {
+    const q = this.db.getRepository(SpcEventEntity).createQueryBuilder('e').orderBy('e.created_at', 'DESC').take(500);
+    if (filter.chartId) q.andWhere('e.chart_id = :c', { c: filter.chartId });
+    if (filter.status) q.andWhere('e.status = :s', { s: filter.status });
+    if (filter.roll) q.andWhere(`e.points @> :p::jsonb`, { p: JSON.stringify([{ roll: filter.roll }]) });
+    return q.getMany();
+  }
+
+  /**
+   * A sheet's results landed: its point on every chart of its product, judged by the chart's rules;
+   * a violation opens an event (once per chart, rule and sheet) and holds its points' roll regions.
+   * Idempotent: a retried job finds its points and events and only completes holds not yet placed.
+   */
+  async recordSheet(map: LoadedSheetMap): Promise<{ points: number; events: number }> {
+    if (!map.productCode) return { points: 0, events: 0 };
+    const charts = await this.charts(map.productCode);
+    let points = 0;
+    let events = 0;
+    for (const chart of charts) {
+      const metricMap = chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
+      const sample = sampleOf(chart, metricMap);
+      if (!sample) continue;
+      const opened = await this.db.transaction(async (m) => {
+        // One chart's points in order: concurrent sheets of a product take turns per chart.
+        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`spc-chart:${chart.id}`]);
+        const limits = chart.limitsVersion > 0 ? await this.limitsOf(m, chart) : null;
+        const prev = await m.query<Array<{ value: number; n: number | null; spread: number | null }>>(
+          `SELECT value, n, spread FROM test_data.spc_points WHERE chart_id = $1 AND sheet_barcode <> $2 ORDER BY seq DESC LIMIT 1`,
+          [chart.id, map.sheet],
+        );
+        const previous = prev.length ? { value: Number(prev[0].value), n: prev[0].n ?? undefined, spread: prev[0].spread ?? undefined } : undefined;
+        const point = limits ? chartPoint(limits, sample, previous) : null;
+        // p charts plot the fraction defective; the others the statistic itself.
+        const plotted = chart.chartType === 'P' ? sample.value / (sample.n as number) : sample.value;
+        const z = point && Number.isFinite(point.z) ? point.z : point ? Math.sign(point.z) * 1e6 : null;
+        await m.query(
+          `INSERT INTO test_data.spc_points (chart_id, sheet_barcode, seq, roll_barcode, sheet_test_id, md_from_mm, md_to_mm, value, n, spread, z, limits_version)
+           VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM test_data.spc_points WHERE chart_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           ON CONFLICT (chart_id, sheet_barcode) DO UPDATE
+             SET sheet_test_id = excluded.sheet_test_id, value = excluded.value, n = excluded.n, spread = excluded.spread, z = excluded.z,
+                 limits_version = excluded.limits_version, md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm`,
+          [chart.id, map.sheet, map.roll, map.sheetTestId, map.mdFromMm, map.mdToMm, plotted, sample.n ?? null, sample.spread ?? null, z, chart.limitsVersion],
+        );
+        if (!limits) return [];
+        // The chart's recent points under the current limits, in landing order, this sheet last.
+        const recent = await m.query<Array<{ sheet_barcode: string; roll_barcode: string; value: number; z: number; md_from_mm: number | null; md_to_mm: number | null }>>(
+          `SELECT sheet_barcode, roll_barcode, value, z, md_from_mm, md_to_mm FROM (
+             SELECT * FROM test_data.spc_points WHERE chart_id = $1 AND limits_version = $2 AND z IS NOT NULL ORDER BY seq DESC LIMIT $3) p
+           ORDER BY seq ASC`,
+          [chart.id, chart.limitsVersion, RULE_WINDOW],
+        );
+        const at = recent.findIndex((p) => p.sheet_barcode === map.sheet);
+        if (at < 0) return [];
+        const zs = recent.map((p) => Number(p.z));
+        const found = violationsAt(chart.rules as RunRule[], zs, at);
+        const ids: string[] = [];
+        for (const v of found) {
+          const pts: EventPoint[] = v.points.map((k) => ({
+            sheet: recent[k].sheet_barcode,
+            roll: recent[k].roll_barcode,
+            value: Number(recent[k].value),
+            z: Number(recent[k].z),
+            mdFromMm: recent[k].md_from_mm === null ? null : Number(recent[k].md_from_mm),
+            mdToMm: recent[k].md_to_mm === null ? null : Number(recent[k].md_to_mm),
+          }));
+          const reason = `SPC ${chart.name} (${chart.productCode}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
+          const inserted = await m.query<Array<{ id: string }>>(
+            `INSERT INTO test_data.spc_events (id, chart_id, rule, limits_version, at_sheet, points, reason) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
+             ON CONFLICT (chart_id, rule, at_sheet) DO NOTHING RETURNING id`,
+            [randomUUID(), chart.id, v.rule, chart.limitsVersion, map.sheet, JSON.stringify(pts), reason],
+          );
+          if (inserted.length) ids.push(inserted[0].id);
+        }
+        return ids;
+      });
+      points++;
+      events += opened.length;
+      await this.placePendingHolds(chart, map.sheet);
+    }
+    return { points, events };
+  }
+
+  /** Holds of the chart's events at this sheet that are not placed yet (a failed call is retried by the job). */
+  private async placePendingHolds(chart: SpcChartEntity, sheet: string): Promise<void> {
+    if (!chart.holdOnViolation) return;
+    const pending = await this.db.getRepository(SpcEventEntity).find({ where: { chartId: chart.id, atSheet: sheet } });
+    for (const ev of pending) {
+      const placed = (ev.holds as Array<{ roll: string; sheet?: string }>) ?? [];
+      if (placed.length) continue;
+      const regions = holdRegions(ev.points as EventPoint[]);
+      const holds: unknown[] = [];
+      try {
+        for (const r of regions) {
+          if (r.mdFromMm !== null && r.mdToMm !== null) {
+            const holdId = await this.tracking.holdRollRegion(r.roll, r.mdFromMm, r.mdToMm, ev.reason);
+            holds.push({ roll: r.roll, mdFromMm: r.mdFromMm, mdToMm: r.mdToMm, holdId });
+          } else {
+            // Sheets without a known MD position on their roll: hold the sheets themselves.
+            for (const s of r.sheets) holds.push({ roll: r.roll, sheet: s, holdId: await this.tracking.holdSheet(s, ev.reason) });
+          }
+        }
+        await this.db.getRepository(SpcEventEntity).update({ id: ev.id }, { holds, holdError: null });
+        this.logger.log(`SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        await this.db.getRepository(SpcEventEntity).update({ id: ev.id }, { holds, holdError: message });
+        throw new Error(`SPC event ${ev.id}: placing its hold failed (${message}); the job retries`);
+      }
+    }
+  }
+
+  private async limitsOf(m: EntityManager, chart: SpcChartEntity): Promise<ChartLimits> {
+    const row = await m.getRepository(SpcLimitsEntity).findOne({ where: { chartId: chart.id, version: chart.limitsVersion } });
+    if (!row) throw new Error(`SPC chart ${chart.id} names limits version ${chart.limitsVersion}, which does not exist`);
+    return { type: chart.chartType as ChartType, centre: row.centre, sigma: row.sigma, dispersionCentre: row.dispersionCentre, baselinePoints: row.baselineSheets.length };
+  }
+}
+
+/** The roll regions a violation covers: per roll, from the first to the last of its points' sheets. */
+export function holdRegions(points: EventPoint[]): Array<{ roll: string; mdFromMm: number | null; mdToMm: number | null; sheets: string[] }> {
+  const byRoll = new Map<string, EventPoint[]>();
+  for (const p of points) byRoll.set(p.roll, [...(byRoll.get(p.roll) ?? []), p]);
+  return [...byRoll.entries()].map(([roll, ps]) => {
+    const known = ps.every((p) => p.mdFromMm !== null && p.mdToMm !== null);
+    return {
+      roll,
+      mdFromMm: known ? Math.min(...ps.map((p) => p.mdFromMm as number)) : null,
+      mdToMm: known ? Math.max(...ps.map((p) => p.mdToMm as number)) : null,
+      sheets: ps.map((p) => p.sheet),
+    };
+  });
+}
+
+function metricOf(chart: SpcChartEntity): MapMetric {
+  return (chart.metric === 'YIELD' ? 'ASR' : chart.metric) as MapMetric;
+}
+
+/** The chart's sample of one sheet, or null when the zone has too few passing cells for it. */
+export function sampleOf(chart: Pick<SpcChartEntity, 'statistic' | 'chartType' | 'zones' | 'zone'>, map: Pick<LoadedSheetMap, 'rows' | 'cols' | 'fail' | 'metric'>): ChartSample | null {
+  const st = sheetStatistics(map.rows, map.cols, map.fail, map.metric, Math.min(chart.zones, map.cols));
+  if (chart.statistic === 'YIELD') return st.tested ? { value: st.failed, n: st.tested } : null;
+  const z = chart.zone === null || chart.zone === undefined ? st.sheet : st.zones[chart.zone];
+  if (!z || z.n < 2) return null;
+  if (chart.statistic === 'ZONE_SD') return { value: z.sd };
+  return chart.chartType === 'XBAR_S' ? { value: z.mean, n: z.n, spread: z.sd } : { value: z.mean };
+}
+
+export function validateChart(input: CreateChartInput): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  if (!input.name.trim()) out.push({ path: 'name', message: 'expected a non-empty name' });
+  if (!(CHART_METRICS as readonly string[]).includes(input.metric)) out.push({ path: 'metric', message: `expected one of ${CHART_METRICS.join(', ')}, got ${input.metric}` });
+  if (!(CHART_STATISTICS as readonly string[]).includes(input.statistic)) out.push({ path: 'statistic', message: `expected one of ${CHART_STATISTICS.join(', ')}, got ${input.statistic}` });
+  if (!(CHART_TYPES as string[]).includes(input.chartType)) out.push({ path: 'chartType', message: `expected one of ${CHART_TYPES.join(', ')}, got ${input.chartType}` });
+  const yieldChart = input.statistic === 'YIELD' || input.metric === 'YIELD' || input.chartType === 'P';
+  if (yieldChart && !(input.statistic === 'YIELD' && input.metric === 'YIELD' && input.chartType === 'P')) {
+    out.push({ path: 'chartType', message: 'a yield chart is metric YIELD, statistic YIELD and chart type P together' });
+  }
+  if (input.statistic === 'ZONE_SD' && input.chartType !== 'I_MR') out.push({ path: 'chartType', message: 'a zone spread is charted as individuals (I_MR)' });
+  if (!Number.isInteger(input.zones) || input.zones < 1 || input.zones > 50) out.push({ path: 'zones', message: `expected a whole number of CD zones from 1 to 50, got ${input.zones}` });
+  if (input.zone !== null && input.zone !== undefined && (!Number.isInteger(input.zone) || input.zone < 0 || input.zone >= input.zones)) {
+    out.push({ path: 'zone', message: `expected a zone from 0 to ${input.zones - 1} (or none for the whole sheet), got ${input.zone}` });
+  }
+  if (!input.rules.length) out.push({ path: 'rules', message: `expected at least one run rule of ${RUN_RULES.join(', ')}` });
+  input.rules.forEach((r, i) => {
+    if (!(RUN_RULES as readonly string[]).includes(r)) out.push({ path: `rules.${i}`, message: `expected one of ${RUN_RULES.join(', ')}, got ${r}` });
+  });
+  return out;
+}
+
+function plainChart(c: SpcChartEntity) {
+  return { productCode: c.productCode, name: c.name, metric: c.metric, statistic: c.statistic, chartType: c.chartType, zones: c.zones, zone: c.zone, rules: c.rules, holdOnViolation: c.holdOnViolation };
+}
+
+function fmt(v: number): string {
+  return Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : v.toFixed(2);
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

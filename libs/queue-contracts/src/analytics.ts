@@ -1,0 +1,55 @@
+/**
+ * The yield-analytics queue: SPC points, events and holds, and spatial pattern results, kept up to
+ * date as sheets finish binning. Its own queue (and handler check), so the binning worker's handler
+ * table is not affected.
+ */
+export const ANALYTICS_QUEUE = 'yield-analytics';
+
+export const ANALYTICS_JOBS = {
+  /** A sheet's current results changed (binned or re-binned): its patterns and its points on every chart of its product. */
+  analyzeSheet: 'analyze-sheet',
+  /** Re-classify a roll's map from its tested sheets (debounced: many sheets of a roll land in a row). */
+  analyzeRoll: 'analyze-roll',
+  /** A requested cross-stage correlation of a roll: cell metric against the process values at each cell. */
+  correlateRoll: 'correlate-roll',
+} as const;
+
+export type AnalyticsJobName = (typeof ANALYTICS_JOBS)[keyof typeof ANALYTICS_JOBS];
+
+export interface AnalyzeSheetPayload {
+  sheet: string;
+  /** The sheet test whose results landed (for the logs; the job reads the newest results). */
+  sheetTestId: string;
+}
+
+export interface AnalyzeRollPayload {
+  roll: string;
+}
+
+export interface CorrelateRollPayload {
+  roll: string;
+  /** ASR, OCV, R_OHMIC or R_CT. */
+  metric: string;
+}
+
+export const ANALYTICS_JOB_IDS = {
+  /** Deduplication id of a sheet's pending analysis (one pending job per sheet). */
+  analyzeSheet: (sheet: string) => `analyze-sheet.${sheet}`,
+  /** Deduplication id of a roll's pending re-classification (BullMQ deduplication, not a job id). */
+  analyzeRoll: (roll: string) => `analyze-roll.${roll}`,
+  /** Deduplication id of a roll's pending correlation for one metric. */
+  correlateRoll: (roll: string, metric: string) => `correlate-roll.${roll}.${metric}`,
+};
+
+/** Wait after a sheet lands before the roll is re-classified, so a run of sheets costs one roll job. */
+export const ROLL_ANALYSIS_DELAY_MS = 3_000;
+
+/** Throws when a handler table does not match ANALYTICS_JOBS exactly. */
+export function assertAnalyticsHandlersComplete(handled: readonly string[]): void {
+  const known = Object.values(ANALYTICS_JOBS) as string[];
+  const problems = [
+    ...known.filter((j) => !handled.includes(j)).map((j) => `no handler for job ${j}`),
+    ...handled.filter((j) => !known.includes(j)).map((j) => `handler for unknown job ${j}`),
+  ];
+  if (problems.length) throw new Error(`Analytics job handlers do not match the queue contracts: ${problems.join('; ')}`);
+}

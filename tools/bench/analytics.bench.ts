@@ -1,0 +1,219 @@
+/**
+ * Benchmark of the yield analytics (pure, no services):
+ *  - pattern recall and false-alarm rate per class on simulated 50 x 50 sheet maps with ground truth
+ *    (random defects at 0.5–2.5 % plus one injected pattern; clean maps carry only random defects and
+ *    a slight film profile), printed as a table;
+ *  - an SPC update for one landed sheet (5 CD-zone X̄-S charts, 5 I-MR charts of zone σ and a p chart,
+ *    each judged against frozen limits with all twelve run rules);
+ *  - classification of one 2,500-cell sheet and of a 600-sheet roll.
+ *
+ * Standalone: npm run bench -- analytics   (ANALYTICS_BENCH_MAPS sets the maps per class, default 1000)
+ */
+import {
+  chartPoint,
+  classifyMap,
+  computeLimits,
+  rollGrid,
+  RUN_RULES,
+  sheetGrid,
+  violationsAt,
+  type ChartSample,
+  type PatternKind,
+} from '@mes/analytics';
+import { Rng, simulatePatternMap, type PatternSpec } from '@mes/simulator';
+import { report, summarize } from './bench-util';
+
+const ROWS = 50;
+const COLS = 50;
+const PITCH_MM = 6;
+const SHEET_MD_MM = ROWS * PITCH_MM + 20;
+
+type BenchClass = Exclude<PatternKind, 'RANDOM'> | 'CLEAN';
+const CLASSES: BenchClass[] = ['CD_LANE', 'CD_SMILE', 'CD_FROWN', 'MD_DRIFT', 'MD_STEP', 'MD_PERIODIC', 'CLUSTER', 'EDGE', 'CLEAN'];
+
+/** One injected pattern of the class with parameters drawn over the range the class covers. */
+function patternOf(kind: BenchClass, rng: Rng): PatternSpec[] {
+  const sign = rng.bernoulli(0.5) ? 1 : -1;
+  switch (kind) {
+    case 'CLEAN':
+      return [];
+    case 'CD_LANE': {
+      const w = 1 + rng.int(2);
+      const c0 = 3 + rng.int(COLS - 6 - w);
+      return [{ kind: 'CD_LANE', cols: Array.from({ length: w }, (_, k) => c0 + k), failProbability: rng.uniform(0.4, 1) }];
+    }
+    case 'CD_SMILE':
+    case 'CD_FROWN':
+      return [{ kind, amplitude: rng.uniform(0.05, 0.15) }];
+    case 'MD_DRIFT': {
+      // From the sheet's start or from somewhere in its first half to its end.
+      const from = rng.bernoulli(0.5) ? 0 : rng.uniform(0, 0.5) * ROWS * PITCH_MM;
+      return [{ kind: 'MD_DRIFT', fromMdMm: from, toMdMm: ROWS * PITCH_MM, relativeChange: sign * rng.uniform(0.06, 0.2) }];
+    }
+    case 'MD_STEP':
+      return [{ kind: 'MD_STEP', atMdMm: rng.uniform(0.2, 0.8) * ROWS * PITCH_MM, relativeChange: sign * rng.uniform(0.06, 0.2) }];
+    case 'MD_PERIODIC': {
+      const width = 10 + rng.int(31);
+      const c0 = rng.int(COLS - width + 1);
+      const circumferenceMm = rng.uniform(40, 100);
+      return [{ kind: 'MD_PERIODIC', circumferenceMm, phaseMm: rng.uniform(0, circumferenceMm), markLengthMm: rng.uniform(2, 6), colFrom: c0, colTo: c0 + width - 1, failProbability: rng.uniform(0.6, 1) }];
+    }
+    case 'CLUSTER': {
+      const radius = 2 + rng.int(3);
+      return [{ kind: 'CLUSTER', row: radius + rng.int(ROWS - 2 * radius), col: radius + rng.int(COLS - 2 * radius), radius, failProbability: rng.uniform(0.6, 1) }];
+    }
+    case 'EDGE': {
+      const sides: Array<'CD_LOW' | 'CD_HIGH' | 'MD_LEAD' | 'MD_TRAIL'> = rng.bernoulli(0.5) ? ['CD_LOW', 'CD_HIGH', 'MD_LEAD', 'MD_TRAIL'] : ['CD_LOW', 'CD_HIGH'];
+      return [{ kind: 'EDGE', width: 1 + rng.int(2), sides, failProbability: rng.uniform(0.3, 0.8) }];
+    }
+  }
+}
+
+function simulatedSheet(kind: BenchClass, seed: number, sheetIndex = 0, extra: PatternSpec[] = []) {
+  const rng = new Rng(seed);
+  // Every map carries a slight film profile, as real sheets do (well under the 3 % the classes need).
+  const background: PatternSpec[] = [{ kind: 'CD_FROWN', amplitude: rng.uniform(0, 0.01) }];
+  const patterns = [...background, ...patternOf(kind, rng), ...extra];
+  const firstRowMdMm = sheetIndex * SHEET_MD_MM;
+  return simulatePatternMap({
+    seed: seed * 7919 + 1,
+    rows: ROWS,
+    cols: COLS,
+    pitchMdMm: PITCH_MM,
+    firstRowMdMm,
+    randomFailRate: rng.uniform(0.005, 0.025),
+    metricLevel: 40,
+    metricNoiseRel: rng.uniform(0.02, 0.04),
+    patterns: kind === 'MD_DRIFT' || kind === 'MD_STEP' ? patterns.map((p) => shift(p, firstRowMdMm)) : patterns,
+  });
+}
+
+function shift(p: PatternSpec, mm: number): PatternSpec {
+  if (p.kind === 'MD_DRIFT') return { ...p, fromMdMm: p.fromMdMm + mm, toMdMm: p.toMdMm + mm };
+  if (p.kind === 'MD_STEP') return { ...p, atMdMm: p.atMdMm + mm };
+  return p;
+}
+
+export async function benchAnalytics(): Promise<Record<string, number>> {
+  const perClass = Number(process.env.ANALYTICS_BENCH_MAPS ?? 1000);
+  const detected: Record<string, Record<string, number>> = {};
+  const t0 = performance.now();
+  for (const truth of CLASSES) {
+    detected[truth] = {};
+    for (let k = 0; k < perClass; k++) {
+      const m = simulatedSheet(truth, 1_000_003 * (CLASSES.indexOf(truth) + 1) + k);
+      const c = classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM, pitchCdMm: PITCH_MM }));
+      for (const cls of new Set(c.classes)) detected[truth][cls] = (detected[truth][cls] ?? 0) + 1;
+    }
+  }
+  const elapsed = performance.now() - t0;
+  console.log(`Pattern recall and false alarms on ${perClass} simulated 50 x 50 maps per class (${((elapsed / perClass / CLASSES.length) * 1000).toFixed(0)} µs per map incl. simulation)`);
+  console.log(`${'class'.padEnd(12)} ${'recall'.padStart(8)} ${'false alarm'.padStart(12)} ${'on others'.padStart(10)}   goal recall >= 95 %, false alarm <= 1 % (on clean maps)`);
+  const out: Record<string, number> = {};
+  for (const cls of CLASSES.filter((c) => c !== 'CLEAN') as PatternKind[]) {
+    const recall = (detected[cls][cls] ?? 0) / perClass;
+    const fa = (detected.CLEAN[cls] ?? 0) / perClass;
+    let others = 0;
+    let otherN = 0;
+    for (const t of CLASSES) {
+      if (t === cls || t === 'CLEAN') continue;
+      // Smile and frown are one profile test with two signs; a lane and a periodic mark can make each other's cells.
+      others += detected[t][cls] ?? 0;
+      otherN += perClass;
+    }
+    const ok = recall >= 0.95 && fa <= 0.01;
+    console.log(`${cls.padEnd(12)} ${(100 * recall).toFixed(1).padStart(7)}% ${(100 * fa).toFixed(2).padStart(11)}% ${(100 * others / otherN).toFixed(2).padStart(9)}%   ${ok ? 'OK' : 'MISSED'}`);
+    out[`recall ${cls}`] = recall;
+    out[`falseAlarm ${cls}`] = fa;
+  }
+  const cleanRandom = (detected.CLEAN.RANDOM ?? 0) / perClass;
+  console.log(`${'RANDOM'.padEnd(12)} ${(100 * cleanRandom).toFixed(1).padStart(7)}%   (clean maps classified as random only)`);
+
+  // SPC update for one landed sheet: 11 charts, each one point against frozen limits plus every run rule.
+  const zones = 5;
+  const baseline = Array.from({ length: 25 }, (_, k) => simulatedSheet('CLEAN', 900 + k, k));
+  const zoneStats = (m: ReturnType<typeof simulatedSheet>): { mean: ChartSample[]; sd: ChartSample[]; p: ChartSample } => {
+    const mean: ChartSample[] = [];
+    const sd: ChartSample[] = [];
+    let failed = 0;
+    for (let z = 0; z < zones; z++) {
+      const v: number[] = [];
+      for (let r = 0; r < ROWS; r++) {
+        for (let c = Math.floor((z * COLS) / zones); c < Math.floor(((z + 1) * COLS) / zones); c++) {
+          const x = m.metric[r * COLS + c];
+          if (Number.isFinite(x)) v.push(x);
+        }
+      }
+      const mu = v.reduce((a, b) => a + b, 0) / v.length;
+      const s = Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / (v.length - 1));
+      mean.push({ value: mu, n: v.length, spread: s });
+      sd.push({ value: s });
+    }
+    for (let i = 0; i < m.fail.length; i++) failed += m.fail[i];
+    return { mean, sd, p: { value: failed, n: m.fail.length } };
+  };
+  const base = baseline.map(zoneStats);
+  const limits = [
+    ...Array.from({ length: zones }, (_, z) => computeLimits('XBAR_S', base.map((b) => b.mean[z]))),
+    ...Array.from({ length: zones }, (_, z) => computeLimits('I_MR', base.map((b) => b.sd[z]))),
+    computeLimits('P', base.map((b) => b.p)),
+  ];
+  const history: number[][] = limits.map(() => []);
+  let prevSd: ChartSample[] | null = null;
+  const landed = Array.from({ length: 200 }, (_, k) => simulatedSheet('CLEAN', 5000 + k, 25 + k));
+  const spcMs: number[] = [];
+  for (const m of landed) {
+    const t = performance.now();
+    const s = zoneStats(m);
+    const samples = [...s.mean, ...s.sd, s.p];
+    samples.forEach((sample, k) => {
+      const prev = k >= zones && k < 2 * zones && prevSd ? prevSd[k - zones] : undefined;
+      const pt = chartPoint(limits[k], sample, prev);
+      history[k].push(pt.z);
+      violationsAt(RUN_RULES, history[k], history[k].length - 1);
+    });
+    prevSd = s.sd;
+    spcMs.push(performance.now() - t);
+  }
+  const spc = summarize(spcMs.slice(20));
+  report('SPC update per landed sheet (11 charts, 12 rules), p95', spc.p95, 'ms', { value: 20, better: 'lower' });
+
+  // Classification of one 2,500-cell sheet.
+  const sheets = Array.from({ length: 30 }, (_, k) => simulatedSheet(CLASSES[k % CLASSES.length], 77_000 + k));
+  for (const m of sheets.slice(0, 5)) classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM }));
+  const sheetMs = sheets.map((m) => {
+    const t = performance.now();
+    classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM }));
+    return performance.now() - t;
+  });
+  report('Classify one 2,500-cell sheet map, p95', summarize(sheetMs).p95, 'ms', { value: 50, better: 'lower' });
+
+  // A 600-sheet roll (1.5 M cells) with a drift from halfway and a roller mark.
+  const rollSheets = Array.from({ length: 600 }, (_, k) =>
+    simulatedSheet('CLEAN', 300_000 + k, k, [
+      { kind: 'MD_DRIFT', fromMdMm: 300 * SHEET_MD_MM, toMdMm: 600 * SHEET_MD_MM, relativeChange: 0.15 },
+    ]),
+  );
+  const rollInput = rollSheets.map((m, k) => ({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, firstRowMdMm: k * SHEET_MD_MM, pitchMdMm: PITCH_MM }));
+  const rollMs: number[] = [];
+  let rollClasses: PatternKind[] = [];
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    const c = classifyMap(rollGrid(rollInput));
+    rollMs.push(performance.now() - t);
+    rollClasses = c.classes;
+  }
+  report('Classify a 600-sheet roll map (1.5 M cells), median of 3', summarize(rollMs).p50, 'ms', { value: 2000, better: 'lower' });
+  console.log(`  (the roll drifts 15 % from halfway: classified as ${rollClasses.join(', ')})`);
+  return { ...out, spcP95Ms: spc.p95, sheetP95Ms: summarize(sheetMs).p95, rollMs: summarize(rollMs).p50 };
+}
+
+if (require.main === module) {
+  benchAnalytics().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
