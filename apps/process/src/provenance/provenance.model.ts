@@ -1,5 +1,4 @@
-import { Field, Float, GraphQLISODateTime, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDate, IsEnum, IsNumber, IsString, MaxLength } from 'class-validator';
+import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 import { ActualValueModel, ProcessAlarmModel, ProcessRunModel } from '../runs/run.model';
 
 @ObjectType('TraceAtCell', { description: 'A trace channel over the cell’s MD extent (zone offset applied).' })
