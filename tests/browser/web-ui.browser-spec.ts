@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { GraphqlClient, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
-import { colourOf, robustRange } from '../../apps/web/src/colour-scale';
+import { colourOf, robustRange } from '@mes/web';
 import { ensureWebBuilt } from '../../tools/dev/web-build';
 import { launchChromium, newPage, scanLikeAScanner, screenshot, seriousA11yViolations, signIn } from '../support/browser';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';

@@ -1,5 +1,5 @@
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
-import { unpackFloat32 } from '../../apps/test-data/src/spectra/packed-values';
+import { unpackFloat32 } from '@mes/test-data';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
 /**

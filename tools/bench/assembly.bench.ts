@@ -7,8 +7,7 @@
 import 'reflect-metadata';
 import { buildPickMap, DEFAULT_MATCHING, proposeStacks, type MatchCell, type PickCandidate } from '@mes/assembly';
 import { createTestDatabase } from '@mes/testing';
-import { createAssemblyDataSource, migrateAssembly } from '../../apps/assembly/src/database/assembly-data-source';
-import { StackService } from '../../apps/assembly/src/stacking/stack.service';
+import { createAssemblyDataSource, migrateAssembly, StackService } from '@mes/assembly-service';
 import { report, summarize } from './bench-util';
 
 /** Deterministic normal deviates (Box-Muller on a small LCG): the same cells on every run. */
