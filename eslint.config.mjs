@@ -53,7 +53,13 @@ const PATH_INTO_PROJECT = {
 };
 
 // Test code: the three jest tiers and each app's test stacks (src/testing/).
-const TEST_FILES = ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.system-spec.ts', 'apps/*/src/testing/**/*.ts', 'libs/testing/**/*.ts'];
+const TEST_FILES = [
+  '**/*.spec.ts',
+  '**/*.integration-spec.ts',
+  '**/*.system-spec.ts',
+  'apps/*/src/testing/**/*.ts',
+  'libs/testing/**/*.ts',
+];
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', '.data/**', '.nx/**', 'coverage/**', 'tmp/**', '**/*.mjs', '**/*.js'] },

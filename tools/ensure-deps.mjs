@@ -29,7 +29,11 @@ export function ensureDependencies() {
 export function runTs(entry, args = [], env = process.env) {
   return new Promise((resolve) => {
     import('node:child_process').then(({ spawn }) => {
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, entry), ...args], { cwd: root, stdio: 'inherit', env });
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, entry), ...args], {
+        cwd: root,
+        stdio: 'inherit',
+        env,
+      });
       const forward = (sig) => child.kill(sig);
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);

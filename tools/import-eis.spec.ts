@@ -8,8 +8,24 @@ describe('import-eis', () => {
 
   it('reads the flags: one cell for all files or one per file, the key from the environment', () => {
     const cmd = parseImportArgs(['a.mpt', 'b.DTA', '--sheet', 'S-1', '--cell', '3,4', '--ocv', '0.1'], env);
-    expect(cmd).toMatchObject({ files: ['a.mpt', 'b.DTA'], sheet: 'S-1', cells: [{ row: 3, col: 4 }], ocvV: 0.1, temperatureC: 25, apiKey: 'k1', url: 'http://127.0.0.1:3000' });
-    expect(parseImportArgs(['a.mpt', 'b.mpt', '--sheet', 'S', '--cell', '1,2', '--cell', '1,3', '--ocv', '0', '--api-key', 'k2'], {})).toMatchObject({ cells: [{ row: 1, col: 2 }, { row: 1, col: 3 }], apiKey: 'k2' });
+    expect(cmd).toMatchObject({
+      files: ['a.mpt', 'b.DTA'],
+      sheet: 'S-1',
+      cells: [{ row: 3, col: 4 }],
+      ocvV: 0.1,
+      temperatureC: 25,
+      apiKey: 'k1',
+      url: 'http://127.0.0.1:3000',
+    });
+    expect(
+      parseImportArgs(['a.mpt', 'b.mpt', '--sheet', 'S', '--cell', '1,2', '--cell', '1,3', '--ocv', '0', '--api-key', 'k2'], {}),
+    ).toMatchObject({
+      cells: [
+        { row: 1, col: 2 },
+        { row: 1, col: 3 },
+      ],
+      apiKey: 'k2',
+    });
   });
 
   it.each<[string[], string]>([
@@ -37,7 +53,9 @@ describe('import-eis', () => {
           const body = JSON.parse(data) as Record<string, unknown>;
           posts.push({ key: String(req.headers['x-api-key']), body });
           const repeat = posts.filter((p) => p.body.testId === body.testId).length > 1;
-          res.writeHead(repeat ? 200 : 202, { 'content-type': 'application/json' }).end(JSON.stringify({ sheetTestId: `id-${posts.length}`, status: 'QUEUED' }));
+          res
+            .writeHead(repeat ? 200 : 202, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ sheetTestId: `id-${posts.length}`, status: 'QUEUED' }));
         });
       });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -45,16 +63,34 @@ describe('import-eis', () => {
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-    const files: Record<string, string> = { 'a.mpt': fx.biologicMpt(fx.randlesSweep()), 'b.DTA': fx.gamryDta(fx.randlesSweep(21)), 'bad.z': 'ZPlot2 Ascii\r\nno end of comments\r\n' };
+    const files: Record<string, string> = {
+      'a.mpt': fx.biologicMpt(fx.randlesSweep()),
+      'b.DTA': fx.gamryDta(fx.randlesSweep(21)),
+      'bad.z': 'ZPlot2 Ascii\r\nno end of comments\r\n',
+    };
     const read = (f: string): string => files[f];
     const mtime = (): Date => new Date('2026-11-22T09:00:00Z');
 
     it('posts one test per file to the rigs ingest with the rig key; a second import is answered as a repeat', async () => {
       const lines: string[] = [];
-      const cmd = { ...(parseImportArgs(['a.mpt', 'b.DTA', '--sheet', 'S-1', '--cell', '3,4', '--cell', '3,5', '--ocv', '0.1', '--url', url], env) as Exclude<ReturnType<typeof parseImportArgs>, 'help'>) };
+      const cmd = {
+        ...(parseImportArgs(
+          ['a.mpt', 'b.DTA', '--sheet', 'S-1', '--cell', '3,4', '--cell', '3,5', '--ocv', '0.1', '--url', url],
+          env,
+        ) as Exclude<ReturnType<typeof parseImportArgs>, 'help'>),
+      };
       expect(await runImport(cmd, (l) => lines.push(l), read, mtime)).toBe(0);
-      expect(posts.map((p) => [p.key, p.body.sheet, (p.body.cells as { col: number }[])[0].col, (p.body.frequenciesHz as number[]).length, p.body.startedAt])).toEqual([
-        ['k1', 'S-1', 4, 31, '2026-11-22T09:00:00.000Z'], ['k1', 'S-1', 5, 21, '2026-11-22T09:00:00.000Z'],
+      expect(
+        posts.map((p) => [
+          p.key,
+          p.body.sheet,
+          (p.body.cells as { col: number }[])[0].col,
+          (p.body.frequenciesHz as number[]).length,
+          p.body.startedAt,
+        ]),
+      ).toEqual([
+        ['k1', 'S-1', 4, 31, '2026-11-22T09:00:00.000Z'],
+        ['k1', 'S-1', 5, 21, '2026-11-22T09:00:00.000Z'],
       ]);
       expect(lines[0]).toMatch(/^a\.mpt: biologic-mpt, 31 points -> sheet test id-1 \(QUEUED\)$/);
       await runImport(cmd, (l) => lines.push(l), read, mtime);
@@ -63,7 +99,10 @@ describe('import-eis', () => {
 
     it('posts nothing when any file cannot be read', async () => {
       const before = posts.length;
-      const cmd = parseImportArgs(['a.mpt', 'bad.z', '--sheet', 'S-1', '--cell', '3,4', '--ocv', '0.1', '--url', url], env) as Exclude<ReturnType<typeof parseImportArgs>, 'help'>;
+      const cmd = parseImportArgs(['a.mpt', 'bad.z', '--sheet', 'S-1', '--cell', '3,4', '--ocv', '0.1', '--url', url], env) as Exclude<
+        ReturnType<typeof parseImportArgs>,
+        'help'
+      >;
       await expect(runImport(cmd, () => undefined, read, mtime)).rejects.toThrow('bad.z: no "End Comments" line');
       expect(posts.length).toBe(before);
     });

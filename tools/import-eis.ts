@@ -52,8 +52,15 @@ export function parseImportArgs(argv: string[], env: Record<string, string | und
       args: argv,
       allowPositionals: true,
       options: {
-        sheet: { type: 'string' }, cell: { type: 'string', multiple: true }, ocv: { type: 'string' }, temperature: { type: 'string' }, 'started-at': { type: 'string' },
-        format: { type: 'string' }, url: { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        sheet: { type: 'string' },
+        cell: { type: 'string', multiple: true },
+        ocv: { type: 'string' },
+        temperature: { type: 'string' },
+        'started-at': { type: 'string' },
+        format: { type: 'string' },
+        url: { type: 'string' },
+        'api-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -70,37 +77,72 @@ export function parseImportArgs(argv: string[], env: Record<string, string | und
     return { row: Number(m[1]), col: Number(m[2]) };
   });
   if (!cells.length) throw new UsageError('--cell is required: ROW,COL of the measured cell');
-  if (cells.length !== 1 && cells.length !== files.length) throw new UsageError(`${cells.length} --cell for ${files.length} files: give one for all files or one per file`);
+  if (cells.length !== 1 && cells.length !== files.length)
+    throw new UsageError(`${cells.length} --cell for ${files.length} files: give one for all files or one per file`);
   const ocvV = Number(v.ocv);
-  if (v.ocv === undefined || !Number.isFinite(ocvV)) throw new UsageError(`--ocv ${v.ocv ?? '(missing)'}: expected the open-circuit voltage in volts`);
+  if (v.ocv === undefined || !Number.isFinite(ocvV))
+    throw new UsageError(`--ocv ${v.ocv ?? '(missing)'}: expected the open-circuit voltage in volts`);
   const temperatureC = v.temperature === undefined ? 25 : Number(v.temperature);
   if (!Number.isFinite(temperatureC)) throw new UsageError(`--temperature ${v.temperature}: expected degrees Celsius`);
-  if (v['started-at'] !== undefined && Number.isNaN(Date.parse(v['started-at']))) throw new UsageError(`--started-at ${v['started-at']}: expected an ISO 8601 time`);
-  if (v.format !== undefined && !IMPEDANCE_FORMATS.includes(v.format as ImpedanceFormat)) throw new UsageError(`--format ${v.format}: expected one of ${IMPEDANCE_FORMATS.join(', ')}`);
+  if (v['started-at'] !== undefined && Number.isNaN(Date.parse(v['started-at'])))
+    throw new UsageError(`--started-at ${v['started-at']}: expected an ISO 8601 time`);
+  if (v.format !== undefined && !IMPEDANCE_FORMATS.includes(v.format as ImpedanceFormat))
+    throw new UsageError(`--format ${v.format}: expected one of ${IMPEDANCE_FORMATS.join(', ')}`);
   const apiKey = v['api-key'] ?? env.MES_RIG_API_KEY;
   if (!apiKey) throw new UsageError('no rig key: pass --api-key or set MES_RIG_API_KEY (registerRig returns it once)');
   return {
-    files, sheet: v.sheet, cells, ocvV, temperatureC, url: (v.url ?? 'http://127.0.0.1:3000').replace(/\/$/, ''), apiKey,
-    ...(v['started-at'] ? { startedAt: new Date(v['started-at']).toISOString() } : {}), ...(v.format ? { format: v.format as ImpedanceFormat } : {}),
+    files,
+    sheet: v.sheet,
+    cells,
+    ocvV,
+    temperatureC,
+    url: (v.url ?? 'http://127.0.0.1:3000').replace(/\/$/, ''),
+    apiKey,
+    ...(v['started-at'] ? { startedAt: new Date(v['started-at']).toISOString() } : {}),
+    ...(v.format ? { format: v.format as ImpedanceFormat } : {}),
   };
 }
 
 /** Reads every file first (so a bad one posts nothing), then posts one test per file. */
-export async function runImport(cmd: ImportCommand, log: (line: string) => void, readFile = (f: string) => readFileSync(f, 'utf8'), mtime = (f: string) => statSync(f).mtime): Promise<number> {
+export async function runImport(
+  cmd: ImportCommand,
+  log: (line: string) => void,
+  readFile = (f: string) => readFileSync(f, 'utf8'),
+  mtime = (f: string) => statSync(f).mtime,
+): Promise<number> {
   const bodies = cmd.files.map((file, i) => {
     const spectrum = parseImpedanceFile(file, readFile(file), cmd.format);
     const cell = cmd.cells.length === 1 ? cmd.cells[0] : cmd.cells[i];
     return {
-      file, spectrum,
-      body: labSheetTestBody({ spectrum, sheet: cmd.sheet, row: cell.row, col: cell.col, ocvV: cmd.ocvV, temperatureC: cmd.temperatureC, startedAt: cmd.startedAt ?? mtime(file).toISOString() }),
+      file,
+      spectrum,
+      body: labSheetTestBody({
+        spectrum,
+        sheet: cmd.sheet,
+        row: cell.row,
+        col: cell.col,
+        ocvV: cmd.ocvV,
+        temperatureC: cmd.temperatureC,
+        startedAt: cmd.startedAt ?? mtime(file).toISOString(),
+      }),
     };
   });
   let failed = 0;
   for (const { file, spectrum, body } of bodies) {
-    const res = await fetch(`${cmd.url}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': cmd.apiKey }, body: JSON.stringify(body) });
-    const answer = (await res.json().catch(() => ({}))) as { sheetTestId?: string; status?: string; error?: { code: string; message: string } };
+    const res = await fetch(`${cmd.url}/api/v1/sheet-tests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': cmd.apiKey },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json().catch(() => ({}))) as {
+      sheetTestId?: string;
+      status?: string;
+      error?: { code: string; message: string };
+    };
     if (res.status === 202 || res.status === 200) {
-      log(`${file}: ${spectrum.format}, ${spectrum.freqHz.length} points -> sheet test ${answer.sheetTestId} (${res.status === 200 ? 'already stored' : answer.status})`);
+      log(
+        `${file}: ${spectrum.format}, ${spectrum.freqHz.length} points -> sheet test ${answer.sheetTestId} (${res.status === 200 ? 'already stored' : answer.status})`,
+      );
     } else {
       failed++;
       log(`${file}: refused (${res.status} ${answer.error?.code ?? ''}): ${answer.error?.message ?? 'no error body'}`);
@@ -119,7 +161,12 @@ if (require.main === module) {
       }
       return await runImport(cmd, (l) => console.log(l));
     } catch (e) {
-      if (e instanceof UsageError || e instanceof ImpedanceFileError || e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (
+        e instanceof UsageError ||
+        e instanceof ImpedanceFileError ||
+        e instanceof RangeError ||
+        (e as NodeJS.ErrnoException).code === 'ENOENT'
+      ) {
         console.error(`import-eis: ${(e as Error).message}`);
         return 2;
       }

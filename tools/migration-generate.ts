@@ -55,7 +55,10 @@ ${sql.upQueries.map((x) => `    await queryRunner.query(${q(x.query)});`).join('
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-${sql.downQueries.reverse().map((x) => `    await queryRunner.query(${q(x.query)});`).join('\n')}
+${sql.downQueries
+  .reverse()
+  .map((x) => `    await queryRunner.query(${q(x.query)});`)
+  .join('\n')}
   }
 }
 `;

@@ -39,19 +39,31 @@ describe('parseSimulateArgs', () => {
 
   it('takes every flag', () => {
     const c = parseSimulateArgs([
-      '--url', 'http://mes.local:8080/',
-      '--user', 'eng1',
-      '--password', 'pw-123456',
-      '--product', 'TFB-1010',
-      '--rolls', '3',
-      '--sheets', '7',
-      '--seed', '42',
+      '--url',
+      'http://mes.local:8080/',
+      '--user',
+      'eng1',
+      '--password',
+      'pw-123456',
+      '--product',
+      'TFB-1010',
+      '--rolls',
+      '3',
+      '--sheets',
+      '7',
+      '--seed',
+      '42',
       '--gzip',
-      '--truth', 'out/truth.json',
-      '--concurrency', '8',
-      '--max-retests', '2',
-      '--test-timeout', '30',
-      '--prefix', 'RUN7',
+      '--truth',
+      'out/truth.json',
+      '--concurrency',
+      '8',
+      '--max-retests',
+      '2',
+      '--test-timeout',
+      '30',
+      '--prefix',
+      'RUN7',
     ]);
     expect(c).toEqual({
       kind: 'run',
@@ -86,7 +98,9 @@ describe('parseSimulateArgs', () => {
       const file = path.join(dir, 'admin-password');
       writeFileSync(file, 'from-file-pw\n');
       expect(parseSimulateArgs([], { MES_ADMIN_PASSWORD: 'from-env-pw' }, file)).toMatchObject({ options: { password: 'from-env-pw' } });
-      expect(parseSimulateArgs(['--password', 'flag-pw'], { MES_ADMIN_PASSWORD: 'from-env-pw' }, file)).toMatchObject({ options: { password: 'flag-pw' } });
+      expect(parseSimulateArgs(['--password', 'flag-pw'], { MES_ADMIN_PASSWORD: 'from-env-pw' }, file)).toMatchObject({
+        options: { password: 'flag-pw' },
+      });
       expect(parseSimulateArgs([], {}, file)).toMatchObject({ options: { password: 'from-file-pw' } });
       expect(usageError([], {}, path.join(dir, 'missing'))).toBe(
         'no password for admin: pass --password, set MES_ADMIN_PASSWORD, or run npm start (it keeps the admin password in .data/admin-password)',

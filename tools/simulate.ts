@@ -80,7 +80,8 @@ function parseError(e: unknown): UsageError {
       return new UsageError(`unknown option ${option ?? message}`);
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       if (/does not take an argument/.test(message)) return new UsageError(`${option ?? 'an option'} takes no value`);
-      if (/ambiguous/.test(message)) return new UsageError(`${option ?? 'an option'} needs a value (write ${option ?? '--option'}=<value> for one starting with "-")`);
+      if (/ambiguous/.test(message))
+        return new UsageError(`${option ?? 'an option'} needs a value (write ${option ?? '--option'}=<value> for one starting with "-")`);
       return new UsageError(`${option ?? 'an option'} needs a value`);
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new UsageError(`unexpected argument ${/'([^']*)'/.exec(message)?.[1] ?? message}: every option is a --flag`);
@@ -93,7 +94,11 @@ function parseError(e: unknown): UsageError {
  * The command a command line asks for. `env` gives MES_ADMIN_PASSWORD; `passwordFile` is the file
  * npm start keeps the generated admin password in (read only when no password is given otherwise).
  */
-export function parseSimulateArgs(argv: readonly string[], env: Record<string, string | undefined> = {}, passwordFile?: string): SimulateCommand {
+export function parseSimulateArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+  passwordFile?: string,
+): SimulateCommand {
   let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true; allowPositionals: false }>>['values'];
   try {
     values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values;
@@ -123,14 +128,18 @@ export function parseSimulateArgs(argv: readonly string[], env: Record<string, s
   const username = values.user ?? 'admin';
   if (!username.trim()) throw new UsageError('--user must not be empty');
   if (values.prefix !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,40}$/.test(values.prefix)) {
-    throw new UsageError(`--prefix must be 1-41 letters, digits, ".", "_", ":" or "-" (it starts roll barcodes), got ${JSON.stringify(values.prefix)}`);
+    throw new UsageError(
+      `--prefix must be 1-41 letters, digits, ".", "_", ":" or "-" (it starts roll barcodes), got ${JSON.stringify(values.prefix)}`,
+    );
   }
   if (values.truth !== undefined && !values.truth.trim()) throw new UsageError('--truth needs a file name');
 
   let password = values.password ?? env.MES_ADMIN_PASSWORD;
   if (password === undefined && passwordFile && existsSync(passwordFile)) password = readFileSync(passwordFile, 'utf8').trim();
   if (!password) {
-    throw new UsageError(`no password for ${username}: pass --password, set MES_ADMIN_PASSWORD, or run npm start (it keeps the admin password in .data/admin-password)`);
+    throw new UsageError(
+      `no password for ${username}: pass --password, set MES_ADMIN_PASSWORD, or run npm start (it keeps the admin password in .data/admin-password)`,
+    );
   }
 
   return {

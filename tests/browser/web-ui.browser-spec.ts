@@ -29,7 +29,9 @@ describe('web UI in a real browser', () => {
   };
   const waitDone = async (sheetTestId: string) => {
     for (let i = 0; i < 600; i++) {
-      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': rigKey } })).json()) as { status: string };
+      const st = (await (
+        await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': rigKey } })
+      ).json()) as { status: string };
       if (st.status === 'DONE' || st.status === 'FAILED') return st.status;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -39,7 +41,10 @@ describe('web UI in a real browser', () => {
   beforeAll(async () => {
     await ensureWebBuilt();
     [mes, browser] = await Promise.all([startMesProcesses('web'), launchChromium()]);
-    for (const [username, role] of [['olga', 'OPERATOR'], ['erik', 'ENGINEER']] as const) {
+    for (const [username, role] of [
+      ['olga', 'OPERATOR'],
+      ['erik', 'ENGINEER'],
+    ] as const) {
       await mes.admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { username, password: PASSWORD, role } });
     }
     rigKey = (await mes.admin.ok('mutation { registerRig(name: "RIG WEB", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey;
@@ -146,11 +151,13 @@ describe('web UI in a real browser', () => {
     await page.goto(`${mes.gatewayUrl}/#/label/S-R0001-0002`);
     const label = page.getByTestId('unit-label');
     await label.waitFor();
-    await page.waitForFunction(() => ((globalThis as any).document.querySelector('canvas[aria-label^="Code 128"]') as any)?.width ?? 0 > 50);
+    await page.waitForFunction(
+      () => ((globalThis as any).document.querySelector('canvas[aria-label^="Code 128"]') as any)?.width ?? 0 > 50,
+    );
     // The barcode canvas has dark bars and light gaps: something was drawn.
     const dark = await page.evaluate(() => {
       const c = (globalThis as any).document.querySelector('canvas[aria-label^="Code 128"]') as any;
-      const d = (c.getContext('2d')).getImageData(0, 0, c.width, c.height).data;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] < 60) n++;
       return n / (d.length / 4);
@@ -168,7 +175,9 @@ describe('web UI in a real browser', () => {
   });
 
   it('engineer heat map: pixels match the data on the colour scale, hover reads the cell, click opens its spectrum and fit', async () => {
-    const ocv = await mes.admin.ok<{ sheetMap: { rows: number; cols: number; values: (number | null)[] } }>('{ sheetMap(sheet: "S-R0001-0001", metric: OCV_V) { rows cols values } }');
+    const ocv = await mes.admin.ok<{ sheetMap: { rows: number; cols: number; values: (number | null)[] } }>(
+      '{ sheetMap(sheet: "S-R0001-0001", metric: OCV_V) { rows cols values } }',
+    );
     const values = Float32Array.from(ocv.sheetMap.values.map((v) => (v === null ? NaN : v)));
     const range = robustRange(values);
     const page = await newPage(browser);
@@ -177,13 +186,24 @@ describe('web UI in a real browser', () => {
     await page.getByLabel('Metric').selectOption('OCV_V');
     const canvas = page.getByTestId('sheet-canvas');
     await canvas.waitFor();
-    await page.waitForFunction(() => ((globalThis as unknown as { __mesPerf?: { sheetInteractiveMs?: number[] } }).__mesPerf?.sheetInteractiveMs?.length ?? 0) > 0);
+    await page.waitForFunction(
+      () => ((globalThis as unknown as { __mesPerf?: { sheetInteractiveMs?: number[] } }).__mesPerf?.sheetInteractiveMs?.length ?? 0) > 0,
+    );
     await page.getByTestId('legend-bar').waitFor();
     await new Promise((r) => setTimeout(r, 200));
-    const cells = [[0, 0], [12, 3], [25, 40], [49, 49], [33, 17]];
+    const cells = [
+      [0, 0],
+      [12, 3],
+      [25, 40],
+      [49, 49],
+      [33, 17],
+    ];
     for (const [row, col] of cells) {
       // Physical orientation: MD (row) left to right, operator side (col 0) at the bottom; 12 px per cell.
-      const px = await canvas.evaluate((c: any, [x, y]) => Array.from((c.getContext('2d')).getImageData(x, y, 1, 1).data.slice(0, 3)), [row * 12 + 6, (49 - col) * 12 + 6]);
+      const px = await canvas.evaluate(
+        (c: any, [x, y]) => Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3)),
+        [row * 12 + 6, (49 - col) * 12 + 6],
+      );
       const expected = colourOf(values[row * 50 + col], range, false);
       expect({ row, col, px }).toEqual({ row, col, px: expected });
     }
@@ -200,7 +220,9 @@ describe('web UI in a real browser', () => {
     await page.getByRole('heading', { name: `Cell S-R0001-0001-R${hr}C${hc}` }).waitFor();
     const nyquist = page.getByTestId('nyquist');
     await nyquist.waitFor();
-    const spectrum = await mes.admin.ok(`{ cellSpectrum(sheet: "S-R0001-0001", row: ${hr}, col: ${hc}) { frequenciesHz fit { circuit } } }`);
+    const spectrum = await mes.admin.ok(
+      `{ cellSpectrum(sheet: "S-R0001-0001", row: ${hr}, col: ${hc}) { frequenciesHz fit { circuit } } }`,
+    );
     expect(await nyquist.locator('circle').count()).toBe(spectrum.cellSpectrum.frequenciesHz.length);
     expect(await nyquist.locator('path.series-line').count()).toBe(1);
     expect(await page.getByTestId('spectrum-facts').textContent()).toContain(`fit ${spectrum.cellSpectrum.fit.circuit}`);
@@ -221,7 +243,10 @@ describe('web UI in a real browser', () => {
   });
 
   it('a region selected on the roll map becomes a hold that the operator screen then refuses, with its reason', async () => {
-    const target = (await mes.admin.ok('{ sheet(barcode: "S-R0001-0003") { mdStartMm mdEndMm } }')).sheet as { mdStartMm: number; mdEndMm: number };
+    const target = (await mes.admin.ok('{ sheet(barcode: "S-R0001-0003") { mdStartMm mdEndMm } }')).sheet as {
+      mdStartMm: number;
+      mdEndMm: number;
+    };
     const page = await newPage(browser);
     await signIn(page, mes.gatewayUrl, 'erik', PASSWORD);
     await page.goto(`${mes.gatewayUrl}/#/roll/R0001`);
@@ -234,7 +259,9 @@ describe('web UI in a real browser', () => {
     await page.mouse.move(box.x + 360, box.y + 120, { steps: 4 });
     await page.mouse.up();
     await page.getByTestId('selection').waitFor();
-    expect(Number(await page.getByLabel('MD to (mm)').inputValue())).toBeGreaterThan(Number(await page.getByLabel('MD from (mm)').inputValue()));
+    expect(Number(await page.getByLabel('MD to (mm)').inputValue())).toBeGreaterThan(
+      Number(await page.getByLabel('MD from (mm)').inputValue()),
+    );
     await screenshot(page, '08-roll-map-selection');
     // Then exactly the third sheet's stretch, typed.
     await page.getByLabel('MD from (mm)').fill(String(target.mdStartMm + 20));
@@ -257,9 +284,14 @@ describe('web UI in a real browser', () => {
     expect(refusal).toContain('UNIT_ON_HOLD');
     expect(refusal).toContain('LiPON pinholes seen under the microscope');
     await operator.getByRole('note', { name: 'Holds on this unit' }).waitFor();
-    expect(await operator.getByRole('note', { name: 'Holds on this unit' }).textContent()).toContain('LiPON pinholes seen under the microscope');
+    expect(await operator.getByRole('note', { name: 'Holds on this unit' }).textContent()).toContain(
+      'LiPON pinholes seen under the microscope',
+    );
     // The station's queue says which waiting units are held, before anyone scans them.
-    await operator.getByRole('complementary').getByText(/on hold: LiPON pinholes/).waitFor();
+    await operator
+      .getByRole('complementary')
+      .getByText(/on hold: LiPON pinholes/)
+      .waitFor();
     expect(await operator.getByRole('complementary').locator('li', { hasText: 'S-R0001-0004' }).textContent()).not.toMatch(/on hold/);
     await screenshot(operator, '10-station-held-unit');
     await operator.context().close();
@@ -273,14 +305,21 @@ describe('web UI in a real browser', () => {
     await expect(status.textContent()).resolves.toMatch(/No test yet/);
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const id = await postSheetTest('S-R0001-0002', 2);
-    await page.waitForFunction(() => /done: 2500 of 2500 cells binned/.test((globalThis as any).document.querySelector('[data-testid="live-status"]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () =>
+        /done: 2500 of 2500 cells binned/.test(
+          (globalThis as any).document.querySelector('[data-testid="live-status"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 120_000 },
+    );
     expect(await waitDone(id)).toBe('DONE');
     // Same document (no reload), and the map now has binned cells: not the grey of "not tested".
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     await page.waitForFunction(() => {
       const c = (globalThis as any).document.querySelector('[data-testid="sheet-canvas"]') as any;
       if (!c) return false;
-      const d = (c.getContext('2d')).getImageData(6, 6, 1, 1).data;
+      const d = c.getContext('2d').getImageData(6, 6, 1, 1).data;
       return !(d[0] === 214 && d[1] === 214 && d[2] === 214) && d[3] === 255;
     });
     await screenshot(page, '11-sheet-live-done');
@@ -312,7 +351,8 @@ describe('web UI in a real browser', () => {
       await page.keyboard.press('Tab');
       reached.add(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim() ?? ''));
     }
-    for (const name of ['Station', 'Sheets', 'Rolls', 'Yield', 'Holds', 'Rule sets & recipes', 'Users & rigs', 'Sign out']) expect(reached).toContain(name);
+    for (const name of ['Station', 'Sheets', 'Rolls', 'Yield', 'Holds', 'Rule sets & recipes', 'Users & rigs', 'Sign out'])
+      expect(reached).toContain(name);
     await page.context().close();
   });
 
@@ -322,7 +362,10 @@ describe('web UI in a real browser', () => {
     const page = await newPage(browser);
     await signIn(page, mes.gatewayUrl, 'erik', PASSWORD);
     await page.goto(`${mes.gatewayUrl}/#/cell/S-R0001-0001/99/0`);
-    await page.getByText(/outside the 50 x 50 grid of sheet S-R0001-0001/).first().waitFor();
+    await page
+      .getByText(/outside the 50 x 50 grid of sheet S-R0001-0001/)
+      .first()
+      .waitFor();
     await page.context().close();
   });
 });

@@ -6,7 +6,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const root = path.resolve(__dirname, '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(root, '.data/screenshots');
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 /**
  * Debian's chromium, installed from the system packages when missing and running as root (as the
@@ -14,7 +21,10 @@ export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '-
  */
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  if (process.getuid?.() !== 0) throw new Error(`The browser tests need Debian's chromium at ${CHROMIUM}: install it (apt-get install chromium) or run the tests as root`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `The browser tests need Debian's chromium at ${CHROMIUM}: install it (apt-get install chromium) or run the tests as root`,
+    );
   process.stdout.write('Installing chromium for the browser tests (apt-get)...\n');
   execFileSync('apt-get', ['update'], { stdio: 'ignore' });
   execFileSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -54,7 +64,10 @@ export async function seriousA11yViolations(page: Page): Promise<{ id: string; h
   await page.addScriptTag({ content: source });
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run((globalThis as any).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const r = await axe.run((globalThis as any).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
     return r.violations;
   });
   return violations

@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createTestDatabase, freePort, GraphqlClient, stopProcess as stop, TEST_ADMIN_PASSWORD, waitHealthy, type TestDatabase } from '@mes/testing';
+import {
+  createTestDatabase,
+  freePort,
+  GraphqlClient,
+  stopProcess as stop,
+  TEST_ADMIN_PASSWORD,
+  waitHealthy,
+  type TestDatabase,
+} from '@mes/testing';
 import { migrateTestData } from '@mes/test-data';
 import { migrateAssembly } from '@mes/assembly-service';
 import { migrateProcess } from '@mes/process-service';
@@ -39,7 +47,13 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
   await migrateTestData(db.url);
   await migrateProcess(db.url);
   await migrateAssembly(db.url);
-  const [port, trackingPort, testDataPort, processPort, assemblyPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, trackingPort, testDataPort, processPort, assemblyPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = {
     ...process.env,
     DATABASE_URL: db.url,
@@ -58,7 +72,11 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
   };
   const children = new Map<AppName, ChildProcess>();
   const spawnApp = (name: AppName) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.set(name, child);
     return child;
   };
@@ -98,7 +116,8 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     async close() {
       if (closed) return;
       closed = true;
-      for (const name of ['gateway', 'binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[]) await stop(children.get(name) as ChildProcess);
+      for (const name of ['gateway', 'binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[])
+        await stop(children.get(name) as ChildProcess);
       await db.drop();
     },
   };

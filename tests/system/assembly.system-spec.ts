@@ -24,7 +24,14 @@ function parallel(cells: { zReOhm: number[]; zImOhm: number[] }[], n: number): {
   return { zRe, zIm };
 }
 
-interface Pick { row: number; col: number; cellCode: string; softBin: number; carrier: string; position: number }
+interface Pick {
+  row: number;
+  col: number;
+  cellCode: string;
+  softBin: number;
+  carrier: string;
+  position: number;
+}
 
 /**
  * The end of the line through the gateway: a binned sheet, its pick map, singulation, a stack built
@@ -42,7 +49,9 @@ describe('singulation, stacking and stack test through the gateway', () => {
 
   const waitDone = async (sheetTestId: string) => {
     for (let i = 0; i < 240; i++) {
-      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as {
+        status: string;
+      };
       if (st.status === 'DONE' || st.status === 'FAILED') return st.status;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -64,9 +73,13 @@ describe('singulation, stacking and stack test through the gateway', () => {
     // By hand through SHEET_TEST, as a new user would.
     await mes.admin.ok('mutation { scan(input: { barcode: "S-R0001-0002", stationCode: "TST-1", action: TRACK_IN }) { stepState } }');
     await mes.admin.ok('mutation { scan(input: { barcode: "S-R0001-0002", stationCode: "TST-1", action: TRACK_OUT }) { stepState } }');
-    const refused = await mes.admin.fails('mutation { scan(input: { barcode: "S-R0001-0002", stationCode: "SNG-1", action: TRACK_IN }) { stepState } }');
+    const refused = await mes.admin.fails(
+      'mutation { scan(input: { barcode: "S-R0001-0002", stationCode: "SNG-1", action: TRACK_IN }) { stepState } }',
+    );
     expect(refused.extensions?.code).toBe('CONFLICT');
-    expect(refused.message).toBe('Sheet S-R0001-0002 cannot be tracked into SINGULATION: it has never been tested: every sheet is tested at SHEET_TEST before singulation');
+    expect(refused.message).toBe(
+      'Sheet S-R0001-0002 cannot be tracked into SINGULATION: it has never been tested: every sheet is tested at SHEET_TEST before singulation',
+    );
     const still = await mes.admin.ok('{ sheet(barcode: "S-R0001-0002") { operation stepState } }');
     expect(still.sheet).toEqual({ operation: 'SINGULATION', stepState: 'WAITING' });
   });
@@ -85,9 +98,15 @@ describe('singulation, stacking and stack test through the gateway', () => {
     // A hold on one passing cell stops that cell: it is never in a pick map.
     const heldIndex = bins.findIndex((b) => b === 1);
     const held = { row: Math.floor(heldIndex / COLS), col: heldIndex % COLS };
-    await mes.admin.ok(`mutation { placeHold(input: { target: CELL, sheetBarcode: "${SHEET}", row: ${held.row}, col: ${held.col}, reason: "chipped corner seen at AOI" }) { id } }`);
+    await mes.admin.ok(
+      `mutation { placeHold(input: { target: CELL, sheetBarcode: "${SHEET}", row: ${held.row}, col: ${held.col}, reason: "chipped corner seen at AOI" }) { id } }`,
+    );
 
-    const map = (await mes.admin.ok(`{ pickMap(sheet: "${SHEET}") { strategy entries { row col cellCode softBin carrier position } excluded { reason count } } }`)).pickMap;
+    const map = (
+      await mes.admin.ok(
+        `{ pickMap(sheet: "${SHEET}") { strategy entries { row col cellCode softBin carrier position } excluded { reason count } } }`,
+      )
+    ).pickMap;
     picks = map.entries;
     // The demo stack product MLB-1200 (the only open work order) takes grades 1 and 2.
     const expected = bins.flatMap((b, i) => (b !== null && (b === 1 || b === 2) && i !== heldIndex ? [i] : []));
@@ -111,24 +130,44 @@ describe('singulation, stacking and stack test through the gateway', () => {
     await mes.admin.ok(`mutation { scan(input: { barcode: "${SHEET}", stationCode: "SNG-1", action: TRACK_IN }) { stepState } }`);
     const failedIndex = bins.findIndex((b) => b !== null && b >= 10);
     const failed = { row: Math.floor(failedIndex / COLS), col: failedIndex % COLS };
-    const bad = await mes.admin.fails(
-      'mutation($i: SingulationReportInput!) { reportSingulation(input: $i) { picked } }',
-      { i: { sheet: SHEET, stationCode: 'SNG-1', strategy: 'GRADED', picked: [...picks.slice(0, 3).map(({ row, col }) => ({ row, col })), failed], broken: [] } },
-    );
+    const bad = await mes.admin.fails('mutation($i: SingulationReportInput!) { reportSingulation(input: $i) { picked } }', {
+      i: {
+        sheet: SHEET,
+        stationCode: 'SNG-1',
+        strategy: 'GRADED',
+        picked: [...picks.slice(0, 3).map(({ row, col }) => ({ row, col })), failed],
+        broken: [],
+      },
+    });
     expect(bad.extensions?.code).toBe('VALIDATION_FAILED');
-    expect(bad.message).toMatch(new RegExp(`cell \\(${failed.row}, ${failed.col}\\) is not in the pick map: it failed \\(soft bin ${bins[failedIndex]}`));
+    expect(bad.message).toMatch(
+      new RegExp(`cell \\(${failed.row}, ${failed.col}\\) is not in the pick map: it failed \\(soft bin ${bins[failedIndex]}`),
+    );
     expect(await count('singulated_cells')).toBe(0);
     expect(await count('singulation_reports')).toBe(0);
 
     const broken = picks[picks.length - 1];
     const done = await mes.admin.ok(
       'mutation($i: SingulationReportInput!) { reportSingulation(input: $i) { cellsTested cellsPassed cellsInPickMap picked broken testYield singulationLoss } }',
-      { i: { sheet: SHEET, stationCode: 'SNG-1', strategy: 'GRADED', picked: picks.slice(0, -1).map(({ row, col }) => ({ row, col })), broken: [{ row: broken.row, col: broken.col, reason: 'cracked at pick' }] } },
+      {
+        i: {
+          sheet: SHEET,
+          stationCode: 'SNG-1',
+          strategy: 'GRADED',
+          picked: picks.slice(0, -1).map(({ row, col }) => ({ row, col })),
+          broken: [{ row: broken.row, col: broken.col, reason: 'cracked at pick' }],
+        },
+      },
     );
     const passed = bins.filter((b) => b !== null && b >= 1 && b <= 9).length;
     expect(done.reportSingulation).toEqual({
-      cellsTested: 2500, cellsPassed: passed, cellsInPickMap: picks.length, picked: picks.length - 1, broken: 1,
-      testYield: passed / 2500, singulationLoss: 1 / picks.length,
+      cellsTested: 2500,
+      cellsPassed: passed,
+      cellsInPickMap: picks.length,
+      picked: picks.length - 1,
+      broken: 1,
+      testYield: passed / 2500,
+      singulationLoss: 1 / picks.length,
     });
     expect(await count('singulated_cells')).toBe(picks.length);
     const again = await mes.admin.fails('mutation($i: SingulationReportInput!) { reportSingulation(input: $i) { picked } }', {
@@ -138,25 +177,36 @@ describe('singulation, stacking and stack test through the gateway', () => {
   });
 
   it('builds a stack by scanning, refuses a failed cell with its bin and a double scan, tests it, and a later region hold reaches it', async () => {
-    const proposal = (await mes.admin.ok('{ stackProposal(productCode: "MLB-1200", grade: 1) { layersPerStack cellsAvailable upperBound stacks } }')).stackProposal;
+    const proposal = (
+      await mes.admin.ok('{ stackProposal(productCode: "MLB-1200", grade: 1) { layersPerStack cellsAvailable upperBound stacks } }')
+    ).stackProposal;
     expect(proposal.layersPerStack).toBe(8);
     expect(proposal.stacks.length).toBeGreaterThan(0);
     expect(proposal.stacks.length).toBeLessThanOrEqual(proposal.upperBound);
     const layers: string[] = proposal.stacks[0];
 
-    await mes.admin.ok('mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }');
-    const addLayer = 'mutation($s: String!, $c: String!) { addStackLayer(input: { stackBarcode: $s, cellCode: $c }) { status layers { layerIndex cellCode } } }';
+    await mes.admin.ok(
+      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+    );
+    const addLayer =
+      'mutation($s: String!, $c: String!) { addStackLayer(input: { stackBarcode: $s, cellCode: $c }) { status layers { layerIndex cellCode } } }';
 
     const failedIndex = bins.findIndex((b) => b !== null && b >= 10);
     const failedCode = `${SHEET}-R${Math.floor(failedIndex / COLS)}C${failedIndex % COLS}`;
     const refused = await mes.admin.fails(addLayer, { s: 'STK-0001', c: failedCode });
     expect(refused.extensions?.code).toBe('CONFLICT');
     expect(refused.extensions?.reason).toBe('CELL_NOT_SINGULATED');
-    expect(refused.message).toMatch(new RegExp(`^Cell ${failedCode} was not singulated: its current result is soft bin ${bins[failedIndex]} \\(`));
+    expect(refused.message).toMatch(
+      new RegExp(`^Cell ${failedCode} was not singulated: its current result is soft bin ${bins[failedIndex]} \\(`),
+    );
 
     // The one scan mutation knows a cell code when it sees one and says where it belongs.
-    const misplaced = await mes.admin.fails(`mutation { scan(input: { barcode: "${layers[0]}", stationCode: "SNG-1", action: TRACK_IN }) { stepState } }`);
-    expect(misplaced.message).toMatch(/^S-R0001-0001-R\d+C\d+ is singulated cell \(\d+, \d+\) of sheet S-R0001-0001: scan it into a stack \(addStackLayer\)/);
+    const misplaced = await mes.admin.fails(
+      `mutation { scan(input: { barcode: "${layers[0]}", stationCode: "SNG-1", action: TRACK_IN }) { stepState } }`,
+    );
+    expect(misplaced.message).toMatch(
+      /^S-R0001-0001-R\d+C\d+ is singulated cell \(\d+, \d+\) of sheet S-R0001-0001: scan it into a stack \(addStackLayer\)/,
+    );
 
     await mes.admin.ok(addLayer, { s: 'STK-0001', c: layers[0] });
     const twice = await mes.admin.fails(addLayer, { s: 'STK-0001', c: layers[0] });
@@ -168,31 +218,75 @@ describe('singulation, stacking and stack test through the gateway', () => {
     expect(stack.layers.map((l: { cellCode: string }) => l.cellCode)).toEqual(layers);
 
     const postTest = 'mutation($i: StackTestInput!) { postStackTest(input: $i) { status bin binReason tests { testId bin } } }';
-    const unknown = await mes.admin.fails(postTest, { i: { testId: 'STT-X', stackBarcode: 'STK-NOPE', stationCode: 'STT-1', ocvV: 4, frequenciesHz: [1e4, 1e3, 1], zReOhm: [1, 2, 3], zImOhm: [0, 0, 0] } });
+    const unknown = await mes.admin.fails(postTest, {
+      i: {
+        testId: 'STT-X',
+        stackBarcode: 'STK-NOPE',
+        stationCode: 'STT-1',
+        ocvV: 4,
+        frequenciesHz: [1e4, 1e3, 1],
+        zReOhm: [1, 2, 3],
+        zImOhm: [0, 0, 0],
+      },
+    });
     expect(unknown.extensions?.code).toBe('NOT_FOUND');
     expect(await count('stack_tests')).toBe(0);
 
     // The stack measures its layers in parallel: Z = 1 / Σ (1 / Z_i) at the rig's frequencies.
     const cells = layers.map((code) => {
       const [, r, c] = /-R(\d+)C(\d+)$/.exec(code)!;
-      return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as { ocvV: number; zReOhm: number[]; zImOhm: number[] };
+      return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as {
+        ocvV: number;
+        zReOhm: number[];
+        zImOhm: number[];
+      };
     });
     const { zRe, zIm } = parallel(cells, sim.frequenciesHz.length);
     const ocvV = cells.reduce((s, c) => s + c.ocvV, 0) / cells.length;
-    const tested = (await mes.admin.ok(postTest, { i: { testId: 'STT-0001', stackBarcode: 'STK-0001', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: zRe, zImOhm: zIm } })).postStackTest;
+    const tested = (
+      await mes.admin.ok(postTest, {
+        i: {
+          testId: 'STT-0001',
+          stackBarcode: 'STK-0001',
+          stationCode: 'STT-1',
+          ocvV,
+          frequenciesHz: sim.frequenciesHz,
+          zReOhm: zRe,
+          zImOhm: zIm,
+        },
+      })
+    ).postStackTest;
     expect(tested).toMatchObject({ status: 'TESTED', bin: 'PASS', tests: [{ testId: 'STT-0001', bin: 'PASS' }] });
 
     // Genealogy in one query: each layer's sheet and roll come from tracking through the gateway.
-    const genealogy = (await mes.admin.ok('{ stack(barcode: "STK-0001") { layers { layerIndex cellCode row col mdMm softBin sheet { barcode sheetIndex rollBarcode } roll { barcode lengthMm } } } }')).stack.layers;
-    expect(genealogy[0]).toMatchObject({ layerIndex: 1, cellCode: layers[0], sheet: { barcode: SHEET, sheetIndex: 1, rollBarcode: 'R0001' }, roll: { barcode: 'R0001', lengthMm: 8000 } });
+    const genealogy = (
+      await mes.admin.ok(
+        '{ stack(barcode: "STK-0001") { layers { layerIndex cellCode row col mdMm softBin sheet { barcode sheetIndex rollBarcode } roll { barcode lengthMm } } } }',
+      )
+    ).stack.layers;
+    expect(genealogy[0]).toMatchObject({
+      layerIndex: 1,
+      cellCode: layers[0],
+      sheet: { barcode: SHEET, sheetIndex: 1, rollBarcode: 'R0001' },
+      roll: { barcode: 'R0001', lengthMm: 8000 },
+    });
 
     // Cycler samples: a bad file stores nothing; a good one gives retention and CE statistics.
-    const importCsv = 'mutation($i: ImportCyclerResultsInput!) { importCyclerResults(input: $i) { cycles retention cyclesTo95 cyclesTo80 meanCePct meanLayerAsrOhmCm2 } }';
-    const badCsv = await mes.admin.fails(importCsv, { i: { stackBarcode: 'STK-0001', csv: 'cycle,charge_mah,discharge_mah\n1,1.2,1.1\n1,1.2,x\n' } });
+    const importCsv =
+      'mutation($i: ImportCyclerResultsInput!) { importCyclerResults(input: $i) { cycles retention cyclesTo95 cyclesTo80 meanCePct meanLayerAsrOhmCm2 } }';
+    const badCsv = await mes.admin.fails(importCsv, {
+      i: { stackBarcode: 'STK-0001', csv: 'cycle,charge_mah,discharge_mah\n1,1.2,1.1\n1,1.2,x\n' },
+    });
     expect(badCsv.extensions?.code).toBe('VALIDATION_FAILED');
     expect(badCsv.message).toMatch(/line 3: discharge capacity "x" is not a number/);
     expect(await count('cycle_results')).toBe(0);
-    const csv = ['cycle,charge_mah,discharge_mah,ce_pct,discharge_energy_mwh,end_voltage_v', ...Array.from({ length: 200 }, (_, i) => `${i + 1},1.2,${(1.15 * (1 - i * 0.0012)).toFixed(5)},,${(4.4 * (1 - i * 0.0012)).toFixed(4)},4.2`)].join('\n');
+    const csv = [
+      'cycle,charge_mah,discharge_mah,ce_pct,discharge_energy_mwh,end_voltage_v',
+      ...Array.from(
+        { length: 200 },
+        (_, i) => `${i + 1},1.2,${(1.15 * (1 - i * 0.0012)).toFixed(5)},,${(4.4 * (1 - i * 0.0012)).toFixed(4)},4.2`,
+      ),
+    ].join('\n');
     const cycled = (await mes.admin.ok(importCsv, { i: { stackBarcode: 'STK-0001', csv } })).importCyclerResults;
     expect(cycled).toMatchObject({ cycles: 200, cyclesTo95: 43, cyclesTo80: 168 });
     expect(cycled.retention).toBeCloseTo(1 - 199 * 0.0012, 4);
@@ -200,33 +294,74 @@ describe('singulation, stacking and stack test through the gateway', () => {
 
     // A second stack whose third layer is not connected: the measurement matches the expectation without it.
     const second: string[] = proposal.stacks[1];
-    await mes.admin.ok('mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }');
+    await mes.admin.ok(
+      'mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+    );
     for (const code of second) await mes.admin.ok(addLayer, { s: 'STK-0002', c: code });
     const secondCells = second.map((code) => {
       const [, r, c] = /-R(\d+)C(\d+)$/.exec(code)!;
-      return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as { ocvV: number; zReOhm: number[]; zImOhm: number[] };
+      return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as {
+        ocvV: number;
+        zReOhm: number[];
+        zImOhm: number[];
+      };
     });
-    const open = parallel(secondCells.filter((_, i) => i !== 2), sim.frequenciesHz.length);
-    const openTest = (await mes.admin.ok(postTest, { i: { testId: 'STT-0003', stackBarcode: 'STK-0002', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: open.zRe, zImOhm: open.zIm } })).postStackTest;
+    const open = parallel(
+      secondCells.filter((_, i) => i !== 2),
+      sim.frequenciesHz.length,
+    );
+    const openTest = (
+      await mes.admin.ok(postTest, {
+        i: {
+          testId: 'STT-0003',
+          stackBarcode: 'STK-0002',
+          stationCode: 'STT-1',
+          ocvV,
+          frequenciesHz: sim.frequenciesHz,
+          zReOhm: open.zRe,
+          zImOhm: open.zIm,
+        },
+      })
+    ).postStackTest;
     expect(openTest.bin).toBe('OPEN_LAYER');
     expect(openTest.binReason).toMatch(/one layer is not connected/);
 
     // A region hold placed afterwards around layer 1's cell holds the stack, and where-used finds it.
     const layer1 = (await mes.admin.ok('{ stack(barcode: "STK-0001") { layers { mdMm rollBarcode } } }')).stack.layers[0];
-    const hold = (await mes.admin.ok(`mutation { placeHold(input: { target: ROLL_REGION, rollBarcode: "R0001", mdFromMm: ${layer1.mdMm - 1}, mdToMm: ${layer1.mdMm + 1}, reason: "LCO rate excursion" }) { id } }`)).placeHold;
+    const hold = (
+      await mes.admin.ok(
+        `mutation { placeHold(input: { target: ROLL_REGION, rollBarcode: "R0001", mdFromMm: ${layer1.mdMm - 1}, mdToMm: ${layer1.mdMm + 1}, reason: "LCO rate excursion" }) { id } }`,
+      )
+    ).placeHold;
     const held = (await mes.admin.ok('{ stack(barcode: "STK-0001") { onHold activeHolds { holdId reason cellCode } } }')).stack;
     expect(held.onHold).toBe(true);
     expect(held.activeHolds).toContainEqual({ holdId: hold.id, reason: 'LCO rate excursion', cellCode: layers[0] });
-    const used = (await mes.admin.ok(`{ stacksWhereUsed(roll: "R0001", mdFromMm: ${layer1.mdMm - 1}, mdToMm: ${layer1.mdMm + 1}) { barcode cellCodes } }`)).stacksWhereUsed;
+    const used = (
+      await mes.admin.ok(
+        `{ stacksWhereUsed(roll: "R0001", mdFromMm: ${layer1.mdMm - 1}, mdToMm: ${layer1.mdMm + 1}) { barcode cellCodes } }`,
+      )
+    ).stacksWhereUsed;
     expect(used.map((u: { barcode: string }) => u.barcode)).toEqual(['STK-0001']);
     expect(used[0].cellCodes).toContain(layers[0]);
     const byHold = (await mes.admin.ok(`{ stacksWhereUsedByHold(holdId: "${hold.id}") { barcode } }`)).stacksWhereUsedByHold;
     expect(byHold.map((u: { barcode: string }) => u.barcode)).toEqual(['STK-0001']);
-    const onHoldTest = await mes.admin.fails(postTest, { i: { testId: 'STT-0002', stackBarcode: 'STK-0001', stationCode: 'STT-1', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: zRe, zImOhm: zIm } });
+    const onHoldTest = await mes.admin.fails(postTest, {
+      i: {
+        testId: 'STT-0002',
+        stackBarcode: 'STK-0001',
+        stationCode: 'STT-1',
+        ocvV,
+        frequenciesHz: sim.frequenciesHz,
+        zReOhm: zRe,
+        zImOhm: zIm,
+      },
+    });
     expect(onHoldTest.extensions?.code).toBe('UNIT_ON_HOLD');
 
     // SCRAP of that hold scraps the stack.
-    await mes.admin.ok(`mutation { releaseHold(input: { holdId: "${hold.id}", disposition: SCRAP, comment: "region scrapped" }) { active } }`);
+    await mes.admin.ok(
+      `mutation { releaseHold(input: { holdId: "${hold.id}", disposition: SCRAP, comment: "region scrapped" }) { active } }`,
+    );
     expect((await mes.admin.ok('{ stack(barcode: "STK-0001") { status } }')).stack.status).toBe('SCRAPPED');
   });
 });

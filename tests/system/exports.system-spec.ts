@@ -29,14 +29,25 @@ describe('exports and lab spectra through the gateway', () => {
     return v;
   };
   const testStatus = (id: string): Promise<string> =>
-    until(async () => ((await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': rigKey } })).json()) as { status: string }).status, (s) => s === 'DONE' || s === 'FAILED');
-  const download = (path: string, token = mes.admin.token): Promise<Response> => fetch(`${mes.gatewayUrl}/api/v1/exports/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const map = async (metric: string): Promise<(number | null)[]> => (await mes.admin.ok(`{ sheetMap(sheet: "${SHEET}", metric: ${metric}) { values } }`)).sheetMap.values as (number | null)[];
+    until(
+      async () =>
+        (
+          (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': rigKey } })).json()) as {
+            status: string;
+          }
+        ).status,
+      (s) => s === 'DONE' || s === 'FAILED',
+    );
+  const download = (path: string, token = mes.admin.token): Promise<Response> =>
+    fetch(`${mes.gatewayUrl}/api/v1/exports/${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const map = async (metric: string): Promise<(number | null)[]> =>
+    (await mes.admin.ok(`{ sheetMap(sheet: "${SHEET}", metric: ${metric}) { values } }`)).sheetMap.values as (number | null)[];
 
   it('a binned sheet exported as STDF and E142 reads back as sheetMap has it, cell by cell', async () => {
     const sim = simulateSheet({ seed: 5, sheetIndex: 5, rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });
     const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': rigKey },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': rigKey },
       body: JSON.stringify(toSheetTestBody(sim, { testId: 'EX-0001', sheet: SHEET, startedAt: '2026-11-22T10:00:00Z' })),
     });
     expect(res.status).toBe(202);
@@ -44,7 +55,12 @@ describe('exports and lab spectra through the gateway', () => {
     expect(await testStatus(sheetTestId)).toBe('DONE');
 
     const bins = await map('SOFT_BIN');
-    const values = { 1000: await map('OCV_V'), 1100: await map('R_OHMIC_OHM'), 1200: await map('R_CT_OHM'), 1300: await map('ASR_OHM_CM2') };
+    const values = {
+      1000: await map('OCV_V'),
+      1100: await map('R_OHMIC_OHM'),
+      1200: await map('R_CT_OHM'),
+      1300: await map('ASR_OHM_CM2'),
+    };
 
     // Every file is fetched before the cell-by-cell comparison, which keeps the event loop busy for a
     // while: a keep-alive socket left idle meanwhile may be closed by the gateway under the client.
@@ -59,7 +75,11 @@ describe('exports and lab spectra through the gateway', () => {
     const records = readStdfRecords(stdfBytes);
     const { parts } = stdfParts(records);
     expect(parts).toHaveLength(bins.filter((b) => b !== null).length);
-    const fromStdf = parts.map((p) => ({ i: p.y * 50 + p.x, bin: p.softBin, values: Object.keys(values).map((t) => p.results.get(Number(t))?.value ?? null) }));
+    const fromStdf = parts.map((p) => ({
+      i: p.y * 50 + p.x,
+      bin: p.softBin,
+      values: Object.keys(values).map((t) => p.results.get(Number(t))?.value ?? null),
+    }));
     const fromMap = parts.map((p) => {
       const i = p.y * 50 + p.x;
       return { i, bin: bins[i], values: Object.values(values).map((m) => (m[i] === null ? null : Math.fround(m[i] as number))) };
@@ -79,7 +99,11 @@ describe('exports and lab spectra through the gateway', () => {
   it("an engineer's lab spectra upload is stored as a sheet test of the lab rig and binned", async () => {
     await mes.admin.ok('mutation { registerRig(name: "LAB 1", stationCode: "TST-1") { apiKey } }');
     const upload = (body: unknown): Promise<Response> =>
-      fetch(`${mes.gatewayUrl}/api/v1/lab-spectra`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${mes.admin.token}` }, body: JSON.stringify(body) });
+      fetch(`${mes.gatewayUrl}/api/v1/lab-spectra`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${mes.admin.token}` },
+        body: JSON.stringify(body),
+      });
     const files = [{ name: 'cell.mpt', content: fx.biologicMpt(fx.randlesSweep(31, 1e5, 1, 30, 2e4, 2e-7)) }];
     const base = { rig: 'LAB 1', sheet: 'S-R0001-0006', row: 2, col: 3, ocvV: 0.05, temperatureC: 24 };
 

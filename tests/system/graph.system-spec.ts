@@ -24,7 +24,11 @@ describe('one graph from a roll to its sheets and their results', () => {
     let status = '';
     for (let i = 0; i < 240 && status !== 'DONE' && status !== 'FAILED'; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      status = ((await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as { status: string }).status;
+      status = (
+        (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as {
+          status: string;
+        }
+      ).status;
     }
     expect(status).toBe('DONE');
   });
@@ -59,7 +63,9 @@ describe('one graph from a roll to its sheets and their results', () => {
       sheetMap(sheet: "S-R0001-0001", metric: OCV_V) { sheet rows cols values }
       sheetTests(sheet: "S-R0001-0001") { testId status cells }
     }`);
-    const { rollMap } = await mes.admin.ok('{ rollMap(roll: "R0001", metric: SOFT_BIN) { roll mdStepMm cdStepMm mdBins cdBins values counts } }');
+    const { rollMap } = await mes.admin.ok(
+      '{ rollMap(roll: "R0001", metric: SOFT_BIN) { roll mdStepMm cdStepMm mdBins cdBins values counts } }',
+    );
     expect(roll.yield).toEqual(direct.rollYield);
     expect(roll.yield).toMatchObject({ sheetsTested: 1, cellsTested: 2500 });
     expect(roll.binPareto).toEqual(direct.binPareto);
@@ -71,7 +77,12 @@ describe('one graph from a roll to its sheets and their results', () => {
     expect(tested.tests).toEqual([{ testId: 'RIG9-graph-0001', status: 'DONE', cells: 2500 }]);
     expect(tested.binPareto.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(2500);
     // One sheet tested: its yield is the roll's.
-    expect(tested.yield).toEqual({ sheet: 'S-R0001-0001', cellsTested: 2500, firstPassYield: roll.yield.firstPassYield, finalYield: roll.yield.finalYield });
+    expect(tested.yield).toEqual({
+      sheet: 'S-R0001-0001',
+      cellsTested: 2500,
+      firstPassYield: roll.yield.firstPassYield,
+      finalYield: roll.yield.finalYield,
+    });
     expect(tested.activeHolds).toEqual([]);
 
     const untested = roll.sheets.find((s: { barcode: string }) => s.barcode === 'S-R0001-0002');
@@ -83,7 +94,11 @@ describe('one graph from a roll to its sheets and their results', () => {
   });
 
   it('refuses the walk without a token, and a metric the map does not know, with clear errors', async () => {
-    const anonymous = await fetch(`${mes.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: WALK }) });
+    const anonymous = await fetch(`${mes.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: WALK }),
+    });
     const body = (await anonymous.json()) as { data: unknown; errors: { extensions: { code: string } }[] };
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 

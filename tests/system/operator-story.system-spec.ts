@@ -13,8 +13,13 @@ describe('operator story through the gateway', () => {
 
   beforeAll(async () => {
     mes = await startMesProcesses('story');
-    for (const [username, role] of [['olga', 'OPERATOR'], ['erik', 'ENGINEER']] as const) {
-      await mes.admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { username, password: 'password-123', role } });
+    for (const [username, role] of [
+      ['olga', 'OPERATOR'],
+      ['erik', 'ENGINEER'],
+    ] as const) {
+      await mes.admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
+        i: { username, password: 'password-123', role },
+      });
     }
     operator = await new GraphqlClient(mes.graphqlUrl).login('olga', 'password-123');
     engineer = await new GraphqlClient(mes.graphqlUrl).login('erik', 'password-123');
@@ -32,20 +37,36 @@ describe('operator story through the gateway', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.checks).sort()).toEqual(['postgresql', 'redis', 'subgraph:assembly', 'subgraph:process', 'subgraph:test-data', 'subgraph:tracking']);
+    expect(Object.keys(body.checks).sort()).toEqual([
+      'postgresql',
+      'redis',
+      'subgraph:assembly',
+      'subgraph:process',
+      'subgraph:test-data',
+      'subgraph:tracking',
+    ]);
   });
 
   it('runs a roll from registration to sheets, through a hold and its release', async () => {
-    const registered = await operator.ok('mutation { registerRoll(input: { barcode: "R-STORY", productCode: "TFB-0505", widthMm: 300, lengthM: 3, substrateThicknessUm: 20, supplierLot: "SS-7731" }) { barcode operation stepState } }');
+    const registered = await operator.ok(
+      'mutation { registerRoll(input: { barcode: "R-STORY", productCode: "TFB-0505", widthMm: 300, lengthM: 3, substrateThicknessUm: 20, supplierLot: "SS-7731" }) { barcode operation stepState } }',
+    );
     expect(registered.registerRoll).toEqual({ barcode: 'R-STORY', operation: 'INCOMING_FOIL', stepState: 'WAITING' });
 
-    for (const [station, next] of [['INC-1', 'WEB_CLEAN'], ['CLN-1', 'LCO_DEPOSITION'], ['LCO-1', 'LCO_ANNEAL'], ['ANL-1', 'CUT_TO_SHEETS']]) {
+    for (const [station, next] of [
+      ['INC-1', 'WEB_CLEAN'],
+      ['CLN-1', 'LCO_DEPOSITION'],
+      ['LCO-1', 'LCO_ANNEAL'],
+      ['ANL-1', 'CUT_TO_SHEETS'],
+    ]) {
       expect((await scan(operator, 'R-STORY', station, 'TRACK_IN')).errors).toBeUndefined();
       const out = await scan(operator, 'R-STORY', station, 'TRACK_OUT');
       expect(out.data?.scan.operation).toBe(next);
     }
     await scan(operator, 'R-STORY', 'CUT-1', 'TRACK_IN');
-    const cut = await operator.ok('mutation { cutSheets(input: { rollBarcode: "R-STORY", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }');
+    const cut = await operator.ok(
+      'mutation { cutSheets(input: { rollBarcode: "R-STORY", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }',
+    );
     // 3 m roll, 1 m leader and trailer: three 300 mm sheets from MD 1000 mm.
     expect(cut.cutSheets.sheets).toEqual([
       { barcode: 'S-R-STORY-0001', mdStartMm: 1000, mdEndMm: 1300 },
@@ -54,15 +75,23 @@ describe('operator story through the gateway', () => {
     ]);
     await scan(operator, 'R-STORY', 'CUT-1', 'TRACK_OUT');
 
-    const hold = await operator.ok('mutation { placeHold(input: { target: ROLL_REGION, rollBarcode: "R-STORY", mdFromMm: 1350, mdToMm: 1450, reason: "LCO rate sagged to 0.45 A/s" }) { id } }');
+    const hold = await operator.ok(
+      'mutation { placeHold(input: { target: ROLL_REGION, rollBarcode: "R-STORY", mdFromMm: 1350, mdToMm: 1450, reason: "LCO rate sagged to 0.45 A/s" }) { id } }',
+    );
     const refused = await scan(operator, 'S-R-STORY-0002', 'LPN-1', 'TRACK_IN');
     expect(refused.errors?.[0].extensions?.code).toBe('UNIT_ON_HOLD');
-    expect(refused.errors?.[0].message).toMatch(/^Sheet S-R-STORY-0002 is on hold: LCO rate sagged to 0.45 A\/s \(hold \d+ on roll R-STORY MD 1350-1450 mm/);
+    expect(refused.errors?.[0].message).toMatch(
+      /^Sheet S-R-STORY-0002 is on hold: LCO rate sagged to 0.45 A\/s \(hold \d+ on roll R-STORY MD 1350-1450 mm/,
+    );
     expect((await scan(operator, 'S-R-STORY-0001', 'LPN-1', 'TRACK_IN')).errors).toBeUndefined();
 
-    const forbidden = await operator.fails(`mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "ok" }) { id } }`);
+    const forbidden = await operator.fails(
+      `mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "ok" }) { id } }`,
+    );
     expect(forbidden.extensions?.code).toBe('FORBIDDEN');
-    await engineer.ok(`mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "rate back in band, films checked" }) { active } }`);
+    await engineer.ok(
+      `mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "rate back in band, films checked" }) { active } }`,
+    );
     const resumed = await scan(operator, 'S-R-STORY-0002', 'LPN-1', 'TRACK_IN');
     expect(resumed.data?.scan).toMatchObject({ operation: 'LIPON_DEPOSITION', stepState: 'IN_PROCESS' });
 
@@ -73,7 +102,10 @@ describe('operator story through the gateway', () => {
     expect(history.unitHistory[2].actor).toBe('erik');
 
     const audit = await engineer.ok('{ auditTrail(entityType: "Hold", limit: 5) { action actor } }');
-    expect(audit.auditTrail.slice(0, 2)).toEqual([{ action: 'RELEASE_HOLD', actor: 'erik' }, { action: 'PLACE_HOLD', actor: 'olga' }]);
+    expect(audit.auditTrail.slice(0, 2)).toEqual([
+      { action: 'RELEASE_HOLD', actor: 'erik' },
+      { action: 'PLACE_HOLD', actor: 'olga' },
+    ]);
   });
 
   it('gives each bad scan its code and a message that says what is expected', async () => {
@@ -95,7 +127,9 @@ describe('operator story through the gateway', () => {
   it('answers REST paths no service serves yet with the contract error shape', async () => {
     const res = await fetch(`${mes.gatewayUrl}/api/v1/nothing-here`, { method: 'POST' });
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No service of this MES serves POST /api/v1/nothing-here', details: [] } });
+    expect(await res.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No service of this MES serves POST /api/v1/nothing-here', details: [] },
+    });
     const rigless = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/queue`);
     expect(rigless.status).toBe(401);
   });

@@ -27,21 +27,41 @@ describe('process data through the gateway', () => {
   it('holds exactly the region made while the rate sagged, and shows the sag in a cell’s provenance', async () => {
     const admin = mes.admin;
     // An engineer releases version 2 of the LCO recipe with a 1.2 Å/s rate target and a ±20 % / 60 s band.
-    const v1 = (await admin.ok('{ recipe(name: "LCO-SPUTTER-10UM", version: 1) { operation description parameters { name unit type target targetText lowerLimit upperLimit required allowedValues } traceBands { channel setpointParameter tolerancePct minDurationS } } }')).recipe;
+    const v1 = (
+      await admin.ok(
+        '{ recipe(name: "LCO-SPUTTER-10UM", version: 1) { operation description parameters { name unit type target targetText lowerLimit upperLimit required allowedValues } traceBands { channel setpointParameter tolerancePct minDurationS } } }',
+      )
+    ).recipe;
     const parameters = v1.parameters.map((p: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(p.name === 'rate_a_per_s' ? { ...p, target: 1.2, lowerLimit: 0.9, upperLimit: 1.5 } : p).filter(([, v]) => v !== null)),
+      Object.fromEntries(
+        Object.entries(p.name === 'rate_a_per_s' ? { ...p, target: 1.2, lowerLimit: 0.9, upperLimit: 1.5 } : p).filter(
+          ([, v]) => v !== null,
+        ),
+      ),
     );
     const v2 = (
       await admin.ok('mutation($i: CreateRecipeInput!) { createRecipe(input: $i) { version state } }', {
-        i: { name: 'LCO-SPUTTER-10UM', operation: v1.operation, description: 'slow rate trial', parameters, traceBands: v1.traceBands.filter((b: { channel: string }) => b.channel === 'qcm_rate') },
+        i: {
+          name: 'LCO-SPUTTER-10UM',
+          operation: v1.operation,
+          description: 'slow rate trial',
+          parameters,
+          traceBands: v1.traceBands.filter((b: { channel: string }) => b.channel === 'qcm_rate'),
+        },
       })
     ).createRecipe;
     expect(v2).toEqual({ version: 2, state: 'DRAFT' });
-    const draftRun = await admin.fails('mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 2 } }) { id } }');
+    const draftRun = await admin.fails(
+      'mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 2 } }) { id } }',
+    );
     expect(draftRun.extensions?.code).toBe('RECIPE_NOT_RELEASED');
     await admin.ok('mutation { releaseRecipe(recipe: { name: "LCO-SPUTTER-10UM", version: 2 }) { state } }');
 
-    const run = (await admin.ok('mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 2 }, mdStartMm: 0, mdEndMm: 3500 }) { id state } }')).startProcessRun;
+    const run = (
+      await admin.ok(
+        'mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 2 }, mdStartMm: 0, mdEndMm: 3500 }) { id state } }',
+      )
+    ).startProcessRun;
     const key = (await admin.ok('mutation { issueEquipmentKey(equipmentCode: "SPT-LCO-1") { apiKey } }')).issueEquipmentKey.apiKey;
 
     // One hour at 1 Hz in six batches of 600 samples, posted to the gateway's REST endpoint.
@@ -60,7 +80,11 @@ describe('process data through the gateway', () => {
           power: { unit: 'W', values: tS.map(() => 2000) },
         },
       };
-      const res = await fetch(`${mes.gatewayUrl}/api/v1/equipment-traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify(body) });
+      const res = await fetch(`${mes.gatewayUrl}/api/v1/equipment-traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(201);
       alarms.push(...((await res.json()) as { alarms: typeof alarms }).alarms);
     }
@@ -83,17 +107,35 @@ describe('process data through the gateway', () => {
 
     const actuals = v1.parameters
       .filter((p: { required: boolean }) => p.required)
-      .map((p: { name: string; type: string; target: number | null; targetText: string | null }) => (p.type === 'NUMBER' ? { parameter: p.name, value: p.name === 'rate_a_per_s' ? 1.2 : p.target } : { parameter: p.name, text: p.targetText ?? 'x' }));
-    await admin.ok('mutation($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { state } }', { i: { runId: run.id, actuals, trackOut: false } });
+      .map((p: { name: string; type: string; target: number | null; targetText: string | null }) =>
+        p.type === 'NUMBER'
+          ? { parameter: p.name, value: p.name === 'rate_a_per_s' ? 1.2 : p.target }
+          : { parameter: p.name, text: p.targetText ?? 'x' },
+      );
+    await admin.ok('mutation($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { state } }', {
+      i: { runId: run.id, actuals, trackOut: false },
+    });
     // The rest of the roll on version 1, without a trace; then the roll moves on and is cut.
-    const rest = (await admin.ok('mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 1 }, mdStartMm: 3500 }) { id } }')).startProcessRun;
-    const v1Actuals = actuals.map((a: { parameter: string }) => (a.parameter === 'rate_a_per_s' ? { parameter: 'rate_a_per_s', value: 10 } : a));
-    await admin.ok('mutation($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { state } }', { i: { runId: rest.id, actuals: v1Actuals } });
+    const rest = (
+      await admin.ok(
+        'mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 1 }, mdStartMm: 3500 }) { id } }',
+      )
+    ).startProcessRun;
+    const v1Actuals = actuals.map((a: { parameter: string }) =>
+      a.parameter === 'rate_a_per_s' ? { parameter: 'rate_a_per_s', value: 10 } : a,
+    );
+    await admin.ok('mutation($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { state } }', {
+      i: { runId: rest.id, actuals: v1Actuals },
+    });
     const scan = 'mutation($i: ScanInput!) { scan(input: $i) { stepState } }';
     await admin.ok(scan, { i: { barcode: 'R0002', stationCode: 'ANL-1', action: 'TRACK_IN' } });
     await admin.ok(scan, { i: { barcode: 'R0002', stationCode: 'ANL-1', action: 'TRACK_OUT' } });
     await admin.ok(scan, { i: { barcode: 'R0002', stationCode: 'CUT-1', action: 'TRACK_IN' } });
-    const sheets = (await admin.ok('mutation { cutSheets(input: { rollBarcode: "R0002", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm layout { firstCellMdMm pitchMdMm cellMdMm rows } activeHolds { reason } } } }')).cutSheets.sheets as {
+    const sheets = (
+      await admin.ok(
+        'mutation { cutSheets(input: { rollBarcode: "R0002", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm layout { firstCellMdMm pitchMdMm cellMdMm rows } activeHolds { reason } } } }',
+      )
+    ).cutSheets.sheets as {
       barcode: string;
       mdStartMm: number;
       mdEndMm: number;
@@ -117,7 +159,9 @@ describe('process data through the gateway', () => {
     }
     if (!cell) throw new Error('no cell at the bottom of the sag');
     const p = (
-      await admin.ok(`{ cellProvenance(sheet: "${cell.sheet}", row: ${cell.row}, col: 10) { mdMm layers { operation run { recipeVersion condition } traces { channel mean min max samples } } alarms { subject holdId } } }`)
+      await admin.ok(
+        `{ cellProvenance(sheet: "${cell.sheet}", row: ${cell.row}, col: 10) { mdMm layers { operation run { recipeVersion condition } traces { channel mean min max samples } } alarms { subject holdId } } }`,
+      )
     ).cellProvenance;
     const layer = p.layers.find((l: { operation: string }) => l.operation === 'LCO_DEPOSITION');
     expect(layer.run.recipeVersion).toBe(2);
@@ -129,31 +173,69 @@ describe('process data through the gateway', () => {
   });
 
   it('lets the line simulator run every recipe step through the public API, and each cell carries its layer stack', async () => {
-    const driver = new LineDriver({ url: mes.gatewayUrl, username: 'admin', password: TEST_ADMIN_PASSWORD, rolls: 1, sheets: 3, seed: 5, rollPrefix: 'SIMP', concurrency: 3 });
+    const driver = new LineDriver({
+      url: mes.gatewayUrl,
+      username: 'admin',
+      password: TEST_ADMIN_PASSWORD,
+      rolls: 1,
+      sheets: 3,
+      seed: 5,
+      rollPrefix: 'SIMP',
+      concurrency: 3,
+    });
     const result = await driver.run();
     expect(result.skipped.process).toBeUndefined();
     // Roll steps with equipment: LCO deposition and anneal; sheet steps: LiPON and interlayer, per sheet.
     expect(result.counts.processRuns).toBe(2 + 3 * 2);
     expect(result.counts.traceSamples).toBeGreaterThan(0);
     const sheet = result.rolls[0].sheets[1];
-    const p = (await mes.admin.ok(`{ cellProvenance(sheet: "${sheet.barcode}", row: 5, col: 5) { layers { operation run { recipeName state actuals { inSpec } } traces { channel } } } }`)).cellProvenance;
-    expect(p.layers.map((l: { operation: string }) => l.operation)).toEqual(['LCO_DEPOSITION', 'LCO_ANNEAL', 'LIPON_DEPOSITION', 'INTERLAYER']);
-    expect(p.layers.every((l: { run: { state: string; actuals: { inSpec: boolean }[] } }) => l.run.state === 'COMPLETED' && l.run.actuals.every((a) => a.inSpec))).toBe(true);
+    const p = (
+      await mes.admin.ok(
+        `{ cellProvenance(sheet: "${sheet.barcode}", row: 5, col: 5) { layers { operation run { recipeName state actuals { inSpec } } traces { channel } } } }`,
+      )
+    ).cellProvenance;
+    expect(p.layers.map((l: { operation: string }) => l.operation)).toEqual([
+      'LCO_DEPOSITION',
+      'LCO_ANNEAL',
+      'LIPON_DEPOSITION',
+      'INTERLAYER',
+    ]);
+    expect(
+      p.layers.every(
+        (l: { run: { state: string; actuals: { inSpec: boolean }[] } }) =>
+          l.run.state === 'COMPLETED' && l.run.actuals.every((a) => a.inSpec),
+      ),
+    ).toBe(true);
     expect(p.layers[0].traces.map((t: { channel: string }) => t.channel)).toEqual(expect.arrayContaining(['qcm_rate', 'web_speed']));
     // Sheets alternate between the allowed interlayer recipes (the seed 000 comparison, in production).
     const interlayers = new Set<string>();
     for (const s of result.rolls[0].sheets) {
-      const q = (await mes.admin.ok(`{ cellProvenance(sheet: "${s.barcode}", row: 0, col: 0) { layers { operation run { recipeName } } } }`)).cellProvenance;
+      const q = (
+        await mes.admin.ok(`{ cellProvenance(sheet: "${s.barcode}", row: 0, col: 0) { layers { operation run { recipeName } } } }`)
+      ).cellProvenance;
       interlayers.add(q.layers.find((l: { operation: string }) => l.operation === 'INTERLAYER').run.recipeName);
     }
     expect(interlayers.size).toBe(3);
 
     // Yield by the interlayer material each sheet was made with: one sheet per material, and the
     // three together are the roll's yield as test-data reports it.
-    const byMaterial = (await mes.admin.ok('{ yieldByParameter(operation: "INTERLAYER", parameter: "material", rollBarcodes: ["SIMP-1"]) { condition runs cellsTested cellsPassed firstPassYield finalYield } }')).yieldByParameter as {
-      condition: string; runs: number; cellsTested: number; cellsPassed: number; firstPassYield: number; finalYield: number;
+    const byMaterial = (
+      await mes.admin.ok(
+        '{ yieldByParameter(operation: "INTERLAYER", parameter: "material", rollBarcodes: ["SIMP-1"]) { condition runs cellsTested cellsPassed firstPassYield finalYield } }',
+      )
+    ).yieldByParameter as {
+      condition: string;
+      runs: number;
+      cellsTested: number;
+      cellsPassed: number;
+      firstPassYield: number;
+      finalYield: number;
     }[];
-    expect(byMaterial.map((c) => [c.condition, c.runs, c.cellsTested])).toEqual([['Au', 1, 2500], ['Pt', 1, 2500], ['ZnO', 1, 2500]]);
+    expect(byMaterial.map((c) => [c.condition, c.runs, c.cellsTested])).toEqual([
+      ['Au', 1, 2500],
+      ['Pt', 1, 2500],
+      ['ZnO', 1, 2500],
+    ]);
     const roll = (await mes.admin.ok('{ rollYield(roll: "SIMP-1") { cellsTested finalYield firstPassYield } }')).rollYield;
     expect(roll.cellsTested).toBe(7500);
     expect(byMaterial.reduce((n, c) => n + c.cellsPassed, 0)).toBe(Math.round(roll.finalYield * 7500));

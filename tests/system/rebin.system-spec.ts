@@ -37,15 +37,26 @@ describe('re-binning a sheet with a new rule set version', () => {
     expect(res.status).toBe(202);
     const { sheetTestId } = (await res.json()) as { sheetTestId: string };
     const status = await until(
-      async () => ((await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': registerRig.apiKey } })).json()) as { status: string }).status,
+      async () =>
+        (
+          (await (
+            await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': registerRig.apiKey } })
+          ).json()) as { status: string }
+        ).status,
       (s) => s === 'DONE' || s === 'FAILED',
     );
     expect(status).toBe('DONE');
 
     // Version 1 is the library's default rule set, created when the first test of the product was binned.
-    const v1 = (await mes.admin.ok('{ ruleSets(productCode: "TFB-0505") { version status ruleSet } }')).ruleSets as { version: number; status: string; ruleSet: string }[];
+    const v1 = (await mes.admin.ok('{ ruleSets(productCode: "TFB-0505") { version status ruleSet } }')).ruleSets as {
+      version: number;
+      status: string;
+      ruleSet: string;
+    }[];
     expect(v1.map((r) => [r.version, r.status])).toEqual([[1, 'RELEASED']]);
-    const before = (await mes.admin.ok(`{ sheetMap(sheet: "${SHEET}", metric: SOFT_BIN) { values } }`)).sheetMap.values as (number | null)[];
+    const before = (await mes.admin.ok(`{ sheetMap(sheet: "${SHEET}", metric: SOFT_BIN) { values } }`)).sheetMap.values as (
+      number | null
+    )[];
     const ocv = (await mes.admin.ok(`{ sheetMap(sheet: "${SHEET}", metric: OCV_V) { values } }`)).sheetMap.values as (number | null)[];
 
     // Version 2: the OCV window's upper limit at the sheet's median OCV.
@@ -54,14 +65,23 @@ describe('re-binning a sheet with a new rule set version', () => {
     const ruleSet = JSON.parse(v1[0].ruleSet) as { rules: { id: string; upper?: number }[] };
     ruleSet.rules.find((r) => r.id === 'ocv-window')!.upper = upper;
 
-    const notJson = await mes.admin.fails('mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version } }', { r: '{"rules": [' });
+    const notJson = await mes.admin.fails(
+      'mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version } }',
+      { r: '{"rules": [' },
+    );
     expect(notJson.message).toMatch(/^ruleSet is not valid JSON/);
     const broken = structuredClone(ruleSet) as { rules: { softBin?: number }[] };
     broken.rules[0].softBin = 42;
-    const invalid = await mes.admin.fails('mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version } }', { r: JSON.stringify(broken) });
+    const invalid = await mes.admin.fails(
+      'mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version } }',
+      { r: JSON.stringify(broken) },
+    );
     expect(invalid.message).toMatch(/^Invalid rule set for TFB-0505: ruleSet\.rules\[0\]/);
 
-    const draft = await mes.admin.ok('mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version status } }', { r: JSON.stringify(ruleSet) });
+    const draft = await mes.admin.ok(
+      'mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version status } }',
+      { r: JSON.stringify(ruleSet) },
+    );
     expect(draft.createRuleSetDraft).toEqual({ version: 2, status: 'DRAFT' });
     const released = await mes.admin.ok('mutation { releaseRuleSet(productCode: "TFB-0505", version: 2) { version status releasedBy } }');
     expect(released.releaseRuleSet).toEqual({ version: 2, status: 'RELEASED', releasedBy: 'admin' });
@@ -76,7 +96,10 @@ describe('re-binning a sheet with a new rule set version', () => {
     const { rebin } = await mes.admin.ok(`mutation { rebin(input: { sheet: "${SHEET}" }) { id status } }`);
     expect(rebin.status).toBe('QUEUED');
     const request = await until(
-      async () => (await mes.admin.ok(`{ rebinRequest(id: "${rebin.id}") { status testsInScope testsRebinned error } }`)).rebinRequest as { status: string },
+      async () =>
+        (await mes.admin.ok(`{ rebinRequest(id: "${rebin.id}") { status testsInScope testsRebinned error } }`)).rebinRequest as {
+          status: string;
+        },
       (r) => r.status === 'DONE' || r.status === 'FAILED',
     );
     expect(request).toEqual({ status: 'DONE', testsInScope: 1, testsRebinned: 1, error: null });
@@ -96,7 +119,9 @@ describe('re-binning a sheet with a new rule set version', () => {
     expect(failedOcv).toBeGreaterThan(500);
 
     const cell = before.findIndex((b, i) => b !== null && !decidedEarlier.has(b) && (ocv[i] as number) > upper);
-    const result = await mes.admin.ok(`{ cellResult(sheet: "${SHEET}", row: ${Math.floor(cell / 50)}, col: ${cell % 50}) { softBin ruleSetVersion ruleId history { testId ruleSetVersion softBin } } }`);
+    const result = await mes.admin.ok(
+      `{ cellResult(sheet: "${SHEET}", row: ${Math.floor(cell / 50)}, col: ${cell % 50}) { softBin ruleSetVersion ruleId history { testId ruleSetVersion softBin } } }`,
+    );
     expect(result.cellResult).toMatchObject({ softBin: 14, ruleSetVersion: 2, ruleId: 'ocv-window' });
     expect(result.cellResult.history).toEqual([
       { testId: 'RB-0001', ruleSetVersion: 2, softBin: 14 },

@@ -49,10 +49,16 @@ describe('sheet tests from rigs through the gateway', () => {
   it('keeps a test policy per product: the defaults until an engineer sets one, refusals say what was expected', async () => {
     const initial = await mes.admin.ok('{ productTestPolicy(productCode: "TFB-0505") { maxRetests yieldHoldBelow isDefault } }');
     expect(initial.productTestPolicy).toEqual({ maxRetests: 1, yieldHoldBelow: 0.8, isDefault: true });
-    const refused = await mes.admin.fails('mutation { setProductTestPolicy(input: { productCode: "TFB-0505", maxRetests: 1, yieldHoldBelow: 80 }) { isDefault } }');
-    expect(refused.message).toBe('Invalid test policy for TFB-0505: yieldHoldBelow: expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 80');
+    const refused = await mes.admin.fails(
+      'mutation { setProductTestPolicy(input: { productCode: "TFB-0505", maxRetests: 1, yieldHoldBelow: 80 }) { isDefault } }',
+    );
+    expect(refused.message).toBe(
+      'Invalid test policy for TFB-0505: yieldHoldBelow: expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 80',
+    );
     // The same values as the defaults, so the rest of this file sees the default behaviour.
-    const set = await mes.admin.ok('mutation { setProductTestPolicy(input: { productCode: "TFB-0505", maxRetests: 1, yieldHoldBelow: 0.8 }) { maxRetests yieldHoldBelow isDefault updatedBy } }');
+    const set = await mes.admin.ok(
+      'mutation { setProductTestPolicy(input: { productCode: "TFB-0505", maxRetests: 1, yieldHoldBelow: 0.8 }) { maxRetests yieldHoldBelow isDefault updatedBy } }',
+    );
     expect(set.setProductTestPolicy).toEqual({ maxRetests: 1, yieldHoldBelow: 0.8, isDefault: false, updatedBy: 'admin' });
   });
 
@@ -78,7 +84,9 @@ describe('sheet tests from rigs through the gateway', () => {
     let status: { status: string; cellsBinned: number; cells: number; bins: { softBin: number; count: number }[] } | undefined;
     for (let i = 0; i < 240 && status?.status !== 'DONE' && status?.status !== 'FAILED'; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      status = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${accepted.sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as typeof status;
+      status = (await (
+        await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${accepted.sheetTestId}`, { headers: { 'x-api-key': key } })
+      ).json()) as typeof status;
     }
     expect(status?.status).toBe('DONE');
     expect(status?.cellsBinned).toBe(2500);
@@ -103,7 +111,9 @@ describe('sheet tests from rigs through the gateway', () => {
       if (Number.isFinite(f.rOhmicOhm)) expect(got).toBeCloseTo(f.rOhmicOhm, 9);
       else expect(got).toBeNull();
     }
-    const cell = await mes.admin.ok('{ cellResult(sheet: "S-R0001-0001", row: 0, col: 0) { softBin hardBin binName ruleId ruleSetVersion history { testId } } }');
+    const cell = await mes.admin.ok(
+      '{ cellResult(sheet: "S-R0001-0001", row: 0, col: 0) { softBin hardBin binName ruleId ruleSetVersion history { testId } } }',
+    );
     expect(cell.cellResult.history).toEqual([{ testId: 'RIG7-2026-11-22T10:00:00Z-0001' }]);
     expect(cell.cellResult.ruleSetVersion).toBe(1);
 
@@ -111,20 +121,30 @@ describe('sheet tests from rigs through the gateway', () => {
     const waiting = await mes.admin.ok('{ sheet(barcode: "S-R0001-0001") { operation } }');
     expect(waiting.sheet.operation).toBe('SHEET_TEST');
     const bins = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: SOFT_BIN) { values } }');
-    const faulty = (bins.sheetMap.values as (number | null)[]).flatMap((v, i) => (v === 0 ? [{ row: Math.floor(i / 50), col: i % 50 }] : []));
+    const faulty = (bins.sheetMap.values as (number | null)[]).flatMap((v, i) =>
+      v === 0 ? [{ row: Math.floor(i / 50), col: i % 50 }] : [],
+    );
     expect(faulty.length).toBeGreaterThan(0);
     const retestSim = simulateSheet({ seed: 11, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25, retest: true });
-    const retest = toSheetTestBody(retestSim, { testId: 'RIG7-2026-11-22T10:05:00Z-0002', sheet: 'S-R0001-0001', startedAt: '2026-11-22T10:05:00Z' });
+    const retest = toSheetTestBody(retestSim, {
+      testId: 'RIG7-2026-11-22T10:05:00Z-0002',
+      sheet: 'S-R0001-0001',
+      startedAt: '2026-11-22T10:05:00Z',
+    });
     retest.cells = retest.cells.filter((c) => faulty.some((f) => f.row === c.row && f.col === c.col));
     const retested = await post(retest);
     expect(retested.status).toBe(202);
     const retestId = ((await retested.json()) as { sheetTestId: string }).sheetTestId;
     for (let i = 0; i < 120; i++) {
-      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${retestId}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${retestId}`, { headers: { 'x-api-key': key } })).json()) as {
+        status: string;
+      };
       if (st.status === 'DONE') break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    const superseded = await mes.admin.ok(`{ cellResult(sheet: "S-R0001-0001", row: ${faulty[0].row}, col: ${faulty[0].col}) { softBin testId history { testId softBin } } }`);
+    const superseded = await mes.admin.ok(
+      `{ cellResult(sheet: "S-R0001-0001", row: ${faulty[0].row}, col: ${faulty[0].col}) { softBin testId history { testId softBin } } }`,
+    );
     expect(superseded.cellResult.history).toHaveLength(2);
     expect(superseded.cellResult.history[1]).toEqual({ testId: 'RIG7-2026-11-22T10:00:00Z-0001', softBin: 0 });
     if (superseded.cellResult.history[0].softBin !== 0) expect(superseded.cellResult.testId).toBe('RIG7-2026-11-22T10:05:00Z-0002');
@@ -147,7 +167,9 @@ describe('sheet tests from rigs through the gateway', () => {
 
     // The roll map: sheet 1 lies at MD 1000-1300 mm of an 8 m roll; with 300 mm x 50 mm bins each bin
     // averages the OCV of the tested cells whose centre (from the product layout) falls in it.
-    const roll = await mes.admin.ok('{ rollMap(roll: "R0001", metric: OCV_V, mdStepMm: 300, cdStepMm: 50) { mdBins cdBins values counts } }');
+    const roll = await mes.admin.ok(
+      '{ rollMap(roll: "R0001", metric: OCV_V, mdStepMm: 300, cdStepMm: 50) { mdBins cdBins values counts } }',
+    );
     expect([roll.rollMap.mdBins, roll.rollMap.cdBins]).toEqual([27, 6]);
     const ocvNow = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: OCV_V) { values } }'); // after the retest
     const sums = new Map<number, { n: number; sum: number }>();
@@ -163,11 +185,14 @@ describe('sheet tests from rigs through the gateway', () => {
 
     const late = await post(bodyFor('S-R0001-0001', 'RIG7-late'));
     expect(late.status).toBe(409);
-    expect(((await late.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0001 is not at SHEET_TEST: it is ACTIVE at SINGULATION');
+    expect(((await late.json()) as { error: { message: string } }).error.message).toBe(
+      'Sheet S-R0001-0001 is not at SHEET_TEST: it is ACTIVE at SINGULATION',
+    );
   });
 
   it('answers heat-map operations the same whether they go straight to test-data or through the query planner', async () => {
-    const q = 'query Maps($s: String!) { ocv: sheetMap(sheet: $s, metric: OCV_V) { sheet rows values } bins: sheetMap(sheet: $s, metric: SOFT_BIN) { values } }';
+    const q =
+      'query Maps($s: String!) { ocv: sheetMap(sheet: $s, metric: OCV_V) { sheet rows values } bins: sheetMap(sheet: $s, metric: SOFT_BIN) { values } }';
     const direct = await mes.admin.ok(q, { s: 'S-R0001-0001' });
     // Adding a tracking field makes it a planned, two-subgraph operation.
     const planned = await mes.admin.ok(`${q.replace(/ }$/, '')} me { username } }`, { s: 'S-R0001-0001' });
@@ -203,15 +228,45 @@ describe('sheet tests from rigs through the gateway', () => {
     outside.cells[3].row = 50;
 
     const cases: [string, Promise<Response>, number, string, RegExp][] = [
-      ['no key', fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'UNAUTHENTICATED', /^Missing X-Api-Key/],
-      ['unknown key', post(good, { 'x-api-key': '1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }), 401, 'UNAUTHENTICATED', /^Unknown API key/],
+      [
+        'no key',
+        fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+        401,
+        'UNAUTHENTICATED',
+        /^Missing X-Api-Key/,
+      ],
+      [
+        'unknown key',
+        post(good, { 'x-api-key': '1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }),
+        401,
+        'UNAUTHENTICATED',
+        /^Unknown API key/,
+      ],
       ['unknown sheet', post({ ...good, sheet: 'S-NOPE-0001' }), 404, 'NOT_FOUND', /^Unknown sheet S-NOPE-0001/],
       ['wrong length', post(short), 400, 'VALIDATION_FAILED', new RegExp(`cells\\[${firstOk}\\]\\.zReOhm`)],
-      ['NaN is not JSON', post(undefined, {}, Buffer.from(JSON.stringify(good).replace(/"ocvV":[-0-9.e]+/, '"ocvV":NaN'))), 400, 'VALIDATION_FAILED', /^The body is not valid JSON/],
+      [
+        'NaN is not JSON',
+        post(undefined, {}, Buffer.from(JSON.stringify(good).replace(/"ocvV":[-0-9.e]+/, '"ocvV":NaN'))),
+        400,
+        'VALIDATION_FAILED',
+        /^The body is not valid JSON/,
+      ],
       ['duplicate cell', post(dup), 400, 'VALIDATION_FAILED', /given twice/],
       ['outside the grid', post(outside), 400, 'VALIDATION_FAILED', /cells\[3\]\.row/],
-      ['not JSON', post(undefined, { 'content-type': 'text/csv' }, Buffer.from('row,col\n0,0')), 415, 'UNSUPPORTED_MEDIA_TYPE', /expected application\/json/],
-      ['truncated gzip', post(undefined, { 'content-encoding': 'gzip' }, gzipSync(JSON.stringify(good)).subarray(0, 5000)), 400, 'VALIDATION_FAILED', /^The gzip body is corrupt or truncated/],
+      [
+        'not JSON',
+        post(undefined, { 'content-type': 'text/csv' }, Buffer.from('row,col\n0,0')),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        /expected application\/json/,
+      ],
+      [
+        'truncated gzip',
+        post(undefined, { 'content-encoding': 'gzip' }, gzipSync(JSON.stringify(good)).subarray(0, 5000)),
+        400,
+        'VALIDATION_FAILED',
+        /^The gzip body is corrupt or truncated/,
+      ],
       ['50 MB of garbage', post(undefined, {}, Buffer.alloc(50 * 1024 * 1024, 0x7b)), 413, 'PAYLOAD_TOO_LARGE', /limit is \d+ bytes/],
     ];
     for (const [name, pending, httpStatus, code, message] of cases) {
@@ -233,10 +288,14 @@ describe('sheet tests from rigs through the gateway', () => {
     await mes.admin.ok('mutation { placeHold(input: { target: SHEET, sheetBarcode: "S-R0001-0005", reason: "probe card crash" }) { id } }');
     const held = await post(bodyFor('S-R0001-0005', 'RIG7-held-0001'));
     expect(held.status).toBe(409);
-    expect(((await held.json()) as { error: { message: string } }).error.message).toMatch(/^Sheet S-R0001-0005 is on hold: probe card crash/);
+    expect(((await held.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Sheet S-R0001-0005 is on hold: probe card crash/,
+    );
     await mes.admin.ok('mutation { scan(input: { barcode: "S-R0001-0006", stationCode: "TST-2", action: TRACK_IN }) { stepState } }');
     const elsewhere = await post(bodyFor('S-R0001-0006', 'RIG7-else-0001'));
     expect(elsewhere.status).toBe(403);
-    expect(((await elsewhere.json()) as { error: { message: string } }).error.message).toBe('Sheet S-R0001-0006 is tracked in at station TST-2; rig RIG 7 belongs to station TST-1');
+    expect(((await elsewhere.json()) as { error: { message: string } }).error.message).toBe(
+      'Sheet S-R0001-0006 is tracked in at station TST-2; rig RIG 7 belongs to station TST-1',
+    );
   });
 });

@@ -13,7 +13,9 @@ describe('web UI API through the gateway', () => {
 
   const waitDone = async (id: string) => {
     for (let i = 0; i < 600; i++) {
-      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': key } })).json()) as {
+        status: string;
+      };
       if (st.status === 'DONE' || st.status === 'FAILED') return st.status;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -22,7 +24,8 @@ describe('web UI API through the gateway', () => {
   const post = async (sheet: string, seed: number) => {
     const sim = simulateSheet({ seed, sheetIndex: seed, rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });
     const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: JSON.stringify(toSheetTestBody(sim, { testId: `RIG-API-${sheet}`, sheet, startedAt: '2026-11-30T10:00:00Z' })),
     });
     expect(res.status).toBe(202);
@@ -47,12 +50,24 @@ describe('web UI API through the gateway', () => {
     expect(s.frequenciesHz.length).toBeGreaterThan(10);
     if (s.fit) {
       expect(s.fit.circuit).toBe('R0-p(R1,CPE1)-p(R2,CPE2)-CPE3');
-      expect(s.fit.parameters.map((p: { name: string }) => p.name)).toEqual(['R0', 'R1', 'CPE1_0', 'CPE1_1', 'R2', 'CPE2_0', 'CPE2_1', 'CPE3_0', 'CPE3_1']);
+      expect(s.fit.parameters.map((p: { name: string }) => p.name)).toEqual([
+        'R0',
+        'R1',
+        'CPE1_0',
+        'CPE1_1',
+        'R2',
+        'CPE2_0',
+        'CPE2_1',
+        'CPE3_0',
+        'CPE3_1',
+      ]);
       expect(s.fit.zReOhm.length).toBe(s.frequenciesHz.length);
       expect(s.fit.fineFrequenciesHz.length).toBeGreaterThan(s.frequenciesHz.length);
       // The fit follows the measurement where it was trusted (rel. RMS is the stored figure).
       if (s.fit.converged && s.fit.relRms < 0.05) {
-        const rel = s.zReOhm.map((re: number, i: number) => Math.hypot(re - s.fit.zReOhm[i], s.zImOhm[i] - s.fit.zImOhm[i]) / Math.hypot(re, s.zImOhm[i]));
+        const rel = s.zReOhm.map(
+          (re: number, i: number) => Math.hypot(re - s.fit.zReOhm[i], s.zImOhm[i] - s.fit.zImOhm[i]) / Math.hypot(re, s.zImOhm[i]),
+        );
         expect(Math.max(...rel)).toBeLessThan(0.5);
       }
     } else {
@@ -66,7 +81,9 @@ describe('web UI API through the gateway', () => {
     expect(outside.message).toBe('Cell (50, 0) is outside the 50 x 50 grid of sheet S-R0001-0001');
     const notUuid = await mes.admin.fails('{ cellSpectrum(sheet: "S-R0001-0001", row: 0, col: 0, sheetTestId: "abc") { testId } }');
     expect(notUuid.message).toBe('sheetTestId "abc" is not a sheet test id');
-    const foreign = await mes.admin.fails('{ cellSpectrum(sheet: "S-R0001-0001", row: 0, col: 0, sheetTestId: "00000000-0000-4000-8000-000000000000") { testId } }');
+    const foreign = await mes.admin.fails(
+      '{ cellSpectrum(sheet: "S-R0001-0001", row: 0, col: 0, sheetTestId: "00000000-0000-4000-8000-000000000000") { testId } }',
+    );
     expect(foreign.extensions?.code).toBe('NOT_FOUND');
     expect(foreign.message).toBe('Sheet test 00000000-0000-4000-8000-000000000000 is not a test of sheet S-R0001-0001');
     expect((await mes.admin.ok('{ cellSpectrum(sheet: "S-R0001-0009", row: 0, col: 0) { testId } }')).cellSpectrum).toBeNull();
@@ -89,11 +106,16 @@ describe('web UI API through the gateway', () => {
     const anonymous = await fetch(`${mes.gatewayUrl}/api/v1/live/sheets/S-R0001-0002`);
     expect(anonymous.status).toBe(401);
     expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
-    const bad = await fetch(`${mes.gatewayUrl}/api/v1/live/sheets/${encodeURIComponent('S 1;drop')}`, { headers: { authorization: `Bearer ${mes.admin.token}` } });
+    const bad = await fetch(`${mes.gatewayUrl}/api/v1/live/sheets/${encodeURIComponent('S 1;drop')}`, {
+      headers: { authorization: `Bearer ${mes.admin.token}` },
+    });
     expect(bad.status).toBe(400);
 
     const controller = new AbortController();
-    const res = await fetch(`${mes.gatewayUrl}/api/v1/live/sheets/S-R0001-0002`, { headers: { authorization: `Bearer ${mes.admin.token}` }, signal: controller.signal });
+    const res = await fetch(`${mes.gatewayUrl}/api/v1/live/sheets/S-R0001-0002`, {
+      headers: { authorization: `Bearer ${mes.admin.token}` },
+      signal: controller.signal,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();

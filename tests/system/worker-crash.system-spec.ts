@@ -31,17 +31,21 @@ describe('a binning worker killed mid-sheet', () => {
     });
     expect(res.status).toBe(202);
     const { sheetTestId } = (await res.json()) as { sheetTestId: string };
-    const status = async () => String((await db.query('SELECT status FROM test_data.sheet_tests WHERE id = $1', [sheetTestId])).rows[0].status);
+    const status = async () =>
+      String((await db.query('SELECT status FROM test_data.sheet_tests WHERE id = $1', [sheetTestId])).rows[0].status);
 
     // Kill the worker half-way through the sheet: some chunks fitted and written, others not yet.
-    const fitted = async () => Number((await db.query('SELECT count(*) FROM test_data.cell_features WHERE sheet_test_id = $1', [sheetTestId])).rows[0].count);
+    const fitted = async () =>
+      Number((await db.query('SELECT count(*) FROM test_data.cell_features WHERE sheet_test_id = $1', [sheetTestId])).rows[0].count);
     for (let i = 0; i < 3000 && (await fitted()) === 0; i++) await new Promise((r) => setTimeout(r, 5));
     await mes.killApp('binning-worker');
     const fittedBeforeCrash = await fitted();
     expect(await status()).toBe('BINNING');
     expect(fittedBeforeCrash).toBeGreaterThan(0);
     expect(fittedBeforeCrash).toBeLessThan(2500);
-    const written = Number((await db.query('SELECT count(*) FROM test_data.cell_results WHERE sheet_test_id = $1', [sheetTestId])).rows[0].count);
+    const written = Number(
+      (await db.query('SELECT count(*) FROM test_data.cell_results WHERE sheet_test_id = $1', [sheetTestId])).rows[0].count,
+    );
     expect(written).toBe(0); // the sheet is binned in one transaction once every chunk is fitted
 
     mes.startApp('binning-worker');
@@ -52,7 +56,10 @@ describe('a binning worker killed mid-sheet', () => {
       [sheetTestId],
     );
     expect(cells.rows[0]).toEqual({ n: 2500, distinct_cells: 2500 });
-    const features = await db.query(`SELECT count(*)::int AS n, count(DISTINCT (row, col))::int AS distinct_cells FROM test_data.cell_features WHERE sheet_test_id = $1`, [sheetTestId]);
+    const features = await db.query(
+      `SELECT count(*)::int AS n, count(DISTINCT (row, col))::int AS distinct_cells FROM test_data.cell_features WHERE sheet_test_id = $1`,
+      [sheetTestId],
+    );
     expect(features.rows[0]).toEqual({ n: 2500, distinct_cells: 2500 });
     const sheet = await mes.admin.ok('{ sheet(barcode: "S-R0001-0001") { operation } }');
     expect(sheet.sheet.operation).toBe('SHEET_TEST'); // rig faults wait for their retest

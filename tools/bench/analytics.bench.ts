@@ -56,14 +56,34 @@ function patternOf(kind: BenchClass, rng: Rng): PatternSpec[] {
       const width = 10 + rng.int(31);
       const c0 = rng.int(COLS - width + 1);
       const circumferenceMm = rng.uniform(40, 100);
-      return [{ kind: 'MD_PERIODIC', circumferenceMm, phaseMm: rng.uniform(0, circumferenceMm), markLengthMm: rng.uniform(2, 6), colFrom: c0, colTo: c0 + width - 1, failProbability: rng.uniform(0.6, 1) }];
+      return [
+        {
+          kind: 'MD_PERIODIC',
+          circumferenceMm,
+          phaseMm: rng.uniform(0, circumferenceMm),
+          markLengthMm: rng.uniform(2, 6),
+          colFrom: c0,
+          colTo: c0 + width - 1,
+          failProbability: rng.uniform(0.6, 1),
+        },
+      ];
     }
     case 'CLUSTER': {
       const radius = 2 + rng.int(3);
-      return [{ kind: 'CLUSTER', row: radius + rng.int(ROWS - 2 * radius), col: radius + rng.int(COLS - 2 * radius), radius, failProbability: rng.uniform(0.6, 1) }];
+      return [
+        {
+          kind: 'CLUSTER',
+          row: radius + rng.int(ROWS - 2 * radius),
+          col: radius + rng.int(COLS - 2 * radius),
+          radius,
+          failProbability: rng.uniform(0.6, 1),
+        },
+      ];
     }
     case 'EDGE': {
-      const sides: Array<'CD_LOW' | 'CD_HIGH' | 'MD_LEAD' | 'MD_TRAIL'> = rng.bernoulli(0.5) ? ['CD_LOW', 'CD_HIGH', 'MD_LEAD', 'MD_TRAIL'] : ['CD_LOW', 'CD_HIGH'];
+      const sides: Array<'CD_LOW' | 'CD_HIGH' | 'MD_LEAD' | 'MD_TRAIL'> = rng.bernoulli(0.5)
+        ? ['CD_LOW', 'CD_HIGH', 'MD_LEAD', 'MD_TRAIL']
+        : ['CD_LOW', 'CD_HIGH'];
       return [{ kind: 'EDGE', width: 1 + rng.int(2), sides, failProbability: rng.uniform(0.3, 0.8) }];
     }
   }
@@ -102,13 +122,19 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
     detected[truth] = {};
     for (let k = 0; k < perClass; k++) {
       const m = simulatedSheet(truth, 1_000_003 * (CLASSES.indexOf(truth) + 1) + k);
-      const c = classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM, pitchCdMm: PITCH_MM }));
+      const c = classifyMap(
+        sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM, pitchCdMm: PITCH_MM }),
+      );
       for (const cls of new Set(c.classes)) detected[truth][cls] = (detected[truth][cls] ?? 0) + 1;
     }
   }
   const elapsed = performance.now() - t0;
-  console.log(`Pattern recall and false alarms on ${perClass} simulated 50 x 50 maps per class (${((elapsed / perClass / CLASSES.length) * 1000).toFixed(0)} µs per map incl. simulation)`);
-  console.log(`${'class'.padEnd(12)} ${'recall'.padStart(8)} ${'false alarm'.padStart(12)} ${'on others'.padStart(10)}   goal recall >= 95 %, false alarm <= 1 % (on clean maps)`);
+  console.log(
+    `Pattern recall and false alarms on ${perClass} simulated 50 x 50 maps per class (${((elapsed / perClass / CLASSES.length) * 1000).toFixed(0)} µs per map incl. simulation)`,
+  );
+  console.log(
+    `${'class'.padEnd(12)} ${'recall'.padStart(8)} ${'false alarm'.padStart(12)} ${'on others'.padStart(10)}   goal recall >= 95 %, false alarm <= 1 % (on clean maps)`,
+  );
   const out: Record<string, number> = {};
   for (const cls of CLASSES.filter((c) => c !== 'CLEAN') as PatternKind[]) {
     const recall = (detected[cls][cls] ?? 0) / perClass;
@@ -122,7 +148,9 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
       otherN += perClass;
     }
     const ok = recall >= 0.95 && fa <= 0.01;
-    console.log(`${cls.padEnd(12)} ${(100 * recall).toFixed(1).padStart(7)}% ${(100 * fa).toFixed(2).padStart(11)}% ${(100 * others / otherN).toFixed(2).padStart(9)}%   ${ok ? 'OK' : 'MISSED'}`);
+    console.log(
+      `${cls.padEnd(12)} ${(100 * recall).toFixed(1).padStart(7)}% ${(100 * fa).toFixed(2).padStart(11)}% ${((100 * others) / otherN).toFixed(2).padStart(9)}%   ${ok ? 'OK' : 'MISSED'}`,
+    );
     out[`recall ${cls}`] = recall;
     out[`falseAlarm ${cls}`] = fa;
   }
@@ -154,9 +182,22 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
   };
   const base = baseline.map(zoneStats);
   const limits = [
-    ...Array.from({ length: zones }, (_, z) => computeLimits('XBAR_S', base.map((b) => b.mean[z]))),
-    ...Array.from({ length: zones }, (_, z) => computeLimits('I_MR', base.map((b) => b.sd[z]))),
-    computeLimits('P', base.map((b) => b.p)),
+    ...Array.from({ length: zones }, (_, z) =>
+      computeLimits(
+        'XBAR_S',
+        base.map((b) => b.mean[z]),
+      ),
+    ),
+    ...Array.from({ length: zones }, (_, z) =>
+      computeLimits(
+        'I_MR',
+        base.map((b) => b.sd[z]),
+      ),
+    ),
+    computeLimits(
+      'P',
+      base.map((b) => b.p),
+    ),
   ];
   const history: number[][] = limits.map(() => []);
   let prevSd: ChartSample[] | null = null;
@@ -180,7 +221,8 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
 
   // Classification of one 2,500-cell sheet.
   const sheets = Array.from({ length: 30 }, (_, k) => simulatedSheet(CLASSES[k % CLASSES.length], 77_000 + k));
-  for (const m of sheets.slice(0, 5)) classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM }));
+  for (const m of sheets.slice(0, 5))
+    classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM }));
   const sheetMs = sheets.map((m) => {
     const t = performance.now();
     classifyMap(sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM }));
@@ -194,7 +236,14 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
       { kind: 'MD_DRIFT', fromMdMm: 300 * SHEET_MD_MM, toMdMm: 600 * SHEET_MD_MM, relativeChange: 0.15 },
     ]),
   );
-  const rollInput = rollSheets.map((m, k) => ({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, firstRowMdMm: k * SHEET_MD_MM, pitchMdMm: PITCH_MM }));
+  const rollInput = rollSheets.map((m, k) => ({
+    rows: ROWS,
+    cols: COLS,
+    fail: m.fail,
+    metric: m.metric,
+    firstRowMdMm: k * SHEET_MD_MM,
+    pitchMdMm: PITCH_MM,
+  }));
   const rollMs: number[] = [];
   let rollClasses: PatternKind[] = [];
   for (let k = 0; k < 3; k++) {

@@ -25,7 +25,17 @@ function sheetCandidates(seed: number): PickCandidate[] {
       const x = g();
       // About 88 % pass (grades 1-3), 10 % fail, 1 % untested, a few held.
       const softBin = x > 2.3 ? null : x > 1.2 ? 10 + Math.floor(Math.abs(g()) * 3) : x > 0.5 ? 2 : x < -1.5 ? 3 : 1;
-      out.push({ row: r, col: c, softBin, hardBin: softBin === null ? null : softBin >= 10 ? 2 : 1, held: r === 7 && c < 5, asrOhmCm2: 100 * Math.exp(0.08 * g()), capacityMah: 0.15 * Math.exp(0.025 * g()), rollBarcode: 'R1', mdMm: 1000 + r * 5.5 });
+      out.push({
+        row: r,
+        col: c,
+        softBin,
+        hardBin: softBin === null ? null : softBin >= 10 ? 2 : 1,
+        held: r === 7 && c < 5,
+        asrOhmCm2: 100 * Math.exp(0.08 * g()),
+        capacityMah: 0.15 * Math.exp(0.025 * g()),
+        rollBarcode: 'R1',
+        mdMm: 1000 + r * 5.5,
+      });
     }
   }
   return out;
@@ -33,7 +43,13 @@ function sheetCandidates(seed: number): PickCandidate[] {
 
 function singulatedPool(n: number, seed: number): MatchCell[] {
   const g = gaussian(seed);
-  return Array.from({ length: n }, (_, i) => ({ id: String(i), asrOhmCm2: 100 * Math.exp(0.08 * g()), capacityMah: 0.15 * Math.exp(0.025 * g()), rollBarcode: 'R1', mdMm: i * 0.5 }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: String(i),
+    asrOhmCm2: 100 * Math.exp(0.08 * g()),
+    capacityMah: 0.15 * Math.exp(0.025 * g()),
+    rollBarcode: 'R1',
+    mdMm: i * 0.5,
+  }));
 }
 
 function time<T>(fn: () => T): [T, number] {
@@ -96,7 +112,9 @@ export async function benchAssembly(): Promise<void> {
     const t0 = performance.now();
     await ds.query(`INSERT INTO assembly.stack_products (code, name, cell_product_code, target_capacity_mah, nominal_cell_capacity_mah, max_layers, allowed_grades, asr_spread_pct, capacity_spread_pct, ocv_min_v, ocv_max_v, impedance_tolerance, created_by)
                     VALUES ('B', 'bench', 'TFB-0505', 1.2, 0.15, 8, '{1}', 10, 5, 0.1, 4.3, 0.05, 'bench')`);
-    await ds.query(`INSERT INTO assembly.singulation_reports (sheet_barcode, station_code, strategy, cells_tested, cells_passed, cells_in_pick_map, picked, broken, reported_by) VALUES ('S', 'SNG-1', 'GRADED', 0, 0, 0, 0, 0, 'bench')`);
+    await ds.query(
+      `INSERT INTO assembly.singulation_reports (sheet_barcode, station_code, strategy, cells_tested, cells_passed, cells_in_pick_map, picked, broken, reported_by) VALUES ('S', 'SNG-1', 'GRADED', 0, 0, 0, 0, 0, 'bench')`,
+    );
     // Cell i sits at MD i * 0.055 mm... in sheet rows of 50: 160 sheets of 2,500 cells over 48 m of roll.
     await ds.query(
       `INSERT INTO assembly.singulated_cells (sheet_barcode, row, col, roll_barcode, md_mm, cd_mm, soft_bin, capacity_mah, status, report_id)
@@ -104,7 +122,10 @@ export async function benchAssembly(): Promise<void> {
          FROM generate_series(0, $1 - 1) AS i`,
       [total],
     );
-    await ds.query(`INSERT INTO assembly.stacks (barcode, stack_product_id, layers_planned, status, station_code, created_by) SELECT 'STK-B' || s, 1, 8, 'BUILT', 'STK-1', 'bench' FROM generate_series(1, $1) AS s`, [total / 8]);
+    await ds.query(
+      `INSERT INTO assembly.stacks (barcode, stack_product_id, layers_planned, status, station_code, created_by) SELECT 'STK-B' || s, 1, 8, 'BUILT', 'STK-1', 'bench' FROM generate_series(1, $1) AS s`,
+      [total / 8],
+    );
     // Layers drawn across the roll: stack s takes cells spread by a stride, so one region reaches many stacks.
     await ds.query(
       `INSERT INTO assembly.stack_layers (stack_id, layer_index, cell_id, added_by)
@@ -115,7 +136,9 @@ export async function benchAssembly(): Promise<void> {
     await ds.query('VACUUM ANALYZE assembly.singulated_cells');
     await ds.query('VACUUM ANALYZE assembly.stack_layers');
     await ds.query('VACUUM ANALYZE assembly.stacks');
-    console.log(`\nWhere-used: ${total.toLocaleString()} stacked cells in ${(total / 8).toLocaleString()} stacks, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `\nWhere-used: ${total.toLocaleString()} stacked cells in ${(total / 8).toLocaleString()} stacks, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const service = new StackService(ds, null as never, null as never);
     // 100,000 cells = 40 sheets = 12 m of roll from MD 1,000 mm.
     const region = { roll: 'RB', mdFromMm: 1000, mdToMm: 1000 + 40 * 300 };
@@ -131,7 +154,14 @@ export async function benchAssembly(): Promise<void> {
       samples.push(ms);
       hits = res.length;
     }
-    const cellsIn = Number((await ds.query(`SELECT count(*) FROM assembly.singulated_cells WHERE roll_barcode = 'RB' AND md_mm >= $1 AND md_mm < $2`, [region.mdFromMm, region.mdToMm]))[0].count);
+    const cellsIn = Number(
+      (
+        await ds.query(`SELECT count(*) FROM assembly.singulated_cells WHERE roll_barcode = 'RB' AND md_mm >= $1 AND md_mm < $2`, [
+          region.mdFromMm,
+          region.mdToMm,
+        ])
+      )[0].count,
+    );
     console.log(`region of ${cellsIn.toLocaleString()} cells reaches ${hits.toLocaleString()} stacks`);
     report('where-used, region of 100,000 cells -> stacks, p50', summarize(samples).p50, 'ms', { value: 1000, better: 'lower' });
     report('where-used, region of 100,000 cells -> stacks, max', summarize(samples).max, 'ms');

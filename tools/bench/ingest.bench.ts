@@ -26,18 +26,25 @@ export async function benchIngest(): Promise<Record<string, number>> {
     const key = registerRig.apiKey as string;
     const sim = simulateSheet({ seed: 3, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25, frequencies: FIFTY_POINTS });
     if (sim.frequenciesHz.length !== 50) throw new Error(`expected 50 frequencies, got ${sim.frequenciesHz.length}`);
-    const bodyFor = (sheet: string, testId: string) => toSheetTestBody(sim, { testId, sheet, startedAt: '2026-11-22T10:00:00Z' }) as SheetTestBody;
+    const bodyFor = (sheet: string, testId: string) =>
+      toSheetTestBody(sim, { testId, sheet, startedAt: '2026-11-22T10:00:00Z' }) as SheetTestBody;
     const post = async (body: SheetTestBody) => {
       const payload = JSON.stringify(body);
       const t0 = performance.now();
-      const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: payload });
+      const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: payload,
+      });
       const answer = (await res.json()) as { sheetTestId: string };
       if (res.status !== 202) throw new Error(`post answered ${res.status}: ${JSON.stringify(answer)}`);
       return { ms: performance.now() - t0, id: answer.sheetTestId };
     };
     const waitDone = async (id: string) => {
       for (;;) {
-        const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+        const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${id}`, { headers: { 'x-api-key': key } })).json()) as {
+          status: string;
+        };
         if (st.status === 'DONE' || st.status === 'FAILED') return st.status;
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -65,7 +72,9 @@ export async function benchIngest(): Promise<Record<string, number>> {
     // The raw COPY of the same rows, as the floor: into a temporary table (no WAL, no index), and into
     // a logged table with the same primary key as sheet_test_cells (what a durable store has to do).
     await db.query('CREATE TEMP TABLE raw_cells (sheet_test_id uuid, row int2, col int2, status text, ocv_v float8, spectrum bytea)');
-    await db.query('CREATE TABLE bench_logged_cells (sheet_test_id uuid, row int2, col int2, status text, ocv_v float8, spectrum bytea, PRIMARY KEY (sheet_test_id, row, col))');
+    await db.query(
+      'CREATE TABLE bench_logged_cells (sheet_test_id uuid, row int2, col int2, status text, ocv_v float8, spectrum bytea, PRIMARY KEY (sheet_test_id, row, col))',
+    );
     const encoded = encodeSheetCells(bodyFor('S-X', 'raw'));
     const timeCopy = async (table: string) => {
       const samples: number[] = [];

@@ -21,7 +21,17 @@ import { report } from './bench-util';
 
 const SHEETS = 600;
 const ROLL = 'R-BENCH-CSV';
-const LAYOUT = { rows: 50, cols: 50, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 5.5, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
+const LAYOUT = {
+  rows: 50,
+  cols: 50,
+  cellMdMm: 5,
+  cellCdMm: 5,
+  pitchMdMm: 5.5,
+  pitchCdMm: 5.5,
+  firstCellMdMm: 15.25,
+  firstCellCdMm: 15.25,
+  sheetLengthMdMm: 300,
+};
 
 function timeLoop(fn: () => void, minMs = 500): number {
   let n = 0;
@@ -46,7 +56,12 @@ function benchParsers(): void {
   ];
   for (const [name, text] of files) {
     const format = parseImpedanceFile(name, text).format;
-    report(`parse ${format} (61 points, ${(text.length / 1024).toFixed(1)} KiB)`, timeLoop(() => parseImpedanceFile(name, text)), 'files/s', { value: 1000, better: 'higher' });
+    report(
+      `parse ${format} (61 points, ${(text.length / 1024).toFixed(1)} KiB)`,
+      timeLoop(() => parseImpedanceFile(name, text)),
+      'files/s',
+      { value: 1000, better: 'higher' },
+    );
   }
 }
 
@@ -55,7 +70,14 @@ function stdfCells(): StdfCell[] {
   for (let r = 0; r < 50; r++) {
     for (let c = 0; c < 50; c++) {
       const bin = (r * 50 + c) % 97 === 0 ? 0 : (r + c) % 31 === 0 ? 14 : 1 + ((r + c) % 3);
-      cells.push({ row: r, col: c, softBin: bin, hardBin: bin === 0 ? 0 : bin < 10 ? 1 : 2, partId: `S-B-R${r}C${c}`, values: bin === 0 ? [null, null, null, null] : [0.1 + r / 1000, 12 + c / 10, 300 + r, 80 + c / 7] });
+      cells.push({
+        row: r,
+        col: c,
+        softBin: bin,
+        hardBin: bin === 0 ? 0 : bin < 10 ? 1 : 2,
+        partId: `S-B-R${r}C${c}`,
+        values: bin === 0 ? [null, null, null, null] : [0.1 + r / 1000, 12 + c / 10, 300 + r, 80 + c / 7],
+      });
     }
   }
   return cells;
@@ -67,8 +89,25 @@ export async function benchInterop(): Promise<void> {
   const ruleSet = defaultAsMadeRuleSet(0.25);
   const cells = stdfCells();
   const sheetTest = {
-    lot: 'R1', partType: 'TFB-0505', sheet: 'S-B', tester: 'RIG 1', testerType: 'rig', jobName: ruleSet.name, jobRevision: '1', testCode: 'SHEET_TEST', temperatureC: 25,
-    startedAt: new Date(), finishedAt: new Date(), rows: 50, cols: 50, pitchMdMm: 5.5, pitchCdMm: 5.5, tests: stdfParametricTests(ruleSet), bins: ruleSet.bins, hardBins: ruleSet.hardBins ?? [], cells,
+    lot: 'R1',
+    partType: 'TFB-0505',
+    sheet: 'S-B',
+    tester: 'RIG 1',
+    testerType: 'rig',
+    jobName: ruleSet.name,
+    jobRevision: '1',
+    testCode: 'SHEET_TEST',
+    temperatureC: 25,
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    rows: 50,
+    cols: 50,
+    pitchMdMm: 5.5,
+    pitchCdMm: 5.5,
+    tests: stdfParametricTests(ruleSet),
+    bins: ruleSet.bins,
+    hardBins: ruleSet.hardBins ?? [],
+    cells,
   };
   const stdfPerSecond = timeLoop(() => writeStdf(sheetTest));
   report('STDF V4 of a 2,500-cell sheet, library (writeStdf)', 1000 / stdfPerSecond, 'ms', { value: 20, better: 'lower' });
@@ -80,7 +119,11 @@ export async function benchInterop(): Promise<void> {
   try {
     await migrateTestData(db.url);
     const t0 = performance.now();
-    const rig = (await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG B', 'TST-1', repeat('0', 64), 'bench') RETURNING id`)).rows[0].id;
+    const rig = (
+      await pool.query(
+        `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG B', 'TST-1', repeat('0', 64), 'bench') RETURNING id`,
+      )
+    ).rows[0].id;
     await pool.query(
       `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, product_code, rows, cols, cell_area_cm2, started_at, temperature_c,
          frequency_count, cell_count, status, rule_set_version, md_start_mm, layout, completed_at)
@@ -97,7 +140,10 @@ export async function benchInterop(): Promise<void> {
         WHERE t.roll_barcode = $1::varchar`,
       [ROLL],
     );
-    await pool.query(`INSERT INTO test_data.sheet_yields (sheet_barcode, roll_barcode, cells_tested, first_pass, final_pass) SELECT sheet_barcode, $1::varchar, 2500, 2400, 2400 FROM test_data.sheet_tests WHERE roll_barcode = $1::varchar`, [ROLL]);
+    await pool.query(
+      `INSERT INTO test_data.sheet_yields (sheet_barcode, roll_barcode, cells_tested, first_pass, final_pass) SELECT sheet_barcode, $1::varchar, 2500, 2400, 2400 FROM test_data.sheet_tests WHERE roll_barcode = $1::varchar`,
+      [ROLL],
+    );
     // The STDF sheet: one test's cell results.
     const stdfTest = randomUUID();
     await pool.query(
@@ -116,7 +162,10 @@ export async function benchInterop(): Promise<void> {
 
     const tokens = new TokenService('bench-secret', 3600);
     const token = tokens.sign({ userId: 'b', username: 'bench', role: Role.ENGINEER });
-    @Module({ imports: [TypeOrmModule.forRoot({ ...testDataDataSourceOptions(db.url), logging: false }), ExportsModule.register(tokens)], providers: [{ provide: APP_FILTER, useClass: RestErrorFilter }] })
+    @Module({
+      imports: [TypeOrmModule.forRoot({ ...testDataDataSourceOptions(db.url), logging: false }), ExportsModule.register(tokens)],
+      providers: [{ provide: APP_FILTER, useClass: RestErrorFilter }],
+    })
     class BenchExportsModule {}
     app = await NestFactory.create(BenchExportsModule, { logger: false });
     await app.listen(0, '127.0.0.1');
@@ -155,7 +204,12 @@ export async function benchInterop(): Promise<void> {
     if (rows !== SHEETS * 2500) throw new Error(`roll CSV has ${rows} rows, expected ${SHEETS * 2500}`);
     // Target: a 600-sheet roll in under 20 s. PostgreSQL's CSV formatting bounds it: the bare COPY of
     // the same query measured ~150,000 rows/s on the 2-core development machine.
-    report(`roll CSV, ${SHEETS} sheets (${(rows / 1e6).toFixed(2)} M rows, ${(bytes / 1048576).toFixed(0)} MiB) through REST`, rows / seconds, 'rows/s', { value: 75_000, better: 'higher' });
+    report(
+      `roll CSV, ${SHEETS} sheets (${(rows / 1e6).toFixed(2)} M rows, ${(bytes / 1048576).toFixed(0)} MiB) through REST`,
+      rows / seconds,
+      'rows/s',
+      { value: 75_000, better: 'higher' },
+    );
     report('roll CSV: whole download', seconds, 's');
     report('roll CSV: peak RSS growth of server + client process', (peak - baseline) / 1048576, 'MiB', { value: 64, better: 'lower' });
   } finally {

@@ -14,7 +14,15 @@ const { levenbergMarquardt } = require('ml-levenberg-marquardt') as {
     options: Record<string, unknown>,
   ) => { parameterValues: number[]; parameterError: number; iterations: number };
 };
-import { createFitter, evaluateCircuit, evaluateCircuitJacobian, logFrequencies, parseCircuit, synthesizeSpectrum, type Spectrum } from '@mes/eis';
+import {
+  createFitter,
+  evaluateCircuit,
+  evaluateCircuitJacobian,
+  logFrequencies,
+  parseCircuit,
+  synthesizeSpectrum,
+  type Spectrum,
+} from '@mes/eis';
 import { report } from './bench-util';
 
 const CIRCUIT = parseCircuit('R0-p(R1,CPE1)-p(R2,CPE2)');
@@ -91,7 +99,11 @@ export async function benchLmLibrary(): Promise<Record<string, number>> {
     for (const c of all) fitted.push(Array.from(fit(c)));
     const ms = performance.now() - t0;
     const errs = all.flatMap((c, i) => [relErr(fitted[i], c.truth, 1), relErr(fitted[i], c.truth, 4)]).sort((a, b) => a - b);
-    return { fitsPerS: all.length / (ms / 1000), medianErr: errs[Math.floor(errs.length / 2)], p95Err: errs[Math.floor(errs.length * 0.95)] };
+    return {
+      fitsPerS: all.length / (ms / 1000),
+      medianErr: errs[Math.floor(errs.length / 2)],
+      p95Err: errs[Math.floor(errs.length * 0.95)],
+    };
   };
   const mine = run((c) => ours.fit(c.spectrum, { initialGuess: c.start, weighting: 'modulus' }).params);
   const lib = run(libraryFit);

@@ -28,13 +28,28 @@ function traceBody(runId: string, batchId: string, t0Ms: number, fromS: number, 
   return JSON.stringify({ batchId, runId, t0: new Date(t0Ms + fromS * 1000).toISOString(), tS, channels });
 }
 
-const LCO_ACTUALS = Object.entries({ power_w: 2000, ar_flow_sccm: 40, o2_flow_sccm: 4, pressure_mtorr: 3, drum_temp_c: 25, web_speed_m_min: 0.05, rate_a_per_s: 10, thickness_um: 10 }).map(([parameter, value]) => ({ parameter, value }));
+const LCO_ACTUALS = Object.entries({
+  power_w: 2000,
+  ar_flow_sccm: 40,
+  o2_flow_sccm: 4,
+  pressure_mtorr: 3,
+  drum_temp_c: 25,
+  web_speed_m_min: 0.05,
+  rate_a_per_s: 10,
+  thickness_um: 10,
+}).map(([parameter, value]) => ({ parameter, value }));
 
 async function prepareRoll(admin: GraphqlClient, barcode: string, lengthM: number): Promise<void> {
-  await admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode, productCode: 'TFB-0505', widthMm: 300, lengthM, substrateThicknessUm: 20 } });
+  await admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', {
+    i: { barcode, productCode: 'TFB-0505', widthMm: 300, lengthM, substrateThicknessUm: 20 },
+  });
   for (const station of ['INC-1', 'CLN-1']) {
-    await admin.ok('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', { i: { barcode, stationCode: station, action: 'TRACK_IN' } });
-    await admin.ok('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', { i: { barcode, stationCode: station, action: 'TRACK_OUT' } });
+    await admin.ok('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', {
+      i: { barcode, stationCode: station, action: 'TRACK_IN' },
+    });
+    await admin.ok('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', {
+      i: { barcode, stationCode: station, action: 'TRACK_OUT' },
+    });
   }
 }
 
@@ -46,15 +61,24 @@ export async function benchProcess(): Promise<void> {
     const admin = mes.admin;
     // The bench runs more energy through the target than its seeded life allows.
     await admin.ok('mutation { configureEquipment(input: { equipmentCode: "SPT-LCO-1", targetLifeKwh: 1000000 }) { targetLifeKwh } }');
-    const key = (await admin.ok('mutation { issueEquipmentKey(equipmentCode: "SPT-LCO-1") { apiKey } }')).issueEquipmentKey.apiKey as string;
+    const key = (await admin.ok('mutation { issueEquipmentKey(equipmentCode: "SPT-LCO-1") { apiKey } }')).issueEquipmentKey
+      .apiKey as string;
     const post = async (body: string) => {
-      const res = await fetch(`${mes.gatewayUrl}/api/v1/equipment-traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+      const res = await fetch(`${mes.gatewayUrl}/api/v1/equipment-traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body,
+      });
       if (res.status !== 201) throw new Error(`trace batch answered ${res.status}: ${await res.text()}`);
     };
 
     // (1) A 3-day run at 1 Hz on 10 channels (0.05 m/min: 216 m of a 250 m roll) in 10,000-sample batches.
     await prepareRoll(admin, 'RB-TRACE', 250);
-    const run = (await admin.ok('mutation { startProcessRun(input: { unitBarcode: "RB-TRACE", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 1 } }) { id } }')).startProcessRun;
+    const run = (
+      await admin.ok(
+        'mutation { startProcessRun(input: { unitBarcode: "RB-TRACE", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 1 } }) { id } }',
+      )
+    ).startProcessRun;
     const totalS = 3 * 24 * 3600;
     const t0Ms = Date.now() - (totalS + 3600) * 1000;
     const batchMs: number[] = [];
@@ -67,9 +91,15 @@ export async function benchProcess(): Promise<void> {
     }
     const postMs = batchMs.reduce((a, b) => a + b, 0);
     const samples = totalS * CHANNELS.length;
-    const [{ bytes }] = (await db.query(`SELECT pg_total_relation_size('process.trace_channels') + pg_total_relation_size('process.trace_batches') AS bytes`)).rows as { bytes: string }[];
-    const { rows: stored } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM process.trace_channels WHERE run_id = $1`, [run.id]);
-    console.log(`\nTrace ingest: a 3-day run, 1 Hz, ${CHANNELS.length} channels (${(samples / 1e6).toFixed(2)} M samples) in ${batchMs.length} batches of 10,000 through the gateway`);
+    const [{ bytes }] = (
+      await db.query(`SELECT pg_total_relation_size('process.trace_channels') + pg_total_relation_size('process.trace_batches') AS bytes`)
+    ).rows as { bytes: string }[];
+    const { rows: stored } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM process.trace_channels WHERE run_id = $1`, [
+      run.id,
+    ]);
+    console.log(
+      `\nTrace ingest: a 3-day run, 1 Hz, ${CHANNELS.length} channels (${(samples / 1e6).toFixed(2)} M samples) in ${batchMs.length} batches of 10,000 through the gateway`,
+    );
     report('batch POST p50 (10,000 x 10 samples)', summarize(batchMs).p50, 'ms');
     report('batch POST p95', summarize(batchMs).p95, 'ms');
     report('samples (value x channel) stored per second of POST time', samples / (postMs / 1000), 'samples/s');
@@ -81,15 +111,23 @@ export async function benchProcess(): Promise<void> {
     // (2) Cell provenance on a 20 m roll with 20 runs (1 m segments), each with a 20-minute trace.
     await prepareRoll(admin, 'RB-PROV', 22);
     for (let i = 0; i < 20; i++) {
-      const seg = (await admin.ok(`mutation { startProcessRun(input: { unitBarcode: "RB-PROV", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 1 }, mdStartMm: ${1000 + i * 1000}, mdEndMm: ${2000 + i * 1000} }) { id } }`)).startProcessRun;
+      const seg = (
+        await admin.ok(
+          `mutation { startProcessRun(input: { unitBarcode: "RB-PROV", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 1 }, mdStartMm: ${1000 + i * 1000}, mdEndMm: ${2000 + i * 1000} }) { id } }`,
+        )
+      ).startProcessRun;
       await post(traceBody(seg.id, 'b0', t0Ms + i * 1300_000, 0, 1200));
-      await admin.ok('mutation($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { state } }', { i: { runId: seg.id, actuals: LCO_ACTUALS, trackOut: i === 19 } });
+      await admin.ok('mutation($i: CompleteProcessRunInput!) { completeProcessRun(input: $i) { state } }', {
+        i: { runId: seg.id, actuals: LCO_ACTUALS, trackOut: i === 19 },
+      });
     }
     const scan = 'mutation($i: ScanInput!) { scan(input: $i) { stepState } }';
     await admin.ok(scan, { i: { barcode: 'RB-PROV', stationCode: 'ANL-1', action: 'TRACK_IN' } });
     await admin.ok(scan, { i: { barcode: 'RB-PROV', stationCode: 'ANL-1', action: 'TRACK_OUT' } });
     await admin.ok(scan, { i: { barcode: 'RB-PROV', stationCode: 'CUT-1', action: 'TRACK_IN' } });
-    const sheets = (await admin.ok('mutation { cutSheets(input: { rollBarcode: "RB-PROV", stationCode: "CUT-1" }) { sheets { barcode } } }')).cutSheets.sheets as { barcode: string }[];
+    const sheets = (
+      await admin.ok('mutation { cutSheets(input: { rollBarcode: "RB-PROV", stationCode: "CUT-1" }) { sheets { barcode } } }')
+    ).cutSheets.sheets as { barcode: string }[];
     const query = (s: string, r: number, c: number) =>
       `{ cellProvenance(sheet: "${s}", row: ${r}, col: ${c}) { mdMm layers { operation run { id recipeName recipeVersion equipmentCode actuals { parameter value } } traces { channel mean min max samples } } thickness { layer thicknessUm } predictedCapacityUah } }`;
     for (let i = 0; i < 20; i++) await admin.ok(query(sheets[i % sheets.length].barcode, i, i)); // warm-up
@@ -103,7 +141,9 @@ export async function benchProcess(): Promise<void> {
       layers += p.layers.length;
     }
     const p = summarize(provMs);
-    console.log(`\nCell provenance through the gateway: a roll with 20 LCO runs, each traced on ${CHANNELS.length} channels (${layers / 200} layer(s) and ${CHANNELS.length} trace summaries per cell)`);
+    console.log(
+      `\nCell provenance through the gateway: a roll with 20 LCO runs, each traced on ${CHANNELS.length} channels (${layers / 200} layer(s) and ${CHANNELS.length} trace summaries per cell)`,
+    );
     report('cellProvenance p50', p.p50, 'ms', { value: 50, better: 'lower' });
     report('cellProvenance p95', p.p95, 'ms');
   } finally {

@@ -14,12 +14,24 @@ import { GraphqlClient } from '@mes/testing';
 import type { MesProcesses } from '../../tests/support/mes-processes';
 import { report, summarize } from './bench-util';
 
-const LAYOUT = { rows: 50, cols: 50, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 5.5, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
+const LAYOUT = {
+  rows: 50,
+  cols: 50,
+  cellMdMm: 5,
+  cellCdMm: 5,
+  pitchMdMm: 5.5,
+  pitchCdMm: 5.5,
+  firstCellMdMm: 15.25,
+  firstCellCdMm: 15.25,
+  sheetLengthMdMm: 300,
+};
 const SHEETS = 600;
 const ROLL = 'R-BENCH-MAP';
 
 export async function benchRollMap(mes: MesProcesses, db: Client, _jwtSecret: string): Promise<Record<string, number>> {
-  await mes.admin.ok(`mutation { registerRoll(input: { barcode: "${ROLL}", productCode: "TFB-0505", widthMm: 300, lengthM: ${(SHEETS * 300) / 1000 + 1} }) { barcode } }`);
+  await mes.admin.ok(
+    `mutation { registerRoll(input: { barcode: "${ROLL}", productCode: "TFB-0505", widthMm: 300, lengthM: ${(SHEETS * 300) / 1000 + 1} }) { barcode } }`,
+  );
   const t0 = performance.now();
   const rig = (await db.query(`SELECT id FROM test_data.rigs LIMIT 1`)).rows[0].id as string;
   await db.query(
@@ -120,9 +132,14 @@ export async function benchRollMap(mes: MesProcesses, db: Client, _jwtSecret: st
   const cold = summarize(coldMs);
   const warm = summarize(warmMs);
   const plain = summarize(plainMs);
-  console.log(`\nrollMap over a roll of ${SHEETS} sheets x 2,500 cells (${cells} cells with an OCV; data generated in ${(generateMs / 1000).toFixed(1)} s)`);
+  console.log(
+    `\nrollMap over a roll of ${SHEETS} sheets x 2,500 cells (${cells} cells with an OCV; data generated in ${(generateMs / 1000).toFixed(1)} s)`,
+  );
   report('roll map upkeep per sheet landing (worker), p50', summarize(tileMs).p50, 'ms');
-  report(`rollMap, default steps (${first.rollMap.mdBins} x ${first.rollMap.cdBins} bins), cold, p50`, cold.p50, 'ms', { value: 50, better: 'lower' });
+  report(`rollMap, default steps (${first.rollMap.mdBins} x ${first.rollMap.cdBins} bins), cold, p50`, cold.p50, 'ms', {
+    value: 50,
+    better: 'lower',
+  });
   report('rollMap, default steps, unchanged roll (from memory), p50', warm.p50, 'ms', { value: 50, better: 'lower' });
   report('the same from the test-data subgraph directly (from memory), p50', summarize(directMs).p50, 'ms', { value: 50, better: 'lower' });
   report('rollMap, 3000 x 55 mm (10 x coarser, 1,320 bins), cold, p50', summarize(smallMs).p50, 'ms', { value: 50, better: 'lower' });

@@ -65,7 +65,16 @@ function time<T>(samples: number[], fn: () => T): T {
 export async function benchSheetTestValidation(): Promise<Record<string, number>> {
   const json = rigPostJson();
   const grid = { rows: ROWS, cols: COLS };
-  const s = { parse: [] as number[], validate: [] as number[], grid: [] as number[], withGrid: [] as number[], hash: [] as number[], encode: [] as number[], text: [] as number[], binary: [] as number[] };
+  const s = {
+    parse: [] as number[],
+    validate: [] as number[],
+    grid: [] as number[],
+    withGrid: [] as number[],
+    hash: [] as number[],
+    encode: [] as number[],
+    text: [] as number[],
+    binary: [] as number[],
+  };
   let textBytes = 0;
   let binaryBytes = 0;
   for (let run = -5; run < RUNS; run++) {

@@ -20,13 +20,16 @@ export async function benchTracking(): Promise<Record<string, number>> {
     const scan = (client: GraphqlClient, barcode: string, stationCode: string, action: string) =>
       client.ok('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', { i: { barcode, stationCode, action } });
 
-    await admin.ok('mutation { registerRoll(input: { barcode: "BENCH-300", productCode: "TFB-0505", widthMm: 300, lengthM: 300 }) { barcode } }');
+    await admin.ok(
+      'mutation { registerRoll(input: { barcode: "BENCH-300", productCode: "TFB-0505", widthMm: 300, lengthM: 300 }) { barcode } }',
+    );
     for (const st of ['INC-1', 'CLN-1', 'LCO-1', 'ANL-1']) {
       await scan(admin, 'BENCH-300', st, 'TRACK_IN');
       await scan(admin, 'BENCH-300', st, 'TRACK_OUT');
     }
     await scan(admin, 'BENCH-300', 'CUT-1', 'TRACK_IN');
-    const cut = 'mutation($n: Int) { cutSheets(input: { rollBarcode: "BENCH-300", stationCode: "CUT-1", count: $n }) { roll { sheetsCut } } }';
+    const cut =
+      'mutation($n: Int) { cutSheets(input: { rollBarcode: "BENCH-300", stationCode: "CUT-1", count: $n }) { roll { sheetsCut } } }';
 
     // One sheet per call (as a cutter reporting each sheet would): latency per sheet through the gateway.
     const single: number[] = [];

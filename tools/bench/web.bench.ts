@@ -22,7 +22,17 @@ import { report, summarize } from './bench-util';
 
 const ROLL = 'R-BENCH-WEB';
 const SHEETS = 1200;
-const LAYOUT = { rows: 50, cols: 50, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 5.5, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
+const LAYOUT = {
+  rows: 50,
+  cols: 50,
+  cellMdMm: 5,
+  cellCdMm: 5,
+  pitchMdMm: 5.5,
+  pitchCdMm: 5.5,
+  firstCellMdMm: 15.25,
+  firstCellCdMm: 15.25,
+  sheetLengthMdMm: 300,
+};
 
 type Perf = Record<string, number[] | undefined>;
 
@@ -32,7 +42,10 @@ export function firstPageBytes(): { js: number; jsGzip: number; cssGzip: number;
   const refs = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
   const size = (f: string) => readFileSync(path.join(WEB_DIST, f));
   const js = refs.filter((f) => f.endsWith('.js'));
-  const all = require('node:fs').readdirSync(path.join(WEB_DIST, 'assets')).filter((f: string) => f.endsWith('.js')).map((f: string) => `assets/${f}`);
+  const all = require('node:fs')
+    .readdirSync(path.join(WEB_DIST, 'assets'))
+    .filter((f: string) => f.endsWith('.js'))
+    .map((f: string) => `assets/${f}`);
   return {
     js: js.reduce((s, f) => s + size(f).length, 0),
     jsGzip: js.reduce((s, f) => s + gzipSync(size(f)).length, 0),
@@ -43,7 +56,9 @@ export function firstPageBytes(): { js: number; jsGzip: number; cssGzip: number;
 }
 
 async function generateRoll(mes: MesProcesses, db: Client): Promise<number> {
-  await mes.admin.ok(`mutation { registerRoll(input: { barcode: "${ROLL}", productCode: "TFB-0505", widthMm: 300, lengthM: ${(SHEETS * 300) / 1000 + 1} }) { barcode } }`);
+  await mes.admin.ok(
+    `mutation { registerRoll(input: { barcode: "${ROLL}", productCode: "TFB-0505", widthMm: 300, lengthM: ${(SHEETS * 300) / 1000 + 1} }) { barcode } }`,
+  );
   const t0 = performance.now();
   const rig = (await db.query(`SELECT id FROM test_data.rigs LIMIT 1`)).rows[0].id as string;
   await db.query(
@@ -86,20 +101,31 @@ async function generateRoll(mes: MesProcesses, db: Client): Promise<number> {
 
 async function signedInPage(browser: Browser, mes: MesProcesses, token: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
-  await context.addInitScript((t) => (globalThis as any).sessionStorage.setItem('mes.session', JSON.stringify({ token: t, username: 'admin', role: 'ADMIN' })), token);
+  await context.addInitScript(
+    (t) => (globalThis as any).sessionStorage.setItem('mes.session', JSON.stringify({ token: t, username: 'admin', role: 'ADMIN' })),
+    token,
+  );
   return context.newPage();
 }
 
 const perf = (page: Page) => page.evaluate(() => (globalThis as unknown as { __mesPerf?: Perf }).__mesPerf ?? {});
 async function waitPerf(page: Page, key: string, count = 1): Promise<number[]> {
-  await page.waitForFunction(([k, n]) => (((globalThis as unknown as { __mesPerf?: Perf }).__mesPerf ?? {})[k as string]?.length ?? 0) >= (n as number), [key, count], { timeout: 60_000 });
+  await page.waitForFunction(
+    ([k, n]) => (((globalThis as unknown as { __mesPerf?: Perf }).__mesPerf ?? {})[k as string]?.length ?? 0) >= (n as number),
+    [key, count],
+    { timeout: 60_000 },
+  );
   return (await perf(page))[key] ?? [];
 }
 
 export async function benchWeb(): Promise<void> {
   await ensureWebBuilt();
   // Browser figures move with the machine's load (a shared 2-core machine is often far above 2).
-  const load = () => require('node:os').loadavg().map((l: number) => l.toFixed(1)).join(' / ');
+  const load = () =>
+    require('node:os')
+      .loadavg()
+      .map((l: number) => l.toFixed(1))
+      .join(' / ');
   console.log(`load average at start (1/5/15 min): ${load()}`);
   const bytes = firstPageBytes();
   report(`JavaScript for the first page (gzip; ${bytes.files.length} file)`, bytes.jsGzip / 1024, 'kB');
@@ -112,15 +138,19 @@ export async function benchWeb(): Promise<void> {
   await db.connect();
   let browser: Browser | undefined;
   try {
-    const key = (await mes.admin.ok('mutation { registerRig(name: "RIG BENCH", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey as string;
+    const key = (await mes.admin.ok('mutation { registerRig(name: "RIG BENCH", stationCode: "TST-1") { apiKey } }')).registerRig
+      .apiKey as string;
     const sim = simulateSheet({ seed: 1, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });
     const posted = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: JSON.stringify(toSheetTestBody(sim, { testId: 'RIG-BENCH-1', sheet: 'S-R0001-0001', startedAt: '2026-11-30T10:00:00Z' })),
     });
     const { sheetTestId } = (await posted.json()) as { sheetTestId: string };
     for (let i = 0; i < 1200; i++) {
-      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as { status: string };
+      const st = (await (await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${sheetTestId}`, { headers: { 'x-api-key': key } })).json()) as {
+        status: string;
+      };
       if (st.status === 'DONE') break;
       if (st.status === 'FAILED') throw new Error('the bench sheet test failed to bin');
       await new Promise((r) => setTimeout(r, 250));
@@ -128,7 +158,9 @@ export async function benchWeb(): Promise<void> {
     const generateMs = await generateRoll(mes, db);
     report(`  (generated the ${SHEETS}-sheet roll and its map tiles in)`, generateMs / 1000, 's');
     browser = await launchChromium();
-    const token = (await mes.admin.ok('mutation($p: String!) { login(username: "admin", password: $p) { token } }', { p: TEST_ADMIN_PASSWORD })).login.token as string;
+    const token = (
+      await mes.admin.ok('mutation($p: String!) { login(username: "admin", password: $p) { token } }', { p: TEST_ADMIN_PASSWORD })
+    ).login.token as string;
 
     // Sheet page interactive: a cold page (new browser context, nothing cached), navigation start
     // to the heat map drawn with its handlers attached.

@@ -82,14 +82,22 @@ export async function ensureRedis(redisUrl: string, dataDir: string): Promise<Lo
   if (!binary && process.getuid?.() === 0 && findOnPath('apt-get')) {
     log('redis-server is not installed: installing it from the system packages (apt-get install redis-server)');
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    const installed = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const installed = spawnSync('apt-get', ['install', '-y', '-qq', 'redis-server'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (installed.status === 0) binary = findOnPath('redis-server');
   }
-  if (!binary) throw new Error(`No Redis answers at ${url.hostname}:${port} and no redis-server is on the PATH: install Redis or set REDIS_URL`);
+  if (!binary)
+    throw new Error(`No Redis answers at ${url.hostname}:${port} and no redis-server is on the PATH: install Redis or set REDIS_URL`);
   const dir = path.join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   log(`No Redis answers at ${url.hostname}:${port}: starting ${binary} (data in ${dir})`);
-  const child: ChildProcess = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 50; i++) {
     if (await portAnswers('127.0.0.1', port, 200)) break;
     await new Promise((r) => setTimeout(r, 100));

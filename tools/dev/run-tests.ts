@@ -50,13 +50,21 @@ async function main(): Promise<number> {
     mkdirSync(dataDir, { recursive: true });
     const args = [jest, '--ci', '--json', `--outputFile=${summaryFile}`, ...jestArgs];
     const code = await new Promise<number>((resolve) => {
-      const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, MES_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } });
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, MES_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+      });
       process.on('SIGINT', () => child.kill('SIGINT'));
       child.on('exit', (c) => resolve(c ?? 1));
     });
     if (existsSync(summaryFile)) {
       // One plain closing line that any CI reader understands.
-      const r = JSON.parse(readFileSync(summaryFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+      const r = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
+        numPassedTests: number;
+        numFailedTests: number;
+        numPendingTests: number;
+      };
       rmSync(summaryFile, { force: true });
       process.stdout.write(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped\n`);
     }

@@ -6,7 +6,12 @@ import path from 'node:path';
  * A secret from the environment, else the one kept under .data/, else a new one written there
  * (readable by this user only). `generated` says whether it was made just now.
  */
-export function keptSecret(dataDir: string, file: string, fromEnv: string | undefined, bytes: number): { value: string; generated: boolean; file: string } {
+export function keptSecret(
+  dataDir: string,
+  file: string,
+  fromEnv: string | undefined,
+  bytes: number,
+): { value: string; generated: boolean; file: string } {
   const where = path.join(dataDir, file);
   if (fromEnv) return { value: fromEnv, generated: false, file: where };
   if (existsSync(where)) return { value: readFileSync(where, 'utf8').trim(), generated: false, file: where };

@@ -24,7 +24,12 @@ export function webBuildReason(): string | null {
   const index = path.join(WEB_DIST, 'index.html');
   if (!existsSync(index)) return 'not built yet';
   const built = statSync(index).mtimeMs;
-  const sources = [path.join(WEB_DIR, 'src'), path.join(WEB_DIR, 'index.html'), path.join(WEB_DIR, 'vite.config.ts'), path.join(root, 'package-lock.json')];
+  const sources = [
+    path.join(WEB_DIR, 'src'),
+    path.join(WEB_DIR, 'index.html'),
+    path.join(WEB_DIR, 'vite.config.ts'),
+    path.join(root, 'package-lock.json'),
+  ];
   const changed = sources.filter((s) => existsSync(s) && newestMtime(s) > built);
   return changed.length ? `sources changed since the last build (${changed.map((c) => path.relative(root, c)).join(', ')})` : null;
 }
@@ -41,7 +46,11 @@ export async function ensureWebBuilt(log: (line: string) => void = (l) => proces
   const code = await new Promise<number>((resolve) => {
     // NODE_ENV=production whatever the caller has (jest sets test): otherwise Vite bundles React's
     // development build, twice the size and slower.
-    const child = spawn(process.execPath, [vite, 'build', WEB_DIR, '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+    const child = spawn(process.execPath, [vite, 'build', WEB_DIR, '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('exit', (c) => resolve(c ?? 1));

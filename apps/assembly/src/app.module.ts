@@ -16,7 +16,10 @@ import { assemblyDataSourceOptions } from './database/assembly-data-source';
 export class AssemblyAppModule {
   static forConfig(config: MesConfig): DynamicModule {
     const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
-    const line = new LineData(new ServiceGraphql('tracking', config.tracking.url, tokens), new ServiceGraphql('test-data', config.testData.url, tokens));
+    const line = new LineData(
+      new ServiceGraphql('tracking', config.tracking.url, tokens),
+      new ServiceGraphql('test-data', config.testData.url, tokens),
+    );
     return {
       module: AssemblyAppModule,
       global: true,
@@ -35,7 +38,14 @@ export class AssemblyAppModule {
         { provide: LineData, useValue: line },
         { provide: APP_GUARD, useClass: GqlAuthGuard },
         { provide: APP_FILTER, useClass: RestErrorFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            transform: true,
+            forbidUnknownValues: false,
+            exceptionFactory: (errors) => validationFailed(errors),
+          }),
+        },
       ],
       exports: [TokenService, LineData],
     };

@@ -3,7 +3,15 @@ import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { assertHandlersComplete, DEFAULT_JOB_OPTIONS, JOBS, QUEUES, type BinSheetTestPayload, type JobName, type RebinPayload } from '@mes/queue-contracts';
+import {
+  assertHandlersComplete,
+  DEFAULT_JOB_OPTIONS,
+  JOBS,
+  QUEUES,
+  type BinSheetTestPayload,
+  type JobName,
+  type RebinPayload,
+} from '@mes/queue-contracts';
 import { TrackingClient } from '@mes/tracking-client';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
@@ -45,8 +53,16 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
   pool.on('error', (e) => logger.warn(`postgres: ${e.message}`));
   const store = new SheetTestStore(pool);
   const threads = new FittingThreads(concurrency);
-  const tracking = new TrackingClient(config.tracking.url, new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds), 'binning-worker');
-  const queue = new Queue(QUEUES.sheetTests, { connection: { url: config.redisUrl }, prefix: config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const tracking = new TrackingClient(
+    config.tracking.url,
+    new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds),
+    'binning-worker',
+  );
+  const queue = new Queue(QUEUES.sheetTests, {
+    connection: { url: config.redisUrl },
+    prefix: config.queuePrefix,
+    defaultJobOptions: DEFAULT_JOB_OPTIONS,
+  });
   queue.on('error', (e) => logger.warn(`queue: ${e.message}`));
 
   const handlers = sheetTestJobHandlers({ store, threads, tracking, queue, logger });
@@ -60,7 +76,13 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
       return handler(job);
     },
     // One job more than there are threads: a chunk reads or writes the database while the others fit.
-    { connection: { url: config.redisUrl }, prefix: config.queuePrefix, concurrency: concurrency + 1, stalledInterval: 15_000, maxStalledCount: 3 },
+    {
+      connection: { url: config.redisUrl },
+      prefix: config.queuePrefix,
+      concurrency: concurrency + 1,
+      stalledInterval: 15_000,
+      maxStalledCount: 3,
+    },
   );
   worker.on('failed', (job, err) => {
     if (!job) return;

@@ -48,8 +48,16 @@ export function evaluateSheetTest(
   const extractor = test.frequenciesHz ? createFeatureExtractor(test.frequenciesHz) : null;
   const features = cells.map((c) => {
     if (c.status !== 'OK' || !extractor || !c.zReOhm || !c.zImOhm) return null;
-    return extractor.extract(c.zReOhm, c.zImOhm, { ocvV: c.ocvV ?? undefined, activeAreaCm2: test.cellAreaCm2, temperatureC: test.temperatureC });
+    return extractor.extract(c.zReOhm, c.zImOhm, {
+      ocvV: c.ocvV ?? undefined,
+      activeAreaCm2: test.cellAreaCm2,
+      temperatureC: test.temperatureC,
+    });
   });
-  const bins = binFittedCells(ruleSet, test.cellAreaCm2, cells.map((c, i) => ({ ...c, features: features[i] })));
+  const bins = binFittedCells(
+    ruleSet,
+    test.cellAreaCm2,
+    cells.map((c, i) => ({ ...c, features: features[i] })),
+  );
   return cells.map((c, i) => ({ row: c.row, col: c.col, ocvV: c.ocvV, features: features[i], bin: bins[i] }));
 }

@@ -33,6 +33,10 @@ export function extractFeatures(req: FeatureRequest, extractors = new Map<string
   return req.cells.map((c) => {
     if (c.status !== 'OK' || !extractor || !c.spectrum || !freq) return null;
     const z = decodeSpectrum(c.spectrum, freq.length);
-    return extractor.extract(z.zReOhm, z.zImOhm, { ocvV: c.ocvV ?? undefined, activeAreaCm2: req.cellAreaCm2, temperatureC: req.temperatureC });
+    return extractor.extract(z.zReOhm, z.zImOhm, {
+      ocvV: c.ocvV ?? undefined,
+      activeAreaCm2: req.cellAreaCm2,
+      temperatureC: req.temperatureC,
+    });
   });
 }

@@ -19,7 +19,11 @@ extractFeatures({
   frequenciesHz: warmUp.frequenciesHz,
   cellAreaCm2: 0.25,
   temperatureC: 25,
-  cells: warmUp.cells.map((c) => (c.status === 'OK' ? { status: 'OK' as const, ocvV: c.ocvV, spectrum: encodeSpectrum(c.zReOhm, c.zImOhm) } : { status: 'NO_CONTACT' as const, ocvV: null, spectrum: null })),
+  cells: warmUp.cells.map((c) =>
+    c.status === 'OK'
+      ? { status: 'OK' as const, ocvV: c.ocvV, spectrum: encodeSpectrum(c.zReOhm, c.zImOhm) }
+      : { status: 'NO_CONTACT' as const, ocvV: null, spectrum: null },
+  ),
 });
 
 port.on('message', (msg: { id: number; request: FeatureRequest }) => {

@@ -58,13 +58,26 @@ describe('sheet-test jobs in chunks', () => {
     pool.on('error', () => undefined);
     queue = new Queue('sheet-tests', { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: `t-${db.name}` });
     threads = new FittingThreads(2);
-    rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG T', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
+    rigId = String(
+      (
+        await pool.query(
+          `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG T', 'TST-1', repeat('0', 64), 'test') RETURNING id`,
+        )
+      ).rows[0].id,
+    );
     const tracking = {
       trackOutTestedSheet: async (sheet: string) => void tracked.push(`track-out ${sheet}`),
       holdSheet: async (sheet: string, reason: string) => (tracked.push(`hold ${sheet}`), holds.push(reason), '1'),
       sheet: async () => null,
     };
-    handlers = sheetTestJobHandlers({ store: new SheetTestStore(pool), threads, tracking, queue, logger: { log: () => undefined, warn: () => undefined }, chunkCells: 40 });
+    handlers = sheetTestJobHandlers({
+      store: new SheetTestStore(pool),
+      threads,
+      tracking,
+      queue,
+      logger: { log: () => undefined, warn: () => undefined },
+      chunkCells: 40,
+    });
   });
   afterAll(async () => {
     await threads?.close();
@@ -87,13 +100,19 @@ describe('sheet-test jobs in chunks', () => {
   it('bins every cell exactly once when every chunk runs twice at the same time, as a whole sheet would be binned', async () => {
     const id = await storeTest('T-RACE');
     const chunks = sheetTestChunks(sim.cells.length, 40);
-    const runs = await Promise.all([...chunks, ...chunks].map((c) => handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c })) as Promise<{ done?: string }>));
+    const runs = await Promise.all(
+      [...chunks, ...chunks].map(
+        (c) => handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c })) as Promise<{ done?: string }>,
+      ),
+    );
     expect(runs.filter((r) => r.done === 'now')).toHaveLength(1);
     expect(await count('SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1', id)).toBe(144);
     expect(await count('SELECT count(*) AS n FROM test_data.cell_results WHERE sheet_test_id = $1', id)).toBe(144);
     const test = (await pool.query('SELECT status, cells_binned, rule_set_version FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0];
     expect(test).toEqual({ status: 'DONE', cells_binned: 144, rule_set_version: 1 });
-    expect(await count(`SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0001' AND sheet_test_id = $1`, id)).toBe(144);
+    expect(
+      await count(`SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0001' AND sheet_test_id = $1`, id),
+    ).toBe(144);
     const finish = await queue.getJob(JOB_IDS.finishSheetTest(id));
     expect(finish?.name).toBe(JOBS.finishSheetTest);
 
@@ -106,9 +125,17 @@ describe('sheet-test jobs in chunks', () => {
         return { row: c.row, col: c.col, status: c.status, ocvV: c.ocvV, zReOhm: f32(c.zReOhm), zImOhm: f32(c.zImOhm) };
       }),
     );
-    const stored = (await pool.query('SELECT row, col, soft_bin FROM test_data.cell_results WHERE sheet_test_id = $1', [id])).rows as { row: number; col: number; soft_bin: number }[];
+    const stored = (await pool.query('SELECT row, col, soft_bin FROM test_data.cell_results WHERE sheet_test_id = $1', [id])).rows as {
+      row: number;
+      col: number;
+      soft_bin: number;
+    }[];
     const bySite = new Map(stored.map((r) => [`${r.row},${r.col}`, r.soft_bin]));
-    for (const w of whole) expect({ cell: `${w.row},${w.col}`, softBin: bySite.get(`${w.row},${w.col}`) }).toEqual({ cell: `${w.row},${w.col}`, softBin: w.bin.softBin });
+    for (const w of whole)
+      expect({ cell: `${w.row},${w.col}`, softBin: bySite.get(`${w.row},${w.col}`) }).toEqual({
+        cell: `${w.row},${w.col}`,
+        softBin: w.bin.softBin,
+      });
 
     // A chunk that runs again after DONE changes nothing.
     expect(await handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...chunks[2] }))).toMatchObject({ done: 'before' });
@@ -121,7 +148,8 @@ describe('sheet-test jobs in chunks', () => {
     const before = tracked.length;
     const first = await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }));
     const again = await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }));
-    const disposition = (await pool.query('SELECT disposition FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0].disposition as string;
+    const disposition = (await pool.query('SELECT disposition FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0]
+      .disposition as string;
     expect(again).toEqual({ disposition });
     expect(first).toBeDefined();
     expect(tracked.length - before).toBe(disposition === 'WAITS_FOR_RETEST' ? 0 : 1);
@@ -140,9 +168,21 @@ describe('sheet-test jobs in chunks', () => {
         [id, testId, rigId, i],
       );
     }
-    const bins: [number, number | null][] = [[2, 1], [0, 3], [1, 0], [12, 1], [14, 1], [1, null]];
-    for (const [t, key] of [[0, 0], [1, 1]] as const) {
-      const cells = bins.flatMap(([first, retest], col) => ((key === 0 ? first : retest) === null ? [] : [{ col, soft: (key === 0 ? first : retest) as number }]));
+    const bins: [number, number | null][] = [
+      [2, 1],
+      [0, 3],
+      [1, 0],
+      [12, 1],
+      [14, 1],
+      [1, null],
+    ];
+    for (const [t, key] of [
+      [0, 0],
+      [1, 1],
+    ] as const) {
+      const cells = bins.flatMap(([first, retest], col) =>
+        (key === 0 ? first : retest) === null ? [] : [{ col, soft: (key === 0 ? first : retest) as number }],
+      );
       await pool.query(
         `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, soft_bin, hard_bin, bin_name, rule_id, rule_set_name)
          SELECT $1, 0, u.col, 1, 'S-RT-1', 3.9 + $2, u.soft, CASE WHEN u.soft BETWEEN 1 AND 9 THEN 1 WHEN u.soft = 0 THEN 0 ELSE 2 END, 'B' || u.soft, 'r', 'rs'
@@ -157,7 +197,11 @@ describe('sheet-test jobs in chunks', () => {
     } finally {
       client.release();
     }
-    const current = (await pool.query(`SELECT col, soft_bin, first_soft_bin, tests, sheet_test_id, ocv_v FROM test_data.current_cell_results WHERE sheet_barcode = 'S-RT-1' ORDER BY col`)).rows;
+    const current = (
+      await pool.query(
+        `SELECT col, soft_bin, first_soft_bin, tests, sheet_test_id, ocv_v FROM test_data.current_cell_results WHERE sheet_barcode = 'S-RT-1' ORDER BY col`,
+      )
+    ).rows;
     expect(current.map((c) => [c.col, c.soft_bin, c.first_soft_bin, c.tests, c.sheet_test_id === tests[1] ? 'retest' : 'first'])).toEqual([
       [0, 2, 2, 2, 'first'], // pass grade 2, retest says 1: grades only go down
       [1, 3, 0, 2, 'retest'], // rig fault superseded by the valid retest
@@ -172,23 +216,39 @@ describe('sheet-test jobs in chunks', () => {
   });
 
   it('moves the sheet on by its product’s policy: no retest wait, and a hold below the product’s threshold', async () => {
-    await pool.query(`INSERT INTO test_data.product_test_policies (product_code, max_retests, yield_hold_below, updated_by, updated_at) VALUES ('TFB-STRICT', 0, 0.999, 'erik', now())`);
+    await pool.query(
+      `INSERT INTO test_data.product_test_policies (product_code, max_retests, yield_hold_below, updated_by, updated_at) VALUES ('TFB-STRICT', 0, 0.999, 'erik', now())`,
+    );
     const id = await storeTest('T-STRICT', 'S-T-0002', 'TFB-STRICT');
     // A rig fault, which would keep the sheet waiting for a retest under the default policy.
-    await pool.query(`UPDATE test_data.sheet_test_cells SET status = 'NO_CONTACT', ocv_v = NULL, spectrum = NULL WHERE sheet_test_id = $1 AND row = 0 AND col = 0`, [id]);
+    await pool.query(
+      `UPDATE test_data.sheet_test_cells SET status = 'NO_CONTACT', ocv_v = NULL, spectrum = NULL WHERE sheet_test_id = $1 AND row = 0 AND col = 0`,
+      [id],
+    );
     for (const c of sheetTestChunks(sim.cells.length, 40)) await handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c }));
     const before = tracked.length;
-    const finished = (await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))) as { disposition: string; yield: number };
-    expect(await count(`SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0002' AND soft_bin = 0 AND $1::uuid IS NOT NULL`, id)).toBeGreaterThan(0);
+    const finished = (await handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))) as {
+      disposition: string;
+      yield: number;
+    };
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0002' AND soft_bin = 0 AND $1::uuid IS NOT NULL`,
+        id,
+      ),
+    ).toBeGreaterThan(0);
     expect(finished.disposition).toBe('HELD');
     expect(tracked.slice(before)).toEqual(['track-out S-T-0002', 'hold S-T-0002']);
-    expect(holds.at(-1)).toBe(`Sheet test T-STRICT: yield ${(100 * finished.yield).toFixed(1).replace(/\.0$/, '')} % is below the threshold of 99.9 %`);
+    expect(holds.at(-1)).toBe(
+      `Sheet test T-STRICT: yield ${(100 * finished.yield).toFixed(1).replace(/\.0$/, '')} % is below the threshold of 99.9 %`,
+    );
     expect((await pool.query('SELECT disposition FROM test_data.sheet_tests WHERE id = $1', [id])).rows[0].disposition).toBe('HELD');
   });
 
   it('re-bins the tests of a request once with the newest released rule set, keeping the old results', async () => {
     // The strict product's tests were binned with its version 1 (created on first use); release a version 2 with a tight OCV window.
-    const v1 = (await pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = 'TFB-STRICT' AND version = 1`)).rows[0].rule_set as { rules: { id: string; upper?: number }[] };
+    const v1 = (await pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = 'TFB-STRICT' AND version = 1`)).rows[0]
+      .rule_set as { rules: { id: string; upper?: number }[] };
     v1.rules.find((r) => r.id === 'ocv-window')!.upper = 0;
     await pool.query(
       `INSERT INTO test_data.rule_sets (product_code, version, name, status, rule_set, created_by, created_at, released_by, released_at)
@@ -198,23 +258,44 @@ describe('sheet-test jobs in chunks', () => {
     const request = randomUUID();
     await pool.query(
       `INSERT INTO test_data.rebin_requests (id, scope, status, requested_by, requested_at) VALUES ($1, $2, 'QUEUED', 'erik', now())`,
-      [request, JSON.stringify({ receivedFrom: new Date(Date.now() - 3600_000).toISOString(), receivedTo: new Date(Date.now() + 60_000).toISOString() })],
+      [
+        request,
+        JSON.stringify({
+          receivedFrom: new Date(Date.now() - 3600_000).toISOString(),
+          receivedTo: new Date(Date.now() + 60_000).toISOString(),
+        }),
+      ],
     );
     const strict = (await pool.query(`SELECT id FROM test_data.sheet_tests WHERE test_id = 'T-STRICT'`)).rows[0].id as string;
     const first = (await handlers[JOBS.rebin](job(JOBS.rebin, { requestId: request }))) as { testsInScope: number; testsRebinned: number };
     expect(first.testsRebinned).toBe(1); // only the strict product has a newer version; the others stay at theirs
-    expect((await pool.query(`SELECT status, tests_rebinned FROM test_data.rebin_requests WHERE id = $1`, [request])).rows[0]).toEqual({ status: 'DONE', tests_rebinned: 1 });
+    expect((await pool.query(`SELECT status, tests_rebinned FROM test_data.rebin_requests WHERE id = $1`, [request])).rows[0]).toEqual({
+      status: 'DONE',
+      tests_rebinned: 1,
+    });
     await pool.query(`UPDATE test_data.rebin_requests SET status = 'RUNNING' WHERE id = $1`, [request]); // as if the job ran again after a crash
     expect(await handlers[JOBS.rebin](job(JOBS.rebin, { requestId: request }))).toMatchObject({ testsRebinned: 0 });
-    const results = (await pool.query(`SELECT rule_set_version, count(*)::int AS n, count(*) FILTER (WHERE soft_bin = 14)::int AS ocv FROM test_data.cell_results WHERE sheet_test_id = $1 GROUP BY 1 ORDER BY 1`, [strict])).rows;
-    expect(results.map((r) => [r.rule_set_version, r.n])).toEqual([[1, 144], [2, 144]]);
+    const results = (
+      await pool.query(
+        `SELECT rule_set_version, count(*)::int AS n, count(*) FILTER (WHERE soft_bin = 14)::int AS ocv FROM test_data.cell_results WHERE sheet_test_id = $1 GROUP BY 1 ORDER BY 1`,
+        [strict],
+      )
+    ).rows;
+    expect(results.map((r) => [r.rule_set_version, r.n])).toEqual([
+      [1, 144],
+      [2, 144],
+    ]);
     expect(results[1].ocv).toBeGreaterThan(100);
-    const current = (await pool.query(`SELECT DISTINCT rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0002'`)).rows;
+    const current = (
+      await pool.query(`SELECT DISTINCT rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = 'S-T-0002'`)
+    ).rows;
     expect(current).toEqual([{ rule_set_version: 2 }]);
   });
 
   it('refuses to finish a test that is not binned yet', async () => {
     const id = await storeTest('T-EARLY');
-    await expect(handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))).rejects.toThrow(`sheet test ${id} is QUEUED, not DONE: nothing to finish yet`);
+    await expect(handlers[JOBS.finishSheetTest](job(JOBS.finishSheetTest, { sheetTestId: id }))).rejects.toThrow(
+      `sheet test ${id} is QUEUED, not DONE: nothing to finish yet`,
+    );
   });
 });

@@ -17,7 +17,6 @@ import { binFittedCells } from './evaluate-sheet-test';
 import type { FittingThreads } from './fitting-threads';
 import type { SheetTestStore, StoredSheetTest } from '@mes/test-data-store';
 
-
 export interface SheetTestJobDeps {
   store: SheetTestStore;
   threads: Pick<FittingThreads, 'extract'>;
@@ -34,9 +33,18 @@ export interface SheetTestJobDeps {
  * the test (only the chunk that finds every cell fitted bins the sheet, under the test's row lock);
  * finish-sheet-test then moves the sheet on, once.
  */
-export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, chunkCells }: SheetTestJobDeps): Record<JobName, (job: Job) => Promise<unknown>> {
+export function sheetTestJobHandlers({
+  store,
+  threads,
+  tracking,
+  queue,
+  logger,
+  chunkCells,
+}: SheetTestJobDeps): Record<JobName, (job: Job) => Promise<unknown>> {
   const finishLater = (test: StoredSheetTest, correlationId?: string) =>
-    queue.add(JOBS.finishSheetTest, { sheetTestId: test.id, correlationId } satisfies FinishSheetTestPayload, { jobId: JOB_IDS.finishSheetTest(test.id) });
+    queue.add(JOBS.finishSheetTest, { sheetTestId: test.id, correlationId } satisfies FinishSheetTestPayload, {
+      jobId: JOB_IDS.finishSheetTest(test.id),
+    });
 
   return {
     [JOBS.binSheetTest]: async (job: Job) => {
@@ -73,9 +81,17 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
         const raw = await store.chunkToFit(sheetTestId, offset, limit);
         lap('readMs');
         if (raw.length) {
-          const features = await threads.extract({ frequenciesHz: test.frequenciesHz, cellAreaCm2: test.cellAreaCm2, temperatureC: test.temperatureC, cells: raw });
+          const features = await threads.extract({
+            frequenciesHz: test.frequenciesHz,
+            cellAreaCm2: test.cellAreaCm2,
+            temperatureC: test.temperatureC,
+            cells: raw,
+          });
           lap('fitMs');
-          await store.writeFeatures(sheetTestId, raw.map((c, i) => ({ row: c.row, col: c.col, status: c.status, ocvV: c.ocvV, features: features[i] })));
+          await store.writeFeatures(
+            sheetTestId,
+            raw.map((c, i) => ({ row: c.row, col: c.col, status: c.status, ocvV: c.ocvV, features: features[i] })),
+          );
           lap('writeMs');
         }
       }
@@ -86,7 +102,10 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
       lap('finalizeMs');
       if (outcome.done === 'not yet') return { fitted: outcome.fitted, ...ms };
       await finishLater(test, correlationId);
-      if (outcome.done === 'now') logger.log(`sheet test ${test.testId} (${test.cellCount} cells) binned: ${outcome.bins.map((b) => `${b.softBin}:${b.count}`).join(' ')}`);
+      if (outcome.done === 'now')
+        logger.log(
+          `sheet test ${test.testId} (${test.cellCount} cells) binned: ${outcome.bins.map((b) => `${b.softBin}:${b.count}`).join(' ')}`,
+        );
       return { ...outcome, ...ms };
     },
 
@@ -111,7 +130,9 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
         if (!held) await tracking.holdSheet(test.sheet, disposition.reason);
       }
       await store.markDisposed(test.id, disposition.kind);
-      logger.log(`sheet test ${test.testId}: ${test.sheet} tracked out${disposition.kind === 'HELD' ? ' and held' : ''}, yield ${(100 * disposition.yieldFraction).toFixed(1)} %`);
+      logger.log(
+        `sheet test ${test.testId}: ${test.sheet} tracked out${disposition.kind === 'HELD' ? ' and held' : ''}, yield ${(100 * disposition.yieldFraction).toFixed(1)} %`,
+      );
       return { disposition: disposition.kind, yield: disposition.yieldFraction };
     },
 
@@ -127,7 +148,11 @@ export function sheetTestJobHandlers({ store, threads, tracking, queue, logger, 
         const test = await store.loadTest(id);
         if (!test) continue;
         const ruleSet = await store.activeRuleSet(test.productCode, test.cellAreaCm2);
-        const changed = await store.rebinTest(test, ruleSet, (cells) => ({ bins: binFittedCells(ruleSet, test.cellAreaCm2, cells), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version }));
+        const changed = await store.rebinTest(test, ruleSet, (cells) => ({
+          bins: binFittedCells(ruleSet, test.cellAreaCm2, cells),
+          ruleSetName: ruleSet.name,
+          ruleSetVersion: ruleSet.version,
+        }));
         if (changed) rebinned++;
       }
       await store.markRebin(requestId, 'DONE', { testsInScope: ids.length, testsRebinned: rebinned });

@@ -11,7 +11,11 @@ import { webUi } from './web/web-ui';
 import { listenKeepingConnections } from '@mes/service-core';
 
 /** Start the gateway; the subgraphs must answer, since it composes their schemas at start. */
-export async function startGateway(config: MesConfig, port = config.port, options: { pollIntervalMs?: number } = {}): Promise<INestApplication> {
+export async function startGateway(
+  config: MesConfig,
+  port = config.port,
+  options: { pollIntervalMs?: number } = {},
+): Promise<INestApplication> {
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud metadata services
   // to describe the host: a line's MES talks to nothing outside the plant.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';

@@ -16,7 +16,10 @@ interface GatewayContext {
 
 /** Passes the caller's token and correlation id on to every subgraph; auth is checked there. */
 class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
+  override willSendRequest({
+    request,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.correlationId) request.http?.headers.set('x-correlation-id', context.correlationId);
   }

@@ -36,7 +36,11 @@ export function heatMapPassThrough(testDataUrl: string): ApolloServerPlugin<Forw
                 ...(rc.contextValue.authorization ? { authorization: rc.contextValue.authorization } : {}),
                 ...(rc.contextValue.correlationId ? { 'x-correlation-id': rc.contextValue.correlationId } : {}),
               },
-              body: JSON.stringify({ query: rc.source, variables: rc.request.variables ?? {}, operationName: rc.operationName ?? undefined }),
+              body: JSON.stringify({
+                query: rc.source,
+                variables: rc.request.variables ?? {},
+                operationName: rc.operationName ?? undefined,
+              }),
               signal: AbortSignal.timeout(60_000),
             });
           } catch {

@@ -8,7 +8,16 @@ import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { processDataSourceOptions } from './database/process-data-source';
-import { EquipmentModule, ExperimentModule, HoldsModule, ProvenanceModule, RecipeModule, RunModule, SeedModule, TraceModule } from './process.modules';
+import {
+  EquipmentModule,
+  ExperimentModule,
+  HoldsModule,
+  ProvenanceModule,
+  RecipeModule,
+  RunModule,
+  SeedModule,
+  TraceModule,
+} from './process.modules';
 import { TestDataClient } from './yield/test-data.client';
 
 /** Recipes, process runs, equipment traces and state, experiments and provenance over the `process` schema. */
@@ -38,7 +47,14 @@ export class ProcessAppModule {
         { provide: TestDataClient, useValue: new TestDataClient(config.testData.url, tokens) },
         { provide: APP_GUARD, useClass: GqlAuthGuard },
         { provide: APP_FILTER, useClass: RestErrorFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            transform: true,
+            forbidUnknownValues: false,
+            exceptionFactory: (errors) => validationFailed(errors),
+          }),
+        },
       ],
       exports: [TokenService, TrackingClient, TestDataClient],
     };

@@ -12,7 +12,15 @@ import { listenKeepingConnections } from '@mes/service-core';
 function requireJson(req: Request, res: Response, next: NextFunction): void {
   if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     req.resume();
-    res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: `Expected Content-Type application/json, got ${req.headers['content-type'] ?? 'none'}`, details: [] } });
+    res
+      .status(415)
+      .json({
+        error: {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          message: `Expected Content-Type application/json, got ${req.headers['content-type'] ?? 'none'}`,
+          details: [],
+        },
+      });
     return;
   }
   next();
@@ -29,7 +37,10 @@ export async function startProcess(config: MesConfig, port = config.process.port
   app.use(
     '/api/v1/equipment-traces',
     requireJson,
-    json({ limit: config.process.maxTraceBodyBytes, verify: (req, _res, buf) => void ((req as Request & { rawBody?: Buffer }).rawBody = buf) }),
+    json({
+      limit: config.process.maxTraceBodyBytes,
+      verify: (req, _res, buf) => void ((req as Request & { rawBody?: Buffer }).rawBody = buf),
+    }),
   );
   app.enableShutdownHooks();
   await app.init();

@@ -50,7 +50,11 @@ export class ExperimentModule {}
 export class ThicknessModule {}
 
 /** Cell provenance, where-used, parameter trends and yield by condition. */
-@Module({ imports: [RunModule, ExperimentModule, ThicknessModule], providers: [ProvenanceService, ProvenanceResolver, YieldService, YieldResolver], exports: [ThicknessModule] })
+@Module({
+  imports: [RunModule, ExperimentModule, ThicknessModule],
+  providers: [ProvenanceService, ProvenanceResolver, YieldService, YieldResolver],
+  exports: [ThicknessModule],
+})
 export class ProvenanceModule {}
 
 @Module({ imports: [RecipeModule, EquipmentModule, ProvenanceModule], providers: [DemoProcessSeeder] })

@@ -38,7 +38,14 @@ export class TestDataAppModule {
       providers: [
         { provide: APP_GUARD, useClass: GqlAuthGuard },
         { provide: APP_FILTER, useClass: RestErrorFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }) },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            transform: true,
+            forbidUnknownValues: false,
+            exceptionFactory: (errors) => validationFailed(errors),
+          }),
+        },
       ],
     };
   }

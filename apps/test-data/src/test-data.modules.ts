@@ -33,7 +33,11 @@ export class TestDataCoreModule {
     const providers = [
       { provide: TokenService, useValue: tokens },
       { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
-      { provide: SheetTestQueue, useFactory: (db: DataSource) => new SheetTestQueue(config.redisUrl, config.queuePrefix, db), inject: [getDataSourceToken()] },
+      {
+        provide: SheetTestQueue,
+        useFactory: (db: DataSource) => new SheetTestQueue(config.redisUrl, config.queuePrefix, db),
+        inject: [getDataSourceToken()],
+      },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
     ];
     return { module: TestDataCoreModule, providers, exports: providers.map((p) => p.provide) };
@@ -59,13 +63,25 @@ export class RuleSetModule {}
 
 /** Cell results, heat maps, yields and bin Paretos, also as fields of tracking's Roll and Sheet. */
 @Module({
-  providers: [ResultsService, ResultsResolver, RegionYieldRepository, RegionYieldResolver, SheetResultsResolver, RollResultsResolver, SheetTestStatusService],
+  providers: [
+    ResultsService,
+    ResultsResolver,
+    RegionYieldRepository,
+    RegionYieldResolver,
+    SheetResultsResolver,
+    RollResultsResolver,
+    SheetTestStatusService,
+  ],
   exports: [SheetTestStatusService],
 })
 export class ResultsModule {}
 
 /** The rig-facing REST endpoints: post a sheet test, the rig's queue, a test's status; engineers' lab spectra go the same way. */
-@Module({ imports: [RigModule, ResultsModule], controllers: [SheetTestsController, LabSpectraController], providers: [SheetTestIngestService] })
+@Module({
+  imports: [RigModule, ResultsModule],
+  controllers: [SheetTestsController, LabSpectraController],
+  providers: [SheetTestIngestService],
+})
 export class IngestModule {}
 
 /** Every module of the service, for the app module to import. */

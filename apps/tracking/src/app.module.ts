@@ -9,7 +9,15 @@ import { databaseHealthController, GraphqlExceptionFilter, subgraphGraphqlOption
 import { trackingDataSourceOptions } from './database/tracking-data-source';
 import { DemoLineSeeder } from './seed/demo-line.seeder';
 import { MES_CONFIG } from './tracking.config';
-import { AuditModule, HistoryModule, HoldsModule, IdentityModule, MasterDataModule, MaterialModule, ScanningModule } from './tracking.modules';
+import {
+  AuditModule,
+  HistoryModule,
+  HoldsModule,
+  IdentityModule,
+  MasterDataModule,
+  MaterialModule,
+  ScanningModule,
+} from './tracking.modules';
 
 /** Config and token checking, available to every module of the service. */
 @Module({})
@@ -46,7 +54,11 @@ export class TrackingAppModule {
         { provide: APP_FILTER, useClass: GraphqlExceptionFilter },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, exceptionFactory: (errors) => validationFailed(errors) }),
+          useValue: new ValidationPipe({
+            transform: true,
+            forbidUnknownValues: false,
+            exceptionFactory: (errors) => validationFailed(errors),
+          }),
         },
         DemoLineSeeder,
       ],

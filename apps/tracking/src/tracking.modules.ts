@@ -32,7 +32,10 @@ export class AuditModule {}
 export class IdentityModule {}
 
 /** Sites, lines, stations, equipment, products and their route versions. */
-@Module({ providers: [MasterDataService, MasterDataResolver, StationReferenceResolver, ProductReferenceResolver], exports: [MasterDataService] })
+@Module({
+  providers: [MasterDataService, MasterDataResolver, StationReferenceResolver, ProductReferenceResolver],
+  exports: [MasterDataService],
+})
 export class MasterDataModule {}
 
 /** Rolls, sheets, cells and their genealogy. */
@@ -44,11 +47,19 @@ export class MasterDataModule {}
 export class MaterialModule {}
 
 /** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
-@Module({ imports: [MaterialModule], providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver, CellStateService, CellStateResolver], exports: [HoldRepository, HoldService] })
+@Module({
+  imports: [MaterialModule],
+  providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver, CellStateService, CellStateResolver],
+  exports: [HoldRepository, HoldService],
+})
 export class HoldsModule {}
 
 /** Station scans: track-in and track-out along the route, with queue-time limits between vacuum steps. */
-@Module({ imports: [MasterDataModule, MaterialModule, HoldsModule], providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate], exports: [ScanService] })
+@Module({
+  imports: [MasterDataModule, MaterialModule, HoldsModule],
+  providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate],
+  exports: [ScanService],
+})
 export class ScanningModule {}
 
 /** A unit's history across scans, holds and genealogy. */

@@ -26,7 +26,10 @@ export function saveSession(s: Session | null): void {
 
 /** An error the MES answered with: its code (UNIT_ON_HOLD, WRONG_OPERATION, ...) and message. */
 export class MesError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

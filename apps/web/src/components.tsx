@@ -25,14 +25,27 @@ export function MetricSelect({ id, value, onChange }: { id: string; value: Metri
     <>
       <label htmlFor={id}>Metric</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value as Metric)}>
-        {METRICS.map((m) => <option key={m.value} value={m.value}>{m.label}{m.unit ? ` (${m.unit})` : ''}</option>)}
+        {METRICS.map((m) => (
+          <option key={m.value} value={m.value}>
+            {m.label}
+            {m.unit ? ` (${m.unit})` : ''}
+          </option>
+        ))}
       </select>
     </>
   );
 }
 
 /** The colour scale of a map: a bar with its range for a metric, swatches for soft bins. */
-export function Legend({ metric, range, bins }: { metric: Metric; range: ScaleRange | null; bins: { softBin: number; binName: string; count: number }[] }) {
+export function Legend({
+  metric,
+  range,
+  bins,
+}: {
+  metric: Metric;
+  range: ScaleRange | null;
+  bins: { softBin: number; binName: string; count: number }[];
+}) {
   const bar = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = bar.current;
@@ -47,14 +60,23 @@ export function Legend({ metric, range, bins }: { metric: Metric; range: ScaleRa
     return (
       <ul className="legend-bins" aria-label="Soft bin colours">
         {bins.map((b) => (
-          <li key={b.softBin}><span className="swatch" style={{ background: rgbCss(binColour(b.softBin)) }} /> {b.softBin} {b.binName} <span className="muted">({b.count})</span></li>
+          <li key={b.softBin}>
+            <span className="swatch" style={{ background: rgbCss(binColour(b.softBin)) }} /> {b.softBin} {b.binName}{' '}
+            <span className="muted">({b.count})</span>
+          </li>
         ))}
-        <li><span className="swatch" style={{ background: 'rgb(214, 214, 214)' }} /> not tested</li>
+        <li>
+          <span className="swatch" style={{ background: 'rgb(214, 214, 214)' }} /> not tested
+        </li>
       </ul>
     );
   }
   return (
-    <div className="legend" aria-label={`Colour scale from ${range ? formatValue(metric, range.min) : '?'} to ${range ? formatValue(metric, range.max) : '?'}`} role="img">
+    <div
+      className="legend"
+      aria-label={`Colour scale from ${range ? formatValue(metric, range.min) : '?'} to ${range ? formatValue(metric, range.max) : '?'}`}
+      role="img"
+    >
       <span>{range ? formatValue(metric, range.min) : '—'}</span>
       <canvas ref={bar} width={240} height={14} data-testid="legend-bar" />
       <span>{range ? formatValue(metric, range.max) : '—'}</span>
@@ -64,7 +86,11 @@ export function Legend({ metric, range, bins }: { metric: Metric; range: ScaleRa
 }
 
 export function ErrorBox({ error }: { error: string | null }) {
-  return error ? <p className="form-error" role="alert">{error}</p> : null;
+  return error ? (
+    <p className="form-error" role="alert">
+      {error}
+    </p>
+  ) : null;
 }
 
 /** Benchmarks read these figures from the page (tools/bench/web.bench.ts). */

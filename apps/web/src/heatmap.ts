@@ -17,7 +17,14 @@ export function pixelOf(grid: Grid, md: number, cd: number): { x: number; y: num
 }
 
 /** The cell under a point of a canvas drawn `width x height` CSS px; null outside. */
-export function cellAt(grid: Grid, width: number, height: number, px: number, py: number, view: { mdFrom: number; mdTo: number } = { mdFrom: 0, mdTo: grid.mdCount }): { md: number; cd: number } | null {
+export function cellAt(
+  grid: Grid,
+  width: number,
+  height: number,
+  px: number,
+  py: number,
+  view: { mdFrom: number; mdTo: number } = { mdFrom: 0, mdTo: grid.mdCount },
+): { md: number; cd: number } | null {
   if (px < 0 || py < 0 || px >= width || py >= height) return null;
   const md = view.mdFrom + Math.floor((px / width) * (view.mdTo - view.mdFrom));
   const cd = grid.cdCount - 1 - Math.floor((py / height) * grid.cdCount);
@@ -29,7 +36,14 @@ export function cellAt(grid: Grid, width: number, height: number, px: number, py
  * One RGBA image of the grid at 1 px per cell (MD columns `mdFrom..mdTo-1`), scaled up by the
  * canvas with smoothing off: drawing 66,000 bins is one putImageData and one drawImage.
  */
-export function gridImage(grid: Grid, values: Float32Array, range: ScaleRange | null, bins: boolean, mdFrom = 0, mdTo = grid.mdCount): ImageData {
+export function gridImage(
+  grid: Grid,
+  values: Float32Array,
+  range: ScaleRange | null,
+  bins: boolean,
+  mdFrom = 0,
+  mdTo = grid.mdCount,
+): ImageData {
   const w = mdTo - mdFrom;
   const img = new ImageData(Math.max(1, w), grid.cdCount);
   const d = img.data;

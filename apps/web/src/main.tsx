@@ -40,12 +40,24 @@ function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const route = useRoute();
   const prefetchedFor = useRef('');
-  useEffect(() => setUnauthenticatedHandler(() => {
-    saveSession(null);
-    setSession(null);
-  }), []);
+  useEffect(
+    () =>
+      setUnauthenticatedHandler(() => {
+        saveSession(null);
+        setSession(null);
+      }),
+    [],
+  );
 
-  if (!session) return <LoginPage onLogin={(s) => { setSession(s); window.location.hash = href(HOME[s.role]); }} />;
+  if (!session)
+    return (
+      <LoginPage
+        onLogin={(s) => {
+          setSession(s);
+          window.location.hash = href(HOME[s.role]);
+        }}
+      />
+    );
 
   const page = route[0] ?? HOME[session.role];
   // Start the heat map's query now (once per route): it and the page's code download together.
@@ -55,36 +67,90 @@ function App() {
     prefetchSheetMaps(route[1], DEFAULT_SHEET_METRIC);
   }
   const item = NAV.find((n) => n.path === page);
-  const allowed = page === 'cell' || page === 'label' ? session.role !== 'OPERATOR' || page === 'label' : !item || item.roles.includes(session.role);
+  const allowed =
+    page === 'cell' || page === 'label' ? session.role !== 'OPERATOR' || page === 'label' : !item || item.roles.includes(session.role);
   let content: ReactNode;
   if (!allowed) {
-    content = <div className="refusal-box" role="alert"><h1>Not for your role</h1><p>{item?.label ?? page} is for {item?.roles.join(' or ') ?? 'engineers'}; you are signed in as {session.username} ({session.role}).</p></div>;
+    content = (
+      <div className="refusal-box" role="alert">
+        <h1>Not for your role</h1>
+        <p>
+          {item?.label ?? page} is for {item?.roles.join(' or ') ?? 'engineers'}; you are signed in as {session.username} ({session.role}).
+        </p>
+      </div>
+    );
   } else {
     switch (page) {
-      case 'station': content = <StationPage session={session} />; break;
-      case 'sheet': content = <SheetPage barcode={route[1]} />; break;
-      case 'roll': content = <RollPage barcode={route[1]} />; break;
-      case 'cell': content = <CellPage sheet={route[1]} row={Number(route[2])} col={Number(route[3])} />; break;
-      case 'holds': content = <HoldsPage />; break;
-      case 'yield': content = <YieldPage roll={route[1]} />; break;
-      case 'rule-sets': content = <RuleSetsPage />; break;
-      case 'admin': content = <AdminPage />; break;
-      case 'label': content = <LabelPage barcode={route[1]} />; break;
-      default: content = <div className="refusal-box" role="alert"><h1>No such page</h1><p>#{route.join('/')} is not a page of the MES.</p></div>;
+      case 'station':
+        content = <StationPage session={session} />;
+        break;
+      case 'sheet':
+        content = <SheetPage barcode={route[1]} />;
+        break;
+      case 'roll':
+        content = <RollPage barcode={route[1]} />;
+        break;
+      case 'cell':
+        content = <CellPage sheet={route[1]} row={Number(route[2])} col={Number(route[3])} />;
+        break;
+      case 'holds':
+        content = <HoldsPage />;
+        break;
+      case 'yield':
+        content = <YieldPage roll={route[1]} />;
+        break;
+      case 'rule-sets':
+        content = <RuleSetsPage />;
+        break;
+      case 'admin':
+        content = <AdminPage />;
+        break;
+      case 'label':
+        content = <LabelPage barcode={route[1]} />;
+        break;
+      default:
+        content = (
+          <div className="refusal-box" role="alert">
+            <h1>No such page</h1>
+            <p>#{route.join('/')} is not a page of the MES.</p>
+          </div>
+        );
     }
   }
   return (
     <>
-      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
+      <a
+        className="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <header className="top">
         <span className="brand">R2R MES</span>
         <nav aria-label="Pages">
           {NAV.filter((n) => n.roles.includes(session.role)).map((n) => (
-            <a key={n.path} href={href(n.path)} aria-current={n.path === page ? 'page' : undefined}>{n.label}</a>
+            <a key={n.path} href={href(n.path)} aria-current={n.path === page ? 'page' : undefined}>
+              {n.label}
+            </a>
           ))}
         </nav>
-        <span className="who">{session.username} · {session.role.toLowerCase()}</span>
-        <button type="button" className="link" onClick={() => { saveSession(null); setSession(null); }}>Sign out</button>
+        <span className="who">
+          {session.username} · {session.role.toLowerCase()}
+        </span>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            saveSession(null);
+            setSession(null);
+          }}
+        >
+          Sign out
+        </button>
       </header>
       <main id="main" tabIndex={-1}>
         <Suspense fallback={<p className="muted">Loading…</p>}>{content}</Suspense>
@@ -93,4 +159,8 @@ function App() {
   );
 }
 
-createRoot(document.getElementById('root') as HTMLElement).render(<StrictMode><App /></StrictMode>);
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

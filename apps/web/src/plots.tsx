@@ -33,15 +33,51 @@ function fmt(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-function Axes({ xs, ys, xLabel, yLabel, sx, sy, xLog, yLog }: { xs: number[]; ys: number[]; xLabel: string; yLabel: string; sx: (v: number) => number; sy: (v: number) => number; xLog?: boolean; yLog?: boolean }) {
+function Axes({
+  xs,
+  ys,
+  xLabel,
+  yLabel,
+  sx,
+  sy,
+  xLog,
+  yLog,
+}: {
+  xs: number[];
+  ys: number[];
+  xLabel: string;
+  yLabel: string;
+  sx: (v: number) => number;
+  sy: (v: number) => number;
+  xLog?: boolean;
+  yLog?: boolean;
+}) {
   return (
     <g className="axes">
       <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} />
       <line x1={PAD.l} x2={PAD.l} y1={PAD.t} y2={H - PAD.b} />
-      {xs.map((t) => <g key={`x${t}`}><line className="grid" x1={sx(t)} x2={sx(t)} y1={PAD.t} y2={H - PAD.b} /><text x={sx(t)} y={H - PAD.b + 16} textAnchor="middle">{xLog ? `1e${t}` : fmt(t)}</text></g>)}
-      {ys.map((t) => <g key={`y${t}`}><line className="grid" x1={PAD.l} x2={W - PAD.r} y1={sy(t)} y2={sy(t)} /><text x={PAD.l - 6} y={sy(t) + 4} textAnchor="end">{yLog ? `1e${t}` : fmt(t)}</text></g>)}
-      <text x={(PAD.l + W - PAD.r) / 2} y={H - 6} textAnchor="middle" className="label">{xLabel}</text>
-      <text transform={`translate(14 ${(PAD.t + H - PAD.b) / 2}) rotate(-90)`} textAnchor="middle" className="label">{yLabel}</text>
+      {xs.map((t) => (
+        <g key={`x${t}`}>
+          <line className="grid" x1={sx(t)} x2={sx(t)} y1={PAD.t} y2={H - PAD.b} />
+          <text x={sx(t)} y={H - PAD.b + 16} textAnchor="middle">
+            {xLog ? `1e${t}` : fmt(t)}
+          </text>
+        </g>
+      ))}
+      {ys.map((t) => (
+        <g key={`y${t}`}>
+          <line className="grid" x1={PAD.l} x2={W - PAD.r} y1={sy(t)} y2={sy(t)} />
+          <text x={PAD.l - 6} y={sy(t) + 4} textAnchor="end">
+            {yLog ? `1e${t}` : fmt(t)}
+          </text>
+        </g>
+      ))}
+      <text x={(PAD.l + W - PAD.r) / 2} y={H - 6} textAnchor="middle" className="label">
+        {xLabel}
+      </text>
+      <text transform={`translate(14 ${(PAD.t + H - PAD.b) / 2}) rotate(-90)`} textAnchor="middle" className="label">
+        {yLabel}
+      </text>
     </g>
   );
 }
@@ -51,9 +87,15 @@ function path(xs: number[], ys: number[]): string {
 }
 
 function Marks({ s, px, py }: { s: Series; px: number[]; py: number[] }) {
-  return s.kind === 'line'
-    ? <path d={path(px, py)} className={`series-line ${s.name}`} fill="none" />
-    : <g className={`series-points ${s.name}`}>{px.map((x, i) => <circle key={i} cx={x} cy={py[i]} r={2.6} />)}</g>;
+  return s.kind === 'line' ? (
+    <path d={path(px, py)} className={`series-line ${s.name}`} fill="none" />
+  ) : (
+    <g className={`series-points ${s.name}`}>
+      {px.map((x, i) => (
+        <circle key={i} cx={x} cy={py[i]} r={2.6} />
+      ))}
+    </g>
+  );
 }
 
 /**
@@ -62,7 +104,9 @@ function Marks({ s, px, py }: { s: Series; px: number[]; py: number[] }) {
  * points beyond it are clipped, not moved.
  */
 export function NyquistPlot({ series, title, maxReOhm }: { series: Series[]; title: string; maxReOhm?: number }) {
-  const all = series.flatMap((s) => s.re.map((re, i) => [re, -s.im[i]] as const)).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && (maxReOhm === undefined || a <= maxReOhm));
+  const all = series
+    .flatMap((s) => s.re.map((re, i) => [re, -s.im[i]] as const))
+    .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && (maxReOhm === undefined || a <= maxReOhm));
   if (!all.length) return null;
   const x0 = Math.min(0, ...all.map((p) => p[0]));
   const y0 = Math.min(0, ...all.map((p) => p[1]));
@@ -75,10 +119,23 @@ export function NyquistPlot({ series, title, maxReOhm }: { series: Series[]; tit
   const clipId = `nyq-clip-${maxReOhm ?? 'all'}`;
   return (
     <svg viewBox={`0 0 ${W} ${H}`} className="plot" role="img" aria-label={title} data-testid="nyquist">
-      <defs><clipPath id={clipId}><rect x={PAD.l} y={PAD.t} width={W - PAD.l - PAD.r} height={H - PAD.t - PAD.b} /></clipPath></defs>
-      <Axes xs={ticks(x0, x0 + perPx * (W - PAD.l - PAD.r))} ys={ticks(y0, y0 + perPx * (H - PAD.t - PAD.b))} xLabel="Z′ (Ω)" yLabel="−Z″ (Ω)" sx={sx} sy={sy} />
+      <defs>
+        <clipPath id={clipId}>
+          <rect x={PAD.l} y={PAD.t} width={W - PAD.l - PAD.r} height={H - PAD.t - PAD.b} />
+        </clipPath>
+      </defs>
+      <Axes
+        xs={ticks(x0, x0 + perPx * (W - PAD.l - PAD.r))}
+        ys={ticks(y0, y0 + perPx * (H - PAD.t - PAD.b))}
+        xLabel="Z′ (Ω)"
+        yLabel="−Z″ (Ω)"
+        sx={sx}
+        sy={sy}
+      />
       <g clipPath={`url(#${clipId})`}>
-        {series.map((s) => <Marks key={s.name} s={s} px={s.re.map(sx)} py={s.im.map((v) => sy(-v))} />)}
+        {series.map((s) => (
+          <Marks key={s.name} s={s} px={s.re.map(sx)} py={s.im.map((v) => sy(-v))} />
+        ))}
       </g>
     </svg>
   );
@@ -86,7 +143,9 @@ export function NyquistPlot({ series, title, maxReOhm }: { series: Series[]; tit
 
 /** |Z| (log) and phase against frequency (log): two panels sharing the frequency axis. */
 export function BodePlot({ series, title }: { series: Series[]; title: string }) {
-  const pts = series.flatMap((s) => s.f.map((f, i) => ({ f, mag: Math.hypot(s.re[i], s.im[i]), ph: (Math.atan2(s.im[i], s.re[i]) * 180) / Math.PI })));
+  const pts = series.flatMap((s) =>
+    s.f.map((f, i) => ({ f, mag: Math.hypot(s.re[i], s.im[i]), ph: (Math.atan2(s.im[i], s.re[i]) * 180) / Math.PI })),
+  );
   const good = pts.filter((p) => p.f > 0 && p.mag > 0);
   if (!good.length) return null;
   const lf = good.map((p) => Math.log10(p.f));
@@ -101,11 +160,25 @@ export function BodePlot({ series, title }: { series: Series[]; title: string })
     <div className="bode" role="group" aria-label={title} data-testid="bode">
       <svg viewBox={`0 0 ${W} ${H}`} className="plot" role="img" aria-label={`${title}: modulus`}>
         <Axes xs={decades(fx0, fx1)} ys={decades(my0, my1)} xLabel="f (Hz)" yLabel="|Z| (Ω)" sx={sx} sy={syMag} xLog yLog />
-        {series.map((s) => <Marks key={s.name} s={s} px={s.f.map((f) => sx(Math.log10(f)))} py={s.re.map((re, i) => syMag(Math.log10(Math.hypot(re, s.im[i]))))} />)}
+        {series.map((s) => (
+          <Marks
+            key={s.name}
+            s={s}
+            px={s.f.map((f) => sx(Math.log10(f)))}
+            py={s.re.map((re, i) => syMag(Math.log10(Math.hypot(re, s.im[i]))))}
+          />
+        ))}
       </svg>
       <svg viewBox={`0 0 ${W} ${H}`} className="plot" role="img" aria-label={`${title}: phase`}>
         <Axes xs={decades(fx0, fx1)} ys={[-90, -60, -30, 0]} xLabel="f (Hz)" yLabel="phase (°)" sx={sx} sy={syPh} xLog />
-        {series.map((s) => <Marks key={s.name} s={s} px={s.f.map((f) => sx(Math.log10(f)))} py={s.re.map((re, i) => syPh(Math.max(-90, Math.min(0, (Math.atan2(s.im[i], re) * 180) / Math.PI))))} />)}
+        {series.map((s) => (
+          <Marks
+            key={s.name}
+            s={s}
+            px={s.f.map((f) => sx(Math.log10(f)))}
+            py={s.re.map((re, i) => syPh(Math.max(-90, Math.min(0, (Math.atan2(s.im[i], re) * 180) / Math.PI))))}
+          />
+        ))}
       </svg>
     </div>
   );

@@ -17,7 +17,8 @@ export interface SheetMaps {
 }
 
 // Maps only: the gateway forwards such an operation to test-data unchanged (no per-value shaping).
-const SHEET_MAPS = 'query($s: String!, $m: CellMetric!) { m: sheetMap(sheet: $s, metric: $m) { rows cols valuesFloat32 } b: sheetMap(sheet: $s, metric: SOFT_BIN) { valuesFloat32 } }';
+const SHEET_MAPS =
+  'query($s: String!, $m: CellMetric!) { m: sheetMap(sheet: $s, metric: $m) { rows cols valuesFloat32 } b: sheetMap(sheet: $s, metric: SOFT_BIN) { valuesFloat32 } }';
 
 export function sheetMaps(sheet: string, metric: string): Promise<SheetMaps> {
   const key = `sheetMaps:${sheet}:${metric}`;

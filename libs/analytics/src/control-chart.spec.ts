@@ -23,7 +23,7 @@ describe('control charts', () => {
     ];
     const l = computeLimits('XBAR_S', base);
     expect(l.centre).toBeCloseTo(10, 12);
-    expect(c4(5)).toBeCloseTo(0.9400, 4);
+    expect(c4(5)).toBeCloseTo(0.94, 4);
     expect(l.sigma).toBeCloseTo(1 / c4(5), 10);
     const p = chartPoint(l, { value: 12, n: 4, spread: 1 });
     const se = l.sigma / 2;
@@ -65,9 +65,22 @@ describe('control charts', () => {
   it('refuses bad baselines and points with a message that says what was expected', () => {
     expect(() => computeLimits('I_MR', [{ value: 1 }])).toThrow(/at least 2 points, got 1/);
     expect(() => computeLimits('I_MR', [{ value: 1 }, { value: NaN }])).toThrow(/baseline point 1: value must be a finite number/);
-    expect(() => computeLimits('XBAR_S', [{ value: 1, n: 1, spread: 0 }, { value: 1, n: 5, spread: 1 }])).toThrow(/n ≥ 2, got 1/);
-    expect(() => computeLimits('P', [{ value: 5, n: 4 }, { value: 1, n: 5 }])).toThrow(/between 0 and n = 4, got 5/);
-    const l = computeLimits('P', [{ value: 1, n: 10 }, { value: 2, n: 10 }]);
+    expect(() =>
+      computeLimits('XBAR_S', [
+        { value: 1, n: 1, spread: 0 },
+        { value: 1, n: 5, spread: 1 },
+      ]),
+    ).toThrow(/n ≥ 2, got 1/);
+    expect(() =>
+      computeLimits('P', [
+        { value: 5, n: 4 },
+        { value: 1, n: 5 },
+      ]),
+    ).toThrow(/between 0 and n = 4, got 5/);
+    const l = computeLimits('P', [
+      { value: 1, n: 10 },
+      { value: 2, n: 10 },
+    ]);
     expect(() => chartPoint(l, { value: 1.5, n: 10 })).toThrow(ChartInputError);
   });
 });

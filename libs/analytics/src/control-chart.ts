@@ -58,10 +58,12 @@ function checkSample(type: ChartType, s: ChartSample, at: string): void {
   if (!Number.isFinite(s.value)) throw new ChartInputError(`${at}: value must be a finite number, got ${s.value}`);
   if (type === 'XBAR_S') {
     if (!Number.isInteger(s.n) || (s.n as number) < 2) throw new ChartInputError(`${at}: an X̄-S subgroup needs n ≥ 2, got ${s.n}`);
-    if (!Number.isFinite(s.spread) || (s.spread as number) < 0) throw new ChartInputError(`${at}: an X̄-S subgroup needs a standard deviation ≥ 0, got ${s.spread}`);
+    if (!Number.isFinite(s.spread) || (s.spread as number) < 0)
+      throw new ChartInputError(`${at}: an X̄-S subgroup needs a standard deviation ≥ 0, got ${s.spread}`);
   }
   if (type === 'P') {
-    if (!Number.isInteger(s.n) || (s.n as number) < 1) throw new ChartInputError(`${at}: a p-chart point needs n ≥ 1 inspected, got ${s.n}`);
+    if (!Number.isInteger(s.n) || (s.n as number) < 1)
+      throw new ChartInputError(`${at}: a p-chart point needs n ≥ 1 inspected, got ${s.n}`);
     if (!Number.isInteger(s.value) || s.value < 0 || s.value > (s.n as number)) {
       throw new ChartInputError(`${at}: defectives must be a whole number between 0 and n = ${s.n}, got ${s.value}`);
     }
@@ -94,7 +96,13 @@ export function computeLimits(type: ChartType, baseline: readonly ChartSample[])
         sSigma += (s.spread as number) / c4(n);
         sS += s.spread as number;
       }
-      return { type, centre: sx / sw, sigma: sSigma / baseline.length, dispersionCentre: sS / baseline.length, baselinePoints: baseline.length };
+      return {
+        type,
+        centre: sx / sw,
+        sigma: sSigma / baseline.length,
+        dispersionCentre: sS / baseline.length,
+        baselinePoints: baseline.length,
+      };
     }
     case 'P': {
       let d = 0;

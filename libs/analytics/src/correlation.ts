@@ -41,7 +41,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
 export function ranks(x: ArrayLike<number>): Float64Array {
   const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b]);
   const r = new Float64Array(x.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && x[idx[j + 1]] === x[idx[i]]) j++;
     const rank = (i + j) / 2 + 1;
@@ -90,14 +90,25 @@ export function correlate(channel: string, x: ArrayLike<number>, y: ArrayLike<nu
     sxy += (xs[i] - mx) * (ys[i] - my);
     sxx += (xs[i] - mx) ** 2;
   }
-  return { channel, n, pearson: r, spearman: rho, pValue: fisherP(Math.max(Math.abs(r), Math.abs(rho)), n), slope: sxx > 0 ? sxy / sxx : 0 };
+  return {
+    channel,
+    n,
+    pearson: r,
+    spearman: rho,
+    pValue: fisherP(Math.max(Math.abs(r), Math.abs(rho)), n),
+    slope: sxx > 0 ? sxy / sxx : 0,
+  };
 }
 
 /** Every channel against the metric, strongest (largest |r| of Pearson and Spearman) first. */
 export function rankChannels(metric: ArrayLike<number>, channels: Record<string, ArrayLike<number>>): CorrelationResult[] {
   return Object.entries(channels)
     .map(([name, x]) => correlate(name, x, metric))
-    .sort((a, b) => Math.max(Math.abs(b.pearson), Math.abs(b.spearman)) - Math.max(Math.abs(a.pearson), Math.abs(a.spearman)) || a.channel.localeCompare(b.channel));
+    .sort(
+      (a, b) =>
+        Math.max(Math.abs(b.pearson), Math.abs(b.spearman)) - Math.max(Math.abs(a.pearson), Math.abs(a.spearman)) ||
+        a.channel.localeCompare(b.channel),
+    );
 }
 
 export interface GroupDifference {

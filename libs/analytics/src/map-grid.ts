@@ -68,7 +68,8 @@ export function sheetGrid(input: SheetMapInput): MapGrid {
   checkDims(rows, cols, 'sheet map');
   const n = rows * cols;
   if (input.fail.length !== n) throw new MapInputError(`sheet map: fail has ${input.fail.length} cells, expected rows x cols = ${n}`);
-  if (input.metric && input.metric.length !== n) throw new MapInputError(`sheet map: metric has ${input.metric.length} cells, expected ${n}`);
+  if (input.metric && input.metric.length !== n)
+    throw new MapInputError(`sheet map: metric has ${input.metric.length} cells, expected ${n}`);
   const pitchMdMm = checkPitch(input.pitchMdMm, 'pitchMdMm');
   const pitchCdMm = checkPitch(input.pitchCdMm, 'pitchCdMm');
   const fail = new Int8Array(n);
@@ -98,12 +99,18 @@ export function rollGrid(sheets: readonly SheetMapInput[]): MapGrid {
   let rows = 0;
   sheets.forEach((s, i) => {
     checkDims(s.rows, s.cols, `sheet ${i}`);
-    if (s.cols !== cols) throw new MapInputError(`sheet ${i} has ${s.cols} cols, the roll's first sheet ${cols}: a roll map needs one product grid`);
-    if (s.fail.length !== s.rows * s.cols) throw new MapInputError(`sheet ${i}: fail has ${s.fail.length} cells, expected ${s.rows * s.cols}`);
-    if (s.metric && s.metric.length !== s.rows * s.cols) throw new MapInputError(`sheet ${i}: metric has ${s.metric.length} cells, expected ${s.rows * s.cols}`);
-    if (s.firstRowMdMm === undefined || !Number.isFinite(s.firstRowMdMm)) throw new MapInputError(`sheet ${i}: firstRowMdMm (the MD of its first row) is needed in a roll map`);
+    if (s.cols !== cols)
+      throw new MapInputError(`sheet ${i} has ${s.cols} cols, the roll's first sheet ${cols}: a roll map needs one product grid`);
+    if (s.fail.length !== s.rows * s.cols)
+      throw new MapInputError(`sheet ${i}: fail has ${s.fail.length} cells, expected ${s.rows * s.cols}`);
+    if (s.metric && s.metric.length !== s.rows * s.cols)
+      throw new MapInputError(`sheet ${i}: metric has ${s.metric.length} cells, expected ${s.rows * s.cols}`);
+    if (s.firstRowMdMm === undefined || !Number.isFinite(s.firstRowMdMm))
+      throw new MapInputError(`sheet ${i}: firstRowMdMm (the MD of its first row) is needed in a roll map`);
     if (i > 0 && s.firstRowMdMm <= (sheets[i - 1].firstRowMdMm as number)) {
-      throw new MapInputError(`sheet ${i} starts at MD ${s.firstRowMdMm} mm, not after sheet ${i - 1} (${sheets[i - 1].firstRowMdMm} mm): sheets must come in MD order`);
+      throw new MapInputError(
+        `sheet ${i} starts at MD ${s.firstRowMdMm} mm, not after sheet ${i - 1} (${sheets[i - 1].firstRowMdMm} mm): sheets must come in MD order`,
+      );
     }
     rows += s.rows;
   });

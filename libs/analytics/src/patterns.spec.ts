@@ -26,7 +26,12 @@ describe('spatial pattern classes on small constructed maps', () => {
   it('a failing column is a lane, and not also a cluster', () => {
     const c = classifyMap(map(30, 20, (_r, c) => c === 7));
     expect(c.classes).toEqual(['CD_LANE']);
-    expect(c.findings[0]).toMatchObject({ kind: 'CD_LANE', source: 'FAIL', cols: [7], region: { colFrom: 7, colTo: 7, rowFrom: 0, rowTo: 29 } });
+    expect(c.findings[0]).toMatchObject({
+      kind: 'CD_LANE',
+      source: 'FAIL',
+      cols: [7],
+      region: { colFrom: 7, colTo: 7, rowFrom: 0, rowTo: 29 },
+    });
   });
 
   it('failures piled in one place are a cluster, not a lane', () => {
@@ -56,19 +61,60 @@ describe('spatial pattern classes on small constructed maps', () => {
 
   it('edges higher than the centre are a smile, lower a frown; a flat profile is neither', () => {
     const u = (c: number) => (2 * c) / 29 - 1;
-    expect(classifyMap(map(30, 30, () => false, (_r, c) => 40 * (1 + 0.1 * u(c) ** 2))).classes).toEqual(['CD_SMILE']);
-    expect(classifyMap(map(30, 30, () => false, (_r, c) => 40 * (1 - 0.1 * u(c) ** 2))).classes).toEqual(['CD_FROWN']);
+    expect(
+      classifyMap(
+        map(
+          30,
+          30,
+          () => false,
+          (_r, c) => 40 * (1 + 0.1 * u(c) ** 2),
+        ),
+      ).classes,
+    ).toEqual(['CD_SMILE']);
+    expect(
+      classifyMap(
+        map(
+          30,
+          30,
+          () => false,
+          (_r, c) => 40 * (1 - 0.1 * u(c) ** 2),
+        ),
+      ).classes,
+    ).toEqual(['CD_FROWN']);
     // 1 % is real but below the 3 % that counts.
-    expect(classifyMap(map(30, 30, () => false, (_r, c) => 40 * (1 + 0.01 * u(c) ** 2))).classes).toEqual(['RANDOM']);
+    expect(
+      classifyMap(
+        map(
+          30,
+          30,
+          () => false,
+          (_r, c) => 40 * (1 + 0.01 * u(c) ** 2),
+        ),
+      ).classes,
+    ).toEqual(['RANDOM']);
   });
 
   it('a ramp from halfway is a drift that starts there; a jump is a step at its row', () => {
-    const drift = classifyMap(map(40, 20, () => false, (r) => 40 * (1 + 0.2 * Math.max(0, (r - 20) / 19))));
+    const drift = classifyMap(
+      map(
+        40,
+        20,
+        () => false,
+        (r) => 40 * (1 + 0.2 * Math.max(0, (r - 20) / 19)),
+      ),
+    );
     expect(drift.classes).toEqual(['MD_DRIFT']);
     expect(drift.findings[0].rows![0]).toBeGreaterThanOrEqual(18);
     expect(drift.findings[0].rows![0]).toBeLessThanOrEqual(22);
     expect(drift.findings[0].effect).toBeCloseTo(0.2, 1);
-    const step = classifyMap(map(40, 20, () => false, (r) => (r >= 25 ? 44 : 40)));
+    const step = classifyMap(
+      map(
+        40,
+        20,
+        () => false,
+        (r) => (r >= 25 ? 44 : 40),
+      ),
+    );
     expect(step.classes).toEqual(['MD_STEP']);
     expect(step.findings[0].rows).toEqual([25]);
   });
@@ -92,7 +138,12 @@ describe('spatial pattern classes on small constructed maps', () => {
     expect(() => sheetGrid({ rows: 2, cols: 2, fail: [0, 0, 0] })).toThrow('sheet map: fail has 3 cells, expected rows x cols = 4');
     expect(() => sheetGrid({ rows: 0, cols: 2, fail: [] })).toThrow(/rows and cols must be whole numbers ≥ 1, got 0 x 2/);
     expect(() => rollGrid([])).toThrow('a roll map needs at least one sheet');
-    expect(() => rollGrid([{ rows: 1, cols: 2, fail: [0, 0], firstRowMdMm: 10 }, { rows: 1, cols: 2, fail: [0, 0], firstRowMdMm: 5 }])).toThrow(/sheet 1 starts at MD 5 mm, not after sheet 0/);
+    expect(() =>
+      rollGrid([
+        { rows: 1, cols: 2, fail: [0, 0], firstRowMdMm: 10 },
+        { rows: 1, cols: 2, fail: [0, 0], firstRowMdMm: 5 },
+      ]),
+    ).toThrow(/sheet 1 starts at MD 5 mm, not after sheet 0/);
     expect(() => rollGrid([{ rows: 1, cols: 2, fail: [0, 0] }])).toThrow(/firstRowMdMm/);
   });
 });

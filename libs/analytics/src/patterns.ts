@@ -13,7 +13,17 @@ const { abs, floor, round, min, max, log10 } = Math;
 
 export type PatternKind = 'CD_LANE' | 'CD_SMILE' | 'CD_FROWN' | 'MD_DRIFT' | 'MD_STEP' | 'MD_PERIODIC' | 'CLUSTER' | 'EDGE' | 'RANDOM';
 
-export const PATTERN_KINDS: readonly PatternKind[] = ['CD_LANE', 'CD_SMILE', 'CD_FROWN', 'MD_DRIFT', 'MD_STEP', 'MD_PERIODIC', 'CLUSTER', 'EDGE', 'RANDOM'];
+export const PATTERN_KINDS: readonly PatternKind[] = [
+  'CD_LANE',
+  'CD_SMILE',
+  'CD_FROWN',
+  'MD_DRIFT',
+  'MD_STEP',
+  'MD_PERIODIC',
+  'CLUSTER',
+  'EDGE',
+  'RANDOM',
+];
 
 export interface CellRef {
   row: number;
@@ -157,7 +167,7 @@ function findEdges(g: MapGrid, o: ClassifyOptions, excluded: Uint8Array): Patter
     source: 'FAIL',
     score: min(300, logp),
     effect: rate / sides.length,
-    description: `failure rate ${(100 * rate / sides.length).toFixed(1)} % in the ${e}-cell edge strips (${sides.join(', ')}) against ${(100 * fi / ni).toFixed(1)} % inside`,
+    description: `failure rate ${((100 * rate) / sides.length).toFixed(1)} % in the ${e}-cell edge strips (${sides.join(', ')}) against ${((100 * fi) / ni).toFixed(1)} % inside`,
     region: fullRegion(g),
     cols,
     sides,
@@ -211,7 +221,7 @@ function findLanes(g: MapGrid, o: ClassifyOptions, excluded: Uint8Array): Patter
     if (p < o.alpha && spread >= 3 && fc[c] / nc[c] > 3 * pRef) hit.push({ c, p });
   }
   const out: PatternFinding[] = [];
-  for (let k = 0; k < hit.length; ) {
+  for (let k = 0; k < hit.length;) {
     let j = k;
     while (j + 1 < hit.length && hit[j + 1].c === hit[j].c + 1) j++;
     const cols = hit.slice(k, j + 1).map((h) => h.c);
@@ -226,7 +236,7 @@ function findLanes(g: MapGrid, o: ClassifyOptions, excluded: Uint8Array): Patter
       source: 'FAIL',
       score: score(min(...hit.slice(k, j + 1).map((h) => h.p))),
       effect: f / n,
-      description: `column${cols.length > 1 ? 's' : ''} ${cols[0]}${cols.length > 1 ? `-${cols[cols.length - 1]}` : ''} fail ${(100 * f / n).toFixed(1)} % along the web against ${(100 * pRef).toFixed(1)} % elsewhere`,
+      description: `column${cols.length > 1 ? 's' : ''} ${cols[0]}${cols.length > 1 ? `-${cols[cols.length - 1]}` : ''} fail ${((100 * f) / n).toFixed(1)} % along the web against ${(100 * pRef).toFixed(1)} % elsewhere`,
       region: { ...fullRegion(g), colFrom: cols[0], colTo: cols[cols.length - 1] },
       cols,
     });
@@ -275,7 +285,7 @@ function findPeriodic(g: MapGrid, o: ClassifyOptions, excluded: Uint8Array): Pat
   if (hot.length < 3) return null;
   // Hot rows next to each other are one hit; a hit thicker than a few rows is a cluster or a step, not a roller mark.
   const groups: Array<{ rows: number[]; md: number; p: number }> = [];
-  for (let k = 0; k < hot.length; ) {
+  for (let k = 0; k < hot.length;) {
     let j = k;
     while (j + 1 < hot.length && g.rowMdMm[hot[j + 1].r] - g.rowMdMm[hot[j].r] <= 1.5 * g.pitchMdMm) j++;
     const rows = hot.slice(k, j + 1).map((h) => h.r);
@@ -523,7 +533,7 @@ function findCdProfile(g: MapGrid, v: Float64Array, o: ClassifyOptions, level: n
       source: 'METRIC',
       score: score(p),
       effect: a2 / abs(level),
-      description: `across the web the metric is ${(100 * abs(a2) / abs(level)).toFixed(1)} % ${a2 > 0 ? 'higher' : 'lower'} at the edges than in the centre`,
+      description: `across the web the metric is ${((100 * abs(a2)) / abs(level)).toFixed(1)} % ${a2 > 0 ? 'higher' : 'lower'} at the edges than in the centre`,
       region: fullRegion(g),
       cols: cols.filter((_, i) => abs(x[i]) >= 0.7),
     });
@@ -534,7 +544,7 @@ function findCdProfile(g: MapGrid, v: Float64Array, o: ClassifyOptions, level: n
       source: 'METRIC',
       score: score(2 * Math.exp(-0.5 * (res[i] / sigma) ** 2) * g.cols),
       effect: res[i] / abs(level),
-      description: `column ${cols[i]} is ${(100 * res[i] / abs(level)).toFixed(1)} % off the CD profile along the web (a stripe)`,
+      description: `column ${cols[i]} is ${((100 * res[i]) / abs(level)).toFixed(1)} % off the CD profile along the web (a stripe)`,
       region: { ...fullRegion(g), colFrom: cols[i], colTo: cols[i] },
       cols: [cols[i]],
     });
@@ -614,7 +624,7 @@ function findMdProfile(g: MapGrid, v: Float64Array, o: ClassifyOptions, level: n
         source: 'METRIC',
         score: score(p),
         effect: change / abs(level),
-        description: `the metric drifts ${(100 * change / abs(level)).toFixed(1)} % along MD from ${x[from].toFixed(0)} mm to ${x[n - 1].toFixed(0)} mm`,
+        description: `the metric drifts ${((100 * change) / abs(level)).toFixed(1)} % along MD from ${x[from].toFixed(0)} mm to ${x[n - 1].toFixed(0)} mm`,
         region: rowsRegion(g, prof.first[from], prof.last[n - 1]),
         rows: [prof.first[from]],
       });
@@ -627,7 +637,7 @@ function findMdProfile(g: MapGrid, v: Float64Array, o: ClassifyOptions, level: n
         source: 'METRIC',
         score: score(pStep),
         effect: change / abs(level),
-        description: `the metric steps ${(100 * change / abs(level)).toFixed(1)} % at MD ${x[step.t].toFixed(0)} mm`,
+        description: `the metric steps ${((100 * change) / abs(level)).toFixed(1)} % at MD ${x[step.t].toFixed(0)} mm`,
         region: rowsRegion(g, prof.first[step.t], prof.last[n - 1]),
         rows: [prof.first[step.t]],
       });
@@ -669,4 +679,3 @@ export function classifyMap(g: MapGrid, options: Partial<ClassifyOptions> = {}):
   const classes = [...best.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
   return { findings, classes: classes.length ? classes : ['RANDOM'], tested, failed, failRate: tested ? failed / tested : 0 };
 }
-

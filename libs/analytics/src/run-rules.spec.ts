@@ -44,15 +44,18 @@ describe('run rules (each boundary from both sides)', () => {
     expect(fires('NELSON_4', broken)).toBe(false);
   });
 
-  it.each(['NELSON_5', 'WE_2'] as RunRule[])('%s: two of three beyond 2σ on one side fires; on opposite sides or at exactly 2σ not', (rule) => {
-    expect(fires(rule, [2.1, 0, 2.1])).toBe(true);
-    expect(fires(rule, [-2.1, -2.5])).toBe(false); // only two points so far: a window of three is needed
-    expect(fires(rule, [0, -2.1, -2.5])).toBe(true);
-    expect(fires(rule, [2.1, 0, -2.1])).toBe(false);
-    expect(fires(rule, [2, 0, 2.1])).toBe(false);
-    expect(fires(rule, [2.1, 0, 0, 2.1])).toBe(false);
-    expect(ruleAt(rule, [2.1, 0, 2.2], 2)).toEqual([0, 2]);
-  });
+  it.each(['NELSON_5', 'WE_2'] as RunRule[])(
+    '%s: two of three beyond 2σ on one side fires; on opposite sides or at exactly 2σ not',
+    (rule) => {
+      expect(fires(rule, [2.1, 0, 2.1])).toBe(true);
+      expect(fires(rule, [-2.1, -2.5])).toBe(false); // only two points so far: a window of three is needed
+      expect(fires(rule, [0, -2.1, -2.5])).toBe(true);
+      expect(fires(rule, [2.1, 0, -2.1])).toBe(false);
+      expect(fires(rule, [2, 0, 2.1])).toBe(false);
+      expect(fires(rule, [2.1, 0, 0, 2.1])).toBe(false);
+      expect(ruleAt(rule, [2.1, 0, 2.2], 2)).toEqual([0, 2]);
+    },
+  );
 
   it.each(['NELSON_6', 'WE_3'] as RunRule[])('%s: four of five beyond 1σ on one side fires, three of five or exactly 1σ not', (rule) => {
     expect(fires(rule, [1.1, 1.1, 0, 1.1, 1.1])).toBe(true);

@@ -6,12 +6,21 @@
  */
 
 export type RunRule =
-  | 'NELSON_1' | 'NELSON_2' | 'NELSON_3' | 'NELSON_4' | 'NELSON_5' | 'NELSON_6' | 'NELSON_7' | 'NELSON_8'
-  | 'WE_1' | 'WE_2' | 'WE_3' | 'WE_4';
+  'NELSON_1' | 'NELSON_2' | 'NELSON_3' | 'NELSON_4' | 'NELSON_5' | 'NELSON_6' | 'NELSON_7' | 'NELSON_8' | 'WE_1' | 'WE_2' | 'WE_3' | 'WE_4';
 
 export const RUN_RULES: readonly RunRule[] = [
-  'NELSON_1', 'NELSON_2', 'NELSON_3', 'NELSON_4', 'NELSON_5', 'NELSON_6', 'NELSON_7', 'NELSON_8',
-  'WE_1', 'WE_2', 'WE_3', 'WE_4',
+  'NELSON_1',
+  'NELSON_2',
+  'NELSON_3',
+  'NELSON_4',
+  'NELSON_5',
+  'NELSON_6',
+  'NELSON_7',
+  'NELSON_8',
+  'WE_1',
+  'WE_2',
+  'WE_3',
+  'WE_4',
 ];
 
 export const RUN_RULE_TEXT: Record<RunRule, string> = {

@@ -44,7 +44,8 @@ export function stackMaps(sheets: readonly StackedSheet[], alpha = 1e-3): Stacke
   const msum = new Float64Array(n);
   const mcount = new Int32Array(n);
   sheets.forEach((s, k) => {
-    if (s.rows !== rows || s.cols !== cols) throw new RangeError(`sheet ${k} is ${s.rows} x ${s.cols}, the first sheet ${rows} x ${cols}: stack sheets of one grid`);
+    if (s.rows !== rows || s.cols !== cols)
+      throw new RangeError(`sheet ${k} is ${s.rows} x ${s.cols}, the first sheet ${rows} x ${cols}: stack sheets of one grid`);
     if (s.fail.length !== n) throw new RangeError(`sheet ${k}: fail has ${s.fail.length} cells, expected ${n}`);
     if (s.metric && s.metric.length !== n) throw new RangeError(`sheet ${k}: metric has ${s.metric.length} cells, expected ${n}`);
     for (let i = 0; i < n; i++) {

@@ -1,4 +1,17 @@
-import { binomialSf, c4, chiSquareSf, erfc, gammaP, logGamma, madSigma, median, normalCdf, normalQuantile, stdDev, wilsonInterval } from './stats';
+import {
+  binomialSf,
+  c4,
+  chiSquareSf,
+  erfc,
+  gammaP,
+  logGamma,
+  madSigma,
+  median,
+  normalCdf,
+  normalQuantile,
+  stdDev,
+  wilsonInterval,
+} from './stats';
 
 describe('statistics against known values', () => {
   it('log-gamma and factorials', () => {

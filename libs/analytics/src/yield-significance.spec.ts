@@ -83,7 +83,12 @@ describe('stacked maps', () => {
     expect(m.positions[15].tested).toBe(10);
     expect(m.positions[0].metricMean).toBeCloseTo(9.5, 12);
     expect(m.repeaters.map((p) => [p.row, p.col])).toEqual([[1, 1]]);
-    expect(() => stackMaps([{ rows: 2, cols: 2, fail: [0, 0, 0, 0] }, { rows: 2, cols: 3, fail: [0, 0, 0, 0, 0, 0] }])).toThrow(/sheet 1 is 2 x 3/);
+    expect(() =>
+      stackMaps([
+        { rows: 2, cols: 2, fail: [0, 0, 0, 0] },
+        { rows: 2, cols: 3, fail: [0, 0, 0, 0, 0, 0] },
+      ]),
+    ).toThrow(/sheet 1 is 2 x 3/);
   });
 });
 

@@ -50,7 +50,9 @@ export function compareYields(groups: readonly YieldGroup[], confidence = 0.95):
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be between 0 and 1, got ${confidence}`);
   groups.forEach((g, i) => {
     if (!Number.isInteger(g.tested) || g.tested < 0 || !Number.isInteger(g.passed) || g.passed < 0 || g.passed > g.tested) {
-      throw new RangeError(`group ${i} (${g.label}): passed and tested must be whole numbers with 0 ≤ passed ≤ tested, got ${g.passed} of ${g.tested}`);
+      throw new RangeError(
+        `group ${i} (${g.label}): passed and tested must be whole numbers with 0 ≤ passed ≤ tested, got ${g.passed} of ${g.tested}`,
+      );
     }
   });
   const results = groups.map((g) => {
@@ -58,7 +60,15 @@ export function compareYields(groups: readonly YieldGroup[], confidence = 0.95):
     return { ...g, yield: g.tested ? g.passed / g.tested : NaN, ciLow: ci.low, ciHigh: ci.high };
   });
   const used = groups.filter((g) => g.tested > 0);
-  const none: YieldComparison = { groups: results, test: 'NONE', statistic: null, degreesOfFreedom: null, pValue: null, significant: false, confidence };
+  const none: YieldComparison = {
+    groups: results,
+    test: 'NONE',
+    statistic: null,
+    degreesOfFreedom: null,
+    pValue: null,
+    significant: false,
+    confidence,
+  };
   if (used.length < 2) return none;
   const P = used.reduce((a, g) => a + g.passed, 0);
   const N = used.reduce((a, g) => a + g.tested, 0);
@@ -68,7 +78,15 @@ export function compareYields(groups: readonly YieldGroup[], confidence = 0.95):
   if (used.length === 2 && minExpected < 5) {
     const [x, y] = used;
     const p = fisherExact(x.passed, x.tested - x.passed, y.passed, y.tested - y.passed);
-    return { groups: results, test: 'FISHER_EXACT', statistic: null, degreesOfFreedom: null, pValue: p, significant: p < 1 - confidence, confidence };
+    return {
+      groups: results,
+      test: 'FISHER_EXACT',
+      statistic: null,
+      degreesOfFreedom: null,
+      pValue: p,
+      significant: p < 1 - confidence,
+      confidence,
+    };
   }
   let chi2 = 0;
   for (const g of used) {
@@ -78,5 +96,13 @@ export function compareYields(groups: readonly YieldGroup[], confidence = 0.95):
   }
   const df = used.length - 1;
   const p = chiSquareSf(chi2, df);
-  return { groups: results, test: 'CHI_SQUARE', statistic: chi2, degreesOfFreedom: df, pValue: p, significant: p < 1 - confidence, confidence };
+  return {
+    groups: results,
+    test: 'CHI_SQUARE',
+    statistic: chi2,
+    degreesOfFreedom: df,
+    pValue: p,
+    significant: p < 1 - confidence,
+    confidence,
+  };
 }

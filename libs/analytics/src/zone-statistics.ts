@@ -24,10 +24,21 @@ export interface SheetStatistics {
 }
 
 /** `fail`: 1 failed, 0 passed, anything else untested; `metric` NaN where unknown. */
-export function sheetStatistics(rows: number, cols: number, fail: ArrayLike<number>, metric: ArrayLike<number>, zones: number): SheetStatistics {
-  if (!Number.isInteger(zones) || zones < 1 || zones > cols) throw new RangeError(`zones must be a whole number from 1 to the ${cols} columns, got ${zones}`);
-  if (fail.length !== rows * cols || metric.length !== rows * cols) throw new RangeError(`expected ${rows * cols} cells, got ${fail.length} states and ${metric.length} metric values`);
-  const bands = Array.from({ length: zones }, (_, z) => ({ colFrom: Math.floor((z * cols) / zones), colTo: Math.floor(((z + 1) * cols) / zones) - 1 }));
+export function sheetStatistics(
+  rows: number,
+  cols: number,
+  fail: ArrayLike<number>,
+  metric: ArrayLike<number>,
+  zones: number,
+): SheetStatistics {
+  if (!Number.isInteger(zones) || zones < 1 || zones > cols)
+    throw new RangeError(`zones must be a whole number from 1 to the ${cols} columns, got ${zones}`);
+  if (fail.length !== rows * cols || metric.length !== rows * cols)
+    throw new RangeError(`expected ${rows * cols} cells, got ${fail.length} states and ${metric.length} metric values`);
+  const bands = Array.from({ length: zones }, (_, z) => ({
+    colFrom: Math.floor((z * cols) / zones),
+    colTo: Math.floor(((z + 1) * cols) / zones) - 1,
+  }));
   const zoneOf = new Int32Array(cols);
   bands.forEach((b, z) => {
     for (let c = b.colFrom; c <= b.colTo; c++) zoneOf[c] = z;

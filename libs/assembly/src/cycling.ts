@@ -15,7 +15,12 @@ export interface CycleRow {
 
 export class CyclerCsvError extends Error {
   constructor(readonly problems: { line: number; message: string }[]) {
-    super(`cycler CSV refused: ${problems.slice(0, 5).map((p) => `line ${p.line}: ${p.message}`).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
+    super(
+      `cycler CSV refused: ${problems
+        .slice(0, 5)
+        .map((p) => `line ${p.line}: ${p.message}`)
+        .join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`,
+    );
     this.name = 'CyclerCsvError';
   }
 }
@@ -28,7 +33,10 @@ export class CyclerCsvError extends Error {
  *   `Discharge_Energy(Wh)`, and optionally `V_Max_On_Cycle(V)` or `Voltage(V)`; other columns are ignored.
  */
 export function parseCyclerCsv(text: string): { layout: 'GENERIC' | 'ARBIN'; rows: CycleRow[] } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new CyclerCsvError([{ line: 1, message: 'expected a header line and at least one cycle' }]);
   const header = splitCsv(lines[0]).map((h) => h.trim());
   const find = (...names: string[]) => header.findIndex((h) => names.some((n) => h.toLowerCase() === n.toLowerCase()));
@@ -37,16 +45,41 @@ export function parseCyclerCsv(text: string): { layout: 'GENERIC' | 'ARBIN'; row
   let scale = 1;
   if (find('cycle') >= 0) {
     layout = 'GENERIC';
-    col = { cycle: find('cycle'), charge: find('charge_mah'), discharge: find('discharge_mah'), ce: find('ce_pct'), energy: find('discharge_energy_mwh'), endV: find('end_voltage_v') };
+    col = {
+      cycle: find('cycle'),
+      charge: find('charge_mah'),
+      discharge: find('discharge_mah'),
+      ce: find('ce_pct'),
+      energy: find('discharge_energy_mwh'),
+      endV: find('end_voltage_v'),
+    };
   } else if (find('Cycle_Index') >= 0) {
     layout = 'ARBIN';
     scale = 1000; // Ah -> mAh, Wh -> mWh
-    col = { cycle: find('Cycle_Index'), charge: find('Charge_Capacity(Ah)'), discharge: find('Discharge_Capacity(Ah)'), ce: -1, energy: find('Discharge_Energy(Wh)'), endV: find('V_Max_On_Cycle(V)', 'Voltage(V)') };
+    col = {
+      cycle: find('Cycle_Index'),
+      charge: find('Charge_Capacity(Ah)'),
+      discharge: find('Discharge_Capacity(Ah)'),
+      ce: -1,
+      energy: find('Discharge_Energy(Wh)'),
+      endV: find('V_Max_On_Cycle(V)', 'Voltage(V)'),
+    };
   } else {
-    throw new CyclerCsvError([{ line: 1, message: `unknown layout: expected a "cycle" column (generic) or "Cycle_Index" (Arbin), got ${header.slice(0, 6).join(', ')}` }]);
+    throw new CyclerCsvError([
+      {
+        line: 1,
+        message: `unknown layout: expected a "cycle" column (generic) or "Cycle_Index" (Arbin), got ${header.slice(0, 6).join(', ')}`,
+      },
+    ]);
   }
   const missing = (['charge', 'discharge'] as const).filter((k) => col[k] < 0);
-  if (missing.length) throw new CyclerCsvError([{ line: 1, message: `missing column(s) ${missing.map((k) => (layout === 'GENERIC' ? `${k}_mah` : k === 'charge' ? 'Charge_Capacity(Ah)' : 'Discharge_Capacity(Ah)')).join(', ')}` }]);
+  if (missing.length)
+    throw new CyclerCsvError([
+      {
+        line: 1,
+        message: `missing column(s) ${missing.map((k) => (layout === 'GENERIC' ? `${k}_mah` : k === 'charge' ? 'Charge_Capacity(Ah)' : 'Discharge_Capacity(Ah)')).join(', ')}`,
+      },
+    ]);
   const problems: { line: number; message: string }[] = [];
   const rows: CycleRow[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -73,7 +106,8 @@ export function parseCyclerCsv(text: string): { layout: 'GENERIC' | 'ARBIN'; row
     if (cycle === null || charge === null || discharge === null) continue;
     if (!Number.isInteger(cycle) || cycle < 1) problems.push({ line: i + 1, message: `cycle ${cycle} is not a whole number >= 1` });
     if (charge < 0 || discharge < 0) problems.push({ line: i + 1, message: 'capacities must not be negative' });
-    if (rows.length && cycle <= rows[rows.length - 1].cycle) problems.push({ line: i + 1, message: `cycle ${cycle} does not follow cycle ${rows[rows.length - 1].cycle}` });
+    if (rows.length && cycle <= rows[rows.length - 1].cycle)
+      problems.push({ line: i + 1, message: `cycle ${cycle} does not follow cycle ${rows[rows.length - 1].cycle}` });
     const chargeMah = charge * scale;
     const dischargeMah = discharge * scale;
     rows.push({

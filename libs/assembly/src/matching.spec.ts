@@ -1,9 +1,17 @@
-import { DEFAULT_MATCHING, exhaustiveMaxStacks, layerCount, matchProblem, proposeStacks, type MatchCell, type MatchingRules } from './matching';
+import {
+  DEFAULT_MATCHING,
+  exhaustiveMaxStacks,
+  layerCount,
+  matchProblem,
+  proposeStacks,
+  type MatchCell,
+  type MatchingRules,
+} from './matching';
 
 /** A small deterministic generator so that the pools are the same on every run. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function pool(rand: () => number, m: number, capSpread: number, asrSpread: number): MatchCell[] {
@@ -26,7 +34,13 @@ describe('layer count', () => {
 });
 
 describe('matching rules', () => {
-  const cell = (id: string, asr: number, cap: number, roll = 'R1', md = 0): MatchCell => ({ id, asrOhmCm2: asr, capacityMah: cap, rollBarcode: roll, mdMm: md });
+  const cell = (id: string, asr: number, cap: number, roll = 'R1', md = 0): MatchCell => ({
+    id,
+    asrOhmCm2: asr,
+    capacityMah: cap,
+    rollBarcode: roll,
+    mdMm: md,
+  });
 
   it('accepts layers inside both windows and names the layer that is outside', () => {
     expect(matchProblem([cell('a', 50, 0.1), cell('b', 54, 0.104)], DEFAULT_MATCHING)).toBeNull();
@@ -38,8 +52,12 @@ describe('matching rules', () => {
 
   it('keeps a stack on one roll segment when the product asks for it', () => {
     const rules: MatchingRules = { ...DEFAULT_MATCHING, maxMdSpanMm: 1000 };
-    expect(matchProblem([cell('a', 50, 0.1, 'R1', 0), cell('b', 50, 0.1, 'R2', 10)], rules)).toBe("b comes from roll R2, the stack's first layer from R1 (one roll segment required)");
-    expect(matchProblem([cell('a', 50, 0.1, 'R1', 0), cell('b', 50, 0.1, 'R1', 1500)], rules)).toBe('the layers span 1500 mm of roll R1 (allowed 1000 mm)');
+    expect(matchProblem([cell('a', 50, 0.1, 'R1', 0), cell('b', 50, 0.1, 'R2', 10)], rules)).toBe(
+      "b comes from roll R2, the stack's first layer from R1 (one roll segment required)",
+    );
+    expect(matchProblem([cell('a', 50, 0.1, 'R1', 0), cell('b', 50, 0.1, 'R1', 1500)], rules)).toBe(
+      'the layers span 1500 mm of roll R1 (allowed 1000 mm)',
+    );
   });
 });
 

@@ -25,7 +25,8 @@ export interface MatchCell {
 
 /** N = ceil(target / smallest layer capacity): the stack reaches its target even with its weakest layer. */
 export function layerCount(targetMah: number, minLayerCapacityMah: number): number {
-  if (!(targetMah > 0) || !(minLayerCapacityMah > 0)) throw new RangeError(`layer count needs positive capacities, got target ${targetMah} and layer ${minLayerCapacityMah}`);
+  if (!(targetMah > 0) || !(minLayerCapacityMah > 0))
+    throw new RangeError(`layer count needs positive capacities, got target ${targetMah} and layer ${minLayerCapacityMah}`);
   // A hair of tolerance so that 1.0 / 0.1 is 10 layers, not 11 from floating-point noise.
   return Math.ceil(targetMah / minLayerCapacityMah - 1e-9);
 }
@@ -33,10 +34,18 @@ export function layerCount(targetMah: number, minLayerCapacityMah: number): numb
 /** Why a set of layers breaks the rules (the first broken rule, naming the layer), or null. */
 export function matchProblem(cells: readonly MatchCell[], rules: MatchingRules): string | null {
   if (cells.length === 0) return null;
-  const asr = spreadProblem(cells.map((c) => c.asrOhmCm2), rules.asrSpreadPct);
-  if (asr) return `ASR ${fmt(cells[asr.index].asrOhmCm2)} Ω·cm² of ${cells[asr.index].id} is ${asr.pct.toFixed(1)} % from the stack mean ${fmt(asr.mean)} (allowed ±${rules.asrSpreadPct} %)`;
-  const cap = spreadProblem(cells.map((c) => c.capacityMah), rules.capacitySpreadPct);
-  if (cap) return `predicted capacity ${fmt(cells[cap.index].capacityMah)} mAh of ${cells[cap.index].id} is ${cap.pct.toFixed(1)} % from the stack mean ${fmt(cap.mean)} (allowed ±${rules.capacitySpreadPct} %)`;
+  const asr = spreadProblem(
+    cells.map((c) => c.asrOhmCm2),
+    rules.asrSpreadPct,
+  );
+  if (asr)
+    return `ASR ${fmt(cells[asr.index].asrOhmCm2)} Ω·cm² of ${cells[asr.index].id} is ${asr.pct.toFixed(1)} % from the stack mean ${fmt(asr.mean)} (allowed ±${rules.asrSpreadPct} %)`;
+  const cap = spreadProblem(
+    cells.map((c) => c.capacityMah),
+    rules.capacitySpreadPct,
+  );
+  if (cap)
+    return `predicted capacity ${fmt(cells[cap.index].capacityMah)} mAh of ${cells[cap.index].id} is ${cap.pct.toFixed(1)} % from the stack mean ${fmt(cap.mean)} (allowed ±${rules.capacitySpreadPct} %)`;
   if (rules.maxMdSpanMm !== null) {
     const roll = cells[0].rollBarcode;
     const other = cells.find((c) => c.rollBarcode !== roll);
@@ -176,7 +185,12 @@ function sweep(cells: readonly MatchCell[], n: number, rules: MatchingRules, axi
         const spread = secs[candidates[s + n - 1]] / secs[candidates[s]];
         if (spread >= bestSpread) continue;
         const members = candidates.slice(s, s + n);
-        if (matchProblem(members.map((i) => order[i]), rules) === null) {
+        if (
+          matchProblem(
+            members.map((i) => order[i]),
+            rules,
+          ) === null
+        ) {
           best = members;
           bestSpread = spread;
         }
@@ -198,7 +212,13 @@ export function exhaustiveMaxStacks(cells: readonly MatchCell[], n: number, rule
   if (m > 20) throw new RangeError('exhaustive search is for pools of at most 20 cells');
   const combo = (start: number, chosen: number[]) => {
     if (chosen.length === n) {
-      if (matchProblem(chosen.map((i) => cells[i]), rules) === null) valid.push(chosen.reduce((mask, i) => mask | (1 << i), 0));
+      if (
+        matchProblem(
+          chosen.map((i) => cells[i]),
+          rules,
+        ) === null
+      )
+        valid.push(chosen.reduce((mask, i) => mask | (1 << i), 0));
       return;
     }
     for (let i = start; i < m; i++) combo(i + 1, [...chosen, i]);

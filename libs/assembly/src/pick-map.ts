@@ -65,7 +65,8 @@ export function buildPickMap(
   strategy: PickStrategy,
   carrierSize = 100,
 ): PickMap {
-  if (!Number.isInteger(carrierSize) || carrierSize < 1) throw new RangeError(`carrierSize must be a whole number >= 1, got ${carrierSize}`);
+  if (!Number.isInteger(carrierSize) || carrierSize < 1)
+    throw new RangeError(`carrierSize must be a whole number >= 1, got ${carrierSize}`);
   const wanted = new Set(orders.flatMap((o) => o.allowedGrades));
   const excluded = new Map<ExclusionReason, { row: number; col: number }[]>();
   const exclude = (reason: ExclusionReason, c: { row: number; col: number }) => {
@@ -82,8 +83,22 @@ export function buildPickMap(
   }
   const entries: PickEntry[] = [];
   // Plain literals, no object spread: spreading is an order of magnitude slower here (2,500 per sheet).
-  const entry = (c: PickCandidate & { softBin: number }, carrier: string, position: number, workOrder: string | null, layer: number | null): PickEntry => ({
-    row: c.row, col: c.col, cellCode: formatCellCode({ sheetBarcode: sheet, row: c.row, col: c.col }), softBin: c.softBin, hardBin: c.hardBin, carrier, position, workOrder, layer,
+  const entry = (
+    c: PickCandidate & { softBin: number },
+    carrier: string,
+    position: number,
+    workOrder: string | null,
+    layer: number | null,
+  ): PickEntry => ({
+    row: c.row,
+    col: c.col,
+    cellCode: formatCellCode({ sheetBarcode: sheet, row: c.row, col: c.col }),
+    softBin: c.softBin,
+    hardBin: c.hardBin,
+    carrier,
+    position,
+    workOrder,
+    layer,
   });
   if (strategy === 'GRADED') {
     const fill = new Map<number, number>();
@@ -100,9 +115,20 @@ export function buildPickMap(
       for (const grade of order.allowedGrades) {
         const pool: (MatchCell & { c: PickCandidate & { softBin: number } })[] = [];
         for (const c of left.values()) {
-          if (c.softBin === grade && c.asrOhmCm2 !== null) pool.push({ id: `${c.row},${c.col}`, asrOhmCm2: c.asrOhmCm2, capacityMah: c.capacityMah, rollBarcode: c.rollBarcode, mdMm: c.mdMm, c });
+          if (c.softBin === grade && c.asrOhmCm2 !== null)
+            pool.push({
+              id: `${c.row},${c.col}`,
+              asrOhmCm2: c.asrOhmCm2,
+              capacityMah: c.capacityMah,
+              rollBarcode: c.rollBarcode,
+              mdMm: c.mdMm,
+              c,
+            });
         }
-        const stacks = proposeStacks(pool, order.layers, order.rules).slice(0, order.stacksOpen - entries.filter((e) => e.workOrder === order.workOrder).length / order.layers);
+        const stacks = proposeStacks(pool, order.layers, order.rules).slice(
+          0,
+          order.stacksOpen - entries.filter((e) => e.workOrder === order.workOrder).length / order.layers,
+        );
         for (const s of stacks) {
           kit++;
           s.forEach((m, i) => {
@@ -127,7 +153,9 @@ export function buildPickMap(
 export function pickMapCsv(map: PickMap): string {
   const lines = ['sheet,row,col,cell_code,soft_bin,carrier,position,work_order,layer'];
   for (const e of map.entries) {
-    lines.push([map.sheet, e.row, e.col, e.cellCode, e.softBin, e.carrier, e.position, e.workOrder ?? '', e.layer ?? ''].map(csvField).join(','));
+    lines.push(
+      [map.sheet, e.row, e.col, e.cellCode, e.softBin, e.carrier, e.position, e.workOrder ?? '', e.layer ?? ''].map(csvField).join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }

@@ -9,8 +9,12 @@ describe('singulation interlock', () => {
   });
 
   it('refuses a sheet never tested, or whose test is still binning or failed', () => {
-    expect(singulationProblem({ ...base, tests: [], softBins: [null, null] })).toBe('sheet S-1 has never been tested: every sheet is tested at SHEET_TEST before singulation');
-    expect(singulationProblem({ ...base, tests: [done('t1'), { testId: 't2', status: 'BINNING' }], softBins: [1] })).toBe('test t2 of sheet S-1 is still BINNING: wait until its cells have their results');
+    expect(singulationProblem({ ...base, tests: [], softBins: [null, null] })).toBe(
+      'sheet S-1 has never been tested: every sheet is tested at SHEET_TEST before singulation',
+    );
+    expect(singulationProblem({ ...base, tests: [done('t1'), { testId: 't2', status: 'BINNING' }], softBins: [1] })).toBe(
+      'test t2 of sheet S-1 is still BINNING: wait until its cells have their results',
+    );
     expect(singulationProblem({ ...base, tests: [{ testId: 't1', status: 'FAILED' }], softBins: [null] })).toMatch(/failed to bin \(t1\)/);
   });
 

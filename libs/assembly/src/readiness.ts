@@ -15,9 +15,11 @@ export function singulationProblem(args: {
   const { sheet, tests, softBins, cols } = args;
   if (tests.length === 0) return `sheet ${sheet} has never been tested: every sheet is tested at SHEET_TEST before singulation`;
   const open = tests.filter((t) => t.status === 'QUEUED' || t.status === 'BINNING');
-  if (open.length) return `test ${open.map((t) => t.testId).join(', ')} of sheet ${sheet} is still ${open[0].status}: wait until its cells have their results`;
+  if (open.length)
+    return `test ${open.map((t) => t.testId).join(', ')} of sheet ${sheet} is still ${open[0].status}: wait until its cells have their results`;
   const failed = tests.filter((t) => t.status === 'FAILED');
-  if (failed.length === tests.length) return `every test of sheet ${sheet} failed to bin (${failed.map((t) => t.testId).join(', ')}): its cells have no result; post the test again`;
+  if (failed.length === tests.length)
+    return `every test of sheet ${sheet} failed to bin (${failed.map((t) => t.testId).join(', ')}): its cells have no result; post the test again`;
   const faults: string[] = [];
   softBins.forEach((b, i) => {
     if (b === 0) faults.push(`(${Math.floor(i / cols)}, ${i % cols})`);

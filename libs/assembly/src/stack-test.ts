@@ -69,7 +69,10 @@ export function expectedParallel(layers: readonly Spectrum[], at: readonly numbe
 }
 
 /** Root-mean-square of |Z_measured − Z_expected| / |Z_expected| over the frequencies. */
-export function relativeDeviation(measured: { zReOhm: readonly number[]; zImOhm: readonly number[] }, expected: { zReOhm: readonly number[]; zImOhm: readonly number[] }): number {
+export function relativeDeviation(
+  measured: { zReOhm: readonly number[]; zImOhm: readonly number[] },
+  expected: { zReOhm: readonly number[]; zImOhm: readonly number[] },
+): number {
   let sum = 0;
   for (let k = 0; k < expected.zReOhm.length; k++) {
     const dr = measured.zReOhm[k] - expected.zReOhm[k];
@@ -111,7 +114,11 @@ export interface StackVerdict {
  * first (low OCV, or an impedance well below even the all-layers expectation), then pass, then the
  * best one-layer-missing hypothesis, else mismatch.
  */
-export function classifyStack(measured: Spectrum & { ocvV: number }, layers: readonly Spectrum[], limits: StackTestLimits = DEFAULT_STACK_LIMITS): StackVerdict {
+export function classifyStack(
+  measured: Spectrum & { ocvV: number },
+  layers: readonly Spectrum[],
+  limits: StackTestLimits = DEFAULT_STACK_LIMITS,
+): StackVerdict {
   const at = measured.frequenciesHz;
   const expected = expectedParallel(layers, at);
   const deviation = relativeDeviation(measured, expected);
@@ -121,22 +128,43 @@ export function classifyStack(measured: Spectrum & { ocvV: number }, layers: rea
   const mag = (re: number, im: number) => Math.hypot(re, im);
   const lfRatio = mag(measured.zReOhm[lowFreq], measured.zImOhm[lowFreq]) / mag(expected.zReOhm[lowFreq], expected.zImOhm[lowFreq]);
   if (measured.ocvV < limits.ocvMinV) {
-    return { ...base, bin: 'SHORTED_LAYER', suspectLayer: null, reason: `OCV ${measured.ocvV} V is below ${limits.ocvMinV} V: a shorted layer drains the stack` };
+    return {
+      ...base,
+      bin: 'SHORTED_LAYER',
+      suspectLayer: null,
+      reason: `OCV ${measured.ocvV} V is below ${limits.ocvMinV} V: a shorted layer drains the stack`,
+    };
   }
   if (lfRatio < 1 - 3 * limits.impedanceTolerance) {
-    return { ...base, bin: 'SHORTED_LAYER', suspectLayer: null, reason: `|Z| at ${at[lowFreq]} Hz is ${pct(lfRatio)} of the expected parallel impedance: a shorted layer` };
+    return {
+      ...base,
+      bin: 'SHORTED_LAYER',
+      suspectLayer: null,
+      reason: `|Z| at ${at[lowFreq]} Hz is ${pct(lfRatio)} of the expected parallel impedance: a shorted layer`,
+    };
   }
   if (measured.ocvV > limits.ocvMaxV) {
     return { ...base, bin: 'MISMATCH', suspectLayer: null, reason: `OCV ${measured.ocvV} V is above ${limits.ocvMaxV} V` };
   }
   if (deviation <= limits.impedanceTolerance) {
-    return { ...base, bin: 'PASS', suspectLayer: null, reason: `impedance within ${pct(deviation)} of 1/Σ(1/Z) of its ${layers.length} layers (allowed ${pct(limits.impedanceTolerance)})` };
+    return {
+      ...base,
+      bin: 'PASS',
+      suspectLayer: null,
+      reason: `impedance within ${pct(deviation)} of 1/Σ(1/Z) of its ${layers.length} layers (allowed ${pct(limits.impedanceTolerance)})`,
+    };
   }
   if (layers.length > 1) {
     let best = -1;
     let bestDev = Infinity;
     for (let i = 0; i < layers.length; i++) {
-      const d = relativeDeviation(measured, expectedParallel(layers.filter((_, j) => j !== i), at));
+      const d = relativeDeviation(
+        measured,
+        expectedParallel(
+          layers.filter((_, j) => j !== i),
+          at,
+        ),
+      );
       if (d < bestDev) {
         bestDev = d;
         best = i;
@@ -151,5 +179,10 @@ export function classifyStack(measured: Spectrum & { ocvV: number }, layers: rea
       };
     }
   }
-  return { ...base, bin: 'MISMATCH', suspectLayer: null, reason: `impedance is ${pct(deviation)} off 1/Σ(1/Z) of its ${layers.length} layers (allowed ${pct(limits.impedanceTolerance)}) and matches no single open layer` };
+  return {
+    ...base,
+    bin: 'MISMATCH',
+    suspectLayer: null,
+    reason: `impedance is ${pct(deviation)} off 1/Σ(1/Z) of its ${layers.length} layers (allowed ${pct(limits.impedanceTolerance)}) and matches no single open layer`,
+  };
 }

@@ -18,7 +18,10 @@ interface RequestLike {
  */
 @Injectable()
 export class GqlAuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: TokenService) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType<string>() !== 'graphql') return true;
@@ -32,7 +35,8 @@ export class GqlAuthGuard implements CanActivate {
     const header = req.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
     const match = value ? /^Bearer\s+(.+)$/i.exec(value) : null;
-    if (!match) throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token> from the login mutation');
+    if (!match)
+      throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token> from the login mutation');
     const actor = this.tokens.verify(match[1].trim());
     if (!actor) throw new DomainError('UNAUTHENTICATED', 'The bearer token is invalid or expired: log in again');
     req.actor = actor;

@@ -15,7 +15,10 @@ export class TokenService {
   // until they expire.
   private readonly verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
 
-  constructor(secret: string, private readonly ttlSeconds: number) {
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+  ) {
     this.jwt = new JwtService({ secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
   }
 

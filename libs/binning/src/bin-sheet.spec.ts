@@ -31,11 +31,7 @@ describe('binSheet: rule kinds', () => {
       { id: 'short', kind: 'signature', softBin: 10, signatures: ['SHORT'] },
       { id: 'open', kind: 'signature', softBin: 12, signatures: ['OPEN'] },
     ]);
-    const r = binSheet(
-      rs,
-      [goodCell({ signature: 'SHORT' }), goodCell({ signature: 'OPEN' }), goodCell({ signature: 'LEAKY' })],
-      ctx,
-    );
+    const r = binSheet(rs, [goodCell({ signature: 'SHORT' }), goodCell({ signature: 'OPEN' }), goodCell({ signature: 'LEAKY' })], ctx);
     expect(r.map((x) => x.softBin)).toEqual([10, 12, 1]);
     expect(r[0]).toMatchObject({ binName: 'FAIL_SHORT', hardBin: 2, ruleId: 'short', metric: 'signature', value: 'SHORT' });
   });
@@ -180,9 +176,7 @@ describe('binSheet: dynamic limits (part-average testing)', () => {
 
   it('computes statistics only over cells that passed the earlier rules', () => {
     // 40 shorts with tiny ASR would drag the median down if they were counted
-    const cells = sheet(60).concat(
-      Array.from({ length: 40 }, () => goodCell({ signature: 'SHORT', asrOhmCm2: 2 })),
-    );
+    const cells = sheet(60).concat(Array.from({ length: 40 }, () => goodCell({ signature: 'SHORT', asrOhmCm2: 2 })));
     const rs = ruleSetWith([{ id: 'short', kind: 'signature', softBin: 10, signatures: ['SHORT'] }, pat]);
     const { results, stats } = binSheetWithStats(rs, cells, ctx);
     expect(stats.dynamicLimits[0].population).toBe(60);
@@ -243,9 +237,7 @@ describe('binSheet: grading', () => {
   // 100 ms bound fail with nothing wrong.
   it('bins a whole 2,500-cell sheet: one passing result per cell', () => {
     const rs = defaultAsMadeRuleSet(1);
-    const cells = Array.from({ length: 2500 }, (_, i) =>
-      goodCell({ asrOhmCm2: 150 + (i % 37), lowFreqPhaseDeg: -82 + (i % 7) * 0.1 }),
-    );
+    const cells = Array.from({ length: 2500 }, (_, i) => goodCell({ asrOhmCm2: 150 + (i % 37), lowFreqPhaseDeg: -82 + (i % 7) * 0.1 }));
     const r = binSheet(rs, cells, ctx);
     expect(r).toHaveLength(2500);
     expect(r.every((c) => c.softBin >= 1 && c.softBin <= 9)).toBe(true);

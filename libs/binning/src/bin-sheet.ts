@@ -20,7 +20,6 @@ import { assertValidRuleSet } from './validate-rule-set';
 const { abs, max, exp, log } = Math;
 const { isNaN: isNaNNumber, isFinite: isFiniteNumber } = Number;
 
-
 /** The decision of one rule for one cell, before it is turned into a CellBin. */
 interface Decision {
   metric: string | null;
@@ -157,9 +156,7 @@ export function binSheetWithStats(ruleSet: RuleSet, cells: BinningInput[], conte
   if (!(isFiniteNumber(area) && area > 0)) throw new Error(`activeAreaCm2 must be a positive number, got ${area}`);
   const declared = ruleSet.product?.activeAreaCm2;
   if (declared !== undefined && abs(declared - area) > 1e-9 * max(declared, area)) {
-    throw new Error(
-      `rule set ${ruleSet.name} v${ruleSet.version} is for cells of ${declared} cm², the sheet has ${area} cm²`,
-    );
+    throw new Error(`rule set ${ruleSet.name} v${ruleSet.version} is for cells of ${declared} cm², the sheet has ${area} cm²`);
   }
 
   const binDefs = new Map<number, BinDefinition>(ruleSet.bins.map((b) => [b.softBin, b]));

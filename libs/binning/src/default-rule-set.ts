@@ -168,8 +168,7 @@ export function defaultAsMadeRuleSet(activeAreaCm2: number, version = 1): RuleSe
         metric: 'asr25COhmCm2',
         upper: 500,
         description:
-          'ASR at 25 °C > 500 Ω·cm² (good cells 100–300 Ω·cm², DOMAIN 3.4; 3 µm LiPON + a poor interlayer stays ' +
-          'below ~350)',
+          'ASR at 25 °C > 500 Ω·cm² (good cells 100–300 Ω·cm², DOMAIN 3.4; 3 µm LiPON + a poor interlayer stays ' + 'below ~350)',
       },
       {
         id: 'asr-pat',

@@ -62,7 +62,11 @@ describe('currentResult', () => {
   });
 
   it('works on stored results that only carry a soft bin, and returns one of them unchanged', () => {
-    const tests = [{ softBin: 1, id: 'a' }, { softBin: 0, id: 'b' }, { softBin: 4, id: 'c' }];
+    const tests = [
+      { softBin: 1, id: 'a' },
+      { softBin: 0, id: 'b' },
+      { softBin: 4, id: 'c' },
+    ];
     expect(currentResult(tests)).toBe(tests[2]);
   });
 

@@ -24,11 +24,7 @@ function sumTimes(r0: Maybe, rBulk: Maybe, rCt: Maybe, k: number): number | null
   return (r0 + (typeof rBulk === 'number' && isFiniteNumber(rBulk) ? rBulk : 0) + rCt) * k;
 }
 
-export function conditionsHold(
-  cell: BinningInput,
-  when: MetricCondition[] | undefined,
-  activeAreaCm2: number,
-): boolean {
+export function conditionsHold(cell: BinningInput, when: MetricCondition[] | undefined, activeAreaCm2: number): boolean {
   if (!when) return true;
   for (const c of when) {
     const v = metricValue(cell, c.metric, activeAreaCm2);
@@ -57,8 +53,7 @@ export interface FeaturesLike {
   signature?: SpectrumSignature | string | null;
 }
 
-const nn = (v: number | null | undefined): number | null =>
-  typeof v === 'number' && isFiniteNumber(v) ? v : null;
+const nn = (v: number | null | undefined): number | null => (typeof v === 'number' && isFiniteNumber(v) ? v : null);
 
 /**
  * Builds a {@link BinningInput} (NaN values, as `@mes/eis` reports "not available", become null) from a rig cell (status, OCV) and the extracted features (null when
@@ -88,7 +83,6 @@ export function toBinningInput(
     fitRelRms: nn(f.fitRelRms),
     fitConverged: typeof f.fitConverged === 'boolean' ? f.fitConverged : null,
     kkMaxResidual: nn(f.kkMaxResidual),
-    signature:
-      sig === 'NORMAL' || sig === 'SHORT' || sig === 'LEAKY' || sig === 'OPEN' || sig === 'NOISY' ? sig : null,
+    signature: sig === 'NORMAL' || sig === 'SHORT' || sig === 'LEAKY' || sig === 'OPEN' || sig === 'NOISY' ? sig : null,
   };
 }

@@ -14,7 +14,10 @@ describe('ruleSetVersionFor', () => {
     const prepared = ruleSetVersionFor(broken, 2, 0.25);
     expect(prepared.ok).toBe(false);
     if (!prepared.ok) expect(prepared.issues.some((i) => i.path.startsWith('rules[0]'))).toBe(true);
-    expect(ruleSetVersionFor('not a rule set', 2, 0.25)).toEqual({ ok: false, issues: [{ path: '$', message: 'expected an object, got string "not a rule set"' }] });
+    expect(ruleSetVersionFor('not a rule set', 2, 0.25)).toEqual({
+      ok: false,
+      issues: [{ path: '$', message: 'expected an object, got string "not a rule set"' }],
+    });
   });
 
   it('refuses a rule set bound to another cell area', () => {

@@ -11,12 +11,16 @@ export function ruleSetVersionFor(
   version: number,
   activeAreaCm2: number,
 ): { ok: true; ruleSet: RuleSet } | { ok: false; issues: RuleSetIssue[] } {
-  const candidate = typeof proposal === 'object' && proposal !== null && !Array.isArray(proposal) ? { ...(proposal as object), version } : proposal;
+  const candidate =
+    typeof proposal === 'object' && proposal !== null && !Array.isArray(proposal) ? { ...(proposal as object), version } : proposal;
   const checked = validateRuleSet(candidate);
   if (!checked.ok) return checked;
   const declared = checked.ruleSet.product?.activeAreaCm2;
   if (declared !== undefined && declared !== activeAreaCm2) {
-    return { ok: false, issues: [{ path: 'product.activeAreaCm2', message: `expected the product's cell area ${activeAreaCm2} cm², got ${declared}` }] };
+    return {
+      ok: false,
+      issues: [{ path: 'product.activeAreaCm2', message: `expected the product's cell area ${activeAreaCm2} cm², got ${declared}` }],
+    };
   }
   return checked;
 }

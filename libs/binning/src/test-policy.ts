@@ -23,7 +23,10 @@ export function validateTestPolicy(policy: { maxRetests: unknown; yieldHoldBelow
   }
   const y = policy.yieldHoldBelow;
   if (typeof y !== 'number' || !Number.isFinite(y) || y < 0 || y > 1) {
-    issues.push({ path: 'yieldHoldBelow', message: `expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got ${String(y)}` });
+    issues.push({
+      path: 'yieldHoldBelow',
+      message: `expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got ${String(y)}`,
+    });
   }
   return issues;
 }
@@ -54,7 +57,11 @@ export function sheetDisposition(standing: SheetStanding, policy: TestPolicy, te
   const counts = { yieldFraction, good: standing.pass, reject: standing.fail + standing.rigFault };
   if (yieldFraction < policy.yieldHoldBelow) {
     const pct = (x: number) => `${(100 * x).toFixed(1).replace(/\.0$/, '')} %`;
-    return { kind: 'HELD', ...counts, reason: `${holdReasonPrefix(testId)} yield ${pct(yieldFraction)} is below the threshold of ${pct(policy.yieldHoldBelow)}` };
+    return {
+      kind: 'HELD',
+      ...counts,
+      reason: `${holdReasonPrefix(testId)} yield ${pct(yieldFraction)} is below the threshold of ${pct(policy.yieldHoldBelow)}`,
+    };
   }
   return { kind: 'TRACKED_OUT', ...counts };
 }

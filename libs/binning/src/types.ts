@@ -165,13 +165,7 @@ export interface DynamicLimitRule extends RuleBase {
   when?: MetricCondition[];
 }
 
-export type Rule =
-  | MeasurementRule
-  | SignatureRule
-  | StaticLimitRule
-  | OcvWindowRule
-  | FitQualityRule
-  | DynamicLimitRule;
+export type Rule = MeasurementRule | SignatureRule | StaticLimitRule | OcvWindowRule | FitQualityRule | DynamicLimitRule;
 
 export type RuleKind = Rule['kind'];
 

@@ -113,12 +113,7 @@ describe('validateRuleSet', () => {
       expect(e).toBeInstanceOf(RuleSetValidationError);
       const err = e as RuleSetValidationError;
       expect(err.code).toBe('RULE_SET_INVALID');
-      expect(err.issues.map((i) => i.path)).toEqual([
-        'rules[0].k',
-        'rules[0].side',
-        'rules[0].scale',
-        'rules[0].minPopulation',
-      ]);
+      expect(err.issues.map((i) => i.path)).toEqual(['rules[0].k', 'rules[0].side', 'rules[0].scale', 'rules[0].minPopulation']);
       expect(err.message).toContain('rules[0].k (rule "k"): expected a positive number, got number 0');
     }
   });

@@ -12,11 +12,7 @@ export type RuleSetValidation = { ok: true; ruleSet: RuleSet } | { ok: false; is
 export class RuleSetValidationError extends Error {
   readonly code = 'RULE_SET_INVALID';
   constructor(readonly issues: RuleSetIssue[]) {
-    super(
-      `invalid rule set: ${issues
-        .map((i) => `${i.path}${i.ruleId ? ` (rule "${i.ruleId}")` : ''}: ${i.message}`)
-        .join('; ')}`,
-    );
+    super(`invalid rule set: ${issues.map((i) => `${i.path}${i.ruleId ? ` (rule "${i.ruleId}")` : ''}: ${i.message}`).join('; ')}`);
     this.name = 'RuleSetValidationError';
   }
 }
@@ -61,10 +57,7 @@ export function validateRuleSet(input: unknown): RuleSetValidation {
   }
   if (input.product !== undefined) {
     if (!isObj(input.product)) add('product', `expected an object, got ${describe(input.product)}`);
-    else if (
-      input.product.activeAreaCm2 !== undefined &&
-      !(isFiniteNum(input.product.activeAreaCm2) && input.product.activeAreaCm2 > 0)
-    ) {
+    else if (input.product.activeAreaCm2 !== undefined && !(isFiniteNum(input.product.activeAreaCm2) && input.product.activeAreaCm2 > 0)) {
       add('product.activeAreaCm2', `expected a positive number, got ${describe(input.product.activeAreaCm2)}`);
     }
   }
@@ -97,10 +90,7 @@ export function validateRuleSet(input: unknown): RuleSetValidation {
       const s = soft as number;
       const expectedPass = s >= 1 && s <= 9;
       if (b.pass !== expectedPass) {
-        add(
-          `${p}.pass`,
-          `soft bin ${s} must have pass=${expectedPass} (contract: 1..9 pass grades, 0 measurement fault, ≥ 10 fail)`,
-        );
+        add(`${p}.pass`, `soft bin ${s} must have pass=${expectedPass} (contract: 1..9 pass grades, 0 measurement fault, ≥ 10 fail)`);
       }
       if (bins.has(s)) add(`${p}.softBin`, `soft bin ${s} is defined more than once`);
       bins.set(s, { pass: b.pass as boolean });
@@ -310,15 +300,26 @@ export function validateRuleSet(input: unknown): RuleSetValidation {
     else {
       const nid = typeof nb.id === 'string' && nb.id ? nb.id : undefined;
       if (nid === undefined) add('neighbourhood.id', `expected a non-empty string, got ${describe(nb.id)}`);
-      if (!isInt(nb.radius) || (nb.radius as number) < 1 || (nb.radius as number) > 5) add('neighbourhood.radius', `expected a whole number of cells from 1 to 5, got ${describe(nb.radius)}`, nid);
-      if (!Array.isArray(nb.badSoftBins) || nb.badSoftBins.length === 0) add('neighbourhood.badSoftBins', `expected a non-empty list of soft bins, got ${describe(nb.badSoftBins)}`, nid);
+      if (!isInt(nb.radius) || (nb.radius as number) < 1 || (nb.radius as number) > 5)
+        add('neighbourhood.radius', `expected a whole number of cells from 1 to 5, got ${describe(nb.radius)}`, nid);
+      if (!Array.isArray(nb.badSoftBins) || nb.badSoftBins.length === 0)
+        add('neighbourhood.badSoftBins', `expected a non-empty list of soft bins, got ${describe(nb.badSoftBins)}`, nid);
       else nb.badSoftBins.forEach((b, i) => checkBinRef(`neighbourhood.badSoftBins[${i}]`, b, 'failOrFault', nid));
       const r = isInt(nb.radius) && (nb.radius as number) >= 1 && (nb.radius as number) <= 5 ? (nb.radius as number) : 1;
       const most = (2 * r + 1) ** 2 - 1;
       if (!isInt(nb.minBadNeighbours) || (nb.minBadNeighbours as number) < 1 || (nb.minBadNeighbours as number) > most) {
-        add('neighbourhood.minBadNeighbours', `expected a whole number from 1 to ${most} (the neighbours within radius ${r}), got ${describe(nb.minBadNeighbours)}`, nid);
+        add(
+          'neighbourhood.minBadNeighbours',
+          `expected a whole number from 1 to ${most} (the neighbours within radius ${r}), got ${describe(nb.minBadNeighbours)}`,
+          nid,
+        );
       }
-      if (!isInt(nb.softBin) || !bins.has(nb.softBin as number) || nb.softBin === 0) add('neighbourhood.softBin', `expected a soft bin defined in bins other than 0 (a lower grade or a fail bin), got ${describe(nb.softBin)}`, nid);
+      if (!isInt(nb.softBin) || !bins.has(nb.softBin as number) || nb.softBin === 0)
+        add(
+          'neighbourhood.softBin',
+          `expected a soft bin defined in bins other than 0 (a lower grade or a fail bin), got ${describe(nb.softBin)}`,
+          nid,
+        );
     }
   }
 

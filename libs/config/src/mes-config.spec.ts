@@ -13,9 +13,7 @@ describe('loadConfig', () => {
 
   it('names the variable and the expectation in one line for a wrong DATABASE_URL', () => {
     expect(() => loadConfig({ MES_JWT_SECRET: secret, DATABASE_URL: 'mysql://root@localhost/mes' })).toThrow(
-      new ConfigError(
-        'Invalid configuration: DATABASE_URL ("mysql://root@localhost/mes"): expected a postgres:// or postgresql:// URL',
-      ),
+      new ConfigError('Invalid configuration: DATABASE_URL ("mysql://root@localhost/mes"): expected a postgres:// or postgresql:// URL'),
     );
   });
 

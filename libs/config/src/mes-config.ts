@@ -31,11 +31,18 @@ const schema = z.object({
   /** Largest sheet-test body accepted, after gunzip (a 2,500-cell, 200-point sheet is about 10 MB). */
   INGEST_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
   /** Redis key prefix of every BullMQ queue: separate MES instances (or test stacks) on one Redis. */
-  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-"').default('mes'),
+  BULLMQ_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-"')
+    .default('mes'),
   BINNING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MES_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MES_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  MES_TOKEN_TTL_S: z.coerce.number().int().positive().default(12 * 3600),
+  MES_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(12 * 3600),
   MES_SEED_DEMO: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
@@ -73,9 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (!e.MES_JWT_SECRET) {
-    throw new ConfigError(
-      'Invalid configuration: MES_JWT_SECRET (unset): expected a secret of at least 32 characters to sign tokens',
-    );
+    throw new ConfigError('Invalid configuration: MES_JWT_SECRET (unset): expected a secret of at least 32 characters to sign tokens');
   }
   const host = e.HOST;
   return {

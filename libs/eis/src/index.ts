@@ -17,13 +17,7 @@ export { EisFitter, createFitter, fitCircuit } from './fit/eis-fitter';
 export type { KramersKronigOptions, KramersKronigResult, KkFitType } from './validity/kramers-kronig';
 export { kramersKronigTest } from './validity/kramers-kronig';
 export { KramersKronigSolver } from './validity/kk-solver';
-export type {
-  CellConditions,
-  CellFeatures,
-  CellSignature,
-  FeatureExtractorOptions,
-  SignatureThresholds,
-} from './features/cell-features';
+export type { CellConditions, CellFeatures, CellSignature, FeatureExtractorOptions, SignatureThresholds } from './features/cell-features';
 export {
   DEFAULT_FEATURE_CIRCUIT,
   DEFAULT_SIGNATURE_THRESHOLDS,

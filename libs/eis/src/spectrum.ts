@@ -19,9 +19,7 @@ export interface ComplexArrays {
 export function assertSpectrumShape(spectrum: Spectrum): number {
   const n = spectrum.freqHz.length;
   if (spectrum.zRe.length !== n || spectrum.zIm.length !== n) {
-    throw new RangeError(
-      `spectrum arrays differ in length: freqHz ${n}, zRe ${spectrum.zRe.length}, zIm ${spectrum.zIm.length}`,
-    );
+    throw new RangeError(`spectrum arrays differ in length: freqHz ${n}, zRe ${spectrum.zRe.length}, zIm ${spectrum.zIm.length}`);
   }
   return n;
 }

@@ -40,12 +40,7 @@ export function cellActiveAreaCm2(layout: Pick<SheetLayout, 'cellMdMm' | 'cellCd
 }
 
 /** Roll coordinates of the centre of cell (row, col) on a sheet starting at sheetMdStartMm. */
-export function cellRollPosition(
-  layout: SheetLayout,
-  sheetMdStartMm: number,
-  row: number,
-  col: number,
-): { mdMm: number; cdMm: number } {
+export function cellRollPosition(layout: SheetLayout, sheetMdStartMm: number, row: number, col: number): { mdMm: number; cdMm: number } {
   cellIndex(layout, row, col);
   return {
     mdMm: sheetMdStartMm + layout.firstCellMdMm + row * layout.pitchMdMm,

@@ -11,8 +11,17 @@ export type { E142Map, E142BinDefinition, PickedCell } from './e142/e142';
 export { readStdfRecords, stdfParts } from './testing/stdf-reader';
 export type { StdfRecord, StdfPart } from './testing/stdf-reader';
 export {
-  parseImpedanceFile, detectImpedanceFormat, parseGamryDta, parseBiologicMpt, parseZplotZ, parseAutolabTxt, parseVersaStudioPar, parseChiTxt, parsePlainCsv,
-  ImpedanceFileError, IMPEDANCE_FORMATS,
+  parseImpedanceFile,
+  detectImpedanceFormat,
+  parseGamryDta,
+  parseBiologicMpt,
+  parseZplotZ,
+  parseAutolabTxt,
+  parseVersaStudioPar,
+  parseChiTxt,
+  parsePlainCsv,
+  ImpedanceFileError,
+  IMPEDANCE_FORMATS,
 } from './instruments/impedance-file';
 export type { ImpedanceFormat, LabSpectrum } from './instruments/impedance-file';
 export * as impedanceFixtures from './instruments/impedance-fixtures';

@@ -2,7 +2,9 @@ import { E10_STATES, e10TransitionProblem, runStartProblem, targetLifeProblem, t
 
 describe('e10TransitionProblem', () => {
   it('allows every change except to the same state and UNSCHEDULED_DOWN straight to PRODUCTIVE', () => {
-    const refused = E10_STATES.flatMap((from) => E10_STATES.filter((to) => e10TransitionProblem(from, to) !== null).map((to) => `${from}->${to}`));
+    const refused = E10_STATES.flatMap((from) =>
+      E10_STATES.filter((to) => e10TransitionProblem(from, to) !== null).map((to) => `${from}->${to}`),
+    );
     expect(new Set(refused)).toEqual(new Set([...E10_STATES.map((s) => `${s}->${s}`), 'UNSCHEDULED_DOWN->PRODUCTIVE']));
     expect(e10TransitionProblem('UNSCHEDULED_DOWN', 'PRODUCTIVE')).toMatch(/expected STANDBY or ENGINEERING first/);
     expect(e10TransitionProblem('UNSCHEDULED_DOWN', 'ENGINEERING')).toBeNull();
@@ -22,7 +24,9 @@ describe('runStartProblem', () => {
     expect(runStartProblem('ENGINEERING', { experiment: false })).toBe(
       'the equipment is in ENGINEERING; only experiment runs start there (expected STANDBY or PRODUCTIVE for a production run)',
     );
-    expect(runStartProblem('SCHEDULED_DOWN', { experiment: false })).toBe('the equipment is in SCHEDULED_DOWN; expected STANDBY or PRODUCTIVE to start a run');
+    expect(runStartProblem('SCHEDULED_DOWN', { experiment: false })).toBe(
+      'the equipment is in SCHEDULED_DOWN; expected STANDBY or PRODUCTIVE to start a run',
+    );
     expect(runStartProblem('UNSCHEDULED_DOWN', { experiment: true })).toBe(
       'the equipment is in UNSCHEDULED_DOWN; expected STANDBY or PRODUCTIVE (or ENGINEERING for an experiment run) to start a run',
     );
@@ -33,7 +37,9 @@ describe('targetLifeProblem', () => {
   it('refuses once the consumed energy reaches the life', () => {
     expect(targetLifeProblem(0, 100)).toBeNull();
     expect(targetLifeProblem(99.999, 100)).toBeNull();
-    expect(targetLifeProblem(100, 100)).toBe('the target is spent: 100 kWh used of a 100 kWh life; expected less than its life (replace the target)');
+    expect(targetLifeProblem(100, 100)).toBe(
+      'the target is spent: 100 kWh used of a 100 kWh life; expected less than its life (replace the target)',
+    );
     expect(targetLifeProblem(1e6, null)).toBeNull();
   });
 

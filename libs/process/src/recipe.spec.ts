@@ -11,7 +11,14 @@ import {
   type TraceBand,
 } from './index';
 
-const num = (name: string, unit: string, target: number | null, lowerLimit: number | null, upperLimit: number | null, required = true): ParameterDefinition => ({
+const num = (
+  name: string,
+  unit: string,
+  target: number | null,
+  lowerLimit: number | null,
+  upperLimit: number | null,
+  required = true,
+): ParameterDefinition => ({
   name,
   unit,
   type: 'NUMBER',
@@ -28,11 +35,27 @@ const defs: ParameterDefinition[] = [
   num('pressure_mtorr', 'mTorr', 5, 3, 8),
   num('rate_a_per_s', 'Å/s', 12, null, null),
   num('web_speed_m_per_min', 'm/min', 0.5, 0.4, null, false),
-  { name: 'interlayer_material', unit: null, type: 'ENUM', target: 'Ti', lowerLimit: null, upperLimit: null, required: true, allowedValues: ['Ti', 'Cr', 'none'] },
+  {
+    name: 'interlayer_material',
+    unit: null,
+    type: 'ENUM',
+    target: 'Ti',
+    lowerLimit: null,
+    upperLimit: null,
+    required: true,
+    allowedValues: ['Ti', 'Cr', 'none'],
+  },
   { name: 'target_lot', unit: null, type: 'TEXT', target: null, lowerLimit: null, upperLimit: null, required: false, allowedValues: null },
 ];
 
-const band = (b: Partial<TraceBand>): TraceBand => ({ channel: 'qcm_rate', setpointParameter: null, setpoint: null, tolerancePct: 20, minDurationS: 60, ...b });
+const band = (b: Partial<TraceBand>): TraceBand => ({
+  channel: 'qcm_rate',
+  setpointParameter: null,
+  setpoint: null,
+  tolerancePct: 20,
+  minDurationS: 60,
+  ...b,
+});
 
 describe('parameterDefinitionProblems', () => {
   it('accepts a consistent definition list, and an empty one', () => {
@@ -46,9 +69,20 @@ describe('parameterDefinitionProblems', () => {
   });
 
   it('requires unique snake_case names', () => {
-    const bad = [num('Power', 'W', 1, null, null), num('power_w', 'W', 1, null, null), num('power_w', 'W', 1, null, null), num('a__b', 'W', 1, null, null), num('_x', 'W', 1, null, null)];
+    const bad = [
+      num('Power', 'W', 1, null, null),
+      num('power_w', 'W', 1, null, null),
+      num('power_w', 'W', 1, null, null),
+      num('a__b', 'W', 1, null, null),
+      num('_x', 'W', 1, null, null),
+    ];
     const problems = parameterDefinitionProblems(bad, 'recipe.parameters');
-    expect(problems.map((p) => p.path)).toEqual(['recipe.parameters[0].name', 'recipe.parameters[2].name', 'recipe.parameters[3].name', 'recipe.parameters[4].name']);
+    expect(problems.map((p) => p.path)).toEqual([
+      'recipe.parameters[0].name',
+      'recipe.parameters[2].name',
+      'recipe.parameters[3].name',
+      'recipe.parameters[4].name',
+    ]);
     expect(problems[0].message).toMatch(/^expected a snake_case name .* got string "Power"$/);
     expect(problems[1].message).toBe('expected a unique name, got power_w again (also recipe.parameters[1])');
   });
@@ -77,11 +111,23 @@ describe('parameterDefinitionProblems', () => {
     ]);
     const textTarget = num('power_w', 'W', null, null, null);
     (textTarget as { target: unknown }).target = '2000';
-    expect(parameterDefinitionProblems([textTarget])[0]).toEqual({ path: 'parameters[0].target', message: 'expected null or a finite number, got string "2000"' });
+    expect(parameterDefinitionProblems([textTarget])[0]).toEqual({
+      path: 'parameters[0].target',
+      message: 'expected null or a finite number, got string "2000"',
+    });
   });
 
   it('checks ENUM allowed values and target, and refuses units and limits on ENUM and TEXT', () => {
-    const e: ParameterDefinition = { name: 'gas', unit: 'sccm', type: 'ENUM', target: 'He', lowerLimit: 1, upperLimit: null, required: true, allowedValues: ['Ar', '', 'Ar'] };
+    const e: ParameterDefinition = {
+      name: 'gas',
+      unit: 'sccm',
+      type: 'ENUM',
+      target: 'He',
+      lowerLimit: 1,
+      upperLimit: null,
+      required: true,
+      allowedValues: ['Ar', '', 'Ar'],
+    };
     expect(parameterDefinitionProblems([e])).toEqual([
       { path: 'parameters[0].unit', message: 'expected null for an ENUM parameter (NUMBER only), got string "sccm"' },
       { path: 'parameters[0].lowerLimit', message: 'expected null for an ENUM parameter (NUMBER only), got 1' },
@@ -92,7 +138,16 @@ describe('parameterDefinitionProblems', () => {
     expect(parameterDefinitionProblems([{ ...e, unit: null, lowerLimit: null, target: null, allowedValues: [] }])).toEqual([
       { path: 'parameters[0].allowedValues', message: 'expected a non-empty array of strings for an ENUM parameter, got an array' },
     ]);
-    const t: ParameterDefinition = { name: 'note', unit: null, type: 'TEXT', target: 'x'.repeat(501), lowerLimit: null, upperLimit: null, required: false, allowedValues: ['a'] };
+    const t: ParameterDefinition = {
+      name: 'note',
+      unit: null,
+      type: 'TEXT',
+      target: 'x'.repeat(501),
+      lowerLimit: null,
+      upperLimit: null,
+      required: false,
+      allowedValues: ['a'],
+    };
     expect(parameterDefinitionProblems([t]).map((p) => p.path)).toEqual(['parameters[0].allowedValues', 'parameters[0].target']);
   });
 
@@ -110,7 +165,10 @@ describe('parameterDefinitionProblems', () => {
 
 describe('traceBandProblems and bandSetpoint', () => {
   it('accepts a band on a parameter target or on a fixed setpoint, and resolves the setpoint', () => {
-    const bands = [band({ setpointParameter: 'rate_a_per_s' }), band({ channel: 'pressure', setpoint: 5, tolerancePct: 10, minDurationS: 0 })];
+    const bands = [
+      band({ setpointParameter: 'rate_a_per_s' }),
+      band({ channel: 'pressure', setpoint: 5, tolerancePct: 10, minDurationS: 0 }),
+    ];
     expect(traceBandProblems(bands, defs)).toEqual([]);
     expect(bandSetpoint(bands[0], defs)).toBe(12);
     expect(bandSetpoint(bands[1], defs)).toBe(5);
@@ -145,9 +203,18 @@ describe('traceBandProblems and bandSetpoint', () => {
     );
     expect(problems).toEqual([
       { path: 'traceBands[0].setpointParameter', message: 'expected the name of a parameter of this recipe, got string "nope"' },
-      { path: 'traceBands[1].setpointParameter', message: 'expected a NUMBER parameter with a target, got interlayer_material (ENUM, target string "Ti")' },
-      { path: 'traceBands[2].setpointParameter', message: 'expected a parameter with a non-zero target (the band is ± a percentage of it), got bias_v = 0' },
-      { path: 'traceBands[3].setpointParameter', message: 'expected a NUMBER parameter with a target, got no_target (NUMBER, target null)' },
+      {
+        path: 'traceBands[1].setpointParameter',
+        message: 'expected a NUMBER parameter with a target, got interlayer_material (ENUM, target string "Ti")',
+      },
+      {
+        path: 'traceBands[2].setpointParameter',
+        message: 'expected a parameter with a non-zero target (the band is ± a percentage of it), got bias_v = 0',
+      },
+      {
+        path: 'traceBands[3].setpointParameter',
+        message: 'expected a NUMBER parameter with a target, got no_target (NUMBER, target null)',
+      },
       { path: 'traceBands[4].setpoint', message: 'expected a finite non-zero number (the band is ± a percentage of it), got 0' },
     ]);
   });
@@ -194,15 +261,27 @@ describe('actualValueProblems', () => {
     delete rest.power_w;
     expect(actualValueProblems(defs, { ...rest, powr_w: 2000, 'odd key': 1 }, 'run.actuals')).toEqual([
       { path: 'run.actuals.power_w', message: 'missing required parameter power_w (W)' },
-      { path: 'run.actuals.powr_w', message: expect.stringMatching(/^unknown parameter "powr_w"; expected one of power_w, pressure_mtorr, /) },
+      {
+        path: 'run.actuals.powr_w',
+        message: expect.stringMatching(/^unknown parameter "powr_w"; expected one of power_w, pressure_mtorr, /),
+      },
       { path: 'run.actuals["odd key"]', message: expect.stringMatching(/^unknown parameter "odd key"/) },
     ]);
-    expect(actualValueProblems([], { x: 1 })[0].message).toBe('unknown parameter "x"; expected one of (none: the recipe has no parameters)');
+    expect(actualValueProblems([], { x: 1 })[0].message).toBe(
+      'unknown parameter "x"; expected one of (none: the recipe has no parameters)',
+    );
   });
 
   it('checks each value against its type', () => {
     expect(
-      actualValueProblems(defs, { ...good, power_w: '2000', pressure_mtorr: NaN, rate_a_per_s: null, interlayer_material: 'Al', target_lot: 'x'.repeat(501) }),
+      actualValueProblems(defs, {
+        ...good,
+        power_w: '2000',
+        pressure_mtorr: NaN,
+        rate_a_per_s: null,
+        interlayer_material: 'Al',
+        target_lot: 'x'.repeat(501),
+      }),
     ).toEqual([
       { path: 'actuals.power_w', message: 'expected a finite number in W, got string "2000"' },
       { path: 'actuals.pressure_mtorr', message: 'expected a finite number in mTorr, got NaN' },
@@ -210,18 +289,28 @@ describe('actualValueProblems', () => {
       { path: 'actuals.interlayer_material', message: 'expected one of Ti, Cr, none, got string "Al"' },
       { path: 'actuals.target_lot', message: 'expected at most 500 characters, got 501' },
     ]);
-    expect(actualValueProblems(defs, { ...good, target_lot: 7 })).toEqual([{ path: 'actuals.target_lot', message: 'expected a string, got 7' }]);
+    expect(actualValueProblems(defs, { ...good, target_lot: 7 })).toEqual([
+      { path: 'actuals.target_lot', message: 'expected a string, got 7' },
+    ]);
     expect(actualValueProblems(defs, { ...good, target_lot: 'x'.repeat(500) })).toEqual([]);
   });
 
   it('refuses a non-object', () => {
-    expect(actualValueProblems(defs, [] as unknown as Record<string, unknown>)).toEqual([{ path: 'actuals', message: 'expected an object of parameter values, got an array' }]);
+    expect(actualValueProblems(defs, [] as unknown as Record<string, unknown>)).toEqual([
+      { path: 'actuals', message: 'expected an object of parameter values, got an array' },
+    ]);
   });
 });
 
 describe('limitViolations', () => {
   it('finds NUMBER actuals outside their inclusive limits and describes them', () => {
-    const v = limitViolations(defs, { power_w: 1830, pressure_mtorr: 8, rate_a_per_s: 99, web_speed_m_per_min: 0.3, interlayer_material: 'Ti' });
+    const v = limitViolations(defs, {
+      power_w: 1830,
+      pressure_mtorr: 8,
+      rate_a_per_s: 99,
+      web_speed_m_per_min: 0.3,
+      interlayer_material: 'Ti',
+    });
     expect(v).toEqual([
       { parameter: 'power_w', value: 1830, lowerLimit: 1900, upperLimit: 2100, unit: 'W' },
       { parameter: 'web_speed_m_per_min', value: 0.3, lowerLimit: 0.4, upperLimit: null, unit: 'm/min' },
@@ -231,7 +320,9 @@ describe('limitViolations', () => {
     expect(describeLimitViolation({ parameter: 'pressure', value: 9, lowerLimit: null, upperLimit: 8, unit: 'mTorr' })).toBe(
       'pressure = 9 mTorr is above the upper limit 8 mTorr',
     );
-    expect(describeLimitViolation({ parameter: 'passes', value: 9, lowerLimit: 1, upperLimit: 3, unit: null })).toBe('passes = 9 is outside [1, 3]');
+    expect(describeLimitViolation({ parameter: 'passes', value: 9, lowerLimit: 1, upperLimit: 3, unit: null })).toBe(
+      'passes = 9 is outside [1, 3]',
+    );
   });
 
   it('ignores missing values', () => {
@@ -242,11 +333,17 @@ describe('limitViolations', () => {
 describe('recipeTransitionProblem', () => {
   const states: RecipeState[] = ['DRAFT', 'RELEASED', 'OBSOLETE'];
   it('allows only DRAFT -> RELEASED -> OBSOLETE', () => {
-    const allowed = states.flatMap((from) => states.filter((to) => recipeTransitionProblem(from, to) === null).map((to) => `${from}->${to}`));
+    const allowed = states.flatMap((from) =>
+      states.filter((to) => recipeTransitionProblem(from, to) === null).map((to) => `${from}->${to}`),
+    );
     expect(allowed).toEqual(['DRAFT->RELEASED', 'RELEASED->OBSOLETE']);
-    expect(recipeTransitionProblem('RELEASED', 'DRAFT')).toBe('a RELEASED recipe can only be made OBSOLETE, not DRAFT (changes go into a new draft version)');
+    expect(recipeTransitionProblem('RELEASED', 'DRAFT')).toBe(
+      'a RELEASED recipe can only be made OBSOLETE, not DRAFT (changes go into a new draft version)',
+    );
     expect(recipeTransitionProblem('OBSOLETE', 'RELEASED')).toMatch(/^an OBSOLETE recipe is final/);
     expect(recipeTransitionProblem('DRAFT', 'DRAFT')).toBe('the recipe is already DRAFT');
-    expect(recipeTransitionProblem('DRAFT', 'ACTIVE' as RecipeState)).toBe('expected a recipe state (DRAFT, RELEASED, OBSOLETE), got string "ACTIVE"');
+    expect(recipeTransitionProblem('DRAFT', 'ACTIVE' as RecipeState)).toBe(
+      'expected a recipe state (DRAFT, RELEASED, OBSOLETE), got string "ACTIVE"',
+    );
   });
 });

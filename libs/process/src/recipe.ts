@@ -92,7 +92,11 @@ export function parameterDefinitionProblems(defs: ParameterDefinition[], path = 
       return;
     }
     const onlyFor = (field: string, types: string) => {
-      if (!isNullish(d[field])) add(`${p}.${field}`, `expected null for ${type === 'ENUM' ? 'an' : 'a'} ${type} parameter (${types} only), got ${describeValue(d[field])}`);
+      if (!isNullish(d[field]))
+        add(
+          `${p}.${field}`,
+          `expected null for ${type === 'ENUM' ? 'an' : 'a'} ${type} parameter (${types} only), got ${describeValue(d[field])}`,
+        );
     };
 
     switch (type as ParameterType) {
@@ -204,9 +208,15 @@ export function traceBandProblems(bands: TraceBand[], defs: ParameterDefinition[
       if (!def) {
         add(`${p}.setpointParameter`, `expected the name of a parameter of this recipe, got ${describeValue(b.setpointParameter)}`);
       } else if (def.type !== 'NUMBER' || !isFiniteNumber(def.target)) {
-        add(`${p}.setpointParameter`, `expected a NUMBER parameter with a target, got ${def.name} (${def.type}, target ${describeValue(def.target)})`);
+        add(
+          `${p}.setpointParameter`,
+          `expected a NUMBER parameter with a target, got ${def.name} (${def.type}, target ${describeValue(def.target)})`,
+        );
       } else if (def.target === 0) {
-        add(`${p}.setpointParameter`, `expected a parameter with a non-zero target (the band is ± a percentage of it), got ${def.name} = 0`);
+        add(
+          `${p}.setpointParameter`,
+          `expected a parameter with a non-zero target (the band is ± a percentage of it), got ${def.name} = 0`,
+        );
       } else if (spec && typeof def.unit === 'string' && normalizeUnit(def.unit) !== normalizeUnit(spec.unit)) {
         add(`${p}.setpointParameter`, `expected a parameter in ${spec.unit} (the unit of ${spec.name}), got ${def.name} in ${def.unit}`);
       }
@@ -253,7 +263,8 @@ export function actualValueProblems(defs: ParameterDefinition[], actuals: Record
     const v = actuals[d.name];
     switch (d.type) {
       case 'NUMBER':
-        if (!isFiniteNumber(v)) problems.push({ path: p, message: `expected a finite number${d.unit ? ` in ${d.unit}` : ''}, got ${describeValue(v)}` });
+        if (!isFiniteNumber(v))
+          problems.push({ path: p, message: `expected a finite number${d.unit ? ` in ${d.unit}` : ''}, got ${describeValue(v)}` });
         break;
       case 'ENUM': {
         const allowed = d.allowedValues ?? [];

@@ -9,7 +9,9 @@ describe('experimentArmProblems', () => {
   });
 
   it('requires at least two arms and two distinct conditions', () => {
-    expect(experimentArmProblems([arm('A', 0, 10)], 100)).toEqual([{ path: 'arms', message: 'expected at least 2 arms (an experiment compares conditions), got 1' }]);
+    expect(experimentArmProblems([arm('A', 0, 10)], 100)).toEqual([
+      { path: 'arms', message: 'expected at least 2 arms (an experiment compares conditions), got 1' },
+    ]);
     expect(experimentArmProblems([arm('A', 0, 10), arm(' A', 10, 20)], 100, 'experiment.arms')).toEqual([
       { path: 'experiment.arms', message: 'expected at least 2 distinct conditions, got only "A"' },
     ]);
@@ -24,7 +26,9 @@ describe('experimentArmProblems', () => {
       { path: 'arms[3].mdEndMm', message: 'expected at most the roll length 100 mm, got 101' },
       { path: 'arms[4].mdEndMm', message: 'expected a finite number > mdStartMm 0, got NaN' },
     ]);
-    expect(experimentArmProblems([arm('A', 0, 10), arm('B', 10, 20)], 0)).toEqual([{ path: 'rollLengthMm', message: 'expected a roll length > 0 mm, got 0' }]);
+    expect(experimentArmProblems([arm('A', 0, 10), arm('B', 10, 20)], 0)).toEqual([
+      { path: 'rollLengthMm', message: 'expected a roll length > 0 mm, got 0' },
+    ]);
   });
 
   it('names both overlapping arms, also when one is nested in an earlier long one', () => {
@@ -36,7 +40,9 @@ describe('experimentArmProblems', () => {
   });
 
   it('reports wrong shapes instead of throwing', () => {
-    expect(experimentArmProblems(null as unknown as ExperimentArm[], 10)).toEqual([{ path: 'arms', message: 'expected an array of experiment arms, got null' }]);
+    expect(experimentArmProblems(null as unknown as ExperimentArm[], 10)).toEqual([
+      { path: 'arms', message: 'expected an array of experiment arms, got null' },
+    ]);
     expect(experimentArmProblems([3, arm('A', 0, 1)] as unknown as ExperimentArm[], 10)[0]).toEqual({
       path: 'arms[0]',
       message: 'expected an object { condition, mdStartMm, mdEndMm }, got 3',

@@ -16,7 +16,10 @@ describe('thicknessGridProblems', () => {
       { path: 'map.cdMm', message: 'expected an array of 2 to 1000 positions in mm, got 1 elements' },
       { path: 'map.mdMm[2]', message: 'expected positions to increase strictly, got 100 after 100' },
     ]);
-    expect(thicknessGridProblems({ ...grid, mdMm: [0, null, 300] })[0]).toEqual({ path: 'grid.mdMm[1]', message: 'expected a finite number (mm), got null' });
+    expect(thicknessGridProblems({ ...grid, mdMm: [0, null, 300] })[0]).toEqual({
+      path: 'grid.mdMm[1]',
+      message: 'expected a finite number (mm), got null',
+    });
     expect(thicknessGridProblems({ ...grid, cdMm: new Array(1001).fill(0).map((_, i) => i) })[0].message).toMatch(/got 1001 elements$/);
   });
 
@@ -48,7 +51,13 @@ describe('thicknessGridProblems', () => {
 describe('interpolateThickness', () => {
   it('interpolates bilinearly, exact on nodes and on a plane', () => {
     expect(interpolateThickness(grid, 100, 50)).toBeCloseTo(plane(100, 50), 12);
-    for (const [m, c] of [[0, 0], [50, 25], [250, 10], [299.9, 49.9], [100, 0]]) {
+    for (const [m, c] of [
+      [0, 0],
+      [50, 25],
+      [250, 10],
+      [299.9, 49.9],
+      [100, 0],
+    ]) {
       expect(interpolateThickness(grid, m, c)).toBeCloseTo(plane(m, c), 12);
     }
     const saddle: ThicknessGrid = { mdMm: [0, 10], cdMm: [0, 10], valuesUm: [1, 2, 3, 8] };

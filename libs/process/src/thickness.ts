@@ -33,7 +33,10 @@ export function thicknessGridProblems(grid: unknown, path = 'grid'): Problem[] {
     const axis = grid[key];
     const p = `${path}.${key}`;
     if (!Array.isArray(axis) || axis.length < minPoints || axis.length > maxPoints) {
-      add(p, `expected an array of ${minPoints} to ${maxPoints} positions in mm, got ${Array.isArray(axis) ? `${axis.length} elements` : describeValue(axis)}`);
+      add(
+        p,
+        `expected an array of ${minPoints} to ${maxPoints} positions in mm, got ${Array.isArray(axis) ? `${axis.length} elements` : describeValue(axis)}`,
+      );
       return false;
     }
     let ok = true;
@@ -71,7 +74,8 @@ export function thicknessGridProblems(grid: unknown, path = 'grid'): Problem[] {
   const where = (k: number) => (cdOk && mdOk ? ` at MD ${md[Math.floor(k / cd.length)]} mm, CD ${cd[k % cd.length]} mm` : '');
   for (let k = 0; k < values.length && !full; k++) {
     const v: unknown = values[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) add(`${p}[${k}]`, `expected a finite positive thickness in µm${where(k)}, got ${describeValue(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      add(`${p}[${k}]`, `expected a finite positive thickness in µm${where(k)}, got ${describeValue(v)}`);
   }
   return problems;
 }
@@ -121,8 +125,10 @@ export const LCO_UAH_PER_CM2_PER_UM = 68.5;
  * physical, which are programming errors here (validate user input before).
  */
 export function predictedCapacityUah(lcoThicknessUm: number, activeAreaCm2: number, utilization: number): number {
-  if (!(Number.isFinite(lcoThicknessUm) && lcoThicknessUm >= 0)) throw new RangeError(`expected a thickness >= 0 µm, got ${lcoThicknessUm}`);
+  if (!(Number.isFinite(lcoThicknessUm) && lcoThicknessUm >= 0))
+    throw new RangeError(`expected a thickness >= 0 µm, got ${lcoThicknessUm}`);
   if (!(Number.isFinite(activeAreaCm2) && activeAreaCm2 > 0)) throw new RangeError(`expected an active area > 0 cm², got ${activeAreaCm2}`);
-  if (!(Number.isFinite(utilization) && utilization > 0 && utilization <= 1)) throw new RangeError(`expected a utilization in (0, 1], got ${utilization}`);
+  if (!(Number.isFinite(utilization) && utilization > 0 && utilization <= 1))
+    throw new RangeError(`expected a utilization in (0, 1], got ${utilization}`);
   return lcoThicknessUm * activeAreaCm2 * LCO_UAH_PER_CM2_PER_UM * utilization;
 }

@@ -79,7 +79,11 @@ describe('trace channel catalogue', () => {
 
 describe('parseTraceBatch', () => {
   it('converts a valid body to typed arrays with the catalogue units', () => {
-    const b = parsed(body({ channels: { qcm_rate: { unit: '\u212B/s', values: [1, 2, 3, 4] }, drum_temp: { unit: '℃', values: [-10, -10, -10.5, -11] } } }));
+    const b = parsed(
+      body({
+        channels: { qcm_rate: { unit: '\u212B/s', values: [1, 2, 3, 4] }, drum_temp: { unit: '℃', values: [-10, -10, -10.5, -11] } },
+      }),
+    );
     expect(b.batchId).toBe('B-0001');
     expect(b.runId).toBe('RUN-42');
     expect(b.t0Ms).toBe(Date.UTC(2025, 2, 14, 9, 26, 53, 500));
@@ -94,8 +98,21 @@ describe('parseTraceBatch', () => {
   it('parses 20,000 samples x 10 channels without problems', () => {
     const n = 20_000;
     const tS = Array.from({ length: n }, (_, i) => i * 0.1);
-    const names = ['qcm_rate', 'power', 'reflected_power', 'pressure', 'ar_flow', 'o2_flow', 'drum_temp', 'web_speed', 'arc_count', 'shutter'];
-    const channels = Object.fromEntries(names.map((name, k) => [name, { unit: traceChannel(name)!.unit, values: tS.map((t) => Math.sin(t + k) * 100) }]));
+    const names = [
+      'qcm_rate',
+      'power',
+      'reflected_power',
+      'pressure',
+      'ar_flow',
+      'o2_flow',
+      'drum_temp',
+      'web_speed',
+      'arc_count',
+      'shutter',
+    ];
+    const channels = Object.fromEntries(
+      names.map((name, k) => [name, { unit: traceChannel(name)!.unit, values: tS.map((t) => Math.sin(t + k) * 100) }]),
+    );
     const r = parseTraceBatch(JSON.parse(JSON.stringify(body({ tS, channels }))));
     expect(r.problems).toEqual([]);
     expect(r.batch!.tS.length).toBe(n);
@@ -104,7 +121,8 @@ describe('parseTraceBatch', () => {
   });
 
   it('refuses non-objects', () => {
-    for (const b of [null, [], 'x', 3, undefined]) expect(problemsOf(b)).toEqual([{ path: '$', message: expect.stringMatching(/^expected a JSON object, got /) }]);
+    for (const b of [null, [], 'x', 3, undefined])
+      expect(problemsOf(b)).toEqual([{ path: '$', message: expect.stringMatching(/^expected a JSON object, got /) }]);
   });
 
   it('names wrong JSON types with their paths', () => {
@@ -120,7 +138,14 @@ describe('parseTraceBatch', () => {
   });
 
   it('requires t0 with a zone and a real calendar date', () => {
-    for (const t0 of ['2025-03-14T09:26:53', '2025-02-29T00:00:00Z', '2025-03-14 09:26:53Z', '2025-03-14T24:00:00Z', '2025-03-14T09:26Z', '2025-13-01T00:00:00Z']) {
+    for (const t0 of [
+      '2025-03-14T09:26:53',
+      '2025-02-29T00:00:00Z',
+      '2025-03-14 09:26:53Z',
+      '2025-03-14T24:00:00Z',
+      '2025-03-14T09:26Z',
+      '2025-13-01T00:00:00Z',
+    ]) {
       expect(problemsOf(body({ t0 })).map((p) => p.path)).toEqual(['t0']);
     }
     expect(parsed(body({ t0: '2024-02-29T10:26:53.25+01:00' })).t0Ms).toBe(Date.UTC(2024, 1, 29, 9, 26, 53, 250));
@@ -133,7 +158,10 @@ describe('parseTraceBatch', () => {
       { path: 'tS[3]', message: 'expected a finite number >= 0, got -2' },
       { path: 'tS[4]', message: 'expected a finite number >= 0, got string "4"' },
     ]);
-    expect(problemsOf(body({ tS: [] }))[0]).toEqual({ path: 'tS', message: 'expected an array of 1 to 20000 numbers (seconds since t0), got 0 elements' });
+    expect(problemsOf(body({ tS: [] }))[0]).toEqual({
+      path: 'tS',
+      message: 'expected an array of 1 to 20000 numbers (seconds since t0), got 0 elements',
+    });
     expect(problemsOf(body({ tS: new Array(20_001).fill(0) }))[0].message).toMatch(/got 20001 elements$/);
   });
 
@@ -214,7 +242,12 @@ describe('mapTimesToMd', () => {
     const whole = mapTimesToMd(t, { speedMPerMin: speed, cursor: null, md0Mm: 0 });
     let cursor: MdCursor | null = null;
     const pieces: number[] = [];
-    for (const [a, b] of [[0, 1], [1, 333], [333, 601], [601, 1000]]) {
+    for (const [a, b] of [
+      [0, 1],
+      [1, 333],
+      [333, 601],
+      [601, 1000],
+    ]) {
       const r = mapTimesToMd(t.subarray(a, b), { speedMPerMin: speed.subarray(a, b), cursor, md0Mm: 0 });
       pieces.push(...r.mdMm);
       cursor = r.cursor;
@@ -226,7 +259,11 @@ describe('mapTimesToMd', () => {
   });
 
   it('ignores md0 once a cursor exists, and lets MD run backwards on a negative speed', () => {
-    const r = mapTimesToMd(f64([2000, 3000]), { speedMPerMin: f64([-6, -6]), cursor: { tMs: 1000, mdMm: 500, speedMmPerS: -100 }, md0Mm: 9999 });
+    const r = mapTimesToMd(f64([2000, 3000]), {
+      speedMPerMin: f64([-6, -6]),
+      cursor: { tMs: 1000, mdMm: 500, speedMmPerS: -100 },
+      md0Mm: 9999,
+    });
     expect(Array.from(r.mdMm)).toEqual([500 - 100, 500 - 200]);
   });
 
@@ -243,10 +280,14 @@ describe('mapTimesToMd', () => {
 
   it('throws without a speed or encoder channel, on length mismatch, and on batches not after the cursor', () => {
     expect(() => mapTimesToMd(f64([0]), { cursor: null, md0Mm: 0 })).toThrow(/needs a web_speed or an encoder_md channel/);
-    expect(() => mapTimesToMd(f64([0, 1]), { speedMPerMin: f64([1]), cursor: null, md0Mm: 0 })).toThrow(/web_speed has 1 values, expected 2/);
+    expect(() => mapTimesToMd(f64([0, 1]), { speedMPerMin: f64([1]), cursor: null, md0Mm: 0 })).toThrow(
+      /web_speed has 1 values, expected 2/,
+    );
     const cursor = { tMs: Date.UTC(2025, 0, 1), mdMm: 0, speedMmPerS: 1 };
     const early = f64([cursor.tMs, cursor.tMs + 1]);
-    expect(cursorProblem(cursor, early)).toBe('expected the batch to start after the previous one ended (2025-01-01T00:00:00.000Z), got a first sample at 2025-01-01T00:00:00.000Z');
+    expect(cursorProblem(cursor, early)).toBe(
+      'expected the batch to start after the previous one ended (2025-01-01T00:00:00.000Z), got a first sample at 2025-01-01T00:00:00.000Z',
+    );
     expect(() => mapTimesToMd(early, { speedMPerMin: f64([1, 1]), cursor, md0Mm: 0 })).toThrow(/start after the previous one ended/);
     expect(() => mapTimesToMd(f64([0, 0]), { speedMPerMin: f64([1, 1]), cursor: null, md0Mm: 0 })).toThrow(/increase strictly/);
     expect(cursorProblem(null, early)).toBeNull();
@@ -325,9 +366,22 @@ describe('findExcursions', () => {
     const frozen = Object.freeze({ ...open });
     const second = findExcursions(t(3, 3000), f64([3, 4, 5]), f64([21, 22, 23]), band, frozen);
     expect(frozen).toEqual(open); // the input is not modified
-    expect(second.open).toEqual({ startMs: 2000, endMs: 5000, mdStartMm: 2, mdEndMm: 5, worst: 23, min: 20, max: 23, samples: 4, heldToMdMm: 2 });
+    expect(second.open).toEqual({
+      startMs: 2000,
+      endMs: 5000,
+      mdStartMm: 2,
+      mdEndMm: 5,
+      worst: 23,
+      min: 20,
+      max: 23,
+      samples: 4,
+      heldToMdMm: 2,
+    });
     const third = findExcursions(t(2, 6000), f64([6, 7]), f64([10, 10]), band, second.open);
-    expect(third).toEqual({ closed: [{ startMs: 2000, endMs: 5000, mdStartMm: 2, mdEndMm: 5, worst: 23, min: 20, max: 23, samples: 4 }], open: null });
+    expect(third).toEqual({
+      closed: [{ startMs: 2000, endMs: 5000, mdStartMm: 2, mdEndMm: 5, worst: 23, min: 20, max: 23, samples: 4 }],
+      open: null,
+    });
     // a short open excursion closed by the next batch is dropped
     expect(findExcursions(t(1, 3000), f64([3]), f64([10]), band, first.open).closed).toEqual([]);
   });

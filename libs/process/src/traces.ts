@@ -10,25 +10,27 @@ export interface TraceChannelSpec {
   kind: 'GAUGE' | 'COUNTER' | 'POSITION' | 'SPEED' | 'STATE';
 }
 
-export const TRACE_CHANNELS: readonly TraceChannelSpec[] = Object.freeze([
-  { name: 'qcm_rate', unit: 'Å/s', description: 'deposition rate from the quartz crystal monitor', kind: 'GAUGE' },
-  { name: 'power', unit: 'W', description: 'forward power of the sputter or RF supply', kind: 'GAUGE' },
-  { name: 'reflected_power', unit: 'W', description: 'reflected RF power', kind: 'GAUGE' },
-  { name: 'pressure', unit: 'mTorr', description: 'process chamber pressure', kind: 'GAUGE' },
-  { name: 'ar_flow', unit: 'sccm', description: 'argon mass flow', kind: 'GAUGE' },
-  { name: 'o2_flow', unit: 'sccm', description: 'oxygen mass flow', kind: 'GAUGE' },
-  { name: 'n2_flow', unit: 'sccm', description: 'nitrogen mass flow', kind: 'GAUGE' },
-  { name: 'drum_temp', unit: '°C', description: 'coating drum temperature', kind: 'GAUGE' },
-  { name: 'substrate_temp', unit: '°C', description: 'substrate (web) temperature', kind: 'GAUGE' },
-  { name: 'furnace_temp', unit: '°C', description: 'anneal furnace temperature', kind: 'GAUGE' },
-  { name: 'source_temp', unit: '°C', description: 'evaporation source temperature', kind: 'GAUGE' },
-  { name: 'web_speed', unit: 'm/min', description: 'web line speed', kind: 'SPEED' },
-  { name: 'encoder_md', unit: 'mm', description: 'machine-direction position from the web encoder', kind: 'POSITION' },
-  { name: 'arc_count', unit: 'count', description: 'cumulative arc events of the supply', kind: 'COUNTER' },
-  { name: 'shutter', unit: 'state', description: 'source shutter, 0 closed / 1 open', kind: 'STATE' },
-  { name: 'dew_point', unit: '°C', description: 'dew point of the dry room or glovebox', kind: 'GAUGE' },
-  { name: 'rh', unit: '%', description: 'relative humidity', kind: 'GAUGE' },
-].map((c) => Object.freeze(c as TraceChannelSpec)));
+export const TRACE_CHANNELS: readonly TraceChannelSpec[] = Object.freeze(
+  [
+    { name: 'qcm_rate', unit: 'Å/s', description: 'deposition rate from the quartz crystal monitor', kind: 'GAUGE' },
+    { name: 'power', unit: 'W', description: 'forward power of the sputter or RF supply', kind: 'GAUGE' },
+    { name: 'reflected_power', unit: 'W', description: 'reflected RF power', kind: 'GAUGE' },
+    { name: 'pressure', unit: 'mTorr', description: 'process chamber pressure', kind: 'GAUGE' },
+    { name: 'ar_flow', unit: 'sccm', description: 'argon mass flow', kind: 'GAUGE' },
+    { name: 'o2_flow', unit: 'sccm', description: 'oxygen mass flow', kind: 'GAUGE' },
+    { name: 'n2_flow', unit: 'sccm', description: 'nitrogen mass flow', kind: 'GAUGE' },
+    { name: 'drum_temp', unit: '°C', description: 'coating drum temperature', kind: 'GAUGE' },
+    { name: 'substrate_temp', unit: '°C', description: 'substrate (web) temperature', kind: 'GAUGE' },
+    { name: 'furnace_temp', unit: '°C', description: 'anneal furnace temperature', kind: 'GAUGE' },
+    { name: 'source_temp', unit: '°C', description: 'evaporation source temperature', kind: 'GAUGE' },
+    { name: 'web_speed', unit: 'm/min', description: 'web line speed', kind: 'SPEED' },
+    { name: 'encoder_md', unit: 'mm', description: 'machine-direction position from the web encoder', kind: 'POSITION' },
+    { name: 'arc_count', unit: 'count', description: 'cumulative arc events of the supply', kind: 'COUNTER' },
+    { name: 'shutter', unit: 'state', description: 'source shutter, 0 closed / 1 open', kind: 'STATE' },
+    { name: 'dew_point', unit: '°C', description: 'dew point of the dry room or glovebox', kind: 'GAUGE' },
+    { name: 'rh', unit: '%', description: 'relative humidity', kind: 'GAUGE' },
+  ].map((c) => Object.freeze(c as TraceChannelSpec)),
+);
 
 const CHANNELS_BY_NAME = new Map(TRACE_CHANNELS.map((c) => [c.name, c]));
 const NORMALIZED_UNIT_BY_NAME = new Map(TRACE_CHANNELS.map((c) => [c.name, normalizeUnit(c.unit)]));
@@ -100,7 +102,10 @@ export function parseTraceBatch(body: unknown): TraceBatchParse {
   }
   const t0Ms = typeof body.t0 === 'string' ? parseIsoInstantMs(body.t0) : null;
   if (t0Ms === null) {
-    sink.add('t0', `expected an ISO-8601 date-time with seconds and a zone, e.g. 2025-03-14T09:26:53.589Z or 2025-03-14T10:26:53+01:00, got ${describeValue(body.t0)}`);
+    sink.add(
+      't0',
+      `expected an ISO-8601 date-time with seconds and a zone, e.g. 2025-03-14T09:26:53.589Z or 2025-03-14T10:26:53+01:00, got ${describeValue(body.t0)}`,
+    );
   }
 
   // tS: finite, >= 0, strictly increasing
@@ -108,7 +113,10 @@ export function parseTraceBatch(body: unknown): TraceBatchParse {
   let tS: Float64Array | null = null;
   const rawT = body.tS;
   if (!Array.isArray(rawT) || rawT.length < 1 || rawT.length > maxSamples) {
-    sink.add('tS', `expected an array of 1 to ${maxSamples} numbers (seconds since t0), got ${Array.isArray(rawT) ? `${rawT.length} elements` : describeValue(rawT)}`);
+    sink.add(
+      'tS',
+      `expected an array of 1 to ${maxSamples} numbers (seconds since t0), got ${Array.isArray(rawT) ? `${rawT.length} elements` : describeValue(rawT)}`,
+    );
   } else {
     n = rawT.length;
     tS = new Float64Array(n);
@@ -261,7 +269,10 @@ export function mapTimesToMd(
   const { speedMPerMin, encoderMm, cursor, md0Mm } = opts;
   const n = timesMs.length;
   if (!speedMPerMin && !encoderMm) throw new Error('mapTimesToMd needs a web_speed or an encoder_md channel to place samples on the roll');
-  for (const [name, arr] of [['web_speed', speedMPerMin], ['encoder_md', encoderMm]] as const) {
+  for (const [name, arr] of [
+    ['web_speed', speedMPerMin],
+    ['encoder_md', encoderMm],
+  ] as const) {
     if (arr && arr.length !== n) throw new RangeError(`${name} has ${arr.length} values, expected ${n} (one per sample time)`);
   }
   if (n === 0) {
@@ -327,7 +338,8 @@ export function zoneMd(mdMm: Float64Array, zoneOffsetMm: number): Float64Array {
  * gap up to the first sample is included, so summing batches gives the run's energy.
  */
 export function integrateKwh(timesMs: Float64Array, powerW: Float64Array, previous?: { tMs: number; powerW: number } | null): number {
-  if (timesMs.length !== powerW.length) throw new RangeError(`power has ${powerW.length} values, expected ${timesMs.length} (one per sample time)`);
+  if (timesMs.length !== powerW.length)
+    throw new RangeError(`power has ${powerW.length} values, expected ${timesMs.length} (one per sample time)`);
   if (timesMs.length === 0) return 0;
   let prevT = previous ? previous.tMs : timesMs[0];
   let prevP = previous ? previous.powerW : powerW[0];

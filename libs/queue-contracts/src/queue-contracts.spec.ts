@@ -6,7 +6,9 @@ describe('assertHandlersComplete', () => {
   });
   it('names missing, unknown and duplicated handlers', () => {
     expect(() => assertHandlersComplete([])).toThrow('no handler for job bin-sheet-test');
-    expect(() => assertHandlersComplete([...Object.values(JOBS), 'rebuild-everything'])).toThrow('handler for unknown job rebuild-everything');
+    expect(() => assertHandlersComplete([...Object.values(JOBS), 'rebuild-everything'])).toThrow(
+      'handler for unknown job rebuild-everything',
+    );
     expect(() => assertHandlersComplete([...Object.values(JOBS), JOBS.binSheetTest])).toThrow('two handlers for job bin-sheet-test');
   });
 });
@@ -29,6 +31,7 @@ describe('sheetTestChunks', () => {
     expect(() => sheetTestChunks(10, 0)).toThrow('maxCells must be a whole number >= 1, got 0');
   });
   it('keys jobs without ":" (BullMQ custom ids)', () => {
-    for (const id of [JOB_IDS.binSheetTest('a'), JOB_IDS.fitCells('a', 3), JOB_IDS.finishSheetTest('a'), JOB_IDS.rebin('a')]) expect(id).not.toContain(':');
+    for (const id of [JOB_IDS.binSheetTest('a'), JOB_IDS.fitCells('a', 3), JOB_IDS.finishSheetTest('a'), JOB_IDS.rebin('a')])
+      expect(id).not.toContain(':');
   });
 });

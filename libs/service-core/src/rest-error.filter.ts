@@ -5,16 +5,33 @@ import { DomainError, httpStatusOf } from './domain-error';
 
 /** What body-parser reports for a body it could not read, as the contract's codes. */
 const BODY_ERRORS: Record<string, { status: number; code: string; message: (e: { limit?: number }) => string }> = {
-  'entity.too.large': { status: 413, code: 'PAYLOAD_TOO_LARGE', message: (e) => `The body is larger than the limit of ${e.limit ?? '?'} bytes; nothing was stored` },
+  'entity.too.large': {
+    status: 413,
+    code: 'PAYLOAD_TOO_LARGE',
+    message: (e) => `The body is larger than the limit of ${e.limit ?? '?'} bytes; nothing was stored`,
+  },
   'entity.parse.failed': { status: 400, code: 'VALIDATION_FAILED', message: () => 'The body is not valid JSON; nothing was stored' },
-  'encoding.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: () => 'Unsupported Content-Encoding: expected gzip, deflate or none' },
+  'encoding.unsupported': {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: () => 'Unsupported Content-Encoding: expected gzip, deflate or none',
+  },
   'charset.unsupported': { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: () => 'Unsupported charset: expected utf-8' },
   'request.aborted': { status: 400, code: 'VALIDATION_FAILED', message: () => 'The request body ended early; nothing was stored' },
-  'request.size.invalid': { status: 400, code: 'VALIDATION_FAILED', message: () => 'The body is shorter or longer than its Content-Length; nothing was stored' },
+  'request.size.invalid': {
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    message: () => 'The body is shorter or longer than its Content-Length; nothing was stored',
+  },
 };
 
 /** Framework HTTP errors (the body parser's, an unknown route) with their contract codes. */
-const HTTP_CODES: Record<number, string> = { 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+const HTTP_CODES: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
 
 /**
  * Every REST error answer has the contract's shape { error: { code, message, details } }: domain
@@ -28,29 +45,50 @@ export class RestErrorFilter implements ExceptionFilter {
     if (host.getType<string>() !== 'http') return exception; // GraphQL errors go through formatGraphqlError
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError) {
-      return res.status(httpStatusOf(exception.code)).json({ error: { code: exception.code, message: exception.message, details: exception.details, ...exception.extra } });
+      return res
+        .status(httpStatusOf(exception.code))
+        .json({ error: { code: exception.code, message: exception.message, details: exception.details, ...exception.extra } });
     }
     const bodyError = BODY_ERRORS[(exception as { type?: string } | null)?.type ?? ''];
     if (bodyError) {
-      return res.status(bodyError.status).json({ error: { code: bodyError.code, message: bodyError.message(exception as { limit?: number }), details: [] } });
+      return res
+        .status(bodyError.status)
+        .json({ error: { code: bodyError.code, message: bodyError.message(exception as { limit?: number }), details: [] } });
     }
     const httpCode = exception instanceof HttpException ? HTTP_CODES[exception.getStatus()] : undefined;
     if (exception instanceof HttpException && httpCode) {
-      const message = exception.getStatus() === 400 ? `The body could not be read (${exception.message}); nothing was stored` : exception.message;
+      const message =
+        exception.getStatus() === 400 ? `The body could not be read (${exception.message}); nothing was stored` : exception.message;
       return res.status(exception.getStatus()).json({ error: { code: httpCode, message, details: [] } });
     }
     if (isStorageUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${String((exception as Error).message)}`);
-      return res.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage is unavailable: nothing was stored; retrying is safe', details: [] } });
+      return res
+        .status(503)
+        .json({
+          error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage is unavailable: nothing was stored; retrying is safe', details: [] },
+        });
     }
     const errorId = randomUUID();
     this.logger.error(`errorId=${errorId} ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
-    return res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: `Internal error ${errorId}: the server logged the details under this id`, details: [], errorId } });
+    return res
+      .status(500)
+      .json({
+        error: {
+          code: 'INTERNAL_SERVER_ERROR',
+          message: `Internal error ${errorId}: the server logged the details under this id`,
+          details: [],
+          errorId,
+        },
+      });
   }
 }
 
 export function isStorageUnavailable(e: unknown): boolean {
   const code = (e as { code?: string } | null)?.code ?? '';
   const message = e instanceof Error ? e.message : '';
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(message);
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(code) ||
+    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
+  );
 }

@@ -18,7 +18,9 @@ export function subgraphGraphqlOptions(): ApolloFederationDriverConfig {
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     context: ({ req }: { req: unknown }) => ({ req }),
     formatError: (formatted, error) =>
-      formatGraphqlError(formatted, error, (id, e) => errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)),
+      formatGraphqlError(formatted, error, (id, e) =>
+        errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      ),
   };
 }
 
@@ -34,7 +36,9 @@ export function databaseHealthController(service: string): Type<unknown> {
         await this.db.query('SELECT 1');
         res.status(HttpStatus.OK).json({ status: 'ok', service });
       } catch (e) {
-        res.status(HttpStatus.SERVICE_UNAVAILABLE).json({ status: 'down', service, down: ['postgresql'], error: e instanceof Error ? e.message : String(e) });
+        res
+          .status(HttpStatus.SERVICE_UNAVAILABLE)
+          .json({ status: 'down', service, down: ['postgresql'], error: e instanceof Error ? e.message : String(e) });
       }
     }
   }

@@ -77,7 +77,9 @@ describe('contentHash', () => {
 
   it('hashes an OCV-only test', () => {
     const b = parse('{"testId":"x","sheet":"s","startedAt":"2026-01-01T00:00:00Z","temperatureC":-0,"cells":[{"row":1,"col":2,"ocvV":3}]}');
-    const c = parse('{"testId":"x","sheet":"s","startedAt":"2026-01-01T00:00:00Z","temperatureC":0,"cells":[{"row":1,"col":2,"ocvV":3,"status":"OK"}]}');
+    const c = parse(
+      '{"testId":"x","sheet":"s","startedAt":"2026-01-01T00:00:00Z","temperatureC":0,"cells":[{"row":1,"col":2,"ocvV":3,"status":"OK"}]}',
+    );
     expect(contentHash(b)).toBe(contentHash(c));
   });
 

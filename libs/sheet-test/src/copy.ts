@@ -60,7 +60,8 @@ function leadingText(v: CopyLeadingValue): string {
     case 'int4':
     case 'int8':
     case 'float8':
-      if (typeof v.value === 'number' && !Number.isFinite(v.value)) throw new RangeError(`a ${v.type} column value must be finite, got ${v.value}`);
+      if (typeof v.value === 'number' && !Number.isFinite(v.value))
+        throw new RangeError(`a ${v.type} column value must be finite, got ${v.value}`);
       return String(v.value);
   }
 }
@@ -133,7 +134,8 @@ export function copyRowsBinary(encoded: EncodedSheetCells, leading: readonly Cop
   let size = 19 + 2;
   for (let i = 0; i < encoded.count; i++) {
     const ok = encoded.status[i] === 0;
-    size += 2 + prefix.length + 6 + 6 + 4 + labels[encoded.status[i]].length + (ok ? 12 : 4) + (ok && spectrumBytes > 0 ? 4 + spectrumBytes : 4);
+    size +=
+      2 + prefix.length + 6 + 6 + 4 + labels[encoded.status[i]].length + (ok ? 12 : 4) + (ok && spectrumBytes > 0 ? 4 + spectrumBytes : 4);
   }
   const out = Buffer.allocUnsafe(size);
   let o = BINARY_SIGNATURE.copy(out, 0);

@@ -128,7 +128,10 @@ describe('COPY data', () => {
   });
 
   it('binary format: signature, tuples with typed fields, trailer', () => {
-    const buf = copyRowsBinary(enc, [{ type: 'int4', value: 7 }, { type: 'uuid', value: '0189c1f2-3b4a-7c5d-8e6f-0123456789ab' }]);
+    const buf = copyRowsBinary(enc, [
+      { type: 'int4', value: 7 },
+      { type: 'uuid', value: '0189c1f2-3b4a-7c5d-8e6f-0123456789ab' },
+    ]);
     expect(buf.subarray(0, 11).toString('latin1')).toBe('PGCOPY\n\xff\r\n\0');
     expect(buf.readInt32BE(11)).toBe(0);
     expect(buf.readInt32BE(15)).toBe(0);

@@ -66,7 +66,9 @@ export function encodeFrequencies(frequenciesHz: ArrayLike<number>): Buffer {
 /** Decodes a frequency list stored by `encodeFrequencies`; `n`, when given, must match. */
 export function decodeFrequencies(buf: Uint8Array, n?: number): number[] {
   if (buf.length % 8 !== 0 || (n !== undefined && buf.length !== 8 * n)) {
-    throw new RangeError(`a list of ${n ?? 'whole'} float64 frequencies takes ${n === undefined ? 'a multiple of 8' : 8 * n} bytes, got ${buf.length}`);
+    throw new RangeError(
+      `a list of ${n ?? 'whole'} float64 frequencies takes ${n === undefined ? 'a multiple of 8' : 8 * n} bytes, got ${buf.length}`,
+    );
   }
   const count = buf.length / 8;
   const out = new Array<number>(count);

@@ -51,7 +51,11 @@ describe('validateSheetTestBody: valid bodies', () => {
       sheet: 'S',
       startedAt: '2026-11-22T10:00:00.123456+05:30',
       temperatureC: -40,
-      cells: [{ row: 24, col: 24, ocvV: 6 }, { row: 0, col: 0, ocvV: -1 }, { row: 3, col: 1, status: 'NO_CONTACT' }],
+      cells: [
+        { row: 24, col: 24, ocvV: 6 },
+        { row: 0, col: 0, ocvV: -1 },
+        { row: 3, col: 1, status: 'NO_CONTACT' },
+      ],
     };
     expect(validateSheetTestBody(b, { rows: 25, cols: 25 }).ok).toBe(true);
   });
@@ -98,7 +102,10 @@ describe('validateSheetTestBody: the body', () => {
   it('refuses unknown top-level fields', () => {
     const b = body();
     b.rig = 'RIG7';
-    expect(only(b)).toEqual({ path: 'rig', message: 'unknown field; the body has only testId, sheet, startedAt, temperatureC, frequenciesHz and cells' });
+    expect(only(b)).toEqual({
+      path: 'rig',
+      message: 'unknown field; the body has only testId, sheet, startedAt, temperatureC, frequenciesHz and cells',
+    });
     const c = body();
     c.__proto__x = 1;
     c['a'.repeat(1000)] = 1;
@@ -200,7 +207,11 @@ describe('validateSheetTestBody: frequenciesHz', () => {
     [[100, 0, 1], 'frequenciesHz[1]', 'expected a finite positive number (Hz), got 0'],
     [[100, NaN, 1], 'frequenciesHz[1]', 'expected a finite positive number (Hz), got NaN'],
     [[Infinity, 10, 1], 'frequenciesHz[0]', 'expected a finite positive number (Hz), got Infinity'],
-    [['100', 10, null], 'frequenciesHz[0]', 'expected a finite positive number (Hz), got the string "100" (and 1 more bad value in this array)'],
+    [
+      ['100', 10, null],
+      'frequenciesHz[0]',
+      'expected a finite positive number (Hz), got the string "100" (and 1 more bad value in this array)',
+    ],
   ])('refuses %p', (f, path, message) => {
     expect(only(withFrequencies(f))).toEqual({ path, message });
   });
@@ -216,7 +227,9 @@ describe('validateSheetTestBody: frequenciesHz', () => {
 
   it('refuses null and non-arrays (leave the field out instead)', () => {
     expect(only(withFrequencies(null, 3)).path).toBe('frequenciesHz');
-    expect(only(withFrequencies({ 0: 100 }, 3)).message).toMatch(/^expected an array of 1 to 200 distinct positive frequencies.*got an object$/);
+    expect(only(withFrequencies({ 0: 100 }, 3)).message).toMatch(
+      /^expected an array of 1 to 200 distinct positive frequencies.*got an object$/,
+    );
   });
 });
 
@@ -232,13 +245,19 @@ describe('validateSheetTestBody: cells', () => {
   it('refuses a cell that is not an object', () => {
     const b = body();
     b.cells[2] = [1, 0] as unknown as Json;
-    expect(only(b)).toEqual({ path: 'cells[2]', message: 'expected an object with row, col, status, ocvV, zReOhm and zImOhm, got an array of 2' });
+    expect(only(b)).toEqual({
+      path: 'cells[2]',
+      message: 'expected an object with row, col, status, ocvV, zReOhm and zImOhm, got an array of 2',
+    });
   });
 
   it('refuses unknown cell fields', () => {
     const b = body();
     b.cells[1].softBin = 1;
-    expect(only(b)).toEqual({ path: 'cells[1].softBin', message: 'unknown field; a cell has only row, col, status, ocvV, zReOhm and zImOhm' });
+    expect(only(b)).toEqual({
+      path: 'cells[1].softBin',
+      message: 'unknown field; a cell has only row, col, status, ocvV, zReOhm and zImOhm',
+    });
   });
 
   it('refuses duplicate cells, naming the first', () => {
@@ -246,7 +265,10 @@ describe('validateSheetTestBody: cells', () => {
     b.cells.push({ row: 0, col: 1, status: 'NO_CONTACT' });
     expect(only(b)).toEqual({ path: 'cells[4]', message: '(row 0, col 1) is given twice (first at cells[1])' });
     // the same with the grid known (another lookup structure)
-    expect(problems(validateSheetTestBody(b, GRID))).toContainEqual({ path: 'cells[4]', message: '(row 0, col 1) is given twice (first at cells[1])' });
+    expect(problems(validateSheetTestBody(b, GRID))).toContainEqual({
+      path: 'cells[4]',
+      message: '(row 0, col 1) is given twice (first at cells[1])',
+    });
   });
 
   it('finds duplicates among many cells before the grid is known (and with it)', () => {
@@ -288,7 +310,10 @@ describe('validateSheetTestBody: cells', () => {
   it.each(['ok', 'FAILED', null, 0])('refuses status %p', (status) => {
     const b = body();
     b.cells[0].status = status;
-    expect(only(b)).toEqual({ path: 'cells[0].status', message: expect.stringMatching(/^expected "OK" \(the default\) or "NO_CONTACT", got /) });
+    expect(only(b)).toEqual({
+      path: 'cells[0].status',
+      message: expect.stringMatching(/^expected "OK" \(the default\) or "NO_CONTACT", got /),
+    });
   });
 
   it.each([
@@ -317,7 +342,13 @@ describe('validateSheetTestBody: cells', () => {
   it('says "expected 50 values, got 49" for the contract example', () => {
     const b = body();
     b.frequenciesHz = Array.from({ length: 50 }, (_, i) => 1e6 / (i + 1));
-    b.cells = [0, 1, 2, 3].map((i) => ({ row: i >> 1, col: i & 1, ocvV: 3.9, zReOhm: Array(i === 3 ? 49 : 50).fill(1), zImOhm: Array(50).fill(0) }));
+    b.cells = [0, 1, 2, 3].map((i) => ({
+      row: i >> 1,
+      col: i & 1,
+      ocvV: 3.9,
+      zReOhm: Array(i === 3 ? 49 : 50).fill(1),
+      zImOhm: Array(50).fill(0),
+    }));
     expect(only(b)).toEqual({ path: 'cells[3].zReOhm', message: 'expected 50 values, got 49' });
   });
 
@@ -410,7 +441,13 @@ describe('error cap', () => {
     if (r.ok) throw new Error('accepted garbage');
     expect(r.details).toHaveLength(51);
     expect(r.problems).toBe(500_000);
-    expect(r.details.slice(0, 5).map((d) => d.path)).toEqual(['cells[0].bogus', 'cells[0].row', 'cells[0].ocvV', 'cells[0].zReOhm', 'cells[0].zImOhm']);
+    expect(r.details.slice(0, 5).map((d) => d.path)).toEqual([
+      'cells[0].bogus',
+      'cells[0].row',
+      'cells[0].ocvV',
+      'cells[0].zReOhm',
+      'cells[0].zImOhm',
+    ]);
     expect(r.details[50]).toEqual({ path: '', message: '499950 more problems not listed (only the first 50 are)' });
     expect(JSON.stringify(r.details).length).toBeLessThan(10_000);
   });

@@ -137,7 +137,11 @@ function checkTestId(v: unknown, p: Problems): void {
 
 function checkSheet(v: unknown, p: Problems): void {
   if (typeof v === 'string' && v.length > 0) return;
-  if (p.take()) p.add('sheet', v === undefined ? 'required: the sheet barcode' : `expected the sheet barcode (a non-empty string), got ${describeValue(v)}`);
+  if (p.take())
+    p.add(
+      'sheet',
+      v === undefined ? 'required: the sheet barcode' : `expected the sheet barcode (a non-empty string), got ${describeValue(v)}`,
+    );
 }
 
 function checkStartedAt(v: unknown, p: Problems): void {
@@ -163,12 +167,20 @@ function checkTemperature(v: unknown, p: Problems): void {
 function checkFrequencies(v: unknown, p: Problems): number {
   if (v === undefined) return 0;
   if (!Array.isArray(v)) {
-    if (p.take()) p.add('frequenciesHz', `expected an array of 1 to ${MAX_FREQUENCIES} distinct positive frequencies (Hz), or no field for an OCV-only test; got ${describeValue(v)}`);
+    if (p.take())
+      p.add(
+        'frequenciesHz',
+        `expected an array of 1 to ${MAX_FREQUENCIES} distinct positive frequencies (Hz), or no field for an OCV-only test; got ${describeValue(v)}`,
+      );
     return -1;
   }
   const n = v.length;
   if (n === 0 || n > MAX_FREQUENCIES) {
-    if (p.take()) p.add('frequenciesHz', `expected 1 to ${MAX_FREQUENCIES} frequencies${n === 0 ? ' (leave the field out for an OCV-only test)' : ''}, got ${n}`);
+    if (p.take())
+      p.add(
+        'frequenciesHz',
+        `expected 1 to ${MAX_FREQUENCIES} frequencies${n === 0 ? ' (leave the field out for an OCV-only test)' : ''}, got ${n}`,
+      );
     if (n === 0) return -1;
   }
   let bad = 0;
@@ -181,7 +193,8 @@ function checkFrequencies(v: unknown, p: Problems): number {
     }
   }
   if (bad > 0) {
-    if (p.take()) p.add(`frequenciesHz[${firstBad}]`, `expected a finite positive number (Hz), got ${describeValue(v[firstBad])}${moreBad(bad)}`);
+    if (p.take())
+      p.add(`frequenciesHz[${firstBad}]`, `expected a finite positive number (Hz), got ${describeValue(v[firstBad])}${moreBad(bad)}`);
     return n;
   }
   if (n <= MAX_FREQUENCIES) {
@@ -190,7 +203,8 @@ function checkFrequencies(v: unknown, p: Problems): number {
       const f = v[i] as number;
       for (let j = 0; j < i; j++) {
         if (v[j] === f) {
-          if (p.take()) p.add(`frequenciesHz[${i}]`, `${f} Hz is given twice (first at frequenciesHz[${j}]); expected distinct frequencies`);
+          if (p.take())
+            p.add(`frequenciesHz[${i}]`, `${f} Hz is given twice (first at frequenciesHz[${j}]); expected distinct frequencies`);
           break;
         }
       }
@@ -234,14 +248,24 @@ function checkSpectrum(v: unknown, n: number, i: number, field: string, p: Probl
 function checkIndex(v: unknown, i: number, field: 'row' | 'col', max: number, p: Problems): boolean {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max) return true;
   if (p.take()) {
-    p.add(`cells[${i}].${field}`, v === undefined ? `required: an integer from 0 to ${max}` : `expected an integer from 0 to ${max}, got ${describeValue(v)}`);
+    p.add(
+      `cells[${i}].${field}`,
+      v === undefined ? `required: an integer from 0 to ${max}` : `expected an integer from 0 to ${max}, got ${describeValue(v)}`,
+    );
   }
   return false;
 }
 
 function checkGridArgument(grid: SheetGrid): void {
   const { rows, cols } = grid;
-  if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || rows > MAX_GRID_INDEX + 1 || cols > MAX_GRID_INDEX + 1) {
+  if (
+    !Number.isInteger(rows) ||
+    !Number.isInteger(cols) ||
+    rows < 1 ||
+    cols < 1 ||
+    rows > MAX_GRID_INDEX + 1 ||
+    cols > MAX_GRID_INDEX + 1
+  ) {
     throw new RangeError(`a sheet grid has 1 to ${MAX_GRID_INDEX + 1} rows and cols, got ${rows} x ${cols}`);
   }
 }
@@ -292,7 +316,11 @@ class CellKeySet {
  */
 function checkCells(v: unknown, n: number, grid: SheetGrid | undefined, p: Problems): void {
   if (!Array.isArray(v)) {
-    if (p.take()) p.add('cells', v === undefined ? 'required: an array of 1 or more cells' : `expected an array of 1 or more cells, got ${describeValue(v)}`);
+    if (p.take())
+      p.add(
+        'cells',
+        v === undefined ? 'required: an array of 1 or more cells' : `expected an array of 1 or more cells, got ${describeValue(v)}`,
+      );
     return;
   }
   const count = v.length;
@@ -360,7 +388,10 @@ function checkCells(v: unknown, n: number, grid: SheetGrid | undefined, p: Probl
     const ocv = c.ocvV;
     if (!(typeof ocv === 'number' && ocv >= OCV_MIN_V && ocv <= OCV_MAX_V) && p.take()) {
       const expected = `a number from ${OCV_MIN_V} to ${OCV_MAX_V} (V)`;
-      p.add(`cells[${i}].ocvV`, ocv === undefined ? `required for an OK cell: ${expected}` : `expected ${expected}, got ${describeValue(ocv)}`);
+      p.add(
+        `cells[${i}].ocvV`,
+        ocv === undefined ? `required for an OK cell: ${expected}` : `expected ${expected}, got ${describeValue(ocv)}`,
+      );
     }
     if (n === 0) {
       const why = 'not allowed: the test has no frequenciesHz (an OCV-only test)';

@@ -3,15 +3,7 @@
  * `@mes/binning` rule set, with one retest of the soft-bin-0 cells merged by `mergeRetest`.
  * Used by the classification spec (in worker threads) and usable from benchmarks.
  */
-import {
-  binSheet,
-  defaultAsMadeRuleSet,
-  mergeRetest,
-  toBinningInput,
-  type BinningInput,
-  type CellBin,
-  type RuleSet,
-} from '@mes/binning';
+import { binSheet, defaultAsMadeRuleSet, mergeRetest, toBinningInput, type BinningInput, type CellBin, type RuleSet } from '@mes/binning';
 import { extractCellFeatures } from '@mes/eis';
 import { simulateSheet, type RigCell, type SimulatedSheet, type SimulateSheetOptions, type TruthKind } from './simulate-sheet';
 

@@ -1,11 +1,4 @@
-export {
-  simulateSheet,
-  toSheetTestBody,
-  DEFAULT_DEFECTS,
-  DEFAULT_FREQUENCIES,
-  DEFAULT_PROCESS,
-  DEFAULT_ROLL,
-} from './simulate-sheet';
+export { simulateSheet, toSheetTestBody, DEFAULT_DEFECTS, DEFAULT_FREQUENCIES, DEFAULT_PROCESS, DEFAULT_ROLL } from './simulate-sheet';
 export type {
   CellTruth,
   DefectRates,
@@ -45,4 +38,11 @@ export type {
   SheetTestOutcome,
 } from './line-driver';
 export { injectPattern, patternOverlay, PatternSpecError, simulatePatternMap, withLinePatterns } from './pattern-injection';
-export type { PatternKindName, PatternMap, PatternMapOptions, PatternOverlay, PatternSheetGeometry, PatternSpec } from './pattern-injection';
+export type {
+  PatternKindName,
+  PatternMap,
+  PatternMapOptions,
+  PatternOverlay,
+  PatternSheetGeometry,
+  PatternSpec,
+} from './pattern-injection';

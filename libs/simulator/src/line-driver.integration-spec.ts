@@ -37,7 +37,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-
 /**
  * A stand-in for the test-data service, shaped by the rig ingest contract (docs/contracts.md "Rig ingest"), in front
  * of the real tracking subgraph: it adds registerRig and sheetMap to the schema, takes sheet tests and
@@ -75,12 +74,21 @@ class FakeIngest {
     let raw = Buffer.concat(chunks);
     const gzip = req.headers['content-encoding'] === 'gzip';
     if (gzip) raw = gunzipSync(raw);
-    if (req.url === '/graphql') return this.graphql(req, JSON.parse(raw.toString()) as { query: string; variables: Record<string, unknown> });
-    if (this.routeMissing) return { status: 404, body: { message: `Cannot ${req.method} ${req.url}`, error: 'Not Found', statusCode: 404 } };
-    if (req.headers['x-api-key'] !== 'fake-key') return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'unknown key' } } };
+    if (req.url === '/graphql')
+      return this.graphql(req, JSON.parse(raw.toString()) as { query: string; variables: Record<string, unknown> });
+    if (this.routeMissing)
+      return { status: 404, body: { message: `Cannot ${req.method} ${req.url}`, error: 'Not Found', statusCode: 404 } };
+    if (req.headers['x-api-key'] !== 'fake-key')
+      return { status: 401, body: { error: { code: 'UNAUTHENTICATED', message: 'unknown key' } } };
     if (req.method === 'POST' && req.url === '/api/v1/sheet-tests') {
-      const t = JSON.parse(raw.toString()) as { testId: string; sheet: string; frequenciesHz: number[]; cells: { row: number; col: number; status?: string; zReOhm?: number[] }[] };
-      if (!/^[A-Za-z0-9._:-]{1,64}$/.test(t.testId)) return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'testId' } } };
+      const t = JSON.parse(raw.toString()) as {
+        testId: string;
+        sheet: string;
+        frequenciesHz: number[];
+        cells: { row: number; col: number; status?: string; zReOhm?: number[] }[];
+      };
+      if (!/^[A-Za-z0-9._:-]{1,64}$/.test(t.testId))
+        return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'testId' } } };
       if (t.cells.some((c) => c.status !== 'NO_CONTACT' && c.zReOhm?.length !== t.frequenciesHz.length)) {
         return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'zReOhm length' } } };
       }
@@ -114,7 +122,10 @@ class FakeIngest {
     return { status: 404, body: { error: { code: 'NOT_FOUND', message: `no ${req.url}` } } };
   }
 
-  private async graphql(req: IncomingMessage, body: { query: string; variables: Record<string, unknown> }): Promise<{ status: number; body: unknown }> {
+  private async graphql(
+    req: IncomingMessage,
+    body: { query: string; variables: Record<string, unknown> },
+  ): Promise<{ status: number; body: unknown }> {
     if (body.query.includes('registerRig(')) {
       return { status: 200, body: { data: { registerRig: { rig: { id: '1', name: body.variables.n }, apiKey: 'fake-key' } } } };
     }
@@ -189,7 +200,17 @@ describe('LineDriver against a real tracking stack', () => {
       'SINGULATION',
     ]);
     // 4 ROLL steps + the cut step, then 5 SHEET steps for each of 3 sheets, 2 scans each
-    expect(result.counts).toEqual({ rolls: 1, sheets: 3, cells: 3 * 50 * 50, scans: 2 * 5 + 3 * 5 * 2, testsPosted: 0, retestsPosted: 0, testsRejected: 0, processRuns: 0, traceSamples: 0 });
+    expect(result.counts).toEqual({
+      rolls: 1,
+      sheets: 3,
+      cells: 3 * 50 * 50,
+      scans: 2 * 5 + 3 * 5 * 2,
+      testsPosted: 0,
+      retestsPosted: 0,
+      testsRejected: 0,
+      processRuns: 0,
+      traceSamples: 0,
+    });
     expect(result.rolls.map((r) => r.barcode)).toEqual(['SIMTEST-1']);
     // leader + trailer + 3 sheets of 300 mm
     expect(result.rolls[0].lengthM).toBeCloseTo(2.9, 9);
@@ -212,7 +233,9 @@ describe('LineDriver against a real tracking stack', () => {
         status: 'ACTIVE',
       })),
     );
-    expect(result.rolls[0].sheets.map((s) => [s.barcode, s.operation, s.stepState])).toEqual(sheets.map((s) => [s.barcode, 'SHEET_TEST', 'WAITING']));
+    expect(result.rolls[0].sheets.map((s) => [s.barcode, s.operation, s.stepState])).toEqual(
+      sheets.map((s) => [s.barcode, 'SHEET_TEST', 'WAITING']),
+    );
   });
 
   it('reports the process step and the test step as skipped, with the reasons, once each', () => {
@@ -232,7 +255,9 @@ describe('LineDriver against a real tracking stack', () => {
   });
 
   it('keeps a ground truth whose cells sit where the MES placed them', async () => {
-    const truth = lineRunTruth(result) as { rolls: { sheets: { barcode: string; cells: { row: number; col: number; kind: string; mdMm: number; cdMm: number }[] }[] }[] };
+    const truth = lineRunTruth(result) as {
+      rolls: { sheets: { barcode: string; cells: { row: number; col: number; kind: string; mdMm: number; cdMm: number }[] }[] }[];
+    };
     const sheet = truth.rolls[0].sheets[1];
     expect(sheet.cells).toHaveLength(2500);
     const kinds = new Set(truth.rolls[0].sheets.flatMap((s) => s.cells.map((c) => c.kind)));
@@ -251,7 +276,15 @@ describe('LineDriver against a real tracking stack', () => {
   });
 
   it('is deterministic: the same seed gives the same truth for the same sheet of a new roll', async () => {
-    const again = await new LineDriver({ url: base, username: 'admin', password: adminPassword, sheets: 1, seed: 7, rollPrefix: 'SIMTEST-B', keepTruth: true }).run();
+    const again = await new LineDriver({
+      url: base,
+      username: 'admin',
+      password: adminPassword,
+      sheets: 1,
+      seed: 7,
+      rollPrefix: 'SIMTEST-B',
+      keepTruth: true,
+    }).run();
     expect(again.rolls[0].sheets[0].truth).toEqual(result.rolls[0].sheets[0].truth);
   });
 
@@ -261,7 +294,9 @@ describe('LineDriver against a real tracking stack', () => {
     await expect(unreachable).rejects.toThrow(LineDriverError);
     await expect(unreachable).rejects.toMatchObject({
       code: 'UNREACHABLE',
-      message: expect.stringMatching(new RegExp(`^cannot reach the MES at http://127\\.0\\.0\\.1:${port}/graphql: fetch failed: .*ECONNREFUSED`)),
+      message: expect.stringMatching(
+        new RegExp(`^cannot reach the MES at http://127\\.0\\.0\\.1:${port}/graphql: fetch failed: .*ECONNREFUSED`),
+      ),
     });
     await expect(new LineDriver({ url: base, username: 'admin', password: 'wrong-password' }).run()).rejects.toMatchObject({
       code: 'LOGIN_FAILED',
@@ -271,7 +306,9 @@ describe('LineDriver against a real tracking stack', () => {
       code: 'NOT_FOUND',
       message: expect.stringMatching(/^product NOPE does not exist at /),
     });
-    await expect(new LineDriver({ url: `${base}/nothing-here`, username: 'admin', password: 'x' }).run()).rejects.toMatchObject({ code: 'NOT_AN_MES' });
+    await expect(new LineDriver({ url: `${base}/nothing-here`, username: 'admin', password: 'x' }).run()).rejects.toMatchObject({
+      code: 'NOT_AN_MES',
+    });
   });
 
   it('CLI: bad flags and an unreachable URL print one line and exit 2', async () => {
@@ -296,13 +333,18 @@ describe('LineDriver against a real tracking stack', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'simulate-'));
     try {
       const file = path.join(dir, 'truth.json');
-      const r = await cli(['--url', base, '--sheets', '2', '--seed', '3', '--prefix', 'SIMCLI', '--truth', file], { MES_ADMIN_PASSWORD: adminPassword });
+      const r = await cli(['--url', base, '--sheets', '2', '--seed', '3', '--prefix', 'SIMCLI', '--truth', file], {
+        MES_ADMIN_PASSWORD: adminPassword,
+      });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('roll SIMCLI-1: registered (2.6 m)');
       expect(r.stdout).toContain(`sheet-test ingest is not available at ${base}: the GraphQL schema has no registerRig mutation`);
       expect(r.stdout).toMatch(/summary: 1 roll, 2 sheets, 5000 cells, 30 scans, 0 sheet tests posted/);
-      const truth = JSON.parse(readFileSync(file, 'utf8')) as { seed: number; rolls: { barcode: string; sheets: { barcode: string; cells: unknown[] }[] }[] };
+      const truth = JSON.parse(readFileSync(file, 'utf8')) as {
+        seed: number;
+        rolls: { barcode: string; sheets: { barcode: string; cells: unknown[] }[] }[];
+      };
       expect(truth.seed).toBe(3);
       expect(truth.rolls[0].sheets.map((s) => [s.barcode, s.cells.length])).toEqual([
         ['S-SIMCLI-1-0001', 2500],
@@ -356,14 +398,23 @@ describe('LineDriver against a real tracking stack', () => {
       expect(r.rolls[0].sheets.map((s) => s.test?.status)).toEqual(['DONE', 'DONE']);
       const noContactTruth = r.rolls[0].sheets.reduce((n, s) => n + (s.truthCounts?.CONTACT_OPEN ?? 0), 0);
       expect(noContactTruth).toBeGreaterThanOrEqual(firsts.reduce((n, p) => n + p.noContact, 0));
-      expect(formatLineRunSummary(r).join('\n')).toMatch(/soft bins \(after retests\): 1: 5000\nbins vs truth: pass \(soft 1-9\) 5000 vs GOOD \d+/);
+      expect(formatLineRunSummary(r).join('\n')).toMatch(
+        /soft bins \(after retests\): 1: 5000\nbins vs truth: pass \(soft 1-9\) 5000 vs GOOD \d+/,
+      );
     });
 
     it('skips the test step with one line when the ingest route answers 404', async () => {
       fake.posts = [];
       fake.routeMissing = true;
       const lines: string[] = [];
-      const r = await new LineDriver({ url: fake.url, username: 'admin', password: adminPassword, sheets: 2, rollPrefix: 'SIMFAKE404', log: (l) => lines.push(l) }).run();
+      const r = await new LineDriver({
+        url: fake.url,
+        username: 'admin',
+        password: adminPassword,
+        sheets: 2,
+        rollPrefix: 'SIMFAKE404',
+        log: (l) => lines.push(l),
+      }).run();
       const reason = `sheet-test ingest is not available at ${fake.url}: POST /api/v1/sheet-tests answered 404 for the route; skipping the test step`;
       expect(r.skipped.test).toBe(reason);
       expect(lines.filter((l) => l === reason)).toHaveLength(1);

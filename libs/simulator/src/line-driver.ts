@@ -165,7 +165,10 @@ export type LineDriverErrorCode = 'UNREACHABLE' | 'NOT_AN_MES' | 'LOGIN_FAILED' 
 
 /** A failure with a one-line message; UNREACHABLE, NOT_AN_MES, LOGIN_FAILED and NOT_FOUND (no such product) are the caller's setup. */
 export class LineDriverError extends Error {
-  constructor(readonly code: LineDriverErrorCode, message: string) {
+  constructor(
+    readonly code: LineDriverErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'LineDriverError';
   }
@@ -206,7 +209,15 @@ interface RecipeInfo {
   name: string;
   version: number;
   operation: string;
-  parameters: { name: string; type: string; target: number | null; targetText: string | null; lowerLimit: number | null; upperLimit: number | null; required: boolean }[];
+  parameters: {
+    name: string;
+    type: string;
+    target: number | null;
+    targetText: string | null;
+    lowerLimit: number | null;
+    upperLimit: number | null;
+    required: boolean;
+  }[];
   traceBands: { channel: string }[];
 }
 
@@ -283,7 +294,10 @@ function addBins(into: Map<number, number>, bins: readonly BinCount[], sign = 1)
 }
 
 function binList(m: Map<number, number>): BinCount[] {
-  return [...m.entries()].filter(([, c]) => c > 0).sort((a, b) => a[0] - b[0]).map(([softBin, count]) => ({ softBin, count }));
+  return [...m.entries()]
+    .filter(([, c]) => c > 0)
+    .sort((a, b) => a[0] - b[0])
+    .map(([softBin, count]) => ({ softBin, count }));
 }
 
 // ---------------------------------------------------------------------------------------------- driver
@@ -363,7 +377,10 @@ export class LineDriver {
     try {
       body = JSON.parse(text) as typeof body;
     } catch {
-      throw new LineDriverError('NOT_AN_MES', `no MES GraphQL API at ${this.graphqlUrl}: HTTP ${res.status}, not a GraphQL answer (${text.slice(0, 80).replace(/\s+/g, ' ')})`);
+      throw new LineDriverError(
+        'NOT_AN_MES',
+        `no MES GraphQL API at ${this.graphqlUrl}: HTTP ${res.status}, not a GraphQL answer (${text.slice(0, 80).replace(/\s+/g, ' ')})`,
+      );
     }
     if (typeof body !== 'object' || body === null || (!('data' in body) && !('errors' in body))) {
       throw new LineDriverError('NOT_AN_MES', `no MES GraphQL API at ${this.graphqlUrl}: HTTP ${res.status}, not a GraphQL answer`);
@@ -388,10 +405,15 @@ export class LineDriver {
     const { data, errors } = await this.graphql<{ login: { token: string } }>(LOGIN, { u: this.opts.username, p: this.opts.password });
     if (!data?.login?.token) {
       const e = errors[0];
-      throw new LineDriverError('LOGIN_FAILED', `login as ${this.opts.username} at ${this.graphqlUrl} failed: ${e ? `${e.extensions?.code ?? 'ERROR'}: ${e.message}` : 'no token'}`);
+      throw new LineDriverError(
+        'LOGIN_FAILED',
+        `login as ${this.opts.username} at ${this.graphqlUrl} failed: ${e ? `${e.extensions?.code ?? 'ERROR'}: ${e.message}` : 'no token'}`,
+      );
     }
     this.token = data.login.token;
-    const schema = await this.graphql<{ __type: { fields: { name: string }[] } | null; query: { fields: { name: string }[] } | null }>(MUTATION_FIELDS);
+    const schema = await this.graphql<{ __type: { fields: { name: string }[] } | null; query: { fields: { name: string }[] } | null }>(
+      MUTATION_FIELDS,
+    );
     if (schema.data?.__type) {
       this.introspected = true;
       this.mutations = new Set(schema.data.__type.fields.map((f) => f.name));
@@ -429,8 +451,12 @@ export class LineDriver {
     }>(PRODUCT, { code: this.opts.product });
     if (!data?.product) {
       const e = errors[0];
-      if (e?.extensions?.code === 'NOT_FOUND') throw new LineDriverError('NOT_FOUND', `product ${this.opts.product} does not exist at ${this.url}: ${e.message}`);
-      throw new LineDriverError('API_ERROR', `reading product ${this.opts.product} failed: ${e ? `${e.extensions?.code ?? 'ERROR'}: ${e.message}` : 'no data'}`);
+      if (e?.extensions?.code === 'NOT_FOUND')
+        throw new LineDriverError('NOT_FOUND', `product ${this.opts.product} does not exist at ${this.url}: ${e.message}`);
+      throw new LineDriverError(
+        'API_ERROR',
+        `reading product ${this.opts.product} failed: ${e ? `${e.extensions?.code ?? 'ERROR'}: ${e.message}` : 'no data'}`,
+      );
     }
     const p = data.product;
     if (!p.currentRoute) throw new LineDriverError('BAD_ROUTE', `product ${p.code} has no route`);
@@ -443,11 +469,19 @@ export class LineDriver {
       this.stationsByOperation.set(s.operation, list);
     }
     const firstSheet = steps.findIndex((s) => s.level === 'SHEET');
-    if (firstSheet <= 0) throw new LineDriverError('BAD_ROUTE', `the route of product ${p.code} has no SHEET steps after its ROLL steps, so rolls are never cut into sheets`);
+    if (firstSheet <= 0)
+      throw new LineDriverError(
+        'BAD_ROUTE',
+        `the route of product ${p.code} has no SHEET steps after its ROLL steps, so rolls are never cut into sheets`,
+      );
     const testAt = steps.findIndex((s) => s.operation === SHEET_TEST);
     const driven = steps.slice(0, testAt < 0 ? steps.length : testAt);
     const missing = driven.filter((s) => !this.stationsByOperation.has(s.operation)).map((s) => s.operation);
-    if (missing.length) throw new LineDriverError('BAD_ROUTE', `no station performs ${missing.join(', ')} (route of ${p.code}): nothing can scan those steps`);
+    if (missing.length)
+      throw new LineDriverError(
+        'BAD_ROUTE',
+        `no station performs ${missing.join(', ')} (route of ${p.code}): nothing can scan those steps`,
+      );
     return {
       code: p.code,
       cellActiveAreaCm2: p.cellActiveAreaCm2,
@@ -468,7 +502,9 @@ export class LineDriver {
   }
 
   async scan(barcode: string, stationCode: string, action: 'TRACK_IN' | 'TRACK_OUT'): Promise<ScanAnswer> {
-    const data = await this.ok<{ scan: ScanAnswer }>(`${action} of ${barcode} at ${stationCode}`, SCAN, { i: { barcode, stationCode, action } });
+    const data = await this.ok<{ scan: ScanAnswer }>(`${action} of ${barcode} at ${stationCode}`, SCAN, {
+      i: { barcode, stationCode, action },
+    });
     this.scans++;
     return data.scan;
   }
@@ -527,7 +563,9 @@ export class LineDriver {
       log(processReason);
     } else {
       await this.loadProcessPlan(product.code);
-      log(`process runs at ${[...this.processPlan.keys()].join(', ') || 'no operation'} (recipes allowed by the route, equipment of their stations)`);
+      log(
+        `process runs at ${[...this.processPlan.keys()].join(', ') || 'no operation'} (recipes allowed by the route, equipment of their stations)`,
+      );
     }
 
     const rolls: RollRun[] = [];
@@ -559,7 +597,14 @@ export class LineDriver {
       const barcode = `${this.opts.rollPrefix}-${r + 1}`;
       const rollSeed = hashSeed(this.opts.seed, r);
       await this.ok('registerRoll', REGISTER_ROLL, {
-        i: { barcode, productCode: product.code, widthMm: this.opts.widthMm, lengthM, substrateThicknessUm: 20, supplierLot: `SIM-LOT-${this.opts.seed}` },
+        i: {
+          barcode,
+          productCode: product.code,
+          widthMm: this.opts.widthMm,
+          lengthM,
+          substrateThicknessUm: 20,
+          supplierLot: `SIM-LOT-${this.opts.seed}`,
+        },
       });
       await this.processThrough(barcode, rollOps, r, lengthM * 1000);
       const cutStation = this.stationFor(cutOp);
@@ -602,13 +647,28 @@ export class LineDriver {
             },
             retest,
           });
-        const simOf = (retest: number) => withLinePatterns(plain(retest), this.opts.patterns, sheet.mdStartMm + product.firstCellMdMm, product.pitchMdMm, rollSeed + sheet.sheetIndex);
+        const simOf = (retest: number) =>
+          withLinePatterns(
+            plain(retest),
+            this.opts.patterns,
+            sheet.mdStartMm + product.firstCellMdMm,
+            product.pitchMdMm,
+            rollSeed + sheet.sheetIndex,
+          );
         const sim = simOf(0);
         const counts: Partial<Record<TruthKind, number>> = {};
         for (const t of sim.truth) counts[t.kind] = (counts[t.kind] ?? 0) + 1;
         sheet.truthCounts = counts;
         for (const [k, c] of Object.entries(counts) as [TruthKind, number][]) allTruth.set(k, (allTruth.get(k) ?? 0) + c);
-        if (this.opts.keepTruth) sheet.truth = sim.truth.map((t) => ({ row: t.row, col: t.col, kind: t.kind, physicalKind: t.physicalKind, mdMm: round3(t.mdMm), cdMm: round3(t.cdMm) }));
+        if (this.opts.keepTruth)
+          sheet.truth = sim.truth.map((t) => ({
+            row: t.row,
+            col: t.col,
+            kind: t.kind,
+            physicalKind: t.physicalKind,
+            mdMm: round3(t.mdMm),
+            cdMm: round3(t.cdMm),
+          }));
         if (!rig || this.ingestUnavailable) return;
         const outcome = await this.testSheet(rig, sheet, sim, simOf);
         if (outcome === 'UNAVAILABLE') return;
@@ -671,7 +731,9 @@ export class LineDriver {
     }>('reading the process plan', PROCESS_PLAN, { p: productCode });
     for (const step of data.routeStepRecipes) {
       const stations = this.stationsByOperation.get(step.operation) ?? [];
-      const equipmentCodes = step.equipmentCodes.length ? step.equipmentCodes : data.equipment.filter((e) => stations.includes(e.stationCode)).map((e) => e.code);
+      const equipmentCodes = step.equipmentCodes.length
+        ? step.equipmentCodes
+        : data.equipment.filter((e) => stations.includes(e.stationCode)).map((e) => e.code);
       // newest released version of each allowed name (the list comes newest first within a name)
       const recipes = step.recipeNames.flatMap((n) => data.recipes.find((r) => r.name === n && r.operation === step.operation) ?? []);
       if (equipmentCodes.length && recipes.length) this.processPlan.set(step.operation, { recipes, equipmentCodes });
@@ -683,7 +745,12 @@ export class LineDriver {
    * with the recipe, a trace for a roll run, track-out with actual values), a plain scan elsewhere.
    * Units alternate between the allowed recipes (e.g. the interlayer split of seed 000).
    */
-  async processThrough(barcode: string, operations: readonly string[], unitIndex: number, rollLengthMm: number | null): Promise<ScanAnswer | null> {
+  async processThrough(
+    barcode: string,
+    operations: readonly string[],
+    unitIndex: number,
+    rollLengthMm: number | null,
+  ): Promise<ScanAnswer | null> {
     let last: ScanAnswer | null = null;
     for (const op of operations) {
       const step = this.processPlan.get(op);
@@ -704,7 +771,10 @@ export class LineDriver {
           if (p.type !== 'NUMBER') return { parameter: p.name, text: p.targetText ?? 'SIM' };
           const target = p.target ?? 0;
           // within a fifth of the way to the nearer spec limit: the simulated line runs in control
-          const room = Math.min(p.upperLimit === null ? Infinity : p.upperLimit - target, p.lowerLimit === null ? Infinity : target - p.lowerLimit);
+          const room = Math.min(
+            p.upperLimit === null ? Infinity : p.upperLimit - target,
+            p.lowerLimit === null ? Infinity : target - p.lowerLimit,
+          );
           const spread = Number.isFinite(room) ? room / 5 : Math.abs(target) * 0.01;
           return { parameter: p.name, value: round3(target + spread * (2 * rng.next() - 1)) };
         });
@@ -739,7 +809,9 @@ export class LineDriver {
     const channels = setpoints.filter(([, , v]) => v !== null) as [string, string, number][];
     let key = this.traceKeys.get(equipmentCode);
     if (!key) {
-      key = (await this.ok<{ issueEquipmentKey: { apiKey: string } }>(`issueEquipmentKey ${equipmentCode}`, ISSUE_KEY, { e: equipmentCode })).issueEquipmentKey.apiKey;
+      key = (
+        await this.ok<{ issueEquipmentKey: { apiKey: string } }>(`issueEquipmentKey ${equipmentCode}`, ISSUE_KEY, { e: equipmentCode })
+      ).issueEquipmentKey.apiKey;
       this.traceKeys.set(equipmentCode, key);
     }
     const seconds = Math.ceil(rollLengthMm / ((speed * 1000) / 60));
@@ -754,7 +826,9 @@ export class LineDriver {
         tS,
         channels: {
           web_speed: { unit: 'm/min', values: tS.map(() => speed) },
-          ...Object.fromEntries(channels.map(([name, unit, v]) => [name, { unit, values: tS.map(() => round3(v * (1 + 0.02 * (2 * rng.next() - 1)))) }])),
+          ...Object.fromEntries(
+            channels.map(([name, unit, v]) => [name, { unit, values: tS.map(() => round3(v * (1 + 0.02 * (2 * rng.next() - 1)))) }]),
+          ),
         },
       };
       const res = await this.rest('POST', '/equipment-traces', key, body);
@@ -817,7 +891,10 @@ export class LineDriver {
   }
 
   /** POST one insertion; 503 (nothing stored) is retried. Returns the sheetTestId or a refusal. */
-  private async postTest(apiKey: string, body: ReturnType<typeof toSheetTestBody>): Promise<{ id: string } | { refused: string } | 'UNAVAILABLE'> {
+  private async postTest(
+    apiKey: string,
+    body: ReturnType<typeof toSheetTestBody>,
+  ): Promise<{ id: string } | { refused: string } | 'UNAVAILABLE'> {
     for (let attempt = 0; ; attempt++) {
       const { status, json } = await this.rest('POST', '/sheet-tests', apiKey, body);
       if (status === 200 || status === 202) return { id: String((json as { sheetTestId: unknown }).sheetTestId) };
@@ -840,7 +917,10 @@ export class LineDriver {
         if (s.status === 'DONE' || s.status === 'FAILED') return { ...s, status: s.status };
       } else if (status !== 503) {
         const err = LineDriver.contractError(json);
-        throw new LineDriverError('API_ERROR', `GET /sheet-tests/${sheetTestId}: HTTP ${status}${err ? ` ${err.code}: ${err.message}` : ''}`);
+        throw new LineDriverError(
+          'API_ERROR',
+          `GET /sheet-tests/${sheetTestId}: HTTP ${status}${err ? ` ${err.code}: ${err.message}` : ''}`,
+        );
       }
       if (Date.now() >= deadline) return 'TIMEOUT';
       await sleep(this.opts.pollIntervalMs);
@@ -926,7 +1006,6 @@ export class LineDriver {
     }
     return 'UNAVAILABLE';
   }
-
 }
 
 // ---------------------------------------------------------------------------------------------- summary
@@ -940,16 +1019,22 @@ export function formatLineRunSummary(r: LineRunResult): string[] {
   ];
   if (c.processRuns) lines.push(`process: ${c.processRuns} runs with recipes, ${c.traceSamples} trace samples posted`);
   const waiting = new Map<string, number>();
-  for (const roll of r.rolls) for (const s of roll.sheets) {
-    const k = `${s.stepState} at ${s.operation ?? '(end of route)'}`;
-    waiting.set(k, (waiting.get(k) ?? 0) + 1);
-  }
+  for (const roll of r.rolls)
+    for (const s of roll.sheets) {
+      const k = `${s.stepState} at ${s.operation ?? '(end of route)'}`;
+      waiting.set(k, (waiting.get(k) ?? 0) + 1);
+    }
   if (waiting.size) lines.push(`sheets: ${[...waiting].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   const skipped = [r.skipped.process && 'process runs and equipment traces', r.skipped.test && 'sheet test'].filter(Boolean);
   if (skipped.length) lines.push(`skipped steps: ${skipped.join('; ')} (reasons above)`);
   const truth = r.truthCounts;
   if (truth) {
-    lines.push(`truth (first insertion): ${Object.entries(truth).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    lines.push(
+      `truth (first insertion): ${Object.entries(truth)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
   }
   if (r.bins) {
     const n = (pred: (b: number) => boolean) => r.bins!.filter((b) => pred(b.softBin)).reduce((s, b) => s + b.count, 0);

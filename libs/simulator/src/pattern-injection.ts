@@ -21,7 +21,15 @@ export type PatternSpec =
   /** Metric × (1 + relativeChange) from atMdMm on. */
   | { kind: 'MD_STEP'; atMdMm: number; relativeChange: number }
   /** A roller mark every circumferenceMm from phaseMm, markLengthMm long, over cols colFrom..colTo. */
-  | { kind: 'MD_PERIODIC'; circumferenceMm: number; phaseMm: number; markLengthMm: number; colFrom: number; colTo: number; failProbability: number }
+  | {
+      kind: 'MD_PERIODIC';
+      circumferenceMm: number;
+      phaseMm: number;
+      markLengthMm: number;
+      colFrom: number;
+      colTo: number;
+      failProbability: number;
+    }
   /** A particle burst: cells within `radius` (Chebyshev) of the centre fail with failProbability. */
   | { kind: 'CLUSTER'; row: number; col: number; radius: number; failProbability: number }
   /** Edge damage: the outer `width` cells on the given sides fail with failProbability. */
@@ -58,7 +66,8 @@ function checkSpec(s: PatternSpec, g: PatternSheetGeometry): void {
   switch (s.kind) {
     case 'CD_LANE':
       prob(s.failProbability);
-      for (const c of s.cols) if (!Number.isInteger(c) || c < 0 || c >= g.cols) throw new PatternSpecError(`CD_LANE: column ${c} is outside 0..${g.cols - 1}`);
+      for (const c of s.cols)
+        if (!Number.isInteger(c) || c < 0 || c >= g.cols) throw new PatternSpecError(`CD_LANE: column ${c} is outside 0..${g.cols - 1}`);
       return;
     case 'CD_SMILE':
     case 'CD_FROWN':
@@ -68,14 +77,16 @@ function checkSpec(s: PatternSpec, g: PatternSheetGeometry): void {
       if (!(s.toMdMm > s.fromMdMm)) throw new PatternSpecError(`MD_DRIFT: toMdMm (${s.toMdMm}) must be after fromMdMm (${s.fromMdMm})`);
       return;
     case 'MD_STEP':
-      if (!Number.isFinite(s.atMdMm) || !(s.relativeChange > -1)) throw new PatternSpecError(`MD_STEP: atMdMm must be finite and relativeChange > −1`);
+      if (!Number.isFinite(s.atMdMm) || !(s.relativeChange > -1))
+        throw new PatternSpecError(`MD_STEP: atMdMm must be finite and relativeChange > −1`);
       return;
     case 'MD_PERIODIC':
       prob(s.failProbability);
       if (!(s.circumferenceMm > 0) || !(s.markLengthMm > 0) || s.markLengthMm >= s.circumferenceMm) {
         throw new PatternSpecError(`MD_PERIODIC: need 0 < markLengthMm < circumferenceMm, got ${s.markLengthMm} and ${s.circumferenceMm}`);
       }
-      if (s.colFrom < 0 || s.colTo >= g.cols || s.colFrom > s.colTo) throw new PatternSpecError(`MD_PERIODIC: columns ${s.colFrom}..${s.colTo} are not within 0..${g.cols - 1}`);
+      if (s.colFrom < 0 || s.colTo >= g.cols || s.colFrom > s.colTo)
+        throw new PatternSpecError(`MD_PERIODIC: columns ${s.colFrom}..${s.colTo} are not within 0..${g.cols - 1}`);
       return;
     case 'CLUSTER':
       prob(s.failProbability);
@@ -169,7 +180,8 @@ export interface PatternMap {
 
 /** A failure and metric map with random defects and the given patterns, with ground truth. */
 export function simulatePatternMap(o: PatternMapOptions): PatternMap {
-  if (!(o.randomFailRate >= 0 && o.randomFailRate < 1)) throw new PatternSpecError(`randomFailRate must be in [0, 1), got ${o.randomFailRate}`);
+  if (!(o.randomFailRate >= 0 && o.randomFailRate < 1))
+    throw new PatternSpecError(`randomFailRate must be in [0, 1), got ${o.randomFailRate}`);
   const rng = new Rng(o.seed);
   const ov = patternOverlay(o.patterns, o, rng);
   const n = o.rows * o.cols;
@@ -206,14 +218,28 @@ export function injectPattern(
     return k === 1 ? cell : { ...cell, zReOhm: cell.zReOhm.map((v) => v * k), zImOhm: cell.zImOhm.map((v) => v * k) };
   });
   const truth = sheet.truth.map((t, i) => {
-    if (ov.forcedFail[i]) return { ...t, physicalKind: 'HARD_SHORT' as const, kind: t.kind === 'CONTACT_OPEN' ? t.kind : ('HARD_SHORT' as const), shortOhm: SHORT_OHM };
+    if (ov.forcedFail[i])
+      return {
+        ...t,
+        physicalKind: 'HARD_SHORT' as const,
+        kind: t.kind === 'CONTACT_OPEN' ? t.kind : ('HARD_SHORT' as const),
+        shortOhm: SHORT_OHM,
+      };
     const k = ov.metricFactor[i];
-    return k === 1 ? t : { ...t, r0Ohm: t.r0Ohm * k, r1Ohm: t.r1Ohm * k, r2Ohm: t.r2Ohm * k, asrOhmCm2: t.asrOhmCm2 * k, asr25OhmCm2: t.asr25OhmCm2 * k };
+    return k === 1
+      ? t
+      : { ...t, r0Ohm: t.r0Ohm * k, r1Ohm: t.r1Ohm * k, r2Ohm: t.r2Ohm * k, asrOhmCm2: t.asrOhmCm2 * k, asr25OhmCm2: t.asr25OhmCm2 * k };
   });
   return { ...sheet, cells, truth, inPattern: ov.forcedFail };
 }
 
 /** The line driver's hook: the sheet as simulated, with the run's patterns laid on it (none: unchanged). */
-export function withLinePatterns(sheet: SimulatedSheet, specs: readonly PatternSpec[] | undefined, firstRowMdMm: number, pitchMdMm: number, seed: number): SimulatedSheet {
+export function withLinePatterns(
+  sheet: SimulatedSheet,
+  specs: readonly PatternSpec[] | undefined,
+  firstRowMdMm: number,
+  pitchMdMm: number,
+  seed: number,
+): SimulatedSheet {
   return specs && specs.length ? injectPattern(sheet, specs, { pitchMdMm, firstRowMdMm }, seed) : sheet;
 }

@@ -17,7 +17,6 @@ import { hashSeed, Rng } from './prng';
 // Math functions bound once at module scope: global lookups are slow inside vm contexts (e.g. Jest).
 const { log10, abs, floor, round, min, max, hypot, cos, sin, atan2, PI } = Math;
 
-
 // ---------------------------------------------------------------------------------------------- options
 
 export interface RollGeometry {
@@ -357,9 +356,7 @@ export function simulateSheet(options: SimulateSheetOptions): SimulatedSheet {
       // ---- defects (fixed draw count per cell)
       const killerDefects = defectRng.poisson(def.shortDensityPerCm2 * area);
       const hardDraw = defectRng.next();
-      const inBurstZone =
-        hasBurst &&
-        max(abs(row - burstRow), abs(col - burstCol)) <= def.burstRadiusCells;
+      const inBurstZone = hasBurst && max(abs(row - burstRow), abs(col - burstCol)) <= def.burstRadiusCells;
       const burstHit = inBurstZone && defectRng.next() < def.burstShortProbability;
       const uOpen = defectRng.next();
       const uLeak = defectRng.next();

@@ -263,4 +263,12 @@ export class RollCorrelationEntity {
   completedAt!: Date | null;
 }
 
-export const ANALYTICS_ENTITIES = [SpcChartEntity, SpcLimitsEntity, SpcPointEntity, SpcEventEntity, SheetPatternEntity, RollPatternEntity, RollCorrelationEntity];
+export const ANALYTICS_ENTITIES = [
+  SpcChartEntity,
+  SpcLimitsEntity,
+  SpcPointEntity,
+  SpcEventEntity,
+  SheetPatternEntity,
+  RollPatternEntity,
+  RollCorrelationEntity,
+];

@@ -57,13 +57,15 @@ export interface RebinScope {
   receivedTo?: string;
 }
 
-export type FinalizeOutcome = { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
+export type FinalizeOutcome =
+  { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
 
 /** The metrics a roll map can show, as columns of current_cell_results and of the tiles (n_*, sum_*). */
 const TILE_SUMS = TILE_METRICS.map((m) => `count(${m}), coalesce(sum(${m}), 0)`).join(', ');
 
 const finite = (v: number | undefined | null) => (v === undefined || v === null || !Number.isFinite(v) ? null : v);
-const featuresJson = (f: object | null) => (f ? JSON.stringify(f, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) : null);
+const featuresJson = (f: object | null) =>
+  f ? JSON.stringify(f, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) : null;
 
 /**
  * The worker's access to the test-data schema (it is the test-data context's own worker). Every
@@ -102,7 +104,10 @@ export class SheetTestStore {
   }
 
   async markBinning(id: string): Promise<void> {
-    await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'BINNING' WHERE id = $1 AND status IN ('QUEUED', 'BINNING', 'FAILED')`, [id]);
+    await this.pool.query(
+      `UPDATE test_data.sheet_tests SET status = 'BINNING' WHERE id = $1 AND status IN ('QUEUED', 'BINNING', 'FAILED')`,
+      [id],
+    );
   }
 
   /** The cells of one chunk (by position in (row, col) order) that have no features yet. */
@@ -130,7 +135,14 @@ export class SheetTestStore {
        SELECT $1, u.row, u.col, u.status, u.ocv, u.features
          FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
        ON CONFLICT DO NOTHING`,
-      [id, cells.map((c) => c.row), cells.map((c) => c.col), cells.map((c) => c.status), cells.map((c) => finite(c.ocvV)), cells.map((c) => featuresJson(c.features))],
+      [
+        id,
+        cells.map((c) => c.row),
+        cells.map((c) => c.col),
+        cells.map((c) => c.status),
+        cells.map((c) => finite(c.ocvV)),
+        cells.map((c) => featuresJson(c.features)),
+      ],
     );
   }
 
@@ -144,9 +156,14 @@ export class SheetTestStore {
     return this.inTransaction(async (client) => {
       const locked = await client.query(`SELECT status FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       if (locked.rows[0]?.status === 'DONE') return { done: 'before' };
-      const fitted = Number((await client.query(`SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id])).rows[0].n);
+      const fitted = Number(
+        (await client.query(`SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id])).rows[0].n,
+      );
       if (fitted < test.cellCount) return { done: 'not yet', fitted };
-      const rows = await client.query(`SELECT row, col, status, ocv_v, features FROM test_data.cell_features WHERE sheet_test_id = $1 ORDER BY row, col`, [test.id]);
+      const rows = await client.query(
+        `SELECT row, col, status, ocv_v, features FROM test_data.cell_features WHERE sheet_test_id = $1 ORDER BY row, col`,
+        [test.id],
+      );
       const cells: FittedCell[] = rows.rows.map((r: Record<string, unknown>) => ({
         row: Number(r.row),
         col: Number(r.col),
@@ -167,11 +184,21 @@ export class SheetTestStore {
       );
       await this.refreshCurrentResults(client, test.sheet);
       await this.refreshMapTiles(client, test.sheet, test.roll);
-      return { done: 'now', bins: counts.rows.map((r: { soft_bin: number; count: number }) => ({ softBin: Number(r.soft_bin), count: r.count })) };
+      return {
+        done: 'now',
+        bins: counts.rows.map((r: { soft_bin: number; count: number }) => ({ softBin: Number(r.soft_bin), count: r.count })),
+      };
     });
   }
 
-  private async insertResults(client: PoolClient, test: StoredSheetTest, cells: FittedCell[], bins: CellBin[], ruleSetName: string, ruleSetVersion: number): Promise<void> {
+  private async insertResults(
+    client: PoolClient,
+    test: StoredSheetTest,
+    cells: FittedCell[],
+    bins: CellBin[],
+    ruleSetName: string,
+    ruleSetVersion: number,
+  ): Promise<void> {
     // Roll coordinates with the geometry library, the same function tracking gives its cells.
     const { layout, mdStartMm } = test;
     const positions = cells.map((r) => (layout && mdStartMm !== null ? cellRollPosition(layout, mdStartMm, r.row, r.col) : null));
@@ -184,7 +211,10 @@ export class SheetTestStore {
               AS u(row, col, ocv, r0, rct, asr, soft, hard, name, rule, reason, md, cd)
        ON CONFLICT DO NOTHING`,
       [
-        test.id, ruleSetVersion, test.sheet, ruleSetName,
+        test.id,
+        ruleSetVersion,
+        test.sheet,
+        ruleSetName,
         cells.map((r) => r.row),
         cells.map((r) => r.col),
         cells.map((r) => finite(r.ocvV)),
@@ -219,11 +249,26 @@ export class SheetTestStore {
         ORDER BY r.row, r.col, t.received_at, t.id`,
       [sheet],
     );
-    type Result = { row: number; col: number; roll_barcode: string; sheet_test_id: string; rule_set_version: number; ocv_v: number | null; r_ohmic_ohm: number | null;
-      r_ct_ohm: number | null; asr_ohm_cm2: number | null; soft_bin: number; softBin: number; hard_bin: number; bin_name: string; md_mm: number | null; cd_mm: number | null };
+    type Result = {
+      row: number;
+      col: number;
+      roll_barcode: string;
+      sheet_test_id: string;
+      rule_set_version: number;
+      ocv_v: number | null;
+      r_ohmic_ohm: number | null;
+      r_ct_ohm: number | null;
+      asr_ohm_cm2: number | null;
+      soft_bin: number;
+      softBin: number;
+      hard_bin: number;
+      bin_name: string;
+      md_mm: number | null;
+      cd_mm: number | null;
+    };
     const current: { result: Result; first: Result; tests: number }[] = [];
     const all = (rows.rows as Result[]).map((r) => ({ ...r, softBin: r.soft_bin }));
-    for (let i = 0; i < all.length; ) {
+    for (let i = 0; i < all.length;) {
       let j = i + 1;
       while (j < all.length && all[j].row === all[i].row && all[j].col === all[i].col) j++;
       const tests = all.slice(i, j);
@@ -242,8 +287,23 @@ export class SheetTestStore {
          FROM unnest($2::smallint[], $3::smallint[], $4::varchar[], $5::uuid[], $6::int[], $7::smallint[], $8::smallint[], $9::float8[], $10::float8[],
                      $11::float8[], $12::float8[], $13::smallint[], $14::smallint[], $15::varchar[], $16::float8[], $17::float8[]) AS u`,
       [
-        sheet, col('row'), col('col'), col('roll_barcode'), col('sheet_test_id'), col('rule_set_version'), current.map((c) => c.tests), current.map((c) => c.first.soft_bin),
-        col('ocv_v'), col('r_ohmic_ohm'), col('r_ct_ohm'), col('asr_ohm_cm2'), col('soft_bin'), col('hard_bin'), col('bin_name'), col('md_mm'), col('cd_mm'),
+        sheet,
+        col('row'),
+        col('col'),
+        col('roll_barcode'),
+        col('sheet_test_id'),
+        col('rule_set_version'),
+        current.map((c) => c.tests),
+        current.map((c) => c.first.soft_bin),
+        col('ocv_v'),
+        col('r_ohmic_ohm'),
+        col('r_ct_ohm'),
+        col('asr_ohm_cm2'),
+        col('soft_bin'),
+        col('hard_bin'),
+        col('bin_name'),
+        col('md_mm'),
+        col('cd_mm'),
       ],
     );
     // The sheet's yield and bin counts, so a roll's yield and Pareto sum a row or a few per sheet.
@@ -329,7 +389,10 @@ export class SheetTestStore {
   async activeRuleSet(productCode: string | null, cellAreaCm2: number): Promise<RuleSet> {
     if (!productCode) return defaultAsMadeRuleSet(cellAreaCm2);
     const newest = () =>
-      this.pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND status = 'RELEASED' ORDER BY version DESC LIMIT 1`, [productCode]);
+      this.pool.query(
+        `SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND status = 'RELEASED' ORDER BY version DESC LIMIT 1`,
+        [productCode],
+      );
     let found = await newest();
     if (!found.rows.length) {
       const first = insertFirstRuleSetQuery(productCode, cellAreaCm2, 'binning-worker');
@@ -367,7 +430,11 @@ export class SheetTestStore {
       }));
       const binned = bin(cells);
       await this.insertResults(client, test, cells, binned.bins, binned.ruleSetName, binned.ruleSetVersion);
-      await client.query(`UPDATE test_data.sheet_tests SET rule_set_version = $2, cells_binned = $3 WHERE id = $1`, [test.id, binned.ruleSetVersion, cells.length]);
+      await client.query(`UPDATE test_data.sheet_tests SET rule_set_version = $2, cells_binned = $3 WHERE id = $1`, [
+        test.id,
+        binned.ruleSetVersion,
+        cells.length,
+      ]);
       await this.refreshCurrentResults(client, test.sheet);
       await this.refreshMapTiles(client, test.sheet, test.roll);
       return true;
@@ -402,24 +469,35 @@ export class SheetTestStore {
   }
 
   async markRebinFailed(id: string, error: string): Promise<void> {
-    await this.pool.query(`UPDATE test_data.rebin_requests SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status <> 'DONE'`, [id, error.slice(0, 2000)]);
+    await this.pool.query(
+      `UPDATE test_data.rebin_requests SET status = 'FAILED', error = $2, finished_at = now() WHERE id = $1 AND status <> 'DONE'`,
+      [id, error.slice(0, 2000)],
+    );
   }
 
   /** The product's sheet-test policy, the defaults when none was set (or the product is unknown). */
   async testPolicy(productCode: string | null): Promise<TestPolicy> {
     if (!productCode) return { ...DEFAULT_TEST_POLICY };
-    const r = await this.pool.query(`SELECT max_retests, yield_hold_below FROM test_data.product_test_policies WHERE product_code = $1`, [productCode]);
+    const r = await this.pool.query(`SELECT max_retests, yield_hold_below FROM test_data.product_test_policies WHERE product_code = $1`, [
+      productCode,
+    ]);
     if (!r.rows.length) return { ...DEFAULT_TEST_POLICY };
     return { maxRetests: Number(r.rows[0].max_retests), yieldHoldBelow: Number(r.rows[0].yield_hold_below) };
   }
 
   /** What the finish job did with the sheet; only the first call counts. */
   async markDisposed(id: string, disposition: 'TRACKED_OUT' | 'HELD' | 'WAITS_FOR_RETEST'): Promise<void> {
-    await this.pool.query(`UPDATE test_data.sheet_tests SET disposition = $2, disposed_at = now() WHERE id = $1 AND disposition IS NULL`, [id, disposition]);
+    await this.pool.query(`UPDATE test_data.sheet_tests SET disposition = $2, disposed_at = now() WHERE id = $1 AND disposition IS NULL`, [
+      id,
+      disposition,
+    ]);
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'DONE'`, [id, error.slice(0, 2000)]);
+    await this.pool.query(`UPDATE test_data.sheet_tests SET status = 'FAILED', error = $2 WHERE id = $1 AND status <> 'DONE'`, [
+      id,
+      error.slice(0, 2000),
+    ]);
   }
 
   private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -10,7 +10,10 @@ export interface GraphqlResponse<T> {
 
 /** A small GraphQL-over-HTTP client, as a station PC or a script would use the MES. */
 export class GraphqlClient {
-  constructor(readonly url: string, public token?: string) {}
+  constructor(
+    readonly url: string,
+    public token?: string,
+  ) {}
 
   async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphqlResponse<T>> {
     const res = await fetch(this.url, {

@@ -42,7 +42,9 @@ export function describeServiceSchema(o: SchemaSuiteOptions): void {
     const insert = o.auditInsert;
     it('keeps the audit trail append-only in the database itself', async () => {
       await ds.query(insert);
-      await expect(ds.query(`UPDATE ${schema}.audit_records SET actor = 'mallory'`)).rejects.toThrow('audit records are append-only (UPDATE refused)');
+      await expect(ds.query(`UPDATE ${schema}.audit_records SET actor = 'mallory'`)).rejects.toThrow(
+        'audit records are append-only (UPDATE refused)',
+      );
       await expect(ds.query(`DELETE FROM ${schema}.audit_records`)).rejects.toThrow('audit records are append-only (DELETE refused)');
     });
   }

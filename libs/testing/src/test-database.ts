@@ -14,7 +14,10 @@ export function testServerUrl(): string {
 
 /** A database of the suite's own on the real PostgreSQL, created now and dropped by drop(). */
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const name = `mes_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const name = `mes_test_${label
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()
+    .slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   const admin = new URL(testServerUrl());
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

@@ -82,15 +82,18 @@ export class TrackingClient {
   private readonly token: string;
 
   /** `service` names the calling service in tracking's audit trail (svc-<service>). */
-  constructor(private readonly url: string, private readonly tokens: TokenService, service: string) {
+  constructor(
+    private readonly url: string,
+    private readonly tokens: TokenService,
+    service: string,
+  ) {
     this.token = tokens.sign({ userId: '0', username: `svc-${service}`, role: Role.ADMIN });
   }
 
   async sheet(barcode: string): Promise<TrackedSheet | null> {
-    const answer = await this.call<{ sheet: TrackedSheet }>(
-      `query($b: String!) { sheet(barcode: $b) { ${SHEET_FIELDS} } }`,
-      { b: barcode },
-    );
+    const answer = await this.call<{ sheet: TrackedSheet }>(`query($b: String!) { sheet(barcode: $b) { ${SHEET_FIELDS} } }`, {
+      b: barcode,
+    });
     if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return null;
     return this.data(answer).sheet;
   }
@@ -124,7 +127,10 @@ export class TrackingClient {
 
   /** Every sheet cut from a roll, in MD order. */
   async sheetsOfRoll(rollBarcode: string): Promise<TrackedSheet[]> {
-    const answer = await this.call<{ roll: { sheets: TrackedSheet[] } }>(`query($b: String!) { roll(barcode: $b) { sheets { ${SHEET_FIELDS} } } }`, { b: rollBarcode });
+    const answer = await this.call<{ roll: { sheets: TrackedSheet[] } }>(
+      `query($b: String!) { roll(barcode: $b) { sheets { ${SHEET_FIELDS} } } }`,
+      { b: rollBarcode },
+    );
     if (answer.errors?.[0]?.extensions?.code === 'UNKNOWN_BARCODE') return [];
     return this.data(answer).roll.sheets;
   }
@@ -138,10 +144,10 @@ export class TrackingClient {
 
   /** Every piece of equipment with its station and the operation that station performs (one call). */
   async allEquipment(): Promise<TrackedEquipment[]> {
-    const answer = await this.call<{ equipment: { code: string; kind: string; stationCode: string }[]; stations: { code: string; operation: string }[] }>(
-      '{ equipment { code kind stationCode } stations { code operation } }',
-      {},
-    );
+    const answer = await this.call<{
+      equipment: { code: string; kind: string; stationCode: string }[];
+      stations: { code: string; operation: string }[];
+    }>('{ equipment { code kind stationCode } stations { code operation } }', {});
     const { equipment, stations } = this.data(answer);
     const operationOf = new Map(stations.map((s) => [s.code, s.operation]));
     return equipment.map((e) => ({ ...e, operation: operationOf.get(e.stationCode) ?? '' }));
@@ -162,24 +168,42 @@ export class TrackingClient {
     );
     if (answer.errors?.[0]?.extensions?.code === 'NOT_FOUND') return null;
     const p = this.data(answer).product;
-    return { code: p.code, cellActiveAreaCm2: p.cellActiveAreaCm2, layout: p.layout, operations: p.currentRoute?.steps.map((s) => s.operation) ?? [] };
+    return {
+      code: p.code,
+      cellActiveAreaCm2: p.cellActiveAreaCm2,
+      layout: p.layout,
+      operations: p.currentRoute?.steps.map((s) => s.operation) ?? [],
+    };
   }
 
   /**
    * A station scan made on behalf of a user (a token signed for that user, so tracking checks and
    * audits the person, not this service). Tracking's refusal comes back as the same DomainError.
    */
-  async scanAs(actor: Actor, input: { barcode: string; stationCode: string; equipmentCode?: string; action: 'TRACK_IN' | 'TRACK_OUT'; goodCount?: number; rejectCount?: number }): Promise<ScanAnswer> {
-    const answer = await this.call<{ scan: ScanAnswer }>('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', { i: input }, this.tokenFor(actor));
+  async scanAs(
+    actor: Actor,
+    input: {
+      barcode: string;
+      stationCode: string;
+      equipmentCode?: string;
+      action: 'TRACK_IN' | 'TRACK_OUT';
+      goodCount?: number;
+      rejectCount?: number;
+    },
+  ): Promise<ScanAnswer> {
+    const answer = await this.call<{ scan: ScanAnswer }>(
+      'mutation($i: ScanInput!) { scan(input: $i) { stepState } }',
+      { i: input },
+      this.tokenFor(actor),
+    );
     return this.dataOrDomainError(answer).scan;
   }
 
   /** A hold on an MD region of a roll (the material made there, wherever it is now). */
   async holdRollRegion(rollBarcode: string, mdFromMm: number, mdToMm: number, reason: string): Promise<string> {
-    const answer = await this.call<{ placeHold: { id: string } }>(
-      'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }',
-      { i: { target: 'ROLL_REGION', rollBarcode, mdFromMm, mdToMm, reason } },
-    );
+    const answer = await this.call<{ placeHold: { id: string } }>('mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }', {
+      i: { target: 'ROLL_REGION', rollBarcode, mdFromMm, mdToMm, reason },
+    });
     return this.data(answer).placeHold.id;
   }
 
@@ -201,10 +225,9 @@ export class TrackingClient {
   }
 
   async holdSheet(sheet: string, reason: string): Promise<string> {
-    const answer = await this.call<{ placeHold: { id: string } }>(
-      'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }',
-      { i: { target: 'SHEET', sheetBarcode: sheet, reason } },
-    );
+    const answer = await this.call<{ placeHold: { id: string } }>('mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }', {
+      i: { target: 'SHEET', sheetBarcode: sheet, reason },
+    });
     return this.data(answer).placeHold.id;
   }
 

@@ -45,7 +45,10 @@ export interface SheetResults {
 /** What the end of the line reads from tracking and test-data, through their public GraphQL. */
 @Injectable()
 export class LineData {
-  constructor(private readonly tracking: ServiceGraphql, private readonly testData: ServiceGraphql) {}
+  constructor(
+    private readonly tracking: ServiceGraphql,
+    private readonly testData: ServiceGraphql,
+  ) {}
 
   async sheet(barcode: string): Promise<LineSheet> {
     const d = await this.tracking.query<{ sheet: LineSheet }>(
@@ -57,7 +60,12 @@ export class LineData {
   }
 
   async heldCells(sheet: string): Promise<{ row: number; col: number; holdId: string; reason: string }[]> {
-    return (await this.tracking.query<{ heldCells: { row: number; col: number; holdId: string; reason: string }[] }>('query($s: String!) { heldCells(sheet: $s) { row col holdId reason } }', { s: sheet })).heldCells;
+    return (
+      await this.tracking.query<{ heldCells: { row: number; col: number; holdId: string; reason: string }[] }>(
+        'query($s: String!) { heldCells(sheet: $s) { row col holdId reason } }',
+        { s: sheet },
+      )
+    ).heldCells;
   }
 
   /** Cell states in batches of 500 (tracking's limit per call). */
@@ -82,8 +90,25 @@ export class LineData {
     return d.cellResult;
   }
 
-  async hold(id: string): Promise<{ id: string; target: string; rollBarcode: string | null; mdFromMm: number | null; mdToMm: number | null; sheetBarcode: string | null; row: number | null; col: number | null; reason: string }> {
-    return (await this.tracking.query<{ hold: Awaited<ReturnType<LineData['hold']>> }>('query($id: ID!) { hold(id: $id) { id target rollBarcode mdFromMm mdToMm sheetBarcode row col reason } }', { id })).hold;
+  async hold(
+    id: string,
+  ): Promise<{
+    id: string;
+    target: string;
+    rollBarcode: string | null;
+    mdFromMm: number | null;
+    mdToMm: number | null;
+    sheetBarcode: string | null;
+    row: number | null;
+    col: number | null;
+    reason: string;
+  }> {
+    return (
+      await this.tracking.query<{ hold: Awaited<ReturnType<LineData['hold']>> }>(
+        'query($id: ID!) { hold(id: $id) { id target rollBarcode mdFromMm mdToMm sheetBarcode row col reason } }',
+        { id },
+      )
+    ).hold;
   }
 
   async stationOperation(code: string): Promise<string | null> {

@@ -16,7 +16,11 @@ export class ServiceGraphql {
   private readonly logger = new Logger(ServiceGraphql.name);
   private readonly token: string;
 
-  constructor(readonly service: string, private readonly url: string, tokens: TokenService) {
+  constructor(
+    readonly service: string,
+    private readonly url: string,
+    tokens: TokenService,
+  ) {
     this.token = tokens.sign({ userId: '0', username: 'svc-assembly', role: Role.ADMIN });
   }
 

@@ -4,13 +4,18 @@ import { IsString, MaxLength } from 'class-validator';
 @InputType()
 export class ImportCyclerResultsInput {
   @Field() @IsString() @MaxLength(64) stackBarcode!: string;
-  @Field({ description: 'The cycler export: the generic layout (cycle,charge_mah,discharge_mah,ce_pct,discharge_energy_mwh,end_voltage_v) or an Arbin cycle statistics CSV.' })
+  @Field({
+    description:
+      'The cycler export: the generic layout (cycle,charge_mah,discharge_mah,ce_pct,discharge_energy_mwh,end_voltage_v) or an Arbin cycle statistics CSV.',
+  })
   @IsString()
   @MaxLength(20_000_000)
   csv!: string;
 }
 
-@ObjectType({ description: 'Cycling of one sample stack: retention, cycles to 95 % and 80 % of the first discharge, coulombic efficiency.' })
+@ObjectType({
+  description: 'Cycling of one sample stack: retention, cycles to 95 % and 80 % of the first discharge, coulombic efficiency.',
+})
 export class CyclingStatsModel {
   @Field() stackBarcode!: string;
   @Field() layout!: string;
@@ -32,6 +37,8 @@ export class CyclingStatsModel {
 export class CyclingCorrelationModel {
   @Field() productCode!: string;
   @Field(() => [CyclingStatsModel]) stacks!: CyclingStatsModel[];
-  @Field(() => Float, { nullable: true, description: 'Pearson r of capacity retention against mean layer ASR (null below 3 stacks).' }) retentionVsAsr!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Pearson r of capacity retention against mean layer MD position.' }) retentionVsMd!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Pearson r of capacity retention against mean layer ASR (null below 3 stacks).' })
+  retentionVsAsr!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Pearson r of capacity retention against mean layer MD position.' }) retentionVsMd!:
+    number | null;
 }

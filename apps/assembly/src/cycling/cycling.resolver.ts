@@ -8,12 +8,16 @@ export class CyclingResolver {
   constructor(private readonly cycling: CyclingService) {}
 
   @Roles(...ENGINEERING)
-  @Mutation(() => CyclingStatsModel, { description: 'Import a sample stack’s per-cycle results from a cycler CSV (replaces earlier cycles of the stack).' })
+  @Mutation(() => CyclingStatsModel, {
+    description: 'Import a sample stack’s per-cycle results from a cycler CSV (replaces earlier cycles of the stack).',
+  })
   importCyclerResults(@CurrentActor() actor: Actor, @Args('input') input: ImportCyclerResultsInput): Promise<CyclingStatsModel> {
     return this.cycling.import(actor, input);
   }
 
-  @Query(() => CyclingCorrelationModel, { description: 'Cycled stacks of a product with retention, CE and their layers’ mean ASR and roll position.' })
+  @Query(() => CyclingCorrelationModel, {
+    description: 'Cycled stacks of a product with retention, CE and their layers’ mean ASR and roll position.',
+  })
   cyclingByProduct(@Args('productCode') productCode: string): Promise<CyclingCorrelationModel> {
     return this.cycling.correlation(productCode);
   }

@@ -1,7 +1,21 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
-@ObjectType({ description: 'A multilayer battery: N cells of one cell product in parallel, with its matching rules and final-test limits.' })
+@ObjectType({
+  description: 'A multilayer battery: N cells of one cell product in parallel, with its matching rules and final-test limits.',
+})
 export class StackProductModel {
   @Field() code!: string;
   @Field() name!: string;
@@ -13,7 +27,8 @@ export class StackProductModel {
   @Field(() => [Int]) allowedGrades!: number[];
   @Field(() => Float) asrSpreadPct!: number;
   @Field(() => Float) capacitySpreadPct!: number;
-  @Field(() => Float, { nullable: true, description: 'null: layers from anywhere; else one roll within this MD span.' }) maxMdSpanMm!: number | null;
+  @Field(() => Float, { nullable: true, description: 'null: layers from anywhere; else one roll within this MD span.' }) maxMdSpanMm!:
+    number | null;
   @Field(() => Float) ocvMinV!: number;
   @Field(() => Float) ocvMaxV!: number;
   @Field(() => Float, { description: 'Largest RMS relative deviation from 1/Σ(1/Z) that passes.' }) impedanceTolerance!: number;
@@ -27,7 +42,13 @@ export class CreateStackProductInput {
   @Field(() => Float) @IsNumber() @IsPositive() @Max(100000) targetCapacityMah!: number;
   @Field(() => Float) @IsNumber() @IsPositive() @Max(100000) nominalCellCapacityMah!: number;
   @Field(() => Int) @IsInt() @Min(1) @Max(500) maxLayers!: number;
-  @Field(() => [Int]) @ArrayMinSize(1) @ArrayMaxSize(9) @IsInt({ each: true }) @Min(1, { each: true }) @Max(9, { each: true }) allowedGrades!: number[];
+  @Field(() => [Int])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(9)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(9, { each: true })
+  allowedGrades!: number[];
   @Field(() => Float, { defaultValue: 10 }) @IsNumber() @IsPositive() @Max(100) asrSpreadPct!: number;
   @Field(() => Float, { defaultValue: 5 }) @IsNumber() @IsPositive() @Max(100) capacitySpreadPct!: number;
   @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @IsPositive() maxMdSpanMm?: number | null;

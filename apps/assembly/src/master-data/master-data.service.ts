@@ -20,20 +20,42 @@ export class AssemblyMasterDataService {
   async createStackProduct(actor: Actor, input: CreateStackProductInput): Promise<StackProductModel> {
     const n = layerCount(input.targetCapacityMah, input.nominalCellCapacityMah);
     if (n > input.maxLayers) {
-      throw new DomainError('VALIDATION_FAILED', `Stack product ${input.code} needs ${n} layers of ${input.nominalCellCapacityMah} mAh for ${input.targetCapacityMah} mAh, more than its ${input.maxLayers} allowed layers`, [
-        { path: 'input.maxLayers', message: `expected at least ${n} (or a smaller target)` },
-      ]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Stack product ${input.code} needs ${n} layers of ${input.nominalCellCapacityMah} mAh for ${input.targetCapacityMah} mAh, more than its ${input.maxLayers} allowed layers`,
+        [{ path: 'input.maxLayers', message: `expected at least ${n} (or a smaller target)` }],
+      );
     }
     if (input.ocvMinV >= input.ocvMaxV) {
-      throw new DomainError('VALIDATION_FAILED', `OCV limits of ${input.code}: ocvMinV ${input.ocvMinV} V must be below ocvMaxV ${input.ocvMaxV} V`, [{ path: 'input.ocvMinV', message: 'expected ocvMinV < ocvMaxV' }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `OCV limits of ${input.code}: ocvMinV ${input.ocvMinV} V must be below ocvMaxV ${input.ocvMaxV} V`,
+        [{ path: 'input.ocvMinV', message: 'expected ocvMinV < ocvMaxV' }],
+      );
     }
     if (new Set(input.allowedGrades).size !== input.allowedGrades.length) {
-      throw new DomainError('VALIDATION_FAILED', `allowedGrades of ${input.code} lists a grade twice`, [{ path: 'input.allowedGrades', message: 'expected distinct grades' }]);
+      throw new DomainError('VALIDATION_FAILED', `allowedGrades of ${input.code} lists a grade twice`, [
+        { path: 'input.allowedGrades', message: 'expected distinct grades' },
+      ]);
     }
     return this.db.transaction(async (m) => {
-      if (await m.findOne(StackProductEntity, { where: { code: input.code } })) throw new DomainError('CONFLICT', `Stack product ${input.code} already exists`);
-      const p = await m.save(m.create(StackProductEntity, { ...input, maxMdSpanMm: input.maxMdSpanMm ?? null, allowedGrades: [...input.allowedGrades].sort((a, b) => a - b), createdBy: actor.username }));
-      await recordAudit(m, { actor: actor.username, action: 'CREATE_STACK_PRODUCT', entityType: 'StackProduct', entityId: p.code, details: { ...input } });
+      if (await m.findOne(StackProductEntity, { where: { code: input.code } }))
+        throw new DomainError('CONFLICT', `Stack product ${input.code} already exists`);
+      const p = await m.save(
+        m.create(StackProductEntity, {
+          ...input,
+          maxMdSpanMm: input.maxMdSpanMm ?? null,
+          allowedGrades: [...input.allowedGrades].sort((a, b) => a - b),
+          createdBy: actor.username,
+        }),
+      );
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'CREATE_STACK_PRODUCT',
+        entityType: 'StackProduct',
+        entityId: p.code,
+        details: { ...input },
+      });
       return toStackProduct(p);
     });
   }
@@ -44,22 +66,43 @@ export class AssemblyMasterDataService {
 
   async stackProduct(code: string, m: EntityManager = this.db.manager): Promise<StackProductEntity> {
     const p = await m.findOne(StackProductEntity, { where: { code } });
-    if (!p) throw new DomainError('NOT_FOUND', `Unknown stack product ${code}: expected the code of a stack product (see stackProducts)`, [{ path: 'productCode', message: 'expected an existing stack product' }]);
+    if (!p)
+      throw new DomainError('NOT_FOUND', `Unknown stack product ${code}: expected the code of a stack product (see stackProducts)`, [
+        { path: 'productCode', message: 'expected an existing stack product' },
+      ]);
     return p;
   }
 
   async createWorkOrder(actor: Actor, input: CreateWorkOrderInput): Promise<WorkOrderModel> {
     return this.db.transaction(async (m) => {
       const p = await this.stackProduct(input.stackProductCode, m);
-      if (await m.findOne(WorkOrderEntity, { where: { code: input.code } })) throw new DomainError('CONFLICT', `Work order ${input.code} already exists`);
-      const wo = await m.save(m.create(WorkOrderEntity, { code: input.code, stackProductId: p.id, quantity: input.quantity, status: 'OPEN', createdBy: actor.username }));
-      await recordAudit(m, { actor: actor.username, action: 'CREATE_WORK_ORDER', entityType: 'WorkOrder', entityId: wo.code, details: { ...input } });
+      if (await m.findOne(WorkOrderEntity, { where: { code: input.code } }))
+        throw new DomainError('CONFLICT', `Work order ${input.code} already exists`);
+      const wo = await m.save(
+        m.create(WorkOrderEntity, {
+          code: input.code,
+          stackProductId: p.id,
+          quantity: input.quantity,
+          status: 'OPEN',
+          createdBy: actor.username,
+        }),
+      );
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'CREATE_WORK_ORDER',
+        entityType: 'WorkOrder',
+        entityId: wo.code,
+        details: { ...input },
+      });
       return { code: wo.code, stackProductCode: p.code, quantity: wo.quantity, stacksStarted: 0, status: wo.status };
     });
   }
 
   /** Work orders, open ones first, with how many stacks each has started. */
-  async workOrders(filter: { openOnly?: boolean; cellProductCode?: string } = {}, m: EntityManager = this.db.manager): Promise<(WorkOrderModel & { product: StackProductEntity })[]> {
+  async workOrders(
+    filter: { openOnly?: boolean; cellProductCode?: string } = {},
+    m: EntityManager = this.db.manager,
+  ): Promise<(WorkOrderModel & { product: StackProductEntity })[]> {
     const rows = await m.query<{ id: string; code: string; quantity: number; status: string; stack_product_id: string; started: string }[]>(
       `SELECT w.id, w.code, w.quantity, w.status, w.stack_product_id, (SELECT count(*) FROM assembly.stacks s WHERE s.work_order_id = w.id) AS started
          FROM assembly.work_orders w JOIN assembly.stack_products p ON p.id = w.stack_product_id
@@ -70,7 +113,14 @@ export class AssemblyMasterDataService {
     const products = new Map((await m.find(StackProductEntity)).map((p) => [p.id, p]));
     return rows.map((r) => {
       const product = products.get(String(r.stack_product_id)) as StackProductEntity;
-      return { code: r.code, stackProductCode: product.code, quantity: r.quantity, stacksStarted: Number(r.started), status: r.status, product };
+      return {
+        code: r.code,
+        stackProductCode: product.code,
+        quantity: r.quantity,
+        stacksStarted: Number(r.started),
+        status: r.status,
+        product,
+      };
     });
   }
 }

@@ -35,7 +35,10 @@ export const DEMO_WORK_ORDER = { code: 'WO-0001', stackProductCode: 'MLB-1200', 
 export class DemoAssemblySeeder {
   private readonly logger = new Logger(DemoAssemblySeeder.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly masterData: AssemblyMasterDataService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly masterData: AssemblyMasterDataService,
+  ) {}
 
   async seedIfEmpty(): Promise<boolean> {
     if ((await this.db.getRepository(StackProductEntity).count()) > 0) return false;

@@ -6,7 +6,10 @@ export enum PickStrategyEnum {
   GRADED = 'GRADED',
   KITS = 'KITS',
 }
-registerEnumType(PickStrategyEnum, { name: 'PickStrategy', description: 'GRADED: every wanted passing cell into carriers by grade; KITS: sets of cells that meet one stack’s matching rules.' });
+registerEnumType(PickStrategyEnum, {
+  name: 'PickStrategy',
+  description: 'GRADED: every wanted passing cell into carriers by grade; KITS: sets of cells that meet one stack’s matching rules.',
+});
 
 @ObjectType({ description: 'One pick: sheet (row, col) to carrier pocket.' })
 export class PickEntryModel {
@@ -58,8 +61,16 @@ export class SingulationReportInput {
   @Field() @IsString() @MaxLength(64) sheet!: string;
   @Field() @IsString() @MaxLength(32) stationCode!: string;
   @Field(() => PickStrategyEnum) @IsIn(Object.values(PickStrategyEnum)) strategy!: PickStrategyEnum;
-  @Field(() => [PickedCellInput]) @ArrayMaxSize(100000) @ValidateNested({ each: true }) @Type(() => PickedCellInput) picked!: PickedCellInput[];
-  @Field(() => [BrokenCellInput], { defaultValue: [] }) @ArrayMaxSize(100000) @ValidateNested({ each: true }) @Type(() => BrokenCellInput) broken!: BrokenCellInput[];
+  @Field(() => [PickedCellInput])
+  @ArrayMaxSize(100000)
+  @ValidateNested({ each: true })
+  @Type(() => PickedCellInput)
+  picked!: PickedCellInput[];
+  @Field(() => [BrokenCellInput], { defaultValue: [] })
+  @ArrayMaxSize(100000)
+  @ValidateNested({ each: true })
+  @Type(() => BrokenCellInput)
+  broken!: BrokenCellInput[];
 }
 
 @ObjectType({ description: 'Yield per step of one sheet: test yield, then singulation loss.' })

@@ -7,12 +7,20 @@ import { SingulationService } from './singulation.service';
 export class SingulationResolver {
   constructor(private readonly singulation: SingulationService) {}
 
-  @Query(() => PickMapModel, { description: 'Which cells of a sheet to pick into which carrier pocket, from current results, holds and open work orders.' })
-  async pickMap(@Args('sheet') sheet: string, @Args('strategy', { type: () => PickStrategyEnum, defaultValue: PickStrategyEnum.GRADED }) strategy: PickStrategyEnum): Promise<PickMapModel> {
+  @Query(() => PickMapModel, {
+    description: 'Which cells of a sheet to pick into which carrier pocket, from current results, holds and open work orders.',
+  })
+  async pickMap(
+    @Args('sheet') sheet: string,
+    @Args('strategy', { type: () => PickStrategyEnum, defaultValue: PickStrategyEnum.GRADED }) strategy: PickStrategyEnum,
+  ): Promise<PickMapModel> {
     return (await this.singulation.pickMap(sheet, strategy)) as PickMapModel;
   }
 
-  @Query(() => SingulationYieldModel, { nullable: true, description: 'Test yield and singulation loss of a singulated sheet; null before its report.' })
+  @Query(() => SingulationYieldModel, {
+    nullable: true,
+    description: 'Test yield and singulation loss of a singulated sheet; null before its report.',
+  })
   singulationYield(@Args('sheet') sheet: string): Promise<SingulationYieldModel | null> {
     return this.singulation.yieldOf(sheet);
   }

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { buildPickMap, isPassGrade, singulationProblem, type PickCandidate, type PickMap, type PickOrder, type PickStrategy } from '@mes/assembly';
+import {
+  buildPickMap,
+  isPassGrade,
+  singulationProblem,
+  type PickCandidate,
+  type PickMap,
+  type PickOrder,
+  type PickStrategy,
+} from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { sheetCellPositions } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
@@ -28,7 +36,11 @@ interface SheetPicture {
  */
 @Injectable()
 export class SingulationService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly line: LineData, private readonly masterData: AssemblyMasterDataService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly line: LineData,
+    private readonly masterData: AssemblyMasterDataService,
+  ) {}
 
   async pickMap(sheetBarcode: string, strategy: PickStrategy): Promise<PickMap> {
     return (await this.picture(sheetBarcode, strategy)).map;
@@ -41,10 +53,22 @@ export class SingulationService {
       this.line.heldCells(sheet.barcode),
       this.masterData.workOrders({ openOnly: true, cellProductCode: sheet.productCode }),
     ]);
-    const problem = singulationProblem({ sheet: sheet.barcode, tests: results.tests, softBins: results.softBin, cols: sheet.cols, maxRetests: results.maxRetests });
-    if (problem) throw new DomainError('CONFLICT', `No pick map for sheet ${sheet.barcode}: ${problem}`, [], { reason: 'RESULTS_NOT_FINAL' });
+    const problem = singulationProblem({
+      sheet: sheet.barcode,
+      tests: results.tests,
+      softBins: results.softBin,
+      cols: sheet.cols,
+      maxRetests: results.maxRetests,
+    });
+    if (problem)
+      throw new DomainError('CONFLICT', `No pick map for sheet ${sheet.barcode}: ${problem}`, [], { reason: 'RESULTS_NOT_FINAL' });
     if (!orders.length) {
-      throw new DomainError('CONFLICT', `No open work order wants cells of product ${sheet.productCode}: create a work order for a stack product made of ${sheet.productCode} first`, [], { reason: 'NO_OPEN_WORK_ORDER' });
+      throw new DomainError(
+        'CONFLICT',
+        `No open work order wants cells of product ${sheet.productCode}: create a work order for a stack product made of ${sheet.productCode} first`,
+        [],
+        { reason: 'NO_OPEN_WORK_ORDER' },
+      );
     }
     const heldAt = new Set(held.map((h) => h.row * sheet.cols + h.col));
     const pos = sheetCellPositions(sheet.layout, sheet.mdStartMm);
@@ -54,8 +78,15 @@ export class SingulationService {
     for (let i = 0; i < sheet.rows * sheet.cols; i++) {
       const softBin = results.softBin[i] ?? null;
       candidates.push({
-        row: pos.row[i], col: pos.col[i], softBin, hardBin: softBin === null ? null : (results.hardBinOf.get(softBin) ?? null), held: heldAt.has(i),
-        asrOhmCm2: results.asrOhmCm2[i] ?? null, capacityMah: capacity, rollBarcode: sheet.rollBarcode, mdMm: pos.mdMm[i],
+        row: pos.row[i],
+        col: pos.col[i],
+        softBin,
+        hardBin: softBin === null ? null : (results.hardBinOf.get(softBin) ?? null),
+        held: heldAt.has(i),
+        asrOhmCm2: results.asrOhmCm2[i] ?? null,
+        capacityMah: capacity,
+        rollBarcode: sheet.rollBarcode,
+        mdMm: pos.mdMm[i],
       });
     }
     const pickOrders: PickOrder[] = orders.map((o) => ({
@@ -76,13 +107,18 @@ export class SingulationService {
   async report(actor: Actor, input: SingulationReportInput): Promise<SingulationYieldModel> {
     const operation = await this.line.stationOperation(input.stationCode);
     if (operation !== SINGULATION) {
-      throw new DomainError('WRONG_OPERATION', operation ? `Station ${input.stationCode} performs ${operation}, not ${SINGULATION}` : `Unknown station ${input.stationCode}`, [
-        { path: 'input.stationCode', message: 'expected a SINGULATION station' },
-      ]);
+      throw new DomainError(
+        'WRONG_OPERATION',
+        operation ? `Station ${input.stationCode} performs ${operation}, not ${SINGULATION}` : `Unknown station ${input.stationCode}`,
+        [{ path: 'input.stationCode', message: 'expected a SINGULATION station' }],
+      );
     }
     const { sheet, results, map, candidates } = await this.picture(input.sheet, input.strategy);
     if (sheet.operation !== SINGULATION || sheet.stepState !== 'IN_PROCESS' || sheet.stationCode !== input.stationCode) {
-      throw new DomainError('NOT_TRACKED_IN', `Sheet ${sheet.barcode} is not tracked in at ${input.stationCode} (it is ${sheet.status} ${sheet.stepState} at ${sheet.operation ?? 'no operation'}); scan TRACK_IN there first`);
+      throw new DomainError(
+        'NOT_TRACKED_IN',
+        `Sheet ${sheet.barcode} is not tracked in at ${input.stationCode} (it is ${sheet.status} ${sheet.stepState} at ${sheet.operation ?? 'no operation'}); scan TRACK_IN there first`,
+      );
     }
     const inMap = new Map(map.entries.map((e) => [`${e.row},${e.col}`, e]));
     const seen = new Set<string>();
@@ -91,14 +127,23 @@ export class SingulationService {
       list.forEach((c, i) => {
         const key = `${c.row},${c.col}`;
         if (seen.has(key)) problems.push({ path: `input.${name}[${i}]`, message: `cell (${c.row}, ${c.col}) is reported twice` });
-        else if (!inMap.has(key)) problems.push({ path: `input.${name}[${i}]`, message: `cell (${c.row}, ${c.col}) is not in the pick map: ${this.whyNot(map, c, candidates, sheet.cols)}` });
+        else if (!inMap.has(key))
+          problems.push({
+            path: `input.${name}[${i}]`,
+            message: `cell (${c.row}, ${c.col}) is not in the pick map: ${this.whyNot(map, c, candidates, sheet.cols)}`,
+          });
         seen.add(key);
       });
     check(input.picked, 'picked');
     check(input.broken, 'broken');
-    if (input.picked.length + input.broken.length === 0) problems.push({ path: 'input.picked', message: 'expected at least one picked or broken cell' });
+    if (input.picked.length + input.broken.length === 0)
+      problems.push({ path: 'input.picked', message: 'expected at least one picked or broken cell' });
     if (problems.length) {
-      throw new DomainError('VALIDATION_FAILED', `Singulation report for sheet ${sheet.barcode} refused: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}; nothing was stored`, problems.slice(0, 100));
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Singulation report for sheet ${sheet.barcode} refused: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}; nothing was stored`,
+        problems.slice(0, 100),
+      );
     }
     const area = sheet.cellActiveAreaCm2;
     const idx = (c: { row: number; col: number }) => c.row * sheet.cols + c.col;
@@ -111,11 +156,22 @@ export class SingulationService {
     ];
     return this.db.transaction(async (m) => {
       const existing = await m.findOne(SingulationReportEntity, { where: { sheetBarcode: sheet.barcode } });
-      if (existing) throw new DomainError('CONFLICT', `Sheet ${sheet.barcode} was already singulated (reported by ${existing.reportedBy} at ${existing.reportedAt.toISOString()}); one report per sheet`);
+      if (existing)
+        throw new DomainError(
+          'CONFLICT',
+          `Sheet ${sheet.barcode} was already singulated (reported by ${existing.reportedBy} at ${existing.reportedAt.toISOString()}); one report per sheet`,
+        );
       const report = await m.save(
         m.create(SingulationReportEntity, {
-          sheetBarcode: sheet.barcode, stationCode: input.stationCode, strategy: input.strategy, cellsTested: tested, cellsPassed: passed,
-          cellsInPickMap: map.entries.length, picked: input.picked.length, broken: input.broken.length, reportedBy: actor.username,
+          sheetBarcode: sheet.barcode,
+          stationCode: input.stationCode,
+          strategy: input.strategy,
+          cellsTested: tested,
+          cellsPassed: passed,
+          cellsInPickMap: map.entries.length,
+          picked: input.picked.length,
+          broken: input.broken.length,
+          reportedBy: actor.username,
         }),
       );
       await m.query(
@@ -124,18 +180,40 @@ export class SingulationService {
            FROM unnest($4::int[], $5::int[], $6::float8[], $7::float8[], $8::int[], $9::int[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::text[], $16::int[], $17::text[])
              AS u(r, c, md, cd, sb, hb, asr, r0, rt, cap, st, car, pos, why)`,
         [
-          sheet.barcode, sheet.rollBarcode, report.id,
-          rows.map((x) => x.c.row), rows.map((x) => x.c.col), rows.map((x) => pos.mdMm[idx(x.c)]), rows.map((x) => pos.cdMm[idx(x.c)]),
-          rows.map((x) => x.e.softBin), rows.map((x) => x.e.hardBin),
-          rows.map((x) => results.asrOhmCm2[idx(x.c)] ?? null), rows.map((x) => results.rOhmicOhm[idx(x.c)] ?? null),
-          rows.map((x) => { const asr = results.asrOhmCm2[idx(x.c)]; return asr === null || asr === undefined ? null : asr / area; }),
-          rows.map((x) => candidates[idx(x.c)].capacityMah), rows.map((x) => x.status),
-          rows.map((x) => (x.status === 'SINGULATED' ? x.e.carrier : null)), rows.map((x) => (x.status === 'SINGULATED' ? x.e.position : null)), rows.map((x) => x.reason),
+          sheet.barcode,
+          sheet.rollBarcode,
+          report.id,
+          rows.map((x) => x.c.row),
+          rows.map((x) => x.c.col),
+          rows.map((x) => pos.mdMm[idx(x.c)]),
+          rows.map((x) => pos.cdMm[idx(x.c)]),
+          rows.map((x) => x.e.softBin),
+          rows.map((x) => x.e.hardBin),
+          rows.map((x) => results.asrOhmCm2[idx(x.c)] ?? null),
+          rows.map((x) => results.rOhmicOhm[idx(x.c)] ?? null),
+          rows.map((x) => {
+            const asr = results.asrOhmCm2[idx(x.c)];
+            return asr === null || asr === undefined ? null : asr / area;
+          }),
+          rows.map((x) => candidates[idx(x.c)].capacityMah),
+          rows.map((x) => x.status),
+          rows.map((x) => (x.status === 'SINGULATED' ? x.e.carrier : null)),
+          rows.map((x) => (x.status === 'SINGULATED' ? x.e.position : null)),
+          rows.map((x) => x.reason),
         ],
       );
       await recordAudit(m, {
-        actor: actor.username, action: 'REPORT_SINGULATION', entityType: 'Sheet', entityId: sheet.barcode,
-        details: { stationCode: input.stationCode, strategy: input.strategy, picked: input.picked.length, broken: input.broken, cellsInPickMap: map.entries.length },
+        actor: actor.username,
+        action: 'REPORT_SINGULATION',
+        entityType: 'Sheet',
+        entityId: sheet.barcode,
+        details: {
+          stationCode: input.stationCode,
+          strategy: input.strategy,
+          picked: input.picked.length,
+          broken: input.broken,
+          cellsInPickMap: map.entries.length,
+        },
       });
       return toYield(report);
     });
@@ -164,8 +242,16 @@ export class SingulationService {
 
 function toYield(r: SingulationReportEntity): SingulationYieldModel {
   return {
-    sheet: r.sheetBarcode, stationCode: r.stationCode, cellsTested: r.cellsTested, cellsPassed: r.cellsPassed, cellsInPickMap: r.cellsInPickMap,
-    picked: r.picked, broken: r.broken, testYield: r.cellsTested ? r.cellsPassed / r.cellsTested : null,
-    singulationLoss: r.picked + r.broken ? r.broken / (r.picked + r.broken) : null, reportedBy: r.reportedBy, reportedAt: r.reportedAt,
+    sheet: r.sheetBarcode,
+    stationCode: r.stationCode,
+    cellsTested: r.cellsTested,
+    cellsPassed: r.cellsPassed,
+    cellsInPickMap: r.cellsInPickMap,
+    picked: r.picked,
+    broken: r.broken,
+    testYield: r.cellsTested ? r.cellsPassed / r.cellsTested : null,
+    singulationLoss: r.picked + r.broken ? r.broken / (r.picked + r.broken) : null,
+    reportedBy: r.reportedBy,
+    reportedAt: r.reportedAt,
   };
 }

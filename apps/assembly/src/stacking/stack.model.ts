@@ -49,7 +49,8 @@ export class StackTestModel {
   @Field(() => Float) ocvV!: number;
   @Field() bin!: string;
   @Field() reason!: string;
-  @Field(() => Float, { nullable: true, description: 'RMS relative deviation from 1/Σ(1/Z); null when the spectrum could not be fitted.' }) deviation!: number | null;
+  @Field(() => Float, { nullable: true, description: 'RMS relative deviation from 1/Σ(1/Z); null when the spectrum could not be fitted.' })
+  deviation!: number | null;
   @Field(() => Int, { nullable: true }) suspectLayer!: number | null;
   @Field() testedBy!: string;
   @Field() testedAt!: Date;
@@ -75,7 +76,9 @@ export class StackModel {
 
 @InputType()
 export class StartStackInput {
-  @Field() @Matches(/^STK-[A-Za-z0-9._-]{1,60}$/, { message: 'expected a stack barcode STK-<1-60 letters, digits, ".", "_" or "-">' }) barcode!: string;
+  @Field()
+  @Matches(/^STK-[A-Za-z0-9._-]{1,60}$/, { message: 'expected a stack barcode STK-<1-60 letters, digits, ".", "_" or "-">' })
+  barcode!: string;
   @Field() @IsString() @MaxLength(32) productCode!: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) workOrder?: string;
   @Field() @IsString() @MaxLength(32) stationCode!: string;
@@ -103,9 +106,21 @@ export class StackTestInput {
   @Field() @IsString() @MaxLength(64) stackBarcode!: string;
   @Field() @IsString() @MaxLength(32) stationCode!: string;
   @Field(() => Float) @IsNumber() @Min(-1) @Max(6) ocvV!: number;
-  @Field(() => [Float]) @ArrayMinSize(3) @ArrayMaxSize(200) @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) frequenciesHz!: number[];
-  @Field(() => [Float]) @ArrayMinSize(3) @ArrayMaxSize(200) @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) zReOhm!: number[];
-  @Field(() => [Float]) @ArrayMinSize(3) @ArrayMaxSize(200) @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true }) zImOhm!: number[];
+  @Field(() => [Float])
+  @ArrayMinSize(3)
+  @ArrayMaxSize(200)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  frequenciesHz!: number[];
+  @Field(() => [Float])
+  @ArrayMinSize(3)
+  @ArrayMaxSize(200)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  zReOhm!: number[];
+  @Field(() => [Float])
+  @ArrayMinSize(3)
+  @ArrayMaxSize(200)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
+  zImOhm!: number[];
 }
 
 @ObjectType({ description: 'A stack holding cells of a roll region, sheet or roll.' })

@@ -7,7 +7,9 @@ import { StackService } from './stack.service';
 export class StackResolver {
   constructor(private readonly stacks: StackService) {}
 
-  @Query(() => StackModel, { description: 'A stack: layers in order with their cells’ origin, its final tests, and the holds that reach it.' })
+  @Query(() => StackModel, {
+    description: 'A stack: layers in order with their cells’ origin, its final tests, and the holds that reach it.',
+  })
   stack(@Args('barcode') barcode: string): Promise<StackModel> {
     return this.stacks.view(barcode);
   }
@@ -17,7 +19,9 @@ export class StackResolver {
     return this.stacks.proposal(productCode, grade);
   }
 
-  @Query(() => [WhereUsedStackModel], { description: 'Every stack holding a cell of a roll (optionally an MD region [mdFromMm, mdToMm)) or of a sheet.' })
+  @Query(() => [WhereUsedStackModel], {
+    description: 'Every stack holding a cell of a roll (optionally an MD region [mdFromMm, mdToMm)) or of a sheet.',
+  })
   stacksWhereUsed(
     @Args('roll', { nullable: true }) roll?: string,
     @Args('mdFromMm', { type: () => Float, nullable: true }) mdFromMm?: number,
@@ -27,13 +31,17 @@ export class StackResolver {
     return this.stacks.whereUsed({ roll, mdFromMm, mdToMm, sheet });
   }
 
-  @Query(() => [WhereUsedStackModel], { description: 'Every stack holding a cell a hold covers (on the roll, region, sheet or cell it names).' })
+  @Query(() => [WhereUsedStackModel], {
+    description: 'Every stack holding a cell a hold covers (on the roll, region, sheet or cell it names).',
+  })
   stacksWhereUsedByHold(@Args('holdId', { type: () => ID }) holdId: string): Promise<WhereUsedStackModel[]> {
     return this.stacks.whereUsedByHold(holdId);
   }
 
   @Roles(...ANY_ROLE)
-  @Mutation(() => StackModel, { description: 'Scan a new stack label at a STACKING station: the stack is started for a stack product (and a work order).' })
+  @Mutation(() => StackModel, {
+    description: 'Scan a new stack label at a STACKING station: the stack is started for a stack product (and a work order).',
+  })
   startStack(@CurrentActor() actor: Actor, @Args('input') input: StartStackInput): Promise<StackModel> {
     return this.stacks.start(actor, input);
   }

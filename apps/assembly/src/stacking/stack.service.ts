@@ -1,20 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { classifyStack, formatCellCode, type StackVerdict, layerCount, matchProblem, parseCellCode, proposeStacks, type MatchCell, type MatchingRules, type Spectrum } from '@mes/assembly';
+import {
+  classifyStack,
+  formatCellCode,
+  type StackVerdict,
+  layerCount,
+  matchProblem,
+  parseCellCode,
+  proposeStacks,
+  type MatchCell,
+  type MatchingRules,
+  type Spectrum,
+} from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { createFeatureExtractor } from '@mes/eis';
 import { DomainError } from '@mes/service-core';
 import { recordAudit } from '../audit/assembly-audit';
 import { LineData } from '../clients/line-data';
-import { SingulatedCellEntity, StackEntity, StackLayerEntity, StackProductEntity, StackTestEntity, WorkOrderEntity } from '../database/assembly.entities';
+import {
+  SingulatedCellEntity,
+  StackEntity,
+  StackLayerEntity,
+  StackProductEntity,
+  StackTestEntity,
+  WorkOrderEntity,
+} from '../database/assembly.entities';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
-import type { AddStackLayerInput, StackHoldModel, StackLayerModel, StackModel, StackProposalModel, StackTestInput, StackTestModel, StartStackInput, WhereUsedStackModel } from './stack.model';
+import type {
+  AddStackLayerInput,
+  StackHoldModel,
+  StackLayerModel,
+  StackModel,
+  StackProposalModel,
+  StackTestInput,
+  StackTestModel,
+  StartStackInput,
+  WhereUsedStackModel,
+} from './stack.model';
 
 export const STACKING = 'STACKING';
 export const STACK_TEST = 'STACK_TEST';
 
-const rulesOf = (p: StackProductEntity): MatchingRules => ({ asrSpreadPct: p.asrSpreadPct, capacitySpreadPct: p.capacitySpreadPct, maxMdSpanMm: p.maxMdSpanMm });
+const rulesOf = (p: StackProductEntity): MatchingRules => ({
+  asrSpreadPct: p.asrSpreadPct,
+  capacitySpreadPct: p.capacitySpreadPct,
+  maxMdSpanMm: p.maxMdSpanMm,
+});
 const layersOf = (p: StackProductEntity) => layerCount(p.targetCapacityMah, p.nominalCellCapacityMah);
 const codeOf = (c: { sheetBarcode: string; row: number; col: number }) => formatCellCode(c);
 
@@ -25,7 +57,11 @@ const codeOf = (c: { sheetBarcode: string; row: number; col: number }) => format
  */
 @Injectable()
 export class StackService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly line: LineData, private readonly masterData: AssemblyMasterDataService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly line: LineData,
+    private readonly masterData: AssemblyMasterDataService,
+  ) {}
 
   async start(actor: Actor, input: StartStackInput): Promise<StackModel> {
     await this.requireStation(input.stationCode, STACKING, 'input.stationCode');
@@ -34,18 +70,42 @@ export class StackService {
       let workOrderId: string | null = null;
       if (input.workOrder) {
         const wo = await m.findOne(WorkOrderEntity, { where: { code: input.workOrder }, lock: { mode: 'pessimistic_write' } });
-        if (!wo) throw new DomainError('NOT_FOUND', `Unknown work order ${input.workOrder}`, [{ path: 'input.workOrder', message: 'expected an existing work order' }]);
-        if (wo.stackProductId !== product.id) throw new DomainError('VALIDATION_FAILED', `Work order ${wo.code} is not for stack product ${product.code}`, [{ path: 'input.workOrder', message: `expected a work order of ${product.code}` }]);
+        if (!wo)
+          throw new DomainError('NOT_FOUND', `Unknown work order ${input.workOrder}`, [
+            { path: 'input.workOrder', message: 'expected an existing work order' },
+          ]);
+        if (wo.stackProductId !== product.id)
+          throw new DomainError('VALIDATION_FAILED', `Work order ${wo.code} is not for stack product ${product.code}`, [
+            { path: 'input.workOrder', message: `expected a work order of ${product.code}` },
+          ]);
         if (wo.status !== 'OPEN') throw new DomainError('CONFLICT', `Work order ${wo.code} is ${wo.status}`);
         const started = await m.count(StackEntity, { where: { workOrderId: wo.id } });
-        if (started >= wo.quantity) throw new DomainError('CONFLICT', `Work order ${wo.code} already has its ${wo.quantity} stacks started`);
+        if (started >= wo.quantity)
+          throw new DomainError('CONFLICT', `Work order ${wo.code} already has its ${wo.quantity} stacks started`);
         workOrderId = wo.id;
       }
-      if (await m.findOne(StackEntity, { where: { barcode: input.barcode } })) throw new DomainError('CONFLICT', `Stack ${input.barcode} already exists: scan a new stack label`, [{ path: 'input.barcode', message: 'expected an unused stack barcode' }]);
+      if (await m.findOne(StackEntity, { where: { barcode: input.barcode } }))
+        throw new DomainError('CONFLICT', `Stack ${input.barcode} already exists: scan a new stack label`, [
+          { path: 'input.barcode', message: 'expected an unused stack barcode' },
+        ]);
       const stack = await m.save(
-        m.create(StackEntity, { barcode: input.barcode, stackProductId: product.id, workOrderId, layersPlanned: layersOf(product), status: 'BUILDING', stationCode: input.stationCode, createdBy: actor.username }),
+        m.create(StackEntity, {
+          barcode: input.barcode,
+          stackProductId: product.id,
+          workOrderId,
+          layersPlanned: layersOf(product),
+          status: 'BUILDING',
+          stationCode: input.stationCode,
+          createdBy: actor.username,
+        }),
       );
-      await recordAudit(m, { actor: actor.username, action: 'START_STACK', entityType: 'Stack', entityId: stack.barcode, details: { ...input, layersPlanned: stack.layersPlanned } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'START_STACK',
+        entityType: 'Stack',
+        entityId: stack.barcode,
+        details: { ...input, layersPlanned: stack.layersPlanned },
+      });
     });
     return this.view(input.barcode);
   }
@@ -59,50 +119,104 @@ export class StackService {
   async addLayer(actor: Actor, input: AddStackLayerInput): Promise<StackModel> {
     const ref = parseCellCode(input.cellCode);
     if (!ref) {
-      throw new DomainError('VALIDATION_FAILED', `${input.cellCode} is not a cell code: expected <sheet barcode>-R<row>C<col>, e.g. S-R0001-0007-R12C3`, [{ path: 'input.cellCode', message: 'expected a cell code' }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${input.cellCode} is not a cell code: expected <sheet barcode>-R<row>C<col>, e.g. S-R0001-0007-R12C3`,
+        [{ path: 'input.cellCode', message: 'expected a cell code' }],
+      );
     }
     const code = codeOf(ref);
     // Tracking first (outside the transaction: no remote call while a row is locked).
     const [state] = await this.line.cellStates([ref]).catch((e: unknown) => {
-      if (e instanceof DomainError && e.code === 'NOT_FOUND') throw new DomainError('UNKNOWN_BARCODE', `Unknown cell ${code}: no such sheet or position`, [{ path: 'input.cellCode', message: 'expected a registered cell' }]);
+      if (e instanceof DomainError && e.code === 'NOT_FOUND')
+        throw new DomainError('UNKNOWN_BARCODE', `Unknown cell ${code}: no such sheet or position`, [
+          { path: 'input.cellCode', message: 'expected a registered cell' },
+        ]);
       throw e;
     });
     await this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
-      if (stack.status !== 'BUILDING') throw new DomainError('CONFLICT', `Stack ${stack.barcode} is ${stack.status} with its ${stack.layersPlanned} layers; scan the cells into a stack being built`, [], { reason: 'STACK_NOT_BUILDING' });
+      if (stack.status !== 'BUILDING')
+        throw new DomainError(
+          'CONFLICT',
+          `Stack ${stack.barcode} is ${stack.status} with its ${stack.layersPlanned} layers; scan the cells into a stack being built`,
+          [],
+          { reason: 'STACK_NOT_BUILDING' },
+        );
       const product = (await m.findOne(StackProductEntity, { where: { id: stack.stackProductId } }))!;
-      const cell = await m.findOne(SingulatedCellEntity, { where: { sheetBarcode: ref.sheetBarcode, row: ref.row, col: ref.col }, lock: { mode: 'pessimistic_write' } });
+      const cell = await m.findOne(SingulatedCellEntity, {
+        where: { sheetBarcode: ref.sheetBarcode, row: ref.row, col: ref.col },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!cell) {
         const result = await this.line.cellResult(ref.sheetBarcode, ref.row, ref.col);
         const why = result
           ? `its current result is soft bin ${result.softBin} (${result.binName}), hard bin ${result.hardBin}${result.softBin >= 10 ? ': a failed cell never leaves its sheet' : ''}`
           : 'it has no test result';
-        throw new DomainError('CONFLICT', `Cell ${code} was not singulated: ${why}; only cells picked at singulation can be stacked`, [{ path: 'input.cellCode', message: 'expected a singulated cell' }], {
-          reason: 'CELL_NOT_SINGULATED', softBin: result?.softBin ?? null, hardBin: result?.hardBin ?? null,
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `Cell ${code} was not singulated: ${why}; only cells picked at singulation can be stacked`,
+          [{ path: 'input.cellCode', message: 'expected a singulated cell' }],
+          {
+            reason: 'CELL_NOT_SINGULATED',
+            softBin: result?.softBin ?? null,
+            hardBin: result?.hardBin ?? null,
+          },
+        );
       }
-      if (cell.status === 'BROKEN') throw new DomainError('CONFLICT', `Cell ${code} broke at singulation (${cell.scrapReason}): it cannot be stacked`, [], { reason: 'CELL_BROKEN' });
+      if (cell.status === 'BROKEN')
+        throw new DomainError('CONFLICT', `Cell ${code} broke at singulation (${cell.scrapReason}): it cannot be stacked`, [], {
+          reason: 'CELL_BROKEN',
+        });
       if (cell.status === 'STACKED') {
-        const at = await m.query<{ barcode: string; layer_index: number }[]>(`SELECT s.barcode, l.layer_index FROM assembly.stack_layers l JOIN assembly.stacks s ON s.id = l.stack_id WHERE l.cell_id = $1`, [cell.id]);
-        throw new DomainError('CONFLICT', `Cell ${code} is already layer ${at[0]?.layer_index} of stack ${at[0]?.barcode}${at[0]?.barcode === stack.barcode ? ' (a second scan of the same layer)' : ''}`, [], { reason: 'CELL_ALREADY_STACKED' });
+        const at = await m.query<{ barcode: string; layer_index: number }[]>(
+          `SELECT s.barcode, l.layer_index FROM assembly.stack_layers l JOIN assembly.stacks s ON s.id = l.stack_id WHERE l.cell_id = $1`,
+          [cell.id],
+        );
+        throw new DomainError(
+          'CONFLICT',
+          `Cell ${code} is already layer ${at[0]?.layer_index} of stack ${at[0]?.barcode}${at[0]?.barcode === stack.barcode ? ' (a second scan of the same layer)' : ''}`,
+          [],
+          { reason: 'CELL_ALREADY_STACKED' },
+        );
       }
       if (!product.allowedGrades.includes(cell.softBin)) {
-        throw new DomainError('CONFLICT', `Cell ${code} is grade ${cell.softBin}; stack product ${product.code} allows grade ${product.allowedGrades.join(', ')}`, [], { reason: 'GRADE_NOT_ALLOWED', softBin: cell.softBin });
+        throw new DomainError(
+          'CONFLICT',
+          `Cell ${code} is grade ${cell.softBin}; stack product ${product.code} allows grade ${product.allowedGrades.join(', ')}`,
+          [],
+          { reason: 'GRADE_NOT_ALLOWED', softBin: cell.softBin },
+        );
       }
-      if (state.status !== 'ACTIVE') throw new DomainError('UNIT_NOT_ACTIVE', `Cell ${code} is ${state.status} in tracking: it cannot be stacked`);
+      if (state.status !== 'ACTIVE')
+        throw new DomainError('UNIT_NOT_ACTIVE', `Cell ${code} is ${state.status} in tracking: it cannot be stacked`);
       if (state.activeHolds.length) {
         const h = state.activeHolds[0];
-        throw new DomainError('UNIT_ON_HOLD', `Cell ${code} is on hold: ${h.reason} (hold ${h.id}); an engineer must release it first`, [], { holdId: h.id });
+        throw new DomainError(
+          'UNIT_ON_HOLD',
+          `Cell ${code} is on hold: ${h.reason} (hold ${h.id}); an engineer must release it first`,
+          [],
+          { holdId: h.id },
+        );
       }
       const layers = await this.layerCells(m, stack.id);
       const problem = matchProblem([...layers, cell].map(toMatch), rulesOf(product));
-      if (problem) throw new DomainError('CONFLICT', `Cell ${code} is outside the matching window of stack ${stack.barcode}: ${problem}`, [], { reason: 'OUTSIDE_MATCHING_WINDOW' });
+      if (problem)
+        throw new DomainError('CONFLICT', `Cell ${code} is outside the matching window of stack ${stack.barcode}: ${problem}`, [], {
+          reason: 'OUTSIDE_MATCHING_WINDOW',
+        });
       const layerIndex = layers.length + 1;
       await m.insert(StackLayerEntity, { stackId: stack.id, layerIndex, cellId: cell.id, addedBy: actor.username });
       await m.update(SingulatedCellEntity, { id: cell.id }, { status: 'STACKED', stackId: stack.id });
       const built = layerIndex === stack.layersPlanned;
       if (built) await m.update(StackEntity, { id: stack.id }, { status: 'BUILT', builtAt: () => 'now()' } as never);
-      await recordAudit(m, { actor: actor.username, action: 'ADD_STACK_LAYER', entityType: 'Stack', entityId: stack.barcode, details: { layerIndex, cellCode: code, built } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'ADD_STACK_LAYER',
+        entityType: 'Stack',
+        entityId: stack.barcode,
+        details: { layerIndex, cellCode: code, built },
+      });
     });
     return this.view(input.stackBarcode);
   }
@@ -111,13 +225,24 @@ export class StackService {
   async proposal(productCode: string, grade: number): Promise<StackProposalModel> {
     const product = await this.masterData.stackProduct(productCode);
     if (!product.allowedGrades.includes(grade)) {
-      throw new DomainError('VALIDATION_FAILED', `Stack product ${product.code} does not allow grade ${grade} (allowed: ${product.allowedGrades.join(', ')})`, [{ path: 'grade', message: 'expected an allowed grade' }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Stack product ${product.code} does not allow grade ${grade} (allowed: ${product.allowedGrades.join(', ')})`,
+        [{ path: 'grade', message: 'expected an allowed grade' }],
+      );
     }
     const cells = await this.db.getRepository(SingulatedCellEntity).find({ where: { status: 'SINGULATED', softBin: grade } });
     const n = layersOf(product);
     const byId = new Map(cells.map((c) => [c.id, c]));
     const stacks = proposeStacks(cells.filter((c) => c.asrOhmCm2 !== null).map(toMatch), n, rulesOf(product));
-    return { productCode: product.code, grade, layersPerStack: n, cellsAvailable: cells.length, upperBound: Math.floor(cells.length / n), stacks: stacks.map((s) => s.map((c) => codeOf(byId.get(c.id)!))) };
+    return {
+      productCode: product.code,
+      grade,
+      layersPerStack: n,
+      cellsAvailable: cells.length,
+      upperBound: Math.floor(cells.length / n),
+      stacks: stacks.map((s) => s.map((c) => codeOf(byId.get(c.id)!))),
+    };
   }
 
   /**
@@ -134,34 +259,75 @@ export class StackService {
     if (input.zImOhm.length !== n) problems.push({ path: 'input.zImOhm', message: `expected ${n} values, got ${input.zImOhm.length}` });
     if (input.frequenciesHz.some((f) => !(f > 0))) problems.push({ path: 'input.frequenciesHz', message: 'expected positive frequencies' });
     if (new Set(input.frequenciesHz).size !== n) problems.push({ path: 'input.frequenciesHz', message: 'expected distinct frequencies' });
-    if (problems.length) throw new DomainError('VALIDATION_FAILED', `Stack test ${input.testId} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    if (problems.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Stack test ${input.testId} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        problems,
+      );
     const prior = await this.db.getRepository(StackTestEntity).findOne({ where: { testId: input.testId } });
     if (prior) {
       const of = await this.db.getRepository(StackEntity).findOne({ where: { id: prior.stackId } });
-      if (of?.barcode !== input.stackBarcode || prior.ocvV !== input.ocvV) throw new DomainError('CONFLICT', `Stack test ${input.testId} was already posted with other content (stack ${of?.barcode})`);
+      if (of?.barcode !== input.stackBarcode || prior.ocvV !== input.ocvV)
+        throw new DomainError('CONFLICT', `Stack test ${input.testId} was already posted with other content (stack ${of?.barcode})`);
       return this.view(input.stackBarcode);
     }
     await this.requireStation(input.stationCode, STACK_TEST, 'input.stationCode');
     const found = await this.db.getRepository(StackEntity).findOne({ where: { barcode: input.stackBarcode } });
-    if (!found) throw new DomainError('NOT_FOUND', `Unknown stack ${input.stackBarcode}: nothing was stored`, [{ path: 'input.stackBarcode', message: 'expected a stack that was built' }]);
+    if (!found)
+      throw new DomainError('NOT_FOUND', `Unknown stack ${input.stackBarcode}: nothing was stored`, [
+        { path: 'input.stackBarcode', message: 'expected a stack that was built' },
+      ]);
     const layers = await this.layerCells(this.db.manager, found.id);
     const holds = await this.holdsOf(layers);
     if (holds.scrapped) throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${found.barcode} was scrapped: ${holds.scrapped}`);
-    if (holds.list.length) throw new DomainError('UNIT_ON_HOLD', `Stack ${found.barcode} is on hold: ${holds.list[0].reason} (hold ${holds.list[0].holdId} on layer ${holds.list[0].cellCode}); an engineer must release it first`, [], { holdId: holds.list[0].holdId });
+    if (holds.list.length)
+      throw new DomainError(
+        'UNIT_ON_HOLD',
+        `Stack ${found.barcode} is on hold: ${holds.list[0].reason} (hold ${holds.list[0].holdId} on layer ${holds.list[0].cellCode}); an engineer must release it first`,
+        [],
+        { holdId: holds.list[0].holdId },
+      );
     const missing = layers.find((l) => l.rTotalOhm === null);
-    if (missing) throw new DomainError('CONFLICT', `Layer ${codeOf(missing)} of stack ${found.barcode} has no fitted impedance: the stack expectation cannot be computed`);
+    if (missing)
+      throw new DomainError(
+        'CONFLICT',
+        `Layer ${codeOf(missing)} of stack ${found.barcode} has no fitted impedance: the stack expectation cannot be computed`,
+      );
     const product = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: found.stackProductId } }))!;
     const verdict = this.judge(input, layers, product);
     await this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
-      if (stack.status === 'BUILDING') throw new DomainError('CONFLICT', `Stack ${stack.barcode} has ${layers.length} of its ${stack.layersPlanned} layers: finish building it before its final test`, [], { reason: 'STACK_NOT_BUILT' });
+      if (stack.status === 'BUILDING')
+        throw new DomainError(
+          'CONFLICT',
+          `Stack ${stack.barcode} has ${layers.length} of its ${stack.layersPlanned} layers: finish building it before its final test`,
+          [],
+          { reason: 'STACK_NOT_BUILT' },
+        );
       if (stack.status === 'SCRAPPED') throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${stack.barcode} was scrapped`);
       await m.insert(StackTestEntity, {
-        testId: input.testId, stackId: stack.id, stationCode: input.stationCode, ocvV: input.ocvV, frequenciesHz: input.frequenciesHz, zReOhm: input.zReOhm, zImOhm: input.zImOhm,
-        bin: verdict.bin, reason: verdict.reason, deviation: Number.isFinite(verdict.deviation) ? verdict.deviation : null, suspectLayer: verdict.suspectLayer, testedBy: actor.username,
+        testId: input.testId,
+        stackId: stack.id,
+        stationCode: input.stationCode,
+        ocvV: input.ocvV,
+        frequenciesHz: input.frequenciesHz,
+        zReOhm: input.zReOhm,
+        zImOhm: input.zImOhm,
+        bin: verdict.bin,
+        reason: verdict.reason,
+        deviation: Number.isFinite(verdict.deviation) ? verdict.deviation : null,
+        suspectLayer: verdict.suspectLayer,
+        testedBy: actor.username,
       });
       await m.update(StackEntity, { id: stack.id }, { status: 'TESTED', bin: verdict.bin, binReason: verdict.reason });
-      await recordAudit(m, { actor: actor.username, action: 'STACK_TEST', entityType: 'Stack', entityId: stack.barcode, details: { testId: input.testId, bin: verdict.bin, reason: verdict.reason } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'STACK_TEST',
+        entityType: 'Stack',
+        entityId: stack.barcode,
+        details: { testId: input.testId, bin: verdict.bin, reason: verdict.reason },
+      });
     });
     return this.view(input.stackBarcode);
   }
@@ -179,7 +345,11 @@ export class StackService {
     const area = layers.reduce((s, l) => s + (l.rTotalOhm && l.asrOhmCm2 ? l.asrOhmCm2 / l.rTotalOhm : 0), 0) || 1;
     let rTotal = NaN;
     try {
-      rTotal = createFeatureExtractor(input.frequenciesHz).extract(input.zReOhm, input.zImOhm, { ocvV: input.ocvV, activeAreaCm2: area, temperatureC: 25 }).rTotalOhm;
+      rTotal = createFeatureExtractor(input.frequenciesHz).extract(input.zReOhm, input.zImOhm, {
+        ocvV: input.ocvV,
+        activeAreaCm2: area,
+        temperatureC: 25,
+      }).rTotalOhm;
     } catch {
       rTotal = NaN;
     }
@@ -189,7 +359,13 @@ export class StackService {
     if (!(rTotal > 0) || !Number.isFinite(rTotal)) {
       const v = classifyStack({ ...point(1), ocvV: input.ocvV }, layerPoints, limits);
       if (v.bin === 'SHORTED_LAYER' && input.ocvV < limits.ocvMinV) return v;
-      return { ...v, bin: 'MISMATCH', suspectLayer: null, deviation: NaN, reason: 'the stack spectrum could not be fitted to a cell model (no arc to read its resistance from)' };
+      return {
+        ...v,
+        bin: 'MISMATCH',
+        suspectLayer: null,
+        deviation: NaN,
+        reason: 'the stack spectrum could not be fitted to a cell model (no arc to read its resistance from)',
+      };
     }
     return classifyStack({ ...point(rTotal), ocvV: input.ocvV }, layerPoints, limits);
   }
@@ -205,20 +381,57 @@ export class StackService {
     if (holds.scrapped && stack.status !== 'SCRAPPED') {
       await this.db.transaction(async (m) => {
         await m.update(StackEntity, { id: stack.id }, { status: 'SCRAPPED' });
-        await recordAudit(m, { actor: 'svc-assembly', action: 'SCRAP_STACK', entityType: 'Stack', entityId: stack.barcode, details: { reason: holds.scrapped } });
+        await recordAudit(m, {
+          actor: 'svc-assembly',
+          action: 'SCRAP_STACK',
+          entityType: 'Stack',
+          entityId: stack.barcode,
+          details: { reason: holds.scrapped },
+        });
       });
       stack.status = 'SCRAPPED';
     }
     const tests = await this.db.getRepository(StackTestEntity).find({ where: { stackId: stack.id }, order: { id: 'ASC' } });
     return {
-      barcode: stack.barcode, productCode: product.code, workOrder: wo?.code ?? null, status: stack.status, layersPlanned: stack.layersPlanned, bin: stack.bin, binReason: stack.binReason,
-      stationCode: stack.stationCode, createdBy: stack.createdBy, createdAt: stack.createdAt,
+      barcode: stack.barcode,
+      productCode: product.code,
+      workOrder: wo?.code ?? null,
+      status: stack.status,
+      layersPlanned: stack.layersPlanned,
+      bin: stack.bin,
+      binReason: stack.binReason,
+      stationCode: stack.stationCode,
+      createdBy: stack.createdBy,
+      createdAt: stack.createdAt,
       layers: layers.map((l, i): StackLayerModel => ({
-        layerIndex: i + 1, cellCode: codeOf(l), sheetBarcode: l.sheetBarcode, row: l.row, col: l.col, rollBarcode: l.rollBarcode, mdMm: l.mdMm, cdMm: l.cdMm,
-        softBin: l.softBin, hardBin: l.hardBin, asrOhmCm2: l.asrOhmCm2, capacityMah: l.capacityMah, carrier: l.carrier, position: l.position,
-        sheet: { barcode: l.sheetBarcode }, roll: { barcode: l.rollBarcode },
+        layerIndex: i + 1,
+        cellCode: codeOf(l),
+        sheetBarcode: l.sheetBarcode,
+        row: l.row,
+        col: l.col,
+        rollBarcode: l.rollBarcode,
+        mdMm: l.mdMm,
+        cdMm: l.cdMm,
+        softBin: l.softBin,
+        hardBin: l.hardBin,
+        asrOhmCm2: l.asrOhmCm2,
+        capacityMah: l.capacityMah,
+        carrier: l.carrier,
+        position: l.position,
+        sheet: { barcode: l.sheetBarcode },
+        roll: { barcode: l.rollBarcode },
       })),
-      tests: tests.map((t): StackTestModel => ({ testId: t.testId, stationCode: t.stationCode, ocvV: t.ocvV, bin: t.bin, reason: t.reason, deviation: t.deviation, suspectLayer: t.suspectLayer, testedBy: t.testedBy, testedAt: t.testedAt })),
+      tests: tests.map((t): StackTestModel => ({
+        testId: t.testId,
+        stationCode: t.stationCode,
+        ocvV: t.ocvV,
+        bin: t.bin,
+        reason: t.reason,
+        deviation: t.deviation,
+        suspectLayer: t.suspectLayer,
+        testedBy: t.testedBy,
+        testedAt: t.testedAt,
+      })),
       onHold: holds.list.length > 0,
       activeHolds: holds.list,
     };
@@ -228,10 +441,26 @@ export class StackService {
    * Where-used: every stack holding a cell of a roll MD region (or of a sheet): one index range scan
    * on the singulated cells' (roll, MD), then their layers.
    */
-  async whereUsed(filter: { roll?: string | null; mdFromMm?: number | null; mdToMm?: number | null; sheet?: string | null }): Promise<WhereUsedStackModel[]> {
-    if (!filter.roll && !filter.sheet) throw new DomainError('VALIDATION_FAILED', 'Where-used needs a roll (with an optional MD region) or a sheet', [{ path: 'roll', message: 'expected roll or sheet' }]);
-    if (filter.mdFromMm !== null && filter.mdFromMm !== undefined && filter.mdToMm !== null && filter.mdToMm !== undefined && !(filter.mdFromMm < filter.mdToMm)) {
-      throw new DomainError('VALIDATION_FAILED', `Invalid MD region: mdFromMm ${filter.mdFromMm} must be below mdToMm ${filter.mdToMm}`, [{ path: 'mdToMm', message: 'expected mdFromMm < mdToMm' }]);
+  async whereUsed(filter: {
+    roll?: string | null;
+    mdFromMm?: number | null;
+    mdToMm?: number | null;
+    sheet?: string | null;
+  }): Promise<WhereUsedStackModel[]> {
+    if (!filter.roll && !filter.sheet)
+      throw new DomainError('VALIDATION_FAILED', 'Where-used needs a roll (with an optional MD region) or a sheet', [
+        { path: 'roll', message: 'expected roll or sheet' },
+      ]);
+    if (
+      filter.mdFromMm !== null &&
+      filter.mdFromMm !== undefined &&
+      filter.mdToMm !== null &&
+      filter.mdToMm !== undefined &&
+      !(filter.mdFromMm < filter.mdToMm)
+    ) {
+      throw new DomainError('VALIDATION_FAILED', `Invalid MD region: mdFromMm ${filter.mdFromMm} must be below mdToMm ${filter.mdToMm}`, [
+        { path: 'mdToMm', message: 'expected mdFromMm < mdToMm' },
+      ]);
     }
     // One range scan of (roll, MD, stack) and one row per stack: a wide region reaches tens of thousands.
     const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; codes: string[] }[]>(
@@ -264,7 +493,9 @@ export class StackService {
         return this.whereUsed({ sheet: h.sheetBarcode });
       default: {
         const code = codeOf({ sheetBarcode: h.sheetBarcode as string, row: h.row as number, col: h.col as number });
-        return (await this.whereUsed({ sheet: h.sheetBarcode })).filter((s) => s.cellCodes.includes(code)).map((s) => ({ ...s, cellCodes: [code] }));
+        return (await this.whereUsed({ sheet: h.sheetBarcode }))
+          .filter((s) => s.cellCodes.includes(code))
+          .map((s) => ({ ...s, cellCodes: [code] }));
       }
     }
   }
@@ -288,7 +519,12 @@ export class StackService {
 
   private async lockStack(m: EntityManager, barcode: string): Promise<StackEntity> {
     const stack = await m.findOne(StackEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
-    if (!stack) throw new DomainError('NOT_FOUND', `Unknown stack ${barcode}: scan the stack label and start the stack first (startStack); nothing was stored`, [{ path: 'input.stackBarcode', message: 'expected a started stack' }]);
+    if (!stack)
+      throw new DomainError(
+        'NOT_FOUND',
+        `Unknown stack ${barcode}: scan the stack label and start the stack first (startStack); nothing was stored`,
+        [{ path: 'input.stackBarcode', message: 'expected a started stack' }],
+      );
     return stack;
   }
 
@@ -305,7 +541,13 @@ export class StackService {
   private async requireStation(code: string, operation: string, path: string): Promise<void> {
     const op = await this.line.stationOperation(code);
     if (op !== operation) {
-      throw new DomainError('WRONG_OPERATION', op ? `Station ${code} performs ${op}; this needs a ${operation} station` : `Unknown station ${code}: expected a ${operation} station`, [{ path, message: `expected a ${operation} station` }]);
+      throw new DomainError(
+        'WRONG_OPERATION',
+        op
+          ? `Station ${code} performs ${op}; this needs a ${operation} station`
+          : `Unknown station ${code}: expected a ${operation} station`,
+        [{ path, message: `expected a ${operation} station` }],
+      );
     }
   }
 }

@@ -13,7 +13,12 @@ export interface HealthReport {
 const TIMEOUT_MS = 2000;
 
 function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what} did not answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+    ),
+  ]);
 }
 
 /** What /health reports: PostgreSQL, Redis and every subgraph, checked in parallel. */
@@ -25,7 +30,12 @@ export class HealthService implements OnModuleDestroy {
   constructor(private readonly config: MesConfig) {
     this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: TIMEOUT_MS });
     this.pool.on('error', () => undefined); // a dropped idle connection is reported by the next check
-    this.redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => 1000 });
+    this.redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      retryStrategy: () => 1000,
+    });
     this.redis.on('error', () => undefined);
   }
 

@@ -7,7 +7,9 @@ import type { NextFunction, Request, Response } from 'express';
  */
 export function restProxy(routes: { prefix: string; target: string }[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const route = routes.find((r) => req.originalUrl === r.prefix || req.originalUrl.startsWith(`${r.prefix}/`) || req.originalUrl.startsWith(`${r.prefix}?`));
+    const route = routes.find(
+      (r) => req.originalUrl === r.prefix || req.originalUrl.startsWith(`${r.prefix}/`) || req.originalUrl.startsWith(`${r.prefix}?`),
+    );
     if (!route) return next();
     const target = new URL(req.originalUrl, route.target);
     const upstream = httpRequest(
@@ -18,14 +20,23 @@ export function restProxy(routes: { prefix: string; target: string }[]) {
         // The service answered before the body was all sent (a 413, say): this connection cannot be
         // reused, so tell the client instead of letting it find a reset socket on its next call.
         if (!req.complete) res.setHeader('connection', 'close');
-        for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && k !== 'connection' && k !== 'transfer-encoding') res.setHeader(k, v);
+        for (const [k, v] of Object.entries(answer.headers))
+          if (v !== undefined && k !== 'connection' && k !== 'transfer-encoding') res.setHeader(k, v);
         answer.pipe(res);
       },
     );
     upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
     upstream.on('error', (e) => {
       if (res.headersSent) return res.destroy();
-      res.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message: `The service behind ${route.prefix} does not answer (${e.message}); nothing was stored, retrying is safe`, details: [] } });
+      res
+        .status(503)
+        .json({
+          error: {
+            code: 'SERVICE_UNAVAILABLE',
+            message: `The service behind ${route.prefix} does not answer (${e.message}); nothing was stored, retrying is safe`,
+            details: [],
+          },
+        });
     });
     req.pipe(upstream);
   };

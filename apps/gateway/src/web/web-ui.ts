@@ -13,14 +13,18 @@ export const WEB_DIST_DIR = path.resolve(__dirname, '../../../web/dist');
 export function webUi(dir = WEB_DIST_DIR) {
   const assets = express.static(dir, {
     index: false,
-    setHeaders: (res, file) => res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (res, file) =>
+      res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
   return (req: Request, res: Response, next: NextFunction): void => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || /^\/(graphql|health|api)(\/|\?|$)/.test(req.path)) return next();
     if (req.path === '/' || req.path === '/index.html') {
       const index = path.join(dir, 'index.html');
       if (!existsSync(index)) {
-        res.status(503).type('text/plain').send(`The web UI is not built (no ${index}): npm start builds it, or run: npx vite build apps/web\n`);
+        res
+          .status(503)
+          .type('text/plain')
+          .send(`The web UI is not built (no ${index}): npm start builds it, or run: npx vite build apps/web\n`);
         return;
       }
       res.setHeader('cache-control', 'no-cache');

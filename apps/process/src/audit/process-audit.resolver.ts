@@ -16,7 +16,9 @@ export class ProcessAuditRecordModel {
 export class ProcessAuditResolver {
   constructor(private readonly audit: ProcessAuditRepository) {}
 
-  @Query(() => [ProcessAuditRecordModel], { description: 'Process audit records, newest first, optionally for one entity (e.g. RECIPE "LCO-SPUTTER-10UM@2").' })
+  @Query(() => [ProcessAuditRecordModel], {
+    description: 'Process audit records, newest first, optionally for one entity (e.g. RECIPE "LCO-SPUTTER-10UM@2").',
+  })
   async processAudit(
     @Args('entityType', { nullable: true }) entityType?: string,
     @Args('entityId', { nullable: true }) entityId?: string,

@@ -14,6 +14,12 @@ export async function recordAudit(m: EntityManager, ...entries: ProcessAuditEntr
   await m.query(
     `INSERT INTO process.audit_records (actor, action, entity_type, entity_id, details)
      SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::jsonb[])`,
-    [entries.map((e) => e.actor), entries.map((e) => e.action), entries.map((e) => e.entityType), entries.map((e) => e.entityId), entries.map((e) => JSON.stringify(e.details ?? {}))],
+    [
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => e.entityType),
+      entries.map((e) => e.entityId),
+      entries.map((e) => JSON.stringify(e.details ?? {})),
+    ],
   );
 }

@@ -1,6 +1,18 @@
 import { Field, Float, GraphQLISODateTime, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEnum, IsNumber, IsOptional, IsPositive, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEnum,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 export enum E10StateEnum {
   PRODUCTIVE = 'PRODUCTIVE',
@@ -37,7 +49,8 @@ export class EquipmentStatusModel {
   @Field(() => Float) targetConsumedKwh!: number;
   @Field(() => [ZoneOffsetModel]) zoneOffsets!: ZoneOffsetModel[];
   @Field({ description: 'Whether the equipment has a key to post traces with.' }) hasTraceKey!: boolean;
-  @Field(() => [EquipmentStateChangeModel], { description: 'State changes, newest first (up to 100).' }) stateHistory!: EquipmentStateChangeModel[];
+  @Field(() => [EquipmentStateChangeModel], { description: 'State changes, newest first (up to 100).' })
+  stateHistory!: EquipmentStateChangeModel[];
 }
 
 @InputType()
@@ -49,7 +62,11 @@ export class ZoneOffsetInput {
 @InputType()
 export class ConfigureEquipmentInput {
   @Field() @IsString() equipmentCode!: string;
-  @Field(() => Float, { nullable: true, description: 'Energy a target may take; omit to leave unchanged.' }) @IsOptional() @IsNumber() @IsPositive() targetLifeKwh?: number;
+  @Field(() => Float, { nullable: true, description: 'Energy a target may take; omit to leave unchanged.' })
+  @IsOptional()
+  @IsNumber()
+  @IsPositive()
+  targetLifeKwh?: number;
   @Field(() => [ZoneOffsetInput], { nullable: true, description: 'Replaces the zone offsets when given.' })
   @IsOptional()
   @IsArray()
@@ -69,7 +86,9 @@ export class SetEquipmentStateInput {
 @InputType()
 export class ReplaceTargetInput {
   @Field() @IsString() equipmentCode!: string;
-  @Field() @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'expected a target id (letters, digits, ".", "_", "-")' }) targetId!: string;
+  @Field()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'expected a target id (letters, digits, ".", "_", "-")' })
+  targetId!: string;
 }
 
 @ObjectType('EquipmentKey', { description: 'The key a piece of equipment posts traces with (X-Api-Key); shown once.' })

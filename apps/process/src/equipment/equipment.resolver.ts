@@ -1,6 +1,12 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ANY_ROLE, CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
-import { ConfigureEquipmentInput, EquipmentKeyModel, EquipmentStatusModel, ReplaceTargetInput, SetEquipmentStateInput } from './equipment.model';
+import {
+  ConfigureEquipmentInput,
+  EquipmentKeyModel,
+  EquipmentStatusModel,
+  ReplaceTargetInput,
+  SetEquipmentStateInput,
+} from './equipment.model';
 import { EquipmentService } from './equipment.service';
 
 @Resolver(() => EquipmentStatusModel)

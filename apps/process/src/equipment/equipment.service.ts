@@ -20,17 +20,35 @@ const KEY = /^([A-Z0-9][A-Z0-9_-]{0,31})\.([A-Za-z0-9_-]{43})$/;
 export class EquipmentService {
   private readonly verified = new Map<string, string>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+  ) {}
 
   /** The equipment's process row, created (STANDBY) the first time tracking confirms the code. */
   async ensure(m: EntityManager, code: string, actor: string): Promise<EquipmentEntity> {
     const repo = m.getRepository(EquipmentEntity);
     const found = await repo.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
     if (found) return found;
-    if (!(await this.tracking.equipment(code))) throw new DomainError('NOT_FOUND', `Unknown equipment ${code}`, [{ path: 'equipmentCode', message: 'expected an equipment code registered in tracking' }]);
+    if (!(await this.tracking.equipment(code)))
+      throw new DomainError('NOT_FOUND', `Unknown equipment ${code}`, [
+        { path: 'equipmentCode', message: 'expected an equipment code registered in tracking' },
+      ]);
     const now = new Date();
-    await m.query(`INSERT INTO process.equipment (code, e10_state, state_since, zone_offsets_mm) VALUES ($1, 'STANDBY', $2, '{}') ON CONFLICT (code) DO NOTHING`, [code, now]);
-    await m.save(m.create(EquipmentStateChangeEntity, { equipmentCode: code, fromState: null, toState: 'STANDBY', at: now, changedBy: actor, reason: 'first seen by the process service' }));
+    await m.query(
+      `INSERT INTO process.equipment (code, e10_state, state_since, zone_offsets_mm) VALUES ($1, 'STANDBY', $2, '{}') ON CONFLICT (code) DO NOTHING`,
+      [code, now],
+    );
+    await m.save(
+      m.create(EquipmentStateChangeEntity, {
+        equipmentCode: code,
+        fromState: null,
+        toState: 'STANDBY',
+        at: now,
+        changedBy: actor,
+        reason: 'first seen by the process service',
+      }),
+    );
     return repo.findOneOrFail({ where: { code }, lock: { mode: 'pessimistic_write' } });
   }
 
@@ -38,7 +56,16 @@ export class EquipmentService {
   async changeState(m: EntityManager, equipment: EquipmentEntity, to: E10State, actor: string, reason: string): Promise<void> {
     if (equipment.e10State === to) return;
     const at = new Date();
-    await m.save(m.create(EquipmentStateChangeEntity, { equipmentCode: equipment.code, fromState: equipment.e10State, toState: to, at, changedBy: actor, reason }));
+    await m.save(
+      m.create(EquipmentStateChangeEntity, {
+        equipmentCode: equipment.code,
+        fromState: equipment.e10State,
+        toState: to,
+        at,
+        changedBy: actor,
+        reason,
+      }),
+    );
     equipment.e10State = to;
     equipment.stateSince = at;
     await m.update(EquipmentEntity, { code: equipment.code }, { e10State: to, stateSince: at, updatedAt: at });
@@ -51,19 +78,36 @@ export class EquipmentService {
       const problem = e10TransitionProblem(e.e10State, to);
       if (problem) throw new DomainError('CONFLICT', `Equipment ${code}: ${problem}`, [{ path: 'input.state', message: problem }]);
       if (to === 'PRODUCTIVE') {
-        throw new DomainError('VALIDATION_FAILED', `Equipment ${code} becomes PRODUCTIVE when a process run starts on it, not by hand`, [{ path: 'input.state', message: 'expected a state other than PRODUCTIVE' }]);
+        throw new DomainError('VALIDATION_FAILED', `Equipment ${code} becomes PRODUCTIVE when a process run starts on it, not by hand`, [
+          { path: 'input.state', message: 'expected a state other than PRODUCTIVE' },
+        ]);
       }
-      const running = await m.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM process.process_runs WHERE equipment_code = $1 AND state = 'RUNNING'`, [code]);
-      if (running[0].n > 0) throw new DomainError('CONFLICT', `Equipment ${code} has ${running[0].n} run(s) in progress; complete them before changing its state to ${to}`);
+      const running = await m.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM process.process_runs WHERE equipment_code = $1 AND state = 'RUNNING'`,
+        [code],
+      );
+      if (running[0].n > 0)
+        throw new DomainError(
+          'CONFLICT',
+          `Equipment ${code} has ${running[0].n} run(s) in progress; complete them before changing its state to ${to}`,
+        );
       await this.changeState(m, e, to, actor.username, reason);
-      await recordAudit(m, { actor: actor.username, action: 'EQUIPMENT_STATE', entityType: 'EQUIPMENT', entityId: code, details: { to, reason } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'EQUIPMENT_STATE',
+        entityType: 'EQUIPMENT',
+        entityId: code,
+        details: { to, reason },
+      });
       return e;
     });
   }
 
   async configure(actor: Actor, input: ConfigureEquipmentInput): Promise<EquipmentEntity> {
     const problems = (input.zoneOffsets ?? []).flatMap((z, i) =>
-      traceChannel(z.channel) ? [] : [{ path: `input.zoneOffsets[${i}].channel`, message: `expected a known trace channel, got ${z.channel}` }],
+      traceChannel(z.channel)
+        ? []
+        : [{ path: `input.zoneOffsets[${i}].channel`, message: `expected a known trace channel, got ${z.channel}` }],
     );
     refuseIfProblems(`Equipment ${input.equipmentCode} not configured`, problems);
     return this.db.transaction(async (m) => {
@@ -72,7 +116,13 @@ export class EquipmentService {
       if (input.targetLifeKwh !== undefined) patch.targetLifeKwh = input.targetLifeKwh;
       if (input.zoneOffsets) patch.zoneOffsetsMm = Object.fromEntries(input.zoneOffsets.map((z) => [z.channel, z.offsetMm]));
       await m.update(EquipmentEntity, { code: e.code }, patch);
-      await recordAudit(m, { actor: actor.username, action: 'EQUIPMENT_CONFIGURED', entityType: 'EQUIPMENT', entityId: e.code, details: { targetLifeKwh: input.targetLifeKwh, zoneOffsets: input.zoneOffsets } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'EQUIPMENT_CONFIGURED',
+        entityType: 'EQUIPMENT',
+        entityId: e.code,
+        details: { targetLifeKwh: input.targetLifeKwh, zoneOffsets: input.zoneOffsets },
+      });
       return { ...e, ...patch } as EquipmentEntity;
     });
   }
@@ -82,7 +132,13 @@ export class EquipmentService {
       const e = await this.ensure(m, code, actor.username);
       const previous = { targetId: e.targetId, consumedKwh: e.targetConsumedKwh };
       await m.update(EquipmentEntity, { code }, { targetId, targetConsumedKwh: 0, updatedAt: new Date() });
-      await recordAudit(m, { actor: actor.username, action: 'TARGET_REPLACED', entityType: 'EQUIPMENT', entityId: code, details: { targetId, previous } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'TARGET_REPLACED',
+        entityType: 'EQUIPMENT',
+        entityId: code,
+        details: { targetId, previous },
+      });
       return { ...e, targetId, targetConsumedKwh: 0 };
     });
   }
@@ -117,7 +173,17 @@ export class EquipmentService {
     const e = await this.db.getRepository(EquipmentEntity).findOne({ where: { code } });
     if (!e) {
       if (!(await this.tracking.equipment(code))) throw new DomainError('NOT_FOUND', `Unknown equipment ${code}`);
-      return { equipmentCode: code, e10State: 'STANDBY' as E10StateEnum, stateSince: new Date(0), targetId: null, targetLifeKwh: null, targetConsumedKwh: 0, zoneOffsets: [], hasTraceKey: false, stateHistory: [] };
+      return {
+        equipmentCode: code,
+        e10State: 'STANDBY' as E10StateEnum,
+        stateSince: new Date(0),
+        targetId: null,
+        targetLifeKwh: null,
+        targetConsumedKwh: 0,
+        zoneOffsets: [],
+        hasTraceKey: false,
+        stateHistory: [],
+      };
     }
     return this.toStatus(e);
   }
@@ -128,7 +194,9 @@ export class EquipmentService {
   }
 
   private async toStatus(e: EquipmentEntity): Promise<EquipmentStatusModel> {
-    const history = await this.db.getRepository(EquipmentStateChangeEntity).find({ where: { equipmentCode: e.code }, order: { id: 'DESC' }, take: 100 });
+    const history = await this.db
+      .getRepository(EquipmentStateChangeEntity)
+      .find({ where: { equipmentCode: e.code }, order: { id: 'DESC' }, take: 100 });
     return {
       equipmentCode: e.code,
       e10State: e.e10State as E10StateEnum,
@@ -138,7 +206,13 @@ export class EquipmentService {
       targetConsumedKwh: e.targetConsumedKwh,
       zoneOffsets: Object.entries(e.zoneOffsetsMm).map(([channel, offsetMm]) => ({ channel, offsetMm })),
       hasTraceKey: e.keyHash !== null,
-      stateHistory: history.map((h) => ({ fromState: h.fromState as E10StateEnum | null, toState: h.toState as E10StateEnum, at: h.at, changedBy: h.changedBy, reason: h.reason })),
+      stateHistory: history.map((h) => ({
+        fromState: h.fromState as E10StateEnum | null,
+        toState: h.toState as E10StateEnum,
+        at: h.at,
+        changedBy: h.changedBy,
+        reason: h.reason,
+      })),
     };
   }
 }

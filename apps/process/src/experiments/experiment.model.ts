@@ -40,5 +40,11 @@ export class CreateExperimentInput {
   @Field() @IsString() @MinLength(3) @MaxLength(2000) purpose!: string;
   @Field() @IsString() rollBarcode!: string;
   @Field() @IsString() operation!: string;
-  @Field(() => [ExperimentArmInput]) @IsArray() @ArrayMinSize(2) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => ExperimentArmInput) arms!: ExperimentArmInput[];
+  @Field(() => [ExperimentArmInput])
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ExperimentArmInput)
+  arms!: ExperimentArmInput[];
 }

@@ -9,7 +9,10 @@ import { ExperimentService } from './experiment.service';
 
 @Resolver(() => ExperimentModel)
 export class ExperimentResolver {
-  constructor(private readonly experimentService: ExperimentService, private readonly views: RunViews) {}
+  constructor(
+    private readonly experimentService: ExperimentService,
+    private readonly views: RunViews,
+  ) {}
 
   @Roles(...ENGINEERING)
   @Mutation(() => ExperimentModel, { description: 'Split a roll into MD regions that run alternate recipe versions at one operation.' })

@@ -25,10 +25,16 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(AlarmService.name);
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.placePendingHolds().catch((e: unknown) => this.logger.warn(`hold sweep failed: ${String(e)}`)), 15_000);
+    this.timer = setInterval(
+      () => void this.placePendingHolds().catch((e: unknown) => this.logger.warn(`hold sweep failed: ${String(e)}`)),
+      15_000,
+    );
     this.timer.unref();
   }
 
@@ -47,7 +53,19 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
         start = mid - MIN_REGION_MM / 2;
         end = mid + MIN_REGION_MM / 2;
       }
-      rows.push(m.create(ProcessAlarmEntity, { runId: run.id, kind: a.kind, subject: a.subject, rollBarcode: run.rollBarcode, sheetBarcode: run.sheetBarcode, mdStartMm: start, mdEndMm: end, reason: a.reason.slice(0, 2000), holdId: null }));
+      rows.push(
+        m.create(ProcessAlarmEntity, {
+          runId: run.id,
+          kind: a.kind,
+          subject: a.subject,
+          rollBarcode: run.rollBarcode,
+          sheetBarcode: run.sheetBarcode,
+          mdStartMm: start,
+          mdEndMm: end,
+          reason: a.reason.slice(0, 2000),
+          holdId: null,
+        }),
+      );
     }
     return rows.length ? m.save(rows) : [];
   }
@@ -56,29 +74,38 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
   async placePendingHolds(ids?: string[]): Promise<void> {
     if (ids && ids.length === 0) return;
     for (;;) {
-      const placed = await this.db.transaction(async (m) => {
-        const [alarm] = await m.query<{ id: string; roll_barcode: string; sheet_barcode: string | null; md_start_mm: number; md_end_mm: number; reason: string }[]>(
-          `SELECT id, roll_barcode, sheet_barcode, md_start_mm, md_end_mm, reason FROM process.process_alarms
+      const placed = await this.db
+        .transaction(async (m) => {
+          const [alarm] = await m.query<
+            { id: string; roll_barcode: string; sheet_barcode: string | null; md_start_mm: number; md_end_mm: number; reason: string }[]
+          >(
+            `SELECT id, roll_barcode, sheet_barcode, md_start_mm, md_end_mm, reason FROM process.process_alarms
             WHERE hold_id IS NULL AND ($1::bigint[] IS NULL OR id = ANY($1)) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [ids ?? null],
-        );
-        if (!alarm) return false;
-        // A sheet-level run affected exactly that sheet; a roll run, the MD region wherever it went.
-        const holdId = alarm.sheet_barcode
-          ? await this.tracking.holdSheet(alarm.sheet_barcode, alarm.reason)
-          : await this.tracking.holdRollRegion(alarm.roll_barcode, alarm.md_start_mm, alarm.md_end_mm, alarm.reason);
-        await m.query('UPDATE process.process_alarms SET hold_id = $2 WHERE id = $1', [alarm.id, holdId]);
-        return true;
-      }).catch((e: unknown) => {
-        this.logger.warn(`a process hold could not be placed yet (retried every 15 s): ${e instanceof Error ? e.message : String(e)}`);
-        return false;
-      });
+            [ids ?? null],
+          );
+          if (!alarm) return false;
+          // A sheet-level run affected exactly that sheet; a roll run, the MD region wherever it went.
+          const holdId = alarm.sheet_barcode
+            ? await this.tracking.holdSheet(alarm.sheet_barcode, alarm.reason)
+            : await this.tracking.holdRollRegion(alarm.roll_barcode, alarm.md_start_mm, alarm.md_end_mm, alarm.reason);
+          await m.query('UPDATE process.process_alarms SET hold_id = $2 WHERE id = $1', [alarm.id, holdId]);
+          return true;
+        })
+        .catch((e: unknown) => {
+          this.logger.warn(`a process hold could not be placed yet (retried every 15 s): ${e instanceof Error ? e.message : String(e)}`);
+          return false;
+        });
       if (!placed) return;
     }
   }
 
   async ofRuns(runIds: string[]): Promise<ProcessAlarmEntity[]> {
     if (runIds.length === 0) return [];
-    return this.db.getRepository(ProcessAlarmEntity).createQueryBuilder('a').where('a.runId IN (:...runIds)', { runIds }).orderBy('a.id').getMany();
+    return this.db
+      .getRepository(ProcessAlarmEntity)
+      .createQueryBuilder('a')
+      .where('a.runId IN (:...runIds)', { runIds })
+      .orderBy('a.id')
+      .getMany();
   }
 }

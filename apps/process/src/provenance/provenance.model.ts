@@ -8,10 +8,16 @@ export class TraceAtCellModel {
   @Field(() => Float) mean!: number;
   @Field(() => Float) min!: number;
   @Field(() => Float) max!: number;
-  @Field(() => Int, { description: 'Samples that fell inside the cell; 0 when the nearest sample stands in (the web moved faster than the sample rate covers).' }) samples!: number;
+  @Field(() => Int, {
+    description:
+      'Samples that fell inside the cell; 0 when the nearest sample stands in (the web moved faster than the sample rate covers).',
+  })
+  samples!: number;
 }
 
-@ObjectType('ProvenanceLayer', { description: 'One process step that made the cell: recipe, equipment, actuals and the traces at the cell.' })
+@ObjectType('ProvenanceLayer', {
+  description: 'One process step that made the cell: recipe, equipment, actuals and the traces at the cell.',
+})
 export class ProvenanceLayerModel {
   @Field() operation!: string;
   @Field(() => ProcessRunModel) run!: ProcessRunModel;
@@ -37,8 +43,10 @@ export class CellProvenanceModel {
   @Field(() => Float) mdFromMm!: number;
   @Field(() => Float) mdToMm!: number;
   @Field(() => [ProvenanceLayerModel], { description: 'In process order (run start).' }) layers!: ProvenanceLayerModel[];
-  @Field(() => [LayerThicknessModel], { description: 'Interpolated from the newest thickness map of each layer.' }) thickness!: LayerThicknessModel[];
-  @Field(() => Float, { nullable: true, description: '68.5 µAh/cm²/µm × LCO thickness × active area × the product’s LCO utilization.' }) predictedCapacityUah!: number | null;
+  @Field(() => [LayerThicknessModel], { description: 'Interpolated from the newest thickness map of each layer.' })
+  thickness!: LayerThicknessModel[];
+  @Field(() => Float, { nullable: true, description: '68.5 µAh/cm²/µm × LCO thickness × active area × the product’s LCO utilization.' })
+  predictedCapacityUah!: number | null;
   @Field(() => [ProcessAlarmModel], { description: 'Process alarms whose region covers the cell.' }) alarms!: ProcessAlarmModel[];
 }
 

@@ -6,8 +6,14 @@ import { ProvenanceService } from './provenance.service';
 export class ProvenanceResolver {
   constructor(private readonly provenance: ProvenanceService) {}
 
-  @Query(() => CellProvenanceModel, { description: 'The layer stack of one cell: recipe, equipment, run, actuals and the traces at its MD position.' })
-  cellProvenance(@Args('sheet') sheet: string, @Args('row', { type: () => Int }) row: number, @Args('col', { type: () => Int }) col: number): Promise<CellProvenanceModel> {
+  @Query(() => CellProvenanceModel, {
+    description: 'The layer stack of one cell: recipe, equipment, run, actuals and the traces at its MD position.',
+  })
+  cellProvenance(
+    @Args('sheet') sheet: string,
+    @Args('row', { type: () => Int }) row: number,
+    @Args('col', { type: () => Int }) col: number,
+  ): Promise<CellProvenanceModel> {
     return this.provenance.cell(sheet, row, col);
   }
 

@@ -51,25 +51,40 @@ export class ProvenanceService {
   private readonly sheets = new Map<string, SheetGeometry>();
   private readonly lineage = new Map<string, RollParentLink[]>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient, private readonly views: RunViews) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+    private readonly views: RunViews,
+  ) {}
 
   async cell(sheetBarcode: string, row: number, col: number): Promise<CellProvenanceModel> {
     const sheet = await this.sheet(sheetBarcode);
     if (!Number.isInteger(row) || !Number.isInteger(col) || row < 0 || col < 0 || row >= sheet.layout.rows || col >= sheet.layout.cols) {
-      throw new DomainError('VALIDATION_FAILED', `Cell (${row}, ${col}) is outside sheet ${sheetBarcode}'s ${sheet.layout.rows} x ${sheet.layout.cols} grid`, [
-        { path: 'row', message: `expected 0 <= row < ${sheet.layout.rows} and 0 <= col < ${sheet.layout.cols}` },
-      ]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Cell (${row}, ${col}) is outside sheet ${sheetBarcode}'s ${sheet.layout.rows} x ${sheet.layout.cols} grid`,
+        [{ path: 'row', message: `expected 0 <= row < ${sheet.layout.rows} and 0 <= col < ${sheet.layout.cols}` }],
+      );
     }
     const { mdMm, cdMm } = cellRollPosition(sheet.layout, sheet.mdStartMm, row, col);
     const extent = cellMdExtent(sheet.layout, mdMm);
 
     // Process data was recorded on whichever roll the material was on at the time: follow the
     // cell's stretch up through splices and slits.
-    const origins = await this.origins({ rollBarcode: sheet.rollBarcode, fromMm: extent.startMm, toMm: extent.endMm, centreMm: mdMm, cdMm });
+    const origins = await this.origins({
+      rollBarcode: sheet.rollBarcode,
+      fromMm: extent.startMm,
+      toMm: extent.endMm,
+      centreMm: mdMm,
+      cdMm,
+    });
     const perOrigin = await Promise.all(origins.map((o) => this.atOrigin(o, sheetBarcode)));
     const runs = perOrigin.flatMap((x) => x.runs).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
     const traces = new Map(perOrigin.flatMap((x) => [...x.traces]));
-    const [views, settings] = await Promise.all([this.views.of(runs), this.db.getRepository(ProductSettingsEntity).findOne({ where: { productCode: sheet.productCode } })]);
+    const [views, settings] = await Promise.all([
+      this.views.of(runs),
+      this.db.getRepository(ProductSettingsEntity).findOne({ where: { productCode: sheet.productCode } }),
+    ]);
     // The newest map of each layer, wherever on the genealogy it was measured.
     const newest = new Map<string, { layer: string; thicknessUm: number; instrument: string; measuredAt: Date }>();
     for (const t of perOrigin.flatMap((x) => x.thickness)) {
@@ -89,7 +104,8 @@ export class ProvenanceService {
       mdToMm: extent.endMm,
       layers: views.map((run) => ({ operation: run.operation, run, traces: traces.get(run.id) ?? [] })),
       thickness,
-      predictedCapacityUah: lco && settings ? predictedCapacityUah(lco.thicknessUm, sheet.cellActiveAreaCm2, settings.lcoUtilization) : null,
+      predictedCapacityUah:
+        lco && settings ? predictedCapacityUah(lco.thicknessUm, sheet.cellActiveAreaCm2, settings.lcoUtilization) : null,
       alarms: perOrigin.flatMap((x) => x.alarms),
     };
   }
@@ -107,7 +123,13 @@ export class ProvenanceService {
         const to = Math.min(o.toMm, link.mdEndMm);
         if (from >= to) continue;
         const shift = link.parentMdStartMm - link.mdStartMm;
-        queue.push({ rollBarcode: link.parentBarcode, fromMm: from + shift, toMm: to + shift, centreMm: o.centreMm + shift, cdMm: o.cdMm + link.parentCdStartMm });
+        queue.push({
+          rollBarcode: link.parentBarcode,
+          fromMm: from + shift,
+          toMm: to + shift,
+          centreMm: o.centreMm + shift,
+          cdMm: o.cdMm + link.parentCdStartMm,
+        });
       }
     }
     return out;
@@ -120,7 +142,12 @@ export class ProvenanceService {
       .where('r.rollBarcode = :roll AND r.mdStartMm < :to AND :from < r.mdEndMm', { roll: o.rollBarcode, from: o.fromMm, to: o.toMm })
       .getMany();
     const [traces, maps, alarms] = await Promise.all([
-      this.tracesAt(runs.map((r) => r.id), o.fromMm, o.toMm, o.centreMm),
+      this.tracesAt(
+        runs.map((r) => r.id),
+        o.fromMm,
+        o.toMm,
+        o.centreMm,
+      ),
       this.db.query<ThicknessMapEntity[]>(
         `SELECT DISTINCT ON (layer) id, layer, instrument, measured_at AS "measuredAt", cd_mm AS "cdMm", md_mm AS "mdMm", values_um AS "valuesUm"
            FROM process.thickness_maps WHERE roll_barcode = $1 ORDER BY layer, measured_at DESC, id DESC`,
@@ -129,7 +156,10 @@ export class ProvenanceService {
       this.db
         .getRepository(ProcessAlarmEntity)
         .createQueryBuilder('a')
-        .where('a.rollBarcode = :roll AND a.mdStartMm < :to AND :from < a.mdEndMm AND (a.sheetBarcode IS NULL OR a.sheetBarcode = :sheet)', { roll: o.rollBarcode, from: o.fromMm, to: o.toMm, sheet: sheetBarcode })
+        .where(
+          'a.rollBarcode = :roll AND a.mdStartMm < :to AND :from < a.mdEndMm AND (a.sheetBarcode IS NULL OR a.sheetBarcode = :sheet)',
+          { roll: o.rollBarcode, from: o.fromMm, to: o.toMm, sheet: sheetBarcode },
+        )
         .orderBy('a.id')
         .getMany(),
     ]);
@@ -168,7 +198,10 @@ export class ProvenanceService {
           AND (r.md_mode = 'BATCH' OR (b.md_min_mm < $3::float8 + 1000 AND b.md_max_mm > $2::float8 - 1000))`,
       [runIds, from, to],
     );
-    const byRunChannel = new Map<string, { run: string; channel: string; unit: string; parts: SeriesStats[]; nearest: { d: number; v: number } | null }>();
+    const byRunChannel = new Map<
+      string,
+      { run: string; channel: string; unit: string; parts: SeriesStats[]; nearest: { d: number; v: number } | null }
+    >();
     for (const row of rows) {
       const key = `${row.run_id}\u0000${row.channel}`;
       let acc = byRunChannel.get(key);
@@ -205,7 +238,9 @@ export class ProvenanceService {
     const run = isRunId(runId) ? await this.db.getRepository(ProcessRunEntity).findOne({ where: { id: runId } }) : null;
     if (!run) throw new DomainError('NOT_FOUND', `Unknown process run ${runId}`);
     const [view] = await this.views.of([run]);
-    const sheets = run.sheetBarcode ? [await this.tracking.sheet(run.sheetBarcode)].filter((s) => s !== null) : await this.tracking.sheetsOfRoll(run.rollBarcode);
+    const sheets = run.sheetBarcode
+      ? [await this.tracking.sheet(run.sheetBarcode)].filter((s) => s !== null)
+      : await this.tracking.sheetsOfRoll(run.rollBarcode);
     const touched = sheets.flatMap((s) => {
       if (s.mdStartMm >= run.mdEndMm || s.mdEndMm <= run.mdStartMm) return [];
       let cells = 0;
@@ -218,7 +253,11 @@ export class ProvenanceService {
     return { run: view, sheets: touched, cells: touched.reduce((n, s) => n + s.cells, 0) };
   }
 
-  async trend(operation: string, parameter: string, filter: { recipeName?: string; from?: Date; to?: Date; limit: number }): Promise<ParameterTrendPointModel[]> {
+  async trend(
+    operation: string,
+    parameter: string,
+    filter: { recipeName?: string; from?: Date; to?: Date; limit: number },
+  ): Promise<ParameterTrendPointModel[]> {
     const rows = await this.db.query<(ProcessRunEntity & { recipe_name: string; recipe_version: number; parameters: never })[]>(
       `SELECT r.id, r.roll_barcode AS "rollBarcode", r.sheet_barcode AS "sheetBarcode", r.md_start_mm AS "mdStartMm", r.md_end_mm AS "mdEndMm",
               r.equipment_code AS "equipmentCode", r.completed_at AS "completedAt", r.actuals, rc.name AS recipe_name, rc.version AS recipe_version, rc.parameters
@@ -247,7 +286,13 @@ export class ProvenanceService {
     if (hit) return hit;
     const s = await this.tracking.sheet(barcode);
     if (!s) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet ${barcode}`, [{ path: 'sheet', message: 'expected a sheet barcode' }]);
-    const geometry = { rollBarcode: s.rollBarcode, productCode: s.productCode, mdStartMm: s.mdStartMm, layout: s.layout, cellActiveAreaCm2: s.cellActiveAreaCm2 };
+    const geometry = {
+      rollBarcode: s.rollBarcode,
+      productCode: s.productCode,
+      mdStartMm: s.mdStartMm,
+      layout: s.layout,
+      cellActiveAreaCm2: s.cellActiveAreaCm2,
+    };
     if (this.sheets.size >= SHEET_CACHE_MAX) this.sheets.clear();
     this.sheets.set(barcode, geometry);
     return geometry;

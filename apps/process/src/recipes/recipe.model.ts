@@ -1,6 +1,19 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 export enum ParameterTypeEnum {
   NUMBER = 'NUMBER',
@@ -14,9 +27,14 @@ export enum RecipeStateEnum {
   RELEASED = 'RELEASED',
   OBSOLETE = 'OBSOLETE',
 }
-registerEnumType(RecipeStateEnum, { name: 'RecipeState', description: 'DRAFT can change; RELEASED runs on the line and never changes; OBSOLETE no longer runs.' });
+registerEnumType(RecipeStateEnum, {
+  name: 'RecipeState',
+  description: 'DRAFT can change; RELEASED runs on the line and never changes; OBSOLETE no longer runs.',
+});
 
-@ObjectType('ParameterDefinition', { description: 'One parameter of a recipe: its target and spec limits, and whether track-out must report it.' })
+@ObjectType('ParameterDefinition', {
+  description: 'One parameter of a recipe: its target and spec limits, and whether track-out must report it.',
+})
 export class ParameterDefinitionModel {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) unit!: string | null;
@@ -29,10 +47,13 @@ export class ParameterDefinitionModel {
   @Field(() => [String], { nullable: true }) allowedValues!: string[] | null;
 }
 
-@ObjectType('TraceBand', { description: 'An alarm band on a trace channel: out of band for longer than minDurationS holds the material made meanwhile.' })
+@ObjectType('TraceBand', {
+  description: 'An alarm band on a trace channel: out of band for longer than minDurationS holds the material made meanwhile.',
+})
 export class TraceBandModel {
   @Field() channel!: string;
-  @Field(() => String, { nullable: true, description: 'The NUMBER parameter whose target is the setpoint.' }) setpointParameter!: string | null;
+  @Field(() => String, { nullable: true, description: 'The NUMBER parameter whose target is the setpoint.' }) setpointParameter!:
+    string | null;
   @Field(() => Float, { nullable: true }) setpoint!: number | null;
   @Field(() => Float) tolerancePct!: number;
   @Field(() => Float) minDurationS!: number;
@@ -78,11 +99,23 @@ export class TraceBandInput {
 
 @InputType({ description: 'A new DRAFT version of a recipe (version 1 of a new name, or the next version of an existing one).' })
 export class CreateRecipeInput {
-  @Field() @Matches(/^[A-Z][A-Z0-9_-]{1,63}$/, { message: 'expected a recipe name like LCO-SPUTTER-STD (capitals, digits, - and _)' }) name!: string;
+  @Field()
+  @Matches(/^[A-Z][A-Z0-9_-]{1,63}$/, { message: 'expected a recipe name like LCO-SPUTTER-STD (capitals, digits, - and _)' })
+  name!: string;
   @Field() @Matches(/^[A-Z][A-Z0-9_]{1,47}$/, { message: 'expected an operation name like LCO_DEPOSITION' }) operation!: string;
   @Field({ defaultValue: '' }) @IsString() @MaxLength(2000) description!: string;
-  @Field(() => [ParameterDefinitionInput]) @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => ParameterDefinitionInput) parameters!: ParameterDefinitionInput[];
-  @Field(() => [TraceBandInput], { defaultValue: [] }) @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => TraceBandInput) traceBands!: TraceBandInput[];
+  @Field(() => [ParameterDefinitionInput])
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ParameterDefinitionInput)
+  parameters!: ParameterDefinitionInput[];
+  @Field(() => [TraceBandInput], { defaultValue: [] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => TraceBandInput)
+  traceBands!: TraceBandInput[];
 }
 
 @InputType({ description: 'Which recipes (any RELEASED version of these names) and which equipment a product route step allows.' })

@@ -1,7 +1,14 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { CreateRecipeInput, RecipeModel, RecipeRefInput, RecipeStateEnum, RouteStepRecipesInput, RouteStepRecipesModel } from './recipe.model';
+import {
+  CreateRecipeInput,
+  RecipeModel,
+  RecipeRefInput,
+  RecipeStateEnum,
+  RouteStepRecipesInput,
+  RouteStepRecipesModel,
+} from './recipe.model';
 import { RecipeService, toRecipeModel } from './recipe.service';
 
 @Resolver(() => RecipeModel)
@@ -43,7 +50,10 @@ export class RecipeResolver {
   }
 
   @Query(() => [RouteStepRecipesModel], { description: 'What each route step of a product allows.' })
-  routeStepRecipes(@Args('productCode') productCode: string, @Args('operation', { nullable: true }) operation?: string): Promise<RouteStepRecipesModel[]> {
+  routeStepRecipes(
+    @Args('productCode') productCode: string,
+    @Args('operation', { nullable: true }) operation?: string,
+  ): Promise<RouteStepRecipesModel[]> {
     return this.recipeService.routeStepRecipes(productCode, operation);
   }
 

@@ -2,13 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
-import { parameterDefinitionProblems, recipeTransitionProblem, traceBandProblems, type ParameterDefinition, type RecipeState, type TraceBand } from '@mes/process';
+import {
+  parameterDefinitionProblems,
+  recipeTransitionProblem,
+  traceBandProblems,
+  type ParameterDefinition,
+  type RecipeState,
+  type TraceBand,
+} from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
 import { refuseIfProblems } from '../common/problems';
 import { RecipeEntity, RouteStepRecipesEntity } from '../database/process.entities';
-import type { CreateRecipeInput, ParameterDefinitionModel, ParameterTypeEnum, RecipeModel, RecipeStateEnum, RouteStepRecipesInput } from './recipe.model';
+import type {
+  CreateRecipeInput,
+  ParameterDefinitionModel,
+  ParameterTypeEnum,
+  RecipeModel,
+  RecipeStateEnum,
+  RouteStepRecipesInput,
+} from './recipe.model';
 
 export function toParameterDefinition(p: CreateRecipeInput['parameters'][number]): ParameterDefinition {
   return {
@@ -31,14 +45,12 @@ export function toRecipeModel(r: RecipeEntity): RecipeModel {
     operation: r.operation,
     description: r.description,
     state: r.state as RecipeStateEnum,
-    parameters: r.parameters.map(
-      (p): ParameterDefinitionModel => ({
-        ...p,
-        type: p.type as ParameterTypeEnum,
-        target: typeof p.target === 'number' ? p.target : null,
-        targetText: typeof p.target === 'string' ? p.target : null,
-      }),
-    ),
+    parameters: r.parameters.map((p): ParameterDefinitionModel => ({
+      ...p,
+      type: p.type as ParameterTypeEnum,
+      target: typeof p.target === 'number' ? p.target : null,
+      targetText: typeof p.target === 'string' ? p.target : null,
+    })),
     traceBands: r.traceBands,
     createdBy: r.createdBy,
     createdAt: r.createdAt,
@@ -50,7 +62,10 @@ export function toRecipeModel(r: RecipeEntity): RecipeModel {
 /** Recipes and their lifecycle, and what each product route step allows. */
 @Injectable()
 export class RecipeService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+  ) {}
 
   /** A new DRAFT: version 1 of a new name, or the next version of an existing name (same operation). */
   async create(actor: Actor, input: CreateRecipeInput): Promise<RecipeEntity> {
@@ -62,15 +77,20 @@ export class RecipeService {
       tolerancePct: b.tolerancePct,
       minDurationS: b.minDurationS,
     }));
-    refuseIfProblems(`Recipe ${input.name} is not valid`, [...parameterDefinitionProblems(parameters, 'input.parameters'), ...traceBandProblems(traceBands, parameters, 'input.traceBands')]);
+    refuseIfProblems(`Recipe ${input.name} is not valid`, [
+      ...parameterDefinitionProblems(parameters, 'input.parameters'),
+      ...traceBandProblems(traceBands, parameters, 'input.traceBands'),
+    ]);
     return this.db.transaction(async (m) => {
       // Serialize versions of one name: two engineers saving at once get versions n and n+1.
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recipe:${input.name}`]);
       const latest = await m.getRepository(RecipeEntity).findOne({ where: { name: input.name }, order: { version: 'DESC' } });
       if (latest && latest.operation !== input.operation) {
-        throw new DomainError('CONFLICT', `Recipe ${input.name} is a ${latest.operation} recipe; a new version cannot change its operation to ${input.operation} (use a new name)`, [
-          { path: 'input.operation', message: `expected ${latest.operation}` },
-        ]);
+        throw new DomainError(
+          'CONFLICT',
+          `Recipe ${input.name} is a ${latest.operation} recipe; a new version cannot change its operation to ${input.operation} (use a new name)`,
+          [{ path: 'input.operation', message: `expected ${latest.operation}` }],
+        );
       }
       const recipe = await m.save(
         m.create(RecipeEntity, {
@@ -87,7 +107,13 @@ export class RecipeService {
           obsoletedAt: null,
         }),
       );
-      await recordAudit(m, { actor: actor.username, action: 'RECIPE_CREATED', entityType: 'RECIPE', entityId: `${recipe.name}@${recipe.version}`, details: { parameters: parameters.length, traceBands: traceBands.length } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'RECIPE_CREATED',
+        entityType: 'RECIPE',
+        entityId: `${recipe.name}@${recipe.version}`,
+        details: { parameters: parameters.length, traceBands: traceBands.length },
+      });
       return recipe;
     });
   }
@@ -115,7 +141,11 @@ export class RecipeService {
 
   async list(filter: { name?: string; operation?: string; state?: RecipeState }): Promise<RecipeEntity[]> {
     return this.db.getRepository(RecipeEntity).find({
-      where: { ...(filter.name ? { name: filter.name } : {}), ...(filter.operation ? { operation: filter.operation } : {}), ...(filter.state ? { state: filter.state } : {}) },
+      where: {
+        ...(filter.name ? { name: filter.name } : {}),
+        ...(filter.operation ? { operation: filter.operation } : {}),
+        ...(filter.state ? { state: filter.state } : {}),
+      },
       order: { name: 'ASC', version: 'DESC' },
       take: 1000,
     });
@@ -124,39 +154,73 @@ export class RecipeService {
   /** Set which recipes and equipment a product's route step allows (replaces what was there). */
   async setRouteStepRecipes(actor: Actor, input: RouteStepRecipesInput): Promise<RouteStepRecipesEntity> {
     const product = await this.tracking.product(input.productCode);
-    if (!product) throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}`, [{ path: 'input.productCode', message: 'expected an existing product code' }]);
-    if (!product.operations.includes(input.operation)) {
-      throw new DomainError('VALIDATION_FAILED', `Product ${input.productCode} has no ${input.operation} step in its current route (${product.operations.join(', ')})`, [
-        { path: 'input.operation', message: 'expected an operation of the product route' },
+    if (!product)
+      throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}`, [
+        { path: 'input.productCode', message: 'expected an existing product code' },
       ]);
+    if (!product.operations.includes(input.operation)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Product ${input.productCode} has no ${input.operation} step in its current route (${product.operations.join(', ')})`,
+        [{ path: 'input.operation', message: 'expected an operation of the product route' }],
+      );
     }
     const names = [...new Set(input.recipeNames)];
-    if (names.length === 0) throw new DomainError('VALIDATION_FAILED', 'Expected at least one recipe name', [{ path: 'input.recipeNames', message: 'expected at least one recipe name' }]);
-    const recipes = await this.db.getRepository(RecipeEntity).createQueryBuilder('r').select(['r.name', 'r.operation']).distinct(true).where('r.name IN (:...names)', { names }).getMany();
+    if (names.length === 0)
+      throw new DomainError('VALIDATION_FAILED', 'Expected at least one recipe name', [
+        { path: 'input.recipeNames', message: 'expected at least one recipe name' },
+      ]);
+    const recipes = await this.db
+      .getRepository(RecipeEntity)
+      .createQueryBuilder('r')
+      .select(['r.name', 'r.operation'])
+      .distinct(true)
+      .where('r.name IN (:...names)', { names })
+      .getMany();
     const problems = names.flatMap((name, i) => {
       const r = recipes.find((x) => x.name === name);
       if (!r) return [{ path: `input.recipeNames[${i}]`, message: `expected an existing recipe name, got ${name}` }];
-      if (r.operation !== input.operation) return [{ path: `input.recipeNames[${i}]`, message: `recipe ${name} is for ${r.operation}, expected a ${input.operation} recipe` }];
+      if (r.operation !== input.operation)
+        return [{ path: `input.recipeNames[${i}]`, message: `recipe ${name} is for ${r.operation}, expected a ${input.operation} recipe` }];
       return [];
     });
     const equipment = input.equipmentCodes.length ? await this.tracking.allEquipment() : [];
     for (const [i, code] of [...new Set(input.equipmentCodes)].entries()) {
       const e = equipment.find((x) => x.code === code);
       if (!e) problems.push({ path: `input.equipmentCodes[${i}]`, message: `expected an existing equipment code, got ${code}` });
-      else if (e.operation !== input.operation) problems.push({ path: `input.equipmentCodes[${i}]`, message: `${code} is at station ${e.stationCode} (${e.operation}), expected equipment of a ${input.operation} station` });
+      else if (e.operation !== input.operation)
+        problems.push({
+          path: `input.equipmentCodes[${i}]`,
+          message: `${code} is at station ${e.stationCode} (${e.operation}), expected equipment of a ${input.operation} station`,
+        });
     }
     refuseIfProblems(`Route step ${input.productCode}/${input.operation} not changed`, problems);
     return this.db.transaction(async (m) => {
       const repo = m.getRepository(RouteStepRecipesEntity);
-      const row = (await repo.findOne({ where: { productCode: input.productCode, operation: input.operation } })) ?? repo.create({ productCode: input.productCode, operation: input.operation });
-      Object.assign(row, { recipeNames: names, equipmentCodes: [...new Set(input.equipmentCodes)], updatedBy: actor.username, updatedAt: new Date() });
+      const row =
+        (await repo.findOne({ where: { productCode: input.productCode, operation: input.operation } })) ??
+        repo.create({ productCode: input.productCode, operation: input.operation });
+      Object.assign(row, {
+        recipeNames: names,
+        equipmentCodes: [...new Set(input.equipmentCodes)],
+        updatedBy: actor.username,
+        updatedAt: new Date(),
+      });
       const saved = await repo.save(row);
-      await recordAudit(m, { actor: actor.username, action: 'ROUTE_STEP_RECIPES_SET', entityType: 'ROUTE_STEP', entityId: `${input.productCode}/${input.operation}`, details: { recipeNames: names, equipmentCodes: saved.equipmentCodes } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'ROUTE_STEP_RECIPES_SET',
+        entityType: 'ROUTE_STEP',
+        entityId: `${input.productCode}/${input.operation}`,
+        details: { recipeNames: names, equipmentCodes: saved.equipmentCodes },
+      });
       return saved;
     });
   }
 
   async routeStepRecipes(productCode: string, operation?: string): Promise<RouteStepRecipesEntity[]> {
-    return this.db.getRepository(RouteStepRecipesEntity).find({ where: { productCode, ...(operation ? { operation } : {}) }, order: { operation: 'ASC' } });
+    return this.db
+      .getRepository(RouteStepRecipesEntity)
+      .find({ where: { productCode, ...(operation ? { operation } : {}) }, order: { operation: 'ASC' } });
   }
 }

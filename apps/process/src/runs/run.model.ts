@@ -60,21 +60,35 @@ export class StartProcessRunInput {
   @Field({ description: 'A roll or a sheet barcode.' }) @IsString() @MaxLength(64) unitBarcode!: string;
   @Field() @IsString() equipmentCode!: string;
   @Field(() => RecipeRefInput) @ValidateNested() @Type(() => RecipeRefInput) recipe!: RecipeRefInput;
-  @Field(() => Float, { nullable: true, description: 'Roll runs only: segment start (default 0).' }) @IsOptional() @IsNumber() mdStartMm?: number;
-  @Field(() => Float, { nullable: true, description: 'Roll runs only: segment end (default the roll length).' }) @IsOptional() @IsNumber() mdEndMm?: number;
+  @Field(() => Float, { nullable: true, description: 'Roll runs only: segment start (default 0).' })
+  @IsOptional()
+  @IsNumber()
+  mdStartMm?: number;
+  @Field(() => Float, { nullable: true, description: 'Roll runs only: segment end (default the roll length).' })
+  @IsOptional()
+  @IsNumber()
+  mdEndMm?: number;
 }
 
 @InputType()
 export class ActualValueInput {
   @Field() @IsString() @MaxLength(64) parameter!: string;
-  @Field(() => Float, { nullable: true, description: 'For NUMBER parameters.' }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) value?: number;
+  @Field(() => Float, { nullable: true, description: 'For NUMBER parameters.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  value?: number;
   @Field({ nullable: true, description: 'For ENUM and TEXT parameters.' }) @IsOptional() @IsString() @MaxLength(500) text?: string;
 }
 
 @InputType({ description: 'Track-out: the actual value of every required parameter.' })
 export class CompleteProcessRunInput {
   @Field(() => ID) @IsString() runId!: string;
-  @Field(() => [ActualValueInput]) @IsArray() @ArrayMaxSize(200) @ValidateNested({ each: true }) @Type(() => ActualValueInput) actuals!: ActualValueInput[];
+  @Field(() => [ActualValueInput])
+  @IsArray()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ActualValueInput)
+  actuals!: ActualValueInput[];
   @Field({ nullable: true, description: 'Track the unit out of the operation (default: when no other run of it is still running there).' })
   @IsOptional()
   @IsBoolean()

@@ -7,16 +7,23 @@ import { RunService } from './run.service';
 
 @Resolver(() => ProcessRunModel)
 export class RunResolver {
-  constructor(private readonly runs: RunService, private readonly views: RunViews) {}
+  constructor(
+    private readonly runs: RunService,
+    private readonly views: RunViews,
+  ) {}
 
   @Roles(...ANY_ROLE)
-  @Mutation(() => ProcessRunModel, { description: 'Track in on equipment with a RELEASED recipe version allowed for the product, step and equipment.' })
+  @Mutation(() => ProcessRunModel, {
+    description: 'Track in on equipment with a RELEASED recipe version allowed for the product, step and equipment.',
+  })
   async startProcessRun(@CurrentActor() actor: Actor, @Args('input') input: StartProcessRunInput): Promise<ProcessRunModel> {
     return (await this.views.of([await this.runs.start(actor, input)]))[0];
   }
 
   @Roles(...ANY_ROLE)
-  @Mutation(() => ProcessRunModel, { description: 'Track out with the actual value of every required parameter; out-of-spec values hold the segment.' })
+  @Mutation(() => ProcessRunModel, {
+    description: 'Track out with the actual value of every required parameter; out-of-spec values hold the segment.',
+  })
   async completeProcessRun(@CurrentActor() actor: Actor, @Args('input') input: CompleteProcessRunInput): Promise<ProcessRunModel> {
     return (await this.views.of([await this.runs.complete(actor, input)]))[0];
   }

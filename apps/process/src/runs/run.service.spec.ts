@@ -5,18 +5,30 @@ const run = { id: 'run-1', rollBarcode: 'R1', equipmentCode: 'TE-1', mdStartMm: 
 const recipe = {
   name: 'INT-AU',
   version: 3,
-  parameters: [{ name: 'rate_a_per_s', unit: 'Å/s', type: 'NUMBER', target: 1, lowerLimit: 0.8, upperLimit: 1.2, required: true, allowedValues: null }],
+  parameters: [
+    { name: 'rate_a_per_s', unit: 'Å/s', type: 'NUMBER', target: 1, lowerLimit: 0.8, upperLimit: 1.2, required: true, allowedValues: null },
+  ],
   traceBands: [{ channel: 'qcm_rate', setpointParameter: 'rate_a_per_s', setpoint: null, tolerancePct: 20, minDurationS: 60 }],
 } as unknown as RecipeEntity;
 const excursion = { startMs: Date.UTC(2026, 10, 22, 8), endMs: Date.UTC(2026, 10, 22, 8, 10), mdStartMm: 1500, mdEndMm: 2000, worst: 0.45 };
 
 describe('collectActuals', () => {
   it('takes numbers from value and words from text', () => {
-    expect(collectActuals([{ parameter: 'a', value: 1.5 }, { parameter: 'b', text: 'Pt' }])).toEqual({ actuals: { a: 1.5, b: 'Pt' }, problems: [] });
+    expect(
+      collectActuals([
+        { parameter: 'a', value: 1.5 },
+        { parameter: 'b', text: 'Pt' },
+      ]),
+    ).toEqual({ actuals: { a: 1.5, b: 'Pt' }, problems: [] });
   });
 
   it('refuses a parameter given twice, or with both or neither of value and text, with its path', () => {
-    const { problems } = collectActuals([{ parameter: 'a', value: 1 }, { parameter: 'a', value: 2 }, { parameter: 'b', value: 1, text: 'x' }, { parameter: 'c' }]);
+    const { problems } = collectActuals([
+      { parameter: 'a', value: 1 },
+      { parameter: 'a', value: 2 },
+      { parameter: 'b', value: 1, text: 'x' },
+      { parameter: 'c' },
+    ]);
     expect(problems.map((p) => p.path)).toEqual(['input.actuals[1].parameter', 'input.actuals[2]', 'input.actuals[3]']);
     expect(problems[0].message).toMatch(/a is given twice/);
   });

@@ -20,11 +20,17 @@ import { TrackingClient, type TrackedEquipment } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
 import { isRunId } from '../common/ids';
 import { refuseIfProblems } from '../common/problems';
-import { EquipmentEntity, ExperimentEntity, ProcessRunEntity, RecipeEntity, RouteStepRecipesEntity, type ExperimentArmRecord } from '../database/process.entities';
+import {
+  EquipmentEntity,
+  ExperimentEntity,
+  ProcessRunEntity,
+  RecipeEntity,
+  RouteStepRecipesEntity,
+  type ExperimentArmRecord,
+} from '../database/process.entities';
 import { EquipmentService } from '../equipment/equipment.service';
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
 import type { CompleteProcessRunInput, StartProcessRunInput } from './run.model';
-
 
 interface RunUnit {
   kind: 'ROLL' | 'SHEET';
@@ -52,15 +58,29 @@ export class RunService {
 
   async start(actor: Actor, input: StartProcessRunInput): Promise<ProcessRunEntity> {
     const equipment = await this.tracking.equipment(input.equipmentCode);
-    if (!equipment) throw new DomainError('NOT_FOUND', `Unknown equipment ${input.equipmentCode}`, [{ path: 'input.equipmentCode', message: 'expected an equipment code registered in tracking' }]);
+    if (!equipment)
+      throw new DomainError('NOT_FOUND', `Unknown equipment ${input.equipmentCode}`, [
+        { path: 'input.equipmentCode', message: 'expected an equipment code registered in tracking' },
+      ]);
     const unit = await this.unit(input, equipment);
     const recipe = await this.db.getRepository(RecipeEntity).findOne({ where: { name: input.recipe.name, version: input.recipe.version } });
-    if (!recipe) throw new DomainError('NOT_FOUND', `Unknown recipe ${input.recipe.name} version ${input.recipe.version}`, [{ path: 'input.recipe', message: 'expected an existing recipe version' }]);
+    if (!recipe)
+      throw new DomainError('NOT_FOUND', `Unknown recipe ${input.recipe.name} version ${input.recipe.version}`, [
+        { path: 'input.recipe', message: 'expected an existing recipe version' },
+      ]);
     if (recipe.state !== 'RELEASED') {
-      throw new DomainError('RECIPE_NOT_RELEASED', `Recipe ${recipe.name} version ${recipe.version} is ${recipe.state}; only a RELEASED version can run`, [{ path: 'input.recipe.version', message: 'expected a RELEASED version' }]);
+      throw new DomainError(
+        'RECIPE_NOT_RELEASED',
+        `Recipe ${recipe.name} version ${recipe.version} is ${recipe.state}; only a RELEASED version can run`,
+        [{ path: 'input.recipe.version', message: 'expected a RELEASED version' }],
+      );
     }
     if (recipe.operation !== equipment.operation) {
-      throw new DomainError('RECIPE_NOT_ALLOWED', `Recipe ${recipe.name} is a ${recipe.operation} recipe; equipment ${equipment.code} performs ${equipment.operation}`, [{ path: 'input.recipe.name', message: `expected a ${equipment.operation} recipe` }]);
+      throw new DomainError(
+        'RECIPE_NOT_ALLOWED',
+        `Recipe ${recipe.name} is a ${recipe.operation} recipe; equipment ${equipment.code} performs ${equipment.operation}`,
+        [{ path: 'input.recipe.name', message: `expected a ${equipment.operation} recipe` }],
+      );
     }
     await this.requireAllowed(unit.productCode, equipment, recipe);
     const arm = await this.experimentArm(unit, equipment.operation, recipe);
@@ -70,7 +90,11 @@ export class RunService {
       const stateProblem = runStartProblem(eq.e10State, { experiment: arm !== null });
       if (stateProblem) throw new DomainError('EQUIPMENT_NOT_AVAILABLE', `Equipment ${eq.code}: ${stateProblem}`);
       const lifeProblem = targetLifeProblem(eq.targetConsumedKwh, eq.targetLifeKwh);
-      if (lifeProblem) throw new DomainError('EQUIPMENT_NOT_AVAILABLE', `Equipment ${eq.code} target ${eq.targetId ?? '(unnamed)'}: ${lifeProblem}; replace the target (replaceTarget) first`);
+      if (lifeProblem)
+        throw new DomainError(
+          'EQUIPMENT_NOT_AVAILABLE',
+          `Equipment ${eq.code} target ${eq.targetId ?? '(unnamed)'}: ${lifeProblem}; replace the target (replaceTarget) first`,
+        );
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`runs:${unit.rollBarcode}:${equipment.operation}`]);
       const [overlap] = await m.query<{ id: string; md_start_mm: number; md_end_mm: number; state: string }[]>(
         `SELECT id, md_start_mm, md_end_mm, state FROM process.process_runs
@@ -78,7 +102,10 @@ export class RunService {
         [unit.rollBarcode, equipment.operation, unit.segment.startMm, unit.segment.endMm],
       );
       if (overlap) {
-        throw new DomainError('CONFLICT', `${describeRegion(unit.rollBarcode, unit.segment.startMm, unit.segment.endMm)} overlaps run ${overlap.id} (${overlap.state}, MD [${fmt(overlap.md_start_mm)}, ${fmt(overlap.md_end_mm)}) mm) at ${equipment.operation}; a segment runs an operation once`);
+        throw new DomainError(
+          'CONFLICT',
+          `${describeRegion(unit.rollBarcode, unit.segment.startMm, unit.segment.endMm)} overlaps run ${overlap.id} (${overlap.state}, MD [${fmt(overlap.md_start_mm)}, ${fmt(overlap.md_end_mm)}) mm) at ${equipment.operation}; a segment runs an operation once`,
+        );
       }
       const run = m.create(ProcessRunEntity, {
         id: randomUUID(),
@@ -106,11 +133,22 @@ export class RunService {
       });
       await m.save(run);
       await this.equipment.changeState(m, eq, 'PRODUCTIVE', actor.username, `run ${run.id} started`);
-      await recordAudit(m, { actor: actor.username, action: 'RUN_STARTED', entityType: 'PROCESS_RUN', entityId: run.id, details: { unit: unit.barcode, recipe: `${recipe.name}@${recipe.version}`, equipment: equipment.code, segment: unit.segment } });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'RUN_STARTED',
+        entityType: 'PROCESS_RUN',
+        entityId: run.id,
+        details: { unit: unit.barcode, recipe: `${recipe.name}@${recipe.version}`, equipment: equipment.code, segment: unit.segment },
+      });
       // Tracking's track-in is the last step inside the transaction: if tracking refuses (a hold, a
       // queue-time breach), nothing of the run is stored.
       if (unit.stepState !== 'IN_PROCESS') {
-        await this.tracking.scanAs(actor, { barcode: unit.barcode, stationCode: equipment.stationCode, equipmentCode: equipment.code, action: 'TRACK_IN' });
+        await this.tracking.scanAs(actor, {
+          barcode: unit.barcode,
+          stationCode: equipment.stationCode,
+          equipmentCode: equipment.code,
+          action: 'TRACK_IN',
+        });
       }
       return run;
     });
@@ -122,9 +160,13 @@ export class RunService {
     const { run, alarmIds } = await this.db.transaction(async (m) => {
       const run = await m.getRepository(ProcessRunEntity).findOne({ where: { id: input.runId }, lock: { mode: 'pessimistic_write' } });
       if (!run) throw new DomainError('NOT_FOUND', `Unknown process run ${input.runId}`);
-      if (run.state !== 'RUNNING') throw new DomainError('CONFLICT', `Process run ${run.id} was completed at ${run.completedAt?.toISOString()} by ${run.completedBy}`);
+      if (run.state !== 'RUNNING')
+        throw new DomainError('CONFLICT', `Process run ${run.id} was completed at ${run.completedAt?.toISOString()} by ${run.completedBy}`);
       const recipe = await m.getRepository(RecipeEntity).findOneOrFail({ where: { id: run.recipeId } });
-      refuseIfProblems(`Run ${run.id} (${recipe.name} version ${recipe.version}) not completed`, [...problems, ...actualValueProblems(recipe.parameters, actuals, 'input.actuals')]);
+      refuseIfProblems(`Run ${run.id} (${recipe.name} version ${recipe.version}) not completed`, [
+        ...problems,
+        ...actualValueProblems(recipe.parameters, actuals, 'input.actuals'),
+      ]);
 
       const now = new Date();
       const alarms: NewAlarm[] = limitViolations(recipe.parameters, actuals).map((v) => ({
@@ -141,21 +183,44 @@ export class RunService {
         if (band && closed) alarms.push(...excursionAlarms(run, recipe, channel, closed, open.heldToMdMm));
       }
       const energy = run.energyKwh > 0 ? run.energyKwh : energyFromActuals(recipe.parameters, actuals, run.startedAt, now);
-      Object.assign(run, { state: 'COMPLETED', actuals, completedBy: actor.username, completedAt: now, energyKwh: energy, traceState: run.traceState ? { ...run.traceState, open: {} } : null });
+      Object.assign(run, {
+        state: 'COMPLETED',
+        actuals,
+        completedBy: actor.username,
+        completedAt: now,
+        energyKwh: energy,
+        traceState: run.traceState ? { ...run.traceState, open: {} } : null,
+      });
       await m.save(run);
       const saved = await this.alarms.record(m, run, alarms);
       const eq = await this.equipment.ensure(m, run.equipmentCode, actor.username);
-      if (energy > 0) await m.update(EquipmentEntity, { code: eq.code }, { targetConsumedKwh: () => `target_consumed_kwh + ${Number(energy)}` });
-      const [others] = await m.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM process.process_runs WHERE equipment_code = $1 AND state = 'RUNNING'`, [eq.code]);
-      if (others.n === 0 && eq.e10State === 'PRODUCTIVE') await this.equipment.changeState(m, eq, 'STANDBY', actor.username, `run ${run.id} completed`);
-      await recordAudit(m, { actor: actor.username, action: 'RUN_COMPLETED', entityType: 'PROCESS_RUN', entityId: run.id, details: { actuals, alarms: saved.length, energyKwh: energy } });
+      if (energy > 0)
+        await m.update(EquipmentEntity, { code: eq.code }, { targetConsumedKwh: () => `target_consumed_kwh + ${Number(energy)}` });
+      const [others] = await m.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM process.process_runs WHERE equipment_code = $1 AND state = 'RUNNING'`,
+        [eq.code],
+      );
+      if (others.n === 0 && eq.e10State === 'PRODUCTIVE')
+        await this.equipment.changeState(m, eq, 'STANDBY', actor.username, `run ${run.id} completed`);
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'RUN_COMPLETED',
+        entityType: 'PROCESS_RUN',
+        entityId: run.id,
+        details: { actuals, alarms: saved.length, energyKwh: energy },
+      });
 
       const [stillRunning] = await m.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM process.process_runs WHERE roll_barcode = $1 AND operation = $2 AND state = 'RUNNING' AND sheet_barcode IS NOT DISTINCT FROM $3`,
         [run.rollBarcode, run.operation, run.sheetBarcode],
       );
       if (input.trackOut ?? stillRunning.n === 0) {
-        await this.tracking.scanAs(actor, { barcode: run.sheetBarcode ?? run.rollBarcode, stationCode: run.stationCode, equipmentCode: run.equipmentCode, action: 'TRACK_OUT' });
+        await this.tracking.scanAs(actor, {
+          barcode: run.sheetBarcode ?? run.rollBarcode,
+          stationCode: run.stationCode,
+          equipmentCode: run.equipmentCode,
+          action: 'TRACK_OUT',
+        });
       }
       return { run, alarmIds: saved.map((a) => a.id) };
     });
@@ -169,33 +234,70 @@ export class RunService {
     let unit: RunUnit & { status: string; operation: string | null; holds: { id: string; reason: string }[] };
     if (sheet) {
       if (input.mdStartMm !== undefined || input.mdEndMm !== undefined) {
-        throw new DomainError('VALIDATION_FAILED', `A run on sheet ${sheet.barcode} covers the whole sheet; give mdStartMm/mdEndMm only for roll runs`, [{ path: 'input.mdStartMm', message: 'expected no MD segment for a sheet' }]);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `A run on sheet ${sheet.barcode} covers the whole sheet; give mdStartMm/mdEndMm only for roll runs`,
+          [{ path: 'input.mdStartMm', message: 'expected no MD segment for a sheet' }],
+        );
       }
       unit = {
-        kind: 'SHEET', barcode: sheet.barcode, rollBarcode: sheet.rollBarcode, sheetBarcode: sheet.barcode, productCode: sheet.productCode,
-        segment: { startMm: sheet.mdStartMm, endMm: sheet.mdEndMm }, stepState: sheet.stepState, stationCode: sheet.stationCode,
-        status: sheet.status, operation: sheet.operation, holds: sheet.activeHolds,
+        kind: 'SHEET',
+        barcode: sheet.barcode,
+        rollBarcode: sheet.rollBarcode,
+        sheetBarcode: sheet.barcode,
+        productCode: sheet.productCode,
+        segment: { startMm: sheet.mdStartMm, endMm: sheet.mdEndMm },
+        stepState: sheet.stepState,
+        stationCode: sheet.stationCode,
+        status: sheet.status,
+        operation: sheet.operation,
+        holds: sheet.activeHolds,
       };
     } else {
       const roll = await this.tracking.trackedRoll(input.unitBarcode);
-      if (!roll) throw new DomainError('UNKNOWN_BARCODE', `Unknown barcode ${input.unitBarcode}: expected a roll or sheet barcode`, [{ path: 'input.unitBarcode', message: 'expected a roll or sheet barcode' }]);
+      if (!roll)
+        throw new DomainError('UNKNOWN_BARCODE', `Unknown barcode ${input.unitBarcode}: expected a roll or sheet barcode`, [
+          { path: 'input.unitBarcode', message: 'expected a roll or sheet barcode' },
+        ]);
       const segment = { startMm: input.mdStartMm ?? 0, endMm: input.mdEndMm ?? roll.lengthMm };
       const problem = intervalProblem(segment, roll.lengthMm);
-      if (problem) throw new DomainError('VALIDATION_FAILED', `Invalid segment on roll ${roll.barcode}: ${problem}`, [{ path: 'input.mdEndMm', message: problem }]);
+      if (problem)
+        throw new DomainError('VALIDATION_FAILED', `Invalid segment on roll ${roll.barcode}: ${problem}`, [
+          { path: 'input.mdEndMm', message: problem },
+        ]);
       unit = {
-        kind: 'ROLL', barcode: roll.barcode, rollBarcode: roll.barcode, sheetBarcode: null, productCode: roll.productCode, segment,
-        stepState: roll.stepState, stationCode: roll.stationCode, status: roll.status, operation: roll.operation, holds: roll.activeHolds,
+        kind: 'ROLL',
+        barcode: roll.barcode,
+        rollBarcode: roll.barcode,
+        sheetBarcode: null,
+        productCode: roll.productCode,
+        segment,
+        stepState: roll.stepState,
+        stationCode: roll.stationCode,
+        status: roll.status,
+        operation: roll.operation,
+        holds: roll.activeHolds,
       };
     }
     const label = unit.kind === 'ROLL' ? 'Roll' : 'Sheet';
     if (unit.status !== 'ACTIVE') throw new DomainError('UNIT_NOT_ACTIVE', `${label} ${unit.barcode} is ${unit.status}`);
     if (unit.operation !== equipment.operation) {
-      throw new DomainError('WRONG_OPERATION', `${label} ${unit.barcode} is at ${unit.operation ?? 'the end of its route'}, not ${equipment.operation} (equipment ${equipment.code} at ${equipment.stationCode})`);
+      throw new DomainError(
+        'WRONG_OPERATION',
+        `${label} ${unit.barcode} is at ${unit.operation ?? 'the end of its route'}, not ${equipment.operation} (equipment ${equipment.code} at ${equipment.stationCode})`,
+      );
     }
     if (unit.stepState === 'IN_PROCESS' && unit.stationCode !== equipment.stationCode) {
-      throw new DomainError('ALREADY_IN_PROCESS', `${label} ${unit.barcode} is tracked in at station ${unit.stationCode}, not ${equipment.stationCode}`);
+      throw new DomainError(
+        'ALREADY_IN_PROCESS',
+        `${label} ${unit.barcode} is tracked in at station ${unit.stationCode}, not ${equipment.stationCode}`,
+      );
     }
-    if (unit.holds.length) throw new DomainError('UNIT_ON_HOLD', `${label} ${unit.barcode} is on hold: ${unit.holds[0].reason} (hold ${unit.holds[0].id}); an engineer must release it first`);
+    if (unit.holds.length)
+      throw new DomainError(
+        'UNIT_ON_HOLD',
+        `${label} ${unit.barcode} is on hold: ${unit.holds[0].reason} (hold ${unit.holds[0].id}); an engineer must release it first`,
+      );
     return unit;
   }
 
@@ -203,26 +305,46 @@ export class RunService {
     const step = await this.db.getRepository(RouteStepRecipesEntity).findOne({ where: { productCode, operation: equipment.operation } });
     if (!step || !step.recipeNames.includes(recipe.name)) {
       const allowed = step?.recipeNames.length ? `allowed: ${step.recipeNames.join(', ')}` : 'none are allowed yet (setRouteStepRecipes)';
-      throw new DomainError('RECIPE_NOT_ALLOWED', `Recipe ${recipe.name} is not allowed for product ${productCode} at ${equipment.operation}; ${allowed}`, [{ path: 'input.recipe.name', message: 'expected a recipe the route step allows' }]);
+      throw new DomainError(
+        'RECIPE_NOT_ALLOWED',
+        `Recipe ${recipe.name} is not allowed for product ${productCode} at ${equipment.operation}; ${allowed}`,
+        [{ path: 'input.recipe.name', message: 'expected a recipe the route step allows' }],
+      );
     }
     if (step.equipmentCodes.length && !step.equipmentCodes.includes(equipment.code)) {
-      throw new DomainError('RECIPE_NOT_ALLOWED', `Equipment ${equipment.code} is not allowed for product ${productCode} at ${equipment.operation}; allowed: ${step.equipmentCodes.join(', ')}`, [{ path: 'input.equipmentCode', message: 'expected equipment the route step allows' }]);
+      throw new DomainError(
+        'RECIPE_NOT_ALLOWED',
+        `Equipment ${equipment.code} is not allowed for product ${productCode} at ${equipment.operation}; allowed: ${step.equipmentCodes.join(', ')}`,
+        [{ path: 'input.equipmentCode', message: 'expected equipment the route step allows' }],
+      );
     }
   }
 
   /** Inside an experiment, a segment must lie in one arm and run that arm's recipe version. */
-  private async experimentArm(unit: RunUnit, operation: string, recipe: RecipeEntity): Promise<{ experimentId: string; arm: ExperimentArmRecord } | null> {
+  private async experimentArm(
+    unit: RunUnit,
+    operation: string,
+    recipe: RecipeEntity,
+  ): Promise<{ experimentId: string; arm: ExperimentArmRecord } | null> {
     const experiment = await this.db.getRepository(ExperimentEntity).findOne({ where: { rollBarcode: unit.rollBarcode, operation } });
     if (!experiment) return null;
     const arm = armAt(experiment.arms, unit.segment) as ExperimentArmRecord | null;
-    const arms = experiment.arms.map((a) => `${a.condition} [${fmt(a.mdStartMm)}, ${fmt(a.mdEndMm)}) ${a.recipeName} v${a.recipeVersion}`).join('; ');
+    const arms = experiment.arms
+      .map((a) => `${a.condition} [${fmt(a.mdStartMm)}, ${fmt(a.mdEndMm)}) ${a.recipeName} v${a.recipeVersion}`)
+      .join('; ');
     if (!arm) {
-      throw new DomainError('VALIDATION_FAILED', `${describeRegion(unit.rollBarcode, unit.segment.startMm, unit.segment.endMm)} is not inside one arm of experiment ${experiment.code} (${arms}); start one run per arm`, [
-        { path: 'input.mdStartMm', message: 'expected a segment inside one experiment arm' },
-      ]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${describeRegion(unit.rollBarcode, unit.segment.startMm, unit.segment.endMm)} is not inside one arm of experiment ${experiment.code} (${arms}); start one run per arm`,
+        [{ path: 'input.mdStartMm', message: 'expected a segment inside one experiment arm' }],
+      );
     }
     if (arm.recipeId !== recipe.id) {
-      throw new DomainError('RECIPE_NOT_ALLOWED', `Experiment ${experiment.code} runs ${arm.recipeName} v${arm.recipeVersion} on arm ${arm.condition}, not ${recipe.name} v${recipe.version}`, [{ path: 'input.recipe', message: `expected ${arm.recipeName} version ${arm.recipeVersion}` }]);
+      throw new DomainError(
+        'RECIPE_NOT_ALLOWED',
+        `Experiment ${experiment.code} runs ${arm.recipeName} v${arm.recipeVersion} on arm ${arm.condition}, not ${recipe.name} v${recipe.version}`,
+        [{ path: 'input.recipe', message: `expected ${arm.recipeName} version ${arm.recipeVersion}` }],
+      );
     }
     return { experimentId: experiment.id, arm };
   }
@@ -234,7 +356,11 @@ export class RunService {
 
   async list(filter: { rollBarcode?: string; equipmentCode?: string; state?: string; limit: number }): Promise<ProcessRunEntity[]> {
     return this.db.getRepository(ProcessRunEntity).find({
-      where: { ...(filter.rollBarcode ? { rollBarcode: filter.rollBarcode } : {}), ...(filter.equipmentCode ? { equipmentCode: filter.equipmentCode } : {}), ...(filter.state ? { state: filter.state as 'RUNNING' } : {}) },
+      where: {
+        ...(filter.rollBarcode ? { rollBarcode: filter.rollBarcode } : {}),
+        ...(filter.equipmentCode ? { equipmentCode: filter.equipmentCode } : {}),
+        ...(filter.state ? { state: filter.state as 'RUNNING' } : {}),
+      },
       order: { startedAt: 'DESC' },
       take: filter.limit,
     });
@@ -242,14 +368,22 @@ export class RunService {
 }
 
 /** GraphQL actuals to a parameter -> value map; a value given twice or as both number and text is refused. */
-export function collectActuals(input: { parameter: string; value?: number | null; text?: string | null }[]): { actuals: ActualValues; problems: { path: string; message: string }[] } {
+export function collectActuals(input: { parameter: string; value?: number | null; text?: string | null }[]): {
+  actuals: ActualValues;
+  problems: { path: string; message: string }[];
+} {
   const actuals: ActualValues = {};
   const problems: { path: string; message: string }[] = [];
   input.forEach((a, i) => {
     const hasValue = a.value !== undefined && a.value !== null;
     const hasText = a.text !== undefined && a.text !== null;
-    if (a.parameter in actuals) problems.push({ path: `input.actuals[${i}].parameter`, message: `${a.parameter} is given twice; expected each parameter once` });
-    else if (hasValue === hasText) problems.push({ path: `input.actuals[${i}]`, message: `expected exactly one of value (NUMBER) or text (ENUM, TEXT) for ${a.parameter}` });
+    if (a.parameter in actuals)
+      problems.push({ path: `input.actuals[${i}].parameter`, message: `${a.parameter} is given twice; expected each parameter once` });
+    else if (hasValue === hasText)
+      problems.push({
+        path: `input.actuals[${i}]`,
+        message: `expected exactly one of value (NUMBER) or text (ENUM, TEXT) for ${a.parameter}`,
+      });
     else actuals[a.parameter] = hasValue ? (a.value as number) : (a.text as string);
   });
   return { actuals, problems };

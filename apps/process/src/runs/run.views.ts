@@ -27,7 +27,10 @@ export function actualValues(defs: ParameterDefinition[], actuals: Record<string
 /** Runs as the graph shows them, with recipe, experiment and alarms in three queries for any number of runs. */
 @Injectable()
 export class RunViews {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly alarms: AlarmService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly alarms: AlarmService,
+  ) {}
 
   async of(runs: ProcessRunEntity[]): Promise<ProcessRunModel[]> {
     if (runs.length === 0) return [];
@@ -35,7 +38,9 @@ export class RunViews {
     const experimentIds = [...new Set(runs.map((r) => r.experimentId).filter((x): x is string => x !== null))];
     const [recipes, experiments, alarms] = await Promise.all([
       this.db.getRepository(RecipeEntity).createQueryBuilder('r').where('r.id IN (:...ids)', { ids: recipeIds }).getMany(),
-      experimentIds.length ? this.db.getRepository(ExperimentEntity).createQueryBuilder('e').where('e.id IN (:...ids)', { ids: experimentIds }).getMany() : Promise.resolve([]),
+      experimentIds.length
+        ? this.db.getRepository(ExperimentEntity).createQueryBuilder('e').where('e.id IN (:...ids)', { ids: experimentIds }).getMany()
+        : Promise.resolve([]),
       this.alarms.ofRuns(runs.map((r) => r.id)),
     ]);
     return runs.map((run) => {

@@ -48,13 +48,24 @@ export class DemoProcessSeeder {
           required: p.required,
           allowedValues: p.allowedValues ?? undefined,
         })),
-        traceBands: r.traceBands.map((b) => ({ channel: b.channel, setpointParameter: b.setpointParameter ?? undefined, setpoint: b.setpoint ?? undefined, tolerancePct: b.tolerancePct, minDurationS: b.minDurationS })),
+        traceBands: r.traceBands.map((b) => ({
+          channel: b.channel,
+          setpointParameter: b.setpointParameter ?? undefined,
+          setpoint: b.setpoint ?? undefined,
+          tolerancePct: b.tolerancePct,
+          minDurationS: b.minDurationS,
+        })),
       });
       await this.recipes.transition(SYSTEM, r.name, 1, 'RELEASED');
     }
     for (const operation of new Set(DEMO_RECIPES.map((r) => r.operation))) {
       if (!product.operations.includes(operation)) continue;
-      await this.recipes.setRouteStepRecipes(SYSTEM, { productCode: DEMO_PRODUCT, operation, recipeNames: DEMO_RECIPES.filter((r) => r.operation === operation).map((r) => r.name), equipmentCodes: [] });
+      await this.recipes.setRouteStepRecipes(SYSTEM, {
+        productCode: DEMO_PRODUCT,
+        operation,
+        recipeNames: DEMO_RECIPES.filter((r) => r.operation === operation).map((r) => r.name),
+        equipmentCodes: [],
+      });
     }
     for (const t of DEMO_TARGETS) {
       await this.equipment.replaceTarget(SYSTEM, t.equipmentCode, t.targetId);

@@ -5,7 +5,16 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { MesConfig } from '@mes/config';
-import { createTestDatabase, freePort, GraphqlClient, stopProcess, TEST_ADMIN_PASSWORD, testConfig, waitHealthy, type TestDatabase } from '@mes/testing';
+import {
+  createTestDatabase,
+  freePort,
+  GraphqlClient,
+  stopProcess,
+  TEST_ADMIN_PASSWORD,
+  testConfig,
+  waitHealthy,
+  type TestDatabase,
+} from '@mes/testing';
 import { startProcess } from '../bootstrap';
 import { migrateProcess } from '../database/process-data-source';
 
@@ -44,7 +53,14 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
   await migrateProcess(db.url);
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, 'apps/tracking/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: db.url, MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, LOG_LEVEL: 'error', SWC_NODE_SOURCE_MAP_MODE: 'inline', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      LOG_LEVEL: 'error',
+      SWC_NODE_SOURCE_MAP_MODE: 'inline',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const trackingUrl = `http://127.0.0.1:${trackingPort}/graphql`;
@@ -75,7 +91,9 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
       const existing = users.get(role);
       if (existing) return existing;
       const username = `${role.toLowerCase()}1`;
-      await tracking.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { username, password: 'password-123', role } });
+      await tracking.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
+        i: { username, password: 'password-123', role },
+      });
       const t = await new GraphqlClient(trackingUrl).login(username, 'password-123');
       const client = new GraphqlClient(url, t.token);
       users.set(role, client);

@@ -22,7 +22,11 @@ export class ThicknessResolver {
 
   @Roles(...ENGINEERING)
   @Mutation(() => ProductSettingsModel, { description: 'The fraction of LCO capacity a product’s cells deliver (for predicted capacity).' })
-  setLcoUtilization(@CurrentActor() actor: Actor, @Args('productCode') productCode: string, @Args('lcoUtilization', { type: () => Float }) utilization: number): Promise<ProductSettingsModel> {
+  setLcoUtilization(
+    @CurrentActor() actor: Actor,
+    @Args('productCode') productCode: string,
+    @Args('lcoUtilization', { type: () => Float }) utilization: number,
+  ): Promise<ProductSettingsModel> {
     return this.thickness.setLcoUtilization(actor, productCode, utilization);
   }
 

@@ -22,10 +22,16 @@ import { EquipmentEntity, ProcessRunEntity, RecipeEntity, TraceBatchEntity, type
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
 import { excursionAlarms } from '../runs/run.service';
 
-
 export interface TraceBatchAnswer {
   httpStatus: 200 | 201;
-  body: { runId: string; batchId: string; samples: number; mdStartMm: number; mdEndMm: number; alarms: { id: string; subject: string; mdStartMm: number; mdEndMm: number; reason: string }[] };
+  body: {
+    runId: string;
+    batchId: string;
+    samples: number;
+    mdStartMm: number;
+    mdEndMm: number;
+    alarms: { id: string; subject: string; mdStartMm: number; mdEndMm: number; reason: string }[];
+  };
 }
 
 /**
@@ -35,40 +41,64 @@ export interface TraceBatchAnswer {
  */
 @Injectable()
 export class TraceIngestService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly alarms: AlarmService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly alarms: AlarmService,
+  ) {}
 
   async ingest(equipmentCode: string, body: unknown, raw: Buffer | null): Promise<TraceBatchAnswer> {
     const parsed = parseTraceBatch(body);
     if (!parsed.batch) {
       const p = parsed.problems[0];
-      throw new DomainError('VALIDATION_FAILED', `Trace batch refused: ${p.path}: ${p.message}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}; nothing was stored`, parsed.problems);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Trace batch refused: ${p.path}: ${p.message}${parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more)` : ''}; nothing was stored`,
+        parsed.problems,
+      );
     }
     const batch = parsed.batch;
-    if (!isRunId(batch.runId)) throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [{ path: 'runId', message: 'expected the id startProcessRun returned' }]);
-    const contentHash = createHash('sha256').update(raw ?? JSON.stringify(body)).digest('hex');
+    if (!isRunId(batch.runId))
+      throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [
+        { path: 'runId', message: 'expected the id startProcessRun returned' },
+      ]);
+    const contentHash = createHash('sha256')
+      .update(raw ?? JSON.stringify(body))
+      .digest('hex');
 
     const result = await this.db.transaction(async (m) => {
       const run = await m.getRepository(ProcessRunEntity).findOne({ where: { id: batch.runId }, lock: { mode: 'pessimistic_write' } });
-      if (!run) throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [{ path: 'runId', message: 'expected the id startProcessRun returned' }]);
+      if (!run)
+        throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [
+          { path: 'runId', message: 'expected the id startProcessRun returned' },
+        ]);
       if (run.equipmentCode !== equipmentCode) {
         throw new DomainError('FORBIDDEN', `Run ${run.id} runs on equipment ${run.equipmentCode}; this key belongs to ${equipmentCode}`);
       }
       const earlier = await m.getRepository(TraceBatchEntity).findOne({ where: { runId: run.id, batchId: batch.batchId } });
       if (earlier) {
         if (earlier.contentHash !== contentHash) {
-          throw new DomainError('CONFLICT', `Batch ${batch.batchId} of run ${run.id} was already stored with different content; a batch id names one batch`);
+          throw new DomainError(
+            'CONFLICT',
+            `Batch ${batch.batchId} of run ${run.id} was already stored with different content; a batch id names one batch`,
+          );
         }
         return { duplicate: true as const, run, earlier };
       }
-      if (run.state !== 'RUNNING') throw new DomainError('CONFLICT', `Run ${run.id} was completed at ${run.completedAt?.toISOString()}; traces are taken while a run is running`);
+      if (run.state !== 'RUNNING')
+        throw new DomainError(
+          'CONFLICT',
+          `Run ${run.id} was completed at ${run.completedAt?.toISOString()}; traces are taken while a run is running`,
+        );
       const recipe = await m.getRepository(RecipeEntity).findOneOrFail({ where: { id: run.recipeId } });
       const equipment = await m.getRepository(EquipmentEntity).findOneOrFail({ where: { code: equipmentCode } });
       const state: TraceState = run.traceState ?? { lastTMs: -Infinity, cursor: null, lastPower: null, open: {} };
       const times = absoluteTimesMs(batch);
       if (times[0] <= state.lastTMs) {
-        throw new DomainError('CONFLICT', `Batch ${batch.batchId} starts at ${new Date(times[0]).toISOString()}, not after the run's previous batch ended (${new Date(state.lastTMs).toISOString()}); batches of a run come in time order`, [
-          { path: 'tS[0]', message: 'expected a time after the previous batch' },
-        ]);
+        throw new DomainError(
+          'CONFLICT',
+          `Batch ${batch.batchId} starts at ${new Date(times[0]).toISOString()}, not after the run's previous batch ended (${new Date(state.lastTMs).toISOString()}); batches of a run come in time order`,
+          [{ path: 'tS[0]', message: 'expected a time after the previous batch' }],
+        );
       }
       const channel = (name: string) => batch.channels.find((c) => c.name === name)?.values;
       let md: Float64Array;
@@ -76,9 +106,11 @@ export class TraceIngestService {
         const speed = channel('web_speed');
         const encoder = channel('encoder_md');
         if (!speed && !encoder) {
-          throw new DomainError('VALIDATION_FAILED', `Run ${run.id} moves the web (a roll run): each batch needs a web_speed (m/min) or encoder_md (mm) channel to place samples on the roll`, [
-            { path: 'channels', message: 'expected a web_speed or encoder_md channel' },
-          ]);
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            `Run ${run.id} moves the web (a roll run): each batch needs a web_speed (m/min) or encoder_md (mm) channel to place samples on the roll`,
+            [{ path: 'channels', message: 'expected a web_speed or encoder_md channel' }],
+          );
         }
         const problem = cursorProblem(state.cursor, times);
         if (problem) throw new DomainError('CONFLICT', `Batch ${batch.batchId}: ${problem}`);
@@ -103,9 +135,16 @@ export class TraceIngestService {
       for (const band of recipe.traceBands) {
         const values = channel(band.channel);
         if (!values) continue;
-        const found = findExcursions(times, channelMd.get(band.channel) as Float64Array, values, { setpoint: bandSetpoint(band, recipe.parameters), tolerancePct: band.tolerancePct, minDurationS: band.minDurationS }, state.open[band.channel] ?? null);
+        const found = findExcursions(
+          times,
+          channelMd.get(band.channel) as Float64Array,
+          values,
+          { setpoint: bandSetpoint(band, recipe.parameters), tolerancePct: band.tolerancePct, minDurationS: band.minDurationS },
+          state.open[band.channel] ?? null,
+        );
         const open = state.open[band.channel];
-        for (const e of found.closed) alarms.push(...excursionAlarms(run, recipe, band.channel, e, e.startMs === open?.startMs ? open.heldToMdMm : null));
+        for (const e of found.closed)
+          alarms.push(...excursionAlarms(run, recipe, band.channel, e, e.startMs === open?.startMs ? open.heldToMdMm : null));
         if (found.open) {
           // Long enough already: hold what was made so far instead of waiting for the rate to come back.
           const next: OpenExcursion = { ...found.open };
@@ -125,14 +164,24 @@ export class TraceIngestService {
       run.traceSamples = String(Number(run.traceSamples) + times.length);
       await m.update(ProcessRunEntity, { id: run.id }, { traceState: state, traceSamples: run.traceSamples, energyKwh: run.energyKwh });
       const saved = await this.alarms.record(m, run, alarms);
-      if (saved.length) await recordAudit(m, { actor: `equipment:${equipmentCode}`, action: 'TRACE_ALARM', entityType: 'PROCESS_RUN', entityId: run.id, details: { batchId: batch.batchId, alarms: saved.map((a) => a.id) } });
+      if (saved.length)
+        await recordAudit(m, {
+          actor: `equipment:${equipmentCode}`,
+          action: 'TRACE_ALARM',
+          entityType: 'PROCESS_RUN',
+          entityId: run.id,
+          details: { batchId: batch.batchId, alarms: saved.map((a) => a.id) },
+        });
       const [mdMin, mdMax] = extent(md);
       return { duplicate: false as const, run, saved, mdMin, mdMax };
     });
 
     if (result.duplicate) {
       const e = result.earlier;
-      return { httpStatus: 200, body: { runId: e.runId, batchId: e.batchId, samples: e.samples, mdStartMm: e.mdMinMm, mdEndMm: e.mdMaxMm, alarms: [] } };
+      return {
+        httpStatus: 200,
+        body: { runId: e.runId, batchId: e.batchId, samples: e.samples, mdStartMm: e.mdMinMm, mdEndMm: e.mdMaxMm, alarms: [] },
+      };
     }
     await this.alarms.placePendingHolds(result.saved.map((a) => a.id));
     return {
@@ -173,7 +222,20 @@ export class TraceIngestService {
     await m.query(
       `INSERT INTO process.trace_batches (run_id, batch_id, content_hash, samples, first_at, last_at, t0_ms, md0_mm, md_min_mm, md_max_mm, t_s, md_mm)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [run.id, batch.batchId, contentHash, times.length, new Date(t0), new Date(times[times.length - 1]), t0, md0, mdMin, mdMax, encodeFloat32(rel), run.mdMode === 'WEB' ? encodeFloat32(relMd) : Buffer.alloc(0)],
+      [
+        run.id,
+        batch.batchId,
+        contentHash,
+        times.length,
+        new Date(t0),
+        new Date(times[times.length - 1]),
+        t0,
+        md0,
+        mdMin,
+        mdMax,
+        encodeFloat32(rel),
+        run.mdMode === 'WEB' ? encodeFloat32(relMd) : Buffer.alloc(0),
+      ],
     );
     const stats = batch.channels.map((c) => summary(c.values));
     await m.query(

@@ -13,14 +13,22 @@ import { TraceIngestService } from './trace-ingest.service';
  */
 @Controller('api/v1/equipment-traces')
 export class TraceController {
-  constructor(private readonly equipment: EquipmentService, private readonly traces: TraceIngestService) {}
+  constructor(
+    private readonly equipment: EquipmentService,
+    private readonly traces: TraceIngestService,
+  ) {}
 
   @Post()
   async post(@Req() req: Request & { rawBody?: Buffer }, @Res() res: Response): Promise<void> {
     const key = req.headers['x-api-key'];
     const code = await this.equipment.authenticate(Array.isArray(key) ? key[0] : key);
     if (!code) {
-      throw new DomainError('UNAUTHENTICATED', key ? 'Unknown X-Api-Key: issue the equipment a key (issueEquipmentKey) and send it' : 'Missing X-Api-Key header: equipment authenticates with the key issueEquipmentKey returned');
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        key
+          ? 'Unknown X-Api-Key: issue the equipment a key (issueEquipmentKey) and send it'
+          : 'Missing X-Api-Key header: equipment authenticates with the key issueEquipmentKey returned',
+      );
     }
     const answer = await this.traces.ingest(code, req.body, req.rawBody ?? null);
     res.status(answer.httpStatus).json(answer.body);

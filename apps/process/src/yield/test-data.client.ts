@@ -22,7 +22,10 @@ export class TestDataClient {
   private readonly logger = new Logger(TestDataClient.name);
   private readonly token: string;
 
-  constructor(private readonly url: string, tokens: TokenService) {
+  constructor(
+    private readonly url: string,
+    tokens: TokenService,
+  ) {
     this.token = tokens.sign({ userId: '0', username: 'svc-process', role: Role.ADMIN });
   }
 

@@ -22,10 +22,12 @@ describe('yield by condition with significance', () => {
     const c = yieldComparison(withSignificance(rows));
     expect(c).toMatchObject({ test: 'CHI_SQUARE', degreesOfFreedom: 1, significant: true, confidence: 0.95 });
     expect(c.statistic).toBeCloseTo((2000 * (950 * 100 - 50 * 900) ** 2) / (1000 * 1000 * 1850 * 150), 8);
-    const small = yieldComparison(withSignificance([
-      { condition: 'a', runs: 1, cellsTested: 10, cellsPassed: 9, firstPassYield: 0.9, finalYield: 0.9 },
-      { condition: 'b', runs: 1, cellsTested: 10, cellsPassed: 8, firstPassYield: 0.8, finalYield: 0.8 },
-    ]));
+    const small = yieldComparison(
+      withSignificance([
+        { condition: 'a', runs: 1, cellsTested: 10, cellsPassed: 9, firstPassYield: 0.9, finalYield: 0.9 },
+        { condition: 'b', runs: 1, cellsTested: 10, cellsPassed: 8, firstPassYield: 0.8, finalYield: 0.8 },
+      ]),
+    );
     expect(small).toMatchObject({ test: 'FISHER_EXACT', significant: false });
     expect(small.pValue).toBeCloseTo(1, 6);
   });

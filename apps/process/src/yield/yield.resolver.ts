@@ -7,7 +7,9 @@ import { YieldService } from './yield.service';
 export class YieldResolver {
   constructor(private readonly yields: YieldService) {}
 
-  @Query(() => [ConditionYieldModel], { description: 'Cell yield by the recorded value of a parameter (e.g. interlayer material); NUMBER values grouped in bins of binWidth.' })
+  @Query(() => [ConditionYieldModel], {
+    description: 'Cell yield by the recorded value of a parameter (e.g. interlayer material); NUMBER values grouped in bins of binWidth.',
+  })
   yieldByParameter(
     @Args('operation') operation: string,
     @Args('parameter') parameter: string,
@@ -22,7 +24,9 @@ export class YieldResolver {
     return this.yields.byExperiment(code);
   }
 
-  @Query(() => YieldComparisonModel, { description: 'yieldByParameter with a test of whether the conditions’ yields differ beyond chance.' })
+  @Query(() => YieldComparisonModel, {
+    description: 'yieldByParameter with a test of whether the conditions’ yields differ beyond chance.',
+  })
   async yieldByParameterComparison(
     @Args('operation') operation: string,
     @Args('parameter') parameter: string,

@@ -69,7 +69,12 @@ describe('yield analytics', () => {
   const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
 
   /** A binned test of a 20 x 20 sheet: soft bin 1 for passing cells, 14 (short) for failed ones, and the ASR map. */
-  async function land(roll: string, k: number, patternsOnSheet: PatternSpec[], opts: { seed?: number; asrScale?: number } = {}): Promise<string> {
+  async function land(
+    roll: string,
+    k: number,
+    patternsOnSheet: PatternSpec[],
+    opts: { seed?: number; asrScale?: number } = {},
+  ): Promise<string> {
     const sheet = `S-${roll}-${String(k).padStart(4, '0')}`;
     const m = simulatePatternMap({
       seed: opts.seed ?? 1000 + k,
@@ -124,7 +129,13 @@ describe('yield analytics', () => {
     pool.on('error', () => undefined);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG A', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
+    rigId = String(
+      (
+        await pool.query(
+          `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG A', 'TST-1', repeat('0', 64), 'test') RETURNING id`,
+        )
+      ).rows[0].id,
+    );
     maps = new SheetMapsRepository(ds);
     spc = new SpcService(ds, maps, tracking, new AuditService());
     patterns = new PatternsService(ds, maps);
@@ -137,9 +148,20 @@ describe('yield analytics', () => {
   });
 
   it('refuses bad charts with what was expected and stores nothing', async () => {
-    const good = { productCode: 'TFB-0505', name: 'ASR whole sheet', metric: 'ASR', statistic: 'ZONE_MEAN', chartType: 'I_MR', zones: 5, zone: null, rules: ['NELSON_1'] };
+    const good = {
+      productCode: 'TFB-0505',
+      name: 'ASR whole sheet',
+      metric: 'ASR',
+      statistic: 'ZONE_MEAN',
+      chartType: 'I_MR',
+      zones: 5,
+      zone: null,
+      rules: ['NELSON_1'],
+    };
     const before = await count('spc_charts');
-    const bad = await spc.createChart(engineer, { ...good, metric: 'ASR', statistic: 'YIELD', chartType: 'P', zone: 7, rules: ['NELSON_9'] }).catch((e: unknown) => e);
+    const bad = await spc
+      .createChart(engineer, { ...good, metric: 'ASR', statistic: 'YIELD', chartType: 'P', zone: 7, rules: ['NELSON_9'] })
+      .catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(DomainError);
     expect((bad as DomainError).code).toBe('VALIDATION_FAILED');
     expect((bad as DomainError).details).toEqual([
@@ -147,16 +169,31 @@ describe('yield analytics', () => {
       { path: 'zone', message: 'expected a zone from 0 to 4 (or none for the whole sheet), got 7' },
       { path: 'rules.0', message: expect.stringContaining('got NELSON_9') },
     ]);
-    await expect(spc.createChart(engineer, { ...good, statistic: 'ZONE_SD', chartType: 'XBAR_S' })).rejects.toMatchObject({ details: [{ path: 'chartType', message: 'a zone spread is charted as individuals (I_MR)' }] });
-    await expect(spc.createChart(engineer, { ...good, productCode: 'NOPE' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Unknown product NOPE: expected the code of a product in tracking' });
+    await expect(spc.createChart(engineer, { ...good, statistic: 'ZONE_SD', chartType: 'XBAR_S' })).rejects.toMatchObject({
+      details: [{ path: 'chartType', message: 'a zone spread is charted as individuals (I_MR)' }],
+    });
+    await expect(spc.createChart(engineer, { ...good, productCode: 'NOPE' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Unknown product NOPE: expected the code of a product in tracking',
+    });
     expect(await count('spc_charts')).toBe(before);
     await spc.createChart(engineer, { ...good, name: 'dup' });
-    await expect(spc.createChart(engineer, { ...good, name: 'dup' })).rejects.toMatchObject({ code: 'CONFLICT', message: 'Product TFB-0505 already has an SPC chart named dup' });
+    await expect(spc.createChart(engineer, { ...good, name: 'dup' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'Product TFB-0505 already has an SPC chart named dup',
+    });
   });
 
   it('charts each landed sheet, freezes limits from a baseline, and holds the roll region of the points that break a rule', async () => {
     const chart = await spc.createChart(engineer, {
-      productCode: 'TFB-0505', name: 'ASR zone 2', metric: 'ASR', statistic: 'ZONE_MEAN', chartType: 'I_MR', zones: 5, zone: 2, rules: ['NELSON_1', 'WE_2'],
+      productCode: 'TFB-0505',
+      name: 'ASR zone 2',
+      metric: 'ASR',
+      statistic: 'ZONE_MEAN',
+      chartType: 'I_MR',
+      zones: 5,
+      zone: 2,
+      rules: ['NELSON_1', 'WE_2'],
     });
     const baseline: string[] = [];
     for (let k = 0; k < 12; k++) {
@@ -171,7 +208,9 @@ describe('yield analytics', () => {
       code: 'VALIDATION_FAILED',
       details: [{ path: 'baselineSheets.1', message: 'sheet S-NOPE has no binned results' }],
     });
-    await expect(spc.freezeLimits(engineer, chart.id, baseline, '  ')).rejects.toMatchObject({ details: [{ path: 'reason', message: 'expected a non-empty reason' }] });
+    await expect(spc.freezeLimits(engineer, chart.id, baseline, '  ')).rejects.toMatchObject({
+      details: [{ path: 'reason', message: 'expected a non-empty reason' }],
+    });
     expect((await spc.chart(chart.id)).limitsVersion).toBe(0);
     const limits = await spc.freezeLimits(engineer, chart.id, baseline, 'first twelve sheets of R-SPC');
     expect(limits).toMatchObject({ version: 1, frozenBy: 'erik', baselineSheets: baseline });
@@ -191,10 +230,18 @@ describe('yield analytics', () => {
     expect(events.map((e) => e.rule)).toEqual(['NELSON_1']);
     const n1 = events[0];
     expect(n1.atSheet).toBe(jumped);
-    expect(n1.reason).toMatch(new RegExp(`^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(4\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`));
+    expect(n1.reason).toMatch(
+      new RegExp(`^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(4\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`),
+    );
     // The hold covers the MD region of the sheet whose point broke the rule.
-    expect(holds.find((h) => h.reason === n1.reason)).toMatchObject({ roll: 'R-SPC', from: sheetStart(15), to: sheetStart(15) + ROWS * PITCH });
-    expect(n1.holds).toEqual([{ roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) }]);
+    expect(holds.find((h) => h.reason === n1.reason)).toMatchObject({
+      roll: 'R-SPC',
+      from: sheetStart(15),
+      to: sheetStart(15) + ROWS * PITCH,
+    });
+    expect(n1.holds).toEqual([
+      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) },
+    ]);
     // A second high sheet: two of three beyond 2σ (WE_2) on top of Nelson 1; its hold spans both sheets.
     const second = await land('R-SPC', 16, [], { asrScale: 1.1 });
     await spc.recordSheet((await maps.sheet(second))!);
@@ -202,8 +249,15 @@ describe('yield analytics', () => {
     const we2 = events.find((e) => e.rule === 'WE_2')!;
     expect(we2.atSheet).toBe(second);
     expect((we2.points as Array<{ sheet: string }>).map((p) => p.sheet)).toEqual([jumped, second]);
-    expect(we2.holds).toEqual([{ roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(16) + ROWS * PITCH, holdId: expect.any(String) }]);
-    expect(events.filter((e) => e.rule === 'NELSON_1').map((e) => e.atSheet).sort()).toEqual([jumped, second]);
+    expect(we2.holds).toEqual([
+      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(16) + ROWS * PITCH, holdId: expect.any(String) },
+    ]);
+    expect(
+      events
+        .filter((e) => e.rule === 'NELSON_1')
+        .map((e) => e.atSheet)
+        .sort(),
+    ).toEqual([jumped, second]);
 
     // A retried job (the same sheet again) opens nothing new and holds nothing twice.
     const holdsBefore = holds.length;
@@ -214,7 +268,11 @@ describe('yield analytics', () => {
     // Acknowledgement: a comment is needed, and only once.
     await expect(spc.acknowledge(engineer, n1.id, ' ')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const acked = await spc.acknowledge(engineer, n1.id, 'LiPON target changed on sheet 15; checked');
-    expect(acked).toMatchObject({ status: 'ACKNOWLEDGED', acknowledgedBy: 'erik', ackComment: 'LiPON target changed on sheet 15; checked' });
+    expect(acked).toMatchObject({
+      status: 'ACKNOWLEDGED',
+      acknowledgedBy: 'erik',
+      ackComment: 'LiPON target changed on sheet 15; checked',
+    });
     await expect(spc.acknowledge(engineer, n1.id, 'again')).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(spc.acknowledge(engineer, randomUUID(), 'x')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await spc.events({ roll: 'R-SPC' })).length).toBe(events.length);
@@ -222,20 +280,32 @@ describe('yield analytics', () => {
   });
 
   it('keeps an event whose hold failed and places the hold when the job runs again', async () => {
-    const chart = await spc.createChart(engineer, { productCode: 'TFB-0505', name: 'yield', metric: 'YIELD', statistic: 'YIELD', chartType: 'P', zones: 1, rules: ['NELSON_1'] });
+    const chart = await spc.createChart(engineer, {
+      productCode: 'TFB-0505',
+      name: 'yield',
+      metric: 'YIELD',
+      statistic: 'YIELD',
+      chartType: 'P',
+      zones: 1,
+      rules: ['NELSON_1'],
+    });
     const base: string[] = [];
     for (let k = 0; k < 5; k++) base.push(await land('R-P', k, [], { seed: 50 + k }));
     await spc.freezeLimits(engineer, chart.id, base, 'baseline');
     const bad = await land('R-P', 5, [{ kind: 'CD_LANE', cols: [3, 4, 5, 6, 7, 8], failProbability: 1 }]);
     trackingDown = true;
-    await expect(spc.recordSheet((await maps.sheet(bad))!)).rejects.toThrow(/placing its hold failed \(tracking answered 503\); the job retries/);
+    await expect(spc.recordSheet((await maps.sheet(bad))!)).rejects.toThrow(
+      /placing its hold failed \(tracking answered 503\); the job retries/,
+    );
     const [ev] = await spc.events({ chartId: chart.id });
     expect(ev).toMatchObject({ rule: 'NELSON_1', atSheet: bad, holdError: 'tracking answered 503', holds: [] });
     trackingDown = false;
     await spc.recordSheet((await maps.sheet(bad))!);
     const [again] = await spc.events({ chartId: chart.id });
     expect(again.holdError).toBeNull();
-    expect(again.holds).toEqual([{ roll: 'R-P', mdFromMm: sheetStart(5), mdToMm: sheetStart(5) + ROWS * PITCH, holdId: expect.any(String) }]);
+    expect(again.holds).toEqual([
+      { roll: 'R-P', mdFromMm: sheetStart(5), mdToMm: sheetStart(5) + ROWS * PITCH, holdId: expect.any(String) },
+    ]);
     const points = await spc.points(chart.id, 10);
     expect(points[points.length - 1].value).toBeGreaterThan(0.25); // fraction defective with six dead columns
   });
@@ -269,7 +339,10 @@ describe('yield analytics', () => {
 
     // Cross-stage correlation: the LiPON rate, which drifts with the ASR, comes first; the heater (noise) does not correlate.
     await expect(correlation.request(engineer, 'R-PAT', 'THICKNESS')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(correlation.request(engineer, 'R-NONE', 'ASR')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Roll R-NONE has no binned sheets: nothing to correlate' });
+    await expect(correlation.request(engineer, 'R-NONE', 'ASR')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Roll R-NONE has no binned sheets: nothing to correlate',
+    });
     expect((await correlation.request(engineer, 'R-PAT', 'ASR')).entity.status).toBe('QUEUED');
     const result = await correlation.run('R-PAT', 'ASR');
     expect(result.cellsSampled).toBeGreaterThan(200);
@@ -277,7 +350,10 @@ describe('yield analytics', () => {
     expect(result.channels[0].pearson).toBeLessThan(-0.5);
     expect(Math.abs(result.channels[1].pearson)).toBeLessThan(0.3);
     expect(await correlation.get('R-PAT', 'ASR')).toMatchObject({ status: 'DONE', requestedBy: 'erik', error: null });
-    await expect(patterns.stackedMap({ roll: 'R-NONE' }, 'ASR')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Roll R-NONE has no binned sheets' });
+    await expect(patterns.stackedMap({ roll: 'R-NONE' }, 'ASR')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Roll R-NONE has no binned sheets',
+    });
   });
 
   it('analyses a sheet when the binning worker’s finish job for its test completes, and the roll after it', async () => {
@@ -289,7 +365,9 @@ describe('yield analytics', () => {
     // Stands in for the binning worker: completes the finish job.
     const binning = new Worker(QUEUES.sheetTests, async () => ({ disposition: 'PASSED' }), { connection: { url: redisUrl }, prefix });
     try {
-      const sheet = await land('R-Q', 0, [{ kind: 'EDGE', width: 1, sides: ['CD_LOW', 'CD_HIGH', 'MD_LEAD', 'MD_TRAIL'], failProbability: 0.8 }]);
+      const sheet = await land('R-Q', 0, [
+        { kind: 'EDGE', width: 1, sides: ['CD_LOW', 'CD_HIGH', 'MD_LEAD', 'MD_TRAIL'], failProbability: 0.8 },
+      ]);
       const [{ id }] = await ds.query(`SELECT id FROM test_data.sheet_tests WHERE sheet_barcode = $1`, [sheet]);
       await new Promise((r) => setTimeout(r, 300)); // the queue events stream is read from now on
       await sheetTests.add(JOBS.finishSheetTest, { sheetTestId: id }, { jobId: JOB_IDS.finishSheetTest(id) });

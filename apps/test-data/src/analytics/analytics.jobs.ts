@@ -1,5 +1,11 @@
 import type { Job } from 'bullmq';
-import { ANALYTICS_JOBS, type AnalyticsJobName, type AnalyzeRollPayload, type AnalyzeSheetPayload, type CorrelateRollPayload } from '@mes/queue-contracts';
+import {
+  ANALYTICS_JOBS,
+  type AnalyticsJobName,
+  type AnalyzeRollPayload,
+  type AnalyzeSheetPayload,
+  type CorrelateRollPayload,
+} from '@mes/queue-contracts';
 import type { CorrelationService } from './correlation.service';
 import type { PatternsService } from './patterns.service';
 import type { MapMetric } from './sheet-maps.repository';
@@ -16,7 +22,13 @@ export interface AnalyticsJobDeps {
 }
 
 /** The handler of every job of the yield-analytics queue; each is idempotent (results keyed by sheet, chart and rule). */
-export function analyticsJobHandlers({ maps, patterns, spc, correlation, rollLater }: AnalyticsJobDeps): Record<AnalyticsJobName, (job: Job) => Promise<unknown>> {
+export function analyticsJobHandlers({
+  maps,
+  patterns,
+  spc,
+  correlation,
+  rollLater,
+}: AnalyticsJobDeps): Record<AnalyticsJobName, (job: Job) => Promise<unknown>> {
   return {
     [ANALYTICS_JOBS.analyzeSheet]: async (job: Job) => {
       const { sheet } = job.data as AnalyzeSheetPayload;

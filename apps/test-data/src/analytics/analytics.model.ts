@@ -1,5 +1,19 @@
 import { Directive, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { RUN_RULES } from '@mes/analytics';
 
 // ------------------------------------------------------------------------------------------------ federation
@@ -40,7 +54,8 @@ export class SpcPointModel {
   @Field(() => Float, { description: 'Zone mean, zone σ, or fraction defective (p charts).' }) value!: number;
   @Field(() => Int, { nullable: true }) n!: number | null;
   @Field(() => Float, { nullable: true, description: 'Subgroup standard deviation (X̄-S).' }) spread!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Distance from the centre line in σ of the point; null before limits were frozen.' }) z!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Distance from the centre line in σ of the point; null before limits were frozen.' })
+  z!: number | null;
   @Field(() => Int) limitsVersion!: number;
   @Field(() => Float, { nullable: true }) mdFromMm!: number | null;
   @Field(() => Float, { nullable: true }) mdToMm!: number | null;
@@ -94,10 +109,12 @@ export class SpcChartModel {
   @Field({ description: 'ZONE_MEAN, ZONE_SD or YIELD.' }) statistic!: string;
   @Field({ description: 'I_MR, XBAR_S or P.' }) chartType!: string;
   @Field(() => Int) zones!: number;
-  @Field(() => Int, { nullable: true, description: 'The CD zone followed (0 at the operator side); null for the whole sheet.' }) zone!: number | null;
+  @Field(() => Int, { nullable: true, description: 'The CD zone followed (0 at the operator side); null for the whole sheet.' }) zone!:
+    number | null;
   @Field(() => [String]) rules!: string[];
   @Field() holdOnViolation!: boolean;
-  @Field(() => Int, { description: 'Current limits version; 0 while no limits are frozen (points are kept, not judged).' }) limitsVersion!: number;
+  @Field(() => Int, { description: 'Current limits version; 0 while no limits are frozen (points are kept, not judged).' })
+  limitsVersion!: number;
   @Field() createdBy!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
@@ -111,14 +128,24 @@ export class CreateSpcChartInput {
   @Field({ description: 'I_MR, XBAR_S or P.' }) @IsString() @MaxLength(8) chartType!: string;
   @Field(() => Int, { defaultValue: 5 }) @IsInt() @Min(1) @Max(50) zones!: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) zone?: number | null;
-  @Field(() => [String], { description: `Run rules: ${RUN_RULES.join(', ')}.` }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(12) @IsIn([...RUN_RULES], { each: true }) rules!: string[];
+  @Field(() => [String], { description: `Run rules: ${RUN_RULES.join(', ')}.` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @IsIn([...RUN_RULES], { each: true })
+  rules!: string[];
   @Field({ defaultValue: true }) @IsBoolean() holdOnViolation!: boolean;
 }
 
 @InputType({ description: 'Freeze a chart’s limits from a baseline of sheets; the chart’s next limits version.' })
 export class FreezeSpcLimitsInput {
   @Field(() => ID) @IsUUID() chartId!: string;
-  @Field(() => [String], { description: 'The baseline sheets (their current results), at least 2; 20 to 25 is usual.' }) @IsArray() @ArrayMinSize(2) @ArrayMaxSize(1000) @IsString({ each: true }) baselineSheets!: string[];
+  @Field(() => [String], { description: 'The baseline sheets (their current results), at least 2; 20 to 25 is usual.' })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  baselineSheets!: string[];
   @Field() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
 }
 
@@ -151,7 +178,11 @@ export class PatternFindingModel {
   @Field(() => [Int], { nullable: true }) cols?: number[];
   @Field(() => [Int], { nullable: true }) rows?: number[];
   @Field(() => [MapCellModel], { nullable: true }) cells?: MapCellModel[];
-  @Field(() => Float, { nullable: true, description: 'Periodic defects: the repeat distance along MD, mm (compare with roller circumferences).' }) repeatDistanceMm?: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Periodic defects: the repeat distance along MD, mm (compare with roller circumferences).',
+  })
+  repeatDistanceMm?: number;
   @Field(() => [String], { nullable: true }) sides?: string[];
 }
 
@@ -184,8 +215,10 @@ export class StackedPositionModel {
   @Field(() => Int) tested!: number;
   @Field(() => Int) failed!: number;
   @Field(() => Float) failRate!: number;
-  @Field(() => Float, { nullable: true, description: 'Mean of the metric over the sheets where the position passed.' }) metricMean!: number | null;
-  @Field(() => Float, { description: '−log10 of the corrected chance of this many failures at the stack’s overall rate.' }) repeatScore!: number;
+  @Field(() => Float, { nullable: true, description: 'Mean of the metric over the sheets where the position passed.' }) metricMean!:
+    number | null;
+  @Field(() => Float, { description: '−log10 of the corrected chance of this many failures at the stack’s overall rate.' })
+  repeatScore!: number;
 }
 
 @ObjectType('StackedMap', { description: 'The same (row, col) over many sheets: positions that fail again and again.' })
@@ -195,7 +228,8 @@ export class StackedMapModel {
   @Field(() => [String]) sheetBarcodes!: string[];
   @Field(() => Float) failRate!: number;
   @Field(() => [StackedPositionModel]) positions!: StackedPositionModel[];
-  @Field(() => [StackedPositionModel], { description: 'Positions whose failures repeat beyond chance, worst first.' }) repeaters!: StackedPositionModel[];
+  @Field(() => [StackedPositionModel], { description: 'Positions whose failures repeat beyond chance, worst first.' })
+  repeaters!: StackedPositionModel[];
 }
 
 // ------------------------------------------------------------------------------------------------ correlation
@@ -221,7 +255,9 @@ export class ChannelDifferenceModel {
   @Field(() => Float) pValue!: number;
 }
 
-@ObjectType('RollCorrelation', { description: 'A roll’s cell metric against the process values at each cell (computed by a job on request).' })
+@ObjectType('RollCorrelation', {
+  description: 'A roll’s cell metric against the process values at each cell (computed by a job on request).',
+})
 export class RollCorrelationModel {
   @Field() rollBarcode!: string;
   @Field() metric!: string;
@@ -235,4 +271,3 @@ export class RollCorrelationModel {
   @Field(() => [ChannelCorrelationModel], { description: 'Strongest first.' }) channels!: ChannelCorrelationModel[];
   @Field(() => [ChannelDifferenceModel], { description: 'Smallest p first.' }) failedVsPassed!: ChannelDifferenceModel[];
 }
-

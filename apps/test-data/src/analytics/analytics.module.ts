@@ -34,8 +34,21 @@ export class AnalyticsModule {
         CorrelationService,
         {
           provide: AnalyticsQueue,
-          useFactory: (db: DataSource, maps: SheetMapsRepository, patterns: PatternsService, spc: SpcService, correlation: CorrelationService) =>
-            new AnalyticsQueue({ redisUrl: config.redisUrl, prefix: config.queuePrefix, sweepSeconds: 30 }, db, maps, patterns, spc, correlation),
+          useFactory: (
+            db: DataSource,
+            maps: SheetMapsRepository,
+            patterns: PatternsService,
+            spc: SpcService,
+            correlation: CorrelationService,
+          ) =>
+            new AnalyticsQueue(
+              { redisUrl: config.redisUrl, prefix: config.queuePrefix, sweepSeconds: 30 },
+              db,
+              maps,
+              patterns,
+              spc,
+              correlation,
+            ),
           inject: [getDataSourceToken(), SheetMapsRepository, PatternsService, SpcService, CorrelationService],
         },
         SpcResolver,

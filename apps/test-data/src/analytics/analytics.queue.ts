@@ -62,20 +62,38 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
 
   /** Analyse a sheet's current results (one pending job per sheet; it reads the newest results when it runs). */
   async analyzeSheet(sheet: string, sheetTestId: string): Promise<void> {
-    await this.queue.add(ANALYTICS_JOBS.analyzeSheet, { sheet, sheetTestId }, { deduplication: { id: ANALYTICS_JOB_IDS.analyzeSheet(sheet) } });
+    await this.queue.add(
+      ANALYTICS_JOBS.analyzeSheet,
+      { sheet, sheetTestId },
+      { deduplication: { id: ANALYTICS_JOB_IDS.analyzeSheet(sheet) } },
+    );
   }
 
   async analyzeRoll(roll: string): Promise<void> {
-    await this.queue.add(ANALYTICS_JOBS.analyzeRoll, { roll }, { delay: ROLL_ANALYSIS_DELAY_MS, deduplication: { id: ANALYTICS_JOB_IDS.analyzeRoll(roll) } });
+    await this.queue.add(
+      ANALYTICS_JOBS.analyzeRoll,
+      { roll },
+      { delay: ROLL_ANALYSIS_DELAY_MS, deduplication: { id: ANALYTICS_JOB_IDS.analyzeRoll(roll) } },
+    );
   }
 
   /** A requested correlation (one pending job per roll and metric); no retries: the engineer asks again. */
   async correlateRoll(roll: string, metric: string): Promise<void> {
-    await this.queue.add(ANALYTICS_JOBS.correlateRoll, { roll, metric }, { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } });
+    await this.queue.add(
+      ANALYTICS_JOBS.correlateRoll,
+      { roll, metric },
+      { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } },
+    );
   }
 
   onModuleInit(): void {
-    const handlers = analyticsJobHandlers({ maps: this.maps, patterns: this.patterns, spc: this.spc, correlation: this.correlation, rollLater: (roll) => this.analyzeRoll(roll) });
+    const handlers = analyticsJobHandlers({
+      maps: this.maps,
+      patterns: this.patterns,
+      spc: this.spc,
+      correlation: this.correlation,
+      rollLater: (roll) => this.analyzeRoll(roll),
+    });
     assertAnalyticsHandlersComplete(Object.keys(handlers));
     const connection = { url: this.options.redisUrl };
     this.worker = new Worker(
@@ -87,7 +105,11 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       },
       { connection, prefix: this.options.prefix, concurrency: 1 },
     );
-    this.worker.on('failed', (job, err) => job && this.logger.warn(`analytics job ${job.name} ${JSON.stringify(job.data)} attempt ${job.attemptsMade} failed: ${err.message}`));
+    this.worker.on(
+      'failed',
+      (job, err) =>
+        job && this.logger.warn(`analytics job ${job.name} ${JSON.stringify(job.data)} attempt ${job.attemptsMade} failed: ${err.message}`),
+    );
     this.worker.on('error', (e) => this.logger.warn(`worker: ${e.message}`));
     this.events = new QueueEvents(QUEUES.sheetTests, { connection, prefix: this.options.prefix });
     this.events.on('error', (e) => this.logger.warn(`sheet-test queue events: ${e.message}`));
@@ -110,7 +132,9 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
 
   private async landed(sheetTestId: string): Promise<void> {
     try {
-      const rows = await this.db.query<Array<{ sheet_barcode: string }>>(`SELECT sheet_barcode FROM test_data.sheet_tests WHERE id = $1`, [sheetTestId]);
+      const rows = await this.db.query<Array<{ sheet_barcode: string }>>(`SELECT sheet_barcode FROM test_data.sheet_tests WHERE id = $1`, [
+        sheetTestId,
+      ]);
       if (rows.length) await this.analyzeSheet(rows[0].sheet_barcode, sheetTestId);
     } catch (e) {
       // The sweeper picks the sheet up later.

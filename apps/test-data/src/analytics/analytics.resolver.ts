@@ -2,7 +2,14 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference,
 import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
 import { RUN_RULE_TEXT, type RunRule } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
-import type { RollCorrelationEntity, RollPatternEntity, SheetPatternEntity, SpcChartEntity, SpcEventEntity, SpcPointEntity } from '@mes/test-data-store';
+import type {
+  RollCorrelationEntity,
+  RollPatternEntity,
+  SheetPatternEntity,
+  SpcChartEntity,
+  SpcEventEntity,
+  SpcPointEntity,
+} from '@mes/test-data-store';
 import { AnalyticsQueue } from './analytics.queue';
 import { CorrelationService, type RollCorrelationResult } from './correlation.service';
 import {
@@ -40,13 +47,18 @@ export class SpcResolver {
     return this.spc.chart(id);
   }
 
-  @Query(() => [SpcEventModel], { description: 'SPC events, newest first (at most 500): by chart, by status (OPEN, ACKNOWLEDGED), by roll.' })
+  @Query(() => [SpcEventModel], {
+    description: 'SPC events, newest first (at most 500): by chart, by status (OPEN, ACKNOWLEDGED), by roll.',
+  })
   async spcEvents(
     @Args('chartId', { type: () => ID, nullable: true }) chartId?: string,
     @Args('status', { type: () => String, nullable: true }) status?: string,
     @Args('roll', { type: () => String, nullable: true }) roll?: string,
   ): Promise<SpcEventModel[]> {
-    if (status && status !== 'OPEN' && status !== 'ACKNOWLEDGED') throw new DomainError('VALIDATION_FAILED', `status must be OPEN or ACKNOWLEDGED, got ${status}`, [{ path: 'status', message: 'expected OPEN or ACKNOWLEDGED' }]);
+    if (status && status !== 'OPEN' && status !== 'ACKNOWLEDGED')
+      throw new DomainError('VALIDATION_FAILED', `status must be OPEN or ACKNOWLEDGED, got ${status}`, [
+        { path: 'status', message: 'expected OPEN or ACKNOWLEDGED' },
+      ]);
     if (chartId) await this.spc.chart(chartId);
     return (await this.spc.events({ chartId, status, roll })).map(toEvent);
   }
@@ -58,16 +70,28 @@ export class SpcResolver {
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => SpcLimitsModel, { description: 'Freeze a chart’s limits from baseline sheets as its next version (ENGINEER or ADMIN; audited).' })
+  @Mutation(() => SpcLimitsModel, {
+    description: 'Freeze a chart’s limits from baseline sheets as its next version (ENGINEER or ADMIN; audited).',
+  })
   freezeSpcLimits(@CurrentActor() actor: Actor, @Args('input') input: FreezeSpcLimitsInput): Promise<SpcLimitsModel> {
     return this.spc.freezeLimits(actor, input.chartId, input.baselineSheets, input.reason);
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => SpcEventModel, { description: 'Acknowledge an SPC event with a comment (ENGINEER or ADMIN; audited). Its holds stay until released in tracking.' })
-  async acknowledgeSpcEvent(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string, @Args('comment') comment: string): Promise<SpcEventModel> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new DomainError('NOT_FOUND', `Unknown SPC event ${id}`, [{ path: 'id', message: 'expected the id of an SPC event' }]);
-    if (comment.length > 2000) throw new DomainError('VALIDATION_FAILED', `The comment is ${comment.length} characters, at most 2000 are kept`, [{ path: 'comment', message: 'expected at most 2000 characters' }]);
+  @Mutation(() => SpcEventModel, {
+    description: 'Acknowledge an SPC event with a comment (ENGINEER or ADMIN; audited). Its holds stay until released in tracking.',
+  })
+  async acknowledgeSpcEvent(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('comment') comment: string,
+  ): Promise<SpcEventModel> {
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      throw new DomainError('NOT_FOUND', `Unknown SPC event ${id}`, [{ path: 'id', message: 'expected the id of an SPC event' }]);
+    if (comment.length > 2000)
+      throw new DomainError('VALIDATION_FAILED', `The comment is ${comment.length} characters, at most 2000 are kept`, [
+        { path: 'comment', message: 'expected at most 2000 characters' },
+      ]);
     return toEvent(await this.spc.acknowledge(actor, id, comment));
   }
 
@@ -77,8 +101,14 @@ export class SpcResolver {
   }
 
   @ResolveField(() => [SpcPointModel], { description: 'The newest points in landing order.' })
-  async points(@Parent() chart: SpcChartEntity, @Args('last', { type: () => Int, defaultValue: 200 }) last: number): Promise<SpcPointModel[]> {
-    if (!Number.isInteger(last) || last < 1 || last > 5000) throw new DomainError('VALIDATION_FAILED', `last must be from 1 to 5000, got ${last}`, [{ path: 'last', message: 'expected 1 to 5000' }]);
+  async points(
+    @Parent() chart: SpcChartEntity,
+    @Args('last', { type: () => Int, defaultValue: 200 }) last: number,
+  ): Promise<SpcPointModel[]> {
+    if (!Number.isInteger(last) || last < 1 || last > 5000)
+      throw new DomainError('VALIDATION_FAILED', `last must be from 1 to 5000, got ${last}`, [
+        { path: 'last', message: 'expected 1 to 5000' },
+      ]);
     return (await this.spc.points(chart.id, last)).map(toPoint);
   }
 
@@ -92,7 +122,10 @@ export class SpcResolver {
 export class PatternsResolver {
   constructor(private readonly patterns: PatternsService) {}
 
-  @Query(() => SheetPatternsModel, { nullable: true, description: 'The spatial classes of a sheet’s current results; null until its analysis has run.' })
+  @Query(() => SheetPatternsModel, {
+    nullable: true,
+    description: 'The spatial classes of a sheet’s current results; null until its analysis has run.',
+  })
   async sheetPatterns(@Args('sheet') sheet: string): Promise<SheetPatternsModel | null> {
     const p = await this.patterns.sheetPattern(sheet);
     return p ? toSheetPatterns(p) : null;
@@ -104,14 +137,22 @@ export class PatternsResolver {
     return p ? toRollPatterns(p) : null;
   }
 
-  @Query(() => StackedMapModel, { description: 'Failure rate and metric mean per (row, col) over a roll’s tested sheets or a list of sheets.' })
+  @Query(() => StackedMapModel, {
+    description: 'Failure rate and metric mean per (row, col) over a roll’s tested sheets or a list of sheets.',
+  })
   stackedMap(
     @Args('roll', { type: () => String, nullable: true }) roll?: string,
     @Args('sheets', { type: () => [String], nullable: true }) sheets?: string[],
     @Args('metric', { type: () => String, defaultValue: 'ASR', description: 'ASR, OCV, R_OHMIC or R_CT.' }) metric = 'ASR',
   ): Promise<StackedMapModel> {
-    if (!(metric in MAP_METRICS)) throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [{ path: 'metric', message: 'expected a cell metric' }]);
-    if (sheets && sheets.length > 2000) throw new DomainError('VALIDATION_FAILED', `At most 2000 sheets per stacked map, got ${sheets.length}`, [{ path: 'sheets', message: 'expected at most 2000 sheets' }]);
+    if (!(metric in MAP_METRICS))
+      throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [
+        { path: 'metric', message: 'expected a cell metric' },
+      ]);
+    if (sheets && sheets.length > 2000)
+      throw new DomainError('VALIDATION_FAILED', `At most 2000 sheets per stacked map, got ${sheets.length}`, [
+        { path: 'sheets', message: 'expected at most 2000 sheets' },
+      ]);
     return this.patterns.stackedMap({ roll, sheets }, metric as MapMetric).then((m) => ({
       ...m,
       positions: m.positions.map((p) => ({ ...p, metricMean: Number.isFinite(p.metricMean) ? p.metricMean : null })),
@@ -128,15 +169,27 @@ export class CorrelationResolver {
   ) {}
 
   @Roles(...ENGINEERING)
-  @Mutation(() => RollCorrelationModel, { description: 'Correlate a roll’s cell metric with the process values at each cell (a job; poll rollCorrelation).' })
-  async requestRollCorrelation(@CurrentActor() actor: Actor, @Args('roll') roll: string, @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string): Promise<RollCorrelationModel> {
+  @Mutation(() => RollCorrelationModel, {
+    description: 'Correlate a roll’s cell metric with the process values at each cell (a job; poll rollCorrelation).',
+  })
+  async requestRollCorrelation(
+    @CurrentActor() actor: Actor,
+    @Args('roll') roll: string,
+    @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string,
+  ): Promise<RollCorrelationModel> {
     const { entity, enqueue } = await this.correlation.request(actor, roll, metric);
     if (enqueue) await this.queue.correlateRoll(roll, metric);
     return toCorrelation(entity);
   }
 
-  @Query(() => RollCorrelationModel, { nullable: true, description: 'The newest correlation of a roll’s metric with its process values; null if never requested.' })
-  async rollCorrelation(@Args('roll') roll: string, @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string): Promise<RollCorrelationModel | null> {
+  @Query(() => RollCorrelationModel, {
+    nullable: true,
+    description: 'The newest correlation of a roll’s metric with its process values; null if never requested.',
+  })
+  async rollCorrelation(
+    @Args('roll') roll: string,
+    @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string,
+  ): Promise<RollCorrelationModel | null> {
     const c = await this.correlation.get(roll, metric);
     return c ? toCorrelation(c) : null;
   }
@@ -156,7 +209,12 @@ function toCorrelation(c: RollCorrelationEntity): RollCorrelationModel {
     cellsSampled: r?.cellsSampled ?? null,
     cellsWithProcessData: r?.cellsWithProcessData ?? null,
     channels: r?.channels ?? [],
-    failedVsPassed: (r?.failedVsPassed ?? []).map((d) => ({ ...d, meanFailed: fin(d.meanFailed), meanPassed: fin(d.meanPassed), difference: fin(d.difference) })),
+    failedVsPassed: (r?.failedVsPassed ?? []).map((d) => ({
+      ...d,
+      meanFailed: fin(d.meanFailed),
+      meanPassed: fin(d.meanPassed),
+      difference: fin(d.difference),
+    })),
   };
 }
 
@@ -215,8 +273,14 @@ export class RollAnalyticsResolver {
     return (await this.spc.pointsOfRoll(roll.barcode)).map(toPoint);
   }
 
-  @ResolveField(() => RollCorrelationModel, { nullable: true, description: 'The roll’s newest correlation of a metric with its process values (test-data).' })
-  async correlation(@Parent() roll: AnalyticsRollRef, @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string): Promise<RollCorrelationModel | null> {
+  @ResolveField(() => RollCorrelationModel, {
+    nullable: true,
+    description: 'The roll’s newest correlation of a metric with its process values (test-data).',
+  })
+  async correlation(
+    @Parent() roll: AnalyticsRollRef,
+    @Args('metric', { type: () => String, defaultValue: 'ASR' }) metric: string,
+  ): Promise<RollCorrelationModel | null> {
     const c = await this.correlationService.get(roll.barcode, metric);
     return c ? toCorrelation(c) : null;
   }
@@ -241,7 +305,13 @@ function toEvent(e: SpcEventEntity): SpcEventModel {
     atSheet: e.atSheet,
     points: e.points as SpcEventPointModel[],
     reason: e.reason,
-    holds: ((e.holds as Array<Partial<SpcHoldModel>>) ?? []).map((h) => ({ roll: h.roll as string, sheet: h.sheet ?? null, mdFromMm: h.mdFromMm ?? null, mdToMm: h.mdToMm ?? null, holdId: h.holdId as string })),
+    holds: ((e.holds as Array<Partial<SpcHoldModel>>) ?? []).map((h) => ({
+      roll: h.roll as string,
+      sheet: h.sheet ?? null,
+      mdFromMm: h.mdFromMm ?? null,
+      mdToMm: h.mdToMm ?? null,
+      holdId: h.holdId as string,
+    })),
     holdError: e.holdError,
     status: e.status,
     acknowledgedBy: e.acknowledgedBy,
@@ -252,9 +322,25 @@ function toEvent(e: SpcEventEntity): SpcEventModel {
 }
 
 function toSheetPatterns(p: SheetPatternEntity): SheetPatternsModel {
-  return { sheetBarcode: p.sheetBarcode, sheet: { barcode: p.sheetBarcode }, rollBarcode: p.rollBarcode, classes: p.classes, failRate: p.failRate, findings: p.findings as PatternFindingModel[], classifiedAt: p.classifiedAt };
+  return {
+    sheetBarcode: p.sheetBarcode,
+    sheet: { barcode: p.sheetBarcode },
+    rollBarcode: p.rollBarcode,
+    classes: p.classes,
+    failRate: p.failRate,
+    findings: p.findings as PatternFindingModel[],
+    classifiedAt: p.classifiedAt,
+  };
 }
 
 function toRollPatterns(p: RollPatternEntity): RollPatternsModel {
-  return { rollBarcode: p.rollBarcode, roll: { barcode: p.rollBarcode }, sheets: p.sheets, classes: p.classes, failRate: p.failRate, findings: p.findings as PatternFindingModel[], classifiedAt: p.classifiedAt };
+  return {
+    rollBarcode: p.rollBarcode,
+    roll: { barcode: p.rollBarcode },
+    sheets: p.sheets,
+    classes: p.classes,
+    failRate: p.failRate,
+    findings: p.findings as PatternFindingModel[],
+    classifiedAt: p.classifiedAt,
+  };
 }

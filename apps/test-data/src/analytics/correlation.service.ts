@@ -37,13 +37,31 @@ export class CorrelationService {
 
   /** Store the request (QUEUED) unless one is already waiting or running; the caller enqueues the job. */
   async request(actor: Actor, roll: string, metric: string): Promise<{ entity: RollCorrelationEntity; enqueue: boolean }> {
-    if (!(metric in MAP_METRICS)) throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [{ path: 'metric', message: 'expected a cell metric' }]);
-    const tested = await this.db.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM test_data.sheet_yields WHERE roll_barcode = $1`, [roll]);
-    if (!tested[0].n) throw new DomainError('NOT_FOUND', `Roll ${roll} has no binned sheets: nothing to correlate`, [{ path: 'roll', message: 'expected a roll with binned sheets' }]);
+    if (!(metric in MAP_METRICS))
+      throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [
+        { path: 'metric', message: 'expected a cell metric' },
+      ]);
+    const tested = await this.db.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM test_data.sheet_yields WHERE roll_barcode = $1`,
+      [roll],
+    );
+    if (!tested[0].n)
+      throw new DomainError('NOT_FOUND', `Roll ${roll} has no binned sheets: nothing to correlate`, [
+        { path: 'roll', message: 'expected a roll with binned sheets' },
+      ]);
     const repo = this.db.getRepository(RollCorrelationEntity);
     const existing = await repo.findOne({ where: { rollBarcode: roll, metric } });
     if (existing && (existing.status === 'QUEUED' || existing.status === 'RUNNING')) return { entity: existing, enqueue: true };
-    const entity = repo.create({ rollBarcode: roll, metric, status: 'QUEUED', result: null, error: null, requestedBy: actor.username, requestedAt: new Date(), completedAt: null });
+    const entity = repo.create({
+      rollBarcode: roll,
+      metric,
+      status: 'QUEUED',
+      result: null,
+      error: null,
+      requestedBy: actor.username,
+      requestedAt: new Date(),
+      completedAt: null,
+    });
     await repo.save(entity);
     return { entity, enqueue: true };
   }
@@ -91,9 +109,14 @@ export class CorrelationService {
     const metricValues = Float64Array.from(sample, (c, i) => (passed[i] && c.value !== null ? Number(c.value) : NaN));
     const ranked = rankChannels(metricValues, channels).filter((r) => r.n >= 10);
     const failed = passed.map((p) => !p);
-    const differences = [...names].map((n) => failedVsPassed(n, channels[n], failed)).filter((d) => d.nFailed >= 2 && d.nPassed >= 2).sort((a, b) => a.pValue - b.pValue);
+    const differences = [...names]
+      .map((n) => failedVsPassed(n, channels[n], failed))
+      .filter((d) => d.nFailed >= 2 && d.nPassed >= 2)
+      .sort((a, b) => a.pValue - b.pValue);
     const withData = values.filter((v) => v !== null).length;
-    this.logger.log(`roll ${roll}: ${metric} against ${names.size} process channels at ${withData} of ${sample.length} cells; first ${ranked[0]?.channel ?? 'none'}`);
+    this.logger.log(
+      `roll ${roll}: ${metric} against ${names.size} process channels at ${withData} of ${sample.length} cells; first ${ranked[0]?.channel ?? 'none'}`,
+    );
     return { cellsSampled: sample.length, cellsWithProcessData: withData, channels: ranked, failedVsPassed: differences };
   }
 }

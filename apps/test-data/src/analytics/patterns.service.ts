@@ -61,15 +61,28 @@ export class PatternsService {
   }
 
   /** Per (row, col) over a roll's tested sheets or a named set: failure rate and metric mean. */
-  async stackedMap(scope: { roll?: string | null; sheets?: string[] | null }, metric: MapMetric): Promise<StackedMap & { sheetBarcodes: string[] }> {
+  async stackedMap(
+    scope: { roll?: string | null; sheets?: string[] | null },
+    metric: MapMetric,
+  ): Promise<StackedMap & { sheetBarcodes: string[] }> {
     if (!!scope.roll === !!(scope.sheets && scope.sheets.length)) {
-      throw new DomainError('VALIDATION_FAILED', 'A stacked map needs either a roll or a list of sheets, not both and not neither', [{ path: 'roll', message: 'expected a roll barcode or sheets' }]);
+      throw new DomainError('VALIDATION_FAILED', 'A stacked map needs either a roll or a list of sheets, not both and not neither', [
+        { path: 'roll', message: 'expected a roll barcode or sheets' },
+      ]);
     }
     const maps = scope.roll ? await this.maps.rollSheets(scope.roll, metric) : await this.maps.sheets(scope.sheets as string[], metric);
-    if (!maps.length) throw new DomainError('NOT_FOUND', scope.roll ? `Roll ${scope.roll} has no binned sheets` : `None of the sheets ${(scope.sheets ?? []).join(', ')} has binned results`);
+    if (!maps.length)
+      throw new DomainError(
+        'NOT_FOUND',
+        scope.roll ? `Roll ${scope.roll} has no binned sheets` : `None of the sheets ${(scope.sheets ?? []).join(', ')} has binned results`,
+      );
     const { rows, cols } = maps[0];
     const other = maps.find((m) => m.rows !== rows || m.cols !== cols);
-    if (other) throw new DomainError('VALIDATION_FAILED', `Sheet ${other.sheet} is ${other.rows} x ${other.cols} cells, ${maps[0].sheet} ${rows} x ${cols}: a stacked map needs sheets of one grid`);
+    if (other)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Sheet ${other.sheet} is ${other.rows} x ${other.cols} cells, ${maps[0].sheet} ${rows} x ${cols}: a stacked map needs sheets of one grid`,
+      );
     return { ...stackMaps(maps), sheetBarcodes: maps.map((m) => m.sheet) };
   }
 }

@@ -16,7 +16,10 @@ export class ProcessClient {
   private readonly logger = new Logger('ProcessClient');
   private readonly token: string;
 
-  constructor(private readonly url: string, tokens: TokenService) {
+  constructor(
+    private readonly url: string,
+    tokens: TokenService,
+  ) {
     this.token = tokens.sign({ userId: '0', username: 'svc-test-data', role: Role.ADMIN });
   }
 
@@ -39,7 +42,12 @@ export class ProcessClient {
       throw new Error(`the process service at ${this.url} does not answer`);
     }
     type Answer = {
-      data?: { cellProvenance: { layers: Array<{ operation: string; traces: Array<{ channel: string; unit: string; mean: number }> }>; thickness: Array<{ layer: string; thicknessUm: number }> } } | null;
+      data?: {
+        cellProvenance: {
+          layers: Array<{ operation: string; traces: Array<{ channel: string; unit: string; mean: number }> }>;
+          thickness: Array<{ layer: string; thicknessUm: number }>;
+        };
+      } | null;
       errors?: Array<{ message: string; extensions?: { code?: string } }>;
     };
     const answer = (await res.json()) as Answer;

@@ -54,7 +54,9 @@ export class SheetMapsRepository {
 
   /** Every tested sheet of a roll in MD order (sheets without a known MD follow in barcode order). */
   async rollSheets(roll: string, metric: MapMetric = 'ASR'): Promise<LoadedSheetMap[]> {
-    const heads = await this.db.query<Array<{ sheet_barcode: string; rows: number; cols: number; product_code: string | null; roll_barcode: string; id: string }>>(
+    const heads = await this.db.query<
+      Array<{ sheet_barcode: string; rows: number; cols: number; product_code: string | null; roll_barcode: string; id: string }>
+    >(
       `SELECT DISTINCT ON (t.sheet_barcode) t.sheet_barcode, t.rows, t.cols, t.product_code, t.roll_barcode, t.id
          FROM test_data.sheet_tests t
         WHERE t.roll_barcode = $1 AND t.status = 'DONE'
@@ -87,7 +89,11 @@ export class SheetMapsRepository {
   }
 }
 
-function toMap(sheet: string, head: { rows: number; cols: number; product_code: string | null; roll_barcode: string; id: string }, cells: CellRow[]): LoadedSheetMap {
+function toMap(
+  sheet: string,
+  head: { rows: number; cols: number; product_code: string | null; roll_barcode: string; id: string },
+  cells: CellRow[],
+): LoadedSheetMap {
   const rows = Number(head.rows);
   const cols = Number(head.cols);
   const fail = new Int8Array(rows * cols).fill(UNKNOWN);

@@ -67,13 +67,23 @@ export class SpcService {
 
   async createChart(actor: Actor, input: CreateChartInput): Promise<SpcChartEntity> {
     const problems = validateChart(input);
-    if (problems.length) throw new DomainError('VALIDATION_FAILED', `Invalid SPC chart ${input.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    if (problems.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Invalid SPC chart ${input.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        problems,
+      );
     if (!(await this.tracking.product(input.productCode))) {
-      throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}: expected the code of a product in tracking`, [{ path: 'productCode', message: 'expected a known product code' }]);
+      throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}: expected the code of a product in tracking`, [
+        { path: 'productCode', message: 'expected a known product code' },
+      ]);
     }
     return this.db.transaction(async (m) => {
       const clash = await m.getRepository(SpcChartEntity).findOne({ where: { productCode: input.productCode, name: input.name } });
-      if (clash) throw new DomainError('CONFLICT', `Product ${input.productCode} already has an SPC chart named ${input.name}`, [{ path: 'name', message: 'expected a name not yet used for this product' }]);
+      if (clash)
+        throw new DomainError('CONFLICT', `Product ${input.productCode} already has an SPC chart named ${input.name}`, [
+          { path: 'name', message: 'expected a name not yet used for this product' },
+        ]);
       const chart = m.create(SpcChartEntity, {
         id: randomUUID(),
         productCode: input.productCode,
@@ -89,7 +99,13 @@ export class SpcService {
         createdBy: actor.username,
       });
       await m.save(chart);
-      await this.audit.record(m, { actor: actor.username, action: 'CREATE_SPC_CHART', entityType: 'SpcChart', entityKey: chart.id, after: plainChart(chart) });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'CREATE_SPC_CHART',
+        entityType: 'SpcChart',
+        entityKey: chart.id,
+        after: plainChart(chart),
+      });
       return chart;
     });
   }
@@ -97,8 +113,14 @@ export class SpcService {
   /** Freeze new limits from the named baseline sheets (their current results); the chart's next version. */
   async freezeLimits(actor: Actor, chartId: string, baselineSheets: string[], reason: string): Promise<SpcLimitsEntity> {
     const chart = await this.chart(chartId);
-    if (baselineSheets.length < 2) throw new DomainError('VALIDATION_FAILED', `A baseline needs at least 2 sheets, got ${baselineSheets.length}`, [{ path: 'baselineSheets', message: 'expected at least 2 tested sheets' }]);
-    if (!reason.trim()) throw new DomainError('VALIDATION_FAILED', 'Freezing limits needs a reason', [{ path: 'reason', message: 'expected a non-empty reason' }]);
+    if (baselineSheets.length < 2)
+      throw new DomainError('VALIDATION_FAILED', `A baseline needs at least 2 sheets, got ${baselineSheets.length}`, [
+        { path: 'baselineSheets', message: 'expected at least 2 tested sheets' },
+      ]);
+    if (!reason.trim())
+      throw new DomainError('VALIDATION_FAILED', 'Freezing limits needs a reason', [
+        { path: 'reason', message: 'expected a non-empty reason' },
+      ]);
     const samples: ChartSample[] = [];
     const problems: ErrorDetail[] = [];
     for (const [i, sheet] of baselineSheets.entries()) {
@@ -108,14 +130,26 @@ export class SpcService {
         continue;
       }
       if (map.productCode && map.productCode !== chart.productCode) {
-        problems.push({ path: `baselineSheets.${i}`, message: `sheet ${sheet} is product ${map.productCode}, the chart's product is ${chart.productCode}` });
+        problems.push({
+          path: `baselineSheets.${i}`,
+          message: `sheet ${sheet} is product ${map.productCode}, the chart's product is ${chart.productCode}`,
+        });
         continue;
       }
       const s = sampleOf(chart, map);
-      if (!s) problems.push({ path: `baselineSheets.${i}`, message: `sheet ${sheet} has too few passing cells with a ${chart.metric} value in the chart's zone` });
+      if (!s)
+        problems.push({
+          path: `baselineSheets.${i}`,
+          message: `sheet ${sheet} has too few passing cells with a ${chart.metric} value in the chart's zone`,
+        });
       else samples.push(s);
     }
-    if (problems.length) throw new DomainError('VALIDATION_FAILED', `Cannot freeze limits of ${chart.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    if (problems.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Cannot freeze limits of ${chart.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        problems,
+      );
     const limits = computeLimits(chart.chartType as ChartType, samples);
     return this.db.transaction(async (m) => {
       const locked = await m.getRepository(SpcChartEntity).findOne({ where: { id: chartId }, lock: { mode: 'pessimistic_write' } });
@@ -138,31 +172,56 @@ export class SpcService {
         entityType: 'SpcChart',
         entityKey: chartId,
         before: { limitsVersion: version - 1 },
-        after: { limitsVersion: version, centre: limits.centre, sigma: limits.sigma, dispersionCentre: limits.dispersionCentre, baselineSheets, reason: reason.trim() },
+        after: {
+          limitsVersion: version,
+          centre: limits.centre,
+          sigma: limits.sigma,
+          dispersionCentre: limits.dispersionCentre,
+          baselineSheets,
+          reason: reason.trim(),
+        },
       });
       return row;
     });
   }
 
   async acknowledge(actor: Actor, eventId: string, comment: string): Promise<SpcEventEntity> {
-    if (!comment.trim()) throw new DomainError('VALIDATION_FAILED', 'An acknowledgement needs a comment', [{ path: 'comment', message: 'expected a non-empty comment' }]);
+    if (!comment.trim())
+      throw new DomainError('VALIDATION_FAILED', 'An acknowledgement needs a comment', [
+        { path: 'comment', message: 'expected a non-empty comment' },
+      ]);
     return this.db.transaction(async (m) => {
       const ev = await m.getRepository(SpcEventEntity).findOne({ where: { id: eventId }, lock: { mode: 'pessimistic_write' } });
-      if (!ev) throw new DomainError('NOT_FOUND', `Unknown SPC event ${eventId}`, [{ path: 'eventId', message: 'expected the id of an SPC event' }]);
-      if (ev.status !== 'OPEN') throw new DomainError('CONFLICT', `SPC event ${eventId} was already acknowledged by ${ev.acknowledgedBy} at ${ev.acknowledgedAt?.toISOString()}`);
+      if (!ev)
+        throw new DomainError('NOT_FOUND', `Unknown SPC event ${eventId}`, [
+          { path: 'eventId', message: 'expected the id of an SPC event' },
+        ]);
+      if (ev.status !== 'OPEN')
+        throw new DomainError(
+          'CONFLICT',
+          `SPC event ${eventId} was already acknowledged by ${ev.acknowledgedBy} at ${ev.acknowledgedAt?.toISOString()}`,
+        );
       ev.status = 'ACKNOWLEDGED';
       ev.acknowledgedBy = actor.username;
       ev.acknowledgedAt = new Date();
       ev.ackComment = comment.trim();
       await m.save(ev);
-      await this.audit.record(m, { actor: actor.username, action: 'ACKNOWLEDGE_SPC_EVENT', entityType: 'SpcEvent', entityKey: eventId, before: { status: 'OPEN' }, after: { status: 'ACKNOWLEDGED', comment: ev.ackComment } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'ACKNOWLEDGE_SPC_EVENT',
+        entityType: 'SpcEvent',
+        entityKey: eventId,
+        before: { status: 'OPEN' },
+        after: { status: 'ACKNOWLEDGED', comment: ev.ackComment },
+      });
       return ev;
     });
   }
 
   async chart(chartId: string): Promise<SpcChartEntity> {
     const chart = isUuid(chartId) ? await this.db.getRepository(SpcChartEntity).findOne({ where: { id: chartId } }) : null;
-    if (!chart) throw new DomainError('NOT_FOUND', `Unknown SPC chart ${chartId}`, [{ path: 'chartId', message: 'expected the id of an SPC chart' }]);
+    if (!chart)
+      throw new DomainError('NOT_FOUND', `Unknown SPC chart ${chartId}`, [{ path: 'chartId', message: 'expected the id of an SPC chart' }]);
     return chart;
   }
 
@@ -206,7 +265,8 @@ export class SpcService {
     let points = 0;
     let events = 0;
     for (const chart of charts) {
-      const metricMap = chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
+      const metricMap =
+        chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
       const sample = sampleOf(chart, metricMap);
       if (!sample) continue;
       const opened = await this.db.transaction(async (m) => {
@@ -217,7 +277,9 @@ export class SpcService {
           `SELECT value, n, spread FROM test_data.spc_points WHERE chart_id = $1 AND sheet_barcode <> $2 ORDER BY seq DESC LIMIT 1`,
           [chart.id, map.sheet],
         );
-        const previous = prev.length ? { value: Number(prev[0].value), n: prev[0].n ?? undefined, spread: prev[0].spread ?? undefined } : undefined;
+        const previous = prev.length
+          ? { value: Number(prev[0].value), n: prev[0].n ?? undefined, spread: prev[0].spread ?? undefined }
+          : undefined;
         const point = limits ? chartPoint(limits, sample, previous) : null;
         // p charts plot the fraction defective; the others the statistic itself.
         const plotted = chart.chartType === 'P' ? sample.value / (sample.n as number) : sample.value;
@@ -228,11 +290,32 @@ export class SpcService {
            ON CONFLICT (chart_id, sheet_barcode) DO UPDATE
              SET sheet_test_id = excluded.sheet_test_id, value = excluded.value, n = excluded.n, spread = excluded.spread, z = excluded.z,
                  limits_version = excluded.limits_version, md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm`,
-          [chart.id, map.sheet, map.roll, map.sheetTestId, map.mdFromMm, map.mdToMm, plotted, sample.n ?? null, sample.spread ?? null, z, chart.limitsVersion],
+          [
+            chart.id,
+            map.sheet,
+            map.roll,
+            map.sheetTestId,
+            map.mdFromMm,
+            map.mdToMm,
+            plotted,
+            sample.n ?? null,
+            sample.spread ?? null,
+            z,
+            chart.limitsVersion,
+          ],
         );
         if (!limits) return [];
         // The chart's recent points under the current limits, in landing order, this sheet last.
-        const recent = await m.query<Array<{ sheet_barcode: string; roll_barcode: string; value: number; z: number; md_from_mm: number | null; md_to_mm: number | null }>>(
+        const recent = await m.query<
+          Array<{
+            sheet_barcode: string;
+            roll_barcode: string;
+            value: number;
+            z: number;
+            md_from_mm: number | null;
+            md_to_mm: number | null;
+          }>
+        >(
           `SELECT sheet_barcode, roll_barcode, value, z, md_from_mm, md_to_mm FROM (
              SELECT * FROM test_data.spc_points WHERE chart_id = $1 AND limits_version = $2 AND z IS NOT NULL ORDER BY seq DESC LIMIT $3) p
            ORDER BY seq ASC`,
@@ -289,7 +372,9 @@ export class SpcService {
           }
         }
         await this.db.getRepository(SpcEventEntity).update({ id: ev.id }, { holds, holdError: null });
-        this.logger.log(`SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`);
+        this.logger.log(
+          `SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`,
+        );
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         await this.db.getRepository(SpcEventEntity).update({ id: ev.id }, { holds, holdError: message });
@@ -301,12 +386,20 @@ export class SpcService {
   private async limitsOf(m: EntityManager, chart: SpcChartEntity): Promise<ChartLimits> {
     const row = await m.getRepository(SpcLimitsEntity).findOne({ where: { chartId: chart.id, version: chart.limitsVersion } });
     if (!row) throw new Error(`SPC chart ${chart.id} names limits version ${chart.limitsVersion}, which does not exist`);
-    return { type: chart.chartType as ChartType, centre: row.centre, sigma: row.sigma, dispersionCentre: row.dispersionCentre, baselinePoints: row.baselineSheets.length };
+    return {
+      type: chart.chartType as ChartType,
+      centre: row.centre,
+      sigma: row.sigma,
+      dispersionCentre: row.dispersionCentre,
+      baselinePoints: row.baselineSheets.length,
+    };
   }
 }
 
 /** The roll regions a violation covers: per roll, from the first to the last of its points' sheets. */
-export function holdRegions(points: EventPoint[]): Array<{ roll: string; mdFromMm: number | null; mdToMm: number | null; sheets: string[] }> {
+export function holdRegions(
+  points: EventPoint[],
+): Array<{ roll: string; mdFromMm: number | null; mdToMm: number | null; sheets: string[] }> {
   const byRoll = new Map<string, EventPoint[]>();
   for (const p of points) byRoll.set(p.roll, [...(byRoll.get(p.roll) ?? []), p]);
   return [...byRoll.entries()].map(([roll, ps]) => {
@@ -325,7 +418,10 @@ function metricOf(chart: SpcChartEntity): MapMetric {
 }
 
 /** The chart's sample of one sheet, or null when the zone has too few passing cells for it. */
-export function sampleOf(chart: Pick<SpcChartEntity, 'statistic' | 'chartType' | 'zones' | 'zone'>, map: Pick<LoadedSheetMap, 'rows' | 'cols' | 'fail' | 'metric'>): ChartSample | null {
+export function sampleOf(
+  chart: Pick<SpcChartEntity, 'statistic' | 'chartType' | 'zones' | 'zone'>,
+  map: Pick<LoadedSheetMap, 'rows' | 'cols' | 'fail' | 'metric'>,
+): ChartSample | null {
   const st = sheetStatistics(map.rows, map.cols, map.fail, map.metric, Math.min(chart.zones, map.cols));
   if (chart.statistic === 'YIELD') return st.tested ? { value: st.failed, n: st.tested } : null;
   const z = chart.zone === null || chart.zone === undefined ? st.sheet : st.zones[chart.zone];
@@ -337,27 +433,43 @@ export function sampleOf(chart: Pick<SpcChartEntity, 'statistic' | 'chartType' |
 export function validateChart(input: CreateChartInput): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   if (!input.name.trim()) out.push({ path: 'name', message: 'expected a non-empty name' });
-  if (!(CHART_METRICS as readonly string[]).includes(input.metric)) out.push({ path: 'metric', message: `expected one of ${CHART_METRICS.join(', ')}, got ${input.metric}` });
-  if (!(CHART_STATISTICS as readonly string[]).includes(input.statistic)) out.push({ path: 'statistic', message: `expected one of ${CHART_STATISTICS.join(', ')}, got ${input.statistic}` });
-  if (!(CHART_TYPES as string[]).includes(input.chartType)) out.push({ path: 'chartType', message: `expected one of ${CHART_TYPES.join(', ')}, got ${input.chartType}` });
+  if (!(CHART_METRICS as readonly string[]).includes(input.metric))
+    out.push({ path: 'metric', message: `expected one of ${CHART_METRICS.join(', ')}, got ${input.metric}` });
+  if (!(CHART_STATISTICS as readonly string[]).includes(input.statistic))
+    out.push({ path: 'statistic', message: `expected one of ${CHART_STATISTICS.join(', ')}, got ${input.statistic}` });
+  if (!(CHART_TYPES as string[]).includes(input.chartType))
+    out.push({ path: 'chartType', message: `expected one of ${CHART_TYPES.join(', ')}, got ${input.chartType}` });
   const yieldChart = input.statistic === 'YIELD' || input.metric === 'YIELD' || input.chartType === 'P';
   if (yieldChart && !(input.statistic === 'YIELD' && input.metric === 'YIELD' && input.chartType === 'P')) {
     out.push({ path: 'chartType', message: 'a yield chart is metric YIELD, statistic YIELD and chart type P together' });
   }
-  if (input.statistic === 'ZONE_SD' && input.chartType !== 'I_MR') out.push({ path: 'chartType', message: 'a zone spread is charted as individuals (I_MR)' });
-  if (!Number.isInteger(input.zones) || input.zones < 1 || input.zones > 50) out.push({ path: 'zones', message: `expected a whole number of CD zones from 1 to 50, got ${input.zones}` });
+  if (input.statistic === 'ZONE_SD' && input.chartType !== 'I_MR')
+    out.push({ path: 'chartType', message: 'a zone spread is charted as individuals (I_MR)' });
+  if (!Number.isInteger(input.zones) || input.zones < 1 || input.zones > 50)
+    out.push({ path: 'zones', message: `expected a whole number of CD zones from 1 to 50, got ${input.zones}` });
   if (input.zone !== null && input.zone !== undefined && (!Number.isInteger(input.zone) || input.zone < 0 || input.zone >= input.zones)) {
     out.push({ path: 'zone', message: `expected a zone from 0 to ${input.zones - 1} (or none for the whole sheet), got ${input.zone}` });
   }
   if (!input.rules.length) out.push({ path: 'rules', message: `expected at least one run rule of ${RUN_RULES.join(', ')}` });
   input.rules.forEach((r, i) => {
-    if (!(RUN_RULES as readonly string[]).includes(r)) out.push({ path: `rules.${i}`, message: `expected one of ${RUN_RULES.join(', ')}, got ${r}` });
+    if (!(RUN_RULES as readonly string[]).includes(r))
+      out.push({ path: `rules.${i}`, message: `expected one of ${RUN_RULES.join(', ')}, got ${r}` });
   });
   return out;
 }
 
 function plainChart(c: SpcChartEntity) {
-  return { productCode: c.productCode, name: c.name, metric: c.metric, statistic: c.statistic, chartType: c.chartType, zones: c.zones, zone: c.zone, rules: c.rules, holdOnViolation: c.holdOnViolation };
+  return {
+    productCode: c.productCode,
+    name: c.name,
+    metric: c.metric,
+    statistic: c.statistic,
+    chartType: c.chartType,
+    zones: c.zones,
+    zone: c.zone,
+    rules: c.rules,
+    holdOnViolation: c.holdOnViolation,
+  };
 }
 
 function fmt(v: number): string {

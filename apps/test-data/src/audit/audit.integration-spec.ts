@@ -12,7 +12,10 @@ describe('test-data audit trail', () => {
   let ds: DataSource;
   let rigs: RigService;
   const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
-  const tracking = { station: async (code: string) => (code === 'TST-1' ? { code, operation: 'SHEET_TEST' } : code === 'LCO-1' ? { code, operation: 'LCO_DEPOSITION' } : null) } as unknown as TrackingClient;
+  const tracking = {
+    station: async (code: string) =>
+      code === 'TST-1' ? { code, operation: 'SHEET_TEST' } : code === 'LCO-1' ? { code, operation: 'LCO_DEPOSITION' } : null,
+  } as unknown as TrackingClient;
   const records = () => ds.query(`SELECT actor, action, entity_type, entity_key, before, after FROM test_data.audit_records ORDER BY id`);
 
   beforeAll(async () => {
@@ -30,21 +33,32 @@ describe('test-data audit trail', () => {
   it('records registerRig with who did it and the rig (never its key)', async () => {
     const { rig, apiKey } = await rigs.register(engineer, 'RIG A', 'TST-1');
     const [record] = await records();
-    expect(record).toEqual({ actor: 'erik', action: 'REGISTER_RIG', entity_type: 'Rig', entity_key: rig.id, before: null, after: { id: rig.id, name: 'RIG A', stationCode: 'TST-1' } });
+    expect(record).toEqual({
+      actor: 'erik',
+      action: 'REGISTER_RIG',
+      entity_type: 'Rig',
+      entity_key: rig.id,
+      before: null,
+      after: { id: rig.id, name: 'RIG A', stationCode: 'TST-1' },
+    });
     expect(JSON.stringify(record)).not.toContain(apiKey.split('.')[1]);
   });
 
   it('records nothing for a refused registration', async () => {
     const before = (await records()).length;
     await expect(rigs.register(engineer, 'RIG A', 'TST-1')).rejects.toThrow('A rig named RIG A is already registered');
-    await expect(rigs.register(engineer, 'RIG B', 'LCO-1')).rejects.toThrow('Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST station');
+    await expect(rigs.register(engineer, 'RIG B', 'LCO-1')).rejects.toThrow(
+      'Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST station',
+    );
     await expect(rigs.register(engineer, '  ', 'TST-1')).rejects.toThrow(/^Invalid rig name/);
     expect((await records()).length).toBe(before);
     expect(Number((await ds.query(`SELECT count(*) AS n FROM test_data.rigs`))[0].n)).toBe(1);
   });
 
   it('is append-only: the database refuses UPDATE and DELETE', async () => {
-    await expect(ds.query(`UPDATE test_data.audit_records SET actor = 'mallory'`)).rejects.toThrow('audit records are append-only (UPDATE refused)');
+    await expect(ds.query(`UPDATE test_data.audit_records SET actor = 'mallory'`)).rejects.toThrow(
+      'audit records are append-only (UPDATE refused)',
+    );
     await expect(ds.query(`DELETE FROM test_data.audit_records`)).rejects.toThrow('audit records are append-only (DELETE refused)');
   });
 });

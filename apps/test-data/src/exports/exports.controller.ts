@@ -15,7 +15,11 @@ const MAX_PICK_RESULT_BYTES = 16 * 1024 * 1024;
  */
 @Controller('api/v1/exports')
 export class ExportsController {
-  constructor(private readonly exports: ExportsService, private readonly picks: PickResultService, private readonly tokens: TokenService) {}
+  constructor(
+    private readonly exports: ExportsService,
+    private readonly picks: PickResultService,
+    private readonly tokens: TokenService,
+  ) {}
 
   @Get('sheet-tests/:sheetTestId.csv')
   async sheetTestCsv(@Req() req: Request, @Res() res: Response, @Param('sheetTestId') id: string): Promise<void> {
@@ -88,10 +92,16 @@ export class ExportsController {
 
 /** The raw XML body, capped; refused unless it says it is XML. */
 async function readXmlBody(req: Request): Promise<string> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   if (type !== 'application/xml' && type !== 'text/xml') {
     req.resume();
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected application/xml (an E142 pick result)`);
+    throw new DomainError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type ${type || '(none)'} is not accepted: expected application/xml (an E142 pick result)`,
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -99,7 +109,9 @@ async function readXmlBody(req: Request): Promise<string> {
     size += chunk.length;
     if (size > MAX_PICK_RESULT_BYTES) {
       req.resume();
-      throw new DomainError('PAYLOAD_TOO_LARGE', `The pick result is larger than ${MAX_PICK_RESULT_BYTES} bytes; nothing was stored`, [], { limitBytes: MAX_PICK_RESULT_BYTES });
+      throw new DomainError('PAYLOAD_TOO_LARGE', `The pick result is larger than ${MAX_PICK_RESULT_BYTES} bytes; nothing was stored`, [], {
+        limitBytes: MAX_PICK_RESULT_BYTES,
+      });
     }
     chunks.push(chunk);
   }

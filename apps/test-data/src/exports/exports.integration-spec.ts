@@ -13,7 +13,17 @@ import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import { migrateTestData, SheetTestStore, testDataDataSourceOptions } from '@mes/test-data-store';
 import { ExportsModule } from './exports.module';
 
-const LAYOUT = { rows: 20, cols: 25, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 6, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
+const LAYOUT = {
+  rows: 20,
+  cols: 25,
+  cellMdMm: 5,
+  cellCdMm: 5,
+  pitchMdMm: 5.5,
+  pitchCdMm: 6,
+  firstCellMdMm: 15.25,
+  firstCellCdMm: 15.25,
+  sheetLengthMdMm: 300,
+};
 const ROLL = 'R-EXP';
 const RULES = defaultAsMadeRuleSet(0.25);
 
@@ -26,15 +36,15 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (ch === ',') (row.push(field), (field = ''));
+    else if (ch === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
     else if (ch !== '\r') field += ch;
   }
-  if (field || row.length) row.push(field), rows.push(row);
+  if (field || row.length) (row.push(field), rows.push(row));
   return rows;
 }
 
@@ -104,13 +114,18 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
     await migrateTestData(db.url);
     pool = new Pool({ connectionString: db.url, max: 4 });
     pool.on('error', () => undefined);
-    await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG 7', 'TST-1', repeat('0', 64), 'test')`);
+    await pool.query(
+      `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG 7', 'TST-1', repeat('0', 64), 'test')`,
+    );
     tests.push(await binnedTest('S-EXP-1', 1));
     tests.push(await binnedTest('S-EXP-2', 1));
     tests.push(await binnedTest('S-EXP-2', 2, '(g.row + g.col) % 4 = 0')); // a retest of a quarter of sheet 2
     const tokens = new TokenService('exports-test-secret', 3600);
     token = tokens.sign({ userId: 'u1', username: 'eng', role: Role.ENGINEER });
-    @Module({ imports: [TypeOrmModule.forRoot({ ...testDataDataSourceOptions(db.url), logging: false }), ExportsModule.register(tokens)], providers: [{ provide: APP_FILTER, useClass: RestErrorFilter }] })
+    @Module({
+      imports: [TypeOrmModule.forRoot({ ...testDataDataSourceOptions(db.url), logging: false }), ExportsModule.register(tokens)],
+      providers: [{ provide: APP_FILTER, useClass: RestErrorFilter }],
+    })
     class ExportsTestModule {}
     app = await NestFactory.create(ExportsTestModule, { logger: false });
     await app.listen(0, '127.0.0.1');
@@ -128,13 +143,42 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toContain('S-EXP-2_results.csv');
     const rows = records(await res.text());
-    const stored = (await pool.query(`SELECT * FROM test_data.current_cell_results WHERE sheet_barcode = 'S-EXP-2' ORDER BY row, col`)).rows;
+    const stored = (await pool.query(`SELECT * FROM test_data.current_cell_results WHERE sheet_barcode = 'S-EXP-2' ORDER BY row, col`))
+      .rows;
     expect(rows).toHaveLength(stored.length);
-    expect(Object.keys(rows[0])).toEqual(['roll', 'sheet', 'row', 'col', 'cell_id', 'md_mm', 'cd_mm', 'ocv_v', 'r_ohmic_ohm', 'r_ct_ohm', 'asr_ohm_cm2', 'soft_bin', 'hard_bin', 'bin_name', 'pass', 'tests', 'first_soft_bin', 'sheet_test_id', 'rule_set_version']);
+    expect(Object.keys(rows[0])).toEqual([
+      'roll',
+      'sheet',
+      'row',
+      'col',
+      'cell_id',
+      'md_mm',
+      'cd_mm',
+      'ocv_v',
+      'r_ohmic_ohm',
+      'r_ct_ohm',
+      'asr_ohm_cm2',
+      'soft_bin',
+      'hard_bin',
+      'bin_name',
+      'pass',
+      'tests',
+      'first_soft_bin',
+      'sheet_test_id',
+      'rule_set_version',
+    ]);
     rows.forEach((r, i) => {
       const s = stored[i];
-      expect([r.cell_id, Number(r.row), Number(r.col), Number(r.soft_bin), r.pass, Number(r.tests)]).toEqual([`S-EXP-2-R${s.row}C${s.col}`, s.row, s.col, s.soft_bin, s.soft_bin >= 1 && s.soft_bin <= 9 ? 't' : 'f', s.tests]);
-      for (const c of ['ocv_v', 'r_ohmic_ohm', 'r_ct_ohm', 'asr_ohm_cm2', 'md_mm', 'cd_mm']) expect(r[c] === '' ? null : Number(r[c])).toBe(s[c]);
+      expect([r.cell_id, Number(r.row), Number(r.col), Number(r.soft_bin), r.pass, Number(r.tests)]).toEqual([
+        `S-EXP-2-R${s.row}C${s.col}`,
+        s.row,
+        s.col,
+        s.soft_bin,
+        s.soft_bin >= 1 && s.soft_bin <= 9 ? 't' : 'f',
+        s.tests,
+      ]);
+      for (const c of ['ocv_v', 'r_ohmic_ohm', 'r_ct_ohm', 'asr_ohm_cm2', 'md_mm', 'cd_mm'])
+        expect(r[c] === '' ? null : Number(r[c])).toBe(s[c]);
     });
     expect(rows.some((r) => r.tests === '2')).toBe(true);
   });
@@ -152,7 +196,10 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
     expect(cells).toHaveLength(1000);
     const md = cells.map((c) => Number(c.md_mm));
     expect(md).toEqual([...md].sort((a, b) => a - b));
-    for (const [path, n] of [[`rolls/${ROLL}/bins.csv`, 1000], ['sheets/S-EXP-1/bins.csv', 500]] as const) {
+    for (const [path, n] of [
+      [`rolls/${ROLL}/bins.csv`, 1000],
+      ['sheets/S-EXP-1/bins.csv', 500],
+    ] as const) {
       const bins = records(await (await get(path)).text());
       expect(Object.keys(bins[0])).toEqual(['soft_bin', 'hard_bin', 'bin_name', 'pass', 'cells', 'percent']);
       expect(bins.reduce((s, b) => s + Number(b.cells), 0)).toBe(n);
@@ -172,7 +219,13 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
       expect(p.results.get(1000)?.value ?? null).toBe(stored[i].ocv_v === null ? null : Math.fround(stored[i].ocv_v));
       expect(p.results.get(1200)?.value ?? null).toBe(stored[i].r_ct_ohm === null ? null : Math.fround(stored[i].r_ct_ohm));
     });
-    expect(recs.find((r) => r.name === 'MIR')!.fields).toMatchObject({ LOT_ID: ROLL, PART_TYP: 'TFB-X', NODE_NAM: 'RIG 7', TST_TEMP: '24.5', JOB_NAM: RULES.name });
+    expect(recs.find((r) => r.name === 'MIR')!.fields).toMatchObject({
+      LOT_ID: ROLL,
+      PART_TYP: 'TFB-X',
+      NODE_NAM: 'RIG 7',
+      TST_TEMP: '24.5',
+      JOB_NAM: RULES.name,
+    });
     expect(firstPtr.get(1000)).toMatchObject({ UNITS: 'V', LO_LIMIT: Math.fround(-0.05), HI_LIMIT: Math.fround(1.5) });
     expect(recs.find((r) => r.name === 'WCR')!.fields).toMatchObject({ DIE_HT: 5.5, DIE_WID: 6 });
   });
@@ -210,15 +263,27 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
 
   describe("a picker's pick result", () => {
     const post = (sheet: string, xml: string, type = 'application/xml'): Promise<Response> =>
-      fetch(`${base}/api/v1/exports/sheets/${sheet}/pick-result`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: xml });
+      fetch(`${base}/api/v1/exports/sheets/${sheet}/pick-result`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body: xml,
+      });
 
     /** What the picker sends back: code 1 PICKED for the cells it took, 2 LEFT for the rest. */
     async function pickResult(sheet: string, take: (softBin: number | null, i: number) => boolean, rows = 20, cols = 25): Promise<string> {
       const map = readE142(await (await get(`sheets/${sheet}/e142.xml`)).text());
       return writeE142({
-        ...map, rows, cols, mapName: 'PickResult',
-        bins: [{ code: 1, count: 0, quality: 'Pass', description: 'PICKED', pick: true }, { code: 2, count: 0, quality: 'Fail', description: 'LEFT', pick: false }],
-        codes: Array.from({ length: rows * cols }, (_, i) => (map.codes[i] === null || map.codes[i] === undefined ? null : take(map.codes[i], i) ? 1 : 2)),
+        ...map,
+        rows,
+        cols,
+        mapName: 'PickResult',
+        bins: [
+          { code: 1, count: 0, quality: 'Pass', description: 'PICKED', pick: true },
+          { code: 2, count: 0, quality: 'Fail', description: 'LEFT', pick: false },
+        ],
+        codes: Array.from({ length: rows * cols }, (_, i) =>
+          map.codes[i] === null || map.codes[i] === undefined ? null : take(map.codes[i], i) ? 1 : 2,
+        ),
       });
     }
 
@@ -227,35 +292,72 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
       const res = await post('S-EXP-1', xml);
       expect(res.status).toBe(201);
       const answer = (await res.json()) as Record<string, number>;
-      const current = (await pool.query(`SELECT row, col, soft_bin FROM test_data.current_cell_results WHERE sheet_barcode = 'S-EXP-1'`)).rows;
+      const current = (await pool.query(`SELECT row, col, soft_bin FROM test_data.current_cell_results WHERE sheet_barcode = 'S-EXP-1'`))
+        .rows;
       const passing = current.filter((c) => c.soft_bin >= 1 && c.soft_bin <= 9 && c.row * 25 + c.col !== 1).length;
       const cell0 = current.find((c) => c.row === 0 && c.col === 0).soft_bin;
       const firstIsPass = cell0 >= 1 && cell0 <= 9;
-      expect(answer).toEqual({ sheet: 'S-EXP-1', cells: 500, picked: passing + (firstIsPass ? 0 : 1), notPicked: 500 - passing - (firstIsPass ? 0 : 1), pickedWithoutPassResult: firstIsPass ? 0 : 1 });
+      expect(answer).toEqual({
+        sheet: 'S-EXP-1',
+        cells: 500,
+        picked: passing + (firstIsPass ? 0 : 1),
+        notPicked: 500 - passing - (firstIsPass ? 0 : 1),
+        pickedWithoutPassResult: firstIsPass ? 0 : 1,
+      });
       const rows = records(await (await get('sheets/S-EXP-1/pick-result.csv')).text());
-      expect(Object.keys(rows[0])).toEqual(['sheet', 'row', 'col', 'cell_id', 'code', 'description', 'picked', 'soft_bin', 'bin_name', 'imported_at', 'imported_by']);
+      expect(Object.keys(rows[0])).toEqual([
+        'sheet',
+        'row',
+        'col',
+        'cell_id',
+        'code',
+        'description',
+        'picked',
+        'soft_bin',
+        'bin_name',
+        'imported_at',
+        'imported_by',
+      ]);
       expect(rows[1]).toMatchObject({ row: '0', col: '1', description: 'LEFT', picked: 'f', imported_by: 'eng' });
-      const audit = (await pool.query(`SELECT action, entity_key, after FROM test_data.audit_records WHERE action = 'IMPORT_PICK_RESULT'`)).rows;
+      const audit = (await pool.query(`SELECT action, entity_key, after FROM test_data.audit_records WHERE action = 'IMPORT_PICK_RESULT'`))
+        .rows;
       expect(audit).toEqual([{ action: 'IMPORT_PICK_RESULT', entity_key: 'S-EXP-1', after: answer }]);
     });
 
     it('a second pick result replaces the first', async () => {
       const res = await post('S-EXP-1', await pickResult('S-EXP-1', () => false));
       expect(((await res.json()) as { picked: number }).picked).toBe(0);
-      const stored = (await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE picked)::int AS picked FROM test_data.pick_result_cells WHERE sheet_barcode = 'S-EXP-1'`)).rows[0];
+      const stored = (
+        await pool.query(
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE picked)::int AS picked FROM test_data.pick_result_cells WHERE sheet_barcode = 'S-EXP-1'`,
+        )
+      ).rows[0];
       expect(stored).toEqual({ n: 500, picked: 0 });
     });
 
     it('refuses a pick result of another sheet, of another grid, broken XML or another content type, and stores nothing', async () => {
       const before = (await pool.query(`SELECT count(*)::int AS n FROM test_data.pick_result_cells`)).rows[0].n;
       const other = await post('S-EXP-2', await pickResult('S-EXP-1', () => true));
-      expect([other.status, ((await other.json()) as { error: { message: string } }).error.message]).toEqual([400, 'The pick result is for substrate S-EXP-1, not sheet S-EXP-2: post it to that sheet\'s URL']);
+      expect([other.status, ((await other.json()) as { error: { message: string } }).error.message]).toEqual([
+        400,
+        "The pick result is for substrate S-EXP-1, not sheet S-EXP-2: post it to that sheet's URL",
+      ]);
       const xml = await pickResult('S-EXP-2', () => true);
-      const grid = await post('S-EXP-2', xml.replace('<Dimension X="25" Y="20"/>', '<Dimension X="25" Y="19"/>').replace(/\s*<BinCode>[0-9A-F]+<\/BinCode>\s*<\/BinCodeMap>/, '</BinCodeMap>'));
-      expect([grid.status, ((await grid.json()) as { error: { message: string } }).error.message]).toEqual([400, 'The pick result is a 19 x 25 map; sheet S-EXP-2 is 20 x 25']);
+      const grid = await post(
+        'S-EXP-2',
+        xml
+          .replace('<Dimension X="25" Y="20"/>', '<Dimension X="25" Y="19"/>')
+          .replace(/\s*<BinCode>[0-9A-F]+<\/BinCode>\s*<\/BinCodeMap>/, '</BinCodeMap>'),
+      );
+      expect([grid.status, ((await grid.json()) as { error: { message: string } }).error.message]).toEqual([
+        400,
+        'The pick result is a 19 x 25 map; sheet S-EXP-2 is 20 x 25',
+      ]);
       const broken = await post('S-EXP-2', xml.slice(0, xml.length / 2));
       expect(broken.status).toBe(400);
-      expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(/^pick result of S-EXP-2: line \d+, column \d+: not well-formed XML/);
+      expect(((await broken.json()) as { error: { message: string } }).error.message).toMatch(
+        /^pick result of S-EXP-2: line \d+, column \d+: not well-formed XML/,
+      );
       expect((await post('S-EXP-2', xml, 'text/plain')).status).toBe(415);
       expect((await pool.query(`SELECT count(*)::int AS n FROM test_data.pick_result_cells`)).rows[0].n).toBe(before);
       expect((await get('sheets/S-EXP-2/pick-result.csv')).status).toBe(404);

@@ -38,12 +38,18 @@ export class ExportsRepository {
 
   /** The newest test of a sheet (its grid, layout, product and roll as tracking had them). */
   async newestTestOfSheet(sheet: string): Promise<Row | null> {
-    const rows = await this.db.query<Row[]>(`SELECT * FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC, id LIMIT 1`, [sheet]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC, id LIMIT 1`,
+      [sheet],
+    );
     return rows[0] ?? null;
   }
 
   async ruleSet(productCode: string, version: number): Promise<object | null> {
-    const rows = await this.db.query<{ rule_set: object }[]>(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND version = $2`, [productCode, version]);
+    const rows = await this.db.query<{ rule_set: object }[]>(
+      `SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND version = $2`,
+      [productCode, version],
+    );
     return rows[0]?.rule_set ?? null;
   }
 
@@ -57,7 +63,10 @@ export class ExportsRepository {
   }
 
   async currentResults(sheet: string): Promise<Row[]> {
-    return this.db.query<Row[]>(`SELECT row, col, soft_bin, hard_bin, bin_name, rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = $1`, [sheet]);
+    return this.db.query<Row[]>(
+      `SELECT row, col, soft_bin, hard_bin, bin_name, rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = $1`,
+      [sheet],
+    );
   }
 
   async sheetHasResults(sheet: string): Promise<boolean> {
@@ -65,7 +74,9 @@ export class ExportsRepository {
   }
 
   async rollHasResults(roll: string): Promise<boolean> {
-    return (await this.db.query(`SELECT 1 FROM test_data.sheet_yields WHERE roll_barcode = $1 AND cells_tested > 0 LIMIT 1`, [roll])).length > 0;
+    return (
+      (await this.db.query(`SELECT 1 FROM test_data.sheet_yields WHERE roll_barcode = $1 AND cells_tested > 0 LIMIT 1`, [roll])).length > 0
+    );
   }
 
   /** Columns: docs/exports.md "sheet test results". */
@@ -84,12 +95,16 @@ export class ExportsRepository {
 
   /** Columns: docs/exports.md "current results". */
   copySheetResults(sheet: string): Promise<CsvCopy> {
-    return this.copy(`SELECT ${CURRENT_COLUMNS} FROM test_data.current_cell_results WHERE sheet_barcode = ${literal(sheet)} ORDER BY row, col`);
+    return this.copy(
+      `SELECT ${CURRENT_COLUMNS} FROM test_data.current_cell_results WHERE sheet_barcode = ${literal(sheet)} ORDER BY row, col`,
+    );
   }
 
   /** A roll's cells along the web (the roll index's order), then across it. */
   copyRollCells(roll: string): Promise<CsvCopy> {
-    return this.copy(`SELECT ${CURRENT_COLUMNS} FROM test_data.current_cell_results WHERE roll_barcode = ${literal(roll)} ORDER BY md_mm, cd_mm, sheet_barcode, row, col`);
+    return this.copy(
+      `SELECT ${CURRENT_COLUMNS} FROM test_data.current_cell_results WHERE roll_barcode = ${literal(roll)} ORDER BY md_mm, cd_mm, sheet_barcode, row, col`,
+    );
   }
 
   /** Columns: docs/exports.md "bin summary". */

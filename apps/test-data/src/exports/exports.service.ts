@@ -49,7 +49,8 @@ export class ExportsService {
 
   async pickResultCsv(sheet: string): Promise<CsvCopy> {
     checkBarcode(sheet, 'sheet');
-    if (!(await this.repo.hasPickResult(sheet))) throw new DomainError('NOT_FOUND', `No pick result for sheet ${sheet}: the picker has not sent one back`);
+    if (!(await this.repo.hasPickResult(sheet)))
+      throw new DomainError('NOT_FOUND', `No pick result for sheet ${sheet}: the picker has not sent one back`);
     return this.repo.copyPickResult(sheet);
   }
 
@@ -62,14 +63,33 @@ export class ExportsService {
     const tests = stdfParametricTests(ruleSet);
     const sheet = String(test.sheet_barcode);
     const cells: StdfCell[] = (await this.repo.testResults(String(test.id), version)).map((r) => ({
-      row: Number(r.row), col: Number(r.col), softBin: Number(r.soft_bin), hardBin: Number(r.hard_bin), partId: `${sheet}-R${Number(r.row)}C${Number(r.col)}`,
+      row: Number(r.row),
+      col: Number(r.col),
+      softBin: Number(r.soft_bin),
+      hardBin: Number(r.hard_bin),
+      partId: `${sheet}-R${Number(r.row)}C${Number(r.col)}`,
       values: [num(r.ocv_v), num(r.r_ohmic_ohm), num(r.r_ct_ohm), num(r.asr_ohm_cm2)],
     }));
     const body = writeStdf({
-      lot: String(test.roll_barcode), partType: String(test.product_code ?? ''), sheet, tester: String(test.rig_name), testerType: 'MES sheet test rig',
-      jobName: ruleSet.name, jobRevision: String(version), testCode: 'SHEET_TEST', temperatureC: Number(test.temperature_c),
-      startedAt: test.started_at as Date, finishedAt: (test.completed_at ?? test.received_at) as Date, rows: Number(test.rows), cols: Number(test.cols),
-      pitchMdMm: layout.pitchMdMm ?? 0, pitchCdMm: layout.pitchCdMm ?? 0, tests, bins: ruleSet.bins, hardBins: ruleSet.hardBins ?? [], cells,
+      lot: String(test.roll_barcode),
+      partType: String(test.product_code ?? ''),
+      sheet,
+      tester: String(test.rig_name),
+      testerType: 'MES sheet test rig',
+      jobName: ruleSet.name,
+      jobRevision: String(version),
+      testCode: 'SHEET_TEST',
+      temperatureC: Number(test.temperature_c),
+      startedAt: test.started_at as Date,
+      finishedAt: (test.completed_at ?? test.received_at) as Date,
+      rows: Number(test.rows),
+      cols: Number(test.cols),
+      pitchMdMm: layout.pitchMdMm ?? 0,
+      pitchCdMm: layout.pitchCdMm ?? 0,
+      tests,
+      bins: ruleSet.bins,
+      hardBins: ruleSet.hardBins ?? [],
+      cells,
     });
     return { fileName: `${sheet}_${String(test.test_id).replace(/[^A-Za-z0-9._-]/g, '_')}.stdf`, body };
   }
@@ -95,28 +115,48 @@ export class ExportsService {
     }
     const layout = (test.layout ?? {}) as Layout;
     return writeE142({
-      substrateId: sheet, substrateType: 'Sheet', lotId: String(test.roll_barcode), rows, cols,
-      pitchXMm: layout.pitchCdMm ?? 0, pitchYMm: layout.pitchMdMm ?? 0, cellXMm: layout.cellCdMm ?? 0, cellYMm: layout.cellMdMm ?? 0,
-      mapName: 'SoftBin', bins: [...bins.values()], codes,
+      substrateId: sheet,
+      substrateType: 'Sheet',
+      lotId: String(test.roll_barcode),
+      rows,
+      cols,
+      pitchXMm: layout.pitchCdMm ?? 0,
+      pitchYMm: layout.pitchMdMm ?? 0,
+      cellXMm: layout.cellCdMm ?? 0,
+      cellYMm: layout.cellMdMm ?? 0,
+      mapName: 'SoftBin',
+      bins: [...bins.values()],
+      codes,
     });
   }
 
   private async binnedTest(sheetTestId: string): Promise<Row> {
-    if (!UUID.test(sheetTestId)) throw new DomainError('VALIDATION_FAILED', `"${sheetTestId}" is not a sheet test id: expected the UUID the ingest answered (sheetTestId)`, [{ path: 'sheetTestId', message: 'expected a UUID' }]);
+    if (!UUID.test(sheetTestId))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `"${sheetTestId}" is not a sheet test id: expected the UUID the ingest answered (sheetTestId)`,
+        [{ path: 'sheetTestId', message: 'expected a UUID' }],
+      );
     const test = await this.repo.sheetTest(sheetTestId);
     if (!test) throw new DomainError('NOT_FOUND', `No sheet test ${sheetTestId}`);
-    if (test.binned_version === null) throw new DomainError('CONFLICT', `Sheet test ${sheetTestId} is ${String(test.status)} and has no binned results yet: export it once it is DONE`);
+    if (test.binned_version === null)
+      throw new DomainError(
+        'CONFLICT',
+        `Sheet test ${sheetTestId} is ${String(test.status)} and has no binned results yet: export it once it is DONE`,
+      );
     return test;
   }
 
   private async sheetWithResults(sheet: string): Promise<void> {
     checkBarcode(sheet, 'sheet');
-    if (!(await this.repo.sheetHasResults(sheet))) throw new DomainError('NOT_FOUND', `No binned results for sheet ${sheet}: no test of it has been binned (or the sheet is unknown)`);
+    if (!(await this.repo.sheetHasResults(sheet)))
+      throw new DomainError('NOT_FOUND', `No binned results for sheet ${sheet}: no test of it has been binned (or the sheet is unknown)`);
   }
 
   private async rollWithResults(roll: string): Promise<void> {
     checkBarcode(roll, 'roll');
-    if (!(await this.repo.rollHasResults(roll))) throw new DomainError('NOT_FOUND', `No binned results for roll ${roll}: no sheet of it has been binned (or the roll is unknown)`);
+    if (!(await this.repo.rollHasResults(roll)))
+      throw new DomainError('NOT_FOUND', `No binned results for roll ${roll}: no sheet of it has been binned (or the roll is unknown)`);
   }
 
   /** The stored rule set version; tests of a product without stored versions used the library default. */
@@ -135,5 +175,8 @@ function num(v: unknown): number | null {
 }
 
 export function checkBarcode(v: string, what: 'sheet' | 'roll'): void {
-  if (!BARCODE.test(v)) throw new DomainError('VALIDATION_FAILED', `"${v}" is not a ${what} barcode: expected 1-64 letters, digits and . _ : / -`, [{ path: what, message: 'expected a barcode' }]);
+  if (!BARCODE.test(v))
+    throw new DomainError('VALIDATION_FAILED', `"${v}" is not a ${what} barcode: expected 1-64 letters, digits and . _ : / -`, [
+      { path: what, message: 'expected a barcode' },
+    ]);
 }

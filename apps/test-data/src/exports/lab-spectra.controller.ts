@@ -56,29 +56,65 @@ export class LabSpectraController {
     need(Number.isInteger(body?.row) && (body.row as number) >= 0, 'row', 'expected a whole number >= 0');
     need(Number.isInteger(body?.col) && (body.col as number) >= 0, 'col', 'expected a whole number >= 0');
     need(typeof body?.ocvV === 'number' && Number.isFinite(body.ocvV), 'ocvV', 'expected the open-circuit voltage in volts');
-    need(body?.temperatureC === undefined || (typeof body.temperatureC === 'number' && Number.isFinite(body.temperatureC)), 'temperatureC', 'expected degrees Celsius');
-    need(body?.startedAt === undefined || (typeof body.startedAt === 'string' && !Number.isNaN(Date.parse(body.startedAt))), 'startedAt', 'expected an ISO 8601 time');
+    need(
+      body?.temperatureC === undefined || (typeof body.temperatureC === 'number' && Number.isFinite(body.temperatureC)),
+      'temperatureC',
+      'expected degrees Celsius',
+    );
+    need(
+      body?.startedAt === undefined || (typeof body.startedAt === 'string' && !Number.isNaN(Date.parse(body.startedAt))),
+      'startedAt',
+      'expected an ISO 8601 time',
+    );
     const files = Array.isArray(body?.files) ? (body.files as { name?: unknown; content?: unknown; format?: unknown }[]) : [];
     need(files.length > 0, 'files', 'expected 1 or more { name, content, format? }');
     files.forEach((f, i) => {
       need(typeof f?.name === 'string' && f.name.length > 0, `files[${i}].name`, 'expected the file name');
       need(typeof f?.content === 'string', `files[${i}].content`, 'expected the file text');
-      need(f?.format === undefined || IMPEDANCE_FORMATS.includes(f.format as ImpedanceFormat), `files[${i}].format`, `expected one of ${IMPEDANCE_FORMATS.join(', ')}`);
+      need(
+        f?.format === undefined || IMPEDANCE_FORMATS.includes(f.format as ImpedanceFormat),
+        `files[${i}].format`,
+        `expected one of ${IMPEDANCE_FORMATS.join(', ')}`,
+      );
     });
-    if (problems.length) throw new DomainError('VALIDATION_FAILED', `Lab spectra upload refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    if (problems.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Lab spectra upload refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+        problems,
+      );
 
     const rig = await this.db.getRepository(RigEntity).findOne({ where: { name: body.rig as string } });
-    if (!rig) throw new DomainError('NOT_FOUND', `No rig named ${String(body.rig)}: register the lab rig first (registerRig at a SHEET_TEST station)`, [{ path: 'rig', message: 'expected a registered rig name' }]);
+    if (!rig)
+      throw new DomainError(
+        'NOT_FOUND',
+        `No rig named ${String(body.rig)}: register the lab rig first (registerRig at a SHEET_TEST station)`,
+        [{ path: 'rig', message: 'expected a registered rig name' }],
+      );
     const startedAt = (body.startedAt as string | undefined) ?? new Date().toISOString();
     const tests = files.map((f, i) => {
       try {
         const spectrum = parseImpedanceFile(f.name as string, f.content as string, f.format as ImpedanceFormat | undefined);
-        const test = labSheetTestBody({ spectrum, sheet: body.sheet as string, row: body.row as number, col: body.col as number, ocvV: body.ocvV as number, temperatureC: (body.temperatureC as number | undefined) ?? 25, startedAt });
+        const test = labSheetTestBody({
+          spectrum,
+          sheet: body.sheet as string,
+          row: body.row as number,
+          col: body.col as number,
+          ocvV: body.ocvV as number,
+          temperatureC: (body.temperatureC as number | undefined) ?? 25,
+          startedAt,
+        });
         const checked = validateSheetTestBody(test);
-        if (!checked.ok) throw new DomainError('VALIDATION_FAILED', `files[${i}] (${String(f.name)}): ${validationMessage(checked.details, checked.problems)}`, checked.details.map((d) => ({ ...d, path: `files[${i}].${d.path}` })));
+        if (!checked.ok)
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            `files[${i}] (${String(f.name)}): ${validationMessage(checked.details, checked.problems)}`,
+            checked.details.map((d) => ({ ...d, path: `files[${i}].${d.path}` })),
+          );
         return { name: f.name as string, format: spectrum.format, points: spectrum.freqHz.length, test };
       } catch (e) {
-        if (e instanceof ImpedanceFileError || e instanceof RangeError) throw new DomainError('VALIDATION_FAILED', e.message, [{ path: `files[${i}]`, message: e.message }]);
+        if (e instanceof ImpedanceFileError || e instanceof RangeError)
+          throw new DomainError('VALIDATION_FAILED', e.message, [{ path: `files[${i}]`, message: e.message }]);
         throw e;
       }
     });

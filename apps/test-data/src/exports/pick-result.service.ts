@@ -18,7 +18,10 @@ export interface PickResultAnswer {
 /** Stores what a picker did with a sheet's cells, from its E142 pick result (docs/exports.md). */
 @Injectable()
 export class PickResultService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly audit: AuditService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async import(actor: Actor, sheet: string, xml: string): Promise<PickResultAnswer> {
     let result;
@@ -29,21 +32,43 @@ export class PickResultService {
       throw e;
     }
     if (result.sheet !== sheet) {
-      throw new DomainError('VALIDATION_FAILED', `The pick result is for substrate ${result.sheet}, not sheet ${sheet}: post it to that sheet's URL`, [{ path: 'SubstrateMap@SubstrateId', message: `expected ${sheet}` }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `The pick result is for substrate ${result.sheet}, not sheet ${sheet}: post it to that sheet's URL`,
+        [{ path: 'SubstrateMap@SubstrateId', message: `expected ${sheet}` }],
+      );
     }
-    const grid = await this.db.query<{ rows: number; cols: number }[]>(`SELECT rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC LIMIT 1`, [sheet]);
+    const grid = await this.db.query<{ rows: number; cols: number }[]>(
+      `SELECT rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC LIMIT 1`,
+      [sheet],
+    );
     if (!grid.length) throw new DomainError('NOT_FOUND', `No test of sheet ${sheet}: a pick result needs the sheet's tested map`);
     if (grid[0].rows !== result.rows || grid[0].cols !== result.cols) {
-      throw new DomainError('VALIDATION_FAILED', `The pick result is a ${result.rows} x ${result.cols} map; sheet ${sheet} is ${grid[0].rows} x ${grid[0].cols}`, [{ path: 'Layout/Dimension', message: `expected X=${grid[0].cols} Y=${grid[0].rows}` }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `The pick result is a ${result.rows} x ${result.cols} map; sheet ${sheet} is ${grid[0].rows} x ${grid[0].cols}`,
+        [{ path: 'Layout/Dimension', message: `expected X=${grid[0].cols} Y=${grid[0].rows}` }],
+      );
     }
     const cells = result.cells;
     return this.db.transaction(async (m) => {
-      const before = await m.query<{ cells: number; picked: number }[]>(`SELECT count(*)::int AS cells, count(*) FILTER (WHERE picked)::int AS picked FROM test_data.pick_result_cells WHERE sheet_barcode = $1`, [sheet]);
+      const before = await m.query<{ cells: number; picked: number }[]>(
+        `SELECT count(*)::int AS cells, count(*) FILTER (WHERE picked)::int AS picked FROM test_data.pick_result_cells WHERE sheet_barcode = $1`,
+        [sheet],
+      );
       await m.query(`DELETE FROM test_data.pick_result_cells WHERE sheet_barcode = $1`, [sheet]);
       await m.query(
         `INSERT INTO test_data.pick_result_cells (sheet_barcode, row, col, code, description, picked, imported_at, imported_by)
          SELECT $1, r, c, code, left(d, 64), p, now(), $2 FROM unnest($3::smallint[], $4::smallint[], $5::smallint[], $6::text[], $7::boolean[]) AS u(r, c, code, d, p)`,
-        [sheet, actor.username, cells.map((c) => c.row), cells.map((c) => c.col), cells.map((c) => c.code), cells.map((c) => c.description), cells.map((c) => c.picked)],
+        [
+          sheet,
+          actor.username,
+          cells.map((c) => c.row),
+          cells.map((c) => c.col),
+          cells.map((c) => c.code),
+          cells.map((c) => c.description),
+          cells.map((c) => c.picked),
+        ],
       );
       const odd = await m.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM test_data.pick_result_cells p
@@ -53,7 +78,14 @@ export class PickResultService {
       );
       const picked = cells.filter((c) => c.picked).length;
       const answer = { sheet, cells: cells.length, picked, notPicked: cells.length - picked, pickedWithoutPassResult: odd[0].n };
-      await this.audit.record(m, { actor: actor.username, action: 'IMPORT_PICK_RESULT', entityType: 'Sheet', entityKey: sheet, before: before[0].cells ? before[0] : undefined, after: answer });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'IMPORT_PICK_RESULT',
+        entityType: 'Sheet',
+        entityKey: sheet,
+        before: before[0].cells ? before[0] : undefined,
+        after: answer,
+      });
       return answer;
     });
   }

@@ -38,12 +38,17 @@ function tooLarge(limit: number, what: string): DomainError {
  * each of these answers has the contract's shape.
  */
 export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') {
     req.resume();
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected application/json`);
   }
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     req.resume();
     throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${encoding} is not accepted: expected gzip or none`);
@@ -54,13 +59,19 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
       gunzip(raw, { maxOutputLength: limit }, (e, out) => {
         if (!e) return resolve(out);
         if (e instanceof RangeError || /larger than|maxOutputLength/i.test(e.message)) return reject(tooLarge(limit, 'after gunzip'));
-        reject(new DomainError('VALIDATION_FAILED', `The gzip body is corrupt or truncated: ${e.message}`, [{ path: '', message: 'expected a complete gzip stream' }]));
+        reject(
+          new DomainError('VALIDATION_FAILED', `The gzip body is corrupt or truncated: ${e.message}`, [
+            { path: '', message: 'expected a complete gzip stream' },
+          ]),
+        );
       }),
     );
   }
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (e) {
-    throw new DomainError('VALIDATION_FAILED', `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, [{ path: '', message: 'expected a JSON object' }]);
+    throw new DomainError('VALIDATION_FAILED', `The body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, [
+      { path: '', message: 'expected a JSON object' },
+    ]);
   }
 }

@@ -50,17 +50,29 @@ export class SheetTestIngestService {
     if (earlier) return this.repeated(earlier, body, hash);
 
     const sheet = await this.tracking.sheet(body.sheet);
-    if (!sheet) throw new DomainError('NOT_FOUND', `Unknown sheet ${body.sheet}: expected the barcode of a sheet`, [{ path: 'sheet', message: 'expected a known sheet barcode' }]);
+    if (!sheet)
+      throw new DomainError('NOT_FOUND', `Unknown sheet ${body.sheet}: expected the barcode of a sheet`, [
+        { path: 'sheet', message: 'expected a known sheet barcode' },
+      ]);
     const grid = checkGrid(body, { rows: sheet.rows, cols: sheet.cols });
     if (!grid.ok) throw new DomainError('VALIDATION_FAILED', validationMessage(grid.details, grid.problems), grid.details);
     if (sheet.status !== 'ACTIVE' || sheet.operation !== SHEET_TEST_OPERATION) {
-      throw new DomainError('CONFLICT', `Sheet ${sheet.barcode} is not at ${SHEET_TEST_OPERATION}: it is ${sheet.status}${sheet.operation ? ` at ${sheet.operation}` : ''}`);
+      throw new DomainError(
+        'CONFLICT',
+        `Sheet ${sheet.barcode} is not at ${SHEET_TEST_OPERATION}: it is ${sheet.status}${sheet.operation ? ` at ${sheet.operation}` : ''}`,
+      );
     }
     if (sheet.activeHolds.length) {
-      throw new DomainError('CONFLICT', `Sheet ${sheet.barcode} is on hold: ${sheet.activeHolds[0].reason} (hold ${sheet.activeHolds[0].id})`);
+      throw new DomainError(
+        'CONFLICT',
+        `Sheet ${sheet.barcode} is on hold: ${sheet.activeHolds[0].reason} (hold ${sheet.activeHolds[0].id})`,
+      );
     }
     if (sheet.stationCode && sheet.stationCode !== rig.stationCode) {
-      throw new DomainError('FORBIDDEN', `Sheet ${sheet.barcode} is tracked in at station ${sheet.stationCode}; rig ${rig.name} belongs to station ${rig.stationCode}`);
+      throw new DomainError(
+        'FORBIDDEN',
+        `Sheet ${sheet.barcode} is tracked in at station ${sheet.stationCode}; rig ${rig.name} belongs to station ${rig.stationCode}`,
+      );
     }
 
     const id = randomUUID();
@@ -84,9 +96,15 @@ export class SheetTestIngestService {
 
   private repeated(earlier: SheetTestEntity, body: SheetTestBody, hash: string): IngestAnswer {
     if (earlier.contentHash !== hash) {
-      throw new DomainError('CONFLICT', `testId ${body.testId} was already used for different content (sheet test ${earlier.id}); use a new testId for a new test`);
+      throw new DomainError(
+        'CONFLICT',
+        `testId ${body.testId} was already used for different content (sheet test ${earlier.id}); use a new testId for a new test`,
+      );
     }
-    return { httpStatus: 200, body: { sheetTestId: earlier.id, sheet: earlier.sheetBarcode, cells: earlier.cellCount, status: earlier.status } };
+    return {
+      httpStatus: 200,
+      body: { sheetTestId: earlier.id, sheet: earlier.sheetBarcode, cells: earlier.cellCount, status: earlier.status },
+    };
   }
 
   /** The header and every cell, all or nothing. False when the testId was taken meanwhile. */
@@ -108,9 +126,23 @@ export class SheetTestIngestService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED')
          ON CONFLICT (test_id) DO NOTHING RETURNING id`,
         [
-          id, body.testId, hash, rig.id, body.sheet, sheet.rollBarcode, sheet.rows, sheet.cols, sheet.cellActiveAreaCm2,
-          body.startedAt, body.temperatureC, body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null, body.frequenciesHz?.length ?? 0, body.cells.length,
-          sheet.mdStartMm, JSON.stringify(sheet.layout), sheet.productCode,
+          id,
+          body.testId,
+          hash,
+          rig.id,
+          body.sheet,
+          sheet.rollBarcode,
+          sheet.rows,
+          sheet.cols,
+          sheet.cellActiveAreaCm2,
+          body.startedAt,
+          body.temperatureC,
+          body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null,
+          body.frequenciesHz?.length ?? 0,
+          body.cells.length,
+          sheet.mdStartMm,
+          JSON.stringify(sheet.layout),
+          sheet.productCode,
         ],
       );
       if ((inserted as unknown[]).length === 0) {
@@ -119,7 +151,9 @@ export class SheetTestIngestService {
       }
       const data = copyRowsBinary(encoded, [{ type: 'uuid', value: id }]);
       await new Promise<void>((resolve, reject) => {
-        const stream = client.query(copyFrom('COPY test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)'));
+        const stream = client.query(
+          copyFrom('COPY test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)'),
+        );
         stream.on('finish', () => resolve());
         stream.on('error', reject);
         stream.end(data);

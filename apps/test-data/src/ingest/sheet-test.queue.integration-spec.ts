@@ -28,7 +28,9 @@ describe('sheet-test queue sweeper', () => {
     await migrateTestData(db.url);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    await ds.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG S', 'TST-1', repeat('0', 64), 'test')`);
+    await ds.query(
+      `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG S', 'TST-1', repeat('0', 64), 'test')`,
+    );
     producer = new SheetTestQueue(redisUrl, `t-${db.name}`, ds);
     jobs = new Queue(QUEUES.sheetTests, { connection: { url: redisUrl }, prefix: `t-${db.name}` });
   });
@@ -51,7 +53,13 @@ describe('sheet-test queue sweeper', () => {
     await test('00000000-0000-0000-0000-00000000000e', 'BINNING', 1); // may still be binning: left alone
     await test('00000000-0000-0000-0000-00000000000f', 'DONE', 2 * 24 * 60); // from before dispositions were recorded: left alone
     expect(await producer.sweep(20, 600)).toBe(3);
-    const expected = [JOB_IDS.binSheetTest(queued), JOB_IDS.fitCells(binning, 0), JOB_IDS.fitCells(binning, 1), JOB_IDS.fitCells(binning, 2), JOB_IDS.finishSheetTest(done)].sort();
+    const expected = [
+      JOB_IDS.binSheetTest(queued),
+      JOB_IDS.fitCells(binning, 0),
+      JOB_IDS.fitCells(binning, 1),
+      JOB_IDS.fitCells(binning, 2),
+      JOB_IDS.finishSheetTest(done),
+    ].sort();
     expect(await ids()).toEqual(expected);
     await producer.sweep(20, 600);
     expect(await ids()).toEqual(expected);

@@ -25,7 +25,11 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>;
   private sweeper?: NodeJS.Timeout;
 
-  constructor(redisUrl: string, prefix: string, private readonly db: DataSource) {
+  constructor(
+    redisUrl: string,
+    prefix: string,
+    private readonly db: DataSource,
+  ) {
     this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>(QUEUES.sheetTests, {
       connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
       prefix,
@@ -63,7 +67,9 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
       const stuck = await stuckSheetTests(this.db, stuckAfterSeconds);
       for (const t of stuck) {
         if (t.status === 'DONE') {
-          await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, { jobId: JOB_IDS.finishSheetTest(t.id) });
+          await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, {
+            jobId: JOB_IDS.finishSheetTest(t.id),
+          });
           continue;
         }
         await this.queue.addBulk(

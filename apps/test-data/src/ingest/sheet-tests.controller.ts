@@ -47,7 +47,12 @@ export class SheetTestsController {
     const rig = await this.rigs.authenticate(header(req, 'x-api-key'));
     if (!rig) {
       req.resume();
-      throw new DomainError('UNAUTHENTICATED', header(req, 'x-api-key') ? 'Unknown API key: register the rig (registerRig) and send the key it returned' : 'Missing X-Api-Key header: rigs authenticate with the key registerRig returned');
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        header(req, 'x-api-key')
+          ? 'Unknown API key: register the rig (registerRig) and send the key it returned'
+          : 'Missing X-Api-Key header: rigs authenticate with the key registerRig returned',
+      );
     }
     return rig;
   }

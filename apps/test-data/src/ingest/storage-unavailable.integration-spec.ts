@@ -14,7 +14,10 @@ import { migrateTestData } from '@mes/test-data-store';
 class DatabasePlug {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
-  constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
 
   async connect(): Promise<void> {
     this.server = net.createServer((client) => {
@@ -56,7 +59,8 @@ describe('rig ingest while PostgreSQL is unavailable', () => {
   let key: string;
   const sim = simulateSheet({ seed: 4, sheetIndex: 1, rows: 10, cols: 10, cellActiveAreaCm2: 0.25 });
   const body = JSON.stringify(toSheetTestBody(sim, { testId: 'PLUG-0001', sheet: 'S-R0001-0001', startedAt: '2026-11-22T10:00:00Z' }));
-  const post = () => fetch(`${url}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
+  const post = () =>
+    fetch(`${url}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body });
 
   beforeAll(async () => {
     db = await createTestDatabase('plug');
@@ -71,7 +75,10 @@ describe('rig ingest while PostgreSQL is unavailable', () => {
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     direct = new Client({ connectionString: db.url });
     await direct.connect();
-    const rig = await direct.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG PLUG', 'TST-1', $1, 'test') RETURNING id`, [createHash('sha256').update(secret).digest('hex')]);
+    const rig = await direct.query(
+      `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG PLUG', 'TST-1', $1, 'test') RETURNING id`,
+      [createHash('sha256').update(secret).digest('hex')],
+    );
     key = `${rig.rows[0].id}.${secret}`;
   });
   afterAll(async () => {
@@ -83,12 +90,16 @@ describe('rig ingest while PostgreSQL is unavailable', () => {
 
   it('answers 503 with the contract’s error shape when the database goes away, stores nothing, and recovers', async () => {
     // The service is up and reads its storage (an unknown test is a 404, not a 503).
-    expect((await fetch(`${url}/api/v1/sheet-tests/00000000-0000-0000-0000-000000000000`, { headers: { 'x-api-key': key } })).status).toBe(404);
+    expect((await fetch(`${url}/api/v1/sheet-tests/00000000-0000-0000-0000-000000000000`, { headers: { 'x-api-key': key } })).status).toBe(
+      404,
+    );
 
     await plug.pull();
     const refused = await post();
     expect(refused.status).toBe(503);
-    expect(await refused.json()).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage is unavailable: nothing was stored; retrying is safe', details: [] } });
+    expect(await refused.json()).toEqual({
+      error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage is unavailable: nothing was stored; retrying is safe', details: [] },
+    });
     const status = await fetch(`${url}/api/v1/sheet-tests/00000000-0000-0000-0000-000000000000`, { headers: { 'x-api-key': key } });
     expect(status.status).toBe(503);
 

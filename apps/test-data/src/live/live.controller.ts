@@ -14,15 +14,27 @@ const HEARTBEAT_MS = 15_000;
  */
 @Controller('api/v1/live')
 export class LiveController {
-  constructor(private readonly events: SheetEventsService, private readonly tokens: TokenService) {}
+  constructor(
+    private readonly events: SheetEventsService,
+    private readonly tokens: TokenService,
+  ) {}
 
   @Get('sheets/:sheet')
-  async sheet(@Param('sheet') sheet: string, @Headers('authorization') authorization: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async sheet(
+    @Param('sheet') sheet: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization) : null;
-    if (!match) throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token> from the login mutation');
-    if (!this.tokens.verify(match[1].trim())) throw new DomainError('UNAUTHENTICATED', 'The bearer token is invalid or expired: log in again');
+    if (!match)
+      throw new DomainError('UNAUTHENTICATED', 'Authentication required: send Authorization: Bearer <token> from the login mutation');
+    if (!this.tokens.verify(match[1].trim()))
+      throw new DomainError('UNAUTHENTICATED', 'The bearer token is invalid or expired: log in again');
     if (!/^[A-Za-z0-9._-]{1,64}$/.test(sheet)) {
-      throw new DomainError('VALIDATION_FAILED', `${JSON.stringify(sheet)} is not a sheet barcode`, [{ path: 'sheet', message: 'expected 1-64 letters, digits, dots, dashes or underscores' }]);
+      throw new DomainError('VALIDATION_FAILED', `${JSON.stringify(sheet)} is not a sheet barcode`, [
+        { path: 'sheet', message: 'expected 1-64 letters, digits, dots, dashes or underscores' },
+      ]);
     }
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');

@@ -13,7 +13,11 @@ export class LiveModule {
       module: LiveModule,
       controllers: [LiveController],
       providers: [
-        { provide: SheetEventsService, useFactory: (db: DataSource) => new SheetEventsService(db, config.redisUrl, config.queuePrefix), inject: [getDataSourceToken()] },
+        {
+          provide: SheetEventsService,
+          useFactory: (db: DataSource) => new SheetEventsService(db, config.redisUrl, config.queuePrefix),
+          inject: [getDataSourceToken()],
+        },
       ],
     };
   }

@@ -27,7 +27,11 @@ export class SheetEventsService implements OnModuleDestroy {
   private readonly listeners = new Map<string, Set<Listener>>();
   private events: QueueEvents | null = null;
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly redisUrl: string, private readonly prefix: string) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {}
 
   /** Listen to one sheet; returns the function that stops listening. */
   subscribe(sheet: string, listener: Listener): () => void {

@@ -31,7 +31,14 @@ describe('per-product test policies', () => {
   });
 
   it('answers the defaults for a product nobody has set a policy for', async () => {
-    expect(await policies.policy('TFB-0505')).toEqual({ productCode: 'TFB-0505', maxRetests: 1, yieldHoldBelow: 0.8, isDefault: true, updatedBy: null, updatedAt: null });
+    expect(await policies.policy('TFB-0505')).toEqual({
+      productCode: 'TFB-0505',
+      maxRetests: 1,
+      yieldHoldBelow: 0.8,
+      isDefault: true,
+      updatedBy: null,
+      updatedAt: null,
+    });
   });
 
   it('sets a policy and audits it with the values before and after', async () => {
@@ -41,21 +48,42 @@ describe('per-product test policies', () => {
     await policies.setPolicy(engineer, { productCode: 'TFB-0505', maxRetests: 0, yieldHoldBelow: 0.5 });
     const audit = await ds.query(`SELECT actor, action, entity_key, before, after FROM test_data.audit_records ORDER BY id`);
     expect(audit).toEqual([
-      { actor: 'erik', action: 'SET_TEST_POLICY', entity_key: 'TFB-0505', before: { maxRetests: 1, yieldHoldBelow: 0.8, default: true }, after: { productCode: 'TFB-0505', maxRetests: 2, yieldHoldBelow: 0.9 } },
-      { actor: 'erik', action: 'SET_TEST_POLICY', entity_key: 'TFB-0505', before: { productCode: 'TFB-0505', maxRetests: 2, yieldHoldBelow: 0.9 }, after: { productCode: 'TFB-0505', maxRetests: 0, yieldHoldBelow: 0.5 } },
+      {
+        actor: 'erik',
+        action: 'SET_TEST_POLICY',
+        entity_key: 'TFB-0505',
+        before: { maxRetests: 1, yieldHoldBelow: 0.8, default: true },
+        after: { productCode: 'TFB-0505', maxRetests: 2, yieldHoldBelow: 0.9 },
+      },
+      {
+        actor: 'erik',
+        action: 'SET_TEST_POLICY',
+        entity_key: 'TFB-0505',
+        before: { productCode: 'TFB-0505', maxRetests: 2, yieldHoldBelow: 0.9 },
+        after: { productCode: 'TFB-0505', maxRetests: 0, yieldHoldBelow: 0.5 },
+      },
     ]);
   });
 
   it('refuses bad values and unknown products with what was expected, and stores nothing', async () => {
     const before = await stored();
-    const refusal = await policies.setPolicy(engineer, { productCode: 'TFB-0505', maxRetests: 11, yieldHoldBelow: 1.2 }).catch((e: unknown) => e);
+    const refusal = await policies
+      .setPolicy(engineer, { productCode: 'TFB-0505', maxRetests: 11, yieldHoldBelow: 1.2 })
+      .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(DomainError);
     expect(refusal).toMatchObject({
       code: 'VALIDATION_FAILED',
-      message: 'Invalid test policy for TFB-0505: maxRetests: expected a whole number of retests from 0 to 10, got 11; yieldHoldBelow: expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 1.2',
-      details: [{ path: 'maxRetests', message: 'expected a whole number of retests from 0 to 10, got 11' }, { path: 'yieldHoldBelow', message: 'expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 1.2' }],
+      message:
+        'Invalid test policy for TFB-0505: maxRetests: expected a whole number of retests from 0 to 10, got 11; yieldHoldBelow: expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 1.2',
+      details: [
+        { path: 'maxRetests', message: 'expected a whole number of retests from 0 to 10, got 11' },
+        { path: 'yieldHoldBelow', message: 'expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got 1.2' },
+      ],
     });
-    await expect(policies.setPolicy(engineer, { productCode: 'NOPE', maxRetests: 1, yieldHoldBelow: 0.8 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Unknown product NOPE: expected the code of a product in tracking' });
+    await expect(policies.setPolicy(engineer, { productCode: 'NOPE', maxRetests: 1, yieldHoldBelow: 0.8 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Unknown product NOPE: expected the code of a product in tracking',
+    });
     await expect(policies.policy('NOPE')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await stored()).toEqual(before);
   });

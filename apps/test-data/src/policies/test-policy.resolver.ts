@@ -13,7 +13,9 @@ export class TestPolicyResolver {
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => ProductTestPolicyModel, { description: 'Set a product’s retests of rig-fault cells and its low-yield hold threshold; applies to sheets binned from now on.' })
+  @Mutation(() => ProductTestPolicyModel, {
+    description: 'Set a product’s retests of rig-fault cells and its low-yield hold threshold; applies to sheets binned from now on.',
+  })
   setProductTestPolicy(@CurrentActor() actor: Actor, @Args('input') input: ProductTestPolicyInput): Promise<ProductTestPolicyModel> {
     return this.policies.setPolicy(actor, input);
   }

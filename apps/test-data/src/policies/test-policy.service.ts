@@ -27,14 +27,31 @@ export class TestPolicyService {
 
   async setPolicy(actor: Actor, input: ProductTestPolicyInput): Promise<ProductTestPolicyModel> {
     const issues = validateTestPolicy(input);
-    if (issues.length) throw new DomainError('VALIDATION_FAILED', `Invalid test policy for ${input.productCode}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    if (issues.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Invalid test policy for ${input.productCode}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      );
     await this.knownProduct(input.productCode);
     return this.db.transaction(async (m) => {
-      const before = await m.getRepository(ProductTestPolicyEntity).findOne({ where: { productCode: input.productCode }, lock: { mode: 'pessimistic_write' } });
+      const before = await m
+        .getRepository(ProductTestPolicyEntity)
+        .findOne({ where: { productCode: input.productCode }, lock: { mode: 'pessimistic_write' } });
       const after = await m.save(
-        m.create(ProductTestPolicyEntity, { productCode: input.productCode, maxRetests: input.maxRetests, yieldHoldBelow: input.yieldHoldBelow, updatedBy: actor.username, updatedAt: new Date() }),
+        m.create(ProductTestPolicyEntity, {
+          productCode: input.productCode,
+          maxRetests: input.maxRetests,
+          yieldHoldBelow: input.yieldHoldBelow,
+          updatedBy: actor.username,
+          updatedAt: new Date(),
+        }),
       );
-      const plain = (p: ProductTestPolicyEntity) => ({ productCode: p.productCode, maxRetests: p.maxRetests, yieldHoldBelow: p.yieldHoldBelow });
+      const plain = (p: ProductTestPolicyEntity) => ({
+        productCode: p.productCode,
+        maxRetests: p.maxRetests,
+        yieldHoldBelow: p.yieldHoldBelow,
+      });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'SET_TEST_POLICY',
@@ -49,11 +66,20 @@ export class TestPolicyService {
 
   private async knownProduct(productCode: string): Promise<void> {
     if (!(await this.tracking.product(productCode))) {
-      throw new DomainError('NOT_FOUND', `Unknown product ${productCode}: expected the code of a product in tracking`, [{ path: 'productCode', message: 'expected a known product code' }]);
+      throw new DomainError('NOT_FOUND', `Unknown product ${productCode}: expected the code of a product in tracking`, [
+        { path: 'productCode', message: 'expected a known product code' },
+      ]);
     }
   }
 }
 
 function toModel(p: ProductTestPolicyEntity): ProductTestPolicyModel {
-  return { productCode: p.productCode, maxRetests: p.maxRetests, yieldHoldBelow: p.yieldHoldBelow, isDefault: false, updatedBy: p.updatedBy, updatedAt: p.updatedAt };
+  return {
+    productCode: p.productCode,
+    maxRetests: p.maxRetests,
+    yieldHoldBelow: p.yieldHoldBelow,
+    isDefault: false,
+    updatedBy: p.updatedBy,
+    updatedAt: p.updatedAt,
+  };
 }

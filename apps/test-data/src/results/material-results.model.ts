@@ -22,6 +22,8 @@ export class RollResultsRef {
 export class SheetYieldModel {
   @Field() sheet!: string;
   @Field(() => Int) cellsTested!: number;
-  @Field(() => Float, { nullable: true, description: 'Cells in a pass grade at their first test / cells tested.' }) firstPassYield!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Cells whose current result is a pass grade / cells tested.' }) finalYield!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Cells in a pass grade at their first test / cells tested.' }) firstPassYield!:
+    number | null;
+  @Field(() => Float, { nullable: true, description: 'Cells whose current result is a pass grade / cells tested.' }) finalYield!:
+    number | null;
 }

@@ -51,7 +51,13 @@ describe('regionYield', () => {
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
     regions = new RegionYieldResolver(new RegionYieldRepository(ds));
-    rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG Y', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
+    rigId = String(
+      (
+        await pool.query(
+          `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG Y', 'TST-1', repeat('0', 64), 'test') RETURNING id`,
+        )
+      ).rows[0].id,
+    );
     // Roll R-A: cells at MD 1000..1090 (sheet 1) and 2000..2090 (sheet 2); R-B has the same MD range with other bins.
     await binned('R-A', 'S-A-1', 1000, [1, 1, 2, 14, 0, 1, 3, 16, 1, 1]);
     await binned('R-A', 'S-A-2', 2000, [1, 14, 14, 1, 1, null, null, 1, 1, 0]);

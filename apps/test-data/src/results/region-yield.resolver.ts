@@ -11,7 +11,9 @@ export class RegionInput {
   @Field(() => Float) @IsNumber() mdEndMm!: number;
 }
 
-@ObjectType('RegionYield', { description: 'Cells whose centre lies in the label’s regions: how many were tested and passed, first pass and final.' })
+@ObjectType('RegionYield', {
+  description: 'Cells whose centre lies in the label’s regions: how many were tested and passed, first pass and final.',
+})
 export class RegionYieldModel {
   @Field() label!: string;
   @Field(() => Int) cellsTested!: number;
@@ -30,13 +32,16 @@ export class RegionYieldResolver {
   constructor(private readonly repository: RegionYieldRepository) {}
 
   @Query(() => [RegionYieldModel], { description: 'First-pass and final yield of the cells in MD regions of rolls, per label.' })
-  async regionYield(
-    @Args('regions', { type: () => [RegionInput] }) regions: RegionInput[],
-  ): Promise<RegionYieldModel[]> {
-    if (regions.length > 10_000) throw new DomainError('VALIDATION_FAILED', `${regions.length} regions: expected at most 10000`, [{ path: 'regions', message: 'expected at most 10000 regions' }]);
+  async regionYield(@Args('regions', { type: () => [RegionInput] }) regions: RegionInput[]): Promise<RegionYieldModel[]> {
+    if (regions.length > 10_000)
+      throw new DomainError('VALIDATION_FAILED', `${regions.length} regions: expected at most 10000`, [
+        { path: 'regions', message: 'expected at most 10000 regions' },
+      ]);
     regions.forEach((r, i) => {
       if (!(Number.isFinite(r.mdStartMm) && Number.isFinite(r.mdEndMm) && r.mdStartMm < r.mdEndMm)) {
-        throw new DomainError('VALIDATION_FAILED', `regions[${i}]: expected mdStartMm < mdEndMm, got [${r.mdStartMm}, ${r.mdEndMm})`, [{ path: `regions[${i}].mdEndMm`, message: 'expected mdStartMm < mdEndMm' }]);
+        throw new DomainError('VALIDATION_FAILED', `regions[${i}]: expected mdStartMm < mdEndMm, got [${r.mdStartMm}, ${r.mdEndMm})`, [
+          { path: `regions[${i}].mdEndMm`, message: 'expected mdStartMm < mdEndMm' },
+        ]);
       }
     });
     if (regions.length === 0) return [];

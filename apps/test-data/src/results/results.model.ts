@@ -62,16 +62,22 @@ export class BinCountModel {
   @Field(() => Int) count!: number;
 }
 
-@ObjectType('RollYield', { description: 'Yield of the tested cells of a roll: at their first test, and as they stand now (after retests).' })
+@ObjectType('RollYield', {
+  description: 'Yield of the tested cells of a roll: at their first test, and as they stand now (after retests).',
+})
 export class RollYieldModel {
   @Field() roll!: string;
   @Field(() => Int) sheetsTested!: number;
   @Field(() => Int) cellsTested!: number;
-  @Field(() => Float, { nullable: true, description: 'Cells in a pass grade at their first test / cells tested.' }) firstPassYield!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Cells whose current result is a pass grade / cells tested.' }) finalYield!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Cells in a pass grade at their first test / cells tested.' }) firstPassYield!:
+    number | null;
+  @Field(() => Float, { nullable: true, description: 'Cells whose current result is a pass grade / cells tested.' }) finalYield!:
+    number | null;
 }
 
-@ObjectType('RollMap', { description: 'Mean of a metric per MD x CD bin of a roll (row-major by MD bin); null and 0 where no cell was tested.' })
+@ObjectType('RollMap', {
+  description: 'Mean of a metric per MD x CD bin of a roll (row-major by MD bin); null and 0 where no cell was tested.',
+})
 export class RollMapModel {
   @Field() roll!: string;
   @Field(() => Float) mdStepMm!: number;

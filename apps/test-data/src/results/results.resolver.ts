@@ -11,8 +11,15 @@ export class ResultsResolver {
     return this.results.sheetMap(sheet, metric);
   }
 
-  @Query(() => CellResultModel, { nullable: true, description: 'A cell’s current result and the history of its tests; null when never tested.' })
-  cellResult(@Args('sheet') sheet: string, @Args('row', { type: () => Int }) row: number, @Args('col', { type: () => Int }) col: number): Promise<CellResultModel | null> {
+  @Query(() => CellResultModel, {
+    nullable: true,
+    description: 'A cell’s current result and the history of its tests; null when never tested.',
+  })
+  cellResult(
+    @Args('sheet') sheet: string,
+    @Args('row', { type: () => Int }) row: number,
+    @Args('col', { type: () => Int }) col: number,
+  ): Promise<CellResultModel | null> {
     return this.results.cellResult(sheet, row, col);
   }
 

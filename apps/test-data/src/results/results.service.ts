@@ -5,7 +5,16 @@ import { rollMapBase, tilesPerBin, type RollMapBase } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { METRIC_COLUMNS, type MetricColumn } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
-import { CellMetric, type BinCountModel, type CellResultModel, type CellTestResultModel, type RollMapModel, type RollYieldModel, type SheetMapModel, type SheetTestModel } from './results.model';
+import {
+  CellMetric,
+  type BinCountModel,
+  type CellResultModel,
+  type CellTestResultModel,
+  type RollMapModel,
+  type RollYieldModel,
+  type SheetMapModel,
+  type SheetTestModel,
+} from './results.model';
 import type { SheetYieldModel } from './material-results.model';
 
 // The GraphQL metric names are the store's: the columns (and the map aggregates' n_/sum_ columns) live there once.
@@ -26,12 +35,18 @@ export class ResultsService {
   private readonly rollMaps = new Map<string, RollMapModel>();
   private readonly rollSizes = new Map<string, { lengthMm: number; widthMm: number; until: number }>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly tracking: TrackingClient) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tracking: TrackingClient,
+  ) {}
 
   async sheetMap(sheet: string, metric: CellMetric): Promise<SheetMapModel> {
     const grid = await this.grid(sheet);
     const values: (number | null)[] = new Array<number | null>(grid.rows * grid.cols).fill(null);
-    const rows = await this.db.query<Row[]>(`SELECT row, col, ${COLUMN[metric]} AS v FROM test_data.current_cell_results WHERE sheet_barcode = $1`, [sheet]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT row, col, ${COLUMN[metric]} AS v FROM test_data.current_cell_results WHERE sheet_barcode = $1`,
+      [sheet],
+    );
     for (const r of rows) values[Number(r.row) * grid.cols + Number(r.col)] = r.v === null ? null : Number(r.v);
     return { sheet, rows: grid.rows, cols: grid.cols, values };
   }
@@ -55,7 +70,9 @@ export class ResultsService {
       `SELECT sheet_test_id, rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = $1 AND row = $2 AND col = $3`,
       [sheet, row, col],
     );
-    const current = tests.find((t) => t.sheetTestId === counting[0]?.sheet_test_id && t.ruleSetVersion === Number(counting[0]?.rule_set_version)) ?? tests[0];
+    const current =
+      tests.find((t) => t.sheetTestId === counting[0]?.sheet_test_id && t.ruleSetVersion === Number(counting[0]?.rule_set_version)) ??
+      tests[0];
     return { ...current, sheet, row, col, history: tests };
   }
 
@@ -65,8 +82,14 @@ export class ResultsService {
       [sheet],
     );
     return rows.map((r) => ({
-      sheetTestId: String(r.id), testId: String(r.test_id), sheet: String(r.sheet_barcode), status: String(r.status),
-      cells: Number(r.cell_count), cellsBinned: Number(r.cells_binned), error: (r.error as string | null) ?? null, receivedAt: r.received_at as Date,
+      sheetTestId: String(r.id),
+      testId: String(r.test_id),
+      sheet: String(r.sheet_barcode),
+      status: String(r.status),
+      cells: Number(r.cell_count),
+      cellsBinned: Number(r.cells_binned),
+      error: (r.error as string | null) ?? null,
+      receivedAt: r.received_at as Date,
     }));
   }
 
@@ -75,14 +98,22 @@ export class ResultsService {
    * from the per-sheet bin counts the worker keeps with the current results.
    */
   async binPareto(scope: { sheet?: string; roll?: string }): Promise<BinCountModel[]> {
-    if (!scope.sheet === !scope.roll) throw new DomainError('VALIDATION_FAILED', 'binPareto needs exactly one of sheet or roll', [{ path: 'sheet', message: 'expected a sheet or a roll barcode' }]);
+    if (!scope.sheet === !scope.roll)
+      throw new DomainError('VALIDATION_FAILED', 'binPareto needs exactly one of sheet or roll', [
+        { path: 'sheet', message: 'expected a sheet or a roll barcode' },
+      ]);
     const rows = await this.db.query<Row[]>(
       `SELECT soft_bin, hard_bin, bin_name, sum(cells)::int AS count FROM test_data.sheet_bin_counts
         WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
         GROUP BY soft_bin, hard_bin, bin_name ORDER BY count DESC, soft_bin`,
       [scope.sheet ?? null, scope.roll ?? null],
     );
-    return rows.map((r) => ({ softBin: Number(r.soft_bin), hardBin: Number(r.hard_bin), binName: String(r.bin_name), count: Number(r.count) }));
+    return rows.map((r) => ({
+      softBin: Number(r.soft_bin),
+      hardBin: Number(r.hard_bin),
+      binName: String(r.bin_name),
+      count: Number(r.count),
+    }));
   }
 
   /**
@@ -100,7 +131,9 @@ export class ResultsService {
       `SELECT md_step_mm, cd_step_mm, version FROM test_data.roll_maps WHERE roll_barcode = $1`,
       [roll],
     );
-    let base: RollMapBase | null = aggregate.length ? { mdStepMm: Number(aggregate[0].md_step_mm), cdStepMm: Number(aggregate[0].cd_step_mm) } : null;
+    let base: RollMapBase | null = aggregate.length
+      ? { mdStepMm: Number(aggregate[0].md_step_mm), cdStepMm: Number(aggregate[0].cd_step_mm) }
+      : null;
     if (!base) {
       const layout = await this.db.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
         `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL ORDER BY received_at, id LIMIT 1`,
@@ -110,13 +143,23 @@ export class ResultsService {
     }
     const md = mdStepMm ?? base?.mdStepMm ?? 300;
     const cd = cdStepMm ?? base?.cdStepMm ?? 10;
-    for (const [name, v] of [['mdStepMm', md], ['cdStepMm', cd]] as const) {
-      if (!(Number.isFinite(v) && v > 0)) throw new DomainError('VALIDATION_FAILED', `${name} must be a positive number of millimetres, got ${v}`, [{ path: name, message: 'expected > 0' }]);
+    for (const [name, v] of [
+      ['mdStepMm', md],
+      ['cdStepMm', cd],
+    ] as const) {
+      if (!(Number.isFinite(v) && v > 0))
+        throw new DomainError('VALIDATION_FAILED', `${name} must be a positive number of millimetres, got ${v}`, [
+          { path: name, message: 'expected > 0' },
+        ]);
     }
     const mdBins = Math.max(1, Math.ceil(tracked.lengthMm / md));
     const cdBins = Math.max(1, Math.ceil(tracked.widthMm / cd));
     if (mdBins * cdBins > 1_000_000) {
-      throw new DomainError('VALIDATION_FAILED', `${mdBins} x ${cdBins} bins is too fine a map (at most 1,000,000 bins): use larger steps`, [{ path: 'mdStepMm', message: 'expected fewer bins' }]);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${mdBins} x ${cdBins} bins is too fine a map (at most 1,000,000 bins): use larger steps`,
+        [{ path: 'mdStepMm', message: 'expected fewer bins' }],
+      );
     }
     const key = aggregate.length ? `${roll}|${aggregate[0].version}|${metric}|${md}|${cd}|${mdBins}|${cdBins}` : null;
     const cached = key ? this.rollMaps.get(key) : undefined;
@@ -124,7 +167,11 @@ export class ResultsService {
 
     const kMd = aggregate.length && base ? tilesPerBin(md, base.mdStepMm) : null;
     const kCd = aggregate.length && base ? tilesPerBin(cd, base.cdStepMm) : null;
-    const sums = { n: new Array<number>(mdBins * cdBins).fill(0), total: new Array<number>(mdBins * cdBins).fill(0), mean: new Array<number | null>(mdBins * cdBins).fill(null) };
+    const sums = {
+      n: new Array<number>(mdBins * cdBins).fill(0),
+      total: new Array<number>(mdBins * cdBins).fill(0),
+      mean: new Array<number | null>(mdBins * cdBins).fill(null),
+    };
     if (kMd && kCd) {
       // Whole base tiles per bin: sum the roll's map rows.
       const c = COLUMN[metric];
@@ -159,7 +206,12 @@ export class ResultsService {
   }
 
   /** The plain aggregate over the roll's current cell results (any steps). */
-  async rollMapFromCells(roll: string, metric: CellMetric, md: number, cd: number): Promise<{ mb: number; cb: number; mean: number; n: number }[]> {
+  async rollMapFromCells(
+    roll: string,
+    metric: CellMetric,
+    md: number,
+    cd: number,
+  ): Promise<{ mb: number; cb: number; mean: number; n: number }[]> {
     const rows = await this.db.query<Row[]>(
       `SELECT floor(md_mm / $2::float8)::int AS mb, floor(cd_mm / $3::float8)::int AS cb, avg(${COLUMN[metric]}) AS mean, count(${COLUMN[metric]})::int AS n
          FROM test_data.current_cell_results WHERE roll_barcode = $1 AND md_mm IS NOT NULL GROUP BY 1, 2`,
@@ -203,7 +255,10 @@ export class ResultsService {
 
   /** One sheet's yield from the per-sheet aggregate the worker keeps; zero cells tested when never tested. */
   async sheetYield(sheet: string): Promise<SheetYieldModel> {
-    const rows = await this.db.query<Row[]>(`SELECT cells_tested, first_pass, final_pass FROM test_data.sheet_yields WHERE sheet_barcode = $1`, [sheet]);
+    const rows = await this.db.query<Row[]>(
+      `SELECT cells_tested, first_pass, final_pass FROM test_data.sheet_yields WHERE sheet_barcode = $1`,
+      [sheet],
+    );
     const cells = rows.length ? Number(rows[0].cells_tested) : 0;
     return {
       sheet,
@@ -214,7 +269,10 @@ export class ResultsService {
   }
 
   private async grid(sheet: string): Promise<{ rows: number; cols: number }> {
-    const tested = await this.db.query<{ rows: number; cols: number }[]>(`SELECT rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 LIMIT 1`, [sheet]);
+    const tested = await this.db.query<{ rows: number; cols: number }[]>(
+      `SELECT rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 LIMIT 1`,
+      [sheet],
+    );
     if (tested.length) return tested[0];
     const tracked = await this.tracking.sheet(sheet);
     if (!tracked) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet ${sheet}`);

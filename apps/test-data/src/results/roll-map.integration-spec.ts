@@ -7,7 +7,17 @@ import type { TrackingClient } from '@mes/tracking-client';
 import { CellMetric } from './results.model';
 import { ResultsService } from './results.service';
 
-const LAYOUT = { rows: 50, cols: 50, cellMdMm: 5, cellCdMm: 5, pitchMdMm: 5.5, pitchCdMm: 5.5, firstCellMdMm: 15.25, firstCellCdMm: 15.25, sheetLengthMdMm: 300 };
+const LAYOUT = {
+  rows: 50,
+  cols: 50,
+  cellMdMm: 5,
+  cellCdMm: 5,
+  pitchMdMm: 5.5,
+  pitchCdMm: 5.5,
+  firstCellMdMm: 15.25,
+  firstCellCdMm: 15.25,
+  sheetLengthMdMm: 300,
+};
 const ROLL = 'R-MAP';
 const SHEETS = 6;
 
@@ -79,7 +89,13 @@ describe('rollMap from the roll map rows', () => {
     return { values, counts };
   }
 
-  const COLUMNS: Record<CellMetric, string> = { OCV_V: 'ocv_v', R_OHMIC_OHM: 'r_ohmic_ohm', R_CT_OHM: 'r_ct_ohm', ASR_OHM_CM2: 'asr_ohm_cm2', SOFT_BIN: 'soft_bin' };
+  const COLUMNS: Record<CellMetric, string> = {
+    OCV_V: 'ocv_v',
+    R_OHMIC_OHM: 'r_ohmic_ohm',
+    R_CT_OHM: 'r_ct_ohm',
+    ASR_OHM_CM2: 'asr_ohm_cm2',
+    SOFT_BIN: 'soft_bin',
+  };
   const STEPS: [number | undefined, number | undefined][] = [
     [undefined, undefined], // the defaults: the tiles themselves
     [600, 11], // whole multiples: summed tiles
@@ -113,10 +129,18 @@ describe('rollMap from the roll map rows', () => {
     pool.on('error', () => undefined);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    const tracking = { roll: async (b: string) => (b === ROLL ? { barcode: ROLL, lengthMm: 3500, widthMm: 300 } : null) } as unknown as TrackingClient;
+    const tracking = {
+      roll: async (b: string) => (b === ROLL ? { barcode: ROLL, lengthMm: 3500, widthMm: 300 } : null),
+    } as unknown as TrackingClient;
     results = new ResultsService(ds, tracking);
     store = new SheetTestStore(pool);
-    rigId = String((await pool.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG M', 'TST-1', repeat('0', 64), 'test') RETURNING id`)).rows[0].id);
+    rigId = String(
+      (
+        await pool.query(
+          `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG M', 'TST-1', repeat('0', 64), 'test') RETURNING id`,
+        )
+      ).rows[0].id,
+    );
     for (let s = 0; s < SHEETS; s++) await binnedTest(s, 1);
   });
   afterAll(async () => {
@@ -128,14 +152,22 @@ describe('rollMap from the roll map rows', () => {
   it('equals the plain aggregate over the cell rows for every metric, at default, multiple and other steps', async () => {
     const map = await results.rollMap(ROLL, CellMetric.OCV_V);
     expect([map.mdStepMm, map.cdStepMm, map.mdBins, map.cdBins]).toEqual([300, 5.5, 12, 55]);
-    expect(map.counts.reduce((a, b) => a + b, 0)).toBe(Number((await pool.query(`SELECT count(ocv_v) AS n FROM test_data.current_cell_results`)).rows[0].n));
+    expect(map.counts.reduce((a, b) => a + b, 0)).toBe(
+      Number((await pool.query(`SELECT count(ocv_v) AS n FROM test_data.current_cell_results`)).rows[0].n),
+    );
     await expectMapsEqualPlainAggregate();
   });
 
   it('still does after a retest supersedes rig faults and lowers grades on one sheet', async () => {
     const before = await results.rollMap(ROLL, CellMetric.SOFT_BIN);
     await binnedTest(2, 2, '(g.row + g.col) % 3 = 0'); // a third of sheet 2 again: rig faults become valid, grades move
-    const changed = Number((await pool.query(`SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-MAP-2' AND tests = 2 AND first_soft_bin <> soft_bin`)).rows[0].n);
+    const changed = Number(
+      (
+        await pool.query(
+          `SELECT count(*) AS n FROM test_data.current_cell_results WHERE sheet_barcode = 'S-MAP-2' AND tests = 2 AND first_soft_bin <> soft_bin`,
+        )
+      ).rows[0].n,
+    );
     expect(changed).toBeGreaterThan(0);
     const after = await results.rollMap(ROLL, CellMetric.SOFT_BIN);
     expect(after.values).not.toEqual(before.values);
@@ -151,7 +183,13 @@ describe('rollMap from the roll map rows', () => {
       )
     ).rows[0] as { sheets: number; cells: number; first: number; final: number };
     expect(plainYield.first).not.toBe(plainYield.final); // the retest of sheet 2 moved some cells
-    expect(await results.rollYield(ROLL)).toEqual({ roll: ROLL, sheetsTested: plainYield.sheets, cellsTested: plainYield.cells, firstPassYield: plainYield.first / plainYield.cells, finalYield: plainYield.final / plainYield.cells });
+    expect(await results.rollYield(ROLL)).toEqual({
+      roll: ROLL,
+      sheetsTested: plainYield.sheets,
+      cellsTested: plainYield.cells,
+      firstPassYield: plainYield.first / plainYield.cells,
+      finalYield: plainYield.final / plainYield.cells,
+    });
     for (const scope of [{ roll: ROLL }, { sheet: 'S-MAP-2' }]) {
       const plain = await pool.query(
         `SELECT soft_bin AS "softBin", hard_bin AS "hardBin", bin_name AS "binName", count(*)::int AS count FROM test_data.current_cell_results
@@ -161,7 +199,13 @@ describe('rollMap from the roll map rows', () => {
       );
       expect(await results.binPareto(scope)).toEqual(plain.rows);
     }
-    expect(await results.rollYield('R-UNTESTED')).toEqual({ roll: 'R-UNTESTED', sheetsTested: 0, cellsTested: 0, firstPassYield: null, finalYield: null });
+    expect(await results.rollYield('R-UNTESTED')).toEqual({
+      roll: 'R-UNTESTED',
+      sheetsTested: 0,
+      cellsTested: 0,
+      firstPassYield: null,
+      finalYield: null,
+    });
   });
 
   it('serves the default map from the roll’s map rows, not the cell rows', async () => {

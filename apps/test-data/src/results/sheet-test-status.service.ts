@@ -17,7 +17,9 @@ export class SheetTestStatusService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async status(sheetTestId: string): Promise<SheetTestStatusAnswer> {
-    const test = /^[0-9a-f-]{36}$/i.test(sheetTestId) ? await this.db.getRepository(SheetTestEntity).findOne({ where: { id: sheetTestId } }) : null;
+    const test = /^[0-9a-f-]{36}$/i.test(sheetTestId)
+      ? await this.db.getRepository(SheetTestEntity).findOne({ where: { id: sheetTestId } })
+      : null;
     if (!test) throw new DomainError('NOT_FOUND', `Unknown sheet test ${sheetTestId}: expected the sheetTestId a post returned`);
     const bins = await this.db.query<{ soft_bin: number; count: string }[]>(
       `SELECT soft_bin, count(*) AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,

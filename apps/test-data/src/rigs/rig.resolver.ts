@@ -21,7 +21,11 @@ export class RigResolver {
 
   @Roles(...ENGINEERING)
   @Mutation(() => RegisterRigResultModel, { description: 'Register a test rig at a SHEET_TEST station and get its API key.' })
-  async registerRig(@CurrentActor() actor: Actor, @Args('name') name: string, @Args('stationCode') stationCode: string): Promise<RegisterRigResultModel> {
+  async registerRig(
+    @CurrentActor() actor: Actor,
+    @Args('name') name: string,
+    @Args('stationCode') stationCode: string,
+  ): Promise<RegisterRigResultModel> {
     const { rig, apiKey } = await this.rigs.register(actor, name, stationCode);
     return { rig: { id: rig.id, name: rig.name, stationCode: rig.stationCode }, apiKey };
   }

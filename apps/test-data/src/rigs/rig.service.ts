@@ -30,21 +30,35 @@ export class RigService {
   async register(actor: Actor, name: string, stationCode: string): Promise<{ rig: RigEntity; apiKey: string }> {
     const cleanName = name.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/.test(cleanName)) {
-      throw new DomainError('VALIDATION_FAILED', `Invalid rig name "${name}": expected 1-100 letters, digits, spaces, ".", "_" or "-"`, [{ path: 'name', message: 'expected 1-100 letters, digits, spaces, ".", "_" or "-"' }]);
-    }
-    const station = await this.tracking.station(stationCode);
-    if (!station) throw new DomainError('NOT_FOUND', `Unknown station ${stationCode}`, [{ path: 'stationCode', message: 'expected an existing station code' }]);
-    if (station.operation !== SHEET_TEST_OPERATION) {
-      throw new DomainError('VALIDATION_FAILED', `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${SHEET_TEST_OPERATION} station`, [
-        { path: 'stationCode', message: `expected a ${SHEET_TEST_OPERATION} station` },
+      throw new DomainError('VALIDATION_FAILED', `Invalid rig name "${name}": expected 1-100 letters, digits, spaces, ".", "_" or "-"`, [
+        { path: 'name', message: 'expected 1-100 letters, digits, spaces, ".", "_" or "-"' },
       ]);
     }
+    const station = await this.tracking.station(stationCode);
+    if (!station)
+      throw new DomainError('NOT_FOUND', `Unknown station ${stationCode}`, [
+        { path: 'stationCode', message: 'expected an existing station code' },
+      ]);
+    if (station.operation !== SHEET_TEST_OPERATION) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${SHEET_TEST_OPERATION} station`,
+        [{ path: 'stationCode', message: `expected a ${SHEET_TEST_OPERATION} station` }],
+      );
+    }
     return this.db.transaction(async (m) => {
-      if (await m.exists(RigEntity, { where: { name: cleanName } })) throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
+      if (await m.exists(RigEntity, { where: { name: cleanName } }))
+        throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
       const secret = randomBytes(32).toString('base64url');
       const rig = await m.save(m.create(RigEntity, { name: cleanName, stationCode, keyHash: sha256(secret), createdBy: actor.username }));
       // The key itself is never recorded, not even its hash.
-      await this.audit.record(m, { actor: actor.username, action: 'REGISTER_RIG', entityType: 'Rig', entityKey: rig.id, after: { id: rig.id, name: rig.name, stationCode: rig.stationCode } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'REGISTER_RIG',
+        entityType: 'Rig',
+        entityKey: rig.id,
+        after: { id: rig.id, name: rig.name, stationCode: rig.stationCode },
+      });
       return { rig, apiKey: `${rig.id}.${secret}` };
     });
   }

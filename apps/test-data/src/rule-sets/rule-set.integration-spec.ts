@@ -17,7 +17,9 @@ describe('rule set versions and rebin requests', () => {
   let queue: SheetTestQueue;
   let service: RuleSetService;
   const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
-  const tracking = { product: async (code: string) => (code === 'TFB-0505' ? { code, cellActiveAreaCm2: 0.25 } : null) } as unknown as TrackingClient;
+  const tracking = {
+    product: async (code: string) => (code === 'TFB-0505' ? { code, cellActiveAreaCm2: 0.25 } : null),
+  } as unknown as TrackingClient;
   const stored = async () => {
     const n = async (table: string) => Number((await ds.query(`SELECT count(*) AS n FROM test_data.${table}`))[0].n);
     return { ruleSets: await n('rule_sets'), rebins: await n('rebin_requests'), audit: await n('audit_records') };
@@ -30,7 +32,11 @@ describe('rule set versions and rebin requests', () => {
     await ds.initialize();
     queue = new SheetTestQueue(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', `t-${db.name}`, ds);
     service = new RuleSetService(ds, tracking, new AuditService(), queue);
-    const rig = (await ds.query(`INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG R', 'TST-1', repeat('0', 64), 'test') RETURNING id`))[0].id as string;
+    const rig = (
+      await ds.query(
+        `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG R', 'TST-1', repeat('0', 64), 'test') RETURNING id`,
+      )
+    )[0].id as string;
     await ds.query(
       `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2, started_at, temperature_c,
          frequency_count, cell_count, status, rule_set_version, product_code, received_at)
@@ -40,7 +46,10 @@ describe('rule set versions and rebin requests', () => {
   });
   afterAll(async () => {
     await queue?.onModuleDestroy();
-    const jobs = new Queue(QUEUES.sheetTests, { connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, prefix: `t-${db.name}` });
+    const jobs = new Queue(QUEUES.sheetTests, {
+      connection: { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      prefix: `t-${db.name}`,
+    });
     await jobs.obliterate({ force: true }).catch(() => undefined);
     await jobs.close();
     await ds?.destroy();
@@ -54,7 +63,11 @@ describe('rule set versions and rebin requests', () => {
   });
 
   it('numbers a draft as the next version whatever it says, and releases it once', async () => {
-    const draft = await service.createDraft(engineer, 'TFB-0505', JSON.stringify({ ...defaultAsMadeRuleSet(0.25), version: 7, name: 'tight-ocv' }));
+    const draft = await service.createDraft(
+      engineer,
+      'TFB-0505',
+      JSON.stringify({ ...defaultAsMadeRuleSet(0.25), version: 7, name: 'tight-ocv' }),
+    );
     expect([draft.version, draft.status, draft.name]).toEqual([2, 'DRAFT', 'tight-ocv']);
     expect(JSON.parse(draft.ruleSet).version).toBe(2);
     const released = await service.release(engineer, 'TFB-0505', 2);
@@ -65,7 +78,10 @@ describe('rule set versions and rebin requests', () => {
     const bySheet = await service.rebin(engineer, { sheet: 'S-1' });
     expect(bySheet).toMatchObject({ status: 'QUEUED', sheet: 'S-1', roll: null, requestedBy: 'erik' });
     expect(await service.rebinRequest(bySheet.id)).toMatchObject({ id: bySheet.id, status: 'QUEUED' });
-    const byRange = await service.rebin(engineer, { receivedFrom: new Date('2026-11-22T00:00:00Z'), receivedTo: new Date('2026-11-23T00:00:00Z') });
+    const byRange = await service.rebin(engineer, {
+      receivedFrom: new Date('2026-11-22T00:00:00Z'),
+      receivedTo: new Date('2026-11-23T00:00:00Z'),
+    });
     expect(byRange.receivedFrom?.toISOString()).toBe('2026-11-22T00:00:00.000Z');
     const audit = await ds.query(`SELECT action FROM test_data.audit_records ORDER BY id`);
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_RULE_SET_DRAFT', 'RELEASE_RULE_SET', 'REBIN', 'REBIN']);
@@ -75,20 +91,39 @@ describe('rule set versions and rebin requests', () => {
     const before = await stored();
     const cases: [Promise<unknown>, string, string][] = [
       [service.createDraft(engineer, 'TFB-0505', '{"name": '), 'VALIDATION_FAILED', 'ruleSet is not valid JSON'],
-      [service.createDraft(engineer, 'TFB-0505', JSON.stringify({ ...defaultAsMadeRuleSet(0.25), grading: null })), 'VALIDATION_FAILED', 'Invalid rule set for TFB-0505: ruleSet.grading'],
-      [service.createDraft(engineer, 'TFB-0505', JSON.stringify(defaultAsMadeRuleSet(0.5))), 'VALIDATION_FAILED', "Invalid rule set for TFB-0505: ruleSet.product.activeAreaCm2: expected the product's cell area 0.25 cm², got 0.5"],
+      [
+        service.createDraft(engineer, 'TFB-0505', JSON.stringify({ ...defaultAsMadeRuleSet(0.25), grading: null })),
+        'VALIDATION_FAILED',
+        'Invalid rule set for TFB-0505: ruleSet.grading',
+      ],
+      [
+        service.createDraft(engineer, 'TFB-0505', JSON.stringify(defaultAsMadeRuleSet(0.5))),
+        'VALIDATION_FAILED',
+        "Invalid rule set for TFB-0505: ruleSet.product.activeAreaCm2: expected the product's cell area 0.25 cm², got 0.5",
+      ],
       [service.createDraft(engineer, 'NOPE', JSON.stringify(defaultAsMadeRuleSet(0.25))), 'NOT_FOUND', 'Unknown product NOPE'],
       [service.release(engineer, 'TFB-0505', 9), 'NOT_FOUND', 'Product TFB-0505 has no rule set version 9'],
       [service.release(engineer, 'TFB-0505', 1), 'CONFLICT', 'Rule set TFB-0505 v1 is RELEASED already: only a DRAFT can be released'],
       [service.rebin(engineer, {}), 'VALIDATION_FAILED', 'rebin needs exactly one scope'],
       [service.rebin(engineer, { sheet: 'S-1', roll: 'R-1' }), 'VALIDATION_FAILED', 'rebin needs exactly one scope'],
-      [service.rebin(engineer, { receivedFrom: new Date('2026-11-22T00:00:00Z') }), 'VALIDATION_FAILED', 'A time range needs both receivedFrom and receivedTo'],
-      [service.rebin(engineer, { receivedFrom: new Date('2026-11-23T00:00:00Z'), receivedTo: new Date('2026-11-22T00:00:00Z') }), 'VALIDATION_FAILED', 'receivedFrom (2026-11-23T00:00:00.000Z) must be before receivedTo (2026-11-22T00:00:00.000Z)'],
+      [
+        service.rebin(engineer, { receivedFrom: new Date('2026-11-22T00:00:00Z') }),
+        'VALIDATION_FAILED',
+        'A time range needs both receivedFrom and receivedTo',
+      ],
+      [
+        service.rebin(engineer, { receivedFrom: new Date('2026-11-23T00:00:00Z'), receivedTo: new Date('2026-11-22T00:00:00Z') }),
+        'VALIDATION_FAILED',
+        'receivedFrom (2026-11-23T00:00:00.000Z) must be before receivedTo (2026-11-22T00:00:00.000Z)',
+      ],
       [service.rebin(engineer, { roll: 'R-NONE' }), 'VALIDATION_FAILED', 'Nothing to re-bin: no binned tests of roll R-NONE'],
       [service.rebinRequest('not-an-id'), 'NOT_FOUND', 'Unknown rebin request not-an-id'],
     ];
     for (const [pending, code, message] of cases) {
-      const error = (await pending.then(() => null, (e: unknown) => e)) as { code: string; message: string } | null;
+      const error = (await pending.then(
+        () => null,
+        (e: unknown) => e,
+      )) as { code: string; message: string } | null;
       expect({ code: error?.code, message: error?.message.slice(0, message.length) }).toEqual({ code, message });
     }
     expect(await stored()).toEqual(before);

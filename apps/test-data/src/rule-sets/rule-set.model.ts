@@ -1,7 +1,9 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
-@ObjectType('RuleSetVersion', { description: 'A version of a product’s bin rule set; new tests and re-binning use the newest RELEASED one.' })
+@ObjectType('RuleSetVersion', {
+  description: 'A version of a product’s bin rule set; new tests and re-binning use the newest RELEASED one.',
+})
 export class RuleSetVersionModel {
   @Field() productCode!: string;
   @Field(() => Int) version!: number;
@@ -14,7 +16,10 @@ export class RuleSetVersionModel {
   @Field(() => GraphQLISODateTime, { nullable: true }) releasedAt!: Date | null;
 }
 
-@InputType({ description: 'What to re-bin: exactly one of a sheet, a roll, or a range of times the tests were received (from inclusive, to exclusive).' })
+@InputType({
+  description:
+    'What to re-bin: exactly one of a sheet, a roll, or a range of times the tests were received (from inclusive, to exclusive).',
+})
 export class RebinInput {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(64) sheet?: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(64) roll?: string;
@@ -31,7 +36,8 @@ export class RebinRequestModel {
   @Field(() => GraphQLISODateTime, { nullable: true }) receivedFrom!: Date | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) receivedTo!: Date | null;
   @Field(() => Int, { nullable: true, description: 'Binned tests in the scope when the worker ran.' }) testsInScope!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Of those, the tests that were not at their product’s newest released rule set yet.' }) testsRebinned!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Of those, the tests that were not at their product’s newest released rule set yet.' })
+  testsRebinned!: number | null;
   @Field(() => String, { nullable: true }) error!: string | null;
   @Field() requestedBy!: string;
   @Field(() => GraphQLISODateTime) requestedAt!: Date;

@@ -13,19 +13,34 @@ export class RuleSetResolver {
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => RuleSetVersionModel, { description: 'A new DRAFT version of a product’s rule set from JSON (validated; numbered as the next version).' })
-  createRuleSetDraft(@CurrentActor() actor: Actor, @Args('productCode') productCode: string, @Args('ruleSet', { description: 'A @mes/binning RuleSet as JSON text.' }) ruleSet: string): Promise<RuleSetVersionModel> {
+  @Mutation(() => RuleSetVersionModel, {
+    description: 'A new DRAFT version of a product’s rule set from JSON (validated; numbered as the next version).',
+  })
+  createRuleSetDraft(
+    @CurrentActor() actor: Actor,
+    @Args('productCode') productCode: string,
+    @Args('ruleSet', { description: 'A @mes/binning RuleSet as JSON text.' }) ruleSet: string,
+  ): Promise<RuleSetVersionModel> {
     return this.service.createDraft(actor, productCode, ruleSet);
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => RuleSetVersionModel, { description: 'Release a DRAFT: tests binned from now on, and re-binning, use the newest released version.' })
-  releaseRuleSet(@CurrentActor() actor: Actor, @Args('productCode') productCode: string, @Args('version', { type: () => Int }) version: number): Promise<RuleSetVersionModel> {
+  @Mutation(() => RuleSetVersionModel, {
+    description: 'Release a DRAFT: tests binned from now on, and re-binning, use the newest released version.',
+  })
+  releaseRuleSet(
+    @CurrentActor() actor: Actor,
+    @Args('productCode') productCode: string,
+    @Args('version', { type: () => Int }) version: number,
+  ): Promise<RuleSetVersionModel> {
     return this.service.release(actor, productCode, version);
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => RebinRequestModel, { description: 'Re-bin the tests of a sheet, a roll or a time range with their products’ newest released rule sets, in the background, from the stored features.' })
+  @Mutation(() => RebinRequestModel, {
+    description:
+      'Re-bin the tests of a sheet, a roll or a time range with their products’ newest released rule sets, in the background, from the stored features.',
+  })
   rebin(@CurrentActor() actor: Actor, @Args('input') input: RebinInput): Promise<RebinRequestModel> {
     return this.service.rebin(actor, input);
   }

@@ -40,22 +40,48 @@ export class RuleSetService {
     try {
       proposal = JSON.parse(ruleSetJson);
     } catch (e) {
-      throw new DomainError('VALIDATION_FAILED', `ruleSet is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, [{ path: 'ruleSet', message: 'expected a rule set as JSON text' }]);
+      throw new DomainError('VALIDATION_FAILED', `ruleSet is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, [
+        { path: 'ruleSet', message: 'expected a rule set as JSON text' },
+      ]);
     }
     const area = await this.productArea(productCode);
     return this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('test_data.rule_sets'), hashtext($1))`, [productCode]);
       await this.ensureFirstVersion(m, productCode, area);
-      const next = Number((await m.query(`SELECT max(version) AS v FROM test_data.rule_sets WHERE product_code = $1`, [productCode]))[0].v) + 1;
+      const next =
+        Number((await m.query(`SELECT max(version) AS v FROM test_data.rule_sets WHERE product_code = $1`, [productCode]))[0].v) + 1;
       const prepared = ruleSetVersionFor(proposal, next, area);
       if (!prepared.ok) {
-        const details = prepared.issues.map((i) => ({ path: i.path === '$' ? 'ruleSet' : `ruleSet.${i.path}`, message: i.ruleId ? `rule "${i.ruleId}": ${i.message}` : i.message }));
-        throw new DomainError('VALIDATION_FAILED', `Invalid rule set for ${productCode}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+        const details = prepared.issues.map((i) => ({
+          path: i.path === '$' ? 'ruleSet' : `ruleSet.${i.path}`,
+          message: i.ruleId ? `rule "${i.ruleId}": ${i.message}` : i.message,
+        }));
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Invalid rule set for ${productCode}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+          details,
+        );
       }
       const row = await m.save(
-        m.create(RuleSetEntity, { productCode, version: next, name: prepared.ruleSet.name, status: 'DRAFT', ruleSet: prepared.ruleSet, createdBy: actor.username, createdAt: new Date(), releasedBy: null, releasedAt: null }),
+        m.create(RuleSetEntity, {
+          productCode,
+          version: next,
+          name: prepared.ruleSet.name,
+          status: 'DRAFT',
+          ruleSet: prepared.ruleSet,
+          createdBy: actor.username,
+          createdAt: new Date(),
+          releasedBy: null,
+          releasedAt: null,
+        }),
       );
-      await this.audit.record(m, { actor: actor.username, action: 'CREATE_RULE_SET_DRAFT', entityType: 'RuleSet', entityKey: `${productCode} v${next}`, after: { productCode, version: next, name: row.name, status: 'DRAFT' } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'CREATE_RULE_SET_DRAFT',
+        entityType: 'RuleSet',
+        entityKey: `${productCode} v${next}`,
+        after: { productCode, version: next, name: row.name, status: 'DRAFT' },
+      });
       return toModel(row);
     });
   }
@@ -64,15 +90,30 @@ export class RuleSetService {
     const area = await this.productArea(productCode);
     return this.db.transaction(async (m) => {
       const row = await m.getRepository(RuleSetEntity).findOne({ where: { productCode, version }, lock: { mode: 'pessimistic_write' } });
-      if (!row) throw new DomainError('NOT_FOUND', `Product ${productCode} has no rule set version ${version}`, [{ path: 'version', message: 'expected a version of the product’s rule set' }]);
-      if (row.status !== 'DRAFT') throw new DomainError('CONFLICT', `Rule set ${productCode} v${version} is ${row.status} already: only a DRAFT can be released`);
+      if (!row)
+        throw new DomainError('NOT_FOUND', `Product ${productCode} has no rule set version ${version}`, [
+          { path: 'version', message: 'expected a version of the product’s rule set' },
+        ]);
+      if (row.status !== 'DRAFT')
+        throw new DomainError('CONFLICT', `Rule set ${productCode} v${version} is ${row.status} already: only a DRAFT can be released`);
       const checked = ruleSetVersionFor(row.ruleSet, version, area);
-      if (!checked.ok) throw new DomainError('VALIDATION_FAILED', `Rule set ${productCode} v${version} is not valid: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      if (!checked.ok)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Rule set ${productCode} v${version} is not valid: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        );
       row.status = 'RELEASED';
       row.releasedBy = actor.username;
       row.releasedAt = new Date();
       await m.save(row);
-      await this.audit.record(m, { actor: actor.username, action: 'RELEASE_RULE_SET', entityType: 'RuleSet', entityKey: `${productCode} v${version}`, before: { status: 'DRAFT' }, after: { status: 'RELEASED' } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'RELEASE_RULE_SET',
+        entityType: 'RuleSet',
+        entityKey: `${productCode} v${version}`,
+        before: { status: 'DRAFT' },
+        after: { status: 'RELEASED' },
+      });
       return toModel(row);
     });
   }
@@ -91,12 +132,36 @@ export class RuleSetService {
       )[0].n,
     );
     if (tests === 0) {
-      const what = scope.sheet ? `sheet ${scope.sheet}` : scope.roll ? `roll ${scope.roll}` : `tests received from ${scope.receivedFrom} to ${scope.receivedTo}`;
-      throw new DomainError('VALIDATION_FAILED', `Nothing to re-bin: no binned tests of ${what}`, [{ path: scope.sheet ? 'sheet' : scope.roll ? 'roll' : 'receivedFrom', message: 'expected a scope with binned tests' }]);
+      const what = scope.sheet
+        ? `sheet ${scope.sheet}`
+        : scope.roll
+          ? `roll ${scope.roll}`
+          : `tests received from ${scope.receivedFrom} to ${scope.receivedTo}`;
+      throw new DomainError('VALIDATION_FAILED', `Nothing to re-bin: no binned tests of ${what}`, [
+        { path: scope.sheet ? 'sheet' : scope.roll ? 'roll' : 'receivedFrom', message: 'expected a scope with binned tests' },
+      ]);
     }
     const request = await this.db.transaction(async (m) => {
-      const row = await m.save(m.create(RebinRequestEntity, { id: randomUUID(), scope, status: 'QUEUED', requestedBy: actor.username, requestedAt: new Date(), testsInScope: null, testsRebinned: null, error: null, finishedAt: null }));
-      await this.audit.record(m, { actor: actor.username, action: 'REBIN', entityType: 'RebinRequest', entityKey: row.id, after: { scope, testsInScope: tests } });
+      const row = await m.save(
+        m.create(RebinRequestEntity, {
+          id: randomUUID(),
+          scope,
+          status: 'QUEUED',
+          requestedBy: actor.username,
+          requestedAt: new Date(),
+          testsInScope: null,
+          testsRebinned: null,
+          error: null,
+          finishedAt: null,
+        }),
+      );
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'REBIN',
+        entityType: 'RebinRequest',
+        entityKey: row.id,
+        after: { scope, testsInScope: tests },
+      });
       return row;
     });
     await this.queue.enqueueRebin(request.id).catch((e: unknown) => {
@@ -108,13 +173,19 @@ export class RuleSetService {
 
   async rebinRequest(id: string): Promise<RebinRequestModel> {
     const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.db.getRepository(RebinRequestEntity).findOne({ where: { id } }) : null;
-    if (!row) throw new DomainError('NOT_FOUND', `Unknown rebin request ${id}: expected the id rebin returned`, [{ path: 'id', message: 'expected a rebin request id' }]);
+    if (!row)
+      throw new DomainError('NOT_FOUND', `Unknown rebin request ${id}: expected the id rebin returned`, [
+        { path: 'id', message: 'expected a rebin request id' },
+      ]);
     return toRequestModel(row);
   }
 
   private async productArea(productCode: string): Promise<number> {
     const product = await this.tracking.product(productCode);
-    if (!product) throw new DomainError('NOT_FOUND', `Unknown product ${productCode}: expected the code of a product in tracking`, [{ path: 'productCode', message: 'expected a known product code' }]);
+    if (!product)
+      throw new DomainError('NOT_FOUND', `Unknown product ${productCode}: expected the code of a product in tracking`, [
+        { path: 'productCode', message: 'expected a known product code' },
+      ]);
     return product.cellActiveAreaCm2;
   }
 
@@ -130,21 +201,38 @@ function rebinScope(input: RebinInput): RebinRequestEntity['scope'] {
   const range = input.receivedFrom !== undefined || input.receivedTo !== undefined;
   const kinds = [input.sheet !== undefined, input.roll !== undefined, range].filter(Boolean).length;
   if (kinds !== 1) {
-    throw new DomainError('VALIDATION_FAILED', 'rebin needs exactly one scope: a sheet, a roll, or receivedFrom and receivedTo', [{ path: 'input', message: 'expected exactly one of sheet, roll, or receivedFrom with receivedTo' }]);
+    throw new DomainError('VALIDATION_FAILED', 'rebin needs exactly one scope: a sheet, a roll, or receivedFrom and receivedTo', [
+      { path: 'input', message: 'expected exactly one of sheet, roll, or receivedFrom with receivedTo' },
+    ]);
   }
   if (input.sheet !== undefined) return { sheet: input.sheet };
   if (input.roll !== undefined) return { roll: input.roll };
   const from = input.receivedFrom;
   const to = input.receivedTo;
-  if (!from || !to) throw new DomainError('VALIDATION_FAILED', 'A time range needs both receivedFrom and receivedTo', [{ path: from ? 'receivedTo' : 'receivedFrom', message: 'expected a time' }]);
+  if (!from || !to)
+    throw new DomainError('VALIDATION_FAILED', 'A time range needs both receivedFrom and receivedTo', [
+      { path: from ? 'receivedTo' : 'receivedFrom', message: 'expected a time' },
+    ]);
   if (!(from.getTime() < to.getTime())) {
-    throw new DomainError('VALIDATION_FAILED', `receivedFrom (${from.toISOString()}) must be before receivedTo (${to.toISOString()})`, [{ path: 'receivedTo', message: 'expected a time after receivedFrom' }]);
+    throw new DomainError('VALIDATION_FAILED', `receivedFrom (${from.toISOString()}) must be before receivedTo (${to.toISOString()})`, [
+      { path: 'receivedTo', message: 'expected a time after receivedFrom' },
+    ]);
   }
   return { receivedFrom: from.toISOString(), receivedTo: to.toISOString() };
 }
 
 function toModel(r: RuleSetEntity): RuleSetVersionModel {
-  return { productCode: r.productCode, version: r.version, name: r.name, status: r.status, ruleSet: JSON.stringify(r.ruleSet), createdBy: r.createdBy, createdAt: r.createdAt, releasedBy: r.releasedBy, releasedAt: r.releasedAt };
+  return {
+    productCode: r.productCode,
+    version: r.version,
+    name: r.name,
+    status: r.status,
+    ruleSet: JSON.stringify(r.ruleSet),
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    releasedBy: r.releasedBy,
+    releasedAt: r.releasedAt,
+  };
 }
 
 function toRequestModel(r: RebinRequestEntity): RebinRequestModel {

@@ -1,6 +1,8 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 
-@ObjectType('FitParameter', { description: 'One fitted parameter of the equivalent circuit (impedance.py names: R0, CPE1_0 = Q, CPE1_1 = n).' })
+@ObjectType('FitParameter', {
+  description: 'One fitted parameter of the equivalent circuit (impedance.py names: R0, CPE1_0 = Q, CPE1_1 = n).',
+})
 export class FitParameterModel {
   @Field() name!: string;
   @Field(() => Float) value!: number;
@@ -33,9 +35,13 @@ export class CellSpectrumModel {
   @Field(() => [Float]) frequenciesHz!: number[];
   @Field(() => [Float]) zReOhm!: number[];
   @Field(() => [Float]) zImOhm!: number[];
-  @Field(() => String, { nullable: true, description: 'NORMAL, SHORT, LEAKY, OPEN, ... as the feature extractor classified it.' }) signature!: string | null;
+  @Field(() => String, { nullable: true, description: 'NORMAL, SHORT, LEAKY, OPEN, ... as the feature extractor classified it.' })
+  signature!: string | null;
   @Field(() => String, { nullable: true }) signatureReason!: string | null;
-  @Field(() => FittedSpectrumModel, { nullable: true, description: 'Null when the cell was not fitted (no spectrum, no contact, or the features are not stored yet).' })
+  @Field(() => FittedSpectrumModel, {
+    nullable: true,
+    description: 'Null when the cell was not fitted (no spectrum, no contact, or the features are not stored yet).',
+  })
   fit!: FittedSpectrumModel | null;
   @Field(() => String, { nullable: true, description: 'Why fit is null, in words.' }) fitMissingReason!: string | null;
 }

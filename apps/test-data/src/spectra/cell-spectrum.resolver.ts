@@ -8,7 +8,11 @@ import { packFloat32 } from './packed-values';
 export class CellSpectrumResolver {
   constructor(private readonly spectra: CellSpectrumService) {}
 
-  @Query(() => CellSpectrumModel, { nullable: true, description: 'A cell’s measured impedance spectrum and the fitted model (of its current result’s test, or of sheetTestId); null when never tested.' })
+  @Query(() => CellSpectrumModel, {
+    nullable: true,
+    description:
+      'A cell’s measured impedance spectrum and the fitted model (of its current result’s test, or of sheetTestId); null when never tested.',
+  })
   cellSpectrum(
     @Args('sheet') sheet: string,
     @Args('row', { type: () => Int }) row: number,

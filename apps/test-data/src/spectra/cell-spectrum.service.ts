@@ -34,7 +34,9 @@ export class CellSpectrumService {
    */
   async cellSpectrum(sheet: string, row: number, col: number, sheetTestId?: string): Promise<CellSpectrumModel | null> {
     if (sheetTestId !== undefined && !UUID.test(sheetTestId)) {
-      throw new DomainError('VALIDATION_FAILED', `sheetTestId ${JSON.stringify(sheetTestId)} is not a sheet test id`, [{ path: 'sheetTestId', message: 'expected a sheet test id (uuid) from sheetTests' }]);
+      throw new DomainError('VALIDATION_FAILED', `sheetTestId ${JSON.stringify(sheetTestId)} is not a sheet test id`, [
+        { path: 'sheetTestId', message: 'expected a sheet test id (uuid) from sheetTests' },
+      ]);
     }
     const tests = await this.db.query<{ id: string; rows: number; cols: number }[]>(
       `SELECT id, rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC`,
@@ -56,7 +58,9 @@ export class CellSpectrumService {
       // Not binned yet: the newest test still has the raw spectrum to show.
       testId = current[0]?.sheet_test_id ?? tests[0].id;
     } else if (!tests.some((t) => t.id === testId)) {
-      throw new DomainError('NOT_FOUND', `Sheet test ${testId} is not a test of sheet ${sheet}`, [{ path: 'sheetTestId', message: 'expected one of the ids sheetTests(sheet) lists' }]);
+      throw new DomainError('NOT_FOUND', `Sheet test ${testId} is not a test of sheet ${sheet}`, [
+        { path: 'sheetTestId', message: 'expected one of the ids sheetTests(sheet) lists' },
+      ]);
     }
     const found = await this.db.query<SpectrumRow[]>(
       `SELECT t.id AS sheet_test_id, t.test_id, t.received_at, t.temperature_c, t.rows, t.cols, t.frequencies, t.frequency_count,
@@ -72,7 +76,9 @@ export class CellSpectrumService {
     const z = r.spectrum && frequenciesHz.length ? decodeSpectrum(r.spectrum, frequenciesHz.length) : { zReOhm: [], zImOhm: [] };
     const features = r.features;
     const base: CellSpectrumModel = {
-      sheet, row, col,
+      sheet,
+      row,
+      col,
       sheetTestId: String(r.sheet_test_id),
       testId: String(r.test_id),
       receivedAt: r.received_at,
@@ -92,7 +98,8 @@ export class CellSpectrumService {
     if (!r.spectrum) return { ...base, fitMissingReason: `No spectrum for this cell (status ${r.status})` };
     if (!features) return { ...base, fitMissingReason: 'The cell is not fitted yet: its test is still being binned' };
     const params = features.fitParams as Record<string, unknown> | undefined;
-    if (!params || !Object.keys(params).length) return { ...base, fitMissingReason: 'The fit did not produce parameters for this cell (see its signature)' };
+    if (!params || !Object.keys(params).length)
+      return { ...base, fitMissingReason: 'The fit did not produce parameters for this cell (see its signature)' };
     try {
       const curve = fittedCurve(DEFAULT_FEATURE_CIRCUIT, params, frequenciesHz);
       return {

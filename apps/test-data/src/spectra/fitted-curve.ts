@@ -16,11 +16,19 @@ export interface FittedCurve {
  * them): the spectrum is never fitted again here, so the page shows exactly what binning used.
  * Throws a RangeError naming the parameter when the stored set does not fit the circuit.
  */
-export function fittedCurve(circuitSource: string, fitParams: Record<string, unknown>, frequenciesHz: number[], finePointsPerDecade = 20): FittedCurve {
+export function fittedCurve(
+  circuitSource: string,
+  fitParams: Record<string, unknown>,
+  frequenciesHz: number[],
+  finePointsPerDecade = 20,
+): FittedCurve {
   const circuit = parseCircuit(circuitSource);
   const params = circuit.paramNames.map((name) => {
     const v = fitParams[name];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`fit parameter ${name} of circuit ${circuit.source} is ${v === undefined ? 'missing' : `not a finite number (${String(v)})`}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new RangeError(
+        `fit parameter ${name} of circuit ${circuit.source} is ${v === undefined ? 'missing' : `not a finite number (${String(v)})`}`,
+      );
     return v;
   });
   if (!frequenciesHz.length) throw new RangeError('no measured frequencies to evaluate the fit at');

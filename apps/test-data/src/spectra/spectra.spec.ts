@@ -32,8 +32,12 @@ describe('fittedCurve', () => {
   it('names the parameter that is missing or not a number', () => {
     const rest = { ...features.fitParams };
     delete rest.R2;
-    expect(() => fittedCurve(DEFAULT_FEATURE_CIRCUIT, rest, f)).toThrow('fit parameter R2 of circuit R0-p(R1,CPE1)-p(R2,CPE2)-CPE3 is missing');
-    expect(() => fittedCurve(DEFAULT_FEATURE_CIRCUIT, { ...features.fitParams, R0: null }, f)).toThrow('fit parameter R0 of circuit R0-p(R1,CPE1)-p(R2,CPE2)-CPE3 is not a finite number (null)');
+    expect(() => fittedCurve(DEFAULT_FEATURE_CIRCUIT, rest, f)).toThrow(
+      'fit parameter R2 of circuit R0-p(R1,CPE1)-p(R2,CPE2)-CPE3 is missing',
+    );
+    expect(() => fittedCurve(DEFAULT_FEATURE_CIRCUIT, { ...features.fitParams, R0: null }, f)).toThrow(
+      'fit parameter R0 of circuit R0-p(R1,CPE1)-p(R2,CPE2)-CPE3 is not a finite number (null)',
+    );
     expect(() => fittedCurve(DEFAULT_FEATURE_CIRCUIT, features.fitParams, [])).toThrow('no measured frequencies');
   });
 });

@@ -36,7 +36,12 @@ export class HistoryService {
     );
     for (const s of scans) {
       const counts = s.good_count !== null || s.reject_count !== null ? ` (good ${s.good_count ?? 0}, reject ${s.reject_count ?? 0})` : '';
-      entries.push({ at: s.at as Date, actor: String(s.actor), kind: 'SCAN', summary: `${s.action} ${s.operation} at ${s.station}${counts}` });
+      entries.push({
+        at: s.at as Date,
+        actor: String(s.actor),
+        kind: 'SCAN',
+        summary: `${s.action} ${s.operation} at ${s.station}${counts}`,
+      });
     }
 
     // Genealogy and creation as the audit trail recorded them.
@@ -48,10 +53,23 @@ export class HistoryService {
     for (const a of audit) {
       const after = (a.after ?? {}) as Record<string, unknown>;
       if (roll) {
-        entries.push({ at: a.at as Date, actor: String(a.actor), kind: a.action === 'REGISTER_ROLL' ? 'CREATED' : 'GENEALOGY', summary: describeRollAudit(String(a.action), after) });
+        entries.push({
+          at: a.at as Date,
+          actor: String(a.actor),
+          kind: a.action === 'REGISTER_ROLL' ? 'CREATED' : 'GENEALOGY',
+          summary: describeRollAudit(String(a.action), after),
+        });
       } else if (a.action === 'CUT_SHEETS') {
-        const mine = ((after.sheets ?? []) as { barcode: string; mdStartMm: number; mdEndMm: number }[]).find((x) => x.barcode === sheet!.barcode);
-        if (mine) entries.push({ at: a.at as Date, actor: String(a.actor), kind: 'CREATED', summary: `cut from roll ${sheet!.rollBarcode} at MD ${mine.mdStartMm}-${mine.mdEndMm} mm` });
+        const mine = ((after.sheets ?? []) as { barcode: string; mdStartMm: number; mdEndMm: number }[]).find(
+          (x) => x.barcode === sheet!.barcode,
+        );
+        if (mine)
+          entries.push({
+            at: a.at as Date,
+            actor: String(a.actor),
+            kind: 'CREATED',
+            summary: `cut from roll ${sheet!.rollBarcode} at MD ${mine.mdStartMm}-${mine.mdEndMm} mm`,
+          });
       }
     }
     if (roll) {
@@ -59,13 +77,29 @@ export class HistoryService {
         `SELECT l.kind, c.barcode, l.created_at, l.created_by FROM tracking.roll_links l JOIN tracking.rolls c ON c.id = l.child_roll_id WHERE l.parent_roll_id = $1`,
         [roll.id],
       );
-      for (const c of children) entries.push({ at: c.created_at as Date, actor: String(c.created_by), kind: 'GENEALOGY', summary: `${c.kind === 'SLIT' ? 'slit into' : 'spliced into'} roll ${c.barcode}` });
+      for (const c of children)
+        entries.push({
+          at: c.created_at as Date,
+          actor: String(c.created_by),
+          kind: 'GENEALOGY',
+          summary: `${c.kind === 'SLIT' ? 'slit into' : 'spliced into'} roll ${c.barcode}`,
+        });
     }
 
     for (const h of await this.holdsEverCovering(roll, sheet)) {
-      entries.push({ at: h.placedAt, actor: h.placedBy, kind: 'HOLD_PLACED', summary: `hold ${h.id} on ${describeHoldTarget(h)}: ${h.reason}` });
+      entries.push({
+        at: h.placedAt,
+        actor: h.placedBy,
+        kind: 'HOLD_PLACED',
+        summary: `hold ${h.id} on ${describeHoldTarget(h)}: ${h.reason}`,
+      });
       if (h.releasedAt) {
-        entries.push({ at: h.releasedAt, actor: h.releasedBy ?? '', kind: 'HOLD_RELEASED', summary: `hold ${h.id} released: ${h.disposition} (${h.releaseComment})` });
+        entries.push({
+          at: h.releasedAt,
+          actor: h.releasedBy ?? '',
+          kind: 'HOLD_RELEASED',
+          summary: `hold ${h.id} released: ${h.disposition} (${h.releaseComment})`,
+        });
       }
     }
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -74,7 +108,9 @@ export class HistoryService {
   private holdsEverCovering(roll: { id: string; lengthMm: number } | null, sheet: SheetModel | null): Promise<HoldModel[]> {
     return this.holds.everCovering(
       this.db.manager,
-      roll ? { rollId: roll.id, mdStartMm: 0, mdEndMm: roll.lengthMm } : { rollId: sheet!.rollId, mdStartMm: sheet!.mdStartMm, mdEndMm: sheet!.mdEndMm, sheetId: sheet!.id },
+      roll
+        ? { rollId: roll.id, mdStartMm: 0, mdEndMm: roll.lengthMm }
+        : { rollId: sheet!.rollId, mdStartMm: sheet!.mdStartMm, mdEndMm: sheet!.mdEndMm, sheetId: sheet!.id },
     );
   }
 }

@@ -18,7 +18,8 @@ export class CellStateModel {
   @Field(() => Float) mdMm!: number;
   @Field(() => Float) cdMm!: number;
   @Field({ description: 'ACTIVE or SCRAPPED.' }) status!: string;
-  @Field(() => [HoldModel], { description: 'Active holds covering the cell: its own, its sheet’s, and roll regions it came from.' }) activeHolds!: HoldModel[];
+  @Field(() => [HoldModel], { description: 'Active holds covering the cell: its own, its sheet’s, and roll regions it came from.' })
+  activeHolds!: HoldModel[];
 }
 
 @ObjectType()

@@ -10,7 +10,11 @@ import { HoldRepository } from './hold.repository';
 /** Cells at the end of the line (singulation, stacking): which are scrapped, which are held and why. */
 @Injectable()
 export class CellStateService {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly material: MaterialRepository, private readonly holds: HoldRepository) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly material: MaterialRepository,
+    private readonly holds: HoldRepository,
+  ) {}
 
   /**
    * The cells of a sheet that an active hold covers: a hold on the sheet, its roll or a region it
@@ -22,19 +26,38 @@ export class CellStateService {
       `SELECT s.id, s.roll_id, s.md_start_mm, s.md_end_mm, p.cell_md_mm FROM tracking.sheets s JOIN tracking.products p ON p.id = s.product_id WHERE s.barcode = $1`,
       [sheetBarcode],
     );
-    if (!sheet.length) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${sheetBarcode}`, [{ path: 'sheet', message: 'expected a sheet barcode' }]);
+    if (!sheet.length)
+      throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${sheetBarcode}`, [
+        { path: 'sheet', message: 'expected a sheet barcode' },
+      ]);
     const s = sheet[0];
-    const holds = await this.holds.activeForSheetAndCells(this.db.manager, { id: String(s.id), rollId: String(s.roll_id), mdStartMm: s.md_start_mm, mdEndMm: s.md_end_mm });
+    const holds = await this.holds.activeForSheetAndCells(this.db.manager, {
+      id: String(s.id),
+      rollId: String(s.roll_id),
+      mdStartMm: s.md_start_mm,
+      mdEndMm: s.md_end_mm,
+    });
     if (!holds.length) return [];
-    const cells = await this.db.query<{ id: string; row: number; col: number; md_mm: number }[]>(`SELECT id, row, col, md_mm FROM tracking.cells WHERE sheet_id = $1 ORDER BY row, col`, [s.id]);
+    const cells = await this.db.query<{ id: string; row: number; col: number; md_mm: number }[]>(
+      `SELECT id, row, col, md_mm FROM tracking.cells WHERE sheet_id = $1 ORDER BY row, col`,
+      [s.id],
+    );
     const regionHolds = holds.filter((h) => h.target === 'ROLL_REGION');
     const regionRolls = regionHolds.length
-      ? new Map((await this.db.query<{ id: string; roll_id: string }[]>(`SELECT id, roll_id FROM tracking.holds WHERE id = ANY($1::bigint[])`, [regionHolds.map((h) => h.id)])).map((r) => [String(r.id), String(r.roll_id)]))
+      ? new Map(
+          (
+            await this.db.query<{ id: string; roll_id: string }[]>(`SELECT id, roll_id FROM tracking.holds WHERE id = ANY($1::bigint[])`, [
+              regionHolds.map((h) => h.id),
+            ])
+          ).map((r) => [String(r.id), String(r.roll_id)]),
+        )
       : new Map<string, string>();
     const links = regionHolds.length ? await this.material.lineageLinks(String(s.roll_id)) : [];
     const out: HeldCellModel[] = [];
     for (const c of cells) {
-      const regions = regionHolds.length ? ancestorRegions({ rollId: String(s.roll_id), ...cellMdExtent({ cellMdMm: s.cell_md_mm }, c.md_mm) }, links) : [];
+      const regions = regionHolds.length
+        ? ancestorRegions({ rollId: String(s.roll_id), ...cellMdExtent({ cellMdMm: s.cell_md_mm }, c.md_mm) }, links)
+        : [];
       const hold = holds.find((h) => {
         if (h.target === 'CELL') return h.sheetBarcode === sheetBarcode && h.row === c.row && h.col === c.col;
         if (h.target !== 'ROLL_REGION') return true;
@@ -48,9 +71,26 @@ export class CellStateService {
 
   /** Each cell's roll position, status and active holds (at most 500 per call). */
   async cellStates(refs: CellRefInput[]): Promise<CellStateModel[]> {
-    if (refs.length > 500) throw new DomainError('VALIDATION_FAILED', `cellStates takes at most 500 cells per call, got ${refs.length}`, [{ path: 'cells', message: 'expected at most 500 cells' }]);
+    if (refs.length > 500)
+      throw new DomainError('VALIDATION_FAILED', `cellStates takes at most 500 cells per call, got ${refs.length}`, [
+        { path: 'cells', message: 'expected at most 500 cells' },
+      ]);
     if (!refs.length) return [];
-    const rows = await this.db.query<{ id: string; sheet_id: string; roll_id: string; sheet_barcode: string; roll_barcode: string; row: number; col: number; md_mm: number; cd_mm: number; status: string; cell_md_mm: number }[]>(
+    const rows = await this.db.query<
+      {
+        id: string;
+        sheet_id: string;
+        roll_id: string;
+        sheet_barcode: string;
+        roll_barcode: string;
+        row: number;
+        col: number;
+        md_mm: number;
+        cd_mm: number;
+        status: string;
+        cell_md_mm: number;
+      }[]
+    >(
       `SELECT c.id, c.sheet_id, c.roll_id, s.barcode AS sheet_barcode, r.barcode AS roll_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status, p.cell_md_mm
          FROM unnest($1::text[], $2::int[], $3::int[]) AS q(sheet, row, col)
          JOIN tracking.sheets s ON s.barcode = q.sheet
@@ -63,15 +103,32 @@ export class CellStateService {
     const missing = refs.findIndex((r) => !byKey.has(`${r.sheetBarcode}|${r.row}|${r.col}`));
     if (missing >= 0) {
       const r = refs[missing];
-      throw new DomainError('NOT_FOUND', `No cell (${r.row}, ${r.col}) on sheet ${r.sheetBarcode}: expected a registered sheet and a position inside its grid`, [
-        { path: `cells[${missing}]`, message: 'expected an existing cell' },
-      ]);
+      throw new DomainError(
+        'NOT_FOUND',
+        `No cell (${r.row}, ${r.col}) on sheet ${r.sheetBarcode}: expected a registered sheet and a position inside its grid`,
+        [{ path: `cells[${missing}]`, message: 'expected an existing cell' }],
+      );
     }
     const out: CellStateModel[] = [];
     for (const ref of refs) {
       const r = byKey.get(`${ref.sheetBarcode}|${ref.row}|${ref.col}`)!;
-      const activeHolds = await this.holds.activeForCell(this.db.manager, { id: String(r.id), sheetId: String(r.sheet_id), rollId: String(r.roll_id), mdMm: r.md_mm, cellMdMm: r.cell_md_mm });
-      out.push({ sheetBarcode: r.sheet_barcode, row: r.row, col: r.col, rollBarcode: r.roll_barcode, mdMm: r.md_mm, cdMm: r.cd_mm, status: r.status, activeHolds });
+      const activeHolds = await this.holds.activeForCell(this.db.manager, {
+        id: String(r.id),
+        sheetId: String(r.sheet_id),
+        rollId: String(r.roll_id),
+        mdMm: r.md_mm,
+        cellMdMm: r.cell_md_mm,
+      });
+      out.push({
+        sheetBarcode: r.sheet_barcode,
+        row: r.row,
+        col: r.col,
+        rollBarcode: r.roll_barcode,
+        mdMm: r.md_mm,
+        cdMm: r.cd_mm,
+        status: r.status,
+        activeHolds,
+      });
     }
     return out;
   }

@@ -1,7 +1,8 @@
 import { newProduct, rollCutIntoSheets, scan, SCAN } from '../testing/line-fixtures';
 import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
 
-const PLACE = 'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id target reason active rollBarcode mdFromMm mdToMm sheetBarcode row col } }';
+const PLACE =
+  'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id target reason active rollBarcode mdFromMm mdToMm sheetBarcode row col } }';
 const RELEASE = 'mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id active disposition releasedBy releaseComment } }';
 
 describe('holds (tracking subgraph on PostgreSQL)', () => {
@@ -20,24 +21,32 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
 
   it('holds exactly the sheets that came from an MD region of the roll', async () => {
     expect(sheets).toHaveLength(13);
-    const hold = await stack.admin.ok(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 230, mdToMm: 300, reason: 'LCO rate sag 0.45 A/s' } });
+    const hold = await stack.admin.ok(PLACE, {
+      i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 230, mdToMm: 300, reason: 'LCO rate sag 0.45 A/s' },
+    });
     expect(hold.placeHold).toMatchObject({ target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 230, mdToMm: 300, active: true });
     // Sheet 3 is [220, 280) and sheet 4 is [280, 340): both touch the region; 2 [160, 220) and 5 [340, 400) do not.
     for (const i of [2, 3]) {
       const refused = await trackIn(sheets[i]);
       expect(refused.errors?.[0].extensions?.code).toBe('UNIT_ON_HOLD');
-      expect(refused.errors?.[0].message).toContain(`Sheet ${sheets[i]} is on hold: LCO rate sag 0.45 A/s (hold ${hold.placeHold.id} on roll H-1 MD 230-300 mm`);
+      expect(refused.errors?.[0].message).toContain(
+        `Sheet ${sheets[i]} is on hold: LCO rate sag 0.45 A/s (hold ${hold.placeHold.id} on roll H-1 MD 230-300 mm`,
+      );
     }
     for (const i of [1, 4]) expect((await trackIn(sheets[i])).errors).toBeUndefined();
     const shown = await stack.admin.ok(`{ sheet(barcode: "${sheets[2]}") { activeHolds { id reason } } }`);
     expect(shown.sheet.activeHolds).toEqual([{ id: hold.placeHold.id, reason: 'LCO rate sag 0.45 A/s' }]);
 
-    const region = await stack.admin.ok('{ roll(barcode: "H-1") { cellsInRegion(mdFromMm: 230, mdToMm: 300) { sheetBarcode row col mdMm } } }');
+    const region = await stack.admin.ok(
+      '{ roll(barcode: "H-1") { cellsInRegion(mdFromMm: 230, mdToMm: 300) { sheetBarcode row col mdMm } } }',
+    );
     const cells = region.roll.cellsInRegion as { sheetBarcode: string; mdMm: number }[];
     expect(new Set(cells.map((c) => c.sheetBarcode))).toEqual(new Set([sheets[2], sheets[3]]));
     expect(cells.every((c) => c.mdMm >= 230 && c.mdMm < 300)).toBe(true);
 
-    const released = await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'rate within band after review' } });
+    const released = await stack.admin.ok(RELEASE, {
+      i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'rate within band after review' },
+    });
     expect(released.releaseHold).toMatchObject({ active: false, disposition: 'RELEASE', releasedBy: 'admin' });
     expect((await trackIn(sheets[2])).errors).toBeUndefined();
   });
@@ -81,7 +90,9 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
   });
 
   it('holds one cell without holding its sheet, and refuses cells outside the grid', async () => {
-    const hold = await stack.admin.ok(PLACE, { i: { target: 'CELL', sheetBarcode: sheets[9], row: 2, col: 3, reason: 'AOI particle on pad' } });
+    const hold = await stack.admin.ok(PLACE, {
+      i: { target: 'CELL', sheetBarcode: sheets[9], row: 2, col: 3, reason: 'AOI particle on pad' },
+    });
     expect(hold.placeHold).toMatchObject({ target: 'CELL', sheetBarcode: sheets[9], row: 2, col: 3 });
     expect((await trackIn(sheets[9])).errors).toBeUndefined();
     const outside = await stack.admin.fails(PLACE, { i: { target: 'CELL', sheetBarcode: sheets[9], row: 4, col: 0, reason: 'x-ray' } });
@@ -92,28 +103,55 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
   it('explains hold requests that cannot be placed', async () => {
     const noRoll = await stack.admin.fails(PLACE, { i: { target: 'ROLL_REGION', mdFromMm: 0, mdToMm: 10, reason: 'sag' } });
     expect(noRoll.message).toBe('A ROLL_REGION hold needs rollBarcode (the barcode of the roll)');
-    const backwards = await stack.admin.fails(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 500, mdToMm: 100, reason: 'sag' } });
+    const backwards = await stack.admin.fails(PLACE, {
+      i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 500, mdToMm: 100, reason: 'sag' },
+    });
     expect(backwards.message).toBe('Invalid MD region on roll H-1: expected mdToMm > mdFromMm, got [500, 100)');
-    const beyond = await stack.admin.fails(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 0, mdToMm: 5000, reason: 'sag' } });
+    const beyond = await stack.admin.fails(PLACE, {
+      i: { target: 'ROLL_REGION', rollBarcode: 'H-1', mdFromMm: 0, mdToMm: 5000, reason: 'sag' },
+    });
     expect(beyond.message).toBe('Invalid MD region on roll H-1: expected mdToMm <= roll length 1000 mm, got 5000');
     const unknown = await stack.admin.fails(PLACE, { i: { target: 'SHEET', sheetBarcode: 'S-NONE', reason: 'why' } });
     expect(unknown.extensions?.code).toBe('UNKNOWN_BARCODE');
   });
 
   it('follows a region hold through a splice to the sheets of the joined roll', async () => {
-    const reg = (barcode: string) => stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode, productCode: 'HOLD-P', widthMm: 300, lengthM: 0.5 } });
+    const reg = (barcode: string) =>
+      stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', {
+        i: { barcode, productCode: 'HOLD-P', widthMm: 300, lengthM: 0.5 },
+      });
     await reg('SP-A');
     await reg('SP-B');
-    const joined = await stack.admin.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode lengthMm origin parents { parentBarcode mdStartMm mdEndMm } } }', {
-      i: { newBarcode: 'SP-AB', parts: [{ barcode: 'SP-A', mdOffsetMm: 0 }, { barcode: 'SP-B', mdOffsetMm: 500 }] },
+    const joined = await stack.admin.ok(
+      'mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode lengthMm origin parents { parentBarcode mdStartMm mdEndMm } } }',
+      {
+        i: {
+          newBarcode: 'SP-AB',
+          parts: [
+            { barcode: 'SP-A', mdOffsetMm: 0 },
+            { barcode: 'SP-B', mdOffsetMm: 500 },
+          ],
+        },
+      },
+    );
+    expect(joined.spliceRolls).toMatchObject({
+      lengthMm: 1000,
+      origin: 'SPLICE',
+      parents: [
+        { parentBarcode: 'SP-A', mdStartMm: 0, mdEndMm: 500 },
+        { parentBarcode: 'SP-B', mdStartMm: 500, mdEndMm: 1000 },
+      ],
     });
-    expect(joined.spliceRolls).toMatchObject({ lengthMm: 1000, origin: 'SPLICE', parents: [{ parentBarcode: 'SP-A', mdStartMm: 0, mdEndMm: 500 }, { parentBarcode: 'SP-B', mdStartMm: 500, mdEndMm: 1000 }] });
     // A problem found on SP-B's substrate between 100 and 150 mm: on SP-AB that is [600, 650).
-    await stack.admin.ok(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'SP-B', mdFromMm: 100, mdToMm: 150, reason: 'substrate pinholes' } });
+    await stack.admin.ok(PLACE, {
+      i: { target: 'ROLL_REGION', rollBarcode: 'SP-B', mdFromMm: 100, mdToMm: 150, reason: 'substrate pinholes' },
+    });
     const { scanThrough } = await import('../testing/line-fixtures');
     await scanThrough(stack.admin, 'SP-AB', ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);
     await scan(stack.admin, 'SP-AB', 'CUT_TO_SHEETS', 'TRACK_IN');
-    const cut = await stack.admin.ok('mutation { cutSheets(input: { rollBarcode: "SP-AB", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }');
+    const cut = await stack.admin.ok(
+      'mutation { cutSheets(input: { rollBarcode: "SP-AB", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }',
+    );
     const held: string[] = [];
     for (const s of cut.cutSheets.sheets as { barcode: string; mdStartMm: number; mdEndMm: number }[]) {
       const r = await trackIn(s.barcode);
@@ -126,28 +164,60 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
   });
 
   it('applies SCRAP of a parent-roll region to the stretch of the spliced roll made from it, and only to it', async () => {
-    const reg = (barcode: string) => stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode, productCode: 'HOLD-P', widthMm: 300, lengthM: 0.5 } });
+    const reg = (barcode: string) =>
+      stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', {
+        i: { barcode, productCode: 'HOLD-P', widthMm: 300, lengthM: 0.5 },
+      });
     await reg('SC-A');
     await reg('SC-B');
-    await stack.admin.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode } }', { i: { newBarcode: 'SC-AB', parts: [{ barcode: 'SC-A', mdOffsetMm: 0 }, { barcode: 'SC-B', mdOffsetMm: 500 }] } });
+    await stack.admin.ok('mutation($i: SpliceRollsInput!) { spliceRolls(input: $i) { barcode } }', {
+      i: {
+        newBarcode: 'SC-AB',
+        parts: [
+          { barcode: 'SC-A', mdOffsetMm: 0 },
+          { barcode: 'SC-B', mdOffsetMm: 500 },
+        ],
+      },
+    });
     const { scanThrough } = await import('../testing/line-fixtures');
     await scanThrough(stack.admin, 'SC-AB', ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);
     await scan(stack.admin, 'SC-AB', 'CUT_TO_SHEETS', 'TRACK_IN');
-    const cut = await stack.admin.ok('mutation { cutSheets(input: { rollBarcode: "SC-AB", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }');
+    const cut = await stack.admin.ok(
+      'mutation { cutSheets(input: { rollBarcode: "SC-AB", stationCode: "CUT-1" }) { sheets { barcode mdStartMm mdEndMm } } }',
+    );
     await scan(stack.admin, 'SC-AB', 'CUT_TO_SHEETS', 'TRACK_OUT');
     // SC-B's [100, 300) is SC-AB's [600, 800): sheets 580-640 and 760-820 straddle it, 640-700 and 700-760 lie inside.
-    const hold = await stack.admin.ok(PLACE, { i: { target: 'ROLL_REGION', rollBarcode: 'SC-B', mdFromMm: 100, mdToMm: 300, reason: 'substrate delamination' } });
+    const hold = await stack.admin.ok(PLACE, {
+      i: { target: 'ROLL_REGION', rollBarcode: 'SC-B', mdFromMm: 100, mdToMm: 300, reason: 'substrate delamination' },
+    });
     await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'scrap the delaminated stretch' } });
     const statuses = await stack.admin.ok('{ roll(barcode: "SC-AB") { sheets { mdStartMm mdEndMm status cells { mdMm status } } } }');
-    const sheetsOf = statuses.roll.sheets as { mdStartMm: number; mdEndMm: number; status: string; cells: { mdMm: number; status: string }[] }[];
+    const sheetsOf = statuses.roll.sheets as {
+      mdStartMm: number;
+      mdEndMm: number;
+      status: string;
+      cells: { mdMm: number; status: string }[];
+    }[];
     expect(sheetsOf.filter((x) => x.status === 'SCRAPPED').map((x) => `${x.mdStartMm}-${x.mdEndMm}`)).toEqual(['640-700', '700-760']);
-    for (const sh of sheetsOf) for (const c of sh.cells) expect({ md: c.mdMm, status: c.status }).toEqual({ md: c.mdMm, status: c.mdMm >= 600 && c.mdMm < 800 ? 'SCRAPPED' : 'ACTIVE' });
+    for (const sh of sheetsOf)
+      for (const c of sh.cells)
+        expect({ md: c.mdMm, status: c.status }).toEqual({ md: c.mdMm, status: c.mdMm >= 600 && c.mdMm < 800 ? 'SCRAPPED' : 'ACTIVE' });
     expect(cut.cutSheets.sheets.length).toBe(sheetsOf.length);
   });
 
   it('applies REWORK of a parent-roll hold to the sheets made from it through a slit', async () => {
-    await stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', { i: { barcode: 'SL-P', productCode: 'HOLD-P', widthMm: 300, lengthM: 1 } });
-    const slit = await stack.admin.request('mutation($i: SlitRollInput!) { slitRoll(input: $i) { barcode } }', { i: { barcode: 'SL-P', lanes: [{ barcode: 'SL-1', cdStartMm: 0, cdEndMm: 150 }, { barcode: 'SL-2', cdStartMm: 150, cdEndMm: 300 }] } });
+    await stack.admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', {
+      i: { barcode: 'SL-P', productCode: 'HOLD-P', widthMm: 300, lengthM: 1 },
+    });
+    const slit = await stack.admin.request('mutation($i: SlitRollInput!) { slitRoll(input: $i) { barcode } }', {
+      i: {
+        barcode: 'SL-P',
+        lanes: [
+          { barcode: 'SL-1', cdStartMm: 0, cdEndMm: 150 },
+          { barcode: 'SL-2', cdStartMm: 150, cdEndMm: 300 },
+        ],
+      },
+    });
     if (slit.errors) throw new Error(`slit fixture: ${slit.errors[0].message}`);
     const { scanThrough } = await import('../testing/line-fixtures');
     await scanThrough(stack.admin, 'SL-1', ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);

@@ -19,7 +19,10 @@ type Row = Record<string, unknown>;
 /** Which holds stop a unit: its own, and those on any roll region it came from. */
 @Injectable()
 export class HoldRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly material: MaterialRepository) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly material: MaterialRepository,
+  ) {}
 
   /** Active holds covering a whole roll (whole-roll holds on it or on the rolls it came from). */
   async activeForRoll(m: EntityManager, roll: { id: string; lengthMm: number }): Promise<HoldModel[]> {
@@ -37,15 +40,24 @@ export class HoldRepository {
   }
 
   /** Active holds covering one cell: the sheet's, the cell's own, and region holds over the cell's extent. */
-  async activeForCell(m: EntityManager, cell: { id: string; sheetId: string; rollId: string; mdMm: number; cellMdMm: number }): Promise<HoldModel[]> {
+  async activeForCell(
+    m: EntityManager,
+    cell: { id: string; sheetId: string; rollId: string; mdMm: number; cellMdMm: number },
+  ): Promise<HoldModel[]> {
     const extent: MdInterval = cellMdExtent({ cellMdMm: cell.cellMdMm }, cell.mdMm);
     const regions = ancestorRegions({ rollId: cell.rollId, ...extent }, await this.material.lineageLinks(cell.rollId, m));
     return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: cell.sheetId, cellId: cell.id });
   }
 
   /** Active holds on a sheet, on any cell of it, or on a roll region it came from (what the cell holds of a sheet are chosen from). */
-  async activeForSheetAndCells(m: EntityManager, sheet: { id: string; rollId: string; mdStartMm: number; mdEndMm: number }): Promise<HoldModel[]> {
-    const regions = ancestorRegions({ rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm }, await this.material.lineageLinks(sheet.rollId, m));
+  async activeForSheetAndCells(
+    m: EntityManager,
+    sheet: { id: string; rollId: string; mdStartMm: number; mdEndMm: number },
+  ): Promise<HoldModel[]> {
+    const regions = ancestorRegions(
+      { rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm },
+      await this.material.lineageLinks(sheet.rollId, m),
+    );
     return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: sheet.id, cellsOfSheet: true });
   }
 
@@ -65,8 +77,14 @@ export class HoldRepository {
   }
 
   /** Every hold, active or released, that ever covered a roll or a sheet (or any cell of it): for its history. */
-  async everCovering(m: EntityManager, unit: { rollId: string; mdStartMm: number; mdEndMm: number; sheetId?: string }): Promise<HoldModel[]> {
-    const regions = ancestorRegions({ rollId: unit.rollId, startMm: unit.mdStartMm, endMm: unit.mdEndMm }, await this.material.lineageLinks(unit.rollId, m));
+  async everCovering(
+    m: EntityManager,
+    unit: { rollId: string; mdStartMm: number; mdEndMm: number; sheetId?: string },
+  ): Promise<HoldModel[]> {
+    const regions = ancestorRegions(
+      { rollId: unit.rollId, startMm: unit.mdStartMm, endMm: unit.mdEndMm },
+      await this.material.lineageLinks(unit.rollId, m),
+    );
     return this.covering(m, regions, { wholeRollOnly: false, activeOnly: false, sheetId: unit.sheetId, cellsOfSheet: true });
   }
 
@@ -88,8 +106,14 @@ export class HoldRepository {
            OR h.sheet_id = $5 OR h.cell_id = $6 OR ($8 AND c.sheet_id = $5))
         ORDER BY h.id`,
       [
-        regions.map((r) => r.rollId), regions.map((r) => r.startMm), regions.map((r) => r.endMm), opts.wholeRollOnly,
-        opts.sheetId ?? null, opts.cellId ?? null, opts.activeOnly, opts.cellsOfSheet ?? false,
+        regions.map((r) => r.rollId),
+        regions.map((r) => r.startMm),
+        regions.map((r) => r.endMm),
+        opts.wholeRollOnly,
+        opts.sheetId ?? null,
+        opts.cellId ?? null,
+        opts.activeOnly,
+        opts.cellsOfSheet ?? false,
       ],
     );
     const seen = new Set<string>();

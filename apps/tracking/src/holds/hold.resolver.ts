@@ -7,7 +7,10 @@ import { HoldService } from './hold.service';
 
 @Resolver()
 export class HoldResolver {
-  constructor(private readonly holds: HoldService, private readonly material: MaterialRepository) {}
+  constructor(
+    private readonly holds: HoldService,
+    private readonly material: MaterialRepository,
+  ) {}
 
   @Query(() => [HoldModel], { description: 'Holds, newest first; optionally only active ones, or those on one roll and its sheets.' })
   async holdList(

@@ -21,7 +21,9 @@ export class HoldService {
   async place(actor: Actor, input: PlaceHoldInput): Promise<HoldModel> {
     return this.db.transaction(async (m) => {
       const values = await this.resolveTarget(m, input);
-      const hold = await m.save(m.create(HoldEntity, { ...values, target: input.target, reason: input.reason, active: true, placedBy: actor.username }));
+      const hold = await m.save(
+        m.create(HoldEntity, { ...values, target: input.target, reason: input.reason, active: true, placedBy: actor.username }),
+      );
       const model = (await this.holds.byId(hold.id, m)) as HoldModel;
       await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: model });
       return model;
@@ -37,12 +39,26 @@ export class HoldService {
     actor: Actor,
     h: { unit: { kind: 'ROLL' | 'SHEET'; id: string }; reason: string; routeStepId: string; fromEventId: string },
   ): Promise<HoldModel> {
-    const target = h.unit.kind === 'ROLL' ? { target: 'ROLL' as const, rollId: h.unit.id } : { target: 'SHEET' as const, sheetId: h.unit.id };
+    const target =
+      h.unit.kind === 'ROLL' ? { target: 'ROLL' as const, rollId: h.unit.id } : { target: 'SHEET' as const, sheetId: h.unit.id };
     const hold = await m.save(
-      m.create(HoldEntity, { ...target, reason: h.reason, active: true, placedBy: actor.username, queueRouteStepId: h.routeStepId, queueFromEventId: h.fromEventId }),
+      m.create(HoldEntity, {
+        ...target,
+        reason: h.reason,
+        active: true,
+        placedBy: actor.username,
+        queueRouteStepId: h.routeStepId,
+        queueFromEventId: h.fromEventId,
+      }),
     );
     const model = (await this.holds.byId(hold.id, m)) as HoldModel;
-    await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: { ...model, rule: 'QUEUE_TIME' } });
+    await this.audit.record(m, {
+      actor: actor.username,
+      action: 'PLACE_HOLD',
+      entityType: 'Hold',
+      entityKey: hold.id,
+      after: { ...model, rule: 'QUEUE_TIME' },
+    });
     return model;
   }
 
@@ -51,9 +67,15 @@ export class HoldService {
       const hold = /^\d{1,18}$/.test(input.holdId)
         ? await m.findOne(HoldEntity, { where: { id: input.holdId }, lock: { mode: 'pessimistic_write' } })
         : null;
-      if (!hold) throw new DomainError('NOT_FOUND', `Unknown hold ${input.holdId}`, [{ path: 'input.holdId', message: 'expected the id of a hold' }]);
+      if (!hold)
+        throw new DomainError('NOT_FOUND', `Unknown hold ${input.holdId}`, [
+          { path: 'input.holdId', message: 'expected the id of a hold' },
+        ]);
       if (!hold.active) {
-        throw new DomainError('CONFLICT', `Hold ${hold.id} was already released by ${hold.releasedBy} at ${hold.releasedAt?.toISOString()} (${hold.disposition})`);
+        throw new DomainError(
+          'CONFLICT',
+          `Hold ${hold.id} was already released by ${hold.releasedBy} at ${hold.releasedAt?.toISOString()} (${hold.disposition})`,
+        );
       }
       const before = await this.holds.byId(hold.id, m);
       await m.update(HoldEntity, { id: hold.id }, {
@@ -67,7 +89,14 @@ export class HoldService {
       const children = await this.applyToDescendants(m, hold, input.disposition);
       const affected = { rolls: own.rolls + children.rolls, sheets: own.sheets + children.sheets, cells: own.cells + children.cells };
       const after = (await this.holds.byId(hold.id, m)) as HoldModel;
-      await this.audit.record(m, { actor: actor.username, action: 'RELEASE_HOLD', entityType: 'Hold', entityKey: hold.id, before, after: { ...after, affected } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'RELEASE_HOLD',
+        entityType: 'Hold',
+        entityKey: hold.id,
+        before,
+        after: { ...after, affected },
+      });
       return after;
     });
   }
@@ -83,7 +112,9 @@ export class HoldService {
   private async resolveTarget(m: EntityManager, input: PlaceHoldInput): Promise<Partial<HoldEntity>> {
     const need = (field: keyof PlaceHoldInput, what: string) => {
       if (input[field] === undefined || input[field] === null) {
-        throw new DomainError('VALIDATION_FAILED', `A ${input.target} hold needs ${String(field)} (${what})`, [{ path: `input.${String(field)}`, message: `expected ${what}` }]);
+        throw new DomainError('VALIDATION_FAILED', `A ${input.target} hold needs ${String(field)} (${what})`, [
+          { path: `input.${String(field)}`, message: `expected ${what}` },
+        ]);
       }
     };
     switch (input.target) {
@@ -91,27 +122,38 @@ export class HoldService {
       case HoldTargetEnum.ROLL_REGION: {
         need('rollBarcode', 'the barcode of the roll');
         const roll = await m.findOne(RollEntity, { where: { barcode: input.rollBarcode } });
-        if (!roll) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [{ path: 'input.rollBarcode', message: 'expected a registered roll' }]);
+        if (!roll)
+          throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [
+            { path: 'input.rollBarcode', message: 'expected a registered roll' },
+          ]);
         if (input.target === 'ROLL') return { rollId: roll.id, mdStartMm: null, mdEndMm: null };
         need('mdFromMm', 'where the region starts, mm from the roll leading end');
         need('mdToMm', 'where the region ends, mm from the roll leading end');
         const problem = intervalProblem({ startMm: input.mdFromMm as number, endMm: input.mdToMm as number }, roll.lengthMm);
-        if (problem) throw new DomainError('VALIDATION_FAILED', `Invalid MD region on roll ${roll.barcode}: ${problem}`, [{ path: 'input.mdToMm', message: problem }]);
+        if (problem)
+          throw new DomainError('VALIDATION_FAILED', `Invalid MD region on roll ${roll.barcode}: ${problem}`, [
+            { path: 'input.mdToMm', message: problem },
+          ]);
         return { rollId: roll.id, mdStartMm: input.mdFromMm, mdEndMm: input.mdToMm };
       }
       case HoldTargetEnum.SHEET:
       case HoldTargetEnum.CELL: {
         need('sheetBarcode', 'the barcode of the sheet');
         const sheet = await m.findOne(SheetEntity, { where: { barcode: input.sheetBarcode } });
-        if (!sheet) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${input.sheetBarcode}`, [{ path: 'input.sheetBarcode', message: 'expected a sheet' }]);
+        if (!sheet)
+          throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${input.sheetBarcode}`, [
+            { path: 'input.sheetBarcode', message: 'expected a sheet' },
+          ]);
         if (input.target === 'SHEET') return { sheetId: sheet.id };
         need('row', 'the cell row');
         need('col', 'the cell column');
         const cell = await m.findOne(CellEntity, { where: { sheetId: sheet.id, row: input.row, col: input.col } });
         if (!cell) {
-          throw new DomainError('VALIDATION_FAILED', `Cell (${input.row}, ${input.col}) is outside the ${sheet.rows} x ${sheet.cols} grid of sheet ${sheet.barcode}`, [
-            { path: 'input.row', message: `expected row < ${sheet.rows} and col < ${sheet.cols}` },
-          ]);
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            `Cell (${input.row}, ${input.col}) is outside the ${sheet.rows} x ${sheet.cols} grid of sheet ${sheet.barcode}`,
+            [{ path: 'input.row', message: `expected row < ${sheet.rows} and col < ${sheet.cols}` }],
+          );
         }
         return { cellId: cell.id };
       }
@@ -119,25 +161,50 @@ export class HoldService {
   }
 
   /** What a disposition does to the material the hold covered; returns how many units it changed. */
-  private async applyDisposition(m: EntityManager, hold: HoldEntity, disposition: ReleaseHoldInput['disposition']): Promise<{ rolls: number; sheets: number; cells: number }> {
+  private async applyDisposition(
+    m: EntityManager,
+    hold: HoldEntity,
+    disposition: ReleaseHoldInput['disposition'],
+  ): Promise<{ rolls: number; sheets: number; cells: number }> {
     const none = { rolls: 0, sheets: 0, cells: 0 };
     if (disposition === 'RELEASE') return none;
     const sheetFilter = this.sheetFilter(hold);
     if (disposition === 'SCRAP') {
       let rolls = 0;
       if (hold.target === 'ROLL') {
-        rolls = (await m.query<[unknown[], number]>(`UPDATE tracking.rolls SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId]))[1];
+        rolls = (
+          await m.query<[unknown[], number]>(
+            `UPDATE tracking.rolls SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE id = $1 AND status = 'ACTIVE'`,
+            [hold.rollId],
+          )
+        )[1];
       }
-      const cellFilter = hold.target === 'CELL' ? { sql: 'id = $1', params: [hold.cellId] }
-        : hold.target === 'ROLL_REGION' ? { sql: 'roll_id = $1 AND md_mm >= $2 AND md_mm < $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
-        : { sql: `sheet_id IN (SELECT id FROM tracking.sheets WHERE ${sheetFilter.sql})`, params: sheetFilter.params };
-      const cells = (await m.query<[unknown[], number]>(`UPDATE tracking.cells SET status = 'SCRAPPED' WHERE status = 'ACTIVE' AND ${cellFilter.sql}`, cellFilter.params))[1];
+      const cellFilter =
+        hold.target === 'CELL'
+          ? { sql: 'id = $1', params: [hold.cellId] }
+          : hold.target === 'ROLL_REGION'
+            ? { sql: 'roll_id = $1 AND md_mm >= $2 AND md_mm < $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
+            : { sql: `sheet_id IN (SELECT id FROM tracking.sheets WHERE ${sheetFilter.sql})`, params: sheetFilter.params };
+      const cells = (
+        await m.query<[unknown[], number]>(
+          `UPDATE tracking.cells SET status = 'SCRAPPED' WHERE status = 'ACTIVE' AND ${cellFilter.sql}`,
+          cellFilter.params,
+        )
+      )[1];
       // A region scrap takes whole sheets only where the region covers the whole sheet.
-      const sheetScrap = hold.target === 'ROLL_REGION'
-        ? { sql: 'roll_id = $1 AND md_start_mm >= $2 AND md_end_mm <= $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
-        : sheetFilter;
-      const sheets = hold.target === 'CELL' ? 0
-        : (await m.query<[unknown[], number]>(`UPDATE tracking.sheets SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE status = 'ACTIVE' AND ${sheetScrap.sql}`, sheetScrap.params))[1];
+      const sheetScrap =
+        hold.target === 'ROLL_REGION'
+          ? { sql: 'roll_id = $1 AND md_start_mm >= $2 AND md_end_mm <= $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
+          : sheetFilter;
+      const sheets =
+        hold.target === 'CELL'
+          ? 0
+          : (
+              await m.query<[unknown[], number]>(
+                `UPDATE tracking.sheets SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE status = 'ACTIVE' AND ${sheetScrap.sql}`,
+                sheetScrap.params,
+              )
+            )[1];
       return { rolls, sheets, cells };
     }
     // REWORK: the covered units go back to the operation before the one they wait for (same unit level).
@@ -145,8 +212,19 @@ export class HoldService {
                     WHERE p.route_id = t.route_id AND c.seq = t.step_seq AND p.level = c.level) THEN step_seq - 1 ELSE step_seq END,
                   step_state = 'WAITING', station_id = NULL, version = version + 1`;
     let rolls = 0;
-    if (hold.target === 'ROLL') rolls = (await m.query<[unknown[], number]>(`UPDATE tracking.rolls t SET ${back} WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId]))[1];
-    const sheets = hold.target === 'CELL' ? 0 : (await m.query<[unknown[], number]>(`UPDATE tracking.sheets t SET ${back} WHERE status = 'ACTIVE' AND ${sheetFilter.sql}`, sheetFilter.params))[1];
+    if (hold.target === 'ROLL')
+      rolls = (
+        await m.query<[unknown[], number]>(`UPDATE tracking.rolls t SET ${back} WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId])
+      )[1];
+    const sheets =
+      hold.target === 'CELL'
+        ? 0
+        : (
+            await m.query<[unknown[], number]>(
+              `UPDATE tracking.sheets t SET ${back} WHERE status = 'ACTIVE' AND ${sheetFilter.sql}`,
+              sheetFilter.params,
+            )
+          )[1];
     return { rolls, sheets, cells: 0 };
   }
 
@@ -156,10 +234,23 @@ export class HoldService {
    * its sheets and cells; a descendant roll that came wholly from the held stretch is scrapped or
    * reworked itself. RELEASE changes nothing.
    */
-  private async applyToDescendants(m: EntityManager, hold: HoldEntity, disposition: ReleaseHoldInput['disposition']): Promise<{ rolls: number; sheets: number; cells: number }> {
+  private async applyToDescendants(
+    m: EntityManager,
+    hold: HoldEntity,
+    disposition: ReleaseHoldInput['disposition'],
+  ): Promise<{ rolls: number; sheets: number; cells: number }> {
     const total = { rolls: 0, sheets: 0, cells: 0 };
     if (disposition === 'RELEASE' || (hold.target !== 'ROLL' && hold.target !== 'ROLL_REGION')) return total;
-    const links = await m.query<{ child_roll_id: string; parent_roll_id: string; child_md_start_mm: number; child_md_end_mm: number; parent_md_start_mm: number; child_length_mm: number }[]>(
+    const links = await m.query<
+      {
+        child_roll_id: string;
+        parent_roll_id: string;
+        child_md_start_mm: number;
+        child_md_end_mm: number;
+        parent_md_start_mm: number;
+        child_length_mm: number;
+      }[]
+    >(
       `WITH RECURSIVE down AS (
          SELECT * FROM tracking.roll_links WHERE parent_roll_id = $1
          UNION SELECT l.* FROM tracking.roll_links l JOIN down ON l.parent_roll_id = down.child_roll_id)
@@ -179,13 +270,22 @@ export class HoldService {
         const from = Math.max(region.startMm, l.parent_md_start_mm);
         const to = Math.min(region.endMm, l.parent_md_start_mm + length);
         if (!(from < to)) continue;
-        const child = { rollId: String(l.child_roll_id), startMm: from - l.parent_md_start_mm + l.child_md_start_mm, endMm: to - l.parent_md_start_mm + l.child_md_start_mm };
+        const child = {
+          rollId: String(l.child_roll_id),
+          startMm: from - l.parent_md_start_mm + l.child_md_start_mm,
+          endMm: to - l.parent_md_start_mm + l.child_md_start_mm,
+        };
         const key = `${child.rollId}:${child.startMm}:${child.endMm}`;
         if (seen.has(key)) continue;
         seen.add(key);
         queue.push(child);
         const whole = child.startMm <= 0 && child.endMm >= l.child_length_mm;
-        const asHold = Object.assign(new HoldEntity(), { target: whole ? 'ROLL' : 'ROLL_REGION', rollId: child.rollId, mdStartMm: child.startMm, mdEndMm: child.endMm });
+        const asHold = Object.assign(new HoldEntity(), {
+          target: whole ? 'ROLL' : 'ROLL_REGION',
+          rollId: child.rollId,
+          mdStartMm: child.startMm,
+          mdEndMm: child.endMm,
+        });
         const done = await this.applyDisposition(m, asHold, disposition);
         total.rolls += done.rolls;
         total.sheets += done.sheets;

@@ -8,7 +8,10 @@ import { HoldRepository } from './hold.repository';
 /** The holds that stop a unit now: its own and those on any roll region it came from. */
 @Resolver(() => SheetModel)
 export class SheetHoldsResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly holds: HoldRepository) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly holds: HoldRepository,
+  ) {}
 
   @ResolveField(() => [HoldModel], { description: 'Active holds covering this sheet (its own, its roll’s, and regions it was cut from).' })
   async activeHolds(@Parent() sheet: SheetModel): Promise<HoldModel[]> {
@@ -18,7 +21,10 @@ export class SheetHoldsResolver {
 
 @Resolver(() => RollModel)
 export class RollHoldsResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly holds: HoldRepository) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly holds: HoldRepository,
+  ) {}
 
   @ResolveField(() => [HoldModel], { description: 'Active whole-roll holds covering this roll (its own and its parents’).' })
   async activeHolds(@Parent() roll: RollModel): Promise<HoldModel[]> {

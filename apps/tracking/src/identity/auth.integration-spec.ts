@@ -37,19 +37,27 @@ describe('auth (tracking subgraph on PostgreSQL)', () => {
   it('lets only an admin create users, and the new user logs in with its role', async () => {
     const operator = await stack.userClient('OPERATOR');
     expect((await operator.ok('{ me { username role } }')).me).toEqual({ username: 'operator1', role: 'OPERATOR' });
-    const denied = await operator.fails('mutation { createUser(input: { username: "eve", password: "password-123", role: ADMIN }) { id } }');
+    const denied = await operator.fails(
+      'mutation { createUser(input: { username: "eve", password: "password-123", role: ADMIN }) { id } }',
+    );
     expect(denied.extensions?.code).toBe('FORBIDDEN');
     expect(denied.message).toBe('createUser needs role ADMIN; operator1 has role OPERATOR');
-    const bad = await stack.admin.fails('mutation { createUser(input: { username: "Bad Name", password: "short", role: ENGINEER }) { id } }');
+    const bad = await stack.admin.fails(
+      'mutation { createUser(input: { username: "Bad Name", password: "short", role: ENGINEER }) { id } }',
+    );
     expect(bad.extensions?.code).toBe('VALIDATION_FAILED');
     expect(bad.extensions?.details?.map((d) => d.path).sort()).toEqual(['input.password', 'input.username']);
-    const dup = await stack.admin.fails('mutation { createUser(input: { username: "operator1", password: "password-123", role: ENGINEER }) { id } }');
+    const dup = await stack.admin.fails(
+      'mutation { createUser(input: { username: "operator1", password: "password-123", role: ENGINEER }) { id } }',
+    );
     expect(dup.extensions?.code).toBe('CONFLICT');
   });
 
   it('keeps master data changes for engineers and admins', async () => {
     const operator = await stack.userClient('OPERATOR');
-    const denied = await operator.fails('mutation { createStation(input: { code: "X-1", name: "x", operation: "SHEET_TEST", lineCode: "R2R-1" }) { code } }');
+    const denied = await operator.fails(
+      'mutation { createStation(input: { code: "X-1", name: "x", operation: "SHEET_TEST", lineCode: "R2R-1" }) { code } }',
+    );
     expect(denied.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -26,11 +26,20 @@ export class IdentityService {
     const ok = await argon2.verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
     if (!user || !ok || !user.active) {
       // Failed logins are audited too (a burst of them is worth seeing); the name is as typed.
-      await this.db.transaction((m) => this.audit.record(m, { actor: username.slice(0, 64), action: 'LOGIN_FAILED', entityType: 'User', entityKey: username.slice(0, 128) }));
+      await this.db.transaction((m) =>
+        this.audit.record(m, {
+          actor: username.slice(0, 64),
+          action: 'LOGIN_FAILED',
+          entityType: 'User',
+          entityKey: username.slice(0, 128),
+        }),
+      );
       throw new DomainError('UNAUTHENTICATED', 'Unknown username or wrong password');
     }
     const token = this.tokens.sign({ userId: user.id, username: user.username, role: user.role });
-    await this.db.transaction((m) => this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username }));
+    await this.db.transaction((m) =>
+      this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username }),
+    );
     return { token, user };
   }
 
@@ -65,8 +74,20 @@ export class IdentityService {
     }
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
     await this.db.transaction(async (m) => {
-      await m.createQueryBuilder().insert().into(UserEntity).values({ username: 'admin', passwordHash, role: Role.ADMIN, active: true }).orIgnore().execute();
-      await this.audit.record(m, { actor: 'system', action: 'CREATE_USER', entityType: 'User', entityKey: 'admin', after: { role: Role.ADMIN } });
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(UserEntity)
+        .values({ username: 'admin', passwordHash, role: Role.ADMIN, active: true })
+        .orIgnore()
+        .execute();
+      await this.audit.record(m, {
+        actor: 'system',
+        action: 'CREATE_USER',
+        entityType: 'User',
+        entityKey: 'admin',
+        after: { role: Role.ADMIN },
+      });
     });
     this.logger.log('Created the bootstrap admin user');
   }

@@ -78,7 +78,10 @@ export class RouteStepModel {
   @Field() operation!: string;
   @Field(() => UnitLevelEnum) level!: UnitLevelEnum;
   @Field({ description: 'The step runs in vacuum: leaving it starts the unit’s time in air.' }) vacuum!: boolean;
-  @Field(() => Int, { nullable: true, description: 'Longest time in air (minutes) before this step since the last vacuum step; null: no limit.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Longest time in air (minutes) before this step since the last vacuum step; null: no limit.',
+  })
   maxQueueMinutes!: number | null;
   @Field(() => Float, { nullable: true, description: 'Highest temperature at this step (°C); above 180 °C FORMED units are refused.' })
   maxTemperatureC!: number | null;
@@ -151,7 +154,10 @@ export class RouteStepInput {
   @IsOptional()
   @IsBoolean()
   vacuum?: boolean;
-  @Field(() => Int, { nullable: true, description: 'Longest time in air (whole minutes) before this step, since the unit left the previous vacuum step.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Longest time in air (whole minutes) before this step, since the unit left the previous vacuum step.',
+  })
   @IsOptional()
   @IsInt({ message: queueMessage('in whole minutes') })
   @Min(1, { message: queueMessage('of at least 1 minute') })
@@ -188,4 +194,3 @@ export class CreateRouteVersionInput {
   @Type(() => RouteStepInput)
   steps!: RouteStepInput[];
 }
-

@@ -36,7 +36,10 @@ export class MasterDataService {
   // Route versions never change once written, so their steps can be cached for good.
   private readonly stepsByRoute = new Map<string, RouteStepEntity[]>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly audit: AuditService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   // ---- sites, lines, stations, equipment
 
@@ -52,7 +55,10 @@ export class MasterDataService {
   async createLine(actor: Actor, input: CreateLineInput): Promise<LineModel> {
     return this.db.transaction(async (m) => {
       const site = await m.findOne(SiteEntity, { where: { code: input.siteCode } });
-      if (!site) throw new DomainError('NOT_FOUND', `Unknown site ${input.siteCode}`, [{ path: 'input.siteCode', message: 'expected an existing site code' }]);
+      if (!site)
+        throw new DomainError('NOT_FOUND', `Unknown site ${input.siteCode}`, [
+          { path: 'input.siteCode', message: 'expected an existing site code' },
+        ]);
       await this.refuseDuplicate(m, LineEntity, input.code, 'Line');
       const line = await m.save(m.create(LineEntity, { code: input.code, name: input.name, siteId: site.id }));
       await this.audit.record(m, { actor: actor.username, action: 'CREATE_LINE', entityType: 'Line', entityKey: line.code, after: input });
@@ -63,10 +69,21 @@ export class MasterDataService {
   async createStation(actor: Actor, input: CreateStationInput): Promise<StationModel> {
     return this.db.transaction(async (m) => {
       const line = await m.findOne(LineEntity, { where: { code: input.lineCode } });
-      if (!line) throw new DomainError('NOT_FOUND', `Unknown line ${input.lineCode}`, [{ path: 'input.lineCode', message: 'expected an existing line code' }]);
+      if (!line)
+        throw new DomainError('NOT_FOUND', `Unknown line ${input.lineCode}`, [
+          { path: 'input.lineCode', message: 'expected an existing line code' },
+        ]);
       await this.refuseDuplicate(m, StationEntity, input.code, 'Station');
-      const station = await m.save(m.create(StationEntity, { code: input.code, name: input.name, operation: input.operation, lineId: line.id }));
-      await this.audit.record(m, { actor: actor.username, action: 'CREATE_STATION', entityType: 'Station', entityKey: station.code, after: input });
+      const station = await m.save(
+        m.create(StationEntity, { code: input.code, name: input.name, operation: input.operation, lineId: line.id }),
+      );
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'CREATE_STATION',
+        entityType: 'Station',
+        entityKey: station.code,
+        after: input,
+      });
       return { code: station.code, name: station.name, operation: station.operation, lineCode: line.code };
     });
   }
@@ -74,10 +91,19 @@ export class MasterDataService {
   async createEquipment(actor: Actor, input: CreateEquipmentInput): Promise<EquipmentModel> {
     return this.db.transaction(async (m) => {
       const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
-      if (!station) throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [{ path: 'input.stationCode', message: 'expected an existing station code' }]);
+      if (!station)
+        throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
+          { path: 'input.stationCode', message: 'expected an existing station code' },
+        ]);
       await this.refuseDuplicate(m, EquipmentEntity, input.code, 'Equipment');
       const eq = await m.save(m.create(EquipmentEntity, { code: input.code, name: input.name, kind: input.kind, stationId: station.id }));
-      await this.audit.record(m, { actor: actor.username, action: 'CREATE_EQUIPMENT', entityType: 'Equipment', entityKey: eq.code, after: input });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'CREATE_EQUIPMENT',
+        entityType: 'Equipment',
+        entityKey: eq.code,
+        after: input,
+      });
       return { code: eq.code, name: eq.name, kind: eq.kind, stationCode: station.code };
     });
   }
@@ -140,7 +166,13 @@ export class MasterDataService {
           trailerMm: input.trailerMm ?? 5000,
         }),
       );
-      await this.audit.record(m, { actor: actor.username, action: 'CREATE_PRODUCT', entityType: 'Product', entityKey: p.code, after: input });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'CREATE_PRODUCT',
+        entityType: 'Product',
+        entityKey: p.code,
+        after: input,
+      });
       await this.insertRouteVersion(m, actor, p, input.route);
       return p;
     });
@@ -221,7 +253,14 @@ export class MasterDataService {
     return {
       version: route.version,
       createdBy: route.createdBy,
-      steps: steps.map((s) => ({ seq: s.seq, operation: s.operation, level: s.level as UnitLevelEnum, vacuum: s.vacuum, maxQueueMinutes: s.maxQueueMinutes, maxTemperatureC: s.maxTemperatureC })),
+      steps: steps.map((s) => ({
+        seq: s.seq,
+        operation: s.operation,
+        level: s.level as UnitLevelEnum,
+        vacuum: s.vacuum,
+        maxQueueMinutes: s.maxQueueMinutes,
+        maxTemperatureC: s.maxTemperatureC,
+      })),
     };
   }
 
@@ -229,15 +268,28 @@ export class MasterDataService {
     const problem = routeProblem(steps);
     if (problem) throw new DomainError('VALIDATION_FAILED', `Invalid route: ${problem}`, [{ path, message: problem }]);
     const queue = queueTimeProblem(steps);
-    if (queue) throw new DomainError('VALIDATION_FAILED', `Invalid route: ${queue.message}`, [{ path: `${path}[${queue.index}].maxQueueMinutes`, message: queue.message }]);
+    if (queue)
+      throw new DomainError('VALIDATION_FAILED', `Invalid route: ${queue.message}`, [
+        { path: `${path}[${queue.index}].maxQueueMinutes`, message: queue.message },
+      ]);
   }
 
   private async insertRouteVersion(m: EntityManager, actor: Actor, product: ProductEntity, steps: RouteStepInput[]): Promise<RouteEntity> {
     const last = await m.findOne(RouteEntity, { where: { productId: product.id }, order: { version: 'DESC' } });
-    const route = await m.save(m.create(RouteEntity, { productId: product.id, version: (last?.version ?? 0) + 1, createdBy: actor.username }));
+    const route = await m.save(
+      m.create(RouteEntity, { productId: product.id, version: (last?.version ?? 0) + 1, createdBy: actor.username }),
+    );
     await m.insert(
       RouteStepEntity,
-      steps.map((s, i) => ({ routeId: route.id, seq: i + 1, operation: s.operation, level: s.level, vacuum: s.vacuum ?? false, maxQueueMinutes: s.maxQueueMinutes ?? null, maxTemperatureC: s.maxTemperatureC ?? null })),
+      steps.map((s, i) => ({
+        routeId: route.id,
+        seq: i + 1,
+        operation: s.operation,
+        level: s.level,
+        vacuum: s.vacuum ?? false,
+        maxQueueMinutes: s.maxQueueMinutes ?? null,
+        maxTemperatureC: s.maxTemperatureC ?? null,
+      })),
     );
     await this.audit.record(m, {
       actor: actor.username,

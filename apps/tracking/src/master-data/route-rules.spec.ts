@@ -17,13 +17,19 @@ describe('queue-time route rules', () => {
   it('refuses a limit with no vacuum step before it, naming the step (its own vacuum flag does not count)', () => {
     expect(queueTimeProblem([{ operation: 'A_OP' }, { operation: 'B_OP', vacuum: true, maxQueueMinutes: 30 }])).toEqual({
       index: 1,
-      message: 'steps[1]: B_OP has maxQueueMinutes 30 but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit',
+      message:
+        'steps[1]: B_OP has maxQueueMinutes 30 but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit',
     });
   });
 
   it('refuses limits that are not whole positive minutes up to 30 days', () => {
     for (const bad of [0, -5, 1.5, 43_201]) {
-      expect(queueTimeProblem([{ operation: 'A_OP', vacuum: true }, { operation: 'B_OP', maxQueueMinutes: bad }])).toEqual({
+      expect(
+        queueTimeProblem([
+          { operation: 'A_OP', vacuum: true },
+          { operation: 'B_OP', maxQueueMinutes: bad },
+        ]),
+      ).toEqual({
         index: 1,
         message: `steps[1]: B_OP has maxQueueMinutes ${bad}; expected whole minutes from 1 to 43200`,
       });

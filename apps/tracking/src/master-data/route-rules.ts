@@ -40,7 +40,10 @@ export function queueTimeProblem(
     const { operation, maxQueueMinutes: limit } = steps[i];
     if (limit !== undefined && limit !== null) {
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_QUEUE_MINUTES) {
-        return { index: i, message: `steps[${i}]: ${operation} has maxQueueMinutes ${limit}; expected whole minutes from 1 to ${MAX_QUEUE_MINUTES}` };
+        return {
+          index: i,
+          message: `steps[${i}]: ${operation} has maxQueueMinutes ${limit}; expected whole minutes from 1 to ${MAX_QUEUE_MINUTES}`,
+        };
       }
       if (!vacuumSeen) {
         return {
@@ -66,7 +69,10 @@ export const LITHIUM_MELT_GUARD_C = 180;
 export const FORMATION = 'FORMATION';
 
 /** Why a unit may not enter a step for its thermal budget, or null. */
-export function thermalBudgetProblem(step: { operation: string; maxTemperatureC: number | null }, state: 'AS_MADE' | 'FORMED'): string | null {
+export function thermalBudgetProblem(
+  step: { operation: string; maxTemperatureC: number | null },
+  state: 'AS_MADE' | 'FORMED',
+): string | null {
   if (state !== 'FORMED' || step.maxTemperatureC === null || step.maxTemperatureC <= LITHIUM_MELT_GUARD_C) return null;
   return `${step.operation} reaches ${step.maxTemperatureC} °C and the unit is FORMED: its plated lithium melts at 180.5 °C (steps above ${LITHIUM_MELT_GUARD_C} °C take AS_MADE units only)`;
 }

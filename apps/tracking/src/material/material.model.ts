@@ -63,7 +63,8 @@ export class RollModel {
   @Field(() => String, { nullable: true }) supplierLot!: string | null;
   @Field() origin!: string;
   @Field(() => Int) sheetsCut!: number;
-  @Field({ description: 'AS_MADE, or FORMED once a FORMATION step plated its lithium (steps above 180 °C refuse it).' }) electrochemicalState!: string;
+  @Field({ description: 'AS_MADE, or FORMED once a FORMATION step plated its lithium (steps above 180 °C refuse it).' })
+  electrochemicalState!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
@@ -98,7 +99,8 @@ export class SheetModel {
   @Field(() => Int) stepSeq!: number;
   @Field(() => StepStateEnum) stepState!: StepStateEnum;
   @Field(() => String, { nullable: true }) stationCode!: string | null;
-  @Field({ description: 'AS_MADE, or FORMED once a FORMATION step plated its lithium (steps above 180 °C refuse it).' }) electrochemicalState!: string;
+  @Field({ description: 'AS_MADE, or FORMED once a FORMATION step plated its lithium (steps above 180 °C refuse it).' })
+  electrochemicalState!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 

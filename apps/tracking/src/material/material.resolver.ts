@@ -2,7 +2,18 @@ import { Args, Float, Int, Mutation, Parent, Query, ResolveField, ResolveReferen
 import { CurrentActor, ANY_ROLE, Roles, type Actor } from '@mes/auth';
 import { intervalProblem } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
-import { UnitStatusEnum, CellModel, CutSheetsInput, CutSheetsResultModel, RegisterRollInput, RollModel, RollParentModel, SheetModel, SlitRollInput, SpliceRollsInput } from './material.model';
+import {
+  UnitStatusEnum,
+  CellModel,
+  CutSheetsInput,
+  CutSheetsResultModel,
+  RegisterRollInput,
+  RollModel,
+  RollParentModel,
+  SheetModel,
+  SlitRollInput,
+  SpliceRollsInput,
+} from './material.model';
 import { MaterialRepository } from './material.repository';
 import { RollService } from './roll.service';
 import { SheetCutService } from './sheet-cut.service';
@@ -11,7 +22,11 @@ const clampLimit = (limit: number, max: number) => Math.min(Math.max(1, limit), 
 
 @Resolver(() => RollModel)
 export class RollResolver {
-  constructor(private readonly rollService: RollService, private readonly cutter: SheetCutService, private readonly material: MaterialRepository) {}
+  constructor(
+    private readonly rollService: RollService,
+    private readonly cutter: SheetCutService,
+    private readonly material: MaterialRepository,
+  ) {}
 
   @Query(() => RollModel)
   async roll(@Args('barcode') barcode: string): Promise<RollModel> {
@@ -71,7 +86,10 @@ export class RollResolver {
     @Args('limit', { type: () => Int, defaultValue: 10000 }) limit: number,
   ): Promise<CellModel[]> {
     const problem = intervalProblem({ startMm: mdFromMm, endMm: mdToMm }, roll.lengthMm);
-    if (problem) throw new DomainError('VALIDATION_FAILED', `Invalid MD region on roll ${roll.barcode}: ${problem}`, [{ path: 'mdToMm', message: problem }]);
+    if (problem)
+      throw new DomainError('VALIDATION_FAILED', `Invalid MD region on roll ${roll.barcode}: ${problem}`, [
+        { path: 'mdToMm', message: problem },
+      ]);
     return this.material.cellsInRollRegion(roll.id, mdFromMm, mdToMm, clampLimit(limit, 100000));
   }
 

@@ -25,13 +25,17 @@ export class RollService {
     return this.db.transaction(async (m) => {
       const product = await m.findOne(ProductEntity, { where: { code: input.productCode } });
       if (!product) {
-        throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}`, [{ path: 'input.productCode', message: 'expected an existing product code' }]);
+        throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}`, [
+          { path: 'input.productCode', message: 'expected an existing product code' },
+        ]);
       }
       const problems = layoutProblems(product, input.widthMm);
       if (problems.length) {
-        throw new DomainError('VALIDATION_FAILED', `Product ${product.code} does not fit a ${input.widthMm} mm web: ${problems.join('; ')}`, [
-          { path: 'input.widthMm', message: problems.join('; ') },
-        ]);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Product ${product.code} does not fit a ${input.widthMm} mm web: ${problems.join('; ')}`,
+          [{ path: 'input.widthMm', message: problems.join('; ') }],
+        );
       }
       const route = await this.masterData.currentRoute(product.id, m);
       if (!route) throw new DomainError('CONFLICT', `Product ${product.code} has no route yet`);
@@ -54,7 +58,13 @@ export class RollService {
           createdBy: actor.username,
         }),
       );
-      await this.audit.record(m, { actor: actor.username, action: 'REGISTER_ROLL', entityType: 'Roll', entityKey: roll.barcode, after: input });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'REGISTER_ROLL',
+        entityType: 'Roll',
+        entityKey: roll.barcode,
+        after: input,
+      });
       return this.material.rollById(roll.id, m);
     });
   }
@@ -62,22 +72,33 @@ export class RollService {
   /** Join rolls end to end; each part begins at its MD offset on the new roll. */
   async splice(actor: Actor, input: SpliceRollsInput): Promise<RollModel> {
     return this.db.transaction(async (m) => {
-      const parts = await this.lockAll(m, input.parts.map((p) => p.barcode), 'input.parts');
+      const parts = await this.lockAll(
+        m,
+        input.parts.map((p) => p.barcode),
+        'input.parts',
+      );
       const first = parts[0];
       for (const [i, p] of parts.entries()) {
         this.requireWaitingActive(p, `input.parts[${i}]`);
         if (p.productId !== first.productId || p.routeId !== first.routeId || p.stepSeq !== first.stepSeq) {
-          throw new DomainError('CONFLICT', `Roll ${p.barcode} cannot be spliced to ${first.barcode}: spliced rolls must share product, route version and current step`, [
-            { path: `input.parts[${i}].barcode`, message: 'expected the same product, route version and step as the first part' },
-          ]);
+          throw new DomainError(
+            'CONFLICT',
+            `Roll ${p.barcode} cannot be spliced to ${first.barcode}: spliced rolls must share product, route version and current step`,
+            [{ path: `input.parts[${i}].barcode`, message: 'expected the same product, route version and step as the first part' }],
+          );
         }
       }
       await this.refuseTakenBarcode(m, input.newBarcode, 'input.newBarcode');
       let plan: { links: RollLink[]; lengthMm: number };
       try {
-        plan = spliceLinks('new', input.parts.map((p, i) => ({ rollId: parts[i].id, lengthMm: parts[i].lengthMm, mdOffsetMm: p.mdOffsetMm })));
+        plan = spliceLinks(
+          'new',
+          input.parts.map((p, i) => ({ rollId: parts[i].id, lengthMm: parts[i].lengthMm, mdOffsetMm: p.mdOffsetMm })),
+        );
       } catch (e) {
-        throw new DomainError('VALIDATION_FAILED', `Invalid splice: ${this.describeIds(e, parts)}`, [{ path: 'input.parts', message: this.describeIds(e, parts) }]);
+        throw new DomainError('VALIDATION_FAILED', `Invalid splice: ${this.describeIds(e, parts)}`, [
+          { path: 'input.parts', message: this.describeIds(e, parts) },
+        ]);
       }
       const roll = await m.save(
         m.create(RollEntity, {
@@ -97,7 +118,12 @@ export class RollService {
           createdBy: actor.username,
         }),
       );
-      await this.insertLinks(m, actor, 'SPLICE', plan.links.map((l) => ({ ...l, childRollId: roll.id })));
+      await this.insertLinks(
+        m,
+        actor,
+        'SPLICE',
+        plan.links.map((l) => ({ ...l, childRollId: roll.id })),
+      );
       await this.consume(m, actor, parts, `spliced into ${roll.barcode}`);
       await this.audit.record(m, {
         actor: actor.username,
@@ -117,7 +143,12 @@ export class RollService {
       this.requireWaitingActive(parent, 'input.barcode');
       for (const [i, lane] of input.lanes.entries()) await this.refuseTakenBarcode(m, lane.barcode, `input.lanes[${i}].barcode`);
       try {
-        slitLinks(parent.id, parent.widthMm, parent.lengthMm, input.lanes.map((l) => ({ rollId: l.barcode, cdStartMm: l.cdStartMm, cdEndMm: l.cdEndMm })));
+        slitLinks(
+          parent.id,
+          parent.widthMm,
+          parent.lengthMm,
+          input.lanes.map((l) => ({ rollId: l.barcode, cdStartMm: l.cdStartMm, cdEndMm: l.cdEndMm })),
+        );
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         throw new DomainError('VALIDATION_FAILED', `Invalid slit of ${parent.barcode}: ${message}`, [{ path: 'input.lanes', message }]);
@@ -143,10 +174,21 @@ export class RollService {
           }),
         );
         children.push(child);
-        await this.insertLinks(m, actor, 'SLIT', slitLinks(parent.id, parent.widthMm, parent.lengthMm, [{ rollId: child.id, cdStartMm: lane.cdStartMm, cdEndMm: lane.cdEndMm }]));
+        await this.insertLinks(
+          m,
+          actor,
+          'SLIT',
+          slitLinks(parent.id, parent.widthMm, parent.lengthMm, [{ rollId: child.id, cdStartMm: lane.cdStartMm, cdEndMm: lane.cdEndMm }]),
+        );
       }
       await this.consume(m, actor, [parent], `slit into ${children.map((c) => c.barcode).join(', ')}`);
-      await this.audit.record(m, { actor: actor.username, action: 'SLIT_ROLL', entityType: 'Roll', entityKey: parent.barcode, after: { lanes: input.lanes } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'SLIT_ROLL',
+        entityType: 'Roll',
+        entityKey: parent.barcode,
+        after: { lanes: input.lanes },
+      });
       return Promise.all(children.map((c) => this.material.rollById(c.id, m)));
     });
   }
@@ -155,10 +197,16 @@ export class RollService {
     const seen = new Set<string>();
     const out: RollEntity[] = [];
     for (const [i, barcode] of barcodes.entries()) {
-      if (seen.has(barcode)) throw new DomainError('VALIDATION_FAILED', `Roll ${barcode} is named twice`, [{ path: `${path}[${i}]`, message: 'expected each roll once' }]);
+      if (seen.has(barcode))
+        throw new DomainError('VALIDATION_FAILED', `Roll ${barcode} is named twice`, [
+          { path: `${path}[${i}]`, message: 'expected each roll once' },
+        ]);
       seen.add(barcode);
       const roll = await this.material.lockRollByBarcode(m, barcode);
-      if (!roll) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${barcode}`, [{ path, message: 'expected the barcode of a registered roll' }]);
+      if (!roll)
+        throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${barcode}`, [
+          { path, message: 'expected the barcode of a registered roll' },
+        ]);
       out.push(roll);
     }
     return out;
@@ -166,10 +214,16 @@ export class RollService {
 
   private requireWaitingActive(roll: RollEntity, path: string): void {
     if (roll.status !== 'ACTIVE') {
-      throw new DomainError('UNIT_NOT_ACTIVE', `Roll ${roll.barcode} is ${roll.status}; only an ACTIVE roll can be spliced or slit`, [{ path, message: 'expected an ACTIVE roll' }]);
+      throw new DomainError('UNIT_NOT_ACTIVE', `Roll ${roll.barcode} is ${roll.status}; only an ACTIVE roll can be spliced or slit`, [
+        { path, message: 'expected an ACTIVE roll' },
+      ]);
     }
     if (roll.stepState !== 'WAITING') {
-      throw new DomainError('ALREADY_IN_PROCESS', `Roll ${roll.barcode} is tracked in at a station; track it out before splicing or slitting`, [{ path, message: 'expected a roll waiting between operations' }]);
+      throw new DomainError(
+        'ALREADY_IN_PROCESS',
+        `Roll ${roll.barcode} is tracked in at a station; track it out before splicing or slitting`,
+        [{ path, message: 'expected a roll waiting between operations' }],
+      );
     }
   }
 
@@ -178,17 +232,30 @@ export class RollService {
       `SELECT 1 FROM tracking.rolls WHERE barcode = $1 UNION ALL SELECT 1 FROM tracking.sheets WHERE barcode = $1 LIMIT 1`,
       [barcode],
     );
-    if (taken.length) throw new DomainError('CONFLICT', `Barcode ${barcode} is already in use`, [{ path, message: 'expected a barcode not used by any roll or sheet' }]);
+    if (taken.length)
+      throw new DomainError('CONFLICT', `Barcode ${barcode} is already in use`, [
+        { path, message: 'expected a barcode not used by any roll or sheet' },
+      ]);
   }
 
   private async insertLinks(m: EntityManager, actor: Actor, kind: 'SPLICE' | 'SLIT', links: RollLink[]): Promise<void> {
-    await m.insert(RollLinkEntity, links.map((l) => ({ ...l, kind, createdBy: actor.username })));
+    await m.insert(
+      RollLinkEntity,
+      links.map((l) => ({ ...l, kind, createdBy: actor.username })),
+    );
   }
 
   private async consume(m: EntityManager, actor: Actor, rolls: RollEntity[], why: string): Promise<void> {
     for (const roll of rolls) {
       await m.update(RollEntity, { id: roll.id }, { status: 'CONSUMED' });
-      await this.audit.record(m, { actor: actor.username, action: 'CONSUME_ROLL', entityType: 'Roll', entityKey: roll.barcode, before: { status: roll.status }, after: { status: 'CONSUMED', why } });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'CONSUME_ROLL',
+        entityType: 'Roll',
+        entityKey: roll.barcode,
+        before: { status: roll.status },
+        after: { status: 'CONSUMED', why },
+      });
     }
   }
 

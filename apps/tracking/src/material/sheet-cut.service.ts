@@ -33,13 +33,20 @@ export class SheetCutService {
   async cut(actor: Actor, input: CutSheetsInput): Promise<CutSheetsResultModel> {
     return this.db.transaction(async (m) => {
       const roll = await this.material.lockRollByBarcode(m, input.rollBarcode);
-      if (!roll) throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [{ path: 'input.rollBarcode', message: 'expected a registered roll' }]);
+      if (!roll)
+        throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [
+          { path: 'input.rollBarcode', message: 'expected a registered roll' },
+        ]);
       const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
-      if (!station) throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [{ path: 'input.stationCode', message: 'expected an existing station code' }]);
+      if (!station)
+        throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
+          { path: 'input.stationCode', message: 'expected an existing station code' },
+        ]);
       const steps = await this.masterData.routeSteps(roll.routeId, m);
       const cutSeq = cutStepSeq(steps);
       const cutOperation = steps.find((s) => s.seq === cutSeq)?.operation;
-      if (roll.status !== 'ACTIVE') throw new DomainError('UNIT_NOT_ACTIVE', `Roll ${roll.barcode} is ${roll.status}; only an ACTIVE roll can be cut`);
+      if (roll.status !== 'ACTIVE')
+        throw new DomainError('UNIT_NOT_ACTIVE', `Roll ${roll.barcode} is ${roll.status}; only an ACTIVE roll can be cut`);
       if (cutSeq === null || roll.stepSeq !== cutSeq || roll.stepState !== 'IN_PROCESS' || roll.stationId !== station.id) {
         throw new DomainError(
           'WRONG_OPERATION',
@@ -49,10 +56,18 @@ export class SheetCutService {
         );
       }
       const product = await m.findOneOrFail(ProductEntity, { where: { id: roll.productId } });
-      const geometry = { rollLengthMm: roll.lengthMm, leaderMm: product.leaderMm, trailerMm: product.trailerMm, sheetLengthMdMm: product.sheetLengthMdMm };
+      const geometry = {
+        rollLengthMm: roll.lengthMm,
+        leaderMm: product.leaderMm,
+        trailerMm: product.trailerMm,
+        sheetLengthMdMm: product.sheetLengthMdMm,
+      };
       const cuts = planSheetCuts({ ...geometry, alreadyCut: roll.sheetsCut, count: input.count });
       if (cuts.length === 0) {
-        throw new DomainError('CONFLICT', `Roll ${roll.barcode} has no room for another sheet: ${roll.sheetsCut} of ${sheetCapacity(geometry)} sheets already cut`);
+        throw new DomainError(
+          'CONFLICT',
+          `Roll ${roll.barcode} has no room for another sheet: ${roll.sheetsCut} of ${sheetCapacity(geometry)} sheets already cut`,
+        );
       }
       const ids: string[] = [];
       for (const [i, cut] of cuts.entries()) {
@@ -67,13 +82,24 @@ export class SheetCutService {
         entityType: 'Roll',
         entityKey: roll.barcode,
         before: { sheetsCut: before },
-        after: { sheetsCut: roll.sheetsCut, sheets: cuts.map((c, i) => ({ barcode: sheetBarcode(roll.barcode, before + i + 1), mdStartMm: c.startMm, mdEndMm: c.endMm })) },
+        after: {
+          sheetsCut: roll.sheetsCut,
+          sheets: cuts.map((c, i) => ({ barcode: sheetBarcode(roll.barcode, before + i + 1), mdStartMm: c.startMm, mdEndMm: c.endMm })),
+        },
       });
       return { roll: await this.material.rollById(roll.id, m), sheets: await this.material.sheetsByIds(ids, m) };
     });
   }
 
-  private async insertSheet(m: EntityManager, roll: RollEntity, product: ProductEntity, stepSeq: number, index: number, mdStartMm: number, mdEndMm: number): Promise<string> {
+  private async insertSheet(
+    m: EntityManager,
+    roll: RollEntity,
+    product: ProductEntity,
+    stepSeq: number,
+    index: number,
+    mdStartMm: number,
+    mdEndMm: number,
+  ): Promise<string> {
     const inserted = await m
       .createQueryBuilder()
       .insert()

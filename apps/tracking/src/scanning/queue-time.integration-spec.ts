@@ -1,5 +1,14 @@
 import { DataSource } from 'typeorm';
-import { newProduct, QUEUE_TIME_ROUTE, rollCutIntoSheets, scan, SCAN, scanThrough, SMALL_LAYOUT, stationOf } from '../testing/line-fixtures';
+import {
+  newProduct,
+  QUEUE_TIME_ROUTE,
+  rollCutIntoSheets,
+  scan,
+  SCAN,
+  scanThrough,
+  SMALL_LAYOUT,
+  stationOf,
+} from '../testing/line-fixtures';
 import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
 
 const RELEASE = 'mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id active } }';
@@ -32,7 +41,8 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     expect(rows).toHaveLength(1);
     return rows[0].at.toISOString();
   };
-  const trackIn = (barcode: string, operation: string) => stack.admin.request(SCAN, { i: { barcode, stationCode: stationOf(operation), action: 'TRACK_IN' } });
+  const trackIn = (barcode: string, operation: string) =>
+    stack.admin.request(SCAN, { i: { barcode, stationCode: stationOf(operation), action: 'TRACK_IN' } });
   const holdsOf = async (barcode: string) => {
     const rows = await db.query<{ id: string; reason: string; active: boolean; placed_by: string }[]>(
       `SELECT h.id::text, h.reason, h.active, h.placed_by FROM tracking.holds h JOIN tracking.sheets s ON s.id = h.sheet_id WHERE s.barcode = $1 ORDER BY h.id`,
@@ -41,14 +51,21 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     return rows;
   };
   const scansAt = async (barcode: string, operation: string) =>
-    (await stack.admin.ok<{ unitHistory: { kind: string; summary: string }[] }>(`{ unitHistory(barcode: "${barcode}") { kind summary } }`)).unitHistory.filter(
-      (e) => e.kind === 'SCAN' && e.summary.includes(` ${operation} `),
-    ).length;
+    (
+      await stack.admin.ok<{ unitHistory: { kind: string; summary: string }[] }>(`{ unitHistory(barcode: "${barcode}") { kind summary } }`)
+    ).unitHistory.filter((e) => e.kind === 'SCAN' && e.summary.includes(` ${operation} `)).length;
 
   it('shows vacuum steps and limits in the route, and the seeded demo line went through them', async () => {
-    const { product } = await stack.admin.ok('{ product(code: "TFB-0505") { currentRoute { steps { operation vacuum maxQueueMinutes } } } }');
+    const { product } = await stack.admin.ok(
+      '{ product(code: "TFB-0505") { currentRoute { steps { operation vacuum maxQueueMinutes } } } }',
+    );
     const steps = product.currentRoute.steps as { operation: string; vacuum: boolean; maxQueueMinutes: number | null }[];
-    expect(steps.filter((s) => s.vacuum).map((s) => s.operation)).toEqual(['LCO_DEPOSITION', 'LIPON_DEPOSITION', 'INTERLAYER', 'NEG_COLLECTOR']);
+    expect(steps.filter((s) => s.vacuum).map((s) => s.operation)).toEqual([
+      'LCO_DEPOSITION',
+      'LIPON_DEPOSITION',
+      'INTERLAYER',
+      'NEG_COLLECTOR',
+    ]);
     expect(steps.filter((s) => s.maxQueueMinutes !== null)).toEqual([
       { operation: 'INTERLAYER', vacuum: true, maxQueueMinutes: 120 },
       { operation: 'NEG_COLLECTOR', vacuum: true, maxQueueMinutes: 60 },
@@ -76,14 +93,22 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     const reason = `Queue time exceeded before INTERLAYER (route step 7): 181 min in air since it left vacuum step LIPON_DEPOSITION (route step 6) at ${leftAt}; limit 120 min`;
     const error = refused.errors?.[0];
     expect(error?.extensions?.code).toBe('UNIT_ON_HOLD');
-    expect(error?.message).toContain(`Sheet ${sheet} is on hold: ${reason} (hold ${error?.extensions?.holdId} on sheet ${sheet}, placed by admin at `);
+    expect(error?.message).toContain(
+      `Sheet ${sheet} is on hold: ${reason} (hold ${error?.extensions?.holdId} on sheet ${sheet}, placed by admin at `,
+    );
     expect(error?.extensions?.holdReason).toBe(reason);
 
     expect(await holdsOf(sheet)).toEqual([{ id: error?.extensions?.holdId, reason, active: true, placed_by: 'admin' }]);
     const shown = await stack.admin.ok(`{ sheet(barcode: "${sheet}") { operation stepState activeHolds { id reason } } }`);
-    expect(shown.sheet).toEqual({ operation: 'INTERLAYER', stepState: 'WAITING', activeHolds: [{ id: error?.extensions?.holdId, reason }] });
+    expect(shown.sheet).toEqual({
+      operation: 'INTERLAYER',
+      stepState: 'WAITING',
+      activeHolds: [{ id: error?.extensions?.holdId, reason }],
+    });
     expect(await scansAt(sheet, 'INTERLAYER')).toBe(0);
-    const audit = await db.query(`SELECT actor, action FROM tracking.audit_records WHERE entity_type = 'Hold' AND entity_key = $1`, [error?.extensions?.holdId]);
+    const audit = await db.query(`SELECT actor, action FROM tracking.audit_records WHERE entity_type = 'Hold' AND entity_key = $1`, [
+      error?.extensions?.holdId,
+    ]);
     expect(audit).toEqual([{ actor: 'admin', action: 'PLACE_HOLD' }]);
 
     // Scanned again while held: refused by that hold, without a second one.
@@ -113,7 +138,9 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     await scanThrough(stack.admin, sheet, ['LIPON_DEPOSITION']);
     await trackedOutAgo(sheet, 'LIPON_DEPOSITION', 300);
     const held = await trackIn(sheet, 'INTERLAYER');
-    await stack.admin.ok(RELEASE, { i: { holdId: held.errors?.[0].extensions?.holdId, disposition: 'REWORK', comment: 'strip and redo LiPON' } });
+    await stack.admin.ok(RELEASE, {
+      i: { holdId: held.errors?.[0].extensions?.holdId, disposition: 'REWORK', comment: 'strip and redo LiPON' },
+    });
     const reworked = await stack.admin.ok(`{ sheet(barcode: "${sheet}") { operation } }`);
     expect(reworked.sheet.operation).toBe('LIPON_DEPOSITION');
     await scanThrough(stack.admin, sheet, ['LIPON_DEPOSITION']);
@@ -121,11 +148,15 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
   });
 
   it('holds two racing track-ins of one overdue unit once, and refuses both', async () => {
-    await stack.admin.ok('mutation { createStation(input: { code: "INT-2", name: "Interlayer coater 2", operation: "INTERLAYER", lineCode: "R2R-1" }) { code } }');
+    await stack.admin.ok(
+      'mutation { createStation(input: { code: "INT-2", name: "Interlayer coater 2", operation: "INTERLAYER", lineCode: "R2R-1" }) { code } }',
+    );
     const sheet = sheets[3];
     await scanThrough(stack.admin, sheet, ['LIPON_DEPOSITION']);
     await trackedOutAgo(sheet, 'LIPON_DEPOSITION', 200);
-    const results = await Promise.all(['INT-1', 'INT-2'].map((stationCode) => stack.admin.request(SCAN, { i: { barcode: sheet, stationCode, action: 'TRACK_IN' } })));
+    const results = await Promise.all(
+      ['INT-1', 'INT-2'].map((stationCode) => stack.admin.request(SCAN, { i: { barcode: sheet, stationCode, action: 'TRACK_IN' } })),
+    );
     expect(results.map((r) => r.errors?.[0].extensions?.code)).toEqual(['UNIT_ON_HOLD', 'UNIT_ON_HOLD']);
     const holds = await holdsOf(sheet);
     expect(holds).toHaveLength(1);
@@ -149,7 +180,9 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     expect(await holdsOf(cut[1])).toHaveLength(1);
 
     // Accepting one sheet's exposure accepts only that sheet's: its neighbour gets a hold of its own.
-    await stack.admin.ok(RELEASE, { i: { holdId: refused.errors?.[0].extensions?.holdId, disposition: 'RELEASE', comment: 'LCO surface checked' } });
+    await stack.admin.ok(RELEASE, {
+      i: { holdId: refused.errors?.[0].extensions?.holdId, disposition: 'RELEASE', comment: 'LCO surface checked' },
+    });
     expect((await trackIn(cut[1], 'LIPON_DEPOSITION')).errors).toBeUndefined();
     const neighbour = await trackIn(cut[2], 'LIPON_DEPOSITION');
     expect(neighbour.errors?.[0].extensions?.code).toBe('UNIT_ON_HOLD');
@@ -162,8 +195,15 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     const product = (code: string, route: unknown[]) => ({ i: { code, name: 'queue time', layout: SMALL_LAYOUT, route } });
 
     it('refuses a limit with no vacuum step before it, naming the step', async () => {
-      const error = await stack.admin.fails(CREATE_PRODUCT, product('QT-BAD-1', [{ operation: 'A_OP', level: 'ROLL' }, { operation: 'B_OP', level: 'ROLL', vacuum: true, maxQueueMinutes: 60 }]));
-      const message = 'steps[1]: B_OP has maxQueueMinutes 60 but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit';
+      const error = await stack.admin.fails(
+        CREATE_PRODUCT,
+        product('QT-BAD-1', [
+          { operation: 'A_OP', level: 'ROLL' },
+          { operation: 'B_OP', level: 'ROLL', vacuum: true, maxQueueMinutes: 60 },
+        ]),
+      );
+      const message =
+        'steps[1]: B_OP has maxQueueMinutes 60 but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit';
       expect(error.extensions?.code).toBe('VALIDATION_FAILED');
       expect(error.message).toBe(`Invalid route: ${message}`);
       expect(error.extensions?.details).toEqual([{ path: 'input.route[1].maxQueueMinutes', message }]);
@@ -172,19 +212,32 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
         i: { productCode: 'QT-P', steps: [{ operation: 'A_OP', level: 'ROLL', maxQueueMinutes: 30 }] },
       });
       expect(version.extensions?.details).toEqual([
-        { path: 'input.steps[0].maxQueueMinutes', message: 'steps[0]: A_OP has maxQueueMinutes 30 but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit' },
+        {
+          path: 'input.steps[0].maxQueueMinutes',
+          message:
+            'steps[0]: A_OP has maxQueueMinutes 30 but no step before it is a vacuum step to count the time in air from; mark that step vacuum: true or remove the limit',
+        },
       ]);
     });
 
     it('refuses limits that are not positive whole minutes, naming the step', async () => {
-      const route = (maxQueueMinutes: unknown) => [{ operation: 'A_OP', level: 'ROLL', vacuum: true }, { operation: 'B_OP', level: 'ROLL', maxQueueMinutes }];
+      const route = (maxQueueMinutes: unknown) => [
+        { operation: 'A_OP', level: 'ROLL', vacuum: true },
+        { operation: 'B_OP', level: 'ROLL', maxQueueMinutes },
+      ];
       const zero = await stack.admin.fails(CREATE_PRODUCT, product('QT-BAD-2', route(0)));
       expect(zero.extensions?.code).toBe('VALIDATION_FAILED');
-      expect(zero.extensions?.details).toEqual([{ path: 'input.route[1].maxQueueMinutes', message: 'B_OP: expected maxQueueMinutes of at least 1 minute, got 0' }]);
+      expect(zero.extensions?.details).toEqual([
+        { path: 'input.route[1].maxQueueMinutes', message: 'B_OP: expected maxQueueMinutes of at least 1 minute, got 0' },
+      ]);
       const negative = await stack.admin.fails(CREATE_PRODUCT, product('QT-BAD-3', route(-15)));
-      expect(negative.message).toBe('Invalid input: input.route[1].maxQueueMinutes: B_OP: expected maxQueueMinutes of at least 1 minute, got -15');
+      expect(negative.message).toBe(
+        'Invalid input: input.route[1].maxQueueMinutes: B_OP: expected maxQueueMinutes of at least 1 minute, got -15',
+      );
       const huge = await stack.admin.fails(CREATE_PRODUCT, product('QT-BAD-4', route(50_000)));
-      expect(huge.message).toBe('Invalid input: input.route[1].maxQueueMinutes: B_OP: expected maxQueueMinutes of at most 43200 minutes (30 days), got 50000');
+      expect(huge.message).toBe(
+        'Invalid input: input.route[1].maxQueueMinutes: B_OP: expected maxQueueMinutes of at most 43200 minutes (30 days), got 50000',
+      );
       // Fractions never reach the service: GraphQL's Int refuses them, naming the field.
       const fraction = await stack.admin.fails(CREATE_PRODUCT, product('QT-BAD-5', route(1.5)));
       expect(fraction.message).toContain('maxQueueMinutes');

@@ -34,8 +34,13 @@ export class QueueTimeRepository {
         ORDER BY src.generation, e.at, e.id
         LIMIT 1`,
       [
-        q.sources.map((s) => s.kind), q.sources.map((s) => s.id), q.sources.map((s) => s.generation), q.vacuumSeqs, q.routeStepId,
-        q.unit.kind === 'SHEET' ? q.unit.id : null, q.unit.kind === 'ROLL' ? q.unit.id : null,
+        q.sources.map((s) => s.kind),
+        q.sources.map((s) => s.id),
+        q.sources.map((s) => s.generation),
+        q.vacuumSeqs,
+        q.routeStepId,
+        q.unit.kind === 'SHEET' ? q.unit.id : null,
+        q.unit.kind === 'ROLL' ? q.unit.id : null,
       ],
     );
     if (!rows.length) return null;

@@ -1,6 +1,13 @@
 import { queueSources, queueTimeHoldReason, type VacuumExit } from './queue-time';
 
-const link = (childRollId: string, parentRollId: string) => ({ childRollId, parentRollId, childMdStartMm: 0, childMdEndMm: 1, parentMdStartMm: 0, parentCdStartMm: 0 });
+const link = (childRollId: string, parentRollId: string) => ({
+  childRollId,
+  parentRollId,
+  childMdStartMm: 0,
+  childMdEndMm: 1,
+  parentMdStartMm: 0,
+  parentCdStartMm: 0,
+});
 
 describe('queue time', () => {
   describe('queueSources', () => {
@@ -41,9 +48,9 @@ describe('queue time', () => {
     });
 
     it('names the source roll when the vacuum step was run on it', () => {
-      expect(queueTimeHoldReason(step, { ...exit, own: false, unitKind: 'ROLL', rollBarcode: 'R0001', operation: 'LCO_DEPOSITION', stepSeq: 3 })).toContain(
-        '121 min in air since its source roll R0001 left vacuum step LCO_DEPOSITION (route step 3)',
-      );
+      expect(
+        queueTimeHoldReason(step, { ...exit, own: false, unitKind: 'ROLL', rollBarcode: 'R0001', operation: 'LCO_DEPOSITION', stepSeq: 3 }),
+      ).toContain('121 min in air since its source roll R0001 left vacuum step LCO_DEPOSITION (route step 3)');
     });
 
     it('lets the unit go at the limit, without a limit, with nothing to count from, or once the exposure was accepted', () => {

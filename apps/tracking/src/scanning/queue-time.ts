@@ -61,7 +61,10 @@ export function queueSources(kind: UnitLevel, unitId: string, rollId: string, li
  * no limit, nothing to count from (no vacuum track-out in its history), within the limit, or this
  * very exposure was already held and released with RELEASE (an engineer accepted it).
  */
-export function queueTimeHoldReason(step: { seq: number; operation: string; maxQueueMinutes: number | null }, exit: VacuumExit | null): string | null {
+export function queueTimeHoldReason(
+  step: { seq: number; operation: string; maxQueueMinutes: number | null },
+  exit: VacuumExit | null,
+): string | null {
   if (step.maxQueueMinutes === null || exit === null) return null;
   if (exit.minutes <= step.maxQueueMinutes || exit.accepted) return null;
   const who = exit.own ? 'it' : `its source roll ${exit.rollBarcode}`;

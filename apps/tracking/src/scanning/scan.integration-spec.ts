@@ -15,7 +15,11 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
       req.resume();
       req.on('end', () => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ data: { sheetTests: testData.sheetTests, sheetMap: { values: testData.values }, productTestPolicy: { maxRetests: 1 } } }));
+        res.end(
+          JSON.stringify({
+            data: { sheetTests: testData.sheetTests, sheetMap: { values: testData.values }, productTestPolicy: { maxRetests: 1 } },
+          }),
+        );
       });
     });
     await new Promise<void>((r) => testDataServer.listen(0, '127.0.0.1', r));
@@ -29,12 +33,20 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
   });
 
   const scanEvents = async (barcode: string) =>
-    (await stack.admin.ok<{ unitHistory: { kind: string }[] }>(`{ unitHistory(barcode: "${barcode}") { kind } }`)).unitHistory.filter((e) => e.kind === 'SCAN').length;
+    (await stack.admin.ok<{ unitHistory: { kind: string }[] }>(`{ unitHistory(barcode: "${barcode}") { kind } }`)).unitHistory.filter(
+      (e) => e.kind === 'SCAN',
+    ).length;
 
   it('tracks a roll in and out and moves it to its next operation', async () => {
     await newRoll(stack.admin, 'SC-1', 'SCAN-P');
     const tin = await scan(stack.admin, 'SC-1', 'INCOMING_FOIL', 'TRACK_IN');
-    expect(tin.scan).toMatchObject({ unitKind: 'ROLL', operation: 'INCOMING_FOIL', stepState: 'IN_PROCESS', stationCode: 'INC-1', repeated: false });
+    expect(tin.scan).toMatchObject({
+      unitKind: 'ROLL',
+      operation: 'INCOMING_FOIL',
+      stepState: 'IN_PROCESS',
+      stationCode: 'INC-1',
+      repeated: false,
+    });
     const tout = await scan(stack.admin, 'SC-1', 'INCOMING_FOIL', 'TRACK_OUT', { goodCount: 1, rejectCount: 0 });
     expect(tout.scan).toMatchObject({ operation: 'WEB_CLEAN', stepState: 'WAITING', stationCode: null, status: 'ACTIVE' });
     expect(tout.scan.event).toMatchObject({ action: 'TRACK_OUT', operation: 'INCOMING_FOIL', stationCode: 'INC-1' });
@@ -50,7 +62,9 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
     await newRoll(stack.admin, 'SC-2', 'SCAN-P');
     const error = await stack.admin.fails(SCAN, { i: { barcode: 'SC-2', stationCode: stationOf('LCO_ANNEAL'), action: 'TRACK_IN' } });
     expect(error.extensions?.code).toBe('WRONG_OPERATION');
-    expect(error.message).toBe('Roll SC-2 is waiting for operation INCOMING_FOIL (route step 1); scan it at station INC-1, not at ANL-1 (LCO_ANNEAL)');
+    expect(error.message).toBe(
+      'Roll SC-2 is waiting for operation INCOMING_FOIL (route step 1); scan it at station INC-1, not at ANL-1 (LCO_ANNEAL)',
+    );
     expect(error.extensions?.expectedStations).toEqual(['INC-1']);
   });
 
@@ -75,7 +89,9 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
   });
 
   it('refuses a track-in while the unit is in process at another station', async () => {
-    await stack.admin.ok('mutation { createStation(input: { code: "INC-2", name: "Incoming 2", operation: "INCOMING_FOIL", lineCode: "R2R-1" }) { code } }');
+    await stack.admin.ok(
+      'mutation { createStation(input: { code: "INC-2", name: "Incoming 2", operation: "INCOMING_FOIL", lineCode: "R2R-1" }) { code } }',
+    );
     await newRoll(stack.admin, 'SC-5', 'SCAN-P');
     await scan(stack.admin, 'SC-5', 'INCOMING_FOIL', 'TRACK_IN');
     const error = await stack.admin.fails(SCAN, { i: { barcode: 'SC-5', stationCode: 'INC-2', action: 'TRACK_IN' } });
@@ -88,7 +104,9 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
       const barcode = `SC-RACE-${i}`;
       await newRoll(stack.admin, barcode, 'SCAN-P');
       const results = await Promise.all(
-        ['INC-1', 'INC-2'].map((stationCode) => stack.admin.request<{ scan: { stationCode: string } }>(SCAN, { i: { barcode, stationCode, action: 'TRACK_IN' } })),
+        ['INC-1', 'INC-2'].map((stationCode) =>
+          stack.admin.request<{ scan: { stationCode: string } }>(SCAN, { i: { barcode, stationCode, action: 'TRACK_IN' } }),
+        ),
       );
       const winners = results.filter((r) => !r.errors);
       const losers = results.filter((r) => r.errors);
@@ -105,7 +123,9 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
     await scan(stack.admin, 'SC-6', 'CUT_TO_SHEETS', 'TRACK_IN');
     const notCut = await stack.admin.fails(SCAN, { i: { barcode: 'SC-6', stationCode: 'CUT-1', action: 'TRACK_OUT' } });
     expect(notCut.message).toContain('has not been cut into sheets yet');
-    const cut = await stack.admin.ok('mutation { cutSheets(input: { rollBarcode: "SC-6", stationCode: "CUT-1", count: 1 }) { sheets { barcode operation } } }');
+    const cut = await stack.admin.ok(
+      'mutation { cutSheets(input: { rollBarcode: "SC-6", stationCode: "CUT-1", count: 1 }) { sheets { barcode operation } } }',
+    );
     expect(cut.cutSheets.sheets).toEqual([{ barcode: 'S-SC-6-0001', operation: 'LIPON_DEPOSITION' }]);
     await scan(stack.admin, 'SC-6', 'CUT_TO_SHEETS', 'TRACK_OUT');
     const consumed = await stack.admin.fails(SCAN, { i: { barcode: 'SC-6', stationCode: 'LPN-1', action: 'TRACK_IN' } });
@@ -114,11 +134,17 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
 
     const sheet = 'S-SC-6-0001';
     const sheetOps = DEMO_LINE.route.filter((s) => s.level === 'SHEET').map((s) => s.operation);
-    await scanThrough(stack.admin, sheet, sheetOps.filter((op) => op !== 'SINGULATION'));
+    await scanThrough(
+      stack.admin,
+      sheet,
+      sheetOps.filter((op) => op !== 'SINGULATION'),
+    );
     // Scanned through SHEET_TEST by hand without a test: the singulation interlock stops it.
     const untested = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'SNG-1', action: 'TRACK_IN' } });
     expect(untested.extensions?.code).toBe('CONFLICT');
-    expect(untested.message).toBe(`Sheet ${sheet} cannot be tracked into SINGULATION: it has never been tested: every sheet is tested at SHEET_TEST before singulation`);
+    expect(untested.message).toBe(
+      `Sheet ${sheet} cannot be tracked into SINGULATION: it has never been tested: every sheet is tested at SHEET_TEST before singulation`,
+    );
     testData = { sheetTests: [{ testId: 'T1', status: 'DONE' }], values: [1, 0, 12, null] };
     const retest = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'SNG-1', action: 'TRACK_IN' } });
     expect(retest.message).toMatch(/1 cell\(s\) wait for a retest after a rig fault \(soft bin 0\): \(0, 1\); 0 of 1 retest\(s\) done$/);
@@ -134,7 +160,9 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
   it('checks track-out counts against the cells of a sheet', async () => {
     const sheet = 'S-R0001-0001'; // demo sheet: 50 x 50 cells, waiting at SHEET_TEST
     await scan(stack.admin, sheet, 'SHEET_TEST', 'TRACK_IN');
-    const error = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'TST-1', action: 'TRACK_OUT', goodCount: 2500, rejectCount: 1 } });
+    const error = await stack.admin.fails(SCAN, {
+      i: { barcode: sheet, stationCode: 'TST-1', action: 'TRACK_OUT', goodCount: 2500, rejectCount: 1 },
+    });
     expect(error.extensions?.code).toBe('VALIDATION_FAILED');
     expect(error.message).toBe('goodCount + rejectCount = 2501 exceeds the 2500 cells of sheet S-R0001-0001');
     const negative = await stack.admin.fails(SCAN, { i: { barcode: sheet, stationCode: 'TST-1', action: 'TRACK_OUT', goodCount: -1 } });

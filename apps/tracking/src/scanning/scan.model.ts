@@ -14,9 +14,22 @@ export class ScanInput {
   @Field() @IsString() @MinLength(1, { message: 'expected a barcode' }) @MaxLength(200) barcode!: string;
   @Field() @IsString() stationCode!: string;
   @Field(() => ScanActionEnum) @IsEnum(ScanActionEnum) action!: ScanActionEnum;
-  @Field({ nullable: true, description: 'The piece of equipment at the station, where it has several.' }) @IsOptional() @IsString() equipmentCode?: string;
-  @Field(() => Int, { nullable: true, description: 'TRACK_OUT: units or cells that passed the operation.' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) goodCount?: number;
-  @Field(() => Int, { nullable: true, description: 'TRACK_OUT: units or cells rejected at the operation.' }) @IsOptional() @IsInt() @Min(0) @Max(10_000_000) rejectCount?: number;
+  @Field({ nullable: true, description: 'The piece of equipment at the station, where it has several.' })
+  @IsOptional()
+  @IsString()
+  equipmentCode?: string;
+  @Field(() => Int, { nullable: true, description: 'TRACK_OUT: units or cells that passed the operation.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  goodCount?: number;
+  @Field(() => Int, { nullable: true, description: 'TRACK_OUT: units or cells rejected at the operation.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  rejectCount?: number;
 }
 
 @ObjectType('ScanEvent')

@@ -56,7 +56,8 @@ export class ScanService {
   private async singulationInterlock(barcode: string): Promise<void> {
     if (!barcode.startsWith('S-')) return;
     const sheet = await this.material.sheetByBarcode(barcode);
-    if (sheet && sheet.status === 'ACTIVE' && sheet.operation === SINGULATION && sheet.stepState === 'WAITING') await this.singulationGate.check(sheet);
+    if (sheet && sheet.status === 'ACTIVE' && sheet.operation === SINGULATION && sheet.stepState === 'WAITING')
+      await this.singulationGate.check(sheet);
   }
 
   private scanInTransaction(actor: Actor, input: ScanInput): Promise<ScanResultModel | DomainError> {
@@ -64,15 +65,20 @@ export class ScanService {
     return this.db.transaction(async (m): Promise<ScanResultModel | DomainError> => {
       const station = await this.stationByCode(m, input.stationCode);
       if (!station) {
-        throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}: expected the code of a station (see the stations query)`, [
-          { path: 'input.stationCode', message: 'expected an existing station code' },
-        ]);
+        throw new DomainError(
+          'NOT_FOUND',
+          `Unknown station ${input.stationCode}: expected the code of a station (see the stations query)`,
+          [{ path: 'input.stationCode', message: 'expected an existing station code' }],
+        );
       }
       const equipment = input.equipmentCode ? await this.equipmentAt(m, station, input.equipmentCode) : null;
       const found = await this.lockUnit(m, barcode);
       if (!found) {
         const other = endOfLineCode(barcode);
-        if (other) throw new DomainError('WRONG_OPERATION', other, [{ path: 'input.barcode', message: 'expected a roll or sheet barcode at a route station' }]);
+        if (other)
+          throw new DomainError('WRONG_OPERATION', other, [
+            { path: 'input.barcode', message: 'expected a roll or sheet barcode at a route station' },
+          ]);
         throw new DomainError('UNKNOWN_BARCODE', `Unknown barcode ${barcode}: expected the barcode of a registered roll or sheet`, [
           { path: 'input.barcode', message: 'expected a roll or sheet barcode' },
         ]);
@@ -87,11 +93,17 @@ export class ScanService {
       if (input.action === 'TRACK_IN') {
         if (unit.stepState === 'IN_PROCESS') {
           const at = await this.stationById(m, unit.stationId as string);
-          throw new DomainError('ALREADY_IN_PROCESS', `${label(kind)} ${unit.barcode} is already tracked in at station ${at?.code} for ${step.operation}; track it out there first`);
+          throw new DomainError(
+            'ALREADY_IN_PROCESS',
+            `${label(kind)} ${unit.barcode} is already tracked in at station ${at?.code} for ${step.operation}; track it out there first`,
+          );
         }
         await this.requireOperation(m, kind, unit, step, station);
         const thermal = thermalBudgetProblem(step, unit.electrochemicalState);
-        if (thermal) throw new DomainError('CONFLICT', `${label(kind)} ${unit.barcode} cannot be tracked into ${step.operation}: ${thermal}`, [], { reason: 'THERMAL_BUDGET' });
+        if (thermal)
+          throw new DomainError('CONFLICT', `${label(kind)} ${unit.barcode} cannot be tracked into ${step.operation}: ${thermal}`, [], {
+            reason: 'THERMAL_BUDGET',
+          });
         const held = await this.activeHolds(m, kind, unit);
         if (held.length) throw onHold(kind, unit, held[0]);
         const queueHold = await this.queueTimeHold(m, actor, kind, unit, steps, step);
@@ -99,11 +111,17 @@ export class ScanService {
         this.moveUnit(unit, { stepState: 'IN_PROCESS', stationId: station.id });
       } else {
         if (unit.stepState !== 'IN_PROCESS') {
-          throw new DomainError('NOT_TRACKED_IN', `${label(kind)} ${unit.barcode} is not tracked in at ${step.operation}; scan TRACK_IN at a ${step.operation} station first`);
+          throw new DomainError(
+            'NOT_TRACKED_IN',
+            `${label(kind)} ${unit.barcode} is not tracked in at ${step.operation}; scan TRACK_IN at a ${step.operation} station first`,
+          );
         }
         if (unit.stationId !== station.id) {
           const at = await this.stationById(m, unit.stationId as string);
-          throw new DomainError('WRONG_OPERATION', `${label(kind)} ${unit.barcode} is tracked in at station ${at?.code}, not ${station.code}; track it out at ${at?.code}`);
+          throw new DomainError(
+            'WRONG_OPERATION',
+            `${label(kind)} ${unit.barcode} is tracked in at station ${at?.code}, not ${station.code}; track it out at ${at?.code}`,
+          );
         }
         this.checkCounts(kind, unit, input);
         if (step.operation === FORMATION) unit.electrochemicalState = 'FORMED';
@@ -125,7 +143,10 @@ export class ScanService {
     });
   }
 
-  private async lockUnit(m: EntityManager, barcode: string): Promise<{ unit: Unit; kind: UnitLevel; before: { stepState: string; status: string } } | null> {
+  private async lockUnit(
+    m: EntityManager,
+    barcode: string,
+  ): Promise<{ unit: Unit; kind: UnitLevel; before: { stepState: string; status: string } } | null> {
     // Sheet barcodes are ours (S-<roll>-NNNN): look where the unit most likely is first.
     const order: UnitLevel[] = barcode.startsWith('S-') ? ['SHEET', 'ROLL'] : ['ROLL', 'SHEET'];
     for (const kind of order) {
@@ -159,7 +180,13 @@ export class ScanService {
   }
 
   /** The last scan of this unit, if the same action at the same station would repeat it. */
-  private async repeatedScan(m: EntityManager, kind: UnitLevel, unit: Unit, station: StationEntity, action: ScanActionEnum): Promise<ScanEventEntity | null> {
+  private async repeatedScan(
+    m: EntityManager,
+    kind: UnitLevel,
+    unit: Unit,
+    station: StationEntity,
+    action: ScanActionEnum,
+  ): Promise<ScanEventEntity | null> {
     const last = await m.findOne(ScanEventEntity, { where: { unitKind: kind, unitId: unit.id }, order: { id: 'DESC' } });
     if (!last || last.action !== action || last.stationId !== station.id) return null;
     if (action === 'TRACK_IN') return unit.stepState === 'IN_PROCESS' && unit.stationId === station.id ? last : null;
@@ -172,12 +199,22 @@ export class ScanService {
     const why: Record<string, string> = {
       FINISHED: 'has finished its route',
       SCRAPPED: 'was scrapped',
-      CONSUMED: kind === 'ROLL' ? 'no longer exists as a roll (cut into sheets, spliced or slit); scan the units made from it' : 'was consumed',
+      CONSUMED:
+        kind === 'ROLL' ? 'no longer exists as a roll (cut into sheets, spliced or slit); scan the units made from it' : 'was consumed',
     };
-    throw new DomainError('UNIT_NOT_ACTIVE', `${label(kind)} ${unit.barcode} ${why[unit.status] ?? `is ${unit.status}`}: it cannot be scanned at an operation`);
+    throw new DomainError(
+      'UNIT_NOT_ACTIVE',
+      `${label(kind)} ${unit.barcode} ${why[unit.status] ?? `is ${unit.status}`}: it cannot be scanned at an operation`,
+    );
   }
 
-  private async requireOperation(m: EntityManager, kind: UnitLevel, unit: Unit, step: RouteStepEntity, station: StationEntity): Promise<void> {
+  private async requireOperation(
+    m: EntityManager,
+    kind: UnitLevel,
+    unit: Unit,
+    step: RouteStepEntity,
+    station: StationEntity,
+  ): Promise<void> {
     if (step.operation === station.operation) return;
     const stations = await m.find(StationEntity, { where: { operation: step.operation }, order: { code: 'ASC' } });
     const where = stations.length ? `at station ${stations.map((s) => s.code).join(' or ')}` : '(no station performs it yet)';
@@ -203,7 +240,14 @@ export class ScanService {
    * vacuum track-out (after a REWORK, say) is a new exposure and is checked again.
    * The check reads the database only at steps with a limit, so other scans pay nothing for it.
    */
-  private async queueTimeHold(m: EntityManager, actor: Actor, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], step: RouteStepEntity): Promise<HoldModel | null> {
+  private async queueTimeHold(
+    m: EntityManager,
+    actor: Actor,
+    kind: UnitLevel,
+    unit: Unit,
+    steps: RouteStepEntity[],
+    step: RouteStepEntity,
+  ): Promise<HoldModel | null> {
     if (step.maxQueueMinutes === null) return null;
     const vacuumSeqs = vacuumStepsBefore(steps, step.seq);
     if (!vacuumSeqs.length) return null;
@@ -216,7 +260,12 @@ export class ScanService {
     });
     const reason = queueTimeHoldReason(step, exit);
     if (!reason || !exit) return null;
-    return this.holdService.placeQueueTimeHold(m, actor, { unit: { kind, id: unit.id }, reason, routeStepId: step.id, fromEventId: exit.eventId });
+    return this.holdService.placeQueueTimeHold(m, actor, {
+      unit: { kind, id: unit.id },
+      reason,
+      routeStepId: step.id,
+      fromEventId: exit.eventId,
+    });
   }
 
   private checkCounts(kind: UnitLevel, unit: Unit, input: ScanInput): void {
@@ -225,9 +274,11 @@ export class ScanService {
       const sheet = unit as SheetEntity;
       const cells = sheet.rows * sheet.cols;
       if (total > cells) {
-        throw new DomainError('VALIDATION_FAILED', `goodCount + rejectCount = ${total} exceeds the ${cells} cells of sheet ${sheet.barcode}`, [
-          { path: 'input.goodCount', message: `expected goodCount + rejectCount <= ${cells}` },
-        ]);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `goodCount + rejectCount = ${total} exceeds the ${cells} cells of sheet ${sheet.barcode}`,
+          [{ path: 'input.goodCount', message: `expected goodCount + rejectCount <= ${cells}` }],
+        );
       }
     } else if (total > 1) {
       throw new DomainError('VALIDATION_FAILED', `A roll is one unit: goodCount + rejectCount must be 0 or 1, got ${total}`, [
@@ -242,7 +293,10 @@ export class ScanService {
     if (kind === 'ROLL' && next?.level === 'SHEET') {
       const roll = unit as RollEntity;
       if (roll.sheetsCut === 0) {
-        throw new DomainError('CONFLICT', `Roll ${roll.barcode} has not been cut into sheets yet; cut it (cutSheets) before tracking it out of ${step.operation}`);
+        throw new DomainError(
+          'CONFLICT',
+          `Roll ${roll.barcode} has not been cut into sheets yet; cut it (cutSheets) before tracking it out of ${step.operation}`,
+        );
       }
       // The roll is gone; its sheets, cut while it was in process here, now carry on.
       this.moveUnit(unit, { stepState: 'WAITING', stationId: null, status: 'CONSUMED' });
@@ -290,27 +344,63 @@ export class ScanService {
          SELECT $14, $11, $15, $16, $17::jsonb, $18::jsonb FROM event)
        SELECT id, at FROM event`,
       [
-        unit.id, unit.status, unit.stepSeq, unit.stepState, unit.stationId,
-        kind, e.stationId, e.equipmentId, e.operation, e.stepSeq, e.action, e.goodCount, e.rejectCount, e.actor,
-        label(kind), unit.barcode, JSON.stringify(e.before), JSON.stringify(e.after), unit.electrochemicalState,
+        unit.id,
+        unit.status,
+        unit.stepSeq,
+        unit.stepState,
+        unit.stationId,
+        kind,
+        e.stationId,
+        e.equipmentId,
+        e.operation,
+        e.stepSeq,
+        e.action,
+        e.goodCount,
+        e.rejectCount,
+        e.actor,
+        label(kind),
+        unit.barcode,
+        JSON.stringify(e.before),
+        JSON.stringify(e.after),
+        unit.electrochemicalState,
       ],
     );
     if (rows.length !== 1) throw new Error(`scan of ${unit.barcode} wrote ${rows.length} events; expected exactly one`);
     return Object.assign(new ScanEventEntity(), {
-      id: String(rows[0].id), unitKind: kind, unitId: unit.id, stationId: e.stationId, equipmentId: e.equipmentId, operation: e.operation,
-      stepSeq: e.stepSeq, action: e.action, goodCount: e.goodCount, rejectCount: e.rejectCount, actor: e.actor, at: rows[0].at,
+      id: String(rows[0].id),
+      unitKind: kind,
+      unitId: unit.id,
+      stationId: e.stationId,
+      equipmentId: e.equipmentId,
+      operation: e.operation,
+      stepSeq: e.stepSeq,
+      action: e.action,
+      goodCount: e.goodCount,
+      rejectCount: e.rejectCount,
+      actor: e.actor,
+      at: rows[0].at,
     });
   }
 
   private async equipmentAt(m: EntityManager, station: StationEntity, code: string): Promise<EquipmentEntity> {
     const eq = await m.findOne(EquipmentEntity, { where: { code } });
     if (!eq || eq.stationId !== station.id) {
-      throw new DomainError('VALIDATION_FAILED', `Equipment ${code} is not at station ${station.code}`, [{ path: 'input.equipmentCode', message: `expected equipment of station ${station.code}` }]);
+      throw new DomainError('VALIDATION_FAILED', `Equipment ${code} is not at station ${station.code}`, [
+        { path: 'input.equipmentCode', message: `expected equipment of station ${station.code}` },
+      ]);
     }
     return eq;
   }
 
-  private async result(m: EntityManager, kind: UnitLevel, unit: Unit, steps: RouteStepEntity[], event: ScanEventEntity, station: StationEntity, repeated: boolean): Promise<ScanResultModel> {
+  private async result(
+    m: EntityManager,
+    kind: UnitLevel,
+    unit: Unit,
+    steps: RouteStepEntity[],
+    event: ScanEventEntity,
+    station: StationEntity,
+    repeated: boolean,
+  ): Promise<ScanResultModel> {
     const current = unit.status === 'ACTIVE' ? steps.find((s) => s.seq === unit.stepSeq) : undefined;
     const at = unit.stationId ? (unit.stationId === station.id ? station : await this.stationById(m, unit.stationId)) : null;
     return {
@@ -351,8 +441,10 @@ function onHold(kind: UnitLevel, unit: Unit, h: HoldModel): DomainError {
  */
 function endOfLineCode(barcode: string): string | null {
   const cell = /^(.+)-R(\d+)C(\d+)$/.exec(barcode);
-  if (cell) return `${barcode} is singulated cell (${cell[2]}, ${cell[3]}) of sheet ${cell[1]}: scan it into a stack (addStackLayer) at a STACKING station, not through a route step`;
-  if (barcode.startsWith('STK-')) return `${barcode} is a stack: it is started and built at a STACKING station (startStack, addStackLayer) and tested at STACK_TEST (postStackTest)`;
+  if (cell)
+    return `${barcode} is singulated cell (${cell[2]}, ${cell[3]}) of sheet ${cell[1]}: scan it into a stack (addStackLayer) at a STACKING station, not through a route step`;
+  if (barcode.startsWith('STK-'))
+    return `${barcode} is a stack: it is started and built at a STACKING station (startStack, addStackLayer) and tested at STACK_TEST (postStackTest)`;
   return null;
 }
 

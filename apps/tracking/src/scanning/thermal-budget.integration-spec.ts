@@ -6,8 +6,13 @@ describe('electrochemical state and thermal budget (tracking on PostgreSQL)', ()
   let stack: TrackingTestStack;
   beforeAll(async () => {
     stack = await startTrackingTestStack('thermal', { seedDemo: true });
-    for (const [code, operation] of [['RFL-1', 'REFLOW'], ['CUR-1', 'CURE']]) {
-      await stack.admin.ok('mutation($i: CreateStationInput!) { createStation(input: $i) { code } }', { i: { code, name: operation, operation, lineCode: 'R2R-1' } });
+    for (const [code, operation] of [
+      ['RFL-1', 'REFLOW'],
+      ['CUR-1', 'CURE'],
+    ]) {
+      await stack.admin.ok('mutation($i: CreateStationInput!) { createStation(input: $i) { code } }', {
+        i: { code, name: operation, operation, lineCode: 'R2R-1' },
+      });
     }
     await newProduct(stack.admin, 'THERM-P', undefined, [
       { operation: 'INCOMING_FOIL', level: 'ROLL' },
@@ -18,7 +23,8 @@ describe('electrochemical state and thermal budget (tracking on PostgreSQL)', ()
   });
   afterAll(() => stack.close());
 
-  const unit = async (barcode: string) => (await stack.admin.ok(`{ roll(barcode: "${barcode}") { operation stepState electrochemicalState } }`)).roll;
+  const unit = async (barcode: string) =>
+    (await stack.admin.ok(`{ roll(barcode: "${barcode}") { operation stepState electrochemicalState } }`)).roll;
 
   it('keeps the step temperature on the route version', async () => {
     const p = await stack.admin.ok('{ product(code: "THERM-P") { currentRoute { steps { operation maxTemperatureC } } } }');
@@ -38,7 +44,9 @@ describe('electrochemical state and thermal budget (tracking on PostgreSQL)', ()
     await stack.admin.ok('mutation { scan(input: { barcode: "TH-1", stationCode: "FRM-1", action: TRACK_IN }) { stepState } }');
     await stack.admin.ok('mutation { scan(input: { barcode: "TH-1", stationCode: "FRM-1", action: TRACK_OUT }) { stepState } }');
     expect(await unit('TH-1')).toEqual({ operation: 'REFLOW', stepState: 'WAITING', electrochemicalState: 'FORMED' });
-    const refused = await stack.admin.fails('mutation { scan(input: { barcode: "TH-1", stationCode: "RFL-1", action: TRACK_IN }) { stepState } }');
+    const refused = await stack.admin.fails(
+      'mutation { scan(input: { barcode: "TH-1", stationCode: "RFL-1", action: TRACK_IN }) { stepState } }',
+    );
     expect(refused.extensions?.code).toBe('CONFLICT');
     expect(refused.extensions?.reason).toBe('THERMAL_BUDGET');
     expect(refused.message).toBe(
@@ -49,8 +57,22 @@ describe('electrochemical state and thermal budget (tracking on PostgreSQL)', ()
 
   it('refuses a step temperature that is not a number in range', async () => {
     const bad = await stack.admin.fails('mutation($i: CreateProductInput!) { createProduct(input: $i) { code } }', {
-      i: { code: 'THERM-BAD', name: 'bad', layout: { rows: 4, cols: 5, cellMdMm: 10, cellCdMm: 10, pitchMdMm: 11, pitchCdMm: 11, firstCellMdMm: 10, firstCellCdMm: 10, sheetLengthMdMm: 60 },
-        route: [{ operation: 'INCOMING_FOIL', level: 'ROLL', maxTemperatureC: 5000 }] },
+      i: {
+        code: 'THERM-BAD',
+        name: 'bad',
+        layout: {
+          rows: 4,
+          cols: 5,
+          cellMdMm: 10,
+          cellCdMm: 10,
+          pitchMdMm: 11,
+          pitchCdMm: 11,
+          firstCellMdMm: 10,
+          firstCellCdMm: 10,
+          sheetLengthMdMm: 60,
+        },
+        route: [{ operation: 'INCOMING_FOIL', level: 'ROLL', maxTemperatureC: 5000 }],
+      },
     });
     expect(bad.extensions?.code).toBe('VALIDATION_FAILED');
   });

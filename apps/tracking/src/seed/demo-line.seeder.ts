@@ -32,10 +32,16 @@ export class DemoLineSeeder {
     await this.masterData.createSite(SYSTEM, d.site);
     await this.masterData.createLine(SYSTEM, { ...d.line, siteCode: d.site.code });
     for (const step of d.route) {
-      await this.masterData.createStation(SYSTEM, { code: step.station, name: step.name, operation: step.operation, lineCode: d.line.code });
+      await this.masterData.createStation(SYSTEM, {
+        code: step.station,
+        name: step.name,
+        operation: step.operation,
+        lineCode: d.line.code,
+      });
     }
     for (const s of d.extraStations) await this.masterData.createStation(SYSTEM, { ...s, lineCode: d.line.code });
-    for (const e of d.equipment) await this.masterData.createEquipment(SYSTEM, { code: e.code, name: e.name, kind: e.kind, stationCode: e.station });
+    for (const e of d.equipment)
+      await this.masterData.createEquipment(SYSTEM, { code: e.code, name: e.name, kind: e.kind, stationCode: e.station });
     await this.masterData.createProduct(SYSTEM, {
       ...d.product,
       layout: { ...d.product.layout },
@@ -47,7 +53,14 @@ export class DemoLineSeeder {
       })),
     });
     for (const r of d.rolls) {
-      await this.rolls.register(SYSTEM, { barcode: r.barcode, productCode: d.product.code, widthMm: r.widthMm, lengthM: r.lengthM, substrateThicknessUm: r.substrateThicknessUm, supplierLot: r.supplierLot });
+      await this.rolls.register(SYSTEM, {
+        barcode: r.barcode,
+        productCode: d.product.code,
+        widthMm: r.widthMm,
+        lengthM: r.lengthM,
+        substrateThicknessUm: r.substrateThicknessUm,
+        supplierLot: r.supplierLot,
+      });
       await this.advance(r.barcode, r.advanceTo);
     }
     this.logger.log(`Seeded the demo line: product ${d.product.code}, ${d.rolls.length} rolls, sheets waiting at SHEET_TEST`);
@@ -72,7 +85,12 @@ export class DemoLineSeeder {
         continue;
       }
       for (const barcode of units) {
-        await this.scans.scan(SYSTEM, { barcode, stationCode: step.station, action: ScanActionEnum.TRACK_OUT, ...(step.level === 'SHEET' ? { goodCount: 2500, rejectCount: 0 } : {}) });
+        await this.scans.scan(SYSTEM, {
+          barcode,
+          stationCode: step.station,
+          action: ScanActionEnum.TRACK_OUT,
+          ...(step.level === 'SHEET' ? { goodCount: 2500, rejectCount: 0 } : {}),
+        });
       }
     }
   }

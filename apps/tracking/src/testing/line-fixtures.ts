@@ -40,7 +40,12 @@ export const QUEUE_TIME_ROUTE: RouteStepFixture[] = ROUTE.map((s) => ({
   maxQueueMinutes: 'maxQueueMinutes' in s ? s.maxQueueMinutes : null,
 }));
 
-export async function newProduct(client: GraphqlClient, code: string, layout = SMALL_LAYOUT, route: RouteStepFixture[] = PLAIN_ROUTE): Promise<void> {
+export async function newProduct(
+  client: GraphqlClient,
+  code: string,
+  layout = SMALL_LAYOUT,
+  route: RouteStepFixture[] = PLAIN_ROUTE,
+): Promise<void> {
   await client.ok('mutation($i: CreateProductInput!) { createProduct(input: $i) { code } }', {
     i: { code, name: `Test product ${code}`, layout, leaderMm: 100, trailerMm: 100, route },
   });
@@ -56,7 +61,13 @@ export const SCAN = `mutation Scan($i: ScanInput!) {
   scan(input: $i) { unitKind barcode status operation stepState stationCode repeated event { id action operation stationCode } }
 }`;
 
-export async function scan(client: GraphqlClient, barcode: string, operation: string, action: 'TRACK_IN' | 'TRACK_OUT', extra: Record<string, unknown> = {}) {
+export async function scan(
+  client: GraphqlClient,
+  barcode: string,
+  operation: string,
+  action: 'TRACK_IN' | 'TRACK_OUT',
+  extra: Record<string, unknown> = {},
+) {
   return client.ok(SCAN, { i: { barcode, stationCode: stationOf(operation), action, ...extra } });
 }
 
@@ -69,7 +80,13 @@ export async function scanThrough(client: GraphqlClient, barcode: string, operat
 }
 
 /** Register a roll and bring it to its cut step, cut it and track it out; returns the sheet barcodes. */
-export async function rollCutIntoSheets(client: GraphqlClient, barcode: string, productCode: string, lengthM = 1, count?: number): Promise<string[]> {
+export async function rollCutIntoSheets(
+  client: GraphqlClient,
+  barcode: string,
+  productCode: string,
+  lengthM = 1,
+  count?: number,
+): Promise<string[]> {
   await newRoll(client, barcode, productCode, lengthM);
   await scanThrough(client, barcode, ['INCOMING_FOIL', 'WEB_CLEAN', 'LCO_DEPOSITION', 'LCO_ANNEAL']);
   await scan(client, barcode, 'CUT_TO_SHEETS', 'TRACK_IN');

@@ -16,7 +16,10 @@ export interface TrackingTestStack {
 }
 
 /** The tracking subgraph on a fresh database of its own, migrated, listening on a free port. */
-export async function startTrackingTestStack(label: string, opts: { seedDemo?: boolean; env?: Record<string, string> } = {}): Promise<TrackingTestStack> {
+export async function startTrackingTestStack(
+  label: string,
+  opts: { seedDemo?: boolean; env?: Record<string, string> } = {},
+): Promise<TrackingTestStack> {
   const db = await createTestDatabase(label);
   const config = testConfig(db.url, { MES_SEED_DEMO: opts.seedDemo === false ? 'false' : 'true', ...opts.env });
   await migrateTracking(db.url);
@@ -34,7 +37,9 @@ export async function startTrackingTestStack(label: string, opts: { seedDemo?: b
       const existing = users.get(role);
       if (existing) return existing;
       const username = `${role.toLowerCase()}1`;
-      await admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', { i: { username, password: 'password-123', role } });
+      await admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
+        i: { username, password: 'password-123', role },
+      });
       const client = await new GraphqlClient(url).login(username, 'password-123');
       users.set(role, client);
       return client;

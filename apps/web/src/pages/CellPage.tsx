@@ -30,7 +30,15 @@ interface Spectrum {
   signature: string | null;
   signatureReason: string | null;
   fitMissingReason: string | null;
-  fit: { circuit: string; relRms: number | null; converged: boolean; parameters: { name: string; value: number }[]; fineFrequenciesHz: number[]; fineZReOhm: number[]; fineZImOhm: number[] } | null;
+  fit: {
+    circuit: string;
+    relRms: number | null;
+    converged: boolean;
+    parameters: { name: string; value: number }[];
+    fineFrequenciesHz: number[];
+    fineZReOhm: number[];
+    fineZImOhm: number[];
+  } | null;
 }
 
 interface Provenance {
@@ -38,7 +46,11 @@ interface Provenance {
   mdMm: number;
   cdMm: number;
   predictedCapacityUah: number | null;
-  layers: { operation: string; run: { id: string; equipmentCode: string; recipeName: string; recipeVersion: number }; traces: { channel: string; unit: string; mean: number; min: number; max: number }[] }[];
+  layers: {
+    operation: string;
+    run: { id: string; equipmentCode: string; recipeName: string; recipeVersion: number };
+    traces: { channel: string; unit: string; mean: number; min: number; max: number }[];
+  }[];
   thickness: { layer: string; thicknessUm: number; instrument: string }[];
 }
 
@@ -58,24 +70,42 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   useEffect(() => {
     if (!valid) return;
     gql<{ cellResult: (TestResult & { history: TestResult[] }) | null }>(
-      `query($s: String!, $r: Int!, $c: Int!) { cellResult(sheet: $s, row: $r, col: $c) { ${RESULT_FIELDS} history { ${RESULT_FIELDS} } } }`, { s: sheet, r: row, c: col },
-    ).then((d) => setResult(d.cellResult), (e: Error) => setError(e.message));
+      `query($s: String!, $r: Int!, $c: Int!) { cellResult(sheet: $s, row: $r, col: $c) { ${RESULT_FIELDS} history { ${RESULT_FIELDS} } } }`,
+      { s: sheet, r: row, c: col },
+    ).then(
+      (d) => setResult(d.cellResult),
+      (e: Error) => setError(e.message),
+    );
     gql<{ cellProvenance: Provenance }>(
       'query($s: String!, $r: Int!, $c: Int!) { cellProvenance(sheet: $s, row: $r, col: $c) { rollBarcode mdMm cdMm predictedCapacityUah layers { operation run { id equipmentCode recipeName recipeVersion } traces { channel unit mean min max } } thickness { layer thicknessUm instrument } } }',
       { s: sheet, r: row, c: col },
-    ).then((d) => setProv(d.cellProvenance), (e: Error) => setProvError(e.message));
+    ).then(
+      (d) => setProv(d.cellProvenance),
+      (e: Error) => setProvError(e.message),
+    );
   }, [sheet, row, col, valid]);
   useEffect(() => {
     if (!valid) return;
     gql<{ cellSpectrum: Spectrum | null }>(
       'query($s: String!, $r: Int!, $c: Int!, $t: String) { cellSpectrum(sheet: $s, row: $r, col: $c, sheetTestId: $t) { testId status temperatureC frequenciesHz zReOhm zImOhm signature signatureReason fitMissingReason fit { circuit relRms converged parameters { name value } fineFrequenciesHz fineZReOhm fineZImOhm } } }',
       { s: sheet, r: row, c: col, t: testChoice ?? null },
-    ).then((d) => setSpectrum(d.cellSpectrum), (e: Error) => setError(e.message));
+    ).then(
+      (d) => setSpectrum(d.cellSpectrum),
+      (e: Error) => setError(e.message),
+    );
   }, [sheet, row, col, valid, testChoice]);
 
-  if (!valid) return <p className="form-error" role="alert">A cell page needs #/cell/&lt;sheet&gt;/&lt;row&gt;/&lt;col&gt; with whole-number row and col.</p>;
-  const series: Series[] = spectrum ? [{ name: 'measured', f: spectrum.frequenciesHz, re: spectrum.zReOhm, im: spectrum.zImOhm, kind: 'points' }] : [];
-  if (spectrum?.fit) series.push({ name: 'fit', f: spectrum.fit.fineFrequenciesHz, re: spectrum.fit.fineZReOhm, im: spectrum.fit.fineZImOhm, kind: 'line' });
+  if (!valid)
+    return (
+      <p className="form-error" role="alert">
+        A cell page needs #/cell/&lt;sheet&gt;/&lt;row&gt;/&lt;col&gt; with whole-number row and col.
+      </p>
+    );
+  const series: Series[] = spectrum
+    ? [{ name: 'measured', f: spectrum.frequenciesHz, re: spectrum.zReOhm, im: spectrum.zImOhm, kind: 'points' }]
+    : [];
+  if (spectrum?.fit)
+    series.push({ name: 'fit', f: spectrum.fit.fineFrequenciesHz, re: spectrum.fit.fineZReOhm, im: spectrum.fit.fineZImOhm, kind: 'line' });
   // The Nyquist view opens on the arcs (R0 + R1 + R2 and a margin): the blocking tail of a good cell
   // runs to hundreds of kΩ. Without a trusted fit it shows the whole spectrum.
   const p = Object.fromEntries((spectrum?.fit?.parameters ?? []).map((x) => [x.name, x.value]));
@@ -84,19 +114,36 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
 
   return (
     <section aria-labelledby="cell-title" className="cell-page">
-      <h1 id="cell-title">Cell <span className="mono">{sheet}-R{row}C{col}</span></h1>
-      <p className="muted"><a href={href('sheet', sheet)}>Back to sheet {sheet}</a></p>
+      <h1 id="cell-title">
+        Cell{' '}
+        <span className="mono">
+          {sheet}-R{row}C{col}
+        </span>
+      </h1>
+      <p className="muted">
+        <a href={href('sheet', sheet)}>Back to sheet {sheet}</a>
+      </p>
       <ErrorBox error={error} />
       {result === null && <p>This cell was never tested.</p>}
       {result && (
         <div className="cell-summary" data-testid="cell-summary">
-          <div className={`bin-badge bin-${result.softBin}`}>Bin {result.softBin} · {result.binName}</div>
+          <div className={`bin-badge bin-${result.softBin}`}>
+            Bin {result.softBin} · {result.binName}
+          </div>
           <dl className="facts">
-            <dt>OCV</dt><dd>{n(result.ocvV, 4)} V</dd>
-            <dt>R_ohmic</dt><dd>{n(result.rOhmicOhm, 2)} Ω</dd>
-            <dt>R_ct</dt><dd>{n(result.rCtOhm, 1)} Ω</dd>
-            <dt>ASR</dt><dd>{n(result.asrOhmCm2, 1)} Ω·cm²</dd>
-            <dt>Decided by</dt><dd>rule {result.ruleId}, rule set v{result.ruleSetVersion}{result.reason ? `: ${result.reason}` : ''}</dd>
+            <dt>OCV</dt>
+            <dd>{n(result.ocvV, 4)} V</dd>
+            <dt>R_ohmic</dt>
+            <dd>{n(result.rOhmicOhm, 2)} Ω</dd>
+            <dt>R_ct</dt>
+            <dd>{n(result.rCtOhm, 1)} Ω</dd>
+            <dt>ASR</dt>
+            <dd>{n(result.asrOhmCm2, 1)} Ω·cm²</dd>
+            <dt>Decided by</dt>
+            <dd>
+              rule {result.ruleId}, rule set v{result.ruleSetVersion}
+              {result.reason ? `: ${result.reason}` : ''}
+            </dd>
           </dl>
         </div>
       )}
@@ -106,7 +153,11 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
           <label htmlFor="test-choice">Test </label>
           <select id="test-choice" value={testChoice ?? ''} onChange={(e) => setTestChoice(e.target.value || undefined)}>
             <option value="">the one that counts</option>
-            {tests.map((t) => <option key={t.sheetTestId} value={t.sheetTestId}>{t.testId} ({new Date(t.receivedAt).toLocaleString()})</option>)}
+            {tests.map((t) => (
+              <option key={t.sheetTestId} value={t.sheetTestId}>
+                {t.testId} ({new Date(t.receivedAt).toLocaleString()})
+              </option>
+            ))}
           </select>
         </p>
       )}
@@ -114,20 +165,48 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
       {spectrum && (
         <>
           <p className="muted" data-testid="spectrum-facts">
-            Test {spectrum.testId} at {spectrum.temperatureC} °C · {spectrum.frequenciesHz.length} frequencies · {spectrum.signature ?? 'no signature'}{spectrum.signatureReason ? ` (${spectrum.signatureReason})` : ''}
-            {spectrum.fit ? ` · fit ${spectrum.fit.circuit}, rel. RMS ${spectrum.fit.relRms === null ? '—' : (spectrum.fit.relRms * 100).toFixed(2)} %${spectrum.fit.converged ? '' : ' (not converged)'}` : ` · ${spectrum.fitMissingReason ?? 'no fit'}`}
+            Test {spectrum.testId} at {spectrum.temperatureC} °C · {spectrum.frequenciesHz.length} frequencies ·{' '}
+            {spectrum.signature ?? 'no signature'}
+            {spectrum.signatureReason ? ` (${spectrum.signatureReason})` : ''}
+            {spectrum.fit
+              ? ` · fit ${spectrum.fit.circuit}, rel. RMS ${spectrum.fit.relRms === null ? '—' : (spectrum.fit.relRms * 100).toFixed(2)} %${spectrum.fit.converged ? '' : ' (not converged)'}`
+              : ` · ${spectrum.fitMissingReason ?? 'no fit'}`}
           </p>
           <div className="plots">
-            <NyquistPlot series={series} maxReOhm={wholeNyquist ? undefined : arcsView} title={`Nyquist plot of cell ${sheet}-R${row}C${col}: measured points and fitted model`} />
+            <NyquistPlot
+              series={series}
+              maxReOhm={wholeNyquist ? undefined : arcsView}
+              title={`Nyquist plot of cell ${sheet}-R${row}C${col}: measured points and fitted model`}
+            />
             <BodePlot series={series} title={`Bode plot of cell ${sheet}-R${row}C${col}`} />
           </div>
-          <p className="plot-key"><span className="key-points" /> measured <span className="key-line" /> fitted model
-            {arcsView !== undefined && <button type="button" className="link" onClick={() => setWholeNyquist((w) => !w)}>{wholeNyquist ? 'Nyquist: zoom to the arcs' : 'Nyquist: whole spectrum'}</button>}
+          <p className="plot-key">
+            <span className="key-points" /> measured <span className="key-line" /> fitted model
+            {arcsView !== undefined && (
+              <button type="button" className="link" onClick={() => setWholeNyquist((w) => !w)}>
+                {wholeNyquist ? 'Nyquist: zoom to the arcs' : 'Nyquist: whole spectrum'}
+              </button>
+            )}
           </p>
           {spectrum.fit && (
-            <details><summary>Fitted parameters</summary>
-              <table className="table"><thead><tr><th scope="col">Parameter</th><th scope="col">Value</th></tr></thead>
-                <tbody>{spectrum.fit.parameters.map((p) => <tr key={p.name}><td className="mono">{p.name}</td><td>{p.value.toPrecision(4)}</td></tr>)}</tbody></table>
+            <details>
+              <summary>Fitted parameters</summary>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Parameter</th>
+                    <th scope="col">Value</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {spectrum.fit.parameters.map((p) => (
+                    <tr key={p.name}>
+                      <td className="mono">{p.name}</td>
+                      <td>{p.value.toPrecision(4)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </details>
           )}
         </>
@@ -136,10 +215,32 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
         <>
           <h2>History</h2>
           <table className="table" data-testid="history">
-            <thead><tr><th scope="col">Test</th><th scope="col">Received</th><th scope="col">Rule set</th><th scope="col">Bin</th><th scope="col">Rule</th><th scope="col">OCV (V)</th><th scope="col">ASR (Ω·cm²)</th></tr></thead>
-            <tbody>{result.history.map((h) => (
-              <tr key={`${h.sheetTestId}-${h.ruleSetVersion}`}><td>{h.testId}</td><td>{new Date(h.receivedAt).toLocaleString()}</td><td>v{h.ruleSetVersion}</td><td>{h.softBin} {h.binName}</td><td>{h.ruleId}</td><td>{n(h.ocvV, 4)}</td><td>{n(h.asrOhmCm2, 1)}</td></tr>
-            ))}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">Test</th>
+                <th scope="col">Received</th>
+                <th scope="col">Rule set</th>
+                <th scope="col">Bin</th>
+                <th scope="col">Rule</th>
+                <th scope="col">OCV (V)</th>
+                <th scope="col">ASR (Ω·cm²)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.history.map((h) => (
+                <tr key={`${h.sheetTestId}-${h.ruleSetVersion}`}>
+                  <td>{h.testId}</td>
+                  <td>{new Date(h.receivedAt).toLocaleString()}</td>
+                  <td>v{h.ruleSetVersion}</td>
+                  <td>
+                    {h.softBin} {h.binName}
+                  </td>
+                  <td>{h.ruleId}</td>
+                  <td>{n(h.ocvV, 4)}</td>
+                  <td>{n(h.asrOhmCm2, 1)}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </>
       )}
@@ -147,15 +248,43 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
       {provError && <p className="muted">{provError}</p>}
       {prov && (
         <>
-          <p className="muted">Roll {prov.rollBarcode} at MD {prov.mdMm.toFixed(1)} mm, CD {prov.cdMm.toFixed(1)} mm{prov.predictedCapacityUah !== null ? ` · predicted capacity ${prov.predictedCapacityUah.toFixed(1)} µAh` : ''}</p>
-          {prov.layers.length === 0 ? <p className="muted">No process runs recorded for this cell’s position.</p> : (
-            <table className="table"><thead><tr><th scope="col">Operation</th><th scope="col">Recipe</th><th scope="col">Equipment</th><th scope="col">Traces at the cell (mean, min–max)</th></tr></thead>
-              <tbody>{prov.layers.map((l) => (
-                <tr key={l.run.id}><td>{l.operation}</td><td>{l.run.recipeName} v{l.run.recipeVersion}</td><td>{l.run.equipmentCode}</td>
-                  <td>{l.traces.map((t) => `${t.channel} ${t.mean.toPrecision(3)} (${t.min.toPrecision(3)}–${t.max.toPrecision(3)}) ${t.unit}`).join('; ') || '—'}</td></tr>
-              ))}</tbody></table>
+          <p className="muted">
+            Roll {prov.rollBarcode} at MD {prov.mdMm.toFixed(1)} mm, CD {prov.cdMm.toFixed(1)} mm
+            {prov.predictedCapacityUah !== null ? ` · predicted capacity ${prov.predictedCapacityUah.toFixed(1)} µAh` : ''}
+          </p>
+          {prov.layers.length === 0 ? (
+            <p className="muted">No process runs recorded for this cell’s position.</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Operation</th>
+                  <th scope="col">Recipe</th>
+                  <th scope="col">Equipment</th>
+                  <th scope="col">Traces at the cell (mean, min–max)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {prov.layers.map((l) => (
+                  <tr key={l.run.id}>
+                    <td>{l.operation}</td>
+                    <td>
+                      {l.run.recipeName} v{l.run.recipeVersion}
+                    </td>
+                    <td>{l.run.equipmentCode}</td>
+                    <td>
+                      {l.traces
+                        .map((t) => `${t.channel} ${t.mean.toPrecision(3)} (${t.min.toPrecision(3)}–${t.max.toPrecision(3)}) ${t.unit}`)
+                        .join('; ') || '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )}
-          {prov.thickness.length > 0 && <p>Layers: {prov.thickness.map((t) => `${t.layer} ${t.thicknessUm.toFixed(2)} µm (${t.instrument})`).join(' · ')}</p>}
+          {prov.thickness.length > 0 && (
+            <p>Layers: {prov.thickness.map((t) => `${t.layer} ${t.thicknessUm.toFixed(2)} µm (${t.instrument})`).join(' · ')}</p>
+          )}
         </>
       )}
     </section>

@@ -23,11 +23,16 @@ interface Hold {
 
 function scope(h: Hold): string {
   switch (h.target) {
-    case 'ROLL': return `roll ${h.rollBarcode}`;
-    case 'ROLL_REGION': return `roll ${h.rollBarcode} MD ${h.mdFromMm}–${h.mdToMm} mm`;
-    case 'SHEET': return `sheet ${h.sheetBarcode}`;
-    case 'CELL': return `cell ${h.sheetBarcode} R${h.row}C${h.col}`;
-    default: return h.target;
+    case 'ROLL':
+      return `roll ${h.rollBarcode}`;
+    case 'ROLL_REGION':
+      return `roll ${h.rollBarcode} MD ${h.mdFromMm}–${h.mdToMm} mm`;
+    case 'SHEET':
+      return `sheet ${h.sheetBarcode}`;
+    case 'CELL':
+      return `cell ${h.sheetBarcode} R${h.row}C${h.col}`;
+    default:
+      return h.target;
   }
 }
 
@@ -43,7 +48,13 @@ export default function HoldsPage() {
     gql<{ holdList: Hold[] }>(
       'query($a: Boolean, $r: String) { holdList(active: $a, rollBarcode: $r, limit: 500) { id target rollBarcode sheetBarcode mdFromMm mdToMm row col reason active placedBy placedAt disposition releasedBy releaseComment } }',
       { a: activeOnly ? true : null, r: roll.trim() || null },
-    ).then((d) => { setHolds(d.holdList); setError(null); }, (e: Error) => setError(e.message));
+    ).then(
+      (d) => {
+        setHolds(d.holdList);
+        setError(null);
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [activeOnly, roll]);
   useEffect(load, [load]);
 
@@ -52,7 +63,9 @@ export default function HoldsPage() {
     <section aria-labelledby="holds-title">
       <h1 id="holds-title">Holds</h1>
       <div className="toolbar">
-        <label><input type="checkbox" checked={activeOnly} onChange={(e) => setActiveOnly(e.target.checked)} /> Active only</label>
+        <label>
+          <input type="checkbox" checked={activeOnly} onChange={(e) => setActiveOnly(e.target.checked)} /> Active only
+        </label>
         <label htmlFor="holds-roll">Roll</label>
         <input id="holds-roll" value={roll} onChange={(e) => setRoll(e.target.value)} placeholder="any" />
         <label htmlFor="holds-text">Filter</label>
@@ -60,22 +73,69 @@ export default function HoldsPage() {
       </div>
       <ErrorBox error={error} />
       <table className="table" data-testid="holds-table">
-        <thead><tr><th scope="col">Hold</th><th scope="col">On</th><th scope="col">Reason</th><th scope="col">Placed</th><th scope="col">State</th><th scope="col"><span className="sr-only">Action</span></th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Hold</th>
+            <th scope="col">On</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Placed</th>
+            <th scope="col">State</th>
+            <th scope="col">
+              <span className="sr-only">Action</span>
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {shown.map((h) => (
             <tr key={h.id}>
               <td>{h.id}</td>
               <td>{h.rollBarcode ? <a href={href('roll', h.rollBarcode)}>{scope(h)}</a> : scope(h)}</td>
               <td>{h.reason}</td>
-              <td>{h.placedBy}, {new Date(h.placedAt).toLocaleString()}</td>
-              <td>{h.active ? <strong className="state-held">active</strong> : `${h.disposition?.toLowerCase()} by ${h.releasedBy}: ${h.releaseComment}`}</td>
-              <td>{h.active && <button type="button" onClick={() => setReleasing(h)}>Disposition…</button>}</td>
+              <td>
+                {h.placedBy}, {new Date(h.placedAt).toLocaleString()}
+              </td>
+              <td>
+                {h.active ? (
+                  <strong className="state-held">active</strong>
+                ) : (
+                  `${h.disposition?.toLowerCase()} by ${h.releasedBy}: ${h.releaseComment}`
+                )}
+              </td>
+              <td>
+                {h.active && (
+                  <button type="button" onClick={() => setReleasing(h)}>
+                    Disposition…
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
-          {holds === null ? <tr><td colSpan={6} className="muted">Loading…</td></tr> : shown.length === 0 && <tr><td colSpan={6} className="muted">No holds match.</td></tr>}
+          {holds === null ? (
+            <tr>
+              <td colSpan={6} className="muted">
+                Loading…
+              </td>
+            </tr>
+          ) : (
+            shown.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">
+                  No holds match.
+                </td>
+              </tr>
+            )
+          )}
         </tbody>
       </table>
-      {releasing && <ReleaseForm hold={releasing} onDone={() => { setReleasing(null); load(); }} />}
+      {releasing && (
+        <ReleaseForm
+          hold={releasing}
+          onDone={() => {
+            setReleasing(null);
+            load();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -87,7 +147,9 @@ function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await gql('mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id } }', { i: { holdId: hold.id, disposition, comment: comment.trim() } });
+      await gql('mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id } }', {
+        i: { holdId: hold.id, disposition, comment: comment.trim() },
+      });
       onDone();
     } catch (err) {
       setError((err as Error).message);
@@ -95,16 +157,28 @@ function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
   };
   return (
     <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="release-title">
-      <h2 id="release-title">Disposition of hold {hold.id} ({scope(hold)})</h2>
+      <h2 id="release-title">
+        Disposition of hold {hold.id} ({scope(hold)})
+      </h2>
       <p>{hold.reason}</p>
       <fieldset>
         <legend>Disposition</legend>
-        {['RELEASE', 'REWORK', 'SCRAP'].map((d) => <label key={d}><input type="radio" name="disposition" value={d} checked={disposition === d} onChange={() => setDisposition(d)} /> {d.toLowerCase()}</label>)}
+        {['RELEASE', 'REWORK', 'SCRAP'].map((d) => (
+          <label key={d}>
+            <input type="radio" name="disposition" value={d} checked={disposition === d} onChange={() => setDisposition(d)} />{' '}
+            {d.toLowerCase()}
+          </label>
+        ))}
       </fieldset>
       <label htmlFor="release-comment">Comment (why)</label>
       <textarea id="release-comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} autoFocus />
       <ErrorBox error={error} />
-      <button type="submit" className="primary">Record disposition</button> <button type="button" onClick={onDone}>Cancel</button>
+      <button type="submit" className="primary">
+        Record disposition
+      </button>{' '}
+      <button type="button" onClick={onDone}>
+        Cancel
+      </button>
     </form>
   );
 }

@@ -31,7 +31,10 @@ function RollPicker() {
   const [barcode, setBarcode] = useState('');
   const [known, setKnown] = useState<string[]>([]);
   useEffect(() => {
-    gql<{ rolls: { barcode: string }[] }>('{ rolls(limit: 500) { barcode } }').then((d) => setKnown(d.rolls.map((r) => r.barcode)), () => undefined);
+    gql<{ rolls: { barcode: string }[] }>('{ rolls(limit: 500) { barcode } }').then(
+      (d) => setKnown(d.rolls.map((r) => r.barcode)),
+      () => undefined,
+    );
   }, []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -43,8 +46,14 @@ function RollPicker() {
       <form onSubmit={submit} className="inline-form">
         <label htmlFor="roll-barcode">Roll barcode</label>
         <input id="roll-barcode" list="known-rolls" value={barcode} onChange={(e) => setBarcode(e.target.value)} autoFocus />
-        <datalist id="known-rolls">{known.map((b) => <option key={b} value={b} />)}</datalist>
-        <button type="submit" className="primary">Open</button>
+        <datalist id="known-rolls">
+          {known.map((b) => (
+            <option key={b} value={b} />
+          ))}
+        </datalist>
+        <button type="submit" className="primary">
+          Open
+        </button>
       </form>
     </section>
   );
@@ -72,21 +81,31 @@ function RollMapView({ barcode }: { barcode: string }) {
   const shownOnce = useRef(false);
 
   useEffect(() => {
-    gql<{ roll: RollInfo }>('query($b: String!) { roll(barcode: $b) { barcode productCode widthMm lengthMm status operation sheets { barcode mdStartMm mdEndMm } } }', { b: barcode })
-      .then((d) => setInfo(d.roll), (e: Error) => setError(e.message));
+    gql<{ roll: RollInfo }>(
+      'query($b: String!) { roll(barcode: $b) { barcode productCode widthMm lengthMm status operation sheets { barcode mdStartMm mdEndMm } } }',
+      { b: barcode },
+    ).then(
+      (d) => setInfo(d.roll),
+      (e: Error) => setError(e.message),
+    );
   }, [barcode]);
   useEffect(() => {
     let stale = false;
     gql<{ rollMap: RollMap; binPareto: { softBin: number; binName: string; count: number }[] }>(
       'query($r: String!, $m: CellMetric!) { rollMap(roll: $r, metric: $m) { mdStepMm cdStepMm mdBins cdBins valuesFloat32 } binPareto(roll: $r) { softBin binName count } }',
       { r: barcode, m: metric },
-    ).then((d) => {
-      if (stale) return;
-      setMap(d.rollMap);
-      setValues(unpackFloat32(d.rollMap.valuesFloat32));
-      setPareto(d.binPareto);
-    }, (e: Error) => !stale && setError(e.message));
-    return () => { stale = true; };
+    ).then(
+      (d) => {
+        if (stale) return;
+        setMap(d.rollMap);
+        setValues(unpackFloat32(d.rollMap.valuesFloat32));
+        setPareto(d.binPareto);
+      },
+      (e: Error) => !stale && setError(e.message),
+    );
+    return () => {
+      stale = true;
+    };
   }, [barcode, metric]);
 
   const grid: Grid | null = map ? { mdCount: map.mdBins, cdCount: map.cdBins } : null;
@@ -127,18 +146,28 @@ function RollMapView({ barcode }: { barcode: string }) {
       setMdTo(String(Math.max(dragFrom, mm)));
     }
     const c = cellAt(grid, r.width, r.height, x, e.clientY - r.top, v);
-    setHover(c ? `MD ${(c.md * map.mdStepMm).toFixed(0)}–${((c.md + 1) * map.mdStepMm).toFixed(0)} mm, CD ${(c.cd * map.cdStepMm).toFixed(0)}–${((c.cd + 1) * map.cdStepMm).toFixed(0)} mm: ${formatValue(metric, values[c.md * grid.cdCount + c.cd])}` : null);
+    setHover(
+      c
+        ? `MD ${(c.md * map.mdStepMm).toFixed(0)}–${((c.md + 1) * map.mdStepMm).toFixed(0)} mm, CD ${(c.cd * map.cdStepMm).toFixed(0)}–${((c.cd + 1) * map.cdStepMm).toFixed(0)} mm: ${formatValue(metric, values[c.md * grid.cdCount + c.cd])}`
+        : null,
+    );
   };
 
   const placeHold = async (e: FormEvent) => {
     e.preventDefault();
-    if (!selValid) return setHoldResult({ ok: false, text: 'Select an MD region first: drag across the map or type MD from and to (mm), to greater than from' });
+    if (!selValid)
+      return setHoldResult({
+        ok: false,
+        text: 'Select an MD region first: drag across the map or type MD from and to (mm), to greater than from',
+      });
     try {
-      const d = await gql<{ placeHold: { id: string } }>(
-        'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }',
-        { i: { target: 'ROLL_REGION', rollBarcode: barcode, mdFromMm: selFrom, mdToMm: selTo, reason: reason.trim() } },
-      );
-      setHoldResult({ ok: true, text: `Hold ${d.placeHold.id} placed on ${barcode} MD ${selFrom}–${selTo} mm: every sheet there is refused at its stations until an engineer releases it.` });
+      const d = await gql<{ placeHold: { id: string } }>('mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }', {
+        i: { target: 'ROLL_REGION', rollBarcode: barcode, mdFromMm: selFrom, mdToMm: selTo, reason: reason.trim() },
+      });
+      setHoldResult({
+        ok: true,
+        text: `Hold ${d.placeHold.id} placed on ${barcode} MD ${selFrom}–${selTo} mm: every sheet there is refused at its stations until an engineer releases it.`,
+      });
       setReason('');
     } catch (err) {
       setHoldResult({ ok: false, text: (err as Error).message });
@@ -147,38 +176,97 @@ function RollMapView({ barcode }: { barcode: string }) {
 
   return (
     <section aria-labelledby="roll-title" className="roll-page">
-      <h1 id="roll-title">Roll <span className="mono">{barcode}</span></h1>
+      <h1 id="roll-title">
+        Roll <span className="mono">{barcode}</span>
+      </h1>
       <ErrorBox error={error} />
-      {info && <p className="muted">{info.productCode} · {info.widthMm} mm x {(info.lengthMm / 1000).toFixed(1)} m · {info.sheets.length} sheets · {info.status.toLowerCase()}{info.operation ? `, at ${info.operation}` : ''} · <a href={href('yield', barcode)}>yield</a></p>}
+      {info && (
+        <p className="muted">
+          {info.productCode} · {info.widthMm} mm x {(info.lengthMm / 1000).toFixed(1)} m · {info.sheets.length} sheets ·{' '}
+          {info.status.toLowerCase()}
+          {info.operation ? `, at ${info.operation}` : ''} · <a href={href('yield', barcode)}>yield</a>
+        </p>
+      )}
       <div className="toolbar">
         <MetricSelect id="roll-metric" value={metric} onChange={setMetric} />
-        {map && <span className="muted">{map.mdBins} x {map.cdBins} bins of {map.mdStepMm} x {map.cdStepMm} mm</span>}
+        {map && (
+          <span className="muted">
+            {map.mdBins} x {map.cdBins} bins of {map.mdStepMm} x {map.cdStepMm} mm
+          </span>
+        )}
         <span className="exports">
-          Export: {(['cells.csv', 'bins.csv'] as const).map((f) => (
-            <button key={f} type="button" className="link" onClick={() => void downloadWithToken(`/api/v1/exports/rolls/${encodeURIComponent(barcode)}/${f}`, `${barcode}-${f}`).catch((err: Error) => setError(err.message))}>{f}</button>
+          Export:{' '}
+          {(['cells.csv', 'bins.csv'] as const).map((f) => (
+            <button
+              key={f}
+              type="button"
+              className="link"
+              onClick={() =>
+                void downloadWithToken(`/api/v1/exports/rolls/${encodeURIComponent(barcode)}/${f}`, `${barcode}-${f}`).catch((err: Error) =>
+                  setError(err.message),
+                )
+              }
+            >
+              {f}
+            </button>
           ))}
         </span>
       </div>
       {grid && (
         <div className="map-frame">
           <div className="map-wrap" style={{ width: MAP_W, height: MAP_H }}>
-            <canvas ref={canvas} data-testid="roll-canvas" role="img" aria-label={`${metric} map of roll ${barcode}; drag to select an MD region, or type it below`}
-              onMouseDown={onDown} onMouseMove={onMove} onMouseUp={() => setDragFrom(null)} onMouseLeave={() => { setDragFrom(null); setHover(null); }} />
+            <canvas
+              ref={canvas}
+              data-testid="roll-canvas"
+              role="img"
+              aria-label={`${metric} map of roll ${barcode}; drag to select an MD region, or type it below`}
+              onMouseDown={onDown}
+              onMouseMove={onMove}
+              onMouseUp={() => setDragFrom(null)}
+              onMouseLeave={() => {
+                setDragFrom(null);
+                setHover(null);
+              }}
+            />
             <svg className="overlay" width={MAP_W} height={MAP_H} aria-hidden="true">
               {info?.sheets.map((s) => {
                 const x = mmToX(s.mdStartMm);
                 return x >= 0 && x <= MAP_W ? <line key={s.barcode} x1={x} x2={x} y1={0} y2={MAP_H} className="sheet-edge" /> : null;
               })}
-              {selValid && <rect x={mmToX(selFrom)} width={Math.max(1, mmToX(selTo) - mmToX(selFrom))} y={0} height={MAP_H} className="selection" data-testid="selection" />}
+              {selValid && (
+                <rect
+                  x={mmToX(selFrom)}
+                  width={Math.max(1, mmToX(selTo) - mmToX(selFrom))}
+                  y={0}
+                  height={MAP_H}
+                  className="selection"
+                  data-testid="selection"
+                />
+              )}
             </svg>
           </div>
-          <div className="axis-x" aria-hidden="true">Operator side at the bottom · MD {((v.mdFrom * (map?.mdStepMm ?? 0)) / 1000).toFixed(2)} m → {((v.mdTo * (map?.mdStepMm ?? 0)) / 1000).toFixed(2)} m, direction of travel →</div>
+          <div className="axis-x" aria-hidden="true">
+            Operator side at the bottom · MD {((v.mdFrom * (map?.mdStepMm ?? 0)) / 1000).toFixed(2)} m →{' '}
+            {((v.mdTo * (map?.mdStepMm ?? 0)) / 1000).toFixed(2)} m, direction of travel →
+          </div>
         </div>
       )}
-      <div className="hover-panel" aria-live="polite">{hover ?? <span className="muted">Lines mark sheet boundaries. Point at a bin to read it.</span>}</div>
+      <div className="hover-panel" aria-live="polite">
+        {hover ?? <span className="muted">Lines mark sheet boundaries. Point at a bin to read it.</span>}
+      </div>
       {info && info.sheets.length > 0 && (
-        <details className="sheet-links"><summary>Sheets of this roll ({info.sheets.length})</summary>
-          <ul>{info.sheets.map((s) => <li key={s.barcode}><a href={href('sheet', s.barcode)}>{s.barcode}</a> <span className="muted">MD {s.mdStartMm}–{s.mdEndMm} mm</span></li>)}</ul>
+        <details className="sheet-links">
+          <summary>Sheets of this roll ({info.sheets.length})</summary>
+          <ul>
+            {info.sheets.map((s) => (
+              <li key={s.barcode}>
+                <a href={href('sheet', s.barcode)}>{s.barcode}</a>{' '}
+                <span className="muted">
+                  MD {s.mdStartMm}–{s.mdEndMm} mm
+                </span>
+              </li>
+            ))}
+          </ul>
         </details>
       )}
       <Legend metric={metric} range={range} bins={pareto} />
@@ -188,12 +276,37 @@ function RollMapView({ barcode }: { barcode: string }) {
         <input id="md-from" inputMode="decimal" value={mdFrom} onChange={(e) => setMdFrom(e.target.value)} />
         <label htmlFor="md-to">MD to (mm)</label>
         <input id="md-to" inputMode="decimal" value={mdTo} onChange={(e) => setMdTo(e.target.value)} />
-        <button type="button" disabled={!selValid || !map} onClick={() => map && setView({ mdFrom: Math.max(0, Math.floor(selFrom / map.mdStepMm)), mdTo: Math.min(map.mdBins, Math.ceil(selTo / map.mdStepMm)) })}>Zoom to region</button>
-        <button type="button" disabled={!view} onClick={() => setView(null)}>Whole roll</button>
+        <button
+          type="button"
+          disabled={!selValid || !map}
+          onClick={() =>
+            map &&
+            setView({
+              mdFrom: Math.max(0, Math.floor(selFrom / map.mdStepMm)),
+              mdTo: Math.min(map.mdBins, Math.ceil(selTo / map.mdStepMm)),
+            })
+          }
+        >
+          Zoom to region
+        </button>
+        <button type="button" disabled={!view} onClick={() => setView(null)}>
+          Whole roll
+        </button>
         <label htmlFor="hold-reason">Hold reason</label>
-        <input id="hold-reason" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. LiPON rate sagged; check films" />
-        <button type="submit" className="danger" disabled={!selValid || reason.trim().length < 3}>Place hold on region</button>
-        {holdResult && <p className={holdResult.ok ? 'form-ok' : 'form-error'} role={holdResult.ok ? 'status' : 'alert'} data-testid="hold-result">{holdResult.text}</p>}
+        <input
+          id="hold-reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. LiPON rate sagged; check films"
+        />
+        <button type="submit" className="danger" disabled={!selValid || reason.trim().length < 3}>
+          Place hold on region
+        </button>
+        {holdResult && (
+          <p className={holdResult.ok ? 'form-ok' : 'form-error'} role={holdResult.ok ? 'status' : 'alert'} data-testid="hold-result">
+            {holdResult.text}
+          </p>
+        )}
       </form>
     </section>
   );

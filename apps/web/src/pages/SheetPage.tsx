@@ -1,4 +1,14 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react';
 import { downloadWithToken, gql, subscribeEvents } from '../api';
 import { robustRange } from '../colour-scale';
 import { ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
@@ -41,7 +51,10 @@ function SheetPicker() {
   const [barcode, setBarcode] = useState('');
   const [known, setKnown] = useState<string[]>([]);
   useEffect(() => {
-    gql<{ sheets: { barcode: string }[] }>('{ sheets(status: ACTIVE, limit: 500) { barcode } }').then((d) => setKnown(d.sheets.map((s) => s.barcode)), () => undefined);
+    gql<{ sheets: { barcode: string }[] }>('{ sheets(status: ACTIVE, limit: 500) { barcode } }').then(
+      (d) => setKnown(d.sheets.map((s) => s.barcode)),
+      () => undefined,
+    );
   }, []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -53,8 +66,14 @@ function SheetPicker() {
       <form onSubmit={submit} className="inline-form">
         <label htmlFor="sheet-barcode">Sheet barcode</label>
         <input id="sheet-barcode" list="known-sheets" value={barcode} onChange={(e) => setBarcode(e.target.value)} autoFocus />
-        <datalist id="known-sheets">{known.map((b) => <option key={b} value={b} />)}</datalist>
-        <button type="submit" className="primary">Open</button>
+        <datalist id="known-sheets">
+          {known.map((b) => (
+            <option key={b} value={b} />
+          ))}
+        </datalist>
+        <button type="submit" className="primary">
+          Open
+        </button>
       </form>
     </section>
   );
@@ -81,34 +100,51 @@ function SheetMapView({ barcode }: { barcode: string }) {
   const drawnOnce = useRef(false);
 
   useEffect(() => {
-    gql<{ sheet: SheetInfo }>('query($b: String!) { sheet(barcode: $b) { barcode rollBarcode productCode rows cols mdStartMm mdEndMm status operation stepState } }', { b: barcode })
-      .then((d) => setInfo(d.sheet), (e: Error) => setError(e.message));
+    gql<{ sheet: SheetInfo }>(
+      'query($b: String!) { sheet(barcode: $b) { barcode rollBarcode productCode rows cols mdStartMm mdEndMm status operation stepState } }',
+      { b: barcode },
+    ).then(
+      (d) => setInfo(d.sheet),
+      (e: Error) => setError(e.message),
+    );
   }, [barcode]);
 
   // The maps (packed float32, started by the router while this page's code loaded) draw the sheet;
   // its facts and bin names come separately and fill in around it.
   useEffect(() => {
     let stale = false;
-    sheetMaps(barcode, metric).then((d) => {
-      if (stale) return;
-      setDims({ rows: d.m.rows, cols: d.m.cols });
-      setValues(unpackFloat32(d.m.valuesFloat32));
-      setBinsMap(unpackFloat32(d.b.valuesFloat32));
-    }, (e: Error) => !stale && setError(e.message));
-    gql<{ binPareto: BinCount[] }>('query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } }', { s: barcode })
-      .then((d) => !stale && setPareto(d.binPareto), (e: Error) => !stale && setError(e.message));
-    return () => { stale = true; };
+    sheetMaps(barcode, metric).then(
+      (d) => {
+        if (stale) return;
+        setDims({ rows: d.m.rows, cols: d.m.cols });
+        setValues(unpackFloat32(d.m.valuesFloat32));
+        setBinsMap(unpackFloat32(d.b.valuesFloat32));
+      },
+      (e: Error) => !stale && setError(e.message),
+    );
+    gql<{ binPareto: BinCount[] }>('query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } }', { s: barcode }).then(
+      (d) => !stale && setPareto(d.binPareto),
+      (e: Error) => !stale && setError(e.message),
+    );
+    return () => {
+      stale = true;
+    };
   }, [barcode, metric, reloads]);
 
   // Live: server-sent events as the sheet's test is binned; the maps are read again when cells land.
-  useEffect(() => subscribeEvents(`/api/v1/live/sheets/${encodeURIComponent(barcode)}`, (event, data) => {
-    if (event !== 'sheet-test') return;
-    const p = JSON.parse(data) as TestProgress;
-    setProgress((old) => {
-      if (old && (old.sheetTestId !== p.sheetTestId || old.cellsBinned !== p.cellsBinned || old.status !== p.status)) setReloads((n) => n + 1);
-      return p;
-    });
-  }), [barcode]);
+  useEffect(
+    () =>
+      subscribeEvents(`/api/v1/live/sheets/${encodeURIComponent(barcode)}`, (event, data) => {
+        if (event !== 'sheet-test') return;
+        const p = JSON.parse(data) as TestProgress;
+        setProgress((old) => {
+          if (old && (old.sheetTestId !== p.sheetTestId || old.cellsBinned !== p.cellsBinned || old.status !== p.status))
+            setReloads((n) => n + 1);
+          return p;
+        });
+      }),
+    [barcode],
+  );
 
   const grid: Grid | null = dims ? { mdCount: dims.rows, cdCount: dims.cols } : null;
   const bins = metric === 'SOFT_BIN';
@@ -141,20 +177,32 @@ function SheetMapView({ barcode }: { barcode: string }) {
       gql<{ cellResult: { ruleId: string; ruleSetVersion: number; binName: string; reason: string | null } | null }>(
         'query($s: String!, $r: Int!, $c: Int!) { cellResult(sheet: $s, row: $r, col: $c) { ruleId ruleSetVersion binName reason } }',
         { s: barcode, r: cursor.md, c: cursor.cd },
-      ).then((d) => setRule({ key, text: d.cellResult ? `rule ${d.cellResult.ruleId} (rule set v${d.cellResult.ruleSetVersion})${d.cellResult.reason ? `: ${d.cellResult.reason}` : ''}` : 'never tested' }), () => undefined);
+      ).then(
+        (d) =>
+          setRule({
+            key,
+            text: d.cellResult
+              ? `rule ${d.cellResult.ruleId} (rule set v${d.cellResult.ruleSetVersion})${d.cellResult.reason ? `: ${d.cellResult.reason}` : ''}`
+              : 'never tested',
+          }),
+        () => undefined,
+      );
     }, 150);
     return () => clearTimeout(t);
   }, [cursor, barcode]);
 
   const binName = (b: number) => pareto.find((p) => p.softBin === b)?.binName ?? '';
-  const onMove = useCallback((e: MouseEvent<HTMLCanvasElement>) => {
-    if (!grid) return;
-    const r = e.currentTarget.getBoundingClientRect();
-    const c = cellAt(grid, r.width, r.height, e.clientX - r.left, e.clientY - r.top);
-    if (c?.md === cursor?.md && c?.cd === cursor?.cd) return;
-    hoverStart.current = performance.now();
-    setCursor(c);
-  }, [grid, cursor]);
+  const onMove = useCallback(
+    (e: MouseEvent<HTMLCanvasElement>) => {
+      if (!grid) return;
+      const r = e.currentTarget.getBoundingClientRect();
+      const c = cellAt(grid, r.width, r.height, e.clientX - r.left, e.clientY - r.top);
+      if (c?.md === cursor?.md && c?.cd === cursor?.cd) return;
+      hoverStart.current = performance.now();
+      setCursor(c);
+    },
+    [grid, cursor],
+  );
   const onKey = (e: KeyboardEvent<HTMLCanvasElement>) => {
     if (!grid) return;
     const c = cursor ?? { md: 0, cd: 0 };
@@ -162,60 +210,103 @@ function SheetMapView({ barcode }: { barcode: string }) {
     if (moves[e.key]) {
       e.preventDefault();
       hoverStart.current = performance.now();
-      setCursor({ md: Math.min(grid.mdCount - 1, Math.max(0, c.md + moves[e.key][0])), cd: Math.min(grid.cdCount - 1, Math.max(0, c.cd + moves[e.key][1])) });
+      setCursor({
+        md: Math.min(grid.mdCount - 1, Math.max(0, c.md + moves[e.key][0])),
+        cd: Math.min(grid.cdCount - 1, Math.max(0, c.cd + moves[e.key][1])),
+      });
     } else if (e.key === 'Enter' && cursor) {
       go('cell', barcode, cursor.md, cursor.cd);
     }
   };
 
   const at = cursor && grid && values ? cursor.md * grid.cdCount + cursor.cd : -1;
-  const hoverText = at >= 0 && values && binsMap && cursor
-    ? `Cell R${cursor.md}C${cursor.cd}: ${formatValue(metric, values[at])}${Number.isFinite(binsMap[at]) ? ` · bin ${binsMap[at]} ${binName(binsMap[at])}` : ''}`
-    : null;
+  const hoverText =
+    at >= 0 && values && binsMap && cursor
+      ? `Cell R${cursor.md}C${cursor.cd}: ${formatValue(metric, values[at])}${Number.isFinite(binsMap[at]) ? ` · bin ${binsMap[at]} ${binName(binsMap[at])}` : ''}`
+      : null;
   const ruleText = cursor && rule?.key === `${cursor.md},${cursor.cd}` ? rule.text : cursor ? '…' : '';
   const px = cursor && grid ? pixelOf(grid, cursor.md, cursor.cd) : null;
 
   return (
     <section aria-labelledby="sheet-title" className="sheet-page">
-      <h1 id="sheet-title">Sheet <span className="mono">{barcode}</span></h1>
+      <h1 id="sheet-title">
+        Sheet <span className="mono">{barcode}</span>
+      </h1>
       <ErrorBox error={error} />
       {info && (
         <p className="muted">
-          Roll <a href={href('roll', info.rollBarcode)}>{info.rollBarcode}</a> · MD {info.mdStartMm}–{info.mdEndMm} mm · {info.rows} x {info.cols} cells · {info.status.toLowerCase()}, {info.operation ?? 'route complete'} ({info.stepState.toLowerCase().replace('_', ' ')})
+          Roll <a href={href('roll', info.rollBarcode)}>{info.rollBarcode}</a> · MD {info.mdStartMm}–{info.mdEndMm} mm · {info.rows} x{' '}
+          {info.cols} cells · {info.status.toLowerCase()}, {info.operation ?? 'route complete'} (
+          {info.stepState.toLowerCase().replace('_', ' ')})
         </p>
       )}
       <div className="toolbar">
         <MetricSelect id="sheet-metric" value={metric} onChange={setMetric} />
         <span className="live" role="status" aria-live="polite" data-testid="live-status">
-          {progress ? `Test ${progress.status.toLowerCase()}: ${progress.cellsBinned} of ${progress.cells} cells binned${progress.disposition ? ` · ${progress.disposition.toLowerCase().replace(/_/g, ' ')}` : ''}` : 'No test yet · live'}
+          {progress
+            ? `Test ${progress.status.toLowerCase()}: ${progress.cellsBinned} of ${progress.cells} cells binned${progress.disposition ? ` · ${progress.disposition.toLowerCase().replace(/_/g, ' ')}` : ''}`
+            : 'No test yet · live'}
         </span>
         <span className="exports">
-          Export: {(['results.csv', 'bins.csv', 'e142.xml'] as const).map((f) => (
-            <button key={f} type="button" className="link" onClick={() => void downloadWithToken(`/api/v1/exports/sheets/${encodeURIComponent(barcode)}/${f}`, `${barcode}-${f}`).catch((e: Error) => setError(e.message))}>{f}</button>
+          Export:{' '}
+          {(['results.csv', 'bins.csv', 'e142.xml'] as const).map((f) => (
+            <button
+              key={f}
+              type="button"
+              className="link"
+              onClick={() =>
+                void downloadWithToken(`/api/v1/exports/sheets/${encodeURIComponent(barcode)}/${f}`, `${barcode}-${f}`).catch((e: Error) =>
+                  setError(e.message),
+                )
+              }
+            >
+              {f}
+            </button>
           ))}
         </span>
       </div>
       {grid && (
         <div className="map-frame">
-          <div className="axis-y" aria-hidden="true">CD ↑ (cols)</div>
+          <div className="axis-y" aria-hidden="true">
+            CD ↑ (cols)
+          </div>
           <div className="map-wrap" style={{ width: cssW, height: cssH }}>
             <canvas
-              ref={canvas} data-testid="sheet-canvas" tabIndex={0} role="img"
+              ref={canvas}
+              data-testid="sheet-canvas"
+              tabIndex={0}
+              role="img"
               aria-label={`${metric} heat map of sheet ${barcode}, ${grid.mdCount} rows along MD by ${grid.cdCount} columns across; arrow keys move, Enter opens the cell`}
-              onMouseMove={onMove} onMouseLeave={() => setCursor(null)} onKeyDown={onKey}
+              onMouseMove={onMove}
+              onMouseLeave={() => setCursor(null)}
+              onKeyDown={onKey}
               onClick={(e) => {
                 const r = e.currentTarget.getBoundingClientRect();
                 const c = cellAt(grid, r.width, r.height, e.clientX - r.left, e.clientY - r.top);
                 if (c) go('cell', barcode, c.md, c.cd);
               }}
             />
-            {px && <div className="cursor-box" style={{ left: px.x * CELL_PX, top: px.y * CELL_PX, width: CELL_PX, height: CELL_PX }} aria-hidden="true" />}
+            {px && (
+              <div
+                className="cursor-box"
+                style={{ left: px.x * CELL_PX, top: px.y * CELL_PX, width: CELL_PX, height: CELL_PX }}
+                aria-hidden="true"
+              />
+            )}
           </div>
-          <div className="axis-x" aria-hidden="true">▼ operator side (bottom edge) · direction of travel (MD, rows) →</div>
+          <div className="axis-x" aria-hidden="true">
+            ▼ operator side (bottom edge) · direction of travel (MD, rows) →
+          </div>
         </div>
       )}
       <div className="hover-panel" data-testid="hover-panel" aria-live="polite">
-        {hoverText ? <><strong>{hoverText}</strong> <span className="muted">{ruleText}</span></> : <span className="muted">Point at a cell (or focus the map and use the arrow keys) to read it; click or Enter opens it.</span>}
+        {hoverText ? (
+          <>
+            <strong>{hoverText}</strong> <span className="muted">{ruleText}</span>
+          </>
+        ) : (
+          <span className="muted">Point at a cell (or focus the map and use the arrow keys) to read it; click or Enter opens it.</span>
+        )}
       </div>
       <Legend metric={metric} range={range} bins={pareto} />
     </section>

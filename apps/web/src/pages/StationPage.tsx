@@ -67,16 +67,31 @@ const UNIT_FIELDS = 'barcode productCode status operation stepSeq stepState stat
  * scan's refusal names them.)
  */
 function holdStops(h: Hold, kind: string, unit: { barcode: string; rollBarcode?: string; mdStartMm?: number; mdEndMm?: number }): boolean {
-  if (h.rollBarcode !== null && h.rollBarcode !== (unit.rollBarcode ?? unit.barcode) && h.target !== 'SHEET' && h.target !== 'CELL') return false;
+  if (h.rollBarcode !== null && h.rollBarcode !== (unit.rollBarcode ?? unit.barcode) && h.target !== 'SHEET' && h.target !== 'CELL')
+    return false;
   if (h.target === 'ROLL') return true;
   if (kind === 'Roll') return h.target === 'ROLL_REGION';
   if (h.target === 'SHEET' || h.target === 'CELL') return h.sheetBarcode === unit.barcode;
-  return h.target === 'ROLL_REGION' && h.mdFromMm !== null && h.mdToMm !== null && h.mdFromMm < (unit.mdEndMm ?? 0) && h.mdToMm > (unit.mdStartMm ?? 0);
+  return (
+    h.target === 'ROLL_REGION' &&
+    h.mdFromMm !== null &&
+    h.mdToMm !== null &&
+    h.mdFromMm < (unit.mdEndMm ?? 0) &&
+    h.mdToMm > (unit.mdStartMm ?? 0)
+  );
 }
 
 /** Looks a scanned code up as a roll or a sheet, with its holds and its next operation. */
 async function lookUpUnit(barcode: string): Promise<UnitView | null> {
-  type Unit = { barcode: string; productCode: string; status: string; operation: string | null; stepSeq: number; stepState: string; stationCode: string | null };
+  type Unit = {
+    barcode: string;
+    productCode: string;
+    status: string;
+    operation: string | null;
+    stepSeq: number;
+    stepState: string;
+    stationCode: string | null;
+  };
   let unit: (Unit & { rollBarcode?: string; mdStartMm?: number; mdEndMm?: number }) | null = null;
   let kind = 'Roll';
   try {
@@ -86,10 +101,12 @@ async function lookUpUnit(barcode: string): Promise<UnitView | null> {
   }
   if (!unit) {
     try {
-      unit = (await gql<{ sheet: Unit & { rollBarcode: string; mdStartMm: number; mdEndMm: number } }>(
-        `query($b: String!) { sheet(barcode: $b) { ${UNIT_FIELDS} rollBarcode mdStartMm mdEndMm } }`,
-        { b: barcode },
-      )).sheet;
+      unit = (
+        await gql<{ sheet: Unit & { rollBarcode: string; mdStartMm: number; mdEndMm: number } }>(
+          `query($b: String!) { sheet(barcode: $b) { ${UNIT_FIELDS} rollBarcode mdStartMm mdEndMm } }`,
+          { b: barcode },
+        )
+      ).sheet;
       kind = 'Sheet';
     } catch (e) {
       if (!(e instanceof MesError) || !['UNKNOWN_BARCODE', 'NOT_FOUND'].includes(e.code)) throw e;
@@ -98,8 +115,14 @@ async function lookUpUnit(barcode: string): Promise<UnitView | null> {
   if (!unit) return null;
   const roll = unit.rollBarcode ?? unit.barcode;
   const [holds, routes] = await Promise.all([
-    gql<{ holdList: Hold[] }>('query($r: String!) { holdList(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }', { r: roll }),
-    gql<{ routeVersions: { version: number; steps: { seq: number; operation: string }[] }[] }>('query($p: String!) { routeVersions(productCode: $p) { version steps { seq operation } } }', { p: unit.productCode }),
+    gql<{ holdList: Hold[] }>(
+      'query($r: String!) { holdList(active: true, rollBarcode: $r) { id target reason rollBarcode sheetBarcode mdFromMm mdToMm placedBy placedAt } }',
+      { r: roll },
+    ),
+    gql<{ routeVersions: { version: number; steps: { seq: number; operation: string }[] }[] }>(
+      'query($p: String!) { routeVersions(productCode: $p) { version steps { seq operation } } }',
+      { p: unit.productCode },
+    ),
   ]);
   const mine = holds.holdList.filter((h) => holdStops(h, kind, unit));
   const steps = routes.routeVersions[0]?.steps ?? [];
@@ -123,7 +146,10 @@ export function StationPage({ session }: { session: Session }) {
   const station = stations.find((s) => s.code === stationCode) ?? null;
 
   useEffect(() => {
-    gql<{ stations: Station[] }>('{ stations { code name operation } }').then((d) => setStations(d.stations), (e: Error) => setLoadError(e.message));
+    gql<{ stations: Station[] }>('{ stations { code name operation } }').then(
+      (d) => setStations(d.stations),
+      (e: Error) => setLoadError(e.message),
+    );
   }, []);
 
   const refreshQueue = useCallback(async () => {
@@ -135,7 +161,10 @@ export function StationPage({ session }: { session: Session }) {
       );
       // Held units stay in the queue (they wait for this operation) but say so before anyone scans them.
       const heldBy = (u: QueueUnit, kind: string) => d.holdList.find((h) => holdStops(h, kind, u))?.reason ?? null;
-      const all = [...d.rolls.map((r) => ({ ...r, kind: 'Roll', held: heldBy(r, 'Roll') })), ...d.sheets.map((s) => ({ ...s, kind: 'Sheet', held: heldBy(s, 'Sheet') }))];
+      const all = [
+        ...d.rolls.map((r) => ({ ...r, kind: 'Roll', held: heldBy(r, 'Roll') })),
+        ...d.sheets.map((s) => ({ ...s, kind: 'Sheet', held: heldBy(s, 'Sheet') })),
+      ];
       all.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       setQueue(all);
     } catch (e) {
@@ -146,36 +175,63 @@ export function StationPage({ session }: { session: Session }) {
 
   const focusScan = () => scanField.current?.focus();
 
-  const submitScan = useCallback(async (barcode: string, typed: { good: string; reject: string } = { good, reject }) => {
-    const b = barcode.trim();
-    if (!b || !stationCode) return;
-    setBusy(true);
-    setCode('');
-    const counts = action === 'TRACK_OUT' ? { goodCount: typed.good === '' ? undefined : Number(typed.good), rejectCount: typed.reject === '' ? undefined : Number(typed.reject) } : {};
-    try {
-      const d = await gql<{ scan: { unitKind: string; barcode: string; operation: string | null; stepState: string; stationCode: string | null; repeated: boolean; event: { operation: string } } }>(
-        'mutation($i: ScanInput!) { scan(input: $i) { unitKind barcode operation stepState stationCode repeated event { operation } } }',
-        { i: { barcode: b, stationCode, action, ...counts } },
-      );
-      const s = d.scan;
-      const done = action === 'TRACK_IN' ? `Tracked in at ${stationCode} for ${s.event.operation}` : `Tracked out of ${s.event.operation}; now waits for ${s.operation ?? 'nothing (route complete)'}`;
-      setOutcome({ ok: true, barcode: s.barcode, title: `${ACTION_LABEL[action]} OK`, message: s.repeated ? `${done}. Repeated scan: nothing changed.` : `${done}.` });
-      setGood('');
-      setReject('');
-    } catch (e) {
-      const err = e instanceof MesError ? e : new MesError('ERROR', String(e));
-      setOutcome({ ok: false, barcode: b, title: 'Refused', message: err.message, code: err.code });
-    }
-    try {
-      const cell = parseCellCode(b);
-      setUnit(cell ? { kind: 'Cell', barcode: b, operation: null, holds: [] } : await lookUpUnit(b));
-    } catch {
-      setUnit(null);
-    }
-    setBusy(false);
-    void refreshQueue();
-    focusScan();
-  }, [action, good, reject, stationCode, refreshQueue]);
+  const submitScan = useCallback(
+    async (barcode: string, typed: { good: string; reject: string } = { good, reject }) => {
+      const b = barcode.trim();
+      if (!b || !stationCode) return;
+      setBusy(true);
+      setCode('');
+      const counts =
+        action === 'TRACK_OUT'
+          ? {
+              goodCount: typed.good === '' ? undefined : Number(typed.good),
+              rejectCount: typed.reject === '' ? undefined : Number(typed.reject),
+            }
+          : {};
+      try {
+        const d = await gql<{
+          scan: {
+            unitKind: string;
+            barcode: string;
+            operation: string | null;
+            stepState: string;
+            stationCode: string | null;
+            repeated: boolean;
+            event: { operation: string };
+          };
+        }>(
+          'mutation($i: ScanInput!) { scan(input: $i) { unitKind barcode operation stepState stationCode repeated event { operation } } }',
+          { i: { barcode: b, stationCode, action, ...counts } },
+        );
+        const s = d.scan;
+        const done =
+          action === 'TRACK_IN'
+            ? `Tracked in at ${stationCode} for ${s.event.operation}`
+            : `Tracked out of ${s.event.operation}; now waits for ${s.operation ?? 'nothing (route complete)'}`;
+        setOutcome({
+          ok: true,
+          barcode: s.barcode,
+          title: `${ACTION_LABEL[action]} OK`,
+          message: s.repeated ? `${done}. Repeated scan: nothing changed.` : `${done}.`,
+        });
+        setGood('');
+        setReject('');
+      } catch (e) {
+        const err = e instanceof MesError ? e : new MesError('ERROR', String(e));
+        setOutcome({ ok: false, barcode: b, title: 'Refused', message: err.message, code: err.code });
+      }
+      try {
+        const cell = parseCellCode(b);
+        setUnit(cell ? { kind: 'Cell', barcode: b, operation: null, holds: [] } : await lookUpUnit(b));
+      } catch {
+        setUnit(null);
+      }
+      setBusy(false);
+      void refreshQueue();
+      focusScan();
+    },
+    [action, good, reject, stationCode, refreshQueue],
+  );
 
   // A scanner's burst ending in Enter is a scan wherever the focus is (a count field, a button):
   // the field it typed into gets back the value it had before the burst. One listener for the
@@ -187,8 +243,17 @@ export function StationPage({ session }: { session: Session }) {
     let before: { el: HTMLElement; value: string } | null = null;
     const restore: Record<string, (v: string) => void> = { 'good-count': setGood, 'reject-count': setReject };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'F2') { e.preventDefault(); setAction('TRACK_IN'); focusScan(); return; }
-      if (e.key === 'F4') { e.preventDefault(); setAction('TRACK_OUT'); return; }
+      if (e.key === 'F2') {
+        e.preventDefault();
+        setAction('TRACK_IN');
+        focusScan();
+        return;
+      }
+      if (e.key === 'F4') {
+        e.preventDefault();
+        setAction('TRACK_OUT');
+        return;
+      }
       const el = e.target as HTMLElement;
       if (e.key.length === 1 && detector.startsBurst(e.timeStamp)) before = el instanceof HTMLInputElement ? { el, value: el.value } : null;
       const scanned = detector.key(e.key, e.timeStamp);
@@ -214,11 +279,21 @@ export function StationPage({ session }: { session: Session }) {
       <section aria-labelledby="choose-title" className="station-choose">
         <h1 id="choose-title">Choose this terminal’s station</h1>
         <p className="muted">Chosen once: this device remembers it.</p>
-        {loadError && <p className="form-error" role="alert">{loadError}</p>}
+        {loadError && (
+          <p className="form-error" role="alert">
+            {loadError}
+          </p>
+        )}
         <ul className="station-list">
           {stations.map((s) => (
             <li key={s.code}>
-              <button type="button" onClick={() => { localStorage.setItem(STATION_KEY, s.code); setStationCode(s.code); }}>
+              <button
+                type="button"
+                onClick={() => {
+                  localStorage.setItem(STATION_KEY, s.code);
+                  setStationCode(s.code);
+                }}
+              >
                 <strong>{s.code}</strong> <span>{s.name}</span> <span className="muted">{s.operation}</span>
               </button>
             </li>
@@ -237,20 +312,52 @@ export function StationPage({ session }: { session: Session }) {
     <div className="station">
       <section className="scan-panel" aria-labelledby="station-title">
         <div className="station-head">
-          <h1 id="station-title">{station.code} <span className="muted">{station.name} · {station.operation}</span></h1>
-          <button type="button" className="link" onClick={() => { localStorage.removeItem(STATION_KEY); setStationCode(null); }}>Change station</button>
+          <h1 id="station-title">
+            {station.code}{' '}
+            <span className="muted">
+              {station.name} · {station.operation}
+            </span>
+          </h1>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              localStorage.removeItem(STATION_KEY);
+              setStationCode(null);
+            }}
+          >
+            Change station
+          </button>
         </div>
         <div className="action-switch" role="radiogroup" aria-label="Scan action">
           {(['TRACK_IN', 'TRACK_OUT'] as Action[]).map((a) => (
-            <button key={a} type="button" role="radio" aria-checked={action === a} className={action === a ? 'on' : ''} onClick={() => { setAction(a); focusScan(); }}>
+            <button
+              key={a}
+              type="button"
+              role="radio"
+              aria-checked={action === a}
+              className={action === a ? 'on' : ''}
+              onClick={() => {
+                setAction(a);
+                focusScan();
+              }}
+            >
               {ACTION_LABEL[a]} <kbd>{a === 'TRACK_IN' ? 'F2' : 'F4'}</kbd>
             </button>
           ))}
         </div>
         <form onSubmit={onSubmit} className="scan-form">
-          <label htmlFor="scan-input">Scan a barcode ({ACTION_LABEL[action].toLowerCase()} at {station.code})</label>
+          <label htmlFor="scan-input">
+            Scan a barcode ({ACTION_LABEL[action].toLowerCase()} at {station.code})
+          </label>
           <input
-            id="scan-input" ref={scanField} autoFocus autoComplete="off" spellCheck={false} value={code} disabled={busy}
+            id="scan-input"
+            ref={scanField}
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            value={code}
+            disabled={busy}
             onChange={(e) => setCode(e.target.value)}
             onBlur={(e) => {
               // Keep the focus here unless the operator moved to another control on purpose.
@@ -261,17 +368,37 @@ export function StationPage({ session }: { session: Session }) {
           {action === 'TRACK_OUT' && (
             <div className="counts">
               <label htmlFor="good-count">Good</label>
-              <input id="good-count" inputMode="numeric" pattern="[0-9]*" value={good} onChange={(e) => setGood(e.target.value.replace(/\D/g, ''))} />
+              <input
+                id="good-count"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                value={good}
+                onChange={(e) => setGood(e.target.value.replace(/\D/g, ''))}
+              />
               <label htmlFor="reject-count">Reject</label>
-              <input id="reject-count" inputMode="numeric" pattern="[0-9]*" value={reject} onChange={(e) => setReject(e.target.value.replace(/\D/g, ''))} />
+              <input
+                id="reject-count"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                value={reject}
+                onChange={(e) => setReject(e.target.value.replace(/\D/g, ''))}
+              />
             </div>
           )}
-          <button type="submit" className="primary" disabled={busy}>{ACTION_LABEL[action]}</button>
+          <button type="submit" className="primary" disabled={busy}>
+            {ACTION_LABEL[action]}
+          </button>
         </form>
         <div aria-live="assertive" className="outcome-region">
           {outcome && (
-            <div className={outcome.ok ? 'outcome ok' : 'outcome refused'} role={outcome.ok ? 'status' : 'alert'} data-testid="scan-outcome">
-              <div className="outcome-title">{outcome.ok ? '✔' : '✖'} {outcome.title}: {outcome.barcode}</div>
+            <div
+              className={outcome.ok ? 'outcome ok' : 'outcome refused'}
+              role={outcome.ok ? 'status' : 'alert'}
+              data-testid="scan-outcome"
+            >
+              <div className="outcome-title">
+                {outcome.ok ? '✔' : '✖'} {outcome.title}: {outcome.barcode}
+              </div>
               <div className="outcome-message">{outcome.message}</div>
               {outcome.code && <div className="outcome-code">{outcome.code}</div>}
             </div>
@@ -280,12 +407,20 @@ export function StationPage({ session }: { session: Session }) {
         {unit && <UnitPanel unit={unit} />}
       </section>
       <aside className="queue" aria-labelledby="queue-title">
-        <h2 id="queue-title">Waiting for {station.operation} <span className="muted">({queue.length})</span></h2>
-        {queue.length === 0 ? <p className="muted">Nothing waits for this operation.</p> : (
+        <h2 id="queue-title">
+          Waiting for {station.operation} <span className="muted">({queue.length})</span>
+        </h2>
+        {queue.length === 0 ? (
+          <p className="muted">Nothing waits for this operation.</p>
+        ) : (
           <ol>
             {queue.map((q) => (
               <li key={q.barcode}>
-                <span className="mono">{q.barcode}</span> <span className="muted">{q.kind.toLowerCase()} · {q.stepState === 'IN_PROCESS' ? 'in process' : 'waiting'} since {new Date(q.createdAt).toLocaleString()}</span>
+                <span className="mono">{q.barcode}</span>{' '}
+                <span className="muted">
+                  {q.kind.toLowerCase()} · {q.stepState === 'IN_PROCESS' ? 'in process' : 'waiting'} since{' '}
+                  {new Date(q.createdAt).toLocaleString()}
+                </span>
                 {q.held && <span className="queue-held"> · on hold: {q.held}</span>}
               </li>
             ))}
@@ -300,23 +435,57 @@ export function StationPage({ session }: { session: Session }) {
 function UnitPanel({ unit }: { unit: UnitView }) {
   return (
     <section className="unit" aria-labelledby="unit-title">
-      <h2 id="unit-title">{unit.kind} <span className="mono">{unit.barcode}</span></h2>
-      {unit.kind === 'Cell' ? <p className="muted">A singulated cell: its results are on the <a href={href('cell', ...Object.values(parseCellCode(unit.barcode) ?? {}))}>cell page</a>.</p> : (
+      <h2 id="unit-title">
+        {unit.kind} <span className="mono">{unit.barcode}</span>
+      </h2>
+      {unit.kind === 'Cell' ? (
+        <p className="muted">
+          A singulated cell: its results are on the{' '}
+          <a href={href('cell', ...Object.values(parseCellCode(unit.barcode) ?? {}))}>cell page</a>.
+        </p>
+      ) : (
         <dl className="facts">
-          <dt>Product</dt><dd>{unit.productCode}</dd>
-          <dt>Status</dt><dd>{unit.status}</dd>
-          <dt>Operation now</dt><dd>{unit.operation ?? '—'} <span className="muted">({unit.stepState === 'IN_PROCESS' ? `in process at ${unit.stationCode ?? '?'}` : 'waiting'})</span></dd>
-          <dt>Next operation</dt><dd>{unit.nextOperation ?? '—'}</dd>
-          {unit.rollBarcode && <><dt>Roll</dt><dd>{unit.rollBarcode}, MD {unit.mdStartMm}–{unit.mdEndMm} mm</dd></>}
+          <dt>Product</dt>
+          <dd>{unit.productCode}</dd>
+          <dt>Status</dt>
+          <dd>{unit.status}</dd>
+          <dt>Operation now</dt>
+          <dd>
+            {unit.operation ?? '—'}{' '}
+            <span className="muted">({unit.stepState === 'IN_PROCESS' ? `in process at ${unit.stationCode ?? '?'}` : 'waiting'})</span>
+          </dd>
+          <dt>Next operation</dt>
+          <dd>{unit.nextOperation ?? '—'}</dd>
+          {unit.rollBarcode && (
+            <>
+              <dt>Roll</dt>
+              <dd>
+                {unit.rollBarcode}, MD {unit.mdStartMm}–{unit.mdEndMm} mm
+              </dd>
+            </>
+          )}
         </dl>
       )}
       {unit.holds.length > 0 && (
         <div className="holds-box" role="note" aria-label="Holds on this unit">
           <h3>On hold</h3>
-          <ul>{unit.holds.map((h) => <li key={h.id}><strong>{h.reason}</strong> <span className="muted">(hold {h.id}, {h.target === 'ROLL_REGION' ? `MD ${h.mdFromMm}–${h.mdToMm} mm` : h.target.toLowerCase()}, by {h.placedBy})</span></li>)}</ul>
+          <ul>
+            {unit.holds.map((h) => (
+              <li key={h.id}>
+                <strong>{h.reason}</strong>{' '}
+                <span className="muted">
+                  (hold {h.id}, {h.target === 'ROLL_REGION' ? `MD ${h.mdFromMm}–${h.mdToMm} mm` : h.target.toLowerCase()}, by {h.placedBy})
+                </span>
+              </li>
+            ))}
+          </ul>
         </div>
       )}
-      {unit.kind !== 'Cell' && <p><a href={href('label', unit.barcode)}>Print label for {unit.barcode}</a></p>}
+      {unit.kind !== 'Cell' && (
+        <p>
+          <a href={href('label', unit.barcode)}>Print label for {unit.barcode}</a>
+        </p>
+      )}
     </section>
   );
 }

@@ -4,8 +4,20 @@ import { binColour, rgbCss } from '../colour-scale';
 import { ErrorBox } from '../components';
 import { go, href } from '../router';
 
-interface BinCount { softBin: number; hardBin: number; binName: string; count: number }
-interface Condition { condition: string; runs: number; cellsTested: number; cellsPassed: number; firstPassYield: number | null; finalYield: number | null }
+interface BinCount {
+  softBin: number;
+  hardBin: number;
+  binName: string;
+  count: number;
+}
+interface Condition {
+  condition: string;
+  runs: number;
+  cellsTested: number;
+  cellsPassed: number;
+  firstPassYield: number | null;
+  finalYield: number | null;
+}
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
 function Pareto({ bins, label }: { bins: BinCount[]; label: string }) {
@@ -14,25 +26,44 @@ function Pareto({ bins, label }: { bins: BinCount[]; label: string }) {
   let cum = 0;
   return (
     <table className="table pareto" aria-label={label}>
-      <thead><tr><th scope="col">Bin</th><th scope="col">Cells</th><th scope="col">Share</th><th scope="col">Cumulative</th></tr></thead>
-      <tbody>{bins.map((b) => {
-        cum += b.count;
-        return (
-          <tr key={b.softBin}>
-            <td><span className="swatch" style={{ background: rgbCss(binColour(b.softBin)) }} /> {b.softBin} {b.binName} <span className="muted">(hard {b.hardBin})</span></td>
-            <td><span className="bar" style={{ width: `${(b.count / max) * 160}px` }} /> {b.count}</td>
-            <td>{pct(total ? b.count / total : null)}</td>
-            <td>{pct(total ? cum / total : null)}</td>
-          </tr>
-        );
-      })}</tbody>
+      <thead>
+        <tr>
+          <th scope="col">Bin</th>
+          <th scope="col">Cells</th>
+          <th scope="col">Share</th>
+          <th scope="col">Cumulative</th>
+        </tr>
+      </thead>
+      <tbody>
+        {bins.map((b) => {
+          cum += b.count;
+          return (
+            <tr key={b.softBin}>
+              <td>
+                <span className="swatch" style={{ background: rgbCss(binColour(b.softBin)) }} /> {b.softBin} {b.binName}{' '}
+                <span className="muted">(hard {b.hardBin})</span>
+              </td>
+              <td>
+                <span className="bar" style={{ width: `${(b.count / max) * 160}px` }} /> {b.count}
+              </td>
+              <td>{pct(total ? b.count / total : null)}</td>
+              <td>{pct(total ? cum / total : null)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
     </table>
   );
 }
 
 export default function YieldPage({ roll }: { roll?: string }) {
   const [input, setInput] = useState(roll ?? '');
-  const [rollYield, setRollYield] = useState<{ sheetsTested: number; cellsTested: number; firstPassYield: number | null; finalYield: number | null } | null>(null);
+  const [rollYield, setRollYield] = useState<{
+    sheetsTested: number;
+    cellsTested: number;
+    firstPassYield: number | null;
+    finalYield: number | null;
+  } | null>(null);
   const [pareto, setPareto] = useState<BinCount[]>([]);
   const [sheets, setSheets] = useState<{ barcode: string }[]>([]);
   const [sheet, setSheet] = useState('');
@@ -47,29 +78,80 @@ export default function YieldPage({ roll }: { roll?: string }) {
   useEffect(() => {
     if (!roll) return;
     gql<{ rollYield: typeof rollYield; binPareto: BinCount[]; roll: { sheets: { barcode: string }[] } }>(
-      'query($r: String!) { rollYield(roll: $r) { sheetsTested cellsTested firstPassYield finalYield } binPareto(roll: $r) { softBin hardBin binName count } roll(barcode: $r) { sheets { barcode } } }', { r: roll },
-    ).then((d) => { setRollYield(d.rollYield); setPareto(d.binPareto); setSheets(d.roll.sheets); setError(null); }, (e: Error) => setError(e.message));
+      'query($r: String!) { rollYield(roll: $r) { sheetsTested cellsTested firstPassYield finalYield } binPareto(roll: $r) { softBin hardBin binName count } roll(barcode: $r) { sheets { barcode } } }',
+      { r: roll },
+    ).then(
+      (d) => {
+        setRollYield(d.rollYield);
+        setPareto(d.binPareto);
+        setSheets(d.roll.sheets);
+        setError(null);
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [roll]);
   useEffect(() => {
     if (!sheet) return;
-    gql<{ binPareto: BinCount[] }>('query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } }', { s: sheet }).then((d) => setSheetPareto(d.binPareto), (e: Error) => setError(e.message));
+    gql<{ binPareto: BinCount[] }>('query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } }', { s: sheet }).then(
+      (d) => setSheetPareto(d.binPareto),
+      (e: Error) => setError(e.message),
+    );
   }, [sheet]);
 
-  const open = (e: FormEvent) => { e.preventDefault(); if (input.trim()) go('yield', input.trim()); };
+  const open = (e: FormEvent) => {
+    e.preventDefault();
+    if (input.trim()) go('yield', input.trim());
+  };
   const loadParam = (e: FormEvent) => {
     e.preventDefault();
-    gql<{ yieldByParameter: Condition[] }>('query($o: String!, $p: String!, $r: [String!]) { yieldByParameter(operation: $o, parameter: $p, rollBarcodes: $r) { condition runs cellsTested cellsPassed firstPassYield finalYield } }', { o: op, p: param, r: roll ? [roll] : null })
-      .then((d) => setByParam(d.yieldByParameter), (err: Error) => setError(err.message));
+    gql<{ yieldByParameter: Condition[] }>(
+      'query($o: String!, $p: String!, $r: [String!]) { yieldByParameter(operation: $o, parameter: $p, rollBarcodes: $r) { condition runs cellsTested cellsPassed firstPassYield finalYield } }',
+      { o: op, p: param, r: roll ? [roll] : null },
+    ).then(
+      (d) => setByParam(d.yieldByParameter),
+      (err: Error) => setError(err.message),
+    );
   };
   const loadArm = (e: FormEvent) => {
     e.preventDefault();
-    gql<{ experimentYield: Condition[] }>('query($c: String!) { experimentYield(code: $c) { condition runs cellsTested cellsPassed firstPassYield finalYield } }', { c: experiment.trim() })
-      .then((d) => setByArm(d.experimentYield), (err: Error) => setError(err.message));
+    gql<{ experimentYield: Condition[] }>(
+      'query($c: String!) { experimentYield(code: $c) { condition runs cellsTested cellsPassed firstPassYield finalYield } }',
+      { c: experiment.trim() },
+    ).then(
+      (d) => setByArm(d.experimentYield),
+      (err: Error) => setError(err.message),
+    );
   };
   const conditions = (rows: Condition[]) => (
-    <table className="table"><thead><tr><th scope="col">Condition</th><th scope="col">Runs</th><th scope="col">Cells tested</th><th scope="col">First pass</th><th scope="col">Final</th></tr></thead>
-      <tbody>{rows.map((c) => <tr key={c.condition}><td>{c.condition}</td><td>{c.runs}</td><td>{c.cellsTested}</td><td>{pct(c.firstPassYield)}</td><td>{pct(c.finalYield)}</td></tr>)}
-        {rows.length === 0 && <tr><td colSpan={5} className="muted">No tested cells under any condition.</td></tr>}</tbody></table>
+    <table className="table">
+      <thead>
+        <tr>
+          <th scope="col">Condition</th>
+          <th scope="col">Runs</th>
+          <th scope="col">Cells tested</th>
+          <th scope="col">First pass</th>
+          <th scope="col">Final</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((c) => (
+          <tr key={c.condition}>
+            <td>{c.condition}</td>
+            <td>{c.runs}</td>
+            <td>{c.cellsTested}</td>
+            <td>{pct(c.firstPassYield)}</td>
+            <td>{pct(c.finalYield)}</td>
+          </tr>
+        ))}
+        {rows.length === 0 && (
+          <tr>
+            <td colSpan={5} className="muted">
+              No tested cells under any condition.
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
   );
 
   return (
@@ -78,38 +160,55 @@ export default function YieldPage({ roll }: { roll?: string }) {
       <form onSubmit={open} className="inline-form">
         <label htmlFor="yield-roll">Roll</label>
         <input id="yield-roll" value={input} onChange={(e) => setInput(e.target.value)} />
-        <button type="submit" className="primary">Show</button>
+        <button type="submit" className="primary">
+          Show
+        </button>
       </form>
       <ErrorBox error={error} />
       {roll && rollYield && (
         <>
           <div className="kpis" data-testid="roll-yield">
-            <div><span className="kpi">{pct(rollYield.firstPassYield)}</span> first-pass yield</div>
-            <div><span className="kpi">{pct(rollYield.finalYield)}</span> final yield</div>
-            <div><span className="kpi">{rollYield.cellsTested}</span> cells on {rollYield.sheetsTested} sheets tested</div>
+            <div>
+              <span className="kpi">{pct(rollYield.firstPassYield)}</span> first-pass yield
+            </div>
+            <div>
+              <span className="kpi">{pct(rollYield.finalYield)}</span> final yield
+            </div>
+            <div>
+              <span className="kpi">{rollYield.cellsTested}</span> cells on {rollYield.sheetsTested} sheets tested
+            </div>
           </div>
-          <p><a href={href('roll', roll)}>Roll map of {roll}</a></p>
+          <p>
+            <a href={href('roll', roll)}>Roll map of {roll}</a>
+          </p>
           <h2>Bin Pareto of roll {roll}</h2>
           <Pareto bins={pareto} label={`Bin Pareto of roll ${roll}`} />
           <h2>Bin Pareto of one sheet</h2>
           <label htmlFor="pareto-sheet">Sheet</label>{' '}
           <select id="pareto-sheet" value={sheet} onChange={(e) => setSheet(e.target.value)}>
             <option value="">choose a sheet</option>
-            {sheets.map((s) => <option key={s.barcode} value={s.barcode}>{s.barcode}</option>)}
+            {sheets.map((s) => (
+              <option key={s.barcode} value={s.barcode}>
+                {s.barcode}
+              </option>
+            ))}
           </select>
           {sheet && <Pareto bins={sheetPareto} label={`Bin Pareto of sheet ${sheet}`} />}
         </>
       )}
       <h2>Yield by recipe parameter</h2>
       <form onSubmit={loadParam} className="inline-form">
-        <label htmlFor="yp-op">Operation</label><input id="yp-op" value={op} onChange={(e) => setOp(e.target.value)} />
-        <label htmlFor="yp-param">Parameter</label><input id="yp-param" value={param} onChange={(e) => setParam(e.target.value)} placeholder="e.g. material" />
+        <label htmlFor="yp-op">Operation</label>
+        <input id="yp-op" value={op} onChange={(e) => setOp(e.target.value)} />
+        <label htmlFor="yp-param">Parameter</label>
+        <input id="yp-param" value={param} onChange={(e) => setParam(e.target.value)} placeholder="e.g. material" />
         <button type="submit">Show</button>
       </form>
       {byParam && conditions(byParam)}
       <h2>Yield by experiment arm</h2>
       <form onSubmit={loadArm} className="inline-form">
-        <label htmlFor="ye-code">Experiment</label><input id="ye-code" value={experiment} onChange={(e) => setExperiment(e.target.value)} />
+        <label htmlFor="ye-code">Experiment</label>
+        <input id="ye-code" value={experiment} onChange={(e) => setExperiment(e.target.value)} />
         <button type="submit">Show</button>
       </form>
       {byArm && conditions(byArm)}

@@ -331,15 +331,7 @@ export class CircuitEvaluator {
    * p(R, CPE): T = R Q w^n e^{j n pi/2}, D = 1 + T, Z = R / D.
    * dZ/dR = 1/D^2; with U = R T / D^2: dZ/dQ = -U / Q, dZ/dn = -U (ln w + j pi/2).
    */
-  private evalZarc(
-    r: number,
-    q: number,
-    nn: number,
-    ins: Instr,
-    zr: Float64Array,
-    zi: Float64Array,
-    jacobian: boolean,
-  ): void {
+  private evalZarc(r: number, q: number, nn: number, ins: Instr, zr: Float64Array, zi: Float64Array, jacobian: boolean): void {
     const n = this.n;
     const cap = this.capacity;
     const logOmega = this.logOmega;

@@ -11,11 +11,7 @@ function checkParams(circuit: Circuit, params: ArrayLike<number>): void {
 }
 
 /** Impedance of the circuit at each frequency (Hz): Z = re + j im in ohms. */
-export function evaluateCircuit(
-  circuit: Circuit,
-  params: ArrayLike<number>,
-  freqHz: ArrayLike<number>,
-): ComplexArrays {
+export function evaluateCircuit(circuit: Circuit, params: ArrayLike<number>, freqHz: ArrayLike<number>): ComplexArrays {
   checkParams(circuit, params);
   const ev = new CircuitEvaluator(circuit, Math.max(1, freqHz.length));
   ev.setFrequencies(freqHz);
@@ -30,11 +26,7 @@ export interface CircuitJacobian extends ComplexArrays {
 }
 
 /** Impedance and analytic Jacobian with respect to the (natural, untransformed) parameters. */
-export function evaluateCircuitJacobian(
-  circuit: Circuit,
-  params: ArrayLike<number>,
-  freqHz: ArrayLike<number>,
-): CircuitJacobian {
+export function evaluateCircuitJacobian(circuit: Circuit, params: ArrayLike<number>, freqHz: ArrayLike<number>): CircuitJacobian {
   checkParams(circuit, params);
   const ev = new CircuitEvaluator(circuit, Math.max(1, freqHz.length));
   ev.setFrequencies(freqHz);

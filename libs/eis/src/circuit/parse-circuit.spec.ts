@@ -14,9 +14,7 @@ function syntaxError(text: string): CircuitSyntaxError {
 describe('parseCircuit', () => {
   it('names parameters like impedance.py, in order of appearance', () => {
     const c = parseCircuit('R0-p(R1,CPE1)-p(R2-Wo1,C2)-Ws1-W1-L1');
-    expect(c.paramNames).toEqual([
-      'R0', 'R1', 'CPE1_0', 'CPE1_1', 'R2', 'Wo1_0', 'Wo1_1', 'C2', 'Ws1_0', 'Ws1_1', 'W1', 'L1',
-    ]);
+    expect(c.paramNames).toEqual(['R0', 'R1', 'CPE1_0', 'CPE1_1', 'R2', 'Wo1_0', 'Wo1_1', 'C2', 'Ws1_0', 'Ws1_1', 'W1', 'L1']);
     expect(c.paramKinds[3]).toBe('exponent');
     expect(c.paramKinds.filter((k) => k === 'exponent')).toHaveLength(1);
     expect(c.paramCount).toBe(12);

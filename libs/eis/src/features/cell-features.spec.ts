@@ -25,8 +25,7 @@ function shunted(area: number, rShunt: number, seed: number): Spectrum {
   });
 }
 /** Probe missed: only the fixture's stray capacitance (3-10 pF) across a huge resistance. */
-const open = (seed: number, pF: number): Spectrum =>
-  synthesizeSpectrum('p(R1,C1)', [1e10, pF * 1e-12], f, { relative: 0.03, seed });
+const open = (seed: number, pF: number): Spectrum => synthesizeSpectrum('p(R1,C1)', [1e10, pF * 1e-12], f, { relative: 0.03, seed });
 
 const conditions = { activeAreaCm2: 1, temperatureC: 25, ocvV: 0.4 };
 

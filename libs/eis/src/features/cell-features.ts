@@ -355,9 +355,7 @@ export class FeatureExtractor {
     this.faultFitStarts = options.faultFitStarts;
     this.freqHz = Float64Array.from(freqHz);
     this.solver =
-      allFrequenciesValid(this.freqHz) && this.freqHz.length >= 5
-        ? new KramersKronigSolver(this.freqHz, true, true)
-        : undefined;
+      allFrequenciesValid(this.freqHz) && this.freqHz.length >= 5 ? new KramersKronigSolver(this.freqHz, true, true) : undefined;
     this.fitter = options.fitter ?? new EisFitter(DEFAULT_FEATURE_CIRCUIT, Math.max(1, this.freqHz.length));
   }
 
@@ -382,11 +380,7 @@ export function createFeatureExtractor(freqHz: ArrayLike<number>, options: Featu
   return new FeatureExtractor(freqHz, options);
 }
 
-function computeFeatures(
-  spectrum: Spectrum,
-  conditions: CellConditions,
-  solver: KramersKronigSolver | undefined,
-): CellFeatures {
+function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver: KramersKronigSolver | undefined): CellFeatures {
   const area = conditions.activeAreaCm2;
   if (!(area > 0)) throw new RangeError(`activeAreaCm2 must be positive (got ${area})`);
   const ea = conditions.activationEnergyEv ?? 0.55;

@@ -391,11 +391,7 @@ export class EisFitter {
   /**
    * One Levenberg-Marquardt run from this.u; leaves the optimum in this.u, and a (JᵀJ) and g (Jᵀr) at it.
    */
-  private runLm(
-    maxIter: number,
-    ftol: number,
-    xtol: number,
-  ): { cost: number; relSS: number; iterations: number; converged: boolean } {
+  private runLm(maxIter: number, ftol: number, xtol: number): { cost: number; relSS: number; iterations: number; converged: boolean } {
     const P = this.P;
     const u = this.u;
     const uTry = this.uTry;

@@ -58,7 +58,12 @@ describe('Kramers-Kronig fit types (real, imaginary, complex)', () => {
     const ref = loadReference().linKK;
     const data = loadExampleData((fr, _re, im) => im <= 0 && fr < 1000);
     const withCap = kramersKronigTest(data, { c: ref.linKK_kwargs.c, maxM: ref.linKK_kwargs.max_M, addCapacitance: true, fitType: 'real' });
-    const without = kramersKronigTest(data, { c: ref.linKK_kwargs.c, maxM: ref.linKK_kwargs.max_M, addCapacitance: false, fitType: 'real' });
+    const without = kramersKronigTest(data, {
+      c: ref.linKK_kwargs.c,
+      maxM: ref.linKK_kwargs.max_M,
+      addCapacitance: false,
+      fitType: 'real',
+    });
     // The real part is identical (R0 and R_k come from it alone); only the implied imaginary part differs.
     expect(without.M).toBe(withCap.M);
     expect(Array.from(without.rk)).toEqual(Array.from(withCap.rk));
@@ -76,6 +81,8 @@ describe('Kramers-Kronig fit types (real, imaginary, complex)', () => {
   });
 
   it('refuses an unknown fit type', () => {
-    expect(() => kramersKronigTest(synthesizeSpectrum(CELL, CELL_PARAMS, f), { fitType: 'magnitude' as KkFitType })).toThrow('fitType magnitude: expected complex, real or imag');
+    expect(() => kramersKronigTest(synthesizeSpectrum(CELL, CELL_PARAMS, f), { fitType: 'magnitude' as KkFitType })).toThrow(
+      'fitType magnitude: expected complex, real or imag',
+    );
   });
 });

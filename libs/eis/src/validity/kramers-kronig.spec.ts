@@ -83,7 +83,12 @@ describe('kramersKronigTest', () => {
 
   it('minM keeps noise from stopping the mu search before the spectrum is resolved', () => {
     // a resistive cell (shunted by 300 Ω) with 1 % noise: mu dips below 0.85 at a small M
-    const s = synthesizeSpectrum('R0-p(R9,p(R1,CPE1)-p(R2,CPE2)-CPE3)', [3, 300, 60, 1.1e-8, 0.94, 60, 1.8e-6, 0.88, 4.8e-6, 0.91], logFrequencies(1e6, 1, 8), { relative: 0.01, seed: 11 });
+    const s = synthesizeSpectrum(
+      'R0-p(R9,p(R1,CPE1)-p(R2,CPE2)-CPE3)',
+      [3, 300, 60, 1.1e-8, 0.94, 60, 1.8e-6, 0.88, 4.8e-6, 0.91],
+      logFrequencies(1e6, 1, 8),
+      { relative: 0.01, seed: 11 },
+    );
     const plain = kramersKronigTest(s, { addCapacitance: true });
     const guarded = kramersKronigTest(s, { addCapacitance: true, minM: 12 });
     expect(guarded.M).toBeGreaterThanOrEqual(12);

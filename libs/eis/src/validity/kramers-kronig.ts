@@ -151,13 +151,38 @@ export function kramersKronigFromSolver(
     }
   }
 
-  return kkResult({ w, zr: solver.zr, zi: solver.zi, inv: solver.inv, n, M, coef: fit.coef, tau: fit.tau, mu: fit.mu, addCap, addInd, total, keep });
+  return kkResult({
+    w,
+    zr: solver.zr,
+    zi: solver.zi,
+    inv: solver.inv,
+    n,
+    M,
+    coef: fit.coef,
+    tau: fit.tau,
+    mu: fit.mu,
+    addCap,
+    addInd,
+    total,
+    keep,
+  });
 }
 
 /** A fitted KK model as the test's result: the model at every point and the residuals relative to |Z|. */
 export function kkResult(a: {
-  w: Float64Array; zr: Float64Array; zi: Float64Array; inv: Float64Array; n: number; M: number; coef: Float64Array; tau: Float64Array; mu: number;
-  addCap: boolean; addInd: boolean; total: number; keep?: ArrayLike<number>;
+  w: Float64Array;
+  zr: Float64Array;
+  zi: Float64Array;
+  inv: Float64Array;
+  n: number;
+  M: number;
+  coef: Float64Array;
+  tau: Float64Array;
+  mu: number;
+  addCap: boolean;
+  addInd: boolean;
+  total: number;
+  keep?: ArrayLike<number>;
 }): KramersKronigResult {
   const { w, n, M, coef, addCap, addInd, total, keep } = a;
   const r0 = coef[0];

@@ -6,7 +6,16 @@ function sheetMap(): E142Map {
   const cols = 5;
   const codes = Array.from({ length: rows * cols }, (_, i) => (i === 7 ? null : i === 3 ? 14 : i === 9 ? 0 : 1 + (i % 2)));
   return {
-    substrateId: 'S-R0001-0007', substrateType: 'Sheet', lotId: 'R0001 & <co>', rows, cols, pitchXMm: 5.5, pitchYMm: 6, cellXMm: 5, cellYMm: 5, mapName: 'SoftBin',
+    substrateId: 'S-R0001-0007',
+    substrateType: 'Sheet',
+    lotId: 'R0001 & <co>',
+    rows,
+    cols,
+    pitchXMm: 5.5,
+    pitchYMm: 6,
+    cellXMm: 5,
+    cellYMm: 5,
+    mapName: 'SoftBin',
     bins: [
       { code: 0, count: 0, quality: 'Fail', description: 'RIG_FAULT', pick: false },
       { code: 1, count: 0, quality: 'Pass', description: 'PASS_A', pick: true },
@@ -25,9 +34,23 @@ describe('SEMI E142 substrate map', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
     const back = readE142(xml);
     expect(back.codes).toEqual(map.codes);
-    expect([back.substrateId, back.lotId, back.rows, back.cols, back.pitchXMm, back.pitchYMm, back.cellXMm]).toEqual(['S-R0001-0007', 'R0001 & <co>', 3, 5, 5.5, 6, 5]);
+    expect([back.substrateId, back.lotId, back.rows, back.cols, back.pitchXMm, back.pitchYMm, back.cellXMm]).toEqual([
+      'S-R0001-0007',
+      'R0001 & <co>',
+      3,
+      5,
+      5.5,
+      6,
+      5,
+    ]);
     const count = (code: number) => map.codes.filter((c) => c === code).length;
-    expect(back.bins.map((b) => [b.code, b.count, b.quality, b.pick])).toEqual([[0, 1, 'Fail', false], [1, count(1), 'Pass', true], [2, count(2), 'Pass', true], [14, 1, 'Fail', false], [17, 0, 'Fail', false]]);
+    expect(back.bins.map((b) => [b.code, b.count, b.quality, b.pick])).toEqual([
+      [0, 1, 'Fail', false],
+      [1, count(1), 'Pass', true],
+      [2, count(2), 'Pass', true],
+      [14, 1, 'Fail', false],
+      [17, 0, 'Fail', false],
+    ]);
   });
 
   it('writes one BinCode row per sheet row from the leading edge, two hex characters per cell, FF where untested', () => {
@@ -40,7 +63,11 @@ describe('SEMI E142 substrate map', () => {
   it('reads a lower-left origin and Decimal codes as the same cells', () => {
     const xml = writeE142(sheetMap())
       .replace('OriginLocation="UpperLeft"', 'OriginLocation="LowerLeft"')
-      .replace(/<BinCode>([0-9A-F]+)<\/BinCode>/g, (_, r: string) => `<BinCode>${(r.match(/../g) as string[]).map((h) => String(parseInt(h, 16)).padStart(3, '0')).join('')}</BinCode>`)
+      .replace(
+        /<BinCode>([0-9A-F]+)<\/BinCode>/g,
+        (_, r: string) =>
+          `<BinCode>${(r.match(/../g) as string[]).map((h) => String(parseInt(h, 16)).padStart(3, '0')).join('')}</BinCode>`,
+      )
       .replace('BinType="HexaDecimal" NullBin="FF"', 'BinType="Decimal" NullBin="255"')
       .replace(/BinCode="([0-9A-F]{2})"/g, (_, h: string) => `BinCode="${parseInt(h, 16)}"`);
     const back = readE142(xml);
@@ -71,26 +98,40 @@ describe('SEMI E142 substrate map', () => {
       expect(e.message).toMatch(/^pick\.xml: line \d+, column \d+: not well-formed XML/);
     });
     it('a row of the wrong length', () => {
-      expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '<BinCode>0102010E</BinCode>')).message).toBe('pick.xml: BinCode row 1: expected 5 cells of 2 characters (10), got 8 characters');
+      expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '<BinCode>0102010E</BinCode>')).message).toBe(
+        'pick.xml: BinCode row 1: expected 5 cells of 2 characters (10), got 8 characters',
+      );
     });
     it('a missing row', () => {
-      expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '')).message).toContain('expected 3 <BinCode> rows (Layout Dimension Y), found 2');
+      expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '')).message).toContain(
+        'expected 3 <BinCode> rows (Layout Dimension Y), found 2',
+      );
     });
     it('a code without a definition', () => {
-      expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '<BinCode>0102010E03</BinCode>')).message).toBe('pick.xml: BinCode row 1, cell 5: bin code "03" has no <BinDefinition>');
+      expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '<BinCode>0102010E03</BinCode>')).message).toBe(
+        'pick.xml: BinCode row 1, cell 5: bin code "03" has no <BinDefinition>',
+      );
     });
     it('another XML document', () => {
-      expect(error('<?xml version="1.0"?><Recipe><Step/></Recipe>').message).toBe('pick.xml: root element: expected <MapData> (SEMI E142 substrate map)');
+      expect(error('<?xml version="1.0"?><Recipe><Step/></Recipe>').message).toBe(
+        'pick.xml: root element: expected <MapData> (SEMI E142 substrate map)',
+      );
     });
     it('a bin type it does not know', () => {
-      expect(error(xml.replace('BinType="HexaDecimal"', 'BinType="Integer2"')).message).toContain('expected HexaDecimal, Decimal or ASCII, got "Integer2"');
+      expect(error(xml.replace('BinType="HexaDecimal"', 'BinType="Integer2"')).message).toContain(
+        'expected HexaDecimal, Decimal or ASCII, got "Integer2"',
+      );
     });
   });
 
   it('reads a pick result: each cell with the code the picker wrote and whether that means picked', () => {
     const result = writeE142({
-      ...sheetMap(), mapName: 'PickResult',
-      bins: [{ code: 1, count: 0, quality: 'Pass', description: 'PICKED', pick: true }, { code: 2, count: 0, quality: 'Fail', description: 'SKIPPED', pick: false }],
+      ...sheetMap(),
+      mapName: 'PickResult',
+      bins: [
+        { code: 1, count: 0, quality: 'Pass', description: 'PICKED', pick: true },
+        { code: 2, count: 0, quality: 'Fail', description: 'SKIPPED', pick: false },
+      ],
       codes: Array.from({ length: 15 }, (_, i) => (i < 2 ? null : i % 4 === 0 ? 2 : 1)),
     });
     const pick = readPickResult(result, 'picker.xml');

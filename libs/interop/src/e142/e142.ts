@@ -52,12 +52,15 @@ function hex2(code: number): string {
 
 /** Writes a substrate map; bin counts are taken from the codes, whatever the definitions say. */
 export function writeE142(map: E142Map): string {
-  if (!(Number.isInteger(map.rows) && map.rows > 0 && Number.isInteger(map.cols) && map.cols > 0)) throw new RangeError(`E142 map needs a positive grid, got ${map.rows} x ${map.cols}`);
-  if (map.codes.length !== map.rows * map.cols) throw new RangeError(`E142 map of ${map.rows} x ${map.cols} needs ${map.rows * map.cols} codes, got ${map.codes.length}`);
+  if (!(Number.isInteger(map.rows) && map.rows > 0 && Number.isInteger(map.cols) && map.cols > 0))
+    throw new RangeError(`E142 map needs a positive grid, got ${map.rows} x ${map.cols}`);
+  if (map.codes.length !== map.rows * map.cols)
+    throw new RangeError(`E142 map of ${map.rows} x ${map.cols} needs ${map.rows * map.cols} codes, got ${map.codes.length}`);
   const counts = new Map<number, number>();
   for (const c of map.codes) {
     if (c === null) continue;
-    if (!Number.isInteger(c) || c < 0 || c > 254) throw new RangeError(`bin code ${c} does not fit the map's two hexadecimal characters (0..254)`);
+    if (!Number.isInteger(c) || c < 0 || c > 254)
+      throw new RangeError(`bin code ${c} does not fit the map's two hexadecimal characters (0..254)`);
     counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   const defined = new Set(map.bins.map((b) => b.code));
@@ -110,7 +113,11 @@ export function writeE142(map: E142Map): string {
 
 /** A substrate map that cannot be read: says where and what was expected. */
 export class E142FormatError extends Error {
-  constructor(readonly source: string, readonly where: string, message: string) {
+  constructor(
+    readonly source: string,
+    readonly where: string,
+    message: string,
+  ) {
     super(`${source}: ${where}: ${message}`);
     this.name = 'E142FormatError';
   }
@@ -130,8 +137,17 @@ function asList(v: unknown): Node[] {
  */
 export function readE142(xml: string, source = 'E142 map'): E142Map {
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new E142FormatError(source, `line ${valid.err.line}, column ${valid.err.col}`, `not well-formed XML: ${valid.err.msg}`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, trimValues: true, isArray: (name) => ['Layout', 'Substrate', 'SubstrateMap', 'Overlay', 'BinDefinition', 'BinCode'].includes(name) });
+  if (valid !== true)
+    throw new E142FormatError(source, `line ${valid.err.line}, column ${valid.err.col}`, `not well-formed XML: ${valid.err.msg}`);
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    isArray: (name) => ['Layout', 'Substrate', 'SubstrateMap', 'Overlay', 'BinDefinition', 'BinCode'].includes(name),
+  });
   const doc = parser.parse(xml) as Node;
   const root = doc.MapData as Node | undefined;
   if (!root) throw new E142FormatError(source, 'root element', 'expected <MapData> (SEMI E142 substrate map)');
@@ -151,7 +167,8 @@ export function readE142(xml: string, source = 'E142 map'): E142Map {
   const step = layout.StepSize as Node | undefined;
   const device = layout.DeviceSize as Node | undefined;
   const overlays = asList(sm.Overlay).filter((o) => o.BinCodeMap !== undefined);
-  if (overlays.length !== 1) throw new E142FormatError(source, 'SubstrateMap/Overlay', `expected one overlay with a <BinCodeMap>, found ${overlays.length}`);
+  if (overlays.length !== 1)
+    throw new E142FormatError(source, 'SubstrateMap/Overlay', `expected one overlay with a <BinCodeMap>, found ${overlays.length}`);
   const overlay = overlays[0];
   const bcm = overlay.BinCodeMap as Node;
   const binType = String(bcm.BinType ?? 'HexaDecimal');
@@ -169,24 +186,39 @@ export function readE142(xml: string, source = 'E142 map'): E142Map {
     const raw = String(b.BinCode ?? '');
     const code = decode(width === 3 ? raw.padStart(3, '0') : width === 2 ? raw.padStart(2, '0') : raw, `BinDefinition[${i}]@BinCode`);
     const pick = String(b.Pick ?? 'false').toLowerCase();
-    if (pick !== 'true' && pick !== 'false') throw new E142FormatError(source, `BinDefinition[${i}]@Pick`, `expected true or false, got "${b.Pick}"`);
-    return { code, count: Number(b.BinCount ?? 0), quality: String(b.BinQuality ?? ''), description: String(b.BinDescription ?? ''), pick: pick === 'true' };
+    if (pick !== 'true' && pick !== 'false')
+      throw new E142FormatError(source, `BinDefinition[${i}]@Pick`, `expected true or false, got "${b.Pick}"`);
+    return {
+      code,
+      count: Number(b.BinCount ?? 0),
+      quality: String(b.BinQuality ?? ''),
+      description: String(b.BinDescription ?? ''),
+      pick: pick === 'true',
+    };
   });
   const rowTexts = asList(bcm.BinCode).map((r) => (typeof r === 'object' ? String((r as Node)['#text'] ?? '') : String(r)));
-  if (rowTexts.length !== rows) throw new E142FormatError(source, 'BinCodeMap', `expected ${rows} <BinCode> rows (Layout Dimension Y), found ${rowTexts.length}`);
+  if (rowTexts.length !== rows)
+    throw new E142FormatError(source, 'BinCodeMap', `expected ${rows} <BinCode> rows (Layout Dimension Y), found ${rowTexts.length}`);
   const origin = String(sm.OriginLocation ?? 'UpperLeft');
-  if (origin !== 'UpperLeft' && origin !== 'LowerLeft') throw new E142FormatError(source, 'SubstrateMap@OriginLocation', `expected UpperLeft or LowerLeft, got "${origin}"`);
+  if (origin !== 'UpperLeft' && origin !== 'LowerLeft')
+    throw new E142FormatError(source, 'SubstrateMap@OriginLocation', `expected UpperLeft or LowerLeft, got "${origin}"`);
   const defined = new Set(bins.map((b) => b.code));
   const codes: (number | null)[] = new Array(rows * cols).fill(null);
   rowTexts.forEach((text, i) => {
-    if (text.length !== cols * width) throw new E142FormatError(source, `BinCode row ${i + 1}`, `expected ${cols} cells of ${width} characters (${cols * width}), got ${text.length} characters`);
+    if (text.length !== cols * width)
+      throw new E142FormatError(
+        source,
+        `BinCode row ${i + 1}`,
+        `expected ${cols} cells of ${width} characters (${cols * width}), got ${text.length} characters`,
+      );
     // A lower-left origin lists the rows from the bottom up: its first row is the sheet's last.
     const row = origin === 'UpperLeft' ? i : rows - 1 - i;
     for (let c = 0; c < cols; c++) {
       const cell = text.slice(c * width, (c + 1) * width);
       if (cell.toUpperCase() === normalisedNull.toUpperCase()) continue;
       const code = decode(cell, `BinCode row ${i + 1}, cell ${c + 1}`);
-      if (!defined.has(code)) throw new E142FormatError(source, `BinCode row ${i + 1}, cell ${c + 1}`, `bin code "${cell}" has no <BinDefinition>`);
+      if (!defined.has(code))
+        throw new E142FormatError(source, `BinCode row ${i + 1}, cell ${c + 1}`, `bin code "${cell}" has no <BinDefinition>`);
       codes[row * cols + c] = code;
     }
   });
@@ -210,7 +242,8 @@ export function readE142(xml: string, source = 'E142 map'): E142Map {
 
 function intAttr(v: unknown, source: string, where: string): number {
   const n = Number(v);
-  if (v === undefined || !Number.isInteger(n) || n <= 0) throw new E142FormatError(source, where, `expected a positive whole number, got ${v === undefined ? 'nothing' : `"${String(v)}"`}`);
+  if (v === undefined || !Number.isInteger(n) || n <= 0)
+    throw new E142FormatError(source, where, `expected a positive whole number, got ${v === undefined ? 'nothing' : `"${String(v)}"`}`);
   return n;
 }
 

@@ -65,7 +65,7 @@ describe('lab impedance files', () => {
       const flipped = fx.plainCsv({ ...sweep, zIm: sweep.zIm.map((v) => -v) }).replace("Z'' (ohm)", "-Z'' (ohm)");
       expectSweep(parseImpedanceFile('a.csv', flipped));
     });
-    it('the impedance.py example spectrum (frequency, Z\', Z\'\' without a header, frequencies falling)', () => {
+    it("the impedance.py example spectrum (frequency, Z', Z'' without a header, frequencies falling)", () => {
       const text = readFileSync(join(__dirname, '../../../eis/src/__fixtures__/exampleData.csv'), 'utf8');
       const s = parseImpedanceFile('exampleData.csv', text);
       expect(s.freqHz).toHaveLength(66);
@@ -84,33 +84,45 @@ describe('lab impedance files', () => {
     it('a number cut in half', () => {
       const text = fx.zplotZ(sweep).replace(/\r\n[^\r\n]*\r\n$/, '\r\n1.000000e+0,1.0e-2,0,0,2.2e,-1.0e+0,1e-5,0,3\r\n');
       expect(refusal('cut.z', text).message).toBe(`cut.z, line 37: Z' "2.2e" is not a number`);
-      expect(refusal('short.z', fx.zplotZ(sweep).replace(/,1\.000000e-5,0,3\r\n$/, '\r\n')).message).toBe('short.z, line 37: 6 fields, expected 9 as the header names (a truncated row?)');
+      expect(refusal('short.z', fx.zplotZ(sweep).replace(/,1\.000000e-5,0,3\r\n$/, '\r\n')).message).toBe(
+        'short.z, line 37: 6 fields, expected 9 as the header names (a truncated row?)',
+      );
     });
     it('a wrong column set names what it found', () => {
       const text = fx.biologicMpt(sweep).replace('Re(Z)/Ohm', 'Ewe/V');
-      expect(refusal('x.mpt', text).message).toMatch(/^x\.mpt, line 7: no Z' column: expected one of .*Re\\\(Z\\\)\\\/Ohm.*; the header has "freq\/Hz", "Ewe\/V"/);
+      expect(refusal('x.mpt', text).message).toMatch(
+        /^x\.mpt, line 7: no Z' column: expected one of .*Re\\\(Z\\\)\\\/Ohm.*; the header has "freq\/Hz", "Ewe\/V"/,
+      );
     });
     it("another instrument's file under a Gamry name", () => {
-      expect(refusal('cell.DTA', fx.biologicMpt(sweep)).message).toBe('cell.DTA: no "ZCURVE<TAB>TABLE" line (not a Gamry file): expected a Gamry EIS .DTA file');
+      expect(refusal('cell.DTA', fx.biologicMpt(sweep)).message).toBe(
+        'cell.DTA: no "ZCURVE<TAB>TABLE" line (not a Gamry file): expected a Gamry EIS .DTA file',
+      );
     });
     it('a Gamry file of another technique', () => {
       const cv = 'EXPLAIN\r\nTAG\tCV\r\nCURVE1\tTABLE\r\n\tPt\tT\tVf\tIm\r\n';
       expect(refusal('cv.DTA', cv).message).toContain('a Gamry file without an impedance table');
     });
     it('a VersaStudio segment that never closes', () => {
-      expect(refusal('cut.par', fx.versaStudioPar(sweep, { cut: true })).message).toMatch(/^cut\.par, line \d+: no <\/Segment1>: the segment is cut off/);
+      expect(refusal('cut.par', fx.versaStudioPar(sweep, { cut: true })).message).toMatch(
+        /^cut\.par, line \d+: no <\/Segment1>: the segment is cut off/,
+      );
     });
     it('two sweeps in one file', () => {
       const text = fx.plainCsv(sweep) + fx.plainCsv(sweep, false);
-      expect(refusal('two.csv', text).message).toBe(`two.csv, line ${sweep.freqHz.length + 2}: frequency ${sweep.freqHz[0]} Hz again (first on line 2): expected one sweep per file`);
+      expect(refusal('two.csv', text).message).toBe(
+        `two.csv, line ${sweep.freqHz.length + 2}: frequency ${sweep.freqHz[0]} Hz again (first on line 2): expected one sweep per file`,
+      );
     });
     it('a negative frequency, too few points, an empty file', () => {
       expect(refusal('neg.csv', '-1,2,3\n2,2,3\n3,2,3\n').message).toBe('neg.csv, line 1: frequency -1 Hz: expected a positive number');
       expect(refusal('few.csv', '1,2,3\n').message).toBe('few.csv: 1 impedance points, expected at least 3');
-      expect(refusal('empty.csv', '').message).toContain("the file is empty");
+      expect(refusal('empty.csv', '').message).toContain('the file is empty');
     });
     it('a CHI file without its column row', () => {
-      expect(refusal('c.txt', 'A.C. Impedance\nInit E (V) = 0\n', 'chi-txt').message).toContain('the A.C. Impedance header is there but no');
+      expect(refusal('c.txt', 'A.C. Impedance\nInit E (V) = 0\n', 'chi-txt').message).toContain(
+        'the A.C. Impedance header is there but no',
+      );
     });
   });
 });

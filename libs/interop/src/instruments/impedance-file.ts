@@ -7,7 +7,15 @@
 
 export type ImpedanceFormat = 'gamry-dta' | 'biologic-mpt' | 'zplot-z' | 'autolab-txt' | 'versastudio-par' | 'chi-txt' | 'csv';
 
-export const IMPEDANCE_FORMATS: readonly ImpedanceFormat[] = ['gamry-dta', 'biologic-mpt', 'zplot-z', 'autolab-txt', 'versastudio-par', 'chi-txt', 'csv'];
+export const IMPEDANCE_FORMATS: readonly ImpedanceFormat[] = [
+  'gamry-dta',
+  'biologic-mpt',
+  'zplot-z',
+  'autolab-txt',
+  'versastudio-par',
+  'chi-txt',
+  'csv',
+];
 
 export interface LabSpectrum {
   file: string;
@@ -18,7 +26,11 @@ export interface LabSpectrum {
 }
 
 export class ImpedanceFileError extends Error {
-  constructor(readonly file: string, readonly line: number | null, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly reason: string,
+  ) {
     super(`${file}${line === null ? '' : `, line ${line}`}: ${reason}`);
     this.name = 'ImpedanceFileError';
   }
@@ -47,13 +59,16 @@ function parseNumber(raw: string, commaDecimal: boolean): number {
 
 /** Checks, orders (highest frequency first) and returns the points; refuses duplicates and bad values. */
 function finish(file: string, format: ImpedanceFormat, points: Point[], minPoints = 3): LabSpectrum {
-  if (points.length < minPoints) throw new ImpedanceFileError(file, null, `${points.length} impedance points, expected at least ${minPoints}`);
+  if (points.length < minPoints)
+    throw new ImpedanceFileError(file, null, `${points.length} impedance points, expected at least ${minPoints}`);
   const seen = new Map<number, number>();
   for (const p of points) {
     if (!(Number.isFinite(p.f) && p.f > 0)) throw new ImpedanceFileError(file, p.line, `frequency ${p.f} Hz: expected a positive number`);
-    if (!Number.isFinite(p.re) || !Number.isFinite(p.im)) throw new ImpedanceFileError(file, p.line, `impedance ${p.re}, ${p.im}: expected finite numbers`);
+    if (!Number.isFinite(p.re) || !Number.isFinite(p.im))
+      throw new ImpedanceFileError(file, p.line, `impedance ${p.re}, ${p.im}: expected finite numbers`);
     const first = seen.get(p.f);
-    if (first !== undefined) throw new ImpedanceFileError(file, p.line, `frequency ${p.f} Hz again (first on line ${first}): expected one sweep per file`);
+    if (first !== undefined)
+      throw new ImpedanceFileError(file, p.line, `frequency ${p.f} Hz again (first on line ${first}): expected one sweep per file`);
     seen.set(p.f, p.line);
   }
   const sorted = [...points].sort((a, b) => b.f - a.f);
@@ -61,11 +76,21 @@ function finish(file: string, format: ImpedanceFormat, points: Point[], minPoint
 }
 
 /** Locates named columns in a header; refuses a header without them and says which columns it has. */
-function findColumns(file: string, line: number, header: string[], wanted: Record<string, RegExp[]>): Record<string, { index: number; name: string }> {
+function findColumns(
+  file: string,
+  line: number,
+  header: string[],
+  wanted: Record<string, RegExp[]>,
+): Record<string, { index: number; name: string }> {
   const found: Record<string, { index: number; name: string }> = {};
   for (const [key, patterns] of Object.entries(wanted)) {
     const index = header.findIndex((h) => patterns.some((p) => p.test(h.trim())));
-    if (index < 0) throw new ImpedanceFileError(file, line, `no ${key} column: expected one of ${patterns.map((p) => p.source).join(' | ')}; the header has ${header.map((h) => `"${h.trim()}"`).join(', ')}`);
+    if (index < 0)
+      throw new ImpedanceFileError(
+        file,
+        line,
+        `no ${key} column: expected one of ${patterns.map((p) => p.source).join(' | ')}; the header has ${header.map((h) => `"${h.trim()}"`).join(', ')}`,
+      );
     found[key] = { index, name: header[index].trim() };
   }
   return found;
@@ -91,9 +116,14 @@ function readRows(
     if (stop(lines[i])) break;
     const fields = split(lines[i]);
     const present = fields.length - [...fields].reverse().findIndex((f) => f.trim() !== '');
-    if (present < needed) throw new ImpedanceFileError(file, i + 1, `${present} fields, expected ${needed} as the header names (a truncated row?)`);
+    if (present < needed)
+      throw new ImpedanceFileError(file, i + 1, `${present} fields, expected ${needed} as the header names (a truncated row?)`);
     const [f, re, im] = [fields[cols.f], fields[cols.re], fields[cols.im]].map((v) => parseNumber(v, commaDecimal));
-    for (const [v, raw, what] of [[f, fields[cols.f], 'frequency'], [re, fields[cols.re], "Z'"], [im, fields[cols.im], "Z''"]] as const) {
+    for (const [v, raw, what] of [
+      [f, fields[cols.f], 'frequency'],
+      [re, fields[cols.re], "Z'"],
+      [im, fields[cols.im], "Z''"],
+    ] as const) {
       if (Number.isNaN(v)) throw new ImpedanceFileError(file, i + 1, `${what} "${raw.trim()}" is not a number`);
     }
     points.push({ f, re, im: cols.imSign * im, line: i + 1 });
@@ -120,7 +150,16 @@ export function parseGamryDta(text: string, file = 'file.DTA'): LabSpectrum {
   const cols = findColumns(file, at + 2, header, { frequency: [/^Freq$/], "Z'": [/^Zreal$/], "Z''": [/^Zimag$/] });
   const commaDecimal = /\d,\d/.test(lines[at + 3] ?? '');
   // Data rows are indented by a tab; the next tag line (no indent) ends the table.
-  const points = readRows(file, lines, at + 3, tabs, commaDecimal, { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign: 1 }, (l) => !/^\s/.test(l) || l.trim() === '', header);
+  const points = readRows(
+    file,
+    lines,
+    at + 3,
+    tabs,
+    commaDecimal,
+    { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign: 1 },
+    (l) => !/^\s/.test(l) || l.trim() === '',
+    header,
+  );
   return finish(file, 'gamry-dta', points);
 }
 
@@ -137,14 +176,28 @@ export function parseBiologicMpt(text: string, file = 'file.mpt'): LabSpectrum {
     const m = /^Nb header lines\s*:\s*(\d+)/.exec(lines[1] ?? '');
     if (!m) throw new ImpedanceFileError(file, 2, 'expected "Nb header lines : N" after "EC-Lab ASCII FILE"');
     headerAt = Number(m[1]) - 1;
-    if (headerAt < 2 || headerAt >= lines.length) throw new ImpedanceFileError(file, 2, `${m[1]} header lines, but the file has ${lines.length} lines`);
+    if (headerAt < 2 || headerAt >= lines.length)
+      throw new ImpedanceFileError(file, 2, `${m[1]} header lines, but the file has ${lines.length} lines`);
   } else if (!/freq\/Hz/.test(lines[0] ?? '')) {
     throw new ImpedanceFileError(file, 1, 'expected "EC-Lab ASCII FILE" or a header row with freq/Hz (an EC-Lab text export)');
   }
   const header = tabs(lines[headerAt]);
-  const cols = findColumns(file, headerAt + 1, header, { frequency: [/^freq\/Hz$/], "Z'": [/^Re\(Z\)\/Ohm$/], "Z''": [/^-Im\(Z\)\/Ohm$/, /^Im\(Z\)\/Ohm$/] });
+  const cols = findColumns(file, headerAt + 1, header, {
+    frequency: [/^freq\/Hz$/],
+    "Z'": [/^Re\(Z\)\/Ohm$/],
+    "Z''": [/^-Im\(Z\)\/Ohm$/, /^Im\(Z\)\/Ohm$/],
+  });
   const imSign = cols["Z''"].name.startsWith('-') ? -1 : 1;
-  const points = readRows(file, lines, headerAt + 1, tabs, true, { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign }, undefined, header);
+  const points = readRows(
+    file,
+    lines,
+    headerAt + 1,
+    tabs,
+    true,
+    { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign },
+    undefined,
+    header,
+  );
   return finish(file, 'biologic-mpt', points);
 }
 
@@ -180,9 +233,22 @@ export function parseAutolabTxt(text: string, file = 'file.txt'): LabSpectrum {
   const sep = separatorOf(lines[at]);
   const split = (l: string): string[] => l.split(sep);
   const header = split(lines[at]);
-  const cols = findColumns(file, at + 1, header, { frequency: [/^Frequency \(Hz\)$/i], "Z'": [/^Z' \((Ω|Ohm)\)$/i], "Z''": [/^-Z'' \((Ω|Ohm)\)$/i, /^Z'' \((Ω|Ohm)\)$/i] });
+  const cols = findColumns(file, at + 1, header, {
+    frequency: [/^Frequency \(Hz\)$/i],
+    "Z'": [/^Z' \((Ω|Ohm)\)$/i],
+    "Z''": [/^-Z'' \((Ω|Ohm)\)$/i, /^Z'' \((Ω|Ohm)\)$/i],
+  });
   const imSign = cols["Z''"].name.startsWith('-') ? -1 : 1;
-  const points = readRows(file, lines, at + 1, split, sep !== ',', { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign }, undefined, header);
+  const points = readRows(
+    file,
+    lines,
+    at + 1,
+    split,
+    sep !== ',',
+    { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign },
+    undefined,
+    header,
+  );
   return finish(file, 'autolab-txt', points);
 }
 
@@ -200,11 +266,25 @@ export function parseVersaStudioPar(text: string, file = 'file.par'): LabSpectru
     if (defAt < 0) throw new ImpedanceFileError(file, i + 1, `<${seg[1]}> has no "Definition=" line naming its columns`);
     const header = lines[defAt].trim().slice('Definition='.length).split(',');
     if (!header.some((h) => /^Frequency ?\(Hz\)$/i.test(h.trim()))) continue;
-    const cols = findColumns(file, defAt + 1, header, { frequency: [/^Frequency ?\(Hz\)$/i], "Z'": [/^Z Real$/i, /^Z' ?\(Ohm\)$/i], "Z''": [/^Z Imag$/i, /^Z'' ?\(Ohm\)$/i] });
+    const cols = findColumns(file, defAt + 1, header, {
+      frequency: [/^Frequency ?\(Hz\)$/i],
+      "Z'": [/^Z Real$/i, /^Z' ?\(Ohm\)$/i],
+      "Z''": [/^Z Imag$/i, /^Z'' ?\(Ohm\)$/i],
+    });
     const close = `</${seg[1]}>`;
-    if (!lines.slice(defAt + 1).some((l) => l.trim() === close)) throw new ImpedanceFileError(file, lines.length, `no ${close}: the segment is cut off (a truncated file?)`);
+    if (!lines.slice(defAt + 1).some((l) => l.trim() === close))
+      throw new ImpedanceFileError(file, lines.length, `no ${close}: the segment is cut off (a truncated file?)`);
     const split = (l: string): string[] => l.split(',');
-    const points = readRows(file, lines, defAt + 1, split, false, { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign: 1 }, (l) => l.trim() === close || l.trim() === '', header);
+    const points = readRows(
+      file,
+      lines,
+      defAt + 1,
+      split,
+      false,
+      { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign: 1 },
+      (l) => l.trim() === close || l.trim() === '',
+      header,
+    );
     return finish(file, 'versastudio-par', points);
   }
   throw new ImpedanceFileError(file, null, 'no <SegmentN> with a Frequency(Hz) column: expected a VersaStudio impedance .par file');
@@ -218,16 +298,31 @@ export function parseChiTxt(text: string, file = 'file.txt'): LabSpectrum {
   const lines = linesOf(text);
   const at = lines.findIndex((l) => /^Freq\/Hz\s*,/i.test(l.trim()));
   if (at < 0) {
-    const kind = lines.some((l) => /A\.C\. Impedance/i.test(l)) ? 'the A.C. Impedance header is there but' : 'not a CH Instruments impedance export:';
+    const kind = lines.some((l) => /A\.C\. Impedance/i.test(l))
+      ? 'the A.C. Impedance header is there but'
+      : 'not a CH Instruments impedance export:';
     throw new ImpedanceFileError(file, null, `${kind} no "Freq/Hz, Z'/ohm, Z"/ohm" column row`);
   }
   const split = (l: string): string[] => l.split(',');
   const header = split(lines[at].trim());
-  const cols = findColumns(file, at + 1, header, { frequency: [/^Freq\/Hz$/i], "Z'": [/^Z'\/ohm$/i], "Z''": [/^Z"\/ohm$/i, /^Z''\/ohm$/i, /^-Z"\/ohm$/i] });
+  const cols = findColumns(file, at + 1, header, {
+    frequency: [/^Freq\/Hz$/i],
+    "Z'": [/^Z'\/ohm$/i],
+    "Z''": [/^Z"\/ohm$/i, /^Z''\/ohm$/i, /^-Z"\/ohm$/i],
+  });
   let start = at + 1;
   while (start < lines.length && lines[start].trim() === '') start++;
   const imSign = cols["Z''"].name.startsWith('-') ? -1 : 1;
-  const points = readRows(file, lines, start, split, false, { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign }, undefined, header);
+  const points = readRows(
+    file,
+    lines,
+    start,
+    split,
+    false,
+    { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign },
+    undefined,
+    header,
+  );
   return finish(file, 'chi-txt', points);
 }
 
@@ -240,7 +335,7 @@ export function parsePlainCsv(text: string, file = 'file.csv'): LabSpectrum {
   const lines = linesOf(text);
   let at = 0;
   while (at < lines.length && (lines[at].trim() === '' || lines[at].startsWith('#'))) at++;
-  if (at >= lines.length) throw new ImpedanceFileError(file, null, 'the file is empty: expected rows of frequency, Z\', Z\'\'');
+  if (at >= lines.length) throw new ImpedanceFileError(file, null, "the file is empty: expected rows of frequency, Z', Z''");
   const sep = separatorOf(lines[at]);
   const split = (l: string): string[] => l.split(sep);
   const first = split(lines[at]);

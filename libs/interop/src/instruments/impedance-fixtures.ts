@@ -29,17 +29,31 @@ const e = (v: number): string => v.toExponential(6);
 export function gamryDta(s: Sweep, opts: { commaDecimal?: boolean; keep?: number } = {}): string {
   const n = opts.keep ?? s.freqHz.length;
   const num = (v: number): string => (opts.commaDecimal ? String(v).replace('.', ',') : String(v));
-  const rows = s.freqHz.slice(0, n).map((f, i) => `\t${i}\t${num(i * 2.5)}\t${num(f)}\t${num(s.zRe[i])}\t${num(s.zIm[i])}\t${num(0.01)}\t${num(Math.hypot(s.zRe[i], s.zIm[i]))}\t${num((Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI)}\t${num(1e-9)}\t${num(0.1)}\t7`);
-  return [
-    'EXPLAIN', 'TAG\tEISPOT', 'TITLE\tLABEL\tPotentiostatic EIS\tTest Identifier', 'DATE\tLABEL\t11/22/2026\tDate', 'TIME\tLABEL\t10:00:00\tTime',
-    'NOTES\tNOTES\t1\tNotes...', '\tlab cell 7, glovebox', 'FREQINIT\tQUANT\t1.00000E+005\tInitial Freq. (Hz)', 'FREQFINAL\tQUANT\t1.00000E+000\tFinal Freq. (Hz)',
-    ...(n < s.freqHz.length ? ['EXPERIMENTABORTED\tTOGGLE\tT\tExperiment Aborted'] : []),
-    'ZCURVE\tTABLE',
-    '\tPt\tTime\tFreq\tZreal\tZimag\tZsig\tZmod\tZphz\tIdc\tVdc\tIERange',
-    '\t#\ts\tHz\tohm\tohm\tV\tohm\t°\tA\tV\t#',
-    ...rows,
-    'OCVCURVE\tTABLE\t0',
-  ].join('\r\n') + '\r\n';
+  const rows = s.freqHz
+    .slice(0, n)
+    .map(
+      (f, i) =>
+        `\t${i}\t${num(i * 2.5)}\t${num(f)}\t${num(s.zRe[i])}\t${num(s.zIm[i])}\t${num(0.01)}\t${num(Math.hypot(s.zRe[i], s.zIm[i]))}\t${num((Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI)}\t${num(1e-9)}\t${num(0.1)}\t7`,
+    );
+  return (
+    [
+      'EXPLAIN',
+      'TAG\tEISPOT',
+      'TITLE\tLABEL\tPotentiostatic EIS\tTest Identifier',
+      'DATE\tLABEL\t11/22/2026\tDate',
+      'TIME\tLABEL\t10:00:00\tTime',
+      'NOTES\tNOTES\t1\tNotes...',
+      '\tlab cell 7, glovebox',
+      'FREQINIT\tQUANT\t1.00000E+005\tInitial Freq. (Hz)',
+      'FREQFINAL\tQUANT\t1.00000E+000\tFinal Freq. (Hz)',
+      ...(n < s.freqHz.length ? ['EXPERIMENTABORTED\tTOGGLE\tT\tExperiment Aborted'] : []),
+      'ZCURVE\tTABLE',
+      '\tPt\tTime\tFreq\tZreal\tZimag\tZsig\tZmod\tZphz\tIdc\tVdc\tIERange',
+      '\t#\ts\tHz\tohm\tohm\tV\tohm\t°\tA\tV\t#',
+      ...rows,
+      'OCVCURVE\tTABLE\t0',
+    ].join('\r\n') + '\r\n'
+  );
 }
 
 export function biologicMpt(s: Sweep, opts: { commaDecimal?: boolean; ascending?: boolean; headerless?: boolean } = {}): string {
@@ -47,27 +61,69 @@ export function biologicMpt(s: Sweep, opts: { commaDecimal?: boolean; ascending?
   const idx = s.freqHz.map((_, i) => i);
   if (opts.ascending) idx.reverse();
   const columns = 'freq/Hz\tRe(Z)/Ohm\t-Im(Z)/Ohm\t|Z|/Ohm\tPhase(Z)/deg\ttime/s\t<Ewe>/V\t<I>/mA\tCs/µF\tcycle number';
-  const rows = idx.map((i) => [s.freqHz[i], s.zRe[i], -s.zIm[i], Math.hypot(s.zRe[i], s.zIm[i]), (Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI, i * 3.1, 3.9, 1e-4, 1.2, 1].map(num).join('\t'));
+  const rows = idx.map((i) =>
+    [
+      s.freqHz[i],
+      s.zRe[i],
+      -s.zIm[i],
+      Math.hypot(s.zRe[i], s.zIm[i]),
+      (Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI,
+      i * 3.1,
+      3.9,
+      1e-4,
+      1.2,
+      1,
+    ]
+      .map(num)
+      .join('\t'),
+  );
   if (opts.headerless) return [columns, ...rows].join('\n') + '\n';
-  const header = ['EC-Lab ASCII FILE', 'Nb header lines : 7', '', 'Potentio Electrochemical Impedance Spectroscopy', '', 'Run on channel : 3', columns];
+  const header = [
+    'EC-Lab ASCII FILE',
+    'Nb header lines : 7',
+    '',
+    'Potentio Electrochemical Impedance Spectroscopy',
+    '',
+    'Run on channel : 3',
+    columns,
+  ];
   return [...header, ...rows].join('\r\n') + '\r\n';
 }
 
 export function zplotZ(s: Sweep): string {
   const rows = s.freqHz.map((f, i) => [e(f), e(0.01), e(0), e(i * 2), e(s.zRe[i]), e(s.zIm[i]), e(1e-5), '0', '3'].join(','));
-  return ['ZPlot2 Ascii', 'Instrument Model:  1260', 'Start Time:  10:00:00', 'Comments:', 'lab cell 7', 'End Comments', ...rows].join('\r\n') + '\r\n';
+  return (
+    ['ZPlot2 Ascii', 'Instrument Model:  1260', 'Start Time:  10:00:00', 'Comments:', 'lab cell 7', 'End Comments', ...rows].join('\r\n') +
+    '\r\n'
+  );
 }
 
 export function autolabTxt(s: Sweep, sep = ';'): string {
   const num = (v: number): string => (sep === ';' ? String(v).replace('.', ',') : String(v));
-  const rows = s.freqHz.map((f, i) => [String(i + 1), num(f), num(s.zRe[i]), num(-s.zIm[i]), num(Math.hypot(s.zRe[i], s.zIm[i])), num((-Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI), num(i * 1.5)].join(sep));
+  const rows = s.freqHz.map((f, i) =>
+    [
+      String(i + 1),
+      num(f),
+      num(s.zRe[i]),
+      num(-s.zIm[i]),
+      num(Math.hypot(s.zRe[i], s.zIm[i])),
+      num((-Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI),
+      num(i * 1.5),
+    ].join(sep),
+  );
   return [['Index', 'Frequency (Hz)', "Z' (Ω)", "-Z'' (Ω)", 'Z (Ω)', '-Phase (°)', 'Time (s)'].join(sep), ...rows].join('\r\n') + '\r\n';
 }
 
 export function versaStudioPar(s: Sweep, opts: { cut?: boolean } = {}): string {
-  const rows = s.freqHz.map((f, i) => [1, i, 3.9, 1e-6, i * 2, 0, 5, 0, 3.9, f, 0.01, 0, 0.001, 0, s.zRe[i], s.zIm[i]].map(String).join(','));
+  const rows = s.freqHz.map((f, i) =>
+    [1, i, 3.9, 1e-6, i * 2, 0, 5, 0, 3.9, f, 0.01, 0, 0.001, 0, s.zRe[i], s.zIm[i]].map(String).join(','),
+  );
   const lines = [
-    '<?xml version="1.0" encoding="us-ascii"?>', '<Application>', 'Name=VersaStudio', '</Application>', '<Segment1>',
+    '<?xml version="1.0" encoding="us-ascii"?>',
+    '<Application>',
+    'Name=VersaStudio',
+    '</Application>',
+    '<Segment1>',
     'Definition=Segment #,Point #,E(V),I(A),Elapsed Time(s),ADC Sync Input(V),Current Range,Status,E Applied(V),Frequency(Hz),E Real,E Imag,I Real,I Imag,Z Real,Z Imag',
     ...rows,
   ];
@@ -76,10 +132,27 @@ export function versaStudioPar(s: Sweep, opts: { cut?: boolean } = {}): string {
 }
 
 export function chiTxt(s: Sweep): string {
-  const rows = s.freqHz.map((f, i) => [e(f), e(s.zRe[i]), e(s.zIm[i]), e(Math.hypot(s.zRe[i], s.zIm[i])), e((Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI)].join(', '));
-  return ['Nov. 22, 2026   10:00:00', 'A.C. Impedance', 'File: cell7.bin', 'Init E (V) = 0', 'High Frequency (Hz) = 1e+5', 'Low Frequency (Hz) = 1', '', 'Freq/Hz, Z\'/ohm, Z"/ohm, Z/ohm, Phase/deg', '', ...rows].join('\n') + '\n';
+  const rows = s.freqHz.map((f, i) =>
+    [e(f), e(s.zRe[i]), e(s.zIm[i]), e(Math.hypot(s.zRe[i], s.zIm[i])), e((Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI)].join(', '),
+  );
+  return (
+    [
+      'Nov. 22, 2026   10:00:00',
+      'A.C. Impedance',
+      'File: cell7.bin',
+      'Init E (V) = 0',
+      'High Frequency (Hz) = 1e+5',
+      'Low Frequency (Hz) = 1',
+      '',
+      'Freq/Hz, Z\'/ohm, Z"/ohm, Z/ohm, Phase/deg',
+      '',
+      ...rows,
+    ].join('\n') + '\n'
+  );
 }
 
 export function plainCsv(s: Sweep, header = true): string {
-  return [...(header ? ["frequency_Hz,Z' (ohm),Z'' (ohm)"] : []), ...s.freqHz.map((f, i) => `${f},${s.zRe[i]},${s.zIm[i]}`)].join('\n') + '\n';
+  return (
+    [...(header ? ["frequency_Hz,Z' (ohm),Z'' (ohm)"] : []), ...s.freqHz.map((f, i) => `${f},${s.zRe[i]},${s.zIm[i]}`)].join('\n') + '\n'
+  );
 }

@@ -24,7 +24,9 @@ export interface LabCellMeasurement {
 export function labSheetTestBody(m: LabCellMeasurement): Record<string, unknown> {
   const s = m.spectrum;
   if (s.freqHz.length > MAX_FREQUENCIES) {
-    throw new RangeError(`${s.file}: ${s.freqHz.length} frequencies, the MES takes at most ${MAX_FREQUENCIES} per test: thin the sweep (every other point) before importing`);
+    throw new RangeError(
+      `${s.file}: ${s.freqHz.length} frequencies, the MES takes at most ${MAX_FREQUENCIES} per test: thin the sweep (every other point) before importing`,
+    );
   }
   const hash = createHash('sha256')
     .update(JSON.stringify([m.sheet, m.row, m.col, s.freqHz, s.zRe, s.zIm, m.ocvV]))

@@ -37,5 +37,10 @@ export function ruleSetLimits(ruleSet: RuleSet, metric: NumericMetric): { lowLim
 
 /** The PTR tests of a sheet test binned with this rule set (null: no rule set known, no limits). */
 export function stdfParametricTests(ruleSet: RuleSet | null): StdfParametricTest[] {
-  return STDF_PARAMETERS.map((p) => ({ testNumber: p.testNumber, name: p.name, units: p.units, ...(ruleSet ? ruleSetLimits(ruleSet, p.metric) : {}) }));
+  return STDF_PARAMETERS.map((p) => ({
+    testNumber: p.testNumber,
+    name: p.name,
+    units: p.units,
+    ...(ruleSet ? ruleSetLimits(ruleSet, p.metric) : {}),
+  }));
 }

@@ -7,9 +7,25 @@ const ruleSet = defaultAsMadeRuleSet(0.25);
 
 function sheetTest(cells: StdfCell[]): StdfSheetTest {
   return {
-    lot: 'R0001', partType: 'TFB-0505', sheet: 'S-R0001-0007', tester: 'RIG 7', testerType: 'MES sheet rig', jobName: ruleSet.name, jobRevision: '1',
-    testCode: 'SHEET_TEST', temperatureC: 25, startedAt: new Date('2026-11-22T10:00:00Z'), finishedAt: new Date('2026-11-22T10:03:20Z'),
-    rows: 3, cols: 4, pitchMdMm: 5.5, pitchCdMm: 5.5, tests: stdfParametricTests(ruleSet), bins: ruleSet.bins, hardBins: ruleSet.hardBins ?? [], cells,
+    lot: 'R0001',
+    partType: 'TFB-0505',
+    sheet: 'S-R0001-0007',
+    tester: 'RIG 7',
+    testerType: 'MES sheet rig',
+    jobName: ruleSet.name,
+    jobRevision: '1',
+    testCode: 'SHEET_TEST',
+    temperatureC: 25,
+    startedAt: new Date('2026-11-22T10:00:00Z'),
+    finishedAt: new Date('2026-11-22T10:03:20Z'),
+    rows: 3,
+    cols: 4,
+    pitchMdMm: 5.5,
+    pitchCdMm: 5.5,
+    tests: stdfParametricTests(ruleSet),
+    bins: ruleSet.bins,
+    hardBins: ruleSet.hardBins ?? [],
+    cells,
   };
 }
 
@@ -22,8 +38,10 @@ describe('STDF V4 writer (read back with the independent reader)', () => {
   const cells: StdfCell[] = [];
   for (let r = 0; r < 3; r++) {
     for (let c = 0; c < 4; c++) {
-      if (r === 1 && c === 2) cells.push(cell(r, c, 0, [null, null, null, null])); // no contact
-      else if (r === 2 && c === 3) cells.push(cell(r, c, 14, [1.9, 12.5, 300, 80.25])); // OCV above the window
+      if (r === 1 && c === 2)
+        cells.push(cell(r, c, 0, [null, null, null, null])); // no contact
+      else if (r === 2 && c === 3)
+        cells.push(cell(r, c, 14, [1.9, 12.5, 300, 80.25])); // OCV above the window
       else cells.push(cell(r, c, 1 + ((r + c) % 3), [0.1 + r * 0.01 + c * 0.001, 10 + c, 200 + r * 7.3, 52.5 + r]));
     }
   }
@@ -34,12 +52,29 @@ describe('STDF V4 writer (read back with the independent reader)', () => {
     const total = records.reduce((n, r) => n + 4 + r.length, 0);
     expect(total).toBe(file.length);
     expect(records[0]).toMatchObject({ name: 'FAR', fields: { CPU_TYPE: 2, STDF_VER: 4 } });
-    expect(records.map((r) => r.name).filter((n) => !['PIR', 'PTR', 'PRR', 'HBR', 'SBR'].includes(n))).toEqual(['FAR', 'MIR', 'WCR', 'WIR', 'WRR', 'PCR', 'MRR']);
+    expect(records.map((r) => r.name).filter((n) => !['PIR', 'PTR', 'PRR', 'HBR', 'SBR'].includes(n))).toEqual([
+      'FAR',
+      'MIR',
+      'WCR',
+      'WIR',
+      'WRR',
+      'PCR',
+      'MRR',
+    ]);
   });
 
   it('names the lot (roll), part type (product), tester (rig), rule set and times in MIR/MRR', () => {
     const mir = records.find((r) => r.name === 'MIR')!.fields;
-    expect(mir).toMatchObject({ LOT_ID: 'R0001', PART_TYP: 'TFB-0505', NODE_NAM: 'RIG 7', JOB_NAM: ruleSet.name, JOB_REV: '1', TEST_COD: 'SHEET_TEST', TST_TEMP: '25', SPEC_NAM: ruleSet.name });
+    expect(mir).toMatchObject({
+      LOT_ID: 'R0001',
+      PART_TYP: 'TFB-0505',
+      NODE_NAM: 'RIG 7',
+      JOB_NAM: ruleSet.name,
+      JOB_REV: '1',
+      TEST_COD: 'SHEET_TEST',
+      TST_TEMP: '25',
+      SPEC_NAM: ruleSet.name,
+    });
     expect(mir.START_T).toBe(Date.parse('2026-11-22T10:00:00Z') / 1000);
     expect(records.find((r) => r.name === 'MRR')!.fields.FINISH_T).toBe(Date.parse('2026-11-22T10:03:20Z') / 1000);
     expect(records.find((r) => r.name === 'WIR')!.fields.WAFER_ID).toBe('S-R0001-0007');
@@ -52,7 +87,9 @@ describe('STDF V4 writer (read back with the independent reader)', () => {
       const c = cells[i];
       expect([p.x, p.y, p.softBin, p.hardBin, p.partId]).toEqual([c.col, c.row, c.softBin, c.hardBin, c.partId]);
       const tests = stdfParametricTests(ruleSet);
-      const expected = new Map(tests.flatMap((t, k) => (c.values[k] === null ? [] : [[t.testNumber, Math.fround(c.values[k] as number)] as const])));
+      const expected = new Map(
+        tests.flatMap((t, k) => (c.values[k] === null ? [] : [[t.testNumber, Math.fround(c.values[k] as number)] as const])),
+      );
       expect(new Map([...p.results].map(([n, r]) => [n, r.value]))).toEqual(expected);
     });
   });
@@ -72,7 +109,9 @@ describe('STDF V4 writer (read back with the independent reader)', () => {
     expect((firstPtr.get(1000)!.OPT_FLAG as number) & (OPT_FLAG.NO_LOW_LIMIT | OPT_FLAG.NO_HIGH_LIMIT)).toBe(0);
     expect(firstPtr.get(1300)).toMatchObject({ TEST_TXT: 'ASR', UNITS: 'Ohm*cm2' });
     // The default rule set has only part-average limits on ASR: no fixed limit, and no pass/fail verdict per value.
-    expect((firstPtr.get(1300)!.OPT_FLAG as number) & (OPT_FLAG.NO_LOW_LIMIT | OPT_FLAG.NO_HIGH_LIMIT)).toBe(OPT_FLAG.NO_LOW_LIMIT | OPT_FLAG.NO_HIGH_LIMIT);
+    expect((firstPtr.get(1300)!.OPT_FLAG as number) & (OPT_FLAG.NO_LOW_LIMIT | OPT_FLAG.NO_HIGH_LIMIT)).toBe(
+      OPT_FLAG.NO_LOW_LIMIT | OPT_FLAG.NO_HIGH_LIMIT,
+    );
     const ptrs = records.filter((r) => r.name === 'PTR');
     expect(ptrs.filter((r) => r.length > 12)).toHaveLength(4);
     expect(ptrs.filter((r) => r.length === 12).length).toBe(ptrs.length - 4);
@@ -88,15 +127,32 @@ describe('STDF V4 writer (read back with the independent reader)', () => {
       expect(f).toMatchObject({ SBIN_CNT: counts.get(def.softBin) ?? 0, SBIN_NAM: def.name, SBIN_PF: def.pass ? 'P' : 'F' });
     }
     const hbr = records.filter((r) => r.name === 'HBR').map((r) => r.fields);
-    expect(hbr.map((f) => [f.HBIN_NUM, f.HBIN_NAM, f.HBIN_PF])).toEqual([[0, 'RETEST', 'F'], [1, 'PASS', 'P'], [2, 'REJECT', 'F']]);
+    expect(hbr.map((f) => [f.HBIN_NUM, f.HBIN_NAM, f.HBIN_PF])).toEqual([
+      [0, 'RETEST', 'F'],
+      [1, 'PASS', 'P'],
+      [2, 'REJECT', 'F'],
+    ]);
     expect(hbr.reduce((n, f) => n + (f.HBIN_CNT as number), 0)).toBe(cells.length);
     const good = cells.filter((c) => c.softBin >= 1 && c.softBin <= 9).length;
-    expect(records.find((r) => r.name === 'WRR')!.fields).toMatchObject({ PART_CNT: 12, GOOD_CNT: good, ABRT_CNT: 1, WAFER_ID: 'S-R0001-0007' });
+    expect(records.find((r) => r.name === 'WRR')!.fields).toMatchObject({
+      PART_CNT: 12,
+      GOOD_CNT: good,
+      ABRT_CNT: 1,
+      WAFER_ID: 'S-R0001-0007',
+    });
     expect(records.find((r) => r.name === 'PCR')!.fields).toMatchObject({ PART_CNT: 12, GOOD_CNT: good });
   });
 
   it('describes the sheet in WCR: mm, leading edge up, X right and Y down', () => {
-    expect(records.find((r) => r.name === 'WCR')!.fields).toMatchObject({ WF_UNITS: 3, WF_FLAT: 'U', POS_X: 'R', POS_Y: 'D', DIE_HT: 5.5, DIE_WID: 5.5, CENTER_X: -32768 });
+    expect(records.find((r) => r.name === 'WCR')!.fields).toMatchObject({
+      WF_UNITS: 3,
+      WF_FLAT: 'U',
+      POS_X: 'R',
+      POS_Y: 'D',
+      DIE_HT: 5.5,
+      DIE_WID: 5.5,
+      CENTER_X: -32768,
+    });
   });
 
   it('refuses what STDF cannot hold', () => {

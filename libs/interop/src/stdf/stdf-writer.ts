@@ -196,14 +196,17 @@ function epochSeconds(d: Date): number {
 function checkInput(t: StdfSheetTest): void {
   const numbers = new Set<number>();
   for (const test of t.tests) {
-    if (!Number.isInteger(test.testNumber) || test.testNumber < 0 || test.testNumber >= MISSING_U4) throw new RangeError(`test number ${test.testNumber} of ${test.name} is not a U4`);
+    if (!Number.isInteger(test.testNumber) || test.testNumber < 0 || test.testNumber >= MISSING_U4)
+      throw new RangeError(`test number ${test.testNumber} of ${test.name} is not a U4`);
     if (numbers.has(test.testNumber)) throw new RangeError(`test number ${test.testNumber} is used twice`);
     numbers.add(test.testNumber);
   }
   if (t.rows > 0x7fff || t.cols > 0x7fff) throw new RangeError(`a ${t.rows} x ${t.cols} grid does not fit STDF's I2 coordinates`);
   for (const c of t.cells) {
-    if (c.values.length !== t.tests.length) throw new RangeError(`cell (${c.row}, ${c.col}) has ${c.values.length} values for ${t.tests.length} tests`);
-    if (c.softBin < 0 || c.softBin > 0xffff || c.hardBin < 0 || c.hardBin > 0xffff) throw new RangeError(`cell (${c.row}, ${c.col}) has bins ${c.softBin}/${c.hardBin} outside U2`);
+    if (c.values.length !== t.tests.length)
+      throw new RangeError(`cell (${c.row}, ${c.col}) has ${c.values.length} values for ${t.tests.length} tests`);
+    if (c.softBin < 0 || c.softBin > 0xffff || c.hardBin < 0 || c.hardBin > 0xffff)
+      throw new RangeError(`cell (${c.row}, ${c.col}) has bins ${c.softBin}/${c.hardBin} outside U2`);
   }
 }
 
@@ -266,13 +269,29 @@ export function writeStdf(t: StdfSheetTest): Buffer {
   const hardNumbers = [...new Set([...t.hardBins.map((h) => h.hardBin), ...hardCounts.keys()])].sort((a, b) => a - b);
   for (const h of hardNumbers) {
     const pf = hardPass.has(h) ? (hardPass.get(h) ? 'P' : 'F') : ' ';
-    out.begin(1, 40).u1(ALL_HEADS).u1(0).u2(h).u4(hardCounts.get(h) ?? 0).c1(pf).cn(hardNames.get(h) ?? '').end();
+    out
+      .begin(1, 40)
+      .u1(ALL_HEADS)
+      .u1(0)
+      .u2(h)
+      .u4(hardCounts.get(h) ?? 0)
+      .c1(pf)
+      .cn(hardNames.get(h) ?? '')
+      .end();
   }
   const softNumbers = [...new Set([...t.bins.map((b) => b.softBin), ...softCounts.keys()])].sort((a, b) => a - b);
   const softNames = new Map(t.bins.map((b) => [b.softBin, b.name]));
   for (const s of softNumbers) {
     const pf = pass.has(s) ? (pass.get(s) ? 'P' : 'F') : ' ';
-    out.begin(1, 50).u1(ALL_HEADS).u1(0).u2(s).u4(softCounts.get(s) ?? 0).c1(pf).cn(softNames.get(s) ?? '').end();
+    out
+      .begin(1, 50)
+      .u1(ALL_HEADS)
+      .u1(0)
+      .u2(s)
+      .u4(softCounts.get(s) ?? 0)
+      .c1(pf)
+      .cn(softNames.get(s) ?? '')
+      .end();
   }
 
   out.begin(1, 30).u1(ALL_HEADS).u1(0).u4(t.cells.length).u4(0).u4(aborted).u4(good).u4(MISSING_U4).end();
@@ -294,8 +313,21 @@ function writePtr(out: RecordBuffer, test: StdfParametricTest, value: number, fi
   const testFlags = !hasLow && !hasHigh ? TEST_FLG.NO_PASS_FAIL : below || above ? TEST_FLG.FAILED : 0;
   out.begin(15, 10).u4(test.testNumber).u1(HEAD).u1(SITE).u1(testFlags).u1(parmFlags).r4(value);
   if (first) {
-    const opt = OPT_FLAG.RESERVED_ONE | OPT_FLAG.NO_LOW_SPEC | OPT_FLAG.NO_HIGH_SPEC | (hasLow ? 0 : OPT_FLAG.NO_LOW_LIMIT) | (hasHigh ? 0 : OPT_FLAG.NO_HIGH_LIMIT);
-    out.cn(test.name).cn('').u1(opt).i1(0).i1(0).i1(0).r4(hasLow ? (test.lowLimit as number) : 0).r4(hasHigh ? (test.highLimit as number) : 0);
+    const opt =
+      OPT_FLAG.RESERVED_ONE |
+      OPT_FLAG.NO_LOW_SPEC |
+      OPT_FLAG.NO_HIGH_SPEC |
+      (hasLow ? 0 : OPT_FLAG.NO_LOW_LIMIT) |
+      (hasHigh ? 0 : OPT_FLAG.NO_HIGH_LIMIT);
+    out
+      .cn(test.name)
+      .cn('')
+      .u1(opt)
+      .i1(0)
+      .i1(0)
+      .i1(0)
+      .r4(hasLow ? (test.lowLimit as number) : 0)
+      .r4(hasHigh ? (test.highLimit as number) : 0);
     out.cn(test.units).cn('').cn('').cn('').r4(0).r4(0);
   }
   out.end();

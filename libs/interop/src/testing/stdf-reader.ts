@@ -9,52 +9,194 @@ type FieldType = 'U1' | 'U2' | 'U4' | 'I1' | 'I2' | 'I4' | 'R4' | 'R8' | 'C1' | 
 
 /** Field lists of the records the MES writes (and a few it does not, so a foreign file still reads). */
 const RECORDS: Record<string, { name: string; fields: [string, FieldType][] }> = {
-  '0:10': { name: 'FAR', fields: [['CPU_TYPE', 'U1'], ['STDF_VER', 'U1']] },
-  '0:20': { name: 'ATR', fields: [['MOD_TIM', 'U4'], ['CMD_LINE', 'Cn']] },
+  '0:10': {
+    name: 'FAR',
+    fields: [
+      ['CPU_TYPE', 'U1'],
+      ['STDF_VER', 'U1'],
+    ],
+  },
+  '0:20': {
+    name: 'ATR',
+    fields: [
+      ['MOD_TIM', 'U4'],
+      ['CMD_LINE', 'Cn'],
+    ],
+  },
   '1:10': {
     name: 'MIR',
     fields: [
-      ['SETUP_T', 'U4'], ['START_T', 'U4'], ['STAT_NUM', 'U1'], ['MODE_COD', 'C1'], ['RTST_COD', 'C1'], ['PROT_COD', 'C1'],
-      ['BURN_TIM', 'U2'], ['CMOD_COD', 'C1'], ['LOT_ID', 'Cn'], ['PART_TYP', 'Cn'], ['NODE_NAM', 'Cn'], ['TSTR_TYP', 'Cn'],
-      ['JOB_NAM', 'Cn'], ['JOB_REV', 'Cn'], ['SBLOT_ID', 'Cn'], ['OPER_NAM', 'Cn'], ['EXEC_TYP', 'Cn'], ['EXEC_VER', 'Cn'],
-      ['TEST_COD', 'Cn'], ['TST_TEMP', 'Cn'], ['USER_TXT', 'Cn'], ['AUX_FILE', 'Cn'], ['PKG_TYP', 'Cn'], ['FAMLY_ID', 'Cn'],
-      ['DATE_COD', 'Cn'], ['FACIL_ID', 'Cn'], ['FLOOR_ID', 'Cn'], ['PROC_ID', 'Cn'], ['OPER_FRQ', 'Cn'], ['SPEC_NAM', 'Cn'],
-      ['SPEC_VER', 'Cn'], ['FLOW_ID', 'Cn'], ['SETUP_ID', 'Cn'], ['DSGN_REV', 'Cn'], ['ENG_ID', 'Cn'], ['ROM_COD', 'Cn'],
-      ['SERL_NUM', 'Cn'], ['SUPR_NAM', 'Cn'],
+      ['SETUP_T', 'U4'],
+      ['START_T', 'U4'],
+      ['STAT_NUM', 'U1'],
+      ['MODE_COD', 'C1'],
+      ['RTST_COD', 'C1'],
+      ['PROT_COD', 'C1'],
+      ['BURN_TIM', 'U2'],
+      ['CMOD_COD', 'C1'],
+      ['LOT_ID', 'Cn'],
+      ['PART_TYP', 'Cn'],
+      ['NODE_NAM', 'Cn'],
+      ['TSTR_TYP', 'Cn'],
+      ['JOB_NAM', 'Cn'],
+      ['JOB_REV', 'Cn'],
+      ['SBLOT_ID', 'Cn'],
+      ['OPER_NAM', 'Cn'],
+      ['EXEC_TYP', 'Cn'],
+      ['EXEC_VER', 'Cn'],
+      ['TEST_COD', 'Cn'],
+      ['TST_TEMP', 'Cn'],
+      ['USER_TXT', 'Cn'],
+      ['AUX_FILE', 'Cn'],
+      ['PKG_TYP', 'Cn'],
+      ['FAMLY_ID', 'Cn'],
+      ['DATE_COD', 'Cn'],
+      ['FACIL_ID', 'Cn'],
+      ['FLOOR_ID', 'Cn'],
+      ['PROC_ID', 'Cn'],
+      ['OPER_FRQ', 'Cn'],
+      ['SPEC_NAM', 'Cn'],
+      ['SPEC_VER', 'Cn'],
+      ['FLOW_ID', 'Cn'],
+      ['SETUP_ID', 'Cn'],
+      ['DSGN_REV', 'Cn'],
+      ['ENG_ID', 'Cn'],
+      ['ROM_COD', 'Cn'],
+      ['SERL_NUM', 'Cn'],
+      ['SUPR_NAM', 'Cn'],
     ],
   },
-  '1:20': { name: 'MRR', fields: [['FINISH_T', 'U4'], ['DISP_COD', 'C1'], ['USR_DESC', 'Cn'], ['EXC_DESC', 'Cn']] },
-  '1:30': { name: 'PCR', fields: [['HEAD_NUM', 'U1'], ['SITE_NUM', 'U1'], ['PART_CNT', 'U4'], ['RTST_CNT', 'U4'], ['ABRT_CNT', 'U4'], ['GOOD_CNT', 'U4'], ['FUNC_CNT', 'U4']] },
-  '1:40': { name: 'HBR', fields: [['HEAD_NUM', 'U1'], ['SITE_NUM', 'U1'], ['HBIN_NUM', 'U2'], ['HBIN_CNT', 'U4'], ['HBIN_PF', 'C1'], ['HBIN_NAM', 'Cn']] },
-  '1:50': { name: 'SBR', fields: [['HEAD_NUM', 'U1'], ['SITE_NUM', 'U1'], ['SBIN_NUM', 'U2'], ['SBIN_CNT', 'U4'], ['SBIN_PF', 'C1'], ['SBIN_NAM', 'Cn']] },
-  '2:10': { name: 'WIR', fields: [['HEAD_NUM', 'U1'], ['SITE_GRP', 'U1'], ['START_T', 'U4'], ['WAFER_ID', 'Cn']] },
+  '1:20': {
+    name: 'MRR',
+    fields: [
+      ['FINISH_T', 'U4'],
+      ['DISP_COD', 'C1'],
+      ['USR_DESC', 'Cn'],
+      ['EXC_DESC', 'Cn'],
+    ],
+  },
+  '1:30': {
+    name: 'PCR',
+    fields: [
+      ['HEAD_NUM', 'U1'],
+      ['SITE_NUM', 'U1'],
+      ['PART_CNT', 'U4'],
+      ['RTST_CNT', 'U4'],
+      ['ABRT_CNT', 'U4'],
+      ['GOOD_CNT', 'U4'],
+      ['FUNC_CNT', 'U4'],
+    ],
+  },
+  '1:40': {
+    name: 'HBR',
+    fields: [
+      ['HEAD_NUM', 'U1'],
+      ['SITE_NUM', 'U1'],
+      ['HBIN_NUM', 'U2'],
+      ['HBIN_CNT', 'U4'],
+      ['HBIN_PF', 'C1'],
+      ['HBIN_NAM', 'Cn'],
+    ],
+  },
+  '1:50': {
+    name: 'SBR',
+    fields: [
+      ['HEAD_NUM', 'U1'],
+      ['SITE_NUM', 'U1'],
+      ['SBIN_NUM', 'U2'],
+      ['SBIN_CNT', 'U4'],
+      ['SBIN_PF', 'C1'],
+      ['SBIN_NAM', 'Cn'],
+    ],
+  },
+  '2:10': {
+    name: 'WIR',
+    fields: [
+      ['HEAD_NUM', 'U1'],
+      ['SITE_GRP', 'U1'],
+      ['START_T', 'U4'],
+      ['WAFER_ID', 'Cn'],
+    ],
+  },
   '2:20': {
     name: 'WRR',
     fields: [
-      ['HEAD_NUM', 'U1'], ['SITE_GRP', 'U1'], ['FINISH_T', 'U4'], ['PART_CNT', 'U4'], ['RTST_CNT', 'U4'], ['ABRT_CNT', 'U4'],
-      ['GOOD_CNT', 'U4'], ['FUNC_CNT', 'U4'], ['WAFER_ID', 'Cn'], ['FABWF_ID', 'Cn'], ['FRAME_ID', 'Cn'], ['MASK_ID', 'Cn'],
-      ['USR_DESC', 'Cn'], ['EXC_DESC', 'Cn'],
+      ['HEAD_NUM', 'U1'],
+      ['SITE_GRP', 'U1'],
+      ['FINISH_T', 'U4'],
+      ['PART_CNT', 'U4'],
+      ['RTST_CNT', 'U4'],
+      ['ABRT_CNT', 'U4'],
+      ['GOOD_CNT', 'U4'],
+      ['FUNC_CNT', 'U4'],
+      ['WAFER_ID', 'Cn'],
+      ['FABWF_ID', 'Cn'],
+      ['FRAME_ID', 'Cn'],
+      ['MASK_ID', 'Cn'],
+      ['USR_DESC', 'Cn'],
+      ['EXC_DESC', 'Cn'],
     ],
   },
   '2:30': {
     name: 'WCR',
-    fields: [['WAFR_SIZ', 'R4'], ['DIE_HT', 'R4'], ['DIE_WID', 'R4'], ['WF_UNITS', 'U1'], ['WF_FLAT', 'C1'], ['CENTER_X', 'I2'], ['CENTER_Y', 'I2'], ['POS_X', 'C1'], ['POS_Y', 'C1']],
+    fields: [
+      ['WAFR_SIZ', 'R4'],
+      ['DIE_HT', 'R4'],
+      ['DIE_WID', 'R4'],
+      ['WF_UNITS', 'U1'],
+      ['WF_FLAT', 'C1'],
+      ['CENTER_X', 'I2'],
+      ['CENTER_Y', 'I2'],
+      ['POS_X', 'C1'],
+      ['POS_Y', 'C1'],
+    ],
   },
-  '5:10': { name: 'PIR', fields: [['HEAD_NUM', 'U1'], ['SITE_NUM', 'U1']] },
+  '5:10': {
+    name: 'PIR',
+    fields: [
+      ['HEAD_NUM', 'U1'],
+      ['SITE_NUM', 'U1'],
+    ],
+  },
   '5:20': {
     name: 'PRR',
     fields: [
-      ['HEAD_NUM', 'U1'], ['SITE_NUM', 'U1'], ['PART_FLG', 'B1'], ['NUM_TEST', 'U2'], ['HARD_BIN', 'U2'], ['SOFT_BIN', 'U2'],
-      ['X_COORD', 'I2'], ['Y_COORD', 'I2'], ['TEST_T', 'U4'], ['PART_ID', 'Cn'], ['PART_TXT', 'Cn'],
+      ['HEAD_NUM', 'U1'],
+      ['SITE_NUM', 'U1'],
+      ['PART_FLG', 'B1'],
+      ['NUM_TEST', 'U2'],
+      ['HARD_BIN', 'U2'],
+      ['SOFT_BIN', 'U2'],
+      ['X_COORD', 'I2'],
+      ['Y_COORD', 'I2'],
+      ['TEST_T', 'U4'],
+      ['PART_ID', 'Cn'],
+      ['PART_TXT', 'Cn'],
     ],
   },
   '15:10': {
     name: 'PTR',
     fields: [
-      ['TEST_NUM', 'U4'], ['HEAD_NUM', 'U1'], ['SITE_NUM', 'U1'], ['TEST_FLG', 'B1'], ['PARM_FLG', 'B1'], ['RESULT', 'R4'],
-      ['TEST_TXT', 'Cn'], ['ALARM_ID', 'Cn'], ['OPT_FLAG', 'B1'], ['RES_SCAL', 'I1'], ['LLM_SCAL', 'I1'], ['HLM_SCAL', 'I1'],
-      ['LO_LIMIT', 'R4'], ['HI_LIMIT', 'R4'], ['UNITS', 'Cn'], ['C_RESFMT', 'Cn'], ['C_LLMFMT', 'Cn'], ['C_HLMFMT', 'Cn'],
-      ['LO_SPEC', 'R4'], ['HI_SPEC', 'R4'],
+      ['TEST_NUM', 'U4'],
+      ['HEAD_NUM', 'U1'],
+      ['SITE_NUM', 'U1'],
+      ['TEST_FLG', 'B1'],
+      ['PARM_FLG', 'B1'],
+      ['RESULT', 'R4'],
+      ['TEST_TXT', 'Cn'],
+      ['ALARM_ID', 'Cn'],
+      ['OPT_FLAG', 'B1'],
+      ['RES_SCAL', 'I1'],
+      ['LLM_SCAL', 'I1'],
+      ['HLM_SCAL', 'I1'],
+      ['LO_LIMIT', 'R4'],
+      ['HI_LIMIT', 'R4'],
+      ['UNITS', 'Cn'],
+      ['C_RESFMT', 'Cn'],
+      ['C_LLMFMT', 'Cn'],
+      ['C_HLMFMT', 'Cn'],
+      ['LO_SPEC', 'R4'],
+      ['HI_SPEC', 'R4'],
     ],
   },
 };
@@ -89,7 +231,8 @@ export function readStdfRecords(file: Uint8Array): StdfRecord[] {
     const sub = view.getUint8(at + 3);
     const bodyStart = at + 4;
     const bodyEnd = bodyStart + length;
-    if (bodyEnd > file.byteLength) throw new Error(`record (${type}, ${sub}) at byte ${at} says ${length} bytes but the file ends after ${file.byteLength - bodyStart}`);
+    if (bodyEnd > file.byteLength)
+      throw new Error(`record (${type}, ${sub}) at byte ${at} says ${length} bytes but the file ends after ${file.byteLength - bodyStart}`);
     const spec = RECORDS[`${type}:${sub}`];
     const fields: Record<string, number | string> = {};
     if (spec) {
@@ -97,7 +240,8 @@ export function readStdfRecords(file: Uint8Array): StdfRecord[] {
       for (const [fieldName, kind] of spec.fields) {
         if (p === bodyEnd) break; // trailing fields left off
         const width = kind === 'Cn' ? 1 + view.getUint8(p) : SIZE[kind];
-        if (p + width > bodyEnd) throw new Error(`${spec.name} at byte ${at}: field ${fieldName} (${kind}, ${width} bytes) runs past REC_LEN ${length}`);
+        if (p + width > bodyEnd)
+          throw new Error(`${spec.name} at byte ${at}: field ${fieldName} (${kind}, ${width} bytes) runs past REC_LEN ${length}`);
         fields[fieldName] = decode(view, p, kind, file);
         p += width;
       }
@@ -167,8 +311,13 @@ export function stdfParts(records: StdfRecord[]): { parts: StdfPart[]; firstPtr:
     } else if (r.name === 'PRR') {
       if (!open) throw new Error(`PRR at byte ${r.offset} without a PIR`);
       parts.push({
-        x: r.fields.X_COORD as number, y: r.fields.Y_COORD as number, hardBin: r.fields.HARD_BIN as number, softBin: r.fields.SOFT_BIN as number,
-        partFlags: r.fields.PART_FLG as number, partId: (r.fields.PART_ID as string) ?? '', results: open,
+        x: r.fields.X_COORD as number,
+        y: r.fields.Y_COORD as number,
+        hardBin: r.fields.HARD_BIN as number,
+        softBin: r.fields.SOFT_BIN as number,
+        partFlags: r.fields.PART_FLG as number,
+        partId: (r.fields.PART_ID as string) ?? '',
+        results: open,
       });
       open = null;
     }

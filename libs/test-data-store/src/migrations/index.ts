@@ -12,4 +12,17 @@ import { RollCorrelations1796105780006 } from './1796105780006-roll-correlations
 import { PickResults1796105961357 } from './1796105961357-pick-results';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
-export const TEST_DATA_MIGRATIONS = [Initial1795319069202, CellRollPositions1795322438749, ChunkedBinning1795324285873, CurrentCellResults1795324748378, RollMapAggregates1795325335895, AuditTrail1795325953283, ProductTestPolicies1795326058217, RuleSetVersions1795326251238, SheetYieldsAndBinCounts1795327811609, YieldAnalytics1796104028771, RollCorrelations1796105780006, PickResults1796105961357];
+export const TEST_DATA_MIGRATIONS = [
+  Initial1795319069202,
+  CellRollPositions1795322438749,
+  ChunkedBinning1795324285873,
+  CurrentCellResults1795324748378,
+  RollMapAggregates1795325335895,
+  AuditTrail1795325953283,
+  ProductTestPolicies1795326058217,
+  RuleSetVersions1795326251238,
+  SheetYieldsAndBinCounts1795327811609,
+  YieldAnalytics1796104028771,
+  RollCorrelations1796105780006,
+  PickResults1796105961357,
+];
