@@ -29,6 +29,9 @@ async function staticChecks(): Promise<number> {
   // The web UI is type-checked on its own (browser libraries, JSX, bundler resolution).
   const web = await run('type check of the web UI (tsc, apps/web)', bin('tsc'), ['-p', 'apps/web/tsconfig.json']);
   if (web !== 0) return web;
+  // Layout is Prettier's (.prettierrc.json); `npm run format` rewrites what this refuses.
+  const format = await run('layout (prettier --check)', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
+  if (format !== 0) return format;
   // The module-boundary rule reads Nx's project graph, which `nx show projects` computes.
   const graph = await run('project graph (nx show projects)', bin('nx'), ['show', 'projects']);
   if (graph !== 0) return graph;
