@@ -12,15 +12,13 @@ import { listenKeepingConnections } from '@mes/service-core';
 function requireJson(req: Request, res: Response, next: NextFunction): void {
   if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
     req.resume();
-    res
-      .status(415)
-      .json({
-        error: {
-          code: 'UNSUPPORTED_MEDIA_TYPE',
-          message: `Expected Content-Type application/json, got ${req.headers['content-type'] ?? 'none'}`,
-          details: [],
-        },
-      });
+    res.status(415).json({
+      error: {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `Expected Content-Type application/json, got ${req.headers['content-type'] ?? 'none'}`,
+        details: [],
+      },
+    });
     return;
   }
   next();

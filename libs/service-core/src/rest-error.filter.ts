@@ -63,24 +63,20 @@ export class RestErrorFilter implements ExceptionFilter {
     }
     if (isStorageUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${String((exception as Error).message)}`);
-      return res
-        .status(503)
-        .json({
-          error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage is unavailable: nothing was stored; retrying is safe', details: [] },
-        });
+      return res.status(503).json({
+        error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage is unavailable: nothing was stored; retrying is safe', details: [] },
+      });
     }
     const errorId = randomUUID();
     this.logger.error(`errorId=${errorId} ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
-    return res
-      .status(500)
-      .json({
-        error: {
-          code: 'INTERNAL_SERVER_ERROR',
-          message: `Internal error ${errorId}: the server logged the details under this id`,
-          details: [],
-          errorId,
-        },
-      });
+    return res.status(500).json({
+      error: {
+        code: 'INTERNAL_SERVER_ERROR',
+        message: `Internal error ${errorId}: the server logged the details under this id`,
+        details: [],
+        errorId,
+      },
+    });
   }
 }
 

@@ -90,9 +90,7 @@ export class LineData {
     return d.cellResult;
   }
 
-  async hold(
-    id: string,
-  ): Promise<{
+  async hold(id: string): Promise<{
     id: string;
     target: string;
     rollBarcode: string | null;

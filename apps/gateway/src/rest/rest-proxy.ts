@@ -28,15 +28,13 @@ export function restProxy(routes: { prefix: string; target: string }[]) {
     upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
     upstream.on('error', (e) => {
       if (res.headersSent) return res.destroy();
-      res
-        .status(503)
-        .json({
-          error: {
-            code: 'SERVICE_UNAVAILABLE',
-            message: `The service behind ${route.prefix} does not answer (${e.message}); nothing was stored, retrying is safe`,
-            details: [],
-          },
-        });
+      res.status(503).json({
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: `The service behind ${route.prefix} does not answer (${e.message}); nothing was stored, retrying is safe`,
+          details: [],
+        },
+      });
     });
     req.pipe(upstream);
   };
