@@ -1,4 +1,4 @@
-import { Directive, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -19,17 +19,9 @@ import { RUN_RULES } from '@mes/analytics';
 // ------------------------------------------------------------------------------------------------ federation
 // tracking's Sheet and Roll (keyed by barcode), which test-data extends with its analytics fields.
 
-@ObjectType('Sheet')
-@Directive('@key(fields: "barcode")')
-export class AnalyticsSheetRef {
-  @Field() barcode!: string;
-}
-
-@ObjectType('Roll')
-@Directive('@key(fields: "barcode")')
-export class AnalyticsRollRef {
-  @Field() barcode!: string;
-}
+// One class per federated type in this subgraph: the results module's key-only Roll and Sheet.
+import { RollResultsRef as AnalyticsRollRef, SheetResultsRef as AnalyticsSheetRef } from '../results/material-results.model';
+export { AnalyticsRollRef, AnalyticsSheetRef };
 
 // ------------------------------------------------------------------------------------------------ SPC
 

@@ -1,4 +1,4 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
 import { RUN_RULE_TEXT, type RunRule } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
@@ -226,11 +226,6 @@ export class SheetAnalyticsResolver {
     private readonly spc: SpcService,
   ) {}
 
-  @ResolveReference()
-  resolveReference(ref: { barcode: string }): AnalyticsSheetRef {
-    return { barcode: ref.barcode };
-  }
-
   @ResolveField(() => SheetPatternsModel, { nullable: true, description: 'The sheet’s spatial pattern classes (test-data).' })
   async patterns(@Parent() sheet: AnalyticsSheetRef): Promise<SheetPatternsModel | null> {
     const p = await this.patternsService.sheetPattern(sheet.barcode);
@@ -251,11 +246,6 @@ export class RollAnalyticsResolver {
     private readonly spc: SpcService,
     private readonly correlationService: CorrelationService,
   ) {}
-
-  @ResolveReference()
-  resolveReference(ref: { barcode: string }): AnalyticsRollRef {
-    return { barcode: ref.barcode };
-  }
 
   @ResolveField(() => RollPatternsModel, { nullable: true, description: 'The roll’s spatial pattern classes (test-data).' })
   async patterns(@Parent() roll: AnalyticsRollRef): Promise<RollPatternsModel | null> {
