@@ -1,5 +1,5 @@
 /**
- * Spatial signatures of loss on a sheet or roll map (DOMAIN.md 4.5): lanes and stripes across the web,
+ * Spatial signatures of loss on a sheet or roll map (docs/yield-analytics.md): lanes and stripes across the web,
  * a smile or frown of the metric across the web, drift and steps along the web, defects repeating at a
  * roller's circumference, clusters beyond random, and edge effects. Each test compares what it sees
  * with what independent random defects at the map's own rate would give, so the score is a

@@ -1,5 +1,5 @@
 /**
- * Good die in bad neighbourhood (DOMAIN.md 4.2): defects cluster, and a passing cell next to shorts
+ * Good die in bad neighbourhood, as semiconductor test does it: defects cluster, and a passing cell next to shorts
  * or outliers is more likely to fail later. An optional rule of a rule set, off unless the rule set
  * has a `neighbourhood` entry: after grading, a passing cell with at least `minBadNeighbours` cells
  * within `radius` (Chebyshev, on the sheet grid) whose soft bin is one of `badSoftBins` is downgraded

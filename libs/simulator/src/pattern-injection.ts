@@ -158,7 +158,7 @@ export function patternOverlay(specs: readonly PatternSpec[], g: PatternSheetGeo
 
 export interface PatternMapOptions extends PatternSheetGeometry {
   seed: number;
-  /** Random (Poisson-like, independent) failure rate under the pattern; DOMAIN.md 5 gives about 1–2 %. */
+  /** Random (Poisson-like, independent) failure rate under the pattern; a real line sees about 1–2 % probe-contact opens. */
   randomFailRate: number;
   /** Metric level of a good cell (for example ASR in Ω·cm²) and its relative cell-to-cell noise. */
   metricLevel: number;
