@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { binColour, rgbCss, viridis, type ScaleRange } from './colour-scale';
+import { go } from './router';
 
 export const METRICS = [
   { value: 'OCV_V', label: 'OCV', unit: 'V', digits: 4 },
@@ -98,4 +99,38 @@ export function recordPerf(name: 'sheetInteractiveMs' | 'rollDrawMs' | 'rollShow
   const w = window as unknown as { __mesPerf?: Record<string, number[]> };
   w.__mesPerf ??= {};
   (w.__mesPerf[name] ??= []).push(ms);
+}
+
+/**
+ * The page a map opens on when no unit is named: a barcode field with the known units to choose
+ * from (a scanner types into it too), opening `#/<route>/<barcode>`.
+ */
+export function BarcodePicker(props: { route: 'roll' | 'sheet'; title: string; label: string; loadKnown: () => Promise<string[]> }) {
+  const { route, title, label, loadKnown } = props;
+  const [barcode, setBarcode] = useState('');
+  const [known, setKnown] = useState<string[]>([]);
+  useEffect(() => {
+    loadKnown().then(setKnown, () => undefined);
+  }, [loadKnown]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (barcode.trim()) go(route, barcode.trim());
+  };
+  return (
+    <section aria-labelledby={`pick-${route}-title`}>
+      <h1 id={`pick-${route}-title`}>{title}</h1>
+      <form onSubmit={submit} className="inline-form">
+        <label htmlFor={`${route}-barcode`}>{label}</label>
+        <input id={`${route}-barcode`} list={`known-${route}s`} value={barcode} onChange={(e) => setBarcode(e.target.value)} autoFocus />
+        <datalist id={`known-${route}s`}>
+          {known.map((b) => (
+            <option key={b} value={b} />
+          ))}
+        </datalist>
+        <button type="submit" className="primary">
+          Open
+        </button>
+      </form>
+    </section>
+  );
 }

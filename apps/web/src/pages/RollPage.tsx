@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { downloadWithToken, gql } from '../api';
 import { robustRange } from '../colour-scale';
-import { ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
+import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
 import { go, href } from '../router';
@@ -27,36 +27,11 @@ interface RollMap {
 const MAP_W = 1100;
 const MAP_H = 260;
 
+const knownRolls = () =>
+  gql<{ rolls: { barcode: string }[] }>('{ rolls(limit: 500) { barcode } }').then((d) => d.rolls.map((r) => r.barcode));
+
 function RollPicker() {
-  const [barcode, setBarcode] = useState('');
-  const [known, setKnown] = useState<string[]>([]);
-  useEffect(() => {
-    gql<{ rolls: { barcode: string }[] }>('{ rolls(limit: 500) { barcode } }').then(
-      (d) => setKnown(d.rolls.map((r) => r.barcode)),
-      () => undefined,
-    );
-  }, []);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (barcode.trim()) go('roll', barcode.trim());
-  };
-  return (
-    <section aria-labelledby="pick-roll-title">
-      <h1 id="pick-roll-title">Roll map</h1>
-      <form onSubmit={submit} className="inline-form">
-        <label htmlFor="roll-barcode">Roll barcode</label>
-        <input id="roll-barcode" list="known-rolls" value={barcode} onChange={(e) => setBarcode(e.target.value)} autoFocus />
-        <datalist id="known-rolls">
-          {known.map((b) => (
-            <option key={b} value={b} />
-          ))}
-        </datalist>
-        <button type="submit" className="primary">
-          Open
-        </button>
-      </form>
-    </section>
-  );
+  return <BarcodePicker route="roll" title="Roll map" label="Roll barcode" loadKnown={knownRolls} />;
 }
 
 export default function RollPage({ barcode }: { barcode?: string }) {

@@ -11,7 +11,7 @@ import {
 } from 'react';
 import { downloadWithToken, gql, subscribeEvents } from '../api';
 import { robustRange } from '../colour-scale';
-import { ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
+import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, pixelOf, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
 import { DEFAULT_SHEET_METRIC, sheetMaps } from '../prefetch';
@@ -47,36 +47,11 @@ interface TestProgress {
 
 const CELL_PX = 12;
 
+const knownSheets = () =>
+  gql<{ sheets: { barcode: string }[] }>('{ sheets(status: ACTIVE, limit: 500) { barcode } }').then((d) => d.sheets.map((s) => s.barcode));
+
 function SheetPicker() {
-  const [barcode, setBarcode] = useState('');
-  const [known, setKnown] = useState<string[]>([]);
-  useEffect(() => {
-    gql<{ sheets: { barcode: string }[] }>('{ sheets(status: ACTIVE, limit: 500) { barcode } }').then(
-      (d) => setKnown(d.sheets.map((s) => s.barcode)),
-      () => undefined,
-    );
-  }, []);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (barcode.trim()) go('sheet', barcode.trim());
-  };
-  return (
-    <section aria-labelledby="pick-title">
-      <h1 id="pick-title">Sheet heat map</h1>
-      <form onSubmit={submit} className="inline-form">
-        <label htmlFor="sheet-barcode">Sheet barcode</label>
-        <input id="sheet-barcode" list="known-sheets" value={barcode} onChange={(e) => setBarcode(e.target.value)} autoFocus />
-        <datalist id="known-sheets">
-          {known.map((b) => (
-            <option key={b} value={b} />
-          ))}
-        </datalist>
-        <button type="submit" className="primary">
-          Open
-        </button>
-      </form>
-    </section>
-  );
+  return <BarcodePicker route="sheet" title="Sheet heat map" label="Sheet barcode" loadKnown={knownSheets} />;
 }
 
 export default function SheetPage({ barcode }: { barcode?: string }) {
