@@ -1,8 +1,8 @@
 /**
  * `npm run import-eis -- FILE... --sheet S --cell ROW,COL --ocv V --api-key KEY`: reads lab impedance
- * files (Gamry .DTA, EC-Lab .mpt, ZPlot .z, NOVA text, VersaStudio .par, CH Instruments text, plain
- * CSV) and posts each as a sheet test of a lab rig through the rigs' own ingest API, so the spectra
- * are fitted and binned like the line's. Each file is one test of its cell (its own frequency list);
+ * files (Gamry .DTA, EC-Lab .mpt, ZPlot .z, Autolab text, VersaStudio .par, PowerSuite/Parstat text,
+ * CH Instruments text, plain CSV) and posts each as a sheet test of a lab rig through the rigs' own
+ * ingest API, so the spectra are fitted and binned like the line's. Each file is one test of its cell (its own frequency list);
  * the same file imported again is answered as a repeat and stored once.
  *
  * Exit codes: 0 every file stored (or already stored); 2 bad flags or a file that cannot be read

@@ -18,6 +18,8 @@ export {
   parseZplotZ,
   parseAutolabTxt,
   parseVersaStudioPar,
+  parseParstatTxt,
+  parsePowerSuiteTxt,
   parseChiTxt,
   parsePlainCsv,
   ImpedanceFileError,

@@ -32,6 +32,9 @@ describe('lab impedance files', () => {
     ['cell7.z', 'zplot-z', fx.zplotZ(sweep)],
     ['cell7.txt', 'autolab-txt', fx.autolabTxt(sweep)],
     ['cell7.par', 'versastudio-par', fx.versaStudioPar(sweep)],
+    ['cell7_parstat.txt', 'parstat-txt', fx.parstatTxt(sweep)],
+    ['cell7_powersuite.txt', 'powersuite-txt', fx.powerSuiteTxt(sweep)],
+    ['cell7_fra.txt', 'autolab-txt', fx.autolabZ60w(sweep)],
     ['cell7_chi.txt', 'chi-txt', fx.chiTxt(sweep)],
     ['cell7.csv', 'csv', fx.plainCsv(sweep)],
   ])('%s is recognised as %s and read into Im(Z) < 0, highest frequency first', (file, format, text) => {
@@ -43,7 +46,18 @@ describe('lab impedance files', () => {
 
   describe('awkward but real', () => {
     it('Gamry with decimal commas and an aborted run (fewer rows, the next table after them)', () => {
-      expectSweep(parseImpedanceFile('a.DTA', fx.gamryDta(sweep, { commaDecimal: true, keep: 12 })), 12);
+      const text = fx.gamryDta(sweep, { commaDecimal: true, keep: 12 });
+      // The OCV table before and the FRACURVE table after have indented rows too; only ZCURVE's are read.
+      expect(text.indexOf('OCVCURVE')).toBeLessThan(text.indexOf('ZCURVE'));
+      expect(text.indexOf('EXPERIMENTABORTED')).toBeLessThan(text.indexOf('FRACURVE'));
+      expectSweep(parseImpedanceFile('a.DTA', text), 12);
+    });
+    it('Parstat: the DC rows of the segments before and after the sweep (Frequency 0) are not points', () => {
+      expectSweep(parseImpedanceFile('a.txt', fx.parstatTxt(sweep, { dcRows: 40 })));
+      expectSweep(parseImpedanceFile('a.txt', fx.parstatTxt(sweep, { commaDecimal: true })));
+    });
+    it('PowerSuite with frequencies rising, names with a leading space and a blank line between rows', () => {
+      expectSweep(parseImpedanceFile('a.txt', fx.powerSuiteTxt(sweep, { blankLines: true })));
     });
     it('EC-Lab with decimal commas, frequencies rising and -Im(Z) as written', () => {
       expectSweep(parseImpedanceFile('a.mpt', fx.biologicMpt(sweep, { commaDecimal: true, ascending: true })));
@@ -118,6 +132,31 @@ describe('lab impedance files', () => {
       expect(refusal('neg.csv', '-1,2,3\n2,2,3\n3,2,3\n').message).toBe('neg.csv, line 1: frequency -1 Hz: expected a positive number');
       expect(refusal('few.csv', '1,2,3\n').message).toBe('few.csv: 1 impedance points, expected at least 3');
       expect(refusal('empty.csv', '').message).toContain('the file is empty');
+    });
+    it('a Parstat export of a DC experiment only', () => {
+      const dcOnly = fx.parstatTxt({ freqHz: [], zRe: [], zIm: [] }, { dcRows: 4 });
+      expect(refusal('dc.txt', dcOnly).message).toBe(
+        'dc.txt: 6 rows, all with Frequency 0 (DC segments only): expected an impedance sweep',
+      );
+    });
+    it('a Parstat export read as PowerSuite, and a PowerSuite row cut short', () => {
+      expect(refusal('p.txt', fx.parstatTxt(sweep), 'powersuite-txt').message).toBe(
+        'p.txt, line 1: expected a header row "Frequency<TAB>Zre<TAB>Zimg" (a PowerSuite impedance export)',
+      );
+      const cut = fx.powerSuiteTxt(sweep).replace(/\t [^\t\r\n]+\r\n\r\n$/, '\r\n');
+      expect(refusal('cut.txt', cut).message).toBe(
+        `cut.txt, line ${sweep.freqHz.length + 1}: 2 fields, expected 3 as the header names (a truncated row?)`,
+      );
+    });
+    it('a Parstat file without the impedance columns names what its header has', () => {
+      const text = fx.parstatTxt(sweep).replace('Zim (ohms)', 'Phase (deg)');
+      expect(refusal('x.txt', text, 'parstat-txt').message).toMatch(/^x\.txt, line 1: no Z'' column: .*the header has "Potential \(V\)", /);
+    });
+    it('an Autolab FRA export cut mid-row', () => {
+      const cut = fx.autolabZ60w(sweep).replace(/,0,0,0\n$/, '\n');
+      expect(refusal('fra.txt', cut).message).toBe(
+        `fra.txt, line ${11 + sweep.freqHz.length}: 6 fields, expected 9 as the header names (a truncated row?)`,
+      );
     });
     it('a CHI file without its column row', () => {
       expect(refusal('c.txt', 'A.C. Impedance\nInit E (V) = 0\n', 'chi-txt').message).toContain(

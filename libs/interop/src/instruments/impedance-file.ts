@@ -5,7 +5,8 @@
  * with an ImpedanceFileError naming the file, the line and what was expected.
  */
 
-export type ImpedanceFormat = 'gamry-dta' | 'biologic-mpt' | 'zplot-z' | 'autolab-txt' | 'versastudio-par' | 'chi-txt' | 'csv';
+export type ImpedanceFormat =
+  'gamry-dta' | 'biologic-mpt' | 'zplot-z' | 'autolab-txt' | 'versastudio-par' | 'parstat-txt' | 'powersuite-txt' | 'chi-txt' | 'csv';
 
 export const IMPEDANCE_FORMATS: readonly ImpedanceFormat[] = [
   'gamry-dta',
@@ -13,6 +14,8 @@ export const IMPEDANCE_FORMATS: readonly ImpedanceFormat[] = [
   'zplot-z',
   'autolab-txt',
   'versastudio-par',
+  'parstat-txt',
+  'powersuite-txt',
   'chi-txt',
   'csv',
 ];
@@ -106,6 +109,7 @@ function readRows(
   cols: { f: number; re: number; im: number; imSign: number },
   stop: (line: string) => boolean = (l) => l.trim() === '',
   header?: string[],
+  skipBlank = false,
 ): Point[] {
   const points: Point[] = [];
   // A row with fewer fields than the header names was cut off (a file that ends mid-row), even where
@@ -114,6 +118,7 @@ function readRows(
   const needed = Math.max(cols.f + 1, cols.re + 1, cols.im + 1, header ? named : 0);
   for (let i = start; i < lines.length; i++) {
     if (stop(lines[i])) break;
+    if (skipBlank && lines[i].trim() === '') continue;
     const fields = split(lines[i]);
     const present = fields.length - [...fields].reverse().findIndex((f) => f.trim() !== '');
     if (present < needed)
@@ -223,13 +228,28 @@ function separatorOf(header: string): string {
 }
 
 /**
- * Metrohm Autolab NOVA ASCII export: a header row naming the columns (Frequency (Hz), Z' (Ω),
- * -Z'' (Ω), ...) separated by semicolons, tabs or commas, then one row per point. -Z'' is flipped.
+ * Metrohm Autolab text exports, in either of the two layouts its software writes:
+ * - NOVA ASCII export: a header row naming the columns (Frequency (Hz), Z' (Ω), -Z'' (Ω), ...)
+ *   separated by semicolons, tabs or commas, then one row per point. -Z'' is flipped.
+ * - the ZView-compatible export of the FRA software (`"Z60W Data File"`): quoted header lines, a
+ *   settings row, the point count, a quoted column row `Freq (Hz) Ampl Bias Time(Sec) Z'(a) Z''(b) GD
+ *   Err Range`, then comma-separated rows. Z'' is Im(Z).
  */
 export function parseAutolabTxt(text: string, file = 'file.txt'): LabSpectrum {
   const lines = linesOf(text);
+  const zview = lines.findIndex((l) => /^"?\s*Freq \(Hz\)\s+Ampl\s+Bias\b/i.test(l));
+  if (zview >= 0) {
+    const split = (l: string): string[] => l.split(',');
+    const points = readRows(file, lines, zview + 1, split, false, { f: 0, re: 4, im: 5, imSign: 1 }, undefined, ZPLOT_COLUMNS);
+    return finish(file, 'autolab-txt', points);
+  }
   const at = lines.findIndex((l) => /Frequency \(Hz\)/i.test(l));
-  if (at < 0) throw new ImpedanceFileError(file, null, 'no header row with "Frequency (Hz)": expected a NOVA impedance export');
+  if (at < 0)
+    throw new ImpedanceFileError(
+      file,
+      null,
+      'no header row with "Frequency (Hz)" (NOVA) or "Freq (Hz)  Ampl  Bias ..." (Z60W): expected an Autolab impedance export',
+    );
   const sep = separatorOf(lines[at]);
   const split = (l: string): string[] => l.split(sep);
   const header = split(lines[at]);
@@ -288,6 +308,78 @@ export function parseVersaStudioPar(text: string, file = 'file.par'): LabSpectru
     return finish(file, 'versastudio-par', points);
   }
   throw new ImpedanceFileError(file, null, 'no <SegmentN> with a Frequency(Hz) column: expected a VersaStudio impedance .par file');
+}
+
+/**
+ * Princeton Applied Research PowerSuite / Parstat text export of a whole experiment: one tab-separated
+ * header row (Potential (V), Current (A), Elapsed Time (s), Frequency (Hz), Zre (ohms), Zim (ohms),
+ * |Vac| (V), |Iac| (A), often with a trailing tab), then one row per sample of every segment. The DC
+ * segments before and after the sweep (open circuit, polarisation) are rows with Frequency 0 and no
+ * impedance: they are skipped, every row with a frequency is an impedance point. Zim is Im(Z).
+ */
+export function parseParstatTxt(text: string, file = 'file.txt'): LabSpectrum {
+  const lines = linesOf(text);
+  const at = lines.findIndex((l) => l.trim() !== '');
+  if (at < 0 || !/Frequency \(Hz\)/i.test(lines[at]))
+    throw new ImpedanceFileError(
+      file,
+      at < 0 ? null : at + 1,
+      'expected a header row with "Frequency (Hz)", "Zre (ohms)", "Zim (ohms)" (a Parstat text export)',
+    );
+  const header = tabs(lines[at]);
+  const cols = findColumns(file, at + 1, header, {
+    frequency: [/^Frequency \(Hz\)$/i],
+    "Z'": [/^Zre \(ohms?\)$/i],
+    "Z''": [/^Zim \(ohms?\)$/i],
+  });
+  const rows = readRows(
+    file,
+    lines,
+    at + 1,
+    tabs,
+    /\d,\d/.test(lines[at + 1] ?? ''),
+    { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign: 1 },
+    undefined,
+    header,
+  );
+  const points = rows.filter((p) => p.f !== 0);
+  if (rows.length && !points.length)
+    throw new ImpedanceFileError(file, null, `${rows.length} rows, all with Frequency 0 (DC segments only): expected an impedance sweep`);
+  return finish(file, 'parstat-txt', points);
+}
+
+/**
+ * Princeton Applied Research PowerSuite impedance text export: a tab-separated header `Frequency, Zre,
+ * Zimg` (names may carry a leading space), then one row per point; frequencies usually rising. Zimg
+ * is Im(Z). Blank lines between rows are ignored.
+ */
+export function parsePowerSuiteTxt(text: string, file = 'file.txt'): LabSpectrum {
+  const lines = linesOf(text);
+  const at = lines.findIndex((l) => l.trim() !== '');
+  if (at < 0 || !/^Frequency\t/i.test(lines[at].trim() + '\t'))
+    throw new ImpedanceFileError(
+      file,
+      at < 0 ? null : at + 1,
+      'expected a header row "Frequency<TAB>Zre<TAB>Zimg" (a PowerSuite impedance export)',
+    );
+  const header = tabs(lines[at]);
+  const cols = findColumns(file, at + 1, header, {
+    frequency: [/^Frequency$/i],
+    "Z'": [/^Zre$/i],
+    "Z''": [/^Zimg$/i, /^Zim$/i],
+  });
+  const points = readRows(
+    file,
+    lines,
+    at + 1,
+    tabs,
+    /\d,\d/.test(lines[at + 1] ?? ''),
+    { f: cols.frequency.index, re: cols["Z'"].index, im: cols["Z''"].index, imSign: 1 },
+    () => false,
+    header,
+    true,
+  );
+  return finish(file, 'powersuite-txt', points);
 }
 
 /**
@@ -355,6 +447,8 @@ const PARSERS: Record<ImpedanceFormat, (text: string, file: string) => LabSpectr
   'zplot-z': parseZplotZ,
   'autolab-txt': parseAutolabTxt,
   'versastudio-par': parseVersaStudioPar,
+  'parstat-txt': parseParstatTxt,
+  'powersuite-txt': parsePowerSuiteTxt,
   'chi-txt': parseChiTxt,
   csv: parsePlainCsv,
 };
@@ -371,6 +465,9 @@ export function detectImpedanceFormat(file: string, text: string): ImpedanceForm
   if (/^\uFEFF?ZPlot/i.test(head)) return 'zplot-z';
   if (/^\uFEFF?EXPLAIN\b/.test(head)) return 'gamry-dta';
   if (/A\.C\. Impedance|^Freq\/Hz\s*,/im.test(head)) return 'chi-txt';
+  if (/^\uFEFF?Frequency\t\s*Zre\t/i.test(head)) return 'powersuite-txt';
+  if (/^\uFEFF?(?:[^\r\n]*\t)?Frequency \(Hz\)\tZre \(ohms?\)/i.test(head)) return 'parstat-txt';
+  if (/Z60W Data File|^"?\s*Freq \(Hz\)\s+Ampl\s+Bias/im.test(head)) return 'autolab-txt';
   if (/Frequency \(Hz\)/i.test(head)) return 'autolab-txt';
   return 'csv';
 }

@@ -26,6 +26,11 @@ export function randlesSweep(points = 31, fMaxHz = 1e5, fMinHz = 1, r0 = 20, r1 
 
 const e = (v: number): string => v.toExponential(6);
 
+/**
+ * Gamry .DTA as the Framework writes it: tagged header lines, an OCVCURVE table (the open circuit
+ * before the sweep), then the ZCURVE table. An aborted run ends the ZCURVE rows early with an
+ * EXPERIMENTABORTED tag, followed by the FRACURVE table of the last point (indented rows as well).
+ */
 export function gamryDta(s: Sweep, opts: { commaDecimal?: boolean; keep?: number } = {}): string {
   const n = opts.keep ?? s.freqHz.length;
   const num = (v: number): string => (opts.commaDecimal ? String(v).replace('.', ',') : String(v));
@@ -35,6 +40,10 @@ export function gamryDta(s: Sweep, opts: { commaDecimal?: boolean; keep?: number
       (f, i) =>
         `\t${i}\t${num(i * 2.5)}\t${num(f)}\t${num(s.zRe[i])}\t${num(s.zIm[i])}\t${num(0.01)}\t${num(Math.hypot(s.zRe[i], s.zIm[i]))}\t${num((Math.atan2(s.zIm[i], s.zRe[i]) * 180) / Math.PI)}\t${num(1e-9)}\t${num(0.1)}\t7`,
     );
+  const ocv = [0, 1, 2].map(
+    (i) => `\t${i}\t${num(0.25 * (i + 1))}\t${num(0.0591 + i * 1e-6)}\t${num(0.0591)}\t${num(1e-3)}\t..........a\t${num(-327.63)}`,
+  );
+  const aborted = n < s.freqHz.length;
   return (
     [
       'EXPLAIN',
@@ -46,12 +55,25 @@ export function gamryDta(s: Sweep, opts: { commaDecimal?: boolean; keep?: number
       '\tlab cell 7, glovebox',
       'FREQINIT\tQUANT\t1.00000E+005\tInitial Freq. (Hz)',
       'FREQFINAL\tQUANT\t1.00000E+000\tFinal Freq. (Hz)',
-      ...(n < s.freqHz.length ? ['EXPERIMENTABORTED\tTOGGLE\tT\tExperiment Aborted'] : []),
+      'OCVCURVE\tTABLE\t3',
+      '\tPt\tT\tVf\tVm\tAch\tOver\tTemp',
+      '\t#\ts\tV vs. Ref.\tV\tV\tbits\tdeg C',
+      ...ocv,
+      'EOC\tQUANT\t0.0591\tOpen Circuit (V)',
       'ZCURVE\tTABLE',
       '\tPt\tTime\tFreq\tZreal\tZimag\tZsig\tZmod\tZphz\tIdc\tVdc\tIERange',
       '\t#\ts\tHz\tohm\tohm\tV\tohm\t°\tA\tV\t#',
       ...rows,
-      'OCVCURVE\tTABLE\t0',
+      ...(aborted
+        ? [
+            'EXPERIMENTABORTED\tTOGGLE\tT\tExperiment Aborted',
+            'FRACURVE\tTABLE\t2',
+            '\tPt\tT\tV\tI\tOlCtrl\tOverload',
+            '\t#\tS\tV\tA\tbits\tbits',
+            `\t0\t${num(20.1)}\t${num(3e-4)}\t${num(6.7e-8)}\t......\t...........`,
+            `\t1\t${num(20.3)}\t${num(2e-3)}\t${num(7e-8)}\t......\t...........`,
+          ]
+        : []),
     ].join('\r\n') + '\r\n'
   );
 }
@@ -155,4 +177,50 @@ export function plainCsv(s: Sweep, header = true): string {
   return (
     [...(header ? ["frequency_Hz,Z' (ohm),Z'' (ohm)"] : []), ...s.freqHz.map((f, i) => `${f},${s.zRe[i]},${s.zIm[i]}`)].join('\n') + '\n'
   );
+}
+
+/**
+ * Autolab FRA's ZView-compatible export ("Z60W Data File"): quoted header lines, a settings row, the
+ * point count, a quoted column row, comma rows of Freq, Ampl, Bias, Time, Z', Z'' (Im(Z)), GD, Err, Range.
+ */
+export function autolabZ60w(s: Sweep): string {
+  const rows = s.freqHz.map((f, i) => [f, 0, 0, 0, s.zRe[i], s.zIm[i], 0, 0, 0].map(String).join(','));
+  return (
+    [
+      '"Z60W Data File: Version 1.1"',
+      ...Array.from({ length: 7 }, () => '""'),
+      '0,2,0,1,0.1,10000',
+      String(s.freqHz.length),
+      `"  Freq (Hz)    Ampl     Bias   Time(Sec)   Z'(a)    Z''(b)    GD   Err   Range"`,
+      ...rows,
+    ].join('\n') + '\n'
+  );
+}
+
+/**
+ * PAR PowerSuite / Parstat text export of a whole experiment: open-circuit rows (Frequency 0) before
+ * the sweep and after it, a trailing tab on every line; frequencies falling.
+ */
+export function parstatTxt(s: Sweep, opts: { dcRows?: number; commaDecimal?: boolean } = {}): string {
+  const num = (v: number): string => (opts.commaDecimal ? String(v).replace('.', ',') : String(v));
+  const dc = (k: number): string => [3.49 - k * 1e-4, -0.1499, 10 * (k + 1), 0, 0, 0, 0, 0].map(num).join('\t') + '\t';
+  const nDc = opts.dcRows ?? 5;
+  const sweep = s.freqHz.map(
+    (f, i) => [3.5, 0.0245, 100 + i, f, s.zRe[i], s.zIm[i], 0.005, 0.005 / Math.hypot(s.zRe[i], s.zIm[i])].map(num).join('\t') + '\t',
+  );
+  return (
+    [
+      'Potential (V)\tCurrent (A)\tElapsed Time (s)\tFrequency (Hz)\tZre (ohms)\tZim (ohms)\t|Vac| (V)\t|Iac| (A)\t',
+      ...Array.from({ length: nDc }, (_, k) => dc(k)),
+      ...sweep,
+      ...Array.from({ length: 2 }, (_, k) => dc(nDc + k)),
+    ].join('\n') + '\n'
+  );
+}
+
+/** PAR PowerSuite impedance text export: "Frequency<TAB> Zre<TAB> Zimg", frequencies rising. */
+export function powerSuiteTxt(s: Sweep, opts: { blankLines?: boolean } = {}): string {
+  const rows = s.freqHz.map((f, i) => `${f}\t ${s.zRe[i]}\t ${s.zIm[i]}`).reverse();
+  if (opts.blankLines) rows.splice(rows.length >> 1, 0, '');
+  return ['Frequency\t Zre\t Zimg', ...rows].join('\r\n') + '\r\n\r\n';
 }
