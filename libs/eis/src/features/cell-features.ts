@@ -299,7 +299,8 @@ export function extractCellFeatures(spectrum: Spectrum, conditions: CellConditio
 /** KK options of the feature extraction for n valid points spanning `decades`. */
 function kkOptionsFor(n: number, decades: number): KramersKronigOptions {
   const maxM = Math.max(2, Math.min(50, n - 4));
-  return { addCapacitance: true, maxM, minM: Math.min(maxM, Math.ceil(2 * decades)) };
+  // The complex fit, as the solver's (kramersKronigFromSolver) and the binning's kkMaxResidual: README.
+  return { fitType: 'complex', addCapacitance: true, maxM, minM: Math.min(maxM, Math.ceil(2 * decades)) };
 }
 
 /** True when every frequency is positive and finite (the precomputed KK basis needs them all). */

@@ -57,7 +57,7 @@ describe('KramersKronigSolver', () => {
       const s = synthesizeSpectrum(BLOCKING, PARAMS, f, { relative: seed === 4 ? 0.1 : 0.01, seed });
       solver.load(s.zRe, s.zIm);
       const a = kramersKronigFromSolver(solver, options);
-      const b = kramersKronigTest(s, options);
+      const b = kramersKronigTest(s, { ...options, fitType: 'complex' });
       expect(a.M).toBe(b.M);
       expect(a.mu).toBeCloseTo(b.mu, 12);
       expect(a.rmsResidual).toBeCloseTo(b.rmsResidual, 12);
@@ -68,9 +68,16 @@ describe('KramersKronigSolver', () => {
   it('falls back to QR for a rank-deficient basis (more unknowns than equations) without failing', () => {
     const ref = loadReference().linKK;
     const data = loadExampleData((fr, _re, im) => im <= 0 && fr < 1000);
-    const r = kramersKronigTest(data, { c: ref.linKK_kwargs.c, M: 2 * data.freqHz.length, addCapacitance: true });
+    const r = kramersKronigTest(data, { fitType: 'complex', c: ref.linKK_kwargs.c, M: 2 * data.freqHz.length, addCapacitance: true });
     expect(Number.isFinite(r.rmsResidual)).toBe(true);
     expect(r.maxAbsResidual).toBeLessThan(0.05);
+  });
+
+  it('refuses a real or imaginary fit, which it does not do (kramersKronigTest does)', () => {
+    const solver = new KramersKronigSolver(f, true, true);
+    solver.load(synthesizeSpectrum(BLOCKING, PARAMS, f).zRe, synthesizeSpectrum(BLOCKING, PARAMS, f).zIm);
+    expect(() => kramersKronigFromSolver(solver, { fitType: 'real' })).toThrow('fitType real: the cached solver fits the complex spectrum');
+    expect(kramersKronigFromSolver(solver, { fitType: 'complex' }).M).toBeGreaterThan(0);
   });
 
   it('rejects invalid frequencies and reports whether a spectrum can use the cached basis', () => {

@@ -31,6 +31,7 @@ describe('kramersKronigTest', () => {
     const data = loadExampleData((fr, _re, im) => im <= 0 && fr < 1000);
     expect(data.freqHz.length).toBe(ref.n_points);
     const r = kramersKronigTest(data, {
+      fitType: 'complex', // as ref.linKK_kwargs.fit_type
       c: ref.linKK_kwargs.c,
       maxM: ref.linKK_kwargs.max_M,
       addCapacitance: ref.linKK_kwargs.add_cap,
@@ -44,18 +45,18 @@ describe('kramersKronigTest', () => {
 
   it('chooses M by the mu criterion: the first M with mu <= c', () => {
     const s = synthesizeSpectrum(CELL, CELL_PARAMS, f, { relative: 0.002, seed: 1 });
-    const r = kramersKronigTest(s, { c: 0.85 });
+    const r = kramersKronigTest(s, { fitType: 'complex', c: 0.85 });
     expect(r.mu).toBeLessThanOrEqual(0.85);
-    if (r.M > 1) expect(kramersKronigTest(s, { M: r.M - 1 }).mu).toBeGreaterThan(0.85);
+    if (r.M > 1) expect(kramersKronigTest(s, { fitType: 'complex', M: r.M - 1 }).mu).toBeGreaterThan(0.85);
     expect(r.tau[0]).toBeCloseTo(1 / (2 * Math.PI * 1e5), 15);
     expect(r.tau[r.M - 1]).toBeCloseTo(1 / (2 * Math.PI * 0.1), 10);
   });
 
   it('passes clean spectra (exact and with 0.2 % noise): residuals at the noise level', () => {
-    const exact = kramersKronigTest(synthesizeSpectrum(CELL, CELL_PARAMS, f));
+    const exact = kramersKronigTest(synthesizeSpectrum(CELL, CELL_PARAMS, f), { fitType: 'complex' });
     expect(exact.maxAbsResidual).toBeLessThan(0.002);
     for (const seed of [1, 2, 3]) {
-      const noisy = kramersKronigTest(synthesizeSpectrum(CELL, CELL_PARAMS, f, { relative: 0.002, seed }));
+      const noisy = kramersKronigTest(synthesizeSpectrum(CELL, CELL_PARAMS, f, { relative: 0.002, seed }), { fitType: 'complex' });
       expect(noisy.maxAbsResidual).toBeLessThan(0.01);
       expect(noisy.rmsResidual).toBeLessThan(0.003);
     }
@@ -63,7 +64,7 @@ describe('kramersKronigTest', () => {
 
   it('passes a blocking (capacitive-tail) spectrum when a series capacitance is added', () => {
     const s = synthesizeSpectrum(`${CELL}-CPE3`, [...CELL_PARAMS, 1e-6, 0.9], f, { relative: 0.002, seed: 4 });
-    const plain = kramersKronigTest(s, { addCapacitance: true });
+    const plain = kramersKronigTest(s, { fitType: 'complex', addCapacitance: true });
     expect(plain.maxAbsResidual).toBeLessThan(0.02);
     expect(Number.isFinite(plain.capacitanceF)).toBe(true);
     // (a CPE tail with n < 1 continues below the sweep, which the RC basis only approximates: ~1 %)
@@ -73,8 +74,8 @@ describe('kramersKronigTest', () => {
     for (const seed of [1, 2, 3]) {
       const clean = synthesizeSpectrum(CELL, CELL_PARAMS, f, { relative: 0.002, seed });
       const drift = withDrift(clean, 0.1, 165);
-      const ok = kramersKronigTest(clean);
-      const bad = kramersKronigTest(drift);
+      const ok = kramersKronigTest(clean, { fitType: 'complex' });
+      const bad = kramersKronigTest(drift, { fitType: 'complex' });
       expect(ok.maxAbsResidual).toBeLessThan(0.01);
       expect(bad.maxAbsResidual).toBeGreaterThan(0.02);
       expect(bad.rmsResidual).toBeGreaterThan(3 * ok.rmsResidual);
@@ -89,8 +90,8 @@ describe('kramersKronigTest', () => {
       logFrequencies(1e6, 1, 8),
       { relative: 0.01, seed: 11 },
     );
-    const plain = kramersKronigTest(s, { addCapacitance: true });
-    const guarded = kramersKronigTest(s, { addCapacitance: true, minM: 12 });
+    const plain = kramersKronigTest(s, { fitType: 'complex', addCapacitance: true });
+    const guarded = kramersKronigTest(s, { fitType: 'complex', addCapacitance: true, minM: 12 });
     expect(guarded.M).toBeGreaterThanOrEqual(12);
     expect(guarded.mu).toBeLessThanOrEqual(0.85);
     expect(guarded.maxAbsResidual).toBeLessThan(0.05);

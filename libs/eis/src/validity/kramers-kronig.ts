@@ -24,9 +24,9 @@ export interface KramersKronigOptions {
   /** Add a series inductance (stray inductance of the leads). Default true, as impedance.py. */
   addInductance?: boolean;
   /**
-   * What the linear model is fitted to: both parts at once ('complex', the default here and what the
-   * cell features use), only the real part ('real', the Lin-KK tool's and impedance.py's default: the
-   * imaginary part the fit implies is then the test) or only the imaginary part ('imag').
+   * What the linear model is fitted to: only the real part ('real', the default, as the Lin-KK tool and
+   * impedance.py run it: the imaginary part the fit implies is then the test), only the imaginary part
+   * ('imag') or both parts at once ('complex', what the cell features use: see the README).
    */
   fitType?: KkFitType;
 }
@@ -65,7 +65,8 @@ export interface KramersKronigResult {
 /**
  * Linear Kramers-Kronig test (Boukamp's RC-series idea with Schönleber et al. 2014's automatic choice
  * of M): a Voigt series of M RC elements with fixed, log-spaced time constants plus R0 (and optionally
- * a series C and L) is fitted to the complex spectrum by linear least squares. M starts at 1 and grows
+ * a series C and L) is fitted to the spectrum by linear least squares (the real part by default, as the
+ * reference tools; see fitType). M starts at 1 and grows
  * until mu <= c (mu falls as the RC chain starts to over-fit with negative resistances). Data that obey
  * the KK relations (linear, causal, stable, time-invariant) are then reproduced to within the noise;
  * drift, non-linearity or bad contacts show up as large or structured residuals.
@@ -93,7 +94,7 @@ export function kramersKronigTest(spectrum: Spectrum, options: KramersKronigOpti
     zr[i] = spectrum.zRe[keep[i]];
     zi[i] = spectrum.zIm[keep[i]];
   }
-  const fitType = options.fitType ?? 'complex';
+  const fitType = options.fitType ?? 'real';
   if (fitType === 'complex') {
     const solver = new KramersKronigSolver(fk, addCap, addInd);
     solver.load(zr, zi);
@@ -131,6 +132,10 @@ export function kramersKronigFromSolver(
   total = solver.n,
   keep?: ArrayLike<number>,
 ): KramersKronigResult {
+  if (options.fitType !== undefined && options.fitType !== 'complex')
+    throw new RangeError(
+      `fitType ${options.fitType}: the cached solver fits the complex spectrum; use kramersKronigTest for a ${options.fitType} fit`,
+    );
   const c = options.c ?? 0.85;
   const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
   const addCap = solver.addCap;
