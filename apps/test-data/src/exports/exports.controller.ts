@@ -40,6 +40,13 @@ export class ExportsController {
     await streamCsv(res, `${sheet}_results.csv`, await this.exports.sheetResultsCsv(sheet));
   }
 
+  @Get('sheets/:sheet/results.stdf')
+  async sheetResultsStdf(@Req() req: Request, @Res() res: Response, @Param('sheet') sheet: string): Promise<void> {
+    this.authenticate(req);
+    const file = await this.exports.sheetResultsStdf(sheet);
+    res.status(200).type('application/octet-stream').attachment(file.fileName).send(file.body);
+  }
+
   @Get('sheets/:sheet/bins.csv')
   async sheetBins(@Req() req: Request, @Res() res: Response, @Param('sheet') sheet: string): Promise<void> {
     this.authenticate(req);
@@ -57,6 +64,14 @@ export class ExportsController {
   async rollCells(@Req() req: Request, @Res() res: Response, @Param('roll') roll: string): Promise<void> {
     this.authenticate(req);
     await streamCsv(res, `${roll}_cells.csv`, await this.exports.rollCellsCsv(roll));
+  }
+
+  /** The roll as an STDF lot (each sheet a wafer), streamed sheet by sheet. */
+  @Get('rolls/:roll/cells.stdf')
+  async rollStdf(@Req() req: Request, @Res() res: Response, @Param('roll') roll: string): Promise<void> {
+    this.authenticate(req);
+    const file = await this.exports.rollStdf(roll);
+    await streamChunks(res, file.fileName, file.chunks);
   }
 
   @Get('rolls/:roll/bins.csv')
@@ -116,6 +131,41 @@ async function readXmlBody(req: Request): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Streams binary pieces to the client, waiting for the socket to drain between them. A failure before
+ * the first piece still gets an error answer; after it, the connection is cut so the client sees an
+ * incomplete file rather than a short one that looks whole.
+ */
+async function streamChunks(res: Response, fileName: string, chunks: AsyncIterable<Buffer>): Promise<void> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  res.status(200).type('application/octet-stream').attachment(fileName);
+  try {
+    for (let piece = first; !piece.done; piece = await iterator.next()) {
+      if (res.destroyed) {
+        await iterator.return?.();
+        return;
+      }
+      if (!res.write(piece.value)) await drainedOrClosed(res);
+    }
+    res.end();
+  } catch (e) {
+    res.destroy(e as Error);
+  }
+}
+
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /**

@@ -230,6 +230,60 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
     expect(recs.find((r) => r.name === 'WCR')!.fields).toMatchObject({ DIE_HT: 5.5, DIE_WID: 6 });
   });
 
+  /** Every cell of a file's parts against the current results stored for its sheet. */
+  async function expectCurrentResults(parts: ReturnType<typeof stdfParts>['parts'], sheet: string): Promise<void> {
+    const stored = (await pool.query(`SELECT * FROM test_data.current_cell_results WHERE sheet_barcode = $1 ORDER BY row, col`, [sheet]))
+      .rows;
+    expect(parts.map((p) => [p.y, p.x, p.softBin, p.hardBin, p.partId])).toEqual(
+      stored.map((s) => [s.row, s.col, s.soft_bin, s.hard_bin, `${sheet}-R${s.row}C${s.col}`]),
+    );
+    parts.forEach((p, i) => {
+      for (const [n, c] of [
+        [1000, 'ocv_v'],
+        [1100, 'r_ohmic_ohm'],
+        [1200, 'r_ct_ohm'],
+        [1300, 'asr_ohm_cm2'],
+      ] as const)
+        expect(p.results.get(n)?.value ?? null).toBe(stored[i][c] === null ? null : Math.fround(stored[i][c]));
+    });
+  }
+
+  it("a sheet's current results as STDF: each cell's result that counts, from whichever test gave it", async () => {
+    const res = await get('sheets/S-EXP-2/results.stdf');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('S-EXP-2_results.stdf');
+    const recs = readStdfRecords(new Uint8Array(await res.arrayBuffer()));
+    const { parts } = stdfParts(recs);
+    expect(parts).toHaveLength(500);
+    expect(new Set(parts.map((p) => p.wafer))).toEqual(new Set(['S-EXP-2']));
+    await expectCurrentResults(parts, 'S-EXP-2');
+    expect(recs.find((r) => r.name === 'MIR')!.fields).toMatchObject({ LOT_ID: ROLL, PART_TYP: 'TFB-X', NODE_NAM: 'RIG 7', JOB_REV: '1' });
+    expect(recs.find((r) => r.name === 'WRR')!.fields.PART_CNT).toBe(500);
+  });
+
+  it('a roll as an STDF lot: each sheet a wafer along the web, every cell with its current result', async () => {
+    const res = await get(`rolls/${ROLL}/cells.stdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(`${ROLL}_cells.stdf`);
+    const recs = readStdfRecords(new Uint8Array(await res.arrayBuffer()));
+    expect(recs.filter((r) => r.name === 'WIR').map((r) => r.fields.WAFER_ID)).toEqual(['S-EXP-1', 'S-EXP-2']);
+    const { parts } = stdfParts(recs);
+    for (const sheet of ['S-EXP-1', 'S-EXP-2'])
+      await expectCurrentResults(
+        parts.filter((p) => p.wafer === sheet),
+        sheet,
+      );
+    const pcr = recs.find((r) => r.name === 'PCR')!.fields;
+    const good = (
+      await pool.query(
+        `SELECT count(*)::int AS n FROM test_data.current_cell_results WHERE roll_barcode = $1 AND soft_bin BETWEEN 1 AND 9`,
+        [ROLL],
+      )
+    ).rows[0].n;
+    expect(pcr).toMatchObject({ PART_CNT: 1000, GOOD_CNT: good });
+    expect(recs.find((r) => r.name === 'MIR')!.fields.START_T).toBe(Date.parse('2026-11-22T10:00:00Z') / 1000);
+  });
+
   it("a sheet's E142 map: every cell's current soft bin in the contract's orientation, pass bins picked", async () => {
     const res = await get('sheets/S-EXP-2/e142.xml');
     expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
@@ -251,6 +305,9 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
       [`sheet-tests/${randomUUID()}.csv`, `Bearer ${token}`, 404, 'NOT_FOUND', /No sheet test/],
       ['sheets/S-NOPE/e142.xml', `Bearer ${token}`, 404, 'NOT_FOUND', /No binned results for sheet S-NOPE/],
       ['rolls/R-NOPE/cells.csv', `Bearer ${token}`, 404, 'NOT_FOUND', /No binned results for roll R-NOPE/],
+      ['rolls/R-NOPE/cells.stdf', `Bearer ${token}`, 404, 'NOT_FOUND', /No binned results for roll R-NOPE/],
+      ['sheets/S-NOPE/results.stdf', `Bearer ${token}`, 404, 'NOT_FOUND', /No binned results for sheet S-NOPE/],
+      ['rolls/R-EXP/cells.stdf', '', 401, 'UNAUTHENTICATED', /Missing bearer token/],
       ["rolls/R'1/bins.csv", `Bearer ${token}`, 400, 'VALIDATION_FAILED', /is not a roll barcode/],
     ];
     for (const [path, auth, status, code, message] of cases) {

@@ -62,6 +62,51 @@ export class ExportsRepository {
     );
   }
 
+  /** A sheet's current results with their values, row by row (for STDF). */
+  async currentResultValues(sheet: string): Promise<Row[]> {
+    return this.db.query<Row[]>(
+      `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_set_version
+         FROM test_data.current_cell_results WHERE sheet_barcode = $1 ORDER BY row, col`,
+      [sheet],
+    );
+  }
+
+  /**
+   * The sheets of a roll (or one sheet) that have current results, along the web (MD of the cut, then
+   * barcode), with when their tests started and finished and the rigs that tested them.
+   */
+  async sheetsWithResults(scope: { roll: string } | { sheet: string }): Promise<Row[]> {
+    const [where, value] = 'roll' in scope ? ['y.roll_barcode', scope.roll] : ['y.sheet_barcode', scope.sheet];
+    return this.db.query<Row[]>(
+      `SELECT y.sheet_barcode AS sheet, min(t.started_at) AS started_at, max(coalesce(t.completed_at, t.received_at)) AS finished_at,
+              max(t.rule_set_version) AS rule_set_version, string_agg(DISTINCT r.name, ', ') AS rigs
+         FROM test_data.sheet_yields y
+         JOIN test_data.sheet_tests t ON t.sheet_barcode = y.sheet_barcode
+         JOIN test_data.rigs r ON r.id = t.rig_id
+        WHERE ${where} = $1 AND y.cells_tested > 0
+        GROUP BY y.sheet_barcode
+        ORDER BY min(t.md_start_mm) NULLS LAST, y.sheet_barcode`,
+      [value],
+    );
+  }
+
+  /** The newest test of a roll (its product, grid and layout). */
+  async newestTestOfRoll(roll: string): Promise<Row | null> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM test_data.sheet_tests WHERE roll_barcode = $1 ORDER BY received_at DESC, id LIMIT 1`,
+      [roll],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Every bin the current results of a roll's sheets carry (from the kept bin counts, not the cells). */
+  async rollBins(roll: string): Promise<Row[]> {
+    return this.db.query<Row[]>(
+      `SELECT DISTINCT soft_bin, hard_bin, bin_name FROM test_data.sheet_bin_counts WHERE roll_barcode = $1 AND cells > 0`,
+      [roll],
+    );
+  }
+
   async currentResults(sheet: string): Promise<Row[]> {
     return this.db.query<Row[]>(
       `SELECT row, col, soft_bin, hard_bin, bin_name, rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = $1`,

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { defaultAsMadeRuleSet, type RuleSet } from '@mes/binning';
-import { stdfParametricTests, writeE142, writeStdf, type E142BinDefinition, type StdfCell } from '@mes/interop';
+import {
+  StdfWriter,
+  stdfParametricTests,
+  writeE142,
+  writeStdf,
+  type E142BinDefinition,
+  type StdfBin,
+  type StdfCell,
+  type StdfLot,
+} from '@mes/interop';
 import { DomainError } from '@mes/service-core';
 import { ExportsRepository, type CsvCopy } from './exports.repository';
 
@@ -95,6 +104,84 @@ export class ExportsService {
   }
 
   /**
+   * A sheet's current results (each cell's result that counts, whichever test gave it) as STDF V4: one
+   * wafer, times from the first test's start to the last one's end, the rigs that tested it as tester.
+   */
+  async sheetResultsStdf(sheet: string): Promise<{ fileName: string; body: Buffer }> {
+    await this.sheetWithResults(sheet);
+    const [span] = await this.repo.sheetsWithResults({ sheet });
+    const test = (await this.repo.newestTestOfSheet(sheet)) as Row;
+    const results = await this.repo.currentResultValues(sheet);
+    const version = Math.max(...results.map((r) => Number(r.rule_set_version)));
+    const ruleSet = await this.ruleSetOf(test, version);
+    const lot = this.lotOf(test, ruleSet, version, String(span.rigs), span.started_at as Date, results);
+    const body = writeStdf({
+      ...lot,
+      sheet,
+      finishedAt: span.finished_at as Date,
+      rows: Number(test.rows),
+      cols: Number(test.cols),
+      cells: results.map((r) => stdfCell(sheet, r)),
+    });
+    return { fileName: `${sheet}_results.stdf`, body };
+  }
+
+  /**
+   * A roll as one STDF lot, each sheet a wafer of its current results, along the web. The bytes come
+   * sheet by sheet (one sheet's results in memory at a time), so a roll of hundreds of sheets streams.
+   * JOB_REV is the newest rule set version any sheet of the roll was binned with.
+   */
+  async rollStdf(roll: string): Promise<{ fileName: string; chunks: AsyncIterable<Buffer> }> {
+    await this.rollWithResults(roll);
+    const test = (await this.repo.newestTestOfRoll(roll)) as Row;
+    const sheets = await this.repo.sheetsWithResults({ roll });
+    const version = Math.max(...sheets.map((s) => Number(s.rule_set_version ?? 1)));
+    const ruleSet = await this.ruleSetOf(test, version);
+    const rigs = [...new Set(sheets.flatMap((s) => String(s.rigs).split(', ')))].join(', ').slice(0, 255);
+    const startedAt = new Date(Math.min(...sheets.map((s) => (s.started_at as Date).getTime())));
+    const finishedAt = new Date(Math.max(...sheets.map((s) => (s.finished_at as Date).getTime())));
+    const writer = new StdfWriter(this.lotOf(test, ruleSet, version, rigs, startedAt, await this.repo.rollBins(roll)));
+    const repo = this.repo;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield writer.begin();
+      for (const s of sheets) {
+        const sheet = String(s.sheet);
+        const cells = (await repo.currentResultValues(sheet)).map((r) => stdfCell(sheet, r));
+        yield writer.wafer({ sheet, startedAt: s.started_at as Date, finishedAt: s.finished_at as Date, cells });
+      }
+      yield writer.end(finishedAt);
+    }
+    return { fileName: `${roll}_cells.stdf`, chunks: chunks() };
+  }
+
+  /** MIR, WCR and bin tables of an export; `binsSeen` adds any bin a result carries that the rule set lacks. */
+  private lotOf(test: Row, ruleSet: RuleSet, version: number, tester: string, startedAt: Date, binsSeen: Row[]): StdfLot {
+    const layout = (test.layout ?? {}) as Layout;
+    const bins: StdfBin[] = [...ruleSet.bins];
+    for (const r of binsSeen) {
+      const softBin = Number(r.soft_bin);
+      if (!bins.some((b) => b.softBin === softBin))
+        bins.push({ softBin, hardBin: Number(r.hard_bin), name: String(r.bin_name), pass: softBin >= 1 && softBin <= 9 });
+    }
+    return {
+      lot: String(test.roll_barcode),
+      partType: String(test.product_code ?? ''),
+      tester,
+      testerType: 'MES sheet test rig',
+      jobName: ruleSet.name,
+      jobRevision: String(version),
+      testCode: 'SHEET_TEST',
+      temperatureC: Number(test.temperature_c),
+      startedAt,
+      pitchMdMm: layout.pitchMdMm ?? 0,
+      pitchCdMm: layout.pitchCdMm ?? 0,
+      tests: stdfParametricTests(ruleSet),
+      bins,
+      hardBins: ruleSet.hardBins ?? [],
+    };
+  }
+
+  /**
    * A sheet's current results as an E142 substrate map of soft bins: every bin of the rule set the
    * newest results were binned with (and any bin an older version gave a cell), pass bins picked.
    */
@@ -164,6 +251,17 @@ export class ExportsService {
     const stored = test.product_code ? await this.repo.ruleSet(String(test.product_code), version) : null;
     return (stored as RuleSet | null) ?? defaultAsMadeRuleSet(Number(test.cell_area_cm2), version);
   }
+}
+
+function stdfCell(sheet: string, r: Row): StdfCell {
+  return {
+    row: Number(r.row),
+    col: Number(r.col),
+    softBin: Number(r.soft_bin),
+    hardBin: Number(r.hard_bin),
+    partId: `${sheet}-R${Number(r.row)}C${Number(r.col)}`,
+    values: [num(r.ocv_v), num(r.r_ohmic_ohm), num(r.r_ct_ohm), num(r.asr_ohm_cm2)],
+  };
 }
 
 function binDefinition(code: number, name: string, pass: boolean): E142BinDefinition {

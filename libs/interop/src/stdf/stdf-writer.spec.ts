@@ -1,7 +1,7 @@
 import { defaultAsMadeRuleSet } from '@mes/binning';
 import { readStdfRecords, stdfParts } from '../testing/stdf-reader';
 import { stdfParametricTests } from './sheet-test-stdf';
-import { OPT_FLAG, PART_FLG, TEST_FLG, writeStdf, type StdfCell, type StdfSheetTest } from './stdf-writer';
+import { OPT_FLAG, PART_FLG, StdfWriter, TEST_FLG, writeStdf, type StdfCell, type StdfSheetTest } from './stdf-writer';
 
 const ruleSet = defaultAsMadeRuleSet(0.25);
 
@@ -159,6 +159,84 @@ describe('STDF V4 writer (read back with the independent reader)', () => {
     expect(() => writeStdf(sheetTest([cell(0, 0, 1, [1, 2])]))).toThrow('has 2 values for 4 tests');
     expect(() => writeStdf({ ...sheetTest([]), sheet: 'S'.repeat(300) })).toThrow('longer than 255');
     expect(() => writeStdf({ ...sheetTest([]), rows: 40000 })).toThrow("does not fit STDF's I2");
+  });
+});
+
+describe('STDF of a lot written sheet by sheet (a roll: each sheet a wafer)', () => {
+  const lot = sheetTest([]);
+  const sheetCells = (sheet: string, bins: number[]): StdfCell[] =>
+    bins.map((b, i) => ({
+      ...cell(0, i, b, b === 0 ? [null, null, null, null] : [0.1 + i * 0.01, 10, 200, 50]),
+      partId: `${sheet}-R0C${i}`,
+    }));
+  const sheets = [
+    { sheet: 'S-R0001-0001', cells: sheetCells('S-R0001-0001', [1, 2, 14, 1]) },
+    { sheet: 'S-R0001-0002', cells: sheetCells('S-R0001-0002', [0, 1, 3]) },
+    { sheet: 'S-R0001-0003', cells: sheetCells('S-R0001-0003', [16]) },
+  ];
+  const writer = new StdfWriter(lot);
+  const pieces = [writer.begin()];
+  sheets.forEach((s, k) => {
+    const startedAt = new Date(Date.parse('2026-11-22T10:00:00Z') + k * 600_000);
+    pieces.push(writer.wafer({ ...s, startedAt, finishedAt: new Date(startedAt.getTime() + 200_000) }));
+  });
+  pieces.push(writer.end(new Date('2026-11-22T10:30:00Z')));
+  const records = readStdfRecords(Buffer.concat(pieces));
+
+  it('writes one WIR ... WRR per sheet inside one MIR ... MRR, each part in its sheet', () => {
+    expect(records.map((r) => r.name).filter((n) => !['PIR', 'PTR', 'PRR', 'HBR', 'SBR'].includes(n))).toEqual([
+      'FAR',
+      'MIR',
+      'WCR',
+      ...sheets.flatMap(() => ['WIR', 'WRR']),
+      'PCR',
+      'MRR',
+    ]);
+    const { parts } = stdfParts(records);
+    expect(parts.map((p) => [p.wafer, p.partId, p.softBin])).toEqual(
+      sheets.flatMap((s) => s.cells.map((c) => [s.sheet, c.partId, c.softBin])),
+    );
+    expect(records.filter((r) => r.name === 'WIR').map((r) => r.fields.START_T)).toEqual(
+      [0, 1, 2].map((k) => Date.parse('2026-11-22T10:00:00Z') / 1000 + k * 600),
+    );
+    expect(records.find((r) => r.name === 'MRR')!.fields.FINISH_T).toBe(Date.parse('2026-11-22T10:30:00Z') / 1000);
+  });
+
+  it('counts each sheet in its WRR and the lot in PCR, HBR and SBR', () => {
+    expect(
+      records.filter((r) => r.name === 'WRR').map((r) => [r.fields.WAFER_ID, r.fields.PART_CNT, r.fields.GOOD_CNT, r.fields.ABRT_CNT]),
+    ).toEqual([
+      ['S-R0001-0001', 4, 3, 0],
+      ['S-R0001-0002', 3, 2, 1],
+      ['S-R0001-0003', 1, 0, 0],
+    ]);
+    expect(records.find((r) => r.name === 'PCR')!.fields).toMatchObject({ PART_CNT: 8, GOOD_CNT: 5, ABRT_CNT: 1 });
+    const sbr = new Map(records.filter((r) => r.name === 'SBR').map((r) => [r.fields.SBIN_NUM, r.fields.SBIN_CNT]));
+    expect([sbr.get(0), sbr.get(1), sbr.get(2), sbr.get(3), sbr.get(14), sbr.get(16)]).toEqual([1, 3, 1, 1, 1, 1]);
+    expect(records.filter((r) => r.name === 'HBR').reduce((n, r) => n + (r.fields.HBIN_CNT as number), 0)).toBe(8);
+  });
+
+  it('carries limits and units in the first PTR of each test in the file only, not again per sheet', () => {
+    const long = records.filter((r) => r.name === 'PTR' && r.length > 12);
+    expect(long.map((r) => r.fields.TEST_NUM)).toEqual([1000, 1100, 1200, 1300]);
+    expect(records.indexOf(long[3])).toBeLessThan(records.findIndex((r) => r.name === 'WRR'));
+  });
+
+  it('is the same file as writeStdf for a lot of one sheet', () => {
+    const one = sheetTest(sheets[0].cells);
+    const w = new StdfWriter(one);
+    const begin = w.begin();
+    const wafer = w.wafer({ sheet: one.sheet, startedAt: one.startedAt, finishedAt: one.finishedAt, cells: one.cells });
+    expect(Buffer.concat([begin, wafer, w.end(one.finishedAt)]).equals(writeStdf(one))).toBe(true);
+  });
+
+  it('refuses calls out of order', () => {
+    const w = new StdfWriter(lot);
+    expect(() => w.end(new Date())).toThrow('without begin()');
+    w.begin();
+    expect(() => w.begin()).toThrow('begin() called twice');
+    w.end(new Date());
+    expect(() => w.wafer(sheets[0] as never)).toThrow('after end()');
   });
 });
 

@@ -1,9 +1,11 @@
 /**
- * STDF V4 writer for one sheet test. A sheet is written as a "wafer" (WIR/WRR) of parts, one part per
- * cell (PIR, its PTRs, PRR) with X = col and Y = row, then the bin summaries and the lot's closing
- * records. Byte order is little-endian (CPU_TYPE 2), the order every current reader expects.
+ * STDF V4 writer. A sheet is written as a "wafer" (WIR/WRR) of parts, one part per cell (PIR, its
+ * PTRs, PRR) with X = col and Y = row, then the bin summaries and the lot's closing records. Byte order
+ * is little-endian (CPU_TYPE 2), the order every current reader expects.
  *
- * Record order: FAR, MIR, WCR, WIR, (PIR, PTR..., PRR) per cell, WRR, HBR..., SBR..., PCR, MRR.
+ * Record order: FAR, MIR, WCR, [WIR, (PIR, PTR..., PRR) per cell, WRR] per sheet, HBR..., SBR..., PCR, MRR.
+ * `writeStdf` writes one sheet test; `StdfWriter` writes a lot (a roll) sheet by sheet, so a caller can
+ * stream each sheet's bytes out before it reads the next sheet's results.
  */
 
 export interface StdfParametricTest {
@@ -41,13 +43,12 @@ export interface StdfCell {
   partId: string;
 }
 
-export interface StdfSheetTest {
-  /** LOT_ID: the roll the sheet was cut from. */
+/** What the whole file (the lot) shares: MIR, WCR, the parametric tests and the bin tables. */
+export interface StdfLot {
+  /** LOT_ID: the roll the sheets were cut from. */
   lot: string;
   /** PART_TYP: the product. */
   partType: string;
-  /** WAFER_ID: the sheet barcode. */
-  sheet: string;
   /** NODE_NAM: the rig's name. */
   tester: string;
   /** TSTR_TYP: kind of tester. */
@@ -58,16 +59,32 @@ export interface StdfSheetTest {
   /** TEST_COD: the test step, e.g. SHEET_TEST. */
   testCode: string;
   temperatureC: number;
+  /** MIR SETUP_T / START_T: when the first sheet's test started. */
   startedAt: Date;
-  finishedAt: Date;
-  rows: number;
-  cols: number;
   /** Cell pitch along the web (DIE_HT) and across it (DIE_WID), mm. */
   pitchMdMm: number;
   pitchCdMm: number;
   tests: StdfParametricTest[];
   bins: StdfBin[];
   hardBins: StdfHardBin[];
+}
+
+/** One sheet: WIR, its cells as parts, WRR. */
+export interface StdfWafer {
+  /** WAFER_ID: the sheet barcode. */
+  sheet: string;
+  startedAt: Date;
+  finishedAt: Date;
+  cells: StdfCell[];
+}
+
+/** One sheet test: a lot of one wafer. */
+export interface StdfSheetTest extends StdfLot {
+  /** WAFER_ID: the sheet barcode. */
+  sheet: string;
+  finishedAt: Date;
+  rows: number;
+  cols: number;
   cells: StdfCell[];
 }
 
@@ -193,7 +210,7 @@ function epochSeconds(d: Date): number {
   return s;
 }
 
-function checkInput(t: StdfSheetTest): void {
+function checkLot(t: StdfLot): void {
   const numbers = new Set<number>();
   for (const test of t.tests) {
     if (!Number.isInteger(test.testNumber) || test.testNumber < 0 || test.testNumber >= MISSING_U4)
@@ -201,102 +218,155 @@ function checkInput(t: StdfSheetTest): void {
     if (numbers.has(test.testNumber)) throw new RangeError(`test number ${test.testNumber} is used twice`);
     numbers.add(test.testNumber);
   }
-  if (t.rows > 0x7fff || t.cols > 0x7fff) throw new RangeError(`a ${t.rows} x ${t.cols} grid does not fit STDF's I2 coordinates`);
-  for (const c of t.cells) {
-    if (c.values.length !== t.tests.length)
-      throw new RangeError(`cell (${c.row}, ${c.col}) has ${c.values.length} values for ${t.tests.length} tests`);
+}
+
+function checkCells(w: StdfWafer, tests: number): void {
+  for (const c of w.cells) {
+    if (!(c.row >= 0 && c.row <= 0x7fff && c.col >= 0 && c.col <= 0x7fff))
+      throw new RangeError(`cell (${c.row}, ${c.col}) of ${w.sheet} does not fit STDF's I2 coordinates`);
+    if (c.values.length !== tests)
+      throw new RangeError(`cell (${c.row}, ${c.col}) of ${w.sheet} has ${c.values.length} values for ${tests} tests`);
     if (c.softBin < 0 || c.softBin > 0xffff || c.hardBin < 0 || c.hardBin > 0xffff)
-      throw new RangeError(`cell (${c.row}, ${c.col}) has bins ${c.softBin}/${c.hardBin} outside U2`);
+      throw new RangeError(`cell (${c.row}, ${c.col}) of ${w.sheet} has bins ${c.softBin}/${c.hardBin} outside U2`);
   }
 }
 
 /** The sheet test as an STDF V4 file. */
 export function writeStdf(t: StdfSheetTest): Buffer {
-  checkInput(t);
-  const out = new RecordBuffer(512 + t.cells.length * (48 + 16 * t.tests.length));
-  const start = epochSeconds(t.startedAt);
-  const finish = epochSeconds(t.finishedAt);
-  const pass = new Map(t.bins.map((b) => [b.softBin, b.pass]));
+  if (t.rows > 0x7fff || t.cols > 0x7fff) throw new RangeError(`a ${t.rows} x ${t.cols} grid does not fit STDF's I2 coordinates`);
+  const writer = new StdfWriter(t);
+  const wafer = writer.wafer({ sheet: t.sheet, startedAt: t.startedAt, finishedAt: t.finishedAt, cells: t.cells });
+  return Buffer.concat([writer.begin(), wafer, writer.end(t.finishedAt)]);
+}
 
-  // FAR: little-endian (2), STDF version 4.
-  out.begin(0, 10).u1(2).u1(4).end();
+/**
+ * A lot written in pieces: begin() (FAR, MIR, WCR), wafer() per sheet (WIR, parts, WRR), end() (bin
+ * summaries over every sheet, PCR, MRR). Each call returns its bytes; the concatenation is the file.
+ */
+export class StdfWriter {
+  private readonly pass: Map<number, boolean>;
+  /** Test numbers whose first PTR (with name, units and limits) has been written. */
+  private readonly written = new Set<number>();
+  private readonly hardCounts = new Map<number, number>();
+  private readonly softCounts = new Map<number, number>();
+  private parts = 0;
+  private good = 0;
+  private aborted = 0;
+  private state: 'new' | 'open' | 'ended' = 'new';
 
-  // MIR up to SPEC_VER: the spec allows trailing fields to be left off; empty C*n are "missing".
-  out.begin(1, 10).u4(start).u4(start).u1(1).c1('P').c1(' ').c1(' ').u2(0xffff).c1(' ');
-  out.cn(t.lot).cn(t.partType).cn(t.tester).cn(t.testerType).cn(t.jobName).cn(t.jobRevision);
-  out.cn('').cn('').cn('').cn('').cn(t.testCode).cn(t.temperatureC.toString());
-  out.cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn(t.jobName).cn(t.jobRevision);
-  out.end();
+  constructor(private readonly lot: StdfLot) {
+    checkLot(lot);
+    this.pass = new Map(lot.bins.map((b) => [b.softBin, b.pass]));
+  }
 
-  // WCR: rows go down from the sheet's leading edge (the "flat" side, drawn at the top), columns go
-  // right from the operator side, so positive X is right and positive Y is down; a sheet has no
-  // centre die (-32768 = missing) and no diameter (0 = missing).
-  out.begin(2, 30).r4(0).r4(t.pitchMdMm).r4(t.pitchCdMm).u1(3).c1('U').i2(-32768).i2(-32768).c1('R').c1('D').end();
+  begin(): Buffer {
+    if (this.state !== 'new') throw new Error('StdfWriter.begin() called twice');
+    this.state = 'open';
+    const t = this.lot;
+    const out = new RecordBuffer(512);
+    const start = epochSeconds(t.startedAt);
+    // FAR: little-endian (2), STDF version 4.
+    out.begin(0, 10).u1(2).u1(4).end();
 
-  out.begin(2, 10).u1(HEAD).u1(255).u4(start).cn(t.sheet).end();
+    // MIR up to SPEC_VER: the spec allows trailing fields to be left off; empty C*n are "missing".
+    out.begin(1, 10).u4(start).u4(start).u1(1).c1('P').c1(' ').c1(' ').u2(0xffff).c1(' ');
+    out.cn(t.lot).cn(t.partType).cn(t.tester).cn(t.testerType).cn(t.jobName).cn(t.jobRevision);
+    out.cn('').cn('').cn('').cn('').cn(t.testCode).cn(t.temperatureC.toString());
+    out.cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn('').cn(t.jobName).cn(t.jobRevision);
+    out.end();
 
-  const written = new Set<number>();
-  const hardCounts = new Map<number, number>();
-  const softCounts = new Map<number, number>();
-  let good = 0;
-  let aborted = 0;
-  for (const c of t.cells) {
-    out.begin(5, 10).u1(HEAD).u1(SITE).end();
-    let numTest = 0;
-    for (let k = 0; k < t.tests.length; k++) {
-      const v = c.values[k];
-      if (v === null || !Number.isFinite(v)) continue;
-      numTest++;
-      writePtr(out, t.tests[k], v, !written.has(t.tests[k].testNumber));
-      written.add(t.tests[k].testNumber);
+    // WCR: rows go down from the sheet's leading edge (the "flat" side, drawn at the top), columns go
+    // right from the operator side, so positive X is right and positive Y is down; a sheet has no
+    // centre die (-32768 = missing) and no diameter (0 = missing).
+    out.begin(2, 30).r4(0).r4(t.pitchMdMm).r4(t.pitchCdMm).u1(3).c1('U').i2(-32768).i2(-32768).c1('R').c1('D').end();
+    return out.bytes();
+  }
+
+  wafer(w: StdfWafer): Buffer {
+    if (this.state === 'ended') throw new Error('StdfWriter.wafer() after end()');
+    const tests = this.lot.tests;
+    checkCells(w, tests.length);
+    const out = new RecordBuffer(64 + w.cells.length * (48 + 16 * tests.length));
+    out.begin(2, 10).u1(HEAD).u1(255).u4(epochSeconds(w.startedAt)).cn(w.sheet).end();
+    let good = 0;
+    let aborted = 0;
+    for (const c of w.cells) {
+      out.begin(5, 10).u1(HEAD).u1(SITE).end();
+      let numTest = 0;
+      for (let k = 0; k < tests.length; k++) {
+        const v = c.values[k];
+        if (v === null || !Number.isFinite(v)) continue;
+        numTest++;
+        writePtr(out, tests[k], v, !this.written.has(tests[k].testNumber));
+        this.written.add(tests[k].testNumber);
+      }
+      const cellPasses = this.pass.get(c.softBin) ?? false;
+      // Soft bin 0 is a rig fault: the test ended abnormally and the cell itself is not judged.
+      const flags = c.softBin === 0 ? PART_FLG.ABNORMAL_END | PART_FLG.PASS_FAIL_INVALID : cellPasses ? 0 : PART_FLG.FAILED;
+      if (c.softBin === 0) aborted++;
+      if (cellPasses) good++;
+      out.begin(5, 20).u1(HEAD).u1(SITE).u1(flags).u2(numTest).u2(c.hardBin).u2(c.softBin).i2(c.col).i2(c.row).u4(0).cn(c.partId).end();
+      this.hardCounts.set(c.hardBin, (this.hardCounts.get(c.hardBin) ?? 0) + 1);
+      this.softCounts.set(c.softBin, (this.softCounts.get(c.softBin) ?? 0) + 1);
     }
-    const cellPasses = pass.get(c.softBin) ?? false;
-    // Soft bin 0 is a rig fault: the test ended abnormally and the cell itself is not judged.
-    const flags = c.softBin === 0 ? PART_FLG.ABNORMAL_END | PART_FLG.PASS_FAIL_INVALID : cellPasses ? 0 : PART_FLG.FAILED;
-    if (c.softBin === 0) aborted++;
-    if (cellPasses) good++;
-    out.begin(5, 20).u1(HEAD).u1(SITE).u1(flags).u2(numTest).u2(c.hardBin).u2(c.softBin).i2(c.col).i2(c.row).u4(0).cn(c.partId).end();
-    hardCounts.set(c.hardBin, (hardCounts.get(c.hardBin) ?? 0) + 1);
-    softCounts.set(c.softBin, (softCounts.get(c.softBin) ?? 0) + 1);
-  }
-
-  out.begin(2, 20).u1(HEAD).u1(255).u4(finish).u4(t.cells.length).u4(0).u4(aborted).u4(good).u4(MISSING_U4).cn(t.sheet).end();
-
-  // Every bin the rule set defines is listed (count 0 included) so a yield tool sees the whole bin table.
-  const hardPass = new Map<number, boolean>();
-  for (const b of t.bins) hardPass.set(b.hardBin, (hardPass.get(b.hardBin) ?? true) && b.pass);
-  const hardNames = new Map(t.hardBins.map((h) => [h.hardBin, h.name]));
-  const hardNumbers = [...new Set([...t.hardBins.map((h) => h.hardBin), ...hardCounts.keys()])].sort((a, b) => a - b);
-  for (const h of hardNumbers) {
-    const pf = hardPass.has(h) ? (hardPass.get(h) ? 'P' : 'F') : ' ';
     out
-      .begin(1, 40)
-      .u1(ALL_HEADS)
-      .u1(0)
-      .u2(h)
-      .u4(hardCounts.get(h) ?? 0)
-      .c1(pf)
-      .cn(hardNames.get(h) ?? '')
+      .begin(2, 20)
+      .u1(HEAD)
+      .u1(255)
+      .u4(epochSeconds(w.finishedAt))
+      .u4(w.cells.length)
+      .u4(0)
+      .u4(aborted)
+      .u4(good)
+      .u4(MISSING_U4)
+      .cn(w.sheet)
       .end();
-  }
-  const softNumbers = [...new Set([...t.bins.map((b) => b.softBin), ...softCounts.keys()])].sort((a, b) => a - b);
-  const softNames = new Map(t.bins.map((b) => [b.softBin, b.name]));
-  for (const s of softNumbers) {
-    const pf = pass.has(s) ? (pass.get(s) ? 'P' : 'F') : ' ';
-    out
-      .begin(1, 50)
-      .u1(ALL_HEADS)
-      .u1(0)
-      .u2(s)
-      .u4(softCounts.get(s) ?? 0)
-      .c1(pf)
-      .cn(softNames.get(s) ?? '')
-      .end();
+    this.parts += w.cells.length;
+    this.good += good;
+    this.aborted += aborted;
+    return out.bytes();
   }
 
-  out.begin(1, 30).u1(ALL_HEADS).u1(0).u4(t.cells.length).u4(0).u4(aborted).u4(good).u4(MISSING_U4).end();
-  out.begin(1, 20).u4(finish).c1(' ').cn('').cn('').end();
-  return out.bytes();
+  end(finishedAt: Date): Buffer {
+    if (this.state !== 'open') throw new Error('StdfWriter.end() without begin(), or twice');
+    this.state = 'ended';
+    const t = this.lot;
+    const out = new RecordBuffer(512 + 64 * (t.bins.length + t.hardBins.length));
+    // Every bin the rule set defines is listed (count 0 included) so a yield tool sees the whole bin table.
+    const hardPass = new Map<number, boolean>();
+    for (const b of t.bins) hardPass.set(b.hardBin, (hardPass.get(b.hardBin) ?? true) && b.pass);
+    const hardNames = new Map(t.hardBins.map((h) => [h.hardBin, h.name]));
+    const hardNumbers = [...new Set([...t.hardBins.map((h) => h.hardBin), ...this.hardCounts.keys()])].sort((a, b) => a - b);
+    for (const h of hardNumbers) {
+      const pf = hardPass.has(h) ? (hardPass.get(h) ? 'P' : 'F') : ' ';
+      out
+        .begin(1, 40)
+        .u1(ALL_HEADS)
+        .u1(0)
+        .u2(h)
+        .u4(this.hardCounts.get(h) ?? 0)
+        .c1(pf)
+        .cn(hardNames.get(h) ?? '')
+        .end();
+    }
+    const softNumbers = [...new Set([...t.bins.map((b) => b.softBin), ...this.softCounts.keys()])].sort((a, b) => a - b);
+    const softNames = new Map(t.bins.map((b) => [b.softBin, b.name]));
+    for (const s of softNumbers) {
+      const pf = this.pass.has(s) ? (this.pass.get(s) ? 'P' : 'F') : ' ';
+      out
+        .begin(1, 50)
+        .u1(ALL_HEADS)
+        .u1(0)
+        .u2(s)
+        .u4(this.softCounts.get(s) ?? 0)
+        .c1(pf)
+        .cn(softNames.get(s) ?? '')
+        .end();
+    }
+    out.begin(1, 30).u1(ALL_HEADS).u1(0).u4(this.parts).u4(0).u4(this.aborted).u4(this.good).u4(MISSING_U4).end();
+    out.begin(1, 20).u4(epochSeconds(finishedAt)).c1(' ').cn('').cn('').end();
+    return out.bytes();
+  }
 }
 
 /**

@@ -290,6 +290,8 @@ export interface StdfPart {
   softBin: number;
   partFlags: number;
   partId: string;
+  /** WAFER_ID of the WIR the part lies in (null outside any wafer). */
+  wafer: string | null;
   /** RESULT by TEST_NUM. */
   results: Map<number, { value: number; testFlags: number; parmFlags: number }>;
 }
@@ -299,8 +301,16 @@ export function stdfParts(records: StdfRecord[]): { parts: StdfPart[]; firstPtr:
   const parts: StdfPart[] = [];
   const firstPtr = new Map<number, Record<string, number | string>>();
   let open: StdfPart['results'] | null = null;
+  let wafer: string | null = null;
   for (const r of records) {
-    if (r.name === 'PIR') {
+    if (r.name === 'WIR') {
+      if (wafer !== null) throw new Error(`WIR at byte ${r.offset} before the WRR of wafer ${wafer}`);
+      wafer = r.fields.WAFER_ID as string;
+    } else if (r.name === 'WRR') {
+      if (wafer === null || r.fields.WAFER_ID !== wafer) throw new Error(`WRR at byte ${r.offset} does not close an open WIR`);
+      if (open) throw new Error(`WRR at byte ${r.offset} inside a part`);
+      wafer = null;
+    } else if (r.name === 'PIR') {
       if (open) throw new Error(`PIR at byte ${r.offset} before the previous part's PRR`);
       open = new Map();
     } else if (r.name === 'PTR') {
@@ -317,11 +327,13 @@ export function stdfParts(records: StdfRecord[]): { parts: StdfPart[]; firstPtr:
         softBin: r.fields.SOFT_BIN as number,
         partFlags: r.fields.PART_FLG as number,
         partId: (r.fields.PART_ID as string) ?? '',
+        wafer,
         results: open,
       });
       open = null;
     }
   }
   if (open) throw new Error('the file ends inside a part (PIR without PRR)');
+  if (wafer !== null) throw new Error(`the file ends inside wafer ${wafer} (WIR without WRR)`);
   return { parts, firstPtr };
 }
