@@ -3,7 +3,8 @@
  * sheet (in the library and through the REST export), and the CSV export of a 600-sheet roll (1.5
  * million cells) streamed through the REST endpoint: rows per second and the process's peak memory
  * growth while the whole file goes through, which stays flat because PostgreSQL's COPY is piped to
- * the response with backpressure. The roll's current results are generated in PostgreSQL.
+ * the response with backpressure; and the same roll as one STDF lot (each sheet a wafer), streamed sheet
+ * by sheet. The roll's current results are generated in PostgreSQL.
  */
 import { Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
@@ -50,14 +51,17 @@ function benchParsers(): void {
     ['cell.mpt', fx.biologicMpt(sweep, { commaDecimal: true })],
     ['cell.z', fx.zplotZ(sweep)],
     ['cell_nova.txt', fx.autolabTxt(sweep)],
+    ['cell_fra.txt', fx.autolabZ60w(sweep)],
     ['cell.par', fx.versaStudioPar(sweep)],
+    ['cell_parstat.txt', fx.parstatTxt(sweep, { dcRows: 60 })],
+    ['cell_powersuite.txt', fx.powerSuiteTxt(sweep)],
     ['cell_chi.txt', fx.chiTxt(sweep)],
     ['cell.csv', fx.plainCsv(sweep)],
   ];
   for (const [name, text] of files) {
     const format = parseImpedanceFile(name, text).format;
     report(
-      `parse ${format} (61 points, ${(text.length / 1024).toFixed(1)} KiB)`,
+      `parse ${format} ${name} (61 points, ${(text.length / 1024).toFixed(1)} KiB)`,
       timeLoop(() => parseImpedanceFile(name, text)),
       'files/s',
       { value: 1000, better: 'higher' },
@@ -212,6 +216,36 @@ export async function benchInterop(): Promise<void> {
     );
     report('roll CSV: whole download', seconds, 's');
     report('roll CSV: peak RSS growth of server + client process', (peak - baseline) / 1048576, 'MiB', { value: 64, better: 'lower' });
+
+    // The same roll as an STDF lot: one query per sheet, one sheet's results in memory at a time.
+    global.gc?.();
+    const stdfBaseline = process.memoryUsage().rss;
+    let stdfPeak = stdfBaseline;
+    const stdfSampler = setInterval(() => (stdfPeak = Math.max(stdfPeak, process.memoryUsage().rss)), 20);
+    const t2 = performance.now();
+    const stdfRes = await fetch(`${base}/rolls/${ROLL}/cells.stdf`, { headers });
+    if (stdfRes.status !== 200) throw new Error(`roll STDF answered ${stdfRes.status}: ${await stdfRes.text()}`);
+    let stdfBytes = 0;
+    const stdfReader = (stdfRes.body as ReadableStream<Uint8Array>).getReader();
+    for (;;) {
+      const { done, value } = await stdfReader.read();
+      if (done) break;
+      stdfBytes += value.length;
+      stdfPeak = Math.max(stdfPeak, process.memoryUsage().rss);
+    }
+    const stdfSeconds = (performance.now() - t2) / 1000;
+    clearInterval(stdfSampler);
+    report(
+      `roll STDF, ${SHEETS} sheets as wafers (${(stdfBytes / 1048576).toFixed(0)} MiB) through REST`,
+      (SHEETS * 2500) / stdfSeconds,
+      'cells/s',
+      { value: 50_000, better: 'higher' },
+    );
+    report('roll STDF: whole download', stdfSeconds, 's');
+    report('roll STDF: peak RSS growth of server + client process', (stdfPeak - stdfBaseline) / 1048576, 'MiB', {
+      value: 64,
+      better: 'lower',
+    });
   } finally {
     await app?.close();
     await pool.end();
