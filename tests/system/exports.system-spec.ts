@@ -67,6 +67,8 @@ describe('exports and lab spectra through the gateway', () => {
     const stdf = await download(`sheet-tests/${sheetTestId}.stdf`);
     expect(stdf.status).toBe(200);
     const stdfBytes = new Uint8Array(await stdf.arrayBuffer());
+    const currentStdf = new Uint8Array(await (await download(`sheets/${SHEET}/results.stdf`)).arrayBuffer());
+    const rollStdf = new Uint8Array(await (await download('rolls/R0001/cells.stdf')).arrayBuffer());
     const e142Text = await (await download(`sheets/${SHEET}/e142.xml`)).text();
     const csv = (await (await download(`sheets/${SHEET}/results.csv`)).text()).trim().split('\n');
     const binsCsv = (await (await download('rolls/R0001/bins.csv')).text()).trim().split('\n');
@@ -86,6 +88,17 @@ describe('exports and lab spectra through the gateway', () => {
     });
     expect(fromStdf).toEqual(fromMap);
     expect(records.find((r) => r.name === 'MIR')!.fields).toMatchObject({ LOT_ID: 'R0001', PART_TYP: 'TFB-0505', NODE_NAM: 'RIG EX' });
+    // The sheet's current results and the roll as a lot (this sheet's wafer) say the same, cell by cell.
+    for (const file of [currentStdf, rollStdf]) {
+      const sheetParts = stdfParts(readStdfRecords(file)).parts.filter((p) => p.wafer === SHEET);
+      expect(
+        sheetParts.map((p) => ({
+          i: p.y * 50 + p.x,
+          bin: p.softBin,
+          values: Object.keys(values).map((t) => p.results.get(Number(t))?.value ?? null),
+        })),
+      ).toEqual(fromMap);
+    }
 
     const sheetMapE142 = readE142(e142Text);
     expect([sheetMapE142.rows, sheetMapE142.cols, sheetMapE142.lotId]).toEqual([50, 50, 'R0001']);
