@@ -37,15 +37,17 @@ export function MetricSelect({ id, value, onChange }: { id: string; value: Metri
   );
 }
 
-/** The colour scale of a map: a bar with its range for a metric, swatches for soft bins. */
-export function Legend({
-  metric,
-  range,
-  bins,
+/** The viridis bar of a map's colour scale with its two ends. */
+export function ScaleBar({
+  min,
+  max,
+  format,
+  note,
 }: {
-  metric: Metric;
-  range: ScaleRange | null;
-  bins: { softBin: number; binName: string; count: number }[];
+  min: number | null;
+  max: number | null;
+  format: (v: number) => string;
+  note?: string;
 }) {
   const bar = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -56,7 +58,29 @@ export function Legend({
       ctx.fillStyle = rgbCss(viridis(x / (c.width - 1)));
       ctx.fillRect(x, 0, 1, c.height);
     }
-  }, [metric, range]);
+  }, []);
+  const lo = min === null ? '?' : format(min);
+  const hi = max === null ? '?' : format(max);
+  return (
+    <div className="legend" aria-label={`Colour scale from ${lo} to ${hi}`} role="img">
+      <span>{min === null ? '—' : lo}</span>
+      <canvas ref={bar} width={240} height={14} data-testid="legend-bar" />
+      <span>{max === null ? '—' : hi}</span>
+      {note && <span className="muted">{note}</span>}
+    </div>
+  );
+}
+
+/** The colour scale of a map: a bar with its range for a metric, swatches for soft bins. */
+export function Legend({
+  metric,
+  range,
+  bins,
+}: {
+  metric: Metric;
+  range: ScaleRange | null;
+  bins: { softBin: number; binName: string; count: number }[];
+}) {
   if (metric === 'SOFT_BIN') {
     return (
       <ul className="legend-bins" aria-label="Soft bin colours">
@@ -73,16 +97,12 @@ export function Legend({
     );
   }
   return (
-    <div
-      className="legend"
-      aria-label={`Colour scale from ${range ? formatValue(metric, range.min) : '?'} to ${range ? formatValue(metric, range.max) : '?'}`}
-      role="img"
-    >
-      <span>{range ? formatValue(metric, range.min) : '—'}</span>
-      <canvas ref={bar} width={240} height={14} data-testid="legend-bar" />
-      <span>{range ? formatValue(metric, range.max) : '—'}</span>
-      <span className="muted">2nd–98th percentile; grey: not tested</span>
-    </div>
+    <ScaleBar
+      min={range?.min ?? null}
+      max={range?.max ?? null}
+      format={(v) => formatValue(metric, v)}
+      note="2nd–98th percentile; grey: not tested"
+    />
   );
 }
 
@@ -105,7 +125,12 @@ export function recordPerf(name: 'sheetInteractiveMs' | 'rollDrawMs' | 'rollShow
  * The page a map opens on when no unit is named: a barcode field with the known units to choose
  * from (a scanner types into it too), opening `#/<route>/<barcode>`.
  */
-export function BarcodePicker(props: { route: 'roll' | 'sheet'; title: string; label: string; loadKnown: () => Promise<string[]> }) {
+export function BarcodePicker(props: {
+  route: 'roll' | 'sheet' | 'stack';
+  title: string;
+  label: string;
+  loadKnown: () => Promise<string[]>;
+}) {
   const { route, title, label, loadKnown } = props;
   const [barcode, setBarcode] = useState('');
   const [known, setKnown] = useState<string[]>([]);

@@ -16,6 +16,10 @@ const YieldPage = lazy(() => import('./pages/YieldPage'));
 const RuleSetsPage = lazy(() => import('./pages/RuleSetsPage'));
 const AdminPage = lazy(() => import('./pages/AdminPage'));
 const LabelPage = lazy(() => import('./pages/LabelPage'));
+const SpcPage = lazy(() => import('./pages/SpcPage'));
+const StackedPage = lazy(() => import('./pages/StackedPage'));
+const CorrelationPage = lazy(() => import('./pages/CorrelationPage'));
+const StackPage = lazy(() => import('./pages/StackPage'));
 
 interface NavItem {
   path: string;
@@ -28,9 +32,18 @@ const NAV: NavItem[] = [
   { path: 'sheet', label: 'Sheets', roles: ['ENGINEER', 'ADMIN'] },
   { path: 'roll', label: 'Rolls', roles: ['ENGINEER', 'ADMIN'] },
   { path: 'yield', label: 'Yield', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'spc', label: 'SPC', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'stack', label: 'Stacks', roles: ['ENGINEER', 'ADMIN'] },
   { path: 'holds', label: 'Holds', roles: ['ENGINEER', 'ADMIN'] },
   { path: 'rule-sets', label: 'Rule sets & recipes', roles: ['ENGINEER', 'ADMIN'] },
   { path: 'admin', label: 'Users & rigs', roles: ['ADMIN'] },
+];
+
+/** Pages reached from other pages' links rather than the navigation, with who may open them. */
+const SUB_PAGES: NavItem[] = [
+  { path: 'cell', label: 'The cell page', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'stacked', label: 'The stacked map', roles: ['ENGINEER', 'ADMIN'] },
+  { path: 'correlation', label: 'Correlation', roles: ['ENGINEER', 'ADMIN'] },
 ];
 
 /** Where each role starts after signing in. */
@@ -66,9 +79,9 @@ function App() {
     prefetchedFor.current = routeKey;
     prefetchSheetMaps(route[1], DEFAULT_SHEET_METRIC);
   }
-  const item = NAV.find((n) => n.path === page);
-  const allowed =
-    page === 'cell' || page === 'label' ? session.role !== 'OPERATOR' || page === 'label' : !item || item.roles.includes(session.role);
+  const item = NAV.find((n) => n.path === page) ?? SUB_PAGES.find((n) => n.path === page);
+  // A label and a stack are for everyone (an operator at the stacking station opens the stack it built).
+  const allowed = page === 'label' || page === 'stack' || !item || item.roles.includes(session.role);
   let content: ReactNode;
   if (!allowed) {
     content = (
@@ -88,7 +101,7 @@ function App() {
         content = <SheetPage barcode={route[1]} />;
         break;
       case 'roll':
-        content = <RollPage barcode={route[1]} />;
+        content = <RollPage barcode={route[1]} region={route[3] !== undefined ? { mdFrom: route[2], mdTo: route[3] } : undefined} />;
         break;
       case 'cell':
         content = <CellPage sheet={route[1]} row={Number(route[2])} col={Number(route[3])} />;
@@ -104,6 +117,27 @@ function App() {
         break;
       case 'admin':
         content = <AdminPage />;
+        break;
+      case 'spc':
+        content = <SpcPage product={route[1]} />;
+        break;
+      case 'stacked':
+      case 'correlation': {
+        const Page = page === 'stacked' ? StackedPage : CorrelationPage;
+        content = route[1] ? (
+          <Page roll={route[1]} />
+        ) : (
+          <div className="refusal-box" role="alert">
+            <h1>Which roll?</h1>
+            <p>
+              Open #/{page}/&lt;roll&gt;, or follow the link on a <a href={href('roll')}>roll</a> or sheet page.
+            </p>
+          </div>
+        );
+        break;
+      }
+      case 'stack':
+        content = <StackPage barcode={route[1]} />;
         break;
       case 'label':
         content = <LabelPage barcode={route[1]} />;

@@ -12,9 +12,9 @@ export interface Series {
 
 const W = 420;
 const H = 300;
-const PAD = { l: 62, r: 12, t: 12, b: 42 };
+export const PAD = { l: 62, r: 12, t: 12, b: 42 };
 
-function ticks(min: number, max: number, n = 5): number[] {
+export function ticks(min: number, max: number, n = 5): number[] {
   const span = max - min || 1;
   const step0 = span / n;
   const mag = 10 ** Math.floor(Math.log10(step0));
@@ -25,7 +25,7 @@ function ticks(min: number, max: number, n = 5): number[] {
 }
 
 /** Tick labels with SI prefixes (200 k, 1.5 M) rather than 2e+5. */
-function fmt(v: number): string {
+export function fmt(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))} M`;
   if (a >= 1e4) return `${Number((v / 1e3).toPrecision(3))} k`;
@@ -33,7 +33,8 @@ function fmt(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-function Axes({
+/** Axes, grid lines and tick labels of a plot `w x h` (the viewBox), inside PAD. */
+export function Axes({
   xs,
   ys,
   xLabel,
@@ -42,6 +43,9 @@ function Axes({
   sy,
   xLog,
   yLog,
+  w = W,
+  h = H,
+  xTick = fmt,
 }: {
   xs: number[];
   ys: number[];
@@ -51,31 +55,34 @@ function Axes({
   sy: (v: number) => number;
   xLog?: boolean;
   yLog?: boolean;
+  w?: number;
+  h?: number;
+  xTick?: (v: number) => string;
 }) {
   return (
     <g className="axes">
-      <line x1={PAD.l} x2={W - PAD.r} y1={H - PAD.b} y2={H - PAD.b} />
-      <line x1={PAD.l} x2={PAD.l} y1={PAD.t} y2={H - PAD.b} />
+      <line x1={PAD.l} x2={w - PAD.r} y1={h - PAD.b} y2={h - PAD.b} />
+      <line x1={PAD.l} x2={PAD.l} y1={PAD.t} y2={h - PAD.b} />
       {xs.map((t) => (
         <g key={`x${t}`}>
-          <line className="grid" x1={sx(t)} x2={sx(t)} y1={PAD.t} y2={H - PAD.b} />
-          <text x={sx(t)} y={H - PAD.b + 16} textAnchor="middle">
-            {xLog ? `1e${t}` : fmt(t)}
+          <line className="grid" x1={sx(t)} x2={sx(t)} y1={PAD.t} y2={h - PAD.b} />
+          <text x={sx(t)} y={h - PAD.b + 16} textAnchor="middle">
+            {xLog ? `1e${t}` : xTick(t)}
           </text>
         </g>
       ))}
       {ys.map((t) => (
         <g key={`y${t}`}>
-          <line className="grid" x1={PAD.l} x2={W - PAD.r} y1={sy(t)} y2={sy(t)} />
+          <line className="grid" x1={PAD.l} x2={w - PAD.r} y1={sy(t)} y2={sy(t)} />
           <text x={PAD.l - 6} y={sy(t) + 4} textAnchor="end">
             {yLog ? `1e${t}` : fmt(t)}
           </text>
         </g>
       ))}
-      <text x={(PAD.l + W - PAD.r) / 2} y={H - 6} textAnchor="middle" className="label">
+      <text x={(PAD.l + w - PAD.r) / 2} y={h - 6} textAnchor="middle" className="label">
         {xLabel}
       </text>
-      <text transform={`translate(14 ${(PAD.t + H - PAD.b) / 2}) rotate(-90)`} textAnchor="middle" className="label">
+      <text transform={`translate(14 ${(PAD.t + h - PAD.b) / 2}) rotate(-90)`} textAnchor="middle" className="label">
         {yLabel}
       </text>
     </g>

@@ -349,6 +349,11 @@ describe('yield analytics', () => {
     expect(result.channels[0].channel).toBe('LIPON_DEP qcm_rate [A/s]');
     expect(result.channels[0].pearson).toBeLessThan(-0.5);
     expect(Math.abs(result.channels[1].pearson)).toBeLessThan(0.3);
+    // The scatter keeps the pairs the ranking used: the strongest channel first, one metric value per channel value.
+    const top = result.scatter?.[0];
+    expect(top?.channel).toBe(result.channels[0].channel);
+    expect(top?.channelValues.length).toBe(result.channels[0].n);
+    expect(top?.metricValues.length).toBe(result.channels[0].n);
     expect(await correlation.get('R-PAT', 'ASR')).toMatchObject({ status: 'DONE', requestedBy: 'erik', error: null });
     await expect(patterns.stackedMap({ roll: 'R-NONE' }, 'ASR')).rejects.toMatchObject({
       code: 'NOT_FOUND',

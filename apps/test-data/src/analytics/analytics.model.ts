@@ -247,6 +247,15 @@ export class ChannelDifferenceModel {
   @Field(() => Float) pValue!: number;
 }
 
+@ObjectType('CorrelationScatter', {
+  description: 'The sampled cells of one channel: its value and the cell metric at each (passing cells).',
+})
+export class CorrelationScatterModel {
+  @Field() channel!: string;
+  @Field(() => [Float]) channelValues!: number[];
+  @Field(() => [Float], { description: 'The cell metric at the same cells, in the same order.' }) metricValues!: number[];
+}
+
 @ObjectType('RollCorrelation', {
   description: 'A roll’s cell metric against the process values at each cell (computed by a job on request).',
 })
@@ -262,4 +271,8 @@ export class RollCorrelationModel {
   @Field(() => Int, { nullable: true }) cellsWithProcessData!: number | null;
   @Field(() => [ChannelCorrelationModel], { description: 'Strongest first.' }) channels!: ChannelCorrelationModel[];
   @Field(() => [ChannelDifferenceModel], { description: 'Smallest p first.' }) failedVsPassed!: ChannelDifferenceModel[];
+  @Field(() => [CorrelationScatterModel], {
+    description: 'The sampled pairs behind the five strongest channels, in the order of channels.',
+  })
+  scatter!: CorrelationScatterModel[];
 }

@@ -215,6 +215,7 @@ function toCorrelation(c: RollCorrelationEntity): RollCorrelationModel {
       meanPassed: fin(d.meanPassed),
       difference: fin(d.difference),
     })),
+    scatter: r?.scatter ?? [],
   };
 }
 

@@ -11,6 +11,15 @@ import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
 /** Cells asked of the process service per correlation: spread evenly along the roll. */
 export const CORRELATION_CELLS = 300;
 const PARALLEL_CALLS = 6;
+/** Channels whose sampled pairs are kept for a scatter plot (the strongest first). */
+export const SCATTER_CHANNELS = 5;
+
+/** The sampled (channel value, metric value) pairs of one channel: what a scatter plot draws. */
+export interface CorrelationScatter {
+  channel: string;
+  channelValues: number[];
+  metricValues: number[];
+}
 
 export interface RollCorrelationResult {
   cellsSampled: number;
@@ -19,6 +28,8 @@ export interface RollCorrelationResult {
   channels: CorrelationResult[];
   /** What was different where cells failed, channels with the smallest p first. */
   failedVsPassed: GroupDifference[];
+  /** The pairs behind the strongest channels (absent in results stored before it was kept). */
+  scatter?: CorrelationScatter[];
 }
 
 /**
@@ -113,10 +124,23 @@ export class CorrelationService {
       .map((n) => failedVsPassed(n, channels[n], failed))
       .filter((d) => d.nFailed >= 2 && d.nPassed >= 2)
       .sort((a, b) => a.pValue - b.pValue);
+    const scatter = ranked.slice(0, SCATTER_CHANNELS).map((r) => scatterOf(r.channel, channels[r.channel], metricValues));
     const withData = values.filter((v) => v !== null).length;
     this.logger.log(
       `roll ${roll}: ${metric} against ${names.size} process channels at ${withData} of ${sample.length} cells; first ${ranked[0]?.channel ?? 'none'}`,
     );
-    return { cellsSampled: sample.length, cellsWithProcessData: withData, channels: ranked, failedVsPassed: differences };
+    return { cellsSampled: sample.length, cellsWithProcessData: withData, channels: ranked, failedVsPassed: differences, scatter };
   }
+}
+
+/** The cells where both the channel and the metric were measured. */
+function scatterOf(channel: string, x: Float64Array, y: Float64Array): CorrelationScatter {
+  const channelValues: number[] = [];
+  const metricValues: number[] = [];
+  for (let i = 0; i < x.length; i++)
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+      channelValues.push(x[i]);
+      metricValues.push(y[i]);
+    }
+  return { channel, channelValues, metricValues };
 }

@@ -57,6 +57,22 @@ interface Provenance {
 const RESULT_FIELDS = 'testId sheetTestId receivedAt ocvV rOhmicOhm rCtOhm asrOhmCm2 softBin hardBin binName ruleId ruleSetVersion reason';
 const n = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
 
+/** The stacks holding this cell (assembly's where-used of its sheet, narrowed to the cell). */
+function useStacksOfCell(cellCode: string | null, sheet: string | undefined): string[] {
+  const [stacks, setStacks] = useState<string[]>([]);
+  useEffect(() => {
+    if (!cellCode || !sheet) return;
+    gql<{ stacksWhereUsed: { barcode: string; cellCodes: string[] }[] }>(
+      'query($s: String!) { stacksWhereUsed(sheet: $s) { barcode cellCodes } }',
+      { s: sheet },
+    ).then(
+      (d) => setStacks(d.stacksWhereUsed.filter((x) => x.cellCodes.includes(cellCode)).map((x) => x.barcode)),
+      () => undefined, // the assembly service down: the cell page still shows its results
+    );
+  }, [cellCode, sheet]);
+  return stacks;
+}
+
 export default function CellPage({ sheet, row, col }: { sheet?: string; row: number; col: number }) {
   const [result, setResult] = useState<(TestResult & { history: TestResult[] }) | null | undefined>(undefined);
   const [spectrum, setSpectrum] = useState<Spectrum | null | undefined>(undefined);
@@ -66,6 +82,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   const [error, setError] = useState<string | null>(null);
   const [wholeNyquist, setWholeNyquist] = useState(false);
   const valid = !!sheet && Number.isInteger(row) && Number.isInteger(col);
+  const stacks = useStacksOfCell(valid ? `${sheet}-R${row}C${col}` : null, sheet);
 
   useEffect(() => {
     if (!valid) return;
@@ -122,6 +139,12 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
       </h1>
       <p className="muted">
         <a href={href('sheet', sheet)}>Back to sheet {sheet}</a>
+        {stacks.map((s) => (
+          <span key={s}>
+            {' '}
+            · layer of stack <a href={href('stack', s)}>{s}</a>
+          </span>
+        ))}
       </p>
       <ErrorBox error={error} />
       {result === null && <p>This cell was never tested.</p>}

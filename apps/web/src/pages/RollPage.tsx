@@ -4,6 +4,7 @@ import { robustRange } from '../colour-scale';
 import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
+import { PatternList, RollPatternOverlay, usePatterns } from '../patterns';
 import { go, href } from '../router';
 
 interface RollInfo {
@@ -34,11 +35,12 @@ function RollPicker() {
   return <BarcodePicker route="roll" title="Roll map" label="Roll barcode" loadKnown={knownRolls} />;
 }
 
-export default function RollPage({ barcode }: { barcode?: string }) {
-  return barcode ? <RollMapView key={barcode} barcode={barcode} /> : <RollPicker />;
+/** `#/roll/<barcode>[/<mdFromMm>/<mdToMm>]`: a region in the route (an SPC hold's link) is selected and zoomed to. */
+export default function RollPage({ barcode, region }: { barcode?: string; region?: { mdFrom: string; mdTo: string } }) {
+  return barcode ? <RollMapView key={`${barcode}/${region?.mdFrom}/${region?.mdTo}`} barcode={barcode} region={region} /> : <RollPicker />;
 }
 
-function RollMapView({ barcode }: { barcode: string }) {
+function RollMapView({ barcode, region }: { barcode: string; region?: { mdFrom: string; mdTo: string } }) {
   const [metric, setMetric] = useState<Metric>('SOFT_BIN');
   const [info, setInfo] = useState<RollInfo | null>(null);
   const [map, setMap] = useState<RollMap | null>(null);
@@ -46,8 +48,10 @@ function RollMapView({ barcode }: { barcode: string }) {
   const [pareto, setPareto] = useState<{ softBin: number; binName: string; count: number }[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [view, setView] = useState<{ mdFrom: number; mdTo: number } | null>(null);
-  const [mdFrom, setMdFrom] = useState('');
-  const [mdTo, setMdTo] = useState('');
+  const [mdFrom, setMdFrom] = useState(region?.mdFrom ?? '');
+  const [mdTo, setMdTo] = useState(region?.mdTo ?? '');
+  const patterns = usePatterns('roll', barcode);
+  const [finding, setFinding] = useState(0);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [reason, setReason] = useState('');
   const [holdResult, setHoldResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -82,6 +86,19 @@ function RollMapView({ barcode }: { barcode: string }) {
       stale = true;
     };
   }, [barcode, metric]);
+
+  // A region in the route: zoom to it (with a margin of a tenth of its length) once the map's steps are known.
+  const [routeFrom, routeTo] = [region?.mdFrom, region?.mdTo];
+  useEffect(() => {
+    if (!map || routeFrom === undefined || routeTo === undefined) return;
+    const [from, to] = [Number(routeFrom), Number(routeTo)];
+    if (!(to > from)) return;
+    const margin = (to - from) / 10;
+    setView({
+      mdFrom: Math.max(0, Math.floor((from - margin) / map.mdStepMm)),
+      mdTo: Math.min(map.mdBins, Math.ceil((to + margin) / map.mdStepMm)),
+    });
+  }, [map, routeFrom, routeTo]);
 
   const grid: Grid | null = map ? { mdCount: map.mdBins, cdCount: map.cdBins } : null;
   const bins = metric === 'SOFT_BIN';
@@ -159,8 +176,16 @@ function RollMapView({ barcode }: { barcode: string }) {
         <p className="muted">
           {info.productCode} · {info.widthMm} mm x {(info.lengthMm / 1000).toFixed(1)} m · {info.sheets.length} sheets ·{' '}
           {info.status.toLowerCase()}
-          {info.operation ? `, at ${info.operation}` : ''} · <a href={href('yield', barcode)}>yield</a>
+          {info.operation ? `, at ${info.operation}` : ''}
         </p>
+      )}
+      {info && (
+        <nav className="page-links" aria-label="Analyses of this roll">
+          <a href={href('yield', barcode)}>Yield</a>
+          <a href={href('stacked', barcode)}>Stacked map</a>
+          <a href={href('correlation', barcode)}>Correlation with process data</a>
+          <a href={href('spc', info.productCode)}>SPC of {info.productCode}</a>
+        </nav>
       )}
       <div className="toolbar">
         <MetricSelect id="roll-metric" value={metric} onChange={setMetric} />
@@ -208,6 +233,9 @@ function RollMapView({ barcode }: { barcode: string }) {
                 const x = mmToX(s.mdStartMm);
                 return x >= 0 && x <= MAP_W ? <line key={s.barcode} x1={x} x2={x} y1={0} y2={MAP_H} className="sheet-edge" /> : null;
               })}
+              {patterns?.findings[finding] && (
+                <RollPatternOverlay finding={patterns.findings[finding]} mmToX={mmToX} width={MAP_W} height={MAP_H} />
+              )}
               {selValid && (
                 <rect
                   x={mmToX(selFrom)}
@@ -245,6 +273,7 @@ function RollMapView({ barcode }: { barcode: string }) {
         </details>
       )}
       <Legend metric={metric} range={range} bins={pareto} />
+      <PatternList patterns={patterns} selected={finding} onSelect={setFinding} what="roll" />
       <form className="region-form" onSubmit={(e) => void placeHold(e)} aria-labelledby="region-title">
         <h2 id="region-title">Region</h2>
         <label htmlFor="md-from">MD from (mm)</label>

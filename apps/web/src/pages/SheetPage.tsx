@@ -14,6 +14,7 @@ import { robustRange } from '../colour-scale';
 import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, pixelOf, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
+import { PatternList, SheetPatternOverlay, usePatterns } from '../patterns';
 import { DEFAULT_SHEET_METRIC, sheetMaps } from '../prefetch';
 import { go, href } from '../router';
 
@@ -70,6 +71,10 @@ function SheetMapView({ barcode }: { barcode: string }) {
   const [cursor, setCursor] = useState<{ md: number; cd: number } | null>(null);
   const [rule, setRule] = useState<{ key: string; text: string } | null>(null);
   const [reloads, setReloads] = useState(0);
+  const [tests, setTests] = useState<{ sheetTestId: string; status: string }[]>([]);
+  const patterns = usePatterns('sheet', barcode);
+  const [finding, setFinding] = useState(0);
+  const [showPattern, setShowPattern] = useState(true);
   const canvas = useRef<HTMLCanvasElement>(null);
   const hoverStart = useRef<number | null>(null);
   const drawnOnce = useRef(false);
@@ -97,8 +102,15 @@ function SheetMapView({ barcode }: { barcode: string }) {
       },
       (e: Error) => !stale && setError(e.message),
     );
-    gql<{ binPareto: BinCount[] }>('query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } }', { s: barcode }).then(
-      (d) => !stale && setPareto(d.binPareto),
+    gql<{ binPareto: BinCount[]; sheetTests: { sheetTestId: string; status: string }[] }>(
+      'query($s: String!) { binPareto(sheet: $s) { softBin hardBin binName count } sheetTests(sheet: $s) { sheetTestId status } }',
+      { s: barcode },
+    ).then(
+      (d) => {
+        if (stale) return;
+        setPareto(d.binPareto);
+        setTests(d.sheetTests);
+      },
       (e: Error) => !stale && setError(e.message),
     );
     return () => {
@@ -201,6 +213,10 @@ function SheetMapView({ barcode }: { barcode: string }) {
       : null;
   const ruleText = cursor && rule?.key === `${cursor.md},${cursor.cd}` ? rule.text : cursor ? '…' : '';
   const px = cursor && grid ? pixelOf(grid, cursor.md, cursor.cd) : null;
+  const shownFinding = showPattern ? patterns?.findings[finding] : undefined;
+  const newestTest = tests.filter((t) => t.status === 'DONE').at(-1);
+  const download = (path: string, filename: string) => void downloadWithToken(path, filename).catch((e: Error) => setError(e.message));
+  const sheetPath = `/api/v1/exports/sheets/${encodeURIComponent(barcode)}`;
 
   return (
     <section aria-labelledby="sheet-title" className="sheet-page">
@@ -215,6 +231,14 @@ function SheetMapView({ barcode }: { barcode: string }) {
           {info.stepState.toLowerCase().replace('_', ' ')})
         </p>
       )}
+      {info && (
+        <nav className="page-links" aria-label="Analyses of this sheet">
+          <a href={href('stacked', info.rollBarcode)}>Stacked map of roll {info.rollBarcode}</a>
+          <a href={href('correlation', info.rollBarcode)}>Correlation of roll {info.rollBarcode}</a>
+          <a href={href('spc', info.productCode)}>SPC of {info.productCode}</a>
+          <a href={href('yield', info.rollBarcode)}>Yield</a>
+        </nav>
+      )}
       <div className="toolbar">
         <MetricSelect id="sheet-metric" value={metric} onChange={setMetric} />
         <span className="live" role="status" aria-live="polite" data-testid="live-status">
@@ -225,19 +249,34 @@ function SheetMapView({ barcode }: { barcode: string }) {
         <span className="exports">
           Export:{' '}
           {(['results.csv', 'bins.csv', 'e142.xml'] as const).map((f) => (
-            <button
-              key={f}
-              type="button"
-              className="link"
-              onClick={() =>
-                void downloadWithToken(`/api/v1/exports/sheets/${encodeURIComponent(barcode)}/${f}`, `${barcode}-${f}`).catch((e: Error) =>
-                  setError(e.message),
-                )
-              }
-            >
+            <button key={f} type="button" className="link" onClick={() => download(`${sheetPath}/${f}`, `${barcode}-${f}`)}>
               {f}
             </button>
           ))}
+          {newestTest &&
+            (['csv', 'stdf'] as const).map((ext) => (
+              <button
+                key={ext}
+                type="button"
+                className="link"
+                title="the newest binned test of the sheet"
+                onClick={() =>
+                  download(
+                    `/api/v1/exports/sheet-tests/${newestTest.sheetTestId}.${ext}`,
+                    `${barcode}-test-${newestTest.sheetTestId.slice(0, 8)}.${ext}`,
+                  )
+                }
+              >
+                test.{ext}
+              </button>
+            ))}
+          <button
+            type="button"
+            className="link"
+            onClick={() => download(`/api/v1/pick-maps/${encodeURIComponent(barcode)}.csv`, `${barcode}-pick-map.csv`)}
+          >
+            pick-map.csv
+          </button>
         </span>
       </div>
       {grid && (
@@ -261,6 +300,7 @@ function SheetMapView({ barcode }: { barcode: string }) {
                 if (c) go('cell', barcode, c.md, c.cd);
               }}
             />
+            {shownFinding && grid && <SheetPatternOverlay finding={shownFinding} cols={grid.cdCount} px={CELL_PX} />}
             {px && (
               <div
                 className="cursor-box"
@@ -284,6 +324,13 @@ function SheetMapView({ barcode }: { barcode: string }) {
         )}
       </div>
       <Legend metric={metric} range={range} bins={pareto} />
+      {patterns && patterns.findings.length > 0 && (
+        <label className="toggle">
+          <input type="checkbox" checked={showPattern} onChange={(e) => setShowPattern(e.target.checked)} /> draw the chosen pattern on the
+          map
+        </label>
+      )}
+      <PatternList patterns={patterns} selected={finding} onSelect={setFinding} what="sheet" />
     </section>
   );
 }

@@ -222,7 +222,14 @@ export function StationPage({ session }: { session: Session }) {
       }
       try {
         const cell = parseCellCode(b);
-        setUnit(cell ? { kind: 'Cell', barcode: b, operation: null, holds: [] } : await lookUpUnit(b));
+        // Cells and stacks are not tracking's units: their panels link to their own pages.
+        setUnit(
+          cell
+            ? { kind: 'Cell', barcode: b, operation: null, holds: [] }
+            : b.startsWith('STK-')
+              ? { kind: 'Stack', barcode: b, operation: null, holds: [] }
+              : await lookUpUnit(b),
+        );
       } catch {
         setUnit(null);
       }
@@ -442,6 +449,10 @@ function UnitPanel({ unit }: { unit: UnitView }) {
         <p className="muted">
           A singulated cell: its results are on the{' '}
           <a href={href('cell', ...Object.values(parseCellCode(unit.barcode) ?? {}))}>cell page</a>.
+        </p>
+      ) : unit.kind === 'Stack' ? (
+        <p className="muted">
+          A stack: its layers, final test and holds are on the <a href={href('stack', unit.barcode)}>stack page</a>.
         </p>
       ) : (
         <dl className="facts">

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { gql } from '../api';
 import { binColour, rgbCss } from '../colour-scale';
+import { IntervalChart } from '../charts';
 import { ErrorBox } from '../components';
 import { go, href } from '../router';
 
@@ -17,7 +18,23 @@ interface Condition {
   cellsPassed: number;
   firstPassYield: number | null;
   finalYield: number | null;
+  finalYieldLow: number | null;
+  finalYieldHigh: number | null;
+  pValueVsOthers: number | null;
 }
+interface Comparison {
+  conditions: Condition[];
+  test: string;
+  statistic: number | null;
+  degreesOfFreedom: number | null;
+  pValue: number | null;
+  significant: boolean;
+  confidence: number;
+}
+const COMPARISON =
+  'conditions { condition runs cellsTested cellsPassed firstPassYield finalYield finalYieldLow finalYieldHigh pValueVsOthers } test statistic degreesOfFreedom pValue significant confidence';
+const TEST_NAME: Record<string, string> = { FISHER_EXACT: 'Fisher’s exact test', CHI_SQUARE: 'chi-square test', NONE: 'no test' };
+const pFmt = (p: number | null) => (p === null ? '—' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);
 
 function Pareto({ bins, label }: { bins: BinCount[]; label: string }) {
@@ -68,11 +85,11 @@ export default function YieldPage({ roll }: { roll?: string }) {
   const [sheets, setSheets] = useState<{ barcode: string }[]>([]);
   const [sheet, setSheet] = useState('');
   const [sheetPareto, setSheetPareto] = useState<BinCount[]>([]);
-  const [op, setOp] = useState('INTERLAYER_DEPOSITION');
-  const [param, setParam] = useState('');
-  const [byParam, setByParam] = useState<Condition[] | null>(null);
+  const [op, setOp] = useState('INTERLAYER');
+  const [param, setParam] = useState('material');
+  const [byParam, setByParam] = useState<Comparison | null>(null);
   const [experiment, setExperiment] = useState('');
-  const [byArm, setByArm] = useState<Condition[] | null>(null);
+  const [byArm, setByArm] = useState<Comparison | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -104,54 +121,85 @@ export default function YieldPage({ roll }: { roll?: string }) {
   };
   const loadParam = (e: FormEvent) => {
     e.preventDefault();
-    gql<{ yieldByParameter: Condition[] }>(
-      'query($o: String!, $p: String!, $r: [String!]) { yieldByParameter(operation: $o, parameter: $p, rollBarcodes: $r) { condition runs cellsTested cellsPassed firstPassYield finalYield } }',
+    gql<{ c: Comparison }>(
+      `query($o: String!, $p: String!, $r: [String!]) { c: yieldByParameterComparison(operation: $o, parameter: $p, rollBarcodes: $r) { ${COMPARISON} } }`,
       { o: op, p: param, r: roll ? [roll] : null },
     ).then(
-      (d) => setByParam(d.yieldByParameter),
+      (d) => setByParam(d.c),
       (err: Error) => setError(err.message),
     );
   };
   const loadArm = (e: FormEvent) => {
     e.preventDefault();
-    gql<{ experimentYield: Condition[] }>(
-      'query($c: String!) { experimentYield(code: $c) { condition runs cellsTested cellsPassed firstPassYield finalYield } }',
-      { c: experiment.trim() },
-    ).then(
-      (d) => setByArm(d.experimentYield),
+    gql<{ c: Comparison }>(`query($c: String!) { c: experimentYieldComparison(code: $c) { ${COMPARISON} } }`, {
+      c: experiment.trim(),
+    }).then(
+      (d) => setByArm(d.c),
       (err: Error) => setError(err.message),
     );
   };
-  const conditions = (rows: Condition[]) => (
-    <table className="table">
-      <thead>
-        <tr>
-          <th scope="col">Condition</th>
-          <th scope="col">Runs</th>
-          <th scope="col">Cells tested</th>
-          <th scope="col">First pass</th>
-          <th scope="col">Final</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((c) => (
-          <tr key={c.condition}>
-            <td>{c.condition}</td>
-            <td>{c.runs}</td>
-            <td>{c.cellsTested}</td>
-            <td>{pct(c.firstPassYield)}</td>
-            <td>{pct(c.finalYield)}</td>
-          </tr>
-        ))}
-        {rows.length === 0 && (
-          <tr>
-            <td colSpan={5} className="muted">
-              No tested cells under any condition.
-            </td>
-          </tr>
+  const conditions = (c: Comparison, what: string) => (
+    <div data-testid={`comparison-${what}`}>
+      <p className={c.significant ? 'verdict bad' : 'verdict'} data-testid="yield-test">
+        {c.test === 'NONE' ? (
+          'Fewer than two tested conditions: nothing to compare.'
+        ) : (
+          <>
+            {TEST_NAME[c.test] ?? c.test}
+            {c.statistic !== null ? `: χ² = ${c.statistic.toFixed(2)}, ${c.degreesOfFreedom} degrees of freedom` : ''}, p = {pFmt(c.pValue)}
+            .{' '}
+            <strong>
+              {c.significant
+                ? `The final yields differ beyond chance (at ${Math.round(c.confidence * 100)} % confidence).`
+                : `No difference beyond chance at ${Math.round(c.confidence * 100)} % confidence: it may be noise.`}
+            </strong>
+          </>
         )}
-      </tbody>
-    </table>
+      </p>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">Condition</th>
+            <th scope="col">Runs</th>
+            <th scope="col">Cells passed / tested</th>
+            <th scope="col">First pass</th>
+            <th scope="col">Final</th>
+            <th scope="col">{Math.round(c.confidence * 100)} % interval (Wilson)</th>
+            <th scope="col">p against the others</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.conditions.map((r) => (
+            <tr key={r.condition}>
+              <td>{r.condition}</td>
+              <td>{r.runs}</td>
+              <td>
+                {r.cellsPassed} / {r.cellsTested}
+              </td>
+              <td>{pct(r.firstPassYield)}</td>
+              <td>{pct(r.finalYield)}</td>
+              <td>
+                {pct(r.finalYieldLow)} – {pct(r.finalYieldHigh)}
+              </td>
+              <td>{pFmt(r.pValueVsOthers)}</td>
+            </tr>
+          ))}
+          {c.conditions.length === 0 && (
+            <tr>
+              <td colSpan={7} className="muted">
+                No tested cells under any condition.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {c.conditions.length > 0 && (
+        <IntervalChart
+          title={`Final yield by ${what} with ${Math.round(c.confidence * 100)} % intervals`}
+          rows={c.conditions.map((r) => ({ label: r.condition, value: r.finalYield, low: r.finalYieldLow, high: r.finalYieldHigh }))}
+        />
+      )}
+    </div>
   );
 
   return (
@@ -204,14 +252,14 @@ export default function YieldPage({ roll }: { roll?: string }) {
         <input id="yp-param" value={param} onChange={(e) => setParam(e.target.value)} placeholder="e.g. material" />
         <button type="submit">Show</button>
       </form>
-      {byParam && conditions(byParam)}
+      {byParam && conditions(byParam, 'parameter')}
       <h2>Yield by experiment arm</h2>
       <form onSubmit={loadArm} className="inline-form">
         <label htmlFor="ye-code">Experiment</label>
         <input id="ye-code" value={experiment} onChange={(e) => setExperiment(e.target.value)} />
         <button type="submit">Show</button>
       </form>
-      {byArm && conditions(byArm)}
+      {byArm && conditions(byArm, 'arm')}
     </section>
   );
 }

@@ -1,0 +1,239 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { gql } from '../api';
+import { ControlChart, type ChartPointView } from '../charts';
+import { ErrorBox } from '../components';
+import { go, href } from '../router';
+
+interface Limits {
+  version: number;
+  centre: number;
+  sigma: number;
+  baselineSheets: string[];
+  reason: string;
+  frozenBy: string;
+  frozenAt: string;
+}
+interface Point {
+  sheetBarcode: string;
+  rollBarcode: string;
+  seq: number;
+  value: number;
+  n: number | null;
+  z: number | null;
+}
+interface SpcEvent {
+  id: string;
+  rule: string;
+  ruleText: string;
+  atSheet: string;
+  reason: string;
+  points: { sheet: string; roll: string; value: number; z: number | null }[];
+  holds: { roll: string; sheet: string | null; mdFromMm: number | null; mdToMm: number | null; holdId: string }[];
+  holdError: string | null;
+  status: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  comment: string | null;
+  createdAt: string;
+}
+interface Chart {
+  id: string;
+  name: string;
+  metric: string;
+  statistic: string;
+  chartType: string;
+  zones: number;
+  zone: number | null;
+  rules: string[];
+  limitsVersion: number;
+  limits: Limits[];
+  points: Point[];
+  events: SpcEvent[];
+}
+
+const CHARTS = `query($p: String!) { spcCharts(productCode: $p) { id name metric statistic chartType zones zone rules limitsVersion
+  limits { version centre sigma baselineSheets reason frozenBy frozenAt }
+  points(last: 300) { sheetBarcode rollBarcode seq value n z }
+  events { id rule ruleText atSheet reason points { sheet roll value z } holds { roll sheet mdFromMm mdToMm holdId } holdError
+    status acknowledgedBy acknowledgedAt comment createdAt } } }`;
+
+/** σ of one point under the frozen limits: I-MR σ, X̄-S σ/√n, p √(p̄(1−p̄)/n). */
+function pointSigma(chartType: string, limits: Limits, n: number | null): number | null {
+  if (chartType === 'I_MR') return limits.sigma;
+  if (!n) return null;
+  if (chartType === 'XBAR_S') return limits.sigma / Math.sqrt(n);
+  return Math.sqrt((limits.centre * (1 - limits.centre)) / n);
+}
+
+function chartPoints(chart: Chart): ChartPointView[] {
+  const limits = chart.limits.find((l) => l.version === chart.limitsVersion) ?? null;
+  const violated = new Set(chart.events.flatMap((e) => e.points.map((p) => p.sheet)));
+  return chart.points.map((p) => {
+    const s = limits ? pointSigma(chart.chartType, limits, p.n) : null;
+    const clamp = (v: number) => (chart.chartType === 'P' ? Math.min(1, Math.max(0, v)) : v);
+    return {
+      label: `sheet ${p.sheetBarcode}`,
+      value: p.value,
+      lcl: limits && s !== null ? clamp(limits.centre - 3 * s) : null,
+      ucl: limits && s !== null ? clamp(limits.centre + 3 * s) : null,
+      violated: violated.has(p.sheetBarcode),
+    };
+  });
+}
+
+export default function SpcPage({ product }: { product?: string }) {
+  const [input, setInput] = useState(product ?? 'TFB-0505');
+  const [charts, setCharts] = useState<Chart[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [showAcknowledged, setShowAcknowledged] = useState(false);
+
+  const load = useCallback(() => {
+    if (!product) return;
+    gql<{ spcCharts: Chart[] }>(CHARTS, { p: product }).then(
+      (d) => {
+        setCharts(d.spcCharts);
+        setError(null);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [product]);
+  useEffect(load, [load]);
+
+  const open = (e: FormEvent) => {
+    e.preventDefault();
+    if (input.trim()) go('spc', input.trim());
+  };
+  return (
+    <section aria-labelledby="spc-title">
+      <h1 id="spc-title">SPC{product ? ` of ${product}` : ''}</h1>
+      <form onSubmit={open} className="inline-form">
+        <label htmlFor="spc-product">Product</label>
+        <input id="spc-product" value={input} onChange={(e) => setInput(e.target.value)} />
+        <button type="submit" className="primary">
+          Show
+        </button>
+        <label>
+          <input type="checkbox" checked={showAcknowledged} onChange={(e) => setShowAcknowledged(e.target.checked)} /> show acknowledged
+          events
+        </label>
+      </form>
+      <ErrorBox error={error} />
+      {charts && charts.length === 0 && <p className="muted">{product} has no control charts yet (createSpcChart).</p>}
+      {charts?.map((c) => (
+        <ChartSection key={c.id} chart={c} showAcknowledged={showAcknowledged} onChanged={load} />
+      ))}
+    </section>
+  );
+}
+
+function ChartSection({ chart, showAcknowledged, onChanged }: { chart: Chart; showAcknowledged: boolean; onChanged: () => void }) {
+  const limits = chart.limits.find((l) => l.version === chart.limitsVersion);
+  const open = chart.events.filter((e) => e.status === 'OPEN');
+  const shown = showAcknowledged ? chart.events : open;
+  return (
+    <section className="spc-chart" aria-labelledby={`chart-${chart.id}`} data-testid="spc-chart">
+      <h2 id={`chart-${chart.id}`}>{chart.name}</h2>
+      <p className="muted">
+        {chart.chartType.replace('_', '-')} of {chart.statistic.toLowerCase().replace('_', ' ')} of {chart.metric}
+        {chart.zone !== null ? `, CD zone ${chart.zone} of ${chart.zones}` : ''} · rules {chart.rules.join(', ')} ·{' '}
+        {limits
+          ? `limits v${limits.version}: centre ${limits.centre.toPrecision(4)}, frozen by ${limits.frozenBy} from ${limits.baselineSheets.length} sheets (${limits.reason})`
+          : 'no limits frozen yet: points are kept, not judged'}{' '}
+        · <strong>{open.length}</strong> open event{open.length === 1 ? '' : 's'}
+      </p>
+      <ControlChart
+        title={`${chart.name}: ${chart.points.length} points${limits ? ', centre line and 3σ limits' : ''}; ${open.length} open events`}
+        points={chartPoints(chart)}
+        centre={limits?.centre ?? null}
+        yLabel={chart.chartType === 'P' ? 'fraction defective' : chart.metric}
+      />
+      <p className="plot-key muted">
+        <span className="key-centre" /> centre line <span className="key-limit" /> 3σ limits <span className="key-violated" /> points of a
+        rule violation
+      </p>
+      {shown.length > 0 && (
+        <ul className="event-list" aria-label={`SPC events of ${chart.name}`}>
+          {shown.map((e) => (
+            <EventItem key={e.id} event={e} onChanged={onChanged} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function EventItem({ event, onChanged }: { event: SpcEvent; onChanged: () => void }) {
+  const [comment, setComment] = useState('');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const acknowledge = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      await gql('mutation($id: ID!, $c: String!) { acknowledgeSpcEvent(id: $id, comment: $c) { status } }', {
+        id: event.id,
+        c: comment.trim(),
+      });
+      setResult({ ok: true, text: 'Acknowledged.' });
+      onChanged();
+    } catch (err) {
+      setResult({ ok: false, text: (err as Error).message });
+    }
+  };
+  return (
+    <li className={`event ${event.status === 'OPEN' ? 'open' : ''}`} data-testid="spc-event">
+      <div>
+        <strong>{event.rule}</strong> {event.ruleText} at sheet <a href={href('sheet', event.atSheet)}>{event.atSheet}</a>{' '}
+        <span className="muted">({new Date(event.createdAt).toLocaleString()})</span>
+      </div>
+      <div className="muted">
+        Points:{' '}
+        {event.points.map((p, i) => (
+          <span key={p.sheet}>
+            {i > 0 && ', '}
+            <a href={href('sheet', p.sheet)}>{p.sheet}</a> {p.value.toPrecision(4)}
+            {p.z !== null ? ` (z ${p.z.toFixed(1)})` : ''}
+          </span>
+        ))}
+      </div>
+      <div>
+        Holds:{' '}
+        {event.holds.length === 0 && <span className="muted">{event.holdError ? `not placed yet: ${event.holdError}` : 'none'}</span>}
+        {event.holds.map((h) => (
+          <span key={h.holdId} className="hold-link">
+            {h.mdFromMm !== null && h.mdToMm !== null ? (
+              <a href={href('roll', h.roll, Math.floor(h.mdFromMm), Math.ceil(h.mdToMm))}>
+                {h.roll} MD {Math.floor(h.mdFromMm)}–{Math.ceil(h.mdToMm)} mm
+              </a>
+            ) : (
+              <a href={href('sheet', h.sheet ?? '')}>{h.sheet}</a>
+            )}{' '}
+            <span className="muted">(hold {h.holdId})</span>
+          </span>
+        ))}
+      </div>
+      {event.status === 'OPEN' ? (
+        <form className="inline-form" onSubmit={(e) => void acknowledge(e)}>
+          <label htmlFor={`ack-${event.id}`}>Comment</label>
+          <input
+            id={`ack-${event.id}`}
+            className="wide"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            placeholder="cause found, action taken"
+          />
+          <button type="submit" disabled={comment.trim().length < 3}>
+            Acknowledge
+          </button>
+        </form>
+      ) : (
+        <div className="form-ok">
+          Acknowledged by {event.acknowledgedBy}: {event.comment}
+        </div>
+      )}
+      {result && (
+        <p className={result.ok ? 'form-ok' : 'form-error'} role={result.ok ? 'status' : 'alert'}>
+          {result.text}
+        </p>
+      )}
+    </li>
+  );
+}
