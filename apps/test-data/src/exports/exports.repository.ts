@@ -62,13 +62,19 @@ export class ExportsRepository {
     );
   }
 
-  /** A sheet's current results with their values, row by row (for STDF). */
+  /**
+   * A sheet's current results with their values, row by row (for STDF). Straight from the pool, as
+   * the COPYs: through TypeORM's query() a 600-sheet roll STDF ran half as fast and grew the process
+   * by ~90 MiB per 150 sheets; through pg it stays within a few MiB (npm run bench interop).
+   */
   async currentResultValues(sheet: string): Promise<Row[]> {
-    return this.db.query<Row[]>(
-      `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_set_version
+    const pool = (this.db.driver as unknown as { master: Pool }).master;
+    const r = await pool.query({
+      text: `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_set_version
          FROM test_data.current_cell_results WHERE sheet_barcode = $1 ORDER BY row, col`,
-      [sheet],
-    );
+      values: [sheet],
+    });
+    return r.rows as Row[];
   }
 
   /**
