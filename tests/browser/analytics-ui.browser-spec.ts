@@ -253,9 +253,9 @@ describe('analytics pages in a real browser', () => {
 
   it('patterns: the roll’s drift and a sheet’s classes listed with scores and drawn over the maps; links to every analysis', async () => {
     const roll = drifted.barcode;
-    const api = (await mes.admin.ok(`{ rollPatterns(roll: "${roll}") { classes findings { kind score } } }`)).rollPatterns as {
+    const api = (await mes.admin.ok(`{ rollPatterns(roll: "${roll}") { classes findings { kind score source } } }`)).rollPatterns as {
       classes: string[];
-      findings: { kind: string; score: number }[];
+      findings: { kind: string; score: number; source: string }[];
     };
     expect(api.classes).toContain('MD_DRIFT');
     const page = await engineerPage();
@@ -267,6 +267,11 @@ describe('analytics pages in a real browser', () => {
     expect(await patterns.locator('tbody tr').first().textContent()).toContain(api.findings[0].score.toFixed(1));
     // The chosen finding (the strongest first) is drawn over the roll map.
     await page.getByTestId('pattern-overlay').locator('rect').first().waitFor({ state: 'attached' });
+    // Choosing the drift shows the map it was found on (the metric's, or the bins for a failure pattern).
+    const drift = api.findings.find((f) => f.kind === 'MD_DRIFT')!;
+    await patterns.getByRole('button', { name: 'MD drift' }).click();
+    expect(await page.getByLabel('Metric').inputValue()).toBe(drift.source === 'FAIL' ? 'SOFT_BIN' : 'ASR_OHM_CM2');
+    expect(await patterns.locator('tr[aria-current="true"]').textContent()).toContain('MD drift');
     const links = await page.getByRole('navigation', { name: 'Analyses of this roll' }).getByRole('link').allTextContents();
     expect(links).toEqual(['Yield', 'Stacked map', 'Correlation with process data', 'SPC of TFB-0505']);
     await screenshot(page, '22-roll-patterns');
@@ -440,6 +445,9 @@ describe('analytics pages in a real browser', () => {
     await scanLikeAScanner(operator, 'STK-0001');
     await operator.getByRole('link', { name: 'stack page' }).click();
     await operator.getByTestId('stack-layers').waitFor();
+    // The sheet, roll and cell pages are engineers': the operator reads them as text.
+    expect(await operator.getByTestId('stack-layers').getByRole('link').count()).toBe(0);
+    expect(await operator.getByTestId('stack-layers').locator('tbody tr').first().textContent()).toContain(api.layers[0].cellCode);
     await screenshot(operator, '28-stack-from-station');
     await operator.context().close();
   });

@@ -100,13 +100,23 @@ export interface IntervalRow {
   high: number | null;
 }
 
-/** Yields (0..1) with their confidence intervals as error bars, one row per condition. */
+/**
+ * Yields (0..1) with their confidence intervals as error bars, one row per condition. The axis spans
+ * the intervals (not 0-100 %): yields of 97 to 99 % would otherwise be one dot.
+ */
 export function IntervalChart({ title, rows }: { title: string; rows: IntervalRow[] }) {
   const rowH = 28;
   const h = PAD.t + rows.length * rowH + 34;
   const left = 160;
-  const w = 620;
-  const sx = scale(0, 1, left, w - PAD.r);
+  const w = 680;
+  const [e0, e1] = extent(
+    rows.flatMap((r) => [r.low ?? NaN, r.high ?? NaN, r.value ?? NaN]),
+    0.15,
+  );
+  const xTicks = ticks(Math.max(0, e0), Math.min(1, e1), 6);
+  const [x0, x1] = [Math.min(Math.max(0, e0), xTicks[0] ?? 0), Math.max(Math.min(1, e1), xTicks[xTicks.length - 1] ?? 1)];
+  const sx = scale(x0, x1, left, w - 40);
+  const digits = x1 - x0 < 0.05 ? 1 : 0;
   return (
     <svg
       viewBox={`0 0 ${w} ${h}`}
@@ -117,11 +127,11 @@ export function IntervalChart({ title, rows }: { title: string; rows: IntervalRo
       aria-label={title}
       data-testid="interval-chart"
     >
-      {[0, 0.25, 0.5, 0.75, 1].map((t) => (
+      {xTicks.map((t) => (
         <g key={t} className="axes">
           <line className="grid" x1={sx(t)} x2={sx(t)} y1={PAD.t} y2={h - 28} />
           <text x={sx(t)} y={h - 12} textAnchor="middle">
-            {t * 100} %
+            {(t * 100).toFixed(digits)} %
           </text>
         </g>
       ))}

@@ -105,31 +105,72 @@ export function PatternList(props: { patterns: Patterns | null; selected: number
   );
 }
 
-/** A sheet finding over the sheet map: rows run left to right, col 0 at the bottom, `px` per cell. */
+/** Consecutive numbers as [first, last] runs: a lane of three columns is one band, not three. */
+function runs(xs: number[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const x of [...xs].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && x === last[1] + 1) last[1] = x;
+    else out.push([x, x]);
+  }
+  return out;
+}
+
+/**
+ * A sheet finding over the sheet map: rows run left to right, col 0 at the bottom, `px` per cell.
+ * Cells are filled; lanes, periodic rows and regions are outlined only, so the map stays readable.
+ */
 export function SheetPatternOverlay({ finding, cols, px }: { finding: Finding; cols: number; px: number }) {
   const r = finding.region;
   const y = (col: number) => (cols - 1 - col) * px;
-  const width = (r.rowTo - r.rowFrom + 1) * px;
+  let marks;
+  if (finding.cells?.length)
+    marks = finding.cells.map((c) => (
+      <rect key={`${c.row},${c.col}`} x={c.row * px} y={y(c.col)} width={px} height={px} className="pattern-cell" />
+    ));
+  else if (finding.cols?.length)
+    marks = runs(finding.cols).map(([c0, c1]) => (
+      <rect
+        key={c0}
+        x={r.rowFrom * px}
+        y={y(c1)}
+        width={(r.rowTo - r.rowFrom + 1) * px}
+        height={(c1 - c0 + 1) * px}
+        className="pattern-band"
+      />
+    ));
+  else if (finding.rows?.length)
+    marks = runs(finding.rows).map(([r0, r1]) => (
+      <rect
+        key={r0}
+        x={r0 * px}
+        y={y(r.colTo)}
+        width={(r1 - r0 + 1) * px}
+        height={(r.colTo - r.colFrom + 1) * px}
+        className="pattern-band"
+      />
+    ));
+  else
+    marks = (
+      <rect
+        x={r.rowFrom * px}
+        y={y(r.colTo)}
+        width={(r.rowTo - r.rowFrom + 1) * px}
+        height={(r.colTo - r.colFrom + 1) * px}
+        className="pattern-band"
+      />
+    );
   return (
     <svg className="overlay pattern-overlay" width="100%" height="100%" aria-hidden="true" data-testid="pattern-overlay">
-      {finding.cells?.length ? (
-        finding.cells.map((c) => (
-          <rect key={`${c.row},${c.col}`} x={c.row * px} y={y(c.col)} width={px} height={px} className="pattern-cell" />
-        ))
-      ) : finding.cols?.length ? (
-        finding.cols.map((c) => <rect key={c} x={r.rowFrom * px} y={y(c)} width={width} height={px} className="pattern-band" />)
-      ) : finding.rows?.length ? (
-        finding.rows.map((row) => (
-          <rect key={row} x={row * px} y={y(r.colTo)} width={px} height={(r.colTo - r.colFrom + 1) * px} className="pattern-band" />
-        ))
-      ) : (
-        <rect x={r.rowFrom * px} y={y(r.colTo)} width={width} height={(r.colTo - r.colFrom + 1) * px} className="pattern-region" />
-      )}
+      {marks}
     </svg>
   );
 }
 
-/** A roll finding over the roll map: its MD stretch, and for a periodic defect a tick every repeat distance. */
+/**
+ * A roll finding over the roll map: its MD stretch outlined with a ribbon along the top edge, and for
+ * a periodic defect a tick every repeat distance.
+ */
 export function RollPatternOverlay(props: { finding: Finding; mmToX: (mm: number) => number; width: number; height: number }) {
   const { finding, mmToX, width, height } = props;
   const x0 = Math.max(0, mmToX(finding.region.mdFromMm));
@@ -140,10 +181,20 @@ export function RollPatternOverlay(props: { finding: Finding; mmToX: (mm: number
       ticks.push(mm);
   return (
     <g data-testid="pattern-overlay">
-      {x1 > x0 && <rect x={x0} width={Math.max(2, x1 - x0)} y={0} height={height} className="pattern-region" />}
+      {x1 > x0 && (
+        <>
+          <rect x={x0} width={Math.max(2, x1 - x0)} y={1} height={height - 2} className="pattern-band" />
+          <rect x={x0} width={Math.max(2, x1 - x0)} y={0} height={6} className="pattern-ribbon" />
+        </>
+      )}
       {ticks.map((mm) => (
         <line key={mm} x1={mmToX(mm)} x2={mmToX(mm)} y1={0} y2={height} className="pattern-tick" />
       ))}
     </g>
   );
+}
+
+/** The map a finding was found on: a failure pattern shows on the bins, a metric pattern on ASR. */
+export function metricOfFinding(f: Finding): 'SOFT_BIN' | 'ASR_OHM_CM2' {
+  return f.source === 'FAIL' ? 'SOFT_BIN' : 'ASR_OHM_CM2';
 }

@@ -4,7 +4,7 @@ import { robustRange } from '../colour-scale';
 import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
-import { PatternList, RollPatternOverlay, usePatterns } from '../patterns';
+import { metricOfFinding, PatternList, RollPatternOverlay, usePatterns } from '../patterns';
 import { go, href } from '../router';
 
 interface RollInfo {
@@ -273,7 +273,15 @@ function RollMapView({ barcode, region }: { barcode: string; region?: { mdFrom: 
         </details>
       )}
       <Legend metric={metric} range={range} bins={pareto} />
-      <PatternList patterns={patterns} selected={finding} onSelect={setFinding} what="roll" />
+      <PatternList
+        patterns={patterns}
+        selected={finding}
+        onSelect={(i) => {
+          setFinding(i);
+          if (patterns?.findings[i]) setMetric(metricOfFinding(patterns.findings[i]));
+        }}
+        what="roll"
+      />
       <form className="region-form" onSubmit={(e) => void placeHold(e)} aria-labelledby="region-title">
         <h2 id="region-title">Region</h2>
         <label htmlFor="md-from">MD from (mm)</label>

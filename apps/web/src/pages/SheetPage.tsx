@@ -14,7 +14,7 @@ import { robustRange } from '../colour-scale';
 import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, pixelOf, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
-import { PatternList, SheetPatternOverlay, usePatterns } from '../patterns';
+import { metricOfFinding, PatternList, SheetPatternOverlay, usePatterns } from '../patterns';
 import { DEFAULT_SHEET_METRIC, sheetMaps } from '../prefetch';
 import { go, href } from '../router';
 
@@ -330,7 +330,15 @@ function SheetMapView({ barcode }: { barcode: string }) {
           map
         </label>
       )}
-      <PatternList patterns={patterns} selected={finding} onSelect={setFinding} what="sheet" />
+      <PatternList
+        patterns={patterns}
+        selected={finding}
+        onSelect={(i) => {
+          setFinding(i);
+          if (patterns?.findings[i]) setMetric(metricOfFinding(patterns.findings[i]));
+        }}
+        what="sheet"
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { gql } from '../api';
+import { gql, loadSession } from '../api';
 import { BarcodePicker, ErrorBox } from '../components';
 import { href } from '../router';
 
@@ -62,6 +62,9 @@ export default function StackPage({ barcode }: { barcode?: string }) {
 }
 
 function StackView({ barcode }: { barcode: string }) {
+  // Operators open a stack from the station; the sheet, roll and cell pages are engineers'.
+  const engineer = loadSession()?.role !== 'OPERATOR';
+  const link = (to: string, text: string, parts: (string | number)[]) => (engineer ? <a href={href(to, ...parts)}>{text}</a> : text);
   const [stack, setStack] = useState<Stack | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -128,18 +131,14 @@ function StackView({ barcode }: { barcode: string }) {
                 <tr key={l.layerIndex}>
                   <td>{l.layerIndex}</td>
                   <td>
-                    <a href={href('cell', l.sheetBarcode, l.row, l.col)} className="mono">
-                      {l.cellCode}
-                    </a>
+                    <span className="mono">{link('cell', l.cellCode, [l.sheetBarcode, l.row, l.col])}</span>
                   </td>
-                  <td>
-                    <a href={href('sheet', l.sheetBarcode)}>{l.sheetBarcode}</a>
-                  </td>
+                  <td>{link('sheet', l.sheetBarcode, [l.sheetBarcode])}</td>
                   <td>
                     ({l.row}, {l.col})
                   </td>
                   <td>
-                    <a href={href('roll', l.rollBarcode)}>{l.rollBarcode}</a> {l.mdMm.toFixed(0)} mm
+                    {link('roll', l.rollBarcode, [l.rollBarcode])} {l.mdMm.toFixed(0)} mm
                   </td>
                   <td>{l.softBin}</td>
                   <td>{l.hardBin ?? '—'}</td>

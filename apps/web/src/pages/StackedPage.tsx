@@ -65,6 +65,9 @@ function StackedCanvas(props: {
       <div className="map-wrap" style={{ width: w, height: h }}>
         <canvas ref={canvas} data-testid={testId} role="img" aria-label={label} onMouseMove={at} onMouseLeave={() => onCell(null)} />
       </div>
+      <div className="axis-x" aria-hidden="true">
+        ▼ operator side · rows (MD) →
+      </div>
       <ScaleBar min={range.min} max={range.max} format={label.startsWith('Failure') ? pct : (v) => v.toPrecision(3)} />
     </figure>
   );
