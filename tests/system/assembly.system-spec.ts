@@ -186,7 +186,7 @@ describe('singulation, stacking and stack test through the gateway', () => {
     const layers: string[] = proposal.stacks[0];
 
     await mes.admin.ok(
-      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
     );
     const addLayer =
       'mutation($s: String!, $c: String!) { addStackLayer(input: { stackBarcode: $s, cellCode: $c }) { status layers { layerIndex cellCode } } }';
@@ -276,7 +276,7 @@ describe('singulation, stacking and stack test through the gateway', () => {
     });
     // A stack with no layers yet cannot leave STACKING.
     await mes.admin.ok(
-      'mutation { startStack(input: { barcode: "STK-0003", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+      'mutation { startStack(input: { barcode: "STK-0003", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
     );
     const incomplete = await mes.admin.fails(scanStack, { s: 'STK-0003', st: 'FRM-1' });
     expect(incomplete.extensions).toMatchObject({ code: 'CONFLICT', reason: 'STACK_INCOMPLETE' });
@@ -341,7 +341,7 @@ describe('singulation, stacking and stack test through the gateway', () => {
     // A second stack whose third layer is not connected: the measurement matches the expectation without it.
     const second: string[] = proposal.stacks[1];
     await mes.admin.ok(
-      'mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+      'mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
     );
     for (const code of second) await mes.admin.ok(addLayer, { s: 'STK-0002', c: code });
     for (const station of ['FRM-1', 'STT-1']) await mes.admin.ok(scanStack, { s: 'STK-0002', st: station });
