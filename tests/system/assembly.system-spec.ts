@@ -186,7 +186,7 @@ describe('singulation, stacking and stack test through the gateway', () => {
     const layers: string[] = proposal.stacks[0];
 
     await mes.admin.ok(
-      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
     );
     const addLayer =
       'mutation($s: String!, $c: String!) { addStackLayer(input: { stackBarcode: $s, cellCode: $c }) { status layers { layerIndex cellCode } } }';
@@ -217,7 +217,8 @@ describe('singulation, stacking and stack test through the gateway', () => {
     expect(stack.status).toBe('BUILT');
     expect(stack.layers.map((l: { cellCode: string }) => l.cellCode)).toEqual(layers);
 
-    const postTest = 'mutation($i: StackTestInput!) { postStackTest(input: $i) { status bin binReason tests { testId bin } } }';
+    const postTest =
+      'mutation($i: StackTestInput!) { postStackTest(input: $i) { status bin binReason tests { testId bin deviation comparison { frequenciesHz expectedZReOhm measuredZReOhm hypotheses { hypothesis layer deviation } layerSpectra { layerIndex cellCode testId } } } } }';
     const unknown = await mes.admin.fails(postTest, {
       i: {
         testId: 'STT-X',
@@ -243,6 +244,43 @@ describe('singulation, stacking and stack test through the gateway', () => {
     });
     const { zRe, zIm } = parallel(cells, sim.frequenciesHz.length);
     const ocvV = cells.reduce((s, c) => s + c.ocvV, 0) / cells.length;
+
+    // The stack's own route: STACKING → FORMATION → STACK_TEST, by scans; its final test waits for STACK_TEST.
+    const scanStack =
+      'mutation($s: String!, $st: String!) { scanStack(input: { stackBarcode: $s, stationCode: $st }) { step electrochemicalState } }';
+    const early = await mes.admin.fails(postTest, {
+      i: {
+        testId: 'STT-0001',
+        stackBarcode: 'STK-0001',
+        stationCode: 'STT-1',
+        ocvV,
+        frequenciesHz: sim.frequenciesHz,
+        zReOhm: zRe,
+        zImOhm: zIm,
+      },
+    });
+    expect(early.extensions).toMatchObject({ code: 'WRONG_OPERATION', reason: 'WRONG_STEP' });
+    expect(await count('stack_tests')).toBe(0);
+    const skipped = await mes.admin.fails(scanStack, { s: 'STK-0001', st: 'STT-1' });
+    expect(skipped.extensions).toMatchObject({ code: 'WRONG_OPERATION', reason: 'WRONG_ORDER' });
+    expect(skipped.message).toBe(
+      'Stack STK-0001 is at STACKING; its next step is FORMATION, not STACK_TEST (route STACKING → FORMATION → STACK_TEST)',
+    );
+    expect((await mes.admin.ok(scanStack, { s: 'STK-0001', st: 'FRM-1' })).scanStack).toEqual({
+      step: 'FORMATION',
+      electrochemicalState: 'AS_MADE',
+    });
+    expect((await mes.admin.ok(scanStack, { s: 'STK-0001', st: 'STT-1' })).scanStack).toEqual({
+      step: 'STACK_TEST',
+      electrochemicalState: 'FORMED',
+    });
+    // A stack with no layers yet cannot leave STACKING.
+    await mes.admin.ok(
+      'mutation { startStack(input: { barcode: "STK-0003", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
+    );
+    const incomplete = await mes.admin.fails(scanStack, { s: 'STK-0003', st: 'FRM-1' });
+    expect(incomplete.extensions).toMatchObject({ code: 'CONFLICT', reason: 'STACK_INCOMPLETE' });
+
     const tested = (
       await mes.admin.ok(postTest, {
         i: {
@@ -257,6 +295,14 @@ describe('singulation, stacking and stack test through the gateway', () => {
       })
     ).postStackTest;
     expect(tested).toMatchObject({ status: 'TESTED', bin: 'PASS', tests: [{ testId: 'STT-0001', bin: 'PASS' }] });
+    // Judged on whole spectra: the layers' stored spectra (from test-data) at every measured frequency.
+    const comparison = tested.tests[0].comparison;
+    expect(comparison.frequenciesHz).toHaveLength(sim.frequenciesHz.length);
+    expect(comparison.layerSpectra).toEqual(layers.map((cellCode, i) => ({ layerIndex: i + 1, cellCode, testId: 'RIGA-0001' })));
+    expect(comparison.hypotheses).toHaveLength(1 + layers.length);
+    // Float32 storage of the layers' spectra is all that separates expectation and measurement.
+    expect(tested.tests[0].deviation).toBeLessThan(1e-5);
+    comparison.expectedZReOhm.forEach((z: number, k: number) => expect(z).toBeCloseTo(zRe[k], 3));
 
     // Genealogy in one query: each layer's sheet and roll come from tracking through the gateway.
     const genealogy = (
@@ -295,9 +341,10 @@ describe('singulation, stacking and stack test through the gateway', () => {
     // A second stack whose third layer is not connected: the measurement matches the expectation without it.
     const second: string[] = proposal.stacks[1];
     await mes.admin.ok(
-      'mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+      'mutation { startStack(input: { barcode: "STK-0002", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
     );
     for (const code of second) await mes.admin.ok(addLayer, { s: 'STK-0002', c: code });
+    for (const station of ['FRM-1', 'STT-1']) await mes.admin.ok(scanStack, { s: 'STK-0002', st: station });
     const secondCells = second.map((code) => {
       const [, r, c] = /-R(\d+)C(\d+)$/.exec(code)!;
       return sim.cells.find((x) => x.row === Number(r) && x.col === Number(c)) as unknown as {
@@ -325,6 +372,27 @@ describe('singulation, stacking and stack test through the gateway', () => {
     ).postStackTest;
     expect(openTest.bin).toBe('OPEN_LAYER');
     expect(openTest.binReason).toMatch(/one layer is not connected/);
+
+    // A stack test rig posts over REST with a key of the sheet rigs' scheme, registered at the STACK_TEST station.
+    const stackRigKey = (await mes.admin.ok('mutation { registerRig(name: "STACK RIG", stationCode: "STT-1") { apiKey } }')).registerRig
+      .apiKey;
+    const restBody = { testId: 'STR-0001', stack: 'STK-0002', ocvV, frequenciesHz: sim.frequenciesHz, zReOhm: open.zRe, zImOhm: open.zIm };
+    const postRest = (k: string, b: unknown, path = 'stack-tests') =>
+      fetch(`${mes.gatewayUrl}/api/v1/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': k },
+        body: JSON.stringify(b),
+      });
+    const sheetRigPosts = await postRest(key, restBody);
+    expect(sheetRigPosts.status).toBe(403);
+    expect(((await sheetRigPosts.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    const stackRigPostsSheet = await postRest(stackRigKey, { testId: 'X1', sheet: SHEET }, 'sheet-tests');
+    expect(stackRigPostsSheet.status).toBe(403);
+    const rest = await postRest(stackRigKey, restBody);
+    expect(rest.status).toBe(201);
+    expect(await rest.json()).toMatchObject({ testId: 'STR-0001', stack: 'STK-0002', bin: 'OPEN_LAYER', suspectLayer: 3 });
+    expect((await postRest(stackRigKey, restBody)).status).toBe(200);
+    expect((await postRest(stackRigKey, { ...restBody, ocvV: ocvV + 0.1 })).status).toBe(409);
 
     // A region hold placed afterwards around layer 1's cell holds the stack, and where-used finds it.
     const layer1 = (await mes.admin.ok('{ stack(barcode: "STK-0001") { layers { mdMm rollBarcode } } }')).stack.layers[0];
@@ -357,11 +425,16 @@ describe('singulation, stacking and stack test through the gateway', () => {
       },
     });
     expect(onHoldTest.extensions?.code).toBe('UNIT_ON_HOLD');
+    // A held stack goes nowhere on its route either.
+    const heldScan = await mes.admin.fails(scanStack, { s: 'STK-0001', st: 'FRM-1' });
+    expect(heldScan.extensions).toMatchObject({ code: 'UNIT_ON_HOLD', reason: 'ON_HOLD', holdId: hold.id });
 
     // SCRAP of that hold scraps the stack.
     await mes.admin.ok(
       `mutation { releaseHold(input: { holdId: "${hold.id}", disposition: SCRAP, comment: "region scrapped" }) { active } }`,
     );
     expect((await mes.admin.ok('{ stack(barcode: "STK-0001") { status } }')).stack.status).toBe('SCRAPPED');
+    const scrapped = await mes.admin.fails(scanStack, { s: 'STK-0001', st: 'FRM-1' });
+    expect(scrapped.extensions).toMatchObject({ code: 'UNIT_NOT_ACTIVE', reason: 'SCRAPPED' });
   });
 });

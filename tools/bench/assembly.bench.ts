@@ -123,7 +123,7 @@ export async function benchAssembly(): Promise<void> {
       [total],
     );
     await ds.query(
-      `INSERT INTO assembly.stacks (barcode, stack_product_id, layers_planned, status, station_code, created_by) SELECT 'STK-B' || s, 1, 8, 'BUILT', 'STK-1', 'bench' FROM generate_series(1, $1) AS s`,
+      `INSERT INTO assembly.stacks (barcode, stack_product_id, layers_planned, status, station_code, created_by) SELECT 'STK-B' || s, 1, 8, 'BUILT', 'STACK-1', 'bench' FROM generate_series(1, $1) AS s`,
       [total / 8],
     );
     // Layers drawn across the roll: stack s takes cells spread by a stride, so one region reaches many stacks.

@@ -14,12 +14,15 @@ import { assemblyDataSourceOptions } from './database/assembly-data-source';
 /** Singulation, stacking and stack final test over the `assembly` schema. */
 @Module({})
 export class AssemblyAppModule {
-  static forConfig(config: MesConfig): DynamicModule {
+  /** `line` stands in for tracking and test-data where a test runs the assembly service alone. */
+  static forConfig(config: MesConfig, services: { line?: LineData } = {}): DynamicModule {
     const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
-    const line = new LineData(
-      new ServiceGraphql('tracking', config.tracking.url, tokens),
-      new ServiceGraphql('test-data', config.testData.url, tokens),
-    );
+    const line =
+      services.line ??
+      new LineData(
+        new ServiceGraphql('tracking', config.tracking.url, tokens),
+        new ServiceGraphql('test-data', config.testData.url, tokens),
+      );
     return {
       module: AssemblyAppModule,
       global: true,

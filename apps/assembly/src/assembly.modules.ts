@@ -7,6 +7,7 @@ import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
 import { PickMapController } from './singulation/pick-map.controller';
 import { SingulationResolver } from './singulation/singulation.resolver';
 import { SingulationService } from './singulation/singulation.service';
+import { StackTestController } from './stacking/stack-test.controller';
 import { StackResolver } from './stacking/stack.resolver';
 import { StackService } from './stacking/stack.service';
 
@@ -18,8 +19,8 @@ export class AssemblyMasterDataModule {}
 @Module({ imports: [AssemblyMasterDataModule], controllers: [PickMapController], providers: [SingulationService, SingulationResolver] })
 export class SingulationModule {}
 
-/** Stack building, proposals, final test, where-used. */
-@Module({ imports: [AssemblyMasterDataModule], providers: [StackService, StackResolver] })
+/** Stack building, proposals, final test (GraphQL and the rigs' REST), where-used. */
+@Module({ imports: [AssemblyMasterDataModule], controllers: [StackTestController], providers: [StackService, StackResolver] })
 export class StackingModule {}
 
 /** Cycler results of sample stacks and their statistics. */

@@ -29,6 +29,7 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
     { prefix: '/api/v1/pick-maps', target: new URL(config.assembly.url).origin },
+    { prefix: '/api/v1/stack-tests', target: new URL(config.assembly.url).origin },
     { prefix: '/api/v1/exports', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/live', target: new URL(config.testData.url).origin }, // server-sent events for the web UI
     { prefix: '/api/v1/lab-spectra', target: new URL(config.testData.url).origin },

@@ -49,7 +49,7 @@ export class TestDataCoreModule {
 @Module({ providers: [AuditService, AuditTrailRepository, AuditResolver], exports: [AuditService] })
 export class AuditModule {}
 
-/** Test rigs at SHEET_TEST stations and their API keys. */
+/** Test rigs at SHEET_TEST and STACK_TEST stations and their API keys. */
 @Module({ providers: [RigService, RigResolver], exports: [RigService] })
 export class RigModule {}
 

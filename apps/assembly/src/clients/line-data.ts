@@ -32,6 +32,16 @@ export interface LineCellState {
   activeHolds: { id: string; reason: string }[];
 }
 
+/** A cell's impedance spectrum as its sheet test measured it (test-data's CellSpectrum). */
+export interface LineCellSpectrum {
+  sheetTestId: string;
+  testId: string;
+  status: string;
+  frequenciesHz: number[];
+  zReOhm: number[];
+  zImOhm: number[];
+}
+
 /** A sheet's current results, one value per cell, row-major (null where untested). */
 export interface SheetResults {
   softBin: (number | null)[];
@@ -90,6 +100,29 @@ export class LineData {
     return d.cellResult;
   }
 
+  /**
+   * Each cell's stored spectrum from test-data's cellSpectrum (the test of its current result), in
+   * the order asked; null where the cell was never tested. One request for a stack's layers: the
+   * cells are aliased fields of one query.
+   */
+  async cellSpectra(cells: { sheetBarcode: string; row: number; col: number }[]): Promise<(LineCellSpectrum | null)[]> {
+    if (!cells.length) return [];
+    const vars: Record<string, unknown> = {};
+    const params: string[] = [];
+    const fields = cells.map((c, i) => {
+      vars[`s${i}`] = c.sheetBarcode;
+      vars[`r${i}`] = c.row;
+      vars[`c${i}`] = c.col;
+      params.push(`$s${i}: String!, $r${i}: Int!, $c${i}: Int!`);
+      return `l${i}: cellSpectrum(sheet: $s${i}, row: $r${i}, col: $c${i}) { sheetTestId testId status frequenciesHz zReOhm zImOhm }`;
+    });
+    const d = await this.testData.query<Record<string, LineCellSpectrum | null>>(
+      `query(${params.join(', ')}) { ${fields.join(' ')} }`,
+      vars,
+    );
+    return cells.map((_, i) => d[`l${i}`] ?? null);
+  }
+
   async hold(id: string): Promise<{
     id: string;
     target: string;
@@ -107,6 +140,15 @@ export class LineData {
         { id },
       )
     ).hold;
+  }
+
+  /** The rig an API key belongs to (rig keys are test-data's), or null for a malformed or unknown key. */
+  async rigForKey(apiKey: string): Promise<{ id: string; name: string; stationCode: string } | null> {
+    const d = await this.testData.query<{ rigForKey: { id: string; name: string; stationCode: string } | null }>(
+      'query($k: String!) { rigForKey(apiKey: $k) { id name stationCode } }',
+      { k: apiKey },
+    );
+    return d.rigForKey;
   }
 
   async stationOperation(code: string): Promise<string | null> {

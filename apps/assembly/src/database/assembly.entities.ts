@@ -1,3 +1,4 @@
+import type { StackComparison } from '@mes/assembly';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
@@ -218,6 +219,14 @@ export class StackEntity {
   @Column({ type: 'varchar', length: 12 })
   status!: StackStatus;
 
+  /** Where the stack is on its route (STACKING, FORMATION, STACK_TEST): moved by scans at those stations. */
+  @Column({ type: 'varchar', length: 32, default: 'STACKING' })
+  step!: string;
+
+  /** AS_MADE until it leaves FORMATION, then FORMED (a step above 180 °C refuses it). */
+  @Column({ name: 'electrochemical_state', type: 'varchar', length: 8, default: 'AS_MADE' })
+  electrochemicalState!: 'AS_MADE' | 'FORMED';
+
   /** Final-test bin: PASS, OPEN_LAYER, SHORTED_LAYER, MISMATCH; null until tested. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   bin!: string | null;
@@ -257,6 +266,14 @@ export class StackLayerEntity {
   addedAt!: Date;
 }
 
+/** The stored spectrum a layer contributed to a stack test's expectation. */
+export interface StackLayerSpectrumSource {
+  layerIndex: number;
+  cellCode: string;
+  sheetTestId: string;
+  testId: string;
+}
+
 @Entity({ schema: 'assembly', name: 'stack_tests' })
 export class StackTestEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
@@ -291,12 +308,20 @@ export class StackTestEntity {
   @Column({ type: 'varchar', length: 1000 })
   reason!: string;
 
-  /** Relative deviation from the all-layers expectation; null when the spectrum could not be fitted. */
+  /** RMS relative deviation of the spectrum from the all-layers expectation; null on tests stored before it was always computed. */
   @Column({ type: 'double precision', nullable: true })
   deviation!: number | null;
 
   @Column({ name: 'suspect_layer', type: 'integer', nullable: true })
   suspectLayer!: number | null;
+
+  /**
+   * What the verdict was drawn from: expected against measured at each compared frequency, the
+   * deviation of every hypothesis, and which sheet test each layer's spectrum came from. Null on
+   * tests judged before whole spectra were compared.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  comparison!: (StackComparison & { layerSpectra: StackLayerSpectrumSource[] }) | null;
 
   @Column({ name: 'tested_by', type: 'varchar', length: 64 })
   testedBy!: string;

@@ -42,6 +42,38 @@ export class StackHoldModel {
   @Field({ description: 'The layer cell the hold covers.' }) cellCode!: string;
 }
 
+@ObjectType({ description: 'One hypothesis about a tested stack and how far its measured spectrum is from what it predicts.' })
+export class StackHypothesisModel {
+  @Field({ description: 'ALL_LAYERS (every layer connected) or LAYER_MISSING (all but `layer`).' }) hypothesis!: string;
+  @Field(() => Int, { nullable: true, description: 'LAYER_MISSING: the 1-based layer left out.' }) layer!: number | null;
+  @Field(() => Float, { description: 'RMS relative deviation of the measurement from this hypothesis’s 1/Σ(1/Z).' }) deviation!: number;
+}
+
+@ObjectType({ description: 'The stored spectrum a layer contributed to a stack test’s expectation.' })
+export class StackLayerSpectrumModel {
+  @Field(() => Int) layerIndex!: number;
+  @Field() cellCode!: string;
+  @Field({ description: 'test-data’s id of the sheet test whose spectrum was used (the cell’s current result).' }) sheetTestId!: string;
+  @Field({ description: 'The rig’s test id of that sheet test.' }) testId!: string;
+}
+
+@ObjectType({ description: 'What a stack test verdict was drawn from: expected against measured impedance at each compared frequency.' })
+export class StackTestComparisonModel {
+  @Field(() => [Float], { description: 'The measured frequencies every layer’s spectrum covers: where the comparison was made.' })
+  frequenciesHz!: number[];
+  @Field(() => [Float], { description: 'Re of 1/Σ(1/Z_i) of the layers’ stored spectra, interpolated in log f.' })
+  expectedZReOhm!: number[];
+  @Field(() => [Float]) expectedZImOhm!: number[];
+  @Field(() => [Float]) measuredZReOhm!: number[];
+  @Field(() => [Float]) measuredZImOhm!: number[];
+  @Field(() => [Float], { description: 'Measured frequencies outside some layer’s measured range, not compared.' })
+  frequenciesLeftOut!: number[];
+  @Field(() => Float, { description: '|Z measured| / |Z expected| at the lowest compared frequency; far below 1 means a shorted layer.' })
+  lowFrequencyRatio!: number;
+  @Field(() => [StackHypothesisModel]) hypotheses!: StackHypothesisModel[];
+  @Field(() => [StackLayerSpectrumModel]) layerSpectra!: StackLayerSpectrumModel[];
+}
+
 @ObjectType()
 export class StackTestModel {
   @Field() testId!: string;
@@ -49,9 +81,11 @@ export class StackTestModel {
   @Field(() => Float) ocvV!: number;
   @Field() bin!: string;
   @Field() reason!: string;
-  @Field(() => Float, { nullable: true, description: 'RMS relative deviation from 1/Σ(1/Z); null when the spectrum could not be fitted.' })
+  @Field(() => Float, { nullable: true, description: 'RMS relative deviation of the spectrum from 1/Σ(1/Z) of its layers’ spectra.' })
   deviation!: number | null;
   @Field(() => Int, { nullable: true }) suspectLayer!: number | null;
+  @Field(() => StackTestComparisonModel, { nullable: true, description: 'Null on tests judged before whole spectra were compared.' })
+  comparison!: StackTestComparisonModel | null;
   @Field() testedBy!: string;
   @Field() testedAt!: Date;
 }
@@ -62,6 +96,8 @@ export class StackModel {
   @Field() productCode!: string;
   @Field(() => String, { nullable: true }) workOrder!: string | null;
   @Field({ description: 'BUILDING, BUILT, TESTED or SCRAPPED.' }) status!: string;
+  @Field({ description: 'Where the stack is on its route: STACKING, FORMATION or STACK_TEST (scanStack moves it).' }) step!: string;
+  @Field({ description: 'AS_MADE, or FORMED once it left FORMATION (steps above 180 °C refuse it).' }) electrochemicalState!: string;
   @Field(() => Int) layersPlanned!: number;
   @Field(() => String, { nullable: true, description: 'PASS, OPEN_LAYER, SHORTED_LAYER or MISMATCH once tested.' }) bin!: string | null;
   @Field(() => String, { nullable: true }) binReason!: string | null;
@@ -81,6 +117,12 @@ export class StartStackInput {
   barcode!: string;
   @Field() @IsString() @MaxLength(32) productCode!: string;
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(32) workOrder?: string;
+  @Field() @IsString() @MaxLength(32) stationCode!: string;
+}
+
+@InputType({ description: 'A stack scanned at a station of its route.' })
+export class ScanStackInput {
+  @Field() @IsString() @MaxLength(64) stackBarcode!: string;
   @Field() @IsString() @MaxLength(32) stationCode!: string;
 }
 

@@ -1,6 +1,14 @@
 import { Args, Float, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ANY_ROLE, CurrentActor, Roles, type Actor } from '@mes/auth';
-import { AddStackLayerInput, StackModel, StackProposalModel, StackTestInput, StartStackInput, WhereUsedStackModel } from './stack.model';
+import {
+  AddStackLayerInput,
+  ScanStackInput,
+  StackModel,
+  StackProposalModel,
+  StackTestInput,
+  StartStackInput,
+  WhereUsedStackModel,
+} from './stack.model';
 import { StackService } from './stack.service';
 
 @Resolver(() => StackModel)
@@ -50,6 +58,15 @@ export class StackResolver {
   @Mutation(() => StackModel, { description: 'Scan the next layer cell of a stack; the layer order is the scan order.' })
   addStackLayer(@CurrentActor() actor: Actor, @Args('input') input: AddStackLayerInput): Promise<StackModel> {
     return this.stacks.addLayer(actor, input);
+  }
+
+  @Roles(...ANY_ROLE)
+  @Mutation(() => StackModel, {
+    description:
+      'Scan a stack at a station of its route (STACKING → FORMATION → STACK_TEST): it moves to the station’s step, or is refused saying why.',
+  })
+  scanStack(@CurrentActor() actor: Actor, @Args('input') input: ScanStackInput): Promise<StackModel> {
+    return this.stacks.scan(actor, input);
   }
 
   @Roles(...ANY_ROLE)

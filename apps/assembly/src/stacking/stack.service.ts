@@ -3,6 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   classifyStack,
+  scanStack,
+  STACK_ROUTE,
+  STACK_TEST,
+  STACKING,
+  comparableFrequencies,
+  MIN_COMPARED_FREQUENCIES,
   formatCellCode,
   type StackVerdict,
   layerCount,
@@ -14,7 +20,6 @@ import {
   type Spectrum,
 } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
-import { createFeatureExtractor } from '@mes/eis';
 import { DomainError } from '@mes/service-core';
 import { recordAudit } from '../audit/assembly-audit';
 import { LineData } from '../clients/line-data';
@@ -25,6 +30,7 @@ import {
   StackProductEntity,
   StackTestEntity,
   WorkOrderEntity,
+  type StackLayerSpectrumSource,
 } from '../database/assembly.entities';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
 import type {
@@ -33,14 +39,12 @@ import type {
   StackLayerModel,
   StackModel,
   StackProposalModel,
+  ScanStackInput,
   StackTestInput,
   StackTestModel,
   StartStackInput,
   WhereUsedStackModel,
 } from './stack.model';
-
-export const STACKING = 'STACKING';
-export const STACK_TEST = 'STACK_TEST';
 
 const rulesOf = (p: StackProductEntity): MatchingRules => ({
   asrSpreadPct: p.asrSpreadPct,
@@ -221,6 +225,73 @@ export class StackService {
     return this.view(input.stackBarcode);
   }
 
+  /**
+   * A scan of a stack at a station of its route: the stack moves to the station's operation when it
+   * is the next step (libs/assembly stack-route.ts); the same scan again changes nothing. Holds and
+   * the station are asked of tracking before the stack row is locked.
+   */
+  async scan(actor: Actor, input: ScanStackInput): Promise<StackModel> {
+    const operation = await this.line.stationOperation(input.stationCode);
+    if (!operation)
+      throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
+        { path: 'input.stationCode', message: `expected a station of the stack route (${STACK_ROUTE.map((s) => s.operation).join(', ')})` },
+      ]);
+    const found = await this.db.getRepository(StackEntity).findOne({ where: { barcode: input.stackBarcode } });
+    if (!found)
+      throw new DomainError('NOT_FOUND', `Unknown stack ${input.stackBarcode}: start it at a ${STACKING} station first (startStack)`, [
+        { path: 'input.stackBarcode', message: 'expected a started stack' },
+      ]);
+    const layers = await this.layerCells(this.db.manager, found.id);
+    const holds = await this.holdsOf(layers);
+    await this.db.transaction(async (m) => {
+      const stack = await this.lockStack(m, input.stackBarcode);
+      const status = holds.scrapped ? 'SCRAPPED' : stack.status;
+      const outcome = scanStack(
+        STACK_ROUTE,
+        {
+          barcode: stack.barcode,
+          step: stack.step,
+          state: stack.electrochemicalState,
+          status,
+          layers: layers.length,
+          layersPlanned: stack.layersPlanned,
+          hold: holds.list[0] ? { id: holds.list[0].holdId, reason: holds.list[0].reason, cellCode: holds.list[0].cellCode } : null,
+        },
+        operation,
+      );
+      if (!outcome.ok) {
+        const code =
+          outcome.reason === 'ON_HOLD'
+            ? 'UNIT_ON_HOLD'
+            : outcome.reason === 'SCRAPPED'
+              ? 'UNIT_NOT_ACTIVE'
+              : outcome.reason === 'WRONG_ORDER'
+                ? 'WRONG_OPERATION'
+                : 'CONFLICT';
+        throw new DomainError(
+          code,
+          outcome.message,
+          [{ path: outcome.reason === 'WRONG_ORDER' ? 'input.stationCode' : 'input.stackBarcode', message: outcome.message }],
+          { reason: outcome.reason, ...(holds.list[0] && outcome.reason === 'ON_HOLD' ? { holdId: holds.list[0].holdId } : {}) },
+        );
+      }
+      if (!outcome.moved) return;
+      await m.update(
+        StackEntity,
+        { id: stack.id },
+        { step: outcome.step, electrochemicalState: outcome.state, stationCode: input.stationCode },
+      );
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'SCAN_STACK',
+        entityType: 'Stack',
+        entityId: stack.barcode,
+        details: { from: stack.step, to: outcome.step, stationCode: input.stationCode, electrochemicalState: outcome.state },
+      });
+    });
+    return this.view(input.stackBarcode);
+  }
+
   /** Complete stacks that could be formed now from the singulated cells of one grade (nothing is reserved). */
   async proposal(productCode: string, grade: number): Promise<StackProposalModel> {
     const product = await this.masterData.stackProduct(productCode);
@@ -253,6 +324,15 @@ export class StackService {
    * stores nothing.
    */
   async test(actor: Actor, input: StackTestInput): Promise<StackModel> {
+    await this.record(actor, input);
+    return this.view(input.stackBarcode);
+  }
+
+  /**
+   * Store and bin one stack test; `created` is false when the same test id came again with the same
+   * content (the first verdict stands). The same id with other content is a CONFLICT.
+   */
+  async record(actor: Actor, input: StackTestInput): Promise<{ created: boolean; test: StackTestEntity }> {
     const n = input.frequenciesHz.length;
     const problems: { path: string; message: string }[] = [];
     if (input.zReOhm.length !== n) problems.push({ path: 'input.zReOhm', message: `expected ${n} values, got ${input.zReOhm.length}` });
@@ -265,13 +345,8 @@ export class StackService {
         `Stack test ${input.testId} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
         problems,
       );
-    const prior = await this.db.getRepository(StackTestEntity).findOne({ where: { testId: input.testId } });
-    if (prior) {
-      const of = await this.db.getRepository(StackEntity).findOne({ where: { id: prior.stackId } });
-      if (of?.barcode !== input.stackBarcode || prior.ocvV !== input.ocvV)
-        throw new DomainError('CONFLICT', `Stack test ${input.testId} was already posted with other content (stack ${of?.barcode})`);
-      return this.view(input.stackBarcode);
-    }
+    const prior = await this.replay(this.db.manager, input);
+    if (prior) return { created: false, test: prior };
     await this.requireStation(input.stationCode, STACK_TEST, 'input.stationCode');
     const found = await this.db.getRepository(StackEntity).findOne({ where: { barcode: input.stackBarcode } });
     if (!found)
@@ -288,23 +363,18 @@ export class StackService {
         [],
         { holdId: holds.list[0].holdId },
       );
-    const missing = layers.find((l) => l.rTotalOhm === null);
-    if (missing)
-      throw new DomainError(
-        'CONFLICT',
-        `Layer ${codeOf(missing)} of stack ${found.barcode} has no fitted impedance: the stack expectation cannot be computed`,
-      );
+    // Checked again under the row lock below; here so that an unfinished stack is refused before its layers are judged.
+    if (found.status === 'BUILDING') throw this.notBuilt(found, layers.length);
+    if (found.step !== STACK_TEST) throw this.notAtTest(found);
     const product = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: found.stackProductId } }))!;
-    const verdict = this.judge(input, layers, product);
-    await this.db.transaction(async (m) => {
+    const { verdict, sources } = await this.judge(input, found.barcode, layers, product);
+    return this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
-      if (stack.status === 'BUILDING')
-        throw new DomainError(
-          'CONFLICT',
-          `Stack ${stack.barcode} has ${layers.length} of its ${stack.layersPlanned} layers: finish building it before its final test`,
-          [],
-          { reason: 'STACK_NOT_BUILT' },
-        );
+      // A post of the same test id that won the race while this one was judged.
+      const raced = await this.replay(m, input);
+      if (raced) return { created: false, test: raced };
+      if (stack.status === 'BUILDING') throw this.notBuilt(stack, layers.length);
+      if (stack.step !== STACK_TEST) throw this.notAtTest(stack);
       if (stack.status === 'SCRAPPED') throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${stack.barcode} was scrapped`);
       await m.insert(StackTestEntity, {
         testId: input.testId,
@@ -316,8 +386,9 @@ export class StackService {
         zImOhm: input.zImOhm,
         bin: verdict.bin,
         reason: verdict.reason,
-        deviation: Number.isFinite(verdict.deviation) ? verdict.deviation : null,
+        deviation: verdict.deviation,
         suspectLayer: verdict.suspectLayer,
+        comparison: { ...verdict.comparison, layerSpectra: sources },
         testedBy: actor.username,
       });
       await m.update(StackEntity, { id: stack.id }, { status: 'TESTED', bin: verdict.bin, binReason: verdict.reason });
@@ -328,46 +399,68 @@ export class StackService {
         entityId: stack.barcode,
         details: { testId: input.testId, bin: verdict.bin, reason: verdict.reason },
       });
+      return { created: true, test: (await m.findOne(StackTestEntity, { where: { testId: input.testId } }))! };
     });
-    return this.view(input.stackBarcode);
+  }
+
+  /** The stored test of this id when it was posted before with the same content; CONFLICT when with other content. */
+  private async replay(m: EntityManager, input: StackTestInput): Promise<StackTestEntity | null> {
+    const prior = await m.findOne(StackTestEntity, { where: { testId: input.testId } });
+    if (!prior) return null;
+    const of = await m.findOne(StackEntity, { where: { id: prior.stackId } });
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const differs = [
+      of?.barcode !== input.stackBarcode && `stack ${of?.barcode}, now ${input.stackBarcode}`,
+      prior.stationCode !== input.stationCode && `station ${prior.stationCode}, now ${input.stationCode}`,
+      prior.ocvV !== input.ocvV && `OCV ${prior.ocvV} V, now ${input.ocvV} V`,
+      !(same(prior.frequenciesHz, input.frequenciesHz) && same(prior.zReOhm, input.zReOhm) && same(prior.zImOhm, input.zImOhm)) &&
+        'another spectrum',
+    ].filter(Boolean);
+    if (differs.length)
+      throw new DomainError(
+        'CONFLICT',
+        `Stack test ${input.testId} was already posted with other content (${differs.join('; ')}): a new test needs a new test id; nothing was stored`,
+        [{ path: 'testId', message: 'expected a test id not used for other content' }],
+      );
+    return prior;
   }
 
   /**
-   * The layers' part of the expectation is their total resistance R0 + R1 + R2 (the stored ASR over
-   * the active area, which the binning worker fitted from each layer's sheet-test spectrum): it is the
-   * well-determined quantity of a fit (the high-frequency intercept of a thin-film cell is a few ohms
-   * against hundreds and scatters from fit to fit). The stack's spectrum is fitted the same way and
-   * compared with 1/Σ(1/R_i) at the rig's lowest frequency. A spectrum that cannot be fitted is a
-   * MISMATCH with that reason.
+   * The expectation is 1/Σ(1/Z_i) of the layers' stored spectra (test-data's cellSpectrum: the test
+   * of each layer cell's current result), interpolated to the stack's measured frequencies where the
+   * lists differ; only the measured frequencies every layer's spectrum covers are compared. A layer
+   * without a stored spectrum, or too few comparable frequencies, refuses the test (nothing stored).
    */
-  private judge(input: StackTestInput, layers: SingulatedCellEntity[], product: StackProductEntity): StackVerdict {
+  private async judge(
+    input: StackTestInput,
+    stackBarcode: string,
+    layers: SingulatedCellEntity[],
+    product: StackProductEntity,
+  ): Promise<{ verdict: StackVerdict; sources: StackLayerSpectrumSource[] }> {
+    const spectra = await this.line.cellSpectra(layers);
+    const sources: StackLayerSpectrumSource[] = [];
+    const layerSpectra: Spectrum[] = [];
+    for (const [i, s] of spectra.entries()) {
+      const code = codeOf(layers[i]);
+      if (!s || s.status !== 'OK' || s.frequenciesHz.length === 0 || s.zReOhm.length !== s.frequenciesHz.length)
+        throw new DomainError(
+          'CONFLICT',
+          `Layer ${i + 1} (${code}) of stack ${stackBarcode} has no stored impedance spectrum (${s ? (s.frequenciesHz.length ? `its test ${s.testId} recorded ${s.status}` : `its test ${s.testId} measured OCV only`) : 'never tested'}): the expected stack impedance cannot be computed; nothing was stored`,
+          [],
+          { reason: 'LAYER_SPECTRUM_MISSING' },
+        );
+      sources.push({ layerIndex: i + 1, cellCode: code, sheetTestId: s.sheetTestId, testId: s.testId });
+      layerSpectra.push(s);
+    }
+    const { inside, loHz, hiHz } = comparableFrequencies(input.frequenciesHz, layerSpectra);
+    if (inside.length < MIN_COMPARED_FREQUENCIES)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Stack test ${input.testId}: only ${inside.length} of its ${input.frequenciesHz.length} frequencies lie within ${loHz}-${hiHz} Hz, the range every layer of stack ${stackBarcode} was measured over; at least ${MIN_COMPARED_FREQUENCIES} are needed; nothing was stored`,
+        [{ path: 'input.frequenciesHz', message: `expected at least ${MIN_COMPARED_FREQUENCIES} frequencies within ${loHz}-${hiHz} Hz` }],
+      );
     const limits = { ocvMinV: product.ocvMinV, ocvMaxV: product.ocvMaxV, impedanceTolerance: product.impedanceTolerance };
-    const area = layers.reduce((s, l) => s + (l.rTotalOhm && l.asrOhmCm2 ? l.asrOhmCm2 / l.rTotalOhm : 0), 0) || 1;
-    let rTotal = NaN;
-    try {
-      rTotal = createFeatureExtractor(input.frequenciesHz).extract(input.zReOhm, input.zImOhm, {
-        ocvV: input.ocvV,
-        activeAreaCm2: area,
-        temperatureC: 25,
-      }).rTotalOhm;
-    } catch {
-      rTotal = NaN;
-    }
-    const fLo = Math.min(...input.frequenciesHz);
-    const point = (r: number): Spectrum => ({ frequenciesHz: [fLo], zReOhm: [r], zImOhm: [0] });
-    const layerPoints = layers.map((l) => point(l.rTotalOhm as number));
-    if (!(rTotal > 0) || !Number.isFinite(rTotal)) {
-      const v = classifyStack({ ...point(1), ocvV: input.ocvV }, layerPoints, limits);
-      if (v.bin === 'SHORTED_LAYER' && input.ocvV < limits.ocvMinV) return v;
-      return {
-        ...v,
-        bin: 'MISMATCH',
-        suspectLayer: null,
-        deviation: NaN,
-        reason: 'the stack spectrum could not be fitted to a cell model (no arc to read its resistance from)',
-      };
-    }
-    return classifyStack({ ...point(rTotal), ocvV: input.ocvV }, layerPoints, limits);
+    return { verdict: classifyStack({ ...input }, layerSpectra, limits), sources };
   }
 
   /** A stack with its layers, tests and holds; a layer cell scrapped in tracking (a SCRAP disposition) scraps the stack. */
@@ -397,6 +490,8 @@ export class StackService {
       productCode: product.code,
       workOrder: wo?.code ?? null,
       status: stack.status,
+      step: stack.step,
+      electrochemicalState: stack.electrochemicalState,
       layersPlanned: stack.layersPlanned,
       bin: stack.bin,
       binReason: stack.binReason,
@@ -429,6 +524,7 @@ export class StackService {
         reason: t.reason,
         deviation: t.deviation,
         suspectLayer: t.suspectLayer,
+        comparison: t.comparison,
         testedBy: t.testedBy,
         testedAt: t.testedAt,
       })),
@@ -515,6 +611,24 @@ export class StackService {
       }
     }
     return { list, scrapped };
+  }
+
+  private notAtTest(stack: StackEntity): DomainError {
+    return new DomainError(
+      'WRONG_OPERATION',
+      `Stack ${stack.barcode} is at ${stack.step}, not at ${STACK_TEST}: scan it at the stations of its route (${STACK_ROUTE.map((s) => s.operation).join(' → ')}) before its final test; nothing was stored`,
+      [{ path: 'input.stackBarcode', message: `expected a stack at ${STACK_TEST}` }],
+      { reason: 'WRONG_STEP', step: stack.step },
+    );
+  }
+
+  private notBuilt(stack: StackEntity, layers: number): DomainError {
+    return new DomainError(
+      'CONFLICT',
+      `Stack ${stack.barcode} has ${layers} of its ${stack.layersPlanned} layers: finish building it before its final test`,
+      [],
+      { reason: 'STACK_NOT_BUILT' },
+    );
   }
 
   private async lockStack(m: EntityManager, barcode: string): Promise<StackEntity> {

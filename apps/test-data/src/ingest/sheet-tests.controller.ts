@@ -54,6 +54,15 @@ export class SheetTestsController {
           : 'Missing X-Api-Key header: rigs authenticate with the key registerRig returned',
       );
     }
+    // A stack test rig's key is a good key, but not for sheet tests.
+    const operation = await this.rigs.operationOf(rig);
+    if (operation !== SHEET_TEST_OPERATION) {
+      req.resume();
+      throw new DomainError(
+        'FORBIDDEN',
+        `Rig ${rig.name} belongs to station ${rig.stationCode} (${operation ?? 'unknown'}), not to a ${SHEET_TEST_OPERATION} station: it cannot post sheet tests`,
+      );
+    }
     return rig;
   }
 }

@@ -9,6 +9,9 @@ import { RigEntity } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 
 export const SHEET_TEST_OPERATION = 'SHEET_TEST';
+/** Stack test rigs share the key scheme; the assembly service asks for their rig by key (rigForKey). */
+export const STACK_TEST_OPERATION = 'STACK_TEST';
+const RIG_OPERATIONS = [SHEET_TEST_OPERATION, STACK_TEST_OPERATION];
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -20,6 +23,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 @Injectable()
 export class RigService {
   private readonly verified = new Map<string, RigEntity>();
+  private readonly operations = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -39,11 +43,11 @@ export class RigService {
       throw new DomainError('NOT_FOUND', `Unknown station ${stationCode}`, [
         { path: 'stationCode', message: 'expected an existing station code' },
       ]);
-    if (station.operation !== SHEET_TEST_OPERATION) {
+    if (!RIG_OPERATIONS.includes(station.operation)) {
       throw new DomainError(
         'VALIDATION_FAILED',
-        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${SHEET_TEST_OPERATION} station`,
-        [{ path: 'stationCode', message: `expected a ${SHEET_TEST_OPERATION} station` }],
+        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${RIG_OPERATIONS.join(' or ')} station`,
+        [{ path: 'stationCode', message: `expected a ${RIG_OPERATIONS.join(' or ')} station` }],
       );
     }
     return this.db.transaction(async (m) => {
@@ -61,6 +65,15 @@ export class RigService {
       });
       return { rig, apiKey: `${rig.id}.${secret}` };
     });
+  }
+
+  /** The operation of a rig's station (SHEET_TEST or STACK_TEST), asked of tracking once per station. */
+  async operationOf(rig: RigEntity): Promise<string | null> {
+    const known = this.operations.get(rig.stationCode);
+    if (known) return known;
+    const station = await this.tracking.station(rig.stationCode);
+    if (station) this.operations.set(rig.stationCode, station.operation);
+    return station?.operation ?? null;
   }
 
   /** The rig a key belongs to, or null for a missing, malformed or unknown key. */

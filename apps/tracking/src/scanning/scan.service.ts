@@ -444,7 +444,7 @@ function endOfLineCode(barcode: string): string | null {
   if (cell)
     return `${barcode} is singulated cell (${cell[2]}, ${cell[3]}) of sheet ${cell[1]}: scan it into a stack (addStackLayer) at a STACKING station, not through a route step`;
   if (barcode.startsWith('STK-'))
-    return `${barcode} is a stack: it is started and built at a STACKING station (startStack, addStackLayer) and tested at STACK_TEST (postStackTest)`;
+    return `${barcode} is a stack: it is started and built at a STACKING station (startStack, addStackLayer) moved along FORMATION and STACK_TEST by scanStack`;
   return null;
 }
 

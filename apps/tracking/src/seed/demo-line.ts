@@ -33,7 +33,7 @@ export const DEMO_LINE = {
   extraStations: [
     { code: 'TST-2', name: 'Sheet test rig 2', operation: 'SHEET_TEST' },
     // Stacks are not sheets: their route (stacking, formation, final test) is kept by the assembly service.
-    { code: 'STK-1', name: 'Stacker', operation: 'STACKING' },
+    { code: 'STACK-1', name: 'Stacker', operation: 'STACKING' },
     { code: 'FRM-1', name: 'Formation cycler', operation: 'FORMATION' },
     { code: 'STT-1', name: 'Stack final test', operation: 'STACK_TEST' },
   ],
