@@ -65,3 +65,5 @@ export type {
   StackFinding,
   StackMeasurement,
 } from './stack-faults';
+export { LIVING_LINE_ROLL, seedLivingLine } from './living-line';
+export type { LivingLineOptions, LivingLineOutcome } from './living-line';
