@@ -87,6 +87,21 @@ describe('parseSimulateArgs', () => {
     expect(parseSimulateArgs(['--rolls=2', ...PW])).toMatchObject({ options: { rolls: 2 } });
   });
 
+  it('turns the end of the line on with its counts, and refuses them without it or beyond the stacks', () => {
+    expect(parseSimulateArgs([...PW, '--end-of-line'])).toMatchObject({
+      endOfLine: { stacks: 12, openLayers: 2, shortedLayers: 2, cycled: 3 },
+    });
+    expect(
+      parseSimulateArgs([...PW, '--end-of-line', '--stacks', '5', '--open-layers', '1', '--shorted-layers', '4', '--cycled', '0']),
+    ).toMatchObject({ endOfLine: { stacks: 5, openLayers: 1, shortedLayers: 4, cycled: 0 } });
+    expect(parseSimulateArgs(PW)).not.toHaveProperty('endOfLine');
+    expect(usageError([...PW, '--stacks', '5'])).toBe('--stacks needs --end-of-line');
+    expect(usageError([...PW, '--end-of-line', '--stacks', '3'])).toBe(
+      '--open-layers 2 and --shorted-layers 2 need 4 stacks (one fault per stack), --stacks is 3',
+    );
+    expect(usageError([...PW, '--end-of-line', '--cycled', '101'])).toBe('--cycled must be an integer from 0 to 100, got "101"');
+  });
+
   it('asks for help', () => {
     expect(parseSimulateArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseSimulateArgs(['-h', '--rolls', '0'])).toEqual({ kind: 'help' });

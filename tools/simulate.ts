@@ -10,13 +10,26 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatLineRunSummary, LineDriver, LineDriverError, lineRunTruth, type LineDriverOptions } from '@mes/simulator';
+import {
+  EndOfLine,
+  formatEndOfLineSummary,
+  formatLineRunSummary,
+  LineDriver,
+  LineDriverError,
+  lineRunTruth,
+  type EndOfLineOptions,
+  type LineDriverOptions,
+} from '@mes/simulator';
 
 export const USAGE = `Usage: npm run simulate -- [options]
 
 Drives a running MES through its GraphQL and REST APIs: registers rolls, scans them through the ROLL
 steps of the product's route, cuts them into sheets, scans the sheets up to SHEET_TEST and, when the
 test-data service is deployed, posts simulated sheet tests as a rig (retesting soft-bin-0 cells).
+With --end-of-line it goes on to the end of the line: singulates the binned sheets (a few cells
+break), builds stacks from the stack proposal by scanning each layer, injects open and shorted
+layers, posts every stack's final test, imports cycler results of sample stacks, and prints the
+injected faults against those the stack test found.
 
 Options:
   --url <url>            MES base URL (GraphQL at <url>/graphql, REST at <url>/api/v1)  [http://127.0.0.1:3000]
@@ -32,17 +45,24 @@ Options:
   --max-retests <n>      retests of soft-bin-0 cells per sheet (0-5)                   [1]
   --test-timeout <s>     seconds to wait for one sheet test to be binned               [120]
   --prefix <text>        roll barcode prefix (barcodes are <prefix>-<n>)               [SIM-<timestamp>]
+  --end-of-line          singulate, stack, stack-test and cycle after the sheet test
+  --stacks <n>           stacks to build from the proposal (0-500)                     [12]
+  --open-layers <n>      stacks built with one layer not connected                     [2]
+  --shorted-layers <n>   stacks built with one shorted layer                           [2]
+  --cycled <n>           passing stacks whose cycler results are imported (0-100)      [3]
   -h, --help             this text
 
 Exit codes: 0 done; 2 bad flags or setup (unreachable URL, no password, login refused, unknown product);
-1 the MES refused or failed a step.`;
+1 the MES refused or failed a step, or the stack final test did not find exactly the injected faults.`;
 
 /** A bad command line: printed as one line, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type SimulateCommand = { kind: 'help' } | { kind: 'run'; options: LineDriverOptions; truthFile?: string };
+export type SimulateCommand =
+  | { kind: 'help' }
+  | { kind: 'run'; options: LineDriverOptions; truthFile?: string; endOfLine?: Required<Omit<EndOfLineOptions, 'cycles' | 'brokenRate'>> };
 
 const OPTIONS = {
   url: { type: 'string' },
@@ -58,6 +78,11 @@ const OPTIONS = {
   'max-retests': { type: 'string' },
   'test-timeout': { type: 'string' },
   prefix: { type: 'string' },
+  'end-of-line': { type: 'boolean' },
+  stacks: { type: 'string' },
+  'open-layers': { type: 'string' },
+  'shorted-layers': { type: 'string' },
+  cycled: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -133,6 +158,19 @@ export function parseSimulateArgs(
     );
   }
   if (values.truth !== undefined && !values.truth.trim()) throw new UsageError('--truth needs a file name');
+  const eolFlags = (['stacks', 'open-layers', 'shorted-layers', 'cycled'] as const).filter((f) => values[f] !== undefined);
+  if (!values['end-of-line'] && eolFlags.length) throw new UsageError(`--${eolFlags[0]} needs --end-of-line`);
+  let endOfLine: Required<Omit<EndOfLineOptions, 'cycles' | 'brokenRate'>> | undefined;
+  if (values['end-of-line']) {
+    const stacks = integer('stacks', values.stacks, 12, 0, 500);
+    const openLayers = integer('open-layers', values['open-layers'], 2, 0, 500);
+    const shortedLayers = integer('shorted-layers', values['shorted-layers'], 2, 0, 500);
+    if (openLayers + shortedLayers > stacks)
+      throw new UsageError(
+        `--open-layers ${openLayers} and --shorted-layers ${shortedLayers} need ${openLayers + shortedLayers} stacks (one fault per stack), --stacks is ${stacks}`,
+      );
+    endOfLine = { stacks, openLayers, shortedLayers, cycled: integer('cycled', values.cycled, 3, 0, 100) };
+  }
 
   let password = values.password ?? env.MES_ADMIN_PASSWORD;
   if (password === undefined && passwordFile && existsSync(passwordFile)) password = readFileSync(passwordFile, 'utf8').trim();
@@ -160,6 +198,7 @@ export function parseSimulateArgs(
       ...(values.prefix !== undefined ? { rollPrefix: values.prefix } : {}),
     },
     ...(values.truth !== undefined ? { truthFile: values.truth } : {}),
+    ...(endOfLine ? { endOfLine } : {}),
   };
 }
 
@@ -181,13 +220,24 @@ export async function main(argv: readonly string[], env: Record<string, string |
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const driver = new LineDriver({ ...command.options, log: (line) => process.stdout.write(`${line}\n`) });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const driver = new LineDriver({ ...command.options, log });
   try {
     const result = await driver.run();
-    for (const line of formatLineRunSummary(result)) process.stdout.write(`${line}\n`);
+    for (const line of formatLineRunSummary(result)) log(line);
     if (command.truthFile) {
       writeFileSync(command.truthFile, JSON.stringify(lineRunTruth(result)));
-      process.stdout.write(`ground truth written to ${command.truthFile}\n`);
+      log(`ground truth written to ${command.truthFile}`);
+    }
+    if (command.endOfLine) {
+      const eol = await new EndOfLine(driver, result, command.endOfLine, log).run();
+      for (const line of formatEndOfLineSummary(eol)) log(line);
+      if (!eol.comparison.exact) {
+        process.stderr.write(
+          `simulate: the stack final test did not find exactly the injected faults (${eol.comparison.missed} missed, ${eol.comparison.falseAlarms} false alarms)\n`,
+        );
+        return 1;
+      }
     }
     return 0;
   } catch (e) {

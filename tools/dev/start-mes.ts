@@ -8,6 +8,7 @@ import { loadConfigOrExit, redactUrl } from '@mes/config';
 import { migrateAssembly } from '@mes/assembly-service';
 import { migrateProcess } from '@mes/process-service';
 import { migrateTestData } from '@mes/test-data';
+import { seedLivingLine } from '@mes/simulator';
 import { migrateTracking } from '@mes/tracking';
 import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
 import { keptSecret } from './secrets';
@@ -129,6 +130,27 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+  if (config.seedDemo) startLivingLine(`http://${config.host}:${config.port}`, admin.value);
+}
+
+/**
+ * The living line: in the background, once every app is up, the simulator makes one demo roll
+ * (DEMO-SIM-1) through every step of the line, so each page of the web UI has true data. Skipped
+ * when the roll exists; one line when it is done (or failed: the MES runs on either way).
+ */
+function startLivingLine(url: string, password: string): void {
+  const t0 = Date.now();
+  seedLivingLine({ url, password }).then(
+    (outcome) => {
+      if (outcome.seeded) process.stdout.write(`${outcome.summary}\n`);
+    },
+    (e: unknown) => {
+      if (!stopping)
+        process.stderr.write(
+          `living line: the demo roll was not finished after ${((Date.now() - t0) / 1000).toFixed(0)} s: ${e instanceof Error ? e.message : String(e)}\n`,
+        );
+    },
+  );
 }
 
 main().catch((e: unknown) => {

@@ -46,3 +46,24 @@ export type {
   PatternSheetGeometry,
   PatternSpec,
 } from './pattern-injection';
+export { EndOfLine, formatEndOfLineSummary } from './end-of-line';
+export type { BuiltStack, CycledStack, EndOfLineOptions, EndOfLineResult, SingulatedSheet } from './end-of-line';
+export {
+  compareStackFaults,
+  CYCLER_CSV_HEADER,
+  formatFaultTable,
+  planStackFaults,
+  synthesizeCyclerCsv,
+  synthesizeStackTest,
+} from './stack-faults';
+export type {
+  FaultComparison,
+  FaultComparisonRow,
+  LayerSpectrum,
+  StackFault,
+  StackFaultKind,
+  StackFinding,
+  StackMeasurement,
+} from './stack-faults';
+export { LIVING_LINE_ROLL, seedLivingLine } from './living-line';
+export type { LivingLineOptions, LivingLineOutcome } from './living-line';

@@ -272,7 +272,7 @@ function errorText(e: unknown): string {
 }
 
 /** Runs fn over items with at most `limit` at once; the first error stops new work and is thrown. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let failed: unknown = null;
   const worker = async () => {
@@ -318,6 +318,8 @@ export class LineDriver {
   private traceKeys = new Map<string, string>();
   private processRuns = 0;
   private traceSamples = 0;
+  /** Per sheet barcode: the sheet as it physically is (no contact opens, no rig noise), for the end of the line. */
+  private physical = new Map<string, () => SimulatedSheet>();
 
   constructor(options: LineDriverOptions) {
     const base = options.url.replace(/\/+$/, '');
@@ -493,7 +495,16 @@ export class LineDriver {
     };
   }
 
-  private stationFor(operation: string): string {
+  /**
+   * A sheet this run simulated as it physically is: every cell's spectrum without rig noise or
+   * contact opens (what a stack of its cells measures), with its truth; null for a sheet not simulated.
+   */
+  physicalSheet(barcode: string): SimulatedSheet | null {
+    return this.physical.get(barcode)?.() ?? null;
+  }
+
+  /** A station of the operation, round-robin over the stations that perform it. */
+  stationFor(operation: string): string {
     const list = this.stationsByOperation.get(operation);
     if (!list?.length) throw new LineDriverError('BAD_ROUTE', `no station performs ${operation}`);
     const n = this.roundRobin.get(operation) ?? 0;
@@ -630,23 +641,22 @@ export class LineDriver {
           sheet.stepState = last.stepState;
         }
         if (!simulate) return;
-        const plain = (retest: number) =>
-          simulateSheet({
-            seed: rollSeed,
-            sheetIndex: sheet.sheetIndex,
-            rows: sheet.rows,
-            cols: sheet.cols,
-            cellActiveAreaCm2: product.cellActiveAreaCm2,
-            pitchMm: product.pitchMdMm,
-            roll: {
-              webWidthMm: this.opts.widthMm,
-              rollLengthM: lengthM,
-              // the simulator places cell centres at start + (i + 0.5) × pitch; the layout at first + i × pitch
-              sheetMdStartMm: sheet.mdStartMm + product.firstCellMdMm - product.pitchMdMm / 2,
-              sheetCdStartMm: product.firstCellCdMm - product.pitchCdMm / 2,
-            },
-            retest,
-          });
+        const plainOptions = {
+          seed: rollSeed,
+          sheetIndex: sheet.sheetIndex,
+          rows: sheet.rows,
+          cols: sheet.cols,
+          cellActiveAreaCm2: product.cellActiveAreaCm2,
+          pitchMm: product.pitchMdMm,
+          roll: {
+            webWidthMm: this.opts.widthMm,
+            rollLengthM: lengthM,
+            // the simulator places cell centres at start + (i + 0.5) × pitch; the layout at first + i × pitch
+            sheetMdStartMm: sheet.mdStartMm + product.firstCellMdMm - product.pitchMdMm / 2,
+            sheetCdStartMm: product.firstCellCdMm - product.pitchCdMm / 2,
+          },
+        };
+        const plain = (retest: number) => simulateSheet({ ...plainOptions, retest });
         const simOf = (retest: number) =>
           withLinePatterns(
             plain(retest),
@@ -655,6 +665,15 @@ export class LineDriver {
             product.pitchMdMm,
             rollSeed + sheet.sheetIndex,
           );
+        this.physical.set(sheet.barcode, () =>
+          withLinePatterns(
+            simulateSheet({ ...plainOptions, retest: 1, measurementNoiseRel: 0 }),
+            this.opts.patterns,
+            sheet.mdStartMm + product.firstCellMdMm,
+            product.pitchMdMm,
+            rollSeed + sheet.sheetIndex,
+          ),
+        );
         const sim = simOf(0);
         const counts: Partial<Record<TruthKind, number>> = {};
         for (const t of sim.truth) counts[t.kind] = (counts[t.kind] ?? 0) + 1;
