@@ -95,7 +95,9 @@ export async function ensureRedis(redisUrl: string, dataDir: string): Promise<Lo
   log(`No Redis answers at ${url.hostname}:${port}: starting ${binary} (data in ${dir})`);
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    // An append-only file synced every second: a restart loses at most a second of jobs (the sweeper
+    // finds what PostgreSQL holds and Redis lost anyway, but only after its grace period).
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec'],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 50; i++) {

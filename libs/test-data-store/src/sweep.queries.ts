@@ -32,9 +32,19 @@ export async function queuedRebinRequestIds(db: SqlRunner, olderThanSeconds: num
   return rows.map((r) => r.id);
 }
 
+/** Rebin requests RUNNING since before `olderThanSeconds` ago (their job may have been lost with Redis). */
+export async function runningRebinRequestIds(db: SqlRunner, olderThanSeconds: number): Promise<string[]> {
+  const rows = (await db.query(
+    `SELECT id FROM test_data.rebin_requests WHERE status = 'RUNNING' AND requested_at < now() - make_interval(secs => $1) LIMIT 100`,
+    [olderThanSeconds],
+  )) as { id: string }[];
+  return rows.map((r) => r.id);
+}
+
 /**
- * Tests in BINNING, or DONE but not yet moved on, long after they came in (but within a day: tests
- * binned before dispositions were recorded have none), oldest first.
+ * Tests in BINNING, or DONE but not yet moved on, received before `stuckAfterSeconds` ago (but within
+ * a day: tests binned before dispositions were recorded have none), oldest first. The sweeper asks
+ * Redis whether their jobs still exist before it adds any.
  */
 export async function stuckSheetTests(db: SqlRunner, stuckAfterSeconds: number): Promise<StuckSheetTest[]> {
   const rows = (await db.query(

@@ -1,7 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
-import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import { createTestDatabase, freePort, stopProcess, type TestDatabase } from '@mes/testing';
 import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { SheetTestQueue } from './sheet-test.queue';
 
@@ -65,5 +67,94 @@ describe('sheet-test queue sweeper', () => {
     expect(await ids()).toEqual(expected);
     const chunk = await jobs.getJob(JOB_IDS.fitCells(binning, 2));
     expect([chunk?.name, chunk?.data]).toEqual([JOBS.fitCells, { sheetTestId: binning, chunk: 2, offset: 466, limit: 234 }]);
+  });
+});
+
+/**
+ * A Redis that restarts without persistence loses every job: on a Redis of its own (flushed here),
+ * the sweeper finds the tests whose jobs are gone within its 30 s of grace, and leaves alone the work
+ * Redis still holds.
+ */
+describe('sheet-test queue sweeper after a Redis flush', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let redis: ChildProcess;
+  let redisUrl: string;
+  let client: Redis;
+  let producer: SheetTestQueue;
+  let jobs: Queue;
+
+  async function binningTest(id: string, status: string, secondsAgo: number): Promise<void> {
+    await ds.query(
+      `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2, started_at, temperature_c,
+         frequency_count, cell_count, status, received_at)
+       VALUES ($1::uuid, $1::text, repeat('0', 64), 1, 'S-1', 'R-1', 50, 50, 0.25, now(), 25, 0, 700, $2, now() - make_interval(secs => $3))`,
+      [id, status, secondsAgo],
+    );
+  }
+  const ids = async () => (await jobs.getJobs(['waiting', 'delayed', 'prioritized'])).map((j) => String(j.id)).sort();
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redisUrl = `redis://127.0.0.1:${port}`;
+    client = new Redis(redisUrl, { lazyConnect: true });
+    for (let i = 0; i < 50; i++) {
+      if (
+        await client.connect().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    db = await createTestDatabase('sweeper_flush');
+    await migrateTestData(db.url);
+    ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
+    await ds.initialize();
+    await ds.query(
+      `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG F', 'TST-1', repeat('0', 64), 'test')`,
+    );
+    producer = new SheetTestQueue(redisUrl, 'flush', ds);
+    jobs = new Queue(QUEUES.sheetTests, { connection: { url: redisUrl }, prefix: 'flush' });
+  });
+  afterAll(async () => {
+    await jobs?.close();
+    await producer?.onModuleDestroy();
+    client?.disconnect();
+    if (redis) await stopProcess(redis);
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('re-adds the jobs Redis lost, once, and never doubles work that is still queued', async () => {
+    const split = '00000000-0000-0000-0000-0000000000a1'; // its chunks were added by the worker
+    const waiting = '00000000-0000-0000-0000-0000000000a2'; // its bin job waits behind a long queue
+    const fresh = '00000000-0000-0000-0000-0000000000a3'; // within the grace period
+    await binningTest(split, 'BINNING', 45);
+    await binningTest(waiting, 'BINNING', 45);
+    await binningTest(fresh, 'BINNING', 5);
+    const chunks = [0, 1, 2].map((chunk) => JOB_IDS.fitCells(split, chunk));
+    for (const [i, id] of chunks.entries())
+      await jobs.add(JOBS.fitCells, { sheetTestId: split, chunk: i, offset: 0, limit: 1 }, { jobId: id });
+    await jobs.add(JOBS.binSheetTest, { sheetTestId: waiting }, { jobId: JOB_IDS.binSheetTest(waiting) });
+    const before = [...chunks, JOB_IDS.binSheetTest(waiting)].sort();
+
+    // Live work: nothing is added, in particular no chunks beside the waiting test's bin job.
+    expect(await producer.sweep()).toBe(0);
+    expect(await ids()).toEqual(before);
+
+    await client.flushall();
+    expect(await ids()).toEqual([]);
+    expect(await producer.sweep()).toBe(2);
+    const readded = [split, waiting].flatMap((t) => [0, 1, 2].map((chunk) => JOB_IDS.fitCells(t, chunk))).sort();
+    expect(await ids()).toEqual(readded);
+    const chunk = await jobs.getJob(JOB_IDS.fitCells(waiting, 1));
+    expect([chunk?.name, chunk?.data]).toEqual([JOBS.fitCells, { sheetTestId: waiting, chunk: 1, offset: 233, limit: 233 }]);
+
+    // Once: the re-added jobs are live now.
+    expect(await producer.sweep()).toBe(0);
+    expect(await ids()).toEqual(readded);
   });
 });

@@ -12,7 +12,20 @@ import {
   type FitCellsPayload,
   type RebinPayload,
 } from '@mes/queue-contracts';
-import { queuedRebinRequestIds, queuedSheetTestIds, stuckSheetTests } from '@mes/test-data-store';
+import {
+  queuedRebinRequestIds,
+  queuedSheetTestIds,
+  runningRebinRequestIds,
+  stuckSheetTests,
+  type StuckSheetTest,
+} from '@mes/test-data-store';
+
+/** How often the sweeper looks, and how long a test may be in BINNING before its jobs are checked. */
+export const SWEEP_INTERVAL_MS = 30_000;
+export const LOST_AFTER_S = 30;
+
+/** Job states in which a worker has the job or will take it: such work is alive and is never added again. */
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * The producer side of the sheet-test queue. Jobs are keyed by the sheet test id, so adding one
@@ -48,43 +61,63 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.sweep(), 30_000);
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
   /**
-   * Re-enqueue tests and rebin requests still QUEUED a while after they were stored; and for tests in
-   * BINNING, or DONE but not yet moved on, long after they came in (but within a day: tests binned
-   * before dispositions were recorded have none), re-add their chunk or finish jobs in case Redis
-   * lost them: a job that still exists is not added again, and one that runs again changes nothing.
+   * Hand the workers whatever PostgreSQL holds as pending and Redis does not (any more): tests and
+   * rebin requests still QUEUED a while after they were stored (Redis was down when they came), and
+   * tests in BINNING (or DONE but not moved on) and RUNNING rebins whose jobs are gone from Redis (a
+   * Redis restarted without persistence, or flushed). A test whose jobs are still waiting or running
+   * is left alone, so a long queue is not doubled; keyed job ids make a race harmless. With a sweep
+   * every 30 s and 30 s of grace, lost work is back in the queue within about a minute.
    */
-  async sweep(olderThanSeconds = 20, stuckAfterSeconds = 600): Promise<number> {
+  async sweep(olderThanSeconds = 20, lostAfterSeconds = LOST_AFTER_S): Promise<number> {
     try {
       const queued = await queuedSheetTestIds(this.db, olderThanSeconds);
       for (const id of queued) await this.enqueue(id);
       const rebins = await queuedRebinRequestIds(this.db, olderThanSeconds);
       for (const id of rebins) await this.enqueueRebin(id);
-      const stuck = await stuckSheetTests(this.db, stuckAfterSeconds);
-      for (const t of stuck) {
-        if (t.status === 'DONE') {
-          await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, {
-            jobId: JOB_IDS.finishSheetTest(t.id),
-          });
-          continue;
-        }
-        await this.queue.addBulk(
-          sheetTestChunks(t.cellCount).map((c) => ({
-            name: JOBS.fitCells,
-            data: { sheetTestId: t.id, ...c } satisfies FitCellsPayload,
-            opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(t.id, c.chunk) },
-          })),
-        );
+      let lost = 0;
+      for (const id of await runningRebinRequestIds(this.db, lostAfterSeconds)) {
+        if ((await this.queue.getJobState(JOB_IDS.rebin(id))) !== 'unknown') continue;
+        await this.enqueueRebin(id);
+        lost++;
       }
-      return queued.length + rebins.length + stuck.length;
+      for (const t of await stuckSheetTests(this.db, lostAfterSeconds)) if (await this.readdLostJobs(t)) lost++;
+      if (lost) this.logger.warn(`re-added the jobs of ${lost} sheet tests or rebin requests that Redis no longer had`);
+      return queued.length + rebins.length + lost;
     } catch (e) {
       this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);
       return 0;
     }
+  }
+
+  /** Re-add a test's missing jobs when none of its jobs is alive in Redis; true when any was added. */
+  private async readdLostJobs(t: StuckSheetTest): Promise<boolean> {
+    const chunks = sheetTestChunks(t.cellCount);
+    const chunkIds = chunks.map((c) => JOB_IDS.fitCells(t.id, c.chunk));
+    const finishId = JOB_IDS.finishSheetTest(t.id);
+    const [binState, finishState, ...chunkStates] = await Promise.all(
+      [JOB_IDS.binSheetTest(t.id), finishId, ...chunkIds].map((id) => this.queue.getJobState(id)),
+    );
+    if ([binState, finishState, ...chunkStates].some((s) => LIVE_STATES.has(s))) return false;
+    if (t.status === 'DONE') {
+      if (finishState !== 'unknown') return false;
+      await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, { jobId: finishId });
+      return true;
+    }
+    const missing = chunks.filter((_, i) => chunkStates[i] === 'unknown');
+    if (!missing.length) return false;
+    await this.queue.addBulk(
+      missing.map((c) => ({
+        name: JOBS.fitCells,
+        data: { sheetTestId: t.id, ...c } satisfies FitCellsPayload,
+        opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(t.id, c.chunk) },
+      })),
+    );
+    return true;
   }
 
   async onModuleDestroy(): Promise<void> {
