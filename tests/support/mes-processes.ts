@@ -14,10 +14,20 @@ import { migrateTestData } from '@mes/test-data';
 import { migrateAssembly } from '@mes/assembly-service';
 import { migrateProcess } from '@mes/process-service';
 import { migrateTracking } from '@mes/tracking';
+import { startCountingProxy, type CountingProxy } from './counting-proxy';
 
 const root = path.resolve(__dirname, '../..');
 
 export type AppName = 'tracking' | 'test-data' | 'process' | 'assembly' | 'binning-worker' | 'gateway';
+export type SubgraphName = 'tracking' | 'test-data' | 'process' | 'assembly';
+
+export interface MesOptions {
+  /**
+   * Put a counting pass-through proxy between the gateway and each subgraph (the services still call
+   * each other directly), so a test can see how many subgraph requests an operation costs.
+   */
+  countSubgraphCalls?: boolean;
+}
 
 export interface MesProcesses {
   gatewayUrl: string;
@@ -31,6 +41,9 @@ export interface MesProcesses {
   stopApp(name: AppName): Promise<void>;
   /** SIGKILL: the process dies at once, mid-job if it has one. */
   killApp(name: AppName): Promise<void>;
+  /** GraphQL requests the gateway sent each subgraph since the start or the last reset (countSubgraphCalls only). */
+  subgraphCalls(): Record<SubgraphName, number>;
+  resetSubgraphCalls(): void;
   /** Start an app again (after stopApp or killApp). */
   startApp(name: AppName): void;
   close(): Promise<void>;
@@ -41,7 +54,11 @@ export interface MesProcesses {
  * production: two code-first GraphQL apps in one process would share one type registry), on a
  * database of its own, free ports and a queue prefix of its own.
  */
-export async function startMesProcesses(label: string, extraEnv: Record<string, string> = {}): Promise<MesProcesses> {
+export async function startMesProcesses(
+  label: string,
+  extraEnv: Record<string, string> = {},
+  options: MesOptions = {},
+): Promise<MesProcesses> {
   const db = await createTestDatabase(label);
   await migrateTracking(db.url);
   await migrateTestData(db.url);
@@ -70,11 +87,31 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     SWC_NODE_SOURCE_MAP_MODE: 'inline', // as npm start runs the apps (tools/dev/start-mes.ts)
     ...extraEnv,
   };
+  const proxies = new Map<SubgraphName, CountingProxy>();
+  if (options.countSubgraphCalls) {
+    for (const [name, p] of [
+      ['tracking', trackingPort],
+      ['test-data', testDataPort],
+      ['process', processPort],
+      ['assembly', assemblyPort],
+    ] as const)
+      proxies.set(name, await startCountingProxy(`http://127.0.0.1:${p}`));
+  }
+  const gatewayEnv = options.countSubgraphCalls
+    ? {
+        ...env,
+        TRACKING_URL: `${proxies.get('tracking')?.origin}/graphql`,
+        TEST_DATA_URL: `${proxies.get('test-data')?.origin}/graphql`,
+        PROCESS_URL: `${proxies.get('process')?.origin}/graphql`,
+        ASSEMBLY_URL: `${proxies.get('assembly')?.origin}/graphql`,
+      }
+    : env;
+  const closeProxies = () => Promise.all([...proxies.values()].map((p) => p.close()));
   const children = new Map<AppName, ChildProcess>();
   const spawnApp = (name: AppName) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], {
       cwd: root,
-      env,
+      env: name === 'gateway' ? gatewayEnv : env,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.set(name, child);
@@ -89,6 +126,7 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
     await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'));
   } catch (e) {
     await Promise.all([...children.values()].map(stop));
+    await closeProxies();
     await db.drop();
     throw e;
   }
@@ -112,12 +150,18 @@ export async function startMesProcesses(label: string, extraEnv: Record<string, 
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
+    subgraphCalls: () =>
+      Object.fromEntries(
+        (['tracking', 'test-data', 'process', 'assembly'] as const).map((n) => [n, proxies.get(n)?.graphqlCalls() ?? 0]),
+      ) as Record<SubgraphName, number>,
+    resetSubgraphCalls: () => proxies.forEach((p) => p.reset()),
     startApp: (name) => void spawnApp(name),
     async close() {
       if (closed) return;
       closed = true;
       for (const name of ['gateway', 'binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[])
         await stop(children.get(name) as ChildProcess);
+      await closeProxies();
       await db.drop();
     },
   };

@@ -8,6 +8,7 @@ import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { processDataSourceOptions } from './database/process-data-source';
+import { CellProcessRef, RollProcessRef, SheetProcessRef } from './provenance/material-provenance.model';
 import {
   EquipmentModule,
   ExperimentModule,
@@ -30,7 +31,11 @@ export class ProcessAppModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot(processDataSourceOptions(config.databaseUrl)),
-        GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphGraphqlOptions()),
+        GraphQLModule.forRoot<ApolloFederationDriverConfig>({
+          ...subgraphGraphqlOptions(),
+          // Roll, Sheet and Cell are reached only through tracking's entities: no root field returns them here.
+          buildSchemaOptions: { orphanedTypes: [RollProcessRef, SheetProcessRef, CellProcessRef] },
+        }),
         HoldsModule,
         RecipeModule,
         EquipmentModule,

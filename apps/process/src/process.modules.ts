@@ -6,6 +6,8 @@ import { EquipmentService } from './equipment/equipment.service';
 import { ExperimentResolver } from './experiments/experiment.resolver';
 import { ExperimentService } from './experiments/experiment.service';
 import { AlarmService } from './holds/alarm.service';
+import { CellProcessResolver, RollProcessResolver, SheetProcessResolver } from './provenance/material-provenance.resolver';
+import { ProvenanceRepository } from './provenance/provenance.repository';
 import { ProvenanceResolver } from './provenance/provenance.resolver';
 import { ProvenanceService } from './provenance/provenance.service';
 import { RecipeResolver } from './recipes/recipe.resolver';
@@ -52,7 +54,16 @@ export class ThicknessModule {}
 /** Cell provenance, where-used, parameter trends and yield by condition. */
 @Module({
   imports: [RunModule, ExperimentModule, ThicknessModule],
-  providers: [ProvenanceService, ProvenanceResolver, YieldService, YieldResolver],
+  providers: [
+    ProvenanceRepository,
+    ProvenanceService,
+    ProvenanceResolver,
+    RollProcessResolver,
+    SheetProcessResolver,
+    CellProcessResolver,
+    YieldService,
+    YieldResolver,
+  ],
   exports: [ThicknessModule],
 })
 export class ProvenanceModule {}

@@ -7,7 +7,7 @@ import { GqlAuthGuard } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { testDataDataSourceOptions } from '@mes/test-data-store';
-import { RollResultsRef, SheetResultsRef } from './results/material-results.model';
+import { CellResultsRef, RollResultsRef, SheetResultsRef } from './results/material-results.model';
 import { TEST_DATA_MODULES, TestDataCoreModule } from './test-data.modules';
 import { ExportsModule } from './exports/exports.module';
 import { LiveModule } from './live/live.module';
@@ -24,8 +24,8 @@ export class TestDataAppModule {
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>({
           ...subgraphGraphqlOptions(),
-          // Roll and Sheet are reached only through tracking's entities: no root field returns them here.
-          buildSchemaOptions: { orphanedTypes: [RollResultsRef, SheetResultsRef] },
+          // Roll, Sheet and Cell are reached only through tracking's entities: no root field returns them here.
+          buildSchemaOptions: { orphanedTypes: [RollResultsRef, SheetResultsRef, CellResultsRef] },
         }),
         TestDataCoreModule.forConfig(config),
         ...TEST_DATA_MODULES,

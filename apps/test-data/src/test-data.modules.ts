@@ -13,10 +13,12 @@ import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
 import { TestPolicyResolver } from './policies/test-policy.resolver';
 import { TestPolicyService } from './policies/test-policy.service';
-import { RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
+import { CellResultsRepository } from './results/cell-results.repository';
+import { CellResultsResolver, RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
 import { RegionYieldRepository } from './results/region-yield.repository';
 import { RegionYieldResolver } from './results/region-yield.resolver';
 import { ResultsResolver } from './results/results.resolver';
+import { ResultsRepository } from './results/results.repository';
 import { ResultsService } from './results/results.service';
 import { SheetTestStatusService } from './results/sheet-test-status.service';
 import { RigResolver } from './rigs/rig.resolver';
@@ -61,15 +63,18 @@ export class TestPolicyModule {}
 @Module({ providers: [RuleSetService, RuleSetResolver] })
 export class RuleSetModule {}
 
-/** Cell results, heat maps, yields and bin Paretos, also as fields of tracking's Roll and Sheet. */
+/** Cell results, heat maps, yields and bin Paretos, also as fields of tracking's Roll, Sheet and Cell. */
 @Module({
   providers: [
+    ResultsRepository,
     ResultsService,
     ResultsResolver,
     RegionYieldRepository,
     RegionYieldResolver,
     SheetResultsResolver,
     RollResultsResolver,
+    CellResultsRepository,
+    CellResultsResolver,
     SheetTestStatusService,
   ],
   exports: [SheetTestStatusService],

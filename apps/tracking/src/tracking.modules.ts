@@ -8,13 +8,13 @@ import { CellStateService } from './holds/cell-state.service';
 import { HoldRepository } from './holds/hold.repository';
 import { HoldResolver } from './holds/hold.resolver';
 import { HoldService } from './holds/hold.service';
-import { RollHoldsResolver, SheetHoldsResolver } from './holds/sheet-holds.resolver';
+import { CellHoldsResolver, RollHoldsResolver, SheetHoldsResolver } from './holds/sheet-holds.resolver';
 import { IdentityResolver } from './identity/identity.resolver';
 import { IdentityService } from './identity/identity.service';
 import { MasterDataResolver, ProductReferenceResolver, StationReferenceResolver } from './master-data/master-data.resolver';
 import { MasterDataService } from './master-data/master-data.service';
 import { MaterialRepository } from './material/material.repository';
-import { RollResolver, SheetResolver } from './material/material.resolver';
+import { CellResolver, RollResolver, SheetResolver } from './material/material.resolver';
 import { RollService } from './material/roll.service';
 import { SheetCutService } from './material/sheet-cut.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
@@ -41,7 +41,7 @@ export class MasterDataModule {}
 /** Rolls, sheets, cells and their genealogy. */
 @Module({
   imports: [MasterDataModule],
-  providers: [MaterialRepository, RollService, SheetCutService, RollResolver, SheetResolver],
+  providers: [MaterialRepository, RollService, SheetCutService, RollResolver, SheetResolver, CellResolver],
   exports: [MaterialRepository, RollService, SheetCutService],
 })
 export class MaterialModule {}
@@ -49,7 +49,16 @@ export class MaterialModule {}
 /** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
 @Module({
   imports: [MaterialModule],
-  providers: [HoldRepository, HoldService, HoldResolver, SheetHoldsResolver, RollHoldsResolver, CellStateService, CellStateResolver],
+  providers: [
+    HoldRepository,
+    HoldService,
+    HoldResolver,
+    SheetHoldsResolver,
+    RollHoldsResolver,
+    CellHoldsResolver,
+    CellStateService,
+    CellStateResolver,
+  ],
   exports: [HoldRepository, HoldService],
 })
 export class HoldsModule {}

@@ -1,3 +1,4 @@
+export * from './batch-loader';
 export * from './domain-error';
 export * from './graphql-errors';
 export * from './graphql-exception.filter';

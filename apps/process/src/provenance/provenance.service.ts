@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { cellMdExtent, cellRollPosition, type SheetLayout } from '@mes/geometry';
+import { cellKey, cellMdExtent, cellRollPosition, type CellRef, type SheetLayout } from '@mes/geometry';
 import { decodeFloat32, interpolateThickness, mergeStats, predictedCapacityUah, statsInMdRange, type SeriesStats } from '@mes/process';
-import { DomainError } from '@mes/service-core';
+import { BatchLoader, DomainError } from '@mes/service-core';
 import { TrackingClient, type RollParentLink } from '@mes/tracking-client';
 import { isRunId } from '../common/ids';
-import { ProcessAlarmEntity, ProcessRunEntity, ProductSettingsEntity, ThicknessMapEntity } from '../database/process.entities';
+import type { ProcessAlarmEntity, ProcessRunEntity, ThicknessMapEntity } from '../database/process.entities';
+import type { ProcessRunModel } from '../runs/run.model';
 import { actualValues, RunViews } from '../runs/run.views';
+import type { TraceChannelSummaryModel } from './material-provenance.model';
 import type { CellProvenanceModel, ParameterTrendPointModel, RunWhereUsedModel, TraceAtCellModel } from './provenance.model';
+import { ProvenanceRepository, TRACE_MARGIN_MM, type TraceRow } from './provenance.repository';
 
 interface SheetGeometry {
   rollBarcode: string;
@@ -27,32 +28,47 @@ interface Origin {
   cdMm: number;
 }
 
-interface TraceRow {
-  run_id: string;
-  md_mode: string;
-  channel: string;
-  unit: string;
-  zone_offset_mm: number;
-  md0_mm: number;
-  md_mm: Buffer | null;
-  values: Buffer | null;
-  min: number;
-  max: number;
-  mean: number;
-  samples: number;
-}
-
 /** Where a sheet sits never changes once it is cut, so its geometry is kept (bounded). */
 const SHEET_CACHE_MAX = 20_000;
+
+/** A sheet as the graph hands it over: its roll and the stretch of it the sheet was cut from. */
+export interface SheetStretch {
+  barcode: string;
+  rollBarcode: string;
+  mdStartMm: number;
+  mdEndMm: number;
+}
+
+/** What is stored along one roll for a stretch of it: the runs, alarms, thickness maps and trace batches there. */
+interface RollStretchData {
+  runs: ProcessRunEntity[];
+  alarms: ProcessAlarmEntity[];
+  maps: ThicknessMapEntity[];
+  traces: TraceRow[];
+}
+
+const overlapping = (a: { mdStartMm: number; mdEndMm: number }, fromMm: number, toMm: number) => a.mdStartMm < toMm && fromMm < a.mdEndMm;
 
 /** Provenance: how a cell was made at its own position; where a run's material went; parameter trends. */
 @Injectable()
 export class ProvenanceService {
   private readonly sheets = new Map<string, SheetGeometry>();
   private readonly lineage = new Map<string, RollParentLink[]>();
+  private readonly cellBatch = new BatchLoader<CellRef, CellProvenanceModel | null>((refs) => this.cells(refs), cellKey, null);
+  private readonly rollRunsBatch = new BatchLoader<string, ProcessRunModel[]>((rolls) => this.runsOfRolls(rolls), String, []);
+  private readonly traceSummaryBatch = new BatchLoader<string, TraceChannelSummaryModel[]>(
+    (rolls) => this.traceSummaries(rolls),
+    String,
+    [],
+  );
+  private readonly sheetRunsBatch = new BatchLoader<SheetStretch, ProcessRunModel[]>(
+    (sheets) => this.runsOfSheets(sheets),
+    (s) => s.barcode,
+    [],
+  );
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: ProvenanceRepository,
     private readonly tracking: TrackingClient,
     private readonly views: RunViews,
   ) {}
@@ -66,48 +82,172 @@ export class ProvenanceService {
         [{ path: 'row', message: `expected 0 <= row < ${sheet.layout.rows} and 0 <= col < ${sheet.layout.cols}` }],
       );
     }
-    const { mdMm, cdMm } = cellRollPosition(sheet.layout, sheet.mdStartMm, row, col);
-    const extent = cellMdExtent(sheet.layout, mdMm);
+    const ref = { sheetBarcode, row, col };
+    return (await this.cells([ref])).get(cellKey(ref)) as CellProvenanceModel;
+  }
 
-    // Process data was recorded on whichever roll the material was on at the time: follow the
-    // cell's stretch up through splices and slits.
-    const origins = await this.origins({
-      rollBarcode: sheet.rollBarcode,
-      fromMm: extent.startMm,
-      toMm: extent.endMm,
-      centreMm: mdMm,
-      cdMm,
-    });
-    const perOrigin = await Promise.all(origins.map((o) => this.atOrigin(o, sheetBarcode)));
-    const runs = perOrigin.flatMap((x) => x.runs).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-    const traces = new Map(perOrigin.flatMap((x) => [...x.traces]));
-    const [views, settings] = await Promise.all([
-      this.views.of(runs),
-      this.db.getRepository(ProductSettingsEntity).findOne({ where: { productCode: sheet.productCode } }),
-    ]);
-    // The newest map of each layer, wherever on the genealogy it was measured.
-    const newest = new Map<string, { layer: string; thicknessUm: number; instrument: string; measuredAt: Date }>();
-    for (const t of perOrigin.flatMap((x) => x.thickness)) {
-      const seen = newest.get(t.layer);
-      if (!seen || seen.measuredAt < t.measuredAt) newest.set(t.layer, t);
+  /** Cell.provenance: the cells asked for in one burst share their sheets' queries (see cells). */
+  cellBatched(ref: CellRef): Promise<CellProvenanceModel | null> {
+    return this.cellBatch.load(ref);
+  }
+
+  /**
+   * The provenance of many cells, keyed by cellKey (cells outside their sheet's grid are absent).
+   * What is stored along the rolls is read once per sheet for the stretch its cells span (a handful
+   * of queries per sheet, however many of its cells are asked), then each cell takes its own part.
+   */
+  async cells(refs: readonly CellRef[]): Promise<Map<string, CellProvenanceModel>> {
+    const out = new Map<string, CellProvenanceModel>();
+    const bySheet = new Map<string, CellRef[]>();
+    for (const r of refs) bySheet.set(r.sheetBarcode, [...(bySheet.get(r.sheetBarcode) ?? []), r]);
+    const sheets = new Map(await Promise.all([...bySheet.keys()].map(async (b) => [b, await this.sheet(b)] as const)));
+    const settings = await this.store.settingsOf([...sheets.values()].map((s) => s.productCode));
+    const perSheet = await Promise.all(
+      [...bySheet].map(async ([barcode, cells]) => {
+        const sheet = sheets.get(barcode) as SheetGeometry;
+        const placed = cells
+          .filter((c) => c.row >= 0 && c.col >= 0 && c.row < sheet.layout.rows && c.col < sheet.layout.cols)
+          .map((c) => {
+            const { mdMm, cdMm } = cellRollPosition(sheet.layout, sheet.mdStartMm, c.row, c.col);
+            return { ref: c, mdMm, cdMm, extent: cellMdExtent(sheet.layout, mdMm) };
+          });
+        if (!placed.length) return { barcode, sheet, placed, data: new Map<string, RollStretchData>() };
+        // Process data was recorded on whichever roll the material was on at the time: follow the
+        // stretch the cells span up through splices and slits, and read each roll's part once.
+        const span = await this.origins({
+          rollBarcode: sheet.rollBarcode,
+          fromMm: Math.min(...placed.map((p) => p.extent.startMm)),
+          toMm: Math.max(...placed.map((p) => p.extent.endMm)),
+          centreMm: 0,
+          cdMm: 0,
+        });
+        const ranges = new Map<string, { fromMm: number; toMm: number }>();
+        for (const o of span) {
+          const r = ranges.get(o.rollBarcode);
+          ranges.set(o.rollBarcode, r ? { fromMm: Math.min(r.fromMm, o.fromMm), toMm: Math.max(r.toMm, o.toMm) } : o);
+        }
+        const data = new Map(
+          await Promise.all(
+            [...ranges].map(async ([roll, { fromMm, toMm }]) => {
+              const [runs, alarms, maps] = await Promise.all([
+                this.store.runsOverlapping(roll, fromMm, toMm),
+                this.store.alarmsOverlapping(roll, fromMm, toMm, [barcode]),
+                this.store.newestThicknessMaps(roll),
+              ]);
+              const traces = await this.store.traceRows(
+                runs.map((r) => r.id),
+                fromMm,
+                toMm,
+              );
+              return [roll, { runs, alarms, maps, traces }] as const;
+            }),
+          ),
+        );
+        return { barcode, sheet, placed, data };
+      }),
+    );
+    const allRuns = new Map(perSheet.flatMap((s) => [...s.data.values()].flatMap((d) => d.runs.map((r) => [r.id, r] as const))));
+    const views = new Map((await this.views.of([...allRuns.values()])).map((v) => [v.id, v]));
+
+    for (const { barcode, sheet, placed, data } of perSheet) {
+      for (const { ref, mdMm, cdMm, extent } of placed) {
+        const origins = await this.origins({
+          rollBarcode: sheet.rollBarcode,
+          fromMm: extent.startMm,
+          toMm: extent.endMm,
+          centreMm: mdMm,
+          cdMm,
+        });
+        const perOrigin = origins.map((o) => this.atOrigin(o, data.get(o.rollBarcode) as RollStretchData));
+        const runs = perOrigin.flatMap((x) => x.runs).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+        const traces = new Map(perOrigin.flatMap((x) => [...x.traces]));
+        // The newest map of each layer, wherever on the genealogy it was measured.
+        const newest = new Map<string, { layer: string; thicknessUm: number; instrument: string; measuredAt: Date }>();
+        for (const t of perOrigin.flatMap((x) => x.thickness)) {
+          const seen = newest.get(t.layer);
+          if (!seen || seen.measuredAt < t.measuredAt) newest.set(t.layer, t);
+        }
+        const lco = newest.get('LCO');
+        const lcoUtilization = settings.get(sheet.productCode)?.lcoUtilization;
+        out.set(cellKey(ref), {
+          sheet: barcode,
+          row: ref.row,
+          col: ref.col,
+          rollBarcode: sheet.rollBarcode,
+          mdMm,
+          cdMm,
+          mdFromMm: extent.startMm,
+          mdToMm: extent.endMm,
+          layers: runs
+            .map((r) => views.get(r.id) as ProcessRunModel)
+            .map((run) => ({ operation: run.operation, run, traces: traces.get(run.id) ?? [] })),
+          thickness: [...newest.values()].sort((a, b) => a.layer.localeCompare(b.layer)),
+          predictedCapacityUah:
+            lco && lcoUtilization !== undefined ? predictedCapacityUah(lco.thicknessUm, sheet.cellActiveAreaCm2, lcoUtilization) : null,
+          alarms: perOrigin.flatMap((x) => x.alarms),
+        });
+      }
     }
-    const thickness = [...newest.values()].sort((a, b) => a.layer.localeCompare(b.layer));
-    const lco = newest.get('LCO');
-    return {
-      sheet: sheetBarcode,
-      row,
-      col,
-      rollBarcode: sheet.rollBarcode,
-      mdMm,
-      cdMm,
-      mdFromMm: extent.startMm,
-      mdToMm: extent.endMm,
-      layers: views.map((run) => ({ operation: run.operation, run, traces: traces.get(run.id) ?? [] })),
-      thickness,
-      predictedCapacityUah:
-        lco && settings ? predictedCapacityUah(lco.thicknessUm, sheet.cellActiveAreaCm2, settings.lcoUtilization) : null,
-      alarms: perOrigin.flatMap((x) => x.alarms),
-    };
+    return out;
+  }
+
+  /** Roll.processRuns: the rolls asked for in one burst share one query (and the three of the run views). */
+  runsOfRoll(rollBarcode: string): Promise<ProcessRunModel[]> {
+    return this.rollRunsBatch.load(rollBarcode);
+  }
+
+  /** Roll.traceSummary, one query for the rolls of one burst. */
+  traceSummaryOfRoll(rollBarcode: string): Promise<TraceChannelSummaryModel[]> {
+    return this.traceSummaryBatch.load(rollBarcode);
+  }
+
+  /** Sheet.processRuns, one query for the sheets of one burst (tracking gives each sheet's roll and stretch). */
+  runsOfSheet(sheet: SheetStretch): Promise<ProcessRunModel[]> {
+    return this.sheetRunsBatch.load(sheet);
+  }
+
+  private async runsOfRolls(rolls: string[]): Promise<Map<string, ProcessRunModel[]>> {
+    const views = await this.views.of(await this.store.runsOfRolls(rolls));
+    const out = new Map<string, ProcessRunModel[]>(rolls.map((r) => [r, []]));
+    for (const v of views) out.get(v.rollBarcode)?.push(v);
+    return out;
+  }
+
+  private async traceSummaries(rolls: string[]): Promise<Map<string, TraceChannelSummaryModel[]>> {
+    const out = new Map<string, TraceChannelSummaryModel[]>(rolls.map((r) => [r, []]));
+    for (const r of await this.store.traceSummaries(rolls)) {
+      out.get(r.roll_barcode)?.push({
+        operation: r.operation,
+        channel: r.channel,
+        unit: r.unit,
+        runs: Number(r.runs),
+        batches: Number(r.batches),
+        samples: Number(r.samples),
+        min: Number(r.min),
+        max: Number(r.max),
+        mean: r.mean === null ? null : Number(r.mean),
+      });
+    }
+    return out;
+  }
+
+  /** Each sheet's runs: those on its stretch of its roll and of every roll that stretch came from. */
+  private async runsOfSheets(sheets: SheetStretch[]): Promise<Map<string, ProcessRunModel[]>> {
+    const origins = new Map<string, Origin[]>();
+    for (const s of sheets)
+      origins.set(
+        s.barcode,
+        await this.origins({ rollBarcode: s.rollBarcode, fromMm: s.mdStartMm, toMm: s.mdEndMm, centreMm: 0, cdMm: 0 }),
+      );
+    const runs = await this.views.of(await this.store.runsOfRolls([...origins.values()].flat().map((o) => o.rollBarcode)));
+    const out = new Map<string, ProcessRunModel[]>();
+    for (const s of sheets) {
+      const mine = runs.filter((r) =>
+        (origins.get(s.barcode) as Origin[]).some((o) => o.rollBarcode === r.rollBarcode && overlapping(r, o.fromMm, o.toMm)),
+      );
+      out.set(s.barcode, mine);
+    }
+    return out;
   }
 
   /** The cell's stretch on its roll and on every roll it came from (coordinates mapped each step). */
@@ -135,39 +275,21 @@ export class ProvenanceService {
     return out;
   }
 
-  private async atOrigin(o: Origin, sheetBarcode: string) {
-    const runs = await this.db
-      .getRepository(ProcessRunEntity)
-      .createQueryBuilder('r')
-      .where('r.rollBarcode = :roll AND r.mdStartMm < :to AND :from < r.mdEndMm', { roll: o.rollBarcode, from: o.fromMm, to: o.toMm })
-      .getMany();
-    const [traces, maps, alarms] = await Promise.all([
-      this.tracesAt(
-        runs.map((r) => r.id),
-        o.fromMm,
-        o.toMm,
-        o.centreMm,
-      ),
-      this.db.query<ThicknessMapEntity[]>(
-        `SELECT DISTINCT ON (layer) id, layer, instrument, measured_at AS "measuredAt", cd_mm AS "cdMm", md_mm AS "mdMm", values_um AS "valuesUm"
-           FROM process.thickness_maps WHERE roll_barcode = $1 ORDER BY layer, measured_at DESC, id DESC`,
-        [o.rollBarcode],
-      ),
-      this.db
-        .getRepository(ProcessAlarmEntity)
-        .createQueryBuilder('a')
-        .where(
-          'a.rollBarcode = :roll AND a.mdStartMm < :to AND :from < a.mdEndMm AND (a.sheetBarcode IS NULL OR a.sheetBarcode = :sheet)',
-          { roll: o.rollBarcode, from: o.fromMm, to: o.toMm, sheet: sheetBarcode },
-        )
-        .orderBy('a.id')
-        .getMany(),
-    ]);
-    const thickness = maps.flatMap((m) => {
+  /** A cell's part of what was read along one roll: the runs, traces, thickness and alarms at its stretch. */
+  private atOrigin(o: Origin, data: RollStretchData) {
+    const runs = data.runs.filter((r) => overlapping(r, o.fromMm, o.toMm));
+    const ids = new Set(runs.map((r) => r.id));
+    const traces = this.tracesAt(
+      data.traces.filter((t) => ids.has(t.run_id)),
+      o.fromMm,
+      o.toMm,
+      o.centreMm,
+    );
+    const thickness = data.maps.flatMap((m) => {
       const t = interpolateThickness({ cdMm: m.cdMm, mdMm: m.mdMm, valuesUm: m.valuesUm }, o.centreMm, o.cdMm);
       return t === null ? [] : [{ layer: m.layer, thicknessUm: t, instrument: m.instrument, measuredAt: m.measuredAt }];
     });
-    return { runs, traces, thickness, alarms };
+    return { runs, traces, thickness, alarms: data.alarms.filter((a) => overlapping(a, o.fromMm, o.toMm)) };
   }
 
   private async parents(rollBarcode: string): Promise<RollParentLink[]> {
@@ -181,28 +303,18 @@ export class ProvenanceService {
 
   /**
    * Trace statistics over [from, to) for each run and channel: the stored batches that reach the
-   * cell are decoded and cut to its extent (a sheet run's samples all cover the whole sheet).
+   * cell are decoded and cut to its extent (a sheet run's samples all cover the whole sheet). A cell
+   * narrower than the distance the web moves between samples may hold no sample: the batches just
+   * around it (TRACE_MARGIN_MM) give the nearest sample to stand in.
    */
-  private async tracesAt(runIds: string[], from: number, to: number, centre: number): Promise<Map<string, TraceAtCellModel[]>> {
+  private tracesAt(rows: TraceRow[], from: number, to: number, centre: number): Map<string, TraceAtCellModel[]> {
     const out = new Map<string, TraceAtCellModel[]>();
-    if (runIds.length === 0) return out;
-    // A cell narrower than the distance the web moves between samples may hold no sample: also
-    // fetch the batches just around it so the nearest sample can stand in.
-    const rows = await this.db.query<TraceRow[]>(
-      `SELECT b.run_id, r.md_mode, c.channel, c.unit, c.zone_offset_mm, b.md0_mm, b.samples,
-              CASE WHEN r.md_mode = 'WEB' THEN b.md_mm END AS md_mm, CASE WHEN r.md_mode = 'WEB' THEN c.values END AS values, c.min, c.max, c.mean
-         FROM process.trace_batches b
-         JOIN process.process_runs r ON r.id = b.run_id
-         JOIN process.trace_channels c ON c.run_id = b.run_id AND c.batch_id = b.batch_id
-        WHERE b.run_id = ANY($1::uuid[])
-          AND (r.md_mode = 'BATCH' OR (b.md_min_mm < $3::float8 + 1000 AND b.md_max_mm > $2::float8 - 1000))`,
-      [runIds, from, to],
-    );
     const byRunChannel = new Map<
       string,
       { run: string; channel: string; unit: string; parts: SeriesStats[]; nearest: { d: number; v: number } | null }
     >();
     for (const row of rows) {
+      if (row.md_mode !== 'BATCH' && !(row.md_min_mm < to + TRACE_MARGIN_MM && row.md_max_mm > from - TRACE_MARGIN_MM)) continue;
       const key = `${row.run_id}\u0000${row.channel}`;
       let acc = byRunChannel.get(key);
       if (!acc) byRunChannel.set(key, (acc = { run: row.run_id, channel: row.channel, unit: row.unit, parts: [], nearest: null }));
@@ -235,7 +347,7 @@ export class ProvenanceService {
   }
 
   async whereUsed(runId: string): Promise<RunWhereUsedModel> {
-    const run = isRunId(runId) ? await this.db.getRepository(ProcessRunEntity).findOne({ where: { id: runId } }) : null;
+    const run = isRunId(runId) ? await this.store.runById(runId) : null;
     if (!run) throw new DomainError('NOT_FOUND', `Unknown process run ${runId}`);
     const [view] = await this.views.of([run]);
     const sheets = run.sheetBarcode
@@ -258,15 +370,7 @@ export class ProvenanceService {
     parameter: string,
     filter: { recipeName?: string; from?: Date; to?: Date; limit: number },
   ): Promise<ParameterTrendPointModel[]> {
-    const rows = await this.db.query<(ProcessRunEntity & { recipe_name: string; recipe_version: number; parameters: never })[]>(
-      `SELECT r.id, r.roll_barcode AS "rollBarcode", r.sheet_barcode AS "sheetBarcode", r.md_start_mm AS "mdStartMm", r.md_end_mm AS "mdEndMm",
-              r.equipment_code AS "equipmentCode", r.completed_at AS "completedAt", r.actuals, rc.name AS recipe_name, rc.version AS recipe_version, rc.parameters
-         FROM process.process_runs r JOIN process.recipes rc ON rc.id = r.recipe_id
-        WHERE r.operation = $1 AND r.state = 'COMPLETED' AND r.actuals ? $2
-          AND ($3::varchar IS NULL OR rc.name = $3) AND ($4::timestamptz IS NULL OR r.completed_at >= $4) AND ($5::timestamptz IS NULL OR r.completed_at < $5)
-        ORDER BY r.completed_at DESC LIMIT $6`,
-      [operation, parameter, filter.recipeName ?? null, filter.from ?? null, filter.to ?? null, filter.limit],
-    );
+    const rows = await this.store.trendRows(operation, parameter, filter);
     return rows.reverse().map((r) => ({
       runId: r.id,
       rollBarcode: r.rollBarcode,

@@ -1,9 +1,11 @@
 import { Directive, Field, Float, Int, ObjectType } from '@nestjs/graphql';
 
 /*
- * Tracking owns Roll and Sheet (keyed by barcode). test-data adds what it knows of them, so one query
- * walks from a roll to its sheets (tracking), their holds (tracking) and their maps, yields and bin
- * Paretos (here). These types hold only the key; the gateway asks test-data for the added fields.
+ * Tracking owns Roll, Sheet (keyed by barcode) and Cell (keyed by sheet barcode, row and col).
+ * test-data adds what it knows of them, so one query walks from a roll to its sheets (tracking), their
+ * holds (tracking) and their maps, yields and bin Paretos (here), and from a cell to its result, its
+ * history and its spectrum (here). These types hold only the key; the gateway asks test-data for the
+ * added fields.
  */
 
 @ObjectType('Sheet')
@@ -16,6 +18,14 @@ export class SheetResultsRef {
 @Directive('@key(fields: "barcode")')
 export class RollResultsRef {
   @Field() barcode!: string;
+}
+
+@ObjectType('Cell')
+@Directive('@key(fields: "sheetBarcode row col")')
+export class CellResultsRef {
+  @Field() sheetBarcode!: string;
+  @Field(() => Int) row!: number;
+  @Field(() => Int) col!: number;
 }
 
 @ObjectType('SheetYield', { description: 'First-pass and final yield of the tested cells of one sheet.' })

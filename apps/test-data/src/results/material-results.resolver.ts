@@ -1,7 +1,7 @@
 import { Args, Float, Parent, ResolveField, ResolveReference, Resolver } from '@nestjs/graphql';
-import { BinCountModel, CellMetric, RollMapModel, RollYieldModel, SheetMapModel, SheetTestModel } from './results.model';
+import { BinCountModel, CellMetric, CellResultModel, RollMapModel, RollYieldModel, SheetMapModel, SheetTestModel } from './results.model';
 import { ResultsService } from './results.service';
-import { RollResultsRef, SheetResultsRef, SheetYieldModel } from './material-results.model';
+import { CellResultsRef, RollResultsRef, SheetResultsRef, SheetYieldModel } from './material-results.model';
 
 /** A sheet's results, reached from tracking's Sheet (e.g. roll { sheets { map(metric: OCV_V) { values } } }). */
 @Resolver(() => SheetResultsRef)
@@ -62,5 +62,25 @@ export class RollResultsResolver {
   @ResolveField(() => [BinCountModel], { description: 'Bin Pareto of every tested sheet of the roll (as binPareto(roll)).' })
   binPareto(@Parent() roll: RollResultsRef): Promise<BinCountModel[]> {
     return this.results.binPareto({ roll: roll.barcode });
+  }
+}
+
+/** A cell's results, reached from tracking's Cell (e.g. sheet { cell(row: 3, col: 4) { result { binName history { testId } } } }). */
+@Resolver(() => CellResultsRef)
+export class CellResultsResolver {
+  constructor(private readonly results: ResultsService) {}
+
+  @ResolveReference()
+  resolveReference(ref: CellResultsRef): CellResultsRef {
+    return { sheetBarcode: ref.sheetBarcode, row: ref.row, col: ref.col };
+  }
+
+  @ResolveField(() => CellResultModel, {
+    nullable: true,
+    description:
+      'The result that counts (bins, grade, metrics) and the history of the cell’s tests (as cellResult); null when never tested.',
+  })
+  result(@Parent() cell: CellResultsRef): Promise<CellResultModel | null> {
+    return this.results.cellResultBatched(cell);
   }
 }

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { rollMapBase, tilesPerBin, type RollMapBase } from '@mes/geometry';
+import { cellKey, rollMapBase, tilesPerBin, type CellRef, type RollMapBase } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { METRIC_COLUMNS, type MetricColumn } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
@@ -9,13 +7,14 @@ import {
   CellMetric,
   type BinCountModel,
   type CellResultModel,
-  type CellTestResultModel,
   type RollMapModel,
   type RollYieldModel,
   type SheetMapModel,
   type SheetTestModel,
 } from './results.model';
 import type { SheetYieldModel } from './material-results.model';
+import { CellResultsRepository } from './cell-results.repository';
+import { ResultsRepository, type YieldSums } from './results.repository';
 
 // The GraphQL metric names are the store's: the columns (and the map aggregates' n_/sum_ columns) live there once.
 const COLUMN: Record<CellMetric, MetricColumn> = METRIC_COLUMNS;
@@ -27,8 +26,6 @@ const COLUMN: Record<CellMetric, MetricColumn> = METRIC_COLUMNS;
  * the same transaction. Maps, Paretos and both yields read those, so they agree by construction.
  */
 
-type Row = Record<string, unknown>;
-
 @Injectable()
 export class ResultsService {
   /** Roll maps by roll map version, metric and steps (see rollMap). */
@@ -36,18 +33,15 @@ export class ResultsService {
   private readonly rollSizes = new Map<string, { lengthMm: number; widthMm: number; until: number }>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: ResultsRepository,
     private readonly tracking: TrackingClient,
+    private readonly cellResults: CellResultsRepository,
   ) {}
 
   async sheetMap(sheet: string, metric: CellMetric): Promise<SheetMapModel> {
     const grid = await this.grid(sheet);
     const values: (number | null)[] = new Array<number | null>(grid.rows * grid.cols).fill(null);
-    const rows = await this.db.query<Row[]>(
-      `SELECT row, col, ${COLUMN[metric]} AS v FROM test_data.current_cell_results WHERE sheet_barcode = $1`,
-      [sheet],
-    );
-    for (const r of rows) values[Number(r.row) * grid.cols + Number(r.col)] = r.v === null ? null : Number(r.v);
+    for (const c of await this.store.currentMetric(sheet, COLUMN[metric])) values[c.row * grid.cols + c.col] = c.value;
     return { sheet, rows: grid.rows, cols: grid.cols, values };
   }
 
@@ -56,41 +50,21 @@ export class ResultsService {
     if (row < 0 || col < 0 || row >= grid.rows || col >= grid.cols) {
       throw new DomainError('VALIDATION_FAILED', `Cell (${row}, ${col}) is outside the ${grid.rows} x ${grid.cols} grid of sheet ${sheet}`);
     }
-    // Every test of the cell at every rule set version it was binned with: newest test first, and
-    // within a test the newest version first (re-binning adds results, it never replaces them).
-    const history = await this.db.query<Row[]>(
-      `SELECT r.*, t.test_id, t.received_at FROM test_data.cell_results r
-         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id
-        WHERE r.sheet_barcode = $1 AND r.row = $2 AND r.col = $3 ORDER BY t.received_at DESC, r.rule_set_version DESC`,
-      [sheet, row, col],
-    );
-    if (!history.length) return null;
-    const tests = history.map(toTestResult);
-    const counting = await this.db.query<{ sheet_test_id: string; rule_set_version: number }[]>(
-      `SELECT sheet_test_id, rule_set_version FROM test_data.current_cell_results WHERE sheet_barcode = $1 AND row = $2 AND col = $3`,
-      [sheet, row, col],
-    );
-    const current =
-      tests.find((t) => t.sheetTestId === counting[0]?.sheet_test_id && t.ruleSetVersion === Number(counting[0]?.rule_set_version)) ??
-      tests[0];
-    return { ...current, sheet, row, col, history: tests };
+    const found = (await this.cellResults.ofCells([{ sheetBarcode: sheet, row, col }])).get(cellKey({ sheetBarcode: sheet, row, col }));
+    return found ? { ...found.current, sheet, row, col, history: found.history } : null;
   }
 
-  async sheetTests(sheet: string): Promise<SheetTestModel[]> {
-    const rows = await this.db.query<Row[]>(
-      `SELECT id, test_id, sheet_barcode, status, cell_count, cells_binned, error, received_at FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at`,
-      [sheet],
-    );
-    return rows.map((r) => ({
-      sheetTestId: String(r.id),
-      testId: String(r.test_id),
-      sheet: String(r.sheet_barcode),
-      status: String(r.status),
-      cells: Number(r.cell_count),
-      cellsBinned: Number(r.cells_binned),
-      error: (r.error as string | null) ?? null,
-      receivedAt: r.received_at as Date,
-    }));
+  /**
+   * A cell's result for the graph (Cell.result): tracking has already resolved the cell, so no grid
+   * check; the cells of one burst are read in one query.
+   */
+  async cellResultBatched(cell: CellRef): Promise<CellResultModel | null> {
+    const found = await this.cellResults.ofCell(cell);
+    return found ? { ...found.current, sheet: cell.sheetBarcode, row: cell.row, col: cell.col, history: found.history } : null;
+  }
+
+  sheetTests(sheet: string): Promise<SheetTestModel[]> {
+    return this.store.sheetTests(sheet);
   }
 
   /**
@@ -102,18 +76,7 @@ export class ResultsService {
       throw new DomainError('VALIDATION_FAILED', 'binPareto needs exactly one of sheet or roll', [
         { path: 'sheet', message: 'expected a sheet or a roll barcode' },
       ]);
-    const rows = await this.db.query<Row[]>(
-      `SELECT soft_bin, hard_bin, bin_name, sum(cells)::int AS count FROM test_data.sheet_bin_counts
-        WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
-        GROUP BY soft_bin, hard_bin, bin_name ORDER BY count DESC, soft_bin`,
-      [scope.sheet ?? null, scope.roll ?? null],
-    );
-    return rows.map((r) => ({
-      softBin: Number(r.soft_bin),
-      hardBin: Number(r.hard_bin),
-      binName: String(r.bin_name),
-      count: Number(r.count),
-    }));
+    return this.store.binCounts(scope);
   }
 
   /**
@@ -127,19 +90,11 @@ export class ResultsService {
    */
   async rollMap(roll: string, metric: CellMetric, mdStepMm?: number, cdStepMm?: number): Promise<RollMapModel> {
     const tracked = await this.rollSize(roll);
-    const aggregate = await this.db.query<{ md_step_mm: number; cd_step_mm: number; version: number }[]>(
-      `SELECT md_step_mm, cd_step_mm, version FROM test_data.roll_maps WHERE roll_barcode = $1`,
-      [roll],
-    );
-    let base: RollMapBase | null = aggregate.length
-      ? { mdStepMm: Number(aggregate[0].md_step_mm), cdStepMm: Number(aggregate[0].cd_step_mm) }
-      : null;
+    const aggregate = await this.store.rollMapAggregate(roll);
+    let base: RollMapBase | null = aggregate ? { mdStepMm: aggregate.mdStepMm, cdStepMm: aggregate.cdStepMm } : null;
     if (!base) {
-      const layout = await this.db.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
-        `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL ORDER BY received_at, id LIMIT 1`,
-        [roll],
-      );
-      base = layout.length ? rollMapBase(layout[0].layout) : null;
+      const layout = await this.store.firstTestedLayout(roll);
+      base = layout ? rollMapBase(layout) : null;
     }
     const md = mdStepMm ?? base?.mdStepMm ?? 300;
     const cd = cdStepMm ?? base?.cdStepMm ?? 10;
@@ -161,12 +116,12 @@ export class ResultsService {
         [{ path: 'mdStepMm', message: 'expected fewer bins' }],
       );
     }
-    const key = aggregate.length ? `${roll}|${aggregate[0].version}|${metric}|${md}|${cd}|${mdBins}|${cdBins}` : null;
+    const key = aggregate ? `${roll}|${aggregate.version}|${metric}|${md}|${cd}|${mdBins}|${cdBins}` : null;
     const cached = key ? this.rollMaps.get(key) : undefined;
     if (cached) return cached;
 
-    const kMd = aggregate.length && base ? tilesPerBin(md, base.mdStepMm) : null;
-    const kCd = aggregate.length && base ? tilesPerBin(cd, base.cdStepMm) : null;
+    const kMd = aggregate && base ? tilesPerBin(md, base.mdStepMm) : null;
+    const kCd = aggregate && base ? tilesPerBin(cd, base.cdStepMm) : null;
     const sums = {
       n: new Array<number>(mdBins * cdBins).fill(0),
       total: new Array<number>(mdBins * cdBins).fill(0),
@@ -174,12 +129,7 @@ export class ResultsService {
     };
     if (kMd && kCd) {
       // Whole base tiles per bin: sum the roll's map rows.
-      const c = COLUMN[metric];
-      const rows = await this.db.query<{ j: string | null }[]>(
-        `SELECT json_agg(json_build_array(md_bin, n_${c}, sum_${c}))::text AS j FROM test_data.roll_map_rows WHERE roll_barcode = $1`,
-        [roll],
-      );
-      for (const [mdBin, n, total] of JSON.parse(rows[0]?.j ?? '[]') as [number, number[], number[]][]) {
+      for (const [mdBin, n, total] of await this.store.rollMapRows(roll, COLUMN[metric])) {
         const mb = Math.floor(mdBin / kMd);
         if (mb < 0 || mb >= mdBins) continue;
         for (let cdBin = 0; cdBin < n.length; cdBin++) {
@@ -191,7 +141,7 @@ export class ResultsService {
       }
       sums.n.forEach((n, i) => (sums.mean[i] = n ? sums.total[i] / n : null));
     } else {
-      for (const r of await this.rollMapFromCells(roll, metric, md, cd)) {
+      for (const r of await this.store.rollMapFromCells(roll, COLUMN[metric], md, cd)) {
         if (r.mb < 0 || r.cb < 0 || r.mb >= mdBins || r.cb >= cdBins || r.n === 0) continue;
         sums.n[r.mb * cdBins + r.cb] = r.n;
         sums.mean[r.mb * cdBins + r.cb] = r.mean;
@@ -203,21 +153,6 @@ export class ResultsService {
       this.rollMaps.set(key, map);
     }
     return map;
-  }
-
-  /** The plain aggregate over the roll's current cell results (any steps). */
-  async rollMapFromCells(
-    roll: string,
-    metric: CellMetric,
-    md: number,
-    cd: number,
-  ): Promise<{ mb: number; cb: number; mean: number; n: number }[]> {
-    const rows = await this.db.query<Row[]>(
-      `SELECT floor(md_mm / $2::float8)::int AS mb, floor(cd_mm / $3::float8)::int AS cb, avg(${COLUMN[metric]}) AS mean, count(${COLUMN[metric]})::int AS n
-         FROM test_data.current_cell_results WHERE roll_barcode = $1 AND md_mm IS NOT NULL GROUP BY 1, 2`,
-      [roll, md, cd],
-    );
-    return rows.map((r) => ({ mb: Number(r.mb), cb: Number(r.cb), mean: Number(r.mean), n: Number(r.n) }));
   }
 
   /** A roll's length and width from tracking; they never change once registered, so they are kept a minute. */
@@ -237,67 +172,28 @@ export class ResultsService {
    * results, summed from the per-sheet yields the worker keeps with them.
    */
   async rollYield(roll: string): Promise<RollYieldModel> {
-    const rows = await this.db.query<Row[]>(
-      `SELECT count(*)::int AS sheets, coalesce(sum(cells_tested), 0)::int AS cells, coalesce(sum(first_pass), 0)::int AS first_pass, coalesce(sum(final_pass), 0)::int AS final_pass
-         FROM test_data.sheet_yields WHERE roll_barcode = $1 AND cells_tested > 0`,
-      [roll],
-    );
-    const r = rows[0];
-    const cells = Number(r.cells);
-    return {
-      roll,
-      sheetsTested: Number(r.sheets),
-      cellsTested: cells,
-      firstPassYield: cells ? Number(r.first_pass) / cells : null,
-      finalYield: cells ? Number(r.final_pass) / cells : null,
-    };
+    const y = await this.store.rollYieldSums(roll);
+    return { roll, sheetsTested: y.sheets, ...yieldsOf(y) };
   }
 
   /** One sheet's yield from the per-sheet aggregate the worker keeps; zero cells tested when never tested. */
   async sheetYield(sheet: string): Promise<SheetYieldModel> {
-    const rows = await this.db.query<Row[]>(
-      `SELECT cells_tested, first_pass, final_pass FROM test_data.sheet_yields WHERE sheet_barcode = $1`,
-      [sheet],
-    );
-    const cells = rows.length ? Number(rows[0].cells_tested) : 0;
-    return {
-      sheet,
-      cellsTested: cells,
-      firstPassYield: cells ? Number(rows[0].first_pass) / cells : null,
-      finalYield: cells ? Number(rows[0].final_pass) / cells : null,
-    };
+    return { sheet, ...yieldsOf(await this.store.sheetYieldSums(sheet)) };
   }
 
   private async grid(sheet: string): Promise<{ rows: number; cols: number }> {
-    const tested = await this.db.query<{ rows: number; cols: number }[]>(
-      `SELECT rows, cols FROM test_data.sheet_tests WHERE sheet_barcode = $1 LIMIT 1`,
-      [sheet],
-    );
-    if (tested.length) return tested[0];
+    const tested = await this.store.testedGrid(sheet);
+    if (tested) return tested;
     const tracked = await this.tracking.sheet(sheet);
     if (!tracked) throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet ${sheet}`);
     return tracked;
   }
 }
 
-function num(v: unknown): number | null {
-  return v === null || v === undefined ? null : Number(v);
-}
-
-function toTestResult(r: Row): CellTestResultModel {
+function yieldsOf(y: YieldSums): { cellsTested: number; firstPassYield: number | null; finalYield: number | null } {
   return {
-    testId: String(r.test_id),
-    sheetTestId: String(r.sheet_test_id),
-    receivedAt: r.received_at as Date,
-    ocvV: num(r.ocv_v),
-    rOhmicOhm: num(r.r_ohmic_ohm),
-    rCtOhm: num(r.r_ct_ohm),
-    asrOhmCm2: num(r.asr_ohm_cm2),
-    softBin: Number(r.soft_bin),
-    hardBin: Number(r.hard_bin),
-    binName: String(r.bin_name),
-    ruleId: String(r.rule_id),
-    ruleSetVersion: Number(r.rule_set_version),
-    reason: (r.reason as string | null) ?? null,
+    cellsTested: y.cellsTested,
+    firstPassYield: y.cellsTested ? y.firstPass / y.cellsTested : null,
+    finalYield: y.cellsTested ? y.finalPass / y.cellsTested : null,
   };
 }

@@ -6,6 +6,8 @@ import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { CellMetric } from './results.model';
 import { ResultsService } from './results.service';
+import { CellResultsRepository } from './cell-results.repository';
+import { ResultsRepository } from './results.repository';
 
 const LAYOUT = {
   rows: 50,
@@ -132,7 +134,7 @@ describe('rollMap from the roll map rows', () => {
     const tracking = {
       roll: async (b: string) => (b === ROLL ? { barcode: ROLL, lengthMm: 3500, widthMm: 300 } : null),
     } as unknown as TrackingClient;
-    results = new ResultsService(ds, tracking);
+    results = new ResultsService(new ResultsRepository(ds), tracking, new CellResultsRepository(ds));
     store = new SheetTestStore(pool);
     rigId = String(
       (

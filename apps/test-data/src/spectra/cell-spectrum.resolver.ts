@@ -1,4 +1,5 @@
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CellResultsRef } from '../results/material-results.model';
 import { RollMapModel, SheetMapModel } from '../results/results.model';
 import { CellSpectrumModel } from './cell-spectrum.model';
 import { CellSpectrumService } from './cell-spectrum.service';
@@ -21,6 +22,24 @@ export class CellSpectrumResolver {
   ): Promise<CellSpectrumModel | null> {
     // An explicit null is the same as leaving it out: the test that counts.
     return this.spectra.cellSpectrum(sheet, row, col, sheetTestId ?? undefined);
+  }
+}
+
+/** A cell's spectrum, reached from tracking's Cell. */
+@Resolver(() => CellResultsRef)
+export class CellSpectrumFieldResolver {
+  constructor(private readonly spectra: CellSpectrumService) {}
+
+  @ResolveField(() => CellSpectrumModel, {
+    nullable: true,
+    description:
+      'The measured spectrum and fitted model of the test that counts, or of sheetTestId (as cellSpectrum); null when never tested.',
+  })
+  spectrum(
+    @Parent() cell: CellResultsRef,
+    @Args('sheetTestId', { type: () => String, nullable: true }) sheetTestId?: string | null,
+  ): Promise<CellSpectrumModel | null> {
+    return this.spectra.cellSpectrum(cell.sheetBarcode, cell.row, cell.col, sheetTestId ?? undefined);
   }
 }
 

@@ -1,7 +1,17 @@
 import { Module } from '@nestjs/common';
-import { CellSpectrumResolver, PackedRollMapResolver, PackedSheetMapResolver } from './cell-spectrum.resolver';
+import { CellSpectrumFieldResolver, CellSpectrumResolver, PackedRollMapResolver, PackedSheetMapResolver } from './cell-spectrum.resolver';
+import { CellSpectrumRepository } from './cell-spectrum.repository';
 import { CellSpectrumService } from './cell-spectrum.service';
 
-/** What the web UI reads beyond the results: a cell's spectrum and fit, and the heat maps packed. */
-@Module({ providers: [CellSpectrumService, CellSpectrumResolver, PackedSheetMapResolver, PackedRollMapResolver] })
+/** What the web UI reads beyond the results: a cell's spectrum and fit (also as Cell.spectrum), and the heat maps packed. */
+@Module({
+  providers: [
+    CellSpectrumRepository,
+    CellSpectrumService,
+    CellSpectrumResolver,
+    CellSpectrumFieldResolver,
+    PackedSheetMapResolver,
+    PackedRollMapResolver,
+  ],
+})
 export class SpectraModule {}

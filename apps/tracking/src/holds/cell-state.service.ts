@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ancestorRegions, cellMdExtent, overlaps } from '@mes/geometry';
+import { ancestorRegions, cellKey, cellMdExtent, overlaps } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { MaterialRepository } from '../material/material.repository';
 import type { CellRefInput, CellStateModel, HeldCellModel } from './cell-state.model';
@@ -76,31 +76,8 @@ export class CellStateService {
         { path: 'cells', message: 'expected at most 500 cells' },
       ]);
     if (!refs.length) return [];
-    const rows = await this.db.query<
-      {
-        id: string;
-        sheet_id: string;
-        roll_id: string;
-        sheet_barcode: string;
-        roll_barcode: string;
-        row: number;
-        col: number;
-        md_mm: number;
-        cd_mm: number;
-        status: string;
-        cell_md_mm: number;
-      }[]
-    >(
-      `SELECT c.id, c.sheet_id, c.roll_id, s.barcode AS sheet_barcode, r.barcode AS roll_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status, p.cell_md_mm
-         FROM unnest($1::text[], $2::int[], $3::int[]) AS q(sheet, row, col)
-         JOIN tracking.sheets s ON s.barcode = q.sheet
-         JOIN tracking.cells c ON c.sheet_id = s.id AND c.row = q.row AND c.col = q.col
-         JOIN tracking.rolls r ON r.id = c.roll_id
-         JOIN tracking.products p ON p.id = s.product_id`,
-      [refs.map((r) => r.sheetBarcode), refs.map((r) => r.row), refs.map((r) => r.col)],
-    );
-    const byKey = new Map(rows.map((r) => [`${r.sheet_barcode}|${r.row}|${r.col}`, r]));
-    const missing = refs.findIndex((r) => !byKey.has(`${r.sheetBarcode}|${r.row}|${r.col}`));
+    const cells = await this.material.cellsByKeys(refs);
+    const missing = refs.findIndex((r) => !cells.has(cellKey(r)));
     if (missing >= 0) {
       const r = refs[missing];
       throw new DomainError(
@@ -109,25 +86,20 @@ export class CellStateService {
         [{ path: `cells[${missing}]`, message: 'expected an existing cell' }],
       );
     }
+    // One hold query for all of them, not one per cell.
+    const holds = await this.holds.activeForCells(this.db.manager, [...cells.values()]);
     const out: CellStateModel[] = [];
     for (const ref of refs) {
-      const r = byKey.get(`${ref.sheetBarcode}|${ref.row}|${ref.col}`)!;
-      const activeHolds = await this.holds.activeForCell(this.db.manager, {
-        id: String(r.id),
-        sheetId: String(r.sheet_id),
-        rollId: String(r.roll_id),
-        mdMm: r.md_mm,
-        cellMdMm: r.cell_md_mm,
-      });
+      const c = cells.get(cellKey(ref))!;
       out.push({
-        sheetBarcode: r.sheet_barcode,
-        row: r.row,
-        col: r.col,
-        rollBarcode: r.roll_barcode,
-        mdMm: r.md_mm,
-        cdMm: r.cd_mm,
-        status: r.status,
-        activeHolds,
+        sheetBarcode: c.sheetBarcode,
+        row: c.row,
+        col: c.col,
+        rollBarcode: c.rollBarcode,
+        mdMm: c.mdMm,
+        cdMm: c.cdMm,
+        status: c.status,
+        activeHolds: holds.get(c.id) ?? [],
       });
     }
     return out;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ancestorRegions, cellMdExtent, type MdInterval } from '@mes/geometry';
+import { ancestorRegions, cellMdExtent, overlaps, type MdInterval, type RollRegion } from '@mes/geometry';
+import { BatchLoader } from '@mes/service-core';
 import { MaterialRepository } from '../material/material.repository';
 import type { HoldModel } from './hold.model';
 
@@ -16,9 +17,24 @@ const HOLD_SELECT = `
 
 type Row = Record<string, unknown>;
 
+/** What the holds of a cell depend on: the cell, its sheet, its roll and the MD stretch it was made on. */
+export interface CellForHolds {
+  id: string;
+  sheetId: string;
+  rollId: string;
+  mdMm: number;
+  cellMdMm: number;
+}
+
 /** Which holds stop a unit: its own, and those on any roll region it came from. */
 @Injectable()
 export class HoldRepository {
+  private readonly cellBatch = new BatchLoader<CellForHolds, HoldModel[]>(
+    (cells) => this.activeForCells(this.db.manager, cells),
+    (c) => c.id,
+    [],
+  );
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly material: MaterialRepository,
@@ -47,6 +63,57 @@ export class HoldRepository {
     const extent: MdInterval = cellMdExtent({ cellMdMm: cell.cellMdMm }, cell.mdMm);
     const regions = ancestorRegions({ rollId: cell.rollId, ...extent }, await this.material.lineageLinks(cell.rollId, m));
     return this.covering(m, regions, { wholeRollOnly: false, activeOnly: true, sheetId: cell.sheetId, cellId: cell.id });
+  }
+
+  /** activeForCell for the cells asked in one burst (Cell.activeHolds over a list of cells): one query for all. */
+  activeForCellBatched(cell: CellForHolds): Promise<HoldModel[]> {
+    return this.cellBatch.load(cell);
+  }
+
+  /**
+   * The active holds of many cells at once (what activeForCell answers for each), keyed by cell id:
+   * one query for the holds that may cover any of them, then each cell takes its own in memory.
+   */
+  async activeForCells(m: EntityManager, cells: readonly CellForHolds[]): Promise<Map<string, HoldModel[]>> {
+    const out = new Map<string, HoldModel[]>();
+    if (!cells.length) return out;
+    const regionsOf = new Map<string, RollRegion[]>();
+    for (const c of cells) {
+      const extent = cellMdExtent({ cellMdMm: c.cellMdMm }, c.mdMm);
+      regionsOf.set(c.id, ancestorRegions({ rollId: c.rollId, ...extent }, await this.material.lineageLinks(c.rollId, m)));
+    }
+    const regions = [...regionsOf.values()].flat();
+    const rows = await m.query<Row[]>(
+      `${HOLD_SELECT}
+        WHERE h.active AND (
+              (h.target = 'ROLL' AND h.roll_id = ANY($1::bigint[]))
+           OR (h.target = 'ROLL_REGION' AND EXISTS (
+                 SELECT 1 FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS reg(roll_id, start_mm, end_mm)
+                  WHERE reg.roll_id = h.roll_id AND h.md_start_mm < reg.end_mm AND reg.start_mm < h.md_end_mm))
+           OR h.sheet_id = ANY($4::bigint[]) OR h.cell_id = ANY($5::bigint[]))
+        ORDER BY h.id`,
+      [
+        regions.map((r) => r.rollId),
+        regions.map((r) => r.startMm),
+        regions.map((r) => r.endMm),
+        [...new Set(cells.map((c) => c.sheetId))],
+        cells.map((c) => c.id),
+      ],
+    );
+    for (const c of cells) {
+      const mine = regionsOf.get(c.id) as RollRegion[];
+      const covering = rows.filter((h) => {
+        if (h.target === 'ROLL') return mine.some((r) => r.rollId === String(h.roll_id));
+        if (h.target === 'ROLL_REGION')
+          return mine.some(
+            (r) => r.rollId === String(h.roll_id) && overlaps(r, { startMm: Number(h.md_start_mm), endMm: Number(h.md_end_mm) }),
+          );
+        if (h.target === 'SHEET') return String(h.sheet_id) === c.sheetId;
+        return String(h.cell_id) === c.id;
+      });
+      out.set(c.id, covering.map(toHold));
+    }
+    return out;
   }
 
   /** Active holds on a sheet, on any cell of it, or on a roll region it came from (what the cell holds of a sheet are chosen from). */

@@ -1,7 +1,7 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { RollModel, SheetModel } from '../material/material.model';
+import { CellModel, RollModel, SheetModel } from '../material/material.model';
 import { HoldModel } from './hold.model';
 import { HoldRepository } from './hold.repository';
 
@@ -29,5 +29,17 @@ export class RollHoldsResolver {
   @ResolveField(() => [HoldModel], { description: 'Active whole-roll holds covering this roll (its own and its parents’).' })
   async activeHolds(@Parent() roll: RollModel): Promise<HoldModel[]> {
     return this.holds.activeForRoll(this.db.manager, roll);
+  }
+}
+
+@Resolver(() => CellModel)
+export class CellHoldsResolver {
+  constructor(private readonly holds: HoldRepository) {}
+
+  @ResolveField(() => [HoldModel], {
+    description: 'Active holds covering this cell: its own, its sheet’s, and its roll’s or a roll region’s it was made on.',
+  })
+  activeHolds(@Parent() cell: CellModel): Promise<HoldModel[]> {
+    return this.holds.activeForCellBatched(cell);
   }
 }

@@ -27,6 +27,14 @@ describe('rolls, sheets and cells (tracking subgraph on PostgreSQL)', () => {
     }
   });
 
+  it('answers Sheet.cell(row, col), and refuses a position outside the grid naming the grid', async () => {
+    const { sheet } = await stack.admin.ok('{ sheet(barcode: "S-R0001-0007") { cell(row: 12, col: 3) { code mdMm cdMm } } }');
+    expect(sheet.cell).toEqual({ code: 'S-R0001-0007-R12C3', ...cellRollPosition(DEMO_LINE.product.layout, 2800, 12, 3) });
+    const error = await stack.admin.fails('{ sheet(barcode: "S-R0001-0007") { cell(row: 12, col: 50) { code } } }');
+    expect(error.extensions?.code).toBe('VALIDATION_FAILED');
+    expect(error.message).toBe('Cell (12, 50) is outside the 50 x 50 grid of sheet S-R0001-0007');
+  });
+
   it('refuses to cut a roll that is not tracked in at its cut operation', async () => {
     await newRoll(stack.admin, 'M-1', 'MAT-P');
     const error = await stack.admin.fails(

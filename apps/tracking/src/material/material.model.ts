@@ -68,14 +68,25 @@ export class RollModel {
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }
 
-@ObjectType('Cell')
+@ObjectType('Cell', {
+  description:
+    'One battery die, keyed by its sheet and (row, col). Tracking owns it; test-data adds its results and spectrum, process its provenance.',
+})
+@Directive('@key(fields: "sheetBarcode row col")')
 export class CellModel {
+  id!: string;
+  sheetId!: string;
+  rollId!: string;
+  /** The product's cell length along MD: with mdMm it gives the stretch of roll the cell was made on (its holds). */
+  cellMdMm!: number;
   @Field() sheetBarcode!: string;
-  @Field(() => Int) row!: number;
-  @Field(() => Int) col!: number;
+  @Field(() => Int, { description: 'Along the web (MD), 0 nearest the roll leading end.' }) row!: number;
+  @Field(() => Int, { description: 'Across the web (CD), 0 at the operator side.' }) col!: number;
+  @Field({ description: 'The singulated cell’s scannable code: <sheet barcode>-R<row>C<col>.' }) code!: string;
+  @Field({ description: 'The roll the sheet was cut from.' }) rollBarcode!: string;
   @Field(() => Float, { description: 'Cell centre, mm from the roll leading end.' }) mdMm!: number;
   @Field(() => Float, { description: 'Cell centre, mm from the operator-side edge.' }) cdMm!: number;
-  @Field() status!: string;
+  @Field({ description: 'ACTIVE or SCRAPPED.' }) status!: string;
 }
 
 @ObjectType('Sheet')

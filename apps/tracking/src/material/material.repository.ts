@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { cellActiveAreaCm2, type RollLink } from '@mes/geometry';
+import { BatchLoader } from '@mes/service-core';
+import { cellActiveAreaCm2, cellKey, formatCellCode, type CellRef, type RollLink } from '@mes/geometry';
 import type { CellModel, RollModel, RollParentModel, SheetModel } from './material.model';
 import { RollEntity, SheetEntity } from './material.entities';
 
@@ -26,12 +27,21 @@ const SHEET_SELECT = `
     LEFT JOIN tracking.route_steps step ON step.route_id = s.route_id AND step.seq = s.step_seq
     LEFT JOIN tracking.stations st ON st.id = s.station_id`;
 
+const CELL_SELECT = `
+  SELECT c.id, c.sheet_id, c.roll_id, s.barcode AS sheet_barcode, r.barcode AS roll_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status,
+         p.cell_md_mm
+    FROM tracking.cells c
+    JOIN tracking.sheets s ON s.id = c.sheet_id
+    JOIN tracking.rolls r ON r.id = c.roll_id
+    JOIN tracking.products p ON p.id = s.product_id`;
+
 type Row = Record<string, unknown>;
 
 /** Read models of rolls, sheets and cells, each built in one query. */
 @Injectable()
 export class MaterialRepository {
   private readonly lineageCache = new Map<string, RollLink[]>();
+  private readonly cellBatch = new BatchLoader<CellRef, CellModel | null>((refs) => this.cellsByKeys(refs), cellKey, null);
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -80,22 +90,34 @@ export class MaterialRepository {
   }
 
   async cellsOfSheet(sheetId: string): Promise<CellModel[]> {
-    const rows = await this.db.query<Row[]>(
-      `SELECT s.barcode AS sheet_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status
-         FROM tracking.cells c JOIN tracking.sheets s ON s.id = c.sheet_id
-        WHERE c.sheet_id = $1 ORDER BY c.row, c.col`,
-      [sheetId],
-    );
+    const rows = await this.db.query<Row[]>(`${CELL_SELECT} WHERE c.sheet_id = $1 ORDER BY c.row, c.col`, [sheetId]);
     return rows.map(toCell);
+  }
+
+  /**
+   * One cell by sheet barcode and (row, col), null when there is none. The cells asked for in one
+   * burst (the gateway's representations of a fetch, Sheet.cell on every sheet of a roll) are read
+   * together in one query.
+   */
+  cell(ref: CellRef): Promise<CellModel | null> {
+    return this.cellBatch.load(ref);
+  }
+
+  /** Cells by sheet barcode and (row, col), any number in one query, keyed by cellKey; unknown ones are absent. */
+  async cellsByKeys(refs: readonly CellRef[], m: EntityManager = this.db.manager): Promise<Map<string, CellModel>> {
+    if (!refs.length) return new Map();
+    const rows = await m.query<Row[]>(
+      `${CELL_SELECT}
+         JOIN unnest($1::text[], $2::int[], $3::int[]) AS q(sheet, row, col) ON q.sheet = s.barcode AND q.row = c.row AND q.col = c.col`,
+      [refs.map((r) => r.sheetBarcode), refs.map((r) => r.row), refs.map((r) => r.col)],
+    );
+    return new Map(rows.map(toCell).map((c) => [cellKey(c), c]));
   }
 
   /** Cells whose centre lies in [fromMm, toMm) of a roll: one index range scan on (roll_id, md_mm). */
   async cellsInRollRegion(rollId: string, fromMm: number, toMm: number, limit: number): Promise<CellModel[]> {
     const rows = await this.db.query<Row[]>(
-      `SELECT s.barcode AS sheet_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status
-         FROM tracking.cells c JOIN tracking.sheets s ON s.id = c.sheet_id
-        WHERE c.roll_id = $1 AND c.md_mm >= $2 AND c.md_mm < $3
-        ORDER BY c.md_mm, c.cd_mm LIMIT $4`,
+      `${CELL_SELECT} WHERE c.roll_id = $1 AND c.md_mm >= $2 AND c.md_mm < $3 ORDER BY c.md_mm, c.cd_mm LIMIT $4`,
       [rollId, fromMm, toMm, limit],
     );
     return rows.map(toCell);
@@ -213,10 +235,15 @@ function toSheet(r: Row): SheetModel {
 }
 
 function toCell(r: Row): CellModel {
+  const ref = { sheetBarcode: String(r.sheet_barcode), row: Number(r.row), col: Number(r.col) };
   return {
-    sheetBarcode: String(r.sheet_barcode),
-    row: Number(r.row),
-    col: Number(r.col),
+    id: String(r.id),
+    sheetId: String(r.sheet_id),
+    rollId: String(r.roll_id),
+    cellMdMm: Number(r.cell_md_mm),
+    ...ref,
+    code: formatCellCode(ref),
+    rollBarcode: String(r.roll_barcode),
     mdMm: Number(r.md_mm),
     cdMm: Number(r.cd_mm),
     status: String(r.status),

@@ -124,8 +124,44 @@ export class SheetResolver {
     return this.material.cellsOfSheet(sheet.id);
   }
 
+  @ResolveField(() => CellModel, {
+    nullable: true,
+    description: 'The cell at (row, col) of the sheet; an error (and null) outside its grid.',
+  })
+  async cell(
+    @Parent() sheet: SheetModel,
+    @Args('row', { type: () => Int }) row: number,
+    @Args('col', { type: () => Int }) col: number,
+  ): Promise<CellModel | null> {
+    for (const [name, value, size] of [
+      ['row', row, sheet.rows],
+      ['col', col, sheet.cols],
+    ] as const) {
+      if (value < 0 || value >= size)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Cell (${row}, ${col}) is outside the ${sheet.rows} x ${sheet.cols} grid of sheet ${sheet.barcode}`,
+          [{ path: name, message: `expected 0..${size - 1}` }],
+        );
+    }
+    const cell = await this.material.cell({ sheetBarcode: sheet.barcode, row, col });
+    if (!cell) throw new DomainError('NOT_FOUND', `Sheet ${sheet.barcode} has no cell (${row}, ${col})`);
+    return cell;
+  }
+
   @ResolveReference()
   resolveReference(ref: { barcode: string }): Promise<SheetModel | null> {
     return this.material.sheetByBarcode(ref.barcode);
+  }
+}
+
+@Resolver(() => CellModel)
+export class CellResolver {
+  constructor(private readonly material: MaterialRepository) {}
+
+  /** The gateway's representations of one fetch are read in one query (see MaterialRepository.cell). */
+  @ResolveReference()
+  resolveReference(ref: { sheetBarcode: string; row: number; col: number }): Promise<CellModel | null> {
+    return this.material.cell(ref);
   }
 }
