@@ -55,7 +55,7 @@ export class ExportsRepository {
 
   /** Every result of one test at one rule set version, row by row. */
   async testResults(sheetTestId: string, version: number): Promise<Row[]> {
-    return this.db.query<Row[]>(
+    return this.rows(
       `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name
          FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 ORDER BY row, col`,
       [sheetTestId, version],
@@ -68,13 +68,11 @@ export class ExportsRepository {
    * by ~90 MiB per 150 sheets; through pg it stays within a few MiB (npm run bench interop).
    */
   async currentResultValues(sheet: string): Promise<Row[]> {
-    const pool = (this.db.driver as unknown as { master: Pool }).master;
-    const r = await pool.query({
-      text: `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_set_version
+    return this.rows(
+      `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_set_version
          FROM test_data.current_cell_results WHERE sheet_barcode = $1 ORDER BY row, col`,
-      values: [sheet],
-    });
-    return r.rows as Row[];
+      [sheet],
+    );
   }
 
   /**
@@ -180,6 +178,12 @@ export class ExportsRepository {
 
   async hasPickResult(sheet: string): Promise<boolean> {
     return (await this.db.query(`SELECT 1 FROM test_data.pick_result_cells WHERE sheet_barcode = $1 LIMIT 1`, [sheet])).length > 0;
+  }
+
+  /** Many rows of one query, straight from the pool (see currentResultValues for why not TypeORM's query()). */
+  private async rows(text: string, values: unknown[]): Promise<Row[]> {
+    const pool = (this.db.driver as unknown as { master: Pool }).master;
+    return (await pool.query<Row>(text, values)).rows;
   }
 
   /** COPY cannot take bind parameters, so values are quoted as literals (see literal()). */
