@@ -52,13 +52,26 @@ export interface SheetResults {
   maxRetests: number;
 }
 
-/** What the end of the line reads from tracking and test-data, through their public GraphQL. */
+/** What the end of the line reads from tracking, test-data and process, through their public GraphQL. */
 @Injectable()
 export class LineData {
   constructor(
     private readonly tracking: ServiceGraphql,
     private readonly testData: ServiceGraphql,
+    private readonly process: ServiceGraphql,
   ) {}
+
+  /**
+   * Each cell's predicted capacity (mAh) on a sheet, row-major, from the process service's LCO
+   * thickness maps at the cells' roll positions; null where none is known.
+   */
+  async sheetPredictedCapacity(sheet: string): Promise<(number | null)[]> {
+    const d = await this.process.query<{ sheetPredictedCapacity: { valuesMah: (number | null)[] } }>(
+      'query($s: String!) { sheetPredictedCapacity(sheet: $s) { valuesMah } }',
+      { s: sheet },
+    );
+    return d.sheetPredictedCapacity.valuesMah;
+  }
 
   async sheet(barcode: string): Promise<LineSheet> {
     const d = await this.tracking.query<{ sheet: LineSheet }>(

@@ -11,7 +11,8 @@ import {
   MIN_COMPARED_FREQUENCIES,
   formatCellCode,
   type StackVerdict,
-  layerCount,
+  planLayers,
+  type LayerPlan,
   matchProblem,
   parseCellCode,
   proposeStacks,
@@ -51,7 +52,6 @@ const rulesOf = (p: StackProductEntity): MatchingRules => ({
   capacitySpreadPct: p.capacitySpreadPct,
   maxMdSpanMm: p.maxMdSpanMm,
 });
-const layersOf = (p: StackProductEntity) => layerCount(p.targetCapacityMah, p.nominalCellCapacityMah);
 const codeOf = (c: { sheetBarcode: string; row: number; col: number }) => formatCellCode(c);
 
 /**
@@ -88,6 +88,14 @@ export class StackService {
           throw new DomainError('CONFLICT', `Work order ${wo.code} already has its ${wo.quantity} stacks started`);
         workOrderId = wo.id;
       }
+      const plan = await this.layerPlan(m, product, product.allowedGrades);
+      if (plan.layers > product.maxLayers)
+        throw new DomainError(
+          'CONFLICT',
+          `Stack product ${product.code} would need ${plan.layers} layers of ${plan.layerCapacityMah} mAh (the smallest ${plan.source === 'PREDICTED' ? 'predicted' : 'nominal'} capacity of the singulated cells it takes) for ${product.targetCapacityMah} mAh, more than its ${product.maxLayers}; nothing was stored`,
+          [],
+          { reason: 'TOO_MANY_LAYERS' },
+        );
       if (await m.findOne(StackEntity, { where: { barcode: input.barcode } }))
         throw new DomainError('CONFLICT', `Stack ${input.barcode} already exists: scan a new stack label`, [
           { path: 'input.barcode', message: 'expected an unused stack barcode' },
@@ -97,7 +105,9 @@ export class StackService {
           barcode: input.barcode,
           stackProductId: product.id,
           workOrderId,
-          layersPlanned: layersOf(product),
+          layersPlanned: plan.layers,
+          layerCapacityMah: plan.layerCapacityMah,
+          layersSource: plan.source,
           status: 'BUILDING',
           stationCode: input.stationCode,
           createdBy: actor.username,
@@ -108,7 +118,7 @@ export class StackService {
         action: 'START_STACK',
         entityType: 'Stack',
         entityId: stack.barcode,
-        details: { ...input, layersPlanned: stack.layersPlanned },
+        details: { ...input, layersPlanned: stack.layersPlanned, layerCapacityMah: plan.layerCapacityMah, layersSource: plan.source },
       });
     });
     return this.view(input.barcode);
@@ -303,13 +313,16 @@ export class StackService {
       );
     }
     const cells = await this.db.getRepository(SingulatedCellEntity).find({ where: { status: 'SINGULATED', softBin: grade } });
-    const n = layersOf(product);
+    const plan = planLayers(product.targetCapacityMah, product.nominalCellCapacityMah, cells);
+    const n = plan.layers;
     const byId = new Map(cells.map((c) => [c.id, c]));
     const stacks = proposeStacks(cells.filter((c) => c.asrOhmCm2 !== null).map(toMatch), n, rulesOf(product));
     return {
       productCode: product.code,
       grade,
       layersPerStack: n,
+      layerCapacityMah: plan.layerCapacityMah,
+      layersSource: plan.source,
       cellsAvailable: cells.length,
       upperBound: Math.floor(cells.length / n),
       stacks: stacks.map((s) => s.map((c) => codeOf(byId.get(c.id)!))),
@@ -493,6 +506,8 @@ export class StackService {
       step: stack.step,
       electrochemicalState: stack.electrochemicalState,
       layersPlanned: stack.layersPlanned,
+      layerCapacityMah: stack.layerCapacityMah,
+      layersSource: stack.layersSource,
       bin: stack.bin,
       binReason: stack.binReason,
       stationCode: stack.stationCode,
@@ -511,6 +526,7 @@ export class StackService {
         hardBin: l.hardBin,
         asrOhmCm2: l.asrOhmCm2,
         capacityMah: l.capacityMah,
+        capacitySource: l.capacitySource,
         carrier: l.carrier,
         position: l.position,
         sheet: { barcode: l.sheetBarcode },
@@ -613,6 +629,19 @@ export class StackService {
     return { list, scrapped };
   }
 
+  /**
+   * N for a new stack: from the smallest capacity among the singulated cells it may take (predicted
+   * where known), so that whichever of them it is built from, it reaches its target.
+   */
+  private async layerPlan(m: EntityManager, product: StackProductEntity, grades: number[]): Promise<LayerPlan> {
+    const smallest = await m.query<{ capacityMah: number; capacitySource: 'PREDICTED' | 'NOMINAL' }[]>(
+      `SELECT capacity_mah AS "capacityMah", capacity_source AS "capacitySource" FROM assembly.singulated_cells
+        WHERE status = 'SINGULATED' AND soft_bin = ANY($1::int[]) AND capacity_mah > 0 ORDER BY capacity_mah LIMIT 1`,
+      [grades],
+    );
+    return planLayers(product.targetCapacityMah, product.nominalCellCapacityMah, smallest);
+  }
+
   private notAtTest(stack: StackEntity): DomainError {
     return new DomainError(
       'WRONG_OPERATION',
@@ -645,7 +674,7 @@ export class StackService {
   private async layerCells(m: EntityManager, stackId: string): Promise<SingulatedCellEntity[]> {
     return m.query<SingulatedCellEntity[]>(
       `SELECT c.id, c.sheet_barcode AS "sheetBarcode", c.row, c.col, c.roll_barcode AS "rollBarcode", c.md_mm AS "mdMm", c.cd_mm AS "cdMm", c.soft_bin AS "softBin",
-              c.hard_bin AS "hardBin", c.asr_ohm_cm2 AS "asrOhmCm2", c.r_ohmic_ohm AS "rOhmicOhm", c.r_total_ohm AS "rTotalOhm", c.capacity_mah AS "capacityMah",
+              c.hard_bin AS "hardBin", c.asr_ohm_cm2 AS "asrOhmCm2", c.r_ohmic_ohm AS "rOhmicOhm", c.r_total_ohm AS "rTotalOhm", c.capacity_mah AS "capacityMah", c.capacity_source AS "capacitySource",
               c.status, c.carrier, c.position
          FROM assembly.stack_layers l JOIN assembly.singulated_cells c ON c.id = l.cell_id WHERE l.stack_id = $1 ORDER BY l.layer_index`,
       [stackId],
