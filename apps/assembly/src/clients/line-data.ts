@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { RollChildLink } from '@mes/assembly';
 import type { SheetLayout } from '@mes/geometry';
+import { DomainError } from '@mes/service-core';
 import type { ServiceGraphql } from './service-graphql';
 
 export const TRACKING_GRAPHQL = Symbol('TRACKING_GRAPHQL');
@@ -162,6 +164,20 @@ export class LineData {
       { k: apiKey },
     );
     return d.rigForKey;
+  }
+
+  /** The rolls spliced or slit from a roll (tracking's Roll.children); none for a roll tracking does not know. */
+  async rollChildren(barcode: string): Promise<RollChildLink[]> {
+    try {
+      const d = await this.tracking.query<{ roll: { children: RollChildLink[] } }>(
+        'query($b: String!) { roll(barcode: $b) { children { childBarcode mdStartMm mdEndMm parentMdStartMm } } }',
+        { b: barcode },
+      );
+      return d.roll.children;
+    } catch (e) {
+      if (e instanceof DomainError && (e.code === 'UNKNOWN_BARCODE' || e.code === 'NOT_FOUND')) return [];
+      throw e;
+    }
   }
 
   async stationOperation(code: string): Promise<string | null> {

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   classifyStack,
+  descendantRegions,
+  mergeRegions,
   scanStack,
   STACK_ROUTE,
   STACK_TEST,
@@ -550,8 +552,10 @@ export class StackService {
   }
 
   /**
-   * Where-used: every stack holding a cell of a roll MD region (or of a sheet): one index range scan
-   * on the singulated cells' (roll, MD), then their layers.
+   * Where-used: every stack holding a cell of a roll MD region (or of a sheet). A roll region also
+   * reaches the rolls spliced or slit from it (tracking's genealogy, walked down through Roll.children
+   * and mapped through each link); then one index range scan on the singulated cells' (roll, MD) per
+   * region, and their layers.
    */
   async whereUsed(filter: {
     roll?: string | null;
@@ -574,25 +578,45 @@ export class StackService {
         { path: 'mdToMm', message: 'expected mdFromMm < mdToMm' },
       ]);
     }
-    // One range scan of (roll, MD, stack) and one row per stack: a wide region reaches tens of thousands.
+    const regions = filter.roll
+      ? await descendantRegions(
+          { rollBarcode: filter.roll, fromMm: filter.mdFromMm ?? -Infinity, toMm: filter.mdToMm ?? Infinity },
+          (roll) => this.line.rollChildren(roll),
+        ).then(mergeRegions, (e: unknown) => {
+          if (e instanceof RangeError) throw new DomainError('CONFLICT', `Where-used of roll ${filter.roll} refused: ${e.message}`);
+          throw e;
+        })
+      : [];
+    // One range scan of (roll, MD, stack) per region and one row per stack: a wide region reaches tens of thousands.
+    const [cells, params] = regions.length
+      ? [
+          // The regions are merged per roll: no cell is in two of them.
+          `SELECT c.stack_id, c.sheet_barcode, c.row, c.col
+             FROM unnest($1::text[], $2::float8[], $3::float8[]) AS r(roll, md_from, md_to)
+             JOIN assembly.singulated_cells c ON c.roll_barcode = r.roll AND c.md_mm >= r.md_from AND c.md_mm < r.md_to
+            WHERE c.stack_id IS NOT NULL AND ($4::text IS NULL OR c.sheet_barcode = $4)`,
+          [regions.map((r) => r.rollBarcode), regions.map((r) => r.fromMm), regions.map((r) => r.toMm), filter.sheet ?? null],
+        ]
+      : [
+          `SELECT c.stack_id, c.sheet_barcode, c.row, c.col FROM assembly.singulated_cells c
+            WHERE c.stack_id IS NOT NULL AND c.sheet_barcode = $1`,
+          [filter.sheet],
+        ];
     const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; codes: string[] }[]>(
       `SELECT s.barcode, s.status, s.bin, w.codes
-         FROM (SELECT c.stack_id, array_agg(c.sheet_barcode || '-R' || c.row || 'C' || c.col ORDER BY c.sheet_barcode, c.row, c.col) AS codes
-                 FROM assembly.singulated_cells c
-                WHERE c.stack_id IS NOT NULL
-                  AND ($1::text IS NULL OR (c.roll_barcode = $1 AND c.md_mm >= COALESCE($2::float8, '-Infinity') AND c.md_mm < COALESCE($3::float8, 'Infinity')))
-                  AND ($4::text IS NULL OR c.sheet_barcode = $4)
-                GROUP BY c.stack_id) w
+         FROM (SELECT u.stack_id, array_agg(u.sheet_barcode || '-R' || u.row || 'C' || u.col ORDER BY u.sheet_barcode, u.row, u.col) AS codes
+                 FROM (${cells}) u
+                GROUP BY u.stack_id) w
          JOIN assembly.stacks s ON s.id = w.stack_id
         ORDER BY s.id`,
-      [filter.roll ?? null, filter.mdFromMm ?? null, filter.mdToMm ?? null, filter.sheet ?? null],
+      params,
     );
     return rows.map((r) => ({ barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: r.codes }));
   }
 
   /**
    * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
-   * cell, on the roll it names; stacks of rolls spliced or slit from it are not followed yet).
+   * cell; a roll or region hold also reaches the rolls spliced or slit from it).
    */
   async whereUsedByHold(holdId: string): Promise<WhereUsedStackModel[]> {
     const h = await this.line.hold(holdId);
