@@ -14,7 +14,7 @@ import { assemblyDataSourceOptions } from './database/assembly-data-source';
 /** Singulation, stacking and stack final test over the `assembly` schema. */
 @Module({})
 export class AssemblyAppModule {
-  /** `line` stands in for tracking and test-data where a test runs the assembly service alone. */
+  /** `line` stands in for tracking, test-data and process where a test runs the assembly service alone. */
   static forConfig(config: MesConfig, services: { line?: LineData } = {}): DynamicModule {
     const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
     const line =
@@ -22,6 +22,7 @@ export class AssemblyAppModule {
       new LineData(
         new ServiceGraphql('tracking', config.tracking.url, tokens),
         new ServiceGraphql('test-data', config.testData.url, tokens),
+        new ServiceGraphql('process', config.process.url, tokens),
       );
     return {
       module: AssemblyAppModule,

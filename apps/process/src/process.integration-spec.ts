@@ -671,6 +671,18 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
       const expected = 9 + (2 * p.cdMm) / 300;
       expect(p.thickness).toEqual([{ layer: 'LCO', thicknessUm: expect.closeTo(expected, 9) }]);
       expect(p.predictedCapacityUah).toBeCloseTo(68.5 * expected * sheet.cellActiveAreaCm2 * 0.9, 6);
+      // The whole sheet at once, in mAh, for the assembly service's layer count.
+      const all = (
+        await stack.admin.ok(
+          `{ sheetPredictedCapacity(sheet: "${sheet.barcode}") { rows cols lcoUtilization valuesMah cellsPredicted missingReason } }`,
+        )
+      ).sheetPredictedCapacity;
+      expect(all).toMatchObject({ rows: 50, cols: 50, lcoUtilization: 0.9, cellsPredicted: 2500, missingReason: null });
+      expect(all.valuesMah[0]).toBeCloseTo(p.predictedCapacityUah / 1000, 9);
+      const last = (await stack.admin.ok(`{ cellProvenance(sheet: "${sheet.barcode}", row: 49, col: 49) { predictedCapacityUah } }`))
+        .cellProvenance;
+      expect(all.valuesMah[2499]).toBeCloseTo(last.predictedCapacityUah / 1000, 9);
+      expect(all.valuesMah[49]).toBeGreaterThan(all.valuesMah[0]); // thicker towards CD 300
       const outOfGrid = await stack.admin.fails(`{ cellProvenance(sheet: "${sheet.barcode}", row: 999, col: 0) { mdMm } }`);
       expect(outOfGrid.extensions?.code).toBe('VALIDATION_FAILED');
     });

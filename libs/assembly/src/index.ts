@@ -6,3 +6,4 @@ export * from './cycling';
 export * from './readiness';
 export * from './stack-test-body';
 export * from './stack-route';
+export * from './roll-regions';

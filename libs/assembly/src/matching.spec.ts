@@ -2,6 +2,7 @@ import {
   DEFAULT_MATCHING,
   exhaustiveMaxStacks,
   layerCount,
+  planLayers,
   matchProblem,
   proposeStacks,
   type MatchCell,
@@ -119,5 +120,28 @@ describe('stack proposal', () => {
     expect(proposeStacks(cells, 2).map((s) => s.map((c) => c.id))).toEqual([['a', 'b']]);
     expect(proposeStacks(cells, 3)).toEqual([]);
     expect(() => proposeStacks(cells, 0)).toThrow('whole number of layers');
+  });
+});
+
+describe('layer count from predicted capacity', () => {
+  it('takes the smallest capacity of the pool, predicted where known, nominal where not', () => {
+    const predicted = [0.16, 0.13, 0.17].map((capacityMah) => ({ capacityMah, capacitySource: 'PREDICTED' as const }));
+    expect(planLayers(1.2, 0.15, predicted)).toEqual({ layers: 10, layerCapacityMah: 0.13, source: 'PREDICTED' });
+    // Thicker LCO than nominal everywhere: fewer layers than the nominal 8.
+    expect(planLayers(1.2, 0.15, [{ capacityMah: 0.2, capacitySource: 'PREDICTED' }])).toEqual({
+      layers: 6,
+      layerCapacityMah: 0.2,
+      source: 'PREDICTED',
+    });
+    // A cell without a prediction counts at the nominal capacity, and says so when it is the smallest.
+    expect(planLayers(1.2, 0.15, [...predicted.slice(0, 1), { capacityMah: 0.15, capacitySource: 'NOMINAL' }])).toEqual({
+      layers: 8,
+      layerCapacityMah: 0.15,
+      source: 'NOMINAL',
+    });
+  });
+
+  it('falls back to the nominal capacity with no cells', () => {
+    expect(planLayers(1.2, 0.15, [])).toEqual({ layers: 8, layerCapacityMah: 0.15, source: 'NOMINAL' });
   });
 });

@@ -31,6 +31,36 @@ export function layerCount(targetMah: number, minLayerCapacityMah: number): numb
   return Math.ceil(targetMah / minLayerCapacityMah - 1e-9);
 }
 
+/** Where a layer's capacity came from: the thickness-based prediction at its roll position, or the product's nominal value. */
+export type CapacitySource = 'PREDICTED' | 'NOMINAL';
+
+export interface LayerPlan {
+  layers: number;
+  /** The smallest layer capacity N was computed from, and where it came from. */
+  layerCapacityMah: number;
+  source: CapacitySource;
+}
+
+/**
+ * N for a stack drawn from these cells: ceil(target / the smallest capacity among them), each cell
+ * counted at its predicted capacity where one is known and at the nominal one where not; with no
+ * cells at all, the nominal capacity.
+ */
+export function planLayers(
+  targetMah: number,
+  nominalMah: number,
+  cells: readonly { capacityMah: number; capacitySource: CapacitySource }[],
+): LayerPlan {
+  let smallest: { capacityMah: number; capacitySource: CapacitySource } = { capacityMah: nominalMah, capacitySource: 'NOMINAL' };
+  let any = false;
+  for (const c of cells) {
+    if (!(c.capacityMah > 0)) continue;
+    if (!any || c.capacityMah < smallest.capacityMah) smallest = c;
+    any = true;
+  }
+  return { layers: layerCount(targetMah, smallest.capacityMah), layerCapacityMah: smallest.capacityMah, source: smallest.capacitySource };
+}
+
 /** Why a set of layers breaks the rules (the first broken rule, naming the layer), or null. */
 export function matchProblem(cells: readonly MatchCell[], rules: MatchingRules): string | null {
   if (cells.length === 0) return null;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { RollChildLink } from '@mes/assembly';
 import type { SheetLayout } from '@mes/geometry';
+import { DomainError } from '@mes/service-core';
 import type { ServiceGraphql } from './service-graphql';
 
 export const TRACKING_GRAPHQL = Symbol('TRACKING_GRAPHQL');
@@ -52,13 +54,26 @@ export interface SheetResults {
   maxRetests: number;
 }
 
-/** What the end of the line reads from tracking and test-data, through their public GraphQL. */
+/** What the end of the line reads from tracking, test-data and process, through their public GraphQL. */
 @Injectable()
 export class LineData {
   constructor(
     private readonly tracking: ServiceGraphql,
     private readonly testData: ServiceGraphql,
+    private readonly process: ServiceGraphql,
   ) {}
+
+  /**
+   * Each cell's predicted capacity (mAh) on a sheet, row-major, from the process service's LCO
+   * thickness maps at the cells' roll positions; null where none is known.
+   */
+  async sheetPredictedCapacity(sheet: string): Promise<(number | null)[]> {
+    const d = await this.process.query<{ sheetPredictedCapacity: { valuesMah: (number | null)[] } }>(
+      'query($s: String!) { sheetPredictedCapacity(sheet: $s) { valuesMah } }',
+      { s: sheet },
+    );
+    return d.sheetPredictedCapacity.valuesMah;
+  }
 
   async sheet(barcode: string): Promise<LineSheet> {
     const d = await this.tracking.query<{ sheet: LineSheet }>(
@@ -149,6 +164,20 @@ export class LineData {
       { k: apiKey },
     );
     return d.rigForKey;
+  }
+
+  /** The rolls spliced or slit from a roll (tracking's Roll.children); none for a roll tracking does not know. */
+  async rollChildren(barcode: string): Promise<RollChildLink[]> {
+    try {
+      const d = await this.tracking.query<{ roll: { children: RollChildLink[] } }>(
+        'query($b: String!) { roll(barcode: $b) { children { childBarcode mdStartMm mdEndMm parentMdStartMm } } }',
+        { b: barcode },
+      );
+      return d.roll.children;
+    } catch (e) {
+      if (e instanceof DomainError && (e.code === 'UNKNOWN_BARCODE' || e.code === 'NOT_FOUND')) return [];
+      throw e;
+    }
   }
 
   async stationOperation(code: string): Promise<string | null> {

@@ -136,6 +136,10 @@ export class SingulatedCellEntity {
   @Column({ name: 'capacity_mah', type: 'double precision' })
   capacityMah!: number;
 
+  /** PREDICTED: from the LCO thickness map at its roll position (process); NOMINAL: the stack product's value. */
+  @Column({ name: 'capacity_source', type: 'varchar', length: 10, default: 'NOMINAL' })
+  capacitySource!: 'PREDICTED' | 'NOMINAL';
+
   /** SINGULATED: in its carrier; STACKED: a layer of a stack; BROKEN: lost at singulation. */
   @Column({ type: 'varchar', length: 12 })
   status!: 'SINGULATED' | 'STACKED' | 'BROKEN';
@@ -215,6 +219,13 @@ export class StackEntity {
   /** N, fixed when the stack is started. */
   @Column({ name: 'layers_planned', type: 'integer' })
   layersPlanned!: number;
+
+  /** The smallest layer capacity N was computed from (ceil(target / it)), and whether it was predicted or nominal. */
+  @Column({ name: 'layer_capacity_mah', type: 'double precision', nullable: true })
+  layerCapacityMah!: number | null;
+
+  @Column({ name: 'layers_source', type: 'varchar', length: 10, default: 'NOMINAL' })
+  layersSource!: 'PREDICTED' | 'NOMINAL';
 
   @Column({ type: 'varchar', length: 12 })
   status!: StackStatus;

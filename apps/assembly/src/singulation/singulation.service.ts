@@ -4,7 +4,9 @@ import type { DataSource } from 'typeorm';
 import {
   buildPickMap,
   isPassGrade,
+  planLayers,
   singulationProblem,
+  type CapacitySource,
   type PickCandidate,
   type PickMap,
   type PickOrder,
@@ -28,6 +30,7 @@ interface SheetPicture {
   results: SheetResults;
   map: PickMap;
   candidates: PickCandidate[];
+  capacitySource: CapacitySource[];
 }
 
 /**
@@ -48,10 +51,11 @@ export class SingulationService {
 
   private async picture(sheetBarcode: string, strategy: PickStrategy): Promise<SheetPicture> {
     const sheet = await this.line.sheet(sheetBarcode);
-    const [results, held, orders] = await Promise.all([
+    const [results, held, orders, predicted] = await Promise.all([
       this.line.sheetResults(sheet.barcode, sheet.productCode),
       this.line.heldCells(sheet.barcode),
       this.masterData.workOrders({ openOnly: true, cellProductCode: sheet.productCode }),
+      this.line.sheetPredictedCapacity(sheet.barcode),
     ]);
     const problem = singulationProblem({
       sheet: sheet.barcode,
@@ -72,11 +76,14 @@ export class SingulationService {
     }
     const heldAt = new Set(held.map((h) => h.row * sheet.cols + h.col));
     const pos = sheetCellPositions(sheet.layout, sheet.mdStartMm);
-    // Predicted capacity: the product's nominal layer capacity until thickness-based predictions are read per cell.
-    const capacity = orders[0].product.nominalCellCapacityMah;
+    // A cell's capacity: predicted from the LCO thickness at its roll position, else the product's nominal one.
+    const nominal = orders[0].product.nominalCellCapacityMah;
+    const capacitySource: CapacitySource[] = [];
     const candidates: PickCandidate[] = [];
     for (let i = 0; i < sheet.rows * sheet.cols; i++) {
       const softBin = results.softBin[i] ?? null;
+      const p = predicted[i];
+      capacitySource.push(p !== null && p !== undefined && p > 0 ? 'PREDICTED' : 'NOMINAL');
       candidates.push({
         row: pos.row[i],
         col: pos.col[i],
@@ -84,7 +91,7 @@ export class SingulationService {
         hardBin: softBin === null ? null : (results.hardBinOf.get(softBin) ?? null),
         held: heldAt.has(i),
         asrOhmCm2: results.asrOhmCm2[i] ?? null,
-        capacityMah: capacity,
+        capacityMah: capacitySource[i] === 'PREDICTED' ? (p as number) : nominal,
         rollBarcode: sheet.rollBarcode,
         mdMm: pos.mdMm[i],
       });
@@ -92,11 +99,26 @@ export class SingulationService {
     const pickOrders: PickOrder[] = orders.map((o) => ({
       workOrder: o.code,
       allowedGrades: o.product.allowedGrades,
-      layers: Math.ceil(o.product.targetCapacityMah / o.product.nominalCellCapacityMah - 1e-9),
+      // N from the smallest capacity among this sheet's cells of the grades the order takes.
+      layers: planLayers(
+        o.product.targetCapacityMah,
+        o.product.nominalCellCapacityMah,
+        candidates.flatMap((c, i) =>
+          c.softBin !== null && o.product.allowedGrades.includes(c.softBin)
+            ? [{ capacityMah: c.capacityMah, capacitySource: capacitySource[i] }]
+            : [],
+        ),
+      ).layers,
       rules: { asrSpreadPct: o.product.asrSpreadPct, capacitySpreadPct: o.product.capacitySpreadPct, maxMdSpanMm: o.product.maxMdSpanMm },
       stacksOpen: Math.max(0, o.quantity - o.stacksStarted),
     }));
-    return { sheet, results, candidates, map: buildPickMap(sheet.barcode, candidates, pickOrders, strategy, CARRIER_POCKETS) };
+    return {
+      sheet,
+      results,
+      candidates,
+      capacitySource,
+      map: buildPickMap(sheet.barcode, candidates, pickOrders, strategy, CARRIER_POCKETS),
+    };
   }
 
   /**
@@ -113,7 +135,7 @@ export class SingulationService {
         [{ path: 'input.stationCode', message: 'expected a SINGULATION station' }],
       );
     }
-    const { sheet, results, map, candidates } = await this.picture(input.sheet, input.strategy);
+    const { sheet, results, map, candidates, capacitySource } = await this.picture(input.sheet, input.strategy);
     if (sheet.operation !== SINGULATION || sheet.stepState !== 'IN_PROCESS' || sheet.stationCode !== input.stationCode) {
       throw new DomainError(
         'NOT_TRACKED_IN',
@@ -175,10 +197,10 @@ export class SingulationService {
         }),
       );
       await m.query(
-        `INSERT INTO assembly.singulated_cells (sheet_barcode, row, col, roll_barcode, md_mm, cd_mm, soft_bin, hard_bin, asr_ohm_cm2, r_ohmic_ohm, r_total_ohm, capacity_mah, status, carrier, position, scrap_reason, report_id)
-         SELECT $1, r, c, $2, md, cd, sb, hb, asr, r0, rt, cap, st, car, pos, why, $3
-           FROM unnest($4::int[], $5::int[], $6::float8[], $7::float8[], $8::int[], $9::int[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::text[], $16::int[], $17::text[])
-             AS u(r, c, md, cd, sb, hb, asr, r0, rt, cap, st, car, pos, why)`,
+        `INSERT INTO assembly.singulated_cells (sheet_barcode, row, col, roll_barcode, md_mm, cd_mm, soft_bin, hard_bin, asr_ohm_cm2, r_ohmic_ohm, r_total_ohm, capacity_mah, capacity_source, status, carrier, position, scrap_reason, report_id)
+         SELECT $1, r, c, $2, md, cd, sb, hb, asr, r0, rt, cap, src, st, car, pos, why, $3
+           FROM unnest($4::int[], $5::int[], $6::float8[], $7::float8[], $8::int[], $9::int[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::text[])
+             AS u(r, c, md, cd, sb, hb, asr, r0, rt, cap, src, st, car, pos, why)`,
         [
           sheet.barcode,
           sheet.rollBarcode,
@@ -196,6 +218,7 @@ export class SingulationService {
             return asr === null || asr === undefined ? null : asr / area;
           }),
           rows.map((x) => candidates[idx(x.c)].capacityMah),
+          rows.map((x) => capacitySource[idx(x.c)]),
           rows.map((x) => x.status),
           rows.map((x) => (x.status === 'SINGULATED' ? x.e.carrier : null)),
           rows.map((x) => (x.status === 'SINGULATED' ? x.e.position : null)),

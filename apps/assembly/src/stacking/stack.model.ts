@@ -29,6 +29,7 @@ export class StackLayerModel {
   @Field(() => Int, { nullable: true }) hardBin!: number | null;
   @Field(() => Float, { nullable: true }) asrOhmCm2!: number | null;
   @Field(() => Float) capacityMah!: number;
+  @Field({ description: 'PREDICTED (from the LCO thickness map at its roll position) or NOMINAL.' }) capacitySource!: string;
   @Field(() => String, { nullable: true }) carrier!: string | null;
   @Field(() => Int, { nullable: true }) position!: number | null;
   @Field(() => SheetReference, { description: 'The sheet the cell was cut from (tracking, through federation).' }) sheet!: SheetReference;
@@ -99,6 +100,10 @@ export class StackModel {
   @Field({ description: 'Where the stack is on its route: STACKING, FORMATION or STACK_TEST (scanStack moves it).' }) step!: string;
   @Field({ description: 'AS_MADE, or FORMED once it left FORMATION (steps above 180 °C refuse it).' }) electrochemicalState!: string;
   @Field(() => Int) layersPlanned!: number;
+  @Field(() => Float, { nullable: true, description: 'The smallest layer capacity N was computed from: ceil(target / it).' })
+  layerCapacityMah!: number | null;
+  @Field({ description: 'PREDICTED (LCO thickness maps at the cells’ roll positions) or NOMINAL (the stack product’s value).' })
+  layersSource!: string;
   @Field(() => String, { nullable: true, description: 'PASS, OPEN_LAYER, SHORTED_LAYER or MISMATCH once tested.' }) bin!: string | null;
   @Field(() => String, { nullable: true }) binReason!: string | null;
   @Field() stationCode!: string;
@@ -137,6 +142,8 @@ export class StackProposalModel {
   @Field() productCode!: string;
   @Field(() => Int) grade!: number;
   @Field(() => Int) layersPerStack!: number;
+  @Field(() => Float, { description: 'The smallest capacity among the pool: N = ceil(target / it).' }) layerCapacityMah!: number;
+  @Field({ description: 'PREDICTED or NOMINAL: where that smallest capacity came from.' }) layersSource!: string;
   @Field(() => Int) cellsAvailable!: number;
   @Field(() => Int, { description: 'floor(cells / N): no proposal can do better.' }) upperBound!: number;
   @Field(() => [[String]], { description: 'Each stack’s cell codes, in layer order.' }) stacks!: string[][];

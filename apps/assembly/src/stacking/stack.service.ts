@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   classifyStack,
+  descendantRegions,
+  mergeRegions,
   scanStack,
   STACK_ROUTE,
   STACK_TEST,
@@ -11,7 +13,8 @@ import {
   MIN_COMPARED_FREQUENCIES,
   formatCellCode,
   type StackVerdict,
-  layerCount,
+  planLayers,
+  type LayerPlan,
   matchProblem,
   parseCellCode,
   proposeStacks,
@@ -51,7 +54,6 @@ const rulesOf = (p: StackProductEntity): MatchingRules => ({
   capacitySpreadPct: p.capacitySpreadPct,
   maxMdSpanMm: p.maxMdSpanMm,
 });
-const layersOf = (p: StackProductEntity) => layerCount(p.targetCapacityMah, p.nominalCellCapacityMah);
 const codeOf = (c: { sheetBarcode: string; row: number; col: number }) => formatCellCode(c);
 
 /**
@@ -88,6 +90,14 @@ export class StackService {
           throw new DomainError('CONFLICT', `Work order ${wo.code} already has its ${wo.quantity} stacks started`);
         workOrderId = wo.id;
       }
+      const plan = await this.layerPlan(m, product, product.allowedGrades);
+      if (plan.layers > product.maxLayers)
+        throw new DomainError(
+          'CONFLICT',
+          `Stack product ${product.code} would need ${plan.layers} layers of ${plan.layerCapacityMah} mAh (the smallest ${plan.source === 'PREDICTED' ? 'predicted' : 'nominal'} capacity of the singulated cells it takes) for ${product.targetCapacityMah} mAh, more than its ${product.maxLayers}; nothing was stored`,
+          [],
+          { reason: 'TOO_MANY_LAYERS' },
+        );
       if (await m.findOne(StackEntity, { where: { barcode: input.barcode } }))
         throw new DomainError('CONFLICT', `Stack ${input.barcode} already exists: scan a new stack label`, [
           { path: 'input.barcode', message: 'expected an unused stack barcode' },
@@ -97,7 +107,9 @@ export class StackService {
           barcode: input.barcode,
           stackProductId: product.id,
           workOrderId,
-          layersPlanned: layersOf(product),
+          layersPlanned: plan.layers,
+          layerCapacityMah: plan.layerCapacityMah,
+          layersSource: plan.source,
           status: 'BUILDING',
           stationCode: input.stationCode,
           createdBy: actor.username,
@@ -108,7 +120,7 @@ export class StackService {
         action: 'START_STACK',
         entityType: 'Stack',
         entityId: stack.barcode,
-        details: { ...input, layersPlanned: stack.layersPlanned },
+        details: { ...input, layersPlanned: stack.layersPlanned, layerCapacityMah: plan.layerCapacityMah, layersSource: plan.source },
       });
     });
     return this.view(input.barcode);
@@ -303,13 +315,16 @@ export class StackService {
       );
     }
     const cells = await this.db.getRepository(SingulatedCellEntity).find({ where: { status: 'SINGULATED', softBin: grade } });
-    const n = layersOf(product);
+    const plan = planLayers(product.targetCapacityMah, product.nominalCellCapacityMah, cells);
+    const n = plan.layers;
     const byId = new Map(cells.map((c) => [c.id, c]));
     const stacks = proposeStacks(cells.filter((c) => c.asrOhmCm2 !== null).map(toMatch), n, rulesOf(product));
     return {
       productCode: product.code,
       grade,
       layersPerStack: n,
+      layerCapacityMah: plan.layerCapacityMah,
+      layersSource: plan.source,
       cellsAvailable: cells.length,
       upperBound: Math.floor(cells.length / n),
       stacks: stacks.map((s) => s.map((c) => codeOf(byId.get(c.id)!))),
@@ -493,6 +508,8 @@ export class StackService {
       step: stack.step,
       electrochemicalState: stack.electrochemicalState,
       layersPlanned: stack.layersPlanned,
+      layerCapacityMah: stack.layerCapacityMah,
+      layersSource: stack.layersSource,
       bin: stack.bin,
       binReason: stack.binReason,
       stationCode: stack.stationCode,
@@ -511,6 +528,7 @@ export class StackService {
         hardBin: l.hardBin,
         asrOhmCm2: l.asrOhmCm2,
         capacityMah: l.capacityMah,
+        capacitySource: l.capacitySource,
         carrier: l.carrier,
         position: l.position,
         sheet: { barcode: l.sheetBarcode },
@@ -534,8 +552,10 @@ export class StackService {
   }
 
   /**
-   * Where-used: every stack holding a cell of a roll MD region (or of a sheet): one index range scan
-   * on the singulated cells' (roll, MD), then their layers.
+   * Where-used: every stack holding a cell of a roll MD region (or of a sheet). A roll region also
+   * reaches the rolls spliced or slit from it (tracking's genealogy, walked down through Roll.children
+   * and mapped through each link); then one index range scan on the singulated cells' (roll, MD) per
+   * region, and their layers.
    */
   async whereUsed(filter: {
     roll?: string | null;
@@ -558,25 +578,45 @@ export class StackService {
         { path: 'mdToMm', message: 'expected mdFromMm < mdToMm' },
       ]);
     }
-    // One range scan of (roll, MD, stack) and one row per stack: a wide region reaches tens of thousands.
+    const regions = filter.roll
+      ? await descendantRegions(
+          { rollBarcode: filter.roll, fromMm: filter.mdFromMm ?? -Infinity, toMm: filter.mdToMm ?? Infinity },
+          (roll) => this.line.rollChildren(roll),
+        ).then(mergeRegions, (e: unknown) => {
+          if (e instanceof RangeError) throw new DomainError('CONFLICT', `Where-used of roll ${filter.roll} refused: ${e.message}`);
+          throw e;
+        })
+      : [];
+    // One range scan of (roll, MD, stack) per region and one row per stack: a wide region reaches tens of thousands.
+    const [cells, params] = regions.length
+      ? [
+          // The regions are merged per roll: no cell is in two of them.
+          `SELECT c.stack_id, c.sheet_barcode, c.row, c.col
+             FROM unnest($1::text[], $2::float8[], $3::float8[]) AS r(roll, md_from, md_to)
+             JOIN assembly.singulated_cells c ON c.roll_barcode = r.roll AND c.md_mm >= r.md_from AND c.md_mm < r.md_to
+            WHERE c.stack_id IS NOT NULL AND ($4::text IS NULL OR c.sheet_barcode = $4)`,
+          [regions.map((r) => r.rollBarcode), regions.map((r) => r.fromMm), regions.map((r) => r.toMm), filter.sheet ?? null],
+        ]
+      : [
+          `SELECT c.stack_id, c.sheet_barcode, c.row, c.col FROM assembly.singulated_cells c
+            WHERE c.stack_id IS NOT NULL AND c.sheet_barcode = $1`,
+          [filter.sheet],
+        ];
     const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; codes: string[] }[]>(
       `SELECT s.barcode, s.status, s.bin, w.codes
-         FROM (SELECT c.stack_id, array_agg(c.sheet_barcode || '-R' || c.row || 'C' || c.col ORDER BY c.sheet_barcode, c.row, c.col) AS codes
-                 FROM assembly.singulated_cells c
-                WHERE c.stack_id IS NOT NULL
-                  AND ($1::text IS NULL OR (c.roll_barcode = $1 AND c.md_mm >= COALESCE($2::float8, '-Infinity') AND c.md_mm < COALESCE($3::float8, 'Infinity')))
-                  AND ($4::text IS NULL OR c.sheet_barcode = $4)
-                GROUP BY c.stack_id) w
+         FROM (SELECT u.stack_id, array_agg(u.sheet_barcode || '-R' || u.row || 'C' || u.col ORDER BY u.sheet_barcode, u.row, u.col) AS codes
+                 FROM (${cells}) u
+                GROUP BY u.stack_id) w
          JOIN assembly.stacks s ON s.id = w.stack_id
         ORDER BY s.id`,
-      [filter.roll ?? null, filter.mdFromMm ?? null, filter.mdToMm ?? null, filter.sheet ?? null],
+      params,
     );
     return rows.map((r) => ({ barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: r.codes }));
   }
 
   /**
    * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
-   * cell, on the roll it names; stacks of rolls spliced or slit from it are not followed yet).
+   * cell; a roll or region hold also reaches the rolls spliced or slit from it).
    */
   async whereUsedByHold(holdId: string): Promise<WhereUsedStackModel[]> {
     const h = await this.line.hold(holdId);
@@ -613,6 +653,19 @@ export class StackService {
     return { list, scrapped };
   }
 
+  /**
+   * N for a new stack: from the smallest capacity among the singulated cells it may take (predicted
+   * where known), so that whichever of them it is built from, it reaches its target.
+   */
+  private async layerPlan(m: EntityManager, product: StackProductEntity, grades: number[]): Promise<LayerPlan> {
+    const smallest = await m.query<{ capacityMah: number; capacitySource: 'PREDICTED' | 'NOMINAL' }[]>(
+      `SELECT capacity_mah AS "capacityMah", capacity_source AS "capacitySource" FROM assembly.singulated_cells
+        WHERE status = 'SINGULATED' AND soft_bin = ANY($1::int[]) AND capacity_mah > 0 ORDER BY capacity_mah LIMIT 1`,
+      [grades],
+    );
+    return planLayers(product.targetCapacityMah, product.nominalCellCapacityMah, smallest);
+  }
+
   private notAtTest(stack: StackEntity): DomainError {
     return new DomainError(
       'WRONG_OPERATION',
@@ -645,7 +698,7 @@ export class StackService {
   private async layerCells(m: EntityManager, stackId: string): Promise<SingulatedCellEntity[]> {
     return m.query<SingulatedCellEntity[]>(
       `SELECT c.id, c.sheet_barcode AS "sheetBarcode", c.row, c.col, c.roll_barcode AS "rollBarcode", c.md_mm AS "mdMm", c.cd_mm AS "cdMm", c.soft_bin AS "softBin",
-              c.hard_bin AS "hardBin", c.asr_ohm_cm2 AS "asrOhmCm2", c.r_ohmic_ohm AS "rOhmicOhm", c.r_total_ohm AS "rTotalOhm", c.capacity_mah AS "capacityMah",
+              c.hard_bin AS "hardBin", c.asr_ohm_cm2 AS "asrOhmCm2", c.r_ohmic_ohm AS "rOhmicOhm", c.r_total_ohm AS "rTotalOhm", c.capacity_mah AS "capacityMah", c.capacity_source AS "capacitySource",
               c.status, c.carrier, c.position
          FROM assembly.stack_layers l JOIN assembly.singulated_cells c ON c.id = l.cell_id WHERE l.stack_id = $1 ORDER BY l.layer_index`,
       [stackId],

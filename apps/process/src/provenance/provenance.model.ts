@@ -50,6 +50,23 @@ export class CellProvenanceModel {
   @Field(() => [ProcessAlarmModel], { description: 'Process alarms whose region covers the cell.' }) alarms!: ProcessAlarmModel[];
 }
 
+@ObjectType('SheetPredictedCapacity', { description: 'Each cell’s capacity predicted from the LCO thickness map at its roll position.' })
+export class SheetPredictedCapacityModel {
+  @Field() sheet!: string;
+  @Field(() => Int) rows!: number;
+  @Field(() => Int) cols!: number;
+  @Field(() => Float, { nullable: true, description: 'The product’s LCO utilization; null when none is set.' })
+  lcoUtilization!: number | null;
+  @Field(() => [Float], {
+    nullable: 'items',
+    description:
+      'mAh per cell, row-major (index row * cols + col): 68.5 µAh/cm²/µm × LCO thickness × active area × utilization; null where no LCO map covers the cell.',
+  })
+  valuesMah!: (number | null)[];
+  @Field(() => Int) cellsPredicted!: number;
+  @Field(() => String, { nullable: true, description: 'Why no cell has a prediction, in words.' }) missingReason!: string | null;
+}
+
 @ObjectType('SheetInRun')
 export class SheetInRunModel {
   @Field() sheet!: string;

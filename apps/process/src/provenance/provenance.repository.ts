@@ -82,6 +82,16 @@ export class ProvenanceRepository {
       .getMany();
   }
 
+  /** The newest LCO thickness map of each of these rolls (one row per roll that has one). */
+  newestLcoMaps(rollBarcodes: readonly string[]): Promise<(ThicknessMapEntity & { roll: string })[]> {
+    if (!rollBarcodes.length) return Promise.resolve([]);
+    return this.db.query<(ThicknessMapEntity & { roll: string })[]>(
+      `SELECT DISTINCT ON (roll_barcode) roll_barcode AS roll, measured_at AS "measuredAt", cd_mm AS "cdMm", md_mm AS "mdMm", values_um AS "valuesUm"
+         FROM process.thickness_maps WHERE layer = 'LCO' AND roll_barcode = ANY($1::text[]) ORDER BY roll_barcode, measured_at DESC, id DESC`,
+      [[...rollBarcodes]],
+    );
+  }
+
   /** The LCO utilization of each product that has one. */
   async settingsOf(productCodes: readonly string[]): Promise<Map<string, ProductSettingsEntity>> {
     if (!productCodes.length) return new Map();

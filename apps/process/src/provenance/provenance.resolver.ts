@@ -1,5 +1,5 @@
 import { Args, GraphQLISODateTime, ID, Int, Query, Resolver } from '@nestjs/graphql';
-import { CellProvenanceModel, ParameterTrendPointModel, RunWhereUsedModel } from './provenance.model';
+import { CellProvenanceModel, ParameterTrendPointModel, RunWhereUsedModel, SheetPredictedCapacityModel } from './provenance.model';
 import { ProvenanceService } from './provenance.service';
 
 @Resolver()
@@ -15,6 +15,14 @@ export class ProvenanceResolver {
     @Args('col', { type: () => Int }) col: number,
   ): Promise<CellProvenanceModel> {
     return this.provenance.cell(sheet, row, col);
+  }
+
+  @Query(() => SheetPredictedCapacityModel, {
+    description:
+      'Every cell’s predicted capacity on a sheet, from the newest LCO thickness map at its roll position (through splices and slits).',
+  })
+  sheetPredictedCapacity(@Args('sheet') sheet: string): Promise<SheetPredictedCapacityModel> {
+    return this.provenance.sheetCapacity(sheet);
   }
 
   @Query(() => RunWhereUsedModel, { description: 'The sheets and cells a process run touched.' })

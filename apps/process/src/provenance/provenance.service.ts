@@ -8,7 +8,13 @@ import type { ProcessAlarmEntity, ProcessRunEntity, ThicknessMapEntity } from '.
 import type { ProcessRunModel } from '../runs/run.model';
 import { actualValues, RunViews } from '../runs/run.views';
 import type { TraceChannelSummaryModel } from './material-provenance.model';
-import type { CellProvenanceModel, ParameterTrendPointModel, RunWhereUsedModel, TraceAtCellModel } from './provenance.model';
+import type {
+  CellProvenanceModel,
+  ParameterTrendPointModel,
+  RunWhereUsedModel,
+  SheetPredictedCapacityModel,
+  TraceAtCellModel,
+} from './provenance.model';
 import { ProvenanceRepository, TRACE_MARGIN_MM, type TraceRow } from './provenance.repository';
 
 interface SheetGeometry {
@@ -248,6 +254,66 @@ export class ProvenanceService {
       out.set(s.barcode, mine);
     }
     return out;
+  }
+
+  /**
+   * Every cell's predicted capacity (mAh) on a sheet, row-major: the newest LCO thickness map at the
+   * cell's roll position (on its roll or any roll it was spliced or slit from) x active area x
+   * 68.5 µAh/cm²/µm x the product's LCO utilization; null where no LCO map covers the cell. All
+   * null, with the reason, when the product has no utilization set or the genealogy has no LCO map.
+   */
+  async sheetCapacity(sheetBarcode: string): Promise<SheetPredictedCapacityModel> {
+    const sheet = await this.sheet(sheetBarcode);
+    const { rows, cols } = sheet.layout;
+    const first = cellRollPosition(sheet.layout, sheet.mdStartMm, 0, 0);
+    const last = cellRollPosition(sheet.layout, sheet.mdStartMm, rows - 1, cols - 1);
+    // Offsets of each ancestor's coordinates from this roll's: a cell at (md, cd) sits at (md + centre, cd + cd) there.
+    const origins = await this.origins({
+      rollBarcode: sheet.rollBarcode,
+      fromMm: Math.min(first.mdMm, last.mdMm) - sheet.layout.cellMdMm,
+      toMm: Math.max(first.mdMm, last.mdMm) + sheet.layout.cellMdMm,
+      centreMm: 0,
+      cdMm: 0,
+    });
+    const settings = (await this.store.settingsOf([sheet.productCode])).get(sheet.productCode);
+    const empty = (reason: string): SheetPredictedCapacityModel => ({
+      sheet: sheetBarcode,
+      rows,
+      cols,
+      lcoUtilization: settings?.lcoUtilization ?? null,
+      valuesMah: new Array<number | null>(rows * cols).fill(null),
+      cellsPredicted: 0,
+      missingReason: reason,
+    });
+    if (!settings) return empty(`product ${sheet.productCode} has no LCO utilization set (setLcoUtilization)`);
+    const maps = await this.store.newestLcoMaps([...new Set(origins.map((o) => o.rollBarcode))]);
+    if (!maps.length) return empty(`no LCO thickness map on roll ${sheet.rollBarcode} or the rolls it came from`);
+    const mapOf = new Map(maps.map((m) => [m.roll, m]));
+    // Newest map first, so the first origin that covers a cell decides.
+    const candidates = origins
+      .filter((o) => mapOf.has(o.rollBarcode))
+      .map((o) => ({ o, m: mapOf.get(o.rollBarcode)! }))
+      .sort((a, b) => b.m.measuredAt.getTime() - a.m.measuredAt.getTime());
+    const valuesMah: (number | null)[] = [];
+    let cellsPredicted = 0;
+    for (let row = 0; row < rows; row++) {
+      for (let col = 0; col < cols; col++) {
+        const { mdMm, cdMm } = cellRollPosition(sheet.layout, sheet.mdStartMm, row, col);
+        let value: number | null = null;
+        for (const { o, m } of candidates) {
+          const md = mdMm + o.centreMm;
+          // This stretch of the ancestor is only part of the sheet when a splice joined two rolls within it.
+          if (md < o.fromMm || md >= o.toMm) continue;
+          const t = interpolateThickness({ cdMm: m.cdMm, mdMm: m.mdMm, valuesUm: m.valuesUm }, md, cdMm + o.cdMm);
+          if (t === null) continue;
+          value = predictedCapacityUah(t, sheet.cellActiveAreaCm2, settings.lcoUtilization) / 1000;
+          break;
+        }
+        if (value !== null) cellsPredicted++;
+        valuesMah.push(value);
+      }
+    }
+    return { sheet: sheetBarcode, rows, cols, lcoUtilization: settings.lcoUtilization, valuesMah, cellsPredicted, missingReason: null };
   }
 
   /** The cell's stretch on its roll and on every roll it came from (coordinates mapped each step). */

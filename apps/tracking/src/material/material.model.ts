@@ -43,6 +43,19 @@ export class RollParentModel {
   @Field(() => Float) parentCdStartMm!: number;
 }
 
+@ObjectType('RollChild', {
+  description:
+    'A roll spliced or slit from this one: its stretch [mdStartMm, mdEndMm) came from this roll at parentMdStartMm (and parentCdStartMm across).',
+})
+export class RollChildModel {
+  @Field() kind!: string;
+  @Field() childBarcode!: string;
+  @Field(() => Float, { description: 'In the child’s MD coordinates.' }) mdStartMm!: number;
+  @Field(() => Float) mdEndMm!: number;
+  @Field(() => Float, { description: 'Where that stretch starts on this roll.' }) parentMdStartMm!: number;
+  @Field(() => Float) parentCdStartMm!: number;
+}
+
 @ObjectType('Roll')
 @Directive('@key(fields: "barcode")')
 export class RollModel {

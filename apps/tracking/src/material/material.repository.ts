@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { BatchLoader } from '@mes/service-core';
 import { cellActiveAreaCm2, cellKey, formatCellCode, type CellRef, type RollLink } from '@mes/geometry';
-import type { CellModel, RollModel, RollParentModel, SheetModel } from './material.model';
+import type { CellModel, RollChildModel, RollModel, RollParentModel, SheetModel } from './material.model';
 import { RollEntity, SheetEntity } from './material.entities';
 
 const ROLL_SELECT = `
@@ -133,6 +133,24 @@ export class MaterialRepository {
     return rows.map((r) => ({
       kind: String(r.kind),
       parentBarcode: String(r.parent_barcode),
+      mdStartMm: Number(r.child_md_start_mm),
+      mdEndMm: Number(r.child_md_end_mm),
+      parentMdStartMm: Number(r.parent_md_start_mm),
+      parentCdStartMm: Number(r.parent_cd_start_mm),
+    }));
+  }
+
+  /** The rolls spliced or slit from this one: where each took its stretch of this roll (one level down). */
+  async childrenOf(rollId: string): Promise<RollChildModel[]> {
+    const rows = await this.db.query<Row[]>(
+      `SELECT l.kind, c.barcode AS child_barcode, l.child_md_start_mm, l.child_md_end_mm, l.parent_md_start_mm, l.parent_cd_start_mm
+         FROM tracking.roll_links l JOIN tracking.rolls c ON c.id = l.child_roll_id
+        WHERE l.parent_roll_id = $1 ORDER BY l.parent_md_start_mm, l.parent_cd_start_mm, c.barcode`,
+      [rollId],
+    );
+    return rows.map((r) => ({
+      kind: String(r.kind),
+      childBarcode: String(r.child_barcode),
       mdStartMm: Number(r.child_md_start_mm),
       mdEndMm: Number(r.child_md_end_mm),
       parentMdStartMm: Number(r.parent_md_start_mm),

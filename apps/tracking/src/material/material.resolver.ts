@@ -9,6 +9,7 @@ import {
   CutSheetsResultModel,
   RegisterRollInput,
   RollModel,
+  RollChildModel,
   RollParentModel,
   SheetModel,
   SlitRollInput,
@@ -76,6 +77,11 @@ export class RollResolver {
   @ResolveField(() => [RollParentModel], { description: 'The rolls this one was spliced or slit from.' })
   parents(@Parent() roll: RollModel): Promise<RollParentModel[]> {
     return this.material.parentsOf(roll.id);
+  }
+
+  @ResolveField(() => [RollChildModel], { description: 'The rolls spliced or slit from this one (one level down).' })
+  children(@Parent() roll: RollModel): Promise<RollChildModel[]> {
+    return this.material.childrenOf(roll.id);
   }
 
   @ResolveField(() => [CellModel], { description: 'Cells whose centre lies in [mdFromMm, mdToMm) of this roll.' })

@@ -1,0 +1,78 @@
+import { DataSource } from 'typeorm';
+import type { RollChildLink } from '@mes/assembly';
+import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import type { LineData } from '../clients/line-data';
+import { assemblyDataSourceOptions, migrateAssembly } from '../database/assembly-data-source';
+import { StackService } from './stack.service';
+
+/**
+ * Where-used down the genealogy on a real PostgreSQL: R1 [2000, 5000) was spliced into S1 at
+ * [0, 3000), and S1 slit into lanes S1-A and S1-B; tracking's Roll.children answers are stood in.
+ */
+describe('where-used follows splices and slits', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let stacks: StackService;
+  const children: Record<string, RollChildLink[]> = {
+    R1: [{ childBarcode: 'S1', mdStartMm: 0, mdEndMm: 3000, parentMdStartMm: 2000 }],
+    S1: [
+      { childBarcode: 'S1-A', mdStartMm: 0, mdEndMm: 6000, parentMdStartMm: 0 },
+      { childBarcode: 'S1-B', mdStartMm: 0, mdEndMm: 6000, parentMdStartMm: 0 },
+    ],
+  };
+  const asked: string[] = [];
+  const line = {
+    rollChildren: async (roll: string) => {
+      asked.push(roll);
+      return children[roll] ?? [];
+    },
+  } as unknown as LineData;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('asmwhereused');
+    await migrateAssembly(db.url);
+    ds = new DataSource({ ...assemblyDataSourceOptions(db.url), logging: false });
+    await ds.initialize();
+    stacks = new StackService(ds, line, null as never);
+    // One stacked cell per (roll, MD), each in its own stack named after it.
+    const cells = [
+      ['R1', 2500], // in the region, on the held roll itself
+      ['S1', 700], // R1 MD 2700 spliced into S1
+      ['S1-A', 800], // R1 MD 2800, then slit
+      ['S1-B', 4000], // from the other roll spliced into S1: not R1's material
+      ['R1', 1000], // R1, outside the region
+    ];
+    for (const [i, [roll, md]] of cells.entries()) {
+      await ds.query(
+        `INSERT INTO assembly.singulated_cells (sheet_barcode, row, col, roll_barcode, md_mm, cd_mm, soft_bin, capacity_mah, status, report_id)
+         VALUES ($1, 0, 0, $2, $3, 10, 1, 0.15, 'STACKED', 1)`,
+        [`S-${roll}-${md}`, roll, md],
+      );
+      await ds.query(
+        `INSERT INTO assembly.stacks (barcode, stack_product_id, layers_planned, status, station_code, created_by) VALUES ($1, 1, 1, 'BUILT', 'STACK-1', 't')`,
+        [`STK-${i}`],
+      );
+    }
+    await ds.query(`UPDATE assembly.singulated_cells c SET stack_id = s.id FROM assembly.stacks s WHERE s.barcode = 'STK-' || (c.id - 1)`);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('finds the stacks of the region’s cells on the rolls spliced and slit from it, and no others', async () => {
+    const used = await stacks.whereUsed({ roll: 'R1', mdFromMm: 2400, mdToMm: 3000 });
+    expect(used.map((u) => [u.barcode, u.cellCodes])).toEqual([
+      ['STK-0', ['S-R1-2500-R0C0']],
+      ['STK-1', ['S-S1-700-R0C0']],
+      ['STK-2', ['S-S1-A-800-R0C0']],
+    ]);
+    expect(asked).toEqual(['R1', 'S1', 'S1-A', 'S1-B']);
+    // The whole roll: its own cells too, still none of the other roll's material in S1-B.
+    expect((await stacks.whereUsed({ roll: 'R1' })).map((u) => u.barcode)).toEqual(['STK-0', 'STK-1', 'STK-2', 'STK-4']);
+    // A sheet alone asks no genealogy.
+    asked.length = 0;
+    expect((await stacks.whereUsed({ sheet: 'S-S1-B-4000' })).map((u) => u.barcode)).toEqual(['STK-3']);
+    expect(asked).toEqual([]);
+  });
+});
