@@ -21,8 +21,7 @@ import {
  * the spectrum its layers give in parallel, a few passing stacks are cycled (a cycler CSV in the
  * generic layout), and the final test's bins are compared with the truth.
  *
- * One function per step of a stack's life (buildStack, testStack, cycleStack), so route scans
- * (STACKING, FORMATION, STACK_TEST) go where they belong.
+ * One function per step of a stack's life (buildStack, moveToStackTest, testStack, cycleStack).
  */
 
 export interface EndOfLineOptions {
@@ -82,6 +81,7 @@ export interface EndOfLineResult {
 
 const SINGULATION = 'SINGULATION';
 const STACKING = 'STACKING';
+const FORMATION = 'FORMATION';
 const STACK_TEST = 'STACK_TEST';
 const CELL_CODE = /^(.+)-R(\d+)C(\d+)$/;
 
@@ -96,6 +96,7 @@ const ASSEMBLY_PLAN = `{
 const PROPOSAL =
   'query Proposal($p: String!, $g: Int!) { stackProposal(productCode: $p, grade: $g) { layersPerStack cellsAvailable upperBound stacks } }';
 const START_STACK = 'mutation StartStack($i: StartStackInput!) { startStack(input: $i) { barcode status } }';
+const SCAN_STACK = 'mutation ScanStack($i: ScanStackInput!) { scanStack(input: $i) { barcode } }';
 const ADD_LAYER = 'mutation AddLayer($i: AddStackLayerInput!) { addStackLayer(input: $i) { status } }';
 const POST_STACK_TEST =
   'mutation StackTest($i: StackTestInput!) { postStackTest(input: $i) { bin tests { testId bin reason suspectLayer } } }';
@@ -232,6 +233,7 @@ export class EndOfLine {
 
     await eachLimited(result.stacks, 2, async (stack, i) => {
       await this.buildStack(stack, plan.product);
+      await this.moveToStackTest(stack);
       await this.testStack(stack, i);
     });
     this.log(
@@ -366,6 +368,18 @@ export class EndOfLine {
     });
     for (const cellCode of stack.layers)
       await this.driver.ok(`addStackLayer ${cellCode} to ${stack.barcode}`, ADD_LAYER, { i: { stackBarcode: stack.barcode, cellCode } });
+  }
+
+  /**
+   * The stack's own route after building: scanned at a FORMATION station, then at a STACK_TEST
+   * station, where the MES keeps a stack route (its scanStack mutation); without one, nothing to scan.
+   */
+  async moveToStackTest(stack: BuiltStack): Promise<void> {
+    if (!(await this.driver.hasMutation('scanStack'))) return;
+    for (const operation of [FORMATION, STACK_TEST])
+      await this.driver.ok(`scanStack ${stack.barcode} at ${operation}`, SCAN_STACK, {
+        i: { stackBarcode: stack.barcode, stationCode: this.driver.stationFor(operation) },
+      });
   }
 
   /** The layer as it physically is (the simulated sheet without rig noise). */
