@@ -1,13 +1,16 @@
 import { IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
+import { formatGatewayError } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { RestFallbackController } from './rest/rest-fallback.controller';
 import { subgraphsOf } from './subgraphs';
+
+const errorLog = new Logger('GraphQL');
 
 interface GatewayContext {
   authorization?: string;
@@ -35,6 +38,12 @@ export class GatewayModule {
           driver: ApolloGatewayDriver,
           server: {
             plugins: [heatMapPassThrough(config.testData.url)],
+            // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
+            includeStacktraceInErrorResponses: false,
+            formatError: (formatted, error) =>
+              formatGatewayError(formatted, error, (id, e) =>
+                errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+              ),
             context: ({ req }: { req: { headers: Record<string, string | undefined> } }): GatewayContext => ({
               authorization: req.headers.authorization,
               correlationId: req.headers['x-correlation-id'],
