@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { formatGatewayError } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
+import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { RestFallbackController } from './rest/rest-fallback.controller';
@@ -38,6 +39,7 @@ export class GatewayModule {
           driver: ApolloGatewayDriver,
           server: {
             plugins: [heatMapPassThrough(config.testData.url)],
+            validationRules: queryLimitRules(),
             // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
             includeStacktraceInErrorResponses: false,
             formatError: (formatted, error) =>
