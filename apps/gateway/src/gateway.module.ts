@@ -3,6 +3,7 @@ import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apo
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
+import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
 import { formatGatewayError } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
 import { queryLimitRules } from './query-limits';
@@ -16,6 +17,7 @@ const errorLog = new Logger('GraphQL');
 interface GatewayContext {
   authorization?: string;
   correlationId?: string;
+  clientAddress?: string;
 }
 
 /** Passes the caller's token and correlation id on to every subgraph; auth is checked there. */
@@ -26,6 +28,8 @@ class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.correlationId) request.http?.headers.set('x-correlation-id', context.correlationId);
+    // Always set from the connection, so a client cannot choose the address the login throttle counts.
+    request.http?.headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress ?? 'unknown');
   }
 }
 
@@ -46,9 +50,14 @@ export class GatewayModule {
               formatGatewayError(formatted, error, (id, e) =>
                 errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
               ),
-            context: ({ req }: { req: { headers: Record<string, string | undefined> } }): GatewayContext => ({
+            context: ({
+              req,
+            }: {
+              req: { headers: Record<string, string | undefined>; socket: { remoteAddress?: string } };
+            }): GatewayContext => ({
               authorization: req.headers.authorization,
               correlationId: req.headers['x-correlation-id'],
+              clientAddress: req.socket.remoteAddress,
             }),
           },
           gateway: {
