@@ -33,6 +33,15 @@ describe('GraphQL error formatting', () => {
     expect(logged).toContain(id);
   });
 
+  it("keeps the extensions of a validation error Apollo wrapped (code, the limit's name), not the trace", () => {
+    const rule = new GraphQLError('too deep', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' } });
+    const wrapped = new GraphQLError('too deep', { extensions: { ...rule.extensions }, originalError: rule });
+    expect(formatGatewayError(withTrace(wrapped, { limit: 'depth', code: 'GRAPHQL_VALIDATION_FAILED' }), wrapped, log)).toEqual({
+      message: 'too deep',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' },
+    });
+  });
+
   it("keeps a validation error's own extensions, not the trace", () => {
     const error = new GraphQLError('too deep', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' } });
     expect(formatGatewayError(withTrace(error, { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' }), error, log)).toEqual({

@@ -47,7 +47,13 @@ export function formatGraphqlError(
     return { ...formatted, extensions: { ...withoutStack(formatted.extensions), code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
   }
   if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // Apollo wraps validation errors, so their own extensions (a query limit's name) arrive here.
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { ...withoutStack(formatted.extensions), code },
+    };
   }
   const errorId = randomUUID();
   log(errorId, original);
