@@ -17,6 +17,8 @@ import { migrateTracking } from '@mes/tracking';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 
 const root = path.resolve(__dirname, '../..');
+/** Health polls (250 ms apart) an app gets to start: five minutes, for a machine busy with other suites. */
+const STARTUP_ATTEMPTS = 1200;
 
 export type AppName = 'tracking' | 'test-data' | 'process' | 'assembly' | 'binning-worker' | 'gateway';
 export type SubgraphName = 'tracking' | 'test-data' | 'process' | 'assembly';
@@ -71,8 +73,12 @@ export async function startMesProcesses(
     await freePort(),
     await freePort(),
   ];
+  // npm start leaves NODE_ENV unset (jest sets it to test, which would hide what a user sees, such as
+  // Apollo's stack traces): the apps run here as they run there.
+  const parentEnv = { ...process.env };
+  delete parentEnv.NODE_ENV;
   const env = {
-    ...process.env,
+    ...parentEnv,
     DATABASE_URL: db.url,
     PORT: String(port),
     TRACKING_PORT: String(trackingPort),
@@ -118,12 +124,12 @@ export async function startMesProcesses(
     return child;
   };
   try {
-    await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, spawnApp('tracking'));
-    await waitHealthy(`http://127.0.0.1:${testDataPort}/health`, spawnApp('test-data'));
-    await waitHealthy(`http://127.0.0.1:${processPort}/health`, spawnApp('process'));
-    await waitHealthy(`http://127.0.0.1:${assemblyPort}/health`, spawnApp('assembly'));
+    await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, spawnApp('tracking'), STARTUP_ATTEMPTS);
+    await waitHealthy(`http://127.0.0.1:${testDataPort}/health`, spawnApp('test-data'), STARTUP_ATTEMPTS);
+    await waitHealthy(`http://127.0.0.1:${processPort}/health`, spawnApp('process'), STARTUP_ATTEMPTS);
+    await waitHealthy(`http://127.0.0.1:${assemblyPort}/health`, spawnApp('assembly'), STARTUP_ATTEMPTS);
     spawnApp('binning-worker');
-    await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'));
+    await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'), STARTUP_ATTEMPTS);
   } catch (e) {
     await Promise.all([...children.values()].map(stop));
     await closeProxies();

@@ -1,17 +1,23 @@
 import { IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
+import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
+import { formatGatewayError } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
+import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { RestFallbackController } from './rest/rest-fallback.controller';
 import { subgraphsOf } from './subgraphs';
 
+const errorLog = new Logger('GraphQL');
+
 interface GatewayContext {
   authorization?: string;
   correlationId?: string;
+  clientAddress?: string;
 }
 
 /** Passes the caller's token and correlation id on to every subgraph; auth is checked there. */
@@ -22,6 +28,8 @@ class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.correlationId) request.http?.headers.set('x-correlation-id', context.correlationId);
+    // Always set from the connection, so a client cannot choose the address the login throttle counts.
+    request.http?.headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress ?? 'unknown');
   }
 }
 
@@ -35,9 +43,21 @@ export class GatewayModule {
           driver: ApolloGatewayDriver,
           server: {
             plugins: [heatMapPassThrough(config.testData.url)],
-            context: ({ req }: { req: { headers: Record<string, string | undefined> } }): GatewayContext => ({
+            validationRules: queryLimitRules(),
+            // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
+            includeStacktraceInErrorResponses: false,
+            formatError: (formatted, error) =>
+              formatGatewayError(formatted, error, (id, e) =>
+                errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+              ),
+            context: ({
+              req,
+            }: {
+              req: { headers: Record<string, string | undefined>; socket: { remoteAddress?: string } };
+            }): GatewayContext => ({
               authorization: req.headers.authorization,
               correlationId: req.headers['x-correlation-id'],
+              clientAddress: req.socket.remoteAddress,
             }),
           },
           gateway: {

@@ -2,3 +2,5 @@ export * from './role';
 export * from './auth.decorators';
 export * from './token.service';
 export * from './gql-auth.guard';
+export * from './login-throttle';
+export * from './client-address';

@@ -44,10 +44,16 @@ export function formatGraphqlError(
   const code = formatted.extensions?.code;
   // graphql-js's own errors (syntax, unknown field, wrong argument type) are the caller's to fix.
   if (error instanceof GraphQLError && !error.originalError) {
-    return { ...formatted, extensions: { code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
+    return { ...formatted, extensions: { ...withoutStack(formatted.extensions), code: code ?? 'GRAPHQL_VALIDATION_FAILED' } };
   }
   if (code === 'BAD_USER_INPUT' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'GRAPHQL_PARSE_FAILED') {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // Apollo wraps validation errors, so their own extensions (a query limit's name) arrive here.
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { ...withoutStack(formatted.extensions), code },
+    };
   }
   const errorId = randomUUID();
   log(errorId, original);
@@ -56,4 +62,28 @@ export function formatGraphqlError(
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
   };
+}
+
+/**
+ * The gateway's mapping. A subgraph's error (the gateway adds `serviceName`) was already formatted
+ * by that subgraph's formatGraphqlError: it keeps its message, path and extensions, less anything the
+ * gateway's own Apollo Server would add (a stack trace). Everything else (the gateway's validation
+ * of the operation, a subgraph it could not reach) goes through formatGraphqlError.
+ */
+export function formatGatewayError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: (errorId: string, error: unknown) => void,
+): GraphQLFormattedError {
+  const extensions = formatted.extensions ?? {};
+  const fromSubgraph = typeof extensions.serviceName === 'string' && typeof extensions.code === 'string';
+  if (fromSubgraph && extensions.code !== 'DOWNSTREAM_SERVICE_ERROR') {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: withoutStack(extensions) };
+  }
+  return formatGraphqlError(formatted, error, log);
+}
+
+/** Extensions less what Apollo adds about the server's insides (a stack trace, the exception). */
+function withoutStack(extensions: Record<string, unknown> = {}): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(extensions).filter(([key]) => key !== 'stacktrace' && key !== 'exception'));
 }

@@ -45,6 +45,8 @@ export class RestErrorFilter implements ExceptionFilter {
     if (host.getType<string>() !== 'http') return exception; // GraphQL errors go through formatGraphqlError
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof DomainError) {
+      const retryAfter = exception.extra.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
       return res
         .status(httpStatusOf(exception.code))
         .json({ error: { code: exception.code, message: exception.message, details: exception.details, ...exception.extra } });

@@ -17,6 +17,9 @@ export function subgraphGraphqlOptions(): ApolloFederationDriverConfig {
     // Traces would go to Apollo's hosted studio, which this line does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
     context: ({ req }: { req: unknown }) => ({ req }),
+    // Apollo adds stack traces unless NODE_ENV is production or test, and npm start sets neither:
+    // formatError drops them anyway, this keeps them from being built.
+    includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
       formatGraphqlError(formatted, error, (id, e) =>
         errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),

@@ -20,4 +20,12 @@ export class RigEntity {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** When the current key was issued (at registration, then at each rotation). */
+  @Column({ name: 'key_issued_at', type: 'timestamptz', default: () => 'now()' })
+  keyIssuedAt!: Date;
+
+  /** Set when an admin revoked the key: the rig is refused until its key is rotated. */
+  @Column({ name: 'key_revoked_at', type: 'timestamptz', nullable: true })
+  keyRevokedAt!: Date | null;
 }

@@ -19,6 +19,14 @@ export class EquipmentEntity {
   @Column({ name: 'key_hash', type: 'char', length: 64, nullable: true })
   keyHash!: string | null;
 
+  /** When the current trace key was issued; null without a key. */
+  @Column({ name: 'key_issued_at', type: 'timestamptz', nullable: true })
+  keyIssuedAt!: Date | null;
+
+  /** When an admin last revoked the trace key (cleared when a new one is issued). */
+  @Column({ name: 'key_revoked_at', type: 'timestamptz', nullable: true })
+  keyRevokedAt!: Date | null;
+
   @Column({ name: 'target_id', type: 'varchar', length: 64, nullable: true })
   targetId!: string | null;
 

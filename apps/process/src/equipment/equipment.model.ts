@@ -96,3 +96,12 @@ export class EquipmentKeyModel {
   @Field() equipmentCode!: string;
   @Field() apiKey!: string;
 }
+
+@ObjectType('EquipmentKeyState', { description: 'A piece of equipment and the state of its trace key: never the key, nor its hash.' })
+export class EquipmentKeyStateModel {
+  @Field() equipmentCode!: string;
+  @Field({ description: 'Whether the equipment has a key it can post traces with now.' }) active!: boolean;
+  @Field(() => Date, { nullable: true }) issuedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When the last key was revoked (cleared when a new one is issued).' })
+  revokedAt!: Date | null;
+}

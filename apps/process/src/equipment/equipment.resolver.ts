@@ -1,13 +1,22 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ANY_ROLE, CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { ANY_ROLE, CurrentActor, ENGINEERING, Role, Roles, type Actor } from '@mes/auth';
 import {
   ConfigureEquipmentInput,
   EquipmentKeyModel,
+  EquipmentKeyStateModel,
   EquipmentStatusModel,
   ReplaceTargetInput,
   SetEquipmentStateInput,
 } from './equipment.model';
+import type { EquipmentEntity } from './equipment.entities';
 import { EquipmentService } from './equipment.service';
+
+const keyState = (e: EquipmentEntity): EquipmentKeyStateModel => ({
+  equipmentCode: e.code,
+  active: e.keyHash !== null,
+  issuedAt: e.keyHash !== null ? e.keyIssuedAt : null,
+  revokedAt: e.keyRevokedAt,
+});
 
 @Resolver(() => EquipmentStatusModel)
 export class EquipmentResolver {
@@ -48,5 +57,25 @@ export class EquipmentResolver {
   @Mutation(() => EquipmentKeyModel, { description: 'Issue the key equipment posts traces with; a previous key stops working.' })
   async issueEquipmentKey(@CurrentActor() actor: Actor, @Args('equipmentCode') code: string): Promise<EquipmentKeyModel> {
     return { equipmentCode: code, apiKey: await this.equipment.issueKey(actor, code) };
+  }
+
+  @Roles(Role.ADMIN)
+  @Query(() => [EquipmentKeyStateModel], { description: 'Every piece of equipment with the state of its trace key (not the key).' })
+  async equipmentKeys(): Promise<EquipmentKeyStateModel[]> {
+    return (await this.equipment.keys()).map(keyState);
+  }
+
+  @Roles(Role.ADMIN)
+  @Mutation(() => EquipmentKeyStateModel, {
+    description: "Revoke equipment's trace key: its posts are refused at once, until a new key is issued.",
+  })
+  async revokeEquipmentKey(@CurrentActor() actor: Actor, @Args('equipmentCode') code: string): Promise<EquipmentKeyStateModel> {
+    return keyState(await this.equipment.revokeKey(actor, code));
+  }
+
+  @Roles(Role.ADMIN)
+  @Mutation(() => EquipmentKeyModel, { description: 'A new trace key, shown once; the previous key stops working at once.' })
+  async rotateEquipmentKey(@CurrentActor() actor: Actor, @Args('equipmentCode') code: string): Promise<EquipmentKeyModel> {
+    return { equipmentCode: code, apiKey: await this.equipment.issueKey(actor, code, 'TRACE_KEY_ROTATED') };
   }
 }

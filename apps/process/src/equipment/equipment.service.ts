@@ -143,16 +143,60 @@ export class EquipmentService {
     });
   }
 
-  /** A new trace key (the previous one stops working); only its hash is kept. */
-  async issueKey(actor: Actor, code: string): Promise<string> {
+  /** A new trace key (the previous one stops working); only its hash is kept. Rotating is issuing again. */
+  async issueKey(actor: Actor, code: string, action: 'TRACE_KEY_ISSUED' | 'TRACE_KEY_ROTATED' = 'TRACE_KEY_ISSUED'): Promise<string> {
     const secret = randomBytes(32).toString('base64url');
     await this.db.transaction(async (m) => {
-      await this.ensure(m, code, actor.username);
-      await m.update(EquipmentEntity, { code }, { keyHash: sha256(secret), updatedAt: new Date() });
-      await recordAudit(m, { actor: actor.username, action: 'TRACE_KEY_ISSUED', entityType: 'EQUIPMENT', entityId: code });
+      const e = await this.ensure(m, code, actor.username);
+      const issuedAt = new Date();
+      await m.update(
+        EquipmentEntity,
+        { code },
+        { keyHash: sha256(secret), keyIssuedAt: issuedAt, keyRevokedAt: null, updatedAt: issuedAt },
+      );
+      await recordAudit(m, {
+        actor: actor.username,
+        action,
+        entityType: 'EQUIPMENT',
+        entityId: code,
+        details: { previousKeyIssuedAt: e.keyIssuedAt, keyIssuedAt: issuedAt },
+      });
     });
-    for (const [k, v] of this.verified) if (v === code) this.verified.delete(k);
+    this.forget(code);
     return `${code}.${secret}`;
+  }
+
+  /** Revoke a trace key: the equipment's posts are refused (401) at once, until a new key is issued. */
+  async revokeKey(actor: Actor, code: string): Promise<EquipmentEntity> {
+    const revoked = await this.db.transaction(async (m) => {
+      const e = await m.findOne(EquipmentEntity, { where: { code }, lock: { mode: 'pessimistic_write' } });
+      if (!e?.keyHash)
+        throw new DomainError('CONFLICT', `Equipment ${code} has no trace key to revoke`, [
+          { path: 'equipmentCode', message: 'expected equipment with a trace key (equipmentKeys lists them)' },
+        ]);
+      const at = new Date();
+      await m.update(EquipmentEntity, { code }, { keyHash: null, keyRevokedAt: at, updatedAt: at });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: 'TRACE_KEY_REVOKED',
+        entityType: 'EQUIPMENT',
+        entityId: code,
+        details: { keyIssuedAt: e.keyIssuedAt },
+      });
+      return { ...e, keyHash: null, keyRevokedAt: at };
+    });
+    this.forget(code);
+    return revoked;
+  }
+
+  /** Every piece of equipment the process service knows, with the state of its trace key. */
+  async keys(): Promise<EquipmentEntity[]> {
+    return this.db.getRepository(EquipmentEntity).find({ order: { code: 'ASC' } });
+  }
+
+  /** Drop an equipment's verified keys from this process's cache, so a changed key counts from the next request. */
+  private forget(code: string): void {
+    for (const [k, v] of this.verified) if (v === code) this.verified.delete(k);
   }
 
   /** The equipment code a trace key belongs to, or null. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
@@ -76,7 +76,69 @@ export class RigService {
     return station?.operation ?? null;
   }
 
-  /** The rig a key belongs to, or null for a missing, malformed or unknown key. */
+  /** Every rig with the state of its key (never the key or its hash), by name. */
+  async list(): Promise<RigEntity[]> {
+    return this.db.getRepository(RigEntity).find({ order: { name: 'ASC' } });
+  }
+
+  /** Revoke a rig's key: its next post is refused (401) until an admin rotates the key. */
+  async revokeKey(actor: Actor, rigId: string): Promise<RigEntity> {
+    const rig = await this.db.transaction(async (m) => {
+      const found = await this.lockRig(m, rigId);
+      if (found.keyRevokedAt)
+        throw new DomainError('CONFLICT', `The key of rig ${found.name} is already revoked: rotate it to issue a new one`);
+      found.keyRevokedAt = new Date();
+      await m.update(RigEntity, { id: found.id }, { keyRevokedAt: found.keyRevokedAt });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'RIG_KEY_REVOKED',
+        entityType: 'Rig',
+        entityKey: found.id,
+        after: { id: found.id, name: found.name, keyIssuedAt: found.keyIssuedAt },
+      });
+      return found;
+    });
+    this.forget(rig.id);
+    return rig;
+  }
+
+  /** A new key for a rig (shown once); the previous key, revoked or not, stops working at once. */
+  async rotateKey(actor: Actor, rigId: string): Promise<{ rig: RigEntity; apiKey: string }> {
+    const secret = randomBytes(32).toString('base64url');
+    const rig = await this.db.transaction(async (m) => {
+      const found = await this.lockRig(m, rigId);
+      const before = { keyIssuedAt: found.keyIssuedAt, keyRevokedAt: found.keyRevokedAt };
+      Object.assign(found, { keyHash: sha256(secret), keyIssuedAt: new Date(), keyRevokedAt: null });
+      await m.update(RigEntity, { id: found.id }, { keyHash: found.keyHash, keyIssuedAt: found.keyIssuedAt, keyRevokedAt: null });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'RIG_KEY_ROTATED',
+        entityType: 'Rig',
+        entityKey: found.id,
+        before,
+        after: { id: found.id, name: found.name, keyIssuedAt: found.keyIssuedAt },
+      });
+      return found;
+    });
+    this.forget(rig.id);
+    return { rig, apiKey: `${rig.id}.${secret}` };
+  }
+
+  private async lockRig(m: EntityManager, rigId: string): Promise<RigEntity> {
+    const rig = /^\d{1,18}$/.test(rigId) ? await m.findOne(RigEntity, { where: { id: rigId }, lock: { mode: 'pessimistic_write' } }) : null;
+    if (!rig)
+      throw new DomainError('NOT_FOUND', `Unknown rig ${rigId}: expected the id of a registered rig (rigKeys lists them)`, [
+        { path: 'rigId', message: 'expected a registered rig id' },
+      ]);
+    return rig;
+  }
+
+  /** Drop a rig's verified keys from this process's cache, so a changed key counts from the next request. */
+  private forget(rigId: string): void {
+    for (const [key, rig] of this.verified) if (rig.id === rigId) this.verified.delete(key);
+  }
+
+  /** The rig a key belongs to, or null for a missing, malformed, unknown or revoked key. */
   async authenticate(apiKey: string | undefined): Promise<RigEntity | null> {
     if (!apiKey) return null;
     const hit = this.verified.get(apiKey);
@@ -84,7 +146,7 @@ export class RigService {
     const m = /^(\d{1,18})\.([A-Za-z0-9_-]{43})$/.exec(apiKey);
     if (!m) return null;
     const rig = await this.db.getRepository(RigEntity).findOne({ where: { id: m[1] } });
-    if (!rig) return null;
+    if (!rig || rig.keyRevokedAt) return null;
     const ok = timingSafeEqual(Buffer.from(rig.keyHash, 'hex'), Buffer.from(sha256(m[2]), 'hex'));
     if (!ok) return null;
     if (this.verified.size > 1000) this.verified.clear();

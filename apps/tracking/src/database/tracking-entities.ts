@@ -1,5 +1,6 @@
 import { AuditRecordEntity } from '../audit/audit-record.entity';
 import { HoldEntity } from '../holds/hold.entity';
+import { LoginFailureEntity } from '../identity/login-failure.entity';
 import { UserEntity } from '../identity/user.entity';
 import {
   EquipmentEntity,
@@ -15,6 +16,7 @@ import { ScanEventEntity } from '../scanning/scan-event.entity';
 
 export const TRACKING_ENTITIES = [
   UserEntity,
+  LoginFailureEntity,
   SiteEntity,
   LineEntity,
   StationEntity,

@@ -1,5 +1,5 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentActor, Public, Role, Roles, type Actor } from '@mes/auth';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { clientAddressOf, CurrentActor, Public, Role, Roles, type Actor } from '@mes/auth';
 import { CreateUserInput, LoginResultModel, UserModel } from './identity.model';
 import { IdentityService } from './identity.service';
 
@@ -9,8 +9,12 @@ export class IdentityResolver {
 
   @Public()
   @Mutation(() => LoginResultModel, { description: 'Exchange a username and password for a bearer token.' })
-  login(@Args('username') username: string, @Args('password') password: string): Promise<LoginResultModel> {
-    return this.identity.login(username, password);
+  login(
+    @Args('username') username: string,
+    @Args('password') password: string,
+    @Context('req') req: Parameters<typeof clientAddressOf>[0],
+  ): Promise<LoginResultModel> {
+    return this.identity.login(username, password, clientAddressOf(req));
   }
 
   @Query(() => UserModel, { description: 'The logged-in user.' })

@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
-import { Role, TokenService, type Actor } from '@mes/auth';
+import { decideLogin, DEFAULT_LOGIN_THROTTLE, Role, TokenService, type Actor, type LoginThrottlePolicy } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
+import { LoginFailureEntity } from './login-failure.entity';
 import { UserEntity } from './user.entity';
 import type { CreateUserInput } from './identity.model';
 
@@ -14,6 +15,7 @@ const DUMMY_HASH = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$Vb3nt8
 @Injectable()
 export class IdentityService {
   private readonly logger = new Logger(IdentityService.name);
+  private readonly throttle: LoginThrottlePolicy = DEFAULT_LOGIN_THROTTLE;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -21,26 +23,82 @@ export class IdentityService {
     private readonly audit: AuditService,
   ) {}
 
-  async login(username: string, password: string): Promise<{ token: string; user: UserEntity }> {
+  /**
+   * Check a username and password, unless the username or the client's address failed too often of
+   * late (`@mes/auth` decideLogin): then the attempt is refused before the password is looked at,
+   * with the seconds to wait. Failures are stored per username and address; a success clears the
+   * username's. Two attempts racing may each see the count before the other's failure: the limit
+   * can be passed by the number of attempts in flight, not more.
+   */
+  async login(username: string, password: string, address = 'unknown'): Promise<{ token: string; user: UserEntity }> {
+    const typed = username.slice(0, 64);
+    await this.refuseWhenThrottled(typed, address);
     const user = await this.db.getRepository(UserEntity).findOne({ where: { username } });
     const ok = await argon2.verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
     if (!user || !ok || !user.active) {
       // Failed logins are audited too (a burst of them is worth seeing); the name is as typed.
-      await this.db.transaction((m) =>
-        this.audit.record(m, {
-          actor: username.slice(0, 64),
+      await this.db.transaction(async (m) => {
+        await m.insert(LoginFailureEntity, { username: typed, address });
+        await m.query(
+          `DELETE FROM tracking.login_failures WHERE (username = $1 OR address = $2) AND failed_at < now() - make_interval(secs => $3)`,
+          [typed, address, this.throttle.windowSeconds],
+        );
+        await this.audit.record(m, {
+          actor: typed,
           action: 'LOGIN_FAILED',
           entityType: 'User',
           entityKey: username.slice(0, 128),
-        }),
-      );
+          after: { address },
+        });
+      });
       throw new DomainError('UNAUTHENTICATED', 'Unknown username or wrong password');
     }
     const token = this.tokens.sign({ userId: user.id, username: user.username, role: user.role });
-    await this.db.transaction((m) =>
-      this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username }),
-    );
+    await this.db.transaction(async (m) => {
+      await m.delete(LoginFailureEntity, { username: user.username });
+      await this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username });
+    });
     return { token, user };
+  }
+
+  private async refuseWhenThrottled(username: string, address: string): Promise<void> {
+    const recent = async (column: 'username' | 'address', value: string, limit: number) =>
+      (
+        (await this.db.query(
+          `SELECT failed_at FROM tracking.login_failures WHERE ${column} = $1 AND failed_at > now() - make_interval(secs => $2)
+            ORDER BY failed_at DESC LIMIT $3`,
+          [value, this.throttle.windowSeconds, limit],
+        )) as { failed_at: Date }[]
+      ).map((r) => new Date(r.failed_at));
+    const [now] = (await this.db.query('SELECT now() AS now')) as { now: Date }[];
+    const decision = decideLogin(
+      {
+        user: await recent('username', username, this.throttle.perUser),
+        address: await recent('address', address, this.throttle.perAddress),
+      },
+      new Date(now.now),
+      this.throttle,
+    );
+    if (decision.allowed) return;
+    await this.db.transaction((m) =>
+      this.audit.record(m, {
+        actor: username,
+        action: 'LOGIN_THROTTLED',
+        entityType: 'User',
+        entityKey: username,
+        after: { address, scope: decision.scope, retryAfterSeconds: decision.retryAfterSeconds },
+      }),
+    );
+    const who =
+      decision.scope === 'user'
+        ? `user ${username} (${this.throttle.perUser} in ${this.throttle.windowSeconds / 60} minutes)`
+        : `this address (${this.throttle.perAddress} in ${this.throttle.windowSeconds / 60} minutes)`;
+    throw new DomainError(
+      'TOO_MANY_REQUESTS',
+      `Too many failed logins for ${who}: try again in ${decision.retryAfterSeconds} seconds`,
+      [],
+      { retryAfterSeconds: decision.retryAfterSeconds },
+    );
   }
 
   async createUser(actor: Actor, input: CreateUserInput): Promise<UserEntity> {

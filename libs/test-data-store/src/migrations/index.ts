@@ -10,6 +10,7 @@ import { SheetYieldsAndBinCounts1795327811609 } from './1795327811609-sheet-yiel
 import { YieldAnalytics1796104028771 } from './1796104028771-yield-analytics';
 import { RollCorrelations1796105780006 } from './1796105780006-roll-correlations';
 import { PickResults1796105961357 } from './1796105961357-pick-results';
+import { RigKeyLifecycle1796173752274 } from './1796173752274-rig-key-lifecycle';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
 export const TEST_DATA_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const TEST_DATA_MIGRATIONS = [
   YieldAnalytics1796104028771,
   RollCorrelations1796105780006,
   PickResults1796105961357,
+  RigKeyLifecycle1796173752274,
 ];

@@ -1,0 +1,69 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError } from './domain-error';
+import { formatGatewayError, formatGraphqlError } from './graphql-errors';
+
+/** What Apollo hands formatError when it builds stack traces (NODE_ENV unset, as under npm start). */
+const withTrace = (e: GraphQLError, extensions: Record<string, unknown> = {}): GraphQLFormattedError => ({
+  ...e.toJSON(),
+  extensions: { ...extensions, stacktrace: ['Error: boom', '    at resolve (/srv/mes/apps/x/src/y.ts:10:5)'] },
+});
+
+describe('GraphQL error formatting', () => {
+  const logged: string[] = [];
+  const log = (id: string) => void logged.push(id);
+
+  it('keeps a domain error as it is, without the trace', () => {
+    const error = new GraphQLError('wrapped', {
+      originalError: new DomainError('NOT_FOUND', 'Unknown roll R9', [{ path: 'barcode', message: 'x' }]),
+    });
+    expect(formatGraphqlError(withTrace(error, { code: 'INTERNAL_SERVER_ERROR' }), error, log)).toEqual({
+      message: 'Unknown roll R9',
+      extensions: { code: 'NOT_FOUND', details: [{ path: 'barcode', message: 'x' }] },
+    });
+  });
+
+  it('turns anything unexpected into an error id, logged once', () => {
+    const error = new GraphQLError('relation "x" does not exist', { originalError: new Error('relation "x" does not exist') });
+    const formatted = formatGraphqlError(withTrace(error, { code: 'INTERNAL_SERVER_ERROR' }), error, log);
+    const id = String(formatted.extensions?.errorId);
+    expect(formatted).toEqual({
+      message: `Internal error ${id}: the server logged the details under this id`,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: id },
+    });
+    expect(logged).toContain(id);
+  });
+
+  it("keeps the extensions of a validation error Apollo wrapped (code, the limit's name), not the trace", () => {
+    const rule = new GraphQLError('too deep', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' } });
+    const wrapped = new GraphQLError('too deep', { extensions: { ...rule.extensions }, originalError: rule });
+    expect(formatGatewayError(withTrace(wrapped, { limit: 'depth', code: 'GRAPHQL_VALIDATION_FAILED' }), wrapped, log)).toEqual({
+      message: 'too deep',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' },
+    });
+  });
+
+  it("keeps a validation error's own extensions, not the trace", () => {
+    const error = new GraphQLError('too deep', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' } });
+    expect(formatGatewayError(withTrace(error, { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' }), error, log)).toEqual({
+      message: 'too deep',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' },
+    });
+  });
+
+  it("passes a subgraph's formatted error through the gateway without the gateway's trace", () => {
+    const error = new GraphQLError('Unknown roll R9', { originalError: new Error('Unknown roll R9') });
+    const formatted = withTrace(error, { code: 'NOT_FOUND', details: [], serviceName: 'tracking' });
+    expect(formatGatewayError({ ...formatted, path: ['roll'] }, error, log)).toEqual({
+      message: 'Unknown roll R9',
+      path: ['roll'],
+      extensions: { code: 'NOT_FOUND', details: [], serviceName: 'tracking' },
+    });
+  });
+
+  it("gives the gateway's own unexpected failures (a subgraph not answering) an error id", () => {
+    const error = new GraphQLError('fetch failed', { originalError: new TypeError('fetch failed') });
+    const formatted = formatGatewayError(withTrace(error), error, log);
+    expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) });
+    expect(JSON.stringify(formatted)).not.toMatch(/stacktrace|\/srv\/mes|fetch failed/);
+  });
+});
