@@ -46,11 +46,17 @@ const ROOT = path.resolve(__dirname, '../../..');
  * import no app code (a testing library may not) and two code-first GraphQL apps never share a process.
  */
 export function spawnApp(name: 'tracking' | 'test-data' | 'process' | 'assembly', env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, `apps/${name}/src/main.ts`)], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, `apps/${name}/src/main.ts`)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'error', SWC_NODE_SOURCE_MAP_MODE: 'inline', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // A suite whose start timed out never gets the stack to close: the app must not outlive the test run.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  child.unref();
+  return child;
 }
 
 /** How long a suite may take to start a test stack: its apps start as processes (swc, migrations, the demo seed), slower than one test on a busy machine. */
