@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { startProcessTestStack, type ProcessTestStack } from './testing/process-test-stack';
+import { STACK_START_MS, startProcessTestStack, type ProcessTestStack } from '@mes/process-testing';
 
 const RUN_FIELDS =
   'id state rollBarcode sheetBarcode mdStartMm mdEndMm recipeName recipeVersion equipmentCode energyKwh traceSamples condition experimentCode actuals { parameter value text inSpec } alarms { id kind subject mdStartMm mdEndMm reason holdId }';
@@ -64,7 +64,7 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
   let stack: ProcessTestStack;
   beforeAll(async () => {
     stack = await startProcessTestStack('process');
-  });
+  }, STACK_START_MS);
   afterAll(async () => {
     await stack?.close();
   });

@@ -5,9 +5,8 @@ import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-// Test support of the tracking app, used only by this spec: the driver itself imports no app.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { startTrackingTestStack, type TrackingTestStack } from '../../../apps/tracking/src/testing/tracking-test-stack';
+// Tracking as a test stack (its own process): the driver itself imports no app.
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 import { formatLineRunSummary, LineDriver, LineDriverError, lineRunTruth, type LineRunResult } from './line-driver';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -182,7 +181,7 @@ describe('LineDriver against a real tracking stack', () => {
 
   afterAll(async () => {
     await stack?.close();
-  });
+  }, STACK_START_MS);
 
   it('registers the roll, follows the route and cuts the sheets with the right MD intervals', async () => {
     expect(result.product.steps.map((s) => s.operation)).toEqual([

@@ -1,5 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 
 /** A TCP port nothing listens on right now (for an app started by a test). */
 export function freePort(): Promise<number> {
@@ -35,3 +36,28 @@ export function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/** The repository root (libs/testing/src is three levels down). */
+const ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * Start one app of the MES the way `npm start` does: alone in its own process, its `main.ts` run
+ * through swc (it migrates its schema at start). Test stacks start the app they test this way, so they
+ * import no app code (a testing library may not) and two code-first GraphQL apps never share a process.
+ */
+export function spawnApp(name: 'tracking' | 'test-data' | 'process' | 'assembly', env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(ROOT, `apps/${name}/src/main.ts`)], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'error', SWC_NODE_SOURCE_MAP_MODE: 'inline', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // A suite whose start timed out never gets the stack to close: the app must not outlive the test run.
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  child.unref();
+  return child;
+}
+
+/** How long a suite may take to start a test stack: its apps start as processes (swc, migrations, the demo seed), slower than one test on a busy machine. */
+export const STACK_START_MS = 180_000;

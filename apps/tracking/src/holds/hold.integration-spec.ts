@@ -1,5 +1,5 @@
 import { newProduct, rollCutIntoSheets, scan, SCAN } from '../testing/line-fixtures';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 const PLACE =
   'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id target reason active rollBarcode mdFromMm mdToMm sheetBarcode row col } }';
@@ -14,7 +14,7 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     stack = await startTrackingTestStack('holds', { seedDemo: true });
     await newProduct(stack.admin, 'HOLD-P');
     sheets = await rollCutIntoSheets(stack.admin, 'H-1', 'HOLD-P', 1); // (1000 - 200) / 60 = 13 sheets
-  });
+  }, STACK_START_MS);
   afterAll(() => stack.close());
 
   const trackIn = (barcode: string) => stack.admin.request(SCAN, { i: { barcode, stationCode: 'LPN-1', action: 'TRACK_IN' } });

@@ -1,11 +1,11 @@
 import { GraphqlClient } from '@mes/testing';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 describe('auth (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
   beforeAll(async () => {
     stack = await startTrackingTestStack('auth', { seedDemo: false });
-  });
+  }, STACK_START_MS);
   afterAll(() => stack.close());
 
   it('logs in the bootstrap admin and says who is logged in', async () => {

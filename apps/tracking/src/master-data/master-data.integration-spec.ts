@@ -1,11 +1,11 @@
 import { newProduct, newRoll, ROUTE, SMALL_LAYOUT } from '../testing/line-fixtures';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 describe('master data (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
   beforeAll(async () => {
     stack = await startTrackingTestStack('masterdata');
-  });
+  }, STACK_START_MS);
   afterAll(() => stack.close());
 
   it('lists the stations of the demo line with their operations, SHEET_TEST among them', async () => {

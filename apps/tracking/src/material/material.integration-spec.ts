@@ -1,14 +1,14 @@
 import { cellRollPosition } from '@mes/geometry';
 import { DEMO_LINE } from '../seed/demo-line';
 import { newProduct, newRoll, rollCutIntoSheets, scan, scanThrough } from '../testing/line-fixtures';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 describe('rolls, sheets and cells (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
   beforeAll(async () => {
     stack = await startTrackingTestStack('material');
     await newProduct(stack.admin, 'MAT-P');
-  });
+  }, STACK_START_MS);
   afterAll(() => stack.close());
 
   it('seeds demo sheets of 2,500 cells waiting at SHEET_TEST, each cell with its roll coordinates', async () => {

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import {
   newProduct,
   QUEUE_TIME_ROUTE,
@@ -9,28 +8,26 @@ import {
   SMALL_LAYOUT,
   stationOf,
 } from '../testing/line-fixtures';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 const RELEASE = 'mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id active } }';
 const CREATE_PRODUCT = 'mutation($i: CreateProductInput!) { createProduct(input: $i) { code } }';
 
 describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
-  let db: DataSource;
   let sheets: string[];
 
   beforeAll(async () => {
     stack = await startTrackingTestStack('queuetime');
-    db = stack.app.get(DataSource);
     // The demo route as seeded: INTERLAYER at most 120 min after LiPON, NEG_COLLECTOR at most 60 min after INTERLAYER.
     await newProduct(stack.admin, 'QT-P', SMALL_LAYOUT, QUEUE_TIME_ROUTE);
     sheets = await rollCutIntoSheets(stack.admin, 'QT-1', 'QT-P', 1);
-  });
+  }, STACK_START_MS);
   afterAll(() => stack.close());
 
   /** Time passes without sleeping: the unit's track-out of `operation` is moved `minutes` into the past. */
   const trackedOutAgo = async (barcode: string, operation: string, minutes: number): Promise<string> => {
-    const [rows] = await db.query<[{ at: Date }[], number]>(
+    const rows = await stack.query<{ at: Date }>(
       `UPDATE tracking.scan_events e SET at = now() - make_interval(mins => $3)
         WHERE e.action = 'TRACK_OUT' AND e.operation = $2
           AND ((e.unit_kind = 'SHEET' AND e.unit_id = (SELECT id FROM tracking.sheets WHERE barcode = $1))
@@ -44,7 +41,7 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
   const trackIn = (barcode: string, operation: string) =>
     stack.admin.request(SCAN, { i: { barcode, stationCode: stationOf(operation), action: 'TRACK_IN' } });
   const holdsOf = async (barcode: string) => {
-    const rows = await db.query<{ id: string; reason: string; active: boolean; placed_by: string }[]>(
+    const rows = await stack.query<{ id: string; reason: string; active: boolean; placed_by: string }>(
       `SELECT h.id::text, h.reason, h.active, h.placed_by FROM tracking.holds h JOIN tracking.sheets s ON s.id = h.sheet_id WHERE s.barcode = $1 ORDER BY h.id`,
       [barcode],
     );
@@ -106,7 +103,7 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
       activeHolds: [{ id: error?.extensions?.holdId, reason }],
     });
     expect(await scansAt(sheet, 'INTERLAYER')).toBe(0);
-    const audit = await db.query(`SELECT actor, action FROM tracking.audit_records WHERE entity_type = 'Hold' AND entity_key = $1`, [
+    const audit = await stack.query(`SELECT actor, action FROM tracking.audit_records WHERE entity_type = 'Hold' AND entity_key = $1`, [
       error?.extensions?.holdId,
     ]);
     expect(audit).toEqual([{ actor: 'admin', action: 'PLACE_HOLD' }]);

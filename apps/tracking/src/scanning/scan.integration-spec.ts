@@ -2,7 +2,7 @@ import { DEMO_LINE } from '../seed/demo-line';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newProduct, newRoll, scan, SCAN, scanThrough, stationOf } from '../testing/line-fixtures';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 describe('station scans (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
@@ -26,7 +26,7 @@ describe('station scans (tracking subgraph on PostgreSQL)', () => {
     const port = (testDataServer.address() as AddressInfo).port;
     stack = await startTrackingTestStack('scans', { env: { TEST_DATA_URL: `http://127.0.0.1:${port}/graphql` } });
     await newProduct(stack.admin, 'SCAN-P');
-  });
+  }, STACK_START_MS);
   afterAll(async () => {
     await stack.close();
     await new Promise((r) => testDataServer.close(r));

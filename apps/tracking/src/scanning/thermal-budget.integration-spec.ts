@@ -1,5 +1,5 @@
 import { newProduct, newRoll, scan } from '../testing/line-fixtures';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 /** Lithium melts at 180.5 °C: a FORMED unit (formation plated its anode) never enters a hotter step. */
 describe('electrochemical state and thermal budget (tracking on PostgreSQL)', () => {
@@ -20,7 +20,7 @@ describe('electrochemical state and thermal budget (tracking on PostgreSQL)', ()
       { operation: 'FORMATION', level: 'ROLL' },
       { operation: 'REFLOW', level: 'ROLL', maxTemperatureC: 235 },
     ]);
-  });
+  }, STACK_START_MS);
   afterAll(() => stack.close());
 
   const unit = async (barcode: string) =>

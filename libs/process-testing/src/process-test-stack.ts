@@ -1,27 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Pool } from 'pg';
 import type { MesConfig } from '@mes/config';
 import {
   createTestDatabase,
   freePort,
   GraphqlClient,
+  spawnApp,
   stopProcess,
   TEST_ADMIN_PASSWORD,
   testConfig,
   waitHealthy,
   type TestDatabase,
 } from '@mes/testing';
-import { startProcess } from '../bootstrap';
-import { migrateProcess } from '../database/process-data-source';
-
-const root = path.resolve(__dirname, '../../../..');
 
 export interface ProcessTestStack {
-  app: INestApplication;
   db: TestDatabase;
   config: MesConfig;
   /** The process subgraph's GraphQL URL and its REST origin. */
@@ -39,46 +32,42 @@ export interface ProcessTestStack {
 }
 
 /**
- * The process subgraph in this process, with tracking (which it calls for units, equipment and
- * holds) as a child process on the same fresh database: two code-first GraphQL apps cannot share a
- * process (one type registry), and tracking is reached over HTTP in production anyway.
+ * The process subgraph and tracking (which it calls for units, equipment and holds), each in its own
+ * process as `npm start` runs them (each migrates its schema at start), on one fresh database: two
+ * code-first GraphQL apps cannot share a process (one type registry), and they meet over HTTP in
+ * production anyway.
  */
 export async function startProcessTestStack(label: string): Promise<ProcessTestStack> {
   const db = await createTestDatabase(label);
-  const trackingPort = await freePort();
-  const secret = randomBytes(32).toString('hex');
-  const env = { MES_JWT_SECRET: secret, TRACKING_PORT: String(trackingPort), MES_SEED_DEMO: 'true', PROCESS_PORT: '0' };
+  const [trackingPort, processPort] = [await freePort(), await freePort()];
+  const env = {
+    MES_JWT_SECRET: randomBytes(32).toString('hex'),
+    MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    MES_SEED_DEMO: 'true',
+    TRACKING_PORT: String(trackingPort),
+    PROCESS_PORT: String(processPort),
+  };
   const config = testConfig(db.url, env);
-  // tracking migrates its own schema when it starts, as npm start runs it.
-  await migrateProcess(db.url);
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, 'apps/tracking/src/main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
-      LOG_LEVEL: 'error',
-      SWC_NODE_SOURCE_MAP_MODE: 'inline',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const trackingUrl = `http://127.0.0.1:${trackingPort}/graphql`;
+  const children: ChildProcess[] = [];
   try {
-    await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, child);
+    children.push(spawnApp('tracking', { DATABASE_URL: db.url, ...env }));
+    await waitHealthy(`http://127.0.0.1:${trackingPort}/health`, children[0]);
+    children.push(spawnApp('process', { DATABASE_URL: db.url, ...env }));
+    await waitHealthy(`http://127.0.0.1:${processPort}/health`, children[1]);
   } catch (e) {
-    child.kill('SIGKILL');
+    for (const child of children) child.kill('SIGKILL');
     await db.drop();
     throw e;
   }
-  const app = await startProcess(config, 0);
-  const origin = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const trackingUrl = `http://127.0.0.1:${trackingPort}/graphql`;
+  const origin = `http://127.0.0.1:${processPort}`;
   const url = `${origin}/graphql`;
   const tracking = await new GraphqlClient(trackingUrl).login('admin', TEST_ADMIN_PASSWORD);
   const admin = new GraphqlClient(url, tracking.token);
+  const pool = new Pool({ connectionString: db.url, max: 2 });
+  pool.on('error', () => undefined); // the drop at teardown (WITH FORCE) may end an idle connection first
   const users = new Map<string, GraphqlClient>();
   return {
-    app,
     db,
     config,
     url,
@@ -86,7 +75,7 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
     trackingUrl,
     admin,
     tracking,
-    query: (sql, params) => app.get<DataSource>(getDataSourceToken()).query(sql, params),
+    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
     async userClient(role) {
       const existing = users.get(role);
       if (existing) return existing;
@@ -100,8 +89,9 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
       return client;
     },
     async close() {
-      await app.close();
-      await stopProcess(child);
+      await stopProcess(children[1]);
+      await stopProcess(children[0]);
+      await pool.end();
       await db.drop();
     },
   };

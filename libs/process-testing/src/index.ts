@@ -1,0 +1,2 @@
+export * from './process-test-stack';
+export { STACK_START_MS } from '@mes/testing';
