@@ -1,7 +1,6 @@
-import { DataSource } from 'typeorm';
 import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
-import { startTrackingTestStack, type TrackingTestStack } from '../testing/tracking-test-stack';
+import { startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 /** Failed logins are counted in PostgreSQL per username and per client address (15 minutes: 5 and 20). */
 describe('login throttle (tracking subgraph on PostgreSQL)', () => {
@@ -29,13 +28,7 @@ describe('login throttle (tracking subgraph on PostgreSQL)', () => {
     return { token: body.data?.login.token, error: body.errors?.[0] };
   }
   const failures = async (column: 'username' | 'address', value: string) =>
-    Number(
-      (
-        (await stack.app.get(DataSource).query(`SELECT count(*) AS n FROM tracking.login_failures WHERE ${column} = $1`, [value])) as {
-          n: string;
-        }[]
-      )[0].n,
-    );
+    Number((await stack.query<{ n: string }>(`SELECT count(*) AS n FROM tracking.login_failures WHERE ${column} = $1`, [value]))[0].n);
 
   it('refuses a username after five failures, even with the right password, and says how long to wait', async () => {
     const firstFailure = Date.now();
@@ -63,12 +56,10 @@ describe('login throttle (tracking subgraph on PostgreSQL)', () => {
   /** Failures recorded earlier (each real one costs an argon2 hash: seconds on a busy machine). */
   async function earlierFailures(n: number, username: (i: number) => string, address: string): Promise<void> {
     for (let i = 0; i < n; i++)
-      await stack.app
-        .get(DataSource)
-        .query(`INSERT INTO tracking.login_failures (username, address, failed_at) VALUES ($1, $2, now() - interval '1 minute')`, [
-          username(i),
-          address,
-        ]);
+      await stack.query(`INSERT INTO tracking.login_failures (username, address, failed_at) VALUES ($1, $2, now() - interval '1 minute')`, [
+        username(i),
+        address,
+      ]);
   }
 
   it('refuses an address after twenty failures, whichever usernames it tried', async () => {
@@ -86,11 +77,9 @@ describe('login throttle (tracking subgraph on PostgreSQL)', () => {
     await earlierFailures(4, () => 'clumsy', '10.0.1.1');
     expect((await login('clumsy', 'password-123', '10.0.1.1')).token).toEqual(expect.any(String));
     expect(await failures('username', 'clumsy')).toBe(0);
-    await stack.app
-      .get(DataSource)
-      .query(
-        `INSERT INTO tracking.login_failures (username, address, failed_at) SELECT 'clumsy', '10.0.1.1', now() - interval '16 minutes' FROM generate_series(1, 5)`,
-      );
+    await stack.query(
+      `INSERT INTO tracking.login_failures (username, address, failed_at) SELECT 'clumsy', '10.0.1.1', now() - interval '16 minutes' FROM generate_series(1, 5)`,
+    );
     expect((await login('clumsy', 'password-123', '10.0.1.1')).token).toEqual(expect.any(String));
   });
 });
