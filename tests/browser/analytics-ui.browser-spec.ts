@@ -76,10 +76,15 @@ describe('analytics pages in a real browser', () => {
     });
     const layers: string[] = (await admin.ok('{ stackProposal(productCode: "MLB-1200", grade: 1) { stacks } }')).stackProposal.stacks[0];
     await admin.ok(
-      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STK-1" }) { status } }',
+      'mutation { startStack(input: { barcode: "STK-0001", productCode: "MLB-1200", workOrder: "WO-0001", stationCode: "STACK-1" }) { status } }',
     );
     for (const c of layers)
       await admin.ok('mutation($c: String!) { addStackLayer(input: { stackBarcode: "STK-0001", cellCode: $c }) { status } }', { c });
+    // Along the stack's own route to its final test.
+    for (const station of ['FRM-1', 'STT-1'])
+      await admin.ok('mutation($i: ScanStackInput!) { scanStack(input: $i) { step } }', {
+        i: { stackBarcode: 'STK-0001', stationCode: station },
+      });
     // The stack measures its layers in parallel: Z = 1 / Σ (1 / Z_i).
     const cells = layers.map((code) => {
       const [, r, c] = /-R(\d+)C(\d+)$/.exec(code)!;
@@ -440,8 +445,8 @@ describe('analytics pages in a real browser', () => {
     // An operator scanning the stack at the stacking station is pointed at its page.
     const operator = await newPage(browser);
     await signIn(operator, mes.gatewayUrl, 'olga', PASSWORD);
-    await operator.getByRole('button', { name: /STK-1/ }).click();
-    await operator.getByRole('heading', { name: /STK-1/ }).waitFor();
+    await operator.getByRole('button', { name: /STACK-1/ }).click();
+    await operator.getByRole('heading', { name: /STACK-1/ }).waitFor();
     await scanLikeAScanner(operator, 'STK-0001');
     await operator.getByRole('link', { name: 'stack page' }).click();
     await operator.getByTestId('stack-layers').waitFor();

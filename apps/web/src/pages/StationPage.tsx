@@ -189,6 +189,25 @@ export function StationPage({ session }: { session: Session }) {
             }
           : {};
       try {
+        // A stack keeps its own route in the assembly service (stacking → formation → final test):
+        // scanned at one of those stations, it moves there; tracking's scan knows no stacks.
+        if (b.startsWith('STK-')) {
+          const st = await gql<{ scanStack: { barcode: string; step: string; electrochemicalState: string; status: string } }>(
+            'mutation($i: ScanStackInput!) { scanStack(input: $i) { barcode step electrochemicalState status } }',
+            { i: { stackBarcode: b, stationCode } },
+          );
+          const k = st.scanStack;
+          setOutcome({
+            ok: true,
+            barcode: k.barcode,
+            title: 'Stack scanned',
+            message: `Stack ${k.barcode} is at ${k.step} (${k.status}, ${k.electrochemicalState}).`,
+          });
+          setUnit({ kind: 'Stack', barcode: k.barcode, operation: k.step, holds: [] });
+          setBusy(false);
+          focusScan();
+          return;
+        }
         const d = await gql<{
           scan: {
             unitKind: string;
