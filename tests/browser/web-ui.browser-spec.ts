@@ -347,11 +347,11 @@ describe('web UI in a real browser', () => {
     await page.goto(`${mes.gatewayUrl}/#/holds`);
     await page.getByRole('heading', { name: 'Holds' }).waitFor();
     const reached = new Set<string>();
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 24; i++) {
       await page.keyboard.press('Tab');
       reached.add(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent?.trim() ?? ''));
     }
-    for (const name of ['Station', 'Sheets', 'Rolls', 'Yield', 'Holds', 'Rule sets & recipes', 'Users & rigs', 'Sign out'])
+    for (const name of ['Station', 'Sheets', 'Rolls', 'Yield', 'SPC', 'Stacks', 'Holds', 'Rule sets & recipes', 'Users & rigs', 'Sign out'])
       expect(reached).toContain(name);
     await page.context().close();
   });
