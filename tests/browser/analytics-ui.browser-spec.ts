@@ -448,6 +448,9 @@ describe('analytics pages in a real browser', () => {
     await operator.getByRole('button', { name: /STACK-1/ }).click();
     await operator.getByRole('heading', { name: /STACK-1/ }).waitFor();
     await scanLikeAScanner(operator, 'STK-0001');
+    // The screen asked the stack's own route (assembly), not tracking's: it is done with stacking.
+    await operator.locator('.outcome.refused').waitFor();
+    expect(await operator.getByTestId('scan-outcome').textContent()).toContain('Stack STK-0001 is at STACK_TEST; its next step is none');
     await operator.getByRole('link', { name: 'stack page' }).click();
     await operator.getByTestId('stack-layers').waitFor();
     // The sheet, roll and cell pages are engineers': the operator reads them as text.
