@@ -85,6 +85,10 @@ describe('singulation, stacking and stack test through the gateway', () => {
   });
 
   it('bins a sheet and builds a pick map of exactly the allowed, unheld cells', async () => {
+    // Metrology's LCO map of the roll (10.0 µm at the operator side to 10.4 µm across): each cell's capacity is predicted from it.
+    await mes.admin.ok(
+      `mutation { postThicknessMap(input: { rollBarcode: "R0001", layer: LCO, instrument: "XRF-1", measuredAt: "2026-11-30T09:00:00Z", cdMm: [0, 300], mdMm: [0, 8000], valuesUm: [10, 10.4, 10, 10.4] }) { id } }`,
+    );
     const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': key },
@@ -178,9 +182,14 @@ describe('singulation, stacking and stack test through the gateway', () => {
 
   it('builds a stack by scanning, refuses a failed cell with its bin and a double scan, tests it, and a later region hold reaches it', async () => {
     const proposal = (
-      await mes.admin.ok('{ stackProposal(productCode: "MLB-1200", grade: 1) { layersPerStack cellsAvailable upperBound stacks } }')
+      await mes.admin.ok(
+        '{ stackProposal(productCode: "MLB-1200", grade: 1) { layersPerStack layerCapacityMah layersSource cellsAvailable upperBound stacks } }',
+      )
     ).stackProposal;
-    expect(proposal.layersPerStack).toBe(8);
+    // 68.5 µAh/cm²/µm x ~10 µm x 0.25 cm² x 0.9 ≈ 0.155 mAh a layer: ceil(1.2 / the smallest) = 8 layers.
+    expect(proposal).toMatchObject({ layersPerStack: 8, layersSource: 'PREDICTED' });
+    expect(proposal.layerCapacityMah).toBeGreaterThan((68.5 * 10 * 0.25 * 0.9) / 1000);
+    expect(proposal.layerCapacityMah).toBeLessThan((68.5 * 10.4 * 0.25 * 0.9) / 1000);
     expect(proposal.stacks.length).toBeGreaterThan(0);
     expect(proposal.stacks.length).toBeLessThanOrEqual(proposal.upperBound);
     const layers: string[] = proposal.stacks[0];
@@ -215,6 +224,9 @@ describe('singulation, stacking and stack test through the gateway', () => {
     let stack;
     for (const code of layers.slice(1)) stack = (await mes.admin.ok(addLayer, { s: 'STK-0001', c: code })).addStackLayer;
     expect(stack.status).toBe('BUILT');
+    const planned = (await mes.admin.ok('{ stack(barcode: "STK-0001") { layersPlanned layersSource layers { capacitySource } } }')).stack;
+    expect(planned).toMatchObject({ layersPlanned: 8, layersSource: 'PREDICTED' });
+    expect(planned.layers.every((l: { capacitySource: string }) => l.capacitySource === 'PREDICTED')).toBe(true);
     expect(stack.layers.map((l: { cellCode: string }) => l.cellCode)).toEqual(layers);
 
     const postTest =
