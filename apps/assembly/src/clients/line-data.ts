@@ -75,6 +75,15 @@ export class LineData {
     return d.sheetPredictedCapacity.valuesMah;
   }
 
+  /** The roll and MD segment a process run covered, from the process service (NOT_FOUND for an unknown run). */
+  async runSegment(runId: string): Promise<{ rollBarcode: string; mdStartMm: number; mdEndMm: number }> {
+    const d = await this.process.query<{ processRun: { rollBarcode: string; mdStartMm: number; mdEndMm: number } }>(
+      'query($id: ID!) { processRun(id: $id) { rollBarcode mdStartMm mdEndMm } }',
+      { id: runId },
+    );
+    return d.processRun;
+  }
+
   async sheet(barcode: string): Promise<LineSheet> {
     const d = await this.tracking.query<{ sheet: LineSheet }>(
       `query($b: String!) { sheet(barcode: $b) { barcode rollBarcode productCode rows cols mdStartMm cellActiveAreaCm2 status operation stepState stationCode activeHolds { id reason }

@@ -46,6 +46,13 @@ export class StackResolver {
     return this.stacks.whereUsedByHold(holdId);
   }
 
+  @Query(() => [WhereUsedStackModel], {
+    description: 'Every stack holding a cell a process run made (its MD segment, through splices and slits).',
+  })
+  stacksWhereUsedByRun(@Args('runId', { type: () => ID }) runId: string): Promise<WhereUsedStackModel[]> {
+    return this.stacks.whereUsedByRun(runId);
+  }
+
   @Roles(...ANY_ROLE)
   @Mutation(() => StackModel, {
     description: 'Scan a new stack label at a STACKING station: the stack is started for a stack product (and a work order).',

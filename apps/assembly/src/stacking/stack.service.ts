@@ -618,6 +618,15 @@ export class StackService {
    * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
    * cell; a roll or region hold also reaches the rolls spliced or slit from it).
    */
+  /**
+   * Every stack holding a cell a process run made: the run's MD segment of its roll, followed down
+   * through the rolls spliced and slit from it (a run on a parent roll reaches its lanes' stacks).
+   */
+  async whereUsedByRun(runId: string): Promise<WhereUsedStackModel[]> {
+    const run = await this.line.runSegment(runId);
+    return this.whereUsed({ roll: run.rollBarcode, mdFromMm: run.mdStartMm, mdToMm: run.mdEndMm });
+  }
+
   async whereUsedByHold(holdId: string): Promise<WhereUsedStackModel[]> {
     const h = await this.line.hold(holdId);
     switch (h.target) {

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { RollChildLink } from '@mes/assembly';
+import { DomainError } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { LineData } from '../clients/line-data';
 import { assemblyDataSourceOptions, migrateAssembly } from '../database/assembly-data-source';
@@ -21,10 +22,18 @@ describe('where-used follows splices and slits', () => {
     ],
   };
   const asked: string[] = [];
+  // Process runs as the process service answers them: run 7 deposited R1 MD [2600, 2900).
+  const runs: Record<string, { rollBarcode: string; mdStartMm: number; mdEndMm: number }> = {
+    '7': { rollBarcode: 'R1', mdStartMm: 2600, mdEndMm: 2900 },
+  };
   const line = {
     rollChildren: async (roll: string) => {
       asked.push(roll);
       return children[roll] ?? [];
+    },
+    runSegment: async (runId: string) => {
+      if (!runs[runId]) throw new DomainError('NOT_FOUND', `Unknown process run ${runId}`);
+      return runs[runId];
     },
   } as unknown as LineData;
 
@@ -74,5 +83,11 @@ describe('where-used follows splices and slits', () => {
     asked.length = 0;
     expect((await stacks.whereUsed({ sheet: 'S-S1-B-4000' })).map((u) => u.barcode)).toEqual(['STK-3']);
     expect(asked).toEqual([]);
+  });
+
+  it('finds the stacks of the cells a process run made, down the genealogy; an unknown run is refused', async () => {
+    // R1 [2600, 2900): the cell at R1 2500 is outside, S1 700 (R1 2700) and S1-A 800 (R1 2800) inside.
+    expect((await stacks.whereUsedByRun('7')).map((u) => u.barcode)).toEqual(['STK-1', 'STK-2']);
+    await expect(stacks.whereUsedByRun('99')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
