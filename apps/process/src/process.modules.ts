@@ -14,6 +14,7 @@ import { RecipeResolver } from './recipes/recipe.resolver';
 import { RecipeService } from './recipes/recipe.service';
 import { RunResolver } from './runs/run.resolver';
 import { RunService } from './runs/run.service';
+import { RunRepository } from './runs/run.repository';
 import { RunViews } from './runs/run.views';
 import { DemoProcessSeeder } from './seed/demo-process.seeder';
 import { ThicknessResolver } from './thickness/thickness.resolver';
@@ -36,7 +37,11 @@ export class RecipeModule {}
 export class EquipmentModule {}
 
 /** Process runs: track-in with a recipe, track-out with actuals. */
-@Module({ imports: [HoldsModule, EquipmentModule], providers: [RunService, RunViews, RunResolver], exports: [RunService, RunViews] })
+@Module({
+  imports: [HoldsModule, EquipmentModule],
+  providers: [RunRepository, RunService, RunViews, RunResolver],
+  exports: [RunService, RunViews],
+})
 export class RunModule {}
 
 /** Equipment trace batches (REST). */

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource } from 'typeorm';
-import { ProcessAlarmEntity, ProcessRunEntity, ProductSettingsEntity, type ThicknessMapEntity } from '../database/process.entities';
+import {
+  ExperimentEntity,
+  ProcessAlarmEntity,
+  ProcessRunEntity,
+  ProductSettingsEntity,
+  type ThicknessMapEntity,
+} from '../database/process.entities';
 
 /** One channel of one stored trace batch as provenance reads it (WEB runs with their MD offsets and values). */
 export interface TraceRow {
@@ -115,6 +121,23 @@ export class ProvenanceRepository {
           AND (r.md_mode = 'BATCH' OR (b.md_min_mm < $3::float8 + ${TRACE_MARGIN_MM} AND b.md_max_mm > $2::float8 - ${TRACE_MARGIN_MM}))`,
       [runIds, fromMm, toMm],
     );
+  }
+
+  /** The roll segments of completed runs of an operation that recorded a parameter, with its value (yield by parameter). */
+  parameterSegments(
+    operation: string,
+    parameter: string,
+    rollBarcodes: string[] | null,
+  ): Promise<{ roll_barcode: string; md_start_mm: number; md_end_mm: number; value: unknown }[]> {
+    return this.db.query(
+      `SELECT roll_barcode, md_start_mm, md_end_mm, actuals -> $2 AS value FROM process.process_runs
+        WHERE operation = $1 AND state = 'COMPLETED' AND actuals ? $2 AND ($3::varchar[] IS NULL OR roll_barcode = ANY($3))`,
+      [operation, parameter, rollBarcodes],
+    );
+  }
+
+  experimentByCode(code: string): Promise<ExperimentEntity | null> {
+    return this.db.getRepository(ExperimentEntity).findOne({ where: { code } });
   }
 
   runById(id: string): Promise<ProcessRunEntity | null> {

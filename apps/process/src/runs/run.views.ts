@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { limitViolations, type ParameterDefinition } from '@mes/process';
-import { ExperimentEntity, RecipeEntity, type ProcessRunEntity } from '../database/process.entities';
+import type { ProcessRunEntity, RecipeEntity } from '../database/process.entities';
 import { AlarmService } from '../holds/alarm.service';
 import type { ActualValueModel, ProcessRunModel } from './run.model';
+import { RunRepository } from './run.repository';
 
 export function actualValues(defs: ParameterDefinition[], actuals: Record<string, number | string> | null): ActualValueModel[] {
   if (!actuals) return [];
@@ -28,7 +27,7 @@ export function actualValues(defs: ParameterDefinition[], actuals: Record<string
 @Injectable()
 export class RunViews {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: RunRepository,
     private readonly alarms: AlarmService,
   ) {}
 
@@ -37,10 +36,8 @@ export class RunViews {
     const recipeIds = [...new Set(runs.map((r) => r.recipeId))];
     const experimentIds = [...new Set(runs.map((r) => r.experimentId).filter((x): x is string => x !== null))];
     const [recipes, experiments, alarms] = await Promise.all([
-      this.db.getRepository(RecipeEntity).createQueryBuilder('r').where('r.id IN (:...ids)', { ids: recipeIds }).getMany(),
-      experimentIds.length
-        ? this.db.getRepository(ExperimentEntity).createQueryBuilder('e').where('e.id IN (:...ids)', { ids: experimentIds }).getMany()
-        : Promise.resolve([]),
+      this.store.recipesByIds(recipeIds),
+      this.store.experimentsByIds(experimentIds),
       this.alarms.ofRuns(runs.map((r) => r.id)),
     ]);
     return runs.map((run) => {

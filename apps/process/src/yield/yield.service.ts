@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
-import { ExperimentEntity } from '../database/process.entities';
+import { ProvenanceRepository } from '../provenance/provenance.repository';
 import type { ConditionYieldModel } from './yield.model';
 import { TestDataClient, type RegionInput } from './test-data.client';
 import { withSignificance } from './yield-significance';
@@ -14,7 +12,7 @@ import { withSignificance } from './yield-significance';
 @Injectable()
 export class YieldService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly store: ProvenanceRepository,
     private readonly testData: TestDataClient,
   ) {}
 
@@ -28,11 +26,7 @@ export class YieldService {
       throw new DomainError('VALIDATION_FAILED', `binWidth ${binWidth}: expected a positive width`, [
         { path: 'binWidth', message: 'expected > 0' },
       ]);
-    const runs = await this.db.query<{ roll_barcode: string; md_start_mm: number; md_end_mm: number; value: unknown }[]>(
-      `SELECT roll_barcode, md_start_mm, md_end_mm, actuals -> $2 AS value FROM process.process_runs
-        WHERE operation = $1 AND state = 'COMPLETED' AND actuals ? $2 AND ($3::varchar[] IS NULL OR roll_barcode = ANY($3))`,
-      [operation, parameter, rollBarcodes],
-    );
+    const runs = await this.store.parameterSegments(operation, parameter, rollBarcodes);
     const label = (v: unknown) =>
       typeof v === 'number' && binWidth
         ? `[${Math.floor(v / binWidth) * binWidth}, ${(Math.floor(v / binWidth) + 1) * binWidth})`
@@ -43,7 +37,7 @@ export class YieldService {
   }
 
   async byExperiment(code: string): Promise<ConditionYieldModel[]> {
-    const e = await this.db.getRepository(ExperimentEntity).findOne({ where: { code } });
+    const e = await this.store.experimentByCode(code);
     if (!e) throw new DomainError('NOT_FOUND', `Unknown experiment ${code}`);
     return this.yieldOf(
       e.arms.map((a) => ({ label: a.condition, rollBarcode: e.rollBarcode, mdStartMm: a.mdStartMm, mdEndMm: a.mdEndMm })),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { MetricColumn } from '@mes/test-data-store';
+import { SheetTestEntity, type MetricColumn } from '@mes/test-data-store';
 import type { BinCountModel, SheetTestModel } from './results.model';
 
 type Row = Record<string, unknown>;
@@ -30,6 +30,20 @@ export class ResultsRepository {
       [sheet],
     );
     return rows[0] ?? null;
+  }
+
+  /** A posted test by its id (any text: what is not an id is no test). */
+  async sheetTestById(sheetTestId: string): Promise<SheetTestEntity | null> {
+    return /^[0-9a-f-]{36}$/i.test(sheetTestId) ? this.db.getRepository(SheetTestEntity).findOne({ where: { id: sheetTestId } }) : null;
+  }
+
+  /** How many cells of one test each soft bin holds at one rule set version. */
+  async softBinCountsOfTest(sheetTestId: string, ruleSetVersion: number): Promise<{ softBin: number; count: number }[]> {
+    const rows = await this.db.query<{ soft_bin: number; count: string }[]>(
+      `SELECT soft_bin, count(*) AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
+      [sheetTestId, ruleSetVersion],
+    );
+    return rows.map((b) => ({ softBin: Number(b.soft_bin), count: Number(b.count) }));
   }
 
   /** One metric of every cell of a sheet that has a current result. */
