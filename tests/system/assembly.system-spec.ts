@@ -328,6 +328,18 @@ describe('singulation, stacking and stack test through the gateway', () => {
       sheet: { barcode: SHEET, sheetIndex: 1, rollBarcode: 'R0001' },
       roll: { barcode: 'R0001', lengthMm: 8000 },
     });
+    // ...and each layer cell, as the graph's Cell entity: its code and holds from tracking, its
+    // current result from test-data, its provenance from process, all in the same query.
+    const layerCells = (
+      await mes.admin.ok(
+        '{ stack(barcode: "STK-0001") { layers { cellCode mdMm softBin cell { code mdMm activeHolds { id } result { softBin } provenance { mdMm } } } } }',
+      )
+    ).stack.layers;
+    for (const l of layerCells) {
+      expect(l.cell).toMatchObject({ code: l.cellCode, activeHolds: [], result: { softBin: l.softBin } });
+      expect(l.cell.mdMm).toBeCloseTo(l.mdMm, 6);
+      expect(l.cell.provenance.mdMm).toBeCloseTo(l.mdMm, 6);
+    }
 
     // Cycler samples: a bad file stores nothing; a good one gives retention and CE statistics.
     const importCsv =

@@ -15,6 +15,15 @@ export class RollReference {
   @Field() barcode!: string;
 }
 
+/** Tracking's Cell entity, referenced by its sheet and position: its result (test-data) and provenance (process) come through the gateway. */
+@ObjectType('Cell')
+@Directive('@key(fields: "sheetBarcode row col", resolvable: false)')
+export class CellReference {
+  @Field() sheetBarcode!: string;
+  @Field(() => Int) row!: number;
+  @Field(() => Int) col!: number;
+}
+
 @ObjectType({ description: 'One layer of a stack, with where its cell came from and what it was when picked.' })
 export class StackLayerModel {
   @Field(() => Int, { description: '1 = bottom.' }) layerIndex!: number;
@@ -34,6 +43,10 @@ export class StackLayerModel {
   @Field(() => Int, { nullable: true }) position!: number | null;
   @Field(() => SheetReference, { description: 'The sheet the cell was cut from (tracking, through federation).' }) sheet!: SheetReference;
   @Field(() => RollReference, { description: 'The roll the cell was made on (tracking, through federation).' }) roll!: RollReference;
+  @Field(() => CellReference, {
+    description: 'The layer cell as the graph knows it: its holds (tracking), result history (test-data) and provenance (process).',
+  })
+  cell!: CellReference;
 }
 
 @ObjectType()

@@ -533,6 +533,7 @@ export class StackService {
         position: l.position,
         sheet: { barcode: l.sheetBarcode },
         roll: { barcode: l.rollBarcode },
+        cell: { sheetBarcode: l.sheetBarcode, row: l.row, col: l.col },
       })),
       tests: tests.map((t): StackTestModel => ({
         testId: t.testId,
