@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditRepository } from './audit/audit.repository';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { HistoryResolver } from './history/history.resolver';
@@ -24,7 +25,7 @@ import { SingulationGate } from './scanning/singulation-gate';
 
 /** The audit trail: every other context writes through it. */
 @Global()
-@Module({ providers: [AuditService, AuditResolver], exports: [AuditService] })
+@Module({ providers: [AuditService, AuditRepository, AuditResolver], exports: [AuditService] })
 export class AuditModule {}
 
 /** Users, passwords, login. */

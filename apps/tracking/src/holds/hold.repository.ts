@@ -41,13 +41,16 @@ export class HoldRepository {
   ) {}
 
   /** Active holds covering a whole roll (whole-roll holds on it or on the rolls it came from). */
-  async activeForRoll(m: EntityManager, roll: { id: string; lengthMm: number }): Promise<HoldModel[]> {
+  async activeForRoll(roll: { id: string; lengthMm: number }, m: EntityManager = this.db.manager): Promise<HoldModel[]> {
     const regions = ancestorRegions({ rollId: roll.id, startMm: 0, endMm: roll.lengthMm }, await this.material.lineageLinks(roll.id, m));
     return this.covering(m, regions, { wholeRollOnly: true, activeOnly: true });
   }
 
   /** Active holds covering a sheet: on the sheet, or on a roll or roll region its MD interval came from. */
-  async activeForSheet(m: EntityManager, sheet: { id: string; rollId: string; mdStartMm: number; mdEndMm: number }): Promise<HoldModel[]> {
+  async activeForSheet(
+    sheet: { id: string; rollId: string; mdStartMm: number; mdEndMm: number },
+    m: EntityManager = this.db.manager,
+  ): Promise<HoldModel[]> {
     const regions = ancestorRegions(
       { rollId: sheet.rollId, startMm: sheet.mdStartMm, endMm: sheet.mdEndMm },
       await this.material.lineageLinks(sheet.rollId, m),

@@ -1,6 +1,4 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { CellModel, RollModel, SheetModel } from '../material/material.model';
 import { HoldModel } from './hold.model';
 import { HoldRepository } from './hold.repository';
@@ -8,27 +6,21 @@ import { HoldRepository } from './hold.repository';
 /** The holds that stop a unit now: its own and those on any roll region it came from. */
 @Resolver(() => SheetModel)
 export class SheetHoldsResolver {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly holds: HoldRepository,
-  ) {}
+  constructor(private readonly holds: HoldRepository) {}
 
   @ResolveField(() => [HoldModel], { description: 'Active holds covering this sheet (its own, its roll’s, and regions it was cut from).' })
   async activeHolds(@Parent() sheet: SheetModel): Promise<HoldModel[]> {
-    return this.holds.activeForSheet(this.db.manager, sheet);
+    return this.holds.activeForSheet(sheet);
   }
 }
 
 @Resolver(() => RollModel)
 export class RollHoldsResolver {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly holds: HoldRepository,
-  ) {}
+  constructor(private readonly holds: HoldRepository) {}
 
   @ResolveField(() => [HoldModel], { description: 'Active whole-roll holds covering this roll (its own and its parents’).' })
   async activeHolds(@Parent() roll: RollModel): Promise<HoldModel[]> {
-    return this.holds.activeForRoll(this.db.manager, roll);
+    return this.holds.activeForRoll(roll);
   }
 }
 

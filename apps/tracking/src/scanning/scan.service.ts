@@ -227,8 +227,8 @@ export class ScanService {
   }
 
   private async activeHolds(m: EntityManager, kind: UnitLevel, unit: Unit): Promise<HoldModel[]> {
-    if (kind === 'ROLL') return this.holds.activeForRoll(m, unit as RollEntity);
-    return this.holds.activeForSheet(m, unit as SheetEntity);
+    if (kind === 'ROLL') return this.holds.activeForRoll(unit as RollEntity, m);
+    return this.holds.activeForSheet(unit as SheetEntity, m);
   }
 
   /**
