@@ -12,6 +12,13 @@ export class RigEntity {
   @Column({ name: 'station_code', type: 'varchar', length: 32 })
   stationCode!: string;
 
+  /**
+   * What its station performs (SHEET_TEST or STACK_TEST), taken from tracking at registration: the
+   * ingest decides what a key may post without asking tracking, so a rig's post never waits on it.
+   */
+  @Column({ type: 'varchar', length: 32, default: 'SHEET_TEST' })
+  operation!: string;
+
   @Column({ name: 'key_hash', type: 'char', length: 64 })
   keyHash!: string;
 

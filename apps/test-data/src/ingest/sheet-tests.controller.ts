@@ -55,12 +55,12 @@ export class SheetTestsController {
       );
     }
     // A stack test rig's key is a good key, but not for sheet tests.
-    const operation = await this.rigs.operationOf(rig);
+    const operation = this.rigs.operationOf(rig);
     if (operation !== SHEET_TEST_OPERATION) {
       req.resume();
       throw new DomainError(
         'FORBIDDEN',
-        `Rig ${rig.name} belongs to station ${rig.stationCode} (${operation ?? 'unknown'}), not to a ${SHEET_TEST_OPERATION} station: it cannot post sheet tests`,
+        `Rig ${rig.name} belongs to station ${rig.stationCode} (${operation}), not to a ${SHEET_TEST_OPERATION} station: it cannot post sheet tests`,
       );
     }
     return rig;

@@ -23,7 +23,6 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 @Injectable()
 export class RigService {
   private readonly verified = new Map<string, RigEntity>();
-  private readonly operations = new Map<string, string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -54,7 +53,15 @@ export class RigService {
       if (await m.exists(RigEntity, { where: { name: cleanName } }))
         throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
       const secret = randomBytes(32).toString('base64url');
-      const rig = await m.save(m.create(RigEntity, { name: cleanName, stationCode, keyHash: sha256(secret), createdBy: actor.username }));
+      const rig = await m.save(
+        m.create(RigEntity, {
+          name: cleanName,
+          stationCode,
+          operation: station.operation,
+          keyHash: sha256(secret),
+          createdBy: actor.username,
+        }),
+      );
       // The key itself is never recorded, not even its hash.
       await this.audit.record(m, {
         actor: actor.username,
@@ -67,13 +74,9 @@ export class RigService {
     });
   }
 
-  /** The operation of a rig's station (SHEET_TEST or STACK_TEST), asked of tracking once per station. */
-  async operationOf(rig: RigEntity): Promise<string | null> {
-    const known = this.operations.get(rig.stationCode);
-    if (known) return known;
-    const station = await this.tracking.station(rig.stationCode);
-    if (station) this.operations.set(rig.stationCode, station.operation);
-    return station?.operation ?? null;
+  /** The operation of a rig's station (SHEET_TEST or STACK_TEST), as tracking said at registration. */
+  operationOf(rig: RigEntity): string {
+    return rig.operation;
   }
 
   /** Every rig with the state of its key (never the key or its hash), by name. */

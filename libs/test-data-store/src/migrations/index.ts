@@ -11,6 +11,7 @@ import { YieldAnalytics1796104028771 } from './1796104028771-yield-analytics';
 import { RollCorrelations1796105780006 } from './1796105780006-roll-correlations';
 import { PickResults1796105961357 } from './1796105961357-pick-results';
 import { RigKeyLifecycle1796173752274 } from './1796173752274-rig-key-lifecycle';
+import { RigOperation1796180000000 } from './1796180000000-rig-operation';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
 export const TEST_DATA_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const TEST_DATA_MIGRATIONS = [
   RollCorrelations1796105780006,
   PickResults1796105961357,
   RigKeyLifecycle1796173752274,
+  RigOperation1796180000000,
 ];
