@@ -5,3 +5,4 @@ export * from './graphql-exception.filter';
 export * from './subgraph';
 export * from './rest-error.filter';
 export * from './http-server';
+export * from './request-body';

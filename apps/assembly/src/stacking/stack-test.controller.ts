@@ -2,7 +2,7 @@ import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { STACK_TEST, validateStackTestBody } from '@mes/assembly';
 import { Role, type Actor } from '@mes/auth';
-import { DomainError } from '@mes/service-core';
+import { DomainError, readJsonBody } from '@mes/service-core';
 import { LineData } from '../clients/line-data';
 import { StackService } from './stack.service';
 
@@ -44,7 +44,7 @@ export class StackTestController {
         `Rig ${rig.name} belongs to station ${rig.stationCode} (${operation ?? 'unknown'}), not to a ${STACK_TEST} station: it cannot post stack tests`,
       );
     }
-    const parsed = validateStackTestBody(await readJson(req));
+    const parsed = validateStackTestBody(await readJsonBody(req, MAX_BODY_BYTES));
     if (!parsed.ok)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -76,35 +76,4 @@ export class StackTestController {
 function header(req: Request, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** The JSON body, read here (no global body parser) so that each refusal has the contract's error shape. */
-async function readJson(req: Request): Promise<unknown> {
-  const type = String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  if (type !== 'application/json') {
-    req.resume();
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected application/json`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      throw new DomainError('PAYLOAD_TOO_LARGE', `The body is over the ${MAX_BODY_BYTES} bytes a stack test may have`, [], {
-        limitBytes: MAX_BODY_BYTES,
-      });
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (e) {
-    throw new DomainError('VALIDATION_FAILED', `The body is not JSON (${(e as Error).message}); nothing was stored`, [
-      { path: '', message: 'expected a JSON object' },
-    ]);
-  }
 }

@@ -118,7 +118,7 @@ describe('stack tests over REST', () => {
     ]);
     const notJson = await post('{"testId": ');
     expect(notJson.status).toBe(400);
-    expect(notJson.body.error.message).toMatch(/^The body is not JSON/);
+    expect(notJson.body.error.message).toMatch(/^The body is not valid JSON/);
     const text = await fetch(url, { method: 'POST', headers: { 'x-api-key': RIG_KEY, 'content-type': 'text/plain' }, body: 'x' });
     expect(text.status).toBe(415);
     expect(await count()).toBe(0);

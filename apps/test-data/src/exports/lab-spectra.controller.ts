@@ -4,10 +4,9 @@ import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { ENGINEERING, TokenService } from '@mes/auth';
 import { IMPEDANCE_FORMATS, ImpedanceFileError, labSheetTestBody, parseImpedanceFile, type ImpedanceFormat } from '@mes/interop';
-import { DomainError, type ErrorDetail } from '@mes/service-core';
+import { DomainError, readJsonBody, type ErrorDetail } from '@mes/service-core';
 import { validateSheetTestBody, validationMessage } from '@mes/sheet-test';
 import { RigEntity } from '@mes/test-data-store';
-import { readJsonBody } from '../ingest/request-body';
 import { SheetTestIngestService } from '../ingest/sheet-test-ingest.service';
 import { INGEST_LIMITS } from '../ingest/sheet-tests.controller';
 

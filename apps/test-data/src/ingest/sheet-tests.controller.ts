@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '@mes/service-core';
+import { DomainError, readJsonBody } from '@mes/service-core';
 import type { RigEntity } from '@mes/test-data-store';
 import { SheetTestStatusService } from '../results/sheet-test-status.service';
 import { RigService, SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
-import { readJsonBody } from './request-body';
 import { SheetTestIngestService } from './sheet-test-ingest.service';
 
 export const INGEST_LIMITS = Symbol('INGEST_LIMITS');

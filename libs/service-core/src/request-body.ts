@@ -33,7 +33,7 @@ function tooLarge(limit: number, what: string): DomainError {
 }
 
 /**
- * The JSON body of a rig post: content type checked, size capped before and after gunzip, a
+ * The JSON body of a rig's post (sheet tests, stack tests, lab spectra): content type checked, size capped before and after gunzip, a
  * truncated or corrupt gzip stream refused. Parsed here rather than by a global body parser so
  * each of these answers has the contract's shape.
  */
