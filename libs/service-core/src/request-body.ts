@@ -1,6 +1,6 @@
 import { gunzip } from 'node:zlib';
 import type { Request } from 'express';
-import { DomainError } from '@mes/service-core';
+import { DomainError } from './domain-error';
 
 /**
  * The raw body, at most `limit` bytes. An oversized body is refused only once it has been read to
