@@ -1,15 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
 import type { MesConfig } from '@mes/config';
 import {
   createTestDatabase,
   freePort,
   GraphqlClient,
+  roleUsers,
   spawnApp,
   stopProcess,
   TEST_ADMIN_PASSWORD,
   testConfig,
+  testSql,
   waitHealthy,
   type TestDatabase,
 } from '@mes/testing';
@@ -64,9 +65,7 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
   const url = `${origin}/graphql`;
   const tracking = await new GraphqlClient(trackingUrl).login('admin', TEST_ADMIN_PASSWORD);
   const admin = new GraphqlClient(url, tracking.token);
-  const pool = new Pool({ connectionString: db.url, max: 2 });
-  pool.on('error', () => undefined); // the drop at teardown (WITH FORCE) may end an idle connection first
-  const users = new Map<string, GraphqlClient>();
+  const sql = testSql(db.url);
   return {
     db,
     config,
@@ -75,23 +74,12 @@ export async function startProcessTestStack(label: string): Promise<ProcessTestS
     trackingUrl,
     admin,
     tracking,
-    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
-    async userClient(role) {
-      const existing = users.get(role);
-      if (existing) return existing;
-      const username = `${role.toLowerCase()}1`;
-      await tracking.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
-        i: { username, password: 'password-123', role },
-      });
-      const t = await new GraphqlClient(trackingUrl).login(username, 'password-123');
-      const client = new GraphqlClient(url, t.token);
-      users.set(role, client);
-      return client;
-    },
+    query: sql.query,
+    userClient: roleUsers(tracking, trackingUrl, url),
     async close() {
       await stopProcess(children[1]);
       await stopProcess(children[0]);
-      await pool.end();
+      await sql.end();
       await db.drop();
     },
   };

@@ -3,3 +3,4 @@ export * from './graphql-client';
 export * from './test-config';
 export * from './processes';
 export * from './schema-suite';
+export * from './stack-helpers';

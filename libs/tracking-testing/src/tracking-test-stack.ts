@@ -1,15 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
 import type { MesConfig } from '@mes/config';
 import {
   createTestDatabase,
   freePort,
   GraphqlClient,
+  roleUsers,
   spawnApp,
   stopProcess,
   TEST_ADMIN_PASSWORD,
   testConfig,
+  testSql,
   waitHealthy,
   type TestDatabase,
 } from '@mes/testing';
@@ -56,29 +57,17 @@ export async function startTrackingTestStack(
   }
   const url = `http://127.0.0.1:${port}/graphql`;
   const admin = await new GraphqlClient(url).login('admin', TEST_ADMIN_PASSWORD);
-  const pool = new Pool({ connectionString: db.url, max: 2 });
-  pool.on('error', () => undefined); // the drop at teardown (WITH FORCE) may end an idle connection first
-  const users = new Map<string, GraphqlClient>();
+  const sql = testSql(db.url);
   return {
     db,
     config,
     url,
     admin,
-    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
-    async userClient(role) {
-      const existing = users.get(role);
-      if (existing) return existing;
-      const username = `${role.toLowerCase()}1`;
-      await admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
-        i: { username, password: 'password-123', role },
-      });
-      const client = await new GraphqlClient(url).login(username, 'password-123');
-      users.set(role, client);
-      return client;
-    },
+    query: sql.query,
+    userClient: roleUsers(admin, url, url),
     async close() {
       await stopProcess(child);
-      await pool.end();
+      await sql.end();
       await db.drop();
     },
   };
