@@ -108,9 +108,14 @@ describe('web UI in a real browser', () => {
     await screenshot(page, '03-station-tracked-in');
     await expectAccessible(page, 'station after a scan');
 
-    // A repeated scan is harmless and says so.
+    // A repeated scan is harmless and says so. The MES is made slow here (every answer 700 ms late)
+    // and the operator does not wait for it: the next scan, in another mode with a count, comes
+    // while the first is still answered. Neither is lost; they are taken in order.
+    await page.route('**/graphql', async (route) => {
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
     await scanLikeAScanner(page, 'R0002');
-    await page.getByText(/Repeated scan: nothing changed/).waitFor();
 
     // Track out with counts by keyboard alone; then a scanner burst while the focus is in the good
     // count field is still taken as one code, and the field keeps what the person typed.
@@ -120,7 +125,9 @@ describe('web UI in a real browser', () => {
     await page.keyboard.type('7');
     await page.getByLabel('Scan a barcode').focus();
     await scanLikeAScanner(page, 'R0002');
+    await page.getByText(/Repeated scan: nothing changed/).waitFor();
     await page.getByText(/goodCount \+ rejectCount must be 0 or 1, got 7/).waitFor();
+    await page.unrouteAll({ behavior: 'wait' });
     await page.getByLabel('Good').fill('');
     await page.getByLabel('Good').focus();
     await page.keyboard.type('1', { delay: 150 });

@@ -180,7 +180,6 @@ export function StationPage({ session }: { session: Session }) {
       const b = barcode.trim();
       if (!b || !stationCode) return;
       setBusy(true);
-      setCode('');
       const counts =
         action === 'TRACK_OUT'
           ? {
@@ -259,11 +258,25 @@ export function StationPage({ session }: { session: Session }) {
     [action, good, reject, stationCode, refreshQueue],
   );
 
+  // A scanner does not wait for the screen: a code scanned while the last one is still answered
+  // (or its unit still looked up) is queued with the mode and counts of the moment it was scanned,
+  // and taken in order. The scan field is never disabled, since a disabled field drops the burst.
+  const scanChain = useRef<Promise<void>>(Promise.resolve());
+  const queueScan = useCallback(
+    (barcode: string, typed?: { good: string; reject: string }) => {
+      setCode('');
+      const next = scanChain.current.then(() => submitScan(barcode, typed));
+      scanChain.current = next.catch(() => undefined);
+      return next;
+    },
+    [submitScan],
+  );
+
   // A scanner's burst ending in Enter is a scan wherever the focus is (a count field, a button):
   // the field it typed into gets back the value it had before the burst. One listener for the
   // page's life (a burst must survive the re-renders its own keys cause); it reads the latest state.
-  const latest = useRef({ good, reject, submitScan });
-  latest.current = { good, reject, submitScan };
+  const latest = useRef({ good, reject, queueScan });
+  latest.current = { good, reject, queueScan };
   useEffect(() => {
     const detector = new ScanBurstDetector();
     let before: { el: HTMLElement; value: string } | null = null;
@@ -293,7 +306,7 @@ export function StationPage({ session }: { session: Session }) {
           if (el.id === 'reject-count') typed.reject = before.value;
         }
         before = null;
-        void latest.current.submitScan(scanned, typed);
+        void latest.current.queueScan(scanned, typed);
       }
     };
     window.addEventListener('keydown', onKey, true);
@@ -331,7 +344,7 @@ export function StationPage({ session }: { session: Session }) {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    void submitScan(code);
+    void queueScan(code);
   };
 
   return (
@@ -383,7 +396,7 @@ export function StationPage({ session }: { session: Session }) {
             autoComplete="off"
             spellCheck={false}
             value={code}
-            disabled={busy}
+            aria-busy={busy}
             onChange={(e) => setCode(e.target.value)}
             onBlur={(e) => {
               // Keep the focus here unless the operator moved to another control on purpose.
@@ -411,7 +424,8 @@ export function StationPage({ session }: { session: Session }) {
               />
             </div>
           )}
-          <button type="submit" className="primary" disabled={busy}>
+          {/* Never disabled: a disabled default button stops Enter from submitting the form. */}
+          <button type="submit" className="primary" aria-busy={busy}>
             {ACTION_LABEL[action]}
           </button>
         </form>
