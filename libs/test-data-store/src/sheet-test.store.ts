@@ -3,7 +3,7 @@ import { currentResult, DEFAULT_TEST_POLICY, defaultAsMadeRuleSet, type CellBin,
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
-import { TILE_METRICS } from './metric-columns';
+import { reportedResistances, TILE_METRICS } from './metric-columns';
 import { insertFirstRuleSetQuery } from './rule-set.queries';
 
 /** A cell's raw measurement as stored: the spectrum is float32, all Re then all Im (@mes/sheet-test). */
@@ -202,6 +202,7 @@ export class SheetTestStore {
     // Roll coordinates with the geometry library, the same function tracking gives its cells.
     const { layout, mdStartMm } = test;
     const positions = cells.map((r) => (layout && mdStartMm !== null ? cellRollPosition(layout, mdStartMm, r.row, r.col) : null));
+    const reported = cells.map((r) => reportedResistances(r.features));
     await client.query(
       `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
                                            soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm)
@@ -218,9 +219,9 @@ export class SheetTestStore {
         cells.map((r) => r.row),
         cells.map((r) => r.col),
         cells.map((r) => finite(r.ocvV)),
-        cells.map((r) => finite(r.features?.rOhmicOhm)),
-        cells.map((r) => finite(r.features?.rCtOhm)),
-        cells.map((r) => finite(r.features?.asrOhmCm2)),
+        reported.map((r) => r.rOhmicOhm),
+        reported.map((r) => r.rCtOhm),
+        reported.map((r) => r.asrOhmCm2),
         bins.map((b) => b.softBin),
         bins.map((b) => b.hardBin),
         bins.map((b) => b.binName),
