@@ -11,10 +11,13 @@ import type { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { migrateTestData, SheetTestStore, testDataDataSourceOptions } from '@mes/test-data-store';
 import { AnalyticsQueue } from './analytics.queue';
+import { CorrelationRepository } from './correlation.repository';
 import { CorrelationService } from './correlation.service';
 import type { ProcessClient } from './process.client';
+import { PatternsRepository } from './patterns.repository';
 import { PatternsService } from './patterns.service';
 import { SheetMapsRepository } from './sheet-maps.repository';
+import { SpcRepository } from './spc.repository';
 import { SpcService } from './spc.service';
 
 const ROWS = 20;
@@ -35,6 +38,7 @@ describe('yield analytics', () => {
   let rigId: string;
   let spc: SpcService;
   let patterns: PatternsService;
+  let stored: PatternsRepository;
   let maps: SheetMapsRepository;
   let correlation: CorrelationService;
   const holds: Array<{ roll: string; from: number; to: number; reason: string }> = [];
@@ -137,9 +141,10 @@ describe('yield analytics', () => {
       ).rows[0].id,
     );
     maps = new SheetMapsRepository(ds);
-    spc = new SpcService(ds, maps, tracking, new AuditService());
-    patterns = new PatternsService(ds, maps);
-    correlation = new CorrelationService(ds, processStandIn);
+    spc = new SpcService(ds, new SpcRepository(ds), maps, tracking, new AuditService());
+    stored = new PatternsRepository(ds);
+    patterns = new PatternsService(stored, maps);
+    correlation = new CorrelationService(new CorrelationRepository(ds), processStandIn);
   });
   afterAll(async () => {
     await ds?.destroy();
@@ -364,7 +369,7 @@ describe('yield analytics', () => {
   it('analyses a sheet when the binning worker’s finish job for its test completes, and the roll after it', async () => {
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     const prefix = `t-${db.name}`;
-    const queue = new AnalyticsQueue({ redisUrl, prefix, sweepSeconds: 0 }, ds, maps, patterns, spc, correlation);
+    const queue = new AnalyticsQueue({ redisUrl, prefix, sweepSeconds: 0 }, stored, maps, patterns, spc, correlation);
     queue.onModuleInit();
     const sheetTests = new Queue(QUEUES.sheetTests, { connection: { url: redisUrl }, prefix });
     // Stands in for the binning worker: completes the finish job.

@@ -1,16 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { AnalyticsQueue } from './analytics.queue';
+import { CorrelationRepository } from './correlation.repository';
 import { CorrelationService } from './correlation.service';
 import { ProcessClient } from './process.client';
 import { CorrelationResolver, PatternsResolver, RollAnalyticsResolver, SheetAnalyticsResolver, SpcResolver } from './analytics.resolver';
+import { PatternsRepository } from './patterns.repository';
 import { PatternsService } from './patterns.service';
 import { SheetMapsRepository } from './sheet-maps.repository';
+import { SpcRepository } from './spc.repository';
 import { SpcService } from './spc.service';
 
 /**
@@ -28,6 +29,9 @@ export class AnalyticsModule {
         { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
         AuditService,
         SheetMapsRepository,
+        SpcRepository,
+        PatternsRepository,
+        CorrelationRepository,
         SpcService,
         PatternsService,
         { provide: ProcessClient, useValue: new ProcessClient(config.process.url, tokens) },
@@ -35,7 +39,7 @@ export class AnalyticsModule {
         {
           provide: AnalyticsQueue,
           useFactory: (
-            db: DataSource,
+            stored: PatternsRepository,
             maps: SheetMapsRepository,
             patterns: PatternsService,
             spc: SpcService,
@@ -43,13 +47,13 @@ export class AnalyticsModule {
           ) =>
             new AnalyticsQueue(
               { redisUrl: config.redisUrl, prefix: config.queuePrefix, sweepSeconds: 30 },
-              db,
+              stored,
               maps,
               patterns,
               spc,
               correlation,
             ),
-          inject: [getDataSourceToken(), SheetMapsRepository, PatternsService, SpcService, CorrelationService],
+          inject: [PatternsRepository, SheetMapsRepository, PatternsService, SpcService, CorrelationService],
         },
         SpcResolver,
         PatternsResolver,

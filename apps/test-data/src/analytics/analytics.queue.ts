@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import {
   ANALYTICS_JOB_IDS,
   ANALYTICS_JOBS,
@@ -17,6 +16,7 @@ import {
 } from '@mes/queue-contracts';
 import { analyticsJobHandlers } from './analytics.jobs';
 import type { CorrelationService } from './correlation.service';
+import type { PatternsRepository } from './patterns.repository';
 import type { PatternsService } from './patterns.service';
 import type { SheetMapsRepository } from './sheet-maps.repository';
 import type { SpcService } from './spc.service';
@@ -46,7 +46,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly options: AnalyticsQueueOptions,
-    private readonly db: DataSource,
+    private readonly stored: PatternsRepository,
     private readonly maps: SheetMapsRepository,
     private readonly patterns: PatternsService,
     private readonly spc: SpcService,
@@ -132,10 +132,8 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
 
   private async landed(sheetTestId: string): Promise<void> {
     try {
-      const rows = await this.db.query<Array<{ sheet_barcode: string }>>(`SELECT sheet_barcode FROM test_data.sheet_tests WHERE id = $1`, [
-        sheetTestId,
-      ]);
-      if (rows.length) await this.analyzeSheet(rows[0].sheet_barcode, sheetTestId);
+      const sheet = await this.stored.sheetOfTest(sheetTestId);
+      if (sheet) await this.analyzeSheet(sheet, sheetTestId);
     } catch (e) {
       // The sweeper picks the sheet up later.
       this.logger.warn(`could not enqueue the analysis of sheet test ${sheetTestId}: ${e instanceof Error ? e.message : String(e)}`);
@@ -145,15 +143,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   /** Sheets whose newest DONE test is newer than their pattern result (or that have none). */
   async sweep(limit = 200): Promise<string[]> {
     try {
-      const rows = await this.db.query<Array<{ sheet_barcode: string; id: string }>>(
-        `SELECT t.sheet_barcode, t.id FROM (
-           SELECT DISTINCT ON (sheet_barcode) sheet_barcode, id, completed_at FROM test_data.sheet_tests
-            WHERE status = 'DONE' ORDER BY sheet_barcode, completed_at DESC) t
-         LEFT JOIN test_data.sheet_patterns p ON p.sheet_barcode = t.sheet_barcode
-         WHERE p.sheet_barcode IS NULL OR p.classified_at < t.completed_at
-         ORDER BY t.completed_at LIMIT $1`,
-        [limit],
-      );
+      const rows = await this.stored.stale(limit);
       for (const r of rows) await this.analyzeSheet(r.sheet_barcode, r.id);
       return rows.map((r) => r.sheet_barcode);
     } catch (e) {

@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { failedVsPassed, rankChannels, type CorrelationResult, type GroupDifference } from '@mes/analytics';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { RollCorrelationEntity } from '@mes/test-data-store';
+import type { RollCorrelationEntity } from '@mes/test-data-store';
+import { CorrelationRepository } from './correlation.repository';
 import { ProcessClient, type CellProcessValues } from './process.client';
 import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
 
@@ -42,7 +41,7 @@ export class CorrelationService {
   private readonly logger = new Logger('CorrelationService');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly correlations: CorrelationRepository,
     private readonly process: ProcessClient,
   ) {}
 
@@ -52,56 +51,36 @@ export class CorrelationService {
       throw new DomainError('VALIDATION_FAILED', `metric must be one of ${Object.keys(MAP_METRICS).join(', ')}, got ${metric}`, [
         { path: 'metric', message: 'expected a cell metric' },
       ]);
-    const tested = await this.db.query<Array<{ n: number }>>(
-      `SELECT count(*)::int AS n FROM test_data.sheet_yields WHERE roll_barcode = $1`,
-      [roll],
-    );
-    if (!tested[0].n)
+    if (!(await this.correlations.rollHasBinnedSheets(roll)))
       throw new DomainError('NOT_FOUND', `Roll ${roll} has no binned sheets: nothing to correlate`, [
         { path: 'roll', message: 'expected a roll with binned sheets' },
       ]);
-    const repo = this.db.getRepository(RollCorrelationEntity);
-    const existing = await repo.findOne({ where: { rollBarcode: roll, metric } });
+    const existing = await this.correlations.get(roll, metric);
     if (existing && (existing.status === 'QUEUED' || existing.status === 'RUNNING')) return { entity: existing, enqueue: true };
-    const entity = repo.create({
-      rollBarcode: roll,
-      metric,
-      status: 'QUEUED',
-      result: null,
-      error: null,
-      requestedBy: actor.username,
-      requestedAt: new Date(),
-      completedAt: null,
-    });
-    await repo.save(entity);
+    const entity = await this.correlations.queue(roll, metric, actor.username);
     return { entity, enqueue: true };
   }
 
   get(roll: string, metric: string): Promise<RollCorrelationEntity | null> {
-    return this.db.getRepository(RollCorrelationEntity).findOne({ where: { rollBarcode: roll, metric } });
+    return this.correlations.get(roll, metric);
   }
 
   /** The job: sample cells along the roll, ask process for each, rank the channels. */
   async run(roll: string, metric: MapMetric): Promise<RollCorrelationResult> {
-    const repo = this.db.getRepository(RollCorrelationEntity);
-    await repo.update({ rollBarcode: roll, metric }, { status: 'RUNNING' });
+    await this.correlations.update(roll, metric, { status: 'RUNNING' });
     try {
       const result = await this.compute(roll, metric);
-      await repo.update({ rollBarcode: roll, metric }, { status: 'DONE', result, error: null, completedAt: new Date() });
+      await this.correlations.update(roll, metric, { status: 'DONE', result, error: null, completedAt: new Date() });
       return result;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      await repo.update({ rollBarcode: roll, metric }, { status: 'FAILED', error: message, completedAt: new Date() });
+      await this.correlations.update(roll, metric, { status: 'FAILED', error: message, completedAt: new Date() });
       throw e;
     }
   }
 
   private async compute(roll: string, metric: MapMetric): Promise<RollCorrelationResult> {
-    const cells = await this.db.query<Array<{ sheet_barcode: string; row: number; col: number; soft_bin: number; value: number | null }>>(
-      `SELECT sheet_barcode, row, col, soft_bin, ${MAP_METRICS[metric]} AS value FROM test_data.current_cell_results
-        WHERE roll_barcode = $1 AND soft_bin <> 0 ORDER BY md_mm NULLS LAST, cd_mm, sheet_barcode, row, col`,
-      [roll],
-    );
+    const cells = await this.correlations.cells(roll, metric);
     if (!cells.length) throw new Error(`roll ${roll} has no tested cells`);
     // Evenly along MD; the stride is odd against the sheet width so CD positions vary too.
     const step = Math.max(1, Math.floor(cells.length / CORRELATION_CELLS)) | 1;

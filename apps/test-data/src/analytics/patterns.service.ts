@@ -1,28 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { classifyMap, rollGrid, sheetGrid, stackMaps, type Classification, type StackedMap } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
-import { RollPatternEntity, SheetPatternEntity } from '@mes/test-data-store';
+import type { RollPatternEntity, SheetPatternEntity } from '@mes/test-data-store';
+import { PatternsRepository } from './patterns.repository';
 import { SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
 
 /** Spatial pattern classes of sheets and rolls, and stacked maps. */
 @Injectable()
 export class PatternsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly patterns: PatternsRepository,
     private readonly maps: SheetMapsRepository,
   ) {}
 
   async classifySheet(map: LoadedSheetMap): Promise<Classification> {
     const c = classifyMap(sheetGrid(map));
-    await this.db.query(
-      `INSERT INTO test_data.sheet_patterns (sheet_barcode, roll_barcode, sheet_test_id, classes, findings, fail_rate, classified_at)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, now())
-       ON CONFLICT (sheet_barcode) DO UPDATE SET roll_barcode = excluded.roll_barcode, sheet_test_id = excluded.sheet_test_id, classes = excluded.classes,
-         findings = excluded.findings, fail_rate = excluded.fail_rate, classified_at = excluded.classified_at`,
-      [map.sheet, map.roll, map.sheetTestId, c.classes, JSON.stringify(c.findings), c.failRate],
-    );
+    await this.patterns.saveSheet(map, c);
     return c;
   }
 
@@ -40,24 +33,20 @@ export class PatternsService {
     const cols = placed[0].cols;
     const sameGrid = placed.filter((s) => s.cols === cols);
     const c = classifyMap(rollGrid(sameGrid));
-    await this.db.query(
-      `INSERT INTO test_data.roll_patterns (roll_barcode, sheets, classes, findings, fail_rate, classified_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())
-       ON CONFLICT (roll_barcode) DO UPDATE SET sheets = excluded.sheets, classes = excluded.classes, findings = excluded.findings, fail_rate = excluded.fail_rate, classified_at = excluded.classified_at`,
-      [roll, sameGrid.length, c.classes, JSON.stringify(c.findings), c.failRate],
-    );
+    await this.patterns.saveRoll(roll, sameGrid.length, c);
     return c;
   }
 
   sheetPattern(sheet: string): Promise<SheetPatternEntity | null> {
-    return this.db.getRepository(SheetPatternEntity).findOne({ where: { sheetBarcode: sheet } });
+    return this.patterns.sheetPattern(sheet);
   }
 
   rollPattern(roll: string): Promise<RollPatternEntity | null> {
-    return this.db.getRepository(RollPatternEntity).findOne({ where: { rollBarcode: roll } });
+    return this.patterns.rollPattern(roll);
   }
 
   sheetPatternsOfRoll(roll: string): Promise<SheetPatternEntity[]> {
-    return this.db.getRepository(SheetPatternEntity).find({ where: { rollBarcode: roll }, order: { sheetBarcode: 'ASC' } });
+    return this.patterns.sheetPatternsOfRoll(roll);
   }
 
   /** Per (row, col) over a roll's tested sheets or a named set: failure rate and metric mean. */

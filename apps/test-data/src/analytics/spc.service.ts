@@ -20,6 +20,7 @@ import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
 import { MAP_METRICS, SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
+import { SpcRepository } from './spc.repository';
 
 export const CHART_METRICS = [...Object.keys(MAP_METRICS), 'YIELD'] as const;
 export const CHART_STATISTICS = ['ZONE_MEAN', 'ZONE_SD', 'YIELD'] as const;
@@ -60,6 +61,7 @@ export class SpcService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly spc: SpcRepository,
     private readonly maps: SheetMapsRepository,
     private readonly tracking: TrackingClient,
     private readonly audit: AuditService,
@@ -79,7 +81,7 @@ export class SpcService {
       ]);
     }
     return this.db.transaction(async (m) => {
-      const clash = await m.getRepository(SpcChartEntity).findOne({ where: { productCode: input.productCode, name: input.name } });
+      const clash = await this.spc.chartNamed(m, input.productCode, input.name);
       if (clash)
         throw new DomainError('CONFLICT', `Product ${input.productCode} already has an SPC chart named ${input.name}`, [
           { path: 'name', message: 'expected a name not yet used for this product' },
@@ -152,7 +154,7 @@ export class SpcService {
       );
     const limits = computeLimits(chart.chartType as ChartType, samples);
     return this.db.transaction(async (m) => {
-      const locked = await m.getRepository(SpcChartEntity).findOne({ where: { id: chartId }, lock: { mode: 'pessimistic_write' } });
+      const locked = await this.spc.lockChart(m, chartId);
       const version = (locked?.limitsVersion ?? 0) + 1;
       const row = m.create(SpcLimitsEntity, {
         chartId,
@@ -191,7 +193,7 @@ export class SpcService {
         { path: 'comment', message: 'expected a non-empty comment' },
       ]);
     return this.db.transaction(async (m) => {
-      const ev = await m.getRepository(SpcEventEntity).findOne({ where: { id: eventId }, lock: { mode: 'pessimistic_write' } });
+      const ev = await this.spc.lockEvent(m, eventId);
       if (!ev)
         throw new DomainError('NOT_FOUND', `Unknown SPC event ${eventId}`, [
           { path: 'eventId', message: 'expected the id of an SPC event' },
@@ -219,39 +221,34 @@ export class SpcService {
   }
 
   async chart(chartId: string): Promise<SpcChartEntity> {
-    const chart = isUuid(chartId) ? await this.db.getRepository(SpcChartEntity).findOne({ where: { id: chartId } }) : null;
+    const chart = isUuid(chartId) ? await this.spc.chart(chartId) : null;
     if (!chart)
       throw new DomainError('NOT_FOUND', `Unknown SPC chart ${chartId}`, [{ path: 'chartId', message: 'expected the id of an SPC chart' }]);
     return chart;
   }
 
   charts(productCode: string): Promise<SpcChartEntity[]> {
-    return this.db.getRepository(SpcChartEntity).find({ where: { productCode }, order: { name: 'ASC' } });
+    return this.spc.charts(productCode);
   }
 
   limitsHistory(chartId: string): Promise<SpcLimitsEntity[]> {
-    return this.db.getRepository(SpcLimitsEntity).find({ where: { chartId }, order: { version: 'ASC' } });
+    return this.spc.limitsHistory(chartId);
   }
 
-  async points(chartId: string, last: number): Promise<SpcPointEntity[]> {
-    const rows = await this.db.getRepository(SpcPointEntity).find({ where: { chartId }, order: { seq: 'DESC' }, take: last });
-    return rows.reverse();
+  points(chartId: string, last: number): Promise<SpcPointEntity[]> {
+    return this.spc.points(chartId, last);
   }
 
   pointsOfSheet(sheet: string): Promise<SpcPointEntity[]> {
-    return this.db.getRepository(SpcPointEntity).find({ where: { sheetBarcode: sheet }, order: { chartId: 'ASC' } });
+    return this.spc.pointsOfSheet(sheet);
   }
 
   pointsOfRoll(roll: string): Promise<SpcPointEntity[]> {
-    return this.db.getRepository(SpcPointEntity).find({ where: { rollBarcode: roll }, order: { chartId: 'ASC', seq: 'ASC' } });
+    return this.spc.pointsOfRoll(roll);
   }
 
   events(filter: { chartId?: string; status?: string; roll?: string }): Promise<SpcEventEntity[]> {
-    const q = this.db.getRepository(SpcEventEntity).createQueryBuilder('e').orderBy('e.created_at', 'DESC').take(500);
-    if (filter.chartId) q.andWhere('e.chart_id = :c', { c: filter.chartId });
-    if (filter.status) q.andWhere('e.status = :s', { s: filter.status });
-    if (filter.roll) q.andWhere(`e.points @> :p::jsonb`, { p: JSON.stringify([{ roll: filter.roll }]) });
-    return q.getMany();
+    return this.spc.events(filter);
   }
 
   /**
@@ -270,57 +267,29 @@ export class SpcService {
       const sample = sampleOf(chart, metricMap);
       if (!sample) continue;
       const opened = await this.db.transaction(async (m) => {
-        // One chart's points in order: concurrent sheets of a product take turns per chart.
-        await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`spc-chart:${chart.id}`]);
+        await this.spc.lockChartPoints(m, chart.id);
         const limits = chart.limitsVersion > 0 ? await this.limitsOf(m, chart) : null;
-        const prev = await m.query<Array<{ value: number; n: number | null; spread: number | null }>>(
-          `SELECT value, n, spread FROM test_data.spc_points WHERE chart_id = $1 AND sheet_barcode <> $2 ORDER BY seq DESC LIMIT 1`,
-          [chart.id, map.sheet],
-        );
-        const previous = prev.length
-          ? { value: Number(prev[0].value), n: prev[0].n ?? undefined, spread: prev[0].spread ?? undefined }
-          : undefined;
+        const previous = await this.spc.previousPoint(m, chart.id, map.sheet);
         const point = limits ? chartPoint(limits, sample, previous) : null;
         // p charts plot the fraction defective; the others the statistic itself.
         const plotted = chart.chartType === 'P' ? sample.value / (sample.n as number) : sample.value;
         const z = point && Number.isFinite(point.z) ? point.z : point ? Math.sign(point.z) * 1e6 : null;
-        await m.query(
-          `INSERT INTO test_data.spc_points (chart_id, sheet_barcode, seq, roll_barcode, sheet_test_id, md_from_mm, md_to_mm, value, n, spread, z, limits_version)
-           VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM test_data.spc_points WHERE chart_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           ON CONFLICT (chart_id, sheet_barcode) DO UPDATE
-             SET sheet_test_id = excluded.sheet_test_id, value = excluded.value, n = excluded.n, spread = excluded.spread, z = excluded.z,
-                 limits_version = excluded.limits_version, md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm`,
-          [
-            chart.id,
-            map.sheet,
-            map.roll,
-            map.sheetTestId,
-            map.mdFromMm,
-            map.mdToMm,
-            plotted,
-            sample.n ?? null,
-            sample.spread ?? null,
-            z,
-            chart.limitsVersion,
-          ],
-        );
+        await this.spc.upsertPoint(m, {
+          chartId: chart.id,
+          sheet: map.sheet,
+          roll: map.roll,
+          sheetTestId: map.sheetTestId,
+          mdFromMm: map.mdFromMm,
+          mdToMm: map.mdToMm,
+          value: plotted,
+          n: sample.n ?? null,
+          spread: sample.spread ?? null,
+          z,
+          limitsVersion: chart.limitsVersion,
+        });
         if (!limits) return [];
         // The chart's recent points under the current limits, in landing order, this sheet last.
-        const recent = await m.query<
-          Array<{
-            sheet_barcode: string;
-            roll_barcode: string;
-            value: number;
-            z: number;
-            md_from_mm: number | null;
-            md_to_mm: number | null;
-          }>
-        >(
-          `SELECT sheet_barcode, roll_barcode, value, z, md_from_mm, md_to_mm FROM (
-             SELECT * FROM test_data.spc_points WHERE chart_id = $1 AND limits_version = $2 AND z IS NOT NULL ORDER BY seq DESC LIMIT $3) p
-           ORDER BY seq ASC`,
-          [chart.id, chart.limitsVersion, RULE_WINDOW],
-        );
+        const recent = await this.spc.recentPoints(m, chart.id, chart.limitsVersion, RULE_WINDOW);
         const at = recent.findIndex((p) => p.sheet_barcode === map.sheet);
         if (at < 0) return [];
         const zs = recent.map((p) => Number(p.z));
@@ -336,12 +305,16 @@ export class SpcService {
             mdToMm: recent[k].md_to_mm === null ? null : Number(recent[k].md_to_mm),
           }));
           const reason = `SPC ${chart.name} (${chart.productCode}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
-          const inserted = await m.query<Array<{ id: string }>>(
-            `INSERT INTO test_data.spc_events (id, chart_id, rule, limits_version, at_sheet, points, reason) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
-             ON CONFLICT (chart_id, rule, at_sheet) DO NOTHING RETURNING id`,
-            [randomUUID(), chart.id, v.rule, chart.limitsVersion, map.sheet, JSON.stringify(pts), reason],
-          );
-          if (inserted.length) ids.push(inserted[0].id);
+          const id = await this.spc.insertEvent(m, {
+            id: randomUUID(),
+            chartId: chart.id,
+            rule: v.rule,
+            limitsVersion: chart.limitsVersion,
+            atSheet: map.sheet,
+            points: pts,
+            reason,
+          });
+          if (id) ids.push(id);
         }
         return ids;
       });
@@ -355,7 +328,7 @@ export class SpcService {
   /** Holds of the chart's events at this sheet that are not placed yet (a failed call is retried by the job). */
   private async placePendingHolds(chart: SpcChartEntity, sheet: string): Promise<void> {
     if (!chart.holdOnViolation) return;
-    const pending = await this.db.getRepository(SpcEventEntity).find({ where: { chartId: chart.id, atSheet: sheet } });
+    const pending = await this.spc.eventsAtSheet(chart.id, sheet);
     for (const ev of pending) {
       const placed = (ev.holds as Array<{ roll: string; sheet?: string }>) ?? [];
       if (placed.length) continue;
@@ -371,20 +344,20 @@ export class SpcService {
             for (const s of r.sheets) holds.push({ roll: r.roll, sheet: s, holdId: await this.tracking.holdSheet(s, ev.reason) });
           }
         }
-        await this.db.getRepository(SpcEventEntity).update({ id: ev.id }, { holds, holdError: null });
+        await this.spc.setEventHolds(ev.id, holds, null);
         this.logger.log(
           `SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`,
         );
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        await this.db.getRepository(SpcEventEntity).update({ id: ev.id }, { holds, holdError: message });
+        await this.spc.setEventHolds(ev.id, holds, message);
         throw new Error(`SPC event ${ev.id}: placing its hold failed (${message}); the job retries`);
       }
     }
   }
 
   private async limitsOf(m: EntityManager, chart: SpcChartEntity): Promise<ChartLimits> {
-    const row = await m.getRepository(SpcLimitsEntity).findOne({ where: { chartId: chart.id, version: chart.limitsVersion } });
+    const row = await this.spc.limits(m, chart.id, chart.limitsVersion);
     if (!row) throw new Error(`SPC chart ${chart.id} names limits version ${chart.limitsVersion}, which does not exist`);
     return {
       type: chart.chartType as ChartType,

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { RollCorrelationEntity } from '@mes/test-data-store';
+import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
+
+/** A roll's tested cell as a correlation samples it. */
+export interface CorrelationCell {
+  sheet_barcode: string;
+  row: number;
+  col: number;
+  soft_bin: number;
+  value: number | null;
+}
+
+/** Correlation requests and results (one per roll and metric) and the cells they sample. */
+@Injectable()
+export class CorrelationRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async rollHasBinnedSheets(roll: string): Promise<boolean> {
+    const tested = await this.db.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM test_data.sheet_yields WHERE roll_barcode = $1`,
+      [roll],
+    );
+    return tested[0].n > 0;
+  }
+
+  get(roll: string, metric: string): Promise<RollCorrelationEntity | null> {
+    return this.db.getRepository(RollCorrelationEntity).findOne({ where: { rollBarcode: roll, metric } });
+  }
+
+  async queue(roll: string, metric: string, requestedBy: string): Promise<RollCorrelationEntity> {
+    const repo = this.db.getRepository(RollCorrelationEntity);
+    return repo.save(
+      repo.create({
+        rollBarcode: roll,
+        metric,
+        status: 'QUEUED',
+        result: null,
+        error: null,
+        requestedBy,
+        requestedAt: new Date(),
+        completedAt: null,
+      }),
+    );
+  }
+
+  async update(
+    roll: string,
+    metric: string,
+    change: Pick<Partial<RollCorrelationEntity>, 'status' | 'error' | 'completedAt'> & { result?: object },
+  ): Promise<void> {
+    await this.db.getRepository(RollCorrelationEntity).update({ rollBarcode: roll, metric }, change);
+  }
+
+  /** The roll's tested cells (rig faults left out) along MD, then CD, with the metric's value. */
+  cells(roll: string, metric: MapMetric): Promise<CorrelationCell[]> {
+    return this.db.query<CorrelationCell[]>(
+      `SELECT sheet_barcode, row, col, soft_bin, ${MAP_METRICS[metric]} AS value FROM test_data.current_cell_results
+        WHERE roll_barcode = $1 AND soft_bin <> 0 ORDER BY md_mm NULLS LAST, cd_mm, sheet_barcode, row, col`,
+      [roll],
+    );
+  }
+}
