@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { ProcessAuditResolver } from './audit/process-audit.resolver';
 import { ProcessAuditRepository } from './audit/process-audit.repository';
 import { EquipmentResolver } from './equipment/equipment.resolver';
+import { EquipmentRepository } from './equipment/equipment.repository';
 import { EquipmentService } from './equipment/equipment.service';
 import { ExperimentResolver } from './experiments/experiment.resolver';
+import { ExperimentRepository } from './experiments/experiment.repository';
 import { ExperimentService } from './experiments/experiment.service';
 import { AlarmService } from './holds/alarm.service';
 import { CellProcessResolver, RollProcessResolver, SheetProcessResolver } from './provenance/material-provenance.resolver';
@@ -33,14 +35,14 @@ export class HoldsModule {}
 export class RecipeModule {}
 
 /** SEMI E10 state, target life, zone offsets and trace keys. */
-@Module({ providers: [EquipmentService, EquipmentResolver], exports: [EquipmentService] })
+@Module({ providers: [EquipmentRepository, EquipmentService, EquipmentResolver], exports: [EquipmentService] })
 export class EquipmentModule {}
 
 /** Process runs: track-in with a recipe, track-out with actuals. */
 @Module({
   imports: [HoldsModule, EquipmentModule],
   providers: [RunRepository, RunService, RunViews, RunResolver],
-  exports: [RunService, RunViews],
+  exports: [RunRepository, RunService, RunViews],
 })
 export class RunModule {}
 
@@ -49,7 +51,7 @@ export class RunModule {}
 export class TraceModule {}
 
 /** Experiments: alternate recipe versions on MD regions of a roll. */
-@Module({ imports: [RunModule], providers: [ExperimentService, ExperimentResolver], exports: [ExperimentService] })
+@Module({ imports: [RunModule], providers: [ExperimentRepository, ExperimentService, ExperimentResolver], exports: [ExperimentService] })
 export class ExperimentModule {}
 
 /** Layer thickness maps of rolls from metrology, and products' LCO utilisation. */

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/process-audit';
 import { refuseIfProblems } from '../common/problems';
 import { EquipmentEntity, EquipmentStateChangeEntity } from '../database/process.entities';
 import type { ConfigureEquipmentInput, EquipmentStatusModel, E10StateEnum } from './equipment.model';
+import { EquipmentRepository } from './equipment.repository';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Equipment codes are tracking's (capitals, digits, -), so `<code>.<secret>` splits unambiguously. */
@@ -22,23 +23,20 @@ export class EquipmentService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly equipment: EquipmentRepository,
     private readonly tracking: TrackingClient,
   ) {}
 
   /** The equipment's process row, created (STANDBY) the first time tracking confirms the code. */
   async ensure(m: EntityManager, code: string, actor: string): Promise<EquipmentEntity> {
-    const repo = m.getRepository(EquipmentEntity);
-    const found = await repo.findOne({ where: { code }, lock: { mode: 'pessimistic_write' } });
+    const found = await this.equipment.lock(m, code);
     if (found) return found;
     if (!(await this.tracking.equipment(code)))
       throw new DomainError('NOT_FOUND', `Unknown equipment ${code}`, [
         { path: 'equipmentCode', message: 'expected an equipment code registered in tracking' },
       ]);
     const now = new Date();
-    await m.query(
-      `INSERT INTO process.equipment (code, e10_state, state_since, zone_offsets_mm) VALUES ($1, 'STANDBY', $2, '{}') ON CONFLICT (code) DO NOTHING`,
-      [code, now],
-    );
+    await this.equipment.insertFirstSeen(m, code, now);
     await m.save(
       m.create(EquipmentStateChangeEntity, {
         equipmentCode: code,
@@ -49,7 +47,7 @@ export class EquipmentService {
         reason: 'first seen by the process service',
       }),
     );
-    return repo.findOneOrFail({ where: { code }, lock: { mode: 'pessimistic_write' } });
+    return (await this.equipment.lock(m, code)) as EquipmentEntity;
   }
 
   /** Record a state change (inside the caller's transaction). */
@@ -82,14 +80,11 @@ export class EquipmentService {
           { path: 'input.state', message: 'expected a state other than PRODUCTIVE' },
         ]);
       }
-      const running = await m.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM process.process_runs WHERE equipment_code = $1 AND state = 'RUNNING'`,
-        [code],
-      );
-      if (running[0].n > 0)
+      const running = await this.equipment.runsInProgress(m, code);
+      if (running > 0)
         throw new DomainError(
           'CONFLICT',
-          `Equipment ${code} has ${running[0].n} run(s) in progress; complete them before changing its state to ${to}`,
+          `Equipment ${code} has ${running} run(s) in progress; complete them before changing its state to ${to}`,
         );
       await this.changeState(m, e, to, actor.username, reason);
       await recordAudit(m, {
@@ -169,7 +164,7 @@ export class EquipmentService {
   /** Revoke a trace key: the equipment's posts are refused (401) at once, until a new key is issued. */
   async revokeKey(actor: Actor, code: string): Promise<EquipmentEntity> {
     const revoked = await this.db.transaction(async (m) => {
-      const e = await m.findOne(EquipmentEntity, { where: { code }, lock: { mode: 'pessimistic_write' } });
+      const e = await this.equipment.lock(m, code);
       if (!e?.keyHash)
         throw new DomainError('CONFLICT', `Equipment ${code} has no trace key to revoke`, [
           { path: 'equipmentCode', message: 'expected equipment with a trace key (equipmentKeys lists them)' },
@@ -191,7 +186,7 @@ export class EquipmentService {
 
   /** Every piece of equipment the process service knows, with the state of its trace key. */
   async keys(): Promise<EquipmentEntity[]> {
-    return this.db.getRepository(EquipmentEntity).find({ order: { code: 'ASC' } });
+    return this.equipment.all();
   }
 
   /** Drop an equipment's verified keys from this process's cache, so a changed key counts from the next request. */
@@ -206,7 +201,7 @@ export class EquipmentService {
     if (hit) return hit;
     const match = KEY.exec(apiKey);
     if (!match) return null;
-    const e = await this.db.getRepository(EquipmentEntity).findOne({ where: { code: match[1] } });
+    const e = await this.equipment.byCode(match[1]);
     if (!e?.keyHash || !timingSafeEqual(Buffer.from(e.keyHash, 'hex'), Buffer.from(sha256(match[2]), 'hex'))) return null;
     if (this.verified.size > 1000) this.verified.clear();
     this.verified.set(apiKey, e.code);
@@ -214,7 +209,7 @@ export class EquipmentService {
   }
 
   async status(code: string): Promise<EquipmentStatusModel> {
-    const e = await this.db.getRepository(EquipmentEntity).findOne({ where: { code } });
+    const e = await this.equipment.byCode(code);
     if (!e) {
       if (!(await this.tracking.equipment(code))) throw new DomainError('NOT_FOUND', `Unknown equipment ${code}`);
       return {
@@ -233,14 +228,12 @@ export class EquipmentService {
   }
 
   async statuses(): Promise<EquipmentStatusModel[]> {
-    const rows = await this.db.getRepository(EquipmentEntity).find({ order: { code: 'ASC' } });
+    const rows = await this.equipment.all();
     return Promise.all(rows.map((e) => this.toStatus(e)));
   }
 
   private async toStatus(e: EquipmentEntity): Promise<EquipmentStatusModel> {
-    const history = await this.db
-      .getRepository(EquipmentStateChangeEntity)
-      .find({ where: { equipmentCode: e.code }, order: { id: 'DESC' }, take: 100 });
+    const history = await this.equipment.history(e.code);
     return {
       equipmentCode: e.code,
       e10State: e.e10State as E10StateEnum,

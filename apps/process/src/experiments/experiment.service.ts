@@ -7,20 +7,18 @@ import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
 import { refuseIfProblems } from '../common/problems';
-import {
-  ExperimentEntity,
-  ProcessRunEntity,
-  RecipeEntity,
-  RouteStepRecipesEntity,
-  type ExperimentArmRecord,
-} from '../database/process.entities';
+import { ExperimentEntity, type ExperimentArmRecord, type ProcessRunEntity } from '../database/process.entities';
+import { RunRepository } from '../runs/run.repository';
 import type { CreateExperimentInput } from './experiment.model';
+import { ExperimentRepository } from './experiment.repository';
 
 /** Experiments: alternate recipe versions on MD regions of one roll, so yield can be compared by condition. */
 @Injectable()
 export class ExperimentService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly experiments: ExperimentRepository,
+    private readonly runs: RunRepository,
     private readonly tracking: TrackingClient,
   ) {}
 
@@ -41,12 +39,10 @@ export class ExperimentService {
       roll.lengthMm,
       'input.arms',
     );
-    const step = await this.db
-      .getRepository(RouteStepRecipesEntity)
-      .findOne({ where: { productCode: roll.productCode, operation: input.operation } });
+    const step = await this.runs.routeStep(roll.productCode, input.operation);
     const arms: ExperimentArmRecord[] = [];
     for (const [i, a] of input.arms.entries()) {
-      const r = await this.db.getRepository(RecipeEntity).findOne({ where: { name: a.recipe.name, version: a.recipe.version } });
+      const r = await this.runs.recipeVersion(a.recipe.name, a.recipe.version);
       const path = `input.arms[${i}].recipe`;
       if (!r) problems.push({ path, message: `expected an existing recipe version, got ${a.recipe.name} v${a.recipe.version}` });
       else if (r.state !== 'RELEASED')
@@ -67,19 +63,15 @@ export class ExperimentService {
     }
     refuseIfProblems(`Experiment ${input.code} not created`, problems);
     return this.db.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`runs:${roll.barcode}:${input.operation}`]);
-      if (await m.exists(ExperimentEntity, { where: { code: input.code } }))
-        throw new DomainError('CONFLICT', `Experiment ${input.code} already exists`);
-      const other = await m.getRepository(ExperimentEntity).findOne({ where: { rollBarcode: roll.barcode, operation: input.operation } });
+      await this.runs.lockRollOperation(m, roll.barcode, input.operation);
+      if (await this.experiments.byCode(input.code, m)) throw new DomainError('CONFLICT', `Experiment ${input.code} already exists`);
+      const other = await this.experiments.onRollOperation(m, roll.barcode, input.operation);
       if (other) throw new DomainError('CONFLICT', `Roll ${roll.barcode} already has experiment ${other.code} at ${input.operation}`);
-      const [ran] = await m.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM process.process_runs WHERE roll_barcode = $1 AND operation = $2`,
-        [roll.barcode, input.operation],
-      );
-      if (ran.n > 0)
+      const ran = await this.experiments.runsAt(m, roll.barcode, input.operation);
+      if (ran > 0)
         throw new DomainError(
           'CONFLICT',
-          `Roll ${roll.barcode} already has ${ran.n} run(s) at ${input.operation}; an experiment is planned before the runs`,
+          `Roll ${roll.barcode} already has ${ran} run(s) at ${input.operation}; an experiment is planned before the runs`,
         );
       const saved = await m.save(
         m.create(ExperimentEntity, {
@@ -102,16 +94,16 @@ export class ExperimentService {
     });
   }
 
-  async byCode(code: string): Promise<ExperimentEntity | null> {
-    return this.db.getRepository(ExperimentEntity).findOne({ where: { code } });
+  byCode(code: string): Promise<ExperimentEntity | null> {
+    return this.experiments.byCode(code);
   }
 
-  async list(rollBarcode?: string): Promise<ExperimentEntity[]> {
-    return this.db.getRepository(ExperimentEntity).find({ where: rollBarcode ? { rollBarcode } : {}, order: { id: 'DESC' }, take: 500 });
+  list(rollBarcode?: string): Promise<ExperimentEntity[]> {
+    return this.experiments.list(rollBarcode);
   }
 
   /** The runs of an experiment's arms, in MD order. */
   runsOf(experimentId: string): Promise<ProcessRunEntity[]> {
-    return this.db.getRepository(ProcessRunEntity).find({ where: { experimentId }, order: { mdStartMm: 'ASC' } });
+    return this.experiments.runsOf(experimentId);
   }
 }

@@ -20,17 +20,11 @@ import { TrackingClient, type TrackedEquipment } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit';
 import { isRunId } from '../common/ids';
 import { refuseIfProblems } from '../common/problems';
-import {
-  EquipmentEntity,
-  ExperimentEntity,
-  ProcessRunEntity,
-  RecipeEntity,
-  RouteStepRecipesEntity,
-  type ExperimentArmRecord,
-} from '../database/process.entities';
+import { EquipmentEntity, ProcessRunEntity, RecipeEntity, type ExperimentArmRecord } from '../database/process.entities';
 import { EquipmentService } from '../equipment/equipment.service';
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
 import type { CompleteProcessRunInput, StartProcessRunInput } from './run.model';
+import { RunRepository } from './run.repository';
 
 interface RunUnit {
   kind: 'ROLL' | 'SHEET';
@@ -51,6 +45,7 @@ export const describeRegion = (roll: string, start: number, end: number) => `rol
 export class RunService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunRepository,
     private readonly tracking: TrackingClient,
     private readonly equipment: EquipmentService,
     private readonly alarms: AlarmService,
@@ -63,7 +58,7 @@ export class RunService {
         { path: 'input.equipmentCode', message: 'expected an equipment code registered in tracking' },
       ]);
     const unit = await this.unit(input, equipment);
-    const recipe = await this.db.getRepository(RecipeEntity).findOne({ where: { name: input.recipe.name, version: input.recipe.version } });
+    const recipe = await this.runs.recipeVersion(input.recipe.name, input.recipe.version);
     if (!recipe)
       throw new DomainError('NOT_FOUND', `Unknown recipe ${input.recipe.name} version ${input.recipe.version}`, [
         { path: 'input.recipe', message: 'expected an existing recipe version' },
@@ -95,12 +90,8 @@ export class RunService {
           'EQUIPMENT_NOT_AVAILABLE',
           `Equipment ${eq.code} target ${eq.targetId ?? '(unnamed)'}: ${lifeProblem}; replace the target (replaceTarget) first`,
         );
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`runs:${unit.rollBarcode}:${equipment.operation}`]);
-      const [overlap] = await m.query<{ id: string; md_start_mm: number; md_end_mm: number; state: string }[]>(
-        `SELECT id, md_start_mm, md_end_mm, state FROM process.process_runs
-          WHERE roll_barcode = $1 AND operation = $2 AND md_start_mm < $4 AND $3 < md_end_mm LIMIT 1`,
-        [unit.rollBarcode, equipment.operation, unit.segment.startMm, unit.segment.endMm],
-      );
+      await this.runs.lockRollOperation(m, unit.rollBarcode, equipment.operation);
+      const overlap = await this.runs.overlapping(m, unit.rollBarcode, equipment.operation, unit.segment.startMm, unit.segment.endMm);
       if (overlap) {
         throw new DomainError(
           'CONFLICT',
@@ -158,11 +149,11 @@ export class RunService {
     if (!isRunId(input.runId)) throw new DomainError('NOT_FOUND', `Unknown process run ${input.runId}`);
     const { actuals, problems } = collectActuals(input.actuals);
     const { run, alarmIds } = await this.db.transaction(async (m) => {
-      const run = await m.getRepository(ProcessRunEntity).findOne({ where: { id: input.runId }, lock: { mode: 'pessimistic_write' } });
+      const run = await this.runs.lock(m, input.runId);
       if (!run) throw new DomainError('NOT_FOUND', `Unknown process run ${input.runId}`);
       if (run.state !== 'RUNNING')
         throw new DomainError('CONFLICT', `Process run ${run.id} was completed at ${run.completedAt?.toISOString()} by ${run.completedBy}`);
-      const recipe = await m.getRepository(RecipeEntity).findOneOrFail({ where: { id: run.recipeId } });
+      const recipe = await this.runs.recipeOf(m, run);
       refuseIfProblems(`Run ${run.id} (${recipe.name} version ${recipe.version}) not completed`, [
         ...problems,
         ...actualValueProblems(recipe.parameters, actuals, 'input.actuals'),
@@ -196,11 +187,8 @@ export class RunService {
       const eq = await this.equipment.ensure(m, run.equipmentCode, actor.username);
       if (energy > 0)
         await m.update(EquipmentEntity, { code: eq.code }, { targetConsumedKwh: () => `target_consumed_kwh + ${Number(energy)}` });
-      const [others] = await m.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM process.process_runs WHERE equipment_code = $1 AND state = 'RUNNING'`,
-        [eq.code],
-      );
-      if (others.n === 0 && eq.e10State === 'PRODUCTIVE')
+      const others = await this.runs.runningOnEquipment(m, eq.code);
+      if (others === 0 && eq.e10State === 'PRODUCTIVE')
         await this.equipment.changeState(m, eq, 'STANDBY', actor.username, `run ${run.id} completed`);
       await recordAudit(m, {
         actor: actor.username,
@@ -210,11 +198,8 @@ export class RunService {
         details: { actuals, alarms: saved.length, energyKwh: energy },
       });
 
-      const [stillRunning] = await m.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM process.process_runs WHERE roll_barcode = $1 AND operation = $2 AND state = 'RUNNING' AND sheet_barcode IS NOT DISTINCT FROM $3`,
-        [run.rollBarcode, run.operation, run.sheetBarcode],
-      );
-      if (input.trackOut ?? stillRunning.n === 0) {
+      const stillRunning = await this.runs.stillRunning(m, run);
+      if (input.trackOut ?? stillRunning === 0) {
         await this.tracking.scanAs(actor, {
           barcode: run.sheetBarcode ?? run.rollBarcode,
           stationCode: run.stationCode,
@@ -302,7 +287,7 @@ export class RunService {
   }
 
   private async requireAllowed(productCode: string, equipment: TrackedEquipment, recipe: RecipeEntity): Promise<void> {
-    const step = await this.db.getRepository(RouteStepRecipesEntity).findOne({ where: { productCode, operation: equipment.operation } });
+    const step = await this.runs.routeStep(productCode, equipment.operation);
     if (!step || !step.recipeNames.includes(recipe.name)) {
       const allowed = step?.recipeNames.length ? `allowed: ${step.recipeNames.join(', ')}` : 'none are allowed yet (setRouteStepRecipes)';
       throw new DomainError(
@@ -326,7 +311,7 @@ export class RunService {
     operation: string,
     recipe: RecipeEntity,
   ): Promise<{ experimentId: string; arm: ExperimentArmRecord } | null> {
-    const experiment = await this.db.getRepository(ExperimentEntity).findOne({ where: { rollBarcode: unit.rollBarcode, operation } });
+    const experiment = await this.runs.experimentOn(unit.rollBarcode, operation);
     if (!experiment) return null;
     const arm = armAt(experiment.arms, unit.segment) as ExperimentArmRecord | null;
     const arms = experiment.arms
@@ -349,21 +334,12 @@ export class RunService {
     return { experimentId: experiment.id, arm };
   }
 
-  async byId(id: string, m: EntityManager = this.db.manager): Promise<ProcessRunEntity | null> {
-    if (!isRunId(id)) return null;
-    return m.getRepository(ProcessRunEntity).findOne({ where: { id } });
+  byId(id: string, m?: EntityManager): Promise<ProcessRunEntity | null> {
+    return this.runs.byId(id, m);
   }
 
-  async list(filter: { rollBarcode?: string; equipmentCode?: string; state?: string; limit: number }): Promise<ProcessRunEntity[]> {
-    return this.db.getRepository(ProcessRunEntity).find({
-      where: {
-        ...(filter.rollBarcode ? { rollBarcode: filter.rollBarcode } : {}),
-        ...(filter.equipmentCode ? { equipmentCode: filter.equipmentCode } : {}),
-        ...(filter.state ? { state: filter.state as 'RUNNING' } : {}),
-      },
-      order: { startedAt: 'DESC' },
-      take: filter.limit,
-    });
+  list(filter: { rollBarcode?: string; equipmentCode?: string; state?: string; limit: number }): Promise<ProcessRunEntity[]> {
+    return this.runs.list(filter);
   }
 }
 
