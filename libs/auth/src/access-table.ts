@@ -88,6 +88,7 @@ export const GRAPHQL_ACCESS: Readonly<Record<string, AccessRule>> = {
     'Mutation.placeHold': 'ANY',
     'Mutation.releaseHold': ['ENGINEERING', 'electronic signature: password and meaning'],
     'Query.auditTrail': 'ENGINEERING',
+    'Mutation.verifySignature': ['ANY', "the signed-in user's own password; a wrong one counts as a failed login"],
   }),
   ...rows('test-data', {
     'Mutation.registerRig': 'ENGINEERING',
@@ -164,6 +165,7 @@ export const GRAPHQL_ACCESS: Readonly<Record<string, AccessRule>> = {
     'Mutation.revokeEquipmentKey': 'ADMIN',
     'Mutation.rotateEquipmentKey': 'ADMIN',
     'Query.cellProvenance': 'ANY',
+    'Query.sheetPredictedCapacity': 'ANY',
     'Query.runWhereUsed': 'ANY',
     'Query.parameterTrend': 'ANY',
     'Query.thicknessMaps': 'ANY',
@@ -193,6 +195,7 @@ export const GRAPHQL_ACCESS: Readonly<Record<string, AccessRule>> = {
     'Mutation.startStack': 'ANY',
     'Mutation.addStackLayer': 'ANY',
     'Mutation.postStackTest': 'ANY',
+    'Mutation.scanStack': 'ANY',
     'Query.cyclingByProduct': 'ANY',
     'Mutation.importCyclerResults': 'ENGINEERING',
   }),

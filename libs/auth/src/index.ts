@@ -6,3 +6,4 @@ export * from './login-throttle';
 export * from './client-address';
 export * from './access-table';
 export * from './role-doc';
+export * from './signature';

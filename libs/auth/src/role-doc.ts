@@ -1,7 +1,8 @@
 import { GRAPHQL_ACCESS, REST_ACCESS, SERVICE_ROUTES, type Access, type AccessRule, type Owner } from './access-table';
 
 /** The lines of docs/roles.md between these markers are rendered from the access table. */
-export const ROLE_DOC_START = '<!-- role table: rendered from libs/auth/src/access-table.ts by `npm run roles-doc`; edit the table, not this -->';
+export const ROLE_DOC_START =
+  '<!-- role table: rendered from libs/auth/src/access-table.ts by `npm run roles-doc`; edit the table, not this -->';
 export const ROLE_DOC_END = '<!-- end of role table -->';
 
 const WHO: Record<Access, string> = {
@@ -54,7 +55,13 @@ export function renderRoleTables(): string {
     '',
   );
   out.push('### Every app (directly, not through the gateway)', '');
-  out.push(...table(['route', 'who'], SERVICE_ROUTES.map((route) => [`\`${route}\``, WHO.PUBLIC])), '');
+  out.push(
+    ...table(
+      ['route', 'who'],
+      SERVICE_ROUTES.map((route) => [`\`${route}\``, WHO.PUBLIC]),
+    ),
+    '',
+  );
   out.push(ROLE_DOC_END);
   return out.join('\n');
 }

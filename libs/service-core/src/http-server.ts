@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { serveRouteList } from './route-list';
 
 /**
  * Listen with idle keep-alive connections kept for 65 s instead of Node's 5 s. With 5 s, a client
@@ -13,7 +12,5 @@ export async function listenKeepingConnections(app: INestApplication, port: numb
   const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  // Every MES app listens through here, so every app lists its routes (GET /health/routes).
-  serveRouteList(app);
   await app.listen(port, host);
 }

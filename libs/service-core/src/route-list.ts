@@ -1,7 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-
-/** Where every MES app lists its own HTTP routes (beside its health check: both are for operators and tests, not clients). */
-export const ROUTE_LIST_PATH = '/health/routes';
+import type { HttpAdapterHost } from '@nestjs/core';
 
 export interface RouteEntry {
   /** Upper case: GET, POST, ... or ALL. */
@@ -20,7 +18,11 @@ interface ExpressLayer {
  * left out of a hand-written list.
  */
 export function routesOf(app: INestApplication): RouteEntry[] {
-  const express = app.getHttpAdapter().getInstance() as { router?: { stack: ExpressLayer[] } };
+  return routesOfExpress(app.getHttpAdapter().getInstance());
+}
+
+function routesOfExpress(instance: unknown): RouteEntry[] {
+  const express = instance as { router?: { stack: ExpressLayer[] } };
   const routes: RouteEntry[] = [];
   for (const layer of express.router?.stack ?? []) {
     if (!layer.route) continue;
@@ -32,14 +34,11 @@ export function routesOf(app: INestApplication): RouteEntry[] {
   return [...new Map(routes.map((r) => [`${r.method} ${r.path}`, r])).values()];
 }
 
-/** Serve GET /health/routes: { routes: [{ method, path }] } of this app, computed once it is initialised. */
-export function serveRouteList(app: INestApplication): void {
+/** The routes of the app this adapter serves, for GET /health/routes (computed once: routes do not change after start). */
+export function routeListOf(adapter: HttpAdapterHost): () => { routes: RouteEntry[] } {
   let cached: RouteEntry[] | undefined;
-  const express = app.getHttpAdapter().getInstance() as {
-    get(path: string, handler: (req: unknown, res: { json(body: unknown): void }) => void): void;
+  return () => {
+    cached ??= routesOfExpress(adapter.httpAdapter.getInstance());
+    return { routes: cached };
   };
-  express.get(ROUTE_LIST_PATH, (_req, res) => {
-    cached ??= routesOf(app);
-    res.json({ routes: cached });
-  });
 }
