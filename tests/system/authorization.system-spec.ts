@@ -139,9 +139,18 @@ describe('authorization: every operation and route against the access table', ()
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(op),
     });
-    const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+    const body = (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
     const codes = (body.errors ?? []).map((e) => String(e.extensions?.code));
-    const outcome: Outcome = codes.includes('UNAUTHENTICATED') ? 'UNAUTHENTICATED' : codes.includes('FORBIDDEN') ? 'FORBIDDEN' : 'let in';
+    // The guard's refusals. A public operation may still answer UNAUTHENTICATED for its own reason
+    // (login: a wrong password), which is not the guard keeping the caller out.
+    const guard = (body.errors ?? []).filter(
+      (e) => e.extensions?.code === 'FORBIDDEN' || /^Authentication required|^The bearer token is invalid/.test(e.message),
+    );
+    const outcome: Outcome = guard.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
+      ? 'UNAUTHENTICATED'
+      : guard.some((e) => e.extensions?.code === 'FORBIDDEN')
+        ? 'FORBIDDEN'
+        : 'let in';
     return { outcome, codes };
   }
 

@@ -219,6 +219,7 @@ export const REST_ACCESS: Readonly<Record<string, AccessRule>> = {
     'POST /api/v1/exports/sheets/:sheet/pick-result': ['ANY', 'the import is recorded as that user'],
     'GET /api/v1/exports/sheets/:sheet/pick-result.csv': 'ANY',
     'GET /api/v1/live/sheets/:sheet': ['ANY', 'server-sent events'],
+    'POST /api/v1/lab-spectra': ['ENGINEERING', 'the named lab rig must be registered'],
   }),
   ...rows('process', {
     'POST /api/v1/equipment-traces': ['EQUIPMENT_KEY', 'only for runs on the equipment the key was issued to'],

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { METHODS } from 'node:http';
 
 export interface RouteEntry {
   /** Upper case: GET, POST, ... or ALL. */
@@ -28,7 +29,9 @@ function routesOfExpress(instance: unknown): RouteEntry[] {
     if (!layer.route) continue;
     const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
     const methods = layer.route.methods as Record<string, boolean> & { _all?: boolean };
-    const names = methods._all ? ['ALL'] : Object.keys(methods).filter((m) => methods[m]);
+    const names = Object.keys(methods).filter((m) => methods[m] && m !== '_all');
+    // Nest's @All registers the route for every method Node knows: one entry, ALL.
+    if (methods._all || METHODS.every((m) => methods[m.toLowerCase()])) names.splice(0, names.length, 'ALL');
     for (const path of paths) for (const method of names) routes.push({ method: method.toUpperCase(), path });
   }
   return [...new Map(routes.map((r) => [`${r.method} ${r.path}`, r])).values()];
