@@ -1,3 +1,4 @@
+import { signatureArg } from '@mes/testing';
 import { Client } from 'pg';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
@@ -455,7 +456,7 @@ describe('singulation, stacking and stack test through the gateway', () => {
 
     // SCRAP of that hold scraps the stack.
     await mes.admin.ok(
-      `mutation { releaseHold(input: { holdId: "${hold.id}", disposition: SCRAP, comment: "region scrapped" }) { active } }`,
+      `mutation { releaseHold(input: { holdId: "${hold.id}", disposition: SCRAP, comment: "region scrapped" }, ${signatureArg()}) { active } }`,
     );
     expect((await mes.admin.ok('{ stack(barcode: "STK-0001") { status } }')).stack.status).toBe('SCRAPPED');
     const scrapped = await mes.admin.fails(scanStack, { s: 'STK-0001', st: 'FRM-1' });

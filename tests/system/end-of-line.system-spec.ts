@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { LineDriver, synthesizeStackTest, type SheetRun } from '@mes/simulator';
-import { TEST_ADMIN_PASSWORD } from '@mes/testing';
+import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
 /**
@@ -236,7 +236,9 @@ describe('the end of the line: refusals that store nothing, and holds placed aft
     ]);
 
     for (const id of [cellHold, sheetHold])
-      await mes.admin.ok(`mutation { releaseHold(input: { holdId: "${id}", disposition: RELEASE, comment: "checked, fine" }) { active } }`);
+      await mes.admin.ok(
+        `mutation { releaseHold(input: { holdId: "${id}", disposition: RELEASE, comment: "checked, fine" }, ${signatureArg()}) { active } }`,
+      );
     seen = await mes.admin.ok(view);
     expect(seen.a).toEqual({ onHold: false, status: 'TESTED', activeHolds: [] });
     expect(seen.b.onHold).toBe(false);

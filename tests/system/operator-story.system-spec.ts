@@ -1,4 +1,4 @@
-import { GraphqlClient } from '@mes/testing';
+import { GraphqlClient, signatureArg } from '@mes/testing';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
 /**
@@ -86,11 +86,11 @@ describe('operator story through the gateway', () => {
     expect((await scan(operator, 'S-R-STORY-0001', 'LPN-1', 'TRACK_IN')).errors).toBeUndefined();
 
     const forbidden = await operator.fails(
-      `mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "ok" }) { id } }`,
+      `mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "ok" }, ${signatureArg('password-123', 'REVIEWED')}) { id } }`,
     );
     expect(forbidden.extensions?.code).toBe('FORBIDDEN');
     await engineer.ok(
-      `mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "rate back in band, films checked" }) { active } }`,
+      `mutation { releaseHold(input: { holdId: "${hold.placeHold.id}", disposition: RELEASE, comment: "rate back in band, films checked" }, ${signatureArg('password-123', 'REVIEWED')}) { active } }`,
     );
     const resumed = await scan(operator, 'S-R-STORY-0002', 'LPN-1', 'TRACK_IN');
     expect(resumed.data?.scan).toMatchObject({ operation: 'LIPON_DEPOSITION', stepState: 'IN_PROCESS' });

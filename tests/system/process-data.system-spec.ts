@@ -1,4 +1,4 @@
-import { TEST_ADMIN_PASSWORD } from '@mes/testing';
+import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver } from '@mes/simulator';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
@@ -55,7 +55,7 @@ describe('process data through the gateway', () => {
       'mutation { startProcessRun(input: { unitBarcode: "R0002", equipmentCode: "SPT-LCO-1", recipe: { name: "LCO-SPUTTER-10UM", version: 2 } }) { id } }',
     );
     expect(draftRun.extensions?.code).toBe('RECIPE_NOT_RELEASED');
-    await admin.ok('mutation { releaseRecipe(recipe: { name: "LCO-SPUTTER-10UM", version: 2 }) { state } }');
+    await admin.ok(`mutation { releaseRecipe(recipe: { name: "LCO-SPUTTER-10UM", version: 2 }, ${signatureArg()}) { state } }`);
 
     const run = (
       await admin.ok(

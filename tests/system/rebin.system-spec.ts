@@ -1,3 +1,4 @@
+import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 
@@ -83,9 +84,11 @@ describe('re-binning a sheet with a new rule set version', () => {
       { r: JSON.stringify(ruleSet) },
     );
     expect(draft.createRuleSetDraft).toEqual({ version: 2, status: 'DRAFT' });
-    const released = await mes.admin.ok('mutation { releaseRuleSet(productCode: "TFB-0505", version: 2) { version status releasedBy } }');
+    const released = await mes.admin.ok(
+      `mutation { releaseRuleSet(productCode: "TFB-0505", version: 2, ${signatureArg(TEST_ADMIN_PASSWORD, 'RESPONSIBLE')}) { version status releasedBy } }`,
+    );
     expect(released.releaseRuleSet).toEqual({ version: 2, status: 'RELEASED', releasedBy: 'admin' });
-    const again = await mes.admin.fails('mutation { releaseRuleSet(productCode: "TFB-0505", version: 2) { version } }');
+    const again = await mes.admin.fails(`mutation { releaseRuleSet(productCode: "TFB-0505", version: 2, ${signatureArg()}) { version } }`);
     expect(again.message).toBe('Rule set TFB-0505 v2 is RELEASED already: only a DRAFT can be released');
 
     const nothing = await mes.admin.fails('mutation { rebin(input: { sheet: "S-R0001-0019" }) { id } }');

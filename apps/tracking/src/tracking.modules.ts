@@ -49,7 +49,7 @@ export class MaterialModule {}
 
 /** Holds on rolls, roll regions, sheets and cells, and their dispositions. */
 @Module({
-  imports: [MaterialModule],
+  imports: [MaterialModule, IdentityModule], // a release is signed: identity checks the password
   providers: [
     HoldRepository,
     HoldService,

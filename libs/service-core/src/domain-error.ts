@@ -2,6 +2,7 @@
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'SIGNATURE_REJECTED'
   | 'VALIDATION_FAILED'
   | 'NOT_FOUND'
   | 'UNKNOWN_BARCODE'
@@ -44,6 +45,7 @@ export class DomainError extends Error {
 const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  SIGNATURE_REJECTED: 403,
   VALIDATION_FAILED: 400,
   NOT_FOUND: 404,
   UNKNOWN_BARCODE: 404,

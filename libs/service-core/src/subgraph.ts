@@ -1,10 +1,12 @@
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { Controller, Get, HttpStatus, Logger, Res, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { formatGraphqlError } from './graphql-errors';
+import { routeListOf, type RouteEntry } from './route-list';
 
 const errorLog = new Logger('GraphQL');
 
@@ -27,11 +29,26 @@ export function subgraphGraphqlOptions(): ApolloFederationDriverConfig {
   };
 }
 
-/** GET /health of a service that needs only its database: 200, or 503 naming PostgreSQL. */
+/**
+ * GET /health of a service that needs only its database: 200, or 503 naming PostgreSQL; and
+ * GET /health/routes, the HTTP routes the service serves (the authorization test enumerates them).
+ */
 export function databaseHealthController(service: string): Type<unknown> {
   @Controller('health')
   class DatabaseHealthController {
-    constructor(@InjectDataSource() private readonly db: DataSource) {}
+    private readonly routeList: () => { routes: RouteEntry[] };
+
+    constructor(
+      @InjectDataSource() private readonly db: DataSource,
+      adapter: HttpAdapterHost,
+    ) {
+      this.routeList = routeListOf(adapter);
+    }
+
+    @Get('routes')
+    routes(): { routes: RouteEntry[] } {
+      return this.routeList();
+    }
 
     @Get()
     async health(@Res() res: Response): Promise<void> {

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { GraphqlClient } from './graphql-client';
+import { TEST_USER_PASSWORD } from './test-config';
 
 /** SQL on a test database through a small pool of its own: a test stack's `query`, and `end` at close. */
 export function testSql(url: string): {
@@ -29,9 +30,9 @@ export function roleUsers(
     if (existing) return existing;
     const username = `${role.toLowerCase()}1`;
     await trackingAdmin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
-      i: { username, password: 'password-123', role },
+      i: { username, password: TEST_USER_PASSWORD, role },
     });
-    const signedIn = await new GraphqlClient(trackingUrl).login(username, 'password-123');
+    const signedIn = await new GraphqlClient(trackingUrl).login(username, TEST_USER_PASSWORD);
     const client = new GraphqlClient(clientUrl, signedIn.token);
     users.set(role, client);
     return client;

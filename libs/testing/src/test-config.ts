@@ -16,3 +16,14 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     ...overrides,
   });
 }
+
+/** The password roleUsers gives the users it creates (operator1, engineer1, admin1). */
+export const TEST_USER_PASSWORD = 'password-123';
+
+/**
+ * The GraphQL argument of an electronic signature (releaseHold, releaseRuleSet, releaseRecipe) by
+ * the signed-in user: by default the test admin, approving.
+ */
+export function signatureArg(password = TEST_ADMIN_PASSWORD, meaning: 'APPROVED' | 'REVIEWED' | 'RESPONSIBLE' = 'APPROVED'): string {
+  return `signature: { password: ${JSON.stringify(password)}, meaning: ${meaning} }`;
+}

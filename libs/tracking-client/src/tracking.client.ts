@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Role, TokenService, type Actor } from '@mes/auth';
+import { CLIENT_ADDRESS_HEADER, Role, TokenService, type Actor, type SignatureInput, type VerifiedSignature } from '@mes/auth';
 import type { SheetLayout } from '@mes/geometry';
 import { DomainError, isErrorCode } from '@mes/service-core';
 
@@ -69,7 +69,7 @@ const ROLL_FIELDS = 'barcode productCode status operation stepState stationCode 
 
 interface GraphqlAnswer<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; retryAfterSeconds?: number } }[];
 }
 
 /**
@@ -199,6 +199,34 @@ export class TrackingClient {
     return this.dataOrDomainError(answer).scan;
   }
 
+  /**
+   * Have tracking (which owns users and passwords) check an electronic signature of `actor`, the
+   * signed-in user: as that user, from the client's own address, so a wrong password is throttled
+   * and counted like a failed login at that address. Tracking's refusal (SIGNATURE_REJECTED,
+   * TOO_MANY_REQUESTS) comes back as the same DomainError.
+   */
+  async verifySignature(actor: Actor, signature: SignatureInput, clientAddress: string): Promise<VerifiedSignature> {
+    const answer = await this.call<{
+      verifySignature: { signer: string; meaning: VerifiedSignature['meaning']; comment: string | null; signedAt: string };
+    }>(
+      'mutation($s: SignatureInput!) { verifySignature(signature: $s) { signer meaning comment signedAt } }',
+      { s: { password: signature.password, meaning: signature.meaning, comment: signature.comment ?? null } },
+      this.tokenFor(actor),
+      { [CLIENT_ADDRESS_HEADER]: clientAddress },
+    );
+    const e = answer.errors?.[0];
+    const code = e?.extensions?.code;
+    // The one refusal tracking sends with a retry time: keep it, the client shows the wait.
+    if (code === 'TOO_MANY_REQUESTS')
+      throw new DomainError(code, e?.message ?? 'Too many failed logins', [], { retryAfterSeconds: e?.extensions?.retryAfterSeconds });
+    if (code === 'SIGNATURE_REJECTED')
+      throw new DomainError(code, e?.message ?? 'The signature was refused', [
+        { path: 'signature.password', message: 'expected the password of the signed-in user' },
+      ]);
+    const signed = this.dataOrDomainError(answer).verifySignature;
+    return { ...signed, signedAt: new Date(signed.signedAt) };
+  }
+
   /** A hold on an MD region of a roll (the material made there, wherever it is now). */
   async holdRollRegion(rollBarcode: string, mdFromMm: number, mdToMm: number, reason: string): Promise<string> {
     const answer = await this.call<{ placeHold: { id: string } }>('mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }', {
@@ -259,12 +287,17 @@ export class TrackingClient {
     return answer.data;
   }
 
-  private async call<T>(query: string, variables: Record<string, unknown>, token = this.token): Promise<GraphqlAnswer<T>> {
+  private async call<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    token = this.token,
+    headers: Record<string, string> = {},
+  ): Promise<GraphqlAnswer<T>> {
     let res: Response;
     try {
       res = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(10_000),
       });

@@ -1,5 +1,5 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { clientAddressOf, CurrentActor, ENGINEERING, Roles, SignatureInput, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import {
   CreateRecipeInput,
@@ -38,9 +38,16 @@ export class RecipeResolver {
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => RecipeModel, { description: 'Release a DRAFT: from now on it can run and never changes.' })
-  async releaseRecipe(@CurrentActor() actor: Actor, @Args('recipe') ref: RecipeRefInput): Promise<RecipeModel> {
-    return toRecipeModel(await this.recipeService.transition(actor, ref.name, ref.version, 'RELEASED'));
+  @Mutation(() => RecipeModel, {
+    description: 'Release a DRAFT, signed (password again and meaning): from now on it can run and never changes.',
+  })
+  async releaseRecipe(
+    @CurrentActor() actor: Actor,
+    @Args('recipe') ref: RecipeRefInput,
+    @Args('signature', { type: () => SignatureInput }) signature: SignatureInput,
+    @Context('req') req: Parameters<typeof clientAddressOf>[0],
+  ): Promise<RecipeModel> {
+    return toRecipeModel(await this.recipeService.release(actor, ref.name, ref.version, signature, clientAddressOf(req)));
   }
 
   @Roles(...ENGINEERING)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '@mes/auth';
+import { signatureAuditDetails, type Actor, type SignatureInput, type VerifiedSignature } from '@mes/auth';
 import {
   parameterDefinitionProblems,
   recipeTransitionProblem,
@@ -60,6 +60,9 @@ export function toRecipeModel(r: RecipeEntity): RecipeModel {
 }
 
 /** Recipes and their lifecycle, and what each product route step allows. */
+/** The seeder's release of the demo recipes, the one release without a person's signature. */
+export const DEMO_SEED = 'DEMO_SEED';
+
 @Injectable()
 export class RecipeService {
   constructor(
@@ -119,7 +122,25 @@ export class RecipeService {
   }
 
   /** DRAFT -> RELEASED (then immutable) or RELEASED -> OBSOLETE. */
-  async transition(actor: Actor, name: string, version: number, to: RecipeState): Promise<RecipeEntity> {
+  /** Release a DRAFT with an electronic signature: tracking checks the password first, so a refused signature changes nothing. */
+  async release(actor: Actor, name: string, version: number, signature: SignatureInput, address: string): Promise<RecipeEntity> {
+    const signed = await this.tracking.verifySignature(actor, signature, address);
+    return this.transition(actor, name, version, 'RELEASED', signed);
+  }
+
+  /**
+   * Move a recipe version on. A release carries the verified signature (RecipeService.release), or
+   * DEMO_SEED for the demo recipes the seeder releases at first start (no person signs those: the
+   * audit record says so).
+   */
+  async transition(
+    actor: Actor,
+    name: string,
+    version: number,
+    to: RecipeState,
+    signed?: VerifiedSignature | typeof DEMO_SEED,
+  ): Promise<RecipeEntity> {
+    if (to === 'RELEASED' && !signed) throw new Error('A recipe is released only with a verified signature (RecipeService.release)');
     return this.db.transaction(async (m) => {
       const recipe = await m.getRepository(RecipeEntity).findOne({ where: { name, version }, lock: { mode: 'pessimistic_write' } });
       if (!recipe) throw new DomainError('NOT_FOUND', `Unknown recipe ${name} version ${version}`);
@@ -130,7 +151,21 @@ export class RecipeService {
       if (to === 'RELEASED') Object.assign(recipe, { releasedBy: actor.username, releasedAt: now });
       if (to === 'OBSOLETE') recipe.obsoletedAt = now;
       await m.save(recipe);
-      await recordAudit(m, { actor: actor.username, action: `RECIPE_${to}`, entityType: 'RECIPE', entityId: `${name}@${version}` });
+      await recordAudit(m, {
+        actor: actor.username,
+        action: `RECIPE_${to}`,
+        entityType: 'RECIPE',
+        entityId: `${name}@${version}`,
+        ...(signed === DEMO_SEED ? { details: { unsigned: 'demo recipe released by the seeder at first start; no person signed' } } : {}),
+      });
+      if (signed && signed !== DEMO_SEED)
+        await recordAudit(m, {
+          actor: actor.username,
+          action: 'SIGNATURE',
+          entityType: 'RECIPE',
+          entityId: `${name}@${version}`,
+          details: signatureAuditDetails(signed, `RECIPE_${to} ${name}@${version}`),
+        });
       return recipe;
     });
   }

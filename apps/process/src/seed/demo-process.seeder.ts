@@ -6,7 +6,7 @@ import { TrackingClient } from '@mes/tracking-client';
 import { RecipeEntity } from '../database/process.entities';
 import { EquipmentService } from '../equipment/equipment.service';
 import type { ParameterTypeEnum } from '../recipes/recipe.model';
-import { RecipeService } from '../recipes/recipe.service';
+import { DEMO_SEED, RecipeService } from '../recipes/recipe.service';
 import { ThicknessService } from '../thickness/thickness.service';
 import { DEMO_LCO_UTILIZATION, DEMO_PRODUCT, DEMO_RECIPES, DEMO_TARGETS } from './demo-recipes';
 
@@ -56,7 +56,7 @@ export class DemoProcessSeeder {
           minDurationS: b.minDurationS,
         })),
       });
-      await this.recipes.transition(SYSTEM, r.name, 1, 'RELEASED');
+      await this.recipes.transition(SYSTEM, r.name, 1, 'RELEASED', DEMO_SEED);
     }
     for (const operation of new Set(DEMO_RECIPES.map((r) => r.operation))) {
       if (!product.operations.includes(operation)) continue;

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { Role, type Actor } from '@mes/auth';
+import { Role, SignatureMeaning, type Actor, type SignatureInput } from '@mes/auth';
+import { DomainError } from '@mes/service-core';
 import { defaultAsMadeRuleSet } from '@mes/binning';
 import { QUEUES } from '@mes/queue-contracts';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
@@ -17,8 +18,15 @@ describe('rule set versions and rebin requests', () => {
   let queue: SheetTestQueue;
   let service: RuleSetService;
   const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
+  const signature: SignatureInput = { password: 'erik-password', meaning: SignatureMeaning.APPROVED };
+  // Tracking's side of a signature (checking the password) is tested where tracking runs
+  // (tests/system/signatures); here it answers as tracking does for the right and a wrong password.
   const tracking = {
     product: async (code: string) => (code === 'TFB-0505' ? { code, cellActiveAreaCm2: 0.25 } : null),
+    verifySignature: async (actor: Actor, s: SignatureInput) => {
+      if (s.password !== 'erik-password') throw new DomainError('SIGNATURE_REJECTED', `The signature of ${actor.username} was refused`);
+      return { signer: actor.username, meaning: s.meaning, comment: s.comment ?? null, signedAt: new Date('2026-12-02T06:00:00Z') };
+    },
   } as unknown as TrackingClient;
   const stored = async () => {
     const n = async (table: string) => Number((await ds.query(`SELECT count(*) AS n FROM test_data.${table}`))[0].n);
@@ -70,8 +78,31 @@ describe('rule set versions and rebin requests', () => {
     );
     expect([draft.version, draft.status, draft.name]).toEqual([2, 'DRAFT', 'tight-ocv']);
     expect(JSON.parse(draft.ruleSet).version).toBe(2);
-    const released = await service.release(engineer, 'TFB-0505', 2);
+    const released = await service.release(engineer, 'TFB-0505', 2, { ...signature, comment: 'tighter OCV' }, '10.0.0.1');
     expect([released.status, released.releasedBy]).toEqual(['RELEASED', 'erik']);
+    const [signed] = await ds.query(`SELECT actor, after FROM test_data.audit_records WHERE action = 'SIGNATURE'`);
+    expect(signed).toEqual({
+      actor: 'erik',
+      after: {
+        signer: 'erik',
+        meaning: 'APPROVED',
+        comment: 'tighter OCV',
+        signedAt: '2026-12-02T06:00:00.000Z',
+        signed: 'RELEASE_RULE_SET TFB-0505 v2',
+      },
+    });
+  });
+
+  it('a refused signature releases nothing and records nothing', async () => {
+    const draft = await service.createDraft(engineer, 'TFB-0505', JSON.stringify(defaultAsMadeRuleSet(0.25)));
+    const before = await stored();
+    await expect(
+      service.release(engineer, 'TFB-0505', draft.version, { ...signature, password: 'wrong' }, '10.0.0.1'),
+    ).rejects.toMatchObject({
+      code: 'SIGNATURE_REJECTED',
+    });
+    expect(await stored()).toEqual(before);
+    expect((await service.ruleSets('TFB-0505')).find((v) => v.version === draft.version)?.status).toBe('DRAFT');
   });
 
   it('stores a rebin request for a sheet, a roll or a time range', async () => {
@@ -84,7 +115,14 @@ describe('rule set versions and rebin requests', () => {
     });
     expect(byRange.receivedFrom?.toISOString()).toBe('2026-11-22T00:00:00.000Z');
     const audit = await ds.query(`SELECT action FROM test_data.audit_records ORDER BY id`);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_RULE_SET_DRAFT', 'RELEASE_RULE_SET', 'REBIN', 'REBIN']);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual([
+      'CREATE_RULE_SET_DRAFT',
+      'RELEASE_RULE_SET',
+      'SIGNATURE',
+      'CREATE_RULE_SET_DRAFT',
+      'REBIN',
+      'REBIN',
+    ]);
   });
 
   it('refuses bad input with what was expected, and stores nothing', async () => {
@@ -102,8 +140,12 @@ describe('rule set versions and rebin requests', () => {
         "Invalid rule set for TFB-0505: ruleSet.product.activeAreaCm2: expected the product's cell area 0.25 cm², got 0.5",
       ],
       [service.createDraft(engineer, 'NOPE', JSON.stringify(defaultAsMadeRuleSet(0.25))), 'NOT_FOUND', 'Unknown product NOPE'],
-      [service.release(engineer, 'TFB-0505', 9), 'NOT_FOUND', 'Product TFB-0505 has no rule set version 9'],
-      [service.release(engineer, 'TFB-0505', 1), 'CONFLICT', 'Rule set TFB-0505 v1 is RELEASED already: only a DRAFT can be released'],
+      [service.release(engineer, 'TFB-0505', 9, signature, '10.0.0.1'), 'NOT_FOUND', 'Product TFB-0505 has no rule set version 9'],
+      [
+        service.release(engineer, 'TFB-0505', 1, signature, '10.0.0.1'),
+        'CONFLICT',
+        'Rule set TFB-0505 v1 is RELEASED already: only a DRAFT can be released',
+      ],
       [service.rebin(engineer, {}), 'VALIDATION_FAILED', 'rebin needs exactly one scope'],
       [service.rebin(engineer, { sheet: 'S-1', roll: 'R-1' }), 'VALIDATION_FAILED', 'rebin needs exactly one scope'],
       [

@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { clientAddressOf, CurrentActor, ENGINEERING, Roles, SignatureInput, type Actor } from '@mes/auth';
 import { RebinInput, RebinRequestModel, RuleSetVersionModel } from './rule-set.model';
 import { RuleSetService } from './rule-set.service';
 
@@ -26,14 +26,17 @@ export class RuleSetResolver {
 
   @Roles(...ENGINEERING)
   @Mutation(() => RuleSetVersionModel, {
-    description: 'Release a DRAFT: tests binned from now on, and re-binning, use the newest released version.',
+    description:
+      'Release a DRAFT, signed (password again and meaning): tests binned from now on, and re-binning, use the newest released version.',
   })
   releaseRuleSet(
     @CurrentActor() actor: Actor,
     @Args('productCode') productCode: string,
     @Args('version', { type: () => Int }) version: number,
+    @Args('signature', { type: () => SignatureInput }) signature: SignatureInput,
+    @Context('req') req: Parameters<typeof clientAddressOf>[0],
   ): Promise<RuleSetVersionModel> {
-    return this.service.release(actor, productCode, version);
+    return this.service.release(actor, productCode, version, signature, clientAddressOf(req));
   }
 
   @Roles(...ENGINEERING)

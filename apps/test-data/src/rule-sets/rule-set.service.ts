@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '@mes/auth';
+import { signatureAuditDetails, type Actor, type SignatureInput } from '@mes/auth';
 import { ruleSetVersionFor } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
@@ -86,7 +86,15 @@ export class RuleSetService {
     });
   }
 
-  async release(actor: Actor, productCode: string, version: number): Promise<RuleSetVersionModel> {
+  /** Release a DRAFT with an electronic signature: tracking checks the password first, so a refused signature changes nothing. */
+  async release(
+    actor: Actor,
+    productCode: string,
+    version: number,
+    signature: SignatureInput,
+    address: string,
+  ): Promise<RuleSetVersionModel> {
+    const signed = await this.tracking.verifySignature(actor, signature, address);
     const area = await this.productArea(productCode);
     return this.db.transaction(async (m) => {
       const row = await m.getRepository(RuleSetEntity).findOne({ where: { productCode, version }, lock: { mode: 'pessimistic_write' } });
@@ -113,6 +121,13 @@ export class RuleSetService {
         entityKey: `${productCode} v${version}`,
         before: { status: 'DRAFT' },
         after: { status: 'RELEASED' },
+      });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'SIGNATURE',
+        entityType: 'RuleSet',
+        entityKey: `${productCode} v${version}`,
+        after: signatureAuditDetails(signed, `RELEASE_RULE_SET ${productCode} v${version}`),
       });
       return toModel(row);
     });

@@ -1,9 +1,14 @@
+import { TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD } from '@mes/testing';
 import { newProduct, rollCutIntoSheets, scan, SCAN } from '../testing/line-fixtures';
 import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
 const PLACE =
   'mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id target reason active rollBarcode mdFromMm mdToMm sheetBarcode row col } }';
-const RELEASE = 'mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id active disposition releasedBy releaseComment } }';
+const RELEASE =
+  'mutation($i: ReleaseHoldInput!, $s: SignatureInput!) { releaseHold(input: $i, signature: $s) { id active disposition releasedBy releaseComment } }';
+/** The admin's electronic signature; role users (operator1, engineer1) sign with theirs. */
+const ADMIN_SIGNS = { password: TEST_ADMIN_PASSWORD, meaning: 'APPROVED' };
+const USER_SIGNS = { password: TEST_USER_PASSWORD, meaning: 'REVIEWED', comment: 'seen on the sheet' };
 
 describe('holds (tracking subgraph on PostgreSQL)', () => {
   let stack: TrackingTestStack;
@@ -45,6 +50,7 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     expect(cells.every((c) => c.mdMm >= 230 && c.mdMm < 300)).toBe(true);
 
     const released = await stack.admin.ok(RELEASE, {
+      s: ADMIN_SIGNS,
       i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'rate within band after review' },
     });
     expect(released.releaseHold).toMatchObject({ active: false, disposition: 'RELEASE', releasedBy: 'admin' });
@@ -54,22 +60,34 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
   it('only lets engineers and admins release a hold, with a comment', async () => {
     const operator = await stack.userClient('OPERATOR');
     const hold = await operator.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[5], reason: 'scratch seen at inspection' } });
-    const forbidden = await operator.fails(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'looks fine' } });
+    const forbidden = await operator.fails(RELEASE, {
+      s: USER_SIGNS,
+      i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'looks fine' },
+    });
     expect(forbidden.extensions?.code).toBe('FORBIDDEN');
     expect(forbidden.message).toBe('releaseHold needs role ENGINEER or ADMIN; operator1 has role OPERATOR');
-    const noComment = await stack.admin.fails(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: '' } });
+    const noComment = await stack.admin.fails(RELEASE, {
+      s: ADMIN_SIGNS,
+      i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: '' },
+    });
     expect(noComment.extensions?.code).toBe('VALIDATION_FAILED');
     expect(noComment.extensions?.details).toEqual([{ path: 'input.comment', message: 'expected a comment of at least 3 characters' }]);
     const engineer = await stack.userClient('ENGINEER');
-    await engineer.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'cosmetic only' } });
-    const twice = await engineer.fails(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'again' } });
+    await engineer.ok(RELEASE, { s: USER_SIGNS, i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'cosmetic only' } });
+    const twice = await engineer.fails(RELEASE, {
+      s: USER_SIGNS,
+      i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'again' },
+    });
     expect(twice.extensions?.code).toBe('CONFLICT');
     expect(twice.message).toContain(`Hold ${hold.placeHold.id} was already released by engineer1`);
   });
 
   it('scraps what a SCRAP disposition covers and nothing else', async () => {
     const hold = await stack.admin.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[6], reason: 'delaminated LCO' } });
-    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'delamination confirmed' } });
+    await stack.admin.ok(RELEASE, {
+      s: ADMIN_SIGNS,
+      i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'delamination confirmed' },
+    });
     const scrapped = await stack.admin.ok(`{ sheet(barcode: "${sheets[6]}") { status cells { status } } }`);
     expect(scrapped.sheet.status).toBe('SCRAPPED');
     expect(new Set(scrapped.sheet.cells.map((c: { status: string }) => c.status))).toEqual(new Set(['SCRAPPED']));
@@ -84,7 +102,7 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     await scan(stack.admin, sheets[8], 'LIPON_DEPOSITION', 'TRACK_IN');
     await scan(stack.admin, sheets[8], 'LIPON_DEPOSITION', 'TRACK_OUT');
     const hold = await stack.admin.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[8], reason: 'LiPON thickness below spec' } });
-    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'REWORK', comment: 'redo LiPON' } });
+    await stack.admin.ok(RELEASE, { s: ADMIN_SIGNS, i: { holdId: hold.placeHold.id, disposition: 'REWORK', comment: 'redo LiPON' } });
     const reworked = await stack.admin.ok(`{ sheet(barcode: "${sheets[8]}") { operation stepState } }`);
     expect(reworked.sheet).toEqual({ operation: 'LIPON_DEPOSITION', stepState: 'WAITING' });
   });
@@ -190,7 +208,10 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     const hold = await stack.admin.ok(PLACE, {
       i: { target: 'ROLL_REGION', rollBarcode: 'SC-B', mdFromMm: 100, mdToMm: 300, reason: 'substrate delamination' },
     });
-    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'scrap the delaminated stretch' } });
+    await stack.admin.ok(RELEASE, {
+      s: ADMIN_SIGNS,
+      i: { holdId: hold.placeHold.id, disposition: 'SCRAP', comment: 'scrap the delaminated stretch' },
+    });
     const statuses = await stack.admin.ok('{ roll(barcode: "SC-AB") { sheets { mdStartMm mdEndMm status cells { mdMm status } } } }');
     const sheetsOf = statuses.roll.sheets as {
       mdStartMm: number;
@@ -226,7 +247,10 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     await scan(stack.admin, 'SL-1', 'CUT_TO_SHEETS', 'TRACK_OUT');
     const first = cut.cutSheets.sheets[0].barcode as string;
     const hold = await stack.admin.ok(PLACE, { i: { target: 'ROLL', rollBarcode: 'SL-P', reason: 'wrong foil grade' } });
-    await stack.admin.ok(RELEASE, { i: { holdId: hold.placeHold.id, disposition: 'REWORK', comment: 'back to the previous operation' } });
+    await stack.admin.ok(RELEASE, {
+      s: ADMIN_SIGNS,
+      i: { holdId: hold.placeHold.id, disposition: 'REWORK', comment: 'back to the previous operation' },
+    });
     // The sheets waited at LIPON_DEPOSITION, the first SHEET step: rework keeps them there (no earlier sheet step) but resets them.
     const after = await stack.admin.ok(`{ sheet(barcode: "${first}") { operation stepState status } }`);
     expect(after.sheet).toEqual({ operation: 'LIPON_DEPOSITION', stepState: 'WAITING', status: 'ACTIVE' });
@@ -234,5 +258,57 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     const release = trail.auditTrail.find((a: { action: string }) => a.action === 'RELEASE_HOLD');
     const after2 = typeof release.after === 'string' ? JSON.parse(release.after) : release.after;
     expect(after2.affected.sheets).toBe(cut.cutSheets.sheets.length);
+  });
+
+  it('a release is signed: the signature is audited with signer, meaning, time and what was signed', async () => {
+    const engineer = await stack.userClient('ENGINEER');
+    const hold = await engineer.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[9], reason: 'pinhole in LiPON' } });
+    const before = Date.now();
+    await engineer.ok(RELEASE, {
+      i: { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'pinhole outside the active area' },
+      s: { password: TEST_USER_PASSWORD, meaning: 'RESPONSIBLE', comment: 'I checked the map' },
+    });
+    const trail = await stack.admin.ok(`{ auditTrail(entityType: "Hold", entityKey: "${hold.placeHold.id}") { actor action after } }`);
+    const signature = trail.auditTrail.find((a: { action: string }) => a.action === 'SIGNATURE');
+    const after = typeof signature.after === 'string' ? JSON.parse(signature.after) : signature.after;
+    expect(signature.actor).toBe('engineer1');
+    expect(after).toEqual({
+      signer: 'engineer1',
+      meaning: 'RESPONSIBLE',
+      comment: 'I checked the map',
+      signedAt: expect.any(String),
+      signed: `RELEASE_HOLD ${hold.placeHold.id} RELEASE`,
+    });
+    expect(Math.abs(new Date(after.signedAt).getTime() - before)).toBeLessThan(60_000);
+  });
+
+  it('a wrong password or no signature releases nothing; a wrong password counts as a failed login', async () => {
+    const engineer = await stack.userClient('ENGINEER');
+    const hold = await engineer.ok(PLACE, { i: { target: 'SHEET', sheetBarcode: sheets[10], reason: 'edge crack' } });
+    const i = { holdId: hold.placeHold.id, disposition: 'RELEASE', comment: 'crack outside the cells' };
+    const failuresBefore = Number(
+      (await stack.query<{ n: string }>(`SELECT count(*) AS n FROM tracking.login_failures WHERE username = 'engineer1'`))[0].n,
+    );
+
+    const wrong = await engineer.fails(RELEASE, { i, s: { password: 'not-my-password', meaning: 'APPROVED' } });
+    expect(wrong.extensions?.code).toBe('SIGNATURE_REJECTED');
+    expect(wrong.message).toBe(
+      "The signature of engineer1 was refused: the password is not engineer1's (type the password you signed in with); nothing was released",
+    );
+    const missing = await engineer.request('mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id } }', { i });
+    expect(missing.errors?.[0].message).toMatch(/argument "signature" of type "SignatureInput!" is required/);
+    const noMeaning = await engineer.request(RELEASE, { i, s: { password: TEST_USER_PASSWORD } });
+    expect(noMeaning.errors?.[0].message).toMatch(/Field "meaning" of required type "SignatureMeaning!" was not provided/);
+
+    const still = await stack.admin.ok(`{ hold(id: "${hold.placeHold.id}") { active releasedBy } }`);
+    expect(still.hold).toEqual({ active: true, releasedBy: null });
+    const trail = await stack.admin.ok(`{ auditTrail(entityType: "Hold", entityKey: "${hold.placeHold.id}") { action } }`);
+    expect(trail.auditTrail.map((a: { action: string }) => a.action)).toEqual(['PLACE_HOLD']);
+    const failuresAfter = Number(
+      (await stack.query<{ n: string }>(`SELECT count(*) AS n FROM tracking.login_failures WHERE username = 'engineer1'`))[0].n,
+    );
+    expect(failuresAfter).toBe(failuresBefore + 1);
+    const audited = await stack.admin.ok('{ auditTrail(entityType: "User", entityKey: "engineer1") { action } }');
+    expect(audited.auditTrail.map((a: { action: string }) => a.action)).toContain('SIGNATURE_FAILED');
   });
 });

@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ANY_ROLE, CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ANY_ROLE, clientAddressOf, CurrentActor, ENGINEERING, Roles, SignatureInput, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { MaterialRepository } from '../material/material.repository';
 import { HoldModel, PlaceHoldInput, ReleaseHoldInput } from './hold.model';
@@ -41,8 +41,13 @@ export class HoldResolver {
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => HoldModel, { description: 'An engineer’s decision on held material.' })
-  releaseHold(@CurrentActor() actor: Actor, @Args('input') input: ReleaseHoldInput): Promise<HoldModel> {
-    return this.holds.release(actor, input);
+  @Mutation(() => HoldModel, { description: 'An engineer’s decision on held material, signed (password again and meaning).' })
+  releaseHold(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: ReleaseHoldInput,
+    @Args('signature', { type: () => SignatureInput }) signature: SignatureInput,
+    @Context('req') req: Parameters<typeof clientAddressOf>[0],
+  ): Promise<HoldModel> {
+    return this.holds.release(actor, input, signature, clientAddressOf(req));
   }
 }

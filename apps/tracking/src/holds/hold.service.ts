@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Actor } from '@mes/auth';
+import { signatureAuditDetails, type Actor, type SignatureInput } from '@mes/auth';
 import { intervalProblem } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
+import { IdentityService } from '../identity/identity.service';
 import { CellEntity, RollEntity, SheetEntity } from '../material/material.entities';
 import { HoldEntity } from './hold.entity';
 import { HoldTargetEnum, type HoldModel, type PlaceHoldInput, type ReleaseHoldInput } from './hold.model';
@@ -16,6 +17,7 @@ export class HoldService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly holds: HoldRepository,
     private readonly audit: AuditService,
+    private readonly identity: IdentityService,
   ) {}
 
   async place(actor: Actor, input: PlaceHoldInput): Promise<HoldModel> {
@@ -62,7 +64,9 @@ export class HoldService {
     return model;
   }
 
-  async release(actor: Actor, input: ReleaseHoldInput): Promise<HoldModel> {
+  /** Release a hold with an electronic signature: checked first (nothing changes on a wrong password), recorded with the release. */
+  async release(actor: Actor, input: ReleaseHoldInput, signature: SignatureInput, address?: string): Promise<HoldModel> {
+    const signed = await this.identity.verifySignature(actor, signature, address);
     return this.db.transaction(async (m) => {
       const hold = /^\d{1,18}$/.test(input.holdId)
         ? await m.findOne(HoldEntity, { where: { id: input.holdId }, lock: { mode: 'pessimistic_write' } })
@@ -96,6 +100,13 @@ export class HoldService {
         entityKey: hold.id,
         before,
         after: { ...after, affected },
+      });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'SIGNATURE',
+        entityType: 'Hold',
+        entityKey: hold.id,
+        after: signatureAuditDetails(signed, `RELEASE_HOLD ${hold.id} ${input.disposition}`),
       });
       return after;
     });

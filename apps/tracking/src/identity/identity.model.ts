@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { Role } from '@mes/auth';
+import { Role, SignatureMeaning } from '@mes/auth';
 
 registerEnumType(Role, { name: 'Role' });
 
@@ -10,6 +10,14 @@ export class UserModel {
   @Field() username!: string;
   @Field(() => Role) role!: Role;
   @Field() active!: boolean;
+}
+
+@ObjectType('Signature', { description: 'An electronic signature tracking verified: the signer typed the password again.' })
+export class SignatureModel {
+  @Field() signer!: string;
+  @Field(() => SignatureMeaning) meaning!: SignatureMeaning;
+  @Field(() => String, { nullable: true }) comment!: string | null;
+  @Field() signedAt!: Date;
 }
 
 @ObjectType('LoginResult')

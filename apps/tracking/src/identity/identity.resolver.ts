@@ -1,6 +1,6 @@
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { clientAddressOf, CurrentActor, Public, Role, Roles, type Actor } from '@mes/auth';
-import { CreateUserInput, LoginResultModel, UserModel } from './identity.model';
+import { ANY_ROLE, clientAddressOf, CurrentActor, Public, Role, Roles, SignatureInput, type Actor } from '@mes/auth';
+import { CreateUserInput, LoginResultModel, SignatureModel, UserModel } from './identity.model';
 import { IdentityService } from './identity.service';
 
 @Resolver()
@@ -32,5 +32,18 @@ export class IdentityResolver {
   @Mutation(() => UserModel)
   createUser(@CurrentActor() actor: Actor, @Args('input') input: CreateUserInput): Promise<UserModel> {
     return this.identity.createUser(actor, input);
+  }
+
+  @Roles(...ANY_ROLE)
+  @Mutation(() => SignatureModel, {
+    description:
+      "Check an electronic signature of the signed-in user (the password again, and its meaning). The services that own a signed release (test-data's rule sets, process's recipes) ask this for the user; a wrong password counts as a failed login.",
+  })
+  verifySignature(
+    @CurrentActor() actor: Actor,
+    @Args('signature') signature: SignatureInput,
+    @Context('req') req: Parameters<typeof clientAddressOf>[0],
+  ): Promise<SignatureModel> {
+    return this.identity.verifySignature(actor, signature, clientAddressOf(req));
   }
 }

@@ -2,7 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
-import { decideLogin, DEFAULT_LOGIN_THROTTLE, Role, TokenService, type Actor, type LoginThrottlePolicy } from '@mes/auth';
+import {
+  decideLogin,
+  DEFAULT_LOGIN_THROTTLE,
+  Role,
+  TokenService,
+  type Actor,
+  type LoginThrottlePolicy,
+  type SignatureInput,
+  type VerifiedSignature,
+} from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
 import { LoginFailureEntity } from './login-failure.entity';
@@ -59,6 +68,36 @@ export class IdentityService {
       await this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username });
     });
     return { token, user };
+  }
+
+  /**
+   * An electronic signature: the signed-in user's password, typed again. Throttled and counted as a
+   * login (a wrong password is a failed login of that user from that address), so a signature
+   * dialog is no way around the login limits. The owning context records the signature.
+   */
+  async verifySignature(actor: Actor, signature: SignatureInput, address = 'unknown'): Promise<VerifiedSignature> {
+    await this.refuseWhenThrottled(actor.username, address);
+    const user = await this.db.getRepository(UserEntity).findOne({ where: { username: actor.username } });
+    const ok = await argon2.verify(user?.passwordHash ?? DUMMY_HASH, signature.password).catch(() => false);
+    if (!user || !ok || !user.active || user.id !== actor.userId) {
+      await this.db.transaction(async (m) => {
+        await m.insert(LoginFailureEntity, { username: actor.username, address });
+        await this.audit.record(m, {
+          actor: actor.username,
+          action: 'SIGNATURE_FAILED',
+          entityType: 'User',
+          entityKey: actor.username,
+          after: { address, meaning: signature.meaning },
+        });
+      });
+      throw new DomainError(
+        'SIGNATURE_REJECTED',
+        `The signature of ${actor.username} was refused: the password is not ${actor.username}'s (type the password you signed in with); nothing was released`,
+        [{ path: 'signature.password', message: 'expected the password of the signed-in user' }],
+      );
+    }
+    const [now] = (await this.db.query('SELECT now() AS now')) as { now: Date }[];
+    return { signer: user.username, meaning: signature.meaning, comment: signature.comment ?? null, signedAt: new Date(now.now) };
   }
 
   private async refuseWhenThrottled(username: string, address: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import {
   newProduct,
   QUEUE_TIME_ROUTE,
@@ -10,7 +11,8 @@ import {
 } from '../testing/line-fixtures';
 import { STACK_START_MS, startTrackingTestStack, type TrackingTestStack } from '@mes/tracking-testing';
 
-const RELEASE = 'mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id active } }';
+const RELEASE = 'mutation($i: ReleaseHoldInput!, $s: SignatureInput!) { releaseHold(input: $i, signature: $s) { id active } }';
+const SIGNED = { password: TEST_ADMIN_PASSWORD, meaning: 'APPROVED' };
 const CREATE_PRODUCT = 'mutation($i: CreateProductInput!) { createProduct(input: $i) { code } }';
 
 describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', () => {
@@ -117,7 +119,7 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
   it('after RELEASE lets the unit in, and the next limit counts from the next vacuum step again', async () => {
     const sheet = sheets[1]; // held above
     const [hold] = await holdsOf(sheet);
-    await stack.admin.ok(RELEASE, { i: { holdId: hold.id, disposition: 'RELEASE', comment: 'exposure reviewed: accepted' } });
+    await stack.admin.ok(RELEASE, { s: SIGNED, i: { holdId: hold.id, disposition: 'RELEASE', comment: 'exposure reviewed: accepted' } });
     const passed = await trackIn(sheet, 'INTERLAYER');
     expect(passed.errors).toBeUndefined();
     await scan(stack.admin, sheet, 'INTERLAYER', 'TRACK_OUT');
@@ -136,6 +138,7 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
     await trackedOutAgo(sheet, 'LIPON_DEPOSITION', 300);
     const held = await trackIn(sheet, 'INTERLAYER');
     await stack.admin.ok(RELEASE, {
+      s: SIGNED,
       i: { holdId: held.errors?.[0].extensions?.holdId, disposition: 'REWORK', comment: 'strip and redo LiPON' },
     });
     const reworked = await stack.admin.ok(`{ sheet(barcode: "${sheet}") { operation } }`);
@@ -178,6 +181,7 @@ describe('queue time between vacuum steps (tracking subgraph on PostgreSQL)', ()
 
     // Accepting one sheet's exposure accepts only that sheet's: its neighbour gets a hold of its own.
     await stack.admin.ok(RELEASE, {
+      s: SIGNED,
       i: { holdId: refused.errors?.[0].extensions?.holdId, disposition: 'RELEASE', comment: 'LCO surface checked' },
     });
     expect((await trackIn(cut[1], 'LIPON_DEPOSITION')).errors).toBeUndefined();
