@@ -5,7 +5,7 @@ import { json } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MesConfig } from '@mes/config';
 import { TestDataAppModule } from './app.module';
-import { listenKeepingConnections } from '@mes/service-core';
+import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
 
 /** Build and start the test-data service (GraphQL subgraph + rig REST) on the given port (0: any free one). */
 export async function startTestData(config: MesConfig, port = config.testData.port): Promise<INestApplication> {
@@ -13,9 +13,11 @@ export async function startTestData(config: MesConfig, port = config.testData.po
   // GraphQL gets an ordinary JSON parser.
   const app = await NestFactory.create<NestExpressApplication>(TestDataAppModule.forConfig(config), {
     bodyParser: false,
-    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+    logger: createMesLogger('test-data', config),
   });
+  observeHttpApp(app, 'test-data', config.metrics); // correlation id, /metrics, request durations: before every route
   app.use('/graphql', json({ limit: '1mb' }));
+  app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await listenKeepingConnections(app, port, config.host);
   return app;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Role, TokenService, type Actor } from '@mes/auth';
 import type { SheetLayout } from '@mes/geometry';
-import { DomainError, isErrorCode } from '@mes/service-core';
+import { CORRELATION_HEADER, currentCorrelationId, DomainError, isErrorCode } from '@mes/service-core';
 
 const SHEET_FIELDS = `barcode rollBarcode productCode mdEndMm rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
   layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }`;
@@ -261,10 +261,16 @@ export class TrackingClient {
 
   private async call<T>(query: string, variables: Record<string, unknown>, token = this.token): Promise<GraphqlAnswer<T>> {
     let res: Response;
+    const correlationId = currentCorrelationId();
     try {
       res = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          // The request or job this call serves, so tracking's log lines carry its id too.
+          ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+        },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(10_000),
       });
