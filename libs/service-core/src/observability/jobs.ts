@@ -9,16 +9,19 @@ export interface CountableQueue {
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
+const countedQueues = new Map<string, CountableQueue>();
+
 /**
  * mes_queue_jobs{queue,state}: the jobs waiting, active, delayed and failed in each queue, asked of
- * Redis when Prometheus scrapes (one round trip per queue). Registered by the one process that owns
- * the queues (test-data), so a sum over apps does not count a queue twice.
+ * Redis when Prometheus scrapes (one round trip per queue). Registered by the process that owns the
+ * queues (test-data), so a sum over apps does not count a queue twice.
  */
-export function registerQueueDepth(queues: readonly CountableQueue[]): void {
+export function registerQueueDepth(queue: CountableQueue): void {
+  countedQueues.set(queue.name, queue);
   gauge('mes_queue_jobs', 'Jobs in each queue by state, when scraped', ['queue', 'state'], async function collect() {
     this.reset();
     await Promise.all(
-      queues.map(async (q) => {
+      [...countedQueues.values()].map(async (q) => {
         // A Redis that does not answer leaves the queue out of this scrape instead of failing it.
         const counts = await q.getJobCounts(...JOB_STATES).catch(() => undefined);
         if (!counts) return;
@@ -26,6 +29,11 @@ export function registerQueueDepth(queues: readonly CountableQueue[]): void {
       }),
     );
   });
+}
+
+/** A queue closed (a module torn down) is no longer asked. */
+export function unregisterQueueDepth(queue: CountableQueue): void {
+  if (countedQueues.get(queue.name) === queue) countedQueues.delete(queue.name);
 }
 
 /**
