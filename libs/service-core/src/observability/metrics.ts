@@ -46,8 +46,8 @@ export function histogram<L extends string>(name: string, help: string, labelNam
 /** Seconds: from a fast lookup to a slow export or a fitted sheet. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-/** A segment that names one thing rather than a kind of thing: a number, a barcode, an id. */
-const ID_SEGMENT = /\d|^[0-9a-f]{8}-[0-9a-f-]{27}$/i;
+/** A segment that names one thing rather than a kind of thing: a number, a barcode, an id (not an API version). */
+const ID_SEGMENT = /^(?!v\d+$).*\d/;
 
 /**
  * The route a request is counted under: Nest's route pattern where one matched (/api/v1/sheet-tests/:id),
