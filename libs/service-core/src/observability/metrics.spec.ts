@@ -1,4 +1,5 @@
-import { operationLabel, routeLabel } from './metrics';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerMetrics, operationLabel, routeLabel } from './metrics';
 
 describe('metric labels stay kinds of requests, not one series per thing', () => {
   it('uses the matched route pattern where there is one', () => {
@@ -19,5 +20,37 @@ describe('metric labels stay kinds of requests, not one series per thing', () =>
     expect(operationLabel(undefined)).toBe('anonymous');
     expect(operationLabel('drop table; --')).toBe('invalid-name');
     expect(operationLabel('x'.repeat(65))).toBe('invalid-name');
+  });
+});
+
+describe('who may read /metrics', () => {
+  const ask = async (remoteAddress: string, access: { token?: string }, authorization?: string) => {
+    const req = { headers: authorization ? { authorization } : {}, socket: { remoteAddress } } as unknown as IncomingMessage;
+    const answer = { status: 0, body: '' };
+    const res = {
+      set statusCode(s: number) {
+        answer.status = s;
+      },
+      setHeader: () => undefined,
+      end: (b: string) => void (answer.body = b),
+    } as unknown as ServerResponse;
+    await answerMetrics(req, res, access);
+    return answer;
+  };
+
+  it('without METRICS_TOKEN: this host only', async () => {
+    expect((await ask('127.0.0.1', {})).status).toBe(200);
+    expect((await ask('::1', {})).status).toBe(200);
+    const remote = await ask('10.0.4.17', {});
+    expect(remote.status).toBe(403);
+    expect(remote.body).toContain('METRICS_TOKEN');
+  });
+
+  it('with METRICS_TOKEN: whoever sends it, from anywhere, and nobody else (not even this host)', async () => {
+    const token = 'scrape-token-0123456789';
+    expect((await ask('10.0.4.17', { token }, `Bearer ${token}`)).status).toBe(200);
+    expect((await ask('10.0.4.17', { token }, 'Bearer scrape-token-0123456780')).status).toBe(401);
+    expect((await ask('127.0.0.1', { token })).status).toBe(401);
+    expect((await ask('127.0.0.1', { token }, token)).status).toBe(401); // not as a bearer token
   });
 });

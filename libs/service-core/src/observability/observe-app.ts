@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { createServer, type Server } from 'node:http';
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
@@ -9,7 +10,11 @@ function requestLog() {
   const logger = new Logger('HTTP');
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = performance.now();
-    res.on('finish', () => logger.debug(`${req.method} ${routeLabel(req)} ${res.statusCode} ${Math.round(performance.now() - start)} ms`));
+    // Bound to the request's context: 'finish' is emitted from the socket's.
+    res.on(
+      'finish',
+      AsyncResource.bind(() => logger.debug(`${req.method} ${routeLabel(req)} ${res.statusCode} ${Math.round(performance.now() - start)} ms`)),
+    );
     next();
   };
 }
