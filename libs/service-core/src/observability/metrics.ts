@@ -16,7 +16,7 @@ export function startMetrics(app: string): Registry {
   if (started === undefined) {
     started = app;
     register.setDefaultLabels({ app });
-    collectDefaultMetrics({ register, prefix: 'mes_process_' });
+    collectDefaultMetrics({ register, prefix: 'mes_' }); // mes_process_*, mes_nodejs_*
   }
   return register;
 }

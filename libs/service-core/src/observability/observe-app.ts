@@ -13,7 +13,9 @@ function requestLog() {
     // Bound to the request's context: 'finish' is emitted from the socket's.
     res.on(
       'finish',
-      AsyncResource.bind(() => logger.debug(`${req.method} ${routeLabel(req)} ${res.statusCode} ${Math.round(performance.now() - start)} ms`)),
+      AsyncResource.bind(() =>
+        logger.debug(`${req.method} ${routeLabel(req)} ${res.statusCode} ${Math.round(performance.now() - start)} ms`),
+      ),
     );
     next();
   };
