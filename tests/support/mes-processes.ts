@@ -29,6 +29,8 @@ export interface MesOptions {
    * each other directly), so a test can see how many subgraph requests an operation costs.
    */
   countSubgraphCalls?: boolean;
+  /** Keep what each app writes to standard output (its log lines), for logsOf. */
+  captureLogs?: boolean;
 }
 
 export interface MesProcesses {
@@ -45,6 +47,10 @@ export interface MesProcesses {
   killApp(name: AppName): Promise<void>;
   /** GraphQL requests the gateway sent each subgraph since the start or the last reset (countSubgraphCalls only). */
   subgraphCalls(): Record<SubgraphName, number>;
+  /** Each app's own address (http://127.0.0.1:port), where it answers /health and /metrics. */
+  appUrls: Record<AppName, string>;
+  /** What an app wrote to standard output so far (captureLogs only). */
+  logsOf(name: AppName): string;
   resetSubgraphCalls(): void;
   /** Start an app again (after stopApp or killApp). */
   startApp(name: AppName): void;
@@ -66,7 +72,8 @@ export async function startMesProcesses(
   await migrateTestData(db.url);
   await migrateProcess(db.url);
   await migrateAssembly(db.url);
-  const [port, trackingPort, testDataPort, processPort, assemblyPort] = [
+  const [port, trackingPort, testDataPort, processPort, assemblyPort, workerPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -85,6 +92,7 @@ export async function startMesProcesses(
     TEST_DATA_PORT: String(testDataPort),
     PROCESS_PORT: String(processPort),
     ASSEMBLY_PORT: String(assemblyPort),
+    BINNING_WORKER_PORT: String(workerPort),
     MES_JWT_SECRET: randomBytes(32).toString('hex'),
     MES_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     MES_SEED_DEMO: 'true',
@@ -114,12 +122,18 @@ export async function startMesProcesses(
     : env;
   const closeProxies = () => Promise.all([...proxies.values()].map((p) => p.close()));
   const children = new Map<AppName, ChildProcess>();
+  const logs = new Map<AppName, string[]>();
   const spawnApp = (name: AppName) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], {
       cwd: root,
       env: name === 'gateway' ? gatewayEnv : env,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', options.captureLogs ? 'pipe' : 'ignore', 'inherit'],
     });
+    if (options.captureLogs) {
+      const kept = logs.get(name) ?? [];
+      logs.set(name, kept);
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => kept.push(chunk));
+    }
     children.set(name, child);
     return child;
   };
@@ -161,6 +175,15 @@ export async function startMesProcesses(
         (['tracking', 'test-data', 'process', 'assembly'] as const).map((n) => [n, proxies.get(n)?.graphqlCalls() ?? 0]),
       ) as Record<SubgraphName, number>,
     resetSubgraphCalls: () => proxies.forEach((p) => p.reset()),
+    appUrls: {
+      gateway: gatewayUrl,
+      tracking: `http://127.0.0.1:${trackingPort}`,
+      'test-data': `http://127.0.0.1:${testDataPort}`,
+      process: `http://127.0.0.1:${processPort}`,
+      assembly: `http://127.0.0.1:${assemblyPort}`,
+      'binning-worker': `http://127.0.0.1:${workerPort}`,
+    },
+    logsOf: (name) => (logs.get(name) ?? []).join(''),
     startApp: (name) => void spawnApp(name),
     async close() {
       if (closed) return;

@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     `  Web UI   http://${config.host}:${config.port}/`,
     `  GraphQL  http://${config.host}:${config.port}/graphql`,
     `  Health   http://${config.host}:${config.port}/health`,
+    `  Metrics  http://${config.host}:${config.port}/metrics   (each app on its own port too; Queues /admin/queues/)`,
     `  Database ${redactUrl(config.databaseUrl)}   Redis ${config.redisUrl}`,
     admin.generated
       ? `  Log in as admin with the generated password: ${admin.value}   (kept in ${path.relative(root, admin.file)})`

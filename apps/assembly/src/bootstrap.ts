@@ -7,7 +7,7 @@ import type { MesConfig } from '@mes/config';
 import { AssemblyAppModule } from './app.module';
 import type { LineData } from './clients/line-data';
 import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
-import { listenKeepingConnections } from '@mes/service-core';
+import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
 
 /** Build and start the assembly subgraph on the given port (0: any free one). */
 export async function startAssembly(
@@ -17,10 +17,12 @@ export async function startAssembly(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AssemblyAppModule.forConfig(config, services), {
     bodyParser: false,
-    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+    logger: createMesLogger('assembly', config),
   });
+  observeHttpApp(app, 'assembly', config.metrics); // correlation id, /metrics, request durations: before every route
   // A singulation report of a whole sheet lists up to 2,500 cells.
   app.use('/graphql', json({ limit: '16mb' }));
+  app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await app.init();
   if (config.seedDemo) await app.get(DemoAssemblySeeder).seedIfEmpty();

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@mes/config';
 import { startAssembly } from './bootstrap';
 import { migrateAssembly } from './database/assembly-data-source';
@@ -6,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await migrateAssembly(config.databaseUrl);
   const app = await startAssembly(config);
-  process.stdout.write(`assembly subgraph listening on ${await app.getUrl()}/graphql\n`);
+  new Logger('Bootstrap').log(`assembly subgraph listening on ${await app.getUrl()}/graphql`); // through the app's logger: JSON where JSON is read
 }
 
 main().catch((e: unknown) => {

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Pool } from 'pg';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
@@ -13,12 +13,15 @@ import {
   type RebinPayload,
 } from '@mes/queue-contracts';
 import { TrackingClient } from '@mes/tracking-client';
+import { observeJob, runWithCorrelation } from '@mes/service-core';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
 import { SheetTestStore } from '@mes/test-data-store';
 
 export interface BinningWorker {
   worker: Worker;
+  /** PostgreSQL and Redis answer (the worker's GET /health). */
+  health(): Promise<{ ok: boolean; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -73,7 +76,12 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     async (job) => {
       const handler = handlers[job.name as JobName] as ((j: typeof job) => Promise<unknown>) | undefined;
       if (!handler) throw new Error(`no handler for job ${job.name}`);
-      return handler(job);
+      // Under the correlation id of the request that started the work, and timed.
+      return observeJob(QUEUES.sheetTests, job, async () => {
+        const result = await handler(job);
+        logger.debug(`job ${job.name} ${job.id} done`);
+        return result;
+      });
     },
     // One job more than there are threads: a chunk reads or writes the database while the others fit.
     {
@@ -86,15 +94,29 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
+    const { correlationId } = job.data as { correlationId?: string };
+    runWithCorrelation(correlationId, () => onFailed(job, err));
+  });
+  const onFailed = (job: Job, err: Error) => {
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed: ${err.message}${final ? ' (final)' : ''}`);
     if (!final) return;
     if (job.name === JOBS.rebin) void store.markRebinFailed((job.data as RebinPayload).requestId, err.message);
     else void store.markFailed((job.data as BinSheetTestPayload).sheetTestId, err.message);
-  });
+  };
   worker.on('error', (e) => logger.warn(`worker: ${e.message}`));
   return {
     worker,
+    async health() {
+      const down: string[] = [];
+      const timeout = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref());
+      await Promise.race([pool.query('SELECT 1'), timeout()]).catch(() => down.push('postgresql'));
+      await Promise.race([queue.getJobCounts('waiting'), timeout()]).catch(() => down.push('redis'));
+      return {
+        ok: down.length === 0,
+        body: down.length ? { status: 'down', service: 'binning-worker', down } : { status: 'ok', service: 'binning-worker' },
+      };
+    },
     async close() {
       await worker.close(); // finishes the jobs in hand
       await queue.close();

@@ -15,6 +15,7 @@ import { holdReasonPrefix, sheetDisposition } from '@mes/binning';
 import type { TrackingClient } from '@mes/tracking-client';
 import { binFittedCells } from './evaluate-sheet-test';
 import type { FittingThreads } from './fitting-threads';
+import { binningMetrics, productLabel, type BinningMetrics } from './binning.metrics';
 import type { SheetTestStore, StoredSheetTest } from '@mes/test-data-store';
 
 export interface SheetTestJobDeps {
@@ -23,6 +24,7 @@ export interface SheetTestJobDeps {
   tracking: Pick<TrackingClient, 'trackOutTestedSheet' | 'holdSheet' | 'sheet'>;
   queue: Pick<Queue, 'add' | 'addBulk'>;
   logger: Pick<Logger, 'log' | 'warn'>;
+  metrics?: BinningMetrics;
   /** Largest chunk (SHEET_TEST_CHUNK_CELLS unless a test wants small sheets in several chunks). */
   chunkCells?: number;
 }
@@ -40,6 +42,7 @@ export function sheetTestJobHandlers({
   queue,
   logger,
   chunkCells,
+  metrics = binningMetrics(),
 }: SheetTestJobDeps): Record<JobName, (job: Job) => Promise<unknown>> {
   const finishLater = (test: StoredSheetTest, correlationId?: string) =>
     queue.add(JOBS.finishSheetTest, { sheetTestId: test.id, correlationId } satisfies FinishSheetTestPayload, {
@@ -102,10 +105,14 @@ export function sheetTestJobHandlers({
       lap('finalizeMs');
       if (outcome.done === 'not yet') return { fitted: outcome.fitted, ...ms };
       await finishLater(test, correlationId);
-      if (outcome.done === 'now')
+      if (outcome.done === 'now') {
+        const product = productLabel(test.productCode);
+        metrics.sheetsBinned.inc({ product });
+        for (const b of outcome.bins) metrics.cellsBinned.inc({ product, soft_bin: String(b.softBin) }, b.count);
         logger.log(
           `sheet test ${test.testId} (${test.cellCount} cells) binned: ${outcome.bins.map((b) => `${b.softBin}:${b.count}`).join(' ')}`,
         );
+      }
       return { ...outcome, ...ms };
     },
 
@@ -121,6 +128,7 @@ export function sheetTestJobHandlers({
         // The sheet stays at its test operation until the rig has retested its rig-fault cells.
         logger.log(`sheet test ${test.testId}: ${disposition.rigFault} cells in soft bin 0; ${test.sheet} waits at its test for a retest`);
         await store.markDisposed(test.id, 'WAITS_FOR_RETEST');
+        metrics.dispositions.inc({ product: productLabel(test.productCode), disposition: 'WAITS_FOR_RETEST' });
         return { waitsForRetest: disposition.rigFault };
       }
       await tracking.trackOutTestedSheet(test.sheet, test.rigStation, disposition.good, disposition.reject);
@@ -130,6 +138,10 @@ export function sheetTestJobHandlers({
         if (!held) await tracking.holdSheet(test.sheet, disposition.reason);
       }
       await store.markDisposed(test.id, disposition.kind);
+      const product = productLabel(test.productCode);
+      metrics.dispositions.inc({ product, disposition: disposition.kind });
+      metrics.sheetYield.observe({ product }, disposition.yieldFraction);
+      metrics.lastSheetYield.set({ product }, disposition.yieldFraction);
       logger.log(
         `sheet test ${test.testId}: ${test.sheet} tracked out${disposition.kind === 'HELD' ? ' and held' : ''}, yield ${(100 * disposition.yieldFraction).toFixed(1)} %`,
       );

@@ -4,7 +4,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
-import { formatGatewayError } from '@mes/service-core';
+import { formatGatewayError, graphqlMetricsPlugin } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
 import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
@@ -42,7 +42,7 @@ export class GatewayModule {
         GraphQLModule.forRoot<ApolloGatewayDriverConfig>({
           driver: ApolloGatewayDriver,
           server: {
-            plugins: [heatMapPassThrough(config.testData.url)],
+            plugins: [graphqlMetricsPlugin(), heatMapPassThrough(config.testData.url)],
             validationRules: queryLimitRules(),
             // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
             includeStacktraceInErrorResponses: false,

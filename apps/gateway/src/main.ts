@@ -1,10 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@mes/config';
 import { startGateway } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await startGateway(config);
-  process.stdout.write(`gateway listening on ${await app.getUrl()}\n`);
+  new Logger('Bootstrap').log(`gateway listening on ${await app.getUrl()}`); // through the app's logger: JSON where JSON is read
 }
 
 main().catch((e: unknown) => {

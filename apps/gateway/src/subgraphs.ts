@@ -33,5 +33,6 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
     { prefix: '/api/v1/exports', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/live', target: new URL(config.testData.url).origin }, // server-sent events for the web UI
     { prefix: '/api/v1/lab-spectra', target: new URL(config.testData.url).origin },
+    { prefix: '/admin/queues', target: new URL(config.testData.url).origin }, // Bull Board, ADMIN only (test-data checks)
   ];
 }

@@ -6,7 +6,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import type { MesConfig } from '@mes/config';
 import { ProcessAppModule } from './app.module';
 import { DemoProcessSeeder } from './seed/demo-process.seeder';
-import { listenKeepingConnections } from '@mes/service-core';
+import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
 
 /** Equipment posts JSON (gzip or not); anything else is refused before a byte is parsed. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
@@ -28,8 +28,9 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
 export async function startProcess(config: MesConfig, port = config.process.port): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ProcessAppModule.forConfig(config), {
     bodyParser: false,
-    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
+    logger: createMesLogger('process', config),
   });
+  observeHttpApp(app, 'process', config.metrics); // correlation id, /metrics, request durations: before every route
   app.use('/graphql', json({ limit: '16mb' }));
   // The raw bytes are kept for the batch's content hash (idempotency by batch id).
   app.use(
@@ -40,6 +41,7 @@ export async function startProcess(config: MesConfig, port = config.process.port
       verify: (req, _res, buf) => void ((req as Request & { rawBody?: Buffer }).rawBody = buf),
     }),
   );
+  app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await app.init();
   if (config.seedDemo) await app.get(DemoProcessSeeder).seedIfEmpty();

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@mes/config';
 import { startProcess } from './bootstrap';
 import { migrateProcess } from './database/process-data-source';
@@ -6,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await migrateProcess(config.databaseUrl);
   const app = await startProcess(config);
-  process.stdout.write(`process subgraph listening on ${await app.getUrl()}/graphql\n`);
+  new Logger('Bootstrap').log(`process subgraph listening on ${await app.getUrl()}/graphql`); // through the app's logger: JSON where JSON is read
 }
 
 main().catch((e: unknown) => {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@mes/config';
 import { startTestData } from './bootstrap';
 import { migrateTestData } from '@mes/test-data-store';
@@ -6,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await migrateTestData(config.databaseUrl);
   const app = await startTestData(config);
-  process.stdout.write(`test-data service listening on ${await app.getUrl()}\n`);
+  new Logger('Bootstrap').log(`test-data service listening on ${await app.getUrl()}`); // through the app's logger: JSON where JSON is read
 }
 
 main().catch((e: unknown) => {

@@ -6,7 +6,8 @@ import { TrackingAppModule } from './app.module';
 import { createTrackingDataSource } from './database/tracking-data-source';
 import { IdentityService } from './identity/identity.service';
 import { DemoLineSeeder } from './seed/demo-line.seeder';
-import { listenKeepingConnections } from '@mes/service-core';
+import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
+import { json } from 'express';
 
 /** Bring the tracking schema up to date (migrations run once, before the app serves). */
 export async function migrateTracking(databaseUrl: string): Promise<void> {
@@ -23,9 +24,12 @@ export async function migrateTracking(databaseUrl: string): Promise<void> {
 /** Build and start the tracking subgraph on the given port (0 picks a free one). */
 export async function startTracking(config: MesConfig, port = config.tracking.port): Promise<INestApplication> {
   const app = await NestFactory.create(TrackingAppModule.forConfig(config), {
-    logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
-    bodyParser: true,
+    logger: createMesLogger('tracking', config),
+    bodyParser: false, // parsed below, so the request's correlation id can be entered again after it
   });
+  observeHttpApp(app, 'tracking', config.metrics); // correlation id, /metrics, request durations: before every route
+  app.use(json({ limit: '100kb' })); // Nest's own default
+  app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await app.init();
   await app.get(IdentityService).ensureBootstrapAdmin(config.auth.adminPassword);

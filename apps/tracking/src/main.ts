@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@mes/config';
 import { migrateTracking, startTracking } from './bootstrap';
 
@@ -5,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await migrateTracking(config.databaseUrl);
   const app = await startTracking(config);
-  process.stdout.write(`tracking subgraph listening on ${await app.getUrl()}/graphql\n`);
+  new Logger('Bootstrap').log(`tracking subgraph listening on ${await app.getUrl()}/graphql`); // through the app's logger: JSON where JSON is read
 }
 
 main().catch((e: unknown) => {

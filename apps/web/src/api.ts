@@ -143,3 +143,17 @@ export function subscribeEvents(path: string, onEvent: (event: string, data: str
     controller.abort();
   };
 }
+
+/**
+ * The queue dashboard (Bull Board, ADMIN only) is a page of its own: a page load cannot carry the
+ * bearer token, so the token is first exchanged for a cookie limited to the dashboard's path.
+ */
+export async function openQueueBoard(): Promise<void> {
+  const session = loadSession();
+  const res = await fetch('/admin/queues/session', { method: 'POST', headers: { authorization: `Bearer ${session?.token ?? ''}` } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new MesError(body?.error?.code ?? 'FORBIDDEN', body?.error?.message ?? `The queue dashboard refused (${res.status})`);
+  }
+  window.location.assign('/admin/queues/');
+}

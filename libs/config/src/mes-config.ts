@@ -45,6 +45,12 @@ const schema = z.object({
     .default(12 * 3600),
   MES_SEED_DEMO: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** json: one JSON event a line; pretty: one readable line; auto: pretty when standard output is a terminal. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** Bearer token a Prometheus on another host sends to GET /metrics; unset: /metrics answers this host only. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The binning worker's /metrics and /health listener (0: any free port; one per worker on a host). */
+  BINNING_WORKER_PORT: port.default(4005),
 });
 
 export interface MesConfig {
@@ -56,11 +62,13 @@ export interface MesConfig {
   testData: { port: number; url: string; maxBodyBytes: number };
   process: { port: number; url: string; maxTraceBodyBytes: number };
   assembly: { port: number; url: string };
-  binning: { concurrency: number };
+  binning: { concurrency: number; port: number };
   queuePrefix: string;
   auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
   seedDemo: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  logFormat: 'auto' | 'json' | 'pretty';
+  metrics: { token: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -100,11 +108,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTraceBodyBytes: Math.round(e.TRACE_MAX_BODY_MB * 1024 * 1024),
     },
     assembly: { port: e.ASSEMBLY_PORT, url: e.ASSEMBLY_URL ?? `http://${host}:${e.ASSEMBLY_PORT}/graphql` },
-    binning: { concurrency: e.BINNING_CONCURRENCY },
+    binning: { concurrency: e.BINNING_CONCURRENCY, port: e.BINNING_WORKER_PORT },
     queuePrefix: e.BULLMQ_PREFIX,
     auth: { jwtSecret: e.MES_JWT_SECRET, tokenTtlSeconds: e.MES_TOKEN_TTL_S, adminPassword: e.MES_ADMIN_PASSWORD },
     seedDemo: e.MES_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metrics: { token: e.METRICS_TOKEN },
   };
 }
 

@@ -42,6 +42,8 @@ export interface FinishSheetTestPayload {
 export interface RebinPayload {
   /** The stored rebin request (its scope and who asked). */
   requestId: string;
+  /** The request that asked for it, for the log lines of the job. */
+  correlationId?: string;
 }
 
 export interface JobPayloads {

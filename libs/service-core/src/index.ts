@@ -7,3 +7,4 @@ export * from './rest-error.filter';
 export * from './http-server';
 export * from './request-body';
 export * from './route-list';
+export * from './observability';

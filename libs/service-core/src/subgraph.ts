@@ -6,6 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { formatGraphqlError } from './graphql-errors';
+import { graphqlMetricsPlugin } from './observability/metrics';
 import { routeListOf, type RouteEntry } from './route-list';
 
 const errorLog = new Logger('GraphQL');
@@ -17,7 +18,7 @@ export function subgraphGraphqlOptions(): ApolloFederationDriverConfig {
     autoSchemaFile: { federation: 2 },
     sortSchema: true,
     // Traces would go to Apollo's hosted studio, which this line does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin()],
     context: ({ req }: { req: unknown }) => ({ req }),
     // Apollo adds stack traces unless NODE_ENV is production or test, and npm start sets neither:
     // formatError drops them anyway, this keeps them from being built.

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CLIENT_ADDRESS_HEADER, Role, TokenService, type Actor, type SignatureInput, type VerifiedSignature } from '@mes/auth';
 import type { SheetLayout } from '@mes/geometry';
-import { DomainError, isErrorCode } from '@mes/service-core';
+import { CORRELATION_HEADER, currentCorrelationId, DomainError, isErrorCode } from '@mes/service-core';
 
 const SHEET_FIELDS = `barcode rollBarcode productCode mdEndMm rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
   layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }`;
@@ -294,10 +294,17 @@ export class TrackingClient {
     headers: Record<string, string> = {},
   ): Promise<GraphqlAnswer<T>> {
     let res: Response;
+    const correlationId = currentCorrelationId();
     try {
       res = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          // The request or job this call serves, so tracking's log lines carry its id too.
+          ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+          ...headers,
+        },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(10_000),
       });

@@ -1,3 +1,4 @@
+import { observeJob, registerQueueDepth, unregisterQueueDepth } from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import {
@@ -58,6 +59,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
+    registerQueueDepth(this.queue);
   }
 
   /** Analyse a sheet's current results (one pending job per sheet; it reads the newest results when it runs). */
@@ -101,7 +103,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       async (job: Job) => {
         const handler = handlers[job.name as AnalyticsJobName] as ((j: Job) => Promise<unknown>) | undefined;
         if (!handler) throw new Error(`no handler for job ${job.name}`);
-        return handler(job);
+        return observeJob(ANALYTICS_QUEUE, job, () => handler(job));
       },
       { connection, prefix: this.options.prefix, concurrency: 1 },
     );
@@ -127,6 +129,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.events?.close();
     await this.worker?.close();
+    unregisterQueueDepth(this.queue);
     await this.queue.close();
   }
 

@@ -1,3 +1,4 @@
+import { currentCorrelationId, registerQueueDepth, unregisterQueueDepth } from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
@@ -49,15 +50,22 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
+    registerQueueDepth(this.queue);
   }
 
   async enqueue(sheetTestId: string, correlationId?: string): Promise<void> {
-    await this.queue.add(JOBS.binSheetTest, { sheetTestId, correlationId }, { jobId: JOB_IDS.binSheetTest(sheetTestId) });
+    await this.queue.add(
+      JOBS.binSheetTest,
+      { sheetTestId, correlationId: correlationId ?? currentCorrelationId() },
+      { jobId: JOB_IDS.binSheetTest(sheetTestId) },
+    );
   }
 
   /** A stored rebin request to the workers (keyed by the request: adding it twice is harmless). */
   async enqueueRebin(requestId: string): Promise<void> {
-    await this.queue.add(JOBS.rebin, { requestId } satisfies RebinPayload, { jobId: JOB_IDS.rebin(requestId) });
+    await this.queue.add(JOBS.rebin, { requestId, correlationId: currentCorrelationId() } satisfies RebinPayload, {
+      jobId: JOB_IDS.rebin(requestId),
+    });
   }
 
   onModuleInit(): void {
@@ -122,6 +130,7 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    unregisterQueueDepth(this.queue);
     await this.queue.close();
   }
 }

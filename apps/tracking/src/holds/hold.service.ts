@@ -1,3 +1,4 @@
+import { trackingMetrics } from '../common/tracking.metrics';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -21,7 +22,7 @@ export class HoldService {
   ) {}
 
   async place(actor: Actor, input: PlaceHoldInput): Promise<HoldModel> {
-    return this.db.transaction(async (m) => {
+    const placed = await this.db.transaction(async (m) => {
       const values = await this.resolveTarget(m, input);
       const hold = await m.save(
         m.create(HoldEntity, { ...values, target: input.target, reason: input.reason, active: true, placedBy: actor.username }),
@@ -30,6 +31,8 @@ export class HoldService {
       await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: model });
       return model;
     });
+    trackingMetrics.holdsPlaced.inc({ target: input.target, rule: 'manual' }); // once committed
+    return placed;
   }
 
   /**
@@ -61,6 +64,8 @@ export class HoldService {
       entityKey: hold.id,
       after: { ...model, rule: 'QUEUE_TIME' },
     });
+    // In the scan's transaction, which commits a refused scan with its hold (it returns the refusal).
+    trackingMetrics.holdsPlaced.inc({ target: target.target, rule: 'queue_time' });
     return model;
   }
 

@@ -1,3 +1,4 @@
+import { trackingMetrics } from '../common/tracking.metrics';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -42,6 +43,10 @@ export class ScanService {
   async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
     if (input.action === 'TRACK_IN') await this.singulationInterlock(input.barcode.trim());
     const outcome = await this.scanInTransaction(actor, input);
+    // Counted once committed. Only a scan at a known station gets here (a refusal returned, not
+    // thrown, is one whose hold committed); thrown refusals are counted by the GraphQL metrics.
+    const counted = outcome instanceof DomainError ? 'refused' : outcome.repeated ? 'repeated' : 'accepted';
+    trackingMetrics.scans.inc({ station: input.stationCode, action: input.action, outcome: counted });
     // A refusal that placed a hold is returned, not thrown, so that the hold commits with the
     // transaction (a throw would roll it back); the scan itself wrote nothing and is refused here.
     if (outcome instanceof DomainError) throw outcome;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { gql } from '../api';
+import { gql, openQueueBoard } from '../api';
 import { ErrorBox } from '../components';
 
 interface User {
@@ -145,6 +145,13 @@ export default function AdminPage() {
           Issue key
         </button>
       </form>
+      <h2>Queues</h2>
+      <p>
+        The binning and analytics queues (waiting, active, delayed and failed jobs; retry a failed one) in the queue dashboard.{' '}
+        <button type="button" onClick={() => void openQueueBoard().catch((e: Error) => setError(e.message))}>
+          Open the queue dashboard
+        </button>
+      </p>
     </section>
   );
 }
