@@ -6,3 +6,4 @@ export * from './subgraph';
 export * from './rest-error.filter';
 export * from './http-server';
 export * from './request-body';
+export * from './storage-errors';
