@@ -48,6 +48,8 @@ export interface MesProcesses {
   resetSubgraphCalls(): void;
   /** Start an app again (after stopApp or killApp). */
   startApp(name: AppName): void;
+  /** Apps whose process has exited (stopped, killed or crashed). */
+  exited(): AppName[];
   close(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function startMesProcesses(
       ) as Record<SubgraphName, number>,
     resetSubgraphCalls: () => proxies.forEach((p) => p.reset()),
     startApp: (name) => void spawnApp(name),
+    exited: () => [...children].filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([name]) => name),
     async close() {
       if (closed) return;
       closed = true;
