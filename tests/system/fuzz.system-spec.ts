@@ -51,7 +51,7 @@ describe('fuzzing the running MES', () => {
     mes = await startMesProcesses('fuzz');
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
-  });
+  }, 600_000); // every app started on a machine shared with other suites
   afterAll(async () => {
     await db?.end();
     await mes?.close();
@@ -187,7 +187,7 @@ describe('fuzzing the running MES', () => {
     }
     expect(seen.calls).toBeGreaterThanOrEqual(GRAPHQL_RUNS);
     expect(seen.refused).toBeGreaterThan(0);
-  });
+  }, 900_000);
 
   it('left every app running', async () => {
     for (const url of [

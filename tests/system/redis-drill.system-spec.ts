@@ -22,7 +22,7 @@ describe('drill: Redis killed during ingest', () => {
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
     key = (await mes.admin.ok('mutation { registerRig(name: "RIG DRILL", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey;
-  });
+  }, 600_000); // every app started on a machine shared with other suites
   afterAll(async () => {
     await db?.end();
     await mes?.close();
@@ -101,9 +101,9 @@ describe('drill: Redis killed during ingest', () => {
 
   it('loses nothing when Redis is killed and restarts with its append-only file', async () => {
     await drill(1, false);
-  });
+  }, 400_000);
 
   it('finds the jobs a Redis restarted empty lost and bins every cell exactly once', async () => {
     await drill(5, true);
-  });
+  }, 400_000);
 });
