@@ -54,6 +54,8 @@ export interface MesProcesses {
   resetSubgraphCalls(): void;
   /** Start an app again (after stopApp or killApp). */
   startApp(name: AppName): void;
+  /** Apps whose process has exited (stopped, killed or crashed). */
+  exited(): AppName[];
   close(): Promise<void>;
 }
 
@@ -185,6 +187,7 @@ export async function startMesProcesses(
     },
     logsOf: (name) => (logs.get(name) ?? []).join(''),
     startApp: (name) => void spawnApp(name),
+    exited: () => [...children].filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([name]) => name),
     async close() {
       if (closed) return;
       closed = true;

@@ -15,17 +15,24 @@ export const DEFAULT_TEST_POLICY: Readonly<TestPolicy> = Object.freeze({ maxRete
 export const MAX_RETESTS_LIMIT = 10;
 
 /** Every problem of a proposed policy as { path, message }; empty when it is valid. */
+/** A value for a message: String() throws on an object whose toString is not a function, and says nothing for []. */
+function shown(v: unknown): string {
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return Array.isArray(v) ? 'an array' : `a ${typeof v}`;
+}
+
 export function validateTestPolicy(policy: { maxRetests: unknown; yieldHoldBelow: unknown }): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const r = policy.maxRetests;
   if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r > MAX_RETESTS_LIMIT) {
-    issues.push({ path: 'maxRetests', message: `expected a whole number of retests from 0 to ${MAX_RETESTS_LIMIT}, got ${String(r)}` });
+    issues.push({ path: 'maxRetests', message: `expected a whole number of retests from 0 to ${MAX_RETESTS_LIMIT}, got ${shown(r)}` });
   }
   const y = policy.yieldHoldBelow;
   if (typeof y !== 'number' || !Number.isFinite(y) || y < 0 || y > 1) {
     issues.push({
       path: 'yieldHoldBelow',
-      message: `expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got ${String(y)}`,
+      message: `expected a yield fraction from 0 to 1 (0.8 holds sheets below 80 %), got ${shown(y)}`,
     });
   }
   return issues;

@@ -22,6 +22,22 @@ describe('GraphQL error formatting', () => {
     });
   });
 
+  it('tells the client the storage is unavailable when the database cannot be reached, not an internal error', () => {
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const error = new GraphQLError(down.message, { originalError: down });
+    const formatted = formatGraphqlError(withTrace(error, { code: 'INTERNAL_SERVER_ERROR' }), error, log);
+    expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(formatted.message).toMatch(/^Storage is unavailable/);
+  });
+
+  it("refuses text PostgreSQL cannot store (NUL) as the caller's input, not an internal error", () => {
+    const nul = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    const error = new GraphQLError(nul.message, { originalError: nul });
+    const formatted = formatGraphqlError(withTrace(error, { code: 'INTERNAL_SERVER_ERROR' }), error, log);
+    expect(formatted.extensions?.code).toBe('VALIDATION_FAILED');
+    expect(formatted.message).toMatch(/U\+0000/);
+  });
+
   it('turns anything unexpected into an error id, logged once', () => {
     const error = new GraphQLError('relation "x" does not exist', { originalError: new Error('relation "x" does not exist') });
     const formatted = formatGraphqlError(withTrace(error, { code: 'INTERNAL_SERVER_ERROR' }), error, log);

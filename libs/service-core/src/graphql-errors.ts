@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, type ErrorDetail } from './domain-error';
+import { isStorageUnavailable, unstorableText } from './storage-errors';
 
 interface ValidationErrorLike {
   property: string;
@@ -32,7 +33,17 @@ export function formatGraphqlError(
   error: unknown,
   log: (errorId: string, error: unknown) => void,
 ): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  let original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  original = unstorableText(original) ?? original;
+  if (isStorageUnavailable(original)) {
+    // A blink of the database is no bug of the server: the client is told to retry, as REST's 503 does.
+    log('storage-unavailable', original);
+    return {
+      message: 'Storage is unavailable (the database cannot be reached): try again shortly',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    };
+  }
   if (original instanceof DomainError) {
     return {
       message: original.message,

@@ -8,3 +8,4 @@ export * from './http-server';
 export * from './request-body';
 export * from './route-list';
 export * from './observability';
+export * from './storage-errors';

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError, httpStatusOf } from './domain-error';
+import { isStorageUnavailable, unstorableText } from './storage-errors';
 
 /** What body-parser reports for a body it could not read, as the contract's codes. */
 const BODY_ERRORS: Record<string, { status: number; code: string; message: (e: { limit?: number }) => string }> = {
@@ -44,6 +45,8 @@ export class RestErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType<string>() !== 'http') return exception; // GraphQL errors go through formatGraphqlError
     const res = host.switchToHttp().getResponse<Response>();
+    const unstorable = unstorableText(exception);
+    if (unstorable) exception = unstorable;
     if (exception instanceof DomainError) {
       const retryAfter = exception.extra.retryAfterSeconds;
       if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
@@ -80,13 +83,4 @@ export class RestErrorFilter implements ExceptionFilter {
       },
     });
   }
-}
-
-export function isStorageUnavailable(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code ?? '';
-  const message = e instanceof Error ? e.message : '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect/i.test(message)
-  );
 }

@@ -263,11 +263,11 @@ describe('validateSheetTestBody: cells', () => {
   it('refuses duplicate cells, naming the first', () => {
     const b = body();
     b.cells.push({ row: 0, col: 1, status: 'NO_CONTACT' });
-    expect(only(b)).toEqual({ path: 'cells[4]', message: '(row 0, col 1) is given twice (first at cells[1])' });
+    expect(only(b)).toEqual({ path: 'cells[4]', message: '(row 0, col 1) is given twice (first at cells[1]); expected each cell once' });
     // the same with the grid known (another lookup structure)
     expect(problems(validateSheetTestBody(b, GRID))).toContainEqual({
       path: 'cells[4]',
-      message: '(row 0, col 1) is given twice (first at cells[1])',
+      message: '(row 0, col 1) is given twice (first at cells[1]); expected each cell once',
     });
   });
 
@@ -276,10 +276,13 @@ describe('validateSheetTestBody: cells', () => {
     b.cells = [];
     for (let r = 0; r < 100; r++) for (let c = 0; c < 60; c++) b.cells.push({ row: r, col: c, status: 'NO_CONTACT' });
     b.cells.push({ row: 32767, col: 32767, status: 'NO_CONTACT' }, { row: 57, col: 31, status: 'NO_CONTACT' });
-    expect(only(b)).toEqual({ path: 'cells[6001]', message: `(row 57, col 31) is given twice (first at cells[${57 * 60 + 31}])` });
+    expect(only(b)).toEqual({
+      path: 'cells[6001]',
+      message: `(row 57, col 31) is given twice (first at cells[${57 * 60 + 31}]); expected each cell once`,
+    });
     expect(problems(validateSheetTestBody(b, { rows: 100, cols: 60 }))).toContainEqual({
       path: 'cells[6001]',
-      message: `(row 57, col 31) is given twice (first at cells[${57 * 60 + 31}])`,
+      message: `(row 57, col 31) is given twice (first at cells[${57 * 60 + 31}]); expected each cell once`,
     });
   });
 

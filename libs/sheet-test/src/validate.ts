@@ -370,7 +370,8 @@ function checkCells(v: unknown, n: number, grid: SheetGrid | undefined, p: Probl
       } else {
         first = (seenByKey as CellKeySet).firstOrAdd(r * (MAX_GRID_INDEX + 1) + k, i);
       }
-      if (first >= 0 && p.take()) p.add(`cells[${i}]`, `(row ${r}, col ${k}) is given twice (first at cells[${first}])`);
+      if (first >= 0 && p.take())
+        p.add(`cells[${i}]`, `(row ${r}, col ${k}) is given twice (first at cells[${first}]); expected each cell once`);
     }
 
     const status = c.status;

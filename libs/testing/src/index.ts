@@ -4,3 +4,4 @@ export * from './test-config';
 export * from './processes';
 export * from './schema-suite';
 export * from './stack-helpers';
+export * from './fuzz';

@@ -97,6 +97,11 @@ describe('SEMI E142 substrate map', () => {
       expect(e).toBeInstanceOf(E142FormatError);
       expect(e.message).toMatch(/^pick\.xml: line \d+, column \d+: not well-formed XML/);
     });
+    it('a damaged XML declaration the validator lets through (found by fuzzing) is refused as malformed, not thrown', () => {
+      const e = error(xml.replace('<?xml version="', '<?ers'));
+      expect(e).toBeInstanceOf(E142FormatError);
+      expect(e.message).toMatch(/^pick\.xml: document: not well-formed XML/);
+    });
     it('a row of the wrong length', () => {
       expect(error(xml.replace('<BinCode>0102010E01</BinCode>', '<BinCode>0102010E</BinCode>')).message).toBe(
         'pick.xml: BinCode row 1: expected 5 cells of 2 characters (10), got 8 characters',

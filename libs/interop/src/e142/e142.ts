@@ -148,7 +148,13 @@ export function readE142(xml: string, source = 'E142 map'): E142Map {
     trimValues: true,
     isArray: (name) => ['Layout', 'Substrate', 'SubstrateMap', 'Overlay', 'BinDefinition', 'BinCode'].includes(name),
   });
-  const doc = parser.parse(xml) as Node;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    // The validator lets a few malformed documents through (an unclosed processing instruction) that the parser refuses.
+    throw new E142FormatError(source, 'document', `not well-formed XML: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const root = doc.MapData as Node | undefined;
   if (!root) throw new E142FormatError(source, 'root element', 'expected <MapData> (SEMI E142 substrate map)');
   const layouts = asList((root.Layouts as Node | undefined)?.Layout);

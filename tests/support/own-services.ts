@@ -1,0 +1,140 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '@mes/testing';
+
+/**
+ * A Redis and a PostgreSQL of a drill's own, on free ports, that the drill may kill and start again:
+ * the shared ones on 6379 and 5432 serve every other suite on this machine and are never touched.
+ */
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean) => (s.destroy(), resolve(ok));
+    s.setTimeout(300, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, attempts = 300): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not come up`);
+}
+
+export interface OwnRedis {
+  url: string;
+  /** SIGKILL: what was not yet in the append-only file (or everything, without one) is lost. */
+  kill(): Promise<void>;
+  /** Start again on the same port and data directory; `empty`: as a Redis without persistence comes back. */
+  start(options?: { empty?: boolean }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startOwnRedis(options: { appendOnly: boolean }): Promise<OwnRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mes-drill-redis-'));
+  let child: ChildProcess | null = null;
+  const start = async ({ empty = false } = {}) => {
+    if (empty) for (const f of readdirSync(dir)) rmSync(path.join(dir, f), { recursive: true, force: true });
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        options.appendOnly ? 'yes' : 'no',
+        '--appendfsync',
+        'everysec',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitFor(`redis-server on ${port}`, () => answers(port));
+  };
+  const kill = () =>
+    new Promise<void>((resolve) => {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    async close() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OwnPostgres {
+  /** The server's URL (database postgres), for createTestDatabase through MES_TEST_DATABASE_URL. */
+  url: string;
+  /** pg_ctl stop -m fast: every connection is cut, as in a restart of the database server. */
+  stop(): void;
+  start(): Promise<void>;
+  close(): void;
+}
+
+function pgBin(): string {
+  const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
+  if (!versions.length) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql');
+  return `/usr/lib/postgresql/${versions[0]}/bin`;
+}
+
+/** A cluster made with initdb and run with pg_ctl as the postgres OS user (the server refuses to run as root). */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const bin = pgBin();
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mes-drill-pg-'));
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+  chownSync(dir, uid, gid);
+  const data = path.join(dir, 'data');
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'ignore', timeout: 120_000 });
+  asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync']);
+  const start = async () => {
+    asPostgres('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
+    await waitFor(`postgres on ${port}`, () => answers(port));
+  };
+  const stop = () => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  await start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop,
+    start,
+    close() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
