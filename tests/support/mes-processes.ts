@@ -29,6 +29,8 @@ export interface MesOptions {
    * each other directly), so a test can see how many subgraph requests an operation costs.
    */
   countSubgraphCalls?: boolean;
+  /** Extra node flags for every app (a bench's `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 export interface MesProcesses {
@@ -115,11 +117,15 @@ export async function startMesProcesses(
   const closeProxies = () => Promise.all([...proxies.values()].map((p) => p.close()));
   const children = new Map<AppName, ChildProcess>();
   const spawnApp = (name: AppName) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], {
-      cwd: root,
-      env: name === 'gateway' ? gatewayEnv : env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), '-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)],
+      {
+        cwd: root,
+        env: name === 'gateway' ? gatewayEnv : env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     children.set(name, child);
     return child;
   };
