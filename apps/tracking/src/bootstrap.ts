@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MesConfig } from '@mes/config';
 import { TrackingAppModule } from './app.module';
 import { createTrackingDataSource } from './database/tracking-data-source';
@@ -22,10 +24,13 @@ export async function migrateTracking(databaseUrl: string): Promise<void> {
 
 /** Build and start the tracking subgraph on the given port (0 picks a free one). */
 export async function startTracking(config: MesConfig, port = config.tracking.port): Promise<INestApplication> {
-  const app = await NestFactory.create(TrackingAppModule.forConfig(config), {
+  // No global body parser: POST /api/v1/scans reads its own body, so a bad one gets the REST
+  // contract's error answer; GraphQL gets an ordinary JSON parser (express's default limit, as before).
+  const app = await NestFactory.create<NestExpressApplication>(TrackingAppModule.forConfig(config), {
     logger: config.logLevel === 'log' ? ['error', 'warn', 'log'] : [config.logLevel],
-    bodyParser: true,
+    bodyParser: false,
   });
+  app.use('/graphql', json());
   app.enableShutdownHooks();
   await app.init();
   await app.get(IdentityService).ensureBootstrapAdmin(config.auth.adminPassword);
