@@ -31,6 +31,8 @@ export interface MesOptions {
   countSubgraphCalls?: boolean;
   /** Keep what each app writes to standard output (its log lines), for logsOf. */
   captureLogs?: boolean;
+  /** Extra node flags for every app (a bench's `--cpu-prof`, which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
 }
 
 export interface MesProcesses {
@@ -126,11 +128,15 @@ export async function startMesProcesses(
   const children = new Map<AppName, ChildProcess>();
   const logs = new Map<AppName, string[]>();
   const spawnApp = (name: AppName) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)], {
-      cwd: root,
-      env: name === 'gateway' ? gatewayEnv : env,
-      stdio: ['ignore', options.captureLogs ? 'pipe' : 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), '-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)],
+      {
+        cwd: root,
+        env: name === 'gateway' ? gatewayEnv : env,
+        stdio: ['ignore', options.captureLogs ? 'pipe' : 'ignore', 'inherit'],
+      },
+    );
     if (options.captureLogs) {
       const kept = logs.get(name) ?? [];
       logs.set(name, kept);

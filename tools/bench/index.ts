@@ -11,6 +11,8 @@ type Bench = { name: string; file: string; fn: string };
 
 // Benchmarks of the science libraries join when their files exist (they arrive with their issues).
 const OPTIONAL: Bench[] = [
+  { name: 'Station scans at line rate and saturated (whole MES)', file: 'scan.bench.ts', fn: 'benchScans' },
+  { name: 'Maps in a frame: rollMap and sheetMap, list and packed (whole MES)', file: 'maps.bench.ts', fn: 'benchMaps' },
   { name: 'EIS fitting', file: 'eis-fit.bench.ts', fn: 'benchEisFit' },
   { name: 'LM fitter against an npm LM library', file: 'lm-library.bench.ts', fn: 'benchLmLibrary' },
   { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },

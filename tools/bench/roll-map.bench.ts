@@ -28,7 +28,11 @@ const LAYOUT = {
 const SHEETS = 600;
 const ROLL = 'R-BENCH-MAP';
 
-export async function benchRollMap(mes: MesProcesses, db: Client, _jwtSecret: string): Promise<Record<string, number>> {
+/**
+ * A roll of 600 sheets with an OCV for every cell, its map tiles built by the worker's own code.
+ * Answers the roll's barcode, how long generating took and each sheet's tile upkeep.
+ */
+export async function prepareRollMapRoll(mes: MesProcesses, db: Client): Promise<{ roll: string; generateMs: number; tileMs: number[] }> {
   await mes.admin.ok(
     `mutation { registerRoll(input: { barcode: "${ROLL}", productCode: "TFB-0505", widthMm: 300, lengthM: ${(SHEETS * 300) / 1000 + 1} }) { barcode } }`,
   );
@@ -78,7 +82,11 @@ export async function benchRollMap(mes: MesProcesses, db: Client, _jwtSecret: st
     await pool.end();
   }
   await db.query('ANALYZE test_data.current_cell_results; ANALYZE test_data.roll_map_rows');
+  return { roll: ROLL, generateMs, tileMs };
+}
 
+export async function benchRollMap(mes: MesProcesses, db: Client, _jwtSecret: string): Promise<Record<string, number>> {
+  const { generateMs, tileMs } = await prepareRollMapRoll(mes, db);
   const query = `{ rollMap(roll: "${ROLL}", metric: OCV_V) { mdBins cdBins values counts } }`;
   const first = await mes.admin.ok(query);
   const cells = (first.rollMap.counts as number[]).reduce((a, b) => a + b, 0);

@@ -26,6 +26,7 @@ export function healthUrlOf(subgraph: SubgraphEndpoint): string {
 /** The REST paths of /api/v1 and the service that owns each. */
 export function restRoutesOf(config: MesConfig): { prefix: string; target: string }[] {
   return [
+    { prefix: '/api/v1/scans', target: new URL(config.tracking.url).origin }, // scanner terminals, the scan mutation without GraphQL
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
     { prefix: '/api/v1/pick-maps', target: new URL(config.assembly.url).origin },

@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { MesConfig } from '@mes/config';
 import { TrackingAppModule } from './app.module';
 import { createTrackingDataSource } from './database/tracking-data-source';
 import { IdentityService } from './identity/identity.service';
 import { DemoLineSeeder } from './seed/demo-line.seeder';
 import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
-import { json } from 'express';
 
 /** Bring the tracking schema up to date (migrations run once, before the app serves). */
 export async function migrateTracking(databaseUrl: string): Promise<void> {
@@ -23,12 +24,14 @@ export async function migrateTracking(databaseUrl: string): Promise<void> {
 
 /** Build and start the tracking subgraph on the given port (0 picks a free one). */
 export async function startTracking(config: MesConfig, port = config.tracking.port): Promise<INestApplication> {
-  const app = await NestFactory.create(TrackingAppModule.forConfig(config), {
+  // No global body parser: POST /api/v1/scans reads its own body, so a bad one gets the REST
+  // contract's error answer; GraphQL gets an ordinary JSON parser (Nest's default limit).
+  const app = await NestFactory.create<NestExpressApplication>(TrackingAppModule.forConfig(config), {
     logger: createMesLogger('tracking', config),
-    bodyParser: false, // parsed below, so the request's correlation id can be entered again after it
+    bodyParser: false,
   });
   observeHttpApp(app, 'tracking', config.metrics); // correlation id, /metrics, request durations: before every route
-  app.use(json({ limit: '100kb' })); // Nest's own default
+  app.use('/graphql', json({ limit: '100kb' }));
   app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await app.init();

@@ -19,6 +19,7 @@ import { CellResolver, RollResolver, SheetResolver } from './material/material.r
 import { RollService } from './material/roll.service';
 import { SheetCutService } from './material/sheet-cut.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
+import { ScanController } from './scanning/scan.controller';
 import { ScanResolver } from './scanning/scan.resolver';
 import { ScanService } from './scanning/scan.service';
 import { SingulationGate } from './scanning/singulation-gate';
@@ -64,9 +65,10 @@ export class MaterialModule {}
 })
 export class HoldsModule {}
 
-/** Station scans: track-in and track-out along the route, with queue-time limits between vacuum steps. */
+/** Station scans (the scan mutation and POST /api/v1/scans): track-in and track-out along the route, with queue-time limits between vacuum steps. */
 @Module({
   imports: [MasterDataModule, MaterialModule, HoldsModule],
+  controllers: [ScanController],
   providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate],
   exports: [ScanService],
 })

@@ -203,6 +203,9 @@ export const GRAPHQL_ACCESS: Readonly<Record<string, AccessRule>> = {
 
 /** REST routes by `METHOD path` as the app declares it (Express parameters: `:sheet`, `*path`). */
 export const REST_ACCESS: Readonly<Record<string, AccessRule>> = {
+  ...rows('tracking', {
+    'POST /api/v1/scans': ['ANY', 'the scan mutation for scanner terminals; the scan is recorded as that user'],
+  }),
   ...rows('test-data', {
     'POST /api/v1/sheet-tests': ['RIG_KEY', "a rig of a SHEET_TEST station; the sheet must be free or at the rig's station"],
     'GET /api/v1/sheet-tests/queue': ['RIG_KEY', 'a rig of a SHEET_TEST station'],

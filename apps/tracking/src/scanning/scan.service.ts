@@ -22,6 +22,9 @@ import type { ScanActionEnum, ScanInput, ScanResultModel } from './scan.model';
 
 type Unit = (RollEntity | SheetEntity) & TrackedUnitColumns;
 
+/** A scan's transaction found a sheet waiting for singulation: the interlock runs first, unlocked. */
+const NEEDS_SINGULATION_CHECK = Symbol('needs singulation check');
+
 /**
  * Track-in and track-out at stations. Each scan locks its unit row for its transaction, so two
  * stations scanning one unit at once are served one after the other: the first wins, the second
@@ -41,34 +44,47 @@ export class ScanService {
   ) {}
 
   async scan(actor: Actor, input: ScanInput): Promise<ScanResultModel> {
-    if (input.action === 'TRACK_IN') await this.singulationInterlock(input.barcode.trim());
-    const outcome = await this.scanInTransaction(actor, input);
+    let outcome = await this.scanInTransaction(actor, input, false);
+    if (outcome === NEEDS_SINGULATION_CHECK) {
+      await this.singulationInterlock(input.barcode.trim());
+      outcome = await this.scanInTransaction(actor, input, true);
+    }
+    const result = outcome as ScanResultModel | DomainError;
     // Counted once committed. Only a scan at a known station gets here (a refusal returned, not
     // thrown, is one whose hold committed); thrown refusals are counted by the GraphQL metrics.
-    const counted = outcome instanceof DomainError ? 'refused' : outcome.repeated ? 'repeated' : 'accepted';
+    const counted = result instanceof DomainError ? 'refused' : result.repeated ? 'repeated' : 'accepted';
     trackingMetrics.scans.inc({ station: input.stationCode, action: input.action, outcome: counted });
     // A refusal that placed a hold is returned, not thrown, so that the hold commits with the
     // transaction (a throw would roll it back); the scan itself wrote nothing and is refused here.
-    if (outcome instanceof DomainError) throw outcome;
-    return outcome;
+    if (result instanceof DomainError) throw result;
+    return result;
   }
 
   /**
-   * Before the unit's row is locked (no remote call under a lock): a sheet waiting for SINGULATION
-   * must have final results. A sheet that moves on between this check and the lock is scanned by the
-   * usual rules; one that arrives at SINGULATION in between was binned by the worker that moved it.
+   * With no lock held (no remote call under a lock): a sheet waiting for SINGULATION must have final
+   * results. The scan's transaction finds such a sheet, ends without writing and comes here; then it
+   * runs again and scans by the usual rules (a sheet that moved on in between, or one that arrived at
+   * SINGULATION in between, binned by the worker that moved it). Other scans pay nothing for it.
    */
   private async singulationInterlock(barcode: string): Promise<void> {
-    if (!barcode.startsWith('S-')) return;
     const sheet = await this.material.sheetByBarcode(barcode);
     if (sheet && sheet.status === 'ACTIVE' && sheet.operation === SINGULATION && sheet.stepState === 'WAITING')
       await this.singulationGate.check(sheet);
   }
 
-  private scanInTransaction(actor: Actor, input: ScanInput): Promise<ScanResultModel | DomainError> {
+  private scanInTransaction(
+    actor: Actor,
+    input: ScanInput,
+    singulationChecked: boolean,
+  ): Promise<ScanResultModel | DomainError | typeof NEEDS_SINGULATION_CHECK> {
     const barcode = input.barcode.trim();
-    return this.db.transaction(async (m): Promise<ScanResultModel | DomainError> => {
+    return this.db.transaction(async (m): Promise<ScanResultModel | DomainError | typeof NEEDS_SINGULATION_CHECK> => {
       const station = await this.stationByCode(m, input.stationCode);
+      // The unit is locked first, so the singulation interlock is decided before anything else is
+      // refused (as when it ran before the transaction); a refusal below rolls the lock back.
+      const found = await this.lockUnit(m, barcode);
+      if (!singulationChecked && input.action === 'TRACK_IN' && found?.kind === 'SHEET' && (await this.waitsForSingulation(m, found.unit)))
+        return NEEDS_SINGULATION_CHECK;
       if (!station) {
         throw new DomainError(
           'NOT_FOUND',
@@ -77,7 +93,6 @@ export class ScanService {
         );
       }
       const equipment = input.equipmentCode ? await this.equipmentAt(m, station, input.equipmentCode) : null;
-      const found = await this.lockUnit(m, barcode);
       if (!found) {
         const other = endOfLineCode(barcode);
         if (other)
@@ -146,6 +161,12 @@ export class ScanService {
       });
       return this.result(m, kind, unit, steps, event, station, false);
     });
+  }
+
+  private async waitsForSingulation(m: EntityManager, unit: Unit): Promise<boolean> {
+    if (unit.status !== 'ACTIVE' || unit.stepState !== 'WAITING') return false;
+    const steps = await this.masterData.routeSteps(unit.routeId, m);
+    return steps.find((s) => s.seq === unit.stepSeq)?.operation === SINGULATION;
   }
 
   private async lockUnit(
