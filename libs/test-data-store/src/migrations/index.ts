@@ -12,6 +12,7 @@ import { RollCorrelations1796105780006 } from './1796105780006-roll-correlations
 import { PickResults1796105961357 } from './1796105961357-pick-results';
 import { RigKeyLifecycle1796173752274 } from './1796173752274-rig-key-lifecycle';
 import { RigOperation1796180000000 } from './1796180000000-rig-operation';
+import { Inspections1796190034384 } from './1796190034384-inspections';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
 export const TEST_DATA_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const TEST_DATA_MIGRATIONS = [
   PickResults1796105961357,
   RigKeyLifecycle1796173752274,
   RigOperation1796180000000,
+  Inspections1796190034384,
 ];
