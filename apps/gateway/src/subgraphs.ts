@@ -27,6 +27,7 @@ export function healthUrlOf(subgraph: SubgraphEndpoint): string {
 export function restRoutesOf(config: MesConfig): { prefix: string; target: string }[] {
   return [
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
+    { prefix: '/api/v1/inspections', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
     { prefix: '/api/v1/pick-maps', target: new URL(config.assembly.url).origin },
     { prefix: '/api/v1/stack-tests', target: new URL(config.assembly.url).origin },

@@ -10,6 +10,7 @@ import {
   type BinSheetTestPayload,
   type FinishSheetTestPayload,
   type FitCellsPayload,
+  type RebinInspectedSheetPayload,
   type RebinPayload,
 } from '@mes/queue-contracts';
 import {
@@ -35,7 +36,7 @@ const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wai
 @Injectable()
 export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SheetTestQueue.name);
-  private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>;
+  private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -43,11 +44,14 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
     prefix: string,
     private readonly db: DataSource,
   ) {
-    this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>(QUEUES.sheetTests, {
-      connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
-      prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
+    this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>(
+      QUEUES.sheetTests,
+      {
+        connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+        prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      },
+    );
     this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
   }
 
@@ -58,6 +62,13 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   /** A stored rebin request to the workers (keyed by the request: adding it twice is harmless). */
   async enqueueRebin(requestId: string): Promise<void> {
     await this.queue.add(JOBS.rebin, { requestId } satisfies RebinPayload, { jobId: JOB_IDS.rebin(requestId) });
+  }
+
+  /** A sheet whose tests were binned before its inspection came: bin them again with the defects. */
+  async enqueueInspectedSheet(inspectionUuid: string, sheet: string): Promise<void> {
+    await this.queue.add(JOBS.rebinInspectedSheet, { inspectionUuid, sheet } satisfies RebinInspectedSheetPayload, {
+      jobId: JOB_IDS.rebinInspectedSheet(inspectionUuid),
+    });
   }
 
   onModuleInit(): void {

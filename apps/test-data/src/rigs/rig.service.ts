@@ -11,7 +11,9 @@ import { TrackingClient } from '@mes/tracking-client';
 export const SHEET_TEST_OPERATION = 'SHEET_TEST';
 /** Stack test rigs share the key scheme; the assembly service asks for their rig by key (rigForKey). */
 export const STACK_TEST_OPERATION = 'STACK_TEST';
-const RIG_OPERATIONS = [SHEET_TEST_OPERATION, STACK_TEST_OPERATION];
+/** Inspection (AOI) stations post defect lists with a key of the same scheme (docs/contracts.md "Inspection results"). */
+export const INSPECTION_OPERATION = 'INSPECTION';
+const RIG_OPERATIONS = [SHEET_TEST_OPERATION, STACK_TEST_OPERATION, INSPECTION_OPERATION];
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -74,7 +76,7 @@ export class RigService {
     });
   }
 
-  /** The operation of a rig's station (SHEET_TEST or STACK_TEST), as tracking said at registration. */
+  /** The operation of a rig's station (SHEET_TEST, STACK_TEST or INSPECTION), as tracking said at registration. */
   operationOf(rig: RigEntity): string {
     return rig.operation;
   }
