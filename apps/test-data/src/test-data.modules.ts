@@ -13,6 +13,13 @@ import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
 import { InspectionIngestService } from './inspections/inspection-ingest.service';
 import { InspectionsController } from './inspections/inspections.controller';
+import {
+  CellResultDefectsResolver,
+  InspectionQueriesResolver,
+  RollInspectionResolver,
+  SheetInspectionResolver,
+} from './inspections/inspection.resolver';
+import { InspectionsRepository } from './inspections/inspections.repository';
 import { TestPolicyResolver } from './policies/test-policy.resolver';
 import { TestPolicyService } from './policies/test-policy.service';
 import { CellResultsRepository } from './results/cell-results.repository';
@@ -95,7 +102,14 @@ export class IngestModule {}
 @Module({
   imports: [RigModule],
   controllers: [InspectionsController],
-  providers: [InspectionIngestService],
+  providers: [
+    InspectionIngestService,
+    InspectionsRepository,
+    InspectionQueriesResolver,
+    SheetInspectionResolver,
+    RollInspectionResolver,
+    CellResultDefectsResolver,
+  ],
 })
 export class InspectionModule {}
 
