@@ -14,6 +14,7 @@ export const STACK_TEST_OPERATION = 'STACK_TEST';
 /** Inspection (AOI) stations post defect lists with a key of the same scheme (docs/contracts.md "Inspection results"). */
 export const INSPECTION_OPERATION = 'INSPECTION';
 const RIG_OPERATIONS = [SHEET_TEST_OPERATION, STACK_TEST_OPERATION, INSPECTION_OPERATION];
+const RIG_OPERATIONS_TEXT = `${RIG_OPERATIONS.slice(0, -1).join(', ')} or ${RIG_OPERATIONS[RIG_OPERATIONS.length - 1]}`;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -47,8 +48,8 @@ export class RigService {
     if (!RIG_OPERATIONS.includes(station.operation)) {
       throw new DomainError(
         'VALIDATION_FAILED',
-        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${RIG_OPERATIONS.join(' or ')} station`,
-        [{ path: 'stationCode', message: `expected a ${RIG_OPERATIONS.join(' or ')} station` }],
+        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${RIG_OPERATIONS_TEXT} station`,
+        [{ path: 'stationCode', message: `expected a ${RIG_OPERATIONS_TEXT} station` }],
       );
     }
     return this.db.transaction(async (m) => {
