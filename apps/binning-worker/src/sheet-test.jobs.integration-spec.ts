@@ -355,6 +355,8 @@ describe('sheet-test jobs in chunks', () => {
       const run = () =>
         handlers[JOBS.rebinInspectedSheet](job(JOBS.rebinInspectedSheet, { inspectionUuid: inspection, sheet: 'S-V-0001' }));
       expect(await run()).toEqual({ testsRebinned: 1 });
+      const applied = await pool.query(`SELECT rebinned_at FROM test_data.inspections WHERE id = $1`, [inspection]);
+      expect(applied.rows[0].rebinned_at).toBeInstanceOf(Date);
       const after = await results(id);
       const at = (r: { row: number; col: number }) => after.find((a) => a.row === r.row && a.col === r.col);
       expect(at(big)).toMatchObject({ soft_bin: 15, rule_id: 'visual-large-defect', deciding_defect: 'AOI-LATE#1' });

@@ -180,6 +180,7 @@ export function sheetTestJobHandlers({
         }));
         if (changed) rebinned++;
       }
+      await store.markInspectionApplied(inspectionUuid);
       logger.log(`inspection ${inspectionUuid} of ${sheet}: ${rebinned} binned test(s) re-binned with its defects`);
       return { testsRebinned: rebinned };
     },

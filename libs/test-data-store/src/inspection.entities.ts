@@ -54,6 +54,10 @@ export class InspectionEntity {
 
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt!: Date;
+
+  /** When the worker had the sheet's binned tests binned with this inspection; null until then (the sweeper re-adds a lost job). */
+  @Column({ name: 'rebinned_at', type: 'timestamptz', nullable: true })
+  rebinnedAt!: Date | null;
 }
 
 /**

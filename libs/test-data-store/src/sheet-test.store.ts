@@ -541,6 +541,11 @@ export class SheetTestStore {
     });
   }
 
+  /** The inspection's re-binning is done: the sweeper leaves it alone from now on. */
+  async markInspectionApplied(inspectionUuid: string): Promise<void> {
+    await this.pool.query(`UPDATE test_data.inspections SET rebinned_at = coalesce(rebinned_at, now()) WHERE id = $1`, [inspectionUuid]);
+  }
+
   async rebinRequest(id: string): Promise<{ id: string; status: string; scope: RebinScope } | null> {
     const r = await this.pool.query(`SELECT id, status, scope FROM test_data.rebin_requests WHERE id = $1`, [id]);
     return (r.rows[0] as { id: string; status: string; scope: RebinScope } | undefined) ?? null;

@@ -18,6 +18,7 @@ import {
   queuedSheetTestIds,
   runningRebinRequestIds,
   stuckSheetTests,
+  unappliedInspections,
   type StuckSheetTest,
 } from '@mes/test-data-store';
 
@@ -97,7 +98,13 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
         lost++;
       }
       for (const t of await stuckSheetTests(this.db, lostAfterSeconds)) if (await this.readdLostJobs(t)) lost++;
-      if (lost) this.logger.warn(`re-added the jobs of ${lost} sheet tests or rebin requests that Redis no longer had`);
+      // An inspection whose re-binning job never reached Redis, or was lost with it.
+      for (const i of await unappliedInspections(this.db, lostAfterSeconds)) {
+        if ((await this.queue.getJobState(JOB_IDS.rebinInspectedSheet(i.id))) !== 'unknown') continue;
+        await this.enqueueInspectedSheet(i.id, i.sheet);
+        lost++;
+      }
+      if (lost) this.logger.warn(`re-added the jobs of ${lost} sheet tests, rebin requests or inspections that Redis no longer had`);
       return queued.length + rebins.length + lost;
     } catch (e) {
       this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -157,6 +157,20 @@ describe('inspection ingest', () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('has the sweeper re-add the re-binning of an inspection whose job Redis lost, and not of one already applied', async () => {
+    const lostOne = await ingest.ingest(rig, { ...good(), inspectionId: 'AOI-LOST' });
+    const applied = await ingest.ingest(rig, { ...good(), inspectionId: 'AOI-APPLIED' });
+    await ds.query(`UPDATE test_data.inspections SET rebinned_at = now() WHERE id = $1`, [applied.body.inspection]);
+    for (const r of [lostOne, applied]) await (await jobs.getJob(JOB_IDS.rebinInspectedSheet(r.body.inspection)))?.remove();
+    expect(await jobs.getJob(JOB_IDS.rebinInspectedSheet(lostOne.body.inspection))).toBeUndefined();
+    await producer.sweep(0, 0);
+    expect((await jobs.getJob(JOB_IDS.rebinInspectedSheet(lostOne.body.inspection)))?.data).toEqual({
+      inspectionUuid: lostOne.body.inspection,
+      sheet: 'S-I-0001',
+    });
+    expect(await jobs.getJob(JOB_IDS.rebinInspectedSheet(applied.body.inspection))).toBeUndefined();
+  });
+
   it('stores a clean sheet as an inspection without defects', async () => {
     const answer = await ingest.ingest(rig, { ...good(), inspectionId: 'AOI-CLEAN', defects: [] });
     expect(answer.body).toMatchObject({ defects: 0, active: 0, kerf: 0, border: 0 });
