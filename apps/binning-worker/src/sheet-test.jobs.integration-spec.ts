@@ -384,6 +384,37 @@ describe('sheet-test jobs in chunks', () => {
       expect(await results(id)).toEqual(after);
     });
 
+    it('keeps the features of a test binned before features had a table when an inspection re-bins it', async () => {
+      const id = await storeTest('T-VIS-LEGACY', 'S-V-0004');
+      await binAll(id);
+      const withFeatures = await count(
+        'SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1 AND features IS NOT NULL',
+        id,
+      );
+      // As such a test was stored: its features in its results, none in cell_features.
+      await pool.query(
+        `UPDATE test_data.cell_results r SET features = f.features FROM test_data.cell_features f
+          WHERE f.sheet_test_id = r.sheet_test_id AND f.row = r.row AND f.col = r.col AND r.sheet_test_id = $1`,
+        [id],
+      );
+      await pool.query('DELETE FROM test_data.cell_features WHERE sheet_test_id = $1', [id]);
+      const before = await results(id);
+      const pass = before.find((r) => r.soft_bin >= 1 && r.soft_bin <= 9)!;
+      const inspection = await inspect('AOI-LEGACY', 'S-V-0004', [{ row: pass.row, col: pass.col, cls: 'PARTICLE', sizeUm: 90 }]);
+      const rebin = () =>
+        handlers[JOBS.rebinInspectedSheet](job(JOBS.rebinInspectedSheet, { inspectionUuid: inspection, sheet: 'S-V-0004' }));
+      await rebin();
+      expect(await count('SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1 AND features IS NOT NULL', id)).toBe(
+        withFeatures,
+      );
+      const after = await results(id);
+      expect(after.find((r) => r.row === pass.row && r.col === pass.col)).toMatchObject({ soft_bin: 15 });
+      expect(after.filter((r) => r.soft_bin === 15).length).toBe(before.filter((r) => r.soft_bin === 15).length + 1);
+      // binned again (a retried job): the same results, from the features now in their table
+      await rebin();
+      expect(await results(id)).toEqual(after);
+    });
+
     it('bins a sheet inspected before its test finishes with the defects at once', async () => {
       // The same spectra on another sheet tell which cell passes electrically.
       const plain = await storeTest('T-VIS-PLAIN', 'S-V-0003');

@@ -530,6 +530,25 @@ export class SheetTestStore {
       if (!ruleSet) throw new Error(`rule set version ${current.rule_set_version} of product ${test.productCode} is not stored`);
       const cells = await this.storedFeatures(client, test.id, current.rule_set_version);
       const binned = bin(ruleSet, cells, await this.sheetDefects(client, test.sheet, cells));
+      // A test binned before features had a table keeps them only in the results about to be
+      // replaced: they move to cell_features first, so a later rebin still finds them.
+      const kept = await client.query(`SELECT count(*)::int AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id]);
+      if (Number(kept.rows[0].n) < cells.length) {
+        await client.query(
+          `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features)
+           SELECT $1, u.row, u.col, u.status, u.ocv, u.features
+             FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
+           ON CONFLICT DO NOTHING`,
+          [
+            test.id,
+            cells.map((c) => c.row),
+            cells.map((c) => c.col),
+            cells.map((c) => c.status),
+            cells.map((c) => finite(c.ocvV)),
+            cells.map((c) => featuresJson(c.features)),
+          ],
+        );
+      }
       await client.query(`DELETE FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2`, [
         test.id,
         current.rule_set_version,
