@@ -87,6 +87,11 @@ describe('parseSimulateArgs', () => {
     expect(parseSimulateArgs(['--rolls=2', ...PW])).toMatchObject({ options: { rolls: 2 } });
   });
 
+  it('inspects each sheet only when asked', () => {
+    expect(parseSimulateArgs([...PW, '--inspect'])).toMatchObject({ options: { inspect: true } });
+    expect((parseSimulateArgs(PW) as { options: object }).options).not.toHaveProperty('inspect');
+  });
+
   it('turns the end of the line on with its counts, and refuses them without it or beyond the stacks', () => {
     expect(parseSimulateArgs([...PW, '--end-of-line'])).toMatchObject({
       endOfLine: { stacks: 12, openLayers: 2, shortedLayers: 2, cycled: 3 },

@@ -40,6 +40,7 @@ Options:
   --sheets <n>           sheets to cut from each roll (1-5000)                         [20]
   --seed <n>             seed of the simulated physics (integer)                       [1]
   --gzip                 post sheet tests with Content-Encoding: gzip
+  --inspect              inspect each sheet at the INSPECTION station (AOI defects, alignment) before its test
   --truth <file.json>    write the ground truth (per sheet: row, col, kind of every cell)
   --concurrency <n>      sheets driven at once (1-64)                                  [4]
   --max-retests <n>      retests of soft-bin-0 cells per sheet (0-5)                   [1]
@@ -73,6 +74,7 @@ const OPTIONS = {
   sheets: { type: 'string' },
   seed: { type: 'string' },
   gzip: { type: 'boolean' },
+  inspect: { type: 'boolean' },
   truth: { type: 'string' },
   concurrency: { type: 'string' },
   'max-retests': { type: 'string' },
@@ -195,6 +197,7 @@ export function parseSimulateArgs(
       maxRetests,
       testTimeoutMs: testTimeoutS * 1000,
       keepTruth: values.truth !== undefined,
+      ...(values.inspect ? { inspect: true } : {}),
       ...(values.prefix !== undefined ? { rollPrefix: values.prefix } : {}),
     },
     ...(values.truth !== undefined ? { truthFile: values.truth } : {}),

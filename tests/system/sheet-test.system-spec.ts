@@ -36,7 +36,7 @@ describe('sheet tests from rigs through the gateway', () => {
 
   it('refuses to register a rig at a station that does not test sheets', async () => {
     const error = await mes.admin.fails('mutation { registerRig(name: "RIG X", stationCode: "LCO-1") { apiKey } }');
-    expect(error.message).toBe('Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST or STACK_TEST station');
+    expect(error.message).toBe('Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST, STACK_TEST or INSPECTION station');
   });
 
   it('audits the rig registration in the test-data audit trail (engineers and admins may read it)', async () => {

@@ -16,6 +16,7 @@ const OPTIONAL: Bench[] = [
   { name: 'EIS fitting', file: 'eis-fit.bench.ts', fn: 'benchEisFit' },
   { name: 'LM fitter against an npm LM library', file: 'lm-library.bench.ts', fn: 'benchLmLibrary' },
   { name: 'Binning', file: 'binning.bench.ts', fn: 'benchBinning' },
+  { name: 'Inspection: accepting and mapping defects, binning with visual rules', file: 'inspection.bench.ts', fn: 'benchInspection' },
   { name: 'Sheet test ingest (validation and encoding)', file: 'sheet-test.bench.ts', fn: 'benchSheetTestValidation' },
   { name: 'Sheet test ingest, binning and maps (whole MES)', file: 'ingest.bench.ts', fn: 'benchIngest' },
   { name: 'Process data: trace ingest and cell provenance (whole MES)', file: 'process.bench.ts', fn: 'benchProcess' },

@@ -1,4 +1,4 @@
-import { binSheet, defaultAsMadeRuleSet, toBinningInput, type CellBin, type RuleSet } from '@mes/binning';
+import { binSheet, defaultAsMadeRuleSet, toBinningInput, type CellBin, type CellDefect, type RuleSet } from '@mes/binning';
 import { createFeatureExtractor, type CellFeatures } from '@mes/eis';
 
 export interface StoredCell {
@@ -23,16 +23,20 @@ export function ruleSetFor(cellAreaCm2: number): RuleSet {
   return defaultAsMadeRuleSet(cellAreaCm2);
 }
 
-/** Bins of a whole sheet from its cells' features, in the order given (dynamic limits need every cell). */
+/**
+ * Bins of a whole sheet from its cells' features, in the order given (dynamic limits need every
+ * cell), with each cell's active-area defects when the sheet was inspected (the visual rules).
+ */
 export function binFittedCells(
   ruleSet: RuleSet,
   cellAreaCm2: number,
   cells: { row: number; col: number; status: 'OK' | 'NO_CONTACT'; ocvV: number | null; features: Parameters<typeof toBinningInput>[1] }[],
+  defects: readonly (readonly CellDefect[] | null)[] | null = null,
 ): CellBin[] {
   return binSheet(
     ruleSet,
     cells.map((c) => toBinningInput({ row: c.row, col: c.col, status: c.status, ocvV: c.ocvV }, c.features)),
-    { activeAreaCm2: cellAreaCm2 },
+    defects ? { activeAreaCm2: cellAreaCm2, defects } : { activeAreaCm2: cellAreaCm2 },
   );
 }
 

@@ -298,4 +298,134 @@ describe('sheet-test jobs in chunks', () => {
       `sheet test ${id} is QUEUED, not DONE: nothing to finish yet`,
     );
   });
+
+  describe("visual bins from the sheet's inspection", () => {
+    const binAll = async (id: string) => {
+      for (const c of sheetTestChunks(sim.cells.length, 40)) await handlers[JOBS.fitCells](job(JOBS.fitCells, { sheetTestId: id, ...c }));
+    };
+    const results = async (id: string) =>
+      (
+        await pool.query(
+          'SELECT row, col, soft_bin, rule_id, deciding_defect FROM test_data.cell_results WHERE sheet_test_id = $1 ORDER BY row, col',
+          [id],
+        )
+      ).rows as { row: number; col: number; soft_bin: number; rule_id: string; deciding_defect: string | null }[];
+    /** An inspection stored as the ingest stores it: defects already mapped to cells (zone, row, col). */
+    async function inspect(
+      inspectionId: string,
+      sheet: string,
+      defects: { row: number; col: number; cls: string; sizeUm: number; zone?: string }[],
+    ) {
+      const id = randomUUID();
+      await pool.query(
+        `INSERT INTO test_data.inspections (id, inspection_id, content_hash, rig_id, sheet_barcode, roll_barcode, layout, offset_md_mm, offset_cd_mm, rotation_deg, inspected_at, defect_count)
+         VALUES ($1, $2, repeat('0', 64), $3, $4, 'R-T', '{}', 0, 0, 0, now(), $5)`,
+        [id, inspectionId, rigId, sheet, defects.length],
+      );
+      await pool.query(
+        `INSERT INTO test_data.inspection_defects (inspection_uuid, seq, sheet_barcode, defect_class, md_mm, cd_mm, size_um, zone, row, col)
+         SELECT $1, u.ord - 1, $2, u.cls, 0, 0, u.size, u.zone, u.row, u.col
+           FROM unnest($3::varchar[], $4::float8[], $5::varchar[], $6::smallint[], $7::smallint[]) WITH ORDINALITY AS u(cls, size, zone, row, col, ord)`,
+        [
+          id,
+          sheet,
+          defects.map((d) => d.cls),
+          defects.map((d) => d.sizeUm),
+          defects.map((d) => d.zone ?? 'ACTIVE'),
+          defects.map((d) => d.row),
+          defects.map((d) => d.col),
+        ],
+      );
+      return id;
+    }
+
+    it('re-bins a binned sheet when its inspection comes later, naming the deciding defect, the same however often it runs', async () => {
+      const id = await storeTest('T-VIS-LATE', 'S-V-0001');
+      await binAll(id);
+      const before = await results(id);
+      const passes = before.filter((r) => r.soft_bin >= 1 && r.soft_bin <= 2);
+      expect(passes.length).toBeGreaterThan(3);
+      const [big, crowded, kerfOnly] = passes;
+      const inspection = await inspect('AOI-LATE', 'S-V-0001', [
+        { row: big.row, col: big.col, cls: 'PARTICLE', sizeUm: 20 },
+        { row: big.row, col: big.col, cls: 'PARTICLE', sizeUm: 120 },
+        ...[11, 12, 13, 14].map((sizeUm) => ({ row: crowded.row, col: crowded.col, cls: 'DEBRIS', sizeUm })),
+        { row: kerfOnly.row, col: kerfOnly.col, cls: 'PARTICLE', sizeUm: 500, zone: 'KERF' },
+      ]);
+      const run = () =>
+        handlers[JOBS.rebinInspectedSheet](job(JOBS.rebinInspectedSheet, { inspectionUuid: inspection, sheet: 'S-V-0001' }));
+      expect(await run()).toEqual({ testsRebinned: 1 });
+      const applied = await pool.query(`SELECT rebinned_at FROM test_data.inspections WHERE id = $1`, [inspection]);
+      expect(applied.rows[0].rebinned_at).toBeInstanceOf(Date);
+      const after = await results(id);
+      const at = (r: { row: number; col: number }) => after.find((a) => a.row === r.row && a.col === r.col);
+      expect(at(big)).toMatchObject({ soft_bin: 15, rule_id: 'visual-large-defect', deciding_defect: 'AOI-LATE#1' });
+      expect(at(crowded)).toMatchObject({ soft_bin: 3, rule_id: 'visual-small-particles', deciding_defect: 'AOI-LATE#5' });
+      expect(at(kerfOnly)).toMatchObject({ soft_bin: kerfOnly.soft_bin, deciding_defect: null });
+      // every other cell as it was, and one result per cell at the test's version
+      const others = (rows: typeof after) =>
+        rows.filter((r) => ![big, crowded].some((x) => x.row === r.row && x.col === r.col)).map((r) => [r.row, r.col, r.soft_bin]);
+      expect(others(after)).toEqual(others(before));
+      expect(after).toHaveLength(144);
+      const current = (
+        await pool.query(`SELECT soft_bin FROM test_data.current_cell_results WHERE sheet_barcode = 'S-V-0001' AND row = $1 AND col = $2`, [
+          big.row,
+          big.col,
+        ])
+      ).rows;
+      expect(current).toEqual([{ soft_bin: 15 }]);
+      const visualCount = async () =>
+        Number(
+          (await pool.query(`SELECT cells AS n FROM test_data.sheet_bin_counts WHERE sheet_barcode = 'S-V-0001' AND soft_bin = 15`)).rows[0]
+            ?.n ?? 0,
+        );
+      expect(await visualCount()).toBe(before.filter((r) => r.soft_bin === 15).length + 1);
+      expect(await run()).toEqual({ testsRebinned: 1 });
+      expect(await results(id)).toEqual(after);
+    });
+
+    it('keeps the features of a test binned before features had a table when an inspection re-bins it', async () => {
+      const id = await storeTest('T-VIS-LEGACY', 'S-V-0004');
+      await binAll(id);
+      const withFeatures = await count(
+        'SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1 AND features IS NOT NULL',
+        id,
+      );
+      // As such a test was stored: its features in its results, none in cell_features.
+      await pool.query(
+        `UPDATE test_data.cell_results r SET features = f.features FROM test_data.cell_features f
+          WHERE f.sheet_test_id = r.sheet_test_id AND f.row = r.row AND f.col = r.col AND r.sheet_test_id = $1`,
+        [id],
+      );
+      await pool.query('DELETE FROM test_data.cell_features WHERE sheet_test_id = $1', [id]);
+      const before = await results(id);
+      const pass = before.find((r) => r.soft_bin >= 1 && r.soft_bin <= 9)!;
+      const inspection = await inspect('AOI-LEGACY', 'S-V-0004', [{ row: pass.row, col: pass.col, cls: 'PARTICLE', sizeUm: 90 }]);
+      const rebin = () =>
+        handlers[JOBS.rebinInspectedSheet](job(JOBS.rebinInspectedSheet, { inspectionUuid: inspection, sheet: 'S-V-0004' }));
+      await rebin();
+      expect(await count('SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1 AND features IS NOT NULL', id)).toBe(
+        withFeatures,
+      );
+      const after = await results(id);
+      expect(after.find((r) => r.row === pass.row && r.col === pass.col)).toMatchObject({ soft_bin: 15 });
+      expect(after.filter((r) => r.soft_bin === 15).length).toBe(before.filter((r) => r.soft_bin === 15).length + 1);
+      // binned again (a retried job): the same results, from the features now in their table
+      await rebin();
+      expect(await results(id)).toEqual(after);
+    });
+
+    it('bins a sheet inspected before its test finishes with the defects at once', async () => {
+      // The same spectra on another sheet tell which cell passes electrically.
+      const plain = await storeTest('T-VIS-PLAIN', 'S-V-0003');
+      await binAll(plain);
+      const pass = (await results(plain)).find((r) => r.soft_bin >= 1 && r.soft_bin <= 9);
+      if (!pass) throw new Error('the simulated sheet has no passing cell');
+      await inspect('AOI-EARLY', 'S-V-0002', [{ row: pass.row, col: pass.col, cls: 'PINHOLE', sizeUm: 60 }]);
+      const id = await storeTest('T-VIS-EARLY', 'S-V-0002');
+      await binAll(id);
+      const cell = (await results(id)).find((r) => r.row === pass.row && r.col === pass.col);
+      expect(cell).toMatchObject({ soft_bin: 15, deciding_defect: 'AOI-EARLY#0' });
+    });
+  });
 });

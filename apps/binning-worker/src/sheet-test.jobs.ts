@@ -8,6 +8,7 @@ import {
   type FinishSheetTestPayload,
   type FitCellsPayload,
   type BinSheetTestPayload,
+  type RebinInspectedSheetPayload,
   type RebinPayload,
   type JobName,
 } from '@mes/queue-contracts';
@@ -98,9 +99,13 @@ export function sheetTestJobHandlers({
           lap('writeMs');
         }
       }
-      const outcome = await store.finalizeWhenComplete(test, async (cells) => {
+      const outcome = await store.finalizeWhenComplete(test, async (cells, defects) => {
         const ruleSet = await store.activeRuleSet(test.productCode, test.cellAreaCm2);
-        return { bins: binFittedCells(ruleSet, test.cellAreaCm2, cells), ruleSetName: ruleSet.name, ruleSetVersion: ruleSet.version };
+        return {
+          bins: binFittedCells(ruleSet, test.cellAreaCm2, cells, defects),
+          ruleSetName: ruleSet.name,
+          ruleSetVersion: ruleSet.version,
+        };
       });
       lap('finalizeMs');
       if (outcome.done === 'not yet') return { fitted: outcome.fitted, ...ms };
@@ -160,8 +165,8 @@ export function sheetTestJobHandlers({
         const test = await store.loadTest(id);
         if (!test) continue;
         const ruleSet = await store.activeRuleSet(test.productCode, test.cellAreaCm2);
-        const changed = await store.rebinTest(test, ruleSet, (cells) => ({
-          bins: binFittedCells(ruleSet, test.cellAreaCm2, cells),
+        const changed = await store.rebinTest(test, ruleSet, (cells, defects) => ({
+          bins: binFittedCells(ruleSet, test.cellAreaCm2, cells, defects),
           ruleSetName: ruleSet.name,
           ruleSetVersion: ruleSet.version,
         }));
@@ -170,6 +175,26 @@ export function sheetTestJobHandlers({
       await store.markRebin(requestId, 'DONE', { testsInScope: ids.length, testsRebinned: rebinned });
       logger.log(`rebin ${requestId}: ${rebinned} of ${ids.length} tests re-binned`);
       return { testsInScope: ids.length, testsRebinned: rebinned };
+    },
+
+    [JOBS.rebinInspectedSheet]: async (job: Job) => {
+      // Tests still binning read the defects when they finalize; only the DONE ones are binned again.
+      const { sheet, inspectionUuid } = job.data as RebinInspectedSheetPayload;
+      const ids = await store.doneTestsOfSheet(sheet);
+      let rebinned = 0;
+      for (const id of ids) {
+        const test = await store.loadTest(id);
+        if (!test) continue;
+        const changed = await store.rebinWithInspection(test, (ruleSet, cells, defects) => ({
+          bins: binFittedCells(ruleSet, test.cellAreaCm2, cells, defects),
+          ruleSetName: ruleSet.name,
+          ruleSetVersion: ruleSet.version,
+        }));
+        if (changed) rebinned++;
+      }
+      await store.markInspectionApplied(inspectionUuid);
+      logger.log(`inspection ${inspectionUuid} of ${sheet}: ${rebinned} binned test(s) re-binned with its defects`);
+      return { testsRebinned: rebinned };
     },
   };
 }

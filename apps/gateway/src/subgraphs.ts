@@ -28,6 +28,7 @@ export function restRoutesOf(config: MesConfig): { prefix: string; target: strin
   return [
     { prefix: '/api/v1/scans', target: new URL(config.tracking.url).origin }, // scanner terminals, the scan mutation without GraphQL
     { prefix: '/api/v1/sheet-tests', target: new URL(config.testData.url).origin },
+    { prefix: '/api/v1/inspections', target: new URL(config.testData.url).origin },
     { prefix: '/api/v1/equipment-traces', target: new URL(config.process.url).origin },
     { prefix: '/api/v1/pick-maps', target: new URL(config.assembly.url).origin },
     { prefix: '/api/v1/stack-tests', target: new URL(config.assembly.url).origin },

@@ -11,6 +11,15 @@ import { LabSpectraController } from './exports/lab-spectra.controller';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
+import { InspectionIngestService } from './inspections/inspection-ingest.service';
+import { InspectionsController } from './inspections/inspections.controller';
+import {
+  CellResultDefectsResolver,
+  InspectionQueriesResolver,
+  RollInspectionResolver,
+  SheetInspectionResolver,
+} from './inspections/inspection.resolver';
+import { InspectionsRepository } from './inspections/inspections.repository';
 import { TestPolicyResolver } from './policies/test-policy.resolver';
 import { TestPolicyService } from './policies/test-policy.service';
 import { CellResultsRepository } from './results/cell-results.repository';
@@ -89,5 +98,20 @@ export class ResultsModule {}
 })
 export class IngestModule {}
 
+/** Inspection (AOI) results: the stations' REST endpoint, defects mapped to cells, and the re-binning they cause. */
+@Module({
+  imports: [RigModule],
+  controllers: [InspectionsController],
+  providers: [
+    InspectionIngestService,
+    InspectionsRepository,
+    InspectionQueriesResolver,
+    SheetInspectionResolver,
+    RollInspectionResolver,
+    CellResultDefectsResolver,
+  ],
+})
+export class InspectionModule {}
+
 /** Every module of the service, for the app module to import. */
-export const TEST_DATA_MODULES = [AuditModule, RigModule, TestPolicyModule, RuleSetModule, ResultsModule, IngestModule];
+export const TEST_DATA_MODULES = [AuditModule, RigModule, TestPolicyModule, RuleSetModule, ResultsModule, IngestModule, InspectionModule];

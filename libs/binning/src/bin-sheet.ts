@@ -1,5 +1,6 @@
 import { conditionsHold, metricValue } from './metrics';
 import { applyNeighbourhoodRule } from './neighbourhood';
+import { applyVisualRules } from './visual';
 import { MAD_TO_SIGMA, median, medianAndMad } from './robust-stats';
 import {
   BinDefinition,
@@ -264,7 +265,8 @@ export function binSheetWithStats(ruleSet: RuleSet, cells: BinningInput[], conte
 
   const nb = ruleSet.neighbourhood;
   const graded = nb ? applyNeighbourhoodRule(nb, results as CellBin[], binDefs.get(nb.softBin) as BinDefinition) : (results as CellBin[]);
-  return { results: graded, stats: { dynamicLimits: dynamicStats, grading: gradingStats } };
+  const visual = ruleSet.visual?.length && context.defects ? applyVisualRules(ruleSet.visual, graded, context.defects, binDefs) : graded;
+  return { results: visual, stats: { dynamicLimits: dynamicStats, grading: gradingStats } };
 }
 
 /** Bins every cell of one sheet; see {@link binSheetWithStats}. */

@@ -1,4 +1,4 @@
-import { BinDefinition, HardBinDefinition, RuleSet } from './types';
+import { BinDefinition, HardBinDefinition, RuleSet, VisualRule } from './types';
 
 /** Hard bins of the contract example: 0 RETEST, 1 PASS, 2 REJECT. */
 export const DEFAULT_HARD_BINS: HardBinDefinition[] = [
@@ -24,6 +24,32 @@ export const DEFAULT_BINS: BinDefinition[] = [
 ];
 
 export const DEFAULT_AS_MADE_RULE_SET_NAME = 'as-made-ocv-eis';
+
+/**
+ * What the inspection decides by default. A particle or pinhole through the ~1 µm LiPON bridges the
+ * electrodes sooner or later even when the cell tests fine today; 50 µm is well above the AOI's noise
+ * floor and below the size that shorts most cells at once. A few small particles are tolerated, more
+ * than three mark a contaminated cell: the lowest pass grade.
+ */
+export const DEFAULT_VISUAL_RULES: readonly VisualRule[] = [
+  {
+    kind: 'visualFail',
+    id: 'visual-large-defect',
+    softBin: 15,
+    classes: ['PARTICLE', 'PINHOLE', 'DELAMINATION', 'PATTERN_DEFECT'],
+    minSizeUm: 50,
+    description: 'any particle, pinhole, delamination or pattern defect of 50 µm or more in the active area: FAIL_VISUAL',
+  },
+  {
+    kind: 'visualCount',
+    id: 'visual-small-particles',
+    softBin: 3,
+    classes: ['PARTICLE', 'DEBRIS'],
+    maxSizeUm: 50,
+    maxCount: 3,
+    description: 'more than 3 particles or debris under 50 µm in the active area: down to PASS_C',
+  },
+];
 
 /**
  * Default rule set for the as-made (uncharged, blocking) sheet test with OCV + EIS down to ~1 Hz.
@@ -196,5 +222,6 @@ export function defaultAsMadeRuleSet(activeAreaCm2: number, version = 1): RuleSe
       otherwiseSoftBin: 3,
       description: 'DOMAIN 4.1: PASS_A within ±15 % of the sheet median ASR, PASS_B 15–30 %, PASS_C beyond',
     },
+    visual: DEFAULT_VISUAL_RULES.map((r) => ({ ...r, classes: [...r.classes] })),
   };
 }

@@ -13,3 +13,5 @@ export type { TestPolicy, SheetStanding, SheetDisposition } from './test-policy'
 export { ruleSetVersionFor } from './rule-set-version';
 export { applyNeighbourhoodRule } from './neighbourhood';
 export type { NeighbourhoodRule } from './neighbourhood';
+export { applyVisualRules } from './visual';
+export { DEFAULT_VISUAL_RULES } from './default-rule-set';

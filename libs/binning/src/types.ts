@@ -190,6 +190,43 @@ export interface GradingRule {
   description?: string;
 }
 
+/**
+ * A defect the inspection saw in a cell's active area (the mapping to cells is @mes/geometry's), as
+ * the visual rules see it. `ref` names it in results: `<inspectionId>#<seq>`.
+ */
+export interface CellDefect {
+  ref: string;
+  defectClass: string;
+  sizeUm: number;
+}
+
+/** Any defect of these classes at least `minSizeUm` in the active area fails the cell (FAIL_VISUAL). */
+export interface VisualFailRule {
+  kind: 'visualFail';
+  id: string;
+  softBin: number;
+  classes: string[];
+  minSizeUm: number;
+  description?: string;
+}
+
+/**
+ * More than `maxCount` defects of these classes (each at most `maxSizeUm`, when given) in the active
+ * area of a passing cell downgrade it to `softBin` (a lower grade or a fail bin); a cell already
+ * graded at or below that bin keeps its grade.
+ */
+export interface VisualCountRule {
+  kind: 'visualCount';
+  id: string;
+  softBin: number;
+  classes: string[];
+  maxSizeUm?: number;
+  maxCount: number;
+  description?: string;
+}
+
+export type VisualRule = VisualFailRule | VisualCountRule;
+
 export interface RuleSet {
   name: string;
   /** Positive integer, bumped on every change; recorded with every result. */
@@ -203,6 +240,11 @@ export interface RuleSet {
   grading: GradingRule;
   /** Optional good-die-in-bad-neighbourhood downgrade after grading (off when absent). */
   neighbourhood?: NeighbourhoodRule;
+  /**
+   * Visual rules from the sheet's inspection, applied last to the cells the electrical rules passed
+   * (an electrical fail or a rig fault keeps its bin: it says more about the cell). Off when absent.
+   */
+  visual?: VisualRule[];
 }
 
 export interface LimitWindow {
@@ -222,17 +264,21 @@ export interface CellBin {
   ruleSetVersion: number;
   /** The rule that decided (the grading rule's id for passes). */
   ruleId: string;
-  ruleKind: RuleKind | 'grading' | 'neighbourhood';
+  ruleKind: RuleKind | 'grading' | 'neighbourhood' | VisualRule['kind'];
   /** The value the decision was made on, and the limit it was compared with. */
   metric: string | null;
   value: number | string | boolean | null;
   limit: LimitWindow | null;
   /** Human-readable one-liner, e.g. "lowFreqAbsZOhm 312 < lower limit 10000". */
   reason: string;
+  /** The defect that decided a visual bin (its `ref`); absent when an electrical rule decided. */
+  decidingDefect?: string;
 }
 
 export interface SheetContext {
   activeAreaCm2: number;
+  /** Each cell's active-area defects, in the order of the cells (absent: the sheet was not inspected). */
+  defects?: readonly (readonly CellDefect[] | null | undefined)[];
 }
 
 /** Statistics computed once per sheet, returned for storage / display. */

@@ -1,3 +1,4 @@
+import { DEFECT_CLASSES } from '@mes/geometry';
 import { NUMERIC_METRICS, RuleSet, SPECTRUM_SIGNATURES } from './types';
 
 /** One problem found in a rule set: where (JSON path, rule id when inside a rule) and what was expected. */
@@ -171,11 +172,11 @@ export function validateRuleSet(input: unknown): RuleSetValidation {
     });
   };
 
-  // ---- rules
+  // ---- rules (ids unique across electrical and visual rules: a result names its rule by id alone)
+  const ids = new Set<string>();
   if (!Array.isArray(input.rules)) {
     add('rules', `expected an array of rules, got ${describe(input.rules)}`);
   } else {
-    const ids = new Set<string>();
     input.rules.forEach((r: unknown, i: number) => {
       const p = `rules[${i}]`;
       if (!isObj(r)) return add(p, `expected a rule object, got ${describe(r)}`);
@@ -321,6 +322,52 @@ export function validateRuleSet(input: unknown): RuleSetValidation {
           nid,
         );
     }
+  }
+
+  // ---- visual rules (optional)
+  const visual = input.visual;
+  if (visual !== undefined) {
+    if (!Array.isArray(visual)) add('visual', `expected an array of visual rules or nothing, got ${describe(visual)}`);
+    else
+      visual.forEach((r: unknown, i: number) => {
+        const p = `visual[${i}]`;
+        if (!isObj(r)) return add(p, `expected a visual rule object, got ${describe(r)}`);
+        const id = typeof r.id === 'string' && r.id.trim() !== '' ? r.id : undefined;
+        if (id === undefined) add(`${p}.id`, `expected a non-empty string, got ${describe(r.id)}`);
+        else if (ids.has(id)) add(`${p}.id`, `rule id "${id}" is used more than once`, id);
+        else ids.add(id);
+        if (r.kind !== 'visualFail' && r.kind !== 'visualCount') {
+          return add(`${p}.kind`, `expected visualFail or visualCount, got ${describe(r.kind)}`, id);
+        }
+        if (!Array.isArray(r.classes) || r.classes.length === 0) {
+          add(`${p}.classes`, `expected a non-empty list of defect classes (${DEFECT_CLASSES.join(', ')}), got ${describe(r.classes)}`, id);
+        } else {
+          r.classes.forEach((c: unknown, j: number) => {
+            if (typeof c !== 'string' || !(DEFECT_CLASSES as readonly string[]).includes(c))
+              add(`${p}.classes[${j}]`, `expected one of ${DEFECT_CLASSES.join(', ')}, got ${describe(c)}`, id);
+          });
+        }
+        if (r.kind === 'visualFail') {
+          if (!(isFiniteNum(r.minSizeUm) && r.minSizeUm > 0))
+            add(`${p}.minSizeUm`, `expected a size in µm > 0, got ${describe(r.minSizeUm)}`, id);
+          if (!isInt(r.softBin) || (r.softBin as number) < 10)
+            add(`${p}.softBin`, `expected a fail bin ≥ 10 (FAIL_VISUAL), got ${describe(r.softBin)}`, id);
+          else checkBinRef(`${p}.softBin`, r.softBin, 'failOrFault', id);
+        } else {
+          if (!isInt(r.maxCount) || (r.maxCount as number) < 0)
+            add(`${p}.maxCount`, `expected a whole number ≥ 0, got ${describe(r.maxCount)}`, id);
+          if (r.maxSizeUm !== undefined && !(isFiniteNum(r.maxSizeUm) && r.maxSizeUm > 0))
+            add(`${p}.maxSizeUm`, `expected a size in µm > 0 or nothing, got ${describe(r.maxSizeUm)}`, id);
+          if (!isInt(r.softBin) || !bins.has(r.softBin as number) || r.softBin === 0)
+            add(
+              `${p}.softBin`,
+              `expected a soft bin defined in bins other than 0 (a lower grade or a fail bin), got ${describe(r.softBin)}`,
+              id,
+            );
+          else if (r.softBin === 1)
+            add(`${p}.softBin`, 'expected a lower grade than the best (1) or a fail bin: a downgrade to 1 changes nothing', id);
+        }
+      });
   }
 
   return issues.length === 0 ? { ok: true, ruleSet: input as unknown as RuleSet } : { ok: false, issues };

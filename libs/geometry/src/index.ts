@@ -3,3 +3,4 @@ export * from './md-interval';
 export * from './roll-lineage';
 export * from './roll-map-tiles';
 export * from './cell-code';
+export * from './defect-map';

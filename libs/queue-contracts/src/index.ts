@@ -15,6 +15,8 @@ export const JOBS = {
   finishSheetTest: 'finish-sheet-test',
   /** Re-bin the tests of a rebin request (a sheet, a roll or a date range) from their stored features. */
   rebin: 'rebin',
+  /** An inspection came for a sheet already binned: bin its tests again at their rule set version with the defects. */
+  rebinInspectedSheet: 'rebin-inspected-sheet',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -46,11 +48,18 @@ export interface RebinPayload {
   correlationId?: string;
 }
 
+export interface RebinInspectedSheetPayload {
+  /** The stored inspection (test_data.inspections.id). */
+  inspectionUuid: string;
+  sheet: string;
+}
+
 export interface JobPayloads {
   'bin-sheet-test': BinSheetTestPayload;
   'fit-cells': FitCellsPayload;
   'finish-sheet-test': FinishSheetTestPayload;
   rebin: RebinPayload;
+  'rebin-inspected-sheet': RebinInspectedSheetPayload;
 }
 
 /**
@@ -79,6 +88,7 @@ export const JOB_IDS = {
   fitCells: (sheetTestId: string, chunk: number) => `${sheetTestId}.fit.${chunk}`,
   finishSheetTest: (sheetTestId: string) => `${sheetTestId}.finish`,
   rebin: (requestId: string) => `rebin.${requestId}`,
+  rebinInspectedSheet: (inspectionUuid: string) => `inspected.${inspectionUuid}`,
 };
 
 /** Retries, backoff and retention, set once for every job. */

@@ -16,3 +16,13 @@ export { copyRowsText, copyRowsBinary, copyTextEscape } from './copy';
 export type { CopyLeadingValue } from './copy';
 export { contentHash, CONTENT_HASH_VERSION } from './content-hash';
 export * from './bins';
+export {
+  validateInspectionBody,
+  inspectionValidationMessage,
+  inspectionContentHash,
+  checkDefectsOnSheet,
+  INSPECTION_ID_MAX_LENGTH,
+  MAX_DEFECTS_PER_INSPECTION,
+  MAX_DEFECT_SIZE_UM,
+} from './inspection';
+export type { InspectionBody, InspectionDefect, InspectionValidation } from './inspection';

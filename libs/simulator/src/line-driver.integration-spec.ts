@@ -207,6 +207,7 @@ describe('LineDriver against a real tracking stack', () => {
       testsPosted: 0,
       retestsPosted: 0,
       testsRejected: 0,
+      inspectionsPosted: 0,
       processRuns: 0,
       traceSamples: 0,
     });

@@ -1,3 +1,4 @@
+import { simulateInspection, type DefectTruth } from './inspect-sheet';
 import { withLinePatterns, type PatternSpec } from './pattern-injection';
 import { gzipSync } from 'node:zlib';
 import { hashSeed, Rng } from './prng';
@@ -57,6 +58,8 @@ export interface LineDriverOptions {
   log?: (line: string) => void;
   /** Spatial loss patterns (roll coordinates) laid on every simulated sheet; default none. */
   patterns?: PatternSpec[];
+  /** Inspect each sheet at the line's INSPECTION station before it is tested (when there is one); default false. */
+  inspect?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------- results
@@ -72,6 +75,8 @@ export interface ProductInfo {
   rows: number;
   cols: number;
   cellActiveAreaCm2: number;
+  cellMdMm: number;
+  cellCdMm: number;
   pitchMdMm: number;
   pitchCdMm: number;
   firstCellMdMm: number;
@@ -125,7 +130,22 @@ export interface SheetRun {
   /** Truth counts by first-insertion kind (present when the sheet was simulated). */
   truthCounts?: Partial<Record<TruthKind, number>>;
   truth?: CellTruthEntry[];
+  /** The inspection station's post (when the line has an INSPECTION station): what it found and where. */
+  inspection?: SheetInspectionOutcome;
   test?: SheetTestOutcome;
+}
+
+export interface SheetInspectionOutcome {
+  inspectionId: string;
+  /** HTTP status of the post (201 stored, 200 a repeat), or the refusal. */
+  status: number;
+  defects: number;
+  /** Defects in active areas (mapped by the MES), and those the simulator placed behind a short. */
+  active: number;
+  causedShort: number;
+  error?: string;
+  /** Ground truth of each defect, with --truth. */
+  truth?: DefectTruth[];
 }
 
 export interface RollRun {
@@ -148,6 +168,7 @@ export interface LineRunResult {
     testsPosted: number;
     retestsPosted: number;
     testsRejected: number;
+    inspectionsPosted: number;
     /** Process runs started and completed through the process service, and trace samples posted. */
     processRuns: number;
     traceSamples: number;
@@ -181,7 +202,7 @@ const MUTATION_FIELDS = '{ __type(name: "Mutation") { fields { name } } query: _
 const PRODUCT = `query Product($code: String!) {
   product(code: $code) {
     code cellActiveAreaCm2 leaderMm trailerMm
-    layout { rows cols pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }
+    layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }
     currentRoute { version steps { seq operation level } }
   }
 }`;
@@ -258,6 +279,7 @@ interface TestStatus {
 }
 
 const SHEET_TEST = 'SHEET_TEST';
+const INSPECTION = 'INSPECTION';
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -343,6 +365,7 @@ export class LineDriver {
       pollIntervalMs: options.pollIntervalMs ?? 500,
       keepTruth: options.keepTruth ?? false,
       patterns: options.patterns ?? [],
+      inspect: options.inspect ?? false,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       log: options.log ?? (() => undefined),
     };
@@ -584,6 +607,8 @@ export class LineDriver {
     let retestsPosted = 0;
     let testsRejected = 0;
     let rig: { name: string; apiKey: string } | null = null;
+    let aoi: { name: string; apiKey: string } | null = null;
+    let inspectionsPosted = 0;
     if (testAt < 0) {
       skipped.test = `sheet test skipped: the route of ${product.code} has no ${SHEET_TEST} step`;
       log(skipped.test);
@@ -595,6 +620,10 @@ export class LineDriver {
       } else {
         rig = await this.registerRig();
         log(`registered rig ${rig.name} at ${this.stationFor(SHEET_TEST)}`);
+        if (this.opts.inspect === true && this.stationsByOperation.has(INSPECTION)) {
+          aoi = await this.registerRig(INSPECTION, 'AOI');
+          log(`registered inspection station key ${aoi.name} at ${this.stationFor(INSPECTION)}`);
+        }
       }
     }
     const simulate = rig !== null || this.opts.keepTruth;
@@ -689,6 +718,10 @@ export class LineDriver {
             cdMm: round3(t.cdMm),
           }));
         if (!rig || this.ingestUnavailable) return;
+        if (aoi) {
+          sheet.inspection = await this.inspectSheet(aoi, sheet, sim, product);
+          if (sheet.inspection.status === 201 || sheet.inspection.status === 200) inspectionsPosted++;
+        }
         const outcome = await this.testSheet(rig, sheet, sim, simOf);
         if (outcome === 'UNAVAILABLE') return;
         sheet.test = outcome;
@@ -719,6 +752,7 @@ export class LineDriver {
         testsPosted,
         retestsPosted,
         testsRejected,
+        inspectionsPosted,
         processRuns: this.processRuns,
         traceSamples: this.traceSamples,
       },
@@ -867,13 +901,50 @@ export class LineDriver {
     return undefined;
   }
 
-  async registerRig(): Promise<{ name: string; apiKey: string }> {
-    const name = `${this.opts.rollPrefix}-RIG`;
+  async registerRig(operation = SHEET_TEST, suffix = 'RIG'): Promise<{ name: string; apiKey: string }> {
+    const name = `${this.opts.rollPrefix}-${suffix}`;
     const data = await this.ok<{ registerRig: { rig: { id: string; name: string }; apiKey: string } }>('registerRig', REGISTER_RIG, {
       n: name,
-      s: this.stationFor(SHEET_TEST),
+      s: this.stationFor(operation),
     });
     return { name: data.registerRig.rig.name, apiKey: data.registerRig.apiKey };
+  }
+
+  /**
+   * The inspection station's part: the AOI's view of the simulated sheet (the particles behind its
+   * shorts, harmless particles, small ones, scratches; alignment scatter) posted before the test.
+   */
+  private async inspectSheet(
+    aoi: { apiKey: string },
+    sheet: SheetRun,
+    sim: SimulatedSheet,
+    product: ProductInfo,
+  ): Promise<SheetInspectionOutcome> {
+    const inspectionId = `${sheet.barcode}-AOI`;
+    const layout = {
+      rows: sheet.rows,
+      cols: sheet.cols,
+      cellMdMm: product.cellMdMm,
+      cellCdMm: product.cellCdMm,
+      pitchMdMm: product.pitchMdMm,
+      pitchCdMm: product.pitchCdMm,
+      firstCellMdMm: product.firstCellMdMm,
+      firstCellCdMm: product.firstCellCdMm,
+      sheetLengthMdMm: product.sheetLengthMdMm,
+    };
+    const { body, truth } = simulateInspection({ sheet: sim, layout, sheetBarcode: sheet.barcode, inspectionId });
+    const { status, json } = await this.rest('POST', '/inspections', aoi.apiKey, body);
+    const err = LineDriver.contractError(json);
+    const answer = (json ?? {}) as { active?: number };
+    return {
+      inspectionId,
+      status,
+      defects: body.defects.length,
+      active: answer.active ?? 0,
+      causedShort: truth.filter((t) => t.causedShort).length,
+      ...(err ? { error: `${err.code}: ${err.message}` } : {}),
+      ...(this.opts.keepTruth ? { truth } : {}),
+    };
   }
 
   // -------------------------------------------------------------------------------------------- sheet test
@@ -1037,6 +1108,13 @@ export function formatLineRunSummary(r: LineRunResult): string[] {
       ` (${c.retestsPosted} retests${c.testsRejected ? `, ${c.testsRejected} refused` : ''}) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
   ];
   if (c.processRuns) lines.push(`process: ${c.processRuns} runs with recipes, ${c.traceSamples} trace samples posted`);
+  if (c.inspectionsPosted) {
+    const sheets = r.rolls.flatMap((roll) => roll.sheets).filter((s) => s.inspection);
+    const sum = (f: (i: SheetInspectionOutcome) => number) => sheets.reduce((n, s) => n + f(s.inspection as SheetInspectionOutcome), 0);
+    lines.push(
+      `inspection: ${c.inspectionsPosted} sheets inspected, ${sum((i) => i.defects)} defects (${sum((i) => i.active)} in active areas, ${sum((i) => i.causedShort)} behind shorts)`,
+    );
+  }
   const waiting = new Map<string, number>();
   for (const roll of r.rolls)
     for (const s of roll.sheets) {

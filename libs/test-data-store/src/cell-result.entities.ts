@@ -59,6 +59,10 @@ export class CellResultEntity {
 
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
+
+  /** The defect that decided a visual bin (`<inspectionId>#<seq>`), null when electrical rules decided. */
+  @Column({ name: 'deciding_defect', type: 'varchar', length: 80, nullable: true })
+  decidingDefect!: string | null;
 }
 
 /**

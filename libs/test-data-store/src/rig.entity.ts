@@ -13,7 +13,7 @@ export class RigEntity {
   stationCode!: string;
 
   /**
-   * What its station performs (SHEET_TEST or STACK_TEST), taken from tracking at registration: the
+   * What its station performs (SHEET_TEST, STACK_TEST or INSPECTION), taken from tracking at registration: the
    * ingest decides what a key may post without asking tracking, so a rig's post never waits on it.
    */
   @Column({ type: 'varchar', length: 32, default: 'SHEET_TEST' })

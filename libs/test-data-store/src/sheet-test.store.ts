@@ -1,5 +1,13 @@
 import { Pool, type PoolClient } from 'pg';
-import { currentResult, DEFAULT_TEST_POLICY, defaultAsMadeRuleSet, type CellBin, type RuleSet, type TestPolicy } from '@mes/binning';
+import {
+  currentResult,
+  DEFAULT_TEST_POLICY,
+  defaultAsMadeRuleSet,
+  type CellBin,
+  type CellDefect,
+  type RuleSet,
+  type TestPolicy,
+} from '@mes/binning';
 import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
@@ -49,6 +57,9 @@ export interface BinnedSheet {
   ruleSetName: string;
   ruleSetVersion: number;
 }
+
+/** Each cell's active-area defects from the sheet's newest inspection, in the order of the cells; null when never inspected. */
+export type SheetDefects = (CellDefect[] | null)[] | null;
 
 export interface RebinScope {
   sheet?: string;
@@ -152,7 +163,10 @@ export class SheetTestStore {
    * finds every cell fitted and the test not yet DONE, bins the whole sheet (dynamic limits need all
    * its cells), writes the results and sets DONE in the same transaction.
    */
-  async finalizeWhenComplete(test: StoredSheetTest, bin: (cells: FittedCell[]) => Promise<BinnedSheet>): Promise<FinalizeOutcome> {
+  async finalizeWhenComplete(
+    test: StoredSheetTest,
+    bin: (cells: FittedCell[], defects: SheetDefects) => Promise<BinnedSheet>,
+  ): Promise<FinalizeOutcome> {
     return this.inTransaction(async (client) => {
       const locked = await client.query(`SELECT status FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       if (locked.rows[0]?.status === 'DONE') return { done: 'before' };
@@ -171,7 +185,10 @@ export class SheetTestStore {
         ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
         features: (r.features as CellFeatures | null) ?? null,
       }));
-      const { bins, ruleSetName, ruleSetVersion } = await bin(cells);
+      // Read under the test's row lock: an inspection stored before this point is binned here, one
+      // stored after it finds the test DONE and has it re-binned (rebinWithInspection).
+      const defects = await this.sheetDefects(client, test.sheet, cells);
+      const { bins, ruleSetName, ruleSetVersion } = await bin(cells, defects);
       await this.insertResults(client, test, cells, bins, ruleSetName, ruleSetVersion);
       const counts = await client.query(
         `SELECT soft_bin, count(*)::int AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
@@ -205,11 +222,11 @@ export class SheetTestStore {
     const reported = cells.map((r) => reportedResistances(r.features));
     await client.query(
       `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
-                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm)
-       SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd
+                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm, deciding_defect)
+       SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd, u.defect
          FROM unnest($5::smallint[], $6::smallint[], $7::float8[], $8::float8[], $9::float8[], $10::float8[],
-                     $11::smallint[], $12::smallint[], $13::varchar[], $14::varchar[], $15::text[], $16::float8[], $17::float8[])
-              AS u(row, col, ocv, r0, rct, asr, soft, hard, name, rule, reason, md, cd)
+                     $11::smallint[], $12::smallint[], $13::varchar[], $14::varchar[], $15::text[], $16::float8[], $17::float8[], $18::varchar[])
+              AS u(row, col, ocv, r0, rct, asr, soft, hard, name, rule, reason, md, cd, defect)
        ON CONFLICT DO NOTHING`,
       [
         test.id,
@@ -229,8 +246,34 @@ export class SheetTestStore {
         bins.map((b) => b.reason),
         positions.map((p) => p?.mdMm ?? null),
         positions.map((p) => p?.cdMm ?? null),
+        bins.map((b) => b.decidingDefect ?? null),
       ],
     );
+  }
+
+  /**
+   * The active-area defects of the sheet's newest inspection for each of `cells` (null for a cell
+   * without any), or null when the sheet was never inspected (visual rules then decide nothing).
+   */
+  async sheetDefects(client: PoolClient | Pool, sheet: string, cells: readonly { row: number; col: number }[]): Promise<SheetDefects> {
+    const newest = await client.query(
+      `SELECT id, inspection_id FROM test_data.inspections WHERE sheet_barcode = $1 ORDER BY inspected_at DESC, received_at DESC LIMIT 1`,
+      [sheet],
+    );
+    if (!newest.rows.length) return null;
+    const { id, inspection_id: inspectionId } = newest.rows[0] as { id: string; inspection_id: string };
+    const rows = await client.query(
+      `SELECT row, col, seq, defect_class, size_um FROM test_data.inspection_defects WHERE inspection_uuid = $1 AND zone = 'ACTIVE'`,
+      [id],
+    );
+    const byCell = new Map<number, CellDefect[]>();
+    for (const r of rows.rows as { row: number; col: number; seq: number; defect_class: string; size_um: number }[]) {
+      const key = r.row * 65536 + r.col;
+      const list = byCell.get(key) ?? [];
+      list.push({ ref: `${inspectionId}#${r.seq}`, defectClass: r.defect_class, sizeUm: Number(r.size_um) });
+      byCell.set(key, list);
+    }
+    return cells.map((c) => byCell.get(c.row * 65536 + c.col) ?? null);
   }
 
   /**
@@ -409,27 +452,17 @@ export class SheetTestStore {
    * the sheet's current results and map aggregates rewritten, all in one transaction under the test's
    * row lock. Tests binned before features had a table of their own take them from their results.
    */
-  async rebinTest(test: StoredSheetTest, ruleSet: RuleSet, bin: (cells: FittedCell[]) => BinnedSheet): Promise<boolean> {
+  async rebinTest(
+    test: StoredSheetTest,
+    ruleSet: RuleSet,
+    bin: (cells: FittedCell[], defects: SheetDefects) => BinnedSheet,
+  ): Promise<boolean> {
     return this.inTransaction(async (client) => {
       const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
       if (!current || current.status !== 'DONE' || current.rule_set_version === ruleSet.version) return false;
-      const rows = await client.query(
-        `SELECT c.row, c.col, c.status, c.ocv_v, coalesce(f.features, r.features) AS features
-           FROM test_data.sheet_test_cells c
-           LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.row = c.row AND f.col = c.col
-           LEFT JOIN test_data.cell_results r ON f.sheet_test_id IS NULL AND r.sheet_test_id = c.sheet_test_id AND r.row = c.row AND r.col = c.col AND r.rule_set_version = $2
-          WHERE c.sheet_test_id = $1 ORDER BY c.row, c.col`,
-        [test.id, current.rule_set_version],
-      );
-      const cells: FittedCell[] = rows.rows.map((r: Record<string, unknown>) => ({
-        row: Number(r.row),
-        col: Number(r.col),
-        status: r.status as FittedCell['status'],
-        ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
-        features: (r.features as CellFeatures | null) ?? null,
-      }));
-      const binned = bin(cells);
+      const cells = await this.storedFeatures(client, test.id, current.rule_set_version);
+      const binned = bin(cells, await this.sheetDefects(client, test.sheet, cells));
       await this.insertResults(client, test, cells, binned.bins, binned.ruleSetName, binned.ruleSetVersion);
       await client.query(`UPDATE test_data.sheet_tests SET rule_set_version = $2, cells_binned = $3 WHERE id = $1`, [
         test.id,
@@ -440,6 +473,97 @@ export class SheetTestStore {
       await this.refreshMapTiles(client, test.sheet, test.roll);
       return true;
     });
+  }
+
+  /** Every cell of a test with its stored features (from its results at `version` for tests binned before features had a table). */
+  private async storedFeatures(client: PoolClient, testId: string, version: number | null): Promise<FittedCell[]> {
+    const rows = await client.query(
+      `SELECT c.row, c.col, c.status, c.ocv_v, coalesce(f.features, r.features) AS features
+         FROM test_data.sheet_test_cells c
+         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.row = c.row AND f.col = c.col
+         LEFT JOIN test_data.cell_results r ON f.sheet_test_id IS NULL AND r.sheet_test_id = c.sheet_test_id AND r.row = c.row AND r.col = c.col AND r.rule_set_version = $2
+        WHERE c.sheet_test_id = $1 ORDER BY c.row, c.col`,
+      [testId, version],
+    );
+    return rows.rows.map((r: Record<string, unknown>) => ({
+      row: Number(r.row),
+      col: Number(r.col),
+      status: r.status as FittedCell['status'],
+      ocvV: r.ocv_v === null ? null : Number(r.ocv_v),
+      features: (r.features as CellFeatures | null) ?? null,
+    }));
+  }
+
+  /** The DONE tests of a sheet, oldest first. */
+  async doneTestsOfSheet(sheet: string): Promise<string[]> {
+    const r = await this.pool.query(
+      `SELECT id FROM test_data.sheet_tests WHERE sheet_barcode = $1 AND status = 'DONE' ORDER BY received_at, id`,
+      [sheet],
+    );
+    return r.rows.map((x: { id: string }) => String(x.id));
+  }
+
+  /** The rule set a test was binned with (its product's stored version, or the default for tests without a product). */
+  async ruleSetOfVersion(productCode: string | null, cellAreaCm2: number, version: number): Promise<RuleSet | null> {
+    if (!productCode) return defaultAsMadeRuleSet(cellAreaCm2, version);
+    const r = await this.pool.query(`SELECT rule_set FROM test_data.rule_sets WHERE product_code = $1 AND version = $2`, [
+      productCode,
+      version,
+    ]);
+    return r.rows.length ? (r.rows[0].rule_set as RuleSet) : null;
+  }
+
+  /**
+   * An inspection came after a test was binned: the test's results at its own rule set version are
+   * replaced by a binning with the sheet's defects (same rule set, same features, no refit), and the
+   * sheet's current results and maps rewritten, in one transaction under the test's row lock.
+   * Running it again gives the same rows: the binning is a function of features, defects and rules.
+   */
+  async rebinWithInspection(
+    test: StoredSheetTest,
+    bin: (ruleSet: RuleSet, cells: FittedCell[], defects: SheetDefects) => BinnedSheet,
+  ): Promise<boolean> {
+    return this.inTransaction(async (client) => {
+      const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
+      const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
+      if (!current || current.status !== 'DONE' || current.rule_set_version === null) return false;
+      const ruleSet = await this.ruleSetOfVersion(test.productCode, test.cellAreaCm2, current.rule_set_version);
+      if (!ruleSet) throw new Error(`rule set version ${current.rule_set_version} of product ${test.productCode} is not stored`);
+      const cells = await this.storedFeatures(client, test.id, current.rule_set_version);
+      const binned = bin(ruleSet, cells, await this.sheetDefects(client, test.sheet, cells));
+      // A test binned before features had a table keeps them only in the results about to be
+      // replaced: they move to cell_features first, so a later rebin still finds them.
+      const kept = await client.query(`SELECT count(*)::int AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id]);
+      if (Number(kept.rows[0].n) < cells.length) {
+        await client.query(
+          `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features)
+           SELECT $1, u.row, u.col, u.status, u.ocv, u.features
+             FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
+           ON CONFLICT DO NOTHING`,
+          [
+            test.id,
+            cells.map((c) => c.row),
+            cells.map((c) => c.col),
+            cells.map((c) => c.status),
+            cells.map((c) => finite(c.ocvV)),
+            cells.map((c) => featuresJson(c.features)),
+          ],
+        );
+      }
+      await client.query(`DELETE FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2`, [
+        test.id,
+        current.rule_set_version,
+      ]);
+      await this.insertResults(client, test, cells, binned.bins, binned.ruleSetName, binned.ruleSetVersion);
+      await this.refreshCurrentResults(client, test.sheet);
+      await this.refreshMapTiles(client, test.sheet, test.roll);
+      return true;
+    });
+  }
+
+  /** The inspection's re-binning is done: the sweeper leaves it alone from now on. */
+  async markInspectionApplied(inspectionUuid: string): Promise<void> {
+    await this.pool.query(`UPDATE test_data.inspections SET rebinned_at = coalesce(rebinned_at, now()) WHERE id = $1`, [inspectionUuid]);
   }
 
   async rebinRequest(id: string): Promise<{ id: string; status: string; scope: RebinScope } | null> {

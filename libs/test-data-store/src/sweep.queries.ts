@@ -56,3 +56,12 @@ export async function stuckSheetTests(db: SqlRunner, stuckAfterSeconds: number):
   )) as { id: string; status: 'BINNING' | 'DONE'; cell_count: number }[];
   return rows.map((r) => ({ id: r.id, status: r.status, cellCount: Number(r.cell_count) }));
 }
+
+/** Inspections the worker has not yet applied to their sheet's binned tests, stored before `olderThanSeconds` ago. */
+export async function unappliedInspections(db: SqlRunner, olderThanSeconds: number): Promise<{ id: string; sheet: string }[]> {
+  const rows = (await db.query(
+    `SELECT id, sheet_barcode FROM test_data.inspections WHERE rebinned_at IS NULL AND received_at < now() - make_interval(secs => $1) LIMIT 500`,
+    [olderThanSeconds],
+  )) as { id: string; sheet_barcode: string }[];
+  return rows.map((r) => ({ id: r.id, sheet: r.sheet_barcode }));
+}

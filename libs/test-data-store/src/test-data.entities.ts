@@ -2,6 +2,7 @@ import { ANALYTICS_ENTITIES } from './analytics.entities';
 import { TestDataAuditRecordEntity } from './audit-record.entity';
 import { CellFeatureEntity } from './cell-feature.entity';
 import { CellResultEntity, CurrentCellResultEntity } from './cell-result.entities';
+import { InspectionDefectEntity, InspectionEntity } from './inspection.entities';
 import { RollMapEntity, RollMapRowEntity, SheetMapTileEntity } from './map.entities';
 import { PickResultCellEntity } from './pick-result.entity';
 import { ProductTestPolicyEntity } from './product-test-policy.entity';
@@ -14,6 +15,7 @@ export * from './analytics.entities';
 export * from './audit-record.entity';
 export * from './cell-feature.entity';
 export * from './cell-result.entities';
+export * from './inspection.entities';
 export * from './map.entities';
 export * from './pick-result.entity';
 export * from './product-test-policy.entity';
@@ -40,5 +42,7 @@ export const TEST_DATA_ENTITIES = [
   SheetYieldEntity,
   SheetBinCountEntity,
   PickResultCellEntity,
+  InspectionEntity,
+  InspectionDefectEntity,
   ...ANALYTICS_ENTITIES,
 ];

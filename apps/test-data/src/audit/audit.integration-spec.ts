@@ -48,7 +48,7 @@ describe('test-data audit trail', () => {
     const before = (await records()).length;
     await expect(rigs.register(engineer, 'RIG A', 'TST-1')).rejects.toThrow('A rig named RIG A is already registered');
     await expect(rigs.register(engineer, 'RIG B', 'LCO-1')).rejects.toThrow(
-      'Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST or STACK_TEST station',
+      'Station LCO-1 performs LCO_DEPOSITION; a rig belongs at a SHEET_TEST, STACK_TEST or INSPECTION station',
     );
     await expect(rigs.register(engineer, '  ', 'TST-1')).rejects.toThrow(/^Invalid rig name/);
     expect((await records()).length).toBe(before);

@@ -11,6 +11,7 @@ import {
   type BinSheetTestPayload,
   type FinishSheetTestPayload,
   type FitCellsPayload,
+  type RebinInspectedSheetPayload,
   type RebinPayload,
 } from '@mes/queue-contracts';
 import {
@@ -18,6 +19,7 @@ import {
   queuedSheetTestIds,
   runningRebinRequestIds,
   stuckSheetTests,
+  unappliedInspections,
   type StuckSheetTest,
 } from '@mes/test-data-store';
 
@@ -36,7 +38,7 @@ const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'wai
 @Injectable()
 export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SheetTestQueue.name);
-  private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>;
+  private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -44,11 +46,14 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
     prefix: string,
     private readonly db: DataSource,
   ) {
-    this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload>(QUEUES.sheetTests, {
-      connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
-      prefix,
-      defaultJobOptions: DEFAULT_JOB_OPTIONS,
-    });
+    this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>(
+      QUEUES.sheetTests,
+      {
+        connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+        prefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      },
+    );
     this.queue.on('error', (e) => this.logger.warn(`queue: ${e.message}`));
     registerQueueDepth(this.queue);
   }
@@ -65,6 +70,13 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   async enqueueRebin(requestId: string): Promise<void> {
     await this.queue.add(JOBS.rebin, { requestId, correlationId: currentCorrelationId() } satisfies RebinPayload, {
       jobId: JOB_IDS.rebin(requestId),
+    });
+  }
+
+  /** A sheet whose tests were binned before its inspection came: bin them again with the defects. */
+  async enqueueInspectedSheet(inspectionUuid: string, sheet: string): Promise<void> {
+    await this.queue.add(JOBS.rebinInspectedSheet, { inspectionUuid, sheet } satisfies RebinInspectedSheetPayload, {
+      jobId: JOB_IDS.rebinInspectedSheet(inspectionUuid),
     });
   }
 
@@ -94,7 +106,13 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
         lost++;
       }
       for (const t of await stuckSheetTests(this.db, lostAfterSeconds)) if (await this.readdLostJobs(t)) lost++;
-      if (lost) this.logger.warn(`re-added the jobs of ${lost} sheet tests or rebin requests that Redis no longer had`);
+      // An inspection whose re-binning job never reached Redis, or was lost with it.
+      for (const i of await unappliedInspections(this.db, lostAfterSeconds)) {
+        if ((await this.queue.getJobState(JOB_IDS.rebinInspectedSheet(i.id))) !== 'unknown') continue;
+        await this.enqueueInspectedSheet(i.id, i.sheet);
+        lost++;
+      }
+      if (lost) this.logger.warn(`re-added the jobs of ${lost} sheet tests, rebin requests or inspections that Redis no longer had`);
       return queued.length + rebins.length + lost;
     } catch (e) {
       this.logger.warn(`sweep failed: ${e instanceof Error ? e.message : String(e)}`);

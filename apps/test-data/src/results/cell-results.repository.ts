@@ -77,5 +77,6 @@ function toTestResult(r: Row): CellTestResultModel {
     ruleId: String(r.rule_id),
     ruleSetVersion: Number(r.rule_set_version),
     reason: (r.reason as string | null) ?? null,
+    decidingDefect: (r.deciding_defect as string | null) ?? null,
   };
 }

@@ -32,6 +32,11 @@ export class CellTestResultModel {
   @Field() ruleId!: string;
   @Field(() => Int) ruleSetVersion!: number;
   @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The defect that decided a visual bin, as <inspectionId>#<seq> (see defects); null when electrical rules decided.',
+  })
+  decidingDefect!: string | null;
 }
 
 @ObjectType('CellResult', { description: 'The result that counts for a cell, and the history of its tests.' })

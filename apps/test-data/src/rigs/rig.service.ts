@@ -11,7 +11,10 @@ import { TrackingClient } from '@mes/tracking-client';
 export const SHEET_TEST_OPERATION = 'SHEET_TEST';
 /** Stack test rigs share the key scheme; the assembly service asks for their rig by key (rigForKey). */
 export const STACK_TEST_OPERATION = 'STACK_TEST';
-const RIG_OPERATIONS = [SHEET_TEST_OPERATION, STACK_TEST_OPERATION];
+/** Inspection (AOI) stations post defect lists with a key of the same scheme (docs/contracts.md "Inspection results"). */
+export const INSPECTION_OPERATION = 'INSPECTION';
+const RIG_OPERATIONS = [SHEET_TEST_OPERATION, STACK_TEST_OPERATION, INSPECTION_OPERATION];
+const RIG_OPERATIONS_TEXT = `${RIG_OPERATIONS.slice(0, -1).join(', ')} or ${RIG_OPERATIONS[RIG_OPERATIONS.length - 1]}`;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -45,8 +48,8 @@ export class RigService {
     if (!RIG_OPERATIONS.includes(station.operation)) {
       throw new DomainError(
         'VALIDATION_FAILED',
-        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${RIG_OPERATIONS.join(' or ')} station`,
-        [{ path: 'stationCode', message: `expected a ${RIG_OPERATIONS.join(' or ')} station` }],
+        `Station ${stationCode} performs ${station.operation}; a rig belongs at a ${RIG_OPERATIONS_TEXT} station`,
+        [{ path: 'stationCode', message: `expected a ${RIG_OPERATIONS_TEXT} station` }],
       );
     }
     return this.db.transaction(async (m) => {
@@ -74,7 +77,7 @@ export class RigService {
     });
   }
 
-  /** The operation of a rig's station (SHEET_TEST or STACK_TEST), as tracking said at registration. */
+  /** The operation of a rig's station (SHEET_TEST, STACK_TEST or INSPECTION), as tracking said at registration. */
   operationOf(rig: RigEntity): string {
     return rig.operation;
   }

@@ -234,6 +234,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
           )}
         </>
       )}
+      {valid && <CellDefects sheet={sheet} row={row} col={col} />}
       {result && (
         <>
           <h2>History</h2>
@@ -311,5 +312,76 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
         </>
       )}
     </section>
+  );
+}
+
+interface CellDefect {
+  inspectionId: string;
+  seq: number;
+  defectClass: string;
+  sizeUm: number;
+  zone: string;
+  mdMm: number;
+  cdMm: number;
+  image: string | null;
+}
+
+/** What the sheet's newest inspection saw in or next to this cell, with the defect that decided a visual bin marked. */
+function CellDefects({ sheet, row, col }: { sheet: string; row: number; col: number }) {
+  const [found, setFound] = useState<{ decidingDefect: string | null; defects: CellDefect[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    gql<{ cellResult: { decidingDefect: string | null; defects: CellDefect[] } | null }>(
+      'query($s: String!, $r: Int!, $c: Int!) { cellResult(sheet: $s, row: $r, col: $c) { decidingDefect defects { inspectionId seq defectClass sizeUm zone mdMm cdMm image } } }',
+      { s: sheet, r: row, c: col },
+    ).then(
+      (d) => setFound(d.cellResult),
+      (e: Error) => setError(e.message),
+    );
+  }, [sheet, row, col]);
+  if (error) return <ErrorBox error={error} />;
+  if (!found) return null;
+  return (
+    <>
+      <h2>Defects</h2>
+      {found.defects.length === 0 ? (
+        <p className="muted" data-testid="defects">
+          The sheet's inspection saw nothing in or next to this cell (or the sheet was not inspected).
+        </p>
+      ) : (
+        <table className="table" data-testid="defects">
+          <thead>
+            <tr>
+              <th scope="col">Defect</th>
+              <th scope="col">Class</th>
+              <th scope="col">Size (µm)</th>
+              <th scope="col">Where</th>
+              <th scope="col">Sheet MD, CD (mm)</th>
+              <th scope="col">Image</th>
+            </tr>
+          </thead>
+          <tbody>
+            {found.defects.map((d) => {
+              const ref = `${d.inspectionId}#${d.seq}`;
+              return (
+                <tr key={ref}>
+                  <td>
+                    {ref}
+                    {ref === found.decidingDefect ? ' (decided the bin)' : ''}
+                  </td>
+                  <td>{d.defectClass}</td>
+                  <td>{d.sizeUm}</td>
+                  <td>{d.zone === 'ACTIVE' ? 'active area' : d.zone.toLowerCase()}</td>
+                  <td>
+                    {d.mdMm.toFixed(2)}, {d.cdMm.toFixed(2)}
+                  </td>
+                  <td>{d.image ?? '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }

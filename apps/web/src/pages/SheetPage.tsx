@@ -75,6 +75,8 @@ function SheetMapView({ barcode }: { barcode: string }) {
   const patterns = usePatterns('sheet', barcode);
   const [finding, setFinding] = useState(0);
   const [showPattern, setShowPattern] = useState(true);
+  const [defects, setDefects] = useState<SheetDefect[]>([]);
+  const [showDefects, setShowDefects] = useState(true);
   const canvas = useRef<HTMLCanvasElement>(null);
   const hoverStart = useRef<number | null>(null);
   const drawnOnce = useRef(false);
@@ -88,6 +90,15 @@ function SheetMapView({ barcode }: { barcode: string }) {
       (e: Error) => setError(e.message),
     );
   }, [barcode]);
+
+  useEffect(() => {
+    gql<{ sheetDefects: SheetDefect[] }>('query($s: String!) { sheetDefects(sheet: $s) { seq defectClass sizeUm zone row col } }', {
+      s: barcode,
+    }).then(
+      (d) => setDefects(d.sheetDefects),
+      () => setDefects([]),
+    );
+  }, [barcode, reloads]);
 
   // The maps (packed float32, started by the router while this page's code loaded) draw the sheet;
   // its facts and bin names come separately and fill in around it.
@@ -301,6 +312,7 @@ function SheetMapView({ barcode }: { barcode: string }) {
               }}
             />
             {shownFinding && grid && <SheetPatternOverlay finding={shownFinding} cols={grid.cdCount} px={CELL_PX} />}
+            {showDefects && grid && defects.length > 0 && <DefectOverlay defects={defects} cols={grid.cdCount} px={CELL_PX} />}
             {px && (
               <div
                 className="cursor-box"
@@ -324,6 +336,12 @@ function SheetMapView({ barcode }: { barcode: string }) {
         )}
       </div>
       <Legend metric={metric} range={range} bins={pareto} />
+      {defects.length > 0 && (
+        <label className="toggle">
+          <input type="checkbox" checked={showDefects} onChange={(e) => setShowDefects(e.target.checked)} /> draw the inspection's{' '}
+          {defects.length} defects on the map (a ring in the cell they are in or nearest to; filled when in the active area)
+        </label>
+      )}
       {patterns && patterns.findings.length > 0 && (
         <label className="toggle">
           <input type="checkbox" checked={showPattern} onChange={(e) => setShowPattern(e.target.checked)} /> draw the chosen pattern on the
@@ -340,5 +358,33 @@ function SheetMapView({ barcode }: { barcode: string }) {
         what="sheet"
       />
     </section>
+  );
+}
+
+interface SheetDefect {
+  seq: number;
+  defectClass: string;
+  sizeUm: number;
+  zone: string;
+  row: number;
+  col: number;
+}
+
+/** The sheet's defects as rings over the heat map, in the map's orientation (rows along x, col 0 at the bottom). */
+function DefectOverlay({ defects, cols, px }: { defects: SheetDefect[]; cols: number; px: number }) {
+  return (
+    <svg className="overlay defect-overlay" width="100%" height="100%" aria-hidden="true" data-testid="defect-overlay">
+      {defects.map((d) => (
+        <circle
+          key={d.seq}
+          cx={d.row * px + px / 2}
+          cy={(cols - 1 - d.col) * px + px / 2}
+          r={Math.max(2, Math.min(px / 2, 1.5 + Math.log10(d.sizeUm)))}
+          className={d.zone === 'ACTIVE' ? 'defect active' : 'defect'}
+        >
+          <title>{`${d.defectClass} ${d.sizeUm} µm`}</title>
+        </circle>
+      ))}
+    </svg>
   );
 }

@@ -12,6 +12,8 @@ import { RollCorrelations1796105780006 } from './1796105780006-roll-correlations
 import { PickResults1796105961357 } from './1796105961357-pick-results';
 import { RigKeyLifecycle1796173752274 } from './1796173752274-rig-key-lifecycle';
 import { RigOperation1796180000000 } from './1796180000000-rig-operation';
+import { Inspections1796190034384 } from './1796190034384-inspections';
+import { InspectionApplied1796192069864 } from './1796192069864-inspection-applied';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
 export const TEST_DATA_MIGRATIONS = [
@@ -29,4 +31,6 @@ export const TEST_DATA_MIGRATIONS = [
   PickResults1796105961357,
   RigKeyLifecycle1796173752274,
   RigOperation1796180000000,
+  Inspections1796190034384,
+  InspectionApplied1796192069864,
 ];

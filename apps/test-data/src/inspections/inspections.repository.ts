@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { SheetLayout } from '@mes/geometry';
+import { BatchLoader } from '@mes/service-core';
+import type { DefectCorrelationModel, DefectDensityModel, DefectModel, InspectionModel } from './inspection.model';
+
+/** The newest inspection of each sheet: the one the visual rules and the maps use. */
+const NEWEST = `SELECT DISTINCT ON (sheet_barcode) * FROM test_data.inspections`;
+const NEWEST_ORDER = `ORDER BY sheet_barcode, inspected_at DESC, received_at DESC`;
+
+interface DefectRow {
+  inspection_id: string;
+  sheet_barcode: string;
+  seq: number;
+  defect_class: string;
+  md_mm: number;
+  cd_mm: number;
+  size_um: number;
+  image_ref: string | null;
+  zone: string;
+  row: number;
+  col: number;
+}
+
+const toDefect = (r: DefectRow): DefectModel => ({
+  inspectionId: r.inspection_id,
+  seq: r.seq,
+  defectClass: r.defect_class,
+  mdMm: Number(r.md_mm),
+  cdMm: Number(r.cd_mm),
+  sizeUm: Number(r.size_um),
+  image: r.image_ref,
+  zone: r.zone,
+  row: r.row,
+  col: r.col,
+});
+
+/** Patterned area of a sheet: its length by the grid's width with the first column's margin on both sides. */
+export function inspectedAreaCm2(layout: SheetLayout, mdFromMm = 0, mdToMm = layout.sheetLengthMdMm): number {
+  const width = 2 * layout.firstCellCdMm + (layout.cols - 1) * layout.pitchCdMm;
+  return (Math.max(0, Math.min(mdToMm, layout.sheetLengthMdMm) - Math.max(0, mdFromMm)) * width) / 100;
+}
+
+type CellKey = { sheetBarcode: string; row: number; col: number };
+
+@Injectable()
+export class InspectionsRepository {
+  private readonly cellBatch = new BatchLoader<CellKey, DefectModel[]>(
+    (keys) => this.defectsOfCells(keys),
+    (k) => `${k.sheetBarcode}|${k.row}|${k.col}`,
+    [],
+  );
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async inspectionsOfSheet(sheet: string): Promise<InspectionModel[]> {
+    const rows = (await this.db.query(
+      `SELECT inspection_id, sheet_barcode, inspected_at, offset_md_mm, offset_cd_mm, rotation_deg, defect_count
+         FROM test_data.inspections WHERE sheet_barcode = $1 ORDER BY inspected_at, received_at`,
+      [sheet],
+    )) as Record<string, unknown>[];
+    return rows.map((r) => ({
+      inspectionId: String(r.inspection_id),
+      sheet: String(r.sheet_barcode),
+      inspectedAt: r.inspected_at as Date,
+      offsetMdMm: Number(r.offset_md_mm),
+      offsetCdMm: Number(r.offset_cd_mm),
+      rotationDeg: Number(r.rotation_deg),
+      defectCount: Number(r.defect_count),
+    }));
+  }
+
+  /** Every defect of the sheet's newest inspection, in the station's order. */
+  async defectsOfSheet(sheet: string): Promise<DefectModel[]> {
+    const rows = (await this.db.query(
+      `SELECT i.inspection_id, d.sheet_barcode, d.seq, d.defect_class, d.md_mm, d.cd_mm, d.size_um, d.image_ref, d.zone, d.row, d.col
+         FROM (${NEWEST} WHERE sheet_barcode = $1 ${NEWEST_ORDER}) i
+         JOIN test_data.inspection_defects d ON d.inspection_uuid = i.id
+        ORDER BY d.seq`,
+      [sheet],
+    )) as DefectRow[];
+    return rows.map(toDefect);
+  }
+
+  /** A cell's defects (in its active area, or in the kerf or border nearest to it); cells of one answer share one query. */
+  defectsOfCell(key: CellKey): Promise<DefectModel[]> {
+    return this.cellBatch.load(key);
+  }
+
+  private async defectsOfCells(keys: CellKey[]): Promise<Map<string, DefectModel[]>> {
+    const rows = (await this.db.query(
+      `SELECT i.inspection_id, d.sheet_barcode, d.seq, d.defect_class, d.md_mm, d.cd_mm, d.size_um, d.image_ref, d.zone, d.row, d.col
+         FROM (${NEWEST} WHERE sheet_barcode = ANY($1::text[]) ${NEWEST_ORDER}) i
+         JOIN test_data.inspection_defects d ON d.inspection_uuid = i.id
+         JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::int[], $3::int[])) AS q(sheet, row, col) ON q.sheet = d.sheet_barcode AND q.row = d.row AND q.col = d.col
+        ORDER BY d.seq`,
+      [keys.map((k) => k.sheetBarcode), keys.map((k) => k.row), keys.map((k) => k.col)],
+    )) as DefectRow[];
+    const out = new Map<string, DefectModel[]>();
+    for (const r of rows) {
+      const id = `${r.sheet_barcode}|${r.row}|${r.col}`;
+      const list = out.get(id) ?? [];
+      list.push(toDefect(r));
+      out.set(id, list);
+    }
+    return out;
+  }
+
+  /**
+   * Counts and densities by class of the newest inspection of each sheet in scope: one sheet, or the
+   * sheets of a roll, optionally only the roll's MD stretch [mdFromMm, mdToMm) (defects by their roll
+   * MD, the area by each sheet's overlap with the stretch).
+   */
+  async density(scope: { sheet?: string; roll?: string; mdFromMm?: number; mdToMm?: number }): Promise<DefectDensityModel> {
+    const inspections = (await this.db.query(
+      `SELECT id, md_start_mm, layout FROM (${NEWEST} WHERE ${scope.sheet ? 'sheet_barcode' : 'roll_barcode'} = $1 ${NEWEST_ORDER}) i`,
+      [scope.sheet ?? scope.roll],
+    )) as { id: string; md_start_mm: number | null; layout: SheetLayout }[];
+    const from = scope.mdFromMm ?? -Infinity;
+    const to = scope.mdToMm ?? Infinity;
+    let area = 0;
+    const inScope: string[] = [];
+    for (const i of inspections) {
+      const start = i.md_start_mm === null ? 0 : Number(i.md_start_mm);
+      const a = inspectedAreaCm2(i.layout, from - start, to - start);
+      if (a > 0) {
+        area += a;
+        inScope.push(i.id);
+      }
+    }
+    const counts = (await this.db.query(
+      `SELECT d.defect_class, count(*)::int AS n
+         FROM test_data.inspection_defects d JOIN test_data.inspections i ON i.id = d.inspection_uuid
+        WHERE d.inspection_uuid = ANY($1::uuid[]) AND coalesce(i.md_start_mm, 0) + d.md_mm >= $2::float8 AND coalesce(i.md_start_mm, 0) + d.md_mm < $3::float8
+        GROUP BY d.defect_class ORDER BY count(*) DESC, d.defect_class`,
+      [inScope, Number.isFinite(from) ? from : -1e15, Number.isFinite(to) ? to : 1e15],
+    )) as { defect_class: string; n: number }[];
+    const total = counts.reduce((s, c) => s + c.n, 0);
+    return {
+      sheetsInspected: inScope.length,
+      areaCm2: area,
+      count: total,
+      perCm2: area > 0 ? total / area : null,
+      byClass: counts.map((c) => ({ defectClass: c.defect_class, count: c.n, perCm2: area > 0 ? c.n / area : 0 })),
+    };
+  }
+
+  /** See DefectCorrelationModel: shorts (soft bin 10) with a defect in or next to them, against all tested cells. */
+  async correlation(roll: string): Promise<DefectCorrelationModel> {
+    const [r] = (await this.db.query(
+      `WITH insp AS (${NEWEST} WHERE roll_barcode = $1 ${NEWEST_ORDER}),
+            d AS (SELECT DISTINCT d.sheet_barcode, d.row, d.col FROM test_data.inspection_defects d JOIN insp ON insp.id = d.inspection_uuid),
+            c AS (SELECT r.soft_bin = 10 AS short,
+                         EXISTS (SELECT 1 FROM d WHERE d.sheet_barcode = r.sheet_barcode AND d.row BETWEEN r.row - 1 AND r.row + 1
+                                                   AND d.col BETWEEN r.col - 1 AND r.col + 1) AS near
+                    FROM test_data.current_cell_results r JOIN insp ON insp.sheet_barcode = r.sheet_barcode)
+       SELECT (SELECT count(*) FROM insp)::int AS sheets, count(*)::int AS cells, count(*) FILTER (WHERE near)::int AS near,
+              count(*) FILTER (WHERE short)::int AS shorts, count(*) FILTER (WHERE short AND near)::int AS shorts_near
+         FROM c`,
+      [roll],
+    )) as { sheets: number; cells: number; near: number; shorts: number; shorts_near: number }[];
+    const shortFraction = r.shorts > 0 ? r.shorts_near / r.shorts : null;
+    const chanceFraction = r.cells > 0 ? r.near / r.cells : null;
+    return {
+      roll,
+      sheetsInspected: r.sheets,
+      cellsTested: r.cells,
+      cellsNearDefect: r.near,
+      shorts: r.shorts,
+      shortsNearDefect: r.shorts_near,
+      shortFraction,
+      chanceFraction,
+      lift: shortFraction !== null && chanceFraction ? shortFraction / chanceFraction : null,
+    };
+  }
+}
