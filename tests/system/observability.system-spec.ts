@@ -110,7 +110,7 @@ describe('observability of the running MES', () => {
     const scans = { station: 'LCO-1', action: 'TRACK_IN', outcome: 'accepted' };
     expect(sample(after, 'mes_scans_total', scans) - sample(before, 'mes_scans_total', scans)).toBe(1);
     expect(sample(after, 'mes_scans_total', { station: 'TST-1' })).toBe(sample(before, 'mes_scans_total', { station: 'TST-1' }));
-    const holds = { target: 'SHEET', rule: 'manual' };
+    const holds = { target: 'SHEET', source: 'person' };
     expect(sample(after, 'mes_holds_placed_total', holds) - sample(before, 'mes_holds_placed_total', holds)).toBe(1);
     // The operation's duration, by its name, on the gateway and on the subgraph that answered its
     // part (which the gateway names after it: ObsScan__tracking__0).

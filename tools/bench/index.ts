@@ -24,6 +24,7 @@ const OPTIONAL: Bench[] = [
   { name: 'Interop: instrument files, STDF V4, roll CSV export', file: 'interop.bench.ts', fn: 'benchInterop' },
   { name: 'Web UI in headless Chromium (whole MES)', file: 'web.bench.ts', fn: 'benchWeb' },
   { name: 'Yield analytics: pattern recall, SPC update, classification', file: 'analytics.bench.ts', fn: 'benchAnalytics' },
+  { name: 'Watching the line: log lines, job correlation, /metrics', file: 'observability.bench.ts', fn: 'benchObservability' },
 ];
 
 async function main(): Promise<void> {

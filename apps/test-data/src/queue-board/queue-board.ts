@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
@@ -52,28 +49,40 @@ export function adminOnly(tokens: TokenService, ttlSeconds: number) {
   };
 }
 
+type Handler = (req: Request, res: Response, next: NextFunction) => void;
+
 /**
  * Bull Board over the MES's queues (sheet tests, yield analytics) at /admin/queues, behind the
- * ADMIN role. Its own queue handles, closed with the app.
+ * ADMIN role, with queue handles of its own, closed with the app. Bull Board is loaded on the first
+ * admin request, not at start: it is a second or two of module loading on a busy machine that
+ * every start of test-data (and of every test stack) would otherwise pay for a page seldom opened.
  */
 export function mountQueueBoard(app: INestApplication, config: MesConfig): () => Promise<void> {
-  const connection = { url: config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false };
-  const queues = [QUEUES.sheetTests, ANALYTICS_QUEUE].map((name) => new Queue(name, { connection, prefix: config.queuePrefix }));
-  for (const q of queues) q.on('error', () => undefined); // an absent Redis shows in the board, not as a crash
-  const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q)),
-    serverAdapter,
-    options: { uiConfig: { boardTitle: 'MES queues' } },
-  });
+  let board: Promise<{ router: Handler; queues: Queue[] }> | undefined;
+  const build = async () => {
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
+    const connection = { url: config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false };
+    const queues = [QUEUES.sheetTests, ANALYTICS_QUEUE].map((name) => new Queue(name, { connection, prefix: config.queuePrefix }));
+    for (const q of queues) q.on('error', () => undefined); // an absent Redis shows in the board, not as a crash
+    const serverAdapter = new ExpressAdapter();
+    serverAdapter.setBasePath(QUEUE_BOARD_PATH);
+    createBullBoard({
+      queues: queues.map((q) => new BullMQAdapter(q)),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'MES queues' } },
+    });
+    return { router: serverAdapter.getRouter() as Handler, queues };
+  };
   const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
-  app.use(
-    QUEUE_BOARD_PATH,
-    adminOnly(tokens, config.auth.tokenTtlSeconds),
-    serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void,
-  );
+  app.use(QUEUE_BOARD_PATH, adminOnly(tokens, config.auth.tokenTtlSeconds), (req: Request, res: Response, next: NextFunction) => {
+    board ??= build();
+    void board.then(({ router }) => router(req, res, next), next);
+  });
   return async () => {
-    await Promise.all(queues.map((q) => q.close()));
+    if (board) await Promise.all((await board).queues.map((q) => q.close()));
   };
 }

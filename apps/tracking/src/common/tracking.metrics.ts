@@ -1,3 +1,4 @@
+import type { Actor } from '@mes/auth';
 import { counter } from '@mes/service-core';
 
 /**
@@ -10,5 +11,14 @@ export const trackingMetrics = {
     'action',
     'outcome',
   ]),
-  holdsPlaced: counter('mes_holds_placed_total', 'Holds placed, by target and rule (manual or queue time)', ['target', 'rule']),
+  holdsPlaced: counter(
+    'mes_holds_placed_total',
+    'Holds placed, by target and by whom: a person, a service (low yield, excursion) or the queue-time rule',
+    ['target', 'source'],
+  ),
 };
+
+/** A person's hold is "person"; a service's (svc-binning-worker for low yield, svc-process for an excursion) keeps its account name. */
+export function holdSource(actor: Actor): string {
+  return actor.username.startsWith('svc-') ? actor.username : 'person';
+}

@@ -1,4 +1,3 @@
-import { trackingMetrics } from '../common/tracking.metrics';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -11,6 +10,7 @@ import { CellEntity, RollEntity, SheetEntity } from '../material/material.entiti
 import { HoldEntity } from './hold.entity';
 import { HoldTargetEnum, type HoldModel, type PlaceHoldInput, type ReleaseHoldInput } from './hold.model';
 import { HoldRepository } from './hold.repository';
+import { holdSource, trackingMetrics } from '../common/tracking.metrics';
 
 @Injectable()
 export class HoldService {
@@ -31,7 +31,7 @@ export class HoldService {
       await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: model });
       return model;
     });
-    trackingMetrics.holdsPlaced.inc({ target: input.target, rule: 'manual' }); // once committed
+    trackingMetrics.holdsPlaced.inc({ target: input.target, source: holdSource(actor) }); // once committed
     return placed;
   }
 
@@ -65,7 +65,7 @@ export class HoldService {
       after: { ...model, rule: 'QUEUE_TIME' },
     });
     // In the scan's transaction, which commits a refused scan with its hold (it returns the refusal).
-    trackingMetrics.holdsPlaced.inc({ target: target.target, rule: 'queue_time' });
+    trackingMetrics.holdsPlaced.inc({ target: target.target, source: 'queue-time rule' });
     return model;
   }
 

@@ -1,4 +1,3 @@
-import { trackingMetrics } from '../common/tracking.metrics';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -19,6 +18,7 @@ import { QueueTimeRepository } from './queue-time.repository';
 import { ScanEventEntity } from './scan-event.entity';
 import { SINGULATION, SingulationGate } from './singulation-gate';
 import type { ScanActionEnum, ScanInput, ScanResultModel } from './scan.model';
+import { trackingMetrics } from '../common/tracking.metrics';
 
 type Unit = (RollEntity | SheetEntity) & TrackedUnitColumns;
 

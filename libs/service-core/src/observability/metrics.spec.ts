@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { answerMetrics, operationLabel, routeLabel } from './metrics';
+import { answerMetrics, BoundedLabels, operationLabel, routeLabel } from './metrics';
 
 describe('metric labels stay kinds of requests, not one series per thing', () => {
   it('uses the matched route pattern where there is one', () => {
@@ -52,5 +52,12 @@ describe('who may read /metrics', () => {
     expect((await ask('10.0.4.17', { token }, 'Bearer scrape-token-0123456780')).status).toBe(401);
     expect((await ask('127.0.0.1', { token })).status).toBe(401);
     expect((await ask('127.0.0.1', { token }, token)).status).toBe(401); // not as a bearer token
+  });
+});
+
+describe('BoundedLabels', () => {
+  it('keeps the first values by name and counts the rest as other', () => {
+    const labels = new BoundedLabels(2);
+    expect(['/a', '/b', '/c', '/a', '/d', '/b'].map((v) => labels.label(v))).toEqual(['/a', '/b', 'other', '/a', 'other', '/b']);
   });
 });

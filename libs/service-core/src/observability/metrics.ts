@@ -61,6 +61,26 @@ export function routeLabel(req: { baseUrl?: string; route?: { path?: unknown }; 
   return '/' + segments.map((s) => (ID_SEGMENT.test(s) ? ':id' : s)).join('/');
 }
 
+/** Distinct route labels one app keeps; the web UI's page paths and the REST routes are far fewer. */
+const MAX_ROUTE_LABELS = 200;
+/** Distinct operation names one app keeps (the web UI, scripts and the gateway's plan parts). */
+const MAX_OPERATION_LABELS = 500;
+
+/**
+ * The first `max` distinct values keep their name and later ones are counted as "other": a caller
+ * who makes up paths (or operation names) cannot grow the metrics without bound.
+ */
+export class BoundedLabels {
+  private readonly seen = new Set<string>();
+  constructor(private readonly max: number) {}
+  label(value: string): string {
+    if (this.seen.has(value)) return value;
+    if (this.seen.size >= this.max) return 'other';
+    this.seen.add(value);
+    return value;
+  }
+}
+
 /**
  * Express middleware: one histogram of request durations per method, route and status class. The
  * GraphQL endpoint is one route; its operations are timed by graphqlMetricsPlugin.
@@ -72,12 +92,15 @@ export function httpMetricsMiddleware() {
     ['method', 'route', 'status'],
     DURATION_BUCKETS,
   );
+  const routes = new BoundedLabels(MAX_ROUTE_LABELS);
   return (req: Request, res: Response, next: NextFunction): void => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       if (req.originalUrl.startsWith('/metrics')) return;
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      duration.observe({ method: req.method, route: routeLabel(req), status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
+      // A path nothing answered is not a route (anyone could invent them).
+      const route = res.statusCode === 404 && !req.route ? 'unmatched' : routes.label(routeLabel(req));
+      duration.observe({ method: req.method, route, status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
     });
     next();
   };
@@ -100,6 +123,7 @@ export function graphqlMetricsPlugin<C extends object>(): ApolloServerPlugin<C> 
     ['operation', 'type', 'outcome'],
     DURATION_BUCKETS,
   );
+  const operations = new BoundedLabels(MAX_OPERATION_LABELS);
   return {
     async requestDidStart() {
       const start = process.hrtime.bigint();
@@ -108,7 +132,11 @@ export function graphqlMetricsPlugin<C extends object>(): ApolloServerPlugin<C> 
           const body = rc.response.body;
           const failed = (rc.errors?.length ?? 0) > 0 || (body.kind === 'single' && (body.singleResult.errors?.length ?? 0) > 0);
           duration.observe(
-            { operation: operationLabel(rc.operationName), type: rc.operation?.operation ?? 'unknown', outcome: failed ? 'error' : 'ok' },
+            {
+              operation: operations.label(operationLabel(rc.operationName)),
+              type: rc.operation?.operation ?? 'unknown',
+              outcome: failed ? 'error' : 'ok',
+            },
             Number(process.hrtime.bigint() - start) / 1e9,
           );
         },
