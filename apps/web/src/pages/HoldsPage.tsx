@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { gql } from '../api';
-import { ErrorBox } from '../components';
+import { ErrorBox, SignatureDialog } from '../components';
 import { href } from '../router';
 
 interface Hold {
@@ -144,16 +144,12 @@ function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
   const [disposition, setDisposition] = useState('RELEASE');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
+  const [signing, setSigning] = useState(false);
+  // A disposition is signed (password again and meaning): the form asks for the signature last.
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    try {
-      await gql('mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id } }', {
-        i: { holdId: hold.id, disposition, comment: comment.trim() },
-      });
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    setError(null);
+    setSigning(true);
   };
   return (
     <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="release-title">
@@ -179,6 +175,21 @@ function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
       <button type="button" onClick={onDone}>
         Cancel
       </button>
+      {signing && (
+        <SignatureDialog
+          title={`Sign the disposition of hold ${hold.id}`}
+          what={`${disposition.toLowerCase()}: ${comment.trim()}`}
+          onCancel={() => setSigning(false)}
+          onSign={async (signature) => {
+            await gql('mutation($i: ReleaseHoldInput!, $s: SignatureInput!) { releaseHold(input: $i, signature: $s) { id } }', {
+              i: { holdId: hold.id, disposition, comment: comment.trim() },
+              s: signature,
+            });
+            setSigning(false);
+            onDone();
+          }}
+        />
+      )}
     </form>
   );
 }
