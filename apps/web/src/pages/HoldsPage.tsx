@@ -143,38 +143,39 @@ export default function HoldsPage() {
 function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
   const [disposition, setDisposition] = useState('RELEASE');
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<string | null>(null);
   const [signing, setSigning] = useState(false);
-  // A disposition is signed (password again and meaning): the form asks for the signature last.
+  // A disposition is signed (password again and meaning): the form asks for the signature last, and
+  // the server's refusals (a short comment, a wrong password) show in the signature dialog.
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     setSigning(true);
   };
+  // The dialog sits beside the form, not in it: a form inside a form would submit both.
   return (
-    <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="release-title">
-      <h2 id="release-title">
-        Disposition of hold {hold.id} ({scope(hold)})
-      </h2>
-      <p>{hold.reason}</p>
-      <fieldset>
-        <legend>Disposition</legend>
-        {['RELEASE', 'REWORK', 'SCRAP'].map((d) => (
-          <label key={d}>
-            <input type="radio" name="disposition" value={d} checked={disposition === d} onChange={() => setDisposition(d)} />{' '}
-            {d.toLowerCase()}
-          </label>
-        ))}
-      </fieldset>
-      <label htmlFor="release-comment">Comment (why)</label>
-      <textarea id="release-comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} autoFocus />
-      <ErrorBox error={error} />
-      <button type="submit" className="primary">
-        Record disposition
-      </button>{' '}
-      <button type="button" onClick={onDone}>
-        Cancel
-      </button>
+    <>
+      <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="release-title">
+        <h2 id="release-title">
+          Disposition of hold {hold.id} ({scope(hold)})
+        </h2>
+        <p>{hold.reason}</p>
+        <fieldset>
+          <legend>Disposition</legend>
+          {['RELEASE', 'REWORK', 'SCRAP'].map((d) => (
+            <label key={d}>
+              <input type="radio" name="disposition" value={d} checked={disposition === d} onChange={() => setDisposition(d)} />{' '}
+              {d.toLowerCase()}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="release-comment">Comment (why)</label>
+        <textarea id="release-comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} autoFocus />
+        <button type="submit" className="primary">
+          Record disposition
+        </button>{' '}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </form>
       {signing && (
         <SignatureDialog
           title={`Sign the disposition of hold ${hold.id}`}
@@ -190,6 +191,6 @@ function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
           }}
         />
       )}
-    </form>
+    </>
   );
 }
