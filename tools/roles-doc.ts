@@ -8,4 +8,6 @@ const file = path.resolve(__dirname, '../docs/roles.md');
 const before = readFileSync(file, 'utf8');
 const after = withRenderedRoleTables(before);
 writeFileSync(file, after);
-process.stdout.write(before === after ? 'docs/roles.md already matched the access table\n' : 'docs/roles.md rendered from the access table\n');
+process.stdout.write(
+  before === after ? 'docs/roles.md already matched the access table\n' : 'docs/roles.md rendered from the access table\n',
+);
