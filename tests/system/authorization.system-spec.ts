@@ -154,6 +154,63 @@ describe('authorization: every operation and route against the access table', ()
     return { outcome, codes };
   }
 
+  // First: the enumeration below signs with made-up passwords, which count as failed logins.
+  it('signed release across services: test-data has tracking check the password, audits the signature, and releases nothing on a wrong one', async () => {
+    await mes.admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
+      i: { username: 'authz.signer', password: 'signer-password-1', role: Role.ENGINEER },
+    });
+    const signer = await new GraphqlClient(mes.graphqlUrl).login('authz.signer', 'signer-password-1');
+    const v1 = (await signer.ok<{ ruleSets: { ruleSet: string }[] }>('{ ruleSets(productCode: "TFB-0505") { ruleSet } }')).ruleSets[0];
+    const draft = await signer.ok<{ createRuleSetDraft: { version: number } }>(
+      'mutation($r: String!) { createRuleSetDraft(productCode: "TFB-0505", ruleSet: $r) { version } }',
+      { r: v1.ruleSet },
+    );
+    const version = draft.createRuleSetDraft.version;
+    const release =
+      'mutation($v: Int!, $s: SignatureInput!) { releaseRuleSet(productCode: "TFB-0505", version: $v, signature: $s) { status releasedBy } }';
+    const auditOf = async () =>
+      (
+        await mes.admin.ok<{ testDataAuditTrail: { action: string; actor: string; after: string | null }[] }>(
+          `{ testDataAuditTrail(entityType: "RuleSet", entityKey: "TFB-0505 v${version}") { action actor after } }`,
+        )
+      ).testDataAuditTrail;
+
+    const wrong = await signer.fails(release, { v: version, s: { password: 'signer-password-2', meaning: 'APPROVED' } });
+    expect(wrong.extensions?.code).toBe('SIGNATURE_REJECTED');
+    expect(wrong.message).toBe(
+      "The signature of authz.signer was refused: the password is not authz.signer's (type the password you signed in with); nothing was released",
+    );
+    const unsigned = await signer.request('mutation($v: Int!) { releaseRuleSet(productCode: "TFB-0505", version: $v) { status } }', {
+      v: version,
+    });
+    expect(unsigned.errors?.[0].message).toMatch(/argument "signature" of type "SignatureInput!" is required/);
+    const still = (
+      await signer.ok<{ ruleSets: { version: number; status: string }[] }>('{ ruleSets(productCode: "TFB-0505") { version status } }')
+    ).ruleSets;
+    expect(still.find((v) => v.version === version)?.status).toBe('DRAFT');
+    expect((await auditOf()).map((a) => a.action)).toEqual(['CREATE_RULE_SET_DRAFT']);
+    // Tracking counted the wrong password as a failed login of the signer, and audited it.
+    const userTrail = await mes.admin.ok<{ auditTrail: { action: string }[] }>(
+      '{ auditTrail(entityType: "User", entityKey: "authz.signer") { action } }',
+    );
+    expect(userTrail.auditTrail.map((a) => a.action)).toContain('SIGNATURE_FAILED');
+
+    const signed = await signer.ok(release, {
+      v: version,
+      s: { password: 'signer-password-1', meaning: 'RESPONSIBLE', comment: 'same rules, new version' },
+    });
+    expect(signed.releaseRuleSet).toEqual({ status: 'RELEASED', releasedBy: 'authz.signer' });
+    const signature = (await auditOf()).find((a) => a.action === 'SIGNATURE');
+    expect(signature?.actor).toBe('authz.signer');
+    expect(JSON.parse(signature?.after ?? 'null')).toEqual({
+      signer: 'authz.signer',
+      meaning: 'RESPONSIBLE',
+      comment: 'same rules, new version',
+      signedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      signed: `RELEASE_RULE_SET TFB-0505 v${version}`,
+    });
+  });
+
   it('GraphQL: every query and mutation of the composed graph has a role decision, and each role gets exactly it', async () => {
     const ops = [...operationsOf('Query'), ...operationsOf('Mutation')];
     const undecided = ops.filter((o) => !GRAPHQL_ACCESS[o.coordinate]).map((o) => `add a role decision for ${o.coordinate}`);

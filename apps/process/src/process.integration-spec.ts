@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { STACK_START_MS, startProcessTestStack, type ProcessTestStack } from '@mes/process-testing';
+import { signatureArg, TEST_USER_PASSWORD } from '@mes/testing';
 
 const RUN_FIELDS =
   'id state rollBarcode sheetBarcode mdStartMm mdEndMm recipeName recipeVersion equipmentCode energyKwh traceSamples condition experimentCode actuals { parameter value text inSpec } alarms { id kind subject mdStartMm mdEndMm reason holdId }';
@@ -83,22 +84,43 @@ describe('process service (recipes, runs, traces, holds, provenance) against tra
       expect([v1.version, v1.state, v2.version]).toEqual([1, 'DRAFT', 2]);
 
       const operator = await stack.userClient('OPERATOR');
-      const denied = await operator.fails('mutation { releaseRecipe(recipe: { name: "LCO-TRIAL", version: 1 }) { state } }');
+      const release = (password: string, fields = 'state') =>
+        `mutation { releaseRecipe(recipe: { name: "LCO-TRIAL", version: 1 }, ${signatureArg(password)}) { ${fields} } }`;
+      const denied = await operator.fails(release(TEST_USER_PASSWORD));
       expect(denied.extensions?.code).toBe('FORBIDDEN');
       const engineer = await stack.userClient('ENGINEER');
-      expect(
-        (await engineer.ok('mutation { releaseRecipe(recipe: { name: "LCO-TRIAL", version: 1 }) { state releasedBy } }')).releaseRecipe,
-      ).toEqual({ state: 'RELEASED', releasedBy: 'engineer1' });
-      const again = await engineer.fails('mutation { releaseRecipe(recipe: { name: "LCO-TRIAL", version: 1 }) { state } }');
+      // The signature: tracking checks the password; a wrong one or none releases nothing.
+      const wrong = await engineer.fails(release('not-the-password'));
+      expect(wrong).toMatchObject({
+        extensions: { code: 'SIGNATURE_REJECTED' },
+        message: expect.stringMatching(/^The signature of engineer1 was refused: the password is not engineer1's/),
+      });
+      const unsigned = await engineer.request('mutation { releaseRecipe(recipe: { name: "LCO-TRIAL", version: 1 }) { state } }');
+      expect(unsigned.errors?.[0].message).toMatch(/argument "signature" of type "SignatureInput!" is required/);
+      expect((await engineer.ok('{ recipe(name: "LCO-TRIAL", version: 1) { state } }')).recipe.state).toBe('DRAFT');
+      expect((await engineer.ok(release(TEST_USER_PASSWORD, 'state releasedBy'))).releaseRecipe).toEqual({
+        state: 'RELEASED',
+        releasedBy: 'engineer1',
+      });
+      const again = await engineer.fails(release(TEST_USER_PASSWORD));
       expect(again.extensions?.code).toBe('CONFLICT');
       expect(again.message).toMatch(/RELEASED/);
       const other = await stack.admin.fails(CREATE_RECIPE, { i: { ...input, operation: 'LIPON_DEPOSITION' } });
       expect(other.message).toMatch(/LCO_DEPOSITION recipe/);
-      const audit = (await stack.admin.ok('{ processAudit(entityType: "RECIPE", entityId: "LCO-TRIAL@1") { actor action } }')).processAudit;
-      expect(audit).toEqual([
+      const audit = (await stack.admin.ok('{ processAudit(entityType: "RECIPE", entityId: "LCO-TRIAL@1") { actor action details } }'))
+        .processAudit as { actor: string; action: string; details: string }[];
+      expect(audit.map((a) => ({ actor: a.actor, action: a.action }))).toEqual([
+        { actor: 'engineer1', action: 'SIGNATURE' },
         { actor: 'engineer1', action: 'RECIPE_RELEASED' },
         { actor: 'admin', action: 'RECIPE_CREATED' },
       ]);
+      expect(JSON.parse(audit[0].details)).toEqual({
+        signer: 'engineer1',
+        meaning: 'APPROVED',
+        comment: null,
+        signedAt: expect.any(String),
+        signed: 'RECIPE_RELEASED LCO-TRIAL@1',
+      });
     });
 
     it('refuses an invalid parameter set naming the parameter, and stores nothing', async () => {

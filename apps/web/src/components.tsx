@@ -159,3 +159,101 @@ export function BarcodePicker(props: {
     </section>
   );
 }
+
+/** The meaning of an electronic signature, as the server's SignatureMeaning. */
+export type SignatureMeaning = 'APPROVED' | 'REVIEWED' | 'RESPONSIBLE';
+export interface Signature {
+  password: string;
+  meaning: SignatureMeaning;
+  comment?: string;
+}
+
+const MEANINGS: { value: SignatureMeaning; label: string }[] = [
+  { value: 'APPROVED', label: 'Approved: I approve this release' },
+  { value: 'REVIEWED', label: 'Reviewed: I reviewed it' },
+  { value: 'RESPONSIBLE', label: 'Responsible: I take responsibility for it' },
+];
+
+/**
+ * The electronic signature of a release (a hold disposition, a rule set, a recipe): the signed-in
+ * user types the password again and says what the signature means. `onSign` does the release; its
+ * error (a wrong password, say) stays in the dialog so the user can try again.
+ */
+export function SignatureDialog({
+  title,
+  what,
+  onSign,
+  onCancel,
+}: {
+  title: string;
+  what: string;
+  onSign: (signature: Signature) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [password, setPassword] = useState('');
+  const [meaning, setMeaning] = useState<SignatureMeaning>('APPROVED');
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal?.();
+    return () => dialog?.close?.();
+  }, []);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onSign({ password, meaning, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+    } catch (err) {
+      setError((err as Error).message);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog ref={ref} className="panel signature-dialog" aria-labelledby="signature-title" onCancel={onCancel}>
+      <form onSubmit={(e) => void submit(e)}>
+        <h2 id="signature-title">{title}</h2>
+        <p>{what}</p>
+        <fieldset>
+          <legend>Meaning of your signature</legend>
+          {MEANINGS.map((m) => (
+            <label key={m.value}>
+              <input
+                type="radio"
+                name="signature-meaning"
+                value={m.value}
+                checked={meaning === m.value}
+                onChange={() => setMeaning(m.value)}
+              />{' '}
+              {m.label}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="signature-password">Your password (signs as the signed-in user)</label>
+        <input
+          id="signature-password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+          autoFocus
+        />
+        <label htmlFor="signature-comment">Comment (optional)</label>
+        <input id="signature-comment" value={comment} onChange={(e) => setComment(e.target.value)} maxLength={2000} />
+        <ErrorBox error={error} />
+        <button type="submit" className="primary" disabled={busy || !password}>
+          Sign
+        </button>{' '}
+        <button type="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </form>
+    </dialog>
+  );
+}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { gql } from '../api';
-import { ErrorBox } from '../components';
+import { ErrorBox, SignatureDialog } from '../components';
 import { href } from '../router';
 
 interface Hold {
@@ -143,42 +143,54 @@ export default function HoldsPage() {
 function ReleaseForm({ hold, onDone }: { hold: Hold; onDone: () => void }) {
   const [disposition, setDisposition] = useState('RELEASE');
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
+  const [signing, setSigning] = useState(false);
+  // A disposition is signed (password again and meaning): the form asks for the signature last, and
+  // the server's refusals (a short comment, a wrong password) show in the signature dialog.
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    try {
-      await gql('mutation($i: ReleaseHoldInput!) { releaseHold(input: $i) { id } }', {
-        i: { holdId: hold.id, disposition, comment: comment.trim() },
-      });
-      onDone();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    setSigning(true);
   };
+  // The dialog sits beside the form, not in it: a form inside a form would submit both.
   return (
-    <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="release-title">
-      <h2 id="release-title">
-        Disposition of hold {hold.id} ({scope(hold)})
-      </h2>
-      <p>{hold.reason}</p>
-      <fieldset>
-        <legend>Disposition</legend>
-        {['RELEASE', 'REWORK', 'SCRAP'].map((d) => (
-          <label key={d}>
-            <input type="radio" name="disposition" value={d} checked={disposition === d} onChange={() => setDisposition(d)} />{' '}
-            {d.toLowerCase()}
-          </label>
-        ))}
-      </fieldset>
-      <label htmlFor="release-comment">Comment (why)</label>
-      <textarea id="release-comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} autoFocus />
-      <ErrorBox error={error} />
-      <button type="submit" className="primary">
-        Record disposition
-      </button>{' '}
-      <button type="button" onClick={onDone}>
-        Cancel
-      </button>
-    </form>
+    <>
+      <form className="panel" onSubmit={(e) => void submit(e)} aria-labelledby="release-title">
+        <h2 id="release-title">
+          Disposition of hold {hold.id} ({scope(hold)})
+        </h2>
+        <p>{hold.reason}</p>
+        <fieldset>
+          <legend>Disposition</legend>
+          {['RELEASE', 'REWORK', 'SCRAP'].map((d) => (
+            <label key={d}>
+              <input type="radio" name="disposition" value={d} checked={disposition === d} onChange={() => setDisposition(d)} />{' '}
+              {d.toLowerCase()}
+            </label>
+          ))}
+        </fieldset>
+        <label htmlFor="release-comment">Comment (why)</label>
+        <textarea id="release-comment" value={comment} onChange={(e) => setComment(e.target.value)} rows={3} autoFocus />
+        <button type="submit" className="primary">
+          Record disposition
+        </button>{' '}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </form>
+      {signing && (
+        <SignatureDialog
+          title={`Sign the disposition of hold ${hold.id}`}
+          what={`${disposition.toLowerCase()}: ${comment.trim()}`}
+          onCancel={() => setSigning(false)}
+          onSign={async (signature) => {
+            await gql('mutation($i: ReleaseHoldInput!, $s: SignatureInput!) { releaseHold(input: $i, signature: $s) { id } }', {
+              i: { holdId: hold.id, disposition, comment: comment.trim() },
+              s: signature,
+            });
+            setSigning(false);
+            onDone();
+          }}
+        />
+      )}
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { gql } from '../api';
-import { ErrorBox } from '../components';
+import { ErrorBox, SignatureDialog } from '../components';
 
 interface RuleSetVersion {
   productCode: string;
@@ -43,6 +43,14 @@ export default function RuleSetsPage() {
   const [recipes, setRecipes] = useState<Recipe[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A release waiting for its electronic signature (the dialog asks for the password and meaning). */
+  const [signing, setSigning] = useState<{
+    title: string;
+    what: string;
+    query: string;
+    variables: Record<string, unknown>;
+    done: string;
+  } | null>(null);
 
   useEffect(() => {
     gql<{ products: { code: string }[] }>('{ products { code } }').then(
@@ -154,11 +162,14 @@ export default function RuleSetsPage() {
                     type="button"
                     className="primary"
                     onClick={() =>
-                      void act(
-                        `Rule set v${v.version} released`,
-                        'mutation($p: String!, $v: Int!) { releaseRuleSet(productCode: $p, version: $v) { version } }',
-                        { p: product, v: v.version },
-                      )
+                      setSigning({
+                        title: `Sign the release of rule set ${product} v${v.version}`,
+                        what: 'Tests binned from now on, and re-binning, use this version.',
+                        query:
+                          'mutation($p: String!, $v: Int!, $s: SignatureInput!) { releaseRuleSet(productCode: $p, version: $v, signature: $s) { version } }',
+                        variables: { p: product, v: v.version },
+                        done: `Rule set v${v.version} released`,
+                      })
                     }
                   >
                     Release v{v.version}
@@ -220,11 +231,14 @@ export default function RuleSetsPage() {
                     type="button"
                     className="primary"
                     onClick={() =>
-                      void act(
-                        `${r.name} v${r.version} released`,
-                        'mutation($r: RecipeRefInput!) { releaseRecipe(recipe: $r) { version } }',
-                        { r: { name: r.name, version: r.version } },
-                      )
+                      setSigning({
+                        title: `Sign the release of recipe ${r.name} v${r.version}`,
+                        what: 'From now on it can run, and it never changes.',
+                        query:
+                          'mutation($r: RecipeRefInput!, $s: SignatureInput!) { releaseRecipe(recipe: $r, signature: $s) { version } }',
+                        variables: { r: { name: r.name, version: r.version } },
+                        done: `${r.name} v${r.version} released`,
+                      })
                     }
                   >
                     Release
@@ -235,6 +249,20 @@ export default function RuleSetsPage() {
           ))}
         </tbody>
       </table>
+      {signing && (
+        <SignatureDialog
+          title={signing.title}
+          what={signing.what}
+          onCancel={() => setSigning(null)}
+          onSign={async (signature) => {
+            await gql(signing.query, { ...signing.variables, s: signature });
+            setSigning(null);
+            setError(null);
+            setMessage(signing.done);
+            load();
+          }}
+        />
+      )}
     </section>
   );
 }
