@@ -24,6 +24,14 @@ import {
 export const SWEEP_INTERVAL_MS = 30_000;
 export const LOST_AFTER_S = 30;
 
+/**
+ * What a job's failure reason says when it failed only because PostgreSQL or Redis was away: its
+ * attempts (about 30 s of backoff) ran out during an outage. Such a job is taken up again by the
+ * sweeper; any other failure stays in the failed set for people to look at.
+ */
+const OUTAGE_FAILURE =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|database system is (shutting down|starting up)|timeout exceeded when trying to connect|connection is closed/i;
+
 /** Job states in which a worker has the job or will take it: such work is alive and is never added again. */
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -76,7 +84,8 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   async sweep(olderThanSeconds = 20, lostAfterSeconds = LOST_AFTER_S): Promise<number> {
     try {
       const queued = await queuedSheetTestIds(this.db, olderThanSeconds);
-      for (const id of queued) await this.enqueue(id);
+      // a bin job that failed during an outage keeps its id, so adding it again would do nothing
+      for (const id of queued) if (!(await this.retryOutageFailure(JOB_IDS.binSheetTest(id)))) await this.enqueue(id);
       const rebins = await queuedRebinRequestIds(this.db, olderThanSeconds);
       for (const id of rebins) await this.enqueueRebin(id);
       let lost = 0;
@@ -103,6 +112,11 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
       [JOB_IDS.binSheetTest(t.id), finishId, ...chunkIds].map((id) => this.queue.getJobState(id)),
     );
     if ([binState, finishState, ...chunkStates].some((s) => LIVE_STATES.has(s))) return false;
+    const ids = [JOB_IDS.binSheetTest(t.id), finishId, ...chunkIds];
+    let retried = false;
+    for (const [i, state] of [binState, finishState, ...chunkStates].entries())
+      if (state === 'failed' && (await this.retryOutageFailure(ids[i]))) retried = true;
+    if (retried) return true;
     if (t.status === 'DONE') {
       if (finishState !== 'unknown') return false;
       await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, { jobId: finishId });
@@ -117,6 +131,15 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
         opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(t.id, c.chunk) },
       })),
     );
+    return true;
+  }
+
+  /** Moves a job that failed because a dependency was away back to waiting, with fresh attempts; true when it did. */
+  private async retryOutageFailure(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job || !(await job.isFailed()) || !OUTAGE_FAILURE.test(job.failedReason ?? '')) return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    this.logger.warn(`job ${jobId} failed while storage was unavailable: taken up again`);
     return true;
   }
 
