@@ -6,6 +6,7 @@ import {
   JOB_IDS,
   JOBS,
   QUEUES,
+  isOutageFailure,
   sheetTestChunks,
   type BinSheetTestPayload,
   type FinishSheetTestPayload,
@@ -23,14 +24,6 @@ import {
 /** How often the sweeper looks, and how long a test may be in BINNING before its jobs are checked. */
 export const SWEEP_INTERVAL_MS = 30_000;
 export const LOST_AFTER_S = 30;
-
-/**
- * What a job's failure reason says when it failed only because PostgreSQL or Redis was away: its
- * attempts (about 30 s of backoff) ran out during an outage. Such a job is taken up again by the
- * sweeper; any other failure stays in the failed set for people to look at.
- */
-const OUTAGE_FAILURE =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|database system is (shutting down|starting up)|timeout exceeded when trying to connect|connection is closed/i;
 
 /** Job states in which a worker has the job or will take it: such work is alive and is never added again. */
 const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -87,10 +80,15 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
       // a bin job that failed during an outage keeps its id, so adding it again would do nothing
       for (const id of queued) if (!(await this.retryOutageFailure(JOB_IDS.binSheetTest(id)))) await this.enqueue(id);
       const rebins = await queuedRebinRequestIds(this.db, olderThanSeconds);
-      for (const id of rebins) await this.enqueueRebin(id);
+      for (const id of rebins) if (!(await this.retryOutageFailure(JOB_IDS.rebin(id)))) await this.enqueueRebin(id);
       let lost = 0;
       for (const id of await runningRebinRequestIds(this.db, lostAfterSeconds)) {
-        if ((await this.queue.getJobState(JOB_IDS.rebin(id))) !== 'unknown') continue;
+        const state = await this.queue.getJobState(JOB_IDS.rebin(id));
+        if (state === 'failed' && (await this.retryOutageFailure(JOB_IDS.rebin(id)))) {
+          lost++;
+          continue;
+        }
+        if (state !== 'unknown') continue;
         await this.enqueueRebin(id);
         lost++;
       }
@@ -137,7 +135,7 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   /** Moves a job that failed because a dependency was away back to waiting, with fresh attempts; true when it did. */
   private async retryOutageFailure(jobId: string): Promise<boolean> {
     const job = await this.queue.getJob(jobId);
-    if (!job || !(await job.isFailed()) || !OUTAGE_FAILURE.test(job.failedReason ?? '')) return false;
+    if (!job || !(await job.isFailed()) || !isOutageFailure(job.failedReason ?? '')) return false;
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     this.logger.warn(`job ${jobId} failed while storage was unavailable: taken up again`);
     return true;
