@@ -18,6 +18,7 @@ describe('drill: PostgreSQL stopped and started during ingest, scans and trace b
   let equipmentKey: string;
   let runId: string;
   const CELLS = 100;
+  const OUTAGE_MS = 45_000;
   const serverUrl = process.env.MES_TEST_DATABASE_URL;
 
   beforeAll(async () => {
@@ -31,7 +32,7 @@ describe('drill: PostgreSQL stopped and started during ingest, scans and trace b
       )
     ).startProcessRun.id;
     equipmentKey = (await mes.admin.ok('mutation { issueEquipmentKey(equipmentCode: "SPT-LCO-1") { apiKey } }')).issueEquipmentKey.apiKey;
-  }, 600_000); // every app started on a machine shared with other suites
+  }, 900_000); // every app started on a machine shared with other suites
   afterAll(async () => {
     await db?.end().catch(() => undefined);
     await mes?.close();
@@ -94,14 +95,15 @@ describe('drill: PostgreSQL stopped and started during ingest, scans and trace b
     await before.connect();
     const scansBefore = await scanCount(before);
     await before.end();
-    // Before the outage: one of each, accepted.
+    // Before the outage: one of each, accepted; the sheet just before, so its binning meets the outage.
+    expect((await scan(11)).errors).toBeUndefined();
+    expect((await postBatch(1)).status).toBe(201);
     const res1 = await postSheet(1);
     expect(res1.status).toBe(202);
     const ids = [((await res1.json()) as { sheetTestId: string }).sheetTestId];
-    expect((await scan(11)).errors).toBeUndefined();
-    expect((await postBatch(1)).status).toBe(201);
 
     pg.stop();
+    const stoppedAt = Date.now();
     const sheetDuring = await postSheet(2);
     expect(sheetDuring.status).toBe(503);
     expect(((await sheetDuring.json()) as { error: { code: string; message: string } }).error).toMatchObject({
@@ -117,6 +119,8 @@ describe('drill: PostgreSQL stopped and started during ingest, scans and trace b
       extensions: { code: 'SERVICE_UNAVAILABLE' },
     });
 
+    // Longer than a job's attempts (5, about 30 s of backoff): the sheet's jobs fail while it is down.
+    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - stoppedAt))));
     await pg.start();
     const sheet2 = await retried(
       'sheet 2',

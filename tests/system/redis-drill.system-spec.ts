@@ -22,7 +22,7 @@ describe('drill: Redis killed during ingest', () => {
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
     key = (await mes.admin.ok('mutation { registerRig(name: "RIG DRILL", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey;
-  }, 600_000); // every app started on a machine shared with other suites
+  }, 900_000); // every app started on a machine shared with other suites
   afterAll(async () => {
     await db?.end();
     await mes?.close();

@@ -6,6 +6,7 @@ import type { MesConfig } from '@mes/config';
 import {
   assertHandlersComplete,
   DEFAULT_JOB_OPTIONS,
+  isOutageFailure,
   JOBS,
   QUEUES,
   type BinSheetTestPayload,
@@ -100,9 +101,14 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
   const onFailed = (job: Job, err: Error) => {
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn(`job ${job.id} attempt ${job.attemptsMade} failed: ${err.message}${final ? ' (final)' : ''}`);
-    if (!final) return;
-    if (job.name === JOBS.rebin) void store.markRebinFailed((job.data as RebinPayload).requestId, err.message);
-    else void store.markFailed((job.data as BinSheetTestPayload).sheetTestId, err.message);
+    // A job that failed because storage was away is the sweeper's to take up again, not the test's failure.
+    if (!final || isOutageFailure(err.message)) return;
+    // Storage may be away again by now: a failed write here is logged, never an unhandled rejection that ends the worker.
+    const marked =
+      job.name === JOBS.rebin
+        ? store.markRebinFailed((job.data as RebinPayload).requestId, err.message)
+        : store.markFailed((job.data as BinSheetTestPayload).sheetTestId, err.message);
+    marked.catch((e: unknown) => logger.warn(`could not mark job ${job.id} failed: ${e instanceof Error ? e.message : String(e)}`));
   };
   worker.on('error', (e) => logger.warn(`worker: ${e.message}`));
   return {

@@ -99,6 +99,17 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 };
 
+/**
+ * Whether a job failed only because PostgreSQL or Redis was away (the reason BullMQ keeps is the
+ * error's message). Such a job is not the test's fault: the worker leaves the test as it is and the
+ * producer's sweeper takes the job up again once storage is back.
+ */
+export function isOutageFailure(reason: string): boolean {
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|database system is (shutting down|starting up)|timeout exceeded when trying to connect|connection is closed/i.test(
+    reason,
+  );
+}
+
 /** Throws when a worker's handler table misses a job name or has one that does not exist. */
 export function assertHandlersComplete(handled: readonly string[]): void {
   const known = Object.values(JOBS) as string[];

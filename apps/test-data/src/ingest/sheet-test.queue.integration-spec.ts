@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
@@ -67,6 +67,39 @@ describe('sheet-test queue sweeper', () => {
     expect(await ids()).toEqual(expected);
     const chunk = await jobs.getJob(JOB_IDS.fitCells(binning, 2));
     expect([chunk?.name, chunk?.data]).toEqual([JOBS.fitCells, { sheetTestId: binning, chunk: 2, offset: 466, limit: 234 }]);
+  });
+
+  it('takes up again a job whose attempts ran out while storage was unavailable, and leaves other failures alone', async () => {
+    const outage = '00000000-0000-0000-0000-000000000011';
+    const broken = '00000000-0000-0000-0000-000000000012';
+    await test(outage, 'QUEUED', 1);
+    await test(broken, 'QUEUED', 1);
+    const reasons: Record<string, string> = {
+      [outage]: 'connect ECONNREFUSED 127.0.0.1:5432',
+      [broken]: 'something the worker cannot handle',
+    };
+    for (const id of [outage, broken])
+      await jobs.add(JOBS.binSheetTest, { sheetTestId: id }, { jobId: JOB_IDS.binSheetTest(id), attempts: 1 });
+    // A worker of this test's own that fails both jobs once (their only attempt), as a worker does while PostgreSQL is down.
+    let failed = 0;
+    const worker = new Worker(
+      QUEUES.sheetTests,
+      async (job) => {
+        throw new Error(reasons[(job.data as { sheetTestId: string }).sheetTestId] ?? 'not this test’s job');
+      },
+      { connection: { url: redisUrl }, prefix: `t-${db.name}` },
+    );
+    worker.on('failed', (job) => {
+      if (job && job.attemptsMade >= 1 && reasons[(job.data as { sheetTestId: string }).sheetTestId]) failed++;
+    });
+    for (let i = 0; i < 200 && failed < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await worker.close();
+    expect(failed).toBe(2);
+
+    await producer.sweep(20, 600);
+    const retried = await jobs.getJob(JOB_IDS.binSheetTest(outage));
+    expect([await retried?.getState(), retried?.attemptsMade]).toEqual(['waiting', 0]);
+    expect(await (await jobs.getJob(JOB_IDS.binSheetTest(broken)))?.getState()).toBe('failed');
   });
 });
 

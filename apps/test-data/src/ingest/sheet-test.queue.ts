@@ -7,6 +7,7 @@ import {
   JOB_IDS,
   JOBS,
   QUEUES,
+  isOutageFailure,
   sheetTestChunks,
   type BinSheetTestPayload,
   type FinishSheetTestPayload,
@@ -96,12 +97,18 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   async sweep(olderThanSeconds = 20, lostAfterSeconds = LOST_AFTER_S): Promise<number> {
     try {
       const queued = await queuedSheetTestIds(this.db, olderThanSeconds);
-      for (const id of queued) await this.enqueue(id);
+      // a bin job that failed during an outage keeps its id, so adding it again would do nothing
+      for (const id of queued) if (!(await this.retryOutageFailure(JOB_IDS.binSheetTest(id)))) await this.enqueue(id);
       const rebins = await queuedRebinRequestIds(this.db, olderThanSeconds);
-      for (const id of rebins) await this.enqueueRebin(id);
+      for (const id of rebins) if (!(await this.retryOutageFailure(JOB_IDS.rebin(id)))) await this.enqueueRebin(id);
       let lost = 0;
       for (const id of await runningRebinRequestIds(this.db, lostAfterSeconds)) {
-        if ((await this.queue.getJobState(JOB_IDS.rebin(id))) !== 'unknown') continue;
+        const state = await this.queue.getJobState(JOB_IDS.rebin(id));
+        if (state === 'failed' && (await this.retryOutageFailure(JOB_IDS.rebin(id)))) {
+          lost++;
+          continue;
+        }
+        if (state !== 'unknown') continue;
         await this.enqueueRebin(id);
         lost++;
       }
@@ -129,6 +136,11 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
       [JOB_IDS.binSheetTest(t.id), finishId, ...chunkIds].map((id) => this.queue.getJobState(id)),
     );
     if ([binState, finishState, ...chunkStates].some((s) => LIVE_STATES.has(s))) return false;
+    const ids = [JOB_IDS.binSheetTest(t.id), finishId, ...chunkIds];
+    let retried = false;
+    for (const [i, state] of [binState, finishState, ...chunkStates].entries())
+      if (state === 'failed' && (await this.retryOutageFailure(ids[i]))) retried = true;
+    if (retried) return true;
     if (t.status === 'DONE') {
       if (finishState !== 'unknown') return false;
       await this.queue.add(JOBS.finishSheetTest, { sheetTestId: t.id } satisfies FinishSheetTestPayload, { jobId: finishId });
@@ -143,6 +155,15 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
         opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(t.id, c.chunk) },
       })),
     );
+    return true;
+  }
+
+  /** Moves a job that failed because a dependency was away back to waiting, with fresh attempts; true when it did. */
+  private async retryOutageFailure(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job || !(await job.isFailed()) || !isOutageFailure(job.failedReason ?? '')) return false;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    this.logger.warn(`job ${jobId} failed while storage was unavailable: taken up again`);
     return true;
   }
 
