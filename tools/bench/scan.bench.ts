@@ -12,7 +12,7 @@
  */
 import 'reflect-metadata';
 import { GraphqlClient } from '@mes/testing';
-import { DEMO_LINE } from '../../apps/tracking/src/seed/demo-line';
+import { DEMO_LINE } from '@mes/tracking';
 import { startMesProcesses, type MesProcesses } from '../../tests/support/mes-processes';
 import { report, summarize } from './bench-util';
 
