@@ -21,6 +21,7 @@ export async function benchMaps(): Promise<Record<string, number>> {
   const db = new Client({ connectionString: mes.db.url });
   await db.connect();
   try {
+    await mes.admin.ok('mutation { registerRig(name: "MAPS BENCH RIG", stationCode: "TST-1") { apiKey } }'); // the generated tests' rig
     const { roll } = await prepareRollMapRoll(mes, db);
     const sheet = 'S-BENCH-7';
     const direct = new GraphqlClient(mes.testDataUrl, mes.admin.token);
