@@ -104,6 +104,9 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     // A job that failed because storage was away is the sweeper's to take up again, not the test's failure.
     if (!final || isOutageFailure(err.message)) return;
     // Storage may be away again by now: a failed write here is logged, never an unhandled rejection that ends the worker.
+    // A late inspection's re-bin has no row of its own to mark: the sweeper adds it again while the
+    // inspection is not applied.
+    if (job.name === JOBS.rebinInspectedSheet) return;
     const marked =
       job.name === JOBS.rebin
         ? store.markRebinFailed((job.data as RebinPayload).requestId, err.message)
