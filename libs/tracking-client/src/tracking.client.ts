@@ -281,6 +281,10 @@ export class TrackingClient {
   }
 
   private data<T>(answer: GraphqlAnswer<T>): T {
+    // Tracking refusing the caller's own input, or its storage being away, is no internal error of this
+    // service: it goes back as it came (found by fuzzing: a product code with U+0000).
+    const code = answer.errors?.[0]?.extensions?.code;
+    if (code === 'VALIDATION_FAILED' || code === 'SERVICE_UNAVAILABLE') throw new DomainError(code, answer.errors?.[0]?.message ?? code);
     if (answer.errors?.length || !answer.data) {
       throw new Error(`tracking answered with errors: ${JSON.stringify(answer.errors)}`);
     }
