@@ -266,10 +266,10 @@ describe('authorization: every operation and route against the access table', ()
     for (const s of served.filter((x) => REST_ACCESS[x.route]))
       expect(`${s.route}: ${s.app}`).toBe(`${s.route}: ${REST_ACCESS[s.route].owner}`);
 
-    // Machine keys: a rig at a SHEET_TEST and one at a STACK_TEST station, and an equipment key.
+    // Machine keys: a rig at a SHEET_TEST, a STACK_TEST and an INSPECTION station, and an equipment key.
     const stations = (await mes.admin.ok<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }')).stations;
     const rigKeys: string[] = [];
-    for (const operation of ['SHEET_TEST', 'STACK_TEST']) {
+    for (const operation of ['SHEET_TEST', 'STACK_TEST', 'INSPECTION']) {
       const station = stations.find((s) => s.operation === operation);
       if (!station) throw new Error(`the demo line has no ${operation} station to register a rig at`);
       const reg = await mes.admin.ok<{ registerRig: { apiKey: string } }>(

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchTracking } from './tracking.bench';
 
-type Bench = { name: string; file: string; fn: string };
+/** `byNameOnly`: too long for the whole run; `npm run bench <name>` runs it. */
+type Bench = { name: string; file: string; fn: string; byNameOnly?: boolean };
 
 // Benchmarks of the science libraries join when their files exist (they arrive with their issues).
 const OPTIONAL: Bench[] = [
@@ -25,6 +26,12 @@ const OPTIONAL: Bench[] = [
   { name: 'Web UI in headless Chromium (whole MES)', file: 'web.bench.ts', fn: 'benchWeb' },
   { name: 'Yield analytics: pattern recall, SPC update, classification', file: 'analytics.bench.ts', fn: 'benchAnalytics' },
   { name: 'Watching the line: log lines, job correlation, /metrics', file: 'observability.bench.ts', fn: 'benchObservability' },
+  {
+    name: 'The line at once: 20 rigs, 50 stations, 5 engineers (whole MES, 10 min)',
+    file: 'load.bench.ts',
+    fn: 'benchLoad',
+    byNameOnly: true,
+  },
 ];
 
 async function main(): Promise<void> {
@@ -35,7 +42,7 @@ async function main(): Promise<void> {
     await benchTracking();
   }
   for (const b of OPTIONAL) {
-    if (only && !b.file.startsWith(only)) continue;
+    if (only ? !b.file.startsWith(only) : b.byNameOnly) continue;
     const file = path.join(__dirname, b.file);
     if (!existsSync(file)) continue;
     console.log(`\n== ${b.name} ==`);

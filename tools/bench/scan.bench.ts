@@ -23,7 +23,7 @@ const BEFORE = { saturatedP50Ms: 104, saturatedP95Ms: 190, saturatedPerS: 173 };
 type ScanFn = (barcode: string, stationCode: string, action: 'TRACK_IN' | 'TRACK_OUT') => Promise<void>;
 
 /** Every scan of a sheet's way from LiPON to sheet test, in order. */
-function scansOf(barcode: string): { barcode: string; station: string; action: 'TRACK_IN' | 'TRACK_OUT' }[] {
+export function scansOf(barcode: string): { barcode: string; station: string; action: 'TRACK_IN' | 'TRACK_OUT' }[] {
   return STEPS.flatMap((station) => [
     { barcode, station, action: 'TRACK_IN' as const },
     { barcode, station, action: 'TRACK_OUT' as const },
@@ -35,21 +35,21 @@ function scansOf(barcode: string): { barcode: string; station: string; action: '
  * same whatever the cell count, and small sheets are cut in no time.
  */
 const PRODUCT = 'SCAN-BENCH';
-async function createProduct(mes: MesProcesses): Promise<void> {
+export async function createProduct(mes: MesProcesses, code = PRODUCT, rows = 4, cols = 5): Promise<void> {
   await mes.admin.ok('mutation($i: CreateProductInput!) { createProduct(input: $i) { code } }', {
     i: {
-      code: PRODUCT,
-      name: 'Scan bench product',
+      code,
+      name: `Bench product ${code}`,
       layout: {
-        rows: 4,
-        cols: 5,
+        rows,
+        cols,
         cellMdMm: 10,
         cellCdMm: 10,
         pitchMdMm: 11,
         pitchCdMm: 11,
         firstCellMdMm: 10,
         firstCellCdMm: 10,
-        sheetLengthMdMm: 60,
+        sheetLengthMdMm: rows * 11 + 16,
       },
       leaderMm: 100,
       trailerMm: 100,
@@ -64,12 +64,12 @@ async function createProduct(mes: MesProcesses): Promise<void> {
 }
 
 /** Sheets of a fresh roll of the bench product, cut and waiting at LiPON. */
-async function cutRoll(mes: MesProcesses, roll: string, sheets: number): Promise<string[]> {
+export async function cutRoll(mes: MesProcesses, roll: string, sheets: number, product = PRODUCT): Promise<string[]> {
   const admin = mes.admin;
   const scan = (barcode: string, stationCode: string, action: string) =>
     admin.ok('mutation($i: ScanInput!) { scan(input: $i) { stepState } }', { i: { barcode, stationCode, action } });
   await admin.ok('mutation($i: RegisterRollInput!) { registerRoll(input: $i) { barcode } }', {
-    i: { barcode: roll, productCode: PRODUCT, widthMm: 300, lengthM: Math.ceil((sheets * 0.06) / 10) * 10 + 10 },
+    i: { barcode: roll, productCode: product, widthMm: 300, lengthM: Math.ceil((sheets * 0.2) / 10) * 10 + 10 },
   });
   for (const st of ['INC-1', 'CLN-1', 'LCO-1', 'ANL-1', 'CUT-1']) {
     await scan(roll, st, 'TRACK_IN');
