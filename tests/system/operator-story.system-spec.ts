@@ -102,7 +102,8 @@ describe('operator story through the gateway', () => {
     expect(history.unitHistory[2].actor).toBe('erik');
 
     const audit = await engineer.ok('{ auditTrail(entityType: "Hold", limit: 5) { action actor } }');
-    expect(audit.auditTrail.slice(0, 2)).toEqual([
+    expect(audit.auditTrail.slice(0, 3)).toEqual([
+      { action: 'SIGNATURE', actor: 'erik' }, // the release's electronic signature
       { action: 'RELEASE_HOLD', actor: 'erik' },
       { action: 'PLACE_HOLD', actor: 'olga' },
     ]);

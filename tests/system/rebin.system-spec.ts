@@ -133,6 +133,7 @@ describe('re-binning a sheet with a new rule set version', () => {
 
     const trail = await mes.admin.ok('{ testDataAuditTrail(entityType: "RuleSet") { action entityKey actor } }');
     expect(trail.testDataAuditTrail).toEqual([
+      { action: 'SIGNATURE', entityKey: 'TFB-0505 v2', actor: 'admin' }, // the release's electronic signature
       { action: 'RELEASE_RULE_SET', entityKey: 'TFB-0505 v2', actor: 'admin' },
       { action: 'CREATE_RULE_SET_DRAFT', entityKey: 'TFB-0505 v2', actor: 'admin' },
     ]);
