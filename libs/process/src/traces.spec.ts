@@ -151,6 +151,17 @@ describe('parseTraceBatch', () => {
     expect(parsed(body({ t0: '2024-02-29T10:26:53.25+01:00' })).t0Ms).toBe(Date.UTC(2024, 1, 29, 9, 26, 53, 250));
   });
 
+  it('refuses times that differ by less than the stored epoch milliseconds can hold (found by fuzzing: a 500 before)', () => {
+    const channels = { web_speed: { unit: 'm/min', values: [0.05, 0.05, 0.05, 0.05] } };
+    expect(problemsOf(body({ tS: [0, 1.0758012725520973e-305, 2, 3], channels }))).toEqual([
+      {
+        path: 'tS[1]',
+        message: 'expected a time distinguishable from tS[0] (0) at millisecond epoch resolution, got 1.0758012725520973e-305',
+      },
+    ]);
+    expect(parseTraceBatch(body({ tS: [0, 1e-6, 2, 3], channels })).problems).toEqual([]);
+  });
+
   it('requires tS finite, >= 0 and strictly increasing', () => {
     const channels = { qcm_rate: { unit: 'Å/s', values: [1, 2, 3, 4, 5] } };
     expect(problemsOf(body({ tS: [0, 1, 1, -2, '4'], channels }))).toEqual([

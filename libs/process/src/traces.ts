@@ -129,6 +129,10 @@ export function parseTraceBatch(body: unknown): TraceBatchParse {
         continue;
       }
       if (v <= prev) sink.add(`tS[${i}]`, `expected times to increase strictly, got ${v} after ${prev} at tS[${prevIndex}]`);
+      // The MES keeps each sample as t0 + tS in epoch milliseconds (a double): two times closer than
+      // that can tell apart (about 0.2 µs today) would be one instant on the roll.
+      else if (t0Ms !== null && prevIndex >= 0 && !(t0Ms + v * 1000 > t0Ms + prev * 1000))
+        sink.add(`tS[${i}]`, `expected a time distinguishable from tS[${prevIndex}] (${prev}) at millisecond epoch resolution, got ${v}`);
       tS[i] = v;
       prev = v;
       prevIndex = i;
