@@ -13,7 +13,10 @@ export function summarize(samplesMs: number[]): { p50: number; p95: number; max:
 /** One line per figure: value, unit, and the ratio to its target where there is one. */
 export function report(name: string, value: number, unit: string, target?: { value: number; better: 'lower' | 'higher' }): void {
   let line = `${name.padEnd(58)} ${value.toFixed(value < 10 ? 2 : 1).padStart(12)} ${unit}`;
-  if (target) {
+  if (target && target.value === 0) {
+    // A count that must be none (errors, lost tests): no ratio to print, only whether it is.
+    line += `   target ${target.better === 'lower' ? '' : '> '}0: ${(target.better === 'lower' ? value <= 0 : value > 0) ? 'OK' : 'MISSED'}`;
+  } else if (target) {
     const ratio = target.better === 'lower' ? target.value / value : value / target.value;
     line += `   target ${target.better === 'lower' ? '<' : '>='} ${target.value} ${unit}: ${ratio.toFixed(2)}x ${ratio >= 1 ? 'OK' : 'MISSED'}`;
   }
