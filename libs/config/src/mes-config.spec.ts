@@ -40,12 +40,16 @@ describe('loadConfig', () => {
     });
 
     it('stays off when MES_TRACING=off, even with an endpoint', () => {
-      expect(loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.mode).toBe('off');
+      expect(
+        loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.mode,
+      ).toBe('off');
     });
 
     it('refuses otlp without an endpoint, and an unknown mode', () => {
       expect(() => loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'otlp' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT \(unset\)/);
-      expect(() => loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'jaeger' })).toThrow(/^Invalid configuration: MES_TRACING \("jaeger"\)/);
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'jaeger' })).toThrow(
+        /^Invalid configuration: MES_TRACING \("jaeger"\)/,
+      );
       expect(() => loadConfig({ MES_JWT_SECRET: secret, OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://c:4317' })).toThrow(/expected an http/);
     });
   });

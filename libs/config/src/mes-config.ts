@@ -100,7 +100,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('Invalid configuration: MES_JWT_SECRET (unset): expected a secret of at least 32 characters to sign tokens');
   }
   if (e.MES_TRACING === 'otlp' && !e.OTEL_EXPORTER_OTLP_ENDPOINT) {
-    throw new ConfigError('Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT (unset): MES_TRACING=otlp needs the collector URL, e.g. http://127.0.0.1:4318');
+    throw new ConfigError(
+      'Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT (unset): MES_TRACING=otlp needs the collector URL, e.g. http://127.0.0.1:4318',
+    );
   }
   const host = e.HOST;
   return {
