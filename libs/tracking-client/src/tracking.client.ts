@@ -290,7 +290,7 @@ export class TrackingClient {
   /** One POST to tracking, in a CLIENT span named after the operation (tracing on). */
   private call<T>(query: string, variables: Record<string, unknown>, token = this.token, headers: Record<string, string> = {}) {
     // The queries are anonymous: the span is named after the kind and the first root field.
-    const [, kind = 'query', field = 'unknown'] = /^\s*(query|mutation)?\b[^{]*\{\s*(\w+)/.exec(query) ?? [];
+    const [, kind = 'query', field = 'unknown'] = /^\s*(?:(query|mutation)\b)?[^{]*\{\s*(\w+)/.exec(query) ?? [];
     return inClientSpan(`tracking ${kind} ${field}`, { 'server.address': this.url }, () => this.post<T>(query, variables, token, headers));
   }
 

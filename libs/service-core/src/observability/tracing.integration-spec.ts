@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Queue, Worker, type Job } from 'bullmq';
 import { observeJob } from './jobs';
@@ -13,7 +13,10 @@ import { inSpan, startTracing, stopTracing, traceContextForJob } from './tracing
  */
 describe('tracing through BullMQ jobs', () => {
   const connection = { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
-  const exporter = new InMemorySpanExporter();
+  // A new one per test: stopTracing shuts the provider's exporter down for good.
+  let exporter = new InMemorySpanExporter();
+  /** The span each job ran in, as the job's own code sees it. */
+  const activeInJobs: (string | undefined)[] = [];
   const lines: string[] = [];
   const logger = new MesLogger('tracing-test', { level: 'log', format: 'json', write: (l) => void lines.push(l) });
   let queue: Queue;
@@ -30,6 +33,7 @@ describe('tracing through BullMQ jobs', () => {
       (job) =>
         observeJob('sheet-tests', job, async () => {
           logger.log(`job ${job.name}`);
+          activeInJobs.push(trace.getActiveSpan()?.spanContext().traceId);
           if (job.name === 'bin-sheet-test') {
             const { sheetTestId } = job.data as { sheetTestId: string };
             await queue.add('fit-cells', { sheetTestId, trace: traceContextForJob() });
@@ -49,7 +53,8 @@ describe('tracing through BullMQ jobs', () => {
   });
 
   beforeEach(() => {
-    exporter.reset();
+    exporter = new InMemorySpanExporter();
+    activeInJobs.length = 0;
     lines.length = 0;
   });
 
@@ -87,6 +92,7 @@ describe('tracing through BullMQ jobs', () => {
     expect(fit.spanContext().traceId).toBe(request.spanContext().traceId);
     expect(fit.parentSpanContext?.spanId).toBe(bin.spanContext().spanId);
     expect(bin.attributes['messaging.destination.name']).toBe('sheet-tests');
+    expect(activeInJobs).toEqual([request.spanContext().traceId, request.spanContext().traceId]);
 
     // The worker's log lines carry the trace id beside the correlation id.
     const logged = lines.map((l) => JSON.parse(l) as { message: string; traceId?: string; correlationId?: string });
@@ -96,10 +102,14 @@ describe('tracing through BullMQ jobs', () => {
   });
 
   it('with tracing off, makes no span and puts no trace context into job data or log lines', async () => {
+    // What every main.ts does with MES_TRACING=off (or nothing set).
+    expect(startTracing('tracing-test', { mode: 'off' })).toBeUndefined();
     const jobs = await postSheetTest(randomUUID());
     expect(jobs.bin.data).not.toHaveProperty('trace');
     expect(jobs.fit.data).not.toHaveProperty('trace');
     expect(exporter.getFinishedSpans()).toHaveLength(0);
+    // No span at all where the jobs ran (a no-op span would still be an active span here).
+    expect(activeInJobs).toEqual([undefined, undefined]);
     const logged = lines.map((l) => JSON.parse(l) as { message: string; traceId?: string });
     expect(logged.map((l) => l.message)).toEqual(expect.arrayContaining(['job bin-sheet-test', 'job fit-cells']));
     expect(logged.filter((l) => l.traceId !== undefined)).toEqual([]);

@@ -12,7 +12,8 @@ import { inClientSpan, startTracing, stopTracing, traceHeaders, traceMiddleware 
  * request span is a child of the first's call.
  */
 describe('request spans across HTTP', () => {
-  const exporter = new InMemorySpanExporter();
+  // A new one per test: stopTracing shuts the provider's exporter down for good.
+  let exporter = new InMemorySpanExporter();
   const servers: Server[] = [];
 
   function app(handle: (body: unknown) => Promise<unknown>): Promise<string> {
@@ -66,7 +67,7 @@ describe('request spans across HTTP', () => {
   });
 
   beforeEach(() => {
-    exporter.reset();
+    exporter = new InMemorySpanExporter();
     sentHeaders.length = 0;
   });
   afterEach(() => stopTracing());
@@ -90,6 +91,16 @@ describe('request spans across HTTP', () => {
     expect(inner.parentSpanContext?.spanId).toBe(client?.spanContext().spanId);
     expect(inner.spanContext().traceId).toBe(callerTrace);
     expect(sentHeaders[0].traceparent).toBe(`00-${callerTrace}-${outer.spanContext().spanId}-01`);
+  });
+
+  it('makes no span for health polls and metric scrapes', async () => {
+    startTracing('gateway', { mode: 'off' }, exporter);
+    await fetch(gateway.replace('/graphql', '/health'));
+    await fetch(gateway.replace('/graphql', '/metrics'));
+    await fetch(gateway.replace('/graphql', '/api/v1/sheet-tests'));
+    // The span ends on the answer's 'finish', which may come after the client has the answer.
+    for (let i = 0; i < 100 && exporter.getFinishedSpans().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['GET /api/v1/sheet-tests']);
   });
 
   it('with tracing off, sends no traceparent and records nothing', async () => {

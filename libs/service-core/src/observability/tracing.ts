@@ -154,7 +154,8 @@ export function requestTraceContext(req: Request): Context | undefined {
  */
 export function traceMiddleware() {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!provider) return next();
+    // Health polls and Prometheus scrapes would bury the line's traces.
+    if (!provider || req.path === '/health' || req.path === '/metrics') return next();
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const path = (req.originalUrl ?? req.url).split('?')[0];
     const span = tracer().startSpan(
