@@ -2,7 +2,18 @@
  * What watching the line costs: a log line (JSON and terminal), a job's correlation and timing, and
  * one /metrics answer of an app with a realistic number of series.
  */
-import { counter, histogram, MesLogger, observeJob, runWithCorrelation, startMetrics } from '@mes/service-core';
+import {
+  counter,
+  histogram,
+  inSpan,
+  MesLogger,
+  observeJob,
+  runWithCorrelation,
+  startMetrics,
+  startTracing,
+  stopTracing,
+  traceContextForJob,
+} from '@mes/service-core';
 import { report } from './bench-util';
 
 function perOp(n: number, f: (i: number) => void): number {
@@ -38,6 +49,22 @@ export async function benchObservability(): Promise<void> {
   const t = process.hrtime.bigint();
   for (let i = 0; i < n; i++) await observeJob('bench', { name: 'fit-cells', data: { correlationId: 'c' } }, async () => i);
   report('observeJob overhead per job (correlation and timing)', Number(process.hrtime.bigint() - t) / 1e3 / n, 'µs');
+
+  // The same with tracing on: a span per job, a child of the producer's context in the job data,
+  // ended and handed to an exporter (one that drops it: the network is not what is measured).
+  startTracing('bench', { mode: 'off' }, { export: (_spans, done) => done({ code: 0 }), shutdown: async () => undefined });
+  const data = await inSpan('bench producer', {}, async () => ({ correlationId: 'c', trace: traceContextForJob() }));
+  const t1 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await observeJob('bench', { name: 'fit-cells', data }, async () => i);
+  report('observeJob overhead per job, tracing on (span, parent from job data)', Number(process.hrtime.bigint() - t1) / 1e3 / n, 'µs');
+  await inSpan('bench job', {}, async () =>
+    report(
+      'log line, JSON, with trace id (tracing on)',
+      perOp(50_000, (i) => json.log(`sheet test T-${i} binned: 1:2400 2:80 0:20`, 'BinningWorker')),
+      'µs',
+    ),
+  );
+  await stopTracing();
 
   // A busy app: 40 routes x 3 statuses, 60 operations, 12 products x 20 bins, 50 stations x 2 actions.
   const registry = startMetrics('bench');

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { loadConfigOrExit } from '@mes/config';
-import { createMesLogger, startObservabilityServer } from '@mes/service-core';
+import { createMesLogger, startObservabilityServer, startTracing, stopTracing } from '@mes/service-core';
 import { startBinningWorker } from './binning-worker';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  startTracing('binning-worker', config.tracing); // off unless MES_TRACING or OTEL_EXPORTER_OTLP_ENDPOINT says otherwise
   // The worker has no Nest app: its Nest Loggers write through the MES logger all the same.
   Logger.overrideLogger(createMesLogger('binning-worker', config));
   const logger = new Logger('BinningWorker');
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
   // Graceful stop: finish the jobs in hand, then exit.
   const stop = () => {
     server?.close();
-    void binning.close().then(() => process.exit(0));
+    // The last spans of the jobs finished are sent before the process ends.
+    void binning
+      .close()
+      .then(stopTracing)
+      .then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

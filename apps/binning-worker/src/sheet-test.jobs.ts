@@ -14,6 +14,7 @@ import {
 } from '@mes/queue-contracts';
 import { holdReasonPrefix, sheetDisposition } from '@mes/binning';
 import type { TrackingClient } from '@mes/tracking-client';
+import { traceContextForJob } from '@mes/service-core';
 import { binFittedCells } from './evaluate-sheet-test';
 import type { FittingThreads } from './fitting-threads';
 import { binningMetrics, productLabel, type BinningMetrics } from './binning.metrics';
@@ -46,7 +47,7 @@ export function sheetTestJobHandlers({
   metrics = binningMetrics(),
 }: SheetTestJobDeps): Record<JobName, (job: Job) => Promise<unknown>> {
   const finishLater = (test: StoredSheetTest, correlationId?: string) =>
-    queue.add(JOBS.finishSheetTest, { sheetTestId: test.id, correlationId } satisfies FinishSheetTestPayload, {
+    queue.add(JOBS.finishSheetTest, { sheetTestId: test.id, correlationId, trace: traceContextForJob() } satisfies FinishSheetTestPayload, {
       jobId: JOB_IDS.finishSheetTest(test.id),
     });
 
@@ -64,7 +65,7 @@ export function sheetTestJobHandlers({
       await queue.addBulk(
         chunks.map((c) => ({
           name: JOBS.fitCells,
-          data: { sheetTestId, ...c, correlationId } satisfies FitCellsPayload,
+          data: { sheetTestId, ...c, correlationId, trace: traceContextForJob() } satisfies FitCellsPayload,
           opts: { ...DEFAULT_JOB_OPTIONS, jobId: JOB_IDS.fitCells(sheetTestId, c.chunk) },
         })),
       );

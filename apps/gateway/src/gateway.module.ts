@@ -4,7 +4,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
-import { formatGatewayError, graphqlMetricsPlugin } from '@mes/service-core';
+import { formatGatewayError, graphqlMetricsPlugin, traceHeaders } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
 import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
@@ -28,6 +28,8 @@ class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]): void {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
     if (context.correlationId) request.http?.headers.set('x-correlation-id', context.correlationId);
+    // W3C traceparent of the active span (tracing on): the subgraph's request span is its child.
+    for (const [name, value] of Object.entries(traceHeaders())) request.http?.headers.set(name, value);
     // Always set from the connection, so a client cannot choose the address the login throttle counts.
     request.http?.headers.set(CLIENT_ADDRESS_HEADER, context.clientAddress ?? 'unknown');
   }

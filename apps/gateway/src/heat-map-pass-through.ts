@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import { Kind } from 'graphql';
+import { traceHeaders } from '@mes/service-core';
 
 /** Root fields test-data owns whose types hold only scalars and scalar lists (no entity to join). */
 const PASS_THROUGH_FIELDS = new Set(['rollMap', 'sheetMap']);
@@ -35,6 +36,7 @@ export function heatMapPassThrough(testDataUrl: string): ApolloServerPlugin<Forw
                 'content-type': 'application/json',
                 ...(rc.contextValue.authorization ? { authorization: rc.contextValue.authorization } : {}),
                 ...(rc.contextValue.correlationId ? { 'x-correlation-id': rc.contextValue.correlationId } : {}),
+                ...traceHeaders(),
               },
               body: JSON.stringify({
                 query: rc.source,

@@ -28,4 +28,29 @@ describe('loadConfig', () => {
   it('never prints a password from a URL', () => {
     expect(redactUrl('postgres://mes:hunter2@db:5432/mes')).toBe('postgres://mes:***@db:5432/mes');
   });
+
+  describe('tracing', () => {
+    it('is off unless the environment turns it on', () => {
+      expect(loadConfig({ MES_JWT_SECRET: secret }).tracing).toEqual({ mode: 'off', endpoint: undefined });
+    });
+
+    it('sends to an OTLP endpoint set alone', () => {
+      const endpoint = 'http://127.0.0.1:4318';
+      expect(loadConfig({ MES_JWT_SECRET: secret, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).tracing).toEqual({ mode: 'otlp', endpoint });
+    });
+
+    it('stays off when MES_TRACING=off, even with an endpoint', () => {
+      expect(
+        loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'off', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing.mode,
+      ).toBe('off');
+    });
+
+    it('refuses otlp without an endpoint, and an unknown mode', () => {
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'otlp' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT \(unset\)/);
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, MES_TRACING: 'jaeger' })).toThrow(
+        /^Invalid configuration: MES_TRACING \("jaeger"\)/,
+      );
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://c:4317' })).toThrow(/expected an http/);
+    });
+  });
 });

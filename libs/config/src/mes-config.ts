@@ -51,6 +51,14 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** The binning worker's /metrics and /health listener (0: any free port; one per worker on a host). */
   BINNING_WORKER_PORT: port.default(4005),
+  /** OpenTelemetry traces: off unless set; otlp sends to OTEL_EXPORTER_OTLP_ENDPOINT, console prints spans. */
+  MES_TRACING: z.enum(['otlp', 'console', 'off']).optional(),
+  /** OTLP/HTTP collector (e.g. http://127.0.0.1:4318); set alone, it turns tracing on. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'expected an http:// or https:// URL')
+    .optional(),
 });
 
 export interface MesConfig {
@@ -69,6 +77,7 @@ export interface MesConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logFormat: 'auto' | 'json' | 'pretty';
   metrics: { token: string | undefined };
+  tracing: { mode: 'off' | 'console' | 'otlp'; endpoint: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -89,6 +98,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (!e.MES_JWT_SECRET) {
     throw new ConfigError('Invalid configuration: MES_JWT_SECRET (unset): expected a secret of at least 32 characters to sign tokens');
+  }
+  if (e.MES_TRACING === 'otlp' && !e.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    throw new ConfigError(
+      'Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT (unset): MES_TRACING=otlp needs the collector URL, e.g. http://127.0.0.1:4318',
+    );
   }
   const host = e.HOST;
   return {
@@ -115,6 +129,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     metrics: { token: e.METRICS_TOKEN },
+    tracing: {
+      mode: e.MES_TRACING ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'off'),
+      endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    },
   };
 }
 

@@ -20,16 +20,20 @@ export interface AnalyzeSheetPayload {
   sheet: string;
   /** The sheet test whose results landed (for the logs; the job reads the newest results). */
   sheetTestId: string;
+  /** The trace context of the span that asked (see JobTraceContext). */
+  trace?: Record<string, string>;
 }
 
 export interface AnalyzeRollPayload {
   roll: string;
+  trace?: Record<string, string>;
 }
 
 export interface CorrelateRollPayload {
   roll: string;
   /** ASR, OCV, R_OHMIC or R_CT. */
   metric: string;
+  trace?: Record<string, string>;
 }
 
 export const ANALYTICS_JOB_IDS = {

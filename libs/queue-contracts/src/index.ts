@@ -21,10 +21,17 @@ export const JOBS = {
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
+/**
+ * W3C trace context (traceparent, tracestate) of the span that added a job, when tracing is on:
+ * the job's span is started as its child, so one trace runs from the rig's POST to DONE.
+ */
+export type JobTraceContext = Record<string, string>;
+
 export interface BinSheetTestPayload {
   sheetTestId: string;
   /** Travels from the rig's request into the job's logs. */
   correlationId?: string;
+  trace?: JobTraceContext;
 }
 
 /** Cells `offset .. offset + limit - 1` of the test, in (row, col) order. */
@@ -34,11 +41,13 @@ export interface FitCellsPayload {
   offset: number;
   limit: number;
   correlationId?: string;
+  trace?: JobTraceContext;
 }
 
 export interface FinishSheetTestPayload {
   sheetTestId: string;
   correlationId?: string;
+  trace?: JobTraceContext;
 }
 
 export interface RebinPayload {
@@ -46,6 +55,7 @@ export interface RebinPayload {
   requestId: string;
   /** The request that asked for it, for the log lines of the job. */
   correlationId?: string;
+  trace?: JobTraceContext;
 }
 
 export interface RebinInspectedSheetPayload {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CLIENT_ADDRESS_HEADER, Role, TokenService, type Actor, type SignatureInput, type VerifiedSignature } from '@mes/auth';
 import type { SheetLayout } from '@mes/geometry';
-import { CORRELATION_HEADER, currentCorrelationId, DomainError, isErrorCode } from '@mes/service-core';
+import { CORRELATION_HEADER, currentCorrelationId, DomainError, inClientSpan, isErrorCode, traceHeaders } from '@mes/service-core';
 
 const SHEET_FIELDS = `barcode rollBarcode productCode mdEndMm rows cols cellActiveAreaCm2 mdStartMm status operation stepState stationCode activeHolds { id reason }
   layout { rows cols cellMdMm cellCdMm pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm sheetLengthMdMm }`;
@@ -291,11 +291,18 @@ export class TrackingClient {
     return answer.data;
   }
 
-  private async call<T>(
+  /** One POST to tracking, in a CLIENT span named after the operation (tracing on). */
+  private call<T>(query: string, variables: Record<string, unknown>, token = this.token, headers: Record<string, string> = {}) {
+    // The queries are anonymous: the span is named after the kind and the first root field.
+    const [, kind = 'query', field = 'unknown'] = /^\s*(?:(query|mutation)\b)?[^{]*\{\s*(\w+)/.exec(query) ?? [];
+    return inClientSpan(`tracking ${kind} ${field}`, { 'server.address': this.url }, () => this.post<T>(query, variables, token, headers));
+  }
+
+  private async post<T>(
     query: string,
     variables: Record<string, unknown>,
-    token = this.token,
-    headers: Record<string, string> = {},
+    token: string,
+    headers: Record<string, string>,
   ): Promise<GraphqlAnswer<T>> {
     let res: Response;
     const correlationId = currentCorrelationId();
@@ -307,6 +314,7 @@ export class TrackingClient {
           authorization: `Bearer ${token}`,
           // The request or job this call serves, so tracking's log lines carry its id too.
           ...(correlationId ? { [CORRELATION_HEADER]: correlationId } : {}),
+          ...traceHeaders(),
           ...headers,
         },
         body: JSON.stringify({ query, variables }),

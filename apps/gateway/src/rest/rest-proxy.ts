@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { traceHeaders } from '@mes/service-core';
 
 /**
  * /api/v1 paths and the service that owns each. The gateway streams the request through untouched
@@ -14,7 +15,8 @@ export function restProxy(routes: { prefix: string; target: string }[]) {
     const target = new URL(req.originalUrl, route.target);
     const upstream = httpRequest(
       target,
-      { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 120_000 },
+      // traceparent of the gateway's request span (tracing on), so the service's span is its child.
+      { method: req.method, headers: { ...req.headers, ...traceHeaders(), host: target.host }, timeout: 120_000 },
       (answer) => {
         res.status(answer.statusCode ?? 502);
         // The service answered before the body was all sent (a 413, say): this connection cannot be

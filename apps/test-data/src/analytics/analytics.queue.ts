@@ -1,4 +1,4 @@
-import { observeJob, registerQueueDepth, unregisterQueueDepth } from '@mes/service-core';
+import { observeJob, registerQueueDepth, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import {
@@ -66,7 +66,8 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   async analyzeSheet(sheet: string, sheetTestId: string): Promise<void> {
     await this.queue.add(
       ANALYTICS_JOBS.analyzeSheet,
-      { sheet, sheetTestId },
+      // A deduplicated job carries the trace of the request that added it first.
+      { sheet, sheetTestId, trace: traceContextForJob() },
       { deduplication: { id: ANALYTICS_JOB_IDS.analyzeSheet(sheet) } },
     );
   }
@@ -74,7 +75,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   async analyzeRoll(roll: string): Promise<void> {
     await this.queue.add(
       ANALYTICS_JOBS.analyzeRoll,
-      { roll },
+      { roll, trace: traceContextForJob() },
       { delay: ROLL_ANALYSIS_DELAY_MS, deduplication: { id: ANALYTICS_JOB_IDS.analyzeRoll(roll) } },
     );
   }
@@ -83,7 +84,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   async correlateRoll(roll: string, metric: string): Promise<void> {
     await this.queue.add(
       ANALYTICS_JOBS.correlateRoll,
-      { roll, metric },
+      { roll, metric, trace: traceContextForJob() },
       { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } },
     );
   }

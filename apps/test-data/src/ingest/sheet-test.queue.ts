@@ -1,4 +1,4 @@
-import { currentCorrelationId, registerQueueDepth, unregisterQueueDepth } from '@mes/service-core';
+import { currentCorrelationId, registerQueueDepth, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
@@ -62,16 +62,20 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   async enqueue(sheetTestId: string, correlationId?: string): Promise<void> {
     await this.queue.add(
       JOBS.binSheetTest,
-      { sheetTestId, correlationId: correlationId ?? currentCorrelationId() },
+      { sheetTestId, correlationId: correlationId ?? currentCorrelationId(), trace: traceContextForJob() } satisfies BinSheetTestPayload,
       { jobId: JOB_IDS.binSheetTest(sheetTestId) },
     );
   }
 
   /** A stored rebin request to the workers (keyed by the request: adding it twice is harmless). */
   async enqueueRebin(requestId: string): Promise<void> {
-    await this.queue.add(JOBS.rebin, { requestId, correlationId: currentCorrelationId() } satisfies RebinPayload, {
-      jobId: JOB_IDS.rebin(requestId),
-    });
+    await this.queue.add(
+      JOBS.rebin,
+      { requestId, correlationId: currentCorrelationId(), trace: traceContextForJob() } satisfies RebinPayload,
+      {
+        jobId: JOB_IDS.rebin(requestId),
+      },
+    );
   }
 
   /** A sheet whose tests were binned before its inspection came: bin them again with the defects. */

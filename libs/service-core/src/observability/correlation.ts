@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { context } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
+import { requestTraceContext } from './tracing';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
@@ -51,7 +53,10 @@ export function correlationMiddleware() {
 export function reenterCorrelation() {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const id = req.headers[CORRELATION_HEADER];
-    if (typeof id === 'string') storage.run({ correlationId: id }, next);
-    else next();
+    // The request's span too, when tracing is on: spans made after the parser are its children.
+    const traced = requestTraceContext(req);
+    const go = traced ? () => context.with(traced, next) : next;
+    if (typeof id === 'string') storage.run({ correlationId: id }, go);
+    else go();
   };
 }

@@ -1,5 +1,6 @@
 import { runWithCorrelation } from './correlation';
 import { DURATION_BUCKETS, gauge, histogram } from './metrics';
+import { runJobInSpan } from './tracing';
 
 /** What a queue must answer to be counted (a BullMQ Queue does). */
 export interface CountableQueue {
@@ -37,10 +38,15 @@ export function unregisterQueueDepth(queue: CountableQueue): void {
 }
 
 /**
- * Run a job's handler under the correlation id its producer put into the job data, and time it:
+ * Run a job's handler under the correlation id its producer put into the job data, in a span that
+ * is the child of the producer's (when tracing is on), and time it:
  * mes_queue_job_duration_seconds{queue,job,outcome}.
  */
-export async function observeJob<T>(queue: string, job: { name: string; data: unknown }, handle: () => Promise<T>): Promise<T> {
+export async function observeJob<T>(
+  queue: string,
+  job: { id?: string; name: string; data: unknown },
+  handle: () => Promise<T>,
+): Promise<T> {
   const duration = histogram(
     'mes_queue_job_duration_seconds',
     'Job durations by queue, job name and outcome',
@@ -53,7 +59,7 @@ export async function observeJob<T>(queue: string, job: { name: string; data: un
   const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
   return runWithCorrelation(correlationId, async () => {
     try {
-      const result = await handle();
+      const result = await runJobInSpan(queue, job, handle);
       duration.observe({ queue, job: job.name, outcome: 'completed' }, seconds());
       return result;
     } catch (e) {

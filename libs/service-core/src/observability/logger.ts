@@ -1,6 +1,7 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import pino from 'pino';
 import { currentCorrelationId } from './correlation';
+import { currentTraceId } from './tracing';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -11,6 +12,7 @@ export interface LogEvent {
   app: string;
   context?: string;
   correlationId?: string;
+  traceId?: string;
   message: string;
   stack?: string;
   details?: unknown;
@@ -44,7 +46,7 @@ export function prettyLogLine(e: LogEvent, colour: boolean): string {
   const time = e.time.slice(11, 23); // HH:MM:SS.mmm (UTC), the date is the same all day
   const level = paint(COLOUR[e.level], e.level.toUpperCase().padEnd(5));
   const where = e.context ? `${e.app} ${e.context}` : e.app;
-  const id = e.correlationId ? paint(DIM, ` cid=${e.correlationId}`) : '';
+  const id = (e.correlationId ? paint(DIM, ` cid=${e.correlationId}`) : '') + (e.traceId ? paint(DIM, ` trace=${e.traceId}`) : '');
   const details = e.details === undefined ? '' : ` ${JSON.stringify(e.details)}`;
   const stack = e.stack ? `\n${paint(DIM, e.stack)}` : '';
   return `${paint(DIM, time)} ${level} [${where}] ${e.message}${details}${id}${stack}\n`;
@@ -97,7 +99,9 @@ export class MesLogger implements LoggerService {
         formatters: { level: (label) => ({ level: label }) },
         mixin: () => {
           const correlationId = currentCorrelationId();
-          return correlationId ? { correlationId } : {};
+          // The trace id only while tracing is on and a span is active: one search finds the trace.
+          const traceId = currentTraceId();
+          return { ...(correlationId ? { correlationId } : {}), ...(traceId ? { traceId } : {}) };
         },
       },
       destination,

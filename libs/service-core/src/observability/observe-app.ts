@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { Logger, type INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { correlationMiddleware } from './correlation';
+import { traceMiddleware } from './tracing';
 import { answerMetrics, httpMetricsMiddleware, metricsEndpoint, routeLabel, startMetrics, type MetricsAccess } from './metrics';
 
 /** One debug line per request (LOG_LEVEL=debug), under the request's correlation id. */
@@ -23,11 +24,12 @@ function requestLog() {
 
 /**
  * What every HTTP app of the MES installs before its own routes: the correlation id of each
- * request, GET /metrics, request durations, and a debug line per request. Call before listen.
+ * request, its span (tracing on), GET /metrics, request durations, and a debug line per request. Call before listen.
  */
 export function observeHttpApp(app: INestApplication, name: string, access: MetricsAccess): void {
   startMetrics(name);
   app.use(correlationMiddleware());
+  app.use(traceMiddleware());
   app.use(metricsEndpoint(access));
   app.use(httpMetricsMiddleware());
   app.use(requestLog());
