@@ -24,6 +24,12 @@ describe('the living line (seedLivingLine, as npm start runs it)', () => {
 
     // Deposited: the roll's process runs, through the process service.
     expect(outcome.line.counts.processRuns).toBeGreaterThan(0);
+    // Inspected: every sheet's AOI result was posted before its test, and the defects are in the graph.
+    expect(outcome.line.counts.inspectionsPosted).toBe(10);
+    const defects = (await mes.admin.ok(`{ roll(barcode: "${LIVING_LINE_ROLL}") { defectDensity { sheetsInspected count } } }`)).roll
+      .defectDensity;
+    expect(defects.sheetsInspected).toBe(10);
+    expect(defects.count).toBeGreaterThan(0);
     const roll = (
       await mes.admin.ok(`{ roll(barcode: "${LIVING_LINE_ROLL}") { barcode yield { finalYield } sheets { barcode operation status } } }`)
     ).roll;

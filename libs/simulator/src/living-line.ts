@@ -37,6 +37,9 @@ export async function seedLivingLine(o: LivingLineOptions): Promise<LivingLineOu
     rollPrefix: LIVING_LINE_ROLL.replace(/-1$/, ''),
     concurrency: 2,
     maxRetests: 1,
+    // The AOI station inspects each sheet before its test: the sheet map's defect overlay, the cell
+    // page's defects and FAIL_VISUAL in the Pareto have something true to show.
+    inspect: true,
     // the worker fits the sheets while the MES starts serving: give it time on a small machine
     testTimeoutMs: 600_000,
     log,

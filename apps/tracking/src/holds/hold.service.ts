@@ -163,7 +163,10 @@ export class HoldService {
         if (input.target === 'SHEET') return { sheetId: sheet.id };
         need('row', 'the cell row');
         need('col', 'the cell column');
-        const cell = await m.findOne(CellEntity, { where: { sheetId: sheet.id, row: input.row, col: input.col } });
+        // Checked against the grid before the lookup: a position past the column's range (smallint)
+        // would otherwise fail in PostgreSQL instead of being refused here (found by fuzzing).
+        const inGrid = (input.row as number) < sheet.rows && (input.col as number) < sheet.cols;
+        const cell = inGrid ? await m.findOne(CellEntity, { where: { sheetId: sheet.id, row: input.row, col: input.col } }) : null;
         if (!cell) {
           throw new DomainError(
             'VALIDATION_FAILED',
