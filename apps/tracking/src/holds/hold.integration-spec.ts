@@ -117,7 +117,9 @@ describe('holds (tracking subgraph on PostgreSQL)', () => {
     expect(outside.extensions?.code).toBe('VALIDATION_FAILED');
     expect(outside.message).toBe(`Cell (4, 0) is outside the 4 x 5 grid of sheet ${sheets[9]}`);
     // Past what a cell position can be stored as: refused the same way, not an internal error.
-    const far = await stack.admin.fails(PLACE, { i: { target: 'CELL', sheetBarcode: sheets[9], row: 0, col: 2147483647, reason: 'far off' } });
+    const far = await stack.admin.fails(PLACE, {
+      i: { target: 'CELL', sheetBarcode: sheets[9], row: 0, col: 2147483647, reason: 'far off' },
+    });
     expect(far.extensions?.code).toBe('VALIDATION_FAILED');
     expect(far.message).toBe(`Cell (0, 2147483647) is outside the 4 x 5 grid of sheet ${sheets[9]}`);
   });
