@@ -1,15 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { BasicTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
@@ -44,6 +34,16 @@ export function tracingEnabled(): boolean {
 export function startTracing(service: string, settings: TracingSettings, exporter?: SpanExporter): BasicTracerProvider | undefined {
   if (settings.mode === 'off' && !exporter) return undefined;
   if (provider) throw new Error(`tracing is already started in this process (service ${service})`);
+  // The SDK is loaded only when tracing is on: with it off (the default) every app starts without
+  // reading it, about 0.3 s of module loading per process measured here (0.6 s on a loaded machine).
+  const { AsyncLocalStorageContextManager } =
+    require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
+  const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const sdk = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { BasicTracerProvider: Provider, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor } = sdk;
   const processor = exporter
     ? new SimpleSpanProcessor(exporter)
     : settings.mode === 'console'
@@ -51,7 +51,7 @@ export function startTracing(service: string, settings: TracingSettings, exporte
       : new BatchSpanProcessor(
           new OTLPTraceExporter({ url: `${(settings.endpoint ?? 'http://127.0.0.1:4318').replace(/\/$/, '')}/v1/traces` }),
         );
-  provider = new BasicTracerProvider({
+  provider = new Provider({
     resource: resourceFromAttributes({ 'service.name': service }),
     spanProcessors: [processor],
   });
