@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
 import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
+import { RigRepository } from '../rigs/rig.repository';
 import { RigService } from '../rigs/rig.service';
 import { AuditService } from './audit.service';
 
@@ -23,7 +24,7 @@ describe('test-data audit trail', () => {
     await migrateTestData(db.url);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    rigs = new RigService(ds, tracking, new AuditService());
+    rigs = new RigService(ds, new RigRepository(ds), tracking, new AuditService());
   });
   afterAll(async () => {
     await ds?.destroy();
