@@ -61,7 +61,7 @@ export class TestDataCoreModule {
 
 /** The test-data audit trail: every other module writes through it. */
 @Global()
-@Module({ providers: [AuditService, AuditTrailRepository, AuditResolver], exports: [AuditService] })
+@Module({ providers: [AuditTrailRepository, AuditService, AuditResolver], exports: [AuditService] })
 export class AuditModule {}
 
 /** Test rigs at SHEET_TEST and STACK_TEST stations and their API keys. */

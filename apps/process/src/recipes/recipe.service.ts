@@ -12,7 +12,7 @@ import {
 } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
 import type { RecipeEntity, RouteStepRecipesEntity } from '../database/process.entities';
 import type {

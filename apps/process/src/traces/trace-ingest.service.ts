@@ -15,7 +15,7 @@ import {
   type TraceBatch,
 } from '@mes/process';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { isRunId } from '../common/ids';
 import type { EquipmentEntity, TraceState } from '../database/process.entities';
 import { EquipmentRepository } from '../equipment/equipment.repository';
