@@ -7,12 +7,14 @@ import { EquipmentService } from './equipment/equipment.service';
 import { ExperimentResolver } from './experiments/experiment.resolver';
 import { ExperimentRepository } from './experiments/experiment.repository';
 import { ExperimentService } from './experiments/experiment.service';
+import { AlarmRepository } from './holds/alarm.repository';
 import { AlarmService } from './holds/alarm.service';
 import { CellProcessResolver, RollProcessResolver, SheetProcessResolver } from './provenance/material-provenance.resolver';
 import { ProvenanceRepository } from './provenance/provenance.repository';
 import { ProvenanceResolver } from './provenance/provenance.resolver';
 import { ProvenanceService } from './provenance/provenance.service';
 import { RecipeResolver } from './recipes/recipe.resolver';
+import { RecipeRepository } from './recipes/recipe.repository';
 import { RecipeService } from './recipes/recipe.service';
 import { RunResolver } from './runs/run.resolver';
 import { RunService } from './runs/run.service';
@@ -20,22 +22,24 @@ import { RunRepository } from './runs/run.repository';
 import { RunViews } from './runs/run.views';
 import { DemoProcessSeeder } from './seed/demo-process.seeder';
 import { ThicknessResolver } from './thickness/thickness.resolver';
+import { ThicknessRepository } from './thickness/thickness.repository';
 import { ThicknessService } from './thickness/thickness.service';
 import { TraceController } from './traces/trace.controller';
 import { TraceIngestService } from './traces/trace-ingest.service';
+import { TraceRepository } from './traces/trace.repository';
 import { YieldResolver } from './yield/yield.resolver';
 import { YieldService } from './yield/yield.service';
 
 /** Process alarms and the holds they place in tracking; the process audit trail. */
-@Module({ providers: [AlarmService, ProcessAuditRepository, ProcessAuditResolver], exports: [AlarmService] })
+@Module({ providers: [AlarmRepository, AlarmService, ProcessAuditRepository, ProcessAuditResolver], exports: [AlarmService] })
 export class HoldsModule {}
 
 /** Recipes, their lifecycle, and what each product route step allows. */
-@Module({ providers: [RecipeService, RecipeResolver], exports: [RecipeService] })
+@Module({ providers: [RecipeRepository, RecipeService, RecipeResolver], exports: [RecipeService] })
 export class RecipeModule {}
 
 /** SEMI E10 state, target life, zone offsets and trace keys. */
-@Module({ providers: [EquipmentRepository, EquipmentService, EquipmentResolver], exports: [EquipmentService] })
+@Module({ providers: [EquipmentRepository, EquipmentService, EquipmentResolver], exports: [EquipmentRepository, EquipmentService] })
 export class EquipmentModule {}
 
 /** Process runs: track-in with a recipe, track-out with actuals. */
@@ -47,7 +51,11 @@ export class EquipmentModule {}
 export class RunModule {}
 
 /** Equipment trace batches (REST). */
-@Module({ imports: [HoldsModule, EquipmentModule], controllers: [TraceController], providers: [TraceIngestService] })
+@Module({
+  imports: [HoldsModule, EquipmentModule, RunModule],
+  controllers: [TraceController],
+  providers: [TraceRepository, TraceIngestService],
+})
 export class TraceModule {}
 
 /** Experiments: alternate recipe versions on MD regions of a roll. */
@@ -55,7 +63,7 @@ export class TraceModule {}
 export class ExperimentModule {}
 
 /** Layer thickness maps of rolls from metrology, and products' LCO utilisation. */
-@Module({ providers: [ThicknessService, ThicknessResolver], exports: [ThicknessService] })
+@Module({ providers: [ThicknessRepository, ThicknessService, ThicknessResolver], exports: [ThicknessService] })
 export class ThicknessModule {}
 
 /** Cell provenance, where-used, parameter trends and yield by condition. */

@@ -10,6 +10,7 @@ import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
+import { SheetTestRepository } from './ingest/sheet-test.repository';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
 import { InspectionIngestService } from './inspections/inspection-ingest.service';
 import { InspectionsController } from './inspections/inspections.controller';
@@ -21,6 +22,7 @@ import {
 } from './inspections/inspection.resolver';
 import { InspectionsRepository } from './inspections/inspections.repository';
 import { TestPolicyResolver } from './policies/test-policy.resolver';
+import { TestPolicyRepository } from './policies/test-policy.repository';
 import { TestPolicyService } from './policies/test-policy.service';
 import { CellResultsRepository } from './results/cell-results.repository';
 import { CellResultsResolver, RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
@@ -31,8 +33,10 @@ import { ResultsRepository } from './results/results.repository';
 import { ResultsService } from './results/results.service';
 import { SheetTestStatusService } from './results/sheet-test-status.service';
 import { RigResolver } from './rigs/rig.resolver';
+import { RigRepository } from './rigs/rig.repository';
 import { RigService } from './rigs/rig.service';
 import { RuleSetResolver } from './rule-sets/rule-set.resolver';
+import { RuleSetRepository } from './rule-sets/rule-set.repository';
 import { RuleSetService } from './rule-sets/rule-set.service';
 
 /** What every module of the service uses: tokens, the tracking client, the sheet-test queue, ingest limits. */
@@ -57,19 +61,19 @@ export class TestDataCoreModule {
 
 /** The test-data audit trail: every other module writes through it. */
 @Global()
-@Module({ providers: [AuditService, AuditTrailRepository, AuditResolver], exports: [AuditService] })
+@Module({ providers: [AuditTrailRepository, AuditService, AuditResolver], exports: [AuditService] })
 export class AuditModule {}
 
 /** Test rigs at SHEET_TEST and STACK_TEST stations and their API keys. */
-@Module({ providers: [RigService, RigResolver], exports: [RigService] })
+@Module({ providers: [RigRepository, RigService, RigResolver], exports: [RigService] })
 export class RigModule {}
 
 /** Products' sheet-test policies: retests of rig faults, low-yield holds. */
-@Module({ providers: [TestPolicyService, TestPolicyResolver] })
+@Module({ providers: [TestPolicyRepository, TestPolicyService, TestPolicyResolver] })
 export class TestPolicyModule {}
 
 /** Rule set versions of each product, and re-binning. */
-@Module({ providers: [RuleSetService, RuleSetResolver] })
+@Module({ providers: [RuleSetRepository, RuleSetService, RuleSetResolver] })
 export class RuleSetModule {}
 
 /** Cell results, heat maps, yields and bin Paretos, also as fields of tracking's Roll, Sheet and Cell. */
@@ -94,7 +98,7 @@ export class ResultsModule {}
 @Module({
   imports: [RigModule, ResultsModule],
   controllers: [SheetTestsController, LabSpectraController],
-  providers: [SheetTestIngestService],
+  providers: [SheetTestRepository, SheetTestIngestService],
 })
 export class IngestModule {}
 

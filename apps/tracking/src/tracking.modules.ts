@@ -26,7 +26,7 @@ import { SingulationGate } from './scanning/singulation-gate';
 
 /** The audit trail: every other context writes through it. */
 @Global()
-@Module({ providers: [AuditService, AuditRepository, AuditResolver], exports: [AuditService] })
+@Module({ providers: [AuditRepository, AuditService, AuditResolver], exports: [AuditService] })
 export class AuditModule {}
 
 /** Users, passwords, login. */

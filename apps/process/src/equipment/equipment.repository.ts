@@ -8,8 +8,8 @@ import { EquipmentEntity, EquipmentStateChangeEntity } from '../database/process
 export class EquipmentRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  byCode(code: string): Promise<EquipmentEntity | null> {
-    return this.db.getRepository(EquipmentEntity).findOne({ where: { code } });
+  byCode(code: string, m: EntityManager = this.db.manager): Promise<EquipmentEntity | null> {
+    return m.getRepository(EquipmentEntity).findOne({ where: { code } });
   }
 
   /** The row under a write lock (state, target and key changes of one equipment take turns). */

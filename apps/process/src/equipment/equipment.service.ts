@@ -6,7 +6,7 @@ import type { Actor } from '@mes/auth';
 import { E10_STATES, e10TransitionProblem, traceChannel, type E10State } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
 import { EquipmentEntity, EquipmentStateChangeEntity } from '../database/process.entities';
 import type { ConfigureEquipmentInput, EquipmentStatusModel, E10StateEnum } from './equipment.model';

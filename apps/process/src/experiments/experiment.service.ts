@@ -5,7 +5,7 @@ import type { Actor } from '@mes/auth';
 import { experimentArmProblems } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
 import { ExperimentEntity, type ExperimentArmRecord, type ProcessRunEntity } from '../database/process.entities';
 import { RunRepository } from '../runs/run.repository';

@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TrackingClient } from '@mes/tracking-client';
-import { ProcessAlarmEntity, type AlarmKind, type ProcessRunEntity } from '../database/process.entities';
+import type { AlarmKind, ProcessAlarmEntity, ProcessRunEntity } from '../database/process.entities';
+import { AlarmRepository } from './alarm.repository';
 
 export interface NewAlarm {
   kind: AlarmKind;
@@ -27,6 +28,7 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: AlarmRepository,
     private readonly tracking: TrackingClient,
   ) {}
 
@@ -44,7 +46,7 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Store alarms of a run (caller's transaction), each clamped to the run's segment. */
   async record(m: EntityManager, run: ProcessRunEntity, alarms: NewAlarm[]): Promise<ProcessAlarmEntity[]> {
-    const rows: ProcessAlarmEntity[] = [];
+    const rows: Omit<ProcessAlarmEntity, 'id' | 'createdAt'>[] = [];
     for (const a of alarms) {
       let start = Math.max(run.mdStartMm, Math.min(a.mdStartMm, a.mdEndMm));
       let end = Math.min(run.mdEndMm, Math.max(a.mdStartMm, a.mdEndMm));
@@ -53,21 +55,19 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
         start = mid - MIN_REGION_MM / 2;
         end = mid + MIN_REGION_MM / 2;
       }
-      rows.push(
-        m.create(ProcessAlarmEntity, {
-          runId: run.id,
-          kind: a.kind,
-          subject: a.subject,
-          rollBarcode: run.rollBarcode,
-          sheetBarcode: run.sheetBarcode,
-          mdStartMm: start,
-          mdEndMm: end,
-          reason: a.reason.slice(0, 2000),
-          holdId: null,
-        }),
-      );
+      rows.push({
+        runId: run.id,
+        kind: a.kind,
+        subject: a.subject,
+        rollBarcode: run.rollBarcode,
+        sheetBarcode: run.sheetBarcode,
+        mdStartMm: start,
+        mdEndMm: end,
+        reason: a.reason.slice(0, 2000),
+        holdId: null,
+      });
     }
-    return rows.length ? m.save(rows) : [];
+    return this.repository.insert(m, rows);
   }
 
   /** Place the holds of alarms not yet held (ids given: only those). Never throws for tracking being down. */
@@ -76,19 +76,13 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
     for (;;) {
       const placed = await this.db
         .transaction(async (m) => {
-          const [alarm] = await m.query<
-            { id: string; roll_barcode: string; sheet_barcode: string | null; md_start_mm: number; md_end_mm: number; reason: string }[]
-          >(
-            `SELECT id, roll_barcode, sheet_barcode, md_start_mm, md_end_mm, reason FROM process.process_alarms
-            WHERE hold_id IS NULL AND ($1::bigint[] IS NULL OR id = ANY($1)) ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-            [ids ?? null],
-          );
+          const alarm = await this.repository.takeUnheld(m, ids);
           if (!alarm) return false;
           // A sheet-level run affected exactly that sheet; a roll run, the MD region wherever it went.
-          const holdId = alarm.sheet_barcode
-            ? await this.tracking.holdSheet(alarm.sheet_barcode, alarm.reason)
-            : await this.tracking.holdRollRegion(alarm.roll_barcode, alarm.md_start_mm, alarm.md_end_mm, alarm.reason);
-          await m.query('UPDATE process.process_alarms SET hold_id = $2 WHERE id = $1', [alarm.id, holdId]);
+          const holdId = alarm.sheetBarcode
+            ? await this.tracking.holdSheet(alarm.sheetBarcode, alarm.reason)
+            : await this.tracking.holdRollRegion(alarm.rollBarcode, alarm.mdStartMm, alarm.mdEndMm, alarm.reason);
+          await this.repository.setHold(m, alarm.id, holdId);
           return true;
         })
         .catch((e: unknown) => {
@@ -99,13 +93,7 @@ export class AlarmService implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  async ofRuns(runIds: string[]): Promise<ProcessAlarmEntity[]> {
-    if (runIds.length === 0) return [];
-    return this.db
-      .getRepository(ProcessAlarmEntity)
-      .createQueryBuilder('a')
-      .where('a.runId IN (:...runIds)', { runIds })
-      .orderBy('a.id')
-      .getMany();
+  ofRuns(runIds: string[]): Promise<ProcessAlarmEntity[]> {
+    return this.repository.ofRuns(runIds);
   }
 }

@@ -12,9 +12,9 @@ import {
 } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
-import { RecipeEntity, RouteStepRecipesEntity } from '../database/process.entities';
+import type { RecipeEntity, RouteStepRecipesEntity } from '../database/process.entities';
 import type {
   CreateRecipeInput,
   ParameterDefinitionModel,
@@ -23,6 +23,7 @@ import type {
   RecipeStateEnum,
   RouteStepRecipesInput,
 } from './recipe.model';
+import { RecipeRepository } from './recipe.repository';
 
 export function toParameterDefinition(p: CreateRecipeInput['parameters'][number]): ParameterDefinition {
   return {
@@ -59,14 +60,15 @@ export function toRecipeModel(r: RecipeEntity): RecipeModel {
   };
 }
 
-/** Recipes and their lifecycle, and what each product route step allows. */
 /** The seeder's release of the demo recipes, the one release without a person's signature. */
 export const DEMO_SEED = 'DEMO_SEED';
 
+/** Recipes and their lifecycle, and what each product route step allows. */
 @Injectable()
 export class RecipeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly recipes: RecipeRepository,
     private readonly tracking: TrackingClient,
   ) {}
 
@@ -85,9 +87,8 @@ export class RecipeService {
       ...traceBandProblems(traceBands, parameters, 'input.traceBands'),
     ]);
     return this.db.transaction(async (m) => {
-      // Serialize versions of one name: two engineers saving at once get versions n and n+1.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recipe:${input.name}`]);
-      const latest = await m.getRepository(RecipeEntity).findOne({ where: { name: input.name }, order: { version: 'DESC' } });
+      await this.recipes.lockName(m, input.name);
+      const latest = await this.recipes.latestVersion(m, input.name);
       if (latest && latest.operation !== input.operation) {
         throw new DomainError(
           'CONFLICT',
@@ -95,21 +96,19 @@ export class RecipeService {
           [{ path: 'input.operation', message: `expected ${latest.operation}` }],
         );
       }
-      const recipe = await m.save(
-        m.create(RecipeEntity, {
-          name: input.name,
-          version: (latest?.version ?? 0) + 1,
-          operation: input.operation,
-          description: input.description,
-          state: 'DRAFT',
-          parameters,
-          traceBands,
-          createdBy: actor.username,
-          releasedBy: null,
-          releasedAt: null,
-          obsoletedAt: null,
-        }),
-      );
+      const recipe = await this.recipes.insert(m, {
+        name: input.name,
+        version: (latest?.version ?? 0) + 1,
+        operation: input.operation,
+        description: input.description,
+        state: 'DRAFT',
+        parameters,
+        traceBands,
+        createdBy: actor.username,
+        releasedBy: null,
+        releasedAt: null,
+        obsoletedAt: null,
+      });
       await recordAudit(m, {
         actor: actor.username,
         action: 'RECIPE_CREATED',
@@ -142,7 +141,7 @@ export class RecipeService {
   ): Promise<RecipeEntity> {
     if (to === 'RELEASED' && !signed) throw new Error('A recipe is released only with a verified signature (RecipeService.release)');
     return this.db.transaction(async (m) => {
-      const recipe = await m.getRepository(RecipeEntity).findOne({ where: { name, version }, lock: { mode: 'pessimistic_write' } });
+      const recipe = await this.recipes.lockVersion(m, name, version);
       if (!recipe) throw new DomainError('NOT_FOUND', `Unknown recipe ${name} version ${version}`);
       const problem = recipeTransitionProblem(recipe.state, to);
       if (problem) throw new DomainError('CONFLICT', `Recipe ${name} version ${version}: ${problem}`);
@@ -150,7 +149,7 @@ export class RecipeService {
       recipe.state = to;
       if (to === 'RELEASED') Object.assign(recipe, { releasedBy: actor.username, releasedAt: now });
       if (to === 'OBSOLETE') recipe.obsoletedAt = now;
-      await m.save(recipe);
+      await this.recipes.save(m, recipe);
       await recordAudit(m, {
         actor: actor.username,
         action: `RECIPE_${to}`,
@@ -170,20 +169,12 @@ export class RecipeService {
     });
   }
 
-  async find(name: string, version: number, m: EntityManager = this.db.manager): Promise<RecipeEntity | null> {
-    return m.getRepository(RecipeEntity).findOne({ where: { name, version } });
+  find(name: string, version: number, m?: EntityManager): Promise<RecipeEntity | null> {
+    return this.recipes.find(name, version, m);
   }
 
-  async list(filter: { name?: string; operation?: string; state?: RecipeState }): Promise<RecipeEntity[]> {
-    return this.db.getRepository(RecipeEntity).find({
-      where: {
-        ...(filter.name ? { name: filter.name } : {}),
-        ...(filter.operation ? { operation: filter.operation } : {}),
-        ...(filter.state ? { state: filter.state } : {}),
-      },
-      order: { name: 'ASC', version: 'DESC' },
-      take: 1000,
-    });
+  list(filter: { name?: string; operation?: string; state?: RecipeState }): Promise<RecipeEntity[]> {
+    return this.recipes.list(filter);
   }
 
   /** Set which recipes and equipment a product's route step allows (replaces what was there). */
@@ -205,13 +196,7 @@ export class RecipeService {
       throw new DomainError('VALIDATION_FAILED', 'Expected at least one recipe name', [
         { path: 'input.recipeNames', message: 'expected at least one recipe name' },
       ]);
-    const recipes = await this.db
-      .getRepository(RecipeEntity)
-      .createQueryBuilder('r')
-      .select(['r.name', 'r.operation'])
-      .distinct(true)
-      .where('r.name IN (:...names)', { names })
-      .getMany();
+    const recipes = await this.recipes.operationsOf(names);
     const problems = names.flatMap((name, i) => {
       const r = recipes.find((x) => x.name === name);
       if (!r) return [{ path: `input.recipeNames[${i}]`, message: `expected an existing recipe name, got ${name}` }];
@@ -231,17 +216,14 @@ export class RecipeService {
     }
     refuseIfProblems(`Route step ${input.productCode}/${input.operation} not changed`, problems);
     return this.db.transaction(async (m) => {
-      const repo = m.getRepository(RouteStepRecipesEntity);
-      const row =
-        (await repo.findOne({ where: { productCode: input.productCode, operation: input.operation } })) ??
-        repo.create({ productCode: input.productCode, operation: input.operation });
+      const row = await this.recipes.routeStepOrNew(m, input.productCode, input.operation);
       Object.assign(row, {
         recipeNames: names,
         equipmentCodes: [...new Set(input.equipmentCodes)],
         updatedBy: actor.username,
         updatedAt: new Date(),
       });
-      const saved = await repo.save(row);
+      const saved = await this.recipes.saveRouteStep(m, row);
       await recordAudit(m, {
         actor: actor.username,
         action: 'ROUTE_STEP_RECIPES_SET',
@@ -253,9 +235,7 @@ export class RecipeService {
     });
   }
 
-  async routeStepRecipes(productCode: string, operation?: string): Promise<RouteStepRecipesEntity[]> {
-    return this.db
-      .getRepository(RouteStepRecipesEntity)
-      .find({ where: { productCode, ...(operation ? { operation } : {}) }, order: { operation: 'ASC' } });
+  routeStepRecipes(productCode: string, operation?: string): Promise<RouteStepRecipesEntity[]> {
+    return this.recipes.routeSteps(productCode, operation);
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient, type TrackedEquipment } from '@mes/tracking-client';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { isRunId } from '../common/ids';
 import { refuseIfProblems } from '../common/problems';
 import { EquipmentEntity, ProcessRunEntity, RecipeEntity, type ExperimentArmRecord } from '../database/process.entities';

@@ -5,16 +5,18 @@ import type { Actor } from '@mes/auth';
 import { thicknessGridProblems } from '@mes/process';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
-import { ProductSettingsEntity, ThicknessMapEntity } from '../database/process.entities';
+import type { ProductSettingsEntity, ThicknessMapEntity } from '../database/process.entities';
 import type { ThicknessMapInput } from './thickness.model';
+import { ThicknessRepository } from './thickness.repository';
 
 /** Layer thickness maps from metrology, and the product setting that turns LCO thickness into capacity. */
 @Injectable()
 export class ThicknessService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: ThicknessRepository,
     private readonly tracking: TrackingClient,
   ) {}
 
@@ -37,16 +39,14 @@ export class ThicknessService {
     }
     refuseIfProblems(`Thickness map for ${input.rollBarcode} refused`, problems);
     return this.db.transaction(async (m) => {
-      const saved = await m.save(
-        m.create(ThicknessMapEntity, {
-          ...grid,
-          rollBarcode: roll.barcode,
-          layer: input.layer,
-          instrument: input.instrument,
-          measuredAt: input.measuredAt,
-          postedBy: actor.username,
-        }),
-      );
+      const saved = await this.repository.insertMap(m, {
+        ...grid,
+        rollBarcode: roll.barcode,
+        layer: input.layer,
+        instrument: input.instrument,
+        measuredAt: input.measuredAt,
+        postedBy: actor.username,
+      });
       await recordAudit(m, {
         actor: actor.username,
         action: 'THICKNESS_MAP_POSTED',
@@ -58,8 +58,8 @@ export class ThicknessService {
     });
   }
 
-  async maps(rollBarcode: string): Promise<ThicknessMapEntity[]> {
-    return this.db.getRepository(ThicknessMapEntity).find({ where: { rollBarcode }, order: { layer: 'ASC', measuredAt: 'DESC' } });
+  maps(rollBarcode: string): Promise<ThicknessMapEntity[]> {
+    return this.repository.maps(rollBarcode);
   }
 
   async setLcoUtilization(actor: Actor, productCode: string, utilization: number): Promise<ProductSettingsEntity> {
@@ -73,13 +73,12 @@ export class ThicknessService {
         { path: 'productCode', message: 'expected an existing product code' },
       ]);
     return this.db.transaction(async (m) => {
-      const row = m.create(ProductSettingsEntity, {
+      const row = await this.repository.upsertSettings(m, {
         productCode,
         lcoUtilization: utilization,
         updatedBy: actor.username,
         updatedAt: new Date(),
       });
-      await m.upsert(ProductSettingsEntity, row, ['productCode']);
       await recordAudit(m, {
         actor: actor.username,
         action: 'LCO_UTILIZATION_SET',
@@ -91,7 +90,7 @@ export class ThicknessService {
     });
   }
 
-  async settings(productCode: string): Promise<ProductSettingsEntity | null> {
-    return this.db.getRepository(ProductSettingsEntity).findOne({ where: { productCode } });
+  settings(productCode: string): Promise<ProductSettingsEntity | null> {
+    return this.repository.settings(productCode);
   }
 }

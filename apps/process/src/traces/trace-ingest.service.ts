@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   absoluteTimesMs,
   bandSetpoint,
   cursorProblem,
-  encodeFloat32,
   findExcursions,
   integrateKwh,
   mapTimesToMd,
@@ -16,11 +15,14 @@ import {
   type TraceBatch,
 } from '@mes/process';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/process-audit';
+import { recordAudit } from '../audit/process-audit.repository';
 import { isRunId } from '../common/ids';
-import { EquipmentEntity, ProcessRunEntity, RecipeEntity, TraceBatchEntity, type TraceState } from '../database/process.entities';
+import type { EquipmentEntity, TraceState } from '../database/process.entities';
+import { EquipmentRepository } from '../equipment/equipment.repository';
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
+import { RunRepository } from '../runs/run.repository';
 import { excursionAlarms } from '../runs/run.service';
+import { TraceRepository, type StoredTraceBatch } from './trace.repository';
 
 export interface TraceBatchAnswer {
   httpStatus: 200 | 201;
@@ -43,6 +45,9 @@ export interface TraceBatchAnswer {
 export class TraceIngestService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly traces: TraceRepository,
+    private readonly runs: RunRepository,
+    private readonly equipment: EquipmentRepository,
     private readonly alarms: AlarmService,
   ) {}
 
@@ -66,7 +71,7 @@ export class TraceIngestService {
       .digest('hex');
 
     const result = await this.db.transaction(async (m) => {
-      const run = await m.getRepository(ProcessRunEntity).findOne({ where: { id: batch.runId }, lock: { mode: 'pessimistic_write' } });
+      const run = await this.runs.lock(m, batch.runId);
       if (!run)
         throw new DomainError('NOT_FOUND', `Unknown process run ${batch.runId}`, [
           { path: 'runId', message: 'expected the id startProcessRun returned' },
@@ -74,7 +79,7 @@ export class TraceIngestService {
       if (run.equipmentCode !== equipmentCode) {
         throw new DomainError('FORBIDDEN', `Run ${run.id} runs on equipment ${run.equipmentCode}; this key belongs to ${equipmentCode}`);
       }
-      const earlier = await m.getRepository(TraceBatchEntity).findOne({ where: { runId: run.id, batchId: batch.batchId } });
+      const earlier = await this.traces.earlier(m, run.id, batch.batchId);
       if (earlier) {
         if (earlier.contentHash !== contentHash) {
           throw new DomainError(
@@ -89,8 +94,9 @@ export class TraceIngestService {
           'CONFLICT',
           `Run ${run.id} was completed at ${run.completedAt?.toISOString()}; traces are taken while a run is running`,
         );
-      const recipe = await m.getRepository(RecipeEntity).findOneOrFail({ where: { id: run.recipeId } });
-      const equipment = await m.getRepository(EquipmentEntity).findOneOrFail({ where: { code: equipmentCode } });
+      const recipe = await this.runs.recipeOf(m, run);
+      const equipment = await this.equipment.byCode(equipmentCode, m);
+      if (!equipment) throw new Error(`Equipment ${equipmentCode} of run ${run.id} has no row in process.equipment`);
       const state: TraceState = run.traceState ?? { lastTMs: -Infinity, cursor: null, lastPower: null, open: {} };
       const times = absoluteTimesMs(batch);
       if (times[0] <= state.lastTMs) {
@@ -159,10 +165,10 @@ export class TraceIngestService {
         }
       }
       state.lastTMs = times[times.length - 1];
-      await this.store(m, run, batch, times, md, equipment, contentHash);
+      await this.traces.insert(m, storedBatch(run.id, run.mdMode === 'WEB', batch, times, md, equipment, contentHash));
       run.traceState = state;
       run.traceSamples = String(Number(run.traceSamples) + times.length);
-      await m.update(ProcessRunEntity, { id: run.id }, { traceState: state, traceSamples: run.traceSamples, energyKwh: run.energyKwh });
+      await this.traces.saveRunTrace(m, run.id, { traceState: state, traceSamples: run.traceSamples, energyKwh: run.energyKwh });
       const saved = await this.alarms.record(m, run, alarms);
       if (saved.length)
         await recordAudit(m, {
@@ -196,64 +202,48 @@ export class TraceIngestService {
       },
     };
   }
+}
 
-  private async store(
-    m: EntityManager,
-    run: ProcessRunEntity,
-    batch: TraceBatch,
-    times: Float64Array,
-    md: Float64Array,
-    equipment: EquipmentEntity,
-    contentHash: string,
-  ): Promise<void> {
-    const t0 = times[0];
-    const md0 = md[0];
-    const rel = new Float64Array(times.length);
-    const relMd = new Float64Array(md.length);
-    for (let i = 0; i < times.length; i++) {
-      rel[i] = (times[i] - t0) / 1000;
-      relMd[i] = md[i] - md0;
-    }
-    const [lo, hi] = extent(md);
-    // Channels are looked up by MD with their zone offsets applied: the batch's range covers them all.
-    const offsets = batch.channels.map((c) => equipment.zoneOffsetsMm[c.name] ?? 0);
-    const mdMin = lo + Math.min(0, ...offsets);
-    const mdMax = hi + Math.max(0, ...offsets);
-    await m.query(
-      `INSERT INTO process.trace_batches (run_id, batch_id, content_hash, samples, first_at, last_at, t0_ms, md0_mm, md_min_mm, md_max_mm, t_s, md_mm)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        run.id,
-        batch.batchId,
-        contentHash,
-        times.length,
-        new Date(t0),
-        new Date(times[times.length - 1]),
-        t0,
-        md0,
-        mdMin,
-        mdMax,
-        encodeFloat32(rel),
-        run.mdMode === 'WEB' ? encodeFloat32(relMd) : Buffer.alloc(0),
-      ],
-    );
-    const stats = batch.channels.map((c) => summary(c.values));
-    await m.query(
-      `INSERT INTO process.trace_channels (run_id, batch_id, channel, unit, zone_offset_mm, values, min, max, mean)
-       SELECT $1, $2, * FROM unnest($3::varchar[], $4::varchar[], $5::float8[], $6::bytea[], $7::float8[], $8::float8[], $9::float8[])`,
-      [
-        run.id,
-        batch.batchId,
-        batch.channels.map((c) => c.name),
-        batch.channels.map((c) => c.unit),
-        batch.channels.map((c) => equipment.zoneOffsetsMm[c.name] ?? 0),
-        batch.channels.map((c) => encodeFloat32(c.values)),
-        stats.map((s) => s.min),
-        stats.map((s) => s.max),
-        stats.map((s) => s.mean),
-      ],
-    );
+/** A batch as stored: times and MD relative to its first sample, each channel with its zone offset and summary. */
+function storedBatch(
+  runId: string,
+  movesWeb: boolean,
+  batch: TraceBatch,
+  times: Float64Array,
+  md: Float64Array,
+  equipment: EquipmentEntity,
+  contentHash: string,
+): StoredTraceBatch {
+  const t0 = times[0];
+  const md0 = md[0];
+  const rel = new Float64Array(times.length);
+  const relMd = new Float64Array(md.length);
+  for (let i = 0; i < times.length; i++) {
+    rel[i] = (times[i] - t0) / 1000;
+    relMd[i] = md[i] - md0;
   }
+  const [lo, hi] = extent(md);
+  // Channels are looked up by MD with their zone offsets applied: the batch's range covers them all.
+  const offsets = batch.channels.map((c) => equipment.zoneOffsetsMm[c.name] ?? 0);
+  return {
+    runId,
+    batchId: batch.batchId,
+    contentHash,
+    t0Ms: t0,
+    lastMs: times[times.length - 1],
+    md0Mm: md0,
+    mdMinMm: lo + Math.min(0, ...offsets),
+    mdMaxMm: hi + Math.max(0, ...offsets),
+    relTimesS: rel,
+    relMdMm: movesWeb ? relMd : null,
+    channels: batch.channels.map((c, i) => ({
+      name: c.name,
+      unit: c.unit,
+      zoneOffsetMm: offsets[i],
+      values: c.values,
+      ...summary(c.values),
+    })),
+  };
 }
 
 function extent(a: Float64Array): [number, number] {

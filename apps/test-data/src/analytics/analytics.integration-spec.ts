@@ -8,6 +8,7 @@ import { DomainError } from '@mes/service-core';
 import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
+import { AuditTrailRepository } from '../audit/audit-trail.repository';
 import { AuditService } from '../audit/audit.service';
 import { migrateTestData, SheetTestStore, testDataDataSourceOptions } from '@mes/test-data-store';
 import { AnalyticsQueue } from './analytics.queue';
@@ -141,7 +142,7 @@ describe('yield analytics', () => {
       ).rows[0].id,
     );
     maps = new SheetMapsRepository(ds);
-    spc = new SpcService(ds, new SpcRepository(ds), maps, tracking, new AuditService());
+    spc = new SpcService(ds, new SpcRepository(ds), maps, tracking, new AuditService(new AuditTrailRepository(ds)));
     stored = new PatternsRepository(ds);
     patterns = new PatternsService(stored, maps);
     correlation = new CorrelationService(new CorrelationRepository(ds), processStandIn);

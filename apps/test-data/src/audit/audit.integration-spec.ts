@@ -3,7 +3,9 @@ import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
 import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
+import { RigRepository } from '../rigs/rig.repository';
 import { RigService } from '../rigs/rig.service';
+import { AuditTrailRepository } from './audit-trail.repository';
 import { AuditService } from './audit.service';
 
 /** The test-data audit trail: every mutation writes one record with its change; the database refuses to rewrite it. */
@@ -23,7 +25,7 @@ describe('test-data audit trail', () => {
     await migrateTestData(db.url);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    rigs = new RigService(ds, tracking, new AuditService());
+    rigs = new RigService(ds, new RigRepository(ds), tracking, new AuditService(new AuditTrailRepository(ds)));
   });
   afterAll(async () => {
     await ds?.destroy();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditTrailRepository } from './audit-trail.repository';
 
 export interface AuditEntry {
   actor: string;
@@ -10,14 +11,13 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** Writes audit records through the caller's transaction, so a change and its record commit together. */
+/** Records changes in the audit trail through the caller's transaction, so a change and its record commit together. */
 @Injectable()
 export class AuditService {
+  constructor(private readonly trail: AuditTrailRepository) {}
+
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
-    await manager.query(
-      `INSERT INTO test_data.audit_records (actor, action, entity_type, entity_key, before, after) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
-      [entry.actor, entry.action, entry.entityType, entry.entityKey, json(entry.before), json(entry.after)],
-    );
+    await this.trail.insert(manager, { ...entry, before: json(entry.before), after: json(entry.after) });
   }
 }

@@ -4,6 +4,7 @@ import { AuditModule } from '../test-data.modules';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
 import { ExportsService } from './exports.service';
+import { PickResultRepository } from './pick-result.repository';
 import { PickResultService } from './pick-result.service';
 
 /**
@@ -11,7 +12,7 @@ import { PickResultService } from './pick-result.service';
  * E142 pick results. In the service the token service and audit trail come from the global core
  * modules; register() brings its own for a stand-alone export server (integration test, bench).
  */
-@Module({ controllers: [ExportsController], providers: [ExportsRepository, ExportsService, PickResultService] })
+@Module({ controllers: [ExportsController], providers: [ExportsRepository, ExportsService, PickResultRepository, PickResultService] })
 export class ExportsModule {
   static register(tokens: TokenService): DynamicModule {
     return { module: ExportsModule, imports: [AuditModule], providers: [{ provide: TokenService, useValue: tokens }] };

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
 import {
@@ -15,10 +13,11 @@ import {
   validationMessage,
   type SheetTestBody,
 } from '@mes/sheet-test';
-import { RigEntity, SheetTestEntity } from '@mes/test-data-store';
+import type { RigEntity, SheetTestEntity } from '@mes/test-data-store';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';
+import { SheetTestRepository } from './sheet-test.repository';
 
 export interface IngestAnswer {
   httpStatus: 200 | 202;
@@ -36,6 +35,7 @@ export class SheetTestIngestService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly tests: SheetTestRepository,
     private readonly tracking: TrackingClient,
     private readonly queue: SheetTestQueue,
   ) {}
@@ -46,7 +46,7 @@ export class SheetTestIngestService {
     const body = checked.value;
     const hash = contentHash(body);
 
-    const earlier = await this.byTestId(body.testId);
+    const earlier = await this.tests.byTestId(body.testId);
     if (earlier) return this.repeated(earlier, body, hash);
 
     const sheet = await this.tracking.sheet(body.sheet);
@@ -80,7 +80,7 @@ export class SheetTestIngestService {
     const stored = await this.store(id, rig, body, hash, sheet, encoded);
     if (!stored) {
       // Another post of the same testId committed first: answer as for a repeat.
-      const winner = await this.byTestId(body.testId);
+      const winner = await this.tests.byTestId(body.testId);
       if (winner) return this.repeated(winner, body, hash);
     }
     await this.queue.enqueue(id, correlationId).catch((e: unknown) => {
@@ -88,10 +88,6 @@ export class SheetTestIngestService {
       this.logger.warn(`sheet test ${id} stored but not enqueued yet: ${e instanceof Error ? e.message : String(e)}`);
     });
     return { httpStatus: 202, body: { sheetTestId: id, sheet: body.sheet, cells: body.cells.length, status: 'QUEUED' } };
-  }
-
-  private async byTestId(testId: string): Promise<SheetTestEntity | null> {
-    return this.db.getRepository(SheetTestEntity).findOne({ where: { testId } });
   }
 
   private repeated(earlier: SheetTestEntity, body: SheetTestBody, hash: string): IngestAnswer {
@@ -108,7 +104,7 @@ export class SheetTestIngestService {
   }
 
   /** The header and every cell, all or nothing. False when the testId was taken meanwhile. */
-  private async store(
+  private store(
     id: string,
     rig: RigEntity,
     body: SheetTestBody,
@@ -116,55 +112,29 @@ export class SheetTestIngestService {
     sheet: TrackedSheet,
     encoded: ReturnType<typeof encodeSheetCells>,
   ): Promise<boolean> {
-    const runner = this.db.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      await runner.startTransaction();
-      const inserted = await runner.query(
-        `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2,
-           started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, product_code, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED')
-         ON CONFLICT (test_id) DO NOTHING RETURNING id`,
-        [
-          id,
-          body.testId,
-          hash,
-          rig.id,
-          body.sheet,
-          sheet.rollBarcode,
-          sheet.rows,
-          sheet.cols,
-          sheet.cellActiveAreaCm2,
-          body.startedAt,
-          body.temperatureC,
-          body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null,
-          body.frequenciesHz?.length ?? 0,
-          body.cells.length,
-          sheet.mdStartMm,
-          JSON.stringify(sheet.layout),
-          sheet.productCode,
-        ],
-      );
-      if ((inserted as unknown[]).length === 0) {
-        await runner.rollbackTransaction();
-        return false;
-      }
-      const data = copyRowsBinary(encoded, [{ type: 'uuid', value: id }]);
-      await new Promise<void>((resolve, reject) => {
-        const stream = client.query(
-          copyFrom('COPY test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)'),
-        );
-        stream.on('finish', () => resolve());
-        stream.on('error', reject);
-        stream.end(data);
+    return this.db.transaction(async (m) => {
+      const stored = await this.tests.insertHeader(m, {
+        id,
+        testId: body.testId,
+        contentHash: hash,
+        rigId: rig.id,
+        sheetBarcode: body.sheet,
+        rollBarcode: sheet.rollBarcode,
+        rows: sheet.rows,
+        cols: sheet.cols,
+        cellAreaCm2: sheet.cellActiveAreaCm2,
+        startedAt: body.startedAt,
+        temperatureC: body.temperatureC,
+        frequencies: body.frequenciesHz ? encodeFrequencies(body.frequenciesHz) : null,
+        frequencyCount: body.frequenciesHz?.length ?? 0,
+        cellCount: body.cells.length,
+        mdStartMm: sheet.mdStartMm,
+        layout: sheet.layout,
+        productCode: sheet.productCode,
       });
-      await runner.commitTransaction();
+      if (!stored) return false;
+      await this.tests.copyCells(m, copyRowsBinary(encoded, [{ type: 'uuid', value: id }]));
       return true;
-    } catch (e) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw e;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 }

@@ -3,8 +3,10 @@ import { DomainError } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
+import { AuditTrailRepository } from '../audit/audit-trail.repository';
 import { AuditService } from '../audit/audit.service';
 import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
+import { TestPolicyRepository } from './test-policy.repository';
 import { TestPolicyService } from './test-policy.service';
 
 describe('per-product test policies', () => {
@@ -23,7 +25,7 @@ describe('per-product test policies', () => {
     await migrateTestData(db.url);
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    policies = new TestPolicyService(ds, tracking, new AuditService());
+    policies = new TestPolicyService(ds, new TestPolicyRepository(ds), tracking, new AuditService(new AuditTrailRepository(ds)));
   });
   afterAll(async () => {
     await ds?.destroy();

@@ -6,20 +6,22 @@ import { DEFAULT_TEST_POLICY, validateTestPolicy } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import { ProductTestPolicyEntity } from '@mes/test-data-store';
+import type { ProductTestPolicyEntity } from '@mes/test-data-store';
 import type { ProductTestPolicyInput, ProductTestPolicyModel } from './test-policy.model';
+import { TestPolicyRepository } from './test-policy.repository';
 
 /** Per-product sheet-test policies (retests, low-yield hold threshold), read by the binning worker. */
 @Injectable()
 export class TestPolicyService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly policies: TestPolicyRepository,
     private readonly tracking: TrackingClient,
     private readonly audit: AuditService,
   ) {}
 
   async policy(productCode: string): Promise<ProductTestPolicyModel> {
-    const row = await this.db.getRepository(ProductTestPolicyEntity).findOne({ where: { productCode } });
+    const row = await this.policies.ofProduct(productCode);
     if (row) return toModel(row);
     await this.knownProduct(productCode);
     return { productCode, ...DEFAULT_TEST_POLICY, isDefault: true, updatedBy: null, updatedAt: null };
@@ -35,18 +37,14 @@ export class TestPolicyService {
       );
     await this.knownProduct(input.productCode);
     return this.db.transaction(async (m) => {
-      const before = await m
-        .getRepository(ProductTestPolicyEntity)
-        .findOne({ where: { productCode: input.productCode }, lock: { mode: 'pessimistic_write' } });
-      const after = await m.save(
-        m.create(ProductTestPolicyEntity, {
-          productCode: input.productCode,
-          maxRetests: input.maxRetests,
-          yieldHoldBelow: input.yieldHoldBelow,
-          updatedBy: actor.username,
-          updatedAt: new Date(),
-        }),
-      );
+      const before = await this.policies.lock(m, input.productCode);
+      const after = await this.policies.save(m, {
+        productCode: input.productCode,
+        maxRetests: input.maxRetests,
+        yieldHoldBelow: input.yieldHoldBelow,
+        updatedBy: actor.username,
+        updatedAt: new Date(),
+      });
       const plain = (p: ProductTestPolicyEntity) => ({
         productCode: p.productCode,
         maxRetests: p.maxRetests,

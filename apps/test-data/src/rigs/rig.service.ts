@@ -5,8 +5,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import { RigEntity } from '@mes/test-data-store';
+import type { RigEntity } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
+import { RigRepository } from './rig.repository';
 
 export const SHEET_TEST_OPERATION = 'SHEET_TEST';
 /** Stack test rigs share the key scheme; the assembly service asks for their rig by key (rigForKey). */
@@ -29,6 +30,7 @@ export class RigService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly rigs: RigRepository,
     private readonly tracking: TrackingClient,
     private readonly audit: AuditService,
   ) {}
@@ -53,18 +55,15 @@ export class RigService {
       );
     }
     return this.db.transaction(async (m) => {
-      if (await m.exists(RigEntity, { where: { name: cleanName } }))
-        throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
+      if (await this.rigs.nameTaken(m, cleanName)) throw new DomainError('CONFLICT', `A rig named ${cleanName} is already registered`);
       const secret = randomBytes(32).toString('base64url');
-      const rig = await m.save(
-        m.create(RigEntity, {
-          name: cleanName,
-          stationCode,
-          operation: station.operation,
-          keyHash: sha256(secret),
-          createdBy: actor.username,
-        }),
-      );
+      const rig = await this.rigs.insert(m, {
+        name: cleanName,
+        stationCode,
+        operation: station.operation,
+        keyHash: sha256(secret),
+        createdBy: actor.username,
+      });
       // The key itself is never recorded, not even its hash.
       await this.audit.record(m, {
         actor: actor.username,
@@ -83,8 +82,8 @@ export class RigService {
   }
 
   /** Every rig with the state of its key (never the key or its hash), by name. */
-  async list(): Promise<RigEntity[]> {
-    return this.db.getRepository(RigEntity).find({ order: { name: 'ASC' } });
+  list(): Promise<RigEntity[]> {
+    return this.rigs.all();
   }
 
   /** Revoke a rig's key: its next post is refused (401) until an admin rotates the key. */
@@ -94,7 +93,7 @@ export class RigService {
       if (found.keyRevokedAt)
         throw new DomainError('CONFLICT', `The key of rig ${found.name} is already revoked: rotate it to issue a new one`);
       found.keyRevokedAt = new Date();
-      await m.update(RigEntity, { id: found.id }, { keyRevokedAt: found.keyRevokedAt });
+      await this.rigs.updateKey(m, found.id, { keyRevokedAt: found.keyRevokedAt });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'RIG_KEY_REVOKED',
@@ -115,7 +114,7 @@ export class RigService {
       const found = await this.lockRig(m, rigId);
       const before = { keyIssuedAt: found.keyIssuedAt, keyRevokedAt: found.keyRevokedAt };
       Object.assign(found, { keyHash: sha256(secret), keyIssuedAt: new Date(), keyRevokedAt: null });
-      await m.update(RigEntity, { id: found.id }, { keyHash: found.keyHash, keyIssuedAt: found.keyIssuedAt, keyRevokedAt: null });
+      await this.rigs.updateKey(m, found.id, { keyHash: found.keyHash, keyIssuedAt: found.keyIssuedAt, keyRevokedAt: null });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'RIG_KEY_ROTATED',
@@ -131,7 +130,7 @@ export class RigService {
   }
 
   private async lockRig(m: EntityManager, rigId: string): Promise<RigEntity> {
-    const rig = /^\d{1,18}$/.test(rigId) ? await m.findOne(RigEntity, { where: { id: rigId }, lock: { mode: 'pessimistic_write' } }) : null;
+    const rig = await this.rigs.lock(m, rigId);
     if (!rig)
       throw new DomainError('NOT_FOUND', `Unknown rig ${rigId}: expected the id of a registered rig (rigKeys lists them)`, [
         { path: 'rigId', message: 'expected a registered rig id' },
@@ -151,7 +150,7 @@ export class RigService {
     if (hit) return hit;
     const m = /^(\d{1,18})\.([A-Za-z0-9_-]{43})$/.exec(apiKey);
     if (!m) return null;
-    const rig = await this.db.getRepository(RigEntity).findOne({ where: { id: m[1] } });
+    const rig = await this.rigs.byId(m[1]);
     if (!rig || rig.keyRevokedAt) return null;
     const ok = timingSafeEqual(Buffer.from(rig.keyHash, 'hex'), Buffer.from(sha256(m[2]), 'hex'));
     if (!ok) return null;

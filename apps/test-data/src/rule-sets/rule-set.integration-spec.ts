@@ -6,9 +6,11 @@ import { QUEUES } from '@mes/queue-contracts';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
+import { AuditTrailRepository } from '../audit/audit-trail.repository';
 import { AuditService } from '../audit/audit.service';
 import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
+import { RuleSetRepository } from './rule-set.repository';
 import { RuleSetService } from './rule-set.service';
 
 /** Rule set versions and rebin requests: what is stored, and that every refusal says what was expected and stores nothing. */
@@ -39,7 +41,7 @@ describe('rule set versions and rebin requests', () => {
     ds = new DataSource({ ...testDataDataSourceOptions(db.url), logging: false });
     await ds.initialize();
     queue = new SheetTestQueue(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', `t-${db.name}`, ds);
-    service = new RuleSetService(ds, tracking, new AuditService(), queue);
+    service = new RuleSetService(ds, new RuleSetRepository(ds), tracking, new AuditService(new AuditTrailRepository(ds)), queue);
     const rig = (
       await ds.query(
         `INSERT INTO test_data.rigs (name, station_code, key_hash, created_by) VALUES ('RIG R', 'TST-1', repeat('0', 64), 'test') RETURNING id`,

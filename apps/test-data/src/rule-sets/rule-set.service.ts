@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { signatureAuditDetails, type Actor, type SignatureInput } from '@mes/auth';
 import { ruleSetVersionFor } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import { insertFirstRuleSetQuery, RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
+import type { RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import type { RebinInput, RebinRequestModel, RuleSetVersionModel } from './rule-set.model';
+import { RuleSetRepository } from './rule-set.repository';
 
 /**
  * Versions of each product's bin rule set and re-binning. Version 1 is the library's default as-made
@@ -23,6 +24,7 @@ export class RuleSetService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: RuleSetRepository,
     private readonly tracking: TrackingClient,
     private readonly audit: AuditService,
     private readonly queue: SheetTestQueue,
@@ -30,9 +32,8 @@ export class RuleSetService {
 
   async ruleSets(productCode: string): Promise<RuleSetVersionModel[]> {
     const area = await this.productArea(productCode);
-    await this.db.transaction((m) => this.ensureFirstVersion(m, productCode, area));
-    const rows = await this.db.getRepository(RuleSetEntity).find({ where: { productCode }, order: { version: 'ASC' } });
-    return rows.map(toModel);
+    await this.db.transaction((m) => this.repository.ensureFirstVersion(m, productCode, area));
+    return (await this.repository.versions(productCode)).map(toModel);
   }
 
   async createDraft(actor: Actor, productCode: string, ruleSetJson: string): Promise<RuleSetVersionModel> {
@@ -46,10 +47,9 @@ export class RuleSetService {
     }
     const area = await this.productArea(productCode);
     return this.db.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('test_data.rule_sets'), hashtext($1))`, [productCode]);
-      await this.ensureFirstVersion(m, productCode, area);
-      const next =
-        Number((await m.query(`SELECT max(version) AS v FROM test_data.rule_sets WHERE product_code = $1`, [productCode]))[0].v) + 1;
+      await this.repository.lockProduct(m, productCode);
+      await this.repository.ensureFirstVersion(m, productCode, area);
+      const next = await this.repository.nextVersion(m, productCode);
       const prepared = ruleSetVersionFor(proposal, next, area);
       if (!prepared.ok) {
         const details = prepared.issues.map((i) => ({
@@ -62,19 +62,17 @@ export class RuleSetService {
           details,
         );
       }
-      const row = await m.save(
-        m.create(RuleSetEntity, {
-          productCode,
-          version: next,
-          name: prepared.ruleSet.name,
-          status: 'DRAFT',
-          ruleSet: prepared.ruleSet,
-          createdBy: actor.username,
-          createdAt: new Date(),
-          releasedBy: null,
-          releasedAt: null,
-        }),
-      );
+      const row = await this.repository.insert(m, {
+        productCode,
+        version: next,
+        name: prepared.ruleSet.name,
+        status: 'DRAFT',
+        ruleSet: prepared.ruleSet,
+        createdBy: actor.username,
+        createdAt: new Date(),
+        releasedBy: null,
+        releasedAt: null,
+      });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CREATE_RULE_SET_DRAFT',
@@ -97,7 +95,7 @@ export class RuleSetService {
     const signed = await this.tracking.verifySignature(actor, signature, address);
     const area = await this.productArea(productCode);
     return this.db.transaction(async (m) => {
-      const row = await m.getRepository(RuleSetEntity).findOne({ where: { productCode, version }, lock: { mode: 'pessimistic_write' } });
+      const row = await this.repository.lockVersion(m, productCode, version);
       if (!row)
         throw new DomainError('NOT_FOUND', `Product ${productCode} has no rule set version ${version}`, [
           { path: 'version', message: 'expected a version of the product’s rule set' },
@@ -113,7 +111,7 @@ export class RuleSetService {
       row.status = 'RELEASED';
       row.releasedBy = actor.username;
       row.releasedAt = new Date();
-      await m.save(row);
+      await this.repository.save(m, row);
       await this.audit.record(m, {
         actor: actor.username,
         action: 'RELEASE_RULE_SET',
@@ -136,16 +134,7 @@ export class RuleSetService {
   /** Stores the request (with its audit record), then hands it to the workers; answers at once. */
   async rebin(actor: Actor, input: RebinInput): Promise<RebinRequestModel> {
     const scope = rebinScope(input);
-    const tests = Number(
-      (
-        await this.db.query(
-          `SELECT count(*) AS n FROM test_data.sheet_tests WHERE status = 'DONE'
-             AND (($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
-                  OR ($3::timestamptz IS NOT NULL AND received_at >= $3 AND received_at < $4::timestamptz))`,
-          [scope.sheet ?? null, scope.roll ?? null, scope.receivedFrom ?? null, scope.receivedTo ?? null],
-        )
-      )[0].n,
-    );
+    const tests = await this.repository.binnedTestsInScope(scope);
     if (tests === 0) {
       const what = scope.sheet
         ? `sheet ${scope.sheet}`
@@ -157,19 +146,17 @@ export class RuleSetService {
       ]);
     }
     const request = await this.db.transaction(async (m) => {
-      const row = await m.save(
-        m.create(RebinRequestEntity, {
-          id: randomUUID(),
-          scope,
-          status: 'QUEUED',
-          requestedBy: actor.username,
-          requestedAt: new Date(),
-          testsInScope: null,
-          testsRebinned: null,
-          error: null,
-          finishedAt: null,
-        }),
-      );
+      const row = await this.repository.insertRebinRequest(m, {
+        id: randomUUID(),
+        scope,
+        status: 'QUEUED',
+        requestedBy: actor.username,
+        requestedAt: new Date(),
+        testsInScope: null,
+        testsRebinned: null,
+        error: null,
+        finishedAt: null,
+      });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'REBIN',
@@ -187,7 +174,7 @@ export class RuleSetService {
   }
 
   async rebinRequest(id: string): Promise<RebinRequestModel> {
-    const row = /^[0-9a-f-]{36}$/i.test(id) ? await this.db.getRepository(RebinRequestEntity).findOne({ where: { id } }) : null;
+    const row = await this.repository.rebinRequest(id);
     if (!row)
       throw new DomainError('NOT_FOUND', `Unknown rebin request ${id}: expected the id rebin returned`, [
         { path: 'id', message: 'expected a rebin request id' },
@@ -202,12 +189,6 @@ export class RuleSetService {
         { path: 'productCode', message: 'expected a known product code' },
       ]);
     return product.cellActiveAreaCm2;
-  }
-
-  /** Version 1, the default as-made rule set, unless the product has one (the worker may have made it). */
-  private async ensureFirstVersion(m: EntityManager, productCode: string, area: number): Promise<void> {
-    const first = insertFirstRuleSetQuery(productCode, area, 'test-data');
-    await m.query(first.text, first.values);
   }
 }
 
