@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver, simulateSheet, toSheetTestBody, type LineRunResult, type PatternSpec } from '@mes/simulator';
@@ -297,6 +298,76 @@ describe('analytics pages in a real browser', () => {
     expect(sheetLinks).toEqual([`Stacked map of roll ${roll}`, `Correlation of roll ${roll}`, 'SPC of TFB-0505', 'Yield']);
     await screenshot(page, '23-sheet-patterns');
     await expectAccessible(page, 'sheet with patterns');
+    await page.context().close();
+  });
+
+  it('exports: every export of the sheet and roll pages downloads as its file; a missing one says why', async () => {
+    const page = await engineerPage();
+    const roll = drifted.barcode;
+    const sheet = drifted.sheets[SHEETS - 1].barcode;
+    /** Clicks the export and returns the saved file's name and bytes. */
+    const fetchExport = async (label: string): Promise<{ name: string; body: Buffer }> => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('exports').getByRole('button', { name: label, exact: true }).click(),
+      ]);
+      return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
+    };
+    const stdfRecords = (b: Buffer): Set<string> => {
+      // Every record: REC_LEN (U2, little-endian as CPU_TYPE 2 says), REC_TYP, REC_SUB.
+      const seen = new Set<string>();
+      for (let at = 0; at + 4 <= b.length; at += 4 + b.readUInt16LE(at)) seen.add(`${b[at + 2]}.${b[at + 3]}`);
+      return seen;
+    };
+    const tested = async (scope: string): Promise<number> =>
+      ((await mes.admin.ok(`{ binPareto(${scope}) { count } }`)).binPareto as { count: number }[]).reduce((a, b) => a + b.count, 0);
+    const cells = await tested(`sheet: "${sheet}"`);
+
+    await page.goto(`${mes.gatewayUrl}/#/sheet/${sheet}`);
+    await page.getByTestId('sheet-canvas').waitFor();
+    await page.getByTestId('exports').getByRole('button', { name: 'test.csv' }).waitFor();
+    expect(await page.getByTestId('exports').getByRole('button').allTextContents()).toEqual([
+      'results.csv',
+      'results.stdf',
+      'bins.csv',
+      'e142.xml',
+      'test.csv',
+      'test.stdf',
+      'pick-map.csv',
+      'pick-result.csv',
+    ]);
+    const results = await fetchExport('results.csv');
+    expect(results.name).toBe(`${sheet}-results.csv`);
+    const lines = results.body.toString('utf8').trimEnd().split('\n');
+    expect(lines[0].split(',').slice(0, 4)).toEqual(['roll', 'sheet', 'row', 'col']);
+    expect(lines.length - 1).toBe(cells);
+    for (const label of ['results.stdf', 'test.stdf']) {
+      const stdf = await fetchExport(label);
+      // FAR first; a wafer (WIR, WRR), parts (PIR, PRR) and parametric results (PTR) inside.
+      expect([stdf.body[2], stdf.body[3]]).toEqual([0, 10]);
+      expect([...stdfRecords(stdf.body)]).toEqual(expect.arrayContaining(['2.10', '2.20', '5.10', '5.20', '15.10']));
+    }
+    expect((await fetchExport('bins.csv')).body.toString('utf8')).toMatch(/^soft_bin,hard_bin,bin_name,pass,cells,percent\n/);
+    expect((await fetchExport('e142.xml')).body.toString('utf8')).toContain(`SubstrateId="${sheet}"`);
+    // The newest test may be a retest of a few cells: its own rows, with the rig's status and the deciding rule.
+    expect((await fetchExport('test.csv')).body.toString('utf8').split('\n')[0]).toMatch(/^roll,sheet,row,col,.*,status,.*,rule_id,/);
+    // No picker has reported on this sheet: the page says so instead of saving an error as a file.
+    await page.getByTestId('exports').getByRole('button', { name: 'pick-result.csv' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(`pick-result.csv: No pick result for sheet ${sheet}`);
+    await screenshot(page, '29-sheet-exports');
+
+    await page.goto(`${mes.gatewayUrl}/#/roll/${roll}`);
+    await page.getByTestId('exports').waitFor();
+    expect(await page.getByTestId('exports').getByRole('button').allTextContents()).toEqual(['cells.csv', 'cells.stdf', 'bins.csv']);
+    const rollCells = await fetchExport('cells.csv');
+    expect(rollCells.name).toBe(`${roll}-cells.csv`);
+    expect(rollCells.body.toString('utf8').trimEnd().split('\n').length - 1).toBe(await tested(`roll: "${roll}"`));
+    const lot = await fetchExport('cells.stdf');
+    let wafers = 0;
+    for (let at = 0; at + 4 <= lot.body.length; at += 4 + lot.body.readUInt16LE(at))
+      if (lot.body[at + 2] === 2 && lot.body[at + 3] === 10) wafers++;
+    expect(wafers).toBe(SHEETS);
+    expect((await fetchExport('bins.csv')).name).toBe(`${roll}-bins.csv`);
     await page.context().close();
   });
 
