@@ -5,9 +5,13 @@
  *    a slight film profile), printed as a table;
  *  - an SPC update for one landed sheet (5 CD-zone X̄-S charts, 5 I-MR charts of zone σ and a p chart,
  *    each judged against frozen limits with all twelve run rules);
- *  - classification of one 2,500-cell sheet and of a 600-sheet roll.
+ *  - classification of one 2,500-cell sheet and of a 600-sheet roll;
+ *  - recall by pattern strength (where each class starts to be named), and the repeat distance found
+ *    against the roller circumference;
+ *  - recall and false alarms on 40-sheet rolls for the classes that show along the web.
  *
- * Standalone: npm run bench -- analytics   (ANALYTICS_BENCH_MAPS sets the maps per class, default 1000)
+ * Standalone: npm run bench -- analytics   (ANALYTICS_BENCH_MAPS maps per class, default 1000;
+ * ANALYTICS_BENCH_STRENGTH_MAPS maps per strength, default 200; ANALYTICS_BENCH_ROLLS rolls per class, default 40)
  */
 import {
   chartPoint,
@@ -21,7 +25,7 @@ import {
   type PatternKind,
 } from '@mes/analytics';
 import { Rng, simulatePatternMap, type PatternSpec } from '@mes/simulator';
-import { report, summarize } from './bench-util';
+import { percentile, report, summarize } from './bench-util';
 
 const ROWS = 50;
 const COLS = 50;
@@ -114,9 +118,210 @@ function shift(p: PatternSpec, mm: number): PatternSpec {
   return p;
 }
 
+/**
+ * How weak a pattern can be and still be named: recall of each class at fixed strengths (the other
+ * parameters drawn as above), on maps with the same random defects and noise. Smile, frown, drift and
+ * step are judged against the 3 % minimum change the classifier asks for (DEFAULT_CLASSIFY_OPTIONS),
+ * so below it the recall is zero by design; the failure classes have no such floor.
+ */
+const STRENGTHS: Array<{
+  kind: Exclude<BenchClass, 'CLEAN'>;
+  what: string;
+  levels: number[];
+  spec: (level: number, rng: Rng) => PatternSpec;
+}> = [
+  {
+    kind: 'CD_LANE',
+    what: 'fail probability, one column',
+    levels: [0.1, 0.15, 0.2, 0.3, 0.4, 0.6],
+    spec: (p, rng) => ({ kind: 'CD_LANE', cols: [3 + rng.int(COLS - 6)], failProbability: p }),
+  },
+  { kind: 'CD_SMILE', what: 'edge rise', levels: [0.02, 0.03, 0.035, 0.04, 0.05, 0.07], spec: (a) => ({ kind: 'CD_SMILE', amplitude: a }) },
+  { kind: 'CD_FROWN', what: 'edge fall', levels: [0.02, 0.03, 0.035, 0.04, 0.05, 0.07], spec: (a) => ({ kind: 'CD_FROWN', amplitude: a }) },
+  {
+    kind: 'MD_DRIFT',
+    what: 'change over the sheet',
+    levels: [0.02, 0.03, 0.04, 0.05, 0.06, 0.08],
+    spec: (d, rng) => ({ kind: 'MD_DRIFT', fromMdMm: 0, toMdMm: ROWS * PITCH_MM, relativeChange: (rng.bernoulli(0.5) ? 1 : -1) * d }),
+  },
+  {
+    kind: 'MD_STEP',
+    what: 'step',
+    levels: [0.02, 0.03, 0.04, 0.05, 0.06, 0.08],
+    spec: (d, rng) => ({
+      kind: 'MD_STEP',
+      atMdMm: rng.uniform(0.2, 0.8) * ROWS * PITCH_MM,
+      relativeChange: (rng.bernoulli(0.5) ? 1 : -1) * d,
+    }),
+  },
+  {
+    kind: 'MD_PERIODIC',
+    what: 'fail probability, 20-column mark',
+    levels: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+    spec: (p, rng) => {
+      const c0 = rng.int(COLS - 20 + 1);
+      const circumferenceMm = rng.uniform(40, 100);
+      return {
+        kind: 'MD_PERIODIC',
+        circumferenceMm,
+        phaseMm: rng.uniform(0, circumferenceMm),
+        markLengthMm: 3,
+        colFrom: c0,
+        colTo: c0 + 19,
+        failProbability: p,
+      };
+    },
+  },
+  {
+    kind: 'CLUSTER',
+    what: 'fail probability, radius 2 (25 cells)',
+    levels: [0.2, 0.3, 0.4, 0.5, 0.6, 0.8],
+    spec: (p, rng) => ({ kind: 'CLUSTER', row: 2 + rng.int(ROWS - 4), col: 2 + rng.int(COLS - 4), radius: 2, failProbability: p }),
+  },
+  {
+    kind: 'EDGE',
+    what: 'fail probability, 1-cell strips on both CD sides',
+    levels: [0.05, 0.1, 0.15, 0.2, 0.3, 0.4],
+    spec: (p) => ({ kind: 'EDGE', width: 1, sides: ['CD_LOW', 'CD_HIGH'], failProbability: p }),
+  },
+];
+
+function recallByStrength(perLevel: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  console.log(`\nRecall by pattern strength (${perLevel} maps per strength; random defects 0.5–2.5 %, noise 2–4 %)`);
+  for (const row of STRENGTHS) {
+    const cells = row.levels.map((level, li) => {
+      let hit = 0;
+      for (let k = 0; k < perLevel; k++) {
+        const seed = 7_000_003 * (STRENGTHS.indexOf(row) + 1) + 10_007 * li + k;
+        const rng = new Rng(seed);
+        const m = simulatePatternMap({
+          seed: seed * 7919 + 3,
+          rows: ROWS,
+          cols: COLS,
+          pitchMdMm: PITCH_MM,
+          firstRowMdMm: 0,
+          randomFailRate: rng.uniform(0.005, 0.025),
+          metricLevel: 40,
+          metricNoiseRel: rng.uniform(0.02, 0.04),
+          patterns: [{ kind: 'CD_FROWN', amplitude: rng.uniform(0, 0.01) }, row.spec(level, rng)],
+        });
+        const c = classifyMap(
+          sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM, pitchCdMm: PITCH_MM }),
+        );
+        if (c.classes.includes(row.kind)) hit++;
+      }
+      out[`recall ${row.kind} at ${level}`] = hit / perLevel;
+      return `${level}: ${((100 * hit) / perLevel).toFixed(0)} %`;
+    });
+    console.log(`${row.kind.padEnd(12)} ${row.what.padEnd(48)} ${cells.join('  ')}`);
+  }
+  return out;
+}
+
+/**
+ * Rolls: the classes that only show along the web, on 40-sheet rolls stitched along MD (each sheet its
+ * own level and random rate, as sheets differ): a drift and a step of the film over the roll, a lane
+ * down the whole web, and a damaged roller whose circumference is longer than a sheet (one mark per
+ * sheet at most, so only the roll can show the repeat). False alarms on clean rolls.
+ */
+function rollRecall(perClass: number): Record<string, number> {
+  const SHEETS = 40;
+  const rollMm = SHEETS * SHEET_MD_MM;
+  const kinds = ['MD_DRIFT', 'MD_STEP', 'CD_LANE', 'MD_PERIODIC', 'CLEAN'] as const;
+  const specOf = (kind: (typeof kinds)[number], rng: Rng): PatternSpec[] => {
+    const sign = rng.bernoulli(0.5) ? 1 : -1;
+    switch (kind) {
+      case 'MD_DRIFT': {
+        const from = rng.uniform(0, 0.5) * rollMm;
+        return [{ kind, fromMdMm: from, toMdMm: rollMm, relativeChange: sign * rng.uniform(0.06, 0.2) }];
+      }
+      case 'MD_STEP':
+        return [{ kind, atMdMm: rng.uniform(0.2, 0.8) * rollMm, relativeChange: sign * rng.uniform(0.06, 0.2) }];
+      case 'CD_LANE':
+        // A weak lane: a few percent of the column's cells on each sheet, only significant over the roll.
+        return [{ kind, cols: [3 + rng.int(COLS - 6)], failProbability: rng.uniform(0.06, 0.12) }];
+      case 'MD_PERIODIC': {
+        const circumferenceMm = rng.uniform(400, 900);
+        const c0 = rng.int(COLS - 20 + 1);
+        return [
+          {
+            kind,
+            circumferenceMm,
+            phaseMm: rng.uniform(0, circumferenceMm),
+            markLengthMm: rng.uniform(2, 6),
+            colFrom: c0,
+            colTo: c0 + 19,
+            failProbability: rng.uniform(0.6, 1),
+          },
+        ];
+      }
+      case 'CLEAN':
+        return [];
+    }
+  };
+  const hits: Record<string, Record<string, number>> = {};
+  const repeat: number[] = [];
+  const t0 = performance.now();
+  for (const kind of kinds) {
+    hits[kind] = {};
+    for (let k = 0; k < perClass; k++) {
+      const rng = new Rng(9_100_019 * (kinds.indexOf(kind) + 1) + k);
+      const patterns = specOf(kind, rng);
+      const sheets = Array.from({ length: SHEETS }, (_, s) => {
+        const m = simulatePatternMap({
+          seed: rng.int(2 ** 30),
+          rows: ROWS,
+          cols: COLS,
+          pitchMdMm: PITCH_MM,
+          firstRowMdMm: s * SHEET_MD_MM,
+          randomFailRate: rng.uniform(0.005, 0.02),
+          metricLevel: 40 * (1 + 0.01 * rng.normal()),
+          metricNoiseRel: 0.03,
+          patterns,
+        });
+        return { rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, firstRowMdMm: s * SHEET_MD_MM, pitchMdMm: PITCH_MM };
+      });
+      const c = classifyMap(rollGrid(sheets));
+      for (const cls of new Set(c.classes)) hits[kind][cls] = (hits[kind][cls] ?? 0) + 1;
+      const found = c.findings.find((f) => f.kind === 'MD_PERIODIC');
+      const spec = patterns[0];
+      if (found && spec?.kind === 'MD_PERIODIC')
+        repeat.push(Math.abs((found.repeatDistanceMm as number) - spec.circumferenceMm) / spec.circumferenceMm);
+    }
+  }
+  const perRollMs = (performance.now() - t0) / perClass / kinds.length;
+  console.log(`\nRolls of ${SHEETS} sheets (${perClass} per class, ${perRollMs.toFixed(0)} ms per roll incl. simulation)`);
+  const out: Record<string, number> = {};
+  for (const kind of kinds.filter((k) => k !== 'CLEAN')) {
+    const recall = (hits[kind][kind] ?? 0) / perClass;
+    const fa = (hits.CLEAN[kind] ?? 0) / perClass;
+    const note =
+      kind === 'MD_PERIODIC' ? 'roller 400-900 mm, sheets 320 mm' : kind === 'CD_LANE' ? 'column failing 6-12 %' : 'over the roll';
+    console.log(
+      `${kind.padEnd(12)} recall ${(100 * recall).toFixed(1).padStart(5)} %   false alarm on clean rolls ${(100 * fa).toFixed(1).padStart(4)} %   ${(recall >= 0.95 && fa <= 0.01 ? 'OK' : 'MISSED').padEnd(6)} (${note})`,
+    );
+    out[`roll recall ${kind}`] = recall;
+    out[`roll falseAlarm ${kind}`] = fa;
+  }
+  repeat.sort((a, b) => a - b);
+  if (repeat.length)
+    console.log(
+      `  roller repeat distance error: median ${(100 * percentile(repeat, 50)).toFixed(2)} %, 95th percentile ${(100 * percentile(repeat, 95)).toFixed(2)} %`,
+    );
+  console.log(
+    `  clean rolls classified as: ${Object.entries(hits.CLEAN)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  return out;
+}
+
 export async function benchAnalytics(): Promise<Record<string, number>> {
   const perClass = Number(process.env.ANALYTICS_BENCH_MAPS ?? 1000);
   const detected: Record<string, Record<string, number>> = {};
+  /** Periodic marks found on periodic maps: |reported repeat distance − circumference| / circumference. */
+  const repeatErrors: number[] = [];
   const t0 = performance.now();
   for (const truth of CLASSES) {
     detected[truth] = {};
@@ -126,6 +331,10 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
         sheetGrid({ rows: ROWS, cols: COLS, fail: m.fail, metric: m.metric, pitchMdMm: PITCH_MM, pitchCdMm: PITCH_MM }),
       );
       for (const cls of new Set(c.classes)) detected[truth][cls] = (detected[truth][cls] ?? 0) + 1;
+      const found = c.findings.find((f) => f.kind === 'MD_PERIODIC');
+      const spec = m.patterns.find((p) => p.kind === 'MD_PERIODIC');
+      if (truth === 'MD_PERIODIC' && found && spec?.kind === 'MD_PERIODIC')
+        repeatErrors.push(Math.abs((found.repeatDistanceMm as number) - spec.circumferenceMm) / spec.circumferenceMm);
     }
   }
   const elapsed = performance.now() - t0;
@@ -156,6 +365,14 @@ export async function benchAnalytics(): Promise<Record<string, number>> {
   }
   const cleanRandom = (detected.CLEAN.RANDOM ?? 0) / perClass;
   console.log(`${'RANDOM'.padEnd(12)} ${(100 * cleanRandom).toFixed(1).padStart(7)}%   (clean maps classified as random only)`);
+  repeatErrors.sort((a, b) => a - b);
+  console.log(
+    `Repeat distance of the periodic marks found (${repeatErrors.length}) against the roller circumference: median error ${(100 * percentile(repeatErrors, 50)).toFixed(2)} %, 95th percentile ${(100 * percentile(repeatErrors, 95)).toFixed(2)} %, within 2 %: ${((100 * repeatErrors.filter((e) => e <= 0.02).length) / Math.max(1, repeatErrors.length)).toFixed(1)} %`,
+  );
+  out['repeatDistance p95 error'] = percentile(repeatErrors, 95);
+
+  Object.assign(out, recallByStrength(Number(process.env.ANALYTICS_BENCH_STRENGTH_MAPS ?? 200)));
+  Object.assign(out, rollRecall(Number(process.env.ANALYTICS_BENCH_ROLLS ?? 40)));
 
   // SPC update for one landed sheet: 11 charts, each one point against frozen limits plus every run rule.
   const zones = 5;
