@@ -18,6 +18,7 @@ describe('analytics pages in a real browser', () => {
   let browser: Browser;
   let drifted: LineRunResult['rolls'][number];
   let chartId: string;
+  let baselineSheets: string[];
   const PASSWORD = 'password-123';
   const SHEETS = 8;
   const STACK_SHEET = 'S-R0001-0001';
@@ -141,6 +142,7 @@ describe('analytics pages in a real browser', () => {
     // A baseline roll freezes the limits; a second roll's LiPON thickens along MD from halfway.
     const base = await drive('SPCA', 31, []);
     const baseSheets = base.rolls[0].sheets.map((s) => s.barcode);
+    baselineSheets = baseSheets;
     await until(
       async () => (await admin.ok(`{ spcChart(id: "${chartId}") { points(last: 100) { seq } } }`)).spcChart.points.length,
       (n: number) => n >= SHEETS,
@@ -254,6 +256,57 @@ describe('analytics pages in a real browser', () => {
     expect(Number(await page.getByLabel('MD from (mm)').inputValue())).toBe(Math.floor(hold.mdFromMm));
     expect(Number(await page.getByLabel('MD to (mm)').inputValue())).toBe(Math.ceil(hold.mdToMm));
     await screenshot(page, '21-spc-held-region-on-roll');
+    await page.context().close();
+  });
+
+  it('SPC page: an engineer creates a chart, its points come from the sheets already binned, and limits are frozen from a chosen window', async () => {
+    const page = await engineerPage();
+    await page.goto(`${mes.gatewayUrl}/#/spc/TFB-0505`);
+    await page.getByTestId('spc-chart').first().waitFor();
+    await page.getByText('New control chart').click();
+    const form = page.getByRole('form', { name: 'New control chart' });
+    // A name already taken: the MES's refusal is shown, nothing is created.
+    await form.getByLabel('Name').fill('ASR sheet mean');
+    await form.getByRole('button', { name: 'Create chart' }).click();
+    expect(await form.getByRole('alert').textContent()).toContain('Product TFB-0505 already has an SPC chart named ASR sheet mean');
+    await form.getByLabel('Name').fill('Yield per sheet');
+    await form.getByLabel('Statistic').selectOption('YIELD');
+    await form.getByRole('button', { name: 'Create chart' }).click();
+    await form.getByRole('status').waitFor();
+    const section = page.getByTestId('spc-chart').filter({ has: page.getByRole('heading', { name: 'Yield per sheet' }) });
+    // The backfill job adds the points of every sheet binned so far: the baseline roll's come first.
+    const created = await until(
+      async () =>
+        (
+          (await mes.admin.ok('{ spcCharts(productCode: "TFB-0505") { id name chartType points(last: 300) { sheetBarcode value } } }'))
+            .spcCharts as { id: string; name: string; chartType: string; points: { sheetBarcode: string }[] }[]
+        ).find((c) => c.name === 'Yield per sheet')!,
+      (c) => c.points.length >= 2 * SHEETS,
+    );
+    expect(created.chartType).toBe('P');
+    expect(created.points.slice(0, SHEETS).map((p) => p.sheetBarcode)).toEqual(baselineSheets);
+    await page.reload();
+    await section.getByLabel('Baseline from point').waitFor();
+    await section.getByLabel('Baseline from point').fill('1');
+    await section.getByLabel('to', { exact: true }).fill(String(SHEETS));
+    expect(await section.getByTestId('baseline-window').textContent()).toBe(
+      `${SHEETS} sheets, ${baselineSheets[0]} … ${baselineSheets[SHEETS - 1]}`,
+    );
+    // No reason, no freeze.
+    expect(await section.getByRole('button', { name: 'Freeze limits v1' }).isDisabled()).toBe(true);
+    await section.getByLabel('Reason').fill('roll SPCA, before the drift');
+    await section.getByRole('button', { name: 'Freeze limits v1' }).click();
+    expect(await section.getByRole('status').textContent()).toMatch(/^Limits v1 frozen: centre /);
+    const limits = (
+      await mes.admin.ok(`{ spcChart(id: "${created.id}") { limitsVersion limits { version baselineSheets reason frozenBy } } }`)
+    ).spcChart;
+    expect(limits).toEqual({
+      limitsVersion: 1,
+      limits: [{ version: 1, baselineSheets, reason: 'roll SPCA, before the drift', frozenBy: 'erik' }],
+    });
+    await section.getByRole('button', { name: 'Freeze limits v2' }).waitFor();
+    await screenshot(page, '20b-spc-new-chart-frozen');
+    await expectAccessible(page, 'SPC with a new chart');
     await page.context().close();
   });
 
