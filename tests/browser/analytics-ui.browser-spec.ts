@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver, simulateSheet, toSheetTestBody, type LineRunResult, type PatternSpec } from '@mes/simulator';
@@ -17,6 +18,7 @@ describe('analytics pages in a real browser', () => {
   let browser: Browser;
   let drifted: LineRunResult['rolls'][number];
   let chartId: string;
+  let baselineSheets: string[];
   const PASSWORD = 'password-123';
   const SHEETS = 8;
   const STACK_SHEET = 'S-R0001-0001';
@@ -140,6 +142,7 @@ describe('analytics pages in a real browser', () => {
     // A baseline roll freezes the limits; a second roll's LiPON thickens along MD from halfway.
     const base = await drive('SPCA', 31, []);
     const baseSheets = base.rolls[0].sheets.map((s) => s.barcode);
+    baselineSheets = baseSheets;
     await until(
       async () => (await admin.ok(`{ spcChart(id: "${chartId}") { points(last: 100) { seq } } }`)).spcChart.points.length,
       (n: number) => n >= SHEETS,
@@ -256,6 +259,57 @@ describe('analytics pages in a real browser', () => {
     await page.context().close();
   });
 
+  it('SPC page: an engineer creates a chart, its points come from the sheets already binned, and limits are frozen from a chosen window', async () => {
+    const page = await engineerPage();
+    await page.goto(`${mes.gatewayUrl}/#/spc/TFB-0505`);
+    await page.getByTestId('spc-chart').first().waitFor();
+    await page.getByText('New control chart').click();
+    const form = page.getByRole('form', { name: 'New control chart' });
+    // A name already taken: the MES's refusal is shown, nothing is created.
+    await form.getByLabel('Name').fill('ASR sheet mean');
+    await form.getByRole('button', { name: 'Create chart' }).click();
+    expect(await form.getByRole('alert').textContent()).toContain('Product TFB-0505 already has an SPC chart named ASR sheet mean');
+    await form.getByLabel('Name').fill('Yield per sheet');
+    await form.getByLabel('Statistic').selectOption('YIELD');
+    await form.getByRole('button', { name: 'Create chart' }).click();
+    await form.getByRole('status').waitFor();
+    const section = page.getByTestId('spc-chart').filter({ has: page.getByRole('heading', { name: 'Yield per sheet' }) });
+    // The backfill job adds the points of every sheet binned so far: the baseline roll's come first.
+    const created = await until(
+      async () =>
+        (
+          (await mes.admin.ok('{ spcCharts(productCode: "TFB-0505") { id name chartType points(last: 300) { sheetBarcode value } } }'))
+            .spcCharts as { id: string; name: string; chartType: string; points: { sheetBarcode: string }[] }[]
+        ).find((c) => c.name === 'Yield per sheet')!,
+      (c) => c.points.length >= 2 * SHEETS,
+    );
+    expect(created.chartType).toBe('P');
+    expect(created.points.slice(0, SHEETS).map((p) => p.sheetBarcode)).toEqual(baselineSheets);
+    await page.reload();
+    await section.getByLabel('Baseline from point').waitFor();
+    await section.getByLabel('Baseline from point').fill('1');
+    await section.getByLabel('to', { exact: true }).fill(String(SHEETS));
+    expect(await section.getByTestId('baseline-window').textContent()).toBe(
+      `${SHEETS} sheets, ${baselineSheets[0]} … ${baselineSheets[SHEETS - 1]}`,
+    );
+    // No reason, no freeze.
+    expect(await section.getByRole('button', { name: 'Freeze limits v1' }).isDisabled()).toBe(true);
+    await section.getByLabel('Reason').fill('roll SPCA, before the drift');
+    await section.getByRole('button', { name: 'Freeze limits v1' }).click();
+    expect(await section.getByRole('status').textContent()).toMatch(/^Limits v1 frozen: centre /);
+    const limits = (
+      await mes.admin.ok(`{ spcChart(id: "${created.id}") { limitsVersion limits { version baselineSheets reason frozenBy } } }`)
+    ).spcChart;
+    expect(limits).toEqual({
+      limitsVersion: 1,
+      limits: [{ version: 1, baselineSheets, reason: 'roll SPCA, before the drift', frozenBy: 'erik' }],
+    });
+    await section.getByRole('button', { name: 'Freeze limits v2' }).waitFor();
+    await screenshot(page, '20b-spc-new-chart-frozen');
+    await expectAccessible(page, 'SPC with a new chart');
+    await page.context().close();
+  });
+
   it('patterns: the roll’s drift and a sheet’s classes listed with scores and drawn over the maps; links to every analysis', async () => {
     const roll = drifted.barcode;
     const api = (await mes.admin.ok(`{ rollPatterns(roll: "${roll}") { classes findings { kind score source } } }`)).rollPatterns as {
@@ -297,6 +351,76 @@ describe('analytics pages in a real browser', () => {
     expect(sheetLinks).toEqual([`Stacked map of roll ${roll}`, `Correlation of roll ${roll}`, 'SPC of TFB-0505', 'Yield']);
     await screenshot(page, '23-sheet-patterns');
     await expectAccessible(page, 'sheet with patterns');
+    await page.context().close();
+  });
+
+  it('exports: every export of the sheet and roll pages downloads as its file; a missing one says why', async () => {
+    const page = await engineerPage();
+    const roll = drifted.barcode;
+    const sheet = drifted.sheets[SHEETS - 1].barcode;
+    /** Clicks the export and returns the saved file's name and bytes. */
+    const fetchExport = async (label: string): Promise<{ name: string; body: Buffer }> => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('exports').getByRole('button', { name: label, exact: true }).click(),
+      ]);
+      return { name: download.suggestedFilename(), body: readFileSync((await download.path())!) };
+    };
+    const stdfRecords = (b: Buffer): Set<string> => {
+      // Every record: REC_LEN (U2, little-endian as CPU_TYPE 2 says), REC_TYP, REC_SUB.
+      const seen = new Set<string>();
+      for (let at = 0; at + 4 <= b.length; at += 4 + b.readUInt16LE(at)) seen.add(`${b[at + 2]}.${b[at + 3]}`);
+      return seen;
+    };
+    const tested = async (scope: string): Promise<number> =>
+      ((await mes.admin.ok(`{ binPareto(${scope}) { count } }`)).binPareto as { count: number }[]).reduce((a, b) => a + b.count, 0);
+    const cells = await tested(`sheet: "${sheet}"`);
+
+    await page.goto(`${mes.gatewayUrl}/#/sheet/${sheet}`);
+    await page.getByTestId('sheet-canvas').waitFor();
+    await page.getByTestId('exports').getByRole('button', { name: 'test.csv' }).waitFor();
+    expect(await page.getByTestId('exports').getByRole('button').allTextContents()).toEqual([
+      'results.csv',
+      'results.stdf',
+      'bins.csv',
+      'e142.xml',
+      'test.csv',
+      'test.stdf',
+      'pick-map.csv',
+      'pick-result.csv',
+    ]);
+    const results = await fetchExport('results.csv');
+    expect(results.name).toBe(`${sheet}-results.csv`);
+    const lines = results.body.toString('utf8').trimEnd().split('\n');
+    expect(lines[0].split(',').slice(0, 4)).toEqual(['roll', 'sheet', 'row', 'col']);
+    expect(lines.length - 1).toBe(cells);
+    for (const label of ['results.stdf', 'test.stdf']) {
+      const stdf = await fetchExport(label);
+      // FAR first; a wafer (WIR, WRR), parts (PIR, PRR) and parametric results (PTR) inside.
+      expect([stdf.body[2], stdf.body[3]]).toEqual([0, 10]);
+      expect([...stdfRecords(stdf.body)]).toEqual(expect.arrayContaining(['2.10', '2.20', '5.10', '5.20', '15.10']));
+    }
+    expect((await fetchExport('bins.csv')).body.toString('utf8')).toMatch(/^soft_bin,hard_bin,bin_name,pass,cells,percent\n/);
+    expect((await fetchExport('e142.xml')).body.toString('utf8')).toContain(`SubstrateId="${sheet}"`);
+    // The newest test may be a retest of a few cells: its own rows, with the rig's status and the deciding rule.
+    expect((await fetchExport('test.csv')).body.toString('utf8').split('\n')[0]).toMatch(/^roll,sheet,row,col,.*,status,.*,rule_id,/);
+    // No picker has reported on this sheet: the page says so instead of saving an error as a file.
+    await page.getByTestId('exports').getByRole('button', { name: 'pick-result.csv' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain(`pick-result.csv: No pick result for sheet ${sheet}`);
+    await screenshot(page, '29-sheet-exports');
+
+    await page.goto(`${mes.gatewayUrl}/#/roll/${roll}`);
+    await page.getByTestId('exports').waitFor();
+    expect(await page.getByTestId('exports').getByRole('button').allTextContents()).toEqual(['cells.csv', 'cells.stdf', 'bins.csv']);
+    const rollCells = await fetchExport('cells.csv');
+    expect(rollCells.name).toBe(`${roll}-cells.csv`);
+    expect(rollCells.body.toString('utf8').trimEnd().split('\n').length - 1).toBe(await tested(`roll: "${roll}"`));
+    const lot = await fetchExport('cells.stdf');
+    let wafers = 0;
+    for (let at = 0; at + 4 <= lot.body.length; at += 4 + lot.body.readUInt16LE(at))
+      if (lot.body[at + 2] === 2 && lot.body[at + 3] === 10) wafers++;
+    expect(wafers).toBe(SHEETS);
+    expect((await fetchExport('bins.csv')).name).toBe(`${roll}-bins.csv`);
     await page.context().close();
   });
 

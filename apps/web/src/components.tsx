@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { downloadWithToken } from './api';
 import { binColour, rgbCss, viridis, type ScaleRange } from './colour-scale';
 import { go } from './router';
 
@@ -112,6 +113,54 @@ export function ErrorBox({ error }: { error: string | null }) {
       {error}
     </p>
   ) : null;
+}
+
+export interface ExportFile {
+  /** What the link says (the file's kind: results.csv, cells.stdf, ...). */
+  label: string;
+  /** REST path under the gateway. */
+  path: string;
+  /** Name the browser saves it as. */
+  fileName: string;
+  title?: string;
+}
+
+/**
+ * The page's export downloads. Each goes through fetch with the session's token (a plain link could not
+ * send it), so the link says "downloading" until the file is saved: a roll's cells take seconds.
+ */
+export function ExportLinks({ files, onError }: { files: ExportFile[]; onError: (message: string) => void }) {
+  const [pending, setPending] = useState<Set<string>>(new Set());
+  const download = (f: ExportFile) => {
+    setPending((p) => new Set(p).add(f.label));
+    void downloadWithToken(f.path, f.fileName)
+      .catch((e: Error) => onError(e.message))
+      .finally(() =>
+        setPending((p) => {
+          const next = new Set(p);
+          next.delete(f.label);
+          return next;
+        }),
+      );
+  };
+  return (
+    <span className="exports" data-testid="exports">
+      Export:{' '}
+      {files.map((f) => (
+        <button
+          key={f.label}
+          type="button"
+          className="link"
+          title={f.title}
+          disabled={pending.has(f.label)}
+          aria-busy={pending.has(f.label)}
+          onClick={() => download(f)}
+        >
+          {pending.has(f.label) ? `${f.label} (downloading…)` : f.label}
+        </button>
+      ))}
+    </span>
+  );
 }
 
 /** Benchmarks read these figures from the page (tools/bench/web.bench.ts). */

@@ -12,6 +12,8 @@ export const ANALYTICS_JOBS = {
   analyzeRoll: 'analyze-roll',
   /** A requested cross-stage correlation of a roll: cell metric against the process values at each cell. */
   correlateRoll: 'correlate-roll',
+  /** A new chart's points from the product's sheets already tested (so a baseline can be chosen from history). */
+  backfillChart: 'backfill-chart',
 } as const;
 
 export type AnalyticsJobName = (typeof ANALYTICS_JOBS)[keyof typeof ANALYTICS_JOBS];
@@ -36,6 +38,11 @@ export interface CorrelateRollPayload {
   trace?: Record<string, string>;
 }
 
+export interface BackfillChartPayload {
+  chartId: string;
+  trace?: Record<string, string>;
+}
+
 export const ANALYTICS_JOB_IDS = {
   /** Deduplication id of a sheet's pending analysis (one pending job per sheet). */
   analyzeSheet: (sheet: string) => `analyze-sheet.${sheet}`,
@@ -43,7 +50,12 @@ export const ANALYTICS_JOB_IDS = {
   analyzeRoll: (roll: string) => `analyze-roll.${roll}`,
   /** Deduplication id of a roll's pending correlation for one metric. */
   correlateRoll: (roll: string, metric: string) => `correlate-roll.${roll}.${metric}`,
+  /** Deduplication id of a chart's pending backfill. */
+  backfillChart: (chartId: string) => `backfill-chart.${chartId}`,
 };
+
+/** How many of a product's newest tested sheets a new chart is backfilled with. */
+export const CHART_BACKFILL_SHEETS = 500;
 
 /** Wait after a sheet lands before the roll is re-classified, so a run of sheets costs one roll job. */
 export const ROLL_ANALYSIS_DELAY_MS = 3_000;

@@ -316,6 +316,45 @@ describe('yield analytics', () => {
     expect(points[points.length - 1].value).toBeGreaterThan(0.25); // fraction defective with six dead columns
   });
 
+  it('a new chart gets the points of the product’s sheets already binned, oldest first, never judged, so history holds nothing', async () => {
+    const input = {
+      productCode: 'TFB-0505',
+      metric: 'ASR',
+      statistic: 'ZONE_MEAN',
+      chartType: 'I_MR',
+      zones: 5,
+      zone: 0,
+      rules: ['NELSON_1', 'NELSON_2'],
+    };
+    const chart = await spc.createChart(engineer, { ...input, name: 'ASR zone 0 from history' });
+    expect(await spc.points(chart.id, 1000)).toEqual([]);
+    const done = await spc.backfill(chart.id);
+    const points = await spc.points(chart.id, 1000);
+    expect(done).toEqual({ sheets: points.length, points: points.length });
+    // R-SPC's sheets in the order they landed (the ASR jumped at sheet 15).
+    const rspc = points.map((p) => p.sheetBarcode).filter((s) => s.startsWith('S-R-SPC-'));
+    expect(rspc).toEqual(Array.from({ length: 17 }, (_, k) => `S-R-SPC-${String(k).padStart(4, '0')}`));
+    expect(points.map((p) => p.z)).toEqual(points.map(() => null));
+
+    // Only the newest sheets when the product has more.
+    const few = await spc.createChart(engineer, { ...input, name: 'ASR zone 0, newest 3' });
+    await spc.backfill(few.id, 3);
+    expect((await spc.points(few.id, 100)).map((p) => p.sheetBarcode)).toEqual(points.slice(-3).map((p) => p.sheetBarcode));
+
+    // Limits frozen and the history backfilled again: the jumped sheet is in it, yet nothing is judged or held.
+    const holdsBefore = holds.length;
+    await spc.freezeLimits(engineer, chart.id, rspc.slice(0, 12), 'R-SPC before the jump');
+    await spc.backfill(chart.id);
+    expect((await spc.points(chart.id, 1000)).map((p) => p.z)).toEqual(points.map(() => null));
+    expect(await spc.events({ chartId: chart.id })).toEqual([]);
+    expect(holds.length).toBe(holdsBefore);
+
+    // A sheet that lands now is judged as any other.
+    const landed = await land('R-SPC', 40, [], { asrScale: 1.1 });
+    await spc.recordSheet((await maps.sheet(landed))!);
+    expect((await spc.events({ chartId: chart.id })).map((e) => [e.rule, e.atSheet])).toEqual([['NELSON_1', landed]]);
+  });
+
   it('classifies sheets and the roll, and stacks the roll’s sheets', async () => {
     const lane = await land('R-PAT', 0, [{ kind: 'CD_LANE', cols: [9], failProbability: 0.9 }]);
     const c = await patterns.classifySheet((await maps.sheet(lane))!);

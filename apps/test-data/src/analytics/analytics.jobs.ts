@@ -4,6 +4,7 @@ import {
   type AnalyticsJobName,
   type AnalyzeRollPayload,
   type AnalyzeSheetPayload,
+  type BackfillChartPayload,
   type CorrelateRollPayload,
 } from '@mes/queue-contracts';
 import type { CorrelationService } from './correlation.service';
@@ -15,7 +16,7 @@ import type { SpcService } from './spc.service';
 export interface AnalyticsJobDeps {
   maps: Pick<SheetMapsRepository, 'sheet'>;
   patterns: Pick<PatternsService, 'classifySheet' | 'classifyRoll'>;
-  spc: Pick<SpcService, 'recordSheet'>;
+  spc: Pick<SpcService, 'recordSheet' | 'backfill'>;
   correlation: Pick<CorrelationService, 'run'>;
   /** Schedules the roll's re-classification (debounced by the queue). */
   rollLater: (roll: string) => Promise<void>;
@@ -50,6 +51,10 @@ export function analyticsJobHandlers({
       const { roll, metric } = job.data as CorrelateRollPayload;
       const r = await correlation.run(roll, metric as MapMetric);
       return { cellsSampled: r.cellsSampled, cellsWithProcessData: r.cellsWithProcessData, first: r.channels[0]?.channel ?? null };
+    },
+    [ANALYTICS_JOBS.backfillChart]: async (job: Job) => {
+      const { chartId } = job.data as BackfillChartPayload;
+      return spc.backfill(chartId);
     },
   };
 }

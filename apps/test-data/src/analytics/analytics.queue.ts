@@ -13,6 +13,7 @@ import {
   type AnalyticsJobName,
   type AnalyzeRollPayload,
   type AnalyzeSheetPayload,
+  type BackfillChartPayload,
   type CorrelateRollPayload,
 } from '@mes/queue-contracts';
 import { analyticsJobHandlers } from './analytics.jobs';
@@ -40,7 +41,7 @@ export interface AnalyticsQueueOptions {
 @Injectable()
 export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('AnalyticsQueue');
-  private readonly queue: Queue<AnalyzeSheetPayload | AnalyzeRollPayload | CorrelateRollPayload>;
+  private readonly queue: Queue<AnalyzeSheetPayload | AnalyzeRollPayload | CorrelateRollPayload | BackfillChartPayload>;
   private worker?: Worker;
   private events?: QueueEvents;
   private sweeper?: NodeJS.Timeout;
@@ -86,6 +87,18 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       ANALYTICS_JOBS.correlateRoll,
       { roll, metric, trace: traceContextForJob() },
       { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } },
+    );
+  }
+
+  /**
+   * A new chart's points from the product's sheets already binned. In the same one-at-a-time queue as
+   * the sheets' analyses, so sheets that land after it add their points after the history.
+   */
+  async backfillChart(chartId: string): Promise<void> {
+    await this.queue.add(
+      ANALYTICS_JOBS.backfillChart,
+      { chartId, trace: traceContextForJob() },
+      { deduplication: { id: ANALYTICS_JOB_IDS.backfillChart(chartId) } },
     );
   }
 

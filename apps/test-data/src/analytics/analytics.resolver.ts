@@ -35,7 +35,10 @@ import { SpcService } from './spc.service';
 
 @Resolver(() => SpcChartModel)
 export class SpcResolver {
-  constructor(private readonly spc: SpcService) {}
+  constructor(
+    private readonly spc: SpcService,
+    private readonly queue: AnalyticsQueue,
+  ) {}
 
   @Query(() => [SpcChartModel], { description: 'The control charts of a product.' })
   spcCharts(@Args('productCode') productCode: string): Promise<SpcChartModel[]> {
@@ -64,9 +67,15 @@ export class SpcResolver {
   }
 
   @Roles(...ENGINEERING)
-  @Mutation(() => SpcChartModel, { description: 'Create a control chart for a product (ENGINEER or ADMIN; audited).' })
-  createSpcChart(@CurrentActor() actor: Actor, @Args('input') input: CreateSpcChartInput): Promise<SpcChartModel> {
-    return this.spc.createChart(actor, input);
+  @Mutation(() => SpcChartModel, {
+    description:
+      'Create a control chart for a product (ENGINEER or ADMIN; audited). A job adds the points of the product’s newest 500 binned sheets (not judged).',
+  })
+  async createSpcChart(@CurrentActor() actor: Actor, @Args('input') input: CreateSpcChartInput): Promise<SpcChartModel> {
+    const chart = await this.spc.createChart(actor, input);
+    // Its points from the product's sheets already binned, so a baseline can be chosen at once.
+    await this.queue.backfillChart(chart.id);
+    return chart;
   }
 
   @Roles(...ENGINEERING)

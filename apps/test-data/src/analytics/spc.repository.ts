@@ -74,6 +74,22 @@ export class SpcRepository {
     return this.db.getRepository(SpcPointEntity).find({ where: { rollBarcode: roll }, order: { chartId: 'ASC', seq: 'ASC' } });
   }
 
+  /**
+   * The product's newest `limit` sheets with binned results, oldest first, in the order their newest
+   * binned test landed (the order their points would have been added in).
+   */
+  async productSheetsInLandingOrder(productCode: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query<Array<{ sheet_barcode: string }>>(
+      `SELECT sheet_barcode FROM (
+         SELECT sheet_barcode, max(coalesce(completed_at, received_at)) AS landed
+           FROM test_data.sheet_tests WHERE product_code = $1 AND status = 'DONE'
+          GROUP BY sheet_barcode ORDER BY landed DESC, sheet_barcode DESC LIMIT $2) s
+       ORDER BY landed ASC, sheet_barcode ASC`,
+      [productCode, limit],
+    );
+    return rows.map((r) => r.sheet_barcode);
+  }
+
   /** The newest 500 events, filtered by chart, status or a roll among their points. */
   events(filter: { chartId?: string; status?: string; roll?: string }): Promise<SpcEventEntity[]> {
     const q = this.db.getRepository(SpcEventEntity).createQueryBuilder('e').orderBy('e.created_at', 'DESC').take(500);

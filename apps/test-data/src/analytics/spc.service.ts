@@ -15,6 +15,7 @@ import {
   type RunRule,
 } from '@mes/analytics';
 import type { Actor } from '@mes/auth';
+import { CHART_BACKFILL_SHEETS } from '@mes/queue-contracts';
 import { DomainError, type ErrorDetail } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
@@ -262,67 +263,91 @@ export class SpcService {
     let points = 0;
     let events = 0;
     for (const chart of charts) {
-      const metricMap =
-        chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
-      const sample = sampleOf(chart, metricMap);
-      if (!sample) continue;
-      const opened = await this.db.transaction(async (m) => {
-        await this.spc.lockChartPoints(m, chart.id);
-        const limits = chart.limitsVersion > 0 ? await this.limitsOf(m, chart) : null;
-        const previous = await this.spc.previousPoint(m, chart.id, map.sheet);
-        const point = limits ? chartPoint(limits, sample, previous) : null;
-        // p charts plot the fraction defective; the others the statistic itself.
-        const plotted = chart.chartType === 'P' ? sample.value / (sample.n as number) : sample.value;
-        const z = point && Number.isFinite(point.z) ? point.z : point ? Math.sign(point.z) * 1e6 : null;
-        await this.spc.upsertPoint(m, {
-          chartId: chart.id,
-          sheet: map.sheet,
-          roll: map.roll,
-          sheetTestId: map.sheetTestId,
-          mdFromMm: map.mdFromMm,
-          mdToMm: map.mdToMm,
-          value: plotted,
-          n: sample.n ?? null,
-          spread: sample.spread ?? null,
-          z,
-          limitsVersion: chart.limitsVersion,
-        });
-        if (!limits) return [];
-        // The chart's recent points under the current limits, in landing order, this sheet last.
-        const recent = await this.spc.recentPoints(m, chart.id, chart.limitsVersion, RULE_WINDOW);
-        const at = recent.findIndex((p) => p.sheet_barcode === map.sheet);
-        if (at < 0) return [];
-        const zs = recent.map((p) => Number(p.z));
-        const found = violationsAt(chart.rules as RunRule[], zs, at);
-        const ids: string[] = [];
-        for (const v of found) {
-          const pts: EventPoint[] = v.points.map((k) => ({
-            sheet: recent[k].sheet_barcode,
-            roll: recent[k].roll_barcode,
-            value: Number(recent[k].value),
-            z: Number(recent[k].z),
-            mdFromMm: recent[k].md_from_mm === null ? null : Number(recent[k].md_from_mm),
-            mdToMm: recent[k].md_to_mm === null ? null : Number(recent[k].md_to_mm),
-          }));
-          const reason = `SPC ${chart.name} (${chart.productCode}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
-          const id = await this.spc.insertEvent(m, {
-            id: randomUUID(),
-            chartId: chart.id,
-            rule: v.rule,
-            limitsVersion: chart.limitsVersion,
-            atSheet: map.sheet,
-            points: pts,
-            reason,
-          });
-          if (id) ids.push(id);
-        }
-        return ids;
-      });
+      const r = await this.recordPoint(chart, map);
+      if (r === null) continue;
       points++;
-      events += opened.length;
-      await this.placePendingHolds(chart, map.sheet);
+      events += r;
     }
     return { points, events };
+  }
+
+  /**
+   * A new chart's points from the product's newest sheets already binned, oldest first, so an engineer
+   * can choose a baseline from history at once. Points already there (a sheet that landed meanwhile)
+   * are rewritten in place. History is never judged: limits frozen meanwhile must not hold old material.
+   */
+  async backfill(chartId: string, limit = CHART_BACKFILL_SHEETS): Promise<{ sheets: number; points: number }> {
+    const chart = await this.spc.chart(chartId);
+    if (!chart) return { sheets: 0, points: 0 };
+    const sheets = await this.spc.productSheetsInLandingOrder(chart.productCode, limit);
+    let points = 0;
+    for (const sheet of sheets) {
+      const map = await this.maps.sheet(sheet, metricOf(chart));
+      if (map && (await this.recordPoint(chart, map, false)) !== null) points++;
+    }
+    return { sheets: sheets.length, points };
+  }
+
+  /** The sheet's point on one chart, judged when limits are frozen: the events it opened, or null without a sample. */
+  private async recordPoint(chart: SpcChartEntity, map: LoadedSheetMap, judge = true): Promise<number | null> {
+    const metricMap =
+      chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
+    const sample = sampleOf(chart, metricMap);
+    if (!sample) return null;
+    const opened = await this.db.transaction(async (m) => {
+      await this.spc.lockChartPoints(m, chart.id);
+      const limits = judge && chart.limitsVersion > 0 ? await this.limitsOf(m, chart) : null;
+      const previous = await this.spc.previousPoint(m, chart.id, map.sheet);
+      const point = limits ? chartPoint(limits, sample, previous) : null;
+      // p charts plot the fraction defective; the others the statistic itself.
+      const plotted = chart.chartType === 'P' ? sample.value / (sample.n as number) : sample.value;
+      const z = point && Number.isFinite(point.z) ? point.z : point ? Math.sign(point.z) * 1e6 : null;
+      await this.spc.upsertPoint(m, {
+        chartId: chart.id,
+        sheet: map.sheet,
+        roll: map.roll,
+        sheetTestId: map.sheetTestId,
+        mdFromMm: map.mdFromMm,
+        mdToMm: map.mdToMm,
+        value: plotted,
+        n: sample.n ?? null,
+        spread: sample.spread ?? null,
+        z,
+        limitsVersion: chart.limitsVersion,
+      });
+      if (!limits) return [];
+      // The chart's recent points under the current limits, in landing order, this sheet last.
+      const recent = await this.spc.recentPoints(m, chart.id, chart.limitsVersion, RULE_WINDOW);
+      const at = recent.findIndex((p) => p.sheet_barcode === map.sheet);
+      if (at < 0) return [];
+      const zs = recent.map((p) => Number(p.z));
+      const found = violationsAt(chart.rules as RunRule[], zs, at);
+      const ids: string[] = [];
+      for (const v of found) {
+        const pts: EventPoint[] = v.points.map((k) => ({
+          sheet: recent[k].sheet_barcode,
+          roll: recent[k].roll_barcode,
+          value: Number(recent[k].value),
+          z: Number(recent[k].z),
+          mdFromMm: recent[k].md_from_mm === null ? null : Number(recent[k].md_from_mm),
+          mdToMm: recent[k].md_to_mm === null ? null : Number(recent[k].md_to_mm),
+        }));
+        const reason = `SPC ${chart.name} (${chart.productCode}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
+        const id = await this.spc.insertEvent(m, {
+          id: randomUUID(),
+          chartId: chart.id,
+          rule: v.rule,
+          limitsVersion: chart.limitsVersion,
+          atSheet: map.sheet,
+          points: pts,
+          reason,
+        });
+        if (id) ids.push(id);
+      }
+      return ids;
+    });
+    await this.placePendingHolds(chart, map.sheet);
+    return opened.length;
   }
 
   /** Holds of the chart's events at this sheet that are not placed yet (a failed call is retried by the job). */

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
-import { downloadWithToken, gql } from '../api';
+import { gql } from '../api';
 import { robustRange } from '../colour-scale';
-import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
+import { BarcodePicker, ErrorBox, ExportLinks, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
 import { metricOfFinding, PatternList, RollPatternOverlay, usePatterns } from '../patterns';
@@ -194,23 +194,15 @@ function RollMapView({ barcode, region }: { barcode: string; region?: { mdFrom: 
             {map.mdBins} x {map.cdBins} bins of {map.mdStepMm} x {map.cdStepMm} mm
           </span>
         )}
-        <span className="exports">
-          Export:{' '}
-          {(['cells.csv', 'bins.csv'] as const).map((f) => (
-            <button
-              key={f}
-              type="button"
-              className="link"
-              onClick={() =>
-                void downloadWithToken(`/api/v1/exports/rolls/${encodeURIComponent(barcode)}/${f}`, `${barcode}-${f}`).catch((err: Error) =>
-                  setError(err.message),
-                )
-              }
-            >
-              {f}
-            </button>
-          ))}
-        </span>
+        <ExportLinks
+          onError={setError}
+          files={(['cells.csv', 'cells.stdf', 'bins.csv'] as const).map((f) => ({
+            label: f,
+            path: `/api/v1/exports/rolls/${encodeURIComponent(barcode)}/${f}`,
+            fileName: `${barcode}-${f}`,
+            title: f === 'cells.stdf' ? 'the roll as one STDF lot, each sheet a wafer' : undefined,
+          }))}
+        />
       </div>
       {grid && (
         <div className="map-frame">

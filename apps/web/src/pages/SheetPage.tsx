@@ -9,9 +9,9 @@ import {
   type KeyboardEvent,
   type MouseEvent,
 } from 'react';
-import { downloadWithToken, gql, subscribeEvents } from '../api';
+import { gql, subscribeEvents } from '../api';
 import { robustRange } from '../colour-scale';
-import { BarcodePicker, ErrorBox, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
+import { BarcodePicker, ErrorBox, ExportLinks, formatValue, Legend, MetricSelect, recordPerf, type Metric } from '../components';
 import { cellAt, gridImage, paint, pixelOf, type Grid } from '../heatmap';
 import { unpackFloat32 } from '../packed';
 import { metricOfFinding, PatternList, SheetPatternOverlay, usePatterns } from '../patterns';
@@ -226,7 +226,6 @@ function SheetMapView({ barcode }: { barcode: string }) {
   const px = cursor && grid ? pixelOf(grid, cursor.md, cursor.cd) : null;
   const shownFinding = showPattern ? patterns?.findings[finding] : undefined;
   const newestTest = tests.filter((t) => t.status === 'DONE').at(-1);
-  const download = (path: string, filename: string) => void downloadWithToken(path, filename).catch((e: Error) => setError(e.message));
   const sheetPath = `/api/v1/exports/sheets/${encodeURIComponent(barcode)}`;
 
   return (
@@ -257,38 +256,36 @@ function SheetMapView({ barcode }: { barcode: string }) {
             ? `Test ${progress.status.toLowerCase()}: ${progress.cellsBinned} of ${progress.cells} cells binned${progress.disposition ? ` · ${progress.disposition.toLowerCase().replace(/_/g, ' ')}` : ''}`
             : 'No test yet · live'}
         </span>
-        <span className="exports">
-          Export:{' '}
-          {(['results.csv', 'bins.csv', 'e142.xml'] as const).map((f) => (
-            <button key={f} type="button" className="link" onClick={() => download(`${sheetPath}/${f}`, `${barcode}-${f}`)}>
-              {f}
-            </button>
-          ))}
-          {newestTest &&
-            (['csv', 'stdf'] as const).map((ext) => (
-              <button
-                key={ext}
-                type="button"
-                className="link"
-                title="the newest binned test of the sheet"
-                onClick={() =>
-                  download(
-                    `/api/v1/exports/sheet-tests/${newestTest.sheetTestId}.${ext}`,
-                    `${barcode}-test-${newestTest.sheetTestId.slice(0, 8)}.${ext}`,
-                  )
-                }
-              >
-                test.{ext}
-              </button>
-            ))}
-          <button
-            type="button"
-            className="link"
-            onClick={() => download(`/api/v1/pick-maps/${encodeURIComponent(barcode)}.csv`, `${barcode}-pick-map.csv`)}
-          >
-            pick-map.csv
-          </button>
-        </span>
+        <ExportLinks
+          onError={setError}
+          files={[
+            ...(['results.csv', 'results.stdf', 'bins.csv', 'e142.xml'] as const).map((f) => ({
+              label: f,
+              path: `${sheetPath}/${f}`,
+              fileName: `${barcode}-${f}`,
+            })),
+            ...(newestTest
+              ? (['csv', 'stdf'] as const).map((ext) => ({
+                  label: `test.${ext}`,
+                  path: `/api/v1/exports/sheet-tests/${newestTest.sheetTestId}.${ext}`,
+                  fileName: `${barcode}-test-${newestTest.sheetTestId.slice(0, 8)}.${ext}`,
+                  title: 'the newest binned test of the sheet',
+                }))
+              : []),
+            {
+              label: 'pick-map.csv',
+              path: `/api/v1/pick-maps/${encodeURIComponent(barcode)}.csv`,
+              fileName: `${barcode}-pick-map.csv`,
+              title: 'what the picker is to pick',
+            },
+            {
+              label: 'pick-result.csv',
+              path: `${sheetPath}/pick-result.csv`,
+              fileName: `${barcode}-pick-result.csv`,
+              title: 'what the picker reported it did',
+            },
+          ]}
+        />
       </div>
       {grid && (
         <div className="map-frame">

@@ -118,7 +118,8 @@ export default function SpcPage({ product }: { product?: string }) {
         </label>
       </form>
       <ErrorBox error={error} />
-      {charts && charts.length === 0 && <p className="muted">{product} has no control charts yet (createSpcChart).</p>}
+      {product && <NewChartForm product={product} onCreated={load} />}
+      {charts && charts.length === 0 && <p className="muted">{product} has no control charts yet.</p>}
       {charts?.map((c) => (
         <ChartSection key={c.id} chart={c} showAcknowledged={showAcknowledged} onChanged={load} />
       ))}
@@ -151,6 +152,7 @@ function ChartSection({ chart, showAcknowledged, onChanged }: { chart: Chart; sh
         <span className="key-centre" /> centre line <span className="key-limit" /> 3σ limits <span className="key-violated" /> points of a
         rule violation
       </p>
+      <FreezeForm chart={chart} onFrozen={onChanged} />
       {shown.length > 0 && (
         <ul className="event-list" aria-label={`SPC events of ${chart.name}`}>
           {shown.map((e) => (
@@ -235,5 +237,204 @@ function EventItem({ event, onChanged }: { event: SpcEvent; onChanged: () => voi
         </p>
       )}
     </li>
+  );
+}
+
+const RULES = [
+  ['NELSON_1', 'one point beyond 3σ'],
+  ['NELSON_2', 'nine points on one side'],
+  ['NELSON_3', 'six points rising or falling'],
+  ['NELSON_4', 'fourteen points alternating'],
+  ['NELSON_5', 'two of three beyond 2σ'],
+  ['NELSON_6', 'four of five beyond 1σ'],
+  ['NELSON_7', 'fifteen within 1σ'],
+  ['NELSON_8', 'eight beyond 1σ either side'],
+  ['WE_1', 'one point beyond 3σ'],
+  ['WE_2', 'two of three beyond 2σ'],
+  ['WE_3', 'four of five beyond 1σ'],
+  ['WE_4', 'eight on one side'],
+] as const;
+
+/** A new chart of the product; the MES adds the points of the product's newest sheets by a job. */
+function NewChartForm({ product, onCreated }: { product: string; onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'MEAN' | 'SD' | 'YIELD'>('MEAN');
+  const [metric, setMetric] = useState('ASR');
+  const [chartType, setChartType] = useState<'I_MR' | 'XBAR_S'>('XBAR_S');
+  const [zones, setZones] = useState(5);
+  const [zone, setZone] = useState('');
+  const [rules, setRules] = useState<string[]>(['NELSON_1', 'NELSON_2', 'NELSON_3', 'NELSON_5']);
+  const [hold, setHold] = useState(true);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const input =
+      kind === 'YIELD'
+        ? {
+            productCode: product,
+            name: name.trim(),
+            metric: 'YIELD',
+            statistic: 'YIELD',
+            chartType: 'P',
+            zones: 1,
+            zone: null,
+            rules,
+            holdOnViolation: hold,
+          }
+        : {
+            productCode: product,
+            name: name.trim(),
+            metric,
+            statistic: kind === 'MEAN' ? 'ZONE_MEAN' : 'ZONE_SD',
+            chartType: kind === 'SD' ? 'I_MR' : chartType,
+            zones,
+            zone: zone === '' ? null : Number(zone),
+            rules,
+            holdOnViolation: hold,
+          };
+    try {
+      await gql('mutation($i: CreateSpcChartInput!) { createSpcChart(input: $i) { id } }', { i: input });
+      setResult({ ok: true, text: `Chart ${input.name} created; its points from the newest binned sheets of ${product} are being added.` });
+      setName('');
+      onCreated();
+      // The backfill is a job: show its points as they arrive.
+      for (const ms of [1500, 5000]) setTimeout(onCreated, ms);
+    } catch (err) {
+      setResult({ ok: false, text: (err as Error).message });
+    }
+  };
+  const toggle = (rule: string) => setRules((r) => (r.includes(rule) ? r.filter((x) => x !== rule) : [...r, rule]));
+  return (
+    <details className="new-chart">
+      <summary>New control chart</summary>
+      <form className="region-form" onSubmit={(e) => void submit(e)} aria-label="New control chart">
+        <label htmlFor="chart-name">Name</label>
+        <input id="chart-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="ASR zone 3" />
+        <label htmlFor="chart-kind">Statistic</label>
+        <select id="chart-kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+          <option value="MEAN">zone mean of a metric</option>
+          <option value="SD">zone spread (σ) of a metric</option>
+          <option value="YIELD">fraction defective (p chart)</option>
+        </select>
+        {kind !== 'YIELD' && (
+          <>
+            <label htmlFor="chart-metric">Metric</label>
+            <select id="chart-metric" value={metric} onChange={(e) => setMetric(e.target.value)}>
+              {['ASR', 'OCV', 'R_OHMIC', 'R_CT'].map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+            {kind === 'MEAN' && (
+              <>
+                <label htmlFor="chart-type">Chart</label>
+                <select id="chart-type" value={chartType} onChange={(e) => setChartType(e.target.value as typeof chartType)}>
+                  <option value="XBAR_S">X̄-S (zone as subgroup)</option>
+                  <option value="I_MR">individuals / moving range</option>
+                </select>
+              </>
+            )}
+            <label htmlFor="chart-zones">CD zones</label>
+            <input
+              id="chart-zones"
+              type="number"
+              min={1}
+              max={50}
+              value={zones}
+              onChange={(e) => {
+                setZones(Number(e.target.value));
+                setZone('');
+              }}
+            />
+            <label htmlFor="chart-zone">Zone</label>
+            <select id="chart-zone" value={zone} onChange={(e) => setZone(e.target.value)}>
+              <option value="">whole sheet</option>
+              {Array.from({ length: Math.max(0, Math.min(50, zones)) }, (_, z) => (
+                <option key={z} value={z}>
+                  {z}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        <fieldset className="rules">
+          <legend>Run rules</legend>
+          {RULES.map(([rule, text]) => (
+            <label key={rule} title={text}>
+              <input type="checkbox" checked={rules.includes(rule)} onChange={() => toggle(rule)} /> {rule.replace('_', ' ')}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          <input type="checkbox" checked={hold} onChange={(e) => setHold(e.target.checked)} /> hold the region of a violation
+        </label>
+        <button type="submit" className="primary" disabled={!name.trim() || !rules.length}>
+          Create chart
+        </button>
+        {result && (
+          <p className={result.ok ? 'form-ok' : 'form-error'} role={result.ok ? 'status' : 'alert'}>
+            {result.text}
+          </p>
+        )}
+      </form>
+    </details>
+  );
+}
+
+/** Limits from a window of the chart's points the engineer chooses, frozen as the chart's next version. */
+function FreezeForm({ chart, onFrozen }: { chart: Chart; onFrozen: () => void }) {
+  const n = chart.points.length;
+  const [from, setFrom] = useState(1);
+  const [to, setTo] = useState(Math.min(n, 25));
+  const [reason, setReason] = useState('');
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    // Points arrive after the page first loads (a new chart's backfill): keep a sensible window.
+    setTo((t) => (t < 2 ? Math.min(n, 25) : Math.min(t, n)));
+  }, [n]);
+  if (n < 2) return null;
+  const lo = Math.max(1, Math.min(from, n));
+  const hi = Math.max(lo, Math.min(to, n));
+  const baseline = chart.points.slice(lo - 1, hi);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const d = await gql<{ freezeSpcLimits: { version: number; centre: number } }>(
+        'mutation($i: FreezeSpcLimitsInput!) { freezeSpcLimits(input: $i) { version centre } }',
+        { i: { chartId: chart.id, baselineSheets: baseline.map((p) => p.sheetBarcode), reason: reason.trim() } },
+      );
+      setResult({ ok: true, text: `Limits v${d.freezeSpcLimits.version} frozen: centre ${d.freezeSpcLimits.centre.toPrecision(4)}.` });
+      setReason('');
+      onFrozen();
+    } catch (err) {
+      setResult({ ok: false, text: (err as Error).message });
+    }
+  };
+  const id = chart.id;
+  return (
+    <form className="inline-form freeze-form" onSubmit={(e) => void submit(e)} aria-label={`Freeze limits of ${chart.name}`}>
+      <label htmlFor={`from-${id}`}>Baseline from point</label>
+      <input id={`from-${id}`} type="number" min={1} max={n} value={from} onChange={(e) => setFrom(Number(e.target.value))} />
+      <label htmlFor={`to-${id}`}>to</label>
+      <input id={`to-${id}`} type="number" min={1} max={n} value={to} onChange={(e) => setTo(Number(e.target.value))} />
+      <span className="muted" data-testid="baseline-window">
+        {baseline.length} sheets, {baseline[0]?.sheetBarcode} … {baseline.at(-1)?.sheetBarcode}
+      </span>
+      <label htmlFor={`reason-${id}`}>Reason</label>
+      <input
+        id={`reason-${id}`}
+        className="wide"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        placeholder="stable run, no known issue"
+      />
+      <button type="submit" disabled={baseline.length < 2 || !reason.trim()}>
+        Freeze limits v{chart.limitsVersion + 1}
+      </button>
+      {result && (
+        <p className={result.ok ? 'form-ok' : 'form-error'} role={result.ok ? 'status' : 'alert'}>
+          {result.text}
+        </p>
+      )}
+    </form>
   );
 }
