@@ -189,6 +189,12 @@ export class LineData {
     }
   }
 
+  /** The operations the line's stations perform (a stack route may only name these). */
+  async stationOperations(): Promise<Set<string>> {
+    const d = await this.tracking.query<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }');
+    return new Set(d.stations.map((s) => s.operation));
+  }
+
   async stationOperation(code: string): Promise<string | null> {
     const d = await this.tracking.query<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }');
     return d.stations.find((s) => s.code === code)?.operation ?? null;

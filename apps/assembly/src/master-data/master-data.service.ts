@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { layerCount } from '@mes/assembly';
+import { layerCount, STACK_ROUTE, stackRouteProblems, type StackRouteStep } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { recordAudit } from '../audit/assembly-audit';
+import { LineData } from '../clients/line-data';
 import { StackProductEntity, WorkOrderEntity } from '../database/assembly.entities';
 import type { CreateStackProductInput, CreateWorkOrderInput, StackProductModel, WorkOrderModel } from './master-data.model';
 
@@ -15,7 +16,10 @@ export function toStackProduct(p: StackProductEntity): StackProductModel {
 /** Stack products and work orders. */
 @Injectable()
 export class AssemblyMasterDataService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly line: LineData,
+  ) {}
 
   async createStackProduct(actor: Actor, input: CreateStackProductInput): Promise<StackProductModel> {
     const n = layerCount(input.targetCapacityMah, input.nominalCellCapacityMah);
@@ -38,12 +42,26 @@ export class AssemblyMasterDataService {
         { path: 'input.allowedGrades', message: 'expected distinct grades' },
       ]);
     }
+    // The default route is the demo line's (its stations are seeded with it); a given one is checked against the line's stations.
+    const route: StackRouteStep[] = input.route
+      ? input.route.map((s) => ({ operation: s.operation, maxTemperatureC: s.maxTemperatureC ?? null }))
+      : STACK_ROUTE.map((s) => ({ ...s }));
+    if (input.route) {
+      const problems = stackRouteProblems(route, await this.line.stationOperations(), 'input.route');
+      if (problems.length)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Route of stack product ${input.code} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}; nothing was stored`,
+          problems,
+        );
+    }
     return this.db.transaction(async (m) => {
       if (await m.findOne(StackProductEntity, { where: { code: input.code } }))
         throw new DomainError('CONFLICT', `Stack product ${input.code} already exists`);
       const p = await m.save(
         m.create(StackProductEntity, {
           ...input,
+          route,
           maxMdSpanMm: input.maxMdSpanMm ?? null,
           allowedGrades: [...input.allowedGrades].sort((a, b) => a - b),
           createdBy: actor.username,
@@ -54,7 +72,7 @@ export class AssemblyMasterDataService {
         action: 'CREATE_STACK_PRODUCT',
         entityType: 'StackProduct',
         entityId: p.code,
-        details: { ...input },
+        details: { ...input, route },
       });
       return toStackProduct(p);
     });
