@@ -21,7 +21,12 @@ export class AssemblyMasterDataService {
     private readonly line: LineData,
   ) {}
 
-  async createStackProduct(actor: Actor, input: CreateStackProductInput): Promise<StackProductModel> {
+  /**
+   * A new stack product. Its cell product and route are checked against tracking's products and
+   * stations; the demo seeder (`checkLine: false`) skips that, since it runs before tracking may
+   * answer and seeds only what the demo line has.
+   */
+  async createStackProduct(actor: Actor, input: CreateStackProductInput, { checkLine = true } = {}): Promise<StackProductModel> {
     const n = layerCount(input.targetCapacityMah, input.nominalCellCapacityMah);
     if (n > input.maxLayers) {
       throw new DomainError(
@@ -42,16 +47,18 @@ export class AssemblyMasterDataService {
         { path: 'input.allowedGrades', message: 'expected distinct grades' },
       ]);
     }
-    // The default route is the demo line's (its stations are seeded with it); a given one is checked against the line's stations.
     const route: StackRouteStep[] = input.route
       ? input.route.map((s) => ({ operation: s.operation, maxTemperatureC: s.maxTemperatureC ?? null }))
       : STACK_ROUTE.map((s) => ({ ...s }));
-    if (input.route) {
-      const problems = stackRouteProblems(route, await this.line.stationOperations(), 'input.route');
+    if (checkLine) {
+      const [products, operations] = await Promise.all([this.line.productCodes(), this.line.stationOperations()]);
+      const problems = stackRouteProblems(route, operations, 'input.route');
+      if (!products.has(input.cellProductCode))
+        problems.unshift({ path: 'input.cellProductCode', message: `expected the code of a cell product (${[...products].join(', ')})` });
       if (problems.length)
         throw new DomainError(
           'VALIDATION_FAILED',
-          `Route of stack product ${input.code} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}; nothing was stored`,
+          `Stack product ${input.code} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}; nothing was stored`,
           problems,
         );
     }

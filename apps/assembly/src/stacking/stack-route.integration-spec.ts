@@ -28,6 +28,7 @@ describe('a stack follows its product’s route', () => {
   };
   const line = {
     stationOperations: async () => new Set(Object.values(stations)),
+    productCodes: async () => new Set(['TFB-0505']),
     stationOperation: async (code: string) => stations[code] ?? null,
     cellStates: async (cells: { sheetBarcode: string; row: number; col: number }[]) =>
       cells.map((c) => ({ ...c, rollBarcode: 'R0001', mdMm: 0, cdMm: 0, status: 'ACTIVE', activeHolds: [] })),
@@ -69,7 +70,7 @@ describe('a stack follows its product’s route', () => {
     await db?.drop();
   });
 
-  it('refuses a route that would take formed stacks above 180 °C, or names an operation no station performs, storing nothing', async () => {
+  it('refuses a route that would take formed stacks above 180 °C or names an operation no station performs, and an unknown cell product, storing nothing', async () => {
     const hot = await refusal(
       products.createStackProduct(ENGINEER, {
         ...product,
@@ -98,8 +99,10 @@ describe('a stack follows its product’s route', () => {
       }),
     );
     expect(unknown.message).toBe(
-      'Route of stack product MLB-ODD refused: input.route[1].operation: no station performs LASER_MARK: expected an operation of a station of the line; nothing was stored',
+      'Stack product MLB-ODD refused: input.route[1].operation: no station performs LASER_MARK: expected an operation of a station of the line; nothing was stored',
     );
+    const noCell = await refusal(products.createStackProduct(ENGINEER, { ...product, code: 'MLB-NOCELL', cellProductCode: 'TFB-9999' }));
+    expect(noCell.details).toEqual([{ path: 'input.cellProductCode', message: 'expected the code of a cell product (TFB-0505)' }]);
     expect(await productCount()).toBe(0);
   });
 
