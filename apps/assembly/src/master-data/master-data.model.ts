@@ -94,6 +94,12 @@ export class WorkOrderModel {
   @Field() stackProductCode!: string;
   @Field(() => Int) quantity!: number;
   @Field(() => Int, { description: 'Stacks started against this order.' }) stacksStarted!: number;
+  @Field(() => Int, { description: 'Stacks with all their layers.' }) stacksBuilt!: number;
+  @Field(() => Int, { description: 'Stacks with a final test (scrapped ones included).' }) stacksTested!: number;
+  @Field(() => Int, { description: 'Stacks whose final test passed and that are not scrapped.' }) stacksPassed!: number;
+  @Field(() => Int, { description: 'Stacks scrapped (a SCRAP disposition of a hold on one of their layers).' }) stacksScrapped!: number;
+  @Field(() => Float, { nullable: true, description: 'Stack yield: passed / tested; null before the first test.' })
+  stackYield!: number | null;
   @Field() status!: string;
 }
 

@@ -119,7 +119,18 @@ export class AssemblyMasterDataService {
         entityId: wo.code,
         details: { ...input },
       });
-      return { code: wo.code, stackProductCode: p.code, quantity: wo.quantity, stacksStarted: 0, status: wo.status };
+      return {
+        code: wo.code,
+        stackProductCode: p.code,
+        quantity: wo.quantity,
+        stacksStarted: 0,
+        stacksBuilt: 0,
+        stacksTested: 0,
+        stacksPassed: 0,
+        stacksScrapped: 0,
+        stackYield: null,
+        status: wo.status,
+      };
     });
   }
 
@@ -128,9 +139,29 @@ export class AssemblyMasterDataService {
     filter: { openOnly?: boolean; cellProductCode?: string } = {},
     m: EntityManager = this.db.manager,
   ): Promise<(WorkOrderModel & { product: StackProductEntity })[]> {
-    const rows = await m.query<{ id: string; code: string; quantity: number; status: string; stack_product_id: string; started: string }[]>(
-      `SELECT w.id, w.code, w.quantity, w.status, w.stack_product_id, (SELECT count(*) FROM assembly.stacks s WHERE s.work_order_id = w.id) AS started
+    const rows = await m.query<
+      {
+        id: string;
+        code: string;
+        quantity: number;
+        status: string;
+        stack_product_id: string;
+        started: string;
+        built: string;
+        tested: string;
+        passed: string;
+        scrapped: string;
+      }[]
+    >(
+      `SELECT w.id, w.code, w.quantity, w.status, w.stack_product_id, k.started, k.built, k.tested, k.passed, k.scrapped
          FROM assembly.work_orders w JOIN assembly.stack_products p ON p.id = w.stack_product_id
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS started,
+                  count(*) FILTER (WHERE s.status <> 'BUILDING') AS built,
+                  count(*) FILTER (WHERE s.status = 'TESTED' OR (s.status = 'SCRAPPED' AND s.bin IS NOT NULL)) AS tested,
+                  count(*) FILTER (WHERE s.status = 'TESTED' AND s.bin = 'PASS') AS passed,
+                  count(*) FILTER (WHERE s.status = 'SCRAPPED') AS scrapped
+             FROM assembly.stacks s WHERE s.work_order_id = w.id) k
         WHERE ($1::boolean IS NOT TRUE OR w.status = 'OPEN') AND ($2::text IS NULL OR p.cell_product_code = $2)
         ORDER BY w.status DESC, w.id`,
       [filter.openOnly ?? false, filter.cellProductCode ?? null],
@@ -143,6 +174,11 @@ export class AssemblyMasterDataService {
         stackProductCode: product.code,
         quantity: r.quantity,
         stacksStarted: Number(r.started),
+        stacksBuilt: Number(r.built),
+        stacksTested: Number(r.tested),
+        stacksPassed: Number(r.passed),
+        stacksScrapped: Number(r.scrapped),
+        stackYield: Number(r.tested) ? Number(r.passed) / Number(r.tested) : null,
         status: r.status,
         product,
       };

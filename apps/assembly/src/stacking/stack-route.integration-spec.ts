@@ -173,4 +173,27 @@ describe('a stack follows its product’s route', () => {
     const [{ step }] = await ds.query(`SELECT step FROM assembly.stacks WHERE barcode = 'STK-R1'`);
     expect(step).toBe('STACK_TEST');
   });
+
+  it('keeps the stack yield of each work order: built, tested, passed, scrapped', async () => {
+    await products.createWorkOrder(ENGINEER, { code: 'WO-Y', stackProductCode: 'MLB-PLAIN', quantity: 10 });
+    // Five stacks of the order: building, built, tested PASS, tested OPEN_LAYER, tested PASS then scrapped.
+    await ds.query(
+      `INSERT INTO assembly.stacks (barcode, stack_product_id, work_order_id, layers_planned, status, bin, step, station_code, created_by)
+       SELECT 'STK-Y' || n, p.id, w.id, 2, st, b, 'STACK_TEST', 'STT-1', 'test'
+         FROM assembly.stack_products p, assembly.work_orders w,
+              (VALUES (1, 'BUILDING', NULL), (2, 'BUILT', NULL), (3, 'TESTED', 'PASS'), (4, 'TESTED', 'OPEN_LAYER'), (5, 'SCRAPPED', 'PASS')) AS v(n, st, b)
+        WHERE p.code = 'MLB-PLAIN' AND w.code = 'WO-Y'`,
+    );
+    const [wo] = (await products.workOrders()).filter((w) => w.code === 'WO-Y');
+    expect(wo).toMatchObject({
+      stacksStarted: 5,
+      stacksBuilt: 4,
+      stacksTested: 3,
+      stacksPassed: 1,
+      stacksScrapped: 1,
+      stackYield: 1 / 3,
+    });
+    const fresh = await products.createWorkOrder(ENGINEER, { code: 'WO-Z', stackProductCode: 'MLB-PLAIN', quantity: 1 });
+    expect(fresh).toMatchObject({ stacksStarted: 0, stacksTested: 0, stackYield: null });
+  });
 });
