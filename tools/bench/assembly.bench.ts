@@ -110,8 +110,8 @@ export async function benchAssembly(): Promise<void> {
     await ds.initialize();
     const total = 400_000;
     const t0 = performance.now();
-    await ds.query(`INSERT INTO assembly.stack_products (code, name, cell_product_code, target_capacity_mah, nominal_cell_capacity_mah, max_layers, allowed_grades, asr_spread_pct, capacity_spread_pct, ocv_min_v, ocv_max_v, impedance_tolerance, created_by)
-                    VALUES ('B', 'bench', 'TFB-0505', 1.2, 0.15, 8, '{1}', 10, 5, 0.1, 4.3, 0.05, 'bench')`);
+    await ds.query(`INSERT INTO assembly.stack_products (code, name, cell_product_code, target_capacity_mah, nominal_cell_capacity_mah, max_layers, allowed_grades, asr_spread_pct, capacity_spread_pct, ocv_min_v, ocv_max_v, impedance_tolerance, route, created_by)
+                    VALUES ('B', 'bench', 'TFB-0505', 1.2, 0.15, 8, '{1}', 10, 5, 0.1, 4.3, 0.05, '[]', 'bench')`);
     await ds.query(
       `INSERT INTO assembly.singulation_reports (sheet_barcode, station_code, strategy, cells_tested, cells_passed, cells_in_pick_map, picked, broken, reported_by) VALUES ('S', 'SNG-1', 'GRADED', 0, 0, 0, 0, 0, 'bench')`,
     );

@@ -1,4 +1,4 @@
-import { scanStack, STACK_ROUTE, type StackOnRoute } from './stack-route';
+import { scanStack, STACK_ROUTE, stackRouteProblems, type StackOnRoute } from './stack-route';
 
 const built: StackOnRoute = {
   barcode: 'STK-1',
@@ -76,5 +76,63 @@ describe('the stack route', () => {
     // 180 °C is at the guard, not above it.
     const cure = [withReflow[2], withReflow[4]];
     expect(scanStack(cure, { ...built, step: 'FORMATION' }, 'CURE')).toEqual({ ok: true, moved: true, step: 'CURE', state: 'FORMED' });
+  });
+
+  it('lets only a stack that passed its final test go on to the steps after it', () => {
+    const route = [...STACK_ROUTE, { operation: 'PACKAGING', maxTemperatureC: 150 }];
+    const atTest = { ...built, step: 'STACK_TEST', state: 'FORMED' as const };
+    expect(scanStack(route, atTest, 'PACKAGING')).toEqual({
+      ok: false,
+      reason: 'NOT_PASSED',
+      message: 'Stack STK-1 has no final test yet: test it at STACK_TEST before it goes on to PACKAGING',
+    });
+    expect(scanStack(route, { ...atTest, status: 'TESTED', bin: 'OPEN_LAYER' }, 'PACKAGING')).toEqual({
+      ok: false,
+      reason: 'NOT_PASSED',
+      message: 'Stack STK-1 failed its final test (OPEN_LAYER): it does not leave STACK_TEST',
+    });
+    expect(scanStack(route, { ...atTest, status: 'TESTED', bin: 'PASS' }, 'PACKAGING')).toEqual({
+      ok: true,
+      moved: true,
+      step: 'PACKAGING',
+      state: 'FORMED',
+    });
+  });
+});
+
+describe('a stack product route', () => {
+  const stations = new Set(['STACKING', 'REFLOW', 'FORMATION', 'STACK_TEST', 'PACKAGING']);
+  const step = (operation: string, maxTemperatureC: number | null = null) => ({ operation, maxTemperatureC });
+
+  it('takes the demo route and a reflow before formation', () => {
+    expect(stackRouteProblems(STACK_ROUTE, stations)).toEqual([]);
+    expect(stackRouteProblems([step('STACKING'), step('REFLOW', 235), step('FORMATION'), step('STACK_TEST')], stations)).toEqual([]);
+  });
+
+  it('refuses a hot step after formation, saying where and why', () => {
+    expect(stackRouteProblems([step('STACKING'), step('FORMATION'), step('STACK_TEST'), step('REFLOW', 235)], stations)).toEqual([
+      {
+        path: 'route[3].maxTemperatureC',
+        message:
+          'REFLOW at 235 °C comes after FORMATION: every stack is FORMED by then and would be refused (lithium melts at 180.5 °C); put it before FORMATION or keep it at 180 °C or below',
+      },
+    ]);
+    // At the guard is allowed.
+    expect(stackRouteProblems([step('STACKING'), step('FORMATION'), step('STACK_TEST'), step('PACKAGING', 180)], stations)).toEqual([]);
+  });
+
+  it('refuses a route that does not start at stacking, lacks the final test, repeats a step, names an unknown operation or an absurd temperature', () => {
+    expect(stackRouteProblems([], stations)).toEqual([{ path: 'route', message: 'expected at least STACKING and STACK_TEST' }]);
+    expect(stackRouteProblems([step('FORMATION'), step('STACKING')], stations).map((p) => p.path)).toEqual(['route[0].operation', 'route']);
+    expect(stackRouteProblems([step('STACKING'), step('STACK_TEST'), step('STACK_TEST')], stations)).toEqual([
+      { path: 'route[2].operation', message: 'STACK_TEST is on the route twice' },
+    ]);
+    expect(stackRouteProblems([step('STACKING'), step('LASER_MARK'), step('STACK_TEST')], stations)).toEqual([
+      { path: 'route[1].operation', message: 'no station performs LASER_MARK: expected an operation of a station of the line' },
+    ]);
+    expect(stackRouteProblems([step('STACKING', 2350), step('STACK_TEST', NaN)], stations)).toEqual([
+      { path: 'route[0].maxTemperatureC', message: 'expected -80 to 400 °C or null, got 2350' },
+      { path: 'route[1].maxTemperatureC', message: 'expected -80 to 400 °C or null, got NaN' },
+    ]);
   });
 });

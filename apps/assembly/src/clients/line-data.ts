@@ -189,6 +189,18 @@ export class LineData {
     }
   }
 
+  /** The operations the line's stations perform (a stack route may only name these). */
+  async stationOperations(): Promise<Set<string>> {
+    const d = await this.tracking.query<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }');
+    return new Set(d.stations.map((s) => s.operation));
+  }
+
+  /** The codes of tracking's products (cell designs a stack product may be made of). */
+  async productCodes(): Promise<Set<string>> {
+    const d = await this.tracking.query<{ products: { code: string }[] }>('{ products { code } }');
+    return new Set(d.products.map((p) => p.code));
+  }
+
   async stationOperation(code: string): Promise<string | null> {
     const d = await this.tracking.query<{ stations: { code: string; operation: string }[] }>('{ stations { code operation } }');
     return d.stations.find((s) => s.code === code)?.operation ?? null;

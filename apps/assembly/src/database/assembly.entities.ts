@@ -1,4 +1,4 @@
-import type { StackComparison } from '@mes/assembly';
+import type { StackComparison, StackRouteStep } from '@mes/assembly';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /**
@@ -52,6 +52,10 @@ export class StackProductEntity {
 
   @Column({ name: 'impedance_tolerance', type: 'double precision' })
   impedanceTolerance!: number;
+
+  /** The stack's route after singulation, each step with its hottest temperature (°C, null near room temperature). */
+  @Column({ type: 'jsonb' })
+  route!: StackRouteStep[];
 
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;

@@ -1,4 +1,5 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -11,7 +12,26 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
+
+@ObjectType({ description: 'A step of a stack product’s route, reached by scanning the stack at a station of its operation.' })
+export class StackRouteStepModel {
+  @Field() operation!: string;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The hottest the step gets (°C); null near room temperature. A step above 180 °C takes AS_MADE stacks only.',
+  })
+  maxTemperatureC!: number | null;
+}
+
+@InputType()
+export class StackRouteStepInput {
+  @Field()
+  @Matches(/^[A-Z][A-Z0-9_]{0,31}$/, { message: 'expected an operation code: capitals, digits and "_", up to 32' })
+  operation!: string;
+  @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() maxTemperatureC?: number | null;
+}
 
 @ObjectType({
   description: 'A multilayer battery: N cells of one cell product in parallel, with its matching rules and final-test limits.',
@@ -32,6 +52,8 @@ export class StackProductModel {
   @Field(() => Float) ocvMinV!: number;
   @Field(() => Float) ocvMaxV!: number;
   @Field(() => Float, { description: 'Largest RMS relative deviation from 1/Σ(1/Z) that passes.' }) impedanceTolerance!: number;
+  @Field(() => [StackRouteStepModel], { description: 'The stack’s route after singulation, STACKING first; the final test is STACK_TEST.' })
+  route!: StackRouteStepModel[];
 }
 
 @InputType()
@@ -55,6 +77,15 @@ export class CreateStackProductInput {
   @Field(() => Float, { defaultValue: 0.1 }) @IsNumber() @Min(0) @Max(6) ocvMinV!: number;
   @Field(() => Float, { defaultValue: 4.3 }) @IsNumber() @Min(0) @Max(6) ocvMaxV!: number;
   @Field(() => Float, { defaultValue: 0.05 }) @IsNumber() @IsPositive() @Max(1) impedanceTolerance!: number;
+  @Field(() => [StackRouteStepInput], {
+    nullable: true,
+    description: 'The route after singulation (default STACKING → FORMATION → STACK_TEST, all near room temperature).',
+  })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => StackRouteStepInput)
+  route?: StackRouteStepInput[] | null;
 }
 
 @ObjectType()
@@ -63,6 +94,12 @@ export class WorkOrderModel {
   @Field() stackProductCode!: string;
   @Field(() => Int) quantity!: number;
   @Field(() => Int, { description: 'Stacks started against this order.' }) stacksStarted!: number;
+  @Field(() => Int, { description: 'Stacks with all their layers.' }) stacksBuilt!: number;
+  @Field(() => Int, { description: 'Stacks with a final test (scrapped ones included).' }) stacksTested!: number;
+  @Field(() => Int, { description: 'Stacks whose final test passed and that are not scrapped.' }) stacksPassed!: number;
+  @Field(() => Int, { description: 'Stacks scrapped (a SCRAP disposition of a hold on one of their layers).' }) stacksScrapped!: number;
+  @Field(() => Float, { nullable: true, description: 'Stack yield: passed / tested; null before the first test.' })
+  stackYield!: number | null;
   @Field() status!: string;
 }
 

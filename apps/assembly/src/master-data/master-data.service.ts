@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { layerCount } from '@mes/assembly';
+import { layerCount, STACK_ROUTE, stackRouteProblems, type StackRouteStep } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { recordAudit } from '../audit/assembly-audit';
+import { LineData } from '../clients/line-data';
 import { StackProductEntity, WorkOrderEntity } from '../database/assembly.entities';
 import type { CreateStackProductInput, CreateWorkOrderInput, StackProductModel, WorkOrderModel } from './master-data.model';
 
@@ -15,9 +16,17 @@ export function toStackProduct(p: StackProductEntity): StackProductModel {
 /** Stack products and work orders. */
 @Injectable()
 export class AssemblyMasterDataService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly line: LineData,
+  ) {}
 
-  async createStackProduct(actor: Actor, input: CreateStackProductInput): Promise<StackProductModel> {
+  /**
+   * A new stack product. Its cell product and route are checked against tracking's products and
+   * stations; the demo seeder (`checkLine: false`) skips that, since it runs before tracking may
+   * answer and seeds only what the demo line has.
+   */
+  async createStackProduct(actor: Actor, input: CreateStackProductInput, { checkLine = true } = {}): Promise<StackProductModel> {
     const n = layerCount(input.targetCapacityMah, input.nominalCellCapacityMah);
     if (n > input.maxLayers) {
       throw new DomainError(
@@ -38,12 +47,28 @@ export class AssemblyMasterDataService {
         { path: 'input.allowedGrades', message: 'expected distinct grades' },
       ]);
     }
+    const route: StackRouteStep[] = input.route
+      ? input.route.map((s) => ({ operation: s.operation, maxTemperatureC: s.maxTemperatureC ?? null }))
+      : STACK_ROUTE.map((s) => ({ ...s }));
+    if (checkLine) {
+      const [products, operations] = await Promise.all([this.line.productCodes(), this.line.stationOperations()]);
+      const problems = stackRouteProblems(route, operations, 'input.route');
+      if (!products.has(input.cellProductCode))
+        problems.unshift({ path: 'input.cellProductCode', message: `expected the code of a cell product (${[...products].join(', ')})` });
+      if (problems.length)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Stack product ${input.code} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}; nothing was stored`,
+          problems,
+        );
+    }
     return this.db.transaction(async (m) => {
       if (await m.findOne(StackProductEntity, { where: { code: input.code } }))
         throw new DomainError('CONFLICT', `Stack product ${input.code} already exists`);
       const p = await m.save(
         m.create(StackProductEntity, {
           ...input,
+          route,
           maxMdSpanMm: input.maxMdSpanMm ?? null,
           allowedGrades: [...input.allowedGrades].sort((a, b) => a - b),
           createdBy: actor.username,
@@ -54,7 +79,7 @@ export class AssemblyMasterDataService {
         action: 'CREATE_STACK_PRODUCT',
         entityType: 'StackProduct',
         entityId: p.code,
-        details: { ...input },
+        details: { ...input, route },
       });
       return toStackProduct(p);
     });
@@ -94,7 +119,18 @@ export class AssemblyMasterDataService {
         entityId: wo.code,
         details: { ...input },
       });
-      return { code: wo.code, stackProductCode: p.code, quantity: wo.quantity, stacksStarted: 0, status: wo.status };
+      return {
+        code: wo.code,
+        stackProductCode: p.code,
+        quantity: wo.quantity,
+        stacksStarted: 0,
+        stacksBuilt: 0,
+        stacksTested: 0,
+        stacksPassed: 0,
+        stacksScrapped: 0,
+        stackYield: null,
+        status: wo.status,
+      };
     });
   }
 
@@ -103,9 +139,29 @@ export class AssemblyMasterDataService {
     filter: { openOnly?: boolean; cellProductCode?: string } = {},
     m: EntityManager = this.db.manager,
   ): Promise<(WorkOrderModel & { product: StackProductEntity })[]> {
-    const rows = await m.query<{ id: string; code: string; quantity: number; status: string; stack_product_id: string; started: string }[]>(
-      `SELECT w.id, w.code, w.quantity, w.status, w.stack_product_id, (SELECT count(*) FROM assembly.stacks s WHERE s.work_order_id = w.id) AS started
+    const rows = await m.query<
+      {
+        id: string;
+        code: string;
+        quantity: number;
+        status: string;
+        stack_product_id: string;
+        started: string;
+        built: string;
+        tested: string;
+        passed: string;
+        scrapped: string;
+      }[]
+    >(
+      `SELECT w.id, w.code, w.quantity, w.status, w.stack_product_id, k.started, k.built, k.tested, k.passed, k.scrapped
          FROM assembly.work_orders w JOIN assembly.stack_products p ON p.id = w.stack_product_id
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS started,
+                  count(*) FILTER (WHERE s.status <> 'BUILDING') AS built,
+                  count(*) FILTER (WHERE s.status = 'TESTED' OR (s.status = 'SCRAPPED' AND s.bin IS NOT NULL)) AS tested,
+                  count(*) FILTER (WHERE s.status = 'TESTED' AND s.bin = 'PASS') AS passed,
+                  count(*) FILTER (WHERE s.status = 'SCRAPPED') AS scrapped
+             FROM assembly.stacks s WHERE s.work_order_id = w.id) k
         WHERE ($1::boolean IS NOT TRUE OR w.status = 'OPEN') AND ($2::text IS NULL OR p.cell_product_code = $2)
         ORDER BY w.status DESC, w.id`,
       [filter.openOnly ?? false, filter.cellProductCode ?? null],
@@ -118,6 +174,11 @@ export class AssemblyMasterDataService {
         stackProductCode: product.code,
         quantity: r.quantity,
         stacksStarted: Number(r.started),
+        stacksBuilt: Number(r.built),
+        stacksTested: Number(r.tested),
+        stacksPassed: Number(r.passed),
+        stacksScrapped: Number(r.scrapped),
+        stackYield: Number(r.tested) ? Number(r.passed) / Number(r.tested) : null,
         status: r.status,
         product,
       };

@@ -42,7 +42,7 @@ export class DemoAssemblySeeder {
 
   async seedIfEmpty(): Promise<boolean> {
     if ((await this.db.getRepository(StackProductEntity).count()) > 0) return false;
-    await this.masterData.createStackProduct(SYSTEM, DEMO_STACK_PRODUCT);
+    await this.masterData.createStackProduct(SYSTEM, DEMO_STACK_PRODUCT, { checkLine: false });
     await this.masterData.createWorkOrder(SYSTEM, DEMO_WORK_ORDER);
     this.logger.log(`seeded stack product ${DEMO_STACK_PRODUCT.code} and work order ${DEMO_WORK_ORDER.code}`);
     return true;

@@ -110,7 +110,8 @@ export class StackModel {
   @Field() productCode!: string;
   @Field(() => String, { nullable: true }) workOrder!: string | null;
   @Field({ description: 'BUILDING, BUILT, TESTED or SCRAPPED.' }) status!: string;
-  @Field({ description: 'Where the stack is on its route: STACKING, FORMATION or STACK_TEST (scanStack moves it).' }) step!: string;
+  @Field({ description: 'Where the stack is on its product’s route (STACKING, FORMATION, STACK_TEST by default; scanStack moves it).' })
+  step!: string;
   @Field({ description: 'AS_MADE, or FORMED once it left FORMATION (steps above 180 °C refuse it).' }) electrochemicalState!: string;
   @Field(() => Int) layersPlanned!: number;
   @Field(() => Float, { nullable: true, description: 'The smallest layer capacity N was computed from: ceil(target / it).' })

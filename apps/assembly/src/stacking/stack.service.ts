@@ -6,7 +6,6 @@ import {
   descendantRegions,
   mergeRegions,
   scanStack,
-  STACK_ROUTE,
   STACK_TEST,
   STACKING,
   comparableFrequencies,
@@ -246,25 +245,28 @@ export class StackService {
     const operation = await this.line.stationOperation(input.stationCode);
     if (!operation)
       throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
-        { path: 'input.stationCode', message: `expected a station of the stack route (${STACK_ROUTE.map((s) => s.operation).join(', ')})` },
+        { path: 'input.stationCode', message: 'expected the code of a station of the line (a step of the stack’s route)' },
       ]);
     const found = await this.db.getRepository(StackEntity).findOne({ where: { barcode: input.stackBarcode } });
     if (!found)
       throw new DomainError('NOT_FOUND', `Unknown stack ${input.stackBarcode}: start it at a ${STACKING} station first (startStack)`, [
         { path: 'input.stackBarcode', message: 'expected a started stack' },
       ]);
+    // The stack follows its product's route (with the temperature of each step).
+    const { route } = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: found.stackProductId } }))!;
     const layers = await this.layerCells(this.db.manager, found.id);
     const holds = await this.holdsOf(layers);
     await this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
       const status = holds.scrapped ? 'SCRAPPED' : stack.status;
       const outcome = scanStack(
-        STACK_ROUTE,
+        route,
         {
           barcode: stack.barcode,
           step: stack.step,
           state: stack.electrochemicalState,
           status,
+          bin: stack.bin,
           layers: layers.length,
           layersPlanned: stack.layersPlanned,
           hold: holds.list[0] ? { id: holds.list[0].holdId, reason: holds.list[0].reason, cellCode: holds.list[0].cellCode } : null,
@@ -679,7 +681,7 @@ export class StackService {
   private notAtTest(stack: StackEntity): DomainError {
     return new DomainError(
       'WRONG_OPERATION',
-      `Stack ${stack.barcode} is at ${stack.step}, not at ${STACK_TEST}: scan it at the stations of its route (${STACK_ROUTE.map((s) => s.operation).join(' → ')}) before its final test; nothing was stored`,
+      `Stack ${stack.barcode} is at ${stack.step}, not at ${STACK_TEST}: scan it at the stations of its route up to ${STACK_TEST} before its final test; nothing was stored`,
       [{ path: 'input.stackBarcode', message: `expected a stack at ${STACK_TEST}` }],
       { reason: 'WRONG_STEP', step: stack.step },
     );
