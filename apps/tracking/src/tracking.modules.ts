@@ -80,6 +80,7 @@ export class ScanningModule {}
 @Module({
   imports: [MasterDataModule, MaterialModule, HoldsModule, IdentityModule],
   providers: [PatterningService, PatterningResolver, ProductPatternLayoutsResolver, SheetPatterningResolver],
+  exports: [PatterningService],
 })
 export class PatterningModule {}
 

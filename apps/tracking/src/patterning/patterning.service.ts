@@ -154,6 +154,22 @@ export class PatterningService {
     });
   }
 
+  /**
+   * The demo layout the seeder releases at first start, the one release no person signs: the audit
+   * record says so (as for the demo recipes).
+   */
+  releaseDemoSeed(actor: Actor, ref: PatternLayoutRefInput): Promise<PatternLayoutModel> {
+    return this.transition(actor, ref, 'RELEASED', async (m, key) => {
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'PATTERN_LAYOUT_UNSIGNED',
+        entityType: 'PatternLayout',
+        entityKey: key,
+        after: { unsigned: 'demo layout released by the seeder at first start; no person signed' },
+      });
+    });
+  }
+
   /** RELEASED -> OBSOLETE: sheets already patterned keep their grid; no new sheet may use it. */
   obsolete(actor: Actor, ref: PatternLayoutRefInput): Promise<PatternLayoutModel> {
     return this.transition(actor, ref, 'OBSOLETE');
