@@ -41,6 +41,7 @@ Options:
   --seed <n>             seed of the simulated physics (integer)                       [1]
   --gzip                 post sheet tests with Content-Encoding: gzip
   --inspect              inspect each sheet at the INSPECTION station (AOI defects, alignment) before its test
+  --misregistration <p>  percent of patterned sheets pushed past the layout tolerance    [2]
   --truth <file.json>    write the ground truth (per sheet: row, col, kind of every cell)
   --concurrency <n>      sheets driven at once (1-64)                                  [4]
   --max-retests <n>      retests of soft-bin-0 cells per sheet (0-5)                   [1]
@@ -75,6 +76,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   gzip: { type: 'boolean' },
   inspect: { type: 'boolean' },
+  misregistration: { type: 'string' },
   truth: { type: 'string' },
   concurrency: { type: 'string' },
   'max-retests': { type: 'string' },
@@ -198,6 +200,7 @@ export function parseSimulateArgs(
       testTimeoutMs: testTimeoutS * 1000,
       keepTruth: values.truth !== undefined,
       ...(values.inspect ? { inspect: true } : {}),
+      misregistrationRate: integer('misregistration', values.misregistration, 2, 0, 100) / 100,
       ...(values.prefix !== undefined ? { rollPrefix: values.prefix } : {}),
     },
     ...(values.truth !== undefined ? { truthFile: values.truth } : {}),

@@ -36,6 +36,51 @@ describe('inspection (AOI) results and visual bins', () => {
     await mes?.close();
   });
 
+  it('patterns every sheet with the demo layout first: alignment recorded, the layout grid kept', async () => {
+    expect(run.counts).toMatchObject({ sheetsPatterned: SHEETS, sheetsMisregistered: 0 });
+    for (const sheet of run.rolls[0].sheets) {
+      const { sheet: s } = await mes.admin.ok(
+        `{ sheet(barcode: "${sheet.barcode}") { rows cols patterning { layoutName layoutVersion stationCode registered alignment { offsetMdMm offsetCdMm rotationDeg } } } }`,
+      );
+      const a = sheet.patterning!.alignment;
+      expect(s).toEqual({
+        rows: 50,
+        cols: 50,
+        patterning: {
+          layoutName: 'PAT-5050-5MM',
+          layoutVersion: 1,
+          stationCode: 'PAT-1',
+          registered: true,
+          alignment: { offsetMdMm: a.offsetMdMm, offsetCdMm: a.offsetCdMm, rotationDeg: a.rotationDeg },
+        },
+      });
+    }
+  });
+
+  it('holds a sheet the patterning tool misregistered, with the numbers, and never tests it', async () => {
+    const held = await new LineDriver({
+      url: mes.gatewayUrl,
+      username: 'admin',
+      password: TEST_ADMIN_PASSWORD,
+      rolls: 1,
+      sheets: 2,
+      seed: 9,
+      rollPrefix: 'MISREG',
+      misregistrationRate: 1,
+    }).run();
+    expect(held.counts).toMatchObject({ sheetsPatterned: 2, sheetsMisregistered: 2, testsPosted: 0 });
+    for (const sheet of held.rolls[0].sheets) {
+      expect(sheet.patterning!.registered).toBe(false);
+      const { sheet: s } = await mes.admin.ok(`{ sheet(barcode: "${sheet.barcode}") { operation stepState activeHolds { reason } } }`);
+      expect(s.operation).toBe('INSPECTION');
+      expect(s.activeHolds).toHaveLength(1);
+      expect(s.activeHolds[0].reason).toMatch(
+        /^Misregistered at patterning with PAT-5050-5MM@1: (MD offset|CD offset|rotation) -?[\d.]+(°| µm) past ±/,
+      );
+      expect(s.activeHolds[0].reason).toBe(sheet.patterning!.holdReason);
+    }
+  });
+
   it('inspects and tests every sheet; the MES maps each defect where the simulator put it', async () => {
     expect(run.counts).toMatchObject({ sheets: SHEETS, testsPosted: SHEETS, inspectionsPosted: SHEETS });
     for (const sheet of run.rolls[0].sheets) {

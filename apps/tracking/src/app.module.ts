@@ -16,6 +16,7 @@ import {
   IdentityModule,
   MasterDataModule,
   MaterialModule,
+  PatterningModule,
   ScanningModule,
 } from './tracking.modules';
 
@@ -45,6 +46,7 @@ export class TrackingAppModule {
         MasterDataModule,
         MaterialModule,
         HoldsModule,
+        PatterningModule,
         ScanningModule,
         HistoryModule,
       ],

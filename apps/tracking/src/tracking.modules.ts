@@ -18,6 +18,8 @@ import { MaterialRepository } from './material/material.repository';
 import { CellResolver, RollResolver, SheetResolver } from './material/material.resolver';
 import { RollService } from './material/roll.service';
 import { SheetCutService } from './material/sheet-cut.service';
+import { PatterningResolver, ProductPatternLayoutsResolver, SheetPatterningResolver } from './patterning/patterning.resolver';
+import { PatterningService } from './patterning/patterning.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
 import { ScanController } from './scanning/scan.controller';
 import { ScanResolver } from './scanning/scan.resolver';
@@ -73,6 +75,14 @@ export class HoldsModule {}
   exports: [ScanService],
 })
 export class ScanningModule {}
+
+/** Pattern layouts (versioned, signed, allowed per product) and the patterning of sheets, which gives a sheet its grid. */
+@Module({
+  imports: [MasterDataModule, MaterialModule, HoldsModule, IdentityModule],
+  providers: [PatterningService, PatterningResolver, ProductPatternLayoutsResolver, SheetPatterningResolver],
+  exports: [PatterningService],
+})
+export class PatterningModule {}
 
 /** A unit's history across scans, holds and genealogy. */
 @Module({ imports: [MaterialModule, HoldsModule], providers: [HistoryService, HistoryResolver] })

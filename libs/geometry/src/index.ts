@@ -4,3 +4,4 @@ export * from './roll-lineage';
 export * from './roll-map-tiles';
 export * from './cell-code';
 export * from './defect-map';
+export * from './pattern-layout';

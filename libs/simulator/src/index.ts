@@ -69,3 +69,4 @@ export { LIVING_LINE_ROLL, seedLivingLine } from './living-line';
 export type { LivingLineOptions, LivingLineOutcome } from './living-line';
 export { simulateInspection, DEFAULT_INSPECTION_RATES } from './inspect-sheet';
 export type { InspectionRates, SimulatedDefect, DefectTruth, SimulatedInspection } from './inspect-sheet';
+export { simulateAlignment, simulatePatterningTool, type SimulatedAlignment } from './patterning';

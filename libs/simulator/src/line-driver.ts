@@ -1,6 +1,7 @@
 import { simulateInspection, type DefectTruth } from './inspect-sheet';
 import { withLinePatterns, type PatternSpec } from './pattern-injection';
 import { gzipSync } from 'node:zlib';
+import { simulateAlignment, simulatePatterningTool, type SimulatedAlignment } from './patterning';
 import { hashSeed, Rng } from './prng';
 import { simulateSheet, toSheetTestBody, type RigCell, type SimulatedSheet, type TruthKind } from './simulate-sheet';
 
@@ -60,6 +61,12 @@ export interface LineDriverOptions {
   patterns?: PatternSpec[];
   /** Inspect each sheet at the line's INSPECTION station before it is tested (when there is one); default false. */
   inspect?: boolean;
+  /**
+   * Fraction of patterned sheets whose alignment the simulator pushes past the layout tolerance
+   * (the MES holds them); default 0 (the CLI's is 2 %). Sheets are patterned when the product allows a released
+   * layout of its own grid and the MES has recordPatterning.
+   */
+  misregistrationRate?: number;
 }
 
 // ---------------------------------------------------------------------------------------------- results
@@ -130,9 +137,19 @@ export interface SheetRun {
   /** Truth counts by first-insertion kind (present when the sheet was simulated). */
   truthCounts?: Partial<Record<TruthKind, number>>;
   truth?: CellTruthEntry[];
+  /** The patterning the driver recorded: layout, measured alignment, and the MES's answer. */
+  patterning?: SheetPatterningOutcome;
   /** The inspection station's post (when the line has an INSPECTION station): what it found and where. */
   inspection?: SheetInspectionOutcome;
   test?: SheetTestOutcome;
+}
+
+export interface SheetPatterningOutcome {
+  layout: string;
+  alignment: SimulatedAlignment;
+  /** The MES's verdict: false when it held the sheet for misregistration. */
+  registered: boolean;
+  holdReason: string | null;
 }
 
 export interface SheetInspectionOutcome {
@@ -169,12 +186,15 @@ export interface LineRunResult {
     retestsPosted: number;
     testsRejected: number;
     inspectionsPosted: number;
+    /** Sheets patterned, and those the MES held as misregistered (they go no further). */
+    sheetsPatterned: number;
+    sheetsMisregistered: number;
     /** Process runs started and completed through the process service, and trace samples posted. */
     processRuns: number;
     traceSamples: number;
   };
   /** Steps that were not run, with the reason (one line each). */
-  skipped: { process?: string; test?: string };
+  skipped: { process?: string; test?: string; patterning?: string };
   /** Soft-bin counts over all tested sheets (after retests), when the test step ran. */
   bins?: BinCount[];
   /** Ground-truth kind counts over all simulated sheets (first insertion). */
@@ -280,6 +300,21 @@ interface TestStatus {
 
 const SHEET_TEST = 'SHEET_TEST';
 const INSPECTION = 'INSPECTION';
+const PATTERNING = 'PATTERNING';
+
+interface PatternLayoutInfo {
+  name: string;
+  version: number;
+  state: string;
+  rows: number;
+  cols: number;
+  pitchMdMm: number;
+  pitchCdMm: number;
+  firstCellMdMm: number;
+  firstCellCdMm: number;
+  maxOffsetMm: number;
+  maxRotationDeg: number;
+}
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -366,6 +401,7 @@ export class LineDriver {
       keepTruth: options.keepTruth ?? false,
       patterns: options.patterns ?? [],
       inspect: options.inspect ?? false,
+      misregistrationRate: options.misregistrationRate ?? 0,
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       log: options.log ?? (() => undefined),
     };
@@ -377,6 +413,8 @@ export class LineDriver {
     ] as const) {
       if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer ≥ ${min}, got ${v}`);
     }
+    if (!(this.opts.misregistrationRate >= 0 && this.opts.misregistrationRate <= 1))
+      throw new RangeError(`misregistrationRate must be from 0 to 1, got ${this.opts.misregistrationRate}`);
     if (!Number.isInteger(this.opts.seed)) throw new RangeError(`seed must be an integer, got ${this.opts.seed}`);
   }
 
@@ -602,6 +640,19 @@ export class LineDriver {
       );
     }
 
+    const patternAt = sheetOps.indexOf(PATTERNING);
+    const layout = patternAt < 0 ? null : await this.patternLayoutFor(product);
+    if (typeof layout === 'string') {
+      skipped.patterning = layout;
+      log(layout);
+    } else if (layout) {
+      log(
+        `patterning with ${layout.name}@${layout.version} at ${this.stationFor(PATTERNING)} (${this.opts.misregistrationRate * 100} % misregistered)`,
+      );
+    }
+    let sheetsPatterned = 0;
+    let sheetsMisregistered = 0;
+
     const rolls: RollRun[] = [];
     let testsPosted = 0;
     let retestsPosted = 0;
@@ -664,7 +715,23 @@ export class LineDriver {
       const sheetRuns: SheetRun[] = cutSheets.map((s) => ({ ...s }));
       run.sheets = sheetRuns;
       await eachLimited(sheetRuns, this.opts.concurrency, async (sheet) => {
-        const last = await this.processThrough(sheet.barcode, sheetOps, sheet.sheetIndex, null);
+        let last: ScanAnswer | null;
+        if (layout && typeof layout !== 'string') {
+          await this.processThrough(sheet.barcode, sheetOps.slice(0, patternAt), sheet.sheetIndex, null);
+          sheet.patterning = await this.patternSheet(sheet.barcode, layout, hashSeed(rollSeed, sheet.sheetIndex, 80));
+          sheetsPatterned++;
+          if (!sheet.patterning.registered) {
+            // Held at patterning: it waits for an engineer, not for the next station.
+            sheetsMisregistered++;
+            const state = await this.unitState(sheet.barcode);
+            sheet.operation = state.operation;
+            sheet.stepState = state.stepState;
+            return;
+          }
+          last = await this.processThrough(sheet.barcode, sheetOps.slice(patternAt + 1), sheet.sheetIndex, null);
+        } else {
+          last = await this.processThrough(sheet.barcode, sheetOps, sheet.sheetIndex, null);
+        }
         if (last) {
           sheet.operation = last.operation;
           sheet.stepState = last.stepState;
@@ -753,6 +820,8 @@ export class LineDriver {
         retestsPosted,
         testsRejected,
         inspectionsPosted,
+        sheetsPatterned,
+        sheetsMisregistered,
         processRuns: this.processRuns,
         traceSamples: this.traceSamples,
       },
@@ -762,6 +831,57 @@ export class LineDriver {
     if (testsPosted > 0) result.bins = binList(allBins);
     if (simulate) result.truthCounts = Object.fromEntries(allTruth) as Partial<Record<TruthKind, number>>;
     return result;
+  }
+
+  /**
+   * The layout the line patterns this product with: a released one the product allows whose grid is
+   * the product's (the simulated sheets are laid out on it); or why the driver does not pattern.
+   */
+  private async patternLayoutFor(product: ProductInfo): Promise<PatternLayoutInfo | string> {
+    if (!this.mutations.has('recordPatterning'))
+      return `patterning skipped: the GraphQL schema at ${this.graphqlUrl} has no recordPatterning mutation`;
+    const data = await this.ok<{ product: { patternLayouts: PatternLayoutInfo[] } }>(
+      `pattern layouts of ${product.code}`,
+      'query L($c: String!) { product(code: $c) { patternLayouts { name version state rows cols pitchMdMm pitchCdMm firstCellMdMm firstCellCdMm maxOffsetMm maxRotationDeg } } }',
+      { c: product.code },
+    );
+    const fits = data.product.patternLayouts.find(
+      (l) =>
+        l.state === 'RELEASED' &&
+        l.rows === product.rows &&
+        l.cols === product.cols &&
+        l.pitchMdMm === product.pitchMdMm &&
+        l.pitchCdMm === product.pitchCdMm &&
+        l.firstCellMdMm === product.firstCellMdMm &&
+        l.firstCellCdMm === product.firstCellCdMm,
+    );
+    return (
+      fits ??
+      `patterning skipped: product ${product.code} allows no released pattern layout of its own ${product.rows} x ${product.cols} grid (allowPatternLayout)`
+    );
+  }
+
+  /** Track a sheet in at PATTERNING, record the run with a simulated alignment, track it out (held or not). */
+  private async patternSheet(barcode: string, layout: PatternLayoutInfo, seed: number): Promise<SheetPatterningOutcome> {
+    const station = this.stationFor(PATTERNING);
+    const rng = new Rng(seed);
+    const aligned = simulateAlignment(rng, layout, this.opts.misregistrationRate);
+    await this.scan(barcode, station, 'TRACK_IN');
+    const { recordPatterning } = await this.ok<{ recordPatterning: { registered: boolean; holdReason: string | null } }>(
+      `recordPatterning of ${barcode}`,
+      'mutation P($i: RecordPatterningInput!) { recordPatterning(input: $i) { registered holdReason } }',
+      {
+        i: {
+          sheetBarcode: barcode,
+          stationCode: station,
+          layout: { name: layout.name, version: layout.version },
+          toolSettings: simulatePatterningTool(rng),
+          alignment: { offsetMdMm: aligned.offsetMdMm, offsetCdMm: aligned.offsetCdMm, rotationDeg: aligned.rotationDeg },
+        },
+      },
+    );
+    await this.scan(barcode, station, 'TRACK_OUT');
+    return { layout: `${layout.name}@${layout.version}`, alignment: aligned, ...recordPatterning };
   }
 
   /** Why process runs and equipment traces are not simulated (the process service is not deployed), or undefined. */
@@ -1108,6 +1228,7 @@ export function formatLineRunSummary(r: LineRunResult): string[] {
       ` (${c.retestsPosted} retests${c.testsRejected ? `, ${c.testsRejected} refused` : ''}) in ${(r.elapsedMs / 1000).toFixed(1)} s`,
   ];
   if (c.processRuns) lines.push(`process: ${c.processRuns} runs with recipes, ${c.traceSamples} trace samples posted`);
+  if (c.sheetsPatterned) lines.push(`patterning: ${c.sheetsPatterned} sheets patterned, ${c.sheetsMisregistered} held as misregistered`);
   if (c.inspectionsPosted) {
     const sheets = r.rolls.flatMap((roll) => roll.sheets).filter((s) => s.inspection);
     const sum = (f: (i: SheetInspectionOutcome) => number) => sheets.reduce((n, s) => n + f(s.inspection as SheetInspectionOutcome), 0);

@@ -12,6 +12,7 @@ import {
   StationEntity,
 } from '../master-data/master-data.entities';
 import { CellEntity, RollEntity, RollLinkEntity, SheetEntity } from '../material/material.entities';
+import { PatterningRunEntity, PatternLayoutEntity, ProductPatternLayoutEntity } from '../patterning/patterning.entities';
 import { ScanEventEntity } from '../scanning/scan-event.entity';
 
 export const TRACKING_ENTITIES = [
@@ -28,6 +29,9 @@ export const TRACKING_ENTITIES = [
   RollLinkEntity,
   SheetEntity,
   CellEntity,
+  PatternLayoutEntity,
+  ProductPatternLayoutEntity,
+  PatterningRunEntity,
   ScanEventEntity,
   HoldEntity,
   AuditRecordEntity,

@@ -23,7 +23,9 @@ export class CellStateService {
    */
   async heldCells(sheetBarcode: string): Promise<HeldCellModel[]> {
     const sheet = await this.db.query<{ id: string; roll_id: string; md_start_mm: number; md_end_mm: number; cell_md_mm: number }[]>(
-      `SELECT s.id, s.roll_id, s.md_start_mm, s.md_end_mm, p.cell_md_mm FROM tracking.sheets s JOIN tracking.products p ON p.id = s.product_id WHERE s.barcode = $1`,
+      `SELECT s.id, s.roll_id, s.md_start_mm, s.md_end_mm, COALESCE(pl.cell_md_mm, p.cell_md_mm) AS cell_md_mm
+         FROM tracking.sheets s JOIN tracking.products p ON p.id = s.product_id
+         LEFT JOIN tracking.pattern_layouts pl ON pl.id = s.pattern_layout_id WHERE s.barcode = $1`,
       [sheetBarcode],
     );
     if (!sheet.length)

@@ -69,6 +69,29 @@ export class HoldService {
     return model;
   }
 
+  /**
+   * A sheet hold a rule places (a misregistration at patterning), written in the caller's
+   * transaction with its audit record; the caller counts it once committed (countRuleHold).
+   */
+  async placeRuleHold(m: EntityManager, actor: Actor, h: { sheetId: string; reason: string; rule: string }): Promise<HoldModel> {
+    const hold = await m.save(
+      m.create(HoldEntity, { target: 'SHEET', sheetId: h.sheetId, reason: h.reason, active: true, placedBy: actor.username }),
+    );
+    const model = (await this.holds.byId(hold.id, m)) as HoldModel;
+    await this.audit.record(m, {
+      actor: actor.username,
+      action: 'PLACE_HOLD',
+      entityType: 'Hold',
+      entityKey: hold.id,
+      after: { ...model, rule: h.rule },
+    });
+    return model;
+  }
+
+  countRuleHold(target: 'SHEET', source: string): void {
+    trackingMetrics.holdsPlaced.inc({ target, source });
+  }
+
   /** Release a hold with an electronic signature: checked first (nothing changes on a wrong password), recorded with the release. */
   async release(actor: Actor, input: ReleaseHoldInput, signature: SignatureInput, address?: string): Promise<HoldModel> {
     const signed = await this.identity.verifySignature(actor, signature, address);

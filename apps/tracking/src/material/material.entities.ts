@@ -134,6 +134,10 @@ export class SheetEntity extends TrackedUnitColumns {
 
   @Column({ type: 'integer' })
   cols!: number;
+
+  /** The pattern layout the sheet was patterned with; null until patterning (the product's grid holds). */
+  @Column({ name: 'pattern_layout_id', type: 'bigint', nullable: true })
+  patternLayoutId!: string | null;
 }
 
 /**

@@ -17,23 +17,28 @@ const ROLL_SELECT = `
     LEFT JOIN tracking.stations st ON st.id = r.station_id`;
 
 const SHEET_SELECT = `
-  SELECT s.id, s.roll_id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code, p.cell_md_mm, p.cell_cd_mm,
-         p.pitch_md_mm, p.pitch_cd_mm, p.first_cell_md_mm, p.first_cell_cd_mm, p.sheet_length_md_mm,
+  SELECT s.id, s.roll_id, s.barcode, r.barcode AS roll_barcode, p.code AS product_code,
+         COALESCE(pl.cell_md_mm, p.cell_md_mm) AS cell_md_mm, COALESCE(pl.cell_cd_mm, p.cell_cd_mm) AS cell_cd_mm,
+         COALESCE(pl.pitch_md_mm, p.pitch_md_mm) AS pitch_md_mm, COALESCE(pl.pitch_cd_mm, p.pitch_cd_mm) AS pitch_cd_mm,
+         COALESCE(pl.first_cell_md_mm, p.first_cell_md_mm) AS first_cell_md_mm,
+         COALESCE(pl.first_cell_cd_mm, p.first_cell_cd_mm) AS first_cell_cd_mm, p.sheet_length_md_mm,
          s.sheet_index, s.md_start_mm, s.md_end_mm, s.rows, s.cols, s.status, s.step_seq, s.step_state,
          st.code AS station_code, s.electrochemical_state, s.created_at, CASE WHEN s.status = 'ACTIVE' THEN step.operation END AS operation
     FROM tracking.sheets s
     JOIN tracking.rolls r ON r.id = s.roll_id
     JOIN tracking.products p ON p.id = s.product_id
+    LEFT JOIN tracking.pattern_layouts pl ON pl.id = s.pattern_layout_id
     LEFT JOIN tracking.route_steps step ON step.route_id = s.route_id AND step.seq = s.step_seq
     LEFT JOIN tracking.stations st ON st.id = s.station_id`;
 
 const CELL_SELECT = `
   SELECT c.id, c.sheet_id, c.roll_id, s.barcode AS sheet_barcode, r.barcode AS roll_barcode, c.row, c.col, c.md_mm, c.cd_mm, c.status,
-         p.cell_md_mm
+         COALESCE(pl.cell_md_mm, p.cell_md_mm) AS cell_md_mm
     FROM tracking.cells c
     JOIN tracking.sheets s ON s.id = c.sheet_id
     JOIN tracking.rolls r ON r.id = c.roll_id
-    JOIN tracking.products p ON p.id = s.product_id`;
+    JOIN tracking.products p ON p.id = s.product_id
+    LEFT JOIN tracking.pattern_layouts pl ON pl.id = s.pattern_layout_id`;
 
 type Row = Record<string, unknown>;
 

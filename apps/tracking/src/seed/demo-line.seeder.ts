@@ -6,6 +6,7 @@ import { ProductEntity } from '../master-data/master-data.entities';
 import { UnitLevelEnum } from '../master-data/master-data.model';
 import { MasterDataService } from '../master-data/master-data.service';
 import { RollService } from '../material/roll.service';
+import { PatterningService } from '../patterning/patterning.service';
 import { SheetCutService } from '../material/sheet-cut.service';
 import { ScanActionEnum } from '../scanning/scan.model';
 import { ScanService } from '../scanning/scan.service';
@@ -24,6 +25,7 @@ export class DemoLineSeeder {
     private readonly rolls: RollService,
     private readonly cutter: SheetCutService,
     private readonly scans: ScanService,
+    private readonly patterning: PatterningService,
   ) {}
 
   async seedIfEmpty(): Promise<boolean> {
@@ -52,6 +54,10 @@ export class DemoLineSeeder {
         maxQueueMinutes: 'maxQueueMinutes' in s ? s.maxQueueMinutes : null,
       })),
     });
+    const layout = { ...d.patternLayout, fiducials: d.patternLayout.fiducials.map((f) => ({ ...f })) };
+    await this.patterning.create(SYSTEM, layout);
+    await this.patterning.releaseDemoSeed(SYSTEM, { name: layout.name, version: 1 });
+    await this.patterning.allow(SYSTEM, { productCode: d.product.code, layout: { name: layout.name, version: 1 } });
     for (const r of d.rolls) {
       await this.rolls.register(SYSTEM, {
         barcode: r.barcode,

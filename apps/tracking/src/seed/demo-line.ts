@@ -62,6 +62,27 @@ export const DEMO_LINE = {
     leaderMm: 1000,
     trailerMm: 1000,
   },
+  /** The layout recipe PAT-1 writes: the product's grid, released and allowed for it at first start. */
+  patternLayout: {
+    name: 'PAT-5050-5MM',
+    description: '50 x 50 cells of 5 mm at 5.5 mm pitch, laser-isolated (seed 002); kerf and tolerances [EST]',
+    rows: 50,
+    cols: 50,
+    cellMdMm: 5,
+    cellCdMm: 5,
+    pitchMdMm: 5.5,
+    pitchCdMm: 5.5,
+    firstCellMdMm: 15.25,
+    firstCellCdMm: 15.25,
+    kerfMm: 0.03,
+    fiducials: [
+      { mdMm: 5, cdMm: 5 },
+      { mdMm: 295, cdMm: 5 },
+      { mdMm: 295, cdMm: 295 },
+    ],
+    maxOffsetMm: 0.05,
+    maxRotationDeg: 0.02,
+  },
   /** R0001 is cut into 20 sheets that wait at SHEET_TEST; R0002 waits for LCO deposition. */
   rolls: [
     { barcode: 'R0001', widthMm: 300, lengthM: 8, substrateThicknessUm: 20, supplierLot: 'SS304-L2611-07', advanceTo: 'SHEET_TEST' },
