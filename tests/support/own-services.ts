@@ -138,3 +138,74 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     },
   };
 }
+
+export interface OwnRedisCluster {
+  /** One node's URL: a cluster client finds the others from it (REDIS_MODE=cluster). */
+  url: string;
+  ports: number[];
+  close(): Promise<void>;
+}
+
+/**
+ * A Redis Cluster of three masters (no replicas) on free loopback ports, made with the system
+ * redis-server and `redis-cli --cluster create`; ready once every node reports cluster_state:ok.
+ */
+export async function startOwnRedisCluster(): Promise<OwnRedisCluster> {
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mes-redis-cluster-'));
+  const children: ChildProcess[] = ports.map((port) =>
+    spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--dbfilename',
+        `dump-${port}.rdb`,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--cluster-node-timeout',
+        '5000',
+      ],
+      { stdio: 'ignore' },
+    ),
+  );
+  const close = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGKILL');
+          }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) await waitFor(`redis-server on ${port}`, () => answers(port));
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      stdio: 'ignore',
+      timeout: 60_000,
+    });
+    const clusterOk = (port: number) =>
+      execFileSync('redis-cli', ['-p', String(port), 'cluster', 'info'])
+        .toString()
+        .includes('cluster_state:ok');
+    await waitFor('the Redis Cluster', async () => ports.every(clusterOk));
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url: `redis://127.0.0.1:${ports[0]}`, ports, close };
+}

@@ -1,6 +1,7 @@
 /**
  * `npm start`: PostgreSQL and Redis (found or started), the database and its migrations, the demo
  * line on an empty database, then every app as a child process. Ctrl-C stops all it started.
+ * `--workers N` starts N binning workers, `--replicas M` M processes of each subgraph (tools/dev/replicas.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { migrateTestData } from '@mes/test-data';
 import { seedLivingLine } from '@mes/simulator';
 import { migrateTracking } from '@mes/tracking';
 import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
+import { parseScaleArgs, replicaEnv, replicaPort, replicaUrlEnv, type SubgraphApp } from './replicas';
 import { keptSecret } from './secrets';
 import { ensureWebBuilt } from './web-build';
 
@@ -77,6 +79,7 @@ async function shutdown(code: number): Promise<never> {
 }
 
 async function main(): Promise<void> {
+  const scale = parseScaleArgs(process.argv.slice(2));
   const env: NodeJS.ProcessEnv = { ...process.env };
   const jwt = keptSecret(dataDir, 'jwt-secret', env.MES_JWT_SECRET, 48);
   const admin = keptSecret(dataDir, 'admin-password', env.MES_ADMIN_PASSWORD, 12);
@@ -111,12 +114,49 @@ async function main(): Promise<void> {
   await waitHealthy(testData, startApp(testData, env), 120_000);
   await waitHealthy(processApp, startApp(processApp, env), 120_000);
   await waitHealthy(assembly, startApp(assembly, env), 120_000);
-  startApp({ name: 'binning-worker', entry: 'apps/binning-worker/src/main.ts', healthUrl: '' }, env);
-  await waitHealthy(gateway, startApp(gateway, env), 120_000);
+  let gatewayEnv = env;
+  if (scale.replicas > 1) {
+    // The first replica of each has migrated and seeded; the others start together, and every
+    // process (the first ones too, restarted would see the same) learns all replicas' URLs.
+    const ports: Record<SubgraphApp, number> = {
+      tracking: config.tracking.port,
+      'test-data': config.testData.port,
+      process: config.process.port,
+      assembly: config.assembly.port,
+    };
+    const firsts = [tracking, testData, processApp, assembly];
+    const starting: Promise<void>[] = [];
+    for (let k = 1; k < scale.replicas; k++) {
+      for (const [i, app] of (['tracking', 'test-data', 'process', 'assembly'] as const).entries()) {
+        const replica: App = {
+          name: `${app} #${k + 1}`,
+          entry: firsts[i].entry,
+          healthUrl: `${base}:${replicaPort(ports[app], k)}/health`,
+        };
+        starting.push(
+          waitHealthy(replica, startApp(replica, { ...env, ...replicaEnv(app, k, config.host, ports, scale.replicas) }), 180_000),
+        );
+      }
+    }
+    await Promise.all(starting);
+    gatewayEnv = { ...env, ...replicaUrlEnv(config.host, ports, scale.replicas) };
+  }
+  for (let w = 0; w < scale.workers; w++) {
+    // Extra workers serve /metrics and /health on any free port (one fixed port per host otherwise).
+    const workerEnv = w === 0 ? env : { ...env, BINNING_WORKER_PORT: '0' };
+    startApp(
+      { name: scale.workers > 1 ? `binning-worker #${w + 1}` : 'binning-worker', entry: 'apps/binning-worker/src/main.ts', healthUrl: '' },
+      workerEnv,
+    );
+  }
+  await waitHealthy(gateway, startApp(gateway, gatewayEnv), 120_000);
 
   const lines = [
     '',
     `The MES is up after ${((Date.now() - t0) / 1000).toFixed(1)} s: http://${config.host}:${config.port}`,
+    ...(scale.replicas > 1 || scale.workers > 1
+      ? [`  Scale    ${scale.replicas} replicas of each subgraph (ports +100 each), ${scale.workers} binning workers`]
+      : []),
     `  Web UI   http://${config.host}:${config.port}/`,
     `  GraphQL  http://${config.host}:${config.port}/graphql`,
     `  Health   http://${config.host}:${config.port}/health`,

@@ -7,7 +7,7 @@ import type { MesConfig } from '@mes/config';
 import { AssemblyAppModule } from './app.module';
 import type { LineData } from './clients/line-data';
 import { DemoAssemblySeeder } from './seed/demo-assembly.seeder';
-import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
+import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation, withStartupLock } from '@mes/service-core';
 
 /** Build and start the assembly subgraph on the given port (0: any free one). */
 export async function startAssembly(
@@ -25,7 +25,8 @@ export async function startAssembly(
   app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await app.init();
-  if (config.seedDemo) await app.get(DemoAssemblySeeder).seedIfEmpty();
+  // Replicas starting together seed one after the other: the second finds the demo data there.
+  if (config.seedDemo) await withStartupLock(config.databaseUrl, 'seed', () => app.get(DemoAssemblySeeder).seedIfEmpty());
   await listenKeepingConnections(app, port, config.host);
   return app;
 }

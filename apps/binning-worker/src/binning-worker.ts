@@ -14,7 +14,7 @@ import {
   type RebinPayload,
 } from '@mes/queue-contracts';
 import { TrackingClient } from '@mes/tracking-client';
-import { observeJob, runWithCorrelation } from '@mes/service-core';
+import { bullConnection, observeJob, runWithCorrelation } from '@mes/service-core';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
 import { SheetTestStore } from '@mes/test-data-store';
@@ -62,8 +62,11 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds),
     'binning-worker',
   );
+  const redis = { url: config.redisUrl, mode: config.redisMode };
+  const queueConnection = bullConnection(redis);
+  const workerConnection = bullConnection(redis, {}, true);
   const queue = new Queue(QUEUES.sheetTests, {
-    connection: { url: config.redisUrl },
+    connection: queueConnection.connection,
     prefix: config.queuePrefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
@@ -86,7 +89,7 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     },
     // One job more than there are threads: a chunk reads or writes the database while the others fit.
     {
-      connection: { url: config.redisUrl },
+      connection: workerConnection.connection,
       prefix: config.queuePrefix,
       concurrency: concurrency + 1,
       stalledInterval: 15_000,
@@ -129,6 +132,7 @@ export function startBinningWorker(config: MesConfig): BinningWorker {
     async close() {
       await worker.close(); // finishes the jobs in hand
       await queue.close();
+      await Promise.all([queueConnection.close(), workerConnection.close()]);
       await threads.close();
       await pool.end();
     },

@@ -4,7 +4,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
-import { formatGatewayError, graphqlMetricsPlugin, traceHeaders } from '@mes/service-core';
+import { formatGatewayError, graphqlMetricsPlugin, ReplicaSet, traceHeaders } from '@mes/service-core';
 import { heatMapPassThrough } from './heat-map-pass-through';
 import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
@@ -38,13 +38,16 @@ class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 @Module({})
 export class GatewayModule {
   static forConfig(config: MesConfig, options: { pollIntervalMs?: number } = {}): DynamicModule {
+    // Each subgraph's replicas, taken in turn per request (a refused connection goes on to the next).
+    const replicas = new Map(subgraphsOf(config).map((sg) => [sg.url, new ReplicaSet(sg.name, sg.urls)]));
+    const fetcherOf = (url: string) => (replicas.get(url) ?? new ReplicaSet(url, [url])).fetcher(fetch);
     return {
       module: GatewayModule,
       imports: [
         GraphQLModule.forRoot<ApolloGatewayDriverConfig>({
           driver: ApolloGatewayDriver,
           server: {
-            plugins: [graphqlMetricsPlugin(), heatMapPassThrough(config.testData.url)],
+            plugins: [graphqlMetricsPlugin(), heatMapPassThrough(config.testData.url, fetcherOf(config.testData.url))],
             validationRules: queryLimitRules(),
             // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
             includeStacktraceInErrorResponses: false,
@@ -71,8 +74,9 @@ export class GatewayModule {
               ...(options.pollIntervalMs ? { pollIntervalInMs: options.pollIntervalMs } : {}),
             }),
             // Node's own fetch (undici, keep-alive) instead of the default make-fetch-happen, whose
-            // per-request agent and cache bookkeeping cost more CPU than the subgraph call itself.
-            buildService: ({ url }) => new AuthForwardingDataSource({ url, fetcher: fetch as never }),
+            // per-request agent and cache bookkeeping cost more CPU than the subgraph call itself;
+            // spread over the subgraph's replicas.
+            buildService: ({ url }) => new AuthForwardingDataSource({ url, fetcher: fetcherOf(url ?? '') as never }),
           },
         }),
       ],

@@ -19,7 +19,7 @@ interface ForwardingContext extends BaseContext {
  * operation in the document, every root field a heat map) is forwarded as it came and its answer
  * returned as it is; anything else, or test-data not answering, takes the normal gateway path.
  */
-export function heatMapPassThrough(testDataUrl: string): ApolloServerPlugin<ForwardingContext> {
+export function heatMapPassThrough(testDataUrl: string, send: typeof fetch = fetch): ApolloServerPlugin<ForwardingContext> {
   return {
     async requestDidStart() {
       return {
@@ -30,7 +30,7 @@ export function heatMapPassThrough(testDataUrl: string): ApolloServerPlugin<Forw
           if (!roots.every((s) => s.kind === Kind.FIELD && PASS_THROUGH_FIELDS.has(s.name.value) && !s.directives?.length)) return null;
           let answer: Response;
           try {
-            answer = await fetch(testDataUrl, {
+            answer = await send(testDataUrl, {
               method: 'POST',
               headers: {
                 'content-type': 'application/json',

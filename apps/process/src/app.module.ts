@@ -5,7 +5,14 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GqlAuthGuard, TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import {
+  databaseHealthController,
+  KEY_INVALIDATION,
+  keyInvalidationProvider,
+  RestErrorFilter,
+  subgraphGraphqlOptions,
+  validationFailed,
+} from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { processDataSourceOptions } from './database/process-data-source';
 import { CellProcessRef, RollProcessRef, SheetProcessRef } from './provenance/material-provenance.model';
@@ -50,6 +57,8 @@ export class ProcessAppModule {
         { provide: TokenService, useValue: tokens },
         { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'process') },
         { provide: TestDataClient, useValue: new TestDataClient(config.testData.url, tokens) },
+        // Trace key changes reach every replica of process at once (EquipmentService's key cache).
+        keyInvalidationProvider({ url: config.redisUrl, mode: config.redisMode }, `${config.queuePrefix}:equipment-keys`),
         { provide: APP_GUARD, useClass: GqlAuthGuard },
         { provide: APP_FILTER, useClass: RestErrorFilter },
         {
@@ -61,7 +70,7 @@ export class ProcessAppModule {
           }),
         },
       ],
-      exports: [TokenService, TrackingClient, TestDataClient],
+      exports: [TokenService, TrackingClient, TestDataClient, KEY_INVALIDATION],
     };
   }
 }

@@ -6,7 +6,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import type { MesConfig } from '@mes/config';
 import { ProcessAppModule } from './app.module';
 import { DemoProcessSeeder } from './seed/demo-process.seeder';
-import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation } from '@mes/service-core';
+import { createMesLogger, listenKeepingConnections, observeHttpApp, reenterCorrelation, withStartupLock } from '@mes/service-core';
 
 /** Equipment posts JSON (gzip or not); anything else is refused before a byte is parsed. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
@@ -44,7 +44,8 @@ export async function startProcess(config: MesConfig, port = config.process.port
   app.use(reenterCorrelation()); // body parsers call next() outside the request's async context
   app.enableShutdownHooks();
   await app.init();
-  if (config.seedDemo) await app.get(DemoProcessSeeder).seedIfEmpty();
+  // Replicas starting together seed one after the other: the second finds the demo data there.
+  if (config.seedDemo) await withStartupLock(config.databaseUrl, 'seed', () => app.get(DemoProcessSeeder).seedIfEmpty());
   await listenKeepingConnections(app, port, config.host);
   return app;
 }

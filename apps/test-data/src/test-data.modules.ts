@@ -1,3 +1,4 @@
+import { keyInvalidationProvider } from '@mes/service-core';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -50,10 +51,12 @@ export class TestDataCoreModule {
       { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
       {
         provide: SheetTestQueue,
-        useFactory: (db: DataSource) => new SheetTestQueue(config.redisUrl, config.queuePrefix, db),
+        useFactory: (db: DataSource) => new SheetTestQueue({ url: config.redisUrl, mode: config.redisMode }, config.queuePrefix, db),
         inject: [getDataSourceToken()],
       },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
+      // Rig key revokes and rotations reach every replica of test-data at once (RigService's key cache).
+      keyInvalidationProvider({ url: config.redisUrl, mode: config.redisMode }, `${config.queuePrefix}:rig-keys`),
     ];
     return { module: TestDataCoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -53,4 +53,35 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ MES_JWT_SECRET: secret, OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://c:4317' })).toThrow(/expected an http/);
     });
   });
+
+  describe('scale-out', () => {
+    it('reads several replica URLs of a subgraph, the first one as its own', () => {
+      const config = loadConfig({ MES_JWT_SECRET: secret, TRACKING_URL: 'http://a:4001/graphql, http://b:4001/graphql' });
+      expect(config.tracking.urls).toEqual(['http://a:4001/graphql', 'http://b:4001/graphql']);
+      expect(config.tracking.url).toBe('http://a:4001/graphql');
+      expect(config.testData.urls).toEqual(['http://127.0.0.1:4002/graphql']);
+    });
+
+    it('refuses a replica list with something that is not an http URL', () => {
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, PROCESS_URL: 'http://a/graphql,b:4003' })).toThrow(
+        'Invalid configuration: PROCESS_URL ("http://a/graphql,b:4003"): expected http(s) URLs separated by commas',
+      );
+    });
+
+    it('keeps the queue prefix mes on one Redis, and takes {mes} on a cluster', () => {
+      expect(loadConfig({ MES_JWT_SECRET: secret }).queuePrefix).toBe('mes');
+      expect(loadConfig({ MES_JWT_SECRET: secret, REDIS_MODE: 'cluster' })).toMatchObject({ redisMode: 'cluster', queuePrefix: '{mes}' });
+      expect(loadConfig({ MES_JWT_SECRET: secret, REDIS_MODE: 'cluster', BULLMQ_PREFIX: '{line-2}' }).queuePrefix).toBe('{line-2}');
+    });
+
+    it('refuses a cluster prefix without a hash tag, and a half-braced prefix', () => {
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, REDIS_MODE: 'cluster', BULLMQ_PREFIX: 'line-2' })).toThrow(
+        'Invalid configuration: BULLMQ_PREFIX ("line-2"): REDIS_MODE=cluster needs a hash tag prefix such as {line-2}, so each queue\'s keys share one slot',
+      );
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, BULLMQ_PREFIX: '{mes' })).toThrow(
+        /^Invalid configuration: BULLMQ_PREFIX \("\{mes"\)/,
+      );
+      expect(() => loadConfig({ MES_JWT_SECRET: secret, REDIS_MODE: 'sentinel' })).toThrow(/^Invalid configuration: REDIS_MODE/);
+    });
+  });
 });

@@ -13,6 +13,15 @@ const redisUrl = z
   .url()
   .refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL');
 const port = z.coerce.number().int().min(0).max(65535);
+/** One URL, or several separated by commas: the replicas of one service (see replicaUrls). */
+const urlList = z
+  .string()
+  .min(1)
+  .refine(
+    (v) => v.split(',').every((u) => URL.canParse(u.trim()) && /^https?:\/\//.test(u.trim())),
+    'expected http(s) URLs separated by commas',
+  )
+  .optional();
 
 const schema = z.object({
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/mes'),
@@ -20,21 +29,26 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
   TRACKING_PORT: port.default(4001),
-  TRACKING_URL: z.string().url().optional(),
+  TRACKING_URL: urlList,
   TEST_DATA_PORT: port.default(4002),
-  TEST_DATA_URL: z.string().url().optional(),
+  TEST_DATA_URL: urlList,
   PROCESS_PORT: port.default(4003),
-  PROCESS_URL: z.string().url().optional(),
+  PROCESS_URL: urlList,
   ASSEMBLY_PORT: port.default(4004),
-  ASSEMBLY_URL: z.string().url().optional(),
+  ASSEMBLY_URL: urlList,
   TRACE_MAX_BODY_MB: z.coerce.number().positive().max(512).default(32),
   /** Largest sheet-test body accepted, after gunzip (a 2,500-cell, 200-point sheet is about 10 MB). */
   INGEST_MAX_BODY_MB: z.coerce.number().positive().max(1024).default(32),
-  /** Redis key prefix of every BullMQ queue: separate MES instances (or test stacks) on one Redis. */
+  /** standalone: REDIS_URL is one Redis; cluster: REDIS_URL is any node of a Redis Cluster, which finds the rest. */
+  REDIS_MODE: z.enum(['standalone', 'cluster']).default('standalone'),
+  /**
+   * Redis key prefix of every BullMQ queue: separate MES instances (or test stacks) on one Redis. On a
+   * cluster it must be a hash tag ({mes}), so every key of a queue lies in one slot as BullMQ needs.
+   */
   BULLMQ_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-"')
-    .default('mes'),
+    .regex(/^(\{[A-Za-z0-9_-]{1,62}\}|[A-Za-z0-9_-]{1,64})$/, 'expected 1-64 letters, digits, "_" or "-", or such a name in braces ({mes})')
+    .optional(),
   BINNING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MES_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MES_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -64,12 +78,14 @@ const schema = z.object({
 export interface MesConfig {
   databaseUrl: string;
   redisUrl: string;
+  redisMode: 'standalone' | 'cluster';
   host: string;
   port: number;
-  tracking: { port: number; url: string };
-  testData: { port: number; url: string; maxBodyBytes: number };
-  process: { port: number; url: string; maxTraceBodyBytes: number };
-  assembly: { port: number; url: string };
+  /** url is the first of urls: the replica this process talks to; the gateway spreads over all of urls. */
+  tracking: { port: number; url: string; urls: string[] };
+  testData: { port: number; url: string; urls: string[]; maxBodyBytes: number };
+  process: { port: number; url: string; urls: string[]; maxTraceBodyBytes: number };
+  assembly: { port: number; url: string; urls: string[] };
   binning: { concurrency: number; port: number };
   queuePrefix: string;
   auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
@@ -104,26 +120,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration: OTEL_EXPORTER_OTLP_ENDPOINT (unset): MES_TRACING=otlp needs the collector URL, e.g. http://127.0.0.1:4318',
     );
   }
+  const queuePrefix = e.BULLMQ_PREFIX ?? (e.REDIS_MODE === 'cluster' ? '{mes}' : 'mes');
+  if (e.REDIS_MODE === 'cluster' && !queuePrefix.startsWith('{')) {
+    throw new ConfigError(
+      `Invalid configuration: BULLMQ_PREFIX (${JSON.stringify(queuePrefix)}): REDIS_MODE=cluster needs a hash tag prefix such as {${queuePrefix}}, so each queue's keys share one slot`,
+    );
+  }
   const host = e.HOST;
+  const urls = (list: string | undefined, port: number) =>
+    list ? list.split(',').map((u) => u.trim()) : [`http://${host}:${port}/graphql`];
+  const tracking = urls(e.TRACKING_URL, e.TRACKING_PORT);
+  const testData = urls(e.TEST_DATA_URL, e.TEST_DATA_PORT);
+  const processUrls = urls(e.PROCESS_URL, e.PROCESS_PORT);
+  const assembly = urls(e.ASSEMBLY_URL, e.ASSEMBLY_PORT);
   return {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisMode: e.REDIS_MODE,
     host,
     port: e.PORT,
-    tracking: { port: e.TRACKING_PORT, url: e.TRACKING_URL ?? `http://${host}:${e.TRACKING_PORT}/graphql` },
+    tracking: { port: e.TRACKING_PORT, url: tracking[0], urls: tracking },
     testData: {
       port: e.TEST_DATA_PORT,
-      url: e.TEST_DATA_URL ?? `http://${host}:${e.TEST_DATA_PORT}/graphql`,
+      url: testData[0],
+      urls: testData,
       maxBodyBytes: Math.round(e.INGEST_MAX_BODY_MB * 1024 * 1024),
     },
     process: {
       port: e.PROCESS_PORT,
-      url: e.PROCESS_URL ?? `http://${host}:${e.PROCESS_PORT}/graphql`,
+      url: processUrls[0],
+      urls: processUrls,
       maxTraceBodyBytes: Math.round(e.TRACE_MAX_BODY_MB * 1024 * 1024),
     },
-    assembly: { port: e.ASSEMBLY_PORT, url: e.ASSEMBLY_URL ?? `http://${host}:${e.ASSEMBLY_PORT}/graphql` },
+    assembly: { port: e.ASSEMBLY_PORT, url: assembly[0], urls: assembly },
     binning: { concurrency: e.BINNING_CONCURRENCY, port: e.BINNING_WORKER_PORT },
-    queuePrefix: e.BULLMQ_PREFIX,
+    queuePrefix,
     auth: { jwtSecret: e.MES_JWT_SECRET, tokenTtlSeconds: e.MES_TOKEN_TTL_S, adminPassword: e.MES_ADMIN_PASSWORD },
     seedDemo: e.MES_SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,

@@ -9,3 +9,4 @@ export * from './request-body';
 export * from './route-list';
 export * from './observability';
 export * from './storage-errors';
+export * from './scale';

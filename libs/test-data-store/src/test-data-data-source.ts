@@ -1,3 +1,4 @@
+import { withStartupLock } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { TEST_DATA_MIGRATIONS } from './migrations';
 import { TEST_DATA_ENTITIES } from './test-data.entities';
@@ -21,12 +22,15 @@ export function createTestDataDataSource(databaseUrl: string): DataSource {
 }
 
 export async function migrateTestData(databaseUrl: string): Promise<void> {
-  const ds = createTestDataDataSource(databaseUrl);
-  await ds.initialize();
-  try {
-    await ds.query('CREATE SCHEMA IF NOT EXISTS test_data');
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
+  // One replica migrates at a time; the next finds nothing left to run.
+  await withStartupLock(databaseUrl, 'migrations', async () => {
+    const ds = createTestDataDataSource(databaseUrl);
+    await ds.initialize();
+    try {
+      await ds.query('CREATE SCHEMA IF NOT EXISTS test_data');
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await ds.destroy();
+    }
+  });
 }

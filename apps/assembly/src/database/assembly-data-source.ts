@@ -1,3 +1,4 @@
+import { withStartupLock } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ASSEMBLY_ENTITIES } from './assembly.entities';
 import { ASSEMBLY_MIGRATIONS } from './migrations';
@@ -21,12 +22,15 @@ export function createAssemblyDataSource(databaseUrl: string): DataSource {
 }
 
 export async function migrateAssembly(databaseUrl: string): Promise<void> {
-  const ds = createAssemblyDataSource(databaseUrl);
-  await ds.initialize();
-  try {
-    await ds.query('CREATE SCHEMA IF NOT EXISTS assembly');
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
+  // One replica migrates at a time; the next finds nothing left to run.
+  await withStartupLock(databaseUrl, 'migrations', async () => {
+    const ds = createAssemblyDataSource(databaseUrl);
+    await ds.initialize();
+    try {
+      await ds.query('CREATE SCHEMA IF NOT EXISTS assembly');
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await ds.destroy();
+    }
+  });
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { redisClient } from '@mes/service-core';
 import { Pool } from 'pg';
 import type { MesConfig } from '@mes/config';
 import { healthUrlOf, subgraphsOf } from '../subgraphs';
@@ -25,17 +26,20 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 @Injectable()
 export class HealthService implements OnModuleDestroy {
   private readonly pool: Pool;
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
 
   constructor(private readonly config: MesConfig) {
     this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: TIMEOUT_MS });
     this.pool.on('error', () => undefined); // a dropped idle connection is reported by the next check
-    this.redis = new Redis(config.redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      retryStrategy: () => 1000,
-    });
+    this.redis = redisClient(
+      { url: config.redisUrl, mode: config.redisMode },
+      {
+        lazyConnect: true,
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        retryStrategy: () => 1000,
+      },
+    );
     this.redis.on('error', () => undefined);
   }
 
@@ -48,9 +52,21 @@ export class HealthService implements OnModuleDestroy {
       },
     };
     for (const sg of subgraphsOf(this.config)) {
+      // Up while any replica is: the gateway sends past a replica that refuses connections.
       probes[`subgraph:${sg.name}`] = async () => {
-        const res = await fetch(healthUrlOf(sg), { signal: AbortSignal.timeout(TIMEOUT_MS) });
-        if (!res.ok) throw new Error(`answered ${res.status}`);
+        const answers = await Promise.all(
+          sg.urls.map(async (replica) => {
+            try {
+              const res = await fetch(healthUrlOf(sg, replica), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+              return res.ok ? null : `${new URL(replica).host} answered ${res.status}`;
+            } catch (e) {
+              return `${new URL(replica).host}: ${e instanceof Error ? e.message : String(e)}`;
+            }
+          }),
+        );
+        const problems = answers.filter((a): a is string => a !== null);
+        if (problems.length === sg.urls.length)
+          throw new Error(sg.urls.length === 1 ? problems[0].replace(/^[^ ]+ /, '') : problems.join('; '));
       };
     }
     const entries = await Promise.all(

@@ -1,18 +1,20 @@
 import { request as httpRequest } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { traceHeaders } from '@mes/service-core';
+import type { RestRoute } from '../subgraphs';
 
 /**
  * /api/v1 paths and the service that owns each. The gateway streams the request through untouched
- * (a rig's gzip body is not parsed here) and streams the answer back.
+ * (a rig's gzip body is not parsed here) and streams the answer back; a service with several
+ * replicas gets each request on the next replica in turn.
  */
-export function restProxy(routes: { prefix: string; target: string }[]) {
+export function restProxy(routes: RestRoute[]) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const route = routes.find(
       (r) => req.originalUrl === r.prefix || req.originalUrl.startsWith(`${r.prefix}/`) || req.originalUrl.startsWith(`${r.prefix}?`),
     );
     if (!route) return next();
-    const target = new URL(req.originalUrl, route.target);
+    const target = new URL(req.originalUrl, route.targets.pick());
     const upstream = httpRequest(
       target,
       // traceparent of the gateway's request span (tracing on), so the service's span is its child.

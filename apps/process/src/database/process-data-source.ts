@@ -1,3 +1,4 @@
+import { withStartupLock } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PROCESS_MIGRATIONS } from './migrations';
 import { PROCESS_ENTITIES } from './process.entities';
@@ -21,12 +22,15 @@ export function createProcessDataSource(databaseUrl: string): DataSource {
 }
 
 export async function migrateProcess(databaseUrl: string): Promise<void> {
-  const ds = createProcessDataSource(databaseUrl);
-  await ds.initialize();
-  try {
-    await ds.query('CREATE SCHEMA IF NOT EXISTS process');
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
+  // One replica migrates at a time; the next finds nothing left to run.
+  await withStartupLock(databaseUrl, 'migrations', async () => {
+    const ds = createProcessDataSource(databaseUrl);
+    await ds.initialize();
+    try {
+      await ds.query('CREATE SCHEMA IF NOT EXISTS process');
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await ds.destroy();
+    }
+  });
 }

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { E10_STATES, e10TransitionProblem, traceChannel, type E10State } from '@mes/process';
-import { DomainError } from '@mes/service-core';
+import { CrossReplicaInvalidation, DomainError, KEY_INVALIDATION, KeyCache } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
@@ -19,13 +19,17 @@ const KEY = /^([A-Z0-9][A-Z0-9_-]{0,31})\.([A-Za-z0-9_-]{43})$/;
 /** E10 state, target life, zone offsets and trace keys of the line's equipment. */
 @Injectable()
 export class EquipmentService {
-  private readonly verified = new Map<string, string>();
+  /** Trace keys verified here, trusted only while every replica's key changes reach this one (see KeyCache). */
+  private readonly verified: KeyCache<{ id: string }>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly equipment: EquipmentRepository,
     private readonly tracking: TrackingClient,
-  ) {}
+    @Optional() @Inject(KEY_INVALIDATION) invalidation?: CrossReplicaInvalidation | null,
+  ) {
+    this.verified = new KeyCache<{ id: string }>(invalidation ?? null);
+  }
 
   /** The equipment's process row, created (STANDBY) the first time tracking confirms the code. */
   async ensure(m: EntityManager, code: string, actor: string): Promise<EquipmentEntity> {
@@ -157,7 +161,7 @@ export class EquipmentService {
         details: { previousKeyIssuedAt: e.keyIssuedAt, keyIssuedAt: issuedAt },
       });
     });
-    this.forget(code);
+    await this.verified.forget(code);
     return `${code}.${secret}`;
   }
 
@@ -180,7 +184,7 @@ export class EquipmentService {
       });
       return { ...e, keyHash: null, keyRevokedAt: at };
     });
-    this.forget(code);
+    await this.verified.forget(code);
     return revoked;
   }
 
@@ -189,22 +193,16 @@ export class EquipmentService {
     return this.equipment.all();
   }
 
-  /** Drop an equipment's verified keys from this process's cache, so a changed key counts from the next request. */
-  private forget(code: string): void {
-    for (const [k, v] of this.verified) if (v === code) this.verified.delete(k);
-  }
-
   /** The equipment code a trace key belongs to, or null. */
   async authenticate(apiKey: string | undefined): Promise<string | null> {
     if (!apiKey) return null;
     const hit = this.verified.get(apiKey);
-    if (hit) return hit;
+    if (hit) return hit.id;
     const match = KEY.exec(apiKey);
     if (!match) return null;
     const e = await this.equipment.byCode(match[1]);
     if (!e?.keyHash || !timingSafeEqual(Buffer.from(e.keyHash, 'hex'), Buffer.from(sha256(match[2]), 'hex'))) return null;
-    if (this.verified.size > 1000) this.verified.clear();
-    this.verified.set(apiKey, e.code);
+    this.verified.set(apiKey, { id: e.code });
     return e.code;
   }
 

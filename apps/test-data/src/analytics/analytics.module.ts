@@ -46,7 +46,7 @@ export class AnalyticsModule {
             correlation: CorrelationService,
           ) =>
             new AnalyticsQueue(
-              { redisUrl: config.redisUrl, prefix: config.queuePrefix, sweepSeconds: 30 },
+              { redisUrl: config.redisUrl, redisMode: config.redisMode, prefix: config.queuePrefix, sweepSeconds: 30 },
               stored,
               maps,
               patterns,

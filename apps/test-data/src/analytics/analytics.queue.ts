@@ -1,6 +1,7 @@
-import { observeJob, registerQueueDepth, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
+import { bullConnection, observeJob, registerQueueDepth, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
 import {
   ANALYTICS_JOB_IDS,
   ANALYTICS_JOBS,
@@ -25,6 +26,8 @@ import type { SpcService } from './spc.service';
 
 export interface AnalyticsQueueOptions {
   redisUrl: string;
+  /** standalone (default) or cluster (REDIS_MODE). */
+  redisMode?: 'standalone' | 'cluster';
   prefix: string;
   /** Seconds between sweeps for sheets whose newest results have not been analysed (0: no sweeper). */
   sweepSeconds: number;
@@ -45,6 +48,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   private worker?: Worker;
   private events?: QueueEvents;
   private sweeper?: NodeJS.Timeout;
+  private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(
     private readonly options: AnalyticsQueueOptions,
@@ -55,7 +59,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
     private readonly correlation: CorrelationService,
   ) {
     this.queue = new Queue(ANALYTICS_QUEUE, {
-      connection: { url: options.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+      connection: this.connection({ maxRetriesPerRequest: 1, enableOfflineQueue: false }),
       prefix: options.prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
@@ -111,7 +115,6 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       rollLater: (roll) => this.analyzeRoll(roll),
     });
     assertAnalyticsHandlersComplete(Object.keys(handlers));
-    const connection = { url: this.options.redisUrl };
     this.worker = new Worker(
       ANALYTICS_QUEUE,
       async (job: Job) => {
@@ -119,7 +122,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
         if (!handler) throw new Error(`no handler for job ${job.name}`);
         return observeJob(ANALYTICS_QUEUE, job, () => handler(job));
       },
-      { connection, prefix: this.options.prefix, concurrency: 1 },
+      { connection: this.connection({}, true), prefix: this.options.prefix, concurrency: 1 },
     );
     this.worker.on(
       'failed',
@@ -127,7 +130,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
         job && this.logger.warn(`analytics job ${job.name} ${JSON.stringify(job.data)} attempt ${job.attemptsMade} failed: ${err.message}`),
     );
     this.worker.on('error', (e) => this.logger.warn(`worker: ${e.message}`));
-    this.events = new QueueEvents(QUEUES.sheetTests, { connection, prefix: this.options.prefix });
+    this.events = new QueueEvents(QUEUES.sheetTests, { connection: this.connection({}, true), prefix: this.options.prefix });
     this.events.on('error', (e) => this.logger.warn(`sheet-test queue events: ${e.message}`));
     this.events.on('completed', ({ jobId }) => {
       if (!jobId.endsWith(JOB_IDS.finishSheetTest(''))) return;
@@ -145,6 +148,18 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
     await this.worker?.close();
     unregisterQueueDepth(this.queue);
     await this.queue.close();
+    for (const close of this.closers.splice(0)) await close();
+  }
+
+  /** A connection for one queue, worker or event reader (on a cluster, a client closed with this). */
+  private connection(options: RedisOptions, blocking = false) {
+    const { connection, close } = bullConnection(
+      { url: this.options.redisUrl, mode: this.options.redisMode ?? 'standalone' },
+      options,
+      blocking,
+    );
+    this.closers.push(close);
+    return connection;
   }
 
   private async landed(sheetTestId: string): Promise<void> {

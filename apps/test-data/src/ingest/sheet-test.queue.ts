@@ -1,4 +1,12 @@
-import { currentCorrelationId, registerQueueDepth, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
+import {
+  bullConnection,
+  currentCorrelationId,
+  redisTargetOf,
+  registerQueueDepth,
+  traceContextForJob,
+  unregisterQueueDepth,
+  type RedisTarget,
+} from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
@@ -41,16 +49,19 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SheetTestQueue.name);
   private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>;
   private sweeper?: NodeJS.Timeout;
+  private readonly closeConnection: () => Promise<void>;
 
   constructor(
-    redisUrl: string,
+    redis: string | RedisTarget,
     prefix: string,
     private readonly db: DataSource,
   ) {
+    const { connection, close } = bullConnection(redisTargetOf(redis), { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.closeConnection = close;
     this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>(
       QUEUES.sheetTests,
       {
-        connection: { url: redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false },
+        connection,
         prefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       },
@@ -175,5 +186,6 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
     if (this.sweeper) clearInterval(this.sweeper);
     unregisterQueueDepth(this.queue);
     await this.queue.close();
+    await this.closeConnection();
   }
 }

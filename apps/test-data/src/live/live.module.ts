@@ -15,7 +15,7 @@ export class LiveModule {
       providers: [
         {
           provide: SheetEventsService,
-          useFactory: (db: DataSource) => new SheetEventsService(db, config.redisUrl, config.queuePrefix),
+          useFactory: (db: DataSource) => new SheetEventsService(db, { url: config.redisUrl, mode: config.redisMode }, config.queuePrefix),
           inject: [getDataSourceToken()],
         },
       ],

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { QueueEvents } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { QUEUES } from '@mes/queue-contracts';
+import { bullConnection, redisTargetOf, type RedisTarget } from '@mes/service-core';
 
 /** What a page showing a sheet hears when the sheet's results change. */
 export interface SheetEvent {
@@ -26,10 +27,11 @@ export class SheetEventsService implements OnModuleDestroy {
   private readonly logger = new Logger(SheetEventsService.name);
   private readonly listeners = new Map<string, Set<Listener>>();
   private events: QueueEvents | null = null;
+  private closeConnection: () => Promise<void> = async () => undefined;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly redisUrl: string,
+    private readonly redis: string | RedisTarget,
     private readonly prefix: string,
   ) {}
 
@@ -57,7 +59,9 @@ export class SheetEventsService implements OnModuleDestroy {
   // Connect on the first subscriber, so a test-data without pages open holds no extra Redis link.
   private start(): void {
     if (this.events) return;
-    this.events = new QueueEvents(QUEUES.sheetTests, { connection: { url: this.redisUrl }, prefix: this.prefix });
+    const { connection, close } = bullConnection(redisTargetOf(this.redis), {}, true);
+    this.closeConnection = close;
+    this.events = new QueueEvents(QUEUES.sheetTests, { connection, prefix: this.prefix });
     this.events.on('error', (e) => this.logger.warn(`queue events: ${e.message}`));
     this.events.on('completed', ({ jobId }) => void this.jobDone(jobId));
   }
@@ -90,6 +94,7 @@ export class SheetEventsService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.events?.close().catch(() => undefined);
+    await this.closeConnection();
   }
 }
 

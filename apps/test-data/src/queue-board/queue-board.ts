@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { Role, TokenService, type Actor } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { ANALYTICS_QUEUE, QUEUES } from '@mes/queue-contracts';
+import { bullConnection } from '@mes/service-core';
 
 /** Where the dashboard is served, on test-data and (proxied) on the gateway. */
 export const QUEUE_BOARD_PATH = '/admin/queues';
@@ -58,14 +59,17 @@ type Handler = (req: Request, res: Response, next: NextFunction) => void;
  * every start of test-data (and of every test stack) would otherwise pay for a page seldom opened.
  */
 export function mountQueueBoard(app: INestApplication, config: MesConfig): () => Promise<void> {
-  let board: Promise<{ router: Handler; queues: Queue[] }> | undefined;
+  let board: Promise<{ router: Handler; queues: Queue[]; close: () => Promise<void> }> | undefined;
   const build = async () => {
     const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
       import('@bull-board/api'),
       import('@bull-board/api/bullMQAdapter'),
       import('@bull-board/express'),
     ]);
-    const connection = { url: config.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false };
+    const { connection, close } = bullConnection(
+      { url: config.redisUrl, mode: config.redisMode },
+      { maxRetriesPerRequest: 1, enableOfflineQueue: false },
+    );
     const queues = [QUEUES.sheetTests, ANALYTICS_QUEUE].map((name) => new Queue(name, { connection, prefix: config.queuePrefix }));
     for (const q of queues) q.on('error', () => undefined); // an absent Redis shows in the board, not as a crash
     const serverAdapter = new ExpressAdapter();
@@ -75,7 +79,7 @@ export function mountQueueBoard(app: INestApplication, config: MesConfig): () =>
       serverAdapter,
       options: { uiConfig: { boardTitle: 'MES queues' } },
     });
-    return { router: serverAdapter.getRouter() as Handler, queues };
+    return { router: serverAdapter.getRouter() as Handler, queues, close };
   };
   const tokens = new TokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds);
   app.use(QUEUE_BOARD_PATH, adminOnly(tokens, config.auth.tokenTtlSeconds), (req: Request, res: Response, next: NextFunction) => {
@@ -83,6 +87,9 @@ export function mountQueueBoard(app: INestApplication, config: MesConfig): () =>
     void board.then(({ router }) => router(req, res, next), next);
   });
   return async () => {
-    if (board) await Promise.all((await board).queues.map((q) => q.close()));
+    if (!board) return;
+    const { queues, close } = await board;
+    await Promise.all(queues.map((q) => q.close()));
+    await close();
   };
 }

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
-import { DomainError } from '@mes/service-core';
+import { CrossReplicaInvalidation, DomainError, KEY_INVALIDATION, KeyCache } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
 import type { RigEntity } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
@@ -26,14 +26,21 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  */
 @Injectable()
 export class RigService {
-  private readonly verified = new Map<string, RigEntity>();
+  /**
+   * Keys verified here, trusted only while every replica's revokes reach this one (see KeyCache);
+   * without the invalidation channel (a test without Redis) every request is checked.
+   */
+  private readonly verified: KeyCache<RigEntity>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly rigs: RigRepository,
     private readonly tracking: TrackingClient,
     private readonly audit: AuditService,
-  ) {}
+    @Optional() @Inject(KEY_INVALIDATION) invalidation?: CrossReplicaInvalidation | null,
+  ) {
+    this.verified = new KeyCache<RigEntity>(invalidation ?? null);
+  }
 
   async register(actor: Actor, name: string, stationCode: string): Promise<{ rig: RigEntity; apiKey: string }> {
     const cleanName = name.trim();
@@ -103,7 +110,7 @@ export class RigService {
       });
       return found;
     });
-    this.forget(rig.id);
+    await this.verified.forget(rig.id);
     return rig;
   }
 
@@ -125,7 +132,7 @@ export class RigService {
       });
       return found;
     });
-    this.forget(rig.id);
+    await this.verified.forget(rig.id);
     return { rig, apiKey: `${rig.id}.${secret}` };
   }
 
@@ -136,11 +143,6 @@ export class RigService {
         { path: 'rigId', message: 'expected a registered rig id' },
       ]);
     return rig;
-  }
-
-  /** Drop a rig's verified keys from this process's cache, so a changed key counts from the next request. */
-  private forget(rigId: string): void {
-    for (const [key, rig] of this.verified) if (rig.id === rigId) this.verified.delete(key);
   }
 
   /** The rig a key belongs to, or null for a missing, malformed, unknown or revoked key. */
@@ -154,7 +156,6 @@ export class RigService {
     if (!rig || rig.keyRevokedAt) return null;
     const ok = timingSafeEqual(Buffer.from(rig.keyHash, 'hex'), Buffer.from(sha256(m[2]), 'hex'));
     if (!ok) return null;
-    if (this.verified.size > 1000) this.verified.clear();
     this.verified.set(apiKey, rig);
     return rig;
   }

@@ -1,0 +1,3 @@
+export * from './redis';
+export * from './replicas';
+export * from './startup-lock';
