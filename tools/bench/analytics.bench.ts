@@ -30,7 +30,15 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { Role } from '@mes/auth';
-import { AuditService, migrateTestData, SheetMapsRepository, SpcRepository, SpcService, testDataDataSourceOptions } from '@mes/test-data';
+import {
+  AuditService,
+  AuditTrailRepository,
+  migrateTestData,
+  SheetMapsRepository,
+  SpcRepository,
+  SpcService,
+  testDataDataSourceOptions,
+} from '@mes/test-data';
 import { SheetTestStore } from '@mes/test-data-store';
 import { createTestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
@@ -388,7 +396,7 @@ async function spcThroughPostgres(): Promise<number> {
       holdSheet: async () => 'H-1',
     } as unknown as TrackingClient;
     const maps = new SheetMapsRepository(ds);
-    const spc = new SpcService(ds, new SpcRepository(ds), maps, tracking, new AuditService());
+    const spc = new SpcService(ds, new SpcRepository(ds), maps, tracking, new AuditService(new AuditTrailRepository(ds)));
     const engineer: Actor = { userId: '1', username: 'bench', role: Role.ENGINEER };
     const rules = [...RUN_RULES];
     const charts = [
