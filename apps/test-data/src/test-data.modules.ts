@@ -8,6 +8,7 @@ import { AuditTrailRepository } from './audit/audit-trail.repository';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
+import { PartitionKeeper } from './ingest/partition-keeper';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
@@ -50,6 +51,7 @@ export class TestDataCoreModule {
         inject: [getDataSourceToken()],
       },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
+      { provide: PartitionKeeper, useFactory: (db: DataSource) => new PartitionKeeper(db), inject: [getDataSourceToken()] },
     ];
     return { module: TestDataCoreModule, providers, exports: providers.map((p) => p.provide) };
   }

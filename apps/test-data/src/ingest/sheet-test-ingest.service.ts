@@ -15,7 +15,7 @@ import {
   validationMessage,
   type SheetTestBody,
 } from '@mes/sheet-test';
-import { RigEntity, SheetTestEntity } from '@mes/test-data-store';
+import { ensurePartitions, isMissingPartition, monthOf, RigEntity, SheetTestEntity } from '@mes/test-data-store';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';
@@ -116,14 +116,42 @@ export class SheetTestIngestService {
     sheet: TrackedSheet,
     encoded: ReturnType<typeof encodeSheetCells>,
   ): Promise<boolean> {
+    try {
+      return await this.storeOnce(id, rig, body, hash, sheet, encoded);
+    } catch (e) {
+      if (!isMissingPartition(e)) throw e;
+      // The partition job makes months ahead; this covers a job that has not run (or a clock that
+      // jumped): make the month and store again, the first transaction having rolled back whole.
+      const month = monthOf(new Date());
+      this.logger.warn(`no partition for ${month} yet: making it at ingest`);
+      const runner = this.db.createQueryRunner();
+      try {
+        await ensurePartitions((await runner.connect()) as PoolClient, month, month);
+      } finally {
+        await runner.release();
+      }
+      return this.storeOnce(id, rig, body, hash, sheet, encoded);
+    }
+  }
+
+  private async storeOnce(
+    id: string,
+    rig: RigEntity,
+    body: SheetTestBody,
+    hash: string,
+    sheet: TrackedSheet,
+    encoded: ReturnType<typeof encodeSheetCells>,
+  ): Promise<boolean> {
     const runner = this.db.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
+    // Set here (millisecond precision), written to the header and to every cell: the cells' partition key.
+    const receivedAt = new Date();
     try {
       await runner.startTransaction();
       const inserted = await runner.query(
         `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2,
-           started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, product_code, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED')
+           started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, product_code, status, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED', $18)
          ON CONFLICT (test_id) DO NOTHING RETURNING id`,
         [
           id,
@@ -143,16 +171,22 @@ export class SheetTestIngestService {
           sheet.mdStartMm,
           JSON.stringify(sheet.layout),
           sheet.productCode,
+          receivedAt,
         ],
       );
       if ((inserted as unknown[]).length === 0) {
         await runner.rollbackTransaction();
         return false;
       }
-      const data = copyRowsBinary(encoded, [{ type: 'uuid', value: id }]);
+      const data = copyRowsBinary(encoded, [
+        { type: 'uuid', value: id },
+        { type: 'timestamptz', value: receivedAt },
+      ]);
       await new Promise<void>((resolve, reject) => {
         const stream = client.query(
-          copyFrom('COPY test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)'),
+          copyFrom(
+            'COPY test_data.sheet_test_cells (sheet_test_id, received_at, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)',
+          ),
         );
         stream.on('finish', () => resolve());
         stream.on('error', reject);

@@ -40,7 +40,9 @@ export class ResultsRepository {
   /** How many cells of one test each soft bin holds at one rule set version. */
   async softBinCountsOfTest(sheetTestId: string, ruleSetVersion: number): Promise<{ softBin: number; count: number }[]> {
     const rows = await this.db.query<{ soft_bin: number; count: string }[]>(
-      `SELECT soft_bin, count(*) AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
+      `SELECT soft_bin, count(*) AS count FROM test_data.cell_results
+        WHERE sheet_test_id = $1 AND received_at = (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) AND rule_set_version = $2
+        GROUP BY soft_bin ORDER BY soft_bin`,
       [sheetTestId, ruleSetVersion],
     );
     return rows.map((b) => ({ softBin: Number(b.soft_bin), count: Number(b.count) }));
