@@ -9,6 +9,7 @@ import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
 import { PartitionKeeper } from './ingest/partition-keeper';
+import { READS } from './reads';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
@@ -52,6 +53,8 @@ export class TestDataCoreModule {
       },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
       { provide: PartitionKeeper, useFactory: (db: DataSource) => new PartitionKeeper(db), inject: [getDataSourceToken()] },
+      // No read replica configured: the maps' and yields' reads go to the primary.
+      ...(config.databaseReadUrl ? [] : [{ provide: getDataSourceToken(READS), useExisting: getDataSourceToken() }]),
     ];
     return { module: TestDataCoreModule, providers, exports: providers.map((p) => p.provide) };
   }

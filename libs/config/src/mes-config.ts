@@ -16,6 +16,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 
 const schema = z.object({
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/mes'),
+  /** A streaming read replica of DATABASE_URL's database: test-data's heat-map and yield reads go there; unset: to DATABASE_URL. */
+  DATABASE_READ_URL: postgresUrl.optional(),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
@@ -63,6 +65,8 @@ const schema = z.object({
 
 export interface MesConfig {
   databaseUrl: string;
+  /** Where heat-map and yield reads may go (a read replica); null: the primary, databaseUrl. */
+  databaseReadUrl: string | null;
   redisUrl: string;
   host: string;
   port: number;
@@ -107,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const host = e.HOST;
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL ?? null,
     redisUrl: e.REDIS_URL,
     host,
     port: e.PORT,
