@@ -33,6 +33,8 @@ export interface MesOptions {
   captureLogs?: boolean;
   /** Extra node flags for every app (a bench's `--cpu-prof`, which NODE_OPTIONS does not take). */
   nodeArgs?: string[];
+  /** The port of a streaming replica of the suite's PostgreSQL: DATABASE_READ_URL names the suite's database there. */
+  readReplicaPort?: number;
 }
 
 export interface MesProcesses {
@@ -59,6 +61,12 @@ export interface MesProcesses {
   /** Apps whose process has exited (stopped, killed or crashed). */
   exited(): AppName[];
   close(): Promise<void>;
+}
+
+function withPort(url: string, port: number): string {
+  const u = new URL(url);
+  u.port = String(port);
+  return u.toString();
 }
 
 /**
@@ -115,6 +123,7 @@ export async function startMesProcesses(
     BULLMQ_PREFIX: `t-${db.name}`,
     LOG_LEVEL: 'error',
     SWC_NODE_SOURCE_MAP_MODE: 'inline', // as npm start runs the apps (tools/dev/start-mes.ts)
+    ...(options.readReplicaPort ? { DATABASE_READ_URL: withPort(db.url, options.readReplicaPort) } : {}),
     ...extraEnv,
   };
   const proxies = new Map<SubgraphName, CountingProxy>();

@@ -209,3 +209,67 @@ export async function startOwnRedisCluster(): Promise<OwnRedisCluster> {
   }
   return { url: `redis://127.0.0.1:${ports[0]}`, ports, close };
 }
+
+export interface OwnReplica {
+  port: number;
+  /** The replica's URL (database postgres); read-only: a hot standby refuses every write. */
+  url: string;
+  close(): void;
+}
+
+/**
+ * A streaming hot standby of `primary`, made with pg_basebackup (-R writes the primary's connection
+ * into the copy) and run on a port of its own. The primary's default pg_hba of an initdb with
+ * --auth=trust lets loopback replication connections in.
+ */
+export async function startOwnReplica(primary: OwnPostgres): Promise<OwnReplica> {
+  const bin = pgBin();
+  const primaryPort = Number(new URL(primary.url).port);
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mes-drill-replica-'));
+  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+  chownSync(dir, uid, gid);
+  const data = path.join(dir, 'data');
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'ignore', timeout: 300_000 });
+  asPostgres('pg_basebackup', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primaryPort),
+    '-U',
+    'postgres',
+    '-D',
+    data,
+    '-R',
+    '-X',
+    'stream',
+    '-c',
+    'fast',
+  ]);
+  asPostgres('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on`,
+    'start',
+  ]);
+  await waitFor(`replica on ${port}`, () => answers(port));
+  const stop = () => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  return {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    close() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

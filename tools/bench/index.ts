@@ -27,6 +27,12 @@ const OPTIONAL: Bench[] = [
   { name: 'Yield analytics: pattern recall, SPC update, classification', file: 'analytics.bench.ts', fn: 'benchAnalytics' },
   { name: 'Watching the line: log lines, job correlation, /metrics', file: 'observability.bench.ts', fn: 'benchObservability' },
   {
+    name: 'A year of a line in the database: the everyday operations empty and loaded (SCALE_CELLS, default 10^8)',
+    file: 'scale.bench.ts',
+    fn: 'benchScale',
+    byNameOnly: true,
+  },
+  {
     name: 'The line at once: 20 rigs, 50 stations, 5 engineers (whole MES, 10 min)',
     file: 'load.bench.ts',
     fn: 'benchLoad',

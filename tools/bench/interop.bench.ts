@@ -157,8 +157,8 @@ export async function benchInterop(): Promise<void> {
       [stdfTest, rig, JSON.stringify(LAYOUT)],
     );
     await pool.query(
-      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_id, rule_set_name)
-       SELECT $1, r, c, 1, 'S-BENCH-STDF', 0.1 + random() * 0.05, 1 + random(), 20 + random() * 5, 5 + random(), 1, 1, 'PASS_A', 'r', 'rs' FROM generate_series(0, 49) r, generate_series(0, 49) c`,
+      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, received_at)
+       SELECT $1, r, c, 1, 'S-BENCH-STDF', 0.1 + random() * 0.05, 1 + random(), 20 + random() * 5, 5 + random(), 1, 1, 'PASS_A', 'r', 'rs', (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) FROM generate_series(0, 49) r, generate_series(0, 49) c`,
       [stdfTest],
     );
     await pool.query('ANALYZE');

@@ -47,9 +47,9 @@ export async function prepareRollMapRoll(mes: MesProcesses, db: Client): Promise
   );
   await db.query(
     `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
-                                         soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm)
+                                         soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm, received_at)
      SELECT t.id, r, c, 1, t.sheet_barcode, 3.9 + random() * 0.05, 1 + random(), 20 + random() * 5, 5 + random(), b, CASE WHEN b < 10 THEN 1 ELSE 2 END, 'B' || b, 'r', 'rs',
-            t.md_start_mm + 15.25 + r * 5.5, 15.25 + c * 5.5
+            t.md_start_mm + 15.25 + r * 5.5, 15.25 + c * 5.5, t.received_at
        FROM test_data.sheet_tests t, generate_series(0, 49) r, generate_series(0, 49) c, LATERAL (SELECT CASE WHEN random() < 0.03 THEN 14 ELSE 1 + (r + c) % 3 END AS b) x
       WHERE t.roll_barcode = $1`,
     [ROLL],

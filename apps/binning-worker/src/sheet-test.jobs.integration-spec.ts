@@ -35,8 +35,8 @@ describe('sheet-test jobs in chunks', () => {
       [id, testId, rigId, encodeFrequencies(sim.frequenciesHz), sim.frequenciesHz.length, sim.cells.length, sheet, productCode],
     );
     await pool.query(
-      `INSERT INTO test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum)
-       SELECT $1, u.row, u.col, u.status, u.ocv, u.spectrum FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::bytea[]) AS u(row, col, status, ocv, spectrum)`,
+      `INSERT INTO test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum, received_at)
+       SELECT $1, u.row, u.col, u.status, u.ocv, u.spectrum, (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::bytea[]) AS u(row, col, status, ocv, spectrum)`,
       [
         id,
         sim.cells.map((c) => c.row),
@@ -184,8 +184,9 @@ describe('sheet-test jobs in chunks', () => {
         (key === 0 ? first : retest) === null ? [] : [{ col, soft: (key === 0 ? first : retest) as number }],
       );
       await pool.query(
-        `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, soft_bin, hard_bin, bin_name, rule_id, rule_set_name)
-         SELECT $1, 0, u.col, 1, 'S-RT-1', 3.9 + $2, u.soft, CASE WHEN u.soft BETWEEN 1 AND 9 THEN 1 WHEN u.soft = 0 THEN 0 ELSE 2 END, 'B' || u.soft, 'r', 'rs'
+        `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, received_at)
+         SELECT $1, 0, u.col, 1, 'S-RT-1', 3.9 + $2, u.soft, CASE WHEN u.soft BETWEEN 1 AND 9 THEN 1 WHEN u.soft = 0 THEN 0 ELSE 2 END, 'B' || u.soft, 'r', 'rs',
+                (SELECT received_at FROM test_data.sheet_tests WHERE id = $1)
            FROM unnest($3::int[], $4::int[]) AS u(col, soft)`,
         [tests[t], t / 10, cells.map((c) => c.col), cells.map((c) => c.soft)],
       );

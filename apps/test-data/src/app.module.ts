@@ -8,6 +8,7 @@ import type { MesConfig } from '@mes/config';
 import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { testDataDataSourceOptions } from '@mes/test-data-store';
 import { CellResultsRef, RollResultsRef, SheetResultsRef } from './results/material-results.model';
+import { READS } from './reads';
 import { TEST_DATA_MODULES, TestDataCoreModule } from './test-data.modules';
 import { ExportsModule } from './exports/exports.module';
 import { LiveModule } from './live/live.module';
@@ -22,6 +23,17 @@ export class TestDataAppModule {
       module: TestDataAppModule,
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
+        // Heat-map and yield reads on a read replica (never migrated, never written: a hot standby refuses writes).
+        ...(config.databaseReadUrl
+          ? [
+              TypeOrmModule.forRoot({
+                ...testDataDataSourceOptions(config.databaseReadUrl),
+                name: READS,
+                migrations: [],
+                extra: { max: 10, application_name: 'mes-test-data-reads' },
+              }),
+            ]
+          : []),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>({
           ...subgraphGraphqlOptions(),
           // Roll, Sheet and Cell are reached only through tracking's entities: no root field returns them here.

@@ -9,6 +9,8 @@ import { AuditTrailRepository } from './audit/audit-trail.repository';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
+import { PartitionKeeper } from './ingest/partition-keeper';
+import { READS } from './reads';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { SheetTestRepository } from './ingest/sheet-test.repository';
@@ -57,6 +59,9 @@ export class TestDataCoreModule {
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
       // Rig key revokes and rotations reach every replica of test-data at once (RigService's key cache).
       keyInvalidationProvider({ url: config.redisUrl, mode: config.redisMode }, `${config.queuePrefix}:rig-keys`),
+      { provide: PartitionKeeper, useFactory: (db: DataSource) => new PartitionKeeper(db), inject: [getDataSourceToken()] },
+      // No read replica configured: the maps' and yields' reads go to the primary.
+      ...(config.databaseReadUrl ? [] : [{ provide: getDataSourceToken(READS), useExisting: getDataSourceToken() }]),
     ];
     return { module: TestDataCoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -17,6 +17,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('has no read replica unless DATABASE_READ_URL names one, and refuses one that is not PostgreSQL', () => {
+    expect(loadConfig({ MES_JWT_SECRET: secret }).databaseReadUrl).toBeNull();
+    expect(loadConfig({ MES_JWT_SECRET: secret, DATABASE_READ_URL: 'postgres://reader@replica:5432/mes' }).databaseReadUrl).toBe(
+      'postgres://reader@replica:5432/mes',
+    );
+    expect(() => loadConfig({ MES_JWT_SECRET: secret, DATABASE_READ_URL: 'http://replica/mes' })).toThrow(
+      new ConfigError('Invalid configuration: DATABASE_READ_URL ("http://replica/mes"): expected a postgres:// or postgresql:// URL'),
+    );
+  });
+
   it('rejects a port that is not a number', () => {
     expect(() => loadConfig({ MES_JWT_SECRET: secret, PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT/);
   });

@@ -25,6 +25,8 @@ const urlList = z
 
 const schema = z.object({
   DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/mes'),
+  /** A streaming read replica of DATABASE_URL's database: test-data's heat-map and yield reads go there; unset: to DATABASE_URL. */
+  DATABASE_READ_URL: postgresUrl.optional(),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
@@ -77,6 +79,8 @@ const schema = z.object({
 
 export interface MesConfig {
   databaseUrl: string;
+  /** Where heat-map and yield reads may go (a read replica); null: the primary, databaseUrl. */
+  databaseReadUrl: string | null;
   redisUrl: string;
   redisMode: 'standalone' | 'cluster';
   host: string;
@@ -135,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const assembly = urls(e.ASSEMBLY_URL, e.ASSEMBLY_PORT);
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL ?? null,
     redisUrl: e.REDIS_URL,
     redisMode: e.REDIS_MODE,
     host,

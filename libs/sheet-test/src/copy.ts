@@ -30,7 +30,17 @@ export type CopyLeadingValue =
   | { type: 'uuid'; value: string }
   | { type: 'int4'; value: number }
   | { type: 'int8'; value: number | bigint }
-  | { type: 'float8'; value: number };
+  | { type: 'float8'; value: number }
+  | { type: 'timestamptz'; value: Date };
+
+/** PostgreSQL's timestamp epoch (2000-01-01 UTC) in Unix milliseconds: binary timestamps count microseconds from it. */
+const PG_EPOCH_MS = 946_684_800_000;
+
+function validTime(d: Date): number {
+  const ms = d.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('a timestamptz column value must be a valid Date');
+  return ms;
+}
 
 /** Escapes a value for COPY text format: backslash, and the characters that end a field or a row. */
 export function copyTextEscape(s: string): string {
@@ -63,6 +73,8 @@ function leadingText(v: CopyLeadingValue): string {
       if (typeof v.value === 'number' && !Number.isFinite(v.value))
         throw new RangeError(`a ${v.type} column value must be finite, got ${v.value}`);
       return String(v.value);
+    case 'timestamptz':
+      return new Date(validTime(v.value)).toISOString();
   }
 }
 
@@ -117,6 +129,10 @@ function leadingBinary(v: CopyLeadingValue): Buffer {
     case 'float8':
       data = Buffer.alloc(8);
       data.writeDoubleBE(v.value, 0);
+      break;
+    case 'timestamptz':
+      data = Buffer.alloc(8);
+      data.writeBigInt64BE(BigInt(validTime(v.value) - PG_EPOCH_MS) * 1000n, 0);
       break;
   }
   const b = Buffer.alloc(4 + data.length);

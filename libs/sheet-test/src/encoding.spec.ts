@@ -166,6 +166,17 @@ describe('COPY data', () => {
     ]);
   });
 
+  it('writes a timestamptz leading value as microseconds since 2000-01-01 UTC (binary) or ISO text', () => {
+    const at = new Date('2026-12-01T00:00:00.123Z');
+    const buf = copyRowsBinary(enc, [{ type: 'timestamptz', value: at }]);
+    // first tuple: field count, then the leading field's length and value
+    expect(buf.readInt16BE(19)).toBe(6);
+    expect(buf.readInt32BE(21)).toBe(8);
+    expect(buf.readBigInt64BE(25)).toBe(BigInt(at.getTime() - Date.UTC(2000, 0, 1)) * 1000n);
+    expect(copyRowsText(enc, [{ type: 'timestamptz', value: at }]).split('\t')[0]).toBe('2026-12-01T00:00:00.123Z');
+    expect(() => copyRowsBinary(enc, [{ type: 'timestamptz', value: new Date(NaN) }])).toThrow(RangeError);
+  });
+
   it('refuses leading values that cannot be written', () => {
     expect(() => copyRowsBinary(enc, [{ type: 'uuid', value: 'not-a-uuid' }])).toThrow(RangeError);
     expect(() => copyRowsText(enc, [{ type: 'float8', value: NaN }])).toThrow(RangeError);

@@ -15,6 +15,10 @@ export class CellFeatureEntity {
   @PrimaryColumn({ type: 'smallint' })
   col!: number;
 
+  /** The test's received_at: the partition key (by month, see partitions.ts). */
+  @PrimaryColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
   @Column({ type: 'text' })
   status!: 'OK' | 'NO_CONTACT';
 

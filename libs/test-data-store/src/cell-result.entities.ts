@@ -16,6 +16,10 @@ export class CellResultEntity {
   @PrimaryColumn({ name: 'rule_set_version', type: 'integer' })
   ruleSetVersion!: number;
 
+  /** The test's received_at: the partition key (by month, see partitions.ts). */
+  @PrimaryColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
   @Column({ name: 'sheet_barcode', type: 'varchar', length: 64 })
   sheetBarcode!: string;
 

@@ -4,3 +4,4 @@ export * from './sheet-test.store';
 export * from './metric-columns';
 export * from './rule-set.queries';
 export * from './sweep.queries';
+export * from './partitions';

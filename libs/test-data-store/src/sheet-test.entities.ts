@@ -106,6 +106,10 @@ export class SheetTestCellEntity {
   @PrimaryColumn({ type: 'smallint' })
   col!: number;
 
+  /** The test's received_at: the partition key (by month, see partitions.ts), part of the key as PostgreSQL requires. */
+  @PrimaryColumn({ name: 'received_at', type: 'timestamptz' })
+  receivedAt!: Date;
+
   @Column({ type: 'text' })
   status!: 'OK' | 'NO_CONTACT';
 

@@ -12,6 +12,7 @@ import type { CellFeatures } from '@mes/eis';
 import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
 import { reportedResistances, TILE_METRICS } from './metric-columns';
+import { assertSheetAttached } from './partitions';
 import { insertFirstRuleSetQuery } from './rule-set.queries';
 
 /** A cell's raw measurement as stored: the spectrum is float32, all Re then all Im (@mes/sheet-test). */
@@ -71,6 +72,18 @@ export interface RebinScope {
 export type FinalizeOutcome =
   { done: 'now'; bins: { softBin: number; count: number }[] } | { done: 'before' } | { done: 'not yet'; fitted: number };
 
+/**
+ * The month partition key of the test whose id is $1 (partitions.ts): every query of a test's cells,
+ * features or results names it, so it reads and writes that one month's partition.
+ */
+const TEST_RECEIVED_AT = '(SELECT received_at FROM test_data.sheet_tests WHERE id = $1)';
+
+/** A chunk's features, or a test's features taken from its old results; cells fitted before stay. */
+const INSERT_FEATURES = `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features, received_at)
+       SELECT $1, u.row, u.col, u.status, u.ocv, u.features, ${TEST_RECEIVED_AT}
+         FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
+       ON CONFLICT DO NOTHING`;
+
 /** The metrics a roll map can show, as columns of current_cell_results and of the tiles (n_*, sum_*). */
 const TILE_SUMS = TILE_METRICS.map((m) => `count(${m}), coalesce(sum(${m}), 0)`).join(', ');
 
@@ -125,8 +138,9 @@ export class SheetTestStore {
   async chunkToFit(id: string, offset: number, limit: number): Promise<RawChunkCell[]> {
     const rows = await this.pool.query(
       `SELECT c.row, c.col, c.status, c.ocv_v, c.spectrum
-         FROM (SELECT row, col, status, ocv_v, spectrum FROM test_data.sheet_test_cells WHERE sheet_test_id = $1 ORDER BY row, col OFFSET $2 LIMIT $3) c
-        WHERE NOT EXISTS (SELECT 1 FROM test_data.cell_features f WHERE f.sheet_test_id = $1 AND f.row = c.row AND f.col = c.col)`,
+         FROM (SELECT row, col, status, ocv_v, spectrum, received_at FROM test_data.sheet_test_cells
+                WHERE sheet_test_id = $1 AND received_at = ${TEST_RECEIVED_AT} ORDER BY row, col OFFSET $2 LIMIT $3) c
+        WHERE NOT EXISTS (SELECT 1 FROM test_data.cell_features f WHERE f.sheet_test_id = $1 AND f.received_at = c.received_at AND f.row = c.row AND f.col = c.col)`,
       [id, offset, limit],
     );
     return rows.rows.map((r: Record<string, unknown>) => ({
@@ -141,20 +155,14 @@ export class SheetTestStore {
   /** One chunk's features in one statement; cells fitted before (a retried chunk) stay as they were. */
   async writeFeatures(id: string, cells: FittedCell[]): Promise<void> {
     if (!cells.length) return;
-    await this.pool.query(
-      `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features)
-       SELECT $1, u.row, u.col, u.status, u.ocv, u.features
-         FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
-       ON CONFLICT DO NOTHING`,
-      [
-        id,
-        cells.map((c) => c.row),
-        cells.map((c) => c.col),
-        cells.map((c) => c.status),
-        cells.map((c) => finite(c.ocvV)),
-        cells.map((c) => featuresJson(c.features)),
-      ],
-    );
+    await this.pool.query(INSERT_FEATURES, [
+      id,
+      cells.map((c) => c.row),
+      cells.map((c) => c.col),
+      cells.map((c) => c.status),
+      cells.map((c) => finite(c.ocvV)),
+      cells.map((c) => featuresJson(c.features)),
+    ]);
   }
 
   /**
@@ -171,11 +179,16 @@ export class SheetTestStore {
       const locked = await client.query(`SELECT status FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       if (locked.rows[0]?.status === 'DONE') return { done: 'before' };
       const fitted = Number(
-        (await client.query(`SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id])).rows[0].n,
+        (
+          await client.query(
+            `SELECT count(*) AS n FROM test_data.cell_features WHERE sheet_test_id = $1 AND received_at = ${TEST_RECEIVED_AT}`,
+            [test.id],
+          )
+        ).rows[0].n,
       );
       if (fitted < test.cellCount) return { done: 'not yet', fitted };
       const rows = await client.query(
-        `SELECT row, col, status, ocv_v, features FROM test_data.cell_features WHERE sheet_test_id = $1 ORDER BY row, col`,
+        `SELECT row, col, status, ocv_v, features FROM test_data.cell_features WHERE sheet_test_id = $1 AND received_at = ${TEST_RECEIVED_AT} ORDER BY row, col`,
         [test.id],
       );
       const cells: FittedCell[] = rows.rows.map((r: Record<string, unknown>) => ({
@@ -191,7 +204,8 @@ export class SheetTestStore {
       const { bins, ruleSetName, ruleSetVersion } = await bin(cells, defects);
       await this.insertResults(client, test, cells, bins, ruleSetName, ruleSetVersion);
       const counts = await client.query(
-        `SELECT soft_bin, count(*)::int AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
+        `SELECT soft_bin, count(*)::int AS count FROM test_data.cell_results
+          WHERE sheet_test_id = $1 AND received_at = ${TEST_RECEIVED_AT} AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
         [test.id, ruleSetVersion],
       );
       const binned = counts.rows.reduce((s: number, r: { count: number }) => s + r.count, 0);
@@ -222,8 +236,8 @@ export class SheetTestStore {
     const reported = cells.map((r) => reportedResistances(r.features));
     await client.query(
       `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
-                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm, deciding_defect)
-       SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd, u.defect
+                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, reason, md_mm, cd_mm, deciding_defect, received_at)
+       SELECT $1, u.row, u.col, $2, $3, u.ocv, u.r0, u.rct, u.asr, u.soft, u.hard, u.name, u.rule, $4, u.reason, u.md, u.cd, u.defect, ${TEST_RECEIVED_AT}
          FROM unnest($5::smallint[], $6::smallint[], $7::float8[], $8::float8[], $9::float8[], $10::float8[],
                      $11::smallint[], $12::smallint[], $13::varchar[], $14::varchar[], $15::text[], $16::float8[], $17::float8[], $18::varchar[])
               AS u(row, col, ocv, r0, rct, asr, soft, hard, name, rule, reason, md, cd, defect)
@@ -284,12 +298,14 @@ export class SheetTestStore {
    */
   async refreshCurrentResults(client: PoolClient, sheet: string): Promise<void> {
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('test_data.current_cell_results'), hashtext($1))`, [sheet]);
+    // Rebuilt from every DONE test of the sheet: none of them may be in an archived month.
+    await assertSheetAttached(client, sheet);
     const rows = await client.query(
       `SELECT r.row, r.col, t.roll_barcode, r.sheet_test_id, r.rule_set_version, r.ocv_v, r.r_ohmic_ohm, r.r_ct_ohm, r.asr_ohm_cm2,
               r.soft_bin, r.hard_bin, r.bin_name, r.md_mm, r.cd_mm
-         FROM test_data.cell_results r
-         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id AND r.rule_set_version = t.rule_set_version
-        WHERE r.sheet_barcode = $1 AND t.status = 'DONE'
+         FROM test_data.sheet_tests t
+         JOIN test_data.cell_results r ON r.sheet_test_id = t.id AND r.received_at = t.received_at AND r.rule_set_version = t.rule_set_version
+        WHERE t.sheet_barcode = $1 AND t.status = 'DONE'
         ORDER BY r.row, r.col, t.received_at, t.id`,
       [sheet],
     );
@@ -461,6 +477,7 @@ export class SheetTestStore {
       const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
       if (!current || current.status !== 'DONE' || current.rule_set_version === ruleSet.version) return false;
+      await assertSheetAttached(client, test.sheet);
       const cells = await this.storedFeatures(client, test.id, current.rule_set_version);
       const binned = bin(cells, await this.sheetDefects(client, test.sheet, cells));
       await this.insertResults(client, test, cells, binned.bins, binned.ruleSetName, binned.ruleSetVersion);
@@ -480,9 +497,10 @@ export class SheetTestStore {
     const rows = await client.query(
       `SELECT c.row, c.col, c.status, c.ocv_v, coalesce(f.features, r.features) AS features
          FROM test_data.sheet_test_cells c
-         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.row = c.row AND f.col = c.col
-         LEFT JOIN test_data.cell_results r ON f.sheet_test_id IS NULL AND r.sheet_test_id = c.sheet_test_id AND r.row = c.row AND r.col = c.col AND r.rule_set_version = $2
-        WHERE c.sheet_test_id = $1 ORDER BY c.row, c.col`,
+         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.received_at = c.received_at AND f.row = c.row AND f.col = c.col
+         LEFT JOIN test_data.cell_results r ON f.sheet_test_id IS NULL AND r.sheet_test_id = c.sheet_test_id AND r.received_at = c.received_at
+                                          AND r.row = c.row AND r.col = c.col AND r.rule_set_version = $2
+        WHERE c.sheet_test_id = $1 AND c.received_at = ${TEST_RECEIVED_AT} ORDER BY c.row, c.col`,
       [testId, version],
     );
     return rows.rows.map((r: Record<string, unknown>) => ({
@@ -527,33 +545,31 @@ export class SheetTestStore {
       const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
       if (!current || current.status !== 'DONE' || current.rule_set_version === null) return false;
+      await assertSheetAttached(client, test.sheet);
       const ruleSet = await this.ruleSetOfVersion(test.productCode, test.cellAreaCm2, current.rule_set_version);
       if (!ruleSet) throw new Error(`rule set version ${current.rule_set_version} of product ${test.productCode} is not stored`);
       const cells = await this.storedFeatures(client, test.id, current.rule_set_version);
       const binned = bin(ruleSet, cells, await this.sheetDefects(client, test.sheet, cells));
       // A test binned before features had a table keeps them only in the results about to be
       // replaced: they move to cell_features first, so a later rebin still finds them.
-      const kept = await client.query(`SELECT count(*)::int AS n FROM test_data.cell_features WHERE sheet_test_id = $1`, [test.id]);
+      const kept = await client.query(
+        `SELECT count(*)::int AS n FROM test_data.cell_features WHERE sheet_test_id = $1 AND received_at = ${TEST_RECEIVED_AT}`,
+        [test.id],
+      );
       if (Number(kept.rows[0].n) < cells.length) {
-        await client.query(
-          `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features)
-           SELECT $1, u.row, u.col, u.status, u.ocv, u.features
-             FROM unnest($2::smallint[], $3::smallint[], $4::text[], $5::float8[], $6::jsonb[]) AS u(row, col, status, ocv, features)
-           ON CONFLICT DO NOTHING`,
-          [
-            test.id,
-            cells.map((c) => c.row),
-            cells.map((c) => c.col),
-            cells.map((c) => c.status),
-            cells.map((c) => finite(c.ocvV)),
-            cells.map((c) => featuresJson(c.features)),
-          ],
-        );
+        await client.query(INSERT_FEATURES, [
+          test.id,
+          cells.map((c) => c.row),
+          cells.map((c) => c.col),
+          cells.map((c) => c.status),
+          cells.map((c) => finite(c.ocvV)),
+          cells.map((c) => featuresJson(c.features)),
+        ]);
       }
-      await client.query(`DELETE FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2`, [
-        test.id,
-        current.rule_set_version,
-      ]);
+      await client.query(
+        `DELETE FROM test_data.cell_results WHERE sheet_test_id = $1 AND received_at = ${TEST_RECEIVED_AT} AND rule_set_version = $2`,
+        [test.id, current.rule_set_version],
+      );
       await this.insertResults(client, test, cells, binned.bins, binned.ruleSetName, binned.ruleSetVersion);
       await this.refreshCurrentResults(client, test.sheet);
       await this.refreshMapTiles(client, test.sheet, test.roll);

@@ -101,8 +101,8 @@ describe('yield analytics', () => {
     );
     const idx = Array.from({ length: ROWS * COLS }, (_, i) => i);
     await pool.query(
-      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, asr_ohm_cm2, md_mm, cd_mm)
-       SELECT $1, u.r, u.c, 1, $2, u.b, CASE WHEN u.b = 1 THEN 1 ELSE 5 END, 'B' || u.b, 'r', 'rs', u.asr, u.md, 10 + 6 * u.c
+      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, asr_ohm_cm2, md_mm, cd_mm, received_at)
+       SELECT $1, u.r, u.c, 1, $2, u.b, CASE WHEN u.b = 1 THEN 1 ELSE 5 END, 'B' || u.b, 'r', 'rs', u.asr, u.md, 10 + 6 * u.c, (SELECT received_at FROM test_data.sheet_tests WHERE id = $1)
          FROM unnest($3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[]) AS u(r, c, b, asr, md)`,
       [
         id,

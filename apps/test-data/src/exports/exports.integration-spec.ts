@@ -73,13 +73,13 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
       [id, `T-${sheet}-${testNo}`, rig, sheet, ROLL, mdStart, JSON.stringify(LAYOUT), testNo],
     );
     await pool.query(
-      `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v)
-       SELECT $1, r, c, CASE WHEN (r * 25 + c) % 37 = 0 THEN 'NO_CONTACT' ELSE 'OK' END, NULL FROM generate_series(0, 19) r, generate_series(0, 24) c`,
+      `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, received_at)
+       SELECT $1, r, c, CASE WHEN (r * 25 + c) % 37 = 0 THEN 'NO_CONTACT' ELSE 'OK' END, NULL, (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) FROM generate_series(0, 19) r, generate_series(0, 24) c`,
       [id],
     );
     await pool.query(
       `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
-                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm, reason)
+                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm, reason, received_at)
        SELECT $1, g.row, g.col, 1, $2, CASE WHEN g.bin = 0 THEN NULL ELSE 0.05 + ((g.row * 7 + g.col * 13 + $3) % 17) / 1000.0 END,
               CASE WHEN g.bin = 0 THEN NULL ELSE 1 + ((g.row * 3 + g.col) % 11) / 10.0 END,
               CASE WHEN g.bin = 0 OR (g.row + g.col) % 19 = 0 THEN NULL ELSE 20 + ((g.row + g.col * 5) % 23) + 1 / 3.0 END,
@@ -87,7 +87,7 @@ describe('exports (REST): CSV, STDF V4 and E142 of stored results', () => {
               g.bin, CASE WHEN g.bin = 0 THEN 0 WHEN g.bin < 10 THEN 1 ELSE 2 END,
               CASE g.bin WHEN 0 THEN 'RIG_FAULT' WHEN 1 THEN 'PASS_A' WHEN 2 THEN 'PASS_B' WHEN 3 THEN 'PASS_C' ELSE 'FAIL_OCV' END,
               CASE WHEN g.bin = 0 THEN 'contact' ELSE 'grade' END, 'as-made-ocv-eis', $4 + 15.25 + g.row * 5.5, 15.25 + g.col * 6,
-              CASE WHEN g.bin = 14 THEN 'OCV 1.6 V above 1.5, "window"' END
+              CASE WHEN g.bin = 14 THEN 'OCV 1.6 V above 1.5, "window"' END, (SELECT received_at FROM test_data.sheet_tests WHERE id = $1)
          FROM (SELECT r AS row, c AS col,
                       CASE WHEN (r * 25 + c) % 37 = 0 THEN 0 WHEN (r + c + $3) % 29 = 0 THEN 14 ELSE 1 + (r + c * 2 + $3) % 3 END AS bin
                  FROM generate_series(0, 19) r, generate_series(0, 24) c) g

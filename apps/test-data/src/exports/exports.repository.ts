@@ -29,7 +29,7 @@ export class ExportsRepository {
   async sheetTest(id: string): Promise<Row | null> {
     const rows = await this.db.query<Row[]>(
       `SELECT t.*, r.name AS rig_name,
-              (SELECT max(rule_set_version) FROM test_data.cell_results c WHERE c.sheet_test_id = t.id) AS binned_version
+              (SELECT max(rule_set_version) FROM test_data.cell_results c WHERE c.sheet_test_id = t.id AND c.received_at = t.received_at) AS binned_version
          FROM test_data.sheet_tests t JOIN test_data.rigs r ON r.id = t.rig_id WHERE t.id = $1`,
       [id],
     );
@@ -57,7 +57,9 @@ export class ExportsRepository {
   async testResults(sheetTestId: string, version: number): Promise<Row[]> {
     return this.rows(
       `SELECT row, col, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name
-         FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 ORDER BY row, col`,
+         FROM test_data.cell_results
+        WHERE sheet_test_id = $1 AND received_at = (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) AND rule_set_version = $2
+        ORDER BY row, col`,
       [sheetTestId, version],
     );
   }
@@ -135,9 +137,10 @@ export class ExportsRepository {
               c.ocv_v, c.r_ohmic_ohm, c.r_ct_ohm, c.asr_ohm_cm2, c.soft_bin, c.hard_bin, c.bin_name, (c.soft_bin BETWEEN 1 AND 9) AS pass,
               c.rule_id, c.reason, c.rule_set_name, c.rule_set_version, t.test_id, c.sheet_test_id
          FROM test_data.cell_results c
-         JOIN test_data.sheet_tests t ON t.id = c.sheet_test_id
-         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.row = c.row AND f.col = c.col
+         JOIN test_data.sheet_tests t ON t.id = c.sheet_test_id AND t.received_at = c.received_at
+         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = c.sheet_test_id AND f.received_at = c.received_at AND f.row = c.row AND f.col = c.col
         WHERE c.sheet_test_id = ${literal(sheetTestId)} AND c.rule_set_version = ${Number(version)}
+          AND c.received_at = (SELECT received_at FROM test_data.sheet_tests WHERE id = ${literal(sheetTestId)})
         ORDER BY c.row, c.col`,
     );
   }

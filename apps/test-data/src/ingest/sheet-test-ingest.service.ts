@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { DomainError } from '@mes/service-core';
 import {
@@ -13,7 +14,7 @@ import {
   validationMessage,
   type SheetTestBody,
 } from '@mes/sheet-test';
-import type { RigEntity, SheetTestEntity } from '@mes/test-data-store';
+import { ensurePartitions, isMissingPartition, monthOf, type RigEntity, type SheetTestEntity } from '@mes/test-data-store';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';
@@ -104,7 +105,7 @@ export class SheetTestIngestService {
   }
 
   /** The header and every cell, all or nothing. False when the testId was taken meanwhile. */
-  private store(
+  private async store(
     id: string,
     rig: RigEntity,
     body: SheetTestBody,
@@ -112,6 +113,34 @@ export class SheetTestIngestService {
     sheet: TrackedSheet,
     encoded: ReturnType<typeof encodeSheetCells>,
   ): Promise<boolean> {
+    try {
+      return await this.storeOnce(id, rig, body, hash, sheet, encoded);
+    } catch (e) {
+      if (!isMissingPartition(e)) throw e;
+      // The partition job makes months ahead; this covers a job that has not run (or a clock that
+      // jumped): make the month and store again, the first transaction having rolled back whole.
+      const month = monthOf(new Date());
+      this.logger.warn(`no partition for ${month} yet: making it at ingest`);
+      const runner = this.db.createQueryRunner();
+      try {
+        await ensurePartitions((await runner.connect()) as PoolClient, month, month);
+      } finally {
+        await runner.release();
+      }
+      return this.storeOnce(id, rig, body, hash, sheet, encoded);
+    }
+  }
+
+  private storeOnce(
+    id: string,
+    rig: RigEntity,
+    body: SheetTestBody,
+    hash: string,
+    sheet: TrackedSheet,
+    encoded: ReturnType<typeof encodeSheetCells>,
+  ): Promise<boolean> {
+    // Set here (millisecond precision), written to the header and to every cell: the cells' partition key.
+    const receivedAt = new Date();
     return this.db.transaction(async (m) => {
       const stored = await this.tests.insertHeader(m, {
         id,
@@ -131,9 +160,16 @@ export class SheetTestIngestService {
         mdStartMm: sheet.mdStartMm,
         layout: sheet.layout,
         productCode: sheet.productCode,
+        receivedAt,
       });
       if (!stored) return false;
-      await this.tests.copyCells(m, copyRowsBinary(encoded, [{ type: 'uuid', value: id }]));
+      await this.tests.copyCells(
+        m,
+        copyRowsBinary(encoded, [
+          { type: 'uuid', value: id },
+          { type: 'timestamptz', value: receivedAt },
+        ]),
+      );
       return true;
     });
   }

@@ -25,6 +25,8 @@ export interface NewSheetTest {
   mdStartMm: number;
   layout: unknown;
   productCode: string;
+  /** When ingest took it: the header's and every cell's partition key (the month). */
+  receivedAt: Date;
 }
 
 /**
@@ -43,8 +45,8 @@ export class SheetTestRepository {
   async insertHeader(m: EntityManager, t: NewSheetTest): Promise<boolean> {
     const inserted = await m.query<unknown[]>(
       `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, rows, cols, cell_area_cm2,
-         started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, product_code, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED')
+         started_at, temperature_c, frequencies, frequency_count, cell_count, md_start_mm, layout, product_code, status, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 'QUEUED', $18)
        ON CONFLICT (test_id) DO NOTHING RETURNING id`,
       [
         t.id,
@@ -64,18 +66,21 @@ export class SheetTestRepository {
         t.mdStartMm,
         JSON.stringify(t.layout),
         t.productCode,
+        t.receivedAt,
       ],
     );
     return inserted.length > 0;
   }
 
-  /** Every cell of the test, as PostgreSQL's binary COPY rows (sheet_test_id, row, col, status, ocv_v, spectrum). */
+  /** Every cell of the test, as PostgreSQL's binary COPY rows (sheet_test_id, received_at, row, col, status, ocv_v, spectrum). */
   async copyCells(m: EntityManager, rows: Buffer): Promise<void> {
     if (!m.queryRunner) throw new Error('The cells of a sheet test are copied inside the transaction that stores its header');
     const client = (await m.queryRunner.connect()) as PoolClient;
     await new Promise<void>((resolve, reject) => {
       const stream = client.query(
-        copyFrom('COPY test_data.sheet_test_cells (sheet_test_id, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)'),
+        copyFrom(
+          'COPY test_data.sheet_test_cells (sheet_test_id, received_at, row, col, status, ocv_v, spectrum) FROM STDIN (FORMAT binary)',
+        ),
       );
       stream.on('finish', () => resolve());
       stream.on('error', reject);

@@ -37,8 +37,8 @@ export class CellResultsRepository {
       `SELECT r.*, t.test_id, t.received_at,
               (cur.sheet_test_id = r.sheet_test_id AND cur.rule_set_version = r.rule_set_version) AS counts
          FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::int[], $3::int[])) AS q(sheet, row, col)
-         JOIN test_data.cell_results r ON r.sheet_barcode = q.sheet AND r.row = q.row AND r.col = q.col
-         JOIN test_data.sheet_tests t ON t.id = r.sheet_test_id
+         JOIN test_data.sheet_tests t ON t.sheet_barcode = q.sheet
+         JOIN test_data.cell_results r ON r.sheet_test_id = t.id AND r.received_at = t.received_at AND r.row = q.row AND r.col = q.col
          LEFT JOIN test_data.current_cell_results cur ON cur.sheet_barcode = q.sheet AND cur.row = q.row AND cur.col = q.col
         ORDER BY t.received_at DESC, r.rule_set_version DESC`,
       [refs.map((r) => r.sheetBarcode), refs.map((r) => r.row), refs.map((r) => r.col)],

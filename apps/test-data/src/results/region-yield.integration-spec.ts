@@ -28,8 +28,8 @@ describe('regionYield', () => {
     );
     const cells = bins.flatMap((b, col) => (b === null ? [] : [{ col, b }]));
     await pool.query(
-      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm)
-       SELECT $1, 0, u.col, 1, $2, u.b, 1, 'B' || u.b, 'r', 'rs', $3 + 10 * u.col, 5 FROM unnest($4::int[], $5::int[]) AS u(col, b)`,
+      `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm, received_at)
+       SELECT $1, 0, u.col, 1, $2, u.b, 1, 'B' || u.b, 'r', 'rs', $3 + 10 * u.col, 5, (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) FROM unnest($4::int[], $5::int[]) AS u(col, b)`,
       [id, sheet, mdStart, cells.map((c) => c.col), cells.map((c) => c.b)],
     );
     const client = await pool.connect();

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READS } from '../reads';
 import type { DataSource } from 'typeorm';
 import type { RegionInput, RegionYieldModel } from './region-yield.resolver';
 
 /** Yield of the current cell results inside labelled roll MD regions, one row per label. */
 @Injectable()
 export class RegionYieldRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /** Region yields read the read replica when there is one (reads.ts). */
+  constructor(@InjectDataSource(READS) private readonly db: DataSource) {}
 
   async yieldByLabel(regions: RegionInput[]): Promise<RegionYieldModel[]> {
     const rows = await this.db.query<{ label: string; cells: number; first_pass: number; final_pass: number }[]>(

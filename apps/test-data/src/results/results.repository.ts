@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { READS } from '../reads';
 import type { DataSource } from 'typeorm';
 import { SheetTestEntity, type MetricColumn } from '@mes/test-data-store';
 import type { BinCountModel, SheetTestModel } from './results.model';
@@ -21,7 +22,11 @@ export interface YieldSums {
  */
 @Injectable()
 export class ResultsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    /** Maps, Paretos and yields: the read replica when there is one (reads.ts). */
+    @InjectDataSource(READS) private readonly reads: DataSource = db,
+  ) {}
 
   /** The grid a sheet was tested on, null before its first test. */
   async testedGrid(sheet: string): Promise<{ rows: number; cols: number } | null> {
@@ -40,7 +45,9 @@ export class ResultsRepository {
   /** How many cells of one test each soft bin holds at one rule set version. */
   async softBinCountsOfTest(sheetTestId: string, ruleSetVersion: number): Promise<{ softBin: number; count: number }[]> {
     const rows = await this.db.query<{ soft_bin: number; count: string }[]>(
-      `SELECT soft_bin, count(*) AS count FROM test_data.cell_results WHERE sheet_test_id = $1 AND rule_set_version = $2 GROUP BY soft_bin ORDER BY soft_bin`,
+      `SELECT soft_bin, count(*) AS count FROM test_data.cell_results
+        WHERE sheet_test_id = $1 AND received_at = (SELECT received_at FROM test_data.sheet_tests WHERE id = $1) AND rule_set_version = $2
+        GROUP BY soft_bin ORDER BY soft_bin`,
       [sheetTestId, ruleSetVersion],
     );
     return rows.map((b) => ({ softBin: Number(b.soft_bin), count: Number(b.count) }));
@@ -48,7 +55,7 @@ export class ResultsRepository {
 
   /** One metric of every cell of a sheet that has a current result. */
   async currentMetric(sheet: string, column: MetricColumn): Promise<{ row: number; col: number; value: number | null }[]> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.reads.query<Row[]>(
       `SELECT row, col, ${column} AS v FROM test_data.current_cell_results WHERE sheet_barcode = $1`,
       [sheet],
     );
@@ -74,7 +81,7 @@ export class ResultsRepository {
 
   /** Current results of a sheet or of every tested sheet of a roll, counted by bin, largest first. */
   async binCounts(scope: { sheet?: string; roll?: string }): Promise<BinCountModel[]> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.reads.query<Row[]>(
       `SELECT soft_bin, hard_bin, bin_name, sum(cells)::int AS count FROM test_data.sheet_bin_counts
         WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)
         GROUP BY soft_bin, hard_bin, bin_name ORDER BY count DESC, soft_bin`,
@@ -90,7 +97,7 @@ export class ResultsRepository {
 
   /** The base steps and version of a roll's map aggregates, null before any of its sheets was binned. */
   async rollMapAggregate(roll: string): Promise<{ mdStepMm: number; cdStepMm: number; version: number } | null> {
-    const rows = await this.db.query<{ md_step_mm: number; cd_step_mm: number; version: number }[]>(
+    const rows = await this.reads.query<{ md_step_mm: number; cd_step_mm: number; version: number }[]>(
       `SELECT md_step_mm, cd_step_mm, version FROM test_data.roll_maps WHERE roll_barcode = $1`,
       [roll],
     );
@@ -101,7 +108,7 @@ export class ResultsRepository {
 
   /** The sheet layout of a roll's first test (its map's natural steps when no aggregate exists yet). */
   async firstTestedLayout(roll: string): Promise<{ sheetLengthMdMm: number; pitchCdMm: number } | null> {
-    const rows = await this.db.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
+    const rows = await this.reads.query<{ layout: { sheetLengthMdMm: number; pitchCdMm: number } }[]>(
       `SELECT layout FROM test_data.sheet_tests WHERE roll_barcode = $1 AND layout IS NOT NULL ORDER BY received_at, id LIMIT 1`,
       [roll],
     );
@@ -110,7 +117,7 @@ export class ResultsRepository {
 
   /** A roll's map rows for one metric: per base MD bin, the count and sum of each base CD bin. */
   async rollMapRows(roll: string, column: MetricColumn): Promise<[mdBin: number, n: number[], total: number[]][]> {
-    const rows = await this.db.query<{ j: string | null }[]>(
+    const rows = await this.reads.query<{ j: string | null }[]>(
       `SELECT json_agg(json_build_array(md_bin, n_${column}, sum_${column}))::text AS j FROM test_data.roll_map_rows WHERE roll_barcode = $1`,
       [roll],
     );
@@ -124,7 +131,7 @@ export class ResultsRepository {
     md: number,
     cd: number,
   ): Promise<{ mb: number; cb: number; mean: number; n: number }[]> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.reads.query<Row[]>(
       `SELECT floor(md_mm / $2::float8)::int AS mb, floor(cd_mm / $3::float8)::int AS cb, avg(${column}) AS mean, count(${column})::int AS n
          FROM test_data.current_cell_results WHERE roll_barcode = $1 AND md_mm IS NOT NULL GROUP BY 1, 2`,
       [roll, md, cd],
@@ -134,7 +141,7 @@ export class ResultsRepository {
 
   /** The yield sums of a roll's tested sheets. */
   async rollYieldSums(roll: string): Promise<YieldSums> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.reads.query<Row[]>(
       `SELECT count(*)::int AS sheets, coalesce(sum(cells_tested), 0)::int AS cells, coalesce(sum(first_pass), 0)::int AS first_pass, coalesce(sum(final_pass), 0)::int AS final_pass
          FROM test_data.sheet_yields WHERE roll_barcode = $1 AND cells_tested > 0`,
       [roll],
@@ -145,7 +152,7 @@ export class ResultsRepository {
 
   /** One sheet's yield sums; zero cells tested when never tested. */
   async sheetYieldSums(sheet: string): Promise<YieldSums> {
-    const rows = await this.db.query<Row[]>(
+    const rows = await this.reads.query<Row[]>(
       `SELECT cells_tested, first_pass, final_pass FROM test_data.sheet_yields WHERE sheet_barcode = $1`,
       [sheet],
     );

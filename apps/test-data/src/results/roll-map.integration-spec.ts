@@ -50,13 +50,13 @@ describe('rollMap from the roll map rows', () => {
     // soft bin: 0 (rig fault, no values) on a sprinkle of cells at the first test, grades 1-3, fails 14.
     await pool.query(
       `INSERT INTO test_data.cell_results (sheet_test_id, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
-                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm)
+                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm, received_at)
        SELECT $1, g.row, g.col, 1, $2, CASE WHEN g.bin = 0 THEN NULL ELSE 3.9 + ((g.row * 7 + g.col * 13 + $3 * 5 + $4) % 17) / 1000.0 END,
               CASE WHEN g.bin = 0 THEN NULL ELSE 1 + ((g.row * 3 + g.col + $4) % 11) / 10.0 END,
               CASE WHEN g.bin = 0 OR (g.row + g.col) % 19 = 0 THEN NULL ELSE 20 + ((g.row + g.col * 5 + $4) % 23) END,
               CASE WHEN g.bin = 0 THEN NULL ELSE 5 + ((g.row * 11 + g.col) % 7) / 3.0 END,
               g.bin, CASE WHEN g.bin = 0 THEN 0 WHEN g.bin < 10 THEN 1 ELSE 2 END, 'B' || g.bin, 'r', 'rs',
-              $5 + 15.25 + g.row * 5.5, 15.25 + g.col * 5.5
+              $5 + 15.25 + g.row * 5.5, 15.25 + g.col * 5.5, (SELECT received_at FROM test_data.sheet_tests WHERE id = $1)
          FROM (SELECT r AS row, c AS col,
                       CASE WHEN $4 = 1 AND (r * 50 + c + $3) % 41 = 0 THEN 0 WHEN (r + c + $4) % 29 = 0 THEN 14 ELSE 1 + (r + c * 2 + $4) % 3 END AS bin
                  FROM generate_series(0, 49) r, generate_series(0, 49) c) g

@@ -67,8 +67,8 @@ export class CellSpectrumRepository {
               c.status, c.ocv_v, c.spectrum, f.features
          FROM unnest($1::uuid[], $2::int[], $3::int[]) AS q(test, row, col)
          JOIN test_data.sheet_tests t ON t.id = q.test
-         LEFT JOIN test_data.sheet_test_cells c ON c.sheet_test_id = t.id AND c.row = q.row AND c.col = q.col
-         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = t.id AND f.row = q.row AND f.col = q.col`,
+         LEFT JOIN test_data.sheet_test_cells c ON c.sheet_test_id = t.id AND c.received_at = t.received_at AND c.row = q.row AND c.col = q.col
+         LEFT JOIN test_data.cell_features f ON f.sheet_test_id = t.id AND f.received_at = t.received_at AND f.row = q.row AND f.col = q.col`,
       [picks.map((p) => p.sheetTestId), picks.map((p) => p.row), picks.map((p) => p.col)],
     );
     return new Map(rows.map((r) => [`${r.sheet_test_id}|${r.row}|${r.col}`, r]));

@@ -14,6 +14,7 @@ import { RigKeyLifecycle1796173752274 } from './1796173752274-rig-key-lifecycle'
 import { RigOperation1796180000000 } from './1796180000000-rig-operation';
 import { Inspections1796190034384 } from './1796190034384-inspections';
 import { InspectionApplied1796192069864 } from './1796192069864-inspection-applied';
+import { MonthPartitions1796220000000 } from './1796220000000-month-partitions';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
 export const TEST_DATA_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const TEST_DATA_MIGRATIONS = [
   RigOperation1796180000000,
   Inspections1796190034384,
   InspectionApplied1796192069864,
+  MonthPartitions1796220000000,
 ];

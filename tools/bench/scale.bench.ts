@@ -1,0 +1,286 @@
+/**
+ * A year of a line in the database (issue 16): the line's everyday operations measured on the demo
+ * line's data alone ("empty"), then again after SCALE_CELLS cell results (default 10^8, about 40,000
+ * sheets of 2,500 cells) were generated directly in PostgreSQL, spread over the twelve months before
+ * now (so over twelve month partitions), each with its raw cell (a 50-point float32 spectrum), its
+ * features, its result and its current result. Prints every figure of both runs, their ratio (goal:
+ * at most 1.5) and the bytes each cell takes on disk. `SCALE_CELLS=10000000 npm run bench scale`.
+ *
+ * What is generated: test_data's per-cell tables and the per-sheet yields and bin counts. Not
+ * generated: map tiles of the bulk rolls (a per-sheet aggregate; its size per cell is measured on the
+ * demo roll and added to the figure) and process trace batches (provenance reads the process schema,
+ * whose size follows the number of runs and channels, not of cells: process.bench.ts measures it).
+ */
+import { Client } from 'pg';
+import { ensurePartitions, monthOf, addMonths } from '@mes/test-data-store';
+import { simulateSheet, toSheetTestBody } from '@mes/simulator';
+import type { SheetTestBody } from '@mes/sheet-test';
+import { startMesProcesses, type MesProcesses } from '../../tests/support/mes-processes';
+import { report, summarize } from './bench-util';
+
+const FIFTY_POINTS = { fMaxHz: 1e6, fMinHz: 1, pointsPerDecade: 49 / 6 };
+const CELLS_PER_SHEET = 2500;
+const SHEETS_PER_ROLL = 600;
+/** Sheets generated per statement batch: about a million cells, so progress shows and no statement runs for long. */
+const CHUNK_SHEETS = 400;
+
+type Figures = Record<string, number>;
+
+function scaleCells(): number {
+  const text = process.env.SCALE_CELLS ?? '100000000';
+  if (!/^\d+$/.test(text) || Number(text) < CELLS_PER_SHEET) {
+    throw new Error(`SCALE_CELLS ${JSON.stringify(text)}: expected a whole number of cells >= ${CELLS_PER_SHEET} (one sheet)`);
+  }
+  return Number(text);
+}
+
+export async function benchScale(): Promise<void> {
+  const cells = scaleCells();
+  const sheets = Math.ceil(cells / CELLS_PER_SHEET);
+  const mes = await startMesProcesses('bench_scale', { LOG_LEVEL: 'error' });
+  const db = new Client({ connectionString: mes.db.url });
+  await db.connect();
+  try {
+    const { registerRig } = await mes.admin.ok('mutation { registerRig(name: "SCALE RIG", stationCode: "TST-1") { apiKey } }');
+    const key = registerRig.apiKey as string;
+    let next = 1;
+    const probe = makeProbe(mes, key, () => `S-R0001-${String(next++).padStart(4, '0')}`);
+
+    // The reads see the demo roll in the same state both times: the loaded run's posts come after them.
+    const emptyPosts = await measurePosts(probe);
+    const empty = { ...emptyPosts, ...(await measureReads(mes)) };
+    const t0 = performance.now();
+    await generate(db, sheets);
+    const generateS = (performance.now() - t0) / 1000;
+    const full = { ...(await measureReads(mes)), ...(await measurePosts(probe)) };
+
+    const size = await bytesPerCell(db);
+    console.log(
+      `\nScale: ${(sheets * CELLS_PER_SHEET).toLocaleString()} generated cells (${sheets.toLocaleString()} sheets, ${Math.ceil(sheets / SHEETS_PER_ROLL)} rolls, 12 months) in ${generateS.toFixed(0)} s; each figure: p50 of its runs, empty -> loaded`,
+    );
+    for (const name of Object.keys(empty)) {
+      console.log(`${name.padEnd(58)} ${empty[name].toFixed(1).padStart(9)} ms -> ${full[name].toFixed(1).padStart(9)} ms`);
+    }
+    for (const name of Object.keys(empty))
+      report(`${name}: loaded / empty`, full[name] / empty[name], 'x', { value: 1.5, better: 'lower' });
+    report('bytes per cell on disk (test_data tables and indexes)', size.perCell, 'B');
+    report('  of which raw cells (spectrum), features, results, current', size.perCellCore, 'B');
+    report('  map tiles per cell (measured on the demo roll)', size.tilesPerCell, 'B');
+    for (const [table, b] of Object.entries(size.byTable)) report(`  ${table} per cell`, b, 'B');
+    report('test_data schema on disk', size.totalBytes / 2 ** 30, 'GiB');
+  } finally {
+    await db.end();
+    await mes.close();
+  }
+}
+
+interface Probe {
+  /** Posts one more sheet of the demo roll; answers the POST's time and the time to DONE. */
+  postToDone(): Promise<{ postMs: number; doneMs: number }>;
+}
+
+function makeProbe(mes: MesProcesses, key: string, nextSheet: () => string): Probe {
+  const sim = simulateSheet({ seed: 16, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25, frequencies: FIFTY_POINTS });
+  return {
+    async postToDone() {
+      const sheet = nextSheet();
+      const body = toSheetTestBody(sim, { testId: `SCALE-PROBE-${sheet}`, sheet, startedAt: new Date().toISOString() }) as SheetTestBody;
+      const t0 = performance.now();
+      const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key },
+        body: JSON.stringify(body),
+      });
+      const answer = (await res.json()) as { sheetTestId: string };
+      if (res.status !== 202) throw new Error(`post of ${sheet} answered ${res.status}: ${JSON.stringify(answer)}`);
+      const postMs = performance.now() - t0;
+      for (;;) {
+        const st = (await (
+          await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${answer.sheetTestId}`, { headers: { 'x-api-key': key } })
+        ).json()) as { status: string };
+        if (st.status === 'FAILED') throw new Error(`sheet test of ${sheet} FAILED`);
+        if (st.status === 'DONE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return { postMs, doneMs: performance.now() - t0 };
+    },
+  };
+}
+
+/** p50 of three posts of one more sheet of the demo roll, each to DONE. */
+async function measurePosts(probe: Probe): Promise<Figures> {
+  const post: number[] = [];
+  const done: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await probe.postToDone();
+    post.push(r.postMs);
+    done.push(r.doneMs);
+  }
+  return {
+    'ingest of one more sheet (POST, 2,500 cells x 50 points)': summarize(post).p50,
+    'post to DONE (one worker)': summarize(done).p50,
+  };
+}
+
+/** p50 of every read, on the demo roll R0001 and the sheets this bench posted to it. */
+async function measureReads(mes: MesProcesses): Promise<Figures> {
+  const timed = async (query: string, runs: number, before?: () => Promise<void>) => {
+    await mes.admin.ok(query); // warm-up (plans, connections)
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      if (before) await before();
+      const t = performance.now();
+      await mes.admin.ok(query);
+      ms.push(performance.now() - t);
+    }
+    return summarize(ms).p50;
+  };
+  const db = new Client({ connectionString: mes.db.url });
+  await db.connect();
+  try {
+    return {
+      sheetMap: await timed('{ sheetMap(sheet: "S-R0001-0001", metric: ASR_OHM_CM2) { values } }', 30),
+      // cold: as after a sheet of the roll was binned, the roll's map rows are summed again
+      'rollMap (cold)': await timed('{ rollMap(roll: "R0001", metric: ASR_OHM_CM2) { mdBins cdBins valuesFloat32 } }', 15, async () => {
+        await db.query(`UPDATE test_data.roll_maps SET version = version + 1 WHERE roll_barcode = 'R0001'`);
+      }),
+      'roll yield': await timed('{ rollYield(roll: "R0001") { cellsTested firstPassYield finalYield } }', 30),
+      'region yield of a roll region (cells of MD 0-1000 mm)': await timed(
+        '{ regionYield(regions: [{ label: "a", rollBarcode: "R0001", mdStartMm: 0, mdEndMm: 1000 }]) { cellsTested finalYield } }',
+        30,
+      ),
+      'where-used of a roll region (stacks)': await timed('{ stacksWhereUsed(roll: "R0001", mdFromMm: 0, mdToMm: 1000) { barcode } }', 30),
+      'cell result with its history': await timed(
+        '{ cellResult(sheet: "S-R0001-0001", row: 10, col: 10) { softBin history { softBin } } }',
+        30,
+      ),
+      'cell provenance': await timed(
+        '{ cellProvenance(sheet: "S-R0001-0001", row: 10, col: 10) { mdMm layers { operation traces { channel mean } } } }',
+        30,
+      ),
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * `sheets` tests of 2,500 cells, DONE, spread evenly over the twelve months before now, on rolls of
+ * 600 sheets; every row as the ingest and the worker write it (one feature document and one spectrum
+ * taken from the sheet the probe posted, so their sizes are real).
+ */
+async function generate(db: Client, sheets: number): Promise<void> {
+  const now = new Date();
+  await ensurePartitions(db, addMonths(monthOf(now), -12), monthOf(now));
+  const sample = (
+    await db.query(
+      `SELECT t.id, t.rig_id, t.frequencies, t.frequency_count, t.layout, c.spectrum, f.features
+         FROM test_data.sheet_tests t
+         JOIN test_data.sheet_test_cells c ON c.sheet_test_id = t.id AND c.received_at = t.received_at AND c.spectrum IS NOT NULL
+         JOIN test_data.cell_features f ON f.sheet_test_id = t.id AND f.received_at = t.received_at AND f.row = c.row AND f.col = c.col
+        WHERE t.status = 'DONE' LIMIT 1`,
+    )
+  ).rows[0] as { rig_id: string; frequencies: Buffer; frequency_count: number; layout: object; spectrum: Buffer; features: object };
+  if (!sample) throw new Error('no DONE sheet test to take a spectrum and features from');
+  const yearMs = 365 * 24 * 3600 * 1000;
+  const start = now.getTime() - yearMs;
+  await db.query('SET synchronous_commit = off');
+  let done = 0;
+  for (let a = 0; a < sheets; a += CHUNK_SHEETS) {
+    const b = Math.min(sheets, a + CHUNK_SHEETS);
+    const t0 = performance.now();
+    await db.query('BEGIN');
+    await db.query(
+      `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, product_code, rows, cols, cell_area_cm2, started_at, temperature_c,
+         frequencies, frequency_count, cell_count, status, cells_binned, rule_set_version, md_start_mm, layout, received_at, completed_at, disposition, disposed_at)
+       SELECT gen_random_uuid(), 'SCALE-' || lpad(s::text, 7, '0'), repeat('0', 64), $1, 'S-SCALE-' || lpad(s::text, 7, '0'),
+              'R-SCALE-' || lpad((s / ${SHEETS_PER_ROLL})::text, 5, '0'), 'TFB-0505', 50, 50, 0.25, at, 25, $2, $3, 2500, 'DONE', 2500, 1,
+              (s % ${SHEETS_PER_ROLL}) * 300, $4, at, at, 'TRACKED_OUT', at
+         FROM generate_series($5::int, $6::int - 1) s, LATERAL (SELECT to_timestamp(($7::float8 + s * $8::float8) / 1000) AS at) x`,
+      [sample.rig_id, sample.frequencies, sample.frequency_count, JSON.stringify(sample.layout), a, b, start, yearMs / sheets],
+    );
+    const these = `SELECT id, sheet_barcode, roll_barcode, received_at, md_start_mm FROM test_data.sheet_tests
+                    WHERE test_id >= 'SCALE-' || lpad(${a}::text, 7, '0') AND test_id < 'SCALE-' || lpad(${b}::text, 7, '0')`;
+    await db.query(
+      `INSERT INTO test_data.sheet_test_cells (sheet_test_id, received_at, row, col, status, ocv_v, spectrum)
+       SELECT t.id, t.received_at, r, c, 'OK', 3.9 + random() * 0.05, $1 FROM (${these}) t, generate_series(0, 49) r, generate_series(0, 49) c`,
+      [sample.spectrum],
+    );
+    await db.query(
+      `INSERT INTO test_data.cell_features (sheet_test_id, received_at, row, col, status, ocv_v, features)
+       SELECT t.id, t.received_at, r, c, 'OK', 3.9, $1 FROM (${these}) t, generate_series(0, 49) r, generate_series(0, 49) c`,
+      [sample.features],
+    );
+    await db.query(
+      `INSERT INTO test_data.cell_results (sheet_test_id, received_at, row, col, rule_set_version, sheet_barcode, ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2,
+                                           soft_bin, hard_bin, bin_name, rule_id, rule_set_name, md_mm, cd_mm)
+       SELECT t.id, t.received_at, r, c, 1, t.sheet_barcode, 3.9 + random() * 0.05, 1 + random(), 20 + random() * 5, 5 + random(),
+              bin, CASE WHEN bin < 10 THEN 1 ELSE 2 END, CASE WHEN bin < 10 THEN 'PASS_' || bin ELSE 'FAIL_ASR' END, 'grade', 'as-made-ocv-eis',
+              t.md_start_mm + 15.25 + r * 5.5, 15.25 + c * 5.5
+         FROM (${these}) t, generate_series(0, 49) r, generate_series(0, 49) c,
+              LATERAL (SELECT CASE WHEN random() < 0.05 THEN 14 ELSE 1 + (r + c) % 3 END AS bin) x`,
+    );
+    await db.query(
+      `INSERT INTO test_data.current_cell_results (sheet_barcode, row, col, roll_barcode, sheet_test_id, rule_set_version, tests, first_soft_bin,
+                                                  ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, md_mm, cd_mm)
+       SELECT r.sheet_barcode, r.row, r.col, t.roll_barcode, r.sheet_test_id, 1, 1, r.soft_bin, r.ocv_v, r.r_ohmic_ohm, r.r_ct_ohm, r.asr_ohm_cm2,
+              r.soft_bin, r.hard_bin, r.bin_name, r.md_mm, r.cd_mm
+         FROM (${these}) t JOIN test_data.cell_results r ON r.sheet_test_id = t.id AND r.received_at = t.received_at`,
+    );
+    await db.query(
+      `INSERT INTO test_data.sheet_yields (sheet_barcode, roll_barcode, cells_tested, first_pass, final_pass)
+       SELECT sheet_barcode, min(roll_barcode), count(*), count(*) FILTER (WHERE first_soft_bin BETWEEN 1 AND 9), count(*) FILTER (WHERE soft_bin BETWEEN 1 AND 9)
+         FROM test_data.current_cell_results WHERE sheet_barcode IN (SELECT sheet_barcode FROM (${these}) t) GROUP BY sheet_barcode`,
+    );
+    await db.query(
+      `INSERT INTO test_data.sheet_bin_counts (sheet_barcode, soft_bin, hard_bin, bin_name, roll_barcode, cells)
+       SELECT sheet_barcode, soft_bin, hard_bin, bin_name, min(roll_barcode), count(*)
+         FROM test_data.current_cell_results WHERE sheet_barcode IN (SELECT sheet_barcode FROM (${these}) t) GROUP BY sheet_barcode, soft_bin, hard_bin, bin_name`,
+    );
+    await db.query('COMMIT');
+    done = b;
+    const s = (performance.now() - t0) / 1000;
+    console.log(
+      `  generated ${done.toLocaleString()} of ${sheets.toLocaleString()} sheets (${(((b - a) * CELLS_PER_SHEET) / s / 1000).toFixed(0)} k cells/s)`,
+    );
+  }
+  await db.query('VACUUM ANALYZE');
+}
+
+async function bytesPerCell(
+  db: Client,
+): Promise<{ perCell: number; perCellCore: number; tilesPerCell: number; totalBytes: number; byTable: Record<string, number> }> {
+  const total = (
+    await db.query(
+      `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::float8 AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'test_data' AND c.relkind = 'r'`,
+    )
+  ).rows[0].bytes as number;
+  const core = (
+    await db.query(
+      `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::float8 AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'test_data' AND c.relkind = 'r'
+          AND (c.relname ~ '^(sheet_test_cells|cell_features|cell_results)_p' OR c.relname = 'current_cell_results')`,
+    )
+  ).rows[0].bytes as number;
+  const cells = Number((await db.query(`SELECT count(*)::float8 AS n FROM test_data.current_cell_results`)).rows[0].n);
+  const demo = (
+    await db.query(
+      `SELECT (SELECT pg_total_relation_size('test_data.sheet_map_tiles') + pg_total_relation_size('test_data.roll_map_rows'))::float8 AS bytes,
+              (SELECT count(*) FROM test_data.current_cell_results WHERE roll_barcode = 'R0001')::float8 AS cells`,
+    )
+  ).rows[0] as { bytes: number; cells: number };
+  const tilesPerCell = demo.cells ? demo.bytes / demo.cells : 0;
+  const byTable: Record<string, number> = {};
+  for (const table of ['sheet_test_cells', 'cell_features', 'cell_results']) {
+    const r = await db.query(
+      `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::float8 AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'test_data' AND c.relkind = 'r' AND c.relname ~ $1`,
+      [`^${table}_p`],
+    );
+    byTable[table] = Number(r.rows[0].bytes) / cells;
+  }
+  byTable.current_cell_results =
+    Number((await db.query(`SELECT pg_total_relation_size('test_data.current_cell_results')::float8 AS b`)).rows[0].b) / cells;
+  return { perCell: total / cells + tilesPerCell, perCellCore: core / cells, tilesPerCell, totalBytes: total, byTable };
+}
