@@ -157,10 +157,12 @@ export class LineData {
     row: number | null;
     col: number | null;
     reason: string;
+    /** RELEASE, SCRAP or REWORK once released; null while active. */
+    disposition: string | null;
   }> {
     return (
       await this.tracking.query<{ hold: Awaited<ReturnType<LineData['hold']>> }>(
-        'query($id: ID!) { hold(id: $id) { id target rollBarcode mdFromMm mdToMm sheetBarcode row col reason } }',
+        'query($id: ID!) { hold(id: $id) { id target rollBarcode mdFromMm mdToMm sheetBarcode row col reason disposition } }',
         { id },
       )
     ).hold;

@@ -618,10 +618,6 @@ export class StackService {
   }
 
   /**
-   * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
-   * cell; a roll or region hold also reaches the rolls spliced or slit from it).
-   */
-  /**
    * Every stack holding a cell a process run made: the run's MD segment of its roll, followed down
    * through the rolls spliced and slit from it (a run on a parent roll reaches its lanes' stacks).
    */
@@ -630,22 +626,58 @@ export class StackService {
     return this.whereUsed({ roll: run.rollBarcode, mdFromMm: run.mdStartMm, mdToMm: run.mdEndMm });
   }
 
+  /**
+   * Where-used from a hold: the stacks holding a cell the hold covers (its roll, MD region, sheet or
+   * cell; a roll or region hold also reaches the rolls spliced or slit from it).
+   */
   async whereUsedByHold(holdId: string): Promise<WhereUsedStackModel[]> {
     const h = await this.line.hold(holdId);
+    let used: WhereUsedStackModel[];
     switch (h.target) {
       case 'ROLL':
-        return this.whereUsed({ roll: h.rollBarcode });
+        used = await this.whereUsed({ roll: h.rollBarcode });
+        break;
       case 'ROLL_REGION':
-        return this.whereUsed({ roll: h.rollBarcode, mdFromMm: h.mdFromMm, mdToMm: h.mdToMm });
+        used = await this.whereUsed({ roll: h.rollBarcode, mdFromMm: h.mdFromMm, mdToMm: h.mdToMm });
+        break;
       case 'SHEET':
-        return this.whereUsed({ sheet: h.sheetBarcode });
+        used = await this.whereUsed({ sheet: h.sheetBarcode });
+        break;
       default: {
         const code = codeOf({ sheetBarcode: h.sheetBarcode as string, row: h.row as number, col: h.col as number });
-        return (await this.whereUsed({ sheet: h.sheetBarcode }))
+        used = (await this.whereUsed({ sheet: h.sheetBarcode }))
           .filter((s) => s.cellCodes.includes(code))
           .map((s) => ({ ...s, cellCodes: [code] }));
       }
     }
+    return h.disposition === 'SCRAP' ? this.scrapStacks(used, h.id) : used;
+  }
+
+  /**
+   * A SCRAP disposition scrapped every cell its hold covered (tracking), so every stack holding one
+   * is scrapped: recorded here when where-used of that hold finds them (a stack read on its own is
+   * scrapped when it finds a scrapped layer, see view).
+   */
+  private async scrapStacks(used: WhereUsedStackModel[], holdId: string): Promise<WhereUsedStackModel[]> {
+    const live = used.filter((u) => u.status !== 'SCRAPPED').map((u) => u.barcode);
+    if (live.length)
+      await this.db.transaction(async (m) => {
+        // Locked, then scrapped: two where-used calls at once record each scrap once.
+        const scrapped = await m.query<{ barcode: string }[]>(
+          `SELECT barcode FROM assembly.stacks WHERE barcode = ANY($1::text[]) AND status <> 'SCRAPPED' ORDER BY id FOR UPDATE`,
+          [live],
+        );
+        await m.query(`UPDATE assembly.stacks SET status = 'SCRAPPED' WHERE barcode = ANY($1::text[])`, [scrapped.map((r) => r.barcode)]);
+        for (const { barcode } of scrapped)
+          await recordAudit(m, {
+            actor: 'svc-assembly',
+            action: 'SCRAP_STACK',
+            entityType: 'Stack',
+            entityId: barcode,
+            details: { reason: `hold ${holdId} was released with a SCRAP disposition`, holdId },
+          });
+      });
+    return used.map((u) => ({ ...u, status: 'SCRAPPED' }));
   }
 
   private async holdsOf(layers: SingulatedCellEntity[]): Promise<{ list: StackHoldModel[]; scrapped: string | null }> {

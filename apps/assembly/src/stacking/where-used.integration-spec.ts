@@ -26,11 +26,18 @@ describe('where-used follows splices and slits', () => {
   const runs: Record<string, { rollBarcode: string; mdStartMm: number; mdEndMm: number }> = {
     '7': { rollBarcode: 'R1', mdStartMm: 2600, mdEndMm: 2900 },
   };
+  // Holds as tracking answers them: 21 on R1 [2400, 3000) still active, 22 on the same region released with SCRAP.
+  const region = { target: 'ROLL_REGION', rollBarcode: 'R1', mdFromMm: 2400, mdToMm: 3000, sheetBarcode: null, row: null, col: null };
+  const holds: Record<string, unknown> = {
+    '21': { id: '21', ...region, reason: 'LiPON pinholes', disposition: null },
+    '22': { id: '22', ...region, reason: 'LiPON pinholes', disposition: 'SCRAP' },
+  };
   const line = {
     rollChildren: async (roll: string) => {
       asked.push(roll);
       return children[roll] ?? [];
     },
+    hold: async (id: string) => holds[id],
     runSegment: async (runId: string) => {
       if (!runs[runId]) throw new DomainError('NOT_FOUND', `Unknown process run ${runId}`);
       return runs[runId];
@@ -89,5 +96,42 @@ describe('where-used follows splices and slits', () => {
     // R1 [2600, 2900): the cell at R1 2500 is outside, S1 700 (R1 2700) and S1-A 800 (R1 2800) inside.
     expect((await stacks.whereUsedByRun('7')).map((u) => u.barcode)).toEqual(['STK-1', 'STK-2']);
     await expect(stacks.whereUsedByRun('99')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('where-used of a hold released with SCRAP scraps the stacks it finds, once, with an audit record each', async () => {
+    const status = async (): Promise<[string, string][]> =>
+      (await ds.query<{ barcode: string; status: string }[]>(`SELECT barcode, status FROM assembly.stacks ORDER BY id`)).map((r) => [
+        r.barcode,
+        r.status,
+      ]);
+    const active = await stacks.whereUsedByHold('21');
+    expect(active.map((u) => [u.barcode, u.status])).toEqual([
+      ['STK-0', 'BUILT'],
+      ['STK-1', 'BUILT'],
+      ['STK-2', 'BUILT'],
+    ]);
+    expect((await status()).filter(([, s]) => s === 'SCRAPPED')).toEqual([]);
+    const scrap = await stacks.whereUsedByHold('22');
+    expect(scrap.map((u) => [u.barcode, u.status])).toEqual([
+      ['STK-0', 'SCRAPPED'],
+      ['STK-1', 'SCRAPPED'],
+      ['STK-2', 'SCRAPPED'],
+    ]);
+    expect(await status()).toEqual([
+      ['STK-0', 'SCRAPPED'],
+      ['STK-1', 'SCRAPPED'],
+      ['STK-2', 'SCRAPPED'],
+      ['STK-3', 'BUILT'],
+      ['STK-4', 'BUILT'],
+    ]);
+    await stacks.whereUsedByHold('22');
+    const audits = await ds.query(
+      `SELECT entity_id, details->>'holdId' AS hold FROM assembly.audit_records WHERE action = 'SCRAP_STACK' ORDER BY id`,
+    );
+    expect(audits).toEqual([
+      { entity_id: 'STK-0', hold: '22' },
+      { entity_id: 'STK-1', hold: '22' },
+      { entity_id: 'STK-2', hold: '22' },
+    ]);
   });
 });

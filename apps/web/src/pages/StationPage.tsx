@@ -57,6 +57,28 @@ interface QueueUnit {
   held?: string | null;
 }
 
+/** A stack as the stacking station shows it while it is built. */
+interface BuildingStack {
+  barcode: string;
+  productCode: string;
+  workOrder: string | null;
+  status: string;
+  step: string;
+  layersPlanned: number;
+  layers: { layerIndex: number; cellCode: string }[];
+}
+
+interface WorkOrder {
+  code: string;
+  stackProductCode: string;
+  quantity: number;
+  stacksStarted: number;
+}
+
+const STACK_FIELDS = 'barcode productCode workOrder status step layersPlanned layers { layerIndex cellCode }';
+const STACKING = 'STACKING';
+const WORK_ORDER_KEY = 'mes.workOrder';
+
 const STATION_KEY = 'mes.station';
 const ACTION_LABEL: Record<Action, string> = { TRACK_IN: 'Track in', TRACK_OUT: 'Track out' };
 const UNIT_FIELDS = 'barcode productCode status operation stepSeq stepState stationCode';
@@ -144,6 +166,104 @@ export function StationPage({ session }: { session: Session }) {
   const [busy, setBusy] = useState(false);
   const scanField = useRef<HTMLInputElement>(null);
   const station = stations.find((s) => s.code === stationCode) ?? null;
+  // At a stacking station: the work order new stacks are started for (kept on the device) and the stack being built.
+  const [workOrders, setWorkOrders] = useState<WorkOrder[]>([]);
+  const [workOrder, setWorkOrder] = useState<string>(() => localStorage.getItem(WORK_ORDER_KEY) ?? '');
+  const [building, setBuilding] = useState<BuildingStack | null>(null);
+  const stacking = station?.operation === STACKING;
+
+  useEffect(() => {
+    if (!stacking) return;
+    gql<{ workOrders: WorkOrder[] }>('{ workOrders(openOnly: true) { code stackProductCode quantity stacksStarted } }').then(
+      (d) => setWorkOrders(d.workOrders),
+      (e: Error) => setLoadError(e.message),
+    );
+  }, [stacking, building?.barcode]);
+
+  /**
+   * Stacking by scanning: a stack label starts a stack for the chosen work order (or takes up one
+   * still being built); each cell code then becomes the next layer of that stack, in scan order.
+   * Every refusal is the MES's own (not singulated, failed with its bin, a double scan, on hold...).
+   */
+  const stackingScan = useCallback(
+    async (b: string): Promise<Outcome> => {
+      if (b.startsWith('STK-')) {
+        let st: BuildingStack | null = null;
+        try {
+          st = (await gql<{ stack: BuildingStack }>(`query($b: String!) { stack(barcode: $b) { ${STACK_FIELDS} } }`, { b })).stack;
+        } catch (e) {
+          if (!(e instanceof MesError) || e.code !== 'NOT_FOUND') throw e;
+        }
+        if (!st) {
+          const wo = workOrders.find((w) => w.code === workOrder);
+          if (!wo)
+            throw new MesError(
+              'NO_WORK_ORDER',
+              `Choose the work order this stacker builds for, then scan ${b} again: a new stack is started for a work order.`,
+            );
+          st = (
+            await gql<{ startStack: BuildingStack }>(`mutation($i: StartStackInput!) { startStack(input: $i) { ${STACK_FIELDS} } }`, {
+              i: { barcode: b, productCode: wo.stackProductCode, workOrder: wo.code, stationCode },
+            })
+          ).startStack;
+          setBuilding(st);
+          return {
+            ok: true,
+            barcode: b,
+            title: 'Stack started',
+            message: `Stack ${b} for ${wo.code} (${wo.stackProductCode}): ${st.layersPlanned} layers. Scan layer 1.`,
+          };
+        }
+        if (st.status === 'BUILDING') {
+          setBuilding(st);
+          return {
+            ok: true,
+            barcode: b,
+            title: 'Stack taken up',
+            message: `Stack ${b} has ${st.layers.length} of its ${st.layersPlanned} layers. Scan layer ${st.layers.length + 1}.`,
+          };
+        }
+        setBuilding(null);
+        // A built stack scanned here goes along its route as at any other station (or is told where it is).
+        const k = (
+          await gql<{ scanStack: { barcode: string; step: string; electrochemicalState: string; status: string } }>(
+            'mutation($i: ScanStackInput!) { scanStack(input: $i) { barcode step electrochemicalState status } }',
+            { i: { stackBarcode: b, stationCode } },
+          )
+        ).scanStack;
+        return {
+          ok: true,
+          barcode: b,
+          title: 'Stack scanned',
+          message: `Stack ${k.barcode} is at ${k.step} (${k.status}, ${k.electrochemicalState}).`,
+        };
+      }
+      if (!building) throw new MesError('NO_STACK', `Scan the stack label first, then its layers: ${b} was not added to any stack.`);
+      const st = (
+        await gql<{ addStackLayer: BuildingStack }>(`mutation($i: AddStackLayerInput!) { addStackLayer(input: $i) { ${STACK_FIELDS} } }`, {
+          i: { stackBarcode: building.barcode, cellCode: b },
+        })
+      ).addStackLayer;
+      const n = st.layers.length;
+      if (st.status === 'BUILDING') {
+        setBuilding(st);
+        return {
+          ok: true,
+          barcode: b,
+          title: `Layer ${n} of ${st.layersPlanned}`,
+          message: `${b} is layer ${n} of stack ${st.barcode}. Scan layer ${n + 1}.`,
+        };
+      }
+      setBuilding(null);
+      return {
+        ok: true,
+        barcode: b,
+        title: 'Stack built',
+        message: `${b} is layer ${n}: stack ${st.barcode} has all its ${st.layersPlanned} layers. Scan its label at the next step of its route.`,
+      };
+    },
+    [building, stationCode, workOrder, workOrders],
+  );
 
   useEffect(() => {
     gql<{ stations: Station[] }>('{ stations { code name operation } }').then(
@@ -187,6 +307,18 @@ export function StationPage({ session }: { session: Session }) {
               rejectCount: typed.reject === '' ? undefined : Number(typed.reject),
             }
           : {};
+      if (stacking && (b.startsWith('STK-') || parseCellCode(b))) {
+        try {
+          setOutcome(await stackingScan(b));
+        } catch (e) {
+          const err = e instanceof MesError ? e : new MesError('ERROR', String(e));
+          setOutcome({ ok: false, barcode: b, title: 'Refused', message: err.message, code: err.code });
+        }
+        setUnit(null);
+        setBusy(false);
+        focusScan();
+        return;
+      }
       try {
         // A stack keeps its own route in the assembly service (stacking → formation → final test):
         // scanned at one of those stations, it moves there; tracking's scan knows no stacks.
@@ -255,7 +387,7 @@ export function StationPage({ session }: { session: Session }) {
       void refreshQueue();
       focusScan();
     },
-    [action, good, reject, stationCode, refreshQueue],
+    [action, good, reject, stationCode, refreshQueue, stacking, stackingScan],
   );
 
   // A scanner does not wait for the screen: a code scanned while the last one is still answered
@@ -368,6 +500,27 @@ export function StationPage({ session }: { session: Session }) {
             Change station
           </button>
         </div>
+        {stacking && (
+          <div className="work-order">
+            <label htmlFor="work-order">Work order for new stacks</label>
+            <select
+              id="work-order"
+              value={workOrder}
+              onChange={(e) => {
+                setWorkOrder(e.target.value);
+                localStorage.setItem(WORK_ORDER_KEY, e.target.value);
+                focusScan();
+              }}
+            >
+              <option value="">Choose…</option>
+              {workOrders.map((w) => (
+                <option key={w.code} value={w.code}>
+                  {w.code} · {w.stackProductCode} · {w.stacksStarted} of {w.quantity} started
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="action-switch" role="radiogroup" aria-label="Scan action">
           {(['TRACK_IN', 'TRACK_OUT'] as Action[]).map((a) => (
             <button
@@ -387,7 +540,9 @@ export function StationPage({ session }: { session: Session }) {
         </div>
         <form onSubmit={onSubmit} className="scan-form">
           <label htmlFor="scan-input">
-            Scan a barcode ({ACTION_LABEL[action].toLowerCase()} at {station.code})
+            {stacking
+              ? `Scan a stack label, then its layer cells in order (other units: ${ACTION_LABEL[action].toLowerCase()} at ${station.code})`
+              : `Scan a barcode (${ACTION_LABEL[action].toLowerCase()} at ${station.code})`}
           </label>
           <input
             id="scan-input"
@@ -444,6 +599,7 @@ export function StationPage({ session }: { session: Session }) {
             </div>
           )}
         </div>
+        {stacking && building && <BuildingPanel stack={building} />}
         {unit && <UnitPanel unit={unit} />}
       </section>
       <aside className="queue" aria-labelledby="queue-title">
@@ -469,6 +625,31 @@ export function StationPage({ session }: { session: Session }) {
       </aside>
       <p className="keys muted">Keys: scan or type a code and Enter · F2 track in · F4 track out · {session.username}</p>
     </div>
+  );
+}
+
+function BuildingPanel({ stack }: { stack: BuildingStack }) {
+  return (
+    <section className="unit" aria-labelledby="building-title" data-testid="stack-building">
+      <h2 id="building-title">
+        Building <span className="mono">{stack.barcode}</span>{' '}
+        <span className="muted">
+          {stack.layers.length} of {stack.layersPlanned} layers · {stack.productCode}
+          {stack.workOrder ? ` · ${stack.workOrder}` : ''}
+        </span>
+      </h2>
+      {stack.layers.length === 0 ? (
+        <p className="muted">No layer yet: scan the first cell.</p>
+      ) : (
+        <ol className="layers">
+          {stack.layers.map((l) => (
+            <li key={l.layerIndex} className="mono">
+              {l.cellCode}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }
 
