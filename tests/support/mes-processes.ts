@@ -35,6 +35,10 @@ export interface MesOptions {
   nodeArgs?: string[];
   /** The port of a streaming replica of the suite's PostgreSQL: DATABASE_READ_URL names the suite's database there. */
   readReplicaPort?: number;
+  /** Processes of each subgraph (as `npm start --replicas`); the gateway spreads over them. Default 1. */
+  replicas?: number;
+  /** Binning workers (as `npm start --workers`). Default 1. */
+  workers?: number;
 }
 
 export interface MesProcesses {
@@ -60,6 +64,8 @@ export interface MesProcesses {
   startApp(name: AppName): void;
   /** Apps whose process has exited (stopped, killed or crashed). */
   exited(): AppName[];
+  /** Each replica's own address (http://127.0.0.1:port) by subgraph, the first as in appUrls. */
+  replicaUrls: Record<SubgraphName, string[]>;
   close(): Promise<void>;
 }
 
@@ -126,6 +132,39 @@ export async function startMesProcesses(
     ...(options.readReplicaPort ? { DATABASE_READ_URL: withPort(db.url, options.readReplicaPort) } : {}),
     ...extraEnv,
   };
+  const replicas = options.replicas ?? 1;
+  const extraPorts: Record<SubgraphName, number[]> = { tracking: [], 'test-data': [], process: [], assembly: [] };
+  for (let k = 1; k < replicas; k++) for (const name of Object.keys(extraPorts) as SubgraphName[]) extraPorts[name].push(await freePort());
+  const portsOf = (name: SubgraphName, first: number) => [first, ...extraPorts[name]];
+  const allPorts: Record<SubgraphName, number[]> = {
+    tracking: portsOf('tracking', trackingPort),
+    'test-data': portsOf('test-data', testDataPort),
+    process: portsOf('process', processPort),
+    assembly: portsOf('assembly', assemblyPort),
+  };
+  /** Every subgraph's replica URLs starting at replica k (replica k's own calls go to replica k of the others). */
+  const urlEnv = (k: number): Record<string, string> =>
+    replicas === 1
+      ? {}
+      : Object.fromEntries(
+          (
+            [
+              ['tracking', 'TRACKING_URL'],
+              ['test-data', 'TEST_DATA_URL'],
+              ['process', 'PROCESS_URL'],
+              ['assembly', 'ASSEMBLY_URL'],
+            ] as const
+          ).map(([name, v]) => [
+            v,
+            allPorts[name].map((_, i) => `http://127.0.0.1:${allPorts[name][(k + i) % replicas]}/graphql`).join(','),
+          ]),
+        );
+  const portVar: Record<SubgraphName, string> = {
+    tracking: 'TRACKING_PORT',
+    'test-data': 'TEST_DATA_PORT',
+    process: 'PROCESS_PORT',
+    assembly: 'ASSEMBLY_PORT',
+  };
   const proxies = new Map<SubgraphName, CountingProxy>();
   if (options.countSubgraphCalls) {
     for (const [name, p] of [
@@ -144,7 +183,7 @@ export async function startMesProcesses(
         PROCESS_URL: `${proxies.get('process')?.origin}/graphql`,
         ASSEMBLY_URL: `${proxies.get('assembly')?.origin}/graphql`,
       }
-    : env;
+    : { ...env, ...urlEnv(0) };
   const closeProxies = () => Promise.all([...proxies.values()].map((p) => p.close()));
   const children = new Map<AppName, ChildProcess>();
   const logs = new Map<AppName, string[]>();
@@ -168,6 +207,23 @@ export async function startMesProcesses(
     child.once('exit', () => liveApps.delete(child));
     return child;
   };
+  // Further replicas and workers: started once the first of each has migrated and seeded.
+  const extras: ChildProcess[] = [];
+  const spawnExtra = (name: AppName, extraEnv: Record<string, string>) => {
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), '-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)],
+      {
+        cwd: root,
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    extras.push(child);
+    liveApps.add(child);
+    child.once('exit', () => liveApps.delete(child));
+    return child;
+  };
   try {
     // Tracking first (it seeds the demo line the others' seeds refer to); then the other subgraphs and
     // the worker together, each awaited healthy (none needs another at start: about a third off every system spec's start);
@@ -179,9 +235,19 @@ export async function startMesProcesses(
       waitHealthy(`http://127.0.0.1:${processPort}/health`, spawnApp('process'), STARTUP_ATTEMPTS),
       waitHealthy(`http://127.0.0.1:${assemblyPort}/health`, spawnApp('assembly'), STARTUP_ATTEMPTS),
     ]);
+    const starting: Promise<unknown>[] = [];
+    for (let k = 1; k < replicas; k++)
+      for (const name of ['tracking', 'test-data', 'process', 'assembly'] as const) {
+        const p = allPorts[name][k];
+        starting.push(
+          waitHealthy(`http://127.0.0.1:${p}/health`, spawnExtra(name, { ...urlEnv(k), [portVar[name]]: String(p) }), STARTUP_ATTEMPTS),
+        );
+      }
+    await Promise.all(starting);
+    for (let w = 1; w < (options.workers ?? 1); w++) spawnExtra('binning-worker', { ...urlEnv(w % replicas), BINNING_WORKER_PORT: '0' });
     await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'), STARTUP_ATTEMPTS);
   } catch (e) {
-    await Promise.all([...children.values()].map(stop));
+    await Promise.all([...children.values(), ...extras].map(stop));
     await closeProxies();
     await db.drop();
     throw e;
@@ -221,11 +287,16 @@ export async function startMesProcesses(
     },
     logsOf: (name) => (logs.get(name) ?? []).join(''),
     startApp: (name) => void spawnApp(name),
+    replicaUrls: Object.fromEntries(
+      (Object.keys(allPorts) as SubgraphName[]).map((n) => [n, allPorts[n].map((p) => `http://127.0.0.1:${p}`)]),
+    ) as Record<SubgraphName, string[]>,
     exited: () => [...children].filter(([, c]) => c.exitCode !== null || c.signalCode !== null).map(([name]) => name),
     async close() {
       if (closed) return;
       closed = true;
-      for (const name of ['gateway', 'binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[])
+      await stop(children.get('gateway') as ChildProcess);
+      await Promise.all(extras.map(stop));
+      for (const name of ['binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[])
         await stop(children.get(name) as ChildProcess);
       await closeProxies();
       await db.drop();
