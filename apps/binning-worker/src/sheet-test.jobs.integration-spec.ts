@@ -23,6 +23,7 @@ describe('sheet-test jobs in chunks', () => {
   let rigId: string;
   const tracked: string[] = [];
   const holds: string[] = [];
+  const recounts: { sheet: string; station: string; good: number; reject: number; reason: string }[] = [];
   const sim = simulateSheet({ seed: 21, sheetIndex: 1, rows: 12, cols: 12, cellActiveAreaCm2: 0.25 });
   const job = (name: JobName, data: object) => ({ name, data }) as Job;
 
@@ -69,6 +70,8 @@ describe('sheet-test jobs in chunks', () => {
       trackOutTestedSheet: async (sheet: string) => void tracked.push(`track-out ${sheet}`),
       holdSheet: async (sheet: string, reason: string) => (tracked.push(`hold ${sheet}`), holds.push(reason), '1'),
       sheet: async () => null,
+      recountSheet: async (sheet: string, station: string, good: number, reject: number, reason: string) =>
+        void recounts.push({ sheet, station, good, reject, reason }),
     };
     handlers = sheetTestJobHandlers({
       store: new SheetTestStore(pool),
@@ -383,6 +386,42 @@ describe('sheet-test jobs in chunks', () => {
       expect(await visualCount()).toBe(before.filter((r) => r.soft_bin === 15).length + 1);
       expect(await run()).toEqual({ testsRebinned: 1 });
       expect(await results(id)).toEqual(after);
+    });
+
+    it('corrects the counts the sheet was tracked out with when an inspection re-bins it after its track-out', async () => {
+      const id = await storeTest('T-VIS-OUT', 'S-V-0005');
+      await binAll(id);
+      // As the finish job leaves a sheet it tracked out (the simulated sheet may have rig faults to retest first).
+      await pool.query(`UPDATE test_data.sheet_tests SET disposition = 'TRACKED_OUT', disposed_at = now() WHERE id = $1`, [id]);
+      const before = await results(id);
+      const good = before.filter((r) => r.soft_bin >= 1 && r.soft_bin <= 9);
+      const [big] = good;
+      const inspection = await inspect('AOI-AFTER', 'S-V-0005', [{ row: big.row, col: big.col, cls: 'PARTICLE', sizeUm: 200 }]);
+      const run = () =>
+        handlers[JOBS.rebinInspectedSheet](job(JOBS.rebinInspectedSheet, { inspectionUuid: inspection, sheet: 'S-V-0005' }));
+      recounts.length = 0;
+      await run();
+      expect(recounts).toEqual([
+        {
+          sheet: 'S-V-0005',
+          station: 'TST-1',
+          good: good.length - 1,
+          reject: before.length - good.length + 1,
+          reason: expect.stringMatching(new RegExp(`^re-binned with inspection ${inspection} after track-out: yield \\d+\\.\\d %$`)),
+        },
+      ]);
+      // A retried job sends the same counts (tracking keeps one correction for them).
+      await run();
+      expect(recounts[1]).toEqual(recounts[0]);
+    });
+
+    it('does not recount a sheet whose test has not sent it on yet: its track-out will carry the counts', async () => {
+      const id = await storeTest('T-VIS-WAIT', 'S-V-0006');
+      await binAll(id);
+      const inspection = await inspect('AOI-BEFORE-OUT', 'S-V-0006', [{ row: 0, col: 0, cls: 'PARTICLE', sizeUm: 200 }]);
+      recounts.length = 0;
+      await handlers[JOBS.rebinInspectedSheet](job(JOBS.rebinInspectedSheet, { inspectionUuid: inspection, sheet: 'S-V-0006' }));
+      expect(recounts).toEqual([]);
     });
 
     it('keeps the features of a test binned before features had a table when an inspection re-bins it', async () => {

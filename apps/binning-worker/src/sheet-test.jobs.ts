@@ -23,7 +23,7 @@ import type { SheetTestStore, StoredSheetTest } from '@mes/test-data-store';
 export interface SheetTestJobDeps {
   store: SheetTestStore;
   threads: Pick<FittingThreads, 'extract'>;
-  tracking: Pick<TrackingClient, 'trackOutTestedSheet' | 'holdSheet' | 'sheet'>;
+  tracking: Pick<TrackingClient, 'trackOutTestedSheet' | 'holdSheet' | 'sheet' | 'recountSheet'>;
   queue: Pick<Queue, 'add' | 'addBulk'>;
   logger: Pick<Logger, 'log' | 'warn'>;
   metrics?: BinningMetrics;
@@ -183,6 +183,7 @@ export function sheetTestJobHandlers({
       const { sheet, inspectionUuid } = job.data as RebinInspectedSheetPayload;
       const ids = await store.doneTestsOfSheet(sheet);
       let rebinned = 0;
+      let trackedOut: StoredSheetTest | null = null;
       for (const id of ids) {
         const test = await store.loadTest(id);
         if (!test) continue;
@@ -192,6 +193,20 @@ export function sheetTestJobHandlers({
           ruleSetVersion: ruleSet.version,
         }));
         if (changed) rebinned++;
+        if (test.disposition === 'TRACKED_OUT' || test.disposition === 'HELD') trackedOut = test;
+      }
+      if (trackedOut) {
+        // The sheet left its test with the counts of the earlier bins: tracking gets the new ones.
+        const [standing, policy] = await Promise.all([store.sheetStanding(sheet), store.testPolicy(trackedOut.productCode)]);
+        const disposition = sheetDisposition(standing, { ...policy, maxRetests: 0 }, trackedOut.testId);
+        if (disposition.kind !== 'WAITS_FOR_RETEST')
+          await tracking.recountSheet(
+            sheet,
+            trackedOut.rigStation,
+            disposition.good,
+            disposition.reject,
+            `re-binned with inspection ${inspectionUuid} after track-out: yield ${(100 * disposition.yieldFraction).toFixed(1)} %`,
+          );
       }
       await store.markInspectionApplied(inspectionUuid);
       logger.log(`inspection ${inspectionUuid} of ${sheet}: ${rebinned} binned test(s) re-binned with its defects`);

@@ -23,6 +23,7 @@ import { PatterningService } from './patterning/patterning.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
 import { ScanController } from './scanning/scan.controller';
 import { ScanResolver } from './scanning/scan.resolver';
+import { RecountResolver, RecountService } from './scanning/recount';
 import { ScanService } from './scanning/scan.service';
 import { SingulationGate } from './scanning/singulation-gate';
 
@@ -71,7 +72,7 @@ export class HoldsModule {}
 @Module({
   imports: [MasterDataModule, MaterialModule, HoldsModule],
   controllers: [ScanController],
-  providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate],
+  providers: [ScanService, QueueTimeRepository, ScanResolver, SingulationGate, RecountService, RecountResolver],
   exports: [ScanService],
 })
 export class ScanningModule {}

@@ -90,6 +90,7 @@ export const GRAPHQL_ACCESS: Readonly<Record<string, AccessRule>> = {
     'Mutation.disallowPatternLayout': 'ENGINEERING',
     'Mutation.recordPatterning': ['ANY', 'the sheet tracked in at PATTERNING on that station'],
     'Mutation.scan': 'ANY',
+    'Mutation.recountSheet': ['ENGINEERING', 'the binning worker (svc-binning-worker) after a re-bin'],
     'Query.holdList': 'ANY',
     'Query.hold': 'ANY',
     'Query.heldCells': 'ANY',

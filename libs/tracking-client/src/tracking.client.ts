@@ -252,6 +252,18 @@ export class TrackingClient {
     this.data(await this.call(scan, { i: { barcode: sheet, stationCode, action: 'TRACK_OUT', goodCount, rejectCount } }));
   }
 
+  /**
+   * Correct the counts of a sheet's newest track-out at a station (its cells were binned again after
+   * it left). The same counts again change nothing, so a retried job is safe.
+   */
+  async recountSheet(sheet: string, stationCode: string, goodCount: number, rejectCount: number, reason: string): Promise<void> {
+    this.data(
+      await this.call('mutation($i: RecountSheetInput!) { recountSheet(input: $i) { goodCount } }', {
+        i: { sheetBarcode: sheet, stationCode, goodCount, rejectCount, reason },
+      }),
+    );
+  }
+
   async holdSheet(sheet: string, reason: string): Promise<string> {
     const answer = await this.call<{ placeHold: { id: string } }>('mutation($i: PlaceHoldInput!) { placeHold(input: $i) { id } }', {
       i: { target: 'SHEET', sheetBarcode: sheet, reason },

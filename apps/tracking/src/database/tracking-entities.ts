@@ -13,6 +13,7 @@ import {
 } from '../master-data/master-data.entities';
 import { CellEntity, RollEntity, RollLinkEntity, SheetEntity } from '../material/material.entities';
 import { PatterningRunEntity, PatternLayoutEntity, ProductPatternLayoutEntity } from '../patterning/patterning.entities';
+import { SheetCountCorrectionEntity } from '../scanning/recount';
 import { ScanEventEntity } from '../scanning/scan-event.entity';
 
 export const TRACKING_ENTITIES = [
@@ -33,6 +34,7 @@ export const TRACKING_ENTITIES = [
   ProductPatternLayoutEntity,
   PatterningRunEntity,
   ScanEventEntity,
+  SheetCountCorrectionEntity,
   HoldEntity,
   AuditRecordEntity,
 ];
