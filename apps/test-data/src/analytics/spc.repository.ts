@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
 
 /** A chart point as the run rules read it back (the chart's recent points under its limits). */
@@ -103,8 +103,9 @@ export class SpcRepository {
     return m.getRepository(SpcEventEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  eventsAtSheet(chartId: string, sheet: string): Promise<SpcEventEntity[]> {
-    return this.db.getRepository(SpcEventEntity).find({ where: { chartId, atSheet: sheet } });
+  /** The events of these charts at the sheet, in the order they were opened. */
+  eventsAtSheet(chartIds: string[], sheet: string): Promise<SpcEventEntity[]> {
+    return this.db.getRepository(SpcEventEntity).find({ where: { chartId: In(chartIds), atSheet: sheet }, order: { createdAt: 'ASC' } });
   }
 
   async setEventHolds(id: string, holds: unknown[], holdError: string | null): Promise<void> {

@@ -260,15 +260,20 @@ export class SpcService {
   async recordSheet(map: LoadedSheetMap): Promise<{ points: number; events: number }> {
     if (!map.productCode) return { points: 0, events: 0 };
     const charts = await this.charts(map.productCode);
-    let points = 0;
-    let events = 0;
-    for (const chart of charts) {
-      const r = await this.recordPoint(chart, map);
-      if (r === null) continue;
-      points++;
-      events += r;
-    }
-    return { points, events };
+    // Every chart's point in one transaction (one commit per sheet, not one per chart); charts are
+    // listed by name, so their locks are always taken in the same order.
+    const opened = await this.db.transaction(async (m) => {
+      const out: Array<number | null> = [];
+      for (const chart of charts) out.push(await this.recordPoint(m, chart, map, true));
+      return out;
+    });
+    // Holds after the commit: a failed call leaves the event stored, and the job's retry places it.
+    await this.placePendingHolds(
+      charts.filter((c) => c.holdOnViolation),
+      map.sheet,
+    );
+    const recorded = opened.filter((n): n is number => n !== null);
+    return { points: recorded.length, events: recorded.reduce((a, b) => a + b, 0) };
   }
 
   /**
@@ -283,18 +288,18 @@ export class SpcService {
     let points = 0;
     for (const sheet of sheets) {
       const map = await this.maps.sheet(sheet, metricOf(chart));
-      if (map && (await this.recordPoint(chart, map, false)) !== null) points++;
+      if (map && (await this.db.transaction((m) => this.recordPoint(m, chart, map, false))) !== null) points++;
     }
     return { sheets: sheets.length, points };
   }
 
   /** The sheet's point on one chart, judged when limits are frozen: the events it opened, or null without a sample. */
-  private async recordPoint(chart: SpcChartEntity, map: LoadedSheetMap, judge = true): Promise<number | null> {
+  private async recordPoint(m: EntityManager, chart: SpcChartEntity, map: LoadedSheetMap, judge: boolean): Promise<number | null> {
     const metricMap =
       chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
     const sample = sampleOf(chart, metricMap);
     if (!sample) return null;
-    const opened = await this.db.transaction(async (m) => {
+    const opened = await (async () => {
       await this.spc.lockChartPoints(m, chart.id);
       const limits = judge && chart.limitsVersion > 0 ? await this.limitsOf(m, chart) : null;
       const previous = await this.spc.previousPoint(m, chart.id, map.sheet);
@@ -345,15 +350,17 @@ export class SpcService {
         if (id) ids.push(id);
       }
       return ids;
-    });
-    await this.placePendingHolds(chart, map.sheet);
+    })();
     return opened.length;
   }
 
-  /** Holds of the chart's events at this sheet that are not placed yet (a failed call is retried by the job). */
-  private async placePendingHolds(chart: SpcChartEntity, sheet: string): Promise<void> {
-    if (!chart.holdOnViolation) return;
-    const pending = await this.spc.eventsAtSheet(chart.id, sheet);
+  /** Holds of the charts' events at this sheet that are not placed yet (a failed call is retried by the job). */
+  private async placePendingHolds(charts: SpcChartEntity[], sheet: string): Promise<void> {
+    if (!charts.length) return;
+    const pending = await this.spc.eventsAtSheet(
+      charts.map((c) => c.id),
+      sheet,
+    );
     for (const ev of pending) {
       const placed = (ev.holds as Array<{ roll: string; sheet?: string }>) ?? [];
       if (placed.length) continue;
