@@ -2,7 +2,6 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { TrackingClient } from '@mes/tracking-client';
-import { AuditService } from '../audit/audit.service';
 import { AnalyticsQueue } from './analytics.queue';
 import { CorrelationRepository } from './correlation.repository';
 import { CorrelationService } from './correlation.service';
@@ -27,7 +26,6 @@ export class AnalyticsModule {
       module: AnalyticsModule,
       providers: [
         { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
-        AuditService,
         SheetMapsRepository,
         SpcRepository,
         PatternsRepository,
