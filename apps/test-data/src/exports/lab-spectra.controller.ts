@@ -1,14 +1,12 @@
 import { Controller, Inject, Post, Req, Res } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { ENGINEERING, TokenService } from '@mes/auth';
 import { IMPEDANCE_FORMATS, ImpedanceFileError, labSheetTestBody, parseImpedanceFile, type ImpedanceFormat } from '@mes/interop';
 import { DomainError, readJsonBody, type ErrorDetail } from '@mes/service-core';
 import { validateSheetTestBody, validationMessage } from '@mes/sheet-test';
-import { RigEntity } from '@mes/test-data-store';
 import { SheetTestIngestService } from '../ingest/sheet-test-ingest.service';
 import { INGEST_LIMITS } from '../ingest/sheet-tests.controller';
+import { RigService } from '../rigs/rig.service';
 
 interface UploadBody {
   rig?: unknown;
@@ -32,7 +30,7 @@ export class LabSpectraController {
   constructor(
     private readonly ingest: SheetTestIngestService,
     private readonly tokens: TokenService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly rigs: RigService,
     @Inject(INGEST_LIMITS) private readonly limits: { maxBodyBytes: number },
   ) {}
 
@@ -83,7 +81,7 @@ export class LabSpectraController {
         problems,
       );
 
-    const rig = await this.db.getRepository(RigEntity).findOne({ where: { name: body.rig as string } });
+    const rig = await this.rigs.byName(body.rig as string);
     if (!rig)
       throw new DomainError(
         'NOT_FOUND',

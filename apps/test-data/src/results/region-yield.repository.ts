@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { READS } from '../reads';
 import type { DataSource } from 'typeorm';
-import type { RegionInput, RegionYieldModel } from './region-yield.resolver';
+import type { RegionInput, RegionYieldModel } from './region-yield.model';
 
 /** Yield of the current cell results inside labelled roll MD regions, one row per label. */
 @Injectable()

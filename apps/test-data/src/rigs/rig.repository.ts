@@ -21,6 +21,10 @@ export class RigRepository {
     return this.db.getRepository(RigEntity).find({ order: { name: 'ASC' } });
   }
 
+  byName(name: string): Promise<RigEntity | null> {
+    return this.db.getRepository(RigEntity).findOne({ where: { name } });
+  }
+
   /** A rig by its id (any text: what is not an id is no rig). */
   byId(id: string): Promise<RigEntity | null> {
     return /^\d{1,18}$/.test(id) ? this.db.getRepository(RigEntity).findOne({ where: { id } }) : Promise.resolve(null);

@@ -93,6 +93,11 @@ export class RigService {
     return this.rigs.all();
   }
 
+  /** A registered rig by its name (lab rigs are named in engineers' uploads). */
+  byName(name: string): Promise<RigEntity | null> {
+    return this.rigs.byName(name);
+  }
+
   /** Revoke a rig's key: its next post is refused (401) until an admin rotates the key. */
   async revokeKey(actor: Actor, rigId: string): Promise<RigEntity> {
     const rig = await this.db.transaction(async (m) => {
