@@ -210,6 +210,9 @@ describe('LineDriver against a real tracking stack', () => {
       inspectionsPosted: 0,
       processRuns: 0,
       traceSamples: 0,
+      // every sheet patterned with the product's layout at PATTERNING; none misregistered by default
+      sheetsPatterned: 3,
+      sheetsMisregistered: 0,
     });
     expect(result.rolls.map((r) => r.barcode)).toEqual(['SIMTEST-1']);
     // leader + trailer + 3 sheets of 300 mm
