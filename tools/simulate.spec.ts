@@ -33,6 +33,7 @@ describe('parseSimulateArgs', () => {
         maxRetests: 1,
         testTimeoutMs: 120_000,
         keepTruth: false,
+        misregistrationRate: 0.02,
       },
     });
   });
@@ -64,6 +65,8 @@ describe('parseSimulateArgs', () => {
       '30',
       '--prefix',
       'RUN7',
+      '--misregistration',
+      '10',
     ]);
     expect(c).toEqual({
       kind: 'run',
@@ -81,6 +84,7 @@ describe('parseSimulateArgs', () => {
         maxRetests: 2,
         testTimeoutMs: 30_000,
         keepTruth: true,
+        misregistrationRate: 0.1,
         rollPrefix: 'RUN7',
       },
     });
@@ -139,6 +143,7 @@ describe('parseSimulateArgs', () => {
     [['--sheets', '5001'], '--sheets must be an integer from 1 to 5000, got "5001"'],
     [['--seed', '0x10'], '--seed must be an integer from -2147483648 to 4294967295, got "0x10"'],
     [['--max-retests', '9'], '--max-retests must be an integer from 0 to 5, got "9"'],
+    [['--misregistration', '101'], '--misregistration must be an integer from 0 to 100, got "101"'],
     [['--bogus'], 'unknown option --bogus'],
     [['-x'], 'unknown option -x'],
     [['--rolls'], '--rolls needs a value'],
