@@ -224,7 +224,9 @@ export function StationPage({ session }: { session: Session }) {
           };
         }
         setBuilding(null);
-        // A built stack scanned here goes along its route as at any other station (or is told where it is).
+        // A built stack scanned here goes along its route as at any other station (or is told where it
+        // is), and the screen points at its page, moved or refused, as other stations do.
+        setUnit({ kind: 'Stack', barcode: b, operation: null, holds: [] });
         const k = (
           await gql<{ scanStack: { barcode: string; step: string; electrochemicalState: string; status: string } }>(
             'mutation($i: ScanStackInput!) { scanStack(input: $i) { barcode step electrochemicalState status } }',
@@ -308,13 +310,13 @@ export function StationPage({ session }: { session: Session }) {
             }
           : {};
       if (stacking && (b.startsWith('STK-') || parseCellCode(b))) {
+        setUnit(null); // a built stack's scan shows it again (stackingScan)
         try {
           setOutcome(await stackingScan(b));
         } catch (e) {
           const err = e instanceof MesError ? e : new MesError('ERROR', String(e));
           setOutcome({ ok: false, barcode: b, title: 'Refused', message: err.message, code: err.code });
         }
-        setUnit(null);
         setBusy(false);
         focusScan();
         return;
