@@ -1,4 +1,5 @@
-import type { ClientBase, Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool } from 'pg';
+import { inTransaction } from './pg-transaction';
 
 /**
  * The large test_data tables are partitioned by the month (UTC) of their test's `received_at`: every
@@ -219,20 +220,5 @@ export async function assertSheetAttached(db: Db, sheet: string): Promise<void> 
     throw new PartitionError(
       `sheet ${sheet} has tests in archived month(s) ${months.join(', ')}: attach them first (npm run partitions -- attach ${months[0]})`,
     );
-  }
-}
-
-async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const out = await fn(client);
-    await client.query('COMMIT');
-    return out;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
   }
 }

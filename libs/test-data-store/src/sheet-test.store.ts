@@ -13,6 +13,7 @@ import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
 import { reportedResistances, TILE_METRICS } from './metric-columns';
 import { assertSheetAttached } from './partitions';
+import { inTransaction } from './pg-transaction';
 import { insertFirstRuleSetQuery } from './rule-set.queries';
 
 /** A cell's raw measurement as stored: the spectrum is float32, all Re then all Im (@mes/sheet-test). */
@@ -175,7 +176,7 @@ export class SheetTestStore {
     test: StoredSheetTest,
     bin: (cells: FittedCell[], defects: SheetDefects) => Promise<BinnedSheet>,
   ): Promise<FinalizeOutcome> {
-    return this.inTransaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const locked = await client.query(`SELECT status FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       if (locked.rows[0]?.status === 'DONE') return { done: 'before' };
       const fitted = Number(
@@ -473,7 +474,7 @@ export class SheetTestStore {
     ruleSet: RuleSet,
     bin: (cells: FittedCell[], defects: SheetDefects) => BinnedSheet,
   ): Promise<boolean> {
-    return this.inTransaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
       if (!current || current.status !== 'DONE' || current.rule_set_version === ruleSet.version) return false;
@@ -541,7 +542,7 @@ export class SheetTestStore {
     test: StoredSheetTest,
     bin: (ruleSet: RuleSet, cells: FittedCell[], defects: SheetDefects) => BinnedSheet,
   ): Promise<boolean> {
-    return this.inTransaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const locked = await client.query(`SELECT status, rule_set_version FROM test_data.sheet_tests WHERE id = $1 FOR UPDATE`, [test.id]);
       const current = locked.rows[0] as { status: string; rule_set_version: number | null } | undefined;
       if (!current || current.status !== 'DONE' || current.rule_set_version === null) return false;
@@ -639,20 +640,5 @@ export class SheetTestStore {
       id,
       error.slice(0, 2000),
     ]);
-  }
-
-  private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
   }
 }
