@@ -187,41 +187,32 @@ export async function startMesProcesses(
   const closeProxies = () => Promise.all([...proxies.values()].map((p) => p.close()));
   const children = new Map<AppName, ChildProcess>();
   const logs = new Map<AppName, string[]>();
-  const spawnApp = (name: AppName) => {
+  /** One app process, killed with the file's tests when nothing stops it first. */
+  const launch = (name: AppName, appEnv: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore') => {
     const child = spawn(
       process.execPath,
       [...(options.nodeArgs ?? []), '-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)],
-      {
-        cwd: root,
-        env: name === 'gateway' ? gatewayEnv : env,
-        stdio: ['ignore', options.captureLogs ? 'pipe' : 'ignore', 'inherit'],
-      },
+      { cwd: root, env: appEnv, stdio: ['ignore', stdout, 'inherit'] },
     );
+    liveApps.add(child);
+    child.once('exit', () => liveApps.delete(child));
+    return child;
+  };
+  const spawnApp = (name: AppName) => {
+    const child = launch(name, name === 'gateway' ? gatewayEnv : env, options.captureLogs ? 'pipe' : 'ignore');
     if (options.captureLogs) {
       const kept = logs.get(name) ?? [];
       logs.set(name, kept);
       child.stdout?.setEncoding('utf8').on('data', (chunk: string) => kept.push(chunk));
     }
     children.set(name, child);
-    liveApps.add(child);
-    child.once('exit', () => liveApps.delete(child));
     return child;
   };
   // Further replicas and workers: started once the first of each has migrated and seeded.
   const extras: ChildProcess[] = [];
   const spawnExtra = (name: AppName, extraEnv: Record<string, string>) => {
-    const child = spawn(
-      process.execPath,
-      [...(options.nodeArgs ?? []), '-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)],
-      {
-        cwd: root,
-        env: { ...env, ...extraEnv },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
+    const child = launch(name, { ...env, ...extraEnv }, 'ignore');
     extras.push(child);
-    liveApps.add(child);
-    child.once('exit', () => liveApps.delete(child));
     return child;
   };
   try {
