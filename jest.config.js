@@ -17,6 +17,12 @@ const common = {
   setupFiles: ['reflect-metadata'],
 };
 
+// One MES for the specs of a run that need none of their own (tests/support/shared-mes.ts).
+const sharedMes = {
+  globalSetup: '<rootDir>/tests/support/shared-mes.setup.ts',
+  globalTeardown: '<rootDir>/tests/support/shared-mes.teardown.ts',
+};
+
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
@@ -32,6 +38,7 @@ module.exports = {
       displayName: 'system',
       testMatch: ['<rootDir>/tests/**/*.system-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/system-timeout.ts'],
+      ...sharedMes,
     },
     {
       ...common,
@@ -39,6 +46,7 @@ module.exports = {
       displayName: 'browser',
       testMatch: ['<rootDir>/tests/**/*.browser-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/tools/jest/system-timeout.ts'],
+      ...sharedMes,
     },
   ],
 };

@@ -5,7 +5,8 @@ import { LineDriver, simulateSheet, toSheetTestBody, type LineRunResult, type Pa
 import { colourOf } from '@mes/web';
 import { ensureWebBuilt } from '../../tools/dev/web-build';
 import { launchChromium, newPage, scanLikeAScanner, screenshot, seriousA11yViolations, signIn } from '../support/browser';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The engineer's analytics pages in headless Chromium against the whole MES: a control chart with
@@ -126,7 +127,7 @@ describe('analytics pages in a real browser', () => {
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    [mes, browser] = await Promise.all([startMesProcesses('webanalytics'), launchChromium()]);
+    [mes, browser] = await Promise.all([useSharedMes(), launchChromium()]);
     const admin = mes.admin;
     for (const [username, role] of [
       ['erik', 'ENGINEER'],

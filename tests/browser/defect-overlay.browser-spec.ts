@@ -3,7 +3,8 @@ import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { ensureWebBuilt } from '../../tools/dev/web-build';
 import { launchChromium, newPage, screenshot, signIn } from '../support/browser';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The sheet map's defect overlay in headless Chromium: an AOI station posts a sheet's defects, and
@@ -25,7 +26,7 @@ describe('defect overlay on the sheet map', () => {
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    [mes, browser] = await Promise.all([startMesProcesses('overlay'), launchChromium()]);
+    [mes, browser] = await Promise.all([useSharedMes(), launchChromium()]);
     const rig = (await mes.admin.ok('mutation { registerRig(name: "RIG OVL", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey;
     const aoi = (await mes.admin.ok('mutation { registerRig(name: "AOI OVL", stationCode: "AOI-1") { apiKey } }')).registerRig.apiKey;
     const sim = simulateSheet({ seed: 3, sheetIndex: 3, rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });

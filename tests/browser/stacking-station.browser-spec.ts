@@ -2,7 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { ensureWebBuilt } from '../../tools/dev/web-build';
 import { launchChromium, newPage, scanLikeAScanner, screenshot, seriousA11yViolations, signIn } from '../support/browser';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The stacking station screen in headless Chromium against the whole MES: the operator chooses the
@@ -31,7 +32,7 @@ describe('stacking station in a real browser', () => {
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    [mes, browser] = await Promise.all([startMesProcesses('webstacking'), launchChromium()]);
+    [mes, browser] = await Promise.all([useSharedMes(), launchChromium()]);
     await mes.admin.ok('mutation($i: CreateUserInput!) { createUser(input: $i) { id } }', {
       i: { username: 'olga', password: PASSWORD, role: 'OPERATOR' },
     });

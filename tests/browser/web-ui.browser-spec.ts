@@ -4,7 +4,8 @@ import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { colourOf, robustRange } from '@mes/web';
 import { ensureWebBuilt } from '../../tools/dev/web-build';
 import { launchChromium, newPage, scanLikeAScanner, screenshot, seriousA11yViolations, signIn } from '../support/browser';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The web UI in headless Chromium against the whole MES (every app as its own process): the
@@ -40,7 +41,7 @@ describe('web UI in a real browser', () => {
 
   beforeAll(async () => {
     await ensureWebBuilt();
-    [mes, browser] = await Promise.all([startMesProcesses('web'), launchChromium()]);
+    [mes, browser] = await Promise.all([useSharedMes(), launchChromium()]);
     for (const [username, role] of [
       ['olga', 'OPERATOR'],
       ['erik', 'ENGINEER'],

@@ -1,7 +1,8 @@
 import { signatureArg } from '@mes/testing';
 import { Client } from 'pg';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 const SHEET = 'S-R0001-0001';
 const COLS = 50;
@@ -60,7 +61,7 @@ describe('singulation, stacking and stack test through the gateway', () => {
   };
 
   beforeAll(async () => {
-    mes = await startMesProcesses('assembly');
+    mes = await useSharedMes();
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
     key = (await mes.admin.ok('mutation { registerRig(name: "RIG A", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey;

@@ -1,6 +1,7 @@
 import { GRAPHQL_ACCESS, REST_ACCESS, rolesAllowed, Role, SERVICE_ROUTES, type Access } from '@mes/auth';
 import { GraphqlClient } from '@mes/testing';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * Authorization, complete: every Query and Mutation field of the composed graph (introspected
@@ -66,7 +67,7 @@ describe('authorization: every operation and route against the access table', ()
   const tokens = new Map<Caller, string | undefined>();
 
   beforeAll(async () => {
-    mes = await startMesProcesses('authz');
+    mes = await useSharedMes();
     tokens.set('anonymous', undefined);
     tokens.set(Role.ADMIN, mes.admin.token);
     for (const role of [Role.OPERATOR, Role.ENGINEER]) {

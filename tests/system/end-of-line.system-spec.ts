@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { LineDriver, synthesizeStackTest, type SheetRun } from '@mes/simulator';
 import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The end of the line through the gateway, beyond tests/system/assembly.system-spec.ts (which covers
@@ -50,7 +51,7 @@ describe('the end of the line: refusals that store nothing, and holds placed aft
   const codeAt = (i: number) => `${sheet.barcode}-R${Math.floor(i / COLS)}C${i % COLS}`;
 
   beforeAll(async () => {
-    mes = await startMesProcesses('end-of-line');
+    mes = await useSharedMes();
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
     // One sheet through the whole front of the line, tested by the simulator's rig (rig-fault cells retested).

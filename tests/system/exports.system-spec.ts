@@ -1,6 +1,7 @@
 import { impedanceFixtures as fx, readE142, readStdfRecords, stdfParts } from '@mes/interop';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * Exports through the gateway: a sheet posted by a rig and binned by the worker, exported as STDF V4,
@@ -13,7 +14,7 @@ describe('exports and lab spectra through the gateway', () => {
   let rigKey: string;
 
   beforeAll(async () => {
-    mes = await startMesProcesses('exports');
+    mes = await useSharedMes();
     rigKey = (await mes.admin.ok('mutation { registerRig(name: "RIG EX", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey as string;
   });
   afterAll(async () => {

@@ -2,7 +2,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { anyJson, corrupted, damagedBytes, TEST_ADMIN_PASSWORD } from '@mes/testing';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * Every external input fuzzed through the running MES: the rig and equipment REST bodies (JSON and
@@ -56,7 +57,7 @@ describe('fuzzing the running MES', () => {
   }
 
   beforeAll(async () => {
-    mes = await startMesProcesses('fuzz');
+    mes = await useSharedMes();
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
   }, 600_000); // every app started on a machine shared with other suites

@@ -1,6 +1,7 @@
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver, type LineRunResult } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 type Defect = { seq: number; defectClass: string; sizeUm: number; zone: string; row: number; col: number };
 
@@ -17,7 +18,7 @@ describe('inspection (AOI) results and visual bins', () => {
   const SHEETS = 3;
 
   beforeAll(async () => {
-    mes = await startMesProcesses('sysinspect');
+    mes = await useSharedMes();
     run = await new LineDriver({
       url: mes.gatewayUrl,
       username: 'admin',

@@ -1,6 +1,7 @@
 import { LIVING_LINE_ROLL, seedLivingLine } from '@mes/simulator';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The living line npm start seeds in the background: one simulated roll through every step of the
@@ -11,7 +12,7 @@ describe('the living line (seedLivingLine, as npm start runs it)', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    mes = await startMesProcesses('living-line');
+    mes = await useSharedMes();
   }, 600_000);
   afterAll(async () => {
     await mes?.close();

@@ -1,6 +1,7 @@
 import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * Issue 3 end to end through the gateway: an engineer releases a recipe, an operator runs roll R0002
@@ -12,7 +13,7 @@ import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 describe('process data through the gateway', () => {
   let mes: MesProcesses;
   beforeAll(async () => {
-    mes = await startMesProcesses('sysprocess');
+    mes = await useSharedMes();
   });
   afterAll(async () => {
     await mes?.close();

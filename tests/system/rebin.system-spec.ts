@@ -1,6 +1,7 @@
 import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * Re-binning through the gateway: an engineer derives a new rule set version from version 1 (a
@@ -12,7 +13,7 @@ describe('re-binning a sheet with a new rule set version', () => {
   const SHEET = 'S-R0001-0003';
 
   beforeAll(async () => {
-    mes = await startMesProcesses('rebin');
+    mes = await useSharedMes();
   });
   afterAll(async () => {
     await mes?.close();

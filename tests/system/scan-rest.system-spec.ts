@@ -1,4 +1,5 @@
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 const SCAN = `mutation($i: ScanInput!) {
   scan(input: $i) { unitKind barcode status operation stepState stationCode repeated
@@ -9,7 +10,7 @@ const SCAN = `mutation($i: ScanInput!) {
 describe('REST scans through the gateway', () => {
   let mes: MesProcesses;
   beforeAll(async () => {
-    mes = await startMesProcesses('scanrest');
+    mes = await useSharedMes();
   });
   afterAll(() => mes?.close());
 

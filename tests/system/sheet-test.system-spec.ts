@@ -4,7 +4,8 @@ import { createFeatureExtractor } from '@mes/eis';
 import { decodeSpectrum, encodeSpectrum } from '@mes/sheet-test';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { reportedResistances } from '@mes/test-data-store';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /** A rig's life through the gateway: register, see the queue, post sheets, and every error answer of the contract. */
 describe('sheet tests from rigs through the gateway', () => {
@@ -24,7 +25,7 @@ describe('sheet tests from rigs through the gateway', () => {
   const bodyFor = (sheet: string, testId: string) => toSheetTestBody(sim, { testId, sheet, startedAt: '2026-11-22T10:00:00Z' });
 
   beforeAll(async () => {
-    mes = await startMesProcesses('sheettests');
+    mes = await useSharedMes();
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
     const reg = await mes.admin.ok('mutation { registerRig(name: "RIG 7", stationCode: "TST-1") { rig { id name } apiKey } }');

@@ -1,6 +1,7 @@
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { unpackFloat32 } from '@mes/test-data';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * What the web UI reads through the gateway beyond the results: a cell's spectrum and fit, the heat
@@ -33,7 +34,7 @@ describe('web UI API through the gateway', () => {
   };
 
   beforeAll(async () => {
-    mes = await startMesProcesses('webapi');
+    mes = await useSharedMes();
     key = (await mes.admin.ok('mutation { registerRig(name: "RIG API", stationCode: "TST-1") { apiKey } }')).registerRig.apiKey;
     sheetTestId = await post('S-R0001-0001', 1);
     expect(await waitDone(sheetTestId)).toBe('DONE');

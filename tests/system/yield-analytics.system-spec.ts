@@ -1,6 +1,7 @@
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver, type LineRunResult, type PatternSpec } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * Issue 12 end to end through the gateway: a control chart of the sheets' mean ASR with limits frozen
@@ -12,7 +13,7 @@ import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
 describe('yield analytics through the gateway', () => {
   let mes: MesProcesses;
   beforeAll(async () => {
-    mes = await startMesProcesses('sysanalytics');
+    mes = await useSharedMes();
   }, 600_000);
   afterAll(async () => {
     await mes?.close();

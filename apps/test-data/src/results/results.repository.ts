@@ -95,14 +95,23 @@ export class ResultsRepository {
     }));
   }
 
-  /** The base steps and version of a roll's map aggregates, null before any of its sheets was binned. */
-  async rollMapAggregate(roll: string): Promise<{ mdStepMm: number; cdStepMm: number; version: number } | null> {
-    const rows = await this.reads.query<{ md_step_mm: number; cd_step_mm: number; version: number }[]>(
-      `SELECT md_step_mm, cd_step_mm, version FROM test_data.roll_maps WHERE roll_barcode = $1`,
+  /**
+   * The base steps and version of a roll's map aggregates, null before any of its sheets was binned.
+   * writtenAt (microseconds) goes with the version: an aggregate deleted and made again (a purge, a
+   * restore) counts from version 1 again, and a cached map of the old rows must not pass for it.
+   */
+  async rollMapAggregate(roll: string): Promise<{ mdStepMm: number; cdStepMm: number; version: number; writtenAt: string } | null> {
+    const rows = await this.reads.query<{ md_step_mm: number; cd_step_mm: number; version: number; written_at: string }[]>(
+      `SELECT md_step_mm, cd_step_mm, version, to_char(updated_at, 'YYYYMMDDHH24MISSUS') AS written_at FROM test_data.roll_maps WHERE roll_barcode = $1`,
       [roll],
     );
     return rows.length
-      ? { mdStepMm: Number(rows[0].md_step_mm), cdStepMm: Number(rows[0].cd_step_mm), version: Number(rows[0].version) }
+      ? {
+          mdStepMm: Number(rows[0].md_step_mm),
+          cdStepMm: Number(rows[0].cd_step_mm),
+          version: Number(rows[0].version),
+          writtenAt: rows[0].written_at,
+        }
       : null;
   }
 

@@ -116,7 +116,7 @@ export class ResultsService {
         [{ path: 'mdStepMm', message: 'expected fewer bins' }],
       );
     }
-    const key = aggregate ? `${roll}|${aggregate.version}|${metric}|${md}|${cd}|${mdBins}|${cdBins}` : null;
+    const key = aggregate ? `${roll}|${aggregate.version}|${aggregate.writtenAt}|${metric}|${md}|${cd}|${mdBins}|${cdBins}` : null;
     const cached = key ? this.rollMaps.get(key) : undefined;
     if (cached) return cached;
 
