@@ -54,12 +54,12 @@ export interface MesProcesses {
   /** SIGKILL: the process dies at once, mid-job if it has one. */
   killApp(name: AppName): Promise<void>;
   /** GraphQL requests the gateway sent each subgraph since the start or the last reset (countSubgraphCalls only). */
-  subgraphCalls(): Record<SubgraphName, number>;
+  subgraphCalls(): Promise<Record<SubgraphName, number>>;
   /** Each app's own address (http://127.0.0.1:port), where it answers /health and /metrics. */
   appUrls: Record<AppName, string>;
   /** What an app wrote to standard output so far (captureLogs only). */
   logsOf(name: AppName): string;
-  resetSubgraphCalls(): void;
+  resetSubgraphCalls(): Promise<void>;
   /** Start an app again (after stopApp or killApp). */
   startApp(name: AppName): void;
   /** Apps whose process has exited (stopped, killed or crashed). */
@@ -263,11 +263,11 @@ export async function startMesProcesses(
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
-    subgraphCalls: () =>
+    subgraphCalls: async () =>
       Object.fromEntries(
         (['tracking', 'test-data', 'process', 'assembly'] as const).map((n) => [n, proxies.get(n)?.graphqlCalls() ?? 0]),
       ) as Record<SubgraphName, number>,
-    resetSubgraphCalls: () => proxies.forEach((p) => p.reset()),
+    resetSubgraphCalls: async () => proxies.forEach((p) => p.reset()),
     appUrls: {
       gateway: gatewayUrl,
       tracking: `http://127.0.0.1:${trackingPort}`,

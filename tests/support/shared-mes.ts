@@ -13,7 +13,8 @@ import type { AppName, MesProcesses, SubgraphName } from './mes-processes';
  * have migrated and seeded; each spec that calls useSharedMes() first waits until the queues are idle,
  * empties them, and puts every table back as the snapshot holds it. So a spec sees the freshly seeded
  * line it would see on an MES of its own, whatever ran before it. Sequences go on counting (ids are
- * never reused across specs, as in production after a restore).
+ * never reused across specs, as in production after a restore). A spec may stop, kill and start the
+ * shared apps; the next spec finds every app running again.
  */
 export const SHARED_MES_ENV = 'MES_SHARED';
 export const SNAPSHOT_SCHEMA = 'mes_test_snapshot';
@@ -31,6 +32,8 @@ export interface SharedMesInfo {
   dbName: string;
   redisUrl: string;
   queuePrefix: string;
+  /** The setup's loopback server that stops, kills and starts the shared apps (shared-mes.setup.ts). */
+  controlUrl: string;
 }
 
 /** The tables put back at each reset: every ordinary or partitioned table of the MES schemas but the migration logs. */
@@ -122,6 +125,13 @@ const notShared = (what: string) => () => {
   throw new Error(`${what} is not possible on the shared MES: start an MES of the spec's own (startMesProcesses)`);
 };
 
+async function control<T>(info: SharedMesInfo, method: 'GET' | 'POST', route: string): Promise<T> {
+  const res = await fetch(`${info.controlUrl}${route}`, { method });
+  const body = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(`shared MES control ${method} ${route}: ${body.error ?? res.status}`);
+  return body;
+}
+
 /**
  * The run's shared MES, its database and queues put back as freshly seeded. Call it in beforeAll;
  * the specs of one jest worker take their turns (the suite runs them in band).
@@ -133,6 +143,7 @@ export async function useSharedMes(): Promise<MesProcesses> {
       `no shared MES: ${SHARED_MES_ENV} is unset. The system and browser tiers start one in their globalSetup (tests/support/shared-mes.setup.ts); run this spec through jest with its project (--selectProjects system or browser)`,
     );
   const info = JSON.parse(raw) as SharedMesInfo;
+  await control(info, 'POST', '/revive'); // an app the previous spec stopped or killed runs again
   await emptyQueues(info);
   await restoreDatabase(info.dbUrl);
   const admin = await new GraphqlClient(`${info.gatewayUrl}/graphql`).login('admin', TEST_ADMIN_PASSWORD);
@@ -153,13 +164,14 @@ export async function useSharedMes(): Promise<MesProcesses> {
     db,
     appUrls: info.appUrls,
     replicaUrls: Object.fromEntries(subgraphs.map((n) => [n, [info.appUrls[n]]])) as Record<SubgraphName, string[]>,
-    stopApp: notShared('Stopping an app'),
-    killApp: notShared('Killing an app'),
-    startApp: notShared('Starting an app'),
-    subgraphCalls: notShared('Counting subgraph calls'),
-    resetSubgraphCalls: notShared('Counting subgraph calls'),
+    stopApp: async (name) => void (await control(info, 'POST', `/apps/${name}/stop`)),
+    killApp: async (name) => void (await control(info, 'POST', `/apps/${name}/kill`)),
+    // startApp does not wait (as on an MES of the spec's own): the spec waits for /health or the work.
+    startApp: (name) => void control(info, 'POST', `/apps/${name}/start`).catch((e: Error) => process.stderr.write(`${e.message}\n`)),
+    subgraphCalls: () => control(info, 'GET', '/subgraph-calls'),
+    resetSubgraphCalls: async () => void (await control(info, 'POST', '/subgraph-calls/reset')),
     logsOf: notShared('Reading app logs'),
-    exited: () => [],
+    exited: notShared('exited() (synchronous)'),
     close: async () => undefined, // the next spec puts it back; the run's teardown stops it
   };
 }

@@ -1,6 +1,7 @@
 import { LineDriver, simulateSheet, toSheetTestBody, type RollRun } from '@mes/simulator';
 import { TEST_ADMIN_PASSWORD } from '@mes/testing';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * One graph: tracking owns Roll, Sheet and Cell, test-data adds their maps, yields, bin Paretos,
@@ -15,7 +16,7 @@ describe('one graph from a roll to its sheets and their results', () => {
   const sim = simulateSheet({ seed: 21, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25 });
 
   beforeAll(async () => {
-    mes = await startMesProcesses('graph', {}, { countSubgraphCalls: true });
+    mes = await useSharedMes();
     const reg = await mes.admin.ok('mutation { registerRig(name: "RIG 9", stationCode: "TST-1") { apiKey } }');
     const key = reg.registerRig.apiKey as string;
     const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
@@ -199,12 +200,12 @@ describe('one graph from a roll to its sheets and their results', () => {
     const many = `query($roll: String!, $to: Float!) { roll(barcode: $roll) {
       cellsInRegion(mdFromMm: 0, mdToMm: $to, limit: 400) { code sheetBarcode row col mdMm activeHolds { id } result { softBin history { testId } } provenance { mdMm layers { operation } } }
     } }`;
-    mes.resetSubgraphCalls();
+    await mes.resetSubgraphCalls();
     await mes.admin.ok(one, { roll: line.barcode });
-    const callsForOne = mes.subgraphCalls();
-    mes.resetSubgraphCalls();
+    const callsForOne = await mes.subgraphCalls();
+    await mes.resetSubgraphCalls();
     const { roll } = await mes.admin.ok(many, { roll: line.barcode, to: sheet.mdEndMm });
-    const callsForMany = mes.subgraphCalls();
+    const callsForMany = await mes.subgraphCalls();
     expect(roll.cellsInRegion.length).toBe(400);
     // One request per subgraph the plan visits, whether it is one cell or 400 (no call per cell).
     expect(callsForMany).toEqual(callsForOne);

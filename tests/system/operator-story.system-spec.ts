@@ -1,5 +1,6 @@
 import { GraphqlClient, signatureArg } from '@mes/testing';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * The operator story of the foundation, through the gateway over HTTP: log in, register a roll,
@@ -12,7 +13,7 @@ describe('operator story through the gateway', () => {
   let engineer: GraphqlClient;
 
   beforeAll(async () => {
-    mes = await startMesProcesses('story');
+    mes = await useSharedMes();
     for (const [username, role] of [
       ['olga', 'OPERATOR'],
       ['erik', 'ENGINEER'],

@@ -1,4 +1,5 @@
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /** What a client may see of a failure: a code, a message and at most an error id, never the server's insides. */
 function expectNoServerInsides(body: unknown): void {
@@ -18,7 +19,7 @@ describe('security through the gateway', () => {
   let mes: MesProcesses;
 
   beforeAll(async () => {
-    mes = await startMesProcesses('security');
+    mes = await useSharedMes();
   }, 600_000); // six processes starting on a shared machine
   afterAll(async () => mes?.close());
 

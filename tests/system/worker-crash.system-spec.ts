@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
-import { startMesProcesses, type MesProcesses } from '../support/mes-processes';
+import type { MesProcesses } from '../support/mes-processes';
+import { useSharedMes } from '../support/shared-mes';
 
 /**
  * A binning worker killed in the middle of a sheet loses nothing: the chunks already fitted stay,
@@ -12,7 +13,7 @@ describe('a binning worker killed mid-sheet', () => {
   let db: Client;
 
   beforeAll(async () => {
-    mes = await startMesProcesses('workercrash');
+    mes = await useSharedMes();
     db = new Client({ connectionString: mes.db.url });
     await db.connect();
   });
