@@ -13,6 +13,7 @@ import { CellHoldsResolver, RollHoldsResolver, SheetHoldsResolver } from './hold
 import { IdentityResolver } from './identity/identity.resolver';
 import { IdentityService } from './identity/identity.service';
 import { MasterDataResolver, ProductReferenceResolver, StationReferenceResolver } from './master-data/master-data.resolver';
+import { MasterDataRepository } from './master-data/master-data.repository';
 import { MasterDataService } from './master-data/master-data.service';
 import { MaterialRepository } from './material/material.repository';
 import { CellResolver, RollResolver, SheetResolver } from './material/material.resolver';
@@ -38,8 +39,8 @@ export class IdentityModule {}
 
 /** Sites, lines, stations, equipment, products and their route versions. */
 @Module({
-  providers: [MasterDataService, MasterDataResolver, StationReferenceResolver, ProductReferenceResolver],
-  exports: [MasterDataService],
+  providers: [MasterDataRepository, MasterDataService, MasterDataResolver, StationReferenceResolver, ProductReferenceResolver],
+  exports: [MasterDataRepository, MasterDataService],
 })
 export class MasterDataModule {}
 

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { BatchLoader } from '@mes/service-core';
 import { cellActiveAreaCm2, cellKey, formatCellCode, type CellRef, type RollLink } from '@mes/geometry';
 import type { CellModel, RollChildModel, RollModel, RollParentModel, SheetModel } from './material.model';
-import { RollEntity, SheetEntity } from './material.entities';
+import { RollEntity, RollLinkEntity, SheetEntity } from './material.entities';
 
 const ROLL_SELECT = `
   SELECT r.id, r.product_id, r.barcode, p.code AS product_code, rt.version AS route_version, r.status,
@@ -197,6 +197,50 @@ export class MaterialRepository {
 
   async lockSheetByBarcode(m: EntityManager, barcode: string): Promise<SheetEntity | null> {
     return m.findOne(SheetEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  // ---- writes, in the caller's transaction
+
+  /** Whether a roll or a sheet already carries the barcode (the two share one barcode space). */
+  async barcodeTaken(m: EntityManager, barcode: string): Promise<boolean> {
+    const taken = await m.query<unknown[]>(
+      `SELECT 1 FROM tracking.rolls WHERE barcode = $1 UNION ALL SELECT 1 FROM tracking.sheets WHERE barcode = $1 LIMIT 1`,
+      [barcode],
+    );
+    return taken.length > 0;
+  }
+
+  insertRoll(m: EntityManager, roll: Partial<RollEntity>): Promise<RollEntity> {
+    return m.save(m.create(RollEntity, roll));
+  }
+
+  async insertRollLinks(m: EntityManager, links: (RollLink & { kind: 'SPLICE' | 'SLIT'; createdBy: string })[]): Promise<void> {
+    await m.insert(RollLinkEntity, links);
+  }
+
+  async setRollStatus(m: EntityManager, rollId: string, status: RollEntity['status']): Promise<void> {
+    await m.update(RollEntity, { id: rollId }, { status });
+  }
+
+  /** A roll's count of cut sheets, with its version bumped. */
+  async setSheetsCut(m: EntityManager, roll: { id: string; version: number }, sheetsCut: number): Promise<void> {
+    await m.update(RollEntity, { id: roll.id }, { sheetsCut, version: roll.version + 1 });
+  }
+
+  /** A sheet and all its cells in two statements (the cells in one INSERT ... SELECT FROM unnest); returns the sheet's id. */
+  async insertSheetWithCells(
+    m: EntityManager,
+    sheet: Partial<SheetEntity> & { rollId: string },
+    cells: { row: ArrayLike<number>; col: ArrayLike<number>; mdMm: ArrayLike<number>; cdMm: ArrayLike<number> },
+  ): Promise<string> {
+    const inserted = await m.createQueryBuilder().insert().into(SheetEntity).values(sheet).returning(['id']).execute();
+    const sheetId = String((inserted.raw as { id: string }[])[0].id);
+    await m.query(
+      `INSERT INTO tracking.cells (sheet_id, roll_id, "row", col, md_mm, cd_mm)
+       SELECT $1, $2, u.r, u.c, u.md, u.cd FROM unnest($3::smallint[], $4::smallint[], $5::float8[], $6::float8[]) AS u(r, c, md, cd)`,
+      [sheetId, sheet.rollId, Array.from(cells.row), Array.from(cells.col), Array.from(cells.mdMm), Array.from(cells.cdMm)],
+    );
+    return sheetId;
   }
 }
 
