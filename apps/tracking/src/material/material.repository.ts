@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { BatchLoader } from '@mes/service-core';
 import { cellActiveAreaCm2, cellKey, formatCellCode, type CellRef, type RollLink } from '@mes/geometry';
 import type { CellModel, RollChildModel, RollModel, RollParentModel, SheetModel } from './material.model';
-import { RollEntity, RollLinkEntity, SheetEntity } from './material.entities';
+import { CellEntity, RollEntity, RollLinkEntity, SheetEntity } from './material.entities';
 
 const ROLL_SELECT = `
   SELECT r.id, r.product_id, r.barcode, p.code AS product_code, rt.version AS route_version, r.status,
@@ -120,6 +120,27 @@ export class MaterialRepository {
   }
 
   /** Cells whose centre lies in [fromMm, toMm) of a roll: one index range scan on (roll_id, md_mm). */
+  /** Where a sheet lies on its roll and how long its cells are in MD (what the holds over its cells are matched by). */
+  async sheetExtent(
+    barcode: string,
+  ): Promise<{ id: string; roll_id: string; md_start_mm: number; md_end_mm: number; cell_md_mm: number } | null> {
+    const rows = await this.db.query<{ id: string; roll_id: string; md_start_mm: number; md_end_mm: number; cell_md_mm: number }[]>(
+      `SELECT s.id, s.roll_id, s.md_start_mm, s.md_end_mm, COALESCE(pl.cell_md_mm, p.cell_md_mm) AS cell_md_mm
+         FROM tracking.sheets s JOIN tracking.products p ON p.id = s.product_id
+         LEFT JOIN tracking.pattern_layouts pl ON pl.id = s.pattern_layout_id WHERE s.barcode = $1`,
+      [barcode],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A sheet's cells with their MD position, by row and column. */
+  cellPositionsOfSheet(sheetId: string): Promise<{ id: string; row: number; col: number; md_mm: number }[]> {
+    return this.db.query<{ id: string; row: number; col: number; md_mm: number }[]>(
+      `SELECT id, row, col, md_mm FROM tracking.cells WHERE sheet_id = $1 ORDER BY row, col`,
+      [sheetId],
+    );
+  }
+
   async cellsInRollRegion(rollId: string, fromMm: number, toMm: number, limit: number): Promise<CellModel[]> {
     const rows = await this.db.query<Row[]>(
       `${CELL_SELECT} WHERE c.roll_id = $1 AND c.md_mm >= $2 AND c.md_mm < $3 ORDER BY c.md_mm, c.cd_mm LIMIT $4`,
@@ -188,6 +209,19 @@ export class MaterialRepository {
     if (this.lineageCache.size > 20_000) this.lineageCache.clear();
     this.lineageCache.set(rollId, links);
     return links;
+  }
+
+  /** The rows themselves, unlocked (a hold's target, looked up in the placing transaction). */
+  rollEntityByBarcode(m: EntityManager, barcode: string): Promise<RollEntity | null> {
+    return m.findOne(RollEntity, { where: { barcode } });
+  }
+
+  sheetEntityByBarcode(m: EntityManager, barcode: string): Promise<SheetEntity | null> {
+    return m.findOne(SheetEntity, { where: { barcode } });
+  }
+
+  cellEntityAt(m: EntityManager, sheetId: string, row: number, col: number): Promise<CellEntity | null> {
+    return m.findOne(CellEntity, { where: { sheetId, row, col } });
   }
 
   /** Lock a unit row for the rest of the transaction: concurrent scans of one unit queue here. */
