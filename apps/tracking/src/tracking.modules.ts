@@ -22,6 +22,7 @@ import { CellResolver, RollResolver, SheetResolver } from './material/material.r
 import { RollService } from './material/roll.service';
 import { SheetCutService } from './material/sheet-cut.service';
 import { PatterningResolver, ProductPatternLayoutsResolver, SheetPatterningResolver } from './patterning/patterning.resolver';
+import { PatterningRepository } from './patterning/patterning.repository';
 import { PatterningService } from './patterning/patterning.service';
 import { QueueTimeRepository } from './scanning/queue-time.repository';
 import { ScanController } from './scanning/scan.controller';
@@ -95,7 +96,7 @@ export class ScanningModule {}
 /** Pattern layouts (versioned, signed, allowed per product) and the patterning of sheets, which gives a sheet its grid. */
 @Module({
   imports: [MasterDataModule, MaterialModule, HoldsModule, IdentityModule],
-  providers: [PatterningService, PatterningResolver, ProductPatternLayoutsResolver, SheetPatterningResolver],
+  providers: [PatterningRepository, PatterningService, PatterningResolver, ProductPatternLayoutsResolver, SheetPatterningResolver],
   exports: [PatterningService],
 })
 export class PatterningModule {}

@@ -216,6 +216,10 @@ export class MaterialRepository {
     return m.findOne(RollEntity, { where: { barcode } });
   }
 
+  rollEntityById(m: EntityManager, id: string): Promise<RollEntity> {
+    return m.findOneOrFail(RollEntity, { where: { id } });
+  }
+
   sheetEntityByBarcode(m: EntityManager, barcode: string): Promise<SheetEntity | null> {
     return m.findOne(SheetEntity, { where: { barcode } });
   }
