@@ -35,7 +35,7 @@ import { YieldService } from './yield/yield.service';
 export class HoldsModule {}
 
 /** Recipes, their lifecycle, and what each product route step allows. */
-@Module({ providers: [RecipeRepository, RecipeService, RecipeResolver], exports: [RecipeService] })
+@Module({ providers: [RecipeRepository, RecipeService, RecipeResolver], exports: [RecipeRepository, RecipeService] })
 export class RecipeModule {}
 
 /** SEMI E10 state, target life, zone offsets and trace keys. */

@@ -12,6 +12,5 @@ export { DEFAULT_TEST_POLICY, MAX_RETESTS_LIMIT, validateTestPolicy, sheetDispos
 export type { TestPolicy, SheetStanding, SheetDisposition } from './test-policy';
 export { ruleSetVersionFor } from './rule-set-version';
 export { applyNeighbourhoodRule } from './neighbourhood';
-export type { NeighbourhoodRule } from './neighbourhood';
 export { applyVisualRules } from './visual';
 export { DEFAULT_VISUAL_RULES } from './default-rule-set';

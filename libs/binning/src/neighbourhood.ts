@@ -5,18 +5,7 @@
  * within `radius` (Chebyshev, on the sheet grid) whose soft bin is one of `badSoftBins` is downgraded
  * to `softBin`, and its result names the neighbours that decided.
  */
-import type { CellBin } from './types';
-
-export interface NeighbourhoodRule {
-  id: string;
-  /** Cells within this many rows and columns count as neighbours (1 = the 8 around). */
-  radius: number;
-  /** Soft bins that make a neighbour bad (shorts, outliers). */
-  badSoftBins: number[];
-  minBadNeighbours: number;
-  /** Where a downgraded cell goes: a lower pass grade or a fail bin. */
-  softBin: number;
-}
+import type { CellBin, NeighbourhoodRule } from './types';
 
 /**
  * Downgrades passing cells by their neighbours; `results` must carry row and col. Decided on the

@@ -4,8 +4,6 @@
  * A rule set is plain data (JSON-serialisable) so that it can be stored, versioned and re-applied
  * to old measurements. Everything that evaluates it lives in `bin-sheet.ts`.
  */
-import type { NeighbourhoodRule } from './neighbourhood';
-
 /** Measurement status reported by the rig for one cell (rig ingest contract). */
 export type CellStatus = 'OK' | 'NO_CONTACT';
 
@@ -226,6 +224,21 @@ export interface VisualCountRule {
 }
 
 export type VisualRule = VisualFailRule | VisualCountRule;
+
+/**
+ * Good die in bad neighbourhood (applied by `neighbourhood.ts`): a passing cell with at least
+ * `minBadNeighbours` bad cells within `radius` is downgraded to `softBin`.
+ */
+export interface NeighbourhoodRule {
+  id: string;
+  /** Cells within this many rows and columns count as neighbours (1 = the 8 around). */
+  radius: number;
+  /** Soft bins that make a neighbour bad (shorts, outliers). */
+  badSoftBins: number[];
+  minBadNeighbours: number;
+  /** Where a downgraded cell goes: a lower pass grade or a fail bin. */
+  softBin: number;
+}
 
 export interface RuleSet {
   name: string;

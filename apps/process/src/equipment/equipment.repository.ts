@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { E10State } from '@mes/process';
 import { EquipmentEntity, EquipmentStateChangeEntity } from '../database/process.entities';
 
 /** The process service's equipment rows (E10 state, target, offsets, trace key) and their state history. */
@@ -23,6 +24,23 @@ export class EquipmentRepository {
       `INSERT INTO process.equipment (code, e10_state, state_since, zone_offsets_mm) VALUES ($1, 'STANDBY', $2, '{}') ON CONFLICT (code) DO NOTHING`,
       [code, at],
     );
+  }
+
+  async insertStateChange(
+    m: EntityManager,
+    change: { equipmentCode: string; fromState: E10State | null; toState: E10State; at: Date; changedBy: string; reason: string },
+  ): Promise<void> {
+    await m.save(m.create(EquipmentStateChangeEntity, change));
+  }
+
+  /** Writes the named columns of one equipment's row. */
+  async update(m: EntityManager, code: string, patch: Partial<EquipmentEntity>): Promise<void> {
+    await m.update(EquipmentEntity, { code }, patch);
+  }
+
+  /** Adds a run's energy to what the equipment's target has consumed (in SQL: runs completing at once both count). */
+  async addTargetConsumption(m: EntityManager, code: string, energyKwh: number): Promise<void> {
+    await m.update(EquipmentEntity, { code }, { targetConsumedKwh: () => `target_consumed_kwh + ${Number(energyKwh)}` });
   }
 
   all(): Promise<EquipmentEntity[]> {

@@ -8,7 +8,7 @@ import { CrossReplicaInvalidation, DomainError, KEY_INVALIDATION, KeyCache } fro
 import { TrackingClient } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit.repository';
 import { refuseIfProblems } from '../common/problems';
-import { EquipmentEntity, EquipmentStateChangeEntity } from '../database/process.entities';
+import type { EquipmentEntity } from '../database/process.entities';
 import type { ConfigureEquipmentInput, EquipmentStatusModel, E10StateEnum } from './equipment.model';
 import { EquipmentRepository } from './equipment.repository';
 
@@ -41,16 +41,14 @@ export class EquipmentService {
       ]);
     const now = new Date();
     await this.equipment.insertFirstSeen(m, code, now);
-    await m.save(
-      m.create(EquipmentStateChangeEntity, {
-        equipmentCode: code,
-        fromState: null,
-        toState: 'STANDBY',
-        at: now,
-        changedBy: actor,
-        reason: 'first seen by the process service',
-      }),
-    );
+    await this.equipment.insertStateChange(m, {
+      equipmentCode: code,
+      fromState: null,
+      toState: 'STANDBY',
+      at: now,
+      changedBy: actor,
+      reason: 'first seen by the process service',
+    });
     return (await this.equipment.lock(m, code)) as EquipmentEntity;
   }
 
@@ -58,19 +56,17 @@ export class EquipmentService {
   async changeState(m: EntityManager, equipment: EquipmentEntity, to: E10State, actor: string, reason: string): Promise<void> {
     if (equipment.e10State === to) return;
     const at = new Date();
-    await m.save(
-      m.create(EquipmentStateChangeEntity, {
-        equipmentCode: equipment.code,
-        fromState: equipment.e10State,
-        toState: to,
-        at,
-        changedBy: actor,
-        reason,
-      }),
-    );
+    await this.equipment.insertStateChange(m, {
+      equipmentCode: equipment.code,
+      fromState: equipment.e10State,
+      toState: to,
+      at,
+      changedBy: actor,
+      reason,
+    });
     equipment.e10State = to;
     equipment.stateSince = at;
-    await m.update(EquipmentEntity, { code: equipment.code }, { e10State: to, stateSince: at, updatedAt: at });
+    await this.equipment.update(m, equipment.code, { e10State: to, stateSince: at, updatedAt: at });
   }
 
   async setState(actor: Actor, code: string, to: E10State, reason: string): Promise<EquipmentEntity> {
@@ -114,7 +110,7 @@ export class EquipmentService {
       const patch: Partial<EquipmentEntity> = { updatedAt: new Date() };
       if (input.targetLifeKwh !== undefined) patch.targetLifeKwh = input.targetLifeKwh;
       if (input.zoneOffsets) patch.zoneOffsetsMm = Object.fromEntries(input.zoneOffsets.map((z) => [z.channel, z.offsetMm]));
-      await m.update(EquipmentEntity, { code: e.code }, patch);
+      await this.equipment.update(m, e.code, patch);
       await recordAudit(m, {
         actor: actor.username,
         action: 'EQUIPMENT_CONFIGURED',
@@ -130,7 +126,7 @@ export class EquipmentService {
     return this.db.transaction(async (m) => {
       const e = await this.ensure(m, code, actor.username);
       const previous = { targetId: e.targetId, consumedKwh: e.targetConsumedKwh };
-      await m.update(EquipmentEntity, { code }, { targetId, targetConsumedKwh: 0, updatedAt: new Date() });
+      await this.equipment.update(m, code, { targetId, targetConsumedKwh: 0, updatedAt: new Date() });
       await recordAudit(m, {
         actor: actor.username,
         action: 'TARGET_REPLACED',
@@ -148,11 +144,7 @@ export class EquipmentService {
     await this.db.transaction(async (m) => {
       const e = await this.ensure(m, code, actor.username);
       const issuedAt = new Date();
-      await m.update(
-        EquipmentEntity,
-        { code },
-        { keyHash: sha256(secret), keyIssuedAt: issuedAt, keyRevokedAt: null, updatedAt: issuedAt },
-      );
+      await this.equipment.update(m, code, { keyHash: sha256(secret), keyIssuedAt: issuedAt, keyRevokedAt: null, updatedAt: issuedAt });
       await recordAudit(m, {
         actor: actor.username,
         action,
@@ -174,7 +166,7 @@ export class EquipmentService {
           { path: 'equipmentCode', message: 'expected equipment with a trace key (equipmentKeys lists them)' },
         ]);
       const at = new Date();
-      await m.update(EquipmentEntity, { code }, { keyHash: null, keyRevokedAt: at, updatedAt: at });
+      await this.equipment.update(m, code, { keyHash: null, keyRevokedAt: at, updatedAt: at });
       await recordAudit(m, {
         actor: actor.username,
         action: 'TRACE_KEY_REVOKED',

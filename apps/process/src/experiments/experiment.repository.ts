@@ -13,6 +13,10 @@ export class ExperimentRepository {
   }
 
   /** The newest 500 experiments, of one roll or of all. */
+  insert(m: EntityManager, experiment: Partial<ExperimentEntity>): Promise<ExperimentEntity> {
+    return m.save(m.create(ExperimentEntity, experiment));
+  }
+
   list(rollBarcode?: string): Promise<ExperimentEntity[]> {
     return this.db.getRepository(ExperimentEntity).find({ where: rollBarcode ? { rollBarcode } : {}, order: { id: 'DESC' }, take: 500 });
   }

@@ -73,16 +73,14 @@ export class ExperimentService {
           'CONFLICT',
           `Roll ${roll.barcode} already has ${ran} run(s) at ${input.operation}; an experiment is planned before the runs`,
         );
-      const saved = await m.save(
-        m.create(ExperimentEntity, {
-          code: input.code,
-          purpose: input.purpose,
-          rollBarcode: roll.barcode,
-          operation: input.operation,
-          arms,
-          createdBy: actor.username,
-        }),
-      );
+      const saved = await this.experiments.insert(m, {
+        code: input.code,
+        purpose: input.purpose,
+        rollBarcode: roll.barcode,
+        operation: input.operation,
+        arms,
+        createdBy: actor.username,
+      });
       await recordAudit(m, {
         actor: actor.username,
         action: 'EXPERIMENT_CREATED',

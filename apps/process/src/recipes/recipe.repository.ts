@@ -14,6 +14,11 @@ export class RecipeRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** New versions of one name are made one at a time: two engineers saving at once get versions n and n+1. */
+  /** How many recipe versions there are (the demo seeder seeds an empty service only). */
+  count(): Promise<number> {
+    return this.db.getRepository(RecipeEntity).count();
+  }
+
   async lockName(m: EntityManager, name: string): Promise<void> {
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`recipe:${name}`]);
   }

@@ -18,6 +18,14 @@ export class RunRepository {
   }
 
   /** The run under a write lock, for its completion. */
+  insert(m: EntityManager, run: Partial<ProcessRunEntity>): Promise<ProcessRunEntity> {
+    return m.save(m.create(ProcessRunEntity, run));
+  }
+
+  async save(m: EntityManager, run: ProcessRunEntity): Promise<void> {
+    await m.save(run);
+  }
+
   lock(m: EntityManager, id: string): Promise<ProcessRunEntity | null> {
     return m.getRepository(ProcessRunEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }

@@ -20,7 +20,8 @@ import { TrackingClient, type TrackedEquipment } from '@mes/tracking-client';
 import { recordAudit } from '../audit/process-audit.repository';
 import { isRunId } from '../common/ids';
 import { refuseIfProblems } from '../common/problems';
-import { EquipmentEntity, ProcessRunEntity, RecipeEntity, type ExperimentArmRecord } from '../database/process.entities';
+import type { ExperimentArmRecord, ProcessRunEntity, RecipeEntity } from '../database/process.entities';
+import { EquipmentRepository } from '../equipment/equipment.repository';
 import { EquipmentService } from '../equipment/equipment.service';
 import { AlarmService, type NewAlarm } from '../holds/alarm.service';
 import type { CompleteProcessRunInput, StartProcessRunInput } from './run.model';
@@ -48,6 +49,7 @@ export class RunService {
     private readonly runs: RunRepository,
     private readonly tracking: TrackingClient,
     private readonly equipment: EquipmentService,
+    private readonly equipmentRows: EquipmentRepository,
     private readonly alarms: AlarmService,
   ) {}
 
@@ -98,7 +100,7 @@ export class RunService {
           `${describeRegion(unit.rollBarcode, unit.segment.startMm, unit.segment.endMm)} overlaps run ${overlap.id} (${overlap.state}, MD [${fmt(overlap.md_start_mm)}, ${fmt(overlap.md_end_mm)}) mm) at ${equipment.operation}; a segment runs an operation once`,
         );
       }
-      const run = m.create(ProcessRunEntity, {
+      const run = await this.runs.insert(m, {
         id: randomUUID(),
         rollBarcode: unit.rollBarcode,
         sheetBarcode: unit.sheetBarcode,
@@ -122,7 +124,6 @@ export class RunService {
         completedBy: null,
         completedAt: null,
       });
-      await m.save(run);
       await this.equipment.changeState(m, eq, 'PRODUCTIVE', actor.username, `run ${run.id} started`);
       await recordAudit(m, {
         actor: actor.username,
@@ -182,11 +183,10 @@ export class RunService {
         energyKwh: energy,
         traceState: run.traceState ? { ...run.traceState, open: {} } : null,
       });
-      await m.save(run);
+      await this.runs.save(m, run);
       const saved = await this.alarms.record(m, run, alarms);
       const eq = await this.equipment.ensure(m, run.equipmentCode, actor.username);
-      if (energy > 0)
-        await m.update(EquipmentEntity, { code: eq.code }, { targetConsumedKwh: () => `target_consumed_kwh + ${Number(energy)}` });
+      if (energy > 0) await this.equipmentRows.addTargetConsumption(m, eq.code, energy);
       const others = await this.runs.runningOnEquipment(m, eq.code);
       if (others === 0 && eq.e10State === 'PRODUCTIVE')
         await this.equipment.changeState(m, eq, 'STANDBY', actor.username, `run ${run.id} completed`);

@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Role, type Actor } from '@mes/auth';
 import { TrackingClient } from '@mes/tracking-client';
-import { RecipeEntity } from '../database/process.entities';
 import { EquipmentService } from '../equipment/equipment.service';
 import type { ParameterTypeEnum } from '../recipes/recipe.model';
+import { RecipeRepository } from '../recipes/recipe.repository';
 import { DEMO_SEED, RecipeService } from '../recipes/recipe.service';
 import { ThicknessService } from '../thickness/thickness.service';
 import { DEMO_LCO_UTILIZATION, DEMO_PRODUCT, DEMO_RECIPES, DEMO_TARGETS } from './demo-recipes';
@@ -18,7 +16,7 @@ export class DemoProcessSeeder {
   private readonly logger = new Logger(DemoProcessSeeder.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly recipeRows: RecipeRepository,
     private readonly recipes: RecipeService,
     private readonly equipment: EquipmentService,
     private readonly thickness: ThicknessService,
@@ -26,7 +24,7 @@ export class DemoProcessSeeder {
   ) {}
 
   async seedIfEmpty(): Promise<boolean> {
-    if ((await this.db.getRepository(RecipeEntity).count()) > 0) return false;
+    if ((await this.recipeRows.count()) > 0) return false;
     const product = await this.tracking.product(DEMO_PRODUCT);
     if (!product) {
       this.logger.warn(`no product ${DEMO_PRODUCT} in tracking: the demo recipes are not seeded`);

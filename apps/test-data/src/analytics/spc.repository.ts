@@ -48,6 +48,21 @@ export class SpcRepository {
     return m.getRepository(SpcChartEntity).findOne({ where: { productCode, name } });
   }
 
+  insertChart(m: EntityManager, chart: Partial<SpcChartEntity>): Promise<SpcChartEntity> {
+    return m.save(m.create(SpcChartEntity, chart));
+  }
+
+  /** A chart's new limits, and the chart moved to that version. */
+  async insertLimits(m: EntityManager, limits: Partial<SpcLimitsEntity> & { chartId: string; version: number }): Promise<SpcLimitsEntity> {
+    const row = await m.save(m.create(SpcLimitsEntity, limits));
+    await m.update(SpcChartEntity, { id: limits.chartId }, { limitsVersion: limits.version });
+    return row;
+  }
+
+  async saveEvent(m: EntityManager, ev: SpcEventEntity): Promise<void> {
+    await m.save(ev);
+  }
+
   charts(productCode: string): Promise<SpcChartEntity[]> {
     return this.db.getRepository(SpcChartEntity).find({ where: { productCode }, order: { name: 'ASC' } });
   }

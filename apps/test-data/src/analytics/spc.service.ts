@@ -87,7 +87,7 @@ export class SpcService {
         throw new DomainError('CONFLICT', `Product ${input.productCode} already has an SPC chart named ${input.name}`, [
           { path: 'name', message: 'expected a name not yet used for this product' },
         ]);
-      const chart = m.create(SpcChartEntity, {
+      const chart = await this.spc.insertChart(m, {
         id: randomUUID(),
         productCode: input.productCode,
         name: input.name,
@@ -101,7 +101,6 @@ export class SpcService {
         limitsVersion: 0,
         createdBy: actor.username,
       });
-      await m.save(chart);
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CREATE_SPC_CHART',
@@ -157,7 +156,7 @@ export class SpcService {
     return this.db.transaction(async (m) => {
       const locked = await this.spc.lockChart(m, chartId);
       const version = (locked?.limitsVersion ?? 0) + 1;
-      const row = m.create(SpcLimitsEntity, {
+      const row = await this.spc.insertLimits(m, {
         chartId,
         version,
         centre: limits.centre,
@@ -167,8 +166,6 @@ export class SpcService {
         reason: reason.trim(),
         frozenBy: actor.username,
       });
-      await m.save(row);
-      await m.update(SpcChartEntity, { id: chartId }, { limitsVersion: version });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'FREEZE_SPC_LIMITS',
@@ -208,7 +205,7 @@ export class SpcService {
       ev.acknowledgedBy = actor.username;
       ev.acknowledgedAt = new Date();
       ev.ackComment = comment.trim();
-      await m.save(ev);
+      await this.spc.saveEvent(m, ev);
       await this.audit.record(m, {
         actor: actor.username,
         action: 'ACKNOWLEDGE_SPC_EVENT',

@@ -8,6 +8,7 @@ import { migrateTestData, testDataDataSourceOptions, type RigEntity } from '@mes
 import type { TrackedSheet, TrackingClient } from '@mes/tracking-client';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import { InspectionIngestService } from './inspection-ingest.service';
+import { InspectionsRepository } from './inspections.repository';
 
 /** An inspection station's post against a real PostgreSQL and Redis: stored whole, mapped, idempotent, or refused with nothing stored. */
 describe('inspection ingest', () => {
@@ -83,7 +84,7 @@ describe('inspection ingest', () => {
     rig = { id: String(rows[0].id), name: 'AOI 1', stationCode: 'AOI-1', operation: 'INSPECTION' } as RigEntity;
     producer = new SheetTestQueue(redisUrl, `t-${db.name}`, ds);
     jobs = new Queue(QUEUES.sheetTests, { connection: { url: redisUrl }, prefix: `t-${db.name}` });
-    ingest = new InspectionIngestService(ds, tracking, producer);
+    ingest = new InspectionIngestService(ds, tracking, producer, new InspectionsRepository(ds));
   });
   afterAll(async () => {
     await jobs?.obliterate({ force: true }).catch(() => undefined);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DEFECT_ZONES, mapDefects } from '@mes/geometry';
+import { mapDefects } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import {
   checkDefectsOnSheet,
@@ -11,9 +11,10 @@ import {
   validateInspectionBody,
   type InspectionBody,
 } from '@mes/sheet-test';
-import { InspectionEntity, type RigEntity } from '@mes/test-data-store';
+import type { InspectionEntity, RigEntity } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
+import { InspectionsRepository } from './inspections.repository';
 
 export interface InspectionAnswer {
   httpStatus: 200 | 201;
@@ -34,6 +35,7 @@ export class InspectionIngestService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tracking: TrackingClient,
     private readonly queue: SheetTestQueue,
+    private readonly inspections: InspectionsRepository,
   ) {}
 
   async ingest(rig: RigEntity, raw: unknown): Promise<InspectionAnswer> {
@@ -61,49 +63,8 @@ export class InspectionIngestService {
     );
     const id = randomUUID();
     const stored = await this.db.transaction(async (m) => {
-      const inserted = (await m.query(
-        `INSERT INTO test_data.inspections (id, inspection_id, content_hash, rig_id, sheet_barcode, roll_barcode, product_code, md_start_mm, layout,
-           offset_md_mm, offset_cd_mm, rotation_deg, inspected_at, defect_count)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (inspection_id) DO NOTHING RETURNING id`,
-        [
-          id,
-          body.inspectionId,
-          hash,
-          rig.id,
-          sheet.barcode,
-          sheet.rollBarcode,
-          sheet.productCode,
-          sheet.mdStartMm,
-          JSON.stringify(sheet.layout),
-          body.alignment.offsetMdMm,
-          body.alignment.offsetCdMm,
-          body.alignment.rotationDeg,
-          body.inspectedAt,
-          body.defects.length,
-        ],
-      )) as unknown[];
-      if (!inserted.length) return false;
-      if (body.defects.length) {
-        await m.query(
-          `INSERT INTO test_data.inspection_defects (inspection_uuid, seq, sheet_barcode, defect_class, md_mm, cd_mm, size_um, image_ref, zone, row, col)
-           SELECT $1, u.ord - 1, $2, u.cls, u.md, u.cd, u.size, u.image, u.zone, u.row, u.col
-             FROM unnest($3::varchar[], $4::float8[], $5::float8[], $6::float8[], $7::varchar[], $8::varchar[], $9::smallint[], $10::smallint[])
-                  WITH ORDINALITY AS u(cls, md, cd, size, image, zone, row, col, ord)`,
-          [
-            id,
-            sheet.barcode,
-            body.defects.map((d) => d.class),
-            body.defects.map((d) => d.mdMm),
-            body.defects.map((d) => d.cdMm),
-            body.defects.map((d) => d.sizeUm),
-            body.defects.map((d) => d.image),
-            Array.from(places.zone, (z) => DEFECT_ZONES[z]),
-            Array.from(places.row),
-            Array.from(places.col),
-          ],
-        );
-      }
+      if (!(await this.inspections.insertInspection(m, { id, body, hash, rigId: rig.id, sheet }))) return false;
+      if (body.defects.length) await this.inspections.insertDefects(m, id, sheet.barcode, body.defects, places);
       return true;
     });
     if (!stored) {
@@ -133,7 +94,7 @@ export class InspectionIngestService {
   }
 
   private byInspectionId(inspectionId: string): Promise<InspectionEntity | null> {
-    return this.db.getRepository(InspectionEntity).findOne({ where: { inspectionId } });
+    return this.inspections.byInspectionId(inspectionId);
   }
 
   private async repeated(earlier: InspectionEntity, body: InspectionBody, hash: string): Promise<InspectionAnswer> {
@@ -143,10 +104,7 @@ export class InspectionIngestService {
         `inspectionId ${body.inspectionId} was already used for different content (inspection ${earlier.id} of sheet ${earlier.sheetBarcode}); use a new inspectionId for a new inspection`,
       );
     }
-    const zones = (await this.db.query(
-      `SELECT zone, count(*)::int AS n FROM test_data.inspection_defects WHERE inspection_uuid = $1 GROUP BY zone`,
-      [earlier.id],
-    )) as { zone: string; n: number }[];
+    const zones = await this.inspections.defectsByZone(earlier.id);
     const n = (z: string) => zones.find((r) => r.zone === z)?.n ?? 0;
     return {
       httpStatus: 200,

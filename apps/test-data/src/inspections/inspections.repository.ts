@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import type { SheetLayout } from '@mes/geometry';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DEFECT_ZONES, type SheetLayout } from '@mes/geometry';
+import type { InspectionBody } from '@mes/sheet-test';
+import { InspectionEntity } from '@mes/test-data-store';
 import { BatchLoader } from '@mes/service-core';
 import type { DefectCorrelationModel, DefectDensityModel, DefectModel, InspectionModel } from './inspection.model';
 
@@ -53,6 +55,86 @@ export class InspectionsRepository {
   );
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  // ---- the ingest's writes, in its transaction
+
+  /** The inspection's row; false when another post of the same inspectionId committed first. */
+  async insertInspection(
+    m: EntityManager,
+    i: {
+      id: string;
+      body: InspectionBody;
+      hash: string;
+      rigId: string;
+      sheet: { barcode: string; rollBarcode: string; productCode: string; mdStartMm: number; layout: SheetLayout };
+    },
+  ): Promise<boolean> {
+    const inserted = (await m.query(
+      `INSERT INTO test_data.inspections (id, inspection_id, content_hash, rig_id, sheet_barcode, roll_barcode, product_code, md_start_mm, layout,
+         offset_md_mm, offset_cd_mm, rotation_deg, inspected_at, defect_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (inspection_id) DO NOTHING RETURNING id`,
+      [
+        i.id,
+        i.body.inspectionId,
+        i.hash,
+        i.rigId,
+        i.sheet.barcode,
+        i.sheet.rollBarcode,
+        i.sheet.productCode,
+        i.sheet.mdStartMm,
+        JSON.stringify(i.sheet.layout),
+        i.body.alignment.offsetMdMm,
+        i.body.alignment.offsetCdMm,
+        i.body.alignment.rotationDeg,
+        i.body.inspectedAt,
+        i.body.defects.length,
+      ],
+    )) as unknown[];
+    return inserted.length > 0;
+  }
+
+  /** An inspection's defects with the zone and cell each was mapped to, in one statement. */
+  async insertDefects(
+    m: EntityManager,
+    inspectionUuid: string,
+    sheetBarcode: string,
+    defects: InspectionBody['defects'],
+    places: { zone: ArrayLike<number>; row: ArrayLike<number>; col: ArrayLike<number> },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO test_data.inspection_defects (inspection_uuid, seq, sheet_barcode, defect_class, md_mm, cd_mm, size_um, image_ref, zone, row, col)
+       SELECT $1, u.ord - 1, $2, u.cls, u.md, u.cd, u.size, u.image, u.zone, u.row, u.col
+         FROM unnest($3::varchar[], $4::float8[], $5::float8[], $6::float8[], $7::varchar[], $8::varchar[], $9::smallint[], $10::smallint[])
+              WITH ORDINALITY AS u(cls, md, cd, size, image, zone, row, col, ord)`,
+      [
+        inspectionUuid,
+        sheetBarcode,
+        defects.map((d) => d.class),
+        defects.map((d) => d.mdMm),
+        defects.map((d) => d.cdMm),
+        defects.map((d) => d.sizeUm),
+        defects.map((d) => d.image),
+        Array.from(places.zone, (z) => DEFECT_ZONES[z]),
+        Array.from(places.row),
+        Array.from(places.col),
+      ],
+    );
+  }
+
+  byInspectionId(inspectionId: string): Promise<InspectionEntity | null> {
+    return this.db.getRepository(InspectionEntity).findOne({ where: { inspectionId } });
+  }
+
+  /** How many of an inspection's defects lie in each zone. */
+  defectsByZone(inspectionUuid: string): Promise<{ zone: string; n: number }[]> {
+    return this.db.query<{ zone: string; n: number }[]>(
+      `SELECT zone, count(*)::int AS n FROM test_data.inspection_defects WHERE inspection_uuid = $1 GROUP BY zone`,
+      [inspectionUuid],
+    );
+  }
+
+  // ---- reads
 
   async inspectionsOfSheet(sheet: string): Promise<InspectionModel[]> {
     const rows = (await this.db.query(

@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { MesConfig } from '@mes/config';
 import { LiveController } from './live.controller';
 import { SheetEventsService } from './sheet-events.service';
+import { SheetProgressRepository } from './sheet-progress.repository';
 
 /** Live updates for the web UI's sheet pages (server-sent events at /api/v1/live). */
 @Module({})
@@ -13,10 +12,12 @@ export class LiveModule {
       module: LiveModule,
       controllers: [LiveController],
       providers: [
+        SheetProgressRepository,
         {
           provide: SheetEventsService,
-          useFactory: (db: DataSource) => new SheetEventsService(db, { url: config.redisUrl, mode: config.redisMode }, config.queuePrefix),
-          inject: [getDataSourceToken()],
+          useFactory: (progress: SheetProgressRepository) =>
+            new SheetEventsService(progress, { url: config.redisUrl, mode: config.redisMode }, config.queuePrefix),
+          inject: [SheetProgressRepository],
         },
       ],
     };

@@ -1,19 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { QueueEvents } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { QUEUES } from '@mes/queue-contracts';
 import { bullConnection, redisTargetOf, type RedisTarget } from '@mes/service-core';
+import type { SheetEvent, SheetProgressRepository } from './sheet-progress.repository';
 
-/** What a page showing a sheet hears when the sheet's results change. */
-export interface SheetEvent {
-  sheet: string;
-  sheetTestId: string;
-  status: string;
-  cells: number;
-  cellsBinned: number;
-  disposition: string | null;
-}
+export type { SheetEvent };
 
 type Listener = (e: SheetEvent) => void;
 
@@ -30,7 +21,7 @@ export class SheetEventsService implements OnModuleDestroy {
   private closeConnection: () => Promise<void> = async () => undefined;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly progress: SheetProgressRepository,
     private readonly redis: string | RedisTarget,
     private readonly prefix: string,
   ) {}
@@ -49,11 +40,7 @@ export class SheetEventsService implements OnModuleDestroy {
 
   /** The newest test of a sheet as it stands, for a page that just connected; null when untested. */
   async current(sheet: string): Promise<SheetEvent | null> {
-    const rows = await this.db.query<Record<string, unknown>[]>(
-      `SELECT id, sheet_barcode, status, cell_count, cells_binned, disposition FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at DESC LIMIT 1`,
-      [sheet],
-    );
-    return rows.length ? toEvent(rows[0]) : null;
+    return this.progress.newestOfSheet(sheet);
   }
 
   // Connect on the first subscriber, so a test-data without pages open holds no extra Redis link.
@@ -71,11 +58,8 @@ export class SheetEventsService implements OnModuleDestroy {
     const sheetTestId = /^([0-9a-f-]{36})(\.|$)/i.exec(jobId)?.[1];
     try {
       if (sheetTestId) {
-        const rows = await this.db.query<Record<string, unknown>[]>(
-          `SELECT id, sheet_barcode, status, cell_count, cells_binned, disposition FROM test_data.sheet_tests WHERE id = $1`,
-          [sheetTestId],
-        );
-        if (rows.length) this.emit(toEvent(rows[0]));
+        const e = await this.progress.ofTest(sheetTestId);
+        if (e) this.emit(e);
       } else if (jobId.startsWith('rebin.')) {
         // A re-bin can touch any sheet: tell every watched sheet to read its results again.
         for (const sheet of this.listeners.keys()) {
@@ -96,15 +80,4 @@ export class SheetEventsService implements OnModuleDestroy {
     await this.events?.close().catch(() => undefined);
     await this.closeConnection();
   }
-}
-
-function toEvent(r: Record<string, unknown>): SheetEvent {
-  return {
-    sheet: String(r.sheet_barcode),
-    sheetTestId: String(r.id),
-    status: String(r.status),
-    cells: Number(r.cell_count),
-    cellsBinned: Number(r.cells_binned),
-    disposition: (r.disposition as string | null) ?? null,
-  };
 }

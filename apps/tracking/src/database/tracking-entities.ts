@@ -13,7 +13,7 @@ import {
 } from '../master-data/master-data.entities';
 import { CellEntity, RollEntity, RollLinkEntity, SheetEntity } from '../material/material.entities';
 import { PatterningRunEntity, PatternLayoutEntity, ProductPatternLayoutEntity } from '../patterning/patterning.entities';
-import { SheetCountCorrectionEntity } from '../scanning/recount';
+import { SheetCountCorrectionEntity } from '../scanning/sheet-count-correction.entity';
 import { ScanEventEntity } from '../scanning/scan-event.entity';
 
 export const TRACKING_ENTITIES = [

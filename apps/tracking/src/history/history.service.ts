@@ -8,8 +8,7 @@ import type { SheetModel } from '../material/material.model';
 import { MaterialRepository } from '../material/material.repository';
 import { describeHoldTarget } from '../scanning/scan.service';
 import type { HistoryEntryModel } from './history.model';
-
-type Row = Record<string, unknown>;
+import { HistoryRepository } from './history.repository';
 
 /** A unit's story: its genealogy, every scan, and every hold that ever covered it. */
 @Injectable()
@@ -18,6 +17,7 @@ export class HistoryService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly material: MaterialRepository,
     private readonly holds: HoldRepository,
+    private readonly history: HistoryRepository,
   ) {}
 
   async unitHistory(barcode: string): Promise<HistoryEntryModel[]> {
@@ -28,12 +28,7 @@ export class HistoryService {
     const unitId = (roll ?? sheet)!.id;
     const entries: HistoryEntryModel[] = [];
 
-    const scans = await this.db.query<Row[]>(
-      `SELECT e.at, e.actor, e.action, e.operation, st.code AS station, e.good_count, e.reject_count
-         FROM tracking.scan_events e JOIN tracking.stations st ON st.id = e.station_id
-        WHERE e.unit_kind = $1 AND e.unit_id = $2`,
-      [kind, unitId],
-    );
+    const scans = await this.history.scansOf(kind, unitId);
     for (const s of scans) {
       const counts = s.good_count !== null || s.reject_count !== null ? ` (good ${s.good_count ?? 0}, reject ${s.reject_count ?? 0})` : '';
       entries.push({
@@ -45,11 +40,7 @@ export class HistoryService {
     }
 
     // Genealogy and creation as the audit trail recorded them.
-    const audit = await this.db.query<Row[]>(
-      `SELECT at, actor, action, after FROM tracking.audit_records
-        WHERE entity_type = 'Roll' AND entity_key = $1 AND action IN ('REGISTER_ROLL', 'SPLICE_ROLLS', 'SLIT_ROLL', 'CUT_SHEETS', 'CONSUME_ROLL')`,
-      [roll ? roll.barcode : sheet!.rollBarcode],
-    );
+    const audit = await this.history.rollGenealogyRecords(roll ? roll.barcode : sheet!.rollBarcode);
     for (const a of audit) {
       const after = (a.after ?? {}) as Record<string, unknown>;
       if (roll) {
@@ -73,10 +64,7 @@ export class HistoryService {
       }
     }
     if (roll) {
-      const children = await this.db.query<Row[]>(
-        `SELECT l.kind, c.barcode, l.created_at, l.created_by FROM tracking.roll_links l JOIN tracking.rolls c ON c.id = l.child_roll_id WHERE l.parent_roll_id = $1`,
-        [roll.id],
-      );
+      const children = await this.history.childRolls(roll.id);
       for (const c of children)
         entries.push({
           at: c.created_at as Date,

@@ -22,17 +22,11 @@ export class CellStateService {
    * then each cell's MD extent is matched in memory (2,500 cells in a few milliseconds).
    */
   async heldCells(sheetBarcode: string): Promise<HeldCellModel[]> {
-    const sheet = await this.db.query<{ id: string; roll_id: string; md_start_mm: number; md_end_mm: number; cell_md_mm: number }[]>(
-      `SELECT s.id, s.roll_id, s.md_start_mm, s.md_end_mm, COALESCE(pl.cell_md_mm, p.cell_md_mm) AS cell_md_mm
-         FROM tracking.sheets s JOIN tracking.products p ON p.id = s.product_id
-         LEFT JOIN tracking.pattern_layouts pl ON pl.id = s.pattern_layout_id WHERE s.barcode = $1`,
-      [sheetBarcode],
-    );
-    if (!sheet.length)
+    const s = await this.material.sheetExtent(sheetBarcode);
+    if (!s)
       throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${sheetBarcode}`, [
         { path: 'sheet', message: 'expected a sheet barcode' },
       ]);
-    const s = sheet[0];
     const holds = await this.holds.activeForSheetAndCells(this.db.manager, {
       id: String(s.id),
       rollId: String(s.roll_id),
@@ -40,20 +34,9 @@ export class CellStateService {
       mdEndMm: s.md_end_mm,
     });
     if (!holds.length) return [];
-    const cells = await this.db.query<{ id: string; row: number; col: number; md_mm: number }[]>(
-      `SELECT id, row, col, md_mm FROM tracking.cells WHERE sheet_id = $1 ORDER BY row, col`,
-      [s.id],
-    );
+    const cells = await this.material.cellPositionsOfSheet(s.id);
     const regionHolds = holds.filter((h) => h.target === 'ROLL_REGION');
-    const regionRolls = regionHolds.length
-      ? new Map(
-          (
-            await this.db.query<{ id: string; roll_id: string }[]>(`SELECT id, roll_id FROM tracking.holds WHERE id = ANY($1::bigint[])`, [
-              regionHolds.map((h) => h.id),
-            ])
-          ).map((r) => [String(r.id), String(r.roll_id)]),
-        )
-      : new Map<string, string>();
+    const regionRolls = regionHolds.length ? await this.holds.rollIdsOf(regionHolds.map((h) => h.id)) : new Map<string, string>();
     const links = regionHolds.length ? await this.material.lineageLinks(String(s.roll_id)) : [];
     const out: HeldCellModel[] = [];
     for (const c of cells) {

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ancestorRegions, cellMdExtent, overlaps, type MdInterval, type RollRegion } from '@mes/geometry';
 import { BatchLoader } from '@mes/service-core';
 import { MaterialRepository } from '../material/material.repository';
+import { HoldEntity } from './hold.entity';
 import type { HoldModel } from './hold.model';
 
 const HOLD_SELECT = `
@@ -16,6 +17,16 @@ const HOLD_SELECT = `
     LEFT JOIN tracking.sheets cs ON cs.id = c.sheet_id`;
 
 type Row = Record<string, unknown>;
+
+/** A genealogy link below a held roll, as descendantLinks reads it. */
+export interface DescendantLink {
+  child_roll_id: string;
+  parent_roll_id: string;
+  child_md_start_mm: number;
+  child_md_end_mm: number;
+  parent_md_start_mm: number;
+  child_length_mm: number;
+}
 
 /** What the holds of a cell depend on: the cell, its sheet, its roll and the MD stretch it was made on. */
 export interface CellForHolds {
@@ -158,6 +169,113 @@ export class HoldRepository {
     return this.covering(m, regions, { wholeRollOnly: false, activeOnly: false, sheetId: unit.sheetId, cellsOfSheet: true });
   }
 
+  /** The roll of each hold (by hold id). */
+  async rollIdsOf(holdIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ id: string; roll_id: string }[]>(
+      `SELECT id, roll_id FROM tracking.holds WHERE id = ANY($1::bigint[])`,
+      [holdIds],
+    );
+    return new Map(rows.map((r) => [String(r.id), String(r.roll_id)]));
+  }
+
+  // ---- writes, in the caller's transaction
+
+  insert(m: EntityManager, hold: Partial<HoldEntity>): Promise<HoldEntity> {
+    return m.save(m.create(HoldEntity, hold));
+  }
+
+  /** The hold row locked for the release's transaction (two releases of one hold queue here). */
+  lockById(m: EntityManager, id: string): Promise<HoldEntity | null> {
+    return m.findOne(HoldEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async markReleased(
+    m: EntityManager,
+    id: string,
+    release: { disposition: HoldEntity['disposition']; releasedBy: string; releaseComment: string | null | undefined },
+  ): Promise<void> {
+    await m.update(HoldEntity, { id }, { active: false, ...release, releasedAt: () => 'now()' } as never);
+  }
+
+  /** Scraps the active material a hold covers (a roll hold: the roll too); counts the units changed. */
+  async scrapCovered(m: EntityManager, hold: HoldEntity): Promise<{ rolls: number; sheets: number; cells: number }> {
+    const sheetFilter = coveredSheets(hold);
+    let rolls = 0;
+    if (hold.target === 'ROLL') {
+      rolls = (
+        await m.query<[unknown[], number]>(
+          `UPDATE tracking.rolls SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE id = $1 AND status = 'ACTIVE'`,
+          [hold.rollId],
+        )
+      )[1];
+    }
+    const cellFilter =
+      hold.target === 'CELL'
+        ? { sql: 'id = $1', params: [hold.cellId] }
+        : hold.target === 'ROLL_REGION'
+          ? { sql: 'roll_id = $1 AND md_mm >= $2 AND md_mm < $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
+          : { sql: `sheet_id IN (SELECT id FROM tracking.sheets WHERE ${sheetFilter.sql})`, params: sheetFilter.params };
+    const cells = (
+      await m.query<[unknown[], number]>(
+        `UPDATE tracking.cells SET status = 'SCRAPPED' WHERE status = 'ACTIVE' AND ${cellFilter.sql}`,
+        cellFilter.params,
+      )
+    )[1];
+    // A region scrap takes whole sheets only where the region covers the whole sheet.
+    const sheetScrap =
+      hold.target === 'ROLL_REGION'
+        ? { sql: 'roll_id = $1 AND md_start_mm >= $2 AND md_end_mm <= $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
+        : sheetFilter;
+    const sheets =
+      hold.target === 'CELL'
+        ? 0
+        : (
+            await m.query<[unknown[], number]>(
+              `UPDATE tracking.sheets SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE status = 'ACTIVE' AND ${sheetScrap.sql}`,
+              sheetScrap.params,
+            )
+          )[1];
+    return { rolls, sheets, cells };
+  }
+
+  /**
+   * Sends the active rolls and sheets a hold covers back to the operation before the one they wait
+   * for (where that is of the same unit level); counts the units changed.
+   */
+  async reworkCovered(m: EntityManager, hold: HoldEntity): Promise<{ rolls: number; sheets: number; cells: number }> {
+    const sheetFilter = coveredSheets(hold);
+    const back = `step_seq = CASE WHEN EXISTS (SELECT 1 FROM tracking.route_steps p JOIN tracking.route_steps c ON c.route_id = p.route_id AND c.seq = p.seq + 1
+                    WHERE p.route_id = t.route_id AND c.seq = t.step_seq AND p.level = c.level) THEN step_seq - 1 ELSE step_seq END,
+                  step_state = 'WAITING', station_id = NULL, version = version + 1`;
+    let rolls = 0;
+    if (hold.target === 'ROLL')
+      rolls = (
+        await m.query<[unknown[], number]>(`UPDATE tracking.rolls t SET ${back} WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId])
+      )[1];
+    const sheets =
+      hold.target === 'CELL'
+        ? 0
+        : (
+            await m.query<[unknown[], number]>(
+              `UPDATE tracking.sheets t SET ${back} WHERE status = 'ACTIVE' AND ${sheetFilter.sql}`,
+              sheetFilter.params,
+            )
+          )[1];
+    return { rolls, sheets, cells: 0 };
+  }
+
+  /** Every genealogy link below a roll (splices and slits, any depth), with each child roll's length. */
+  descendantLinks(m: EntityManager, rollId: string): Promise<DescendantLink[]> {
+    return m.query<DescendantLink[]>(
+      `WITH RECURSIVE down AS (
+         SELECT * FROM tracking.roll_links WHERE parent_roll_id = $1
+         UNION SELECT l.* FROM tracking.roll_links l JOIN down ON l.parent_roll_id = down.child_roll_id)
+       SELECT d.child_roll_id, d.parent_roll_id, d.child_md_start_mm, d.child_md_end_mm, d.parent_md_start_mm, r.length_mm AS child_length_mm
+         FROM down d JOIN tracking.rolls r ON r.id = d.child_roll_id`,
+      [rollId],
+    );
+  }
+
   /**
    * One query for a unit's own holds and the holds on every roll region it came from (a scan's hot
    * path). `cellsOfSheet` adds holds on any cell of the sheet; `activeOnly: false` adds released ones.
@@ -188,6 +306,20 @@ export class HoldRepository {
     );
     const seen = new Set<string>();
     return rows.map(toHold).filter((h) => !seen.has(h.id) && seen.add(h.id));
+  }
+}
+
+/** The sheets a hold covers, as a WHERE clause on tracking.sheets (a cell hold covers no whole sheet). */
+function coveredSheets(hold: HoldEntity): { sql: string; params: unknown[] } {
+  switch (hold.target) {
+    case 'ROLL':
+      return { sql: 'roll_id = $1', params: [hold.rollId] };
+    case 'ROLL_REGION':
+      return { sql: 'roll_id = $1 AND md_start_mm < $3 AND $2 < md_end_mm', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] };
+    case 'SHEET':
+      return { sql: 'id = $1', params: [hold.sheetId] };
+    case 'CELL':
+      return { sql: 'false', params: [] };
   }
 }
 

@@ -6,7 +6,7 @@ import { intervalProblem } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
 import { IdentityService } from '../identity/identity.service';
-import { CellEntity, RollEntity, SheetEntity } from '../material/material.entities';
+import { MaterialRepository } from '../material/material.repository';
 import { HoldEntity } from './hold.entity';
 import { HoldTargetEnum, type HoldModel, type PlaceHoldInput, type ReleaseHoldInput } from './hold.model';
 import { HoldRepository } from './hold.repository';
@@ -17,6 +17,7 @@ export class HoldService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly holds: HoldRepository,
+    private readonly material: MaterialRepository,
     private readonly audit: AuditService,
     private readonly identity: IdentityService,
   ) {}
@@ -24,9 +25,13 @@ export class HoldService {
   async place(actor: Actor, input: PlaceHoldInput): Promise<HoldModel> {
     const placed = await this.db.transaction(async (m) => {
       const values = await this.resolveTarget(m, input);
-      const hold = await m.save(
-        m.create(HoldEntity, { ...values, target: input.target, reason: input.reason, active: true, placedBy: actor.username }),
-      );
+      const hold = await this.holds.insert(m, {
+        ...values,
+        target: input.target,
+        reason: input.reason,
+        active: true,
+        placedBy: actor.username,
+      });
       const model = (await this.holds.byId(hold.id, m)) as HoldModel;
       await this.audit.record(m, { actor: actor.username, action: 'PLACE_HOLD', entityType: 'Hold', entityKey: hold.id, after: model });
       return model;
@@ -46,16 +51,14 @@ export class HoldService {
   ): Promise<HoldModel> {
     const target =
       h.unit.kind === 'ROLL' ? { target: 'ROLL' as const, rollId: h.unit.id } : { target: 'SHEET' as const, sheetId: h.unit.id };
-    const hold = await m.save(
-      m.create(HoldEntity, {
-        ...target,
-        reason: h.reason,
-        active: true,
-        placedBy: actor.username,
-        queueRouteStepId: h.routeStepId,
-        queueFromEventId: h.fromEventId,
-      }),
-    );
+    const hold = await this.holds.insert(m, {
+      ...target,
+      reason: h.reason,
+      active: true,
+      placedBy: actor.username,
+      queueRouteStepId: h.routeStepId,
+      queueFromEventId: h.fromEventId,
+    });
     const model = (await this.holds.byId(hold.id, m)) as HoldModel;
     await this.audit.record(m, {
       actor: actor.username,
@@ -74,9 +77,13 @@ export class HoldService {
    * transaction with its audit record; the caller counts it once committed (countRuleHold).
    */
   async placeRuleHold(m: EntityManager, actor: Actor, h: { sheetId: string; reason: string; rule: string }): Promise<HoldModel> {
-    const hold = await m.save(
-      m.create(HoldEntity, { target: 'SHEET', sheetId: h.sheetId, reason: h.reason, active: true, placedBy: actor.username }),
-    );
+    const hold = await this.holds.insert(m, {
+      target: 'SHEET',
+      sheetId: h.sheetId,
+      reason: h.reason,
+      active: true,
+      placedBy: actor.username,
+    });
     const model = (await this.holds.byId(hold.id, m)) as HoldModel;
     await this.audit.record(m, {
       actor: actor.username,
@@ -96,9 +103,7 @@ export class HoldService {
   async release(actor: Actor, input: ReleaseHoldInput, signature: SignatureInput, address?: string): Promise<HoldModel> {
     const signed = await this.identity.verifySignature(actor, signature, address);
     return this.db.transaction(async (m) => {
-      const hold = /^\d{1,18}$/.test(input.holdId)
-        ? await m.findOne(HoldEntity, { where: { id: input.holdId }, lock: { mode: 'pessimistic_write' } })
-        : null;
+      const hold = /^\d{1,18}$/.test(input.holdId) ? await this.holds.lockById(m, input.holdId) : null;
       if (!hold)
         throw new DomainError('NOT_FOUND', `Unknown hold ${input.holdId}`, [
           { path: 'input.holdId', message: 'expected the id of a hold' },
@@ -110,13 +115,11 @@ export class HoldService {
         );
       }
       const before = await this.holds.byId(hold.id, m);
-      await m.update(HoldEntity, { id: hold.id }, {
-        active: false,
+      await this.holds.markReleased(m, hold.id, {
         disposition: input.disposition,
         releasedBy: actor.username,
-        releasedAt: () => 'now()',
         releaseComment: input.comment,
-      } as never);
+      });
       const own = await this.applyDisposition(m, hold, input.disposition);
       const children = await this.applyToDescendants(m, hold, input.disposition);
       const affected = { rolls: own.rolls + children.rolls, sheets: own.sheets + children.sheets, cells: own.cells + children.cells };
@@ -160,7 +163,7 @@ export class HoldService {
       case HoldTargetEnum.ROLL:
       case HoldTargetEnum.ROLL_REGION: {
         need('rollBarcode', 'the barcode of the roll');
-        const roll = await m.findOne(RollEntity, { where: { barcode: input.rollBarcode } });
+        const roll = await this.material.rollEntityByBarcode(m, input.rollBarcode as string);
         if (!roll)
           throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [
             { path: 'input.rollBarcode', message: 'expected a registered roll' },
@@ -178,7 +181,7 @@ export class HoldService {
       case HoldTargetEnum.SHEET:
       case HoldTargetEnum.CELL: {
         need('sheetBarcode', 'the barcode of the sheet');
-        const sheet = await m.findOne(SheetEntity, { where: { barcode: input.sheetBarcode } });
+        const sheet = await this.material.sheetEntityByBarcode(m, input.sheetBarcode as string);
         if (!sheet)
           throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${input.sheetBarcode}`, [
             { path: 'input.sheetBarcode', message: 'expected a sheet' },
@@ -189,7 +192,7 @@ export class HoldService {
         // Checked against the grid before the lookup: a position past the column's range (smallint)
         // would otherwise fail in PostgreSQL instead of being refused here (found by fuzzing).
         const inGrid = (input.row as number) < sheet.rows && (input.col as number) < sheet.cols;
-        const cell = inGrid ? await m.findOne(CellEntity, { where: { sheetId: sheet.id, row: input.row, col: input.col } }) : null;
+        const cell = inGrid ? await this.material.cellEntityAt(m, sheet.id, input.row as number, input.col as number) : null;
         if (!cell) {
           throw new DomainError(
             'VALIDATION_FAILED',
@@ -208,66 +211,9 @@ export class HoldService {
     hold: HoldEntity,
     disposition: ReleaseHoldInput['disposition'],
   ): Promise<{ rolls: number; sheets: number; cells: number }> {
-    const none = { rolls: 0, sheets: 0, cells: 0 };
-    if (disposition === 'RELEASE') return none;
-    const sheetFilter = this.sheetFilter(hold);
-    if (disposition === 'SCRAP') {
-      let rolls = 0;
-      if (hold.target === 'ROLL') {
-        rolls = (
-          await m.query<[unknown[], number]>(
-            `UPDATE tracking.rolls SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE id = $1 AND status = 'ACTIVE'`,
-            [hold.rollId],
-          )
-        )[1];
-      }
-      const cellFilter =
-        hold.target === 'CELL'
-          ? { sql: 'id = $1', params: [hold.cellId] }
-          : hold.target === 'ROLL_REGION'
-            ? { sql: 'roll_id = $1 AND md_mm >= $2 AND md_mm < $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
-            : { sql: `sheet_id IN (SELECT id FROM tracking.sheets WHERE ${sheetFilter.sql})`, params: sheetFilter.params };
-      const cells = (
-        await m.query<[unknown[], number]>(
-          `UPDATE tracking.cells SET status = 'SCRAPPED' WHERE status = 'ACTIVE' AND ${cellFilter.sql}`,
-          cellFilter.params,
-        )
-      )[1];
-      // A region scrap takes whole sheets only where the region covers the whole sheet.
-      const sheetScrap =
-        hold.target === 'ROLL_REGION'
-          ? { sql: 'roll_id = $1 AND md_start_mm >= $2 AND md_end_mm <= $3', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] }
-          : sheetFilter;
-      const sheets =
-        hold.target === 'CELL'
-          ? 0
-          : (
-              await m.query<[unknown[], number]>(
-                `UPDATE tracking.sheets SET status = 'SCRAPPED', step_state = 'WAITING', station_id = NULL, version = version + 1 WHERE status = 'ACTIVE' AND ${sheetScrap.sql}`,
-                sheetScrap.params,
-              )
-            )[1];
-      return { rolls, sheets, cells };
-    }
+    if (disposition === 'RELEASE') return { rolls: 0, sheets: 0, cells: 0 };
     // REWORK: the covered units go back to the operation before the one they wait for (same unit level).
-    const back = `step_seq = CASE WHEN EXISTS (SELECT 1 FROM tracking.route_steps p JOIN tracking.route_steps c ON c.route_id = p.route_id AND c.seq = p.seq + 1
-                    WHERE p.route_id = t.route_id AND c.seq = t.step_seq AND p.level = c.level) THEN step_seq - 1 ELSE step_seq END,
-                  step_state = 'WAITING', station_id = NULL, version = version + 1`;
-    let rolls = 0;
-    if (hold.target === 'ROLL')
-      rolls = (
-        await m.query<[unknown[], number]>(`UPDATE tracking.rolls t SET ${back} WHERE id = $1 AND status = 'ACTIVE'`, [hold.rollId])
-      )[1];
-    const sheets =
-      hold.target === 'CELL'
-        ? 0
-        : (
-            await m.query<[unknown[], number]>(
-              `UPDATE tracking.sheets t SET ${back} WHERE status = 'ACTIVE' AND ${sheetFilter.sql}`,
-              sheetFilter.params,
-            )
-          )[1];
-    return { rolls, sheets, cells: 0 };
+    return disposition === 'SCRAP' ? this.holds.scrapCovered(m, hold) : this.holds.reworkCovered(m, hold);
   }
 
   /**
@@ -283,23 +229,7 @@ export class HoldService {
   ): Promise<{ rolls: number; sheets: number; cells: number }> {
     const total = { rolls: 0, sheets: 0, cells: 0 };
     if (disposition === 'RELEASE' || (hold.target !== 'ROLL' && hold.target !== 'ROLL_REGION')) return total;
-    const links = await m.query<
-      {
-        child_roll_id: string;
-        parent_roll_id: string;
-        child_md_start_mm: number;
-        child_md_end_mm: number;
-        parent_md_start_mm: number;
-        child_length_mm: number;
-      }[]
-    >(
-      `WITH RECURSIVE down AS (
-         SELECT * FROM tracking.roll_links WHERE parent_roll_id = $1
-         UNION SELECT l.* FROM tracking.roll_links l JOIN down ON l.parent_roll_id = down.child_roll_id)
-       SELECT d.child_roll_id, d.parent_roll_id, d.child_md_start_mm, d.child_md_end_mm, d.parent_md_start_mm, r.length_mm AS child_length_mm
-         FROM down d JOIN tracking.rolls r ON r.id = d.child_roll_id`,
-      [hold.rollId],
-    );
+    const links = await this.holds.descendantLinks(m, String(hold.rollId));
     if (!links.length) return total;
     const start = hold.target === 'ROLL' ? 0 : (hold.mdStartMm as number);
     const end = hold.target === 'ROLL' ? Number.POSITIVE_INFINITY : (hold.mdEndMm as number);
@@ -335,18 +265,5 @@ export class HoldService {
       }
     }
     return total;
-  }
-
-  private sheetFilter(hold: HoldEntity): { sql: string; params: unknown[] } {
-    switch (hold.target) {
-      case 'ROLL':
-        return { sql: 'roll_id = $1', params: [hold.rollId] };
-      case 'ROLL_REGION':
-        return { sql: 'roll_id = $1 AND md_start_mm < $3 AND $2 < md_end_mm', params: [hold.rollId, hold.mdStartMm, hold.mdEndMm] };
-      case 'SHEET':
-        return { sql: 'id = $1', params: [hold.sheetId] };
-      case 'CELL':
-        return { sql: 'false', params: [] };
-    }
   }
 }

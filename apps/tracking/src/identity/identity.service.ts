@@ -14,8 +14,8 @@ import {
 } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import { LoginFailureEntity } from './login-failure.entity';
-import { UserEntity } from './user.entity';
+import { IdentityRepository } from './identity.repository';
+import type { UserEntity } from './user.entity';
 import type { CreateUserInput } from './identity.model';
 
 // A hash to compare against when the user does not exist, so a wrong username costs the same time.
@@ -30,6 +30,7 @@ export class IdentityService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly users: IdentityRepository,
   ) {}
 
   /**
@@ -42,16 +43,13 @@ export class IdentityService {
   async login(username: string, password: string, address = 'unknown'): Promise<{ token: string; user: UserEntity }> {
     const typed = username.slice(0, 64);
     await this.refuseWhenThrottled(typed, address);
-    const user = await this.db.getRepository(UserEntity).findOne({ where: { username } });
+    const user = await this.users.userByName(username);
     const ok = await argon2.verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
     if (!user || !ok || !user.active) {
       // Failed logins are audited too (a burst of them is worth seeing); the name is as typed.
       await this.db.transaction(async (m) => {
-        await m.insert(LoginFailureEntity, { username: typed, address });
-        await m.query(
-          `DELETE FROM tracking.login_failures WHERE (username = $1 OR address = $2) AND failed_at < now() - make_interval(secs => $3)`,
-          [typed, address, this.throttle.windowSeconds],
-        );
+        await this.users.insertLoginFailure(m, { username: typed, address });
+        await this.users.dropLoginFailuresBefore(m, typed, address, this.throttle.windowSeconds);
         await this.audit.record(m, {
           actor: typed,
           action: 'LOGIN_FAILED',
@@ -64,7 +62,7 @@ export class IdentityService {
     }
     const token = this.tokens.sign({ userId: user.id, username: user.username, role: user.role });
     await this.db.transaction(async (m) => {
-      await m.delete(LoginFailureEntity, { username: user.username });
+      await this.users.clearLoginFailures(m, user.username);
       await this.audit.record(m, { actor: user.username, action: 'LOGIN', entityType: 'User', entityKey: user.username });
     });
     return { token, user };
@@ -77,11 +75,11 @@ export class IdentityService {
    */
   async verifySignature(actor: Actor, signature: SignatureInput, address = 'unknown'): Promise<VerifiedSignature> {
     await this.refuseWhenThrottled(actor.username, address);
-    const user = await this.db.getRepository(UserEntity).findOne({ where: { username: actor.username } });
+    const user = await this.users.userByName(actor.username);
     const ok = await argon2.verify(user?.passwordHash ?? DUMMY_HASH, signature.password).catch(() => false);
     if (!user || !ok || !user.active || user.id !== actor.userId) {
       await this.db.transaction(async (m) => {
-        await m.insert(LoginFailureEntity, { username: actor.username, address });
+        await this.users.insertLoginFailure(m, { username: actor.username, address });
         await this.audit.record(m, {
           actor: actor.username,
           action: 'SIGNATURE_FAILED',
@@ -96,26 +94,19 @@ export class IdentityService {
         [{ path: 'signature.password', message: 'expected the password of the signed-in user' }],
       );
     }
-    const [now] = (await this.db.query('SELECT now() AS now')) as { now: Date }[];
-    return { signer: user.username, meaning: signature.meaning, comment: signature.comment ?? null, signedAt: new Date(now.now) };
+    return { signer: user.username, meaning: signature.meaning, comment: signature.comment ?? null, signedAt: await this.users.now() };
   }
 
   private async refuseWhenThrottled(username: string, address: string): Promise<void> {
-    const recent = async (column: 'username' | 'address', value: string, limit: number) =>
-      (
-        (await this.db.query(
-          `SELECT failed_at FROM tracking.login_failures WHERE ${column} = $1 AND failed_at > now() - make_interval(secs => $2)
-            ORDER BY failed_at DESC LIMIT $3`,
-          [value, this.throttle.windowSeconds, limit],
-        )) as { failed_at: Date }[]
-      ).map((r) => new Date(r.failed_at));
-    const [now] = (await this.db.query('SELECT now() AS now')) as { now: Date }[];
+    const recent = (column: 'username' | 'address', value: string, limit: number) =>
+      this.users.recentLoginFailures(column, value, this.throttle.windowSeconds, limit);
+    const now = await this.users.now();
     const decision = decideLogin(
       {
         user: await recent('username', username, this.throttle.perUser),
         address: await recent('address', address, this.throttle.perAddress),
       },
-      new Date(now.now),
+      now,
       this.throttle,
     );
     if (decision.allowed) return;
@@ -143,9 +134,9 @@ export class IdentityService {
   async createUser(actor: Actor, input: CreateUserInput): Promise<UserEntity> {
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     return this.db.transaction(async (m) => {
-      const existing = await m.findOne(UserEntity, { where: { username: input.username } });
+      const existing = await this.users.userByName(input.username, m);
       if (existing) throw new DomainError('CONFLICT', `User ${input.username} already exists`);
-      const user = await m.save(m.create(UserEntity, { username: input.username, passwordHash, role: input.role, active: true }));
+      const user = await this.users.insertUser(m, { username: input.username, passwordHash, role: input.role, active: true });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CREATE_USER',
@@ -158,26 +149,19 @@ export class IdentityService {
   }
 
   async listUsers(): Promise<UserEntity[]> {
-    return this.db.getRepository(UserEntity).find({ order: { username: 'ASC' } });
+    return this.users.users();
   }
 
   /** The bootstrap admin exists from the first start; its password comes from MES_ADMIN_PASSWORD. */
   async ensureBootstrapAdmin(password: string | undefined): Promise<void> {
-    const repo = this.db.getRepository(UserEntity);
-    if (await repo.exists({ where: { username: 'admin' } })) return;
+    if (await this.users.userExists('admin')) return;
     if (!password) {
       this.logger.warn('No admin user and MES_ADMIN_PASSWORD is unset: nobody can log in until it is set');
       return;
     }
     const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
     await this.db.transaction(async (m) => {
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(UserEntity)
-        .values({ username: 'admin', passwordHash, role: Role.ADMIN, active: true })
-        .orIgnore()
-        .execute();
+      await this.users.insertAdminUnlessPresent(m, passwordHash);
       await this.audit.record(m, {
         actor: 'system',
         action: 'CREATE_USER',

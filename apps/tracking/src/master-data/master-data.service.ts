@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { cellActiveAreaCm2, layoutProblems } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import {
-  EquipmentEntity,
-  LineEntity,
-  ProductEntity,
-  RouteEntity,
-  RouteStepEntity,
-  SiteEntity,
-  StationEntity,
-} from './master-data.entities';
 import type {
   CreateEquipmentInput,
   CreateLineInput,
@@ -29,6 +20,16 @@ import type {
   StationModel,
   UnitLevelEnum,
 } from './master-data.model';
+import { MasterDataRepository, type CodedEntity } from './master-data.repository';
+import {
+  EquipmentEntity,
+  LineEntity,
+  ProductEntity,
+  SiteEntity,
+  StationEntity,
+  type RouteEntity,
+  type RouteStepEntity,
+} from './master-data.entities';
 import { queueTimeProblem, routeProblem } from './route-rules';
 
 @Injectable()
@@ -39,6 +40,7 @@ export class MasterDataService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly repo: MasterDataRepository,
   ) {}
 
   // ---- sites, lines, stations, equipment
@@ -46,7 +48,7 @@ export class MasterDataService {
   async createSite(actor: Actor, input: CreateSiteInput) {
     return this.db.transaction(async (m) => {
       await this.refuseDuplicate(m, SiteEntity, input.code, 'Site');
-      const site = await m.save(m.create(SiteEntity, input));
+      const site = await this.repo.insertSite(m, input);
       await this.audit.record(m, { actor: actor.username, action: 'CREATE_SITE', entityType: 'Site', entityKey: site.code, after: input });
       return site;
     });
@@ -54,13 +56,13 @@ export class MasterDataService {
 
   async createLine(actor: Actor, input: CreateLineInput): Promise<LineModel> {
     return this.db.transaction(async (m) => {
-      const site = await m.findOne(SiteEntity, { where: { code: input.siteCode } });
+      const site = await this.repo.siteByCode(input.siteCode, m);
       if (!site)
         throw new DomainError('NOT_FOUND', `Unknown site ${input.siteCode}`, [
           { path: 'input.siteCode', message: 'expected an existing site code' },
         ]);
       await this.refuseDuplicate(m, LineEntity, input.code, 'Line');
-      const line = await m.save(m.create(LineEntity, { code: input.code, name: input.name, siteId: site.id }));
+      const line = await this.repo.insertLine(m, { code: input.code, name: input.name, siteId: site.id });
       await this.audit.record(m, { actor: actor.username, action: 'CREATE_LINE', entityType: 'Line', entityKey: line.code, after: input });
       return { code: line.code, name: line.name, siteCode: site.code };
     });
@@ -68,15 +70,13 @@ export class MasterDataService {
 
   async createStation(actor: Actor, input: CreateStationInput): Promise<StationModel> {
     return this.db.transaction(async (m) => {
-      const line = await m.findOne(LineEntity, { where: { code: input.lineCode } });
+      const line = await this.repo.lineByCode(input.lineCode, m);
       if (!line)
         throw new DomainError('NOT_FOUND', `Unknown line ${input.lineCode}`, [
           { path: 'input.lineCode', message: 'expected an existing line code' },
         ]);
       await this.refuseDuplicate(m, StationEntity, input.code, 'Station');
-      const station = await m.save(
-        m.create(StationEntity, { code: input.code, name: input.name, operation: input.operation, lineId: line.id }),
-      );
+      const station = await this.repo.insertStation(m, { code: input.code, name: input.name, operation: input.operation, lineId: line.id });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CREATE_STATION',
@@ -90,13 +90,13 @@ export class MasterDataService {
 
   async createEquipment(actor: Actor, input: CreateEquipmentInput): Promise<EquipmentModel> {
     return this.db.transaction(async (m) => {
-      const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
+      const station = await this.repo.stationByCode(input.stationCode, m);
       if (!station)
         throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
           { path: 'input.stationCode', message: 'expected an existing station code' },
         ]);
       await this.refuseDuplicate(m, EquipmentEntity, input.code, 'Equipment');
-      const eq = await m.save(m.create(EquipmentEntity, { code: input.code, name: input.name, kind: input.kind, stationId: station.id }));
+      const eq = await this.repo.insertEquipment(m, { code: input.code, name: input.name, kind: input.kind, stationId: station.id });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CREATE_EQUIPMENT',
@@ -109,24 +109,15 @@ export class MasterDataService {
   }
 
   async sites() {
-    return this.db.getRepository(SiteEntity).find({ order: { code: 'ASC' } });
+    return this.repo.sites();
   }
 
   async lines(): Promise<LineModel[]> {
-    const rows = await this.db.query<{ code: string; name: string; site_code: string }[]>(
-      `SELECT l.code, l.name, s.code AS site_code FROM tracking.lines l JOIN tracking.sites s ON s.id = l.site_id ORDER BY l.code`,
-    );
-    return rows.map((r) => ({ code: r.code, name: r.name, siteCode: r.site_code }));
+    return this.repo.lines();
   }
 
   async stations(operation?: string): Promise<StationModel[]> {
-    const rows = await this.db.query<{ code: string; name: string; operation: string; line_code: string }[]>(
-      `SELECT st.code, st.name, st.operation, l.code AS line_code
-         FROM tracking.stations st JOIN tracking.lines l ON l.id = st.line_id
-        WHERE ($1::text IS NULL OR st.operation = $1) ORDER BY st.code`,
-      [operation ?? null],
-    );
-    return rows.map((r) => ({ code: r.code, name: r.name, operation: r.operation, lineCode: r.line_code }));
+    return this.repo.stations(operation);
   }
 
   async station(code: string): Promise<StationModel | null> {
@@ -134,13 +125,7 @@ export class MasterDataService {
   }
 
   async equipment(stationCode?: string): Promise<EquipmentModel[]> {
-    const rows = await this.db.query<{ code: string; name: string; kind: string; station_code: string }[]>(
-      `SELECT e.code, e.name, e.kind, st.code AS station_code
-         FROM tracking.equipment e JOIN tracking.stations st ON st.id = e.station_id
-        WHERE ($1::text IS NULL OR st.code = $1) ORDER BY e.code`,
-      [stationCode ?? null],
-    );
-    return rows.map((r) => ({ code: r.code, name: r.name, kind: r.kind, stationCode: r.station_code }));
+    return this.repo.equipment(stationCode);
   }
 
   // ---- products and routes
@@ -157,15 +142,13 @@ export class MasterDataService {
     this.checkRoute(input.route, 'input.route');
     const product = await this.db.transaction(async (m) => {
       await this.refuseDuplicate(m, ProductEntity, input.code, 'Product');
-      const p = await m.save(
-        m.create(ProductEntity, {
-          code: input.code,
-          name: input.name,
-          ...input.layout,
-          leaderMm: input.leaderMm ?? 5000,
-          trailerMm: input.trailerMm ?? 5000,
-        }),
-      );
+      const p = await this.repo.insertProduct(m, {
+        code: input.code,
+        name: input.name,
+        ...input.layout,
+        leaderMm: input.leaderMm ?? 5000,
+        trailerMm: input.trailerMm ?? 5000,
+      });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CREATE_PRODUCT',
@@ -183,7 +166,7 @@ export class MasterDataService {
   async createRouteVersion(actor: Actor, input: CreateRouteVersionInput): Promise<RouteModel> {
     this.checkRoute(input.steps, 'input.steps');
     return this.db.transaction(async (m) => {
-      const product = await m.findOne(ProductEntity, { where: { code: input.productCode }, lock: { mode: 'pessimistic_write' } });
+      const product = await this.repo.productByCodeForUpdate(m, input.productCode);
       if (!product) throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}`);
       const route = await this.insertRouteVersion(m, actor, product, input.steps);
       return this.toRouteModel(route, await this.routeSteps(route.id, m));
@@ -191,39 +174,39 @@ export class MasterDataService {
   }
 
   async products(): Promise<ProductModel[]> {
-    const products = await this.db.getRepository(ProductEntity).find({ order: { code: 'ASC' } });
+    const products = await this.repo.products();
     return Promise.all(products.map((p) => this.toProductModel(p)));
   }
 
   async productByCode(code: string): Promise<ProductEntity | null> {
-    return this.db.getRepository(ProductEntity).findOne({ where: { code } });
+    return this.repo.productByCode(code);
   }
 
   async productById(id: string, m: EntityManager = this.db.manager): Promise<ProductEntity> {
-    return m.findOneOrFail(ProductEntity, { where: { id } });
+    return this.repo.productById(id, m);
   }
 
   async routeVersions(productCode: string): Promise<RouteModel[]> {
     const product = await this.productByCode(productCode);
     if (!product) throw new DomainError('NOT_FOUND', `Unknown product ${productCode}`);
-    const routes = await this.db.getRepository(RouteEntity).find({ where: { productId: product.id }, order: { version: 'DESC' } });
+    const routes = await this.repo.routesOfProduct(product.id);
     return Promise.all(routes.map(async (r) => this.toRouteModel(r, await this.routeSteps(r.id))));
   }
 
   async currentRoute(productId: string, m: EntityManager = this.db.manager): Promise<RouteEntity | null> {
-    return m.findOne(RouteEntity, { where: { productId }, order: { version: 'DESC' } });
+    return this.repo.currentRoute(productId, m);
   }
 
   async routeSteps(routeId: string, m: EntityManager = this.db.manager): Promise<RouteStepEntity[]> {
     const cached = this.stepsByRoute.get(routeId);
     if (cached) return cached;
-    const steps = await m.find(RouteStepEntity, { where: { routeId }, order: { seq: 'ASC' } });
+    const steps = await this.repo.routeSteps(routeId, m);
     if (steps.length) this.stepsByRoute.set(routeId, steps);
     return steps;
   }
 
   async stationsByCodes(codes: string[]): Promise<StationEntity[]> {
-    return codes.length ? this.db.getRepository(StationEntity).find({ where: { code: In(codes) } }) : [];
+    return codes.length ? this.repo.stationsByCodes(codes) : [];
   }
 
   async toProductModel(p: ProductEntity): Promise<ProductModel> {
@@ -275,12 +258,10 @@ export class MasterDataService {
   }
 
   private async insertRouteVersion(m: EntityManager, actor: Actor, product: ProductEntity, steps: RouteStepInput[]): Promise<RouteEntity> {
-    const last = await m.findOne(RouteEntity, { where: { productId: product.id }, order: { version: 'DESC' } });
-    const route = await m.save(
-      m.create(RouteEntity, { productId: product.id, version: (last?.version ?? 0) + 1, createdBy: actor.username }),
-    );
-    await m.insert(
-      RouteStepEntity,
+    const last = await this.repo.currentRoute(product.id, m);
+    const route = await this.repo.insertRoute(m, { productId: product.id, version: (last?.version ?? 0) + 1, createdBy: actor.username });
+    await this.repo.insertRouteSteps(
+      m,
       steps.map((s, i) => ({
         routeId: route.id,
         seq: i + 1,
@@ -302,13 +283,8 @@ export class MasterDataService {
     return route;
   }
 
-  private async refuseDuplicate(
-    m: EntityManager,
-    entity: typeof SiteEntity | typeof LineEntity | typeof StationEntity | typeof EquipmentEntity | typeof ProductEntity,
-    code: string,
-    what: string,
-  ): Promise<void> {
-    if (await m.exists(entity, { where: { code } })) {
+  private async refuseDuplicate(m: EntityManager, entity: CodedEntity, code: string, what: string): Promise<void> {
+    if (await this.repo.codeExists(m, entity, code)) {
       throw new DomainError('CONFLICT', `${what} ${code} already exists`, [{ path: 'input.code', message: 'expected a new code' }]);
     }
   }

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { BatchLoader } from '@mes/service-core';
 import { cellActiveAreaCm2, cellKey, formatCellCode, type CellRef, type RollLink } from '@mes/geometry';
 import type { CellModel, RollChildModel, RollModel, RollParentModel, SheetModel } from './material.model';
-import { RollEntity, SheetEntity } from './material.entities';
+import { CellEntity, RollEntity, RollLinkEntity, SheetEntity } from './material.entities';
 
 const ROLL_SELECT = `
   SELECT r.id, r.product_id, r.barcode, p.code AS product_code, rt.version AS route_version, r.status,
@@ -120,6 +120,27 @@ export class MaterialRepository {
   }
 
   /** Cells whose centre lies in [fromMm, toMm) of a roll: one index range scan on (roll_id, md_mm). */
+  /** Where a sheet lies on its roll and how long its cells are in MD (what the holds over its cells are matched by). */
+  async sheetExtent(
+    barcode: string,
+  ): Promise<{ id: string; roll_id: string; md_start_mm: number; md_end_mm: number; cell_md_mm: number } | null> {
+    const rows = await this.db.query<{ id: string; roll_id: string; md_start_mm: number; md_end_mm: number; cell_md_mm: number }[]>(
+      `SELECT s.id, s.roll_id, s.md_start_mm, s.md_end_mm, COALESCE(pl.cell_md_mm, p.cell_md_mm) AS cell_md_mm
+         FROM tracking.sheets s JOIN tracking.products p ON p.id = s.product_id
+         LEFT JOIN tracking.pattern_layouts pl ON pl.id = s.pattern_layout_id WHERE s.barcode = $1`,
+      [barcode],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** A sheet's cells with their MD position, by row and column. */
+  cellPositionsOfSheet(sheetId: string): Promise<{ id: string; row: number; col: number; md_mm: number }[]> {
+    return this.db.query<{ id: string; row: number; col: number; md_mm: number }[]>(
+      `SELECT id, row, col, md_mm FROM tracking.cells WHERE sheet_id = $1 ORDER BY row, col`,
+      [sheetId],
+    );
+  }
+
   async cellsInRollRegion(rollId: string, fromMm: number, toMm: number, limit: number): Promise<CellModel[]> {
     const rows = await this.db.query<Row[]>(
       `${CELL_SELECT} WHERE c.roll_id = $1 AND c.md_mm >= $2 AND c.md_mm < $3 ORDER BY c.md_mm, c.cd_mm LIMIT $4`,
@@ -190,6 +211,23 @@ export class MaterialRepository {
     return links;
   }
 
+  /** The rows themselves, unlocked (a hold's target, looked up in the placing transaction). */
+  rollEntityByBarcode(m: EntityManager, barcode: string): Promise<RollEntity | null> {
+    return m.findOne(RollEntity, { where: { barcode } });
+  }
+
+  rollEntityById(m: EntityManager, id: string): Promise<RollEntity> {
+    return m.findOneOrFail(RollEntity, { where: { id } });
+  }
+
+  sheetEntityByBarcode(m: EntityManager, barcode: string): Promise<SheetEntity | null> {
+    return m.findOne(SheetEntity, { where: { barcode } });
+  }
+
+  cellEntityAt(m: EntityManager, sheetId: string, row: number, col: number): Promise<CellEntity | null> {
+    return m.findOne(CellEntity, { where: { sheetId, row, col } });
+  }
+
   /** Lock a unit row for the rest of the transaction: concurrent scans of one unit queue here. */
   async lockRollByBarcode(m: EntityManager, barcode: string): Promise<RollEntity | null> {
     return m.findOne(RollEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
@@ -197,6 +235,50 @@ export class MaterialRepository {
 
   async lockSheetByBarcode(m: EntityManager, barcode: string): Promise<SheetEntity | null> {
     return m.findOne(SheetEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  // ---- writes, in the caller's transaction
+
+  /** Whether a roll or a sheet already carries the barcode (the two share one barcode space). */
+  async barcodeTaken(m: EntityManager, barcode: string): Promise<boolean> {
+    const taken = await m.query<unknown[]>(
+      `SELECT 1 FROM tracking.rolls WHERE barcode = $1 UNION ALL SELECT 1 FROM tracking.sheets WHERE barcode = $1 LIMIT 1`,
+      [barcode],
+    );
+    return taken.length > 0;
+  }
+
+  insertRoll(m: EntityManager, roll: Partial<RollEntity>): Promise<RollEntity> {
+    return m.save(m.create(RollEntity, roll));
+  }
+
+  async insertRollLinks(m: EntityManager, links: (RollLink & { kind: 'SPLICE' | 'SLIT'; createdBy: string })[]): Promise<void> {
+    await m.insert(RollLinkEntity, links);
+  }
+
+  async setRollStatus(m: EntityManager, rollId: string, status: RollEntity['status']): Promise<void> {
+    await m.update(RollEntity, { id: rollId }, { status });
+  }
+
+  /** A roll's count of cut sheets, with its version bumped. */
+  async setSheetsCut(m: EntityManager, roll: { id: string; version: number }, sheetsCut: number): Promise<void> {
+    await m.update(RollEntity, { id: roll.id }, { sheetsCut, version: roll.version + 1 });
+  }
+
+  /** A sheet and all its cells in two statements (the cells in one INSERT ... SELECT FROM unnest); returns the sheet's id. */
+  async insertSheetWithCells(
+    m: EntityManager,
+    sheet: Partial<SheetEntity> & { rollId: string },
+    cells: { row: ArrayLike<number>; col: ArrayLike<number>; mdMm: ArrayLike<number>; cdMm: ArrayLike<number> },
+  ): Promise<string> {
+    const inserted = await m.createQueryBuilder().insert().into(SheetEntity).values(sheet).returning(['id']).execute();
+    const sheetId = String((inserted.raw as { id: string }[])[0].id);
+    await m.query(
+      `INSERT INTO tracking.cells (sheet_id, roll_id, "row", col, md_mm, cd_mm)
+       SELECT $1, $2, u.r, u.c, u.md, u.cd FROM unnest($3::smallint[], $4::smallint[], $5::float8[], $6::float8[]) AS u(r, c, md, cd)`,
+      [sheetId, sheet.rollId, Array.from(cells.row), Array.from(cells.col), Array.from(cells.mdMm), Array.from(cells.cdMm)],
+    );
+    return sheetId;
   }
 }
 

@@ -5,9 +5,8 @@ import type { Actor } from '@mes/auth';
 import { layoutProblems, slitLinks, spliceLinks, type RollLink } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import { ProductEntity } from '../master-data/master-data.entities';
-import { MasterDataService } from '../master-data/master-data.service';
-import { RollEntity, RollLinkEntity } from './material.entities';
+import { MasterDataRepository } from '../master-data/master-data.repository';
+import type { RollEntity } from './material.entities';
 import type { RegisterRollInput, RollModel, SlitRollInput, SpliceRollsInput } from './material.model';
 import { MaterialRepository } from './material.repository';
 
@@ -16,14 +15,14 @@ import { MaterialRepository } from './material.repository';
 export class RollService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly masterData: MasterDataService,
+    private readonly masterData: MasterDataRepository,
     private readonly material: MaterialRepository,
     private readonly audit: AuditService,
   ) {}
 
   async register(actor: Actor, input: RegisterRollInput): Promise<RollModel> {
     return this.db.transaction(async (m) => {
-      const product = await m.findOne(ProductEntity, { where: { code: input.productCode } });
+      const product = await this.masterData.productByCode(input.productCode, m);
       if (!product) {
         throw new DomainError('NOT_FOUND', `Unknown product ${input.productCode}`, [
           { path: 'input.productCode', message: 'expected an existing product code' },
@@ -40,24 +39,22 @@ export class RollService {
       const route = await this.masterData.currentRoute(product.id, m);
       if (!route) throw new DomainError('CONFLICT', `Product ${product.code} has no route yet`);
       await this.refuseTakenBarcode(m, input.barcode, 'input.barcode');
-      const roll = await m.save(
-        m.create(RollEntity, {
-          barcode: input.barcode,
-          productId: product.id,
-          routeId: route.id,
-          status: 'ACTIVE',
-          stepSeq: 1,
-          stepState: 'WAITING',
-          stationId: null,
-          widthMm: input.widthMm,
-          lengthMm: input.lengthM * 1000,
-          substrateThicknessUm: input.substrateThicknessUm ?? null,
-          supplierLot: input.supplierLot ?? null,
-          origin: 'SUBSTRATE',
-          sheetsCut: 0,
-          createdBy: actor.username,
-        }),
-      );
+      const roll = await this.material.insertRoll(m, {
+        barcode: input.barcode,
+        productId: product.id,
+        routeId: route.id,
+        status: 'ACTIVE',
+        stepSeq: 1,
+        stepState: 'WAITING',
+        stationId: null,
+        widthMm: input.widthMm,
+        lengthMm: input.lengthM * 1000,
+        substrateThicknessUm: input.substrateThicknessUm ?? null,
+        supplierLot: input.supplierLot ?? null,
+        origin: 'SUBSTRATE',
+        sheetsCut: 0,
+        createdBy: actor.username,
+      });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'REGISTER_ROLL',
@@ -100,24 +97,22 @@ export class RollService {
           { path: 'input.parts', message: this.describeIds(e, parts) },
         ]);
       }
-      const roll = await m.save(
-        m.create(RollEntity, {
-          barcode: input.newBarcode,
-          productId: first.productId,
-          routeId: first.routeId,
-          status: 'ACTIVE',
-          stepSeq: first.stepSeq,
-          stepState: 'WAITING',
-          stationId: null,
-          widthMm: Math.min(...parts.map((p) => p.widthMm)),
-          lengthMm: plan.lengthMm,
-          substrateThicknessUm: first.substrateThicknessUm,
-          supplierLot: null,
-          origin: 'SPLICE',
-          sheetsCut: 0,
-          createdBy: actor.username,
-        }),
-      );
+      const roll = await this.material.insertRoll(m, {
+        barcode: input.newBarcode,
+        productId: first.productId,
+        routeId: first.routeId,
+        status: 'ACTIVE',
+        stepSeq: first.stepSeq,
+        stepState: 'WAITING',
+        stationId: null,
+        widthMm: Math.min(...parts.map((p) => p.widthMm)),
+        lengthMm: plan.lengthMm,
+        substrateThicknessUm: first.substrateThicknessUm,
+        supplierLot: null,
+        origin: 'SPLICE',
+        sheetsCut: 0,
+        createdBy: actor.username,
+      });
       await this.insertLinks(
         m,
         actor,
@@ -155,24 +150,22 @@ export class RollService {
       }
       const children: RollEntity[] = [];
       for (const lane of input.lanes) {
-        const child = await m.save(
-          m.create(RollEntity, {
-            barcode: lane.barcode,
-            productId: parent.productId,
-            routeId: parent.routeId,
-            status: 'ACTIVE',
-            stepSeq: parent.stepSeq,
-            stepState: 'WAITING',
-            stationId: null,
-            widthMm: lane.cdEndMm - lane.cdStartMm,
-            lengthMm: parent.lengthMm,
-            substrateThicknessUm: parent.substrateThicknessUm,
-            supplierLot: parent.supplierLot,
-            origin: 'SLIT',
-            sheetsCut: 0,
-            createdBy: actor.username,
-          }),
-        );
+        const child = await this.material.insertRoll(m, {
+          barcode: lane.barcode,
+          productId: parent.productId,
+          routeId: parent.routeId,
+          status: 'ACTIVE',
+          stepSeq: parent.stepSeq,
+          stepState: 'WAITING',
+          stationId: null,
+          widthMm: lane.cdEndMm - lane.cdStartMm,
+          lengthMm: parent.lengthMm,
+          substrateThicknessUm: parent.substrateThicknessUm,
+          supplierLot: parent.supplierLot,
+          origin: 'SLIT',
+          sheetsCut: 0,
+          createdBy: actor.username,
+        });
         children.push(child);
         await this.insertLinks(
           m,
@@ -228,26 +221,22 @@ export class RollService {
   }
 
   private async refuseTakenBarcode(m: EntityManager, barcode: string, path: string): Promise<void> {
-    const taken = await m.query<unknown[]>(
-      `SELECT 1 FROM tracking.rolls WHERE barcode = $1 UNION ALL SELECT 1 FROM tracking.sheets WHERE barcode = $1 LIMIT 1`,
-      [barcode],
-    );
-    if (taken.length)
+    if (await this.material.barcodeTaken(m, barcode))
       throw new DomainError('CONFLICT', `Barcode ${barcode} is already in use`, [
         { path, message: 'expected a barcode not used by any roll or sheet' },
       ]);
   }
 
   private async insertLinks(m: EntityManager, actor: Actor, kind: 'SPLICE' | 'SLIT', links: RollLink[]): Promise<void> {
-    await m.insert(
-      RollLinkEntity,
+    await this.material.insertRollLinks(
+      m,
       links.map((l) => ({ ...l, kind, createdBy: actor.username })),
     );
   }
 
   private async consume(m: EntityManager, actor: Actor, rolls: RollEntity[], why: string): Promise<void> {
     for (const roll of rolls) {
-      await m.update(RollEntity, { id: roll.id }, { status: 'CONSUMED' });
+      await this.material.setRollStatus(m, roll.id, 'CONSUMED');
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CONSUME_ROLL',

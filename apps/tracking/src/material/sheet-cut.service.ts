@@ -5,10 +5,11 @@ import type { Actor } from '@mes/auth';
 import { planSheetCuts, sheetCapacity, sheetCellPositions } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import { ProductEntity, StationEntity } from '../master-data/master-data.entities';
+import type { ProductEntity } from '../master-data/master-data.entities';
+import { MasterDataRepository } from '../master-data/master-data.repository';
 import { MasterDataService } from '../master-data/master-data.service';
 import { cutStepSeq } from '../master-data/route-rules';
-import { RollEntity, SheetEntity } from './material.entities';
+import type { RollEntity } from './material.entities';
 import type { CutSheetsInput, CutSheetsResultModel } from './material.model';
 import { MaterialRepository } from './material.repository';
 
@@ -26,6 +27,7 @@ export class SheetCutService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly masterData: MasterDataService,
+    private readonly masterDataRepo: MasterDataRepository,
     private readonly material: MaterialRepository,
     private readonly audit: AuditService,
   ) {}
@@ -37,7 +39,7 @@ export class SheetCutService {
         throw new DomainError('UNKNOWN_BARCODE', `Unknown roll barcode ${input.rollBarcode}`, [
           { path: 'input.rollBarcode', message: 'expected a registered roll' },
         ]);
-      const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
+      const station = await this.masterDataRepo.stationByCode(input.stationCode, m);
       if (!station)
         throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
           { path: 'input.stationCode', message: 'expected an existing station code' },
@@ -55,7 +57,7 @@ export class SheetCutService {
             : `Roll ${roll.barcode} must be tracked in at ${cutOperation} on station ${station.code} to be cut (it is ${roll.stepState} at step ${roll.stepSeq}: ${steps.find((s) => s.seq === roll.stepSeq)?.operation})`,
         );
       }
-      const product = await m.findOneOrFail(ProductEntity, { where: { id: roll.productId } });
+      const product = await this.masterDataRepo.productById(roll.productId, m);
       const geometry = {
         rollLengthMm: roll.lengthMm,
         leaderMm: product.leaderMm,
@@ -75,7 +77,7 @@ export class SheetCutService {
       }
       const before = roll.sheetsCut;
       roll.sheetsCut += cuts.length;
-      await m.update(RollEntity, { id: roll.id }, { sheetsCut: roll.sheetsCut, version: roll.version + 1 });
+      await this.material.setSheetsCut(m, roll, roll.sheetsCut);
       await this.audit.record(m, {
         actor: actor.username,
         action: 'CUT_SHEETS',
@@ -100,11 +102,9 @@ export class SheetCutService {
     mdStartMm: number,
     mdEndMm: number,
   ): Promise<string> {
-    const inserted = await m
-      .createQueryBuilder()
-      .insert()
-      .into(SheetEntity)
-      .values({
+    return this.material.insertSheetWithCells(
+      m,
+      {
         barcode: sheetBarcode(roll.barcode, index),
         productId: roll.productId,
         routeId: roll.routeId,
@@ -118,16 +118,8 @@ export class SheetCutService {
         mdEndMm,
         rows: product.rows,
         cols: product.cols,
-      })
-      .returning(['id'])
-      .execute();
-    const sheetId = String((inserted.raw as { id: string }[])[0].id);
-    const cells = sheetCellPositions(product, mdStartMm);
-    await m.query(
-      `INSERT INTO tracking.cells (sheet_id, roll_id, "row", col, md_mm, cd_mm)
-       SELECT $1, $2, u.r, u.c, u.md, u.cd FROM unnest($3::smallint[], $4::smallint[], $5::float8[], $6::float8[]) AS u(r, c, md, cd)`,
-      [sheetId, roll.id, Array.from(cells.row), Array.from(cells.col), Array.from(cells.mdMm), Array.from(cells.cdMm)],
+      },
+      sheetCellPositions(product, mdStartMm),
     );
-    return sheetId;
   }
 }

@@ -15,11 +15,13 @@ import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
 import { HoldService } from '../holds/hold.service';
 import { IdentityService } from '../identity/identity.service';
-import { ProductEntity, StationEntity } from '../master-data/master-data.entities';
+import type { ProductEntity, StationEntity } from '../master-data/master-data.entities';
+import { MasterDataRepository } from '../master-data/master-data.repository';
 import { MasterDataService } from '../master-data/master-data.service';
-import { RollEntity, SheetEntity } from '../material/material.entities';
+import type { SheetEntity } from '../material/material.entities';
 import { MaterialRepository } from '../material/material.repository';
-import { PatterningRunEntity, PatternLayoutEntity, ProductPatternLayoutEntity, type PatternLayoutState } from './patterning.entities';
+import type { PatternLayoutEntity, PatternLayoutState } from './patterning.entities';
+import { PatterningRepository } from './patterning.repository';
 import type {
   CreatePatternLayoutInput,
   PatterningRunModel,
@@ -102,7 +104,9 @@ export class PatterningService {
     private readonly identity: IdentityService,
     private readonly holds: HoldService,
     private readonly masterData: MasterDataService,
+    private readonly masterDataRepo: MasterDataRepository,
     private readonly material: MaterialRepository,
+    private readonly layouts: PatterningRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -114,20 +118,18 @@ export class PatterningService {
     );
     const saved = await this.db.transaction(async (m) => {
       // Two engineers saving one name at once get versions n and n+1.
-      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pattern-layout:${input.name}`]);
-      const latest = await m.findOne(PatternLayoutEntity, { where: { name: input.name }, order: { version: 'DESC' } });
-      const layout = await m.save(
-        m.create(PatternLayoutEntity, {
-          ...spec,
-          name: input.name,
-          version: (latest?.version ?? 0) + 1,
-          state: 'DRAFT',
-          description: input.description ?? '',
-          createdBy: actor.username,
-          releasedBy: null,
-          releasedAt: null,
-        }),
-      );
+      await this.layouts.lockLayoutName(m, input.name);
+      const latest = await this.layouts.latestLayoutVersion(m, input.name);
+      const layout = await this.layouts.insertLayout(m, {
+        ...spec,
+        name: input.name,
+        version: (latest?.version ?? 0) + 1,
+        state: 'DRAFT',
+        description: input.description ?? '',
+        createdBy: actor.username,
+        releasedBy: null,
+        releasedAt: null,
+      });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'PATTERN_LAYOUT_CREATED',
@@ -192,7 +194,7 @@ export class PatterningService {
         );
       layout.state = to;
       if (to === 'RELEASED') Object.assign(layout, { releasedBy: actor.username, releasedAt: new Date() });
-      await m.save(layout);
+      await this.layouts.saveLayout(m, layout);
       await this.audit.record(m, {
         actor: actor.username,
         action: `PATTERN_LAYOUT_${to}`,
@@ -224,13 +226,7 @@ export class PatterningService {
           message: p.message,
         })),
       );
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(ProductPatternLayoutEntity)
-        .values({ productId: product.id, layoutId: layout.id, allowedBy: actor.username })
-        .orIgnore()
-        .execute();
+      await this.layouts.allow(m, { productId: product.id, layoutId: layout.id, allowedBy: actor.username });
       await this.audit.record(m, {
         actor: actor.username,
         action: 'PATTERN_LAYOUT_ALLOWED',
@@ -248,8 +244,7 @@ export class PatterningService {
     const saved = await this.db.transaction(async (m) => {
       const product = await this.product(m, input.productCode);
       const layout = await this.lockLayout(m, input.layout, 'input.layout');
-      const deleted = await m.delete(ProductPatternLayoutEntity, { productId: product.id, layoutId: layout.id });
-      if (!deleted.affected)
+      if (!(await this.layouts.disallow(m, product.id, layout.id)))
         throw new DomainError('NOT_FOUND', `Product ${product.code} does not allow pattern layout ${layout.name}@${layout.version}`, [
           { path: 'input.layout', message: 'expected a layout the product allows' },
         ]);
@@ -288,15 +283,15 @@ export class PatterningService {
         throw new DomainError('UNKNOWN_BARCODE', `Unknown sheet barcode ${input.sheetBarcode}`, [
           { path: 'input.sheetBarcode', message: 'expected a sheet' },
         ]);
-      const station = await m.findOne(StationEntity, { where: { code: input.stationCode } });
+      const station = await this.masterDataRepo.stationByCode(input.stationCode, m);
       if (!station)
         throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
           { path: 'input.stationCode', message: 'expected an existing station code' },
         ]);
       await this.refuseUnlessAtPatterning(m, sheet, station);
-      const earlier = await m.findOne(PatterningRunEntity, { where: { sheetId: sheet.id } });
+      const earlier = await this.layouts.runOfSheetId(m, sheet.id);
       if (earlier) {
-        const was = await m.findOneOrFail(PatternLayoutEntity, { where: { id: earlier.layoutId } });
+        const was = await this.layouts.layoutById(m, earlier.layoutId);
         throw new DomainError(
           'CONFLICT',
           `Sheet ${sheet.barcode} was already patterned with ${was.name}@${was.version} by ${earlier.recordedBy} at ${earlier.recordedAt.toISOString()}; a sheet is patterned once`,
@@ -308,17 +303,16 @@ export class PatterningService {
         throw new DomainError('VALIDATION_FAILED', `Pattern layout ${key} is ${layout.state}; only a RELEASED layout may be patterned`, [
           { path: 'input.layout', message: 'expected a RELEASED layout version' },
         ]);
-      const product = await m.findOneOrFail(ProductEntity, { where: { id: sheet.productId } });
-      const allowed = await m.findOne(ProductPatternLayoutEntity, { where: { productId: product.id, layoutId: layout.id } });
-      if (!allowed) {
-        const list = await this.allowedNames(m, product.id);
+      const product = await this.masterDataRepo.productById(sheet.productId, m);
+      if (!(await this.layouts.isAllowed(m, product.id, layout.id))) {
+        const list = await this.layouts.allowedNames(m, product.id);
         throw new DomainError(
           'VALIDATION_FAILED',
           `Product ${product.code} does not allow pattern layout ${key} (allowed: ${list.length ? list.join(', ') : 'none; an engineer allows layouts with allowPatternLayout'})`,
           [{ path: 'input.layout', message: `expected one of the layouts product ${product.code} allows` }],
         );
       }
-      const roll = await m.findOneOrFail(RollEntity, { where: { id: sheet.rollId } });
+      const roll = await this.material.rollEntityById(m, sheet.rollId);
       refuse(
         `Pattern layout ${key} does not fit sheet ${sheet.barcode} (${product.sheetLengthMdMm} mm on a ${roll.widthMm} mm web)`,
         patternLayoutProblems(specOf(layout), { sheetLengthMdMm: product.sheetLengthMdMm, webWidthMm: roll.widthMm }).map((p) => ({
@@ -327,17 +321,15 @@ export class PatterningService {
         })),
       );
       await this.regrid(m, sheet, layout, product.sheetLengthMdMm);
-      const saved = await m.save(
-        m.create(PatterningRunEntity, {
-          sheetId: sheet.id,
-          layoutId: layout.id,
-          stationId: station.id,
-          toolSettings,
-          ...alignment,
-          holdId: null,
-          recordedBy: actor.username,
-        }),
-      );
+      const saved = await this.layouts.insertRun(m, {
+        sheetId: sheet.id,
+        layoutId: layout.id,
+        stationId: station.id,
+        toolSettings,
+        ...alignment,
+        holdId: null,
+        recordedBy: actor.username,
+      });
       const off = misregistration(alignment, layout);
       if (off.length) {
         const hold = await this.holds.placeRuleHold(m, actor, {
@@ -346,7 +338,7 @@ export class PatterningService {
           rule: 'MISREGISTRATION',
         });
         saved.holdId = hold.id;
-        await m.update(PatterningRunEntity, { id: saved.id }, { holdId: hold.id });
+        await this.layouts.setRunHold(m, saved.id, hold.id);
         placedHold.value = true;
       }
       await this.audit.record(m, {
@@ -384,68 +376,33 @@ export class PatterningService {
    * written again, so a sheet with cell holds (which name cells) is refused rather than orphaning them.
    */
   private async regrid(m: EntityManager, sheet: SheetEntity, layout: PatternLayoutEntity, sheetLengthMdMm: number): Promise<void> {
-    const [{ n }] = await m.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM tracking.holds h JOIN tracking.cells c ON c.id = h.cell_id WHERE c.sheet_id = $1`,
-      [sheet.id],
-    );
+    const n = await this.layouts.cellHoldCount(m, sheet.id);
     if (n > 0)
       throw new DomainError(
         'CONFLICT',
         `Sheet ${sheet.barcode} has ${n} cell hold(s) from before patterning; its cells cannot be laid out again (release them first)`,
       );
     const grid = sheetCellPositions(patternSheetLayout(specOf(layout), sheetLengthMdMm), sheet.mdStartMm);
-    await m.query('DELETE FROM tracking.cells WHERE sheet_id = $1', [sheet.id]);
-    await m.query(
-      `INSERT INTO tracking.cells (sheet_id, roll_id, "row", col, md_mm, cd_mm)
-       SELECT $1, $2, u.r, u.c, u.md, u.cd FROM unnest($3::smallint[], $4::smallint[], $5::float8[], $6::float8[]) AS u(r, c, md, cd)`,
-      [sheet.id, sheet.rollId, Array.from(grid.row), Array.from(grid.col), Array.from(grid.mdMm), Array.from(grid.cdMm)],
-    );
-    await m.update(
-      SheetEntity,
-      { id: sheet.id },
-      { rows: layout.rows, cols: layout.cols, patternLayoutId: layout.id, version: sheet.version + 1 },
-    );
+    await this.layouts.regrid(m, sheet, layout, grid);
   }
 
   async list(filter: { name?: string; state?: PatternLayoutStateEnum }): Promise<PatternLayoutModel[]> {
-    const rows = await this.db.getRepository(PatternLayoutEntity).find({
-      where: { ...(filter.name ? { name: filter.name } : {}), ...(filter.state ? { state: filter.state } : {}) },
-      order: { name: 'ASC', version: 'DESC' },
-      take: 1000,
-    });
+    const rows = await this.layouts.layouts(filter);
     return Promise.all(rows.map((r) => this.toModel(r)));
   }
 
   async find(ref: PatternLayoutRefInput): Promise<PatternLayoutModel | null> {
-    const l = await this.db.getRepository(PatternLayoutEntity).findOne({ where: { name: ref.name, version: ref.version } });
+    const l = await this.layouts.layout(ref);
     return l ? this.toModel(l) : null;
   }
 
   async allowedForProduct(productCode: string): Promise<PatternLayoutModel[]> {
-    const layouts = await this.db
-      .getRepository(PatternLayoutEntity)
-      .createQueryBuilder('l')
-      .innerJoin(ProductPatternLayoutEntity, 'a', 'a.layout_id = l.id')
-      .innerJoin(ProductEntity, 'p', 'p.id = a.product_id')
-      .where('p.code = :code', { code: productCode })
-      .orderBy('l.name', 'ASC')
-      .addOrderBy('l.version', 'DESC')
-      .getMany();
+    const layouts = await this.layouts.allowedForProduct(productCode);
     return Promise.all(layouts.map((l) => this.toModel(l)));
   }
 
   async runOfSheet(sheetBarcode: string, m: EntityManager = this.db.manager): Promise<PatterningRunModel | null> {
-    const [r] = await m.query<Record<string, unknown>[]>(
-      `SELECT s.barcode, l.name, l.version, st.code AS station_code, pr.tool_settings, pr.offset_md_mm, pr.offset_cd_mm,
-              pr.rotation_deg, pr.hold_id, h.reason AS hold_reason, pr.recorded_by, pr.recorded_at
-         FROM tracking.patterning_runs pr
-         JOIN tracking.sheets s ON s.id = pr.sheet_id
-         JOIN tracking.pattern_layouts l ON l.id = pr.layout_id
-         JOIN tracking.stations st ON st.id = pr.station_id
-         LEFT JOIN tracking.holds h ON h.id = pr.hold_id
-        WHERE s.barcode = $1`,
-      [sheetBarcode],
-    );
+    const r = await this.layouts.runRowOfSheet(sheetBarcode, m);
     if (!r) return null;
     const sheet = await this.material.sheetByBarcode(sheetBarcode, m);
     return {
@@ -465,7 +422,7 @@ export class PatterningService {
   }
 
   private async product(m: EntityManager, code: string): Promise<ProductEntity> {
-    const product = await m.findOne(ProductEntity, { where: { code } });
+    const product = await this.masterDataRepo.productByCode(code, m);
     if (!product)
       throw new DomainError('NOT_FOUND', `Unknown product ${code}`, [
         { path: 'input.productCode', message: 'expected an existing product code' },
@@ -474,12 +431,9 @@ export class PatterningService {
   }
 
   private async lockLayout(m: EntityManager, ref: PatternLayoutRefInput, path = 'layout'): Promise<PatternLayoutEntity> {
-    const layout = await m.findOne(PatternLayoutEntity, {
-      where: { name: ref.name, version: ref.version },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const layout = await this.layouts.lockLayout(m, ref);
     if (!layout) {
-      const versions = await m.find(PatternLayoutEntity, { where: { name: ref.name }, order: { version: 'ASC' } });
+      const versions = await this.layouts.versionsOf(m, ref.name);
       throw new DomainError(
         'NOT_FOUND',
         `Unknown pattern layout ${ref.name} version ${ref.version}${versions.length ? ` (versions: ${versions.map((v) => `${v.version} ${v.state}`).join(', ')})` : ''}`,
@@ -489,20 +443,8 @@ export class PatterningService {
     return layout;
   }
 
-  private async allowedNames(m: EntityManager, productId: string): Promise<string[]> {
-    const rows = await m.query<{ name: string; version: number }[]>(
-      `SELECT l.name, l.version FROM tracking.product_pattern_layouts a JOIN tracking.pattern_layouts l ON l.id = a.layout_id
-        WHERE a.product_id = $1 AND l.state = 'RELEASED' ORDER BY l.name, l.version`,
-      [productId],
-    );
-    return rows.map((r) => `${r.name}@${r.version}`);
-  }
-
   private async toModel(l: PatternLayoutEntity): Promise<PatternLayoutModel> {
-    const products = await this.db.query<{ code: string }[]>(
-      `SELECT p.code FROM tracking.product_pattern_layouts a JOIN tracking.products p ON p.id = a.product_id WHERE a.layout_id = $1 ORDER BY p.code`,
-      [l.id],
-    );
+    const products = await this.layouts.productCodesOf(l.id);
     return {
       name: l.name,
       version: l.version,
@@ -513,7 +455,7 @@ export class PatterningService {
       createdAt: l.createdAt,
       releasedBy: l.releasedBy,
       releasedAt: l.releasedAt,
-      products: products.map((p) => p.code),
+      products,
     };
   }
 }

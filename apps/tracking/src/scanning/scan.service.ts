@@ -6,21 +6,23 @@ import { DomainError } from '@mes/service-core';
 import { HoldRepository } from '../holds/hold.repository';
 import { HoldService } from '../holds/hold.service';
 import { HoldTargetEnum, type HoldModel } from '../holds/hold.model';
-import { EquipmentEntity, StationEntity, type RouteStepEntity, type UnitLevel } from '../master-data/master-data.entities';
+import type { EquipmentEntity, RouteStepEntity, StationEntity, UnitLevel } from '../master-data/master-data.entities';
+import { MasterDataRepository } from '../master-data/master-data.repository';
 import { MasterDataService } from '../master-data/master-data.service';
 import { FORMATION, thermalBudgetProblem, vacuumStepsBefore } from '../master-data/route-rules';
-import { RollEntity, SheetEntity, type TrackedUnitColumns } from '../material/material.entities';
+import type { RollEntity, SheetEntity } from '../material/material.entities';
 import { MaterialRepository } from '../material/material.repository';
 import type { UnitStatusEnum, StepStateEnum } from '../material/material.model';
 import { UnitLevelEnum } from '../master-data/master-data.model';
 import { queueSources, queueTimeHoldReason } from './queue-time';
 import { QueueTimeRepository } from './queue-time.repository';
-import { ScanEventEntity } from './scan-event.entity';
+import type { ScanEventEntity } from './scan-event.entity';
+import { ScanEventRepository, type ScannedUnit } from './scan-event.repository';
 import { SINGULATION, SingulationGate } from './singulation-gate';
 import type { ScanActionEnum, ScanInput, ScanResultModel } from './scan.model';
 import { trackingMetrics } from '../common/tracking.metrics';
 
-type Unit = (RollEntity | SheetEntity) & TrackedUnitColumns;
+type Unit = ScannedUnit;
 
 /** A scan's transaction found a sheet waiting for singulation: the interlock runs first, unlocked. */
 const NEEDS_SINGULATION_CHECK = Symbol('needs singulation check');
@@ -36,10 +38,12 @@ export class ScanService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly masterData: MasterDataService,
+    private readonly masterDataRepo: MasterDataRepository,
     private readonly material: MaterialRepository,
     private readonly holds: HoldRepository,
     private readonly holdService: HoldService,
     private readonly queueTimes: QueueTimeRepository,
+    private readonly scanEvents: ScanEventRepository,
     private readonly singulationGate: SingulationGate,
   ) {}
 
@@ -147,7 +151,7 @@ export class ScanService {
         if (step.operation === FORMATION) unit.electrochemicalState = 'FORMED';
         this.advance(kind, unit, steps, step);
       }
-      const event = await this.commitScan(m, kind, unit, {
+      const event = await this.scanEvents.commitScan(m, kind, unit, {
         stationId: station.id,
         equipmentId: equipment?.id ?? null,
         operation: step.operation,
@@ -188,14 +192,14 @@ export class ScanService {
   private async stationByCode(m: EntityManager, code: string): Promise<StationEntity | null> {
     const cached = this.stations.get(code);
     if (cached) return cached;
-    const station = await m.findOne(StationEntity, { where: { code } });
+    const station = await this.masterDataRepo.stationByCode(code, m);
     if (station) this.stations.set(code, station);
     return station;
   }
 
   private async stationById(m: EntityManager, id: string): Promise<StationEntity | null> {
     for (const st of this.stations.values()) if (st.id === id) return st;
-    const station = await m.findOne(StationEntity, { where: { id } });
+    const station = await this.masterDataRepo.stationById(id, m);
     if (station) this.stations.set(station.code, station);
     return station;
   }
@@ -213,7 +217,7 @@ export class ScanService {
     station: StationEntity,
     action: ScanActionEnum,
   ): Promise<ScanEventEntity | null> {
-    const last = await m.findOne(ScanEventEntity, { where: { unitKind: kind, unitId: unit.id }, order: { id: 'DESC' } });
+    const last = await this.scanEvents.lastOf(m, kind, unit.id);
     if (!last || last.action !== action || last.stationId !== station.id) return null;
     if (action === 'TRACK_IN') return unit.stepState === 'IN_PROCESS' && unit.stationId === station.id ? last : null;
     // After a track-out the unit moved on: a second press finds it waiting elsewhere or finished.
@@ -242,7 +246,7 @@ export class ScanService {
     station: StationEntity,
   ): Promise<void> {
     if (step.operation === station.operation) return;
-    const stations = await m.find(StationEntity, { where: { operation: step.operation }, order: { code: 'ASC' } });
+    const stations = await this.masterDataRepo.stationsForOperation(step.operation, m);
     const where = stations.length ? `at station ${stations.map((s) => s.code).join(' or ')}` : '(no station performs it yet)';
     throw new DomainError(
       'WRONG_OPERATION',
@@ -337,79 +341,8 @@ export class ScanService {
     Object.assign(unit, change);
   }
 
-  /**
-   * One statement for the unit's new state, its scan event and its audit record (the same row
-   * AuditService writes): a scan is the hottest write of the line, and this saves two round trips.
-   */
-  private async commitScan(
-    m: EntityManager,
-    kind: UnitLevel,
-    unit: Unit,
-    e: {
-      stationId: string;
-      equipmentId: string | null;
-      operation: string;
-      stepSeq: number;
-      action: ScanActionEnum;
-      goodCount: number | null;
-      rejectCount: number | null;
-      actor: string;
-      before: object;
-      after: object;
-    },
-  ): Promise<ScanEventEntity> {
-    const table = kind === 'ROLL' ? 'tracking.rolls' : 'tracking.sheets';
-    const rows = await m.query<{ id: string; at: Date }[]>(
-      `WITH moved AS (
-         UPDATE ${table} SET status = $2, step_seq = $3, step_state = $4, station_id = $5, electrochemical_state = $19, version = version + 1 WHERE id = $1 RETURNING id),
-       event AS (
-         INSERT INTO tracking.scan_events (unit_kind, unit_id, station_id, equipment_id, operation, step_seq, action, good_count, reject_count, actor)
-         SELECT $6, id, $7, $8, $9, $10, $11, $12, $13, $14 FROM moved RETURNING id, at),
-       audit AS (
-         INSERT INTO tracking.audit_records (actor, action, entity_type, entity_key, before, after)
-         SELECT $14, $11, $15, $16, $17::jsonb, $18::jsonb FROM event)
-       SELECT id, at FROM event`,
-      [
-        unit.id,
-        unit.status,
-        unit.stepSeq,
-        unit.stepState,
-        unit.stationId,
-        kind,
-        e.stationId,
-        e.equipmentId,
-        e.operation,
-        e.stepSeq,
-        e.action,
-        e.goodCount,
-        e.rejectCount,
-        e.actor,
-        label(kind),
-        unit.barcode,
-        JSON.stringify(e.before),
-        JSON.stringify(e.after),
-        unit.electrochemicalState,
-      ],
-    );
-    if (rows.length !== 1) throw new Error(`scan of ${unit.barcode} wrote ${rows.length} events; expected exactly one`);
-    return Object.assign(new ScanEventEntity(), {
-      id: String(rows[0].id),
-      unitKind: kind,
-      unitId: unit.id,
-      stationId: e.stationId,
-      equipmentId: e.equipmentId,
-      operation: e.operation,
-      stepSeq: e.stepSeq,
-      action: e.action,
-      goodCount: e.goodCount,
-      rejectCount: e.rejectCount,
-      actor: e.actor,
-      at: rows[0].at,
-    });
-  }
-
   private async equipmentAt(m: EntityManager, station: StationEntity, code: string): Promise<EquipmentEntity> {
-    const eq = await m.findOne(EquipmentEntity, { where: { code } });
+    const eq = await this.masterDataRepo.equipmentByCode(code, m);
     if (!eq || eq.stationId !== station.id) {
       throw new DomainError('VALIDATION_FAILED', `Equipment ${code} is not at station ${station.code}`, [
         { path: 'input.equipmentCode', message: `expected equipment of station ${station.code}` },

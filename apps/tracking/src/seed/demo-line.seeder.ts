@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Role, type Actor } from '@mes/auth';
-import { ProductEntity } from '../master-data/master-data.entities';
 import { UnitLevelEnum } from '../master-data/master-data.model';
+import { MasterDataRepository } from '../master-data/master-data.repository';
 import { MasterDataService } from '../master-data/master-data.service';
 import { RollService } from '../material/roll.service';
 import { PatterningService } from '../patterning/patterning.service';
@@ -20,7 +18,7 @@ export class DemoLineSeeder {
   private readonly logger = new Logger(DemoLineSeeder.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly masterDataRepo: MasterDataRepository,
     private readonly masterData: MasterDataService,
     private readonly rolls: RollService,
     private readonly cutter: SheetCutService,
@@ -29,7 +27,7 @@ export class DemoLineSeeder {
   ) {}
 
   async seedIfEmpty(): Promise<boolean> {
-    if ((await this.db.getRepository(ProductEntity).count()) > 0) return false;
+    if ((await this.masterDataRepo.productCount()) > 0) return false;
     const d = DEMO_LINE;
     await this.masterData.createSite(SYSTEM, d.site);
     await this.masterData.createLine(SYSTEM, { ...d.line, siteCode: d.site.code });
