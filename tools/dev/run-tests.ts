@@ -7,7 +7,7 @@
  * Arguments go to jest (e.g. `npm test -- libs/eis`); they skip the static checks.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePostgres, ensureRedis, type LocalService } from './local-services';
 
@@ -38,21 +38,30 @@ async function staticChecks(): Promise<number> {
   return run('lint (eslint, zero warnings)', bin('eslint'), ['--max-warnings', '0', '.']);
 }
 
-/** One jest run; its exit code and counts (from jest's JSON summary). */
-async function runJest(
-  jestArgs: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; passed: number; failed: number; skipped: number }> {
+interface JestOutcome {
+  code: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * One jest run; its exit code and counts (from jest's JSON summary). With `logFile`, its output goes
+ * there (to be printed whole when it ends) instead of to the terminal.
+ */
+async function runJest(jestArgs: string[], env: NodeJS.ProcessEnv, name: string, logFile?: string): Promise<JestOutcome> {
   const jest = require.resolve('jest/bin/jest');
-  const summaryFile = path.join(dataDir, `jest-summary-${process.pid}.json`);
+  const summaryFile = path.join(dataDir, `jest-summary-${process.pid}-${name}.json`);
   mkdirSync(dataDir, { recursive: true });
   const args = [jest, '--ci', '--json', `--outputFile=${summaryFile}`, ...jestArgs];
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit', env });
+    const out = logFile ? openSync(logFile, 'w') : 'inherit';
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['inherit', out, out], env });
     const forward = () => child.kill('SIGINT');
     process.on('SIGINT', forward);
     child.on('exit', (c) => {
       process.off('SIGINT', forward);
+      if (typeof out === 'number') closeSync(out);
       resolve(c ?? 1);
     });
   });
@@ -73,23 +82,33 @@ async function main(): Promise<number> {
   const services: LocalService[] = [await ensurePostgres(databaseUrl, dataDir), await ensureRedis(redisUrl, dataDir)];
   try {
     const env = { ...process.env, MES_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
-    // The whole suite runs in two rounds: the browser tier alone after the others. Its scanner
-    // story types keys at a scanner's pace; beside two jest workers of system tests on a 2-core
-    // machine the keys came too slowly to be one scan, and the test failed with nothing wrong.
-    const rounds =
-      jestArgs.length > 0
-        ? [jestArgs]
-        : [
-            ['--selectProjects', 'unit', 'integration', 'system'],
-            ['--selectProjects', 'browser'],
-          ];
     const total = { code: 0, passed: 0, failed: 0, skipped: 0 };
-    for (const round of rounds) {
-      const r = await runJest(round, env);
+    const add = (r: JestOutcome) => {
       total.code ||= r.code;
       total.passed += r.passed;
       total.failed += r.failed;
       total.skipped += r.skipped;
+    };
+    if (jestArgs.length > 0) add(await runJest(jestArgs, env, 'args'));
+    else {
+      // Two rounds. First the system tier, and beside it (a second jest process, its output printed
+      // when it ends) the unit and integration tiers: the system specs wait much of their time on
+      // the apps, queues and drills, and on this 2-core machine the other core would stay idle.
+      // Then the browser tier alone: its scanner story types keys at a scanner's pace, and beside
+      // other suites the keys came too slowly to be one scan, and the test failed with nothing wrong.
+      process.stdout.write('\n> jest: system tier, with the unit and integration tiers beside it\n');
+      const sideLog = path.join(dataDir, `jest-unit-integration-${process.pid}.log`);
+      const [system, side] = await Promise.all([
+        runJest(['--selectProjects', 'system'], env, 'system'),
+        runJest(['--selectProjects', 'unit', 'integration'], env, 'unit-integration', sideLog),
+      ]);
+      process.stdout.write('\n> jest: unit and integration tiers (ran beside the system tier)\n');
+      process.stdout.write(readFileSync(sideLog, 'utf8'));
+      rmSync(sideLog, { force: true });
+      add(system);
+      add(side);
+      process.stdout.write('\n> jest: browser tier\n');
+      add(await runJest(['--selectProjects', 'browser'], env, 'browser'));
     }
     // One plain closing line that any CI reader understands.
     process.stdout.write(`\nTests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
