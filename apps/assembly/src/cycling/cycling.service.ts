@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { correlation, CyclerCsvError, cyclingStats, parseCyclerCsv, type CycleRow } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { CycleResultEntity, StackEntity } from '../database/assembly.entities';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
 import type { CyclingCorrelationModel, CyclingStatsModel, ImportCyclerResultsInput } from './cycling.model';

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { layerCount, STACK_ROUTE, stackRouteProblems, type StackRouteStep } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { LineData } from '../clients/line-data';
 import { StackProductEntity, WorkOrderEntity } from '../database/assembly.entities';
 import type { CreateStackProductInput, CreateWorkOrderInput, StackProductModel, WorkOrderModel } from './master-data.model';

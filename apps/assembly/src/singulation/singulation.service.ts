@@ -15,7 +15,7 @@ import {
 import type { Actor } from '@mes/auth';
 import { sheetCellPositions } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { LineData, type LineSheet, type SheetResults } from '../clients/line-data';
 import { SingulationReportEntity } from '../database/assembly.entities';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';

@@ -23,7 +23,7 @@ import {
 } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { LineData } from '../clients/line-data';
 import {
   SingulatedCellEntity,
