@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { buildPickMap, DEFAULT_MATCHING, proposeStacks, type MatchCell, type PickCandidate } from '@mes/assembly';
 import { createTestDatabase } from '@mes/testing';
-import { createAssemblyDataSource, migrateAssembly, StackService } from '@mes/assembly-service';
+import { createAssemblyDataSource, migrateAssembly, StackRepository, StackService } from '@mes/assembly-service';
 import { report, summarize } from './bench-util';
 
 /** Deterministic normal deviates (Box-Muller on a small LCG): the same cells on every run. */
@@ -140,7 +140,7 @@ export async function benchAssembly(): Promise<void> {
       `\nWhere-used: ${total.toLocaleString()} stacked cells in ${(total / 8).toLocaleString()} stacks, loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     // Where-used without a genealogy below the roll: tracking's answer stood in, the database part measured.
-    const service = new StackService(ds, { rollChildren: async () => [] } as never, null as never);
+    const service = new StackService(ds, { rollChildren: async () => [] } as never, null as never, new StackRepository(ds), null as never);
     // 100,000 cells = 40 sheets = 12 m of roll from MD 1,000 mm.
     const region = { roll: 'RB', mdFromMm: 1000, mdToMm: 1000 + 40 * 300 };
     await service.whereUsed(region);

@@ -1,3 +1,4 @@
+export * from './audit-records';
 export * from './batch-loader';
 export * from './domain-error';
 export * from './graphql-errors';

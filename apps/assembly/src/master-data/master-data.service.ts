@@ -4,9 +4,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { layerCount, STACK_ROUTE, stackRouteProblems, type StackRouteStep } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { LineData } from '../clients/line-data';
-import { StackProductEntity, WorkOrderEntity } from '../database/assembly.entities';
+import type { StackProductEntity } from '../database/assembly.entities';
+import { AssemblyMasterDataRepository } from './master-data.repository';
 import type { CreateStackProductInput, CreateWorkOrderInput, StackProductModel, WorkOrderModel } from './master-data.model';
 
 export function toStackProduct(p: StackProductEntity): StackProductModel {
@@ -19,6 +20,7 @@ export class AssemblyMasterDataService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly line: LineData,
+    private readonly repo: AssemblyMasterDataRepository,
   ) {}
 
   /**
@@ -63,17 +65,14 @@ export class AssemblyMasterDataService {
         );
     }
     return this.db.transaction(async (m) => {
-      if (await m.findOne(StackProductEntity, { where: { code: input.code } }))
-        throw new DomainError('CONFLICT', `Stack product ${input.code} already exists`);
-      const p = await m.save(
-        m.create(StackProductEntity, {
-          ...input,
-          route,
-          maxMdSpanMm: input.maxMdSpanMm ?? null,
-          allowedGrades: [...input.allowedGrades].sort((a, b) => a - b),
-          createdBy: actor.username,
-        }),
-      );
+      if (await this.repo.productByCode(input.code, m)) throw new DomainError('CONFLICT', `Stack product ${input.code} already exists`);
+      const p = await this.repo.insertProduct(m, {
+        ...input,
+        route,
+        maxMdSpanMm: input.maxMdSpanMm ?? null,
+        allowedGrades: [...input.allowedGrades].sort((a, b) => a - b),
+        createdBy: actor.username,
+      });
       await recordAudit(m, {
         actor: actor.username,
         action: 'CREATE_STACK_PRODUCT',
@@ -86,11 +85,11 @@ export class AssemblyMasterDataService {
   }
 
   async stackProducts(): Promise<StackProductModel[]> {
-    return (await this.db.getRepository(StackProductEntity).find({ order: { code: 'ASC' } })).map(toStackProduct);
+    return (await this.repo.products()).map(toStackProduct);
   }
 
   async stackProduct(code: string, m: EntityManager = this.db.manager): Promise<StackProductEntity> {
-    const p = await m.findOne(StackProductEntity, { where: { code } });
+    const p = await this.repo.productByCode(code, m);
     if (!p)
       throw new DomainError('NOT_FOUND', `Unknown stack product ${code}: expected the code of a stack product (see stackProducts)`, [
         { path: 'productCode', message: 'expected an existing stack product' },
@@ -101,17 +100,14 @@ export class AssemblyMasterDataService {
   async createWorkOrder(actor: Actor, input: CreateWorkOrderInput): Promise<WorkOrderModel> {
     return this.db.transaction(async (m) => {
       const p = await this.stackProduct(input.stackProductCode, m);
-      if (await m.findOne(WorkOrderEntity, { where: { code: input.code } }))
-        throw new DomainError('CONFLICT', `Work order ${input.code} already exists`);
-      const wo = await m.save(
-        m.create(WorkOrderEntity, {
-          code: input.code,
-          stackProductId: p.id,
-          quantity: input.quantity,
-          status: 'OPEN',
-          createdBy: actor.username,
-        }),
-      );
+      if (await this.repo.workOrderByCode(input.code, m)) throw new DomainError('CONFLICT', `Work order ${input.code} already exists`);
+      const wo = await this.repo.insertWorkOrder(m, {
+        code: input.code,
+        stackProductId: p.id,
+        quantity: input.quantity,
+        status: 'OPEN',
+        createdBy: actor.username,
+      });
       await recordAudit(m, {
         actor: actor.username,
         action: 'CREATE_WORK_ORDER',
@@ -139,34 +135,8 @@ export class AssemblyMasterDataService {
     filter: { openOnly?: boolean; cellProductCode?: string } = {},
     m: EntityManager = this.db.manager,
   ): Promise<(WorkOrderModel & { product: StackProductEntity })[]> {
-    const rows = await m.query<
-      {
-        id: string;
-        code: string;
-        quantity: number;
-        status: string;
-        stack_product_id: string;
-        started: string;
-        built: string;
-        tested: string;
-        passed: string;
-        scrapped: string;
-      }[]
-    >(
-      `SELECT w.id, w.code, w.quantity, w.status, w.stack_product_id, k.started, k.built, k.tested, k.passed, k.scrapped
-         FROM assembly.work_orders w JOIN assembly.stack_products p ON p.id = w.stack_product_id
-         CROSS JOIN LATERAL (
-           SELECT count(*) AS started,
-                  count(*) FILTER (WHERE s.status <> 'BUILDING') AS built,
-                  count(*) FILTER (WHERE s.status = 'TESTED' OR (s.status = 'SCRAPPED' AND s.bin IS NOT NULL)) AS tested,
-                  count(*) FILTER (WHERE s.status = 'TESTED' AND s.bin = 'PASS') AS passed,
-                  count(*) FILTER (WHERE s.status = 'SCRAPPED') AS scrapped
-             FROM assembly.stacks s WHERE s.work_order_id = w.id) k
-        WHERE ($1::boolean IS NOT TRUE OR w.status = 'OPEN') AND ($2::text IS NULL OR p.cell_product_code = $2)
-        ORDER BY w.status DESC, w.id`,
-      [filter.openOnly ?? false, filter.cellProductCode ?? null],
-    );
-    const products = new Map((await m.find(StackProductEntity)).map((p) => [p.id, p]));
+    const rows = await this.repo.workOrderCounts(filter, m);
+    const products = new Map((await this.repo.products(m)).map((p) => [p.id, p]));
     return rows.map((r) => {
       const product = products.get(String(r.stack_product_id)) as StackProductEntity;
       return {

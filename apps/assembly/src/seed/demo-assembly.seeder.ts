@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Role, type Actor } from '@mes/auth';
-import { StackProductEntity } from '../database/assembly.entities';
+import { AssemblyMasterDataRepository } from '../master-data/master-data.repository';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
 
 const SYSTEM: Actor = { userId: '0', username: 'system', role: Role.ADMIN };
@@ -36,12 +34,12 @@ export class DemoAssemblySeeder {
   private readonly logger = new Logger(DemoAssemblySeeder.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly masterData: AssemblyMasterDataService,
+    private readonly repo: AssemblyMasterDataRepository,
   ) {}
 
   async seedIfEmpty(): Promise<boolean> {
-    if ((await this.db.getRepository(StackProductEntity).count()) > 0) return false;
+    if ((await this.repo.productCount()) > 0) return false;
     await this.masterData.createStackProduct(SYSTEM, DEMO_STACK_PRODUCT, { checkLine: false });
     await this.masterData.createWorkOrder(SYSTEM, DEMO_WORK_ORDER);
     this.logger.log(`seeded stack product ${DEMO_STACK_PRODUCT.code} and work order ${DEMO_WORK_ORDER.code}`);

@@ -15,10 +15,11 @@ import {
 import type { Actor } from '@mes/auth';
 import { sheetCellPositions } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { LineData, type LineSheet, type SheetResults } from '../clients/line-data';
-import { SingulationReportEntity } from '../database/assembly.entities';
+import type { SingulationReportEntity } from '../database/assembly.entities';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
+import { SingulationRepository, type SingulatedCellRow } from './singulation.repository';
 import type { SingulationReportInput, SingulationYieldModel } from './singulation.model';
 
 export const SINGULATION = 'SINGULATION';
@@ -43,6 +44,7 @@ export class SingulationService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly line: LineData,
     private readonly masterData: AssemblyMasterDataService,
+    private readonly repo: SingulationRepository,
   ) {}
 
   async pickMap(sheetBarcode: string, strategy: PickStrategy): Promise<PickMap> {
@@ -173,58 +175,48 @@ export class SingulationService {
     const tested = results.softBin.filter((b) => b !== null).length;
     const passed = results.softBin.filter((b) => b !== null && isPassGrade(b)).length;
     const rows = [
-      ...input.picked.map((c) => ({ c, status: 'SINGULATED', reason: null as string | null, e: inMap.get(`${c.row},${c.col}`)! })),
-      ...input.broken.map((c) => ({ c, status: 'BROKEN', reason: c.reason, e: inMap.get(`${c.row},${c.col}`)! })),
+      ...input.picked.map((c) => ({ c, status: 'SINGULATED' as const, reason: null as string | null, e: inMap.get(`${c.row},${c.col}`)! })),
+      ...input.broken.map((c) => ({ c, status: 'BROKEN' as const, reason: c.reason, e: inMap.get(`${c.row},${c.col}`)! })),
     ];
+    const cells = rows.map((x): SingulatedCellRow => {
+      const asr = results.asrOhmCm2[idx(x.c)];
+      return {
+        row: x.c.row,
+        col: x.c.col,
+        mdMm: pos.mdMm[idx(x.c)],
+        cdMm: pos.cdMm[idx(x.c)],
+        softBin: x.e.softBin,
+        hardBin: x.e.hardBin,
+        asrOhmCm2: asr ?? null,
+        rOhmicOhm: results.rOhmicOhm[idx(x.c)] ?? null,
+        rTotalOhm: asr === null || asr === undefined ? null : asr / area,
+        capacityMah: candidates[idx(x.c)].capacityMah,
+        capacitySource: capacitySource[idx(x.c)],
+        status: x.status,
+        carrier: x.status === 'SINGULATED' ? x.e.carrier : null,
+        position: x.status === 'SINGULATED' ? x.e.position : null,
+        scrapReason: x.reason,
+      };
+    });
     return this.db.transaction(async (m) => {
-      const existing = await m.findOne(SingulationReportEntity, { where: { sheetBarcode: sheet.barcode } });
+      const existing = await this.repo.reportOf(sheet.barcode, m);
       if (existing)
         throw new DomainError(
           'CONFLICT',
           `Sheet ${sheet.barcode} was already singulated (reported by ${existing.reportedBy} at ${existing.reportedAt.toISOString()}); one report per sheet`,
         );
-      const report = await m.save(
-        m.create(SingulationReportEntity, {
-          sheetBarcode: sheet.barcode,
-          stationCode: input.stationCode,
-          strategy: input.strategy,
-          cellsTested: tested,
-          cellsPassed: passed,
-          cellsInPickMap: map.entries.length,
-          picked: input.picked.length,
-          broken: input.broken.length,
-          reportedBy: actor.username,
-        }),
-      );
-      await m.query(
-        `INSERT INTO assembly.singulated_cells (sheet_barcode, row, col, roll_barcode, md_mm, cd_mm, soft_bin, hard_bin, asr_ohm_cm2, r_ohmic_ohm, r_total_ohm, capacity_mah, capacity_source, status, carrier, position, scrap_reason, report_id)
-         SELECT $1, r, c, $2, md, cd, sb, hb, asr, r0, rt, cap, src, st, car, pos, why, $3
-           FROM unnest($4::int[], $5::int[], $6::float8[], $7::float8[], $8::int[], $9::int[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::text[], $16::text[], $17::int[], $18::text[])
-             AS u(r, c, md, cd, sb, hb, asr, r0, rt, cap, src, st, car, pos, why)`,
-        [
-          sheet.barcode,
-          sheet.rollBarcode,
-          report.id,
-          rows.map((x) => x.c.row),
-          rows.map((x) => x.c.col),
-          rows.map((x) => pos.mdMm[idx(x.c)]),
-          rows.map((x) => pos.cdMm[idx(x.c)]),
-          rows.map((x) => x.e.softBin),
-          rows.map((x) => x.e.hardBin),
-          rows.map((x) => results.asrOhmCm2[idx(x.c)] ?? null),
-          rows.map((x) => results.rOhmicOhm[idx(x.c)] ?? null),
-          rows.map((x) => {
-            const asr = results.asrOhmCm2[idx(x.c)];
-            return asr === null || asr === undefined ? null : asr / area;
-          }),
-          rows.map((x) => candidates[idx(x.c)].capacityMah),
-          rows.map((x) => capacitySource[idx(x.c)]),
-          rows.map((x) => x.status),
-          rows.map((x) => (x.status === 'SINGULATED' ? x.e.carrier : null)),
-          rows.map((x) => (x.status === 'SINGULATED' ? x.e.position : null)),
-          rows.map((x) => x.reason),
-        ],
-      );
+      const report = await this.repo.insertReport(m, {
+        sheetBarcode: sheet.barcode,
+        stationCode: input.stationCode,
+        strategy: input.strategy,
+        cellsTested: tested,
+        cellsPassed: passed,
+        cellsInPickMap: map.entries.length,
+        picked: input.picked.length,
+        broken: input.broken.length,
+        reportedBy: actor.username,
+      });
+      await this.repo.insertCells(m, { id: report.id, sheetBarcode: sheet.barcode, rollBarcode: sheet.rollBarcode }, cells);
       await recordAudit(m, {
         actor: actor.username,
         action: 'REPORT_SINGULATION',
@@ -243,7 +235,7 @@ export class SingulationService {
   }
 
   async yieldOf(sheet: string): Promise<SingulationYieldModel | null> {
-    const r = await this.db.getRepository(SingulationReportEntity).findOne({ where: { sheetBarcode: sheet } });
+    const r = await this.repo.reportOf(sheet);
     return r ? toYield(r) : null;
   }
 

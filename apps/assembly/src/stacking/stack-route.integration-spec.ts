@@ -4,7 +4,9 @@ import { DomainError } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { LineData } from '../clients/line-data';
 import { assemblyDataSourceOptions, migrateAssembly } from '../database/assembly-data-source';
+import { AssemblyMasterDataRepository } from '../master-data/master-data.repository';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
+import { StackRepository } from './stack.repository';
 import { StackService } from './stack.service';
 
 const ENGINEER: Actor = { userId: '2', username: 'eng', role: Role.ENGINEER };
@@ -62,8 +64,8 @@ describe('a stack follows its product’s route', () => {
     await migrateAssembly(db.url);
     ds = new DataSource({ ...assemblyDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    products = new AssemblyMasterDataService(ds, line);
-    stacks = new StackService(ds, line, products);
+    products = new AssemblyMasterDataService(ds, line, new AssemblyMasterDataRepository(ds));
+    stacks = new StackService(ds, line, products, new StackRepository(ds), new AssemblyMasterDataRepository(ds));
   });
   afterAll(async () => {
     await ds?.destroy();

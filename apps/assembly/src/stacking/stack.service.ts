@@ -23,17 +23,16 @@ import {
 } from '@mes/assembly';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { recordAudit } from '../audit/assembly-audit';
+import { recordAudit } from '../audit/assembly-audit.repository';
 import { LineData } from '../clients/line-data';
-import {
+import type {
   SingulatedCellEntity,
   StackEntity,
-  StackLayerEntity,
   StackProductEntity,
   StackTestEntity,
-  WorkOrderEntity,
-  type StackLayerSpectrumSource,
+  StackLayerSpectrumSource,
 } from '../database/assembly.entities';
+import { AssemblyMasterDataRepository } from '../master-data/master-data.repository';
 import { AssemblyMasterDataService } from '../master-data/master-data.service';
 import type {
   AddStackLayerInput,
@@ -47,6 +46,7 @@ import type {
   StartStackInput,
   WhereUsedStackModel,
 } from './stack.model';
+import { StackRepository } from './stack.repository';
 
 const rulesOf = (p: StackProductEntity): MatchingRules => ({
   asrSpreadPct: p.asrSpreadPct,
@@ -66,6 +66,8 @@ export class StackService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly line: LineData,
     private readonly masterData: AssemblyMasterDataService,
+    private readonly stacks: StackRepository,
+    private readonly masterDataRows: AssemblyMasterDataRepository,
   ) {}
 
   async start(actor: Actor, input: StartStackInput): Promise<StackModel> {
@@ -74,7 +76,7 @@ export class StackService {
       const product = await this.masterData.stackProduct(input.productCode, m);
       let workOrderId: string | null = null;
       if (input.workOrder) {
-        const wo = await m.findOne(WorkOrderEntity, { where: { code: input.workOrder }, lock: { mode: 'pessimistic_write' } });
+        const wo = await this.masterDataRows.lockWorkOrder(m, input.workOrder);
         if (!wo)
           throw new DomainError('NOT_FOUND', `Unknown work order ${input.workOrder}`, [
             { path: 'input.workOrder', message: 'expected an existing work order' },
@@ -84,7 +86,7 @@ export class StackService {
             { path: 'input.workOrder', message: `expected a work order of ${product.code}` },
           ]);
         if (wo.status !== 'OPEN') throw new DomainError('CONFLICT', `Work order ${wo.code} is ${wo.status}`);
-        const started = await m.count(StackEntity, { where: { workOrderId: wo.id } });
+        const started = await this.stacks.startedFor(m, wo.id);
         if (started >= wo.quantity)
           throw new DomainError('CONFLICT', `Work order ${wo.code} already has its ${wo.quantity} stacks started`);
         workOrderId = wo.id;
@@ -97,23 +99,21 @@ export class StackService {
           [],
           { reason: 'TOO_MANY_LAYERS' },
         );
-      if (await m.findOne(StackEntity, { where: { barcode: input.barcode } }))
+      if (await this.stacks.byBarcode(input.barcode, m))
         throw new DomainError('CONFLICT', `Stack ${input.barcode} already exists: scan a new stack label`, [
           { path: 'input.barcode', message: 'expected an unused stack barcode' },
         ]);
-      const stack = await m.save(
-        m.create(StackEntity, {
-          barcode: input.barcode,
-          stackProductId: product.id,
-          workOrderId,
-          layersPlanned: plan.layers,
-          layerCapacityMah: plan.layerCapacityMah,
-          layersSource: plan.source,
-          status: 'BUILDING',
-          stationCode: input.stationCode,
-          createdBy: actor.username,
-        }),
-      );
+      const stack = await this.stacks.insert(m, {
+        barcode: input.barcode,
+        stackProductId: product.id,
+        workOrderId,
+        layersPlanned: plan.layers,
+        layerCapacityMah: plan.layerCapacityMah,
+        layersSource: plan.source,
+        status: 'BUILDING',
+        stationCode: input.stationCode,
+        createdBy: actor.username,
+      });
       await recordAudit(m, {
         actor: actor.username,
         action: 'START_STACK',
@@ -158,11 +158,8 @@ export class StackService {
           [],
           { reason: 'STACK_NOT_BUILDING' },
         );
-      const product = (await m.findOne(StackProductEntity, { where: { id: stack.stackProductId } }))!;
-      const cell = await m.findOne(SingulatedCellEntity, {
-        where: { sheetBarcode: ref.sheetBarcode, row: ref.row, col: ref.col },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const product = (await this.masterDataRows.productById(stack.stackProductId, m))!;
+      const cell = await this.stacks.lockCell(m, ref);
       if (!cell) {
         const result = await this.line.cellResult(ref.sheetBarcode, ref.row, ref.col);
         const why = result
@@ -184,10 +181,7 @@ export class StackService {
           reason: 'CELL_BROKEN',
         });
       if (cell.status === 'STACKED') {
-        const at = await m.query<{ barcode: string; layer_index: number }[]>(
-          `SELECT s.barcode, l.layer_index FROM assembly.stack_layers l JOIN assembly.stacks s ON s.id = l.stack_id WHERE l.cell_id = $1`,
-          [cell.id],
-        );
+        const at = await this.stacks.layerOf(m, cell.id);
         throw new DomainError(
           'CONFLICT',
           `Cell ${code} is already layer ${at[0]?.layer_index} of stack ${at[0]?.barcode}${at[0]?.barcode === stack.barcode ? ' (a second scan of the same layer)' : ''}`,
@@ -214,17 +208,16 @@ export class StackService {
           { holdId: h.id },
         );
       }
-      const layers = await this.layerCells(m, stack.id);
+      const layers = await this.stacks.layerCells(stack.id, m);
       const problem = matchProblem([...layers, cell].map(toMatch), rulesOf(product));
       if (problem)
         throw new DomainError('CONFLICT', `Cell ${code} is outside the matching window of stack ${stack.barcode}: ${problem}`, [], {
           reason: 'OUTSIDE_MATCHING_WINDOW',
         });
       const layerIndex = layers.length + 1;
-      await m.insert(StackLayerEntity, { stackId: stack.id, layerIndex, cellId: cell.id, addedBy: actor.username });
-      await m.update(SingulatedCellEntity, { id: cell.id }, { status: 'STACKED', stackId: stack.id });
+      await this.stacks.addLayer(m, { stackId: stack.id, layerIndex, cellId: cell.id, addedBy: actor.username });
       const built = layerIndex === stack.layersPlanned;
-      if (built) await m.update(StackEntity, { id: stack.id }, { status: 'BUILT', builtAt: () => 'now()' } as never);
+      if (built) await this.stacks.markBuilt(m, stack.id);
       await recordAudit(m, {
         actor: actor.username,
         action: 'ADD_STACK_LAYER',
@@ -247,14 +240,14 @@ export class StackService {
       throw new DomainError('NOT_FOUND', `Unknown station ${input.stationCode}`, [
         { path: 'input.stationCode', message: 'expected the code of a station of the line (a step of the stack’s route)' },
       ]);
-    const found = await this.db.getRepository(StackEntity).findOne({ where: { barcode: input.stackBarcode } });
+    const found = await this.stacks.byBarcode(input.stackBarcode);
     if (!found)
       throw new DomainError('NOT_FOUND', `Unknown stack ${input.stackBarcode}: start it at a ${STACKING} station first (startStack)`, [
         { path: 'input.stackBarcode', message: 'expected a started stack' },
       ]);
     // The stack follows its product's route (with the temperature of each step).
-    const { route } = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: found.stackProductId } }))!;
-    const layers = await this.layerCells(this.db.manager, found.id);
+    const { route } = (await this.masterDataRows.productById(found.stackProductId))!;
+    const layers = await this.stacks.layerCells(found.id);
     const holds = await this.holdsOf(layers);
     await this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
@@ -290,11 +283,7 @@ export class StackService {
         );
       }
       if (!outcome.moved) return;
-      await m.update(
-        StackEntity,
-        { id: stack.id },
-        { step: outcome.step, electrochemicalState: outcome.state, stationCode: input.stationCode },
-      );
+      await this.stacks.update(m, stack.id, { step: outcome.step, electrochemicalState: outcome.state, stationCode: input.stationCode });
       await recordAudit(m, {
         actor: actor.username,
         action: 'SCAN_STACK',
@@ -316,7 +305,7 @@ export class StackService {
         [{ path: 'grade', message: 'expected an allowed grade' }],
       );
     }
-    const cells = await this.db.getRepository(SingulatedCellEntity).find({ where: { status: 'SINGULATED', softBin: grade } });
+    const cells = await this.stacks.available(grade);
     const plan = planLayers(product.targetCapacityMah, product.nominalCellCapacityMah, cells);
     const n = plan.layers;
     const byId = new Map(cells.map((c) => [c.id, c]));
@@ -362,15 +351,15 @@ export class StackService {
         `Stack test ${input.testId} refused: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
         problems,
       );
-    const prior = await this.replay(this.db.manager, input);
+    const prior = await this.replay(input);
     if (prior) return { created: false, test: prior };
     await this.requireStation(input.stationCode, STACK_TEST, 'input.stationCode');
-    const found = await this.db.getRepository(StackEntity).findOne({ where: { barcode: input.stackBarcode } });
+    const found = await this.stacks.byBarcode(input.stackBarcode);
     if (!found)
       throw new DomainError('NOT_FOUND', `Unknown stack ${input.stackBarcode}: nothing was stored`, [
         { path: 'input.stackBarcode', message: 'expected a stack that was built' },
       ]);
-    const layers = await this.layerCells(this.db.manager, found.id);
+    const layers = await this.stacks.layerCells(found.id);
     const holds = await this.holdsOf(layers);
     if (holds.scrapped) throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${found.barcode} was scrapped: ${holds.scrapped}`);
     if (holds.list.length)
@@ -383,17 +372,17 @@ export class StackService {
     // Checked again under the row lock below; here so that an unfinished stack is refused before its layers are judged.
     if (found.status === 'BUILDING') throw this.notBuilt(found, layers.length);
     if (found.step !== STACK_TEST) throw this.notAtTest(found);
-    const product = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: found.stackProductId } }))!;
+    const product = (await this.masterDataRows.productById(found.stackProductId))!;
     const { verdict, sources } = await this.judge(input, found.barcode, layers, product);
     return this.db.transaction(async (m) => {
       const stack = await this.lockStack(m, input.stackBarcode);
       // A post of the same test id that won the race while this one was judged.
-      const raced = await this.replay(m, input);
+      const raced = await this.replay(input, m);
       if (raced) return { created: false, test: raced };
       if (stack.status === 'BUILDING') throw this.notBuilt(stack, layers.length);
       if (stack.step !== STACK_TEST) throw this.notAtTest(stack);
       if (stack.status === 'SCRAPPED') throw new DomainError('UNIT_NOT_ACTIVE', `Stack ${stack.barcode} was scrapped`);
-      await m.insert(StackTestEntity, {
+      await this.stacks.insertTest(m, {
         testId: input.testId,
         stackId: stack.id,
         stationCode: input.stationCode,
@@ -408,7 +397,7 @@ export class StackService {
         comparison: { ...verdict.comparison, layerSpectra: sources },
         testedBy: actor.username,
       });
-      await m.update(StackEntity, { id: stack.id }, { status: 'TESTED', bin: verdict.bin, binReason: verdict.reason });
+      await this.stacks.update(m, stack.id, { status: 'TESTED', bin: verdict.bin, binReason: verdict.reason });
       await recordAudit(m, {
         actor: actor.username,
         action: 'STACK_TEST',
@@ -416,15 +405,15 @@ export class StackService {
         entityId: stack.barcode,
         details: { testId: input.testId, bin: verdict.bin, reason: verdict.reason },
       });
-      return { created: true, test: (await m.findOne(StackTestEntity, { where: { testId: input.testId } }))! };
+      return { created: true, test: (await this.stacks.testById(input.testId, m))! };
     });
   }
 
   /** The stored test of this id when it was posted before with the same content; CONFLICT when with other content. */
-  private async replay(m: EntityManager, input: StackTestInput): Promise<StackTestEntity | null> {
-    const prior = await m.findOne(StackTestEntity, { where: { testId: input.testId } });
+  private async replay(input: StackTestInput, m?: EntityManager): Promise<StackTestEntity | null> {
+    const prior = await this.stacks.testById(input.testId, m);
     if (!prior) return null;
-    const of = await m.findOne(StackEntity, { where: { id: prior.stackId } });
+    const of = await this.stacks.byId(prior.stackId, m);
     const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
     const differs = [
       of?.barcode !== input.stackBarcode && `stack ${of?.barcode}, now ${input.stackBarcode}`,
@@ -482,15 +471,15 @@ export class StackService {
 
   /** A stack with its layers, tests and holds; a layer cell scrapped in tracking (a SCRAP disposition) scraps the stack. */
   async view(barcode: string): Promise<StackModel> {
-    const stack = await this.db.getRepository(StackEntity).findOne({ where: { barcode } });
+    const stack = await this.stacks.byBarcode(barcode);
     if (!stack) throw new DomainError('NOT_FOUND', `Unknown stack ${barcode}`, [{ path: 'barcode', message: 'expected a stack barcode' }]);
-    const product = (await this.db.getRepository(StackProductEntity).findOne({ where: { id: stack.stackProductId } }))!;
-    const wo = stack.workOrderId ? await this.db.getRepository(WorkOrderEntity).findOne({ where: { id: stack.workOrderId } }) : null;
-    const layers = await this.layerCells(this.db.manager, stack.id);
+    const product = (await this.masterDataRows.productById(stack.stackProductId))!;
+    const wo = stack.workOrderId ? await this.masterDataRows.workOrderById(stack.workOrderId) : null;
+    const layers = await this.stacks.layerCells(stack.id);
     const holds = await this.holdsOf(layers);
     if (holds.scrapped && stack.status !== 'SCRAPPED') {
       await this.db.transaction(async (m) => {
-        await m.update(StackEntity, { id: stack.id }, { status: 'SCRAPPED' });
+        await this.stacks.update(m, stack.id, { status: 'SCRAPPED' });
         await recordAudit(m, {
           actor: 'svc-assembly',
           action: 'SCRAP_STACK',
@@ -501,7 +490,7 @@ export class StackService {
       });
       stack.status = 'SCRAPPED';
     }
-    const tests = await this.db.getRepository(StackTestEntity).find({ where: { stackId: stack.id }, order: { id: 'ASC' } });
+    const tests = await this.stacks.tests(stack.id);
     return {
       barcode: stack.barcode,
       productCode: product.code,
@@ -590,30 +579,7 @@ export class StackService {
           throw e;
         })
       : [];
-    // One range scan of (roll, MD, stack) per region and one row per stack: a wide region reaches tens of thousands.
-    const [cells, params] = regions.length
-      ? [
-          // The regions are merged per roll: no cell is in two of them.
-          `SELECT c.stack_id, c.sheet_barcode, c.row, c.col
-             FROM unnest($1::text[], $2::float8[], $3::float8[]) AS r(roll, md_from, md_to)
-             JOIN assembly.singulated_cells c ON c.roll_barcode = r.roll AND c.md_mm >= r.md_from AND c.md_mm < r.md_to
-            WHERE c.stack_id IS NOT NULL AND ($4::text IS NULL OR c.sheet_barcode = $4)`,
-          [regions.map((r) => r.rollBarcode), regions.map((r) => r.fromMm), regions.map((r) => r.toMm), filter.sheet ?? null],
-        ]
-      : [
-          `SELECT c.stack_id, c.sheet_barcode, c.row, c.col FROM assembly.singulated_cells c
-            WHERE c.stack_id IS NOT NULL AND c.sheet_barcode = $1`,
-          [filter.sheet],
-        ];
-    const rows = await this.db.query<{ barcode: string; status: string; bin: string | null; codes: string[] }[]>(
-      `SELECT s.barcode, s.status, s.bin, w.codes
-         FROM (SELECT u.stack_id, array_agg(u.sheet_barcode || '-R' || u.row || 'C' || u.col ORDER BY u.sheet_barcode, u.row, u.col) AS codes
-                 FROM (${cells}) u
-                GROUP BY u.stack_id) w
-         JOIN assembly.stacks s ON s.id = w.stack_id
-        ORDER BY s.id`,
-      params,
-    );
+    const rows = await this.stacks.stacksHolding(regions, filter.sheet);
     return rows.map((r) => ({ barcode: r.barcode, status: r.status, bin: r.bin, cellCodes: r.codes }));
   }
 
@@ -663,12 +629,8 @@ export class StackService {
     if (live.length)
       await this.db.transaction(async (m) => {
         // Locked, then scrapped: two where-used calls at once record each scrap once.
-        const scrapped = await m.query<{ barcode: string }[]>(
-          `SELECT barcode FROM assembly.stacks WHERE barcode = ANY($1::text[]) AND status <> 'SCRAPPED' ORDER BY id FOR UPDATE`,
-          [live],
-        );
-        await m.query(`UPDATE assembly.stacks SET status = 'SCRAPPED' WHERE barcode = ANY($1::text[])`, [scrapped.map((r) => r.barcode)]);
-        for (const { barcode } of scrapped)
+        const scrapped = await this.stacks.scrapUnscrapped(m, live);
+        for (const barcode of scrapped)
           await recordAudit(m, {
             actor: 'svc-assembly',
             action: 'SCRAP_STACK',
@@ -702,11 +664,7 @@ export class StackService {
    * where known), so that whichever of them it is built from, it reaches its target.
    */
   private async layerPlan(m: EntityManager, product: StackProductEntity, grades: number[]): Promise<LayerPlan> {
-    const smallest = await m.query<{ capacityMah: number; capacitySource: 'PREDICTED' | 'NOMINAL' }[]>(
-      `SELECT capacity_mah AS "capacityMah", capacity_source AS "capacitySource" FROM assembly.singulated_cells
-        WHERE status = 'SINGULATED' AND soft_bin = ANY($1::int[]) AND capacity_mah > 0 ORDER BY capacity_mah LIMIT 1`,
-      [grades],
-    );
+    const smallest = await this.stacks.smallestCapacity(m, grades);
     return planLayers(product.targetCapacityMah, product.nominalCellCapacityMah, smallest);
   }
 
@@ -729,7 +687,7 @@ export class StackService {
   }
 
   private async lockStack(m: EntityManager, barcode: string): Promise<StackEntity> {
-    const stack = await m.findOne(StackEntity, { where: { barcode }, lock: { mode: 'pessimistic_write' } });
+    const stack = await this.stacks.lock(m, barcode);
     if (!stack)
       throw new DomainError(
         'NOT_FOUND',
@@ -737,16 +695,6 @@ export class StackService {
         [{ path: 'input.stackBarcode', message: 'expected a started stack' }],
       );
     return stack;
-  }
-
-  private async layerCells(m: EntityManager, stackId: string): Promise<SingulatedCellEntity[]> {
-    return m.query<SingulatedCellEntity[]>(
-      `SELECT c.id, c.sheet_barcode AS "sheetBarcode", c.row, c.col, c.roll_barcode AS "rollBarcode", c.md_mm AS "mdMm", c.cd_mm AS "cdMm", c.soft_bin AS "softBin",
-              c.hard_bin AS "hardBin", c.asr_ohm_cm2 AS "asrOhmCm2", c.r_ohmic_ohm AS "rOhmicOhm", c.r_total_ohm AS "rTotalOhm", c.capacity_mah AS "capacityMah", c.capacity_source AS "capacitySource",
-              c.status, c.carrier, c.position
-         FROM assembly.stack_layers l JOIN assembly.singulated_cells c ON c.id = l.cell_id WHERE l.stack_id = $1 ORDER BY l.layer_index`,
-      [stackId],
-    );
   }
 
   private async requireStation(code: string, operation: string, path: string): Promise<void> {

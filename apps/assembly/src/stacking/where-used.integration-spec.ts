@@ -4,6 +4,8 @@ import { DomainError } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { LineData } from '../clients/line-data';
 import { assemblyDataSourceOptions, migrateAssembly } from '../database/assembly-data-source';
+import { AssemblyMasterDataRepository } from '../master-data/master-data.repository';
+import { StackRepository } from './stack.repository';
 import { StackService } from './stack.service';
 
 /**
@@ -49,7 +51,7 @@ describe('where-used follows splices and slits', () => {
     await migrateAssembly(db.url);
     ds = new DataSource({ ...assemblyDataSourceOptions(db.url), logging: false });
     await ds.initialize();
-    stacks = new StackService(ds, line, null as never);
+    stacks = new StackService(ds, line, null as never, new StackRepository(ds), new AssemblyMasterDataRepository(ds));
     // One stacked cell per (roll, MD), each in its own stack named after it.
     const cells = [
       ['R1', 2500], // in the region, on the held roll itself
