@@ -30,7 +30,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@mes/auth';
-import { Role } from '@mes/auth';
+import { Role, SignatureMeaning } from '@mes/auth';
 import {
   AuditService,
   AuditTrailRepository,
@@ -395,6 +395,7 @@ async function spcThroughPostgres(): Promise<number> {
       product: async (code: string) => ({ code }),
       holdRollRegion: async () => 'H-1',
       holdSheet: async () => 'H-1',
+      verifySignature: async (actor: Actor) => ({ signer: actor.username, meaning: 'APPROVED', comment: null, signedAt: new Date() }),
     } as unknown as TrackingClient;
     const maps = new SheetMapsRepository(ds);
     const spc = new SpcService(ds, new SpcRepository(ds), maps, tracking, new AuditService(new AuditTrailRepository(ds)));
@@ -421,7 +422,14 @@ async function spcThroughPostgres(): Promise<number> {
     for (let k = 0; k < 25; k++) baseline.push(await land(k));
     for (const c of charts) {
       const chart = await spc.createChart(engineer, { productCode: 'TFB-0505', zones: 5, rules, ...c });
-      await spc.freezeLimits(engineer, chart.id, baseline, 'bench baseline');
+      await spc.freezeLimits(
+        engineer,
+        chart.id,
+        baseline,
+        'bench baseline',
+        { password: 'bench', meaning: SignatureMeaning.APPROVED },
+        '127.0.0.1',
+      );
     }
     const ms: number[] = [];
     const readMs: number[] = [];

@@ -1,4 +1,4 @@
-import { chartPoint, chartSeries, ChartInputError, computeLimits, dispersionRules } from './control-chart';
+import { chartPoint, chartSeries, ChartInputError, computeLimits, dispersionRules, limitsAt } from './control-chart';
 import { B3, B4, D4 } from './control-constants';
 import { ruleAt } from './run-rules';
 import { c4 } from './stats';
@@ -136,5 +136,34 @@ describe('control charts', () => {
     expect(dispersionRules('XBAR_S', [...all])).toEqual(['NELSON_1', 'NELSON_2', 'NELSON_3', 'WE_1', 'WE_4']);
     expect(dispersionRules('I_MR', ['NELSON_5'])).toEqual([]);
     expect(dispersionRules('P', [...all])).toEqual([]);
+  });
+
+  it('limits to draw a point against: both charts, from the subgroup size; none without a usable n', () => {
+    const imr = computeLimits('I_MR', [{ value: 10 }, { value: 12 }, { value: 11 }, { value: 13 }]);
+    expect(limitsAt(imr)).toEqual({
+      centre: 11.5,
+      lcl: imr.centre - 3 * imr.sigma,
+      ucl: imr.centre + 3 * imr.sigma,
+      dispersionCentre: 5 / 3,
+      dispersionLcl: 0,
+      dispersionUcl: D4(2) * (5 / 3),
+    });
+    const xs = computeLimits('XBAR_S', [
+      { value: 10, n: 5, spread: 1 },
+      { value: 11, n: 5, spread: 1.2 },
+    ]);
+    expect(limitsAt(xs, 5)).toMatchObject({
+      centre: 10.5,
+      ucl: expect.closeTo(10.5 + (3 * xs.sigma) / Math.sqrt(5), 12),
+      dispersionCentre: expect.closeTo(1.1, 12),
+      dispersionUcl: expect.closeTo(B4(5) * 1.1, 12),
+    });
+    expect(limitsAt(xs, 1)).toBeNull();
+    const p = computeLimits('P', [
+      { value: 5, n: 100 },
+      { value: 15, n: 100 },
+    ]);
+    expect(limitsAt(p, 100)).toEqual({ centre: 0.1, lcl: expect.closeTo(0.01, 12), ucl: expect.closeTo(0.19, 12) });
+    expect(limitsAt(p, null)).toBeNull();
   });
 });

@@ -186,6 +186,45 @@ export function chartPoint(limits: ChartLimits, sample: ChartSample, previous?: 
   }
 }
 
+/** The limits a point of subgroup size n is drawn against (n: X̄-S subgroup, p inspected; unused for I-MR). */
+export interface PointLimits {
+  centre: number;
+  lcl: number;
+  ucl: number;
+  /** The second chart's centre and limits; undefined for p charts. */
+  dispersionCentre?: number;
+  dispersionLcl?: number;
+  dispersionUcl?: number;
+}
+
+/** The limits of both charts for a point of subgroup size n, as `chartPoint` judges it (for drawing). */
+export function limitsAt(limits: ChartLimits, n?: number | null): PointLimits | null {
+  switch (limits.type) {
+    case 'I_MR': {
+      const { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl } = chartPoint(
+        limits,
+        { value: limits.centre },
+        { value: limits.centre },
+      );
+      return { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl };
+    }
+    case 'XBAR_S': {
+      if (!Number.isInteger(n) || (n as number) < 2) return null;
+      const { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl } = chartPoint(limits, {
+        value: limits.centre,
+        n: n as number,
+        spread: 0,
+      });
+      return { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl };
+    }
+    case 'P': {
+      if (!Number.isInteger(n) || (n as number) < 1) return null;
+      const { centre, lcl, ucl } = chartPoint(limits, { value: 0, n: n as number });
+      return { centre, lcl, ucl };
+    }
+  }
+}
+
 /** With a baseline of identical values any departure is infinitely far out; no departure is on the line. */
 function zeroSigmaZ(d: number): number {
   return d === 0 ? 0 : d > 0 ? Infinity : -Infinity;

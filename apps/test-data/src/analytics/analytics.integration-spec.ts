@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { Role, type Actor } from '@mes/auth';
+import { B3, B4, c4 } from '@mes/analytics';
+import { Role, SignatureMeaning, type Actor, type SignatureInput } from '@mes/auth';
 import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
 import { DomainError } from '@mes/service-core';
 import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
@@ -54,7 +55,19 @@ describe('yield analytics', () => {
     holdSheet: async () => {
       throw new Error('not expected: every test sheet has an MD position');
     },
+    // Tracking checks the password (tested there); this stand-in knows one.
+    verifySignature: async (actor: Actor, signature: SignatureInput) => {
+      if (signature.password !== PASSWORD)
+        throw new DomainError('SIGNATURE_REJECTED', 'The password does not match the signed-in user', [
+          { path: 'signature.password', message: 'expected the password of the signed-in user' },
+        ]);
+      return { signer: actor.username, meaning: signature.meaning, comment: signature.comment ?? null, signedAt: new Date() };
+    },
   } as unknown as TrackingClient;
+  const PASSWORD = 'erik-password';
+  const signature: SignatureInput = { password: PASSWORD, meaning: SignatureMeaning.APPROVED };
+  const freeze = (chartId: string, sheets: string[], reason: string, sig: SignatureInput = signature) =>
+    spc.freezeLimits(engineer, chartId, sheets, reason, sig, '127.0.0.1');
   /**
    * Stands in for the process service's cell provenance: the LiPON deposition rate follows the same
    * drift as the R-PAT roll's ASR (from its halfway point), the LCO heater temperature is noise.
@@ -78,7 +91,7 @@ describe('yield analytics', () => {
     roll: string,
     k: number,
     patternsOnSheet: PatternSpec[],
-    opts: { seed?: number; asrScale?: number } = {},
+    opts: { seed?: number; asrScale?: number; noise?: number } = {},
   ): Promise<string> {
     const sheet = `S-${roll}-${String(k).padStart(4, '0')}`;
     const m = simulatePatternMap({
@@ -89,7 +102,7 @@ describe('yield analytics', () => {
       firstRowMdMm: sheetStart(k) + PITCH / 2,
       randomFailRate: 0.01,
       metricLevel: 40 * (opts.asrScale ?? 1),
-      metricNoiseRel: 0.02,
+      metricNoiseRel: opts.noise ?? 0.02,
       patterns: patternsOnSheet,
     });
     const id = randomUUID();
@@ -210,31 +223,71 @@ describe('yield analytics', () => {
     // Before limits: points are kept, not judged.
     expect((await spc.points(chart.id, 100)).map((p) => p.z)).toEqual(new Array(12).fill(null));
 
-    await expect(spc.freezeLimits(engineer, chart.id, [baseline[0], 'S-NOPE'], 'first baseline')).rejects.toMatchObject({
+    await expect(freeze(chart.id, [baseline[0], 'S-NOPE'], 'first baseline')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ path: 'baselineSheets.1', message: 'sheet S-NOPE has no binned results' }],
     });
-    await expect(spc.freezeLimits(engineer, chart.id, baseline, '  ')).rejects.toMatchObject({
+    await expect(freeze(chart.id, baseline, '  ')).rejects.toMatchObject({
       details: [{ path: 'reason', message: 'expected a non-empty reason' }],
     });
+    // Freezing is signed: a wrong password is refused and stores nothing.
+    await expect(
+      freeze(chart.id, baseline, 'first twelve sheets of R-SPC', { password: 'wrong', meaning: SignatureMeaning.APPROVED }),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_REJECTED', details: [{ path: 'signature.password', message: expect.any(String) }] });
     expect((await spc.chart(chart.id)).limitsVersion).toBe(0);
-    const limits = await spc.freezeLimits(engineer, chart.id, baseline, 'first twelve sheets of R-SPC');
-    expect(limits).toMatchObject({ version: 1, frozenBy: 'erik', baselineSheets: baseline });
+    expect(await spc.limitsHistory(chart.id)).toEqual([]);
+    const limits = await freeze(chart.id, baseline, 'first twelve sheets of R-SPC', {
+      password: PASSWORD,
+      meaning: SignatureMeaning.RESPONSIBLE,
+      comment: 'baseline reviewed with the process owner',
+    });
+    expect(limits).toMatchObject({ version: 1, frozenBy: 'erik', baselineSheets: baseline, signatureMeaning: 'RESPONSIBLE' });
     expect(limits.centre).toBeGreaterThan(39);
     expect(limits.centre).toBeLessThan(41);
-    const audit = await ds.query(`SELECT action, after FROM test_data.audit_records WHERE entity_key = $1 ORDER BY id`, [chart.id]);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_SPC_CHART', 'FREEZE_SPC_LIMITS']);
+    const audit = await ds.query(`SELECT action, actor, after FROM test_data.audit_records WHERE entity_key = $1 ORDER BY id`, [chart.id]);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_SPC_CHART', 'FREEZE_SPC_LIMITS', 'SIGNATURE']);
     expect(audit[1].after).toMatchObject({ limitsVersion: 1, reason: 'first twelve sheets of R-SPC' });
+    expect(audit[2]).toMatchObject({
+      actor: 'erik',
+      after: {
+        signer: 'erik',
+        meaning: 'RESPONSIBLE',
+        comment: 'baseline reviewed with the process owner',
+        signed: 'FREEZE_SPC_LIMITS TFB-0505 ASR zone 2 v1',
+        signedAt: expect.any(String),
+      },
+    });
 
     // Three sheets in control, then the ASR jumps by 10 % (far beyond 3σ of a zone mean).
     for (let k = 12; k < 15; k++) await spc.recordSheet((await maps.sheet(await land('R-SPC', k, [])))!);
     expect(await count('spc_events')).toBe(0);
     const jumped = await land('R-SPC', 15, [], { asrScale: 1.1 });
     // The other chart of the product (whole-sheet ASR, Nelson 1) has no limits yet: a point, no event.
-    expect(await spc.recordSheet((await maps.sheet(jumped))!)).toEqual({ points: 2, events: 1 });
+    // On this chart the jump breaks rule 1 on both charts: the zone mean, and the moving range to sheet 14.
+    expect(await spc.recordSheet((await maps.sheet(jumped))!)).toEqual({ points: 2, events: 2 });
     let events = await spc.events({ chartId: chart.id });
-    expect(events.map((e) => e.rule)).toEqual(['NELSON_1']);
-    const n1 = events[0];
+    expect(events.map((e) => [e.panel, e.rule]).sort()).toEqual([
+      ['DISPERSION', 'NELSON_1'],
+      ['MAIN', 'NELSON_1'],
+    ]);
+    const n1 = events.find((e) => e.panel === 'MAIN')!;
+    const mr = events.find((e) => e.panel === 'DISPERSION')!;
+    const [point15] = (await spc.chartedPoints(chart.id, 1)).slice(-1);
+    expect(point15.sheetBarcode).toBe(jumped);
+    expect(point15.dispersion).toBeCloseTo(Math.abs(point15.value - (await spc.points(chart.id, 2))[0].value), 10);
+    expect(point15.dispersionZ).toBeGreaterThan(3);
+    expect(point15.dispersion).toBeGreaterThan(point15.limits!.dispersionUcl!);
+    expect(mr).toMatchObject({ atSheet: jumped, points: [{ sheet: jumped, value: point15.dispersion, z: point15.dispersionZ }] });
+    expect(mr.reason).toMatch(
+      new RegExp(
+        `^SPC ASR zone 2 \\(TFB-0505\\), moving range chart: NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`,
+      ),
+    );
+    // Its hold is placed as the main chart's is: the MD region of the sheet.
+    expect(mr.holds).toEqual([
+      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) },
+    ]);
+    expect(holds.filter((h) => h.reason === mr.reason)).toHaveLength(1);
     expect(n1.atSheet).toBe(jumped);
     expect(n1.reason).toMatch(
       new RegExp(`^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(4\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`),
@@ -260,10 +313,12 @@ describe('yield analytics', () => {
     ]);
     expect(
       events
-        .filter((e) => e.rule === 'NELSON_1')
+        .filter((e) => e.rule === 'NELSON_1' && e.panel === 'MAIN')
         .map((e) => e.atSheet)
         .sort(),
     ).toEqual([jumped, second]);
+    // Sheet 16 is as high as 15: a small moving range, no event on the second chart.
+    expect(events.filter((e) => e.panel === 'DISPERSION').map((e) => e.atSheet)).toEqual([jumped]);
 
     // A retried job (the same sheet again) opens nothing new and holds nothing twice.
     const holdsBefore = holds.length;
@@ -297,7 +352,7 @@ describe('yield analytics', () => {
     });
     const base: string[] = [];
     for (let k = 0; k < 5; k++) base.push(await land('R-P', k, [], { seed: 50 + k }));
-    await spc.freezeLimits(engineer, chart.id, base, 'baseline');
+    await freeze(chart.id, base, 'baseline');
     const bad = await land('R-P', 5, [{ kind: 'CD_LANE', cols: [3, 4, 5, 6, 7, 8], failProbability: 1 }]);
     trackingDown = true;
     await expect(spc.recordSheet((await maps.sheet(bad))!)).rejects.toThrow(
@@ -314,6 +369,48 @@ describe('yield analytics', () => {
     ]);
     const points = await spc.points(chart.id, 10);
     expect(points[points.length - 1].value).toBeGreaterThan(0.25); // fraction defective with six dead columns
+  });
+
+  it('X̄-S: the s chart judges each zone’s spread against B3/B4 limits for its own n, and a spread beyond them holds like the mean', async () => {
+    const chart = await spc.createChart(engineer, {
+      productCode: 'TFB-0505',
+      name: 'ASR zone 1 X̄-S',
+      metric: 'ASR',
+      statistic: 'ZONE_MEAN',
+      chartType: 'XBAR_S',
+      zones: 5,
+      zone: 1,
+      rules: ['NELSON_1', 'NELSON_5'],
+    });
+    const base: string[] = [];
+    for (let k = 0; k < 8; k++) {
+      base.push(await land('R-XS', k, [], { seed: 700 + k }));
+      await spc.recordSheet((await maps.sheet(base[k]))!);
+    }
+    const limits = await freeze(chart.id, base, 'R-XS baseline');
+    // Three times the cell-to-cell noise: the zone's s is far above B4 · c4 σ; its mean barely moves.
+    const noisy = await land('R-XS', 8, [], { seed: 708, noise: 0.06 });
+    await spc.recordSheet((await maps.sheet(noisy))!);
+    const points = await spc.chartedPoints(chart.id, 100);
+    const last = points[points.length - 1];
+    expect(last.sheetBarcode).toBe(noisy);
+    const n = last.n!;
+    expect(last.dispersion).toBe(last.spread);
+    expect(last.limits!.dispersionCentre).toBeCloseTo(c4(n) * limits.sigma, 10);
+    expect(last.limits!.dispersionUcl).toBeCloseTo(B4(n) * c4(n) * limits.sigma, 10);
+    expect(last.limits!.dispersionLcl).toBeCloseTo(B3(n) * c4(n) * limits.sigma, 10);
+    expect(last.limits!.ucl).toBeCloseTo(limits.centre + (3 * limits.sigma) / Math.sqrt(n), 10);
+    expect(last.spread).toBeGreaterThan(last.limits!.dispersionUcl!);
+    expect(last.dispersionZ).toBeGreaterThan(3);
+    // Before limits the points were kept, not judged: nothing on the second chart either.
+    expect(points.slice(0, 8).map((p) => p.dispersionZ)).toEqual(new Array(8).fill(null));
+    const events = await spc.events({ chartId: chart.id });
+    const s = events.find((e) => e.panel === 'DISPERSION' && e.atSheet === noisy)!;
+    expect(s).toMatchObject({ rule: 'NELSON_1', points: [{ sheet: noisy, value: last.spread }] });
+    expect(s.reason).toMatch(new RegExp(`^SPC ASR zone 1 X̄-S \\(TFB-0505\\), s chart: NELSON_1, one point beyond 3σ, at sheet ${noisy} `));
+    expect(s.holds).toEqual([{ roll: 'R-XS', mdFromMm: sheetStart(8), mdToMm: sheetStart(8) + ROWS * PITCH, holdId: expect.any(String) }]);
+    // Nelson 5 (two of three beyond 2σ) is not a rule of the s chart: skewed, its tail fractions do not hold.
+    expect(events.filter((e) => e.panel === 'DISPERSION').map((e) => e.rule)).toEqual(['NELSON_1']);
   });
 
   it('a new chart gets the points of the product’s sheets already binned, oldest first, never judged, so history holds nothing', async () => {
@@ -343,7 +440,7 @@ describe('yield analytics', () => {
 
     // Limits frozen and the history backfilled again: the jumped sheet is in it, yet nothing is judged or held.
     const holdsBefore = holds.length;
-    await spc.freezeLimits(engineer, chart.id, rspc.slice(0, 12), 'R-SPC before the jump');
+    await freeze(chart.id, rspc.slice(0, 12), 'R-SPC before the jump');
     await spc.backfill(chart.id);
     expect((await spc.points(chart.id, 1000)).map((p) => p.z)).toEqual(points.map(() => null));
     expect(await spc.events({ chartId: chart.id })).toEqual([]);
@@ -352,7 +449,10 @@ describe('yield analytics', () => {
     // A sheet that lands now is judged as any other.
     const landed = await land('R-SPC', 40, [], { asrScale: 1.1 });
     await spc.recordSheet((await maps.sheet(landed))!);
-    expect((await spc.events({ chartId: chart.id })).map((e) => [e.rule, e.atSheet])).toEqual([['NELSON_1', landed]]);
+    expect((await spc.events({ chartId: chart.id })).map((e) => [e.panel, e.rule, e.atSheet]).sort()).toEqual([
+      ['DISPERSION', 'NELSON_1', landed],
+      ['MAIN', 'NELSON_1', landed],
+    ]);
   });
 
   it('classifies sheets and the roll, and stacks the roll’s sheets', async () => {
