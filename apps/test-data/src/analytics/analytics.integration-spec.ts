@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { B3, B4, c4 } from '@mes/analytics';
 import { Role, SignatureMeaning, type Actor, type SignatureInput } from '@mes/auth';
-import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
+import { ANALYTICS_QUEUE, JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
 import { DomainError } from '@mes/service-core';
 import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
-import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { AuditTrailRepository } from '../audit/audit-trail.repository';
 import { AuditService } from '../audit/audit.service';
@@ -537,4 +538,116 @@ describe('yield analytics', () => {
       await queue.onModuleDestroy();
     }
   });
+
+  it('a chart created while Redis is unreachable keeps its backfill pending, and the sweeper queues it once Redis is back', async () => {
+    const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    // The queue reaches the real Redis through a gate on a port of its own: shut, connections are cut and refused.
+    const gate = await redisGate(redis.hostname, Number(redis.port || 6379));
+    const prefix = `t-${db.name}-gate`;
+    const queue = new AnalyticsQueue({ redisUrl: gate.url, prefix, sweepSeconds: 0 }, stored, maps, patterns, spc, correlation);
+    queue.onModuleInit();
+    const until = async <T>(what: () => Promise<T>, done: (v: T) => boolean): Promise<T> => {
+      const deadline = Date.now() + 20_000;
+      let v = await what();
+      while (!done(v) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        v = await what();
+      }
+      return v;
+    };
+    try {
+      // Redis is up: the sweeper queues the charts made earlier in this file straight through the service (no job), and they are backfilled.
+      gate.open();
+      const earlier = await spc.backfillsPending();
+      expect(earlier.length).toBeGreaterThan(0);
+      expect(await queue.sweep(0)).toEqual(earlier);
+      expect(
+        await until(
+          () => spc.backfillsPending(),
+          (p) => p.length === 0,
+        ),
+      ).toEqual([]);
+      // Then Redis goes away.
+      await gate.shut();
+      // What the createSpcChart mutation does: the chart is stored, the job cannot be queued, the request still succeeds.
+      const chart = await spc.createChart(engineer, {
+        productCode: 'TFB-0505',
+        name: 'made while Redis was down',
+        metric: 'ASR',
+        statistic: 'ZONE_MEAN',
+        chartType: 'I_MR',
+        zones: 1,
+        rules: ['NELSON_1'],
+      });
+      expect(await queue.requestBackfill(chart.id)).toBe(false);
+      expect((await spc.chart(chart.id)).backfillPending).toBe(true);
+      // Still down: the sweep cannot queue it either, and it stays pending (sweep(0): no sheets, only charts here).
+      expect(await queue.sweep(0)).toEqual([]);
+      expect(await spc.backfillsPending()).toContain(chart.id);
+
+      gate.open();
+      // Once the connection is back the sweeper queues it; the worker adds the history and clears the flag.
+      expect(
+        await until(
+          () => queue.sweep(0),
+          (q) => q.includes(chart.id),
+        ),
+      ).toContain(chart.id);
+      expect(
+        await until(
+          async () => (await spc.chart(chart.id)).backfillPending,
+          (p) => !p,
+        ),
+      ).toBe(false);
+      const points = await spc.points(chart.id, 1000);
+      expect(points.length).toBeGreaterThan(40);
+      expect(points.map((p) => p.z)).toEqual(points.map(() => null));
+      // Nothing left to queue; queuing it again anyway (a sweep racing the job) adds the same points, no more.
+      expect(await queue.sweep(0)).toEqual([]);
+      expect(await spc.backfill(chart.id)).toEqual({ sheets: points.length, points: points.length });
+      expect((await spc.points(chart.id, 1000)).map((p) => p.sheetBarcode)).toEqual(points.map((p) => p.sheetBarcode));
+    } finally {
+      gate.open();
+      await queue.onModuleDestroy();
+      await gate.shut();
+      const cleanup = new Queue(ANALYTICS_QUEUE, { connection: { url: redis.toString() }, prefix });
+      await cleanup.obliterate({ force: true }).catch(() => undefined);
+      await cleanup.close();
+    }
+  });
 });
+
+/**
+ * A TCP gate to a Redis: while open, every connection to `url` is piped to the Redis; `shut()` cuts
+ * the connections and refuses new ones (a client sees Redis go away and come back, and the shared
+ * Redis is not touched).
+ */
+async function redisGate(host: string, port: number): Promise<{ url: string; open: () => void; shut: () => Promise<void> }> {
+  const gatePort = await freePort();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  return {
+    url: `redis://127.0.0.1:${gatePort}`,
+    open: () => {
+      if (!server.listening) server.listen(gatePort, '127.0.0.1');
+    },
+    shut: async () => {
+      const closed = server.listening ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}

@@ -33,6 +33,9 @@ export interface AnalyticsQueueOptions {
   sweepSeconds: number;
 }
 
+/** How long a request waits for Redis to take a job it stored durably before answering anyway. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+
 /**
  * The yield-analytics queue and its worker, in the test-data process (the analysis reads and writes
  * only test-data's schema). A sheet is analysed when the binning worker's finish job for its test
@@ -113,14 +116,21 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
    * with its backfill pending, so when Redis cannot take the job now the sweeper queues it later.
    */
   async requestBackfill(chartId: string): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.backfillChart(chartId);
+      // A queue that has not reached Redis since start waits for it instead of failing: do not hold the request.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Redis did not take the job within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+      });
+      await Promise.race([this.backfillChart(chartId), late]);
       return true;
     } catch (e) {
       this.logger.warn(
         `could not queue the backfill of SPC chart ${chartId} (the sweeper retries): ${e instanceof Error ? e.message : String(e)}`,
       );
       return false;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
