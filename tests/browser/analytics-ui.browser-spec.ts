@@ -147,6 +147,13 @@ describe('analytics pages in a real browser', () => {
       async () => (await admin.ok(`{ spcChart(id: "${chartId}") { points(last: 100) { seq } } }`)).spcChart.points.length,
       (n: number) => n >= SHEETS,
     );
+    // The stack's sheet (another roll, at the base level) lands before the limits are frozen: after the drift its
+    // step back down would be a moving range beyond the limits, and the hold would keep it from singulation.
+    await buildStack();
+    await until(
+      async () => (await admin.ok(`{ spcChart(id: "${chartId}") { points(last: 100) { seq } } }`)).spcChart.points.length,
+      (n: number) => n >= SHEETS + 1,
+    );
     await admin.ok(
       `mutation($s: [String!]!, $sig: SignatureInput!) { freezeSpcLimits(input: { chartId: "${chartId}", baselineSheets: $s, reason: "roll SPCA, no known issue" }, signature: $sig) { version } }`,
       { s: baseSheets, sig: { password: TEST_ADMIN_PASSWORD, meaning: 'APPROVED' } },
@@ -175,7 +182,6 @@ describe('analytics pages in a real browser', () => {
       async () => (await admin.ok(`{ rollPatterns(roll: "${drifted.barcode}") { sheets } }`)).rollPatterns?.sheets ?? 0,
       (n: number) => n === SHEETS,
     );
-    await buildStack();
   }, 900_000);
   afterAll(async () => {
     await browser?.close();
@@ -324,7 +330,7 @@ describe('analytics pages in a real browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Sign the limits v1 of Yield per sheet' });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain(`From ${SHEETS} sheets, ${baselineSheets[0]} to ${baselineSheets[SHEETS - 1]}`);
-    await dialog.getByLabel(/^Responsible/).check();
+    await dialog.getByRole('radio', { name: /Responsible/ }).check();
     await dialog.getByLabel('Your password (signs as the signed-in user)').fill('not-the-password');
     await dialog.getByRole('button', { name: 'Sign' }).click();
     await dialog.getByRole('alert').waitFor();

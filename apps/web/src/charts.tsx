@@ -85,7 +85,15 @@ export function ControlChart({
   const xs = ticks(1, points.length, Math.min(10, points.length)).filter((t) => Number.isInteger(t));
   const ownCentre = centre === null && points.some((p) => p.centre !== undefined && p.centre !== null);
   return (
-    <svg viewBox={`0 0 ${CW} ${height}`} className="plot chart-wide" role="img" aria-label={title} data-testid={testId}>
+    <svg
+      viewBox={`0 0 ${CW} ${height}`}
+      className="plot chart-wide"
+      // .chart-wide is CW x CH: a shorter chart keeps the same width and scale.
+      style={height === CH ? undefined : { height: `${height}px` }}
+      role="img"
+      aria-label={title}
+      data-testid={testId}
+    >
       <Axes
         xs={xs.map((t) => t - 1)}
         xTick={(t) => String(t + 1)}
