@@ -338,8 +338,10 @@ function rollRecall(perClass: number): Record<string, number> {
 /**
  * The SPC update as the analyze-sheet job does it, through PostgreSQL: a landed sheet's map read from
  * its current results and its point on each of 11 charts (5 zone means X̄-S, 5 zone σ I-MR, 1 p chart,
- * all twelve rules, limits frozen), each chart in its own transaction under the chart's lock.
- * Tracking (the holds) is a stand-in that answers at once; the sheets are in control, so no hold.
+ * all twelve rules, limits frozen) in one transaction, then the holds of the events it opened.
+ * Tracking (the holds) is a stand-in that answers at once. With all twelve rules on eleven charts and
+ * their second charts, these simulated sheets open events at most sheets (a median of 11 a sheet in one
+ * run), so the figure includes writing the events and their holds.
  */
 async function spcThroughPostgres(): Promise<number> {
   const db = await createTestDatabase('bench_analytics');

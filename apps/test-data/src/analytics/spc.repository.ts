@@ -180,8 +180,14 @@ export class SpcRepository {
       .getMany();
   }
 
-  async setEventHolds(id: string, holds: unknown[], holdError: string | null): Promise<void> {
-    await this.db.getRepository(SpcEventEntity).update({ id }, { holds, holdError });
+  /** The holds placed for these events (or why placing them failed), in one statement. */
+  async setEventsHolds(events: Array<{ id: string; holds: unknown[]; error: string | null }>): Promise<void> {
+    if (!events.length) return;
+    await this.db.query(
+      `UPDATE test_data.spc_events e SET holds = u.holds, hold_error = u.error
+         FROM unnest($1::uuid[], $2::jsonb[], $3::text[]) AS u(id, holds, error) WHERE e.id = u.id`,
+      [events.map((e) => e.id), events.map((e) => JSON.stringify(e.holds)), events.map((e) => e.error)],
+    );
   }
 
   /**

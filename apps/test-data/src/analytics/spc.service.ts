@@ -491,7 +491,7 @@ export class SpcService {
    */
   private async placePendingHolds(chartIds: string[], sheet: string): Promise<void> {
     if (!chartIds.length) return;
-    const failed: string[] = [];
+    const placed: Array<{ id: string; holds: unknown[]; error: string | null }> = [];
     for (const ev of await this.spc.eventsWithoutHolds(chartIds, sheet)) {
       const regions = holdRegions(ev.points as EventPoint[]);
       const holds: unknown[] = [];
@@ -505,16 +505,17 @@ export class SpcService {
             for (const s of r.sheets) holds.push({ roll: r.roll, sheet: s, holdId: await this.tracking.holdSheet(s, ev.reason) });
           }
         }
-        await this.spc.setEventHolds(ev.id, holds, null);
+        placed.push({ id: ev.id, holds, error: null });
         this.logger.log(
           `SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`,
         );
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        await this.spc.setEventHolds(ev.id, holds, message);
-        failed.push(`SPC event ${ev.id}: placing its hold failed (${message})`);
+        placed.push({ id: ev.id, holds, error: e instanceof Error ? e.message : String(e) });
       }
     }
+    // Every event's holds (or why they failed) in one statement.
+    await this.spc.setEventsHolds(placed);
+    const failed = placed.filter((p) => p.error !== null).map((p) => `SPC event ${p.id}: placing its hold failed (${p.error})`);
     if (failed.length) throw new Error(`${failed.join('; ')}; the job retries`);
   }
 }
