@@ -281,7 +281,7 @@ describe('yield analytics', () => {
     expect(mr).toMatchObject({ atSheet: jumped, points: [{ sheet: jumped, value: point15.dispersion, z: point15.dispersionZ }] });
     expect(mr.reason).toMatch(
       new RegExp(
-        `^SPC ASR zone 2 \\(TFB-0505\\), moving range chart: NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`,
+        `^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ on the moving range chart, at sheet ${jumped} \\(\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`,
       ),
     );
     // Its hold is placed as the main chart's is: the MD region of the sheet.
@@ -408,7 +408,9 @@ describe('yield analytics', () => {
     const events = await spc.events({ chartId: chart.id });
     const s = events.find((e) => e.panel === 'DISPERSION' && e.atSheet === noisy)!;
     expect(s).toMatchObject({ rule: 'NELSON_1', points: [{ sheet: noisy, value: last.spread }] });
-    expect(s.reason).toMatch(new RegExp(`^SPC ASR zone 1 X̄-S \\(TFB-0505\\), s chart: NELSON_1, one point beyond 3σ, at sheet ${noisy} `));
+    expect(s.reason).toMatch(
+      new RegExp(`^SPC ASR zone 1 X̄-S \\(TFB-0505\\): NELSON_1, one point beyond 3σ on the s chart, at sheet ${noisy} `),
+    );
     expect(s.holds).toEqual([{ roll: 'R-XS', mdFromMm: sheetStart(8), mdToMm: sheetStart(8) + ROWS * PITCH, holdId: expect.any(String) }]);
     // Nelson 5 (two of three beyond 2σ) is not a rule of the s chart: skewed, its tail fractions do not hold.
     expect(events.filter((e) => e.panel === 'DISPERSION').map((e) => e.rule)).toEqual(['NELSON_1']);

@@ -470,8 +470,9 @@ export class SpcService {
         mdFromMm: window[k].md_from_mm === null ? null : Number(window[k].md_from_mm),
         mdToMm: window[k].md_to_mm === null ? null : Number(window[k].md_to_mm),
       }));
-      const which = panel === 'MAIN' ? '' : `, ${DISPERSION_NAME[chart.chart_type]} chart`;
-      const reason = `SPC ${chart.name} (${chart.product_code})${which}: ${v.rule}, ${RUN_RULE_TEXT[v.rule]}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
+      // "SPC <chart> (<product>): <rule>, <what it means>[ on the moving range / s chart], at sheets ..."
+      const which = panel === 'MAIN' ? '' : ` on the ${DISPERSION_NAME[chart.chart_type]} chart`;
+      const reason = `SPC ${chart.name} (${chart.product_code}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}${which}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
       return {
         id: randomUUID(),
         chartId: chart.id,
