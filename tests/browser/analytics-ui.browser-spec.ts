@@ -148,9 +148,16 @@ describe('analytics pages in a real browser', () => {
       async () => (await admin.ok(`{ spcChart(id: "${chartId}") { points(last: 100) { seq } } }`)).spcChart.points.length,
       (n: number) => n >= SHEETS,
     );
+    // The stack's sheet (another roll, at the base level) lands before the limits are frozen: after the drift its
+    // step back down would be a moving range beyond the limits, and the hold would keep it from singulation.
+    await buildStack();
+    await until(
+      async () => (await admin.ok(`{ spcChart(id: "${chartId}") { points(last: 100) { seq } } }`)).spcChart.points.length,
+      (n: number) => n >= SHEETS + 1,
+    );
     await admin.ok(
-      `mutation($s: [String!]!) { freezeSpcLimits(input: { chartId: "${chartId}", baselineSheets: $s, reason: "roll SPCA, no known issue" }) { version } }`,
-      { s: baseSheets },
+      `mutation($s: [String!]!, $sig: SignatureInput!) { freezeSpcLimits(input: { chartId: "${chartId}", baselineSheets: $s, reason: "roll SPCA, no known issue" }, signature: $sig) { version } }`,
+      { s: baseSheets, sig: { password: TEST_ADMIN_PASSWORD, meaning: 'APPROVED' } },
     );
     const layout = base.rolls[0].sheets;
     const fromMdMm = layout[SHEETS / 2].mdStartMm;
@@ -176,7 +183,6 @@ describe('analytics pages in a real browser', () => {
       async () => (await admin.ok(`{ rollPatterns(roll: "${drifted.barcode}") { sheets } }`)).rollPatterns?.sheets ?? 0,
       (n: number) => n === SHEETS,
     );
-    await buildStack();
   }, 900_000);
   afterAll(async () => {
     await browser?.close();
@@ -192,35 +198,59 @@ describe('analytics pages in a real browser', () => {
     return page;
   };
 
-  it('SPC page: the chart’s points and limits, the rule-breaking points in red, events acknowledged with a comment, links to the held region', async () => {
+  it('SPC page: the chart’s points and limits, the moving range chart under it, the rule-breaking points in red, events acknowledged with a comment, links to the held region', async () => {
     const api = (
       await mes.admin.ok(
-        `{ spcChart(id: "${chartId}") { points(last: 300) { sheetBarcode } events { id status atSheet rule points { sheet } holds { roll mdFromMm mdToMm } } } }`,
+        `{ spcChart(id: "${chartId}") { points(last: 300) { sheetBarcode dispersion dispersionUcl } events { id status atSheet rule panel points { sheet } holds { roll mdFromMm mdToMm } } } }`,
       )
     ).spcChart as {
-      points: { sheetBarcode: string }[];
+      points: { sheetBarcode: string; dispersion: number | null; dispersionUcl: number | null }[];
       events: {
         id: string;
         status: string;
         atSheet: string;
         rule: string;
+        panel: 'MAIN' | 'DISPERSION';
         points: { sheet: string }[];
         holds: { roll: string; mdFromMm: number; mdToMm: number }[];
       }[];
+    };
+    const redOn = (panel: 'MAIN' | 'DISPERSION') => {
+      const sheets = new Set(api.events.filter((e) => e.panel === panel).flatMap((e) => e.points.map((p) => p.sheet)));
+      return api.points.filter((p) => sheets.has(p.sheetBarcode)).length;
     };
     const page = await engineerPage();
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'SPC' }).click();
     await page.getByRole('button', { name: 'Show' }).click();
     const chart = page.getByTestId('control-chart');
     await chart.waitFor();
-    // One mark per point; exactly the points named by an event are drawn as violations.
+    // One mark per point; exactly the points named by an event on this chart are drawn as violations.
     expect(await chart.locator('circle').count()).toBe(api.points.length);
-    const violatedSheets = new Set(api.events.flatMap((e) => e.points.map((p) => p.sheet)));
-    const expectedRed = api.points.filter((p) => violatedSheets.has(p.sheetBarcode)).length;
-    expect(expectedRed).toBeGreaterThan(0);
-    expect(await chart.locator('circle.violated').count()).toBe(expectedRed);
+    expect(redOn('MAIN')).toBeGreaterThan(0);
+    expect(await chart.locator('circle.violated').count()).toBe(redOn('MAIN'));
     expect(await chart.locator('path.limit-line').count()).toBe(2);
     expect(await chart.locator('line.centre-line').count()).toBe(1);
+    // Under it the moving range chart: a mark per point but the first, its own limits and its own violations
+    // (the drift's steps between sheets are moving ranges beyond D4 · MR̄).
+    const mr = page.getByTestId('dispersion-chart');
+    expect(await mr.getAttribute('aria-label')).toContain('moving range chart');
+    expect(await mr.locator('circle').count()).toBe(api.points.filter((p) => p.dispersion !== null).length);
+    expect(api.points[0].dispersion).toBeNull();
+    expect(redOn('DISPERSION')).toBeGreaterThan(0);
+    expect(await mr.locator('circle.violated').count()).toBe(redOn('DISPERSION'));
+    expect(await mr.locator('path.limit-line').count()).toBe(2);
+    expect(await mr.locator('line.centre-line').count()).toBe(1);
+    // The MR chart sits under the main chart, as wide.
+    const [mainBox, mrBox] = [(await chart.boundingBox())!, (await mr.boundingBox())!];
+    expect(mrBox.y).toBeGreaterThan(mainBox.y + mainBox.height - 1);
+    expect(mrBox.width).toBeCloseTo(mainBox.width, 0);
+    const mrEvent = api.events.find((e) => e.panel === 'DISPERSION' && e.status === 'OPEN')!;
+    expect(
+      await page
+        .getByTestId('spc-event')
+        .filter({ hasText: `on the moving range chart at sheet ${mrEvent.atSheet}` })
+        .count(),
+    ).toBeGreaterThan(0);
     const events = page.getByTestId('spc-event');
     expect(await events.count()).toBe(api.events.filter((e) => e.status === 'OPEN').length);
     const first = api.events[0];
@@ -297,14 +327,30 @@ describe('analytics pages in a real browser', () => {
     expect(await section.getByRole('button', { name: 'Freeze limits v1' }).isDisabled()).toBe(true);
     await section.getByLabel('Reason').fill('roll SPCA, before the drift');
     await section.getByRole('button', { name: 'Freeze limits v1' }).click();
+    // The freeze is signed: the dialog names what is signed; a wrong password is refused there and nothing is frozen.
+    const dialog = page.getByRole('dialog', { name: 'Sign the limits v1 of Yield per sheet' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(`From ${SHEETS} sheets, ${baselineSheets[0]} to ${baselineSheets[SHEETS - 1]}`);
+    await dialog.getByRole('radio', { name: /Responsible/ }).check();
+    await dialog.getByLabel('Your password (signs as the signed-in user)').fill('not-the-password');
+    await dialog.getByRole('button', { name: 'Sign' }).click();
+    await dialog.getByRole('alert').waitFor();
+    await screenshot(page, '20c-spc-freeze-signature-refused');
+    expect((await mes.admin.ok(`{ spcChart(id: "${created.id}") { limitsVersion } }`)).spcChart.limitsVersion).toBe(0);
+    await dialog.getByLabel('Your password (signs as the signed-in user)').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Sign' }).click();
+    await dialog.waitFor({ state: 'detached' });
     expect(await section.getByRole('status').textContent()).toMatch(/^Limits v1 frozen: centre /);
     const limits = (
-      await mes.admin.ok(`{ spcChart(id: "${created.id}") { limitsVersion limits { version baselineSheets reason frozenBy } } }`)
+      await mes.admin.ok(
+        `{ spcChart(id: "${created.id}") { limitsVersion limits { version baselineSheets reason frozenBy signatureMeaning } } }`,
+      )
     ).spcChart;
     expect(limits).toEqual({
       limitsVersion: 1,
-      limits: [{ version: 1, baselineSheets, reason: 'roll SPCA, before the drift', frozenBy: 'erik' }],
+      limits: [{ version: 1, baselineSheets, reason: 'roll SPCA, before the drift', frozenBy: 'erik', signatureMeaning: 'RESPONSIBLE' }],
     });
+    await section.getByText('frozen by erik (signed responsible)').waitFor();
     await section.getByRole('button', { name: 'Freeze limits v2' }).waitFor();
     await screenshot(page, '20b-spc-new-chart-frozen');
     await expectAccessible(page, 'SPC with a new chart');

@@ -23,9 +23,12 @@ function extent(values: number[], margin = 0.06): [number, number] {
 export interface ChartPointView {
   /** What the point is (its sheet), read by screen readers and in the tooltip. */
   label: string;
-  value: number;
+  /** Null leaves the point's place empty (the first point has no moving range). */
+  value: number | null;
   lcl: number | null;
   ucl: number | null;
+  /** The point's own centre line (an s chart's c4(n) σ follows the subgroup size); else `centre` of the chart. */
+  centre?: number | null;
   /** The point belongs to a run-rule violation. */
   violated: boolean;
 }
@@ -35,60 +38,85 @@ const CH = 280;
 
 /**
  * A control chart: points in landing order, the centre line, the 3σ limits (a step line: X̄-S and
- * p limits follow each point's subgroup size), and the points of rule violations in red.
+ * p limits follow each point's subgroup size), and the points of rule violations in red. The second
+ * chart of a pair (moving range or s) is drawn by the same component, shorter, under the first, with
+ * the same x positions.
  */
 export function ControlChart({
   title,
   points,
   centre,
   yLabel,
+  height = CH,
+  testId = 'control-chart',
 }: {
   title: string;
   points: ChartPointView[];
   centre: number | null;
   yLabel: string;
+  height?: number;
+  testId?: string;
 }) {
   if (!points.length) return <p className="muted">No points yet: they land as sheets are binned.</p>;
-  const [y0, y1] = extent(points.flatMap((p) => [p.value, p.lcl ?? NaN, p.ucl ?? NaN, centre ?? NaN]));
+  const [y0, y1] = extent(points.flatMap((p) => [p.value ?? NaN, p.lcl ?? NaN, p.ucl ?? NaN, p.centre ?? NaN, centre ?? NaN]));
   const sx = scale(0, Math.max(1, points.length - 1), PAD.l + 8, CW - PAD.r - 8);
-  const sy = scale(y0, y1, CH - PAD.b, PAD.t);
-  const limitPath = (pick: (p: ChartPointView) => number | null) => {
+  const sy = scale(y0, y1, height - PAD.b, PAD.t);
+  const stepPath = (pick: (p: ChartPointView) => number | null | undefined) => {
     let d = '';
     points.forEach((p, i) => {
       const v = pick(p);
-      if (v === null) return;
+      if (v === null || v === undefined) return;
       const half = points.length > 1 ? (sx(1) - sx(0)) / 2 : 8;
       d += `${d ? 'L' : 'M'}${(sx(i) - half).toFixed(1)},${sy(v).toFixed(1)}L${(sx(i) + half).toFixed(1)},${sy(v).toFixed(1)}`;
     });
     return d;
   };
+  // The series is broken where a point has no value.
+  let series = '';
+  let pen = 'M';
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      pen = 'M';
+      return;
+    }
+    series += `${pen}${sx(i).toFixed(1)},${sy(p.value).toFixed(1)}`;
+    pen = 'L';
+  });
   const xs = ticks(1, points.length, Math.min(10, points.length)).filter((t) => Number.isInteger(t));
+  const ownCentre = centre === null && points.some((p) => p.centre !== undefined && p.centre !== null);
   return (
-    <svg viewBox={`0 0 ${CW} ${CH}`} className="plot chart-wide" role="img" aria-label={title} data-testid="control-chart">
+    <svg
+      viewBox={`0 0 ${CW} ${height}`}
+      className="plot chart-wide"
+      // .chart-wide is CW x CH: a shorter chart keeps the same width and scale.
+      style={height === CH ? undefined : { height: `${height}px` }}
+      role="img"
+      aria-label={title}
+      data-testid={testId}
+    >
       <Axes
         xs={xs.map((t) => t - 1)}
         xTick={(t) => String(t + 1)}
-        ys={ticks(y0, y1)}
+        ys={ticks(y0, y1, height < CH ? 3 : 5)}
         xLabel="point (landing order)"
         yLabel={yLabel}
         sx={sx}
         sy={sy}
         w={CW}
-        h={CH}
+        h={height}
       />
       {centre !== null && <line className="centre-line" x1={PAD.l} x2={CW - PAD.r} y1={sy(centre)} y2={sy(centre)} />}
-      <path className="limit-line" d={limitPath((p) => p.ucl)} fill="none" />
-      <path className="limit-line" d={limitPath((p) => p.lcl)} fill="none" />
-      <path
-        className="series-path"
-        d={points.map((p, i) => `${i ? 'L' : 'M'}${sx(i).toFixed(1)},${sy(p.value).toFixed(1)}`).join('')}
-        fill="none"
-      />
-      {points.map((p, i) => (
-        <circle key={i} cx={sx(i)} cy={sy(p.value)} r={p.violated ? 5 : 3} className={p.violated ? 'point violated' : 'point'}>
-          <title>{`${p.label}: ${fmt(p.value)}${p.violated ? ' (rule violation)' : ''}`}</title>
-        </circle>
-      ))}
+      {ownCentre && <path className="centre-line" d={stepPath((p) => p.centre)} fill="none" />}
+      <path className="limit-line" d={stepPath((p) => p.ucl)} fill="none" />
+      <path className="limit-line" d={stepPath((p) => p.lcl)} fill="none" />
+      <path className="series-path" d={series} fill="none" />
+      {points.map((p, i) =>
+        p.value === null ? null : (
+          <circle key={i} cx={sx(i)} cy={sy(p.value)} r={p.violated ? 5 : 3} className={p.violated ? 'point violated' : 'point'}>
+            <title>{`${p.label}: ${fmt(p.value)}${p.violated ? ' (rule violation)' : ''}`}</title>
+          </circle>
+        ),
+      )}
     </svg>
   );
 }

@@ -4,6 +4,8 @@
  * engineer picks; once frozen they are plain numbers stored with the chart version, and every new
  * point is judged against them (`chartPoint`).
  */
+import { B3, B4, D3, D4, d2, d3 } from './control-constants';
+import { RUN_RULES, type RunRule } from './run-rules';
 import { c4 } from './stats';
 
 const { abs, sqrt, max, min } = Math;
@@ -37,10 +39,17 @@ export interface ChartPoint {
   ucl: number;
   /** Distance from the centre line in σ of this point (what run rules look at). */
   z: number;
-  /** Second chart: moving range (I-MR) or subgroup s (X̄-S); undefined for p charts. */
+  /**
+   * Second chart: moving range (I-MR, from the point before) or subgroup s (X̄-S), its centre line and
+   * limits (D3/D4 · MR̄; B3/B4 · c4(n) σ for this point's n), and its distance from the centre in σ of
+   * the dispersion (so "beyond the limits" is |z| > 3 as on the first chart). Undefined for p charts and
+   * for the first point of an I-MR chart.
+   */
   dispersion?: number;
+  dispersionCentre?: number;
   dispersionUcl?: number;
   dispersionLcl?: number;
+  dispersionZ?: number;
 }
 
 export class ChartInputError extends Error {
@@ -50,9 +59,8 @@ export class ChartInputError extends Error {
   }
 }
 
-/** Moving-range constant d2 for n = 2 and the D4 factor of the MR chart. */
-const D2_2 = 1.128;
-const D4_2 = 3.267;
+/** The moving range is the range of two consecutive observations. */
+const MR_N = 2;
 
 function checkSample(type: ChartType, s: ChartSample, at: string): void {
   if (!Number.isFinite(s.value)) throw new ChartInputError(`${at}: value must be a finite number, got ${s.value}`);
@@ -80,7 +88,7 @@ export function computeLimits(type: ChartType, baseline: readonly ChartSample[])
       let mr = 0;
       for (let i = 1; i < baseline.length; i++) mr += abs(baseline[i].value - baseline[i - 1].value);
       mr /= baseline.length - 1;
-      return { type, centre, sigma: mr / D2_2, dispersionCentre: mr, baselinePoints: baseline.length };
+      return { type, centre, sigma: mr / d2(MR_N), dispersionCentre: mr, baselinePoints: baseline.length };
     }
     case 'XBAR_S': {
       // Weighted by subgroup size; σ from s̄ / c4 with each subgroup's own c4 (unequal sizes are common:
@@ -130,27 +138,36 @@ export function chartPoint(limits: ChartLimits, sample: ChartSample, previous?: 
         z: s > 0 ? (sample.value - limits.centre) / s : zeroSigmaZ(sample.value - limits.centre),
       };
       if (previous) {
-        p.dispersion = abs(sample.value - previous.value);
-        p.dispersionUcl = D4_2 * limits.dispersionCentre;
-        p.dispersionLcl = 0;
+        // MR̄ = d2 σ; σ of a moving range = d3 σ, so D3/D4 · MR̄ are its 3σ limits.
+        const mr = abs(sample.value - previous.value);
+        const sdMr = (d3(MR_N) / d2(MR_N)) * limits.dispersionCentre;
+        p.dispersion = mr;
+        p.dispersionCentre = limits.dispersionCentre;
+        p.dispersionUcl = D4(MR_N) * limits.dispersionCentre;
+        p.dispersionLcl = D3(MR_N) * limits.dispersionCentre;
+        p.dispersionZ = sdMr > 0 ? (mr - limits.dispersionCentre) / sdMr : zeroSigmaZ(mr - limits.dispersionCentre);
       }
       return p;
     }
     case 'XBAR_S': {
       const n = sample.n as number;
       const se = limits.sigma / sqrt(n);
+      // s of a subgroup of n: mean c4 σ, σ √(1 − c4²); B3/B4 · c4 σ are its 3σ limits.
       const k = c4(n);
-      // B3/B4 limits of s for this subgroup size, from σ.
+      const sCentre = k * limits.sigma;
       const sdS = limits.sigma * sqrt(1 - k * k);
+      const s = sample.spread as number;
       return {
         value: sample.value,
         centre: limits.centre,
         lcl: limits.centre - 3 * se,
         ucl: limits.centre + 3 * se,
         z: se > 0 ? (sample.value - limits.centre) / se : zeroSigmaZ(sample.value - limits.centre),
-        dispersion: sample.spread,
-        dispersionLcl: max(0, k * limits.sigma - 3 * sdS),
-        dispersionUcl: k * limits.sigma + 3 * sdS,
+        dispersion: s,
+        dispersionCentre: sCentre,
+        dispersionLcl: B3(n) * sCentre,
+        dispersionUcl: B4(n) * sCentre,
+        dispersionZ: sdS > 0 ? (s - sCentre) / sdS : zeroSigmaZ(s - sCentre),
       };
     }
     case 'P': {
@@ -169,6 +186,45 @@ export function chartPoint(limits: ChartLimits, sample: ChartSample, previous?: 
   }
 }
 
+/** The limits a point of subgroup size n is drawn against (n: X̄-S subgroup, p inspected; unused for I-MR). */
+export interface PointLimits {
+  centre: number;
+  lcl: number;
+  ucl: number;
+  /** The second chart's centre and limits; undefined for p charts. */
+  dispersionCentre?: number;
+  dispersionLcl?: number;
+  dispersionUcl?: number;
+}
+
+/** The limits of both charts for a point of subgroup size n, as `chartPoint` judges it (for drawing). */
+export function limitsAt(limits: ChartLimits, n?: number | null): PointLimits | null {
+  switch (limits.type) {
+    case 'I_MR': {
+      const { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl } = chartPoint(
+        limits,
+        { value: limits.centre },
+        { value: limits.centre },
+      );
+      return { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl };
+    }
+    case 'XBAR_S': {
+      if (!Number.isInteger(n) || (n as number) < 2) return null;
+      const { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl } = chartPoint(limits, {
+        value: limits.centre,
+        n: n as number,
+        spread: 0,
+      });
+      return { centre, lcl, ucl, dispersionCentre, dispersionLcl, dispersionUcl };
+    }
+    case 'P': {
+      if (!Number.isInteger(n) || (n as number) < 1) return null;
+      const { centre, lcl, ucl } = chartPoint(limits, { value: 0, n: n as number });
+      return { centre, lcl, ucl };
+    }
+  }
+}
+
 /** With a baseline of identical values any departure is infinitely far out; no departure is on the line. */
 function zeroSigmaZ(d: number): number {
   return d === 0 ? 0 : d > 0 ? Infinity : -Infinity;
@@ -177,4 +233,22 @@ function zeroSigmaZ(d: number): number {
 /** Every point of a series judged against the limits, moving ranges included. */
 export function chartSeries(limits: ChartLimits, samples: readonly ChartSample[]): ChartPoint[] {
   return samples.map((s, i) => chartPoint(limits, s, i > 0 ? samples[i - 1] : undefined));
+}
+
+/**
+ * The run rules that judge the second chart, of those chosen for the chart. Both take "a point
+ * beyond the limits" (Nelson 1, WE 1). Consecutive moving ranges share an observation, so they are
+ * correlated and the run rules would fire on noise: the MR chart takes rule 1 only. Subgroup s are
+ * independent but skewed (the zone rules' 1σ and 2σ tail fractions do not hold), so the s chart adds
+ * only the rules that need no tail fraction: a run on one side (Nelson 2, WE 4) and a trend (Nelson 3).
+ */
+export const DISPERSION_RULES: Record<Exclude<ChartType, 'P'>, readonly RunRule[]> = {
+  I_MR: ['NELSON_1', 'WE_1'],
+  XBAR_S: ['NELSON_1', 'WE_1', 'NELSON_2', 'WE_4', 'NELSON_3'],
+};
+
+export function dispersionRules(type: ChartType, chosen: readonly RunRule[]): RunRule[] {
+  if (type === 'P') return [];
+  const allowed = DISPERSION_RULES[type];
+  return RUN_RULES.filter((r) => chosen.includes(r) && allowed.includes(r));
 }

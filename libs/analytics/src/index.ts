@@ -1,4 +1,5 @@
 export * from './stats';
+export { B3, B4, D3, D4, d2, d3 } from './control-constants';
 export * from './control-chart';
 export * from './run-rules';
 export * from './map-grid';

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { Role, type Actor } from '@mes/auth';
-import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
+import { B3, B4, c4 } from '@mes/analytics';
+import { Role, SignatureMeaning, type Actor, type SignatureInput } from '@mes/auth';
+import { ANALYTICS_QUEUE, JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
 import { DomainError } from '@mes/service-core';
 import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
-import { createTestDatabase, type TestDatabase } from '@mes/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { AuditTrailRepository } from '../audit/audit-trail.repository';
 import { AuditService } from '../audit/audit.service';
@@ -54,7 +56,19 @@ describe('yield analytics', () => {
     holdSheet: async () => {
       throw new Error('not expected: every test sheet has an MD position');
     },
+    // Tracking checks the password (tested there); this stand-in knows one.
+    verifySignature: async (actor: Actor, signature: SignatureInput) => {
+      if (signature.password !== PASSWORD)
+        throw new DomainError('SIGNATURE_REJECTED', 'The password does not match the signed-in user', [
+          { path: 'signature.password', message: 'expected the password of the signed-in user' },
+        ]);
+      return { signer: actor.username, meaning: signature.meaning, comment: signature.comment ?? null, signedAt: new Date() };
+    },
   } as unknown as TrackingClient;
+  const PASSWORD = 'erik-password';
+  const signature: SignatureInput = { password: PASSWORD, meaning: SignatureMeaning.APPROVED };
+  const freeze = (chartId: string, sheets: string[], reason: string, sig: SignatureInput = signature) =>
+    spc.freezeLimits(engineer, chartId, sheets, reason, sig, '127.0.0.1');
   /**
    * Stands in for the process service's cell provenance: the LiPON deposition rate follows the same
    * drift as the R-PAT roll's ASR (from its halfway point), the LCO heater temperature is noise.
@@ -78,7 +92,7 @@ describe('yield analytics', () => {
     roll: string,
     k: number,
     patternsOnSheet: PatternSpec[],
-    opts: { seed?: number; asrScale?: number } = {},
+    opts: { seed?: number; asrScale?: number; noise?: number } = {},
   ): Promise<string> {
     const sheet = `S-${roll}-${String(k).padStart(4, '0')}`;
     const m = simulatePatternMap({
@@ -89,7 +103,7 @@ describe('yield analytics', () => {
       firstRowMdMm: sheetStart(k) + PITCH / 2,
       randomFailRate: 0.01,
       metricLevel: 40 * (opts.asrScale ?? 1),
-      metricNoiseRel: 0.02,
+      metricNoiseRel: opts.noise ?? 0.02,
       patterns: patternsOnSheet,
     });
     const id = randomUUID();
@@ -210,31 +224,71 @@ describe('yield analytics', () => {
     // Before limits: points are kept, not judged.
     expect((await spc.points(chart.id, 100)).map((p) => p.z)).toEqual(new Array(12).fill(null));
 
-    await expect(spc.freezeLimits(engineer, chart.id, [baseline[0], 'S-NOPE'], 'first baseline')).rejects.toMatchObject({
+    await expect(freeze(chart.id, [baseline[0], 'S-NOPE'], 'first baseline')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ path: 'baselineSheets.1', message: 'sheet S-NOPE has no binned results' }],
     });
-    await expect(spc.freezeLimits(engineer, chart.id, baseline, '  ')).rejects.toMatchObject({
+    await expect(freeze(chart.id, baseline, '  ')).rejects.toMatchObject({
       details: [{ path: 'reason', message: 'expected a non-empty reason' }],
     });
+    // Freezing is signed: a wrong password is refused and stores nothing.
+    await expect(
+      freeze(chart.id, baseline, 'first twelve sheets of R-SPC', { password: 'wrong', meaning: SignatureMeaning.APPROVED }),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_REJECTED', details: [{ path: 'signature.password', message: expect.any(String) }] });
     expect((await spc.chart(chart.id)).limitsVersion).toBe(0);
-    const limits = await spc.freezeLimits(engineer, chart.id, baseline, 'first twelve sheets of R-SPC');
-    expect(limits).toMatchObject({ version: 1, frozenBy: 'erik', baselineSheets: baseline });
+    expect(await spc.limitsHistory(chart.id)).toEqual([]);
+    const limits = await freeze(chart.id, baseline, 'first twelve sheets of R-SPC', {
+      password: PASSWORD,
+      meaning: SignatureMeaning.RESPONSIBLE,
+      comment: 'baseline reviewed with the process owner',
+    });
+    expect(limits).toMatchObject({ version: 1, frozenBy: 'erik', baselineSheets: baseline, signatureMeaning: 'RESPONSIBLE' });
     expect(limits.centre).toBeGreaterThan(39);
     expect(limits.centre).toBeLessThan(41);
-    const audit = await ds.query(`SELECT action, after FROM test_data.audit_records WHERE entity_key = $1 ORDER BY id`, [chart.id]);
-    expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_SPC_CHART', 'FREEZE_SPC_LIMITS']);
+    const audit = await ds.query(`SELECT action, actor, after FROM test_data.audit_records WHERE entity_key = $1 ORDER BY id`, [chart.id]);
+    expect(audit.map((a: { action: string }) => a.action)).toEqual(['CREATE_SPC_CHART', 'FREEZE_SPC_LIMITS', 'SIGNATURE']);
     expect(audit[1].after).toMatchObject({ limitsVersion: 1, reason: 'first twelve sheets of R-SPC' });
+    expect(audit[2]).toMatchObject({
+      actor: 'erik',
+      after: {
+        signer: 'erik',
+        meaning: 'RESPONSIBLE',
+        comment: 'baseline reviewed with the process owner',
+        signed: 'FREEZE_SPC_LIMITS TFB-0505 ASR zone 2 v1',
+        signedAt: expect.any(String),
+      },
+    });
 
     // Three sheets in control, then the ASR jumps by 10 % (far beyond 3σ of a zone mean).
     for (let k = 12; k < 15; k++) await spc.recordSheet((await maps.sheet(await land('R-SPC', k, [])))!);
     expect(await count('spc_events')).toBe(0);
     const jumped = await land('R-SPC', 15, [], { asrScale: 1.1 });
     // The other chart of the product (whole-sheet ASR, Nelson 1) has no limits yet: a point, no event.
-    expect(await spc.recordSheet((await maps.sheet(jumped))!)).toEqual({ points: 2, events: 1 });
+    // On this chart the jump breaks rule 1 on both charts: the zone mean, and the moving range to sheet 14.
+    expect(await spc.recordSheet((await maps.sheet(jumped))!)).toEqual({ points: 2, events: 2 });
     let events = await spc.events({ chartId: chart.id });
-    expect(events.map((e) => e.rule)).toEqual(['NELSON_1']);
-    const n1 = events[0];
+    expect(events.map((e) => [e.panel, e.rule]).sort()).toEqual([
+      ['DISPERSION', 'NELSON_1'],
+      ['MAIN', 'NELSON_1'],
+    ]);
+    const n1 = events.find((e) => e.panel === 'MAIN')!;
+    const mr = events.find((e) => e.panel === 'DISPERSION')!;
+    const [point15] = (await spc.chartedPoints(chart.id, 1)).slice(-1);
+    expect(point15.sheetBarcode).toBe(jumped);
+    expect(point15.dispersion).toBeCloseTo(Math.abs(point15.value - (await spc.points(chart.id, 2))[0].value), 10);
+    expect(point15.dispersionZ).toBeGreaterThan(3);
+    expect(point15.dispersion).toBeGreaterThan(point15.limits!.dispersionUcl!);
+    expect(mr).toMatchObject({ atSheet: jumped, points: [{ sheet: jumped, value: point15.dispersion, z: point15.dispersionZ }] });
+    expect(mr.reason).toMatch(
+      new RegExp(
+        `^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ on the moving range chart, at sheet ${jumped} \\(\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`,
+      ),
+    );
+    // Its hold is placed as the main chart's is: the MD region of the sheet.
+    expect(mr.holds).toEqual([
+      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) },
+    ]);
+    expect(holds.filter((h) => h.reason === mr.reason)).toHaveLength(1);
     expect(n1.atSheet).toBe(jumped);
     expect(n1.reason).toMatch(
       new RegExp(`^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(4\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`),
@@ -260,10 +314,12 @@ describe('yield analytics', () => {
     ]);
     expect(
       events
-        .filter((e) => e.rule === 'NELSON_1')
+        .filter((e) => e.rule === 'NELSON_1' && e.panel === 'MAIN')
         .map((e) => e.atSheet)
         .sort(),
     ).toEqual([jumped, second]);
+    // Sheet 16 is as high as 15: a small moving range, no event on the second chart.
+    expect(events.filter((e) => e.panel === 'DISPERSION').map((e) => e.atSheet)).toEqual([jumped]);
 
     // A retried job (the same sheet again) opens nothing new and holds nothing twice.
     const holdsBefore = holds.length;
@@ -297,7 +353,7 @@ describe('yield analytics', () => {
     });
     const base: string[] = [];
     for (let k = 0; k < 5; k++) base.push(await land('R-P', k, [], { seed: 50 + k }));
-    await spc.freezeLimits(engineer, chart.id, base, 'baseline');
+    await freeze(chart.id, base, 'baseline');
     const bad = await land('R-P', 5, [{ kind: 'CD_LANE', cols: [3, 4, 5, 6, 7, 8], failProbability: 1 }]);
     trackingDown = true;
     await expect(spc.recordSheet((await maps.sheet(bad))!)).rejects.toThrow(
@@ -314,6 +370,50 @@ describe('yield analytics', () => {
     ]);
     const points = await spc.points(chart.id, 10);
     expect(points[points.length - 1].value).toBeGreaterThan(0.25); // fraction defective with six dead columns
+  });
+
+  it('X̄-S: the s chart judges each zone’s spread against B3/B4 limits for its own n, and a spread beyond them holds like the mean', async () => {
+    const chart = await spc.createChart(engineer, {
+      productCode: 'TFB-0505',
+      name: 'ASR zone 1 X̄-S',
+      metric: 'ASR',
+      statistic: 'ZONE_MEAN',
+      chartType: 'XBAR_S',
+      zones: 5,
+      zone: 1,
+      rules: ['NELSON_1', 'NELSON_5'],
+    });
+    const base: string[] = [];
+    for (let k = 0; k < 8; k++) {
+      base.push(await land('R-XS', k, [], { seed: 700 + k }));
+      await spc.recordSheet((await maps.sheet(base[k]))!);
+    }
+    const limits = await freeze(chart.id, base, 'R-XS baseline');
+    // Three times the cell-to-cell noise: the zone's s is far above B4 · c4 σ; its mean barely moves.
+    const noisy = await land('R-XS', 8, [], { seed: 708, noise: 0.06 });
+    await spc.recordSheet((await maps.sheet(noisy))!);
+    const points = await spc.chartedPoints(chart.id, 100);
+    const last = points[points.length - 1];
+    expect(last.sheetBarcode).toBe(noisy);
+    const n = last.n!;
+    expect(last.dispersion).toBe(last.spread);
+    expect(last.limits!.dispersionCentre).toBeCloseTo(c4(n) * limits.sigma, 10);
+    expect(last.limits!.dispersionUcl).toBeCloseTo(B4(n) * c4(n) * limits.sigma, 10);
+    expect(last.limits!.dispersionLcl).toBeCloseTo(B3(n) * c4(n) * limits.sigma, 10);
+    expect(last.limits!.ucl).toBeCloseTo(limits.centre + (3 * limits.sigma) / Math.sqrt(n), 10);
+    expect(last.spread).toBeGreaterThan(last.limits!.dispersionUcl!);
+    expect(last.dispersionZ).toBeGreaterThan(3);
+    // Before limits the points were kept, not judged: nothing on the second chart either.
+    expect(points.slice(0, 8).map((p) => p.dispersionZ)).toEqual(new Array(8).fill(null));
+    const events = await spc.events({ chartId: chart.id });
+    const s = events.find((e) => e.panel === 'DISPERSION' && e.atSheet === noisy)!;
+    expect(s).toMatchObject({ rule: 'NELSON_1', points: [{ sheet: noisy, value: last.spread }] });
+    expect(s.reason).toMatch(
+      new RegExp(`^SPC ASR zone 1 X̄-S \\(TFB-0505\\): NELSON_1, one point beyond 3σ on the s chart, at sheet ${noisy} `),
+    );
+    expect(s.holds).toEqual([{ roll: 'R-XS', mdFromMm: sheetStart(8), mdToMm: sheetStart(8) + ROWS * PITCH, holdId: expect.any(String) }]);
+    // Nelson 5 (two of three beyond 2σ) is not a rule of the s chart: skewed, its tail fractions do not hold.
+    expect(events.filter((e) => e.panel === 'DISPERSION').map((e) => e.rule)).toEqual(['NELSON_1']);
   });
 
   it('a new chart gets the points of the product’s sheets already binned, oldest first, never judged, so history holds nothing', async () => {
@@ -343,7 +443,7 @@ describe('yield analytics', () => {
 
     // Limits frozen and the history backfilled again: the jumped sheet is in it, yet nothing is judged or held.
     const holdsBefore = holds.length;
-    await spc.freezeLimits(engineer, chart.id, rspc.slice(0, 12), 'R-SPC before the jump');
+    await freeze(chart.id, rspc.slice(0, 12), 'R-SPC before the jump');
     await spc.backfill(chart.id);
     expect((await spc.points(chart.id, 1000)).map((p) => p.z)).toEqual(points.map(() => null));
     expect(await spc.events({ chartId: chart.id })).toEqual([]);
@@ -352,7 +452,10 @@ describe('yield analytics', () => {
     // A sheet that lands now is judged as any other.
     const landed = await land('R-SPC', 40, [], { asrScale: 1.1 });
     await spc.recordSheet((await maps.sheet(landed))!);
-    expect((await spc.events({ chartId: chart.id })).map((e) => [e.rule, e.atSheet])).toEqual([['NELSON_1', landed]]);
+    expect((await spc.events({ chartId: chart.id })).map((e) => [e.panel, e.rule, e.atSheet]).sort()).toEqual([
+      ['DISPERSION', 'NELSON_1', landed],
+      ['MAIN', 'NELSON_1', landed],
+    ]);
   });
 
   it('classifies sheets and the roll, and stacks the roll’s sheets', async () => {
@@ -437,4 +540,116 @@ describe('yield analytics', () => {
       await queue.onModuleDestroy();
     }
   });
+
+  it('a chart created while Redis is unreachable keeps its backfill pending, and the sweeper queues it once Redis is back', async () => {
+    const redis = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    // The queue reaches the real Redis through a gate on a port of its own: shut, connections are cut and refused.
+    const gate = await redisGate(redis.hostname, Number(redis.port || 6379));
+    const prefix = `t-${db.name}-gate`;
+    const queue = new AnalyticsQueue({ redisUrl: gate.url, prefix, sweepSeconds: 0 }, stored, maps, patterns, spc, correlation);
+    queue.onModuleInit();
+    const until = async <T>(what: () => Promise<T>, done: (v: T) => boolean): Promise<T> => {
+      const deadline = Date.now() + 20_000;
+      let v = await what();
+      while (!done(v) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        v = await what();
+      }
+      return v;
+    };
+    try {
+      // Redis is up: the sweeper queues the charts made earlier in this file straight through the service (no job), and they are backfilled.
+      gate.open();
+      const earlier = await spc.backfillsPending();
+      expect(earlier.length).toBeGreaterThan(0);
+      expect(await queue.sweep(0)).toEqual(earlier);
+      expect(
+        await until(
+          () => spc.backfillsPending(),
+          (p) => p.length === 0,
+        ),
+      ).toEqual([]);
+      // Then Redis goes away.
+      await gate.shut();
+      // What the createSpcChart mutation does: the chart is stored, the job cannot be queued, the request still succeeds.
+      const chart = await spc.createChart(engineer, {
+        productCode: 'TFB-0505',
+        name: 'made while Redis was down',
+        metric: 'ASR',
+        statistic: 'ZONE_MEAN',
+        chartType: 'I_MR',
+        zones: 1,
+        rules: ['NELSON_1'],
+      });
+      expect(await queue.requestBackfill(chart.id)).toBe(false);
+      expect((await spc.chart(chart.id)).backfillPending).toBe(true);
+      // Still down: the sweep cannot queue it either, and it stays pending (sweep(0): no sheets, only charts here).
+      expect(await queue.sweep(0)).toEqual([]);
+      expect(await spc.backfillsPending()).toContain(chart.id);
+
+      gate.open();
+      // Once the connection is back the sweeper queues it; the worker adds the history and clears the flag.
+      expect(
+        await until(
+          () => queue.sweep(0),
+          (q) => q.includes(chart.id),
+        ),
+      ).toContain(chart.id);
+      expect(
+        await until(
+          async () => (await spc.chart(chart.id)).backfillPending,
+          (p) => !p,
+        ),
+      ).toBe(false);
+      const points = await spc.points(chart.id, 1000);
+      expect(points.length).toBeGreaterThan(40);
+      expect(points.map((p) => p.z)).toEqual(points.map(() => null));
+      // Nothing left to queue; queuing it again anyway (a sweep racing the job) adds the same points, no more.
+      expect(await queue.sweep(0)).toEqual([]);
+      expect(await spc.backfill(chart.id)).toEqual({ sheets: points.length, points: points.length });
+      expect((await spc.points(chart.id, 1000)).map((p) => p.sheetBarcode)).toEqual(points.map((p) => p.sheetBarcode));
+    } finally {
+      gate.open();
+      await queue.onModuleDestroy();
+      await gate.shut();
+      const cleanup = new Queue(ANALYTICS_QUEUE, { connection: { url: redis.toString() }, prefix });
+      await cleanup.obliterate({ force: true }).catch(() => undefined);
+      await cleanup.close();
+    }
+  });
 });
+
+/**
+ * A TCP gate to a Redis: while open, every connection to `url` is piped to the Redis; `shut()` cuts
+ * the connections and refuses new ones (a client sees Redis go away and come back, and the shared
+ * Redis is not touched).
+ */
+async function redisGate(host: string, port: number): Promise<{ url: string; open: () => void; shut: () => Promise<void> }> {
+  const gatePort = await freePort();
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, host);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  return {
+    url: `redis://127.0.0.1:${gatePort}`,
+    open: () => {
+      if (!server.listening) server.listen(gatePort, '127.0.0.1');
+    },
+    shut: async () => {
+      const closed = server.listening ? new Promise<void>((r) => server.close(() => r())) : Promise.resolve();
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}

@@ -35,6 +35,12 @@ export class SpcLimitsModel {
   @Field() reason!: string;
   @Field() frozenBy!: string;
   @Field(() => GraphQLISODateTime) frozenAt!: Date;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Meaning of the freezer’s electronic signature (APPROVED, REVIEWED, RESPONSIBLE); null for limits frozen unsigned, before signatures.',
+  })
+  signatureMeaning!: string | null;
 }
 
 @ObjectType('SpcPoint', { description: 'A sheet’s point on a control chart.' })
@@ -52,6 +58,25 @@ export class SpcPointModel {
   @Field(() => Float, { nullable: true }) mdFromMm!: number | null;
   @Field(() => Float, { nullable: true }) mdToMm!: number | null;
   @Field(() => GraphQLISODateTime) recordedAt!: Date;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'The second chart: moving range to the point before (I-MR) or the subgroup s (X̄-S); null for p charts and the first I-MR point.',
+  })
+  dispersion!: number | null;
+  @Field(() => Float, { nullable: true, description: 'The dispersion’s distance from its centre in its own σ; null when not judged.' })
+  dispersionZ!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Centre line under the chart’s current limits; null before limits are frozen.' })
+  centre!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Lower 3σ limit for this point (its own n on X̄-S and p charts).' })
+  lcl!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Upper 3σ limit for this point.' }) ucl!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Second chart’s centre line: MR̄, or c4(n) σ for this point’s n.' })
+  dispersionCentre!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Second chart’s lower limit: D3 · MR̄ or B3 · c4(n) σ.' })
+  dispersionLcl!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Second chart’s upper limit: D4 · MR̄ or B4 · c4(n) σ.' })
+  dispersionUcl!: number | null;
 }
 
 @ObjectType('SpcEventPoint')
@@ -79,6 +104,11 @@ export class SpcEventModel {
   @Field(() => ID) chartId!: string;
   @Field() rule!: string;
   @Field() ruleText!: string;
+  @Field({
+    description:
+      'Which chart broke the rule: MAIN (individuals, X̄ or p) or DISPERSION (moving range or s); its points’ values are that chart’s.',
+  })
+  panel!: string;
   @Field(() => Int) limitsVersion!: number;
   @Field({ description: 'The sheet whose point broke the rule.' }) atSheet!: string;
   @Field(() => [SpcEventPointModel]) points!: SpcEventPointModel[];
@@ -107,6 +137,7 @@ export class SpcChartModel {
   @Field() holdOnViolation!: boolean;
   @Field(() => Int, { description: 'Current limits version; 0 while no limits are frozen (points are kept, not judged).' })
   limitsVersion!: number;
+  @Field({ description: 'The points of the product’s binned sheets are still being added (a job).' }) backfillPending!: boolean;
   @Field() createdBy!: string;
   @Field(() => GraphQLISODateTime) createdAt!: Date;
 }

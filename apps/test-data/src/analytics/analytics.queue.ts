@@ -29,16 +29,20 @@ export interface AnalyticsQueueOptions {
   /** standalone (default) or cluster (REDIS_MODE). */
   redisMode?: 'standalone' | 'cluster';
   prefix: string;
-  /** Seconds between sweeps for sheets whose newest results have not been analysed (0: no sweeper). */
+  /** Seconds between sweeps for sheets whose newest results have not been analysed and charts not yet backfilled (0: no sweeper). */
   sweepSeconds: number;
 }
+
+/** How long a request waits for Redis to take a job it stored durably before answering anyway. */
+const ENQUEUE_TIMEOUT_MS = 2000;
 
 /**
  * The yield-analytics queue and its worker, in the test-data process (the analysis reads and writes
  * only test-data's schema). A sheet is analysed when the binning worker's finish job for its test
  * completes (observed through the sheet-test queue's events, so the binning worker is unchanged),
  * and a sweeper catches what the events missed (this process was down, Redis hiccuped): any sheet
- * whose newest DONE test is newer than its pattern result. One job at a time: a chart's points must
+ * whose newest DONE test is newer than its pattern result, and any chart whose backfill is still
+ * pending (Redis was down when it was created). One job at a time: a chart's points must
  * land in order, and classification is CPU work that should not crowd the API's requests.
  */
 @Injectable()
@@ -96,7 +100,8 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
 
   /**
    * A new chart's points from the product's sheets already binned. In the same one-at-a-time queue as
-   * the sheets' analyses, so sheets that land after it add their points after the history.
+   * the sheets' analyses, so sheets that land after it add their points after the history. One
+   * pending job per chart (a second add while one waits or runs is dropped).
    */
   async backfillChart(chartId: string): Promise<void> {
     await this.queue.add(
@@ -104,6 +109,29 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       { chartId, trace: traceContextForJob() },
       { deduplication: { id: ANALYTICS_JOB_IDS.backfillChart(chartId) } },
     );
+  }
+
+  /**
+   * Queue a new chart's backfill without failing the request that created it: the chart was stored
+   * with its backfill pending, so when Redis cannot take the job now the sweeper queues it later.
+   */
+  async requestBackfill(chartId: string): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      // A queue that has not reached Redis since start waits for it instead of failing: do not hold the request.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Redis did not take the job within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+      });
+      await Promise.race([this.backfillChart(chartId), late]);
+      return true;
+    } catch (e) {
+      this.logger.warn(
+        `could not queue the backfill of SPC chart ${chartId} (the sweeper retries): ${e instanceof Error ? e.message : String(e)}`,
+      );
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   onModuleInit(): void {
@@ -172,15 +200,26 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Sheets whose newest DONE test is newer than their pattern result (or that have none). */
+  /**
+   * What was stored but may not have reached Redis: charts whose backfill is still pending (queued
+   * again first, so history lands before newer sheets' points) and sheets whose newest DONE test is
+   * newer than their pattern result (or that have none). Returns the charts and sheets queued.
+   */
   async sweep(limit = 200): Promise<string[]> {
+    const queued: string[] = [];
     try {
+      for (const chartId of await this.spc.backfillsPending()) {
+        await this.backfillChart(chartId);
+        queued.push(chartId);
+      }
       const rows = await this.stored.stale(limit);
-      for (const r of rows) await this.analyzeSheet(r.sheet_barcode, r.id);
-      return rows.map((r) => r.sheet_barcode);
+      for (const r of rows) {
+        await this.analyzeSheet(r.sheet_barcode, r.id);
+        queued.push(r.sheet_barcode);
+      }
     } catch (e) {
       this.logger.warn(`analytics sweep failed: ${e instanceof Error ? e.message : String(e)}`);
-      return [];
     }
+    return queued;
   }
 }

@@ -1,15 +1,8 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentActor, ENGINEERING, Roles, type Actor } from '@mes/auth';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { clientAddressOf, CurrentActor, ENGINEERING, Roles, SignatureInput, type Actor } from '@mes/auth';
 import { RUN_RULE_TEXT, type RunRule } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
-import type {
-  RollCorrelationEntity,
-  RollPatternEntity,
-  SheetPatternEntity,
-  SpcChartEntity,
-  SpcEventEntity,
-  SpcPointEntity,
-} from '@mes/test-data-store';
+import type { RollCorrelationEntity, RollPatternEntity, SheetPatternEntity, SpcChartEntity, SpcEventEntity } from '@mes/test-data-store';
 import { AnalyticsQueue } from './analytics.queue';
 import { CorrelationService, type RollCorrelationResult } from './correlation.service';
 import {
@@ -31,7 +24,7 @@ import {
 } from './analytics.model';
 import { PatternsService } from './patterns.service';
 import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
-import { SpcService } from './spc.service';
+import { SpcService, type ChartedPoint } from './spc.service';
 
 @Resolver(() => SpcChartModel)
 export class SpcResolver {
@@ -73,17 +66,24 @@ export class SpcResolver {
   })
   async createSpcChart(@CurrentActor() actor: Actor, @Args('input') input: CreateSpcChartInput): Promise<SpcChartModel> {
     const chart = await this.spc.createChart(actor, input);
-    // Its points from the product's sheets already binned, so a baseline can be chosen at once.
-    await this.queue.backfillChart(chart.id);
+    // Its points from the product's sheets already binned, so a baseline can be chosen at once (stored
+    // as pending with the chart: if Redis is down now, the sweeper queues it).
+    await this.queue.requestBackfill(chart.id);
     return chart;
   }
 
   @Roles(...ENGINEERING)
   @Mutation(() => SpcLimitsModel, {
-    description: 'Freeze a chart’s limits from baseline sheets as its next version (ENGINEER or ADMIN; audited).',
+    description:
+      'Freeze a chart’s limits from baseline sheets as its next version, signed (password again and meaning; ENGINEER or ADMIN; audited).',
   })
-  freezeSpcLimits(@CurrentActor() actor: Actor, @Args('input') input: FreezeSpcLimitsInput): Promise<SpcLimitsModel> {
-    return this.spc.freezeLimits(actor, input.chartId, input.baselineSheets, input.reason);
+  freezeSpcLimits(
+    @CurrentActor() actor: Actor,
+    @Args('input') input: FreezeSpcLimitsInput,
+    @Args('signature', { type: () => SignatureInput }) signature: SignatureInput,
+    @Context('req') req: Parameters<typeof clientAddressOf>[0],
+  ): Promise<SpcLimitsModel> {
+    return this.spc.freezeLimits(actor, input.chartId, input.baselineSheets, input.reason, signature, clientAddressOf(req));
   }
 
   @Roles(...ENGINEERING)
@@ -118,7 +118,7 @@ export class SpcResolver {
       throw new DomainError('VALIDATION_FAILED', `last must be from 1 to 5000, got ${last}`, [
         { path: 'last', message: 'expected 1 to 5000' },
       ]);
-    return (await this.spc.points(chart.id, last)).map(toPoint);
+    return (await this.spc.chartedPoints(chart.id, last)).map(toPoint);
   }
 
   @ResolveField(() => [SpcEventModel])
@@ -291,8 +291,17 @@ export class RollAnalyticsResolver {
   }
 }
 
-function toPoint(p: SpcPointEntity): SpcPointModel {
-  return { ...p, seq: Number(p.seq) };
+function toPoint({ limits, ...p }: ChartedPoint): SpcPointModel {
+  return {
+    ...p,
+    seq: Number(p.seq),
+    centre: limits?.centre ?? null,
+    lcl: limits?.lcl ?? null,
+    ucl: limits?.ucl ?? null,
+    dispersionCentre: limits?.dispersionCentre ?? null,
+    dispersionLcl: limits?.dispersionLcl ?? null,
+    dispersionUcl: limits?.dispersionUcl ?? null,
+  };
 }
 
 function toEvent(e: SpcEventEntity): SpcEventModel {
@@ -301,6 +310,7 @@ function toEvent(e: SpcEventEntity): SpcEventModel {
     chartId: e.chartId,
     rule: e.rule,
     ruleText: RUN_RULE_TEXT[e.rule as RunRule] ?? e.rule,
+    panel: e.panel,
     limitsVersion: e.limitsVersion,
     atSheet: e.atSheet,
     points: e.points as SpcEventPointModel[],

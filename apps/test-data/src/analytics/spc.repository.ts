@@ -1,16 +1,41 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
 
-/** A chart point as the run rules read it back (the chart's recent points under its limits). */
+/** A chart's recent point as the run rules read it back (newest first from the database, oldest first to the rules). */
 export interface RecentPoint {
+  chart_id: string;
   sheet_barcode: string;
   roll_barcode: string;
   value: number;
-  z: number;
+  n: number | null;
+  spread: number | null;
+  z: number | null;
+  dispersion: number | null;
+  dispersion_z: number | null;
   md_from_mm: number | null;
   md_to_mm: number | null;
+  limits_version: number;
+}
+
+/** A chart with its current frozen limits (null columns while none are frozen). */
+export interface ChartWithLimits {
+  id: string;
+  product_code: string;
+  name: string;
+  metric: string;
+  statistic: string;
+  chart_type: string;
+  zones: number;
+  zone: number | null;
+  rules: string[];
+  hold_on_violation: boolean;
+  limits_version: number;
+  centre: number | null;
+  sigma: number | null;
+  dispersion_centre: number | null;
+  baseline_points: number | null;
 }
 
 export interface NewPoint {
@@ -24,8 +49,26 @@ export interface NewPoint {
   n: number | null;
   spread: number | null;
   z: number | null;
+  dispersion: number | null;
+  dispersionZ: number | null;
   limitsVersion: number;
 }
+
+export interface NewEvent {
+  id: string;
+  chartId: string;
+  panel: 'MAIN' | 'DISPERSION';
+  rule: string;
+  limitsVersion: number;
+  atSheet: string;
+  points: unknown[];
+  reason: string;
+}
+
+const CHARTS_WITH_LIMITS = `SELECT c.id, c.product_code, c.name, c.metric, c.statistic, c.chart_type, c.zones, c.zone, c.rules,
+       c.hold_on_violation, c.limits_version, l.centre, l.sigma, l.dispersion_centre, cardinality(l.baseline_sheets) AS baseline_points
+  FROM test_data.spc_charts c
+  LEFT JOIN test_data.spc_limits l ON l.chart_id = c.id AND l.version = c.limits_version`;
 
 /**
  * The SPC tables (charts, frozen limits, points, events). Reads take the caller's transaction when
@@ -65,6 +108,29 @@ export class SpcRepository {
 
   charts(productCode: string): Promise<SpcChartEntity[]> {
     return this.db.getRepository(SpcChartEntity).find({ where: { productCode }, order: { name: 'ASC' } });
+  }
+
+  /** The product's charts (by name) with their current limits, in one query: what a landed sheet is judged against. */
+  chartsWithLimits(productCode: string): Promise<ChartWithLimits[]> {
+    return this.db.query<ChartWithLimits[]>(`${CHARTS_WITH_LIMITS} WHERE c.product_code = $1 ORDER BY c.name`, [productCode]);
+  }
+
+  /** These charts with their current limits. */
+  chartsWithLimitsById(ids: string[]): Promise<ChartWithLimits[]> {
+    return this.db.query<ChartWithLimits[]>(`${CHARTS_WITH_LIMITS} WHERE c.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** Charts whose history is still to be added (the sweeper queues their backfill again). */
+  async backfillsPending(limit: number): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM test_data.spc_charts WHERE backfill_pending ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async backfillDone(chartId: string): Promise<void> {
+    await this.db.query(`UPDATE test_data.spc_charts SET backfill_pending = false WHERE id = $1`, [chartId]);
   }
 
   limitsHistory(chartId: string): Promise<SpcLimitsEntity[]> {
@@ -118,65 +184,107 @@ export class SpcRepository {
     return m.getRepository(SpcEventEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The events of these charts at the sheet, in the order they were opened. */
-  eventsAtSheet(chartIds: string[], sheet: string): Promise<SpcEventEntity[]> {
-    return this.db.getRepository(SpcEventEntity).find({ where: { chartId: In(chartIds), atSheet: sheet }, order: { createdAt: 'ASC' } });
+  /** The events of these charts at the sheet whose holds are not placed yet, in the order they were opened. */
+  eventsWithoutHolds(chartIds: string[], sheet: string): Promise<SpcEventEntity[]> {
+    return this.db
+      .getRepository(SpcEventEntity)
+      .createQueryBuilder('e')
+      .where('e.chart_id IN (:...ids) AND e.at_sheet = :sheet', { ids: chartIds, sheet })
+      .andWhere(`e.holds = '[]'::jsonb`)
+      .orderBy('e.created_at', 'ASC')
+      .getMany();
   }
 
-  async setEventHolds(id: string, holds: unknown[], holdError: string | null): Promise<void> {
-    await this.db.getRepository(SpcEventEntity).update({ id }, { holds, holdError });
-  }
-
-  /** Points of one chart are judged one at a time: concurrent sheets of a product take turns per chart. */
-  async lockChartPoints(m: EntityManager, chartId: string): Promise<void> {
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`spc-chart:${chartId}`]);
-  }
-
-  /** The chart's newest point of another sheet (the moving range looks back one). */
-  async previousPoint(
-    m: EntityManager,
-    chartId: string,
-    sheet: string,
-  ): Promise<{ value: number; n?: number; spread?: number } | undefined> {
-    const prev = await m.query<Array<{ value: number; n: number | null; spread: number | null }>>(
-      `SELECT value, n, spread FROM test_data.spc_points WHERE chart_id = $1 AND sheet_barcode <> $2 ORDER BY seq DESC LIMIT 1`,
-      [chartId, sheet],
+  /** The holds placed for these events (or why placing them failed), in one statement. */
+  async setEventsHolds(events: Array<{ id: string; holds: unknown[]; error: string | null }>): Promise<void> {
+    if (!events.length) return;
+    await this.db.query(
+      `UPDATE test_data.spc_events e SET holds = u.holds, hold_error = u.error
+         FROM unnest($1::uuid[], $2::jsonb[], $3::text[]) AS u(id, holds, error) WHERE e.id = u.id`,
+      [events.map((e) => e.id), events.map((e) => JSON.stringify(e.holds)), events.map((e) => e.error)],
     );
-    return prev.length ? { value: Number(prev[0].value), n: prev[0].n ?? undefined, spread: prev[0].spread ?? undefined } : undefined;
   }
 
-  /** The sheet's point on the chart, last in the chart's order; a retried job rewrites it in place. */
-  async upsertPoint(m: EntityManager, p: NewPoint): Promise<void> {
+  /**
+   * Points of one chart are judged one at a time: concurrent sheets of a product take turns per
+   * chart. One statement for all the charts, in the order given (callers sort the ids, so two
+   * transactions never wait on each other's locks crosswise).
+   */
+  async lockChartPoints(m: EntityManager, chartIds: string[]): Promise<void> {
     await m.query(
-      `INSERT INTO test_data.spc_points (chart_id, sheet_barcode, seq, roll_barcode, sheet_test_id, md_from_mm, md_to_mm, value, n, spread, z, limits_version)
-       VALUES ($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM test_data.spc_points WHERE chart_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `SELECT pg_advisory_xact_lock(hashtext('spc-chart:' || id)) FROM unnest($1::text[]) WITH ORDINALITY AS t(id, k) ORDER BY k`,
+      [chartIds],
+    );
+  }
+
+  /** Each chart's newest `window` points, newest first, in one query (the index on chart and seq serves each chart). */
+  recentPoints(m: EntityManager, chartIds: string[], window: number): Promise<RecentPoint[]> {
+    return m.query<RecentPoint[]>(
+      `SELECT c.id AS chart_id, p.sheet_barcode, p.roll_barcode, p.value, p.n, p.spread, p.z, p.dispersion, p.dispersion_z,
+              p.md_from_mm, p.md_to_mm, p.limits_version
+         FROM unnest($1::uuid[]) AS c(id)
+         CROSS JOIN LATERAL (
+           SELECT * FROM test_data.spc_points WHERE chart_id = c.id ORDER BY seq DESC LIMIT $2) p`,
+      [chartIds, window],
+    );
+  }
+
+  /**
+   * The sheet's points, each last in its chart's order, in one statement; a retried job or a retest
+   * rewrites a point in place (it keeps its place in the chart).
+   */
+  async upsertPoints(m: EntityManager, points: NewPoint[]): Promise<void> {
+    if (!points.length) return;
+    const col = <K extends keyof NewPoint>(k: K) => points.map((p) => p[k]);
+    await m.query(
+      `INSERT INTO test_data.spc_points (chart_id, sheet_barcode, seq, roll_barcode, sheet_test_id, md_from_mm, md_to_mm, value, n, spread, z,
+                                         dispersion, dispersion_z, limits_version)
+       SELECT u.chart_id, u.sheet, (SELECT coalesce(max(seq), 0) + 1 FROM test_data.spc_points WHERE chart_id = u.chart_id), u.roll, u.test,
+              u.md_from, u.md_to, u.value, u.n, u.spread, u.z, u.dispersion, u.dispersion_z, u.version
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::float8[],
+                     $10::float8[], $11::float8[], $12::float8[], $13::int[])
+              AS u(chart_id, sheet, roll, test, md_from, md_to, value, n, spread, z, dispersion, dispersion_z, version)
        ON CONFLICT (chart_id, sheet_barcode) DO UPDATE
          SET sheet_test_id = excluded.sheet_test_id, value = excluded.value, n = excluded.n, spread = excluded.spread, z = excluded.z,
-             limits_version = excluded.limits_version, md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm`,
-      [p.chartId, p.sheet, p.roll, p.sheetTestId, p.mdFromMm, p.mdToMm, p.value, p.n, p.spread, p.z, p.limitsVersion],
+             dispersion = excluded.dispersion, dispersion_z = excluded.dispersion_z, limits_version = excluded.limits_version,
+             md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm`,
+      [
+        col('chartId'),
+        col('sheet'),
+        col('roll'),
+        col('sheetTestId'),
+        col('mdFromMm'),
+        col('mdToMm'),
+        col('value'),
+        col('n'),
+        col('spread'),
+        col('z'),
+        col('dispersion'),
+        col('dispersionZ'),
+        col('limitsVersion'),
+      ],
     );
   }
 
-  /** The chart's newest `window` judged points under one limits version, in landing order. */
-  recentPoints(m: EntityManager, chartId: string, limitsVersion: number, window: number): Promise<RecentPoint[]> {
-    return m.query<RecentPoint[]>(
-      `SELECT sheet_barcode, roll_barcode, value, z, md_from_mm, md_to_mm FROM (
-         SELECT * FROM test_data.spc_points WHERE chart_id = $1 AND limits_version = $2 AND z IS NOT NULL ORDER BY seq DESC LIMIT $3) p
-       ORDER BY seq ASC`,
-      [chartId, limitsVersion, window],
-    );
-  }
-
-  /** An event once per chart, rule and sheet: its id, or null when a retried job finds it there. */
-  async insertEvent(
-    m: EntityManager,
-    e: { id: string; chartId: string; rule: string; limitsVersion: number; atSheet: string; points: unknown[]; reason: string },
-  ): Promise<string | null> {
+  /** Events once per chart, panel, rule and sheet, in one statement: the ids of those new (a retried job finds the others there). */
+  async insertEvents(m: EntityManager, events: NewEvent[]): Promise<string[]> {
+    if (!events.length) return [];
+    const col = <K extends keyof NewEvent>(k: K) => events.map((e) => e[k]);
     const inserted = await m.query<Array<{ id: string }>>(
-      `INSERT INTO test_data.spc_events (id, chart_id, rule, limits_version, at_sheet, points, reason) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
-       ON CONFLICT (chart_id, rule, at_sheet) DO NOTHING RETURNING id`,
-      [e.id, e.chartId, e.rule, e.limitsVersion, e.atSheet, JSON.stringify(e.points), e.reason],
+      `INSERT INTO test_data.spc_events (id, chart_id, panel, rule, limits_version, at_sheet, points, reason)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::jsonb[], $8::text[])
+       ON CONFLICT (chart_id, at_sheet, panel, rule) DO NOTHING RETURNING id`,
+      [
+        col('id'),
+        col('chartId'),
+        col('panel'),
+        col('rule'),
+        col('limitsVersion'),
+        col('atSheet'),
+        events.map((e) => JSON.stringify(e.points)),
+        col('reason'),
+      ],
     );
-    return inserted[0]?.id ?? null;
+    return inserted.map((r) => r.id);
   }
 }

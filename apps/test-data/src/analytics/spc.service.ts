@@ -5,6 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   chartPoint,
   computeLimits,
+  dispersionRules,
+  limitsAt,
   RUN_RULE_TEXT,
   RUN_RULES,
   sheetStatistics,
@@ -12,16 +14,17 @@ import {
   type ChartLimits,
   type ChartSample,
   type ChartType,
+  type PointLimits,
   type RunRule,
 } from '@mes/analytics';
-import type { Actor } from '@mes/auth';
+import { signatureAuditDetails, type Actor, type SignatureInput } from '@mes/auth';
 import { CHART_BACKFILL_SHEETS } from '@mes/queue-contracts';
 import { DomainError, type ErrorDetail } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
 import { MAP_METRICS, SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
-import { SpcRepository } from './spc.repository';
+import { SpcRepository, type ChartWithLimits, type NewEvent, type NewPoint, type RecentPoint } from './spc.repository';
 
 export const CHART_METRICS = [...Object.keys(MAP_METRICS), 'YIELD'] as const;
 export const CHART_STATISTICS = ['ZONE_MEAN', 'ZONE_SD', 'YIELD'] as const;
@@ -41,6 +44,17 @@ export interface CreateChartInput {
 
 /** Points a rule can look back over: the longest window (Nelson 7, fifteen points) and some slack. */
 const RULE_WINDOW = 20;
+
+/** What the second chart of each chart type plots. */
+const DISPERSION_NAME: Record<string, string> = { I_MR: 'moving range', XBAR_S: 's' };
+
+/** A stored point and the limits of both charts it is drawn against (null before limits are frozen). */
+export type ChartedPoint = SpcPointEntity & { limits: PointLimits | null };
+
+interface ChartSampleOf {
+  chart: ChartWithLimits;
+  sample: ChartSample;
+}
 
 interface EventPoint {
   sheet: string;
@@ -100,6 +114,8 @@ export class SpcService {
         holdOnViolation: input.holdOnViolation ?? true,
         limitsVersion: 0,
         createdBy: actor.username,
+        // Stored with the chart: the sweeper queues the backfill again until it has run.
+        backfillPending: true,
       });
       await this.audit.record(m, {
         actor: actor.username,
@@ -112,8 +128,21 @@ export class SpcService {
     });
   }
 
-  /** Freeze new limits from the named baseline sheets (their current results); the chart's next version. */
-  async freezeLimits(actor: Actor, chartId: string, baselineSheets: string[], reason: string): Promise<SpcLimitsEntity> {
+  /**
+   * Freeze new limits from the named baseline sheets (their current results); the chart's next
+   * version. Frozen limits decide which material is held, so freezing is signed as a release is
+   * (password again and meaning): tracking checks the signature after the baseline is found good
+   * and before anything is stored, so a refused signature changes nothing; the signature is audited
+   * with the limits and its meaning kept on them.
+   */
+  async freezeLimits(
+    actor: Actor,
+    chartId: string,
+    baselineSheets: string[],
+    reason: string,
+    signature: SignatureInput,
+    address: string,
+  ): Promise<SpcLimitsEntity> {
     const chart = await this.chart(chartId);
     if (baselineSheets.length < 2)
       throw new DomainError('VALIDATION_FAILED', `A baseline needs at least 2 sheets, got ${baselineSheets.length}`, [
@@ -153,6 +182,7 @@ export class SpcService {
         problems,
       );
     const limits = computeLimits(chart.chartType as ChartType, samples);
+    const signed = await this.tracking.verifySignature(actor, signature, address);
     return this.db.transaction(async (m) => {
       const locked = await this.spc.lockChart(m, chartId);
       const version = (locked?.limitsVersion ?? 0) + 1;
@@ -165,6 +195,7 @@ export class SpcService {
         baselineSheets,
         reason: reason.trim(),
         frozenBy: actor.username,
+        signatureMeaning: signed.meaning,
       });
       await this.audit.record(m, {
         actor: actor.username,
@@ -180,6 +211,13 @@ export class SpcService {
           baselineSheets,
           reason: reason.trim(),
         },
+      });
+      await this.audit.record(m, {
+        actor: actor.username,
+        action: 'SIGNATURE',
+        entityType: 'SpcChart',
+        entityKey: chartId,
+        after: signatureAuditDetails(signed, `FREEZE_SPC_LIMITS ${chart.productCode} ${chart.name} v${version}`),
       });
       return row;
     });
@@ -229,6 +267,11 @@ export class SpcService {
     return this.spc.charts(productCode);
   }
 
+  /** Charts whose backfill has not run yet (queued again by the sweeper). */
+  backfillsPending(limit = 50): Promise<string[]> {
+    return this.spc.backfillsPending(limit);
+  }
+
   limitsHistory(chartId: string): Promise<SpcLimitsEntity[]> {
     return this.spc.limitsHistory(chartId);
   }
@@ -237,12 +280,28 @@ export class SpcService {
     return this.spc.points(chartId, last);
   }
 
-  pointsOfSheet(sheet: string): Promise<SpcPointEntity[]> {
-    return this.spc.pointsOfSheet(sheet);
+  /** The chart's newest points with the limits of both charts to draw each against (the chart's current limits). */
+  async chartedPoints(chartId: string, last: number): Promise<ChartedPoint[]> {
+    return this.withLimits(await this.spc.points(chartId, last));
   }
 
-  pointsOfRoll(roll: string): Promise<SpcPointEntity[]> {
-    return this.spc.pointsOfRoll(roll);
+  async pointsOfSheet(sheet: string): Promise<ChartedPoint[]> {
+    return this.withLimits(await this.spc.pointsOfSheet(sheet));
+  }
+
+  async pointsOfRoll(roll: string): Promise<ChartedPoint[]> {
+    return this.withLimits(await this.spc.pointsOfRoll(roll));
+  }
+
+  /** Points with their charts' current limits at each point's subgroup size (none while a chart has no limits). */
+  private async withLimits(points: SpcPointEntity[]): Promise<ChartedPoint[]> {
+    const ids = [...new Set(points.map((p) => p.chartId))];
+    const charts = ids.length ? await this.spc.chartsWithLimitsById(ids) : [];
+    const limits = new Map(charts.map((c) => [c.id, limitsOfRow(c)]));
+    return points.map((p) => {
+      const l = limits.get(p.chartId);
+      return { ...p, limits: l ? limitsAt(l, p.n) : null };
+    });
   }
 
   events(filter: { chartId?: string; status?: string; roll?: string }): Promise<SpcEventEntity[]> {
@@ -250,61 +309,99 @@ export class SpcService {
   }
 
   /**
-   * A sheet's results landed: its point on every chart of its product, judged by the chart's rules;
-   * a violation opens an event (once per chart, rule and sheet) and holds its points' roll regions.
-   * Idempotent: a retried job finds its points and events and only completes holds not yet placed.
+   * A sheet's results landed: its point on every chart of its product, judged by the chart's rules on
+   * both of its charts; a violation opens an event (once per chart, panel, rule and sheet) and holds
+   * its points' roll regions. Idempotent: a retried job finds its points and events and only completes
+   * holds not yet placed. A handful of statements whatever the number of charts: the charts with
+   * their limits, then in one transaction the locks, the charts' recent points, the new points and
+   * any events; then the holds not yet placed.
    */
   async recordSheet(map: LoadedSheetMap): Promise<{ points: number; events: number }> {
     if (!map.productCode) return { points: 0, events: 0 };
-    const charts = await this.charts(map.productCode);
-    // Every chart's point in one transaction (one commit per sheet, not one per chart); charts are
-    // listed by name, so their locks are always taken in the same order.
-    const opened = await this.db.transaction(async (m) => {
-      const out: Array<number | null> = [];
-      for (const chart of charts) out.push(await this.recordPoint(m, chart, map, true));
-      return out;
-    });
+    const charts = await this.spc.chartsWithLimits(map.productCode);
+    if (!charts.length) return { points: 0, events: 0 };
+    const samples = await this.samplesOf(charts, map);
+    const opened = await this.db.transaction((m) => this.recordPoints(m, samples, map, true));
     // Holds after the commit: a failed call leaves the event stored, and the job's retry places it.
     await this.placePendingHolds(
-      charts.filter((c) => c.holdOnViolation),
+      charts.filter((c) => c.hold_on_violation).map((c) => c.id),
       map.sheet,
     );
-    const recorded = opened.filter((n): n is number => n !== null);
-    return { points: recorded.length, events: recorded.reduce((a, b) => a + b, 0) };
+    return { points: samples.length, events: opened };
   }
 
   /**
    * A new chart's points from the product's newest sheets already binned, oldest first, so an engineer
    * can choose a baseline from history at once. Points already there (a sheet that landed meanwhile)
    * are rewritten in place. History is never judged: limits frozen meanwhile must not hold old material.
+   * Clears the chart's pending backfill when done (until then the sweeper queues it again).
    */
   async backfill(chartId: string, limit = CHART_BACKFILL_SHEETS): Promise<{ sheets: number; points: number }> {
     const chart = await this.spc.chart(chartId);
     if (!chart) return { sheets: 0, points: 0 };
+    const row = chartRow(chart);
     const sheets = await this.spc.productSheetsInLandingOrder(chart.productCode, limit);
     let points = 0;
     for (const sheet of sheets) {
       const map = await this.maps.sheet(sheet, metricOf(chart));
-      if (map && (await this.db.transaction((m) => this.recordPoint(m, chart, map, false))) !== null) points++;
+      if (!map) continue;
+      const samples = await this.samplesOf([row], map);
+      if (!samples.length) continue;
+      await this.db.transaction((m) => this.recordPoints(m, samples, map, false));
+      points++;
     }
+    await this.spc.backfillDone(chartId);
     return { sheets: sheets.length, points };
   }
 
-  /** The sheet's point on one chart, judged when limits are frozen: the events it opened, or null without a sample. */
-  private async recordPoint(m: EntityManager, chart: SpcChartEntity, map: LoadedSheetMap, judge: boolean): Promise<number | null> {
-    const metricMap =
-      chart.metric === 'YIELD' || chart.metric === 'ASR' ? map : ((await this.maps.sheet(map.sheet, metricOf(chart))) ?? map);
-    const sample = sampleOf(chart, metricMap);
-    if (!sample) return null;
-    const opened = await (async () => {
-      await this.spc.lockChartPoints(m, chart.id);
-      const limits = judge && chart.limitsVersion > 0 ? await this.limitsOf(m, chart) : null;
-      const previous = await this.spc.previousPoint(m, chart.id, map.sheet);
+  /** Each chart's sample of the sheet (charts of another metric read the sheet's map of that metric, once per metric). */
+  private async samplesOf(charts: ChartWithLimits[], map: LoadedSheetMap): Promise<ChartSampleOf[]> {
+    const byMetric = new Map<MapMetric, LoadedSheetMap>([['ASR', map]]);
+    const out: ChartSampleOf[] = [];
+    for (const chart of charts) {
+      const metric = metricOf({ metric: chart.metric });
+      if (!byMetric.has(metric)) byMetric.set(metric, (await this.maps.sheet(map.sheet, metric)) ?? map);
+      const sample = sampleOf(
+        { statistic: chart.statistic, chartType: chart.chart_type, zones: chart.zones, zone: chart.zone },
+        byMetric.get(metric) as LoadedSheetMap,
+      );
+      if (sample) out.push({ chart, sample });
+    }
+    // Locks are always taken in the same order (by id), so two sheets' transactions never deadlock.
+    return out.sort((a, b) => (a.chart.id < b.chart.id ? -1 : a.chart.id > b.chart.id ? 1 : 0));
+  }
+
+  /**
+   * The sheet's point on each chart, judged (when `judge` and limits are frozen) on both charts: the
+   * number of events opened. The run rules look at the chart's recent points under its current limits,
+   * read before the new point is written, with the new point put in its place.
+   */
+  private async recordPoints(m: EntityManager, samples: ChartSampleOf[], map: LoadedSheetMap, judge: boolean): Promise<number> {
+    const ids = samples.map((s) => s.chart.id);
+    await this.spc.lockChartPoints(m, ids);
+    const recentByChart = new Map<string, RecentPoint[]>();
+    for (const p of await this.spc.recentPoints(m, ids, RULE_WINDOW + 1)) {
+      const list = recentByChart.get(p.chart_id) ?? [];
+      list.push(p);
+      recentByChart.set(p.chart_id, list);
+    }
+    const points: NewPoint[] = [];
+    const events: NewEvent[] = [];
+    for (const { chart, sample } of samples) {
+      const recent = (recentByChart.get(chart.id) ?? []).reverse(); // oldest first
+      // The point before this sheet's: the newest, or where a retest finds its point (none if that is the oldest read).
+      const mineAt = recent.findIndex((p) => p.sheet_barcode === map.sheet);
+      const prevRow = mineAt < 0 ? recent.at(-1) : mineAt > 0 ? recent[mineAt - 1] : undefined;
+      const previous: ChartSample | undefined = prevRow
+        ? { value: Number(prevRow.value), n: prevRow.n ?? undefined, spread: prevRow.spread ?? undefined }
+        : undefined;
+      const limits = judge ? limitsOfRow(chart) : null;
       const point = limits ? chartPoint(limits, sample, previous) : null;
       // p charts plot the fraction defective; the others the statistic itself.
-      const plotted = chart.chartType === 'P' ? sample.value / (sample.n as number) : sample.value;
-      const z = point && Number.isFinite(point.z) ? point.z : point ? Math.sign(point.z) * 1e6 : null;
-      await this.spc.upsertPoint(m, {
+      const plotted = chart.chart_type === 'P' ? sample.value / (sample.n as number) : sample.value;
+      const dispersion =
+        chart.chart_type === 'I_MR' ? (previous ? Math.abs(sample.value - previous.value) : null) : (sample.spread ?? null);
+      const row: NewPoint = {
         chartId: chart.id,
         sheet: map.sheet,
         roll: map.roll,
@@ -314,53 +411,86 @@ export class SpcService {
         value: plotted,
         n: sample.n ?? null,
         spread: sample.spread ?? null,
-        z,
-        limitsVersion: chart.limitsVersion,
-      });
-      if (!limits) return [];
-      // The chart's recent points under the current limits, in landing order, this sheet last.
-      const recent = await this.spc.recentPoints(m, chart.id, chart.limitsVersion, RULE_WINDOW);
-      const at = recent.findIndex((p) => p.sheet_barcode === map.sheet);
-      if (at < 0) return [];
-      const zs = recent.map((p) => Number(p.z));
-      const found = violationsAt(chart.rules as RunRule[], zs, at);
-      const ids: string[] = [];
-      for (const v of found) {
-        const pts: EventPoint[] = v.points.map((k) => ({
-          sheet: recent[k].sheet_barcode,
-          roll: recent[k].roll_barcode,
-          value: Number(recent[k].value),
-          z: Number(recent[k].z),
-          mdFromMm: recent[k].md_from_mm === null ? null : Number(recent[k].md_from_mm),
-          mdToMm: recent[k].md_to_mm === null ? null : Number(recent[k].md_to_mm),
-        }));
-        const reason = `SPC ${chart.name} (${chart.productCode}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
-        const id = await this.spc.insertEvent(m, {
-          id: randomUUID(),
-          chartId: chart.id,
-          rule: v.rule,
-          limitsVersion: chart.limitsVersion,
-          atSheet: map.sheet,
-          points: pts,
-          reason,
-        });
-        if (id) ids.push(id);
-      }
-      return ids;
-    })();
-    return opened.length;
+        z: point ? storedZ(point.z) : null,
+        dispersion,
+        dispersionZ: point && point.dispersionZ !== undefined ? storedZ(point.dispersionZ) : null,
+        limitsVersion: chart.limits_version,
+      };
+      points.push(row);
+      if (!point) continue;
+      // The window under the current limits with this sheet's point in its place (last, or where a retest finds it).
+      const window = recent.filter((p) => p.limits_version === chart.limits_version && p.z !== null);
+      const mine: RecentPoint = {
+        chart_id: chart.id,
+        sheet_barcode: map.sheet,
+        roll_barcode: map.roll,
+        value: row.value,
+        n: row.n,
+        spread: row.spread,
+        z: row.z,
+        dispersion: row.dispersion,
+        dispersion_z: row.dispersionZ,
+        md_from_mm: row.mdFromMm,
+        md_to_mm: row.mdToMm,
+        limits_version: row.limitsVersion,
+      };
+      const at = window.findIndex((p) => p.sheet_barcode === map.sheet);
+      if (at >= 0) window[at] = mine;
+      else window.push(mine);
+      events.push(...this.violations(chart, 'MAIN', window, map.sheet));
+      events.push(
+        ...this.violations(
+          chart,
+          'DISPERSION',
+          window.filter((p) => p.dispersion_z !== null),
+          map.sheet,
+        ),
+      );
+    }
+    await this.spc.upsertPoints(m, points);
+    return (await this.spc.insertEvents(m, events)).length;
   }
 
-  /** Holds of the charts' events at this sheet that are not placed yet (a failed call is retried by the job). */
-  private async placePendingHolds(charts: SpcChartEntity[], sheet: string): Promise<void> {
-    if (!charts.length) return;
-    const pending = await this.spc.eventsAtSheet(
-      charts.map((c) => c.id),
-      sheet,
-    );
-    for (const ev of pending) {
-      const placed = (ev.holds as Array<{ roll: string; sheet?: string }>) ?? [];
-      if (placed.length) continue;
+  /** The chart's rules broken at the sheet's point on one of its charts, as events to open. */
+  private violations(chart: ChartWithLimits, panel: 'MAIN' | 'DISPERSION', window: RecentPoint[], sheet: string): NewEvent[] {
+    const at = window.findIndex((p) => p.sheet_barcode === sheet);
+    if (at < 0) return [];
+    const rules = panel === 'MAIN' ? (chart.rules as RunRule[]) : dispersionRules(chart.chart_type as ChartType, chart.rules as RunRule[]);
+    if (!rules.length) return [];
+    const zs = window.map((p) => Number(panel === 'MAIN' ? p.z : p.dispersion_z));
+    return violationsAt(rules, zs, at).map((v) => {
+      const pts: EventPoint[] = v.points.map((k) => ({
+        sheet: window[k].sheet_barcode,
+        roll: window[k].roll_barcode,
+        value: Number(panel === 'MAIN' ? window[k].value : window[k].dispersion),
+        z: zs[k],
+        mdFromMm: window[k].md_from_mm === null ? null : Number(window[k].md_from_mm),
+        mdToMm: window[k].md_to_mm === null ? null : Number(window[k].md_to_mm),
+      }));
+      // "SPC <chart> (<product>): <rule>, <what it means>[ on the moving range / s chart], at sheets ..."
+      const which = panel === 'MAIN' ? '' : ` on the ${DISPERSION_NAME[chart.chart_type]} chart`;
+      const reason = `SPC ${chart.name} (${chart.product_code}): ${v.rule}, ${RUN_RULE_TEXT[v.rule]}${which}, at sheet${pts.length > 1 ? 's' : ''} ${pts.map((p) => `${p.sheet} (${fmt(p.value)}, ${fmt(p.z ?? 0)}σ)`).join(', ')}`;
+      return {
+        id: randomUUID(),
+        chartId: chart.id,
+        panel,
+        rule: v.rule,
+        limitsVersion: chart.limits_version,
+        atSheet: sheet,
+        points: pts,
+        reason,
+      };
+    });
+  }
+
+  /**
+   * Holds of the charts' events at this sheet that are not placed yet: each event is tried even when
+   * another's call failed; a failure is recorded on its event and the job fails, so its retry places it.
+   */
+  private async placePendingHolds(chartIds: string[], sheet: string): Promise<void> {
+    if (!chartIds.length) return;
+    const placed: Array<{ id: string; holds: unknown[]; error: string | null }> = [];
+    for (const ev of await this.spc.eventsWithoutHolds(chartIds, sheet)) {
       const regions = holdRegions(ev.points as EventPoint[]);
       const holds: unknown[] = [];
       try {
@@ -373,28 +503,18 @@ export class SpcService {
             for (const s of r.sheets) holds.push({ roll: r.roll, sheet: s, holdId: await this.tracking.holdSheet(s, ev.reason) });
           }
         }
-        await this.spc.setEventHolds(ev.id, holds, null);
+        placed.push({ id: ev.id, holds, error: null });
         this.logger.log(
           `SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`,
         );
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        await this.spc.setEventHolds(ev.id, holds, message);
-        throw new Error(`SPC event ${ev.id}: placing its hold failed (${message}); the job retries`);
+        placed.push({ id: ev.id, holds, error: e instanceof Error ? e.message : String(e) });
       }
     }
-  }
-
-  private async limitsOf(m: EntityManager, chart: SpcChartEntity): Promise<ChartLimits> {
-    const row = await this.spc.limits(m, chart.id, chart.limitsVersion);
-    if (!row) throw new Error(`SPC chart ${chart.id} names limits version ${chart.limitsVersion}, which does not exist`);
-    return {
-      type: chart.chartType as ChartType,
-      centre: row.centre,
-      sigma: row.sigma,
-      dispersionCentre: row.dispersionCentre,
-      baselinePoints: row.baselineSheets.length,
-    };
+    // Every event's holds (or why they failed) in one statement.
+    await this.spc.setEventsHolds(placed);
+    const failed = placed.filter((p) => p.error !== null).map((p) => `SPC event ${p.id}: placing its hold failed (${p.error})`);
+    if (failed.length) throw new Error(`${failed.join('; ')}; the job retries`);
   }
 }
 
@@ -415,8 +535,46 @@ export function holdRegions(
   });
 }
 
-function metricOf(chart: SpcChartEntity): MapMetric {
+function metricOf(chart: Pick<SpcChartEntity, 'metric'>): MapMetric {
   return (chart.metric === 'YIELD' ? 'ASR' : chart.metric) as MapMetric;
+}
+
+/** A chart as `recordPoints` reads it, from its entity (no limits: a backfill never judges). */
+function chartRow(c: SpcChartEntity): ChartWithLimits {
+  return {
+    id: c.id,
+    product_code: c.productCode,
+    name: c.name,
+    metric: c.metric,
+    statistic: c.statistic,
+    chart_type: c.chartType,
+    zones: c.zones,
+    zone: c.zone,
+    rules: c.rules,
+    hold_on_violation: c.holdOnViolation,
+    limits_version: c.limitsVersion,
+    centre: null,
+    sigma: null,
+    dispersion_centre: null,
+    baseline_points: null,
+  };
+}
+
+/** The chart's frozen limits, or null while none are frozen. */
+function limitsOfRow(c: ChartWithLimits): ChartLimits | null {
+  if (c.limits_version <= 0 || c.centre === null || c.sigma === null || c.dispersion_centre === null) return null;
+  return {
+    type: c.chart_type as ChartType,
+    centre: Number(c.centre),
+    sigma: Number(c.sigma),
+    dispersionCentre: Number(c.dispersion_centre),
+    baselinePoints: Number(c.baseline_points ?? 0),
+  };
+}
+
+/** A z as stored: a departure from a zero-σ baseline (infinite) as ±1e6, which every rule still reads as far out. */
+function storedZ(z: number): number {
+  return Number.isFinite(z) ? z : Math.sign(z) * 1e6;
 }
 
 /** The chart's sample of one sheet, or null when the zone has too few passing cells for it. */

@@ -1,17 +1,19 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { gql } from '../api';
 import { ControlChart, type ChartPointView } from '../charts';
-import { ErrorBox } from '../components';
+import { ErrorBox, SignatureDialog, type Signature } from '../components';
 import { go, href } from '../router';
 
 interface Limits {
   version: number;
   centre: number;
   sigma: number;
+  dispersionCentre: number;
   baselineSheets: string[];
   reason: string;
   frozenBy: string;
   frozenAt: string;
+  signatureMeaning: string | null;
 }
 interface Point {
   sheetBarcode: string;
@@ -20,11 +22,21 @@ interface Point {
   value: number;
   n: number | null;
   z: number | null;
+  /** Limits under the chart's current version (null before limits are frozen). */
+  centre: number | null;
+  lcl: number | null;
+  ucl: number | null;
+  /** The second chart: moving range or s, and its centre and limits for this point. */
+  dispersion: number | null;
+  dispersionCentre: number | null;
+  dispersionLcl: number | null;
+  dispersionUcl: number | null;
 }
 interface SpcEvent {
   id: string;
   rule: string;
   ruleText: string;
+  panel: 'MAIN' | 'DISPERSION';
   atSheet: string;
   reason: string;
   points: { sheet: string; roll: string; value: number; z: number | null }[];
@@ -46,39 +58,52 @@ interface Chart {
   zone: number | null;
   rules: string[];
   limitsVersion: number;
+  backfillPending: boolean;
   limits: Limits[];
   points: Point[];
   events: SpcEvent[];
 }
 
-const CHARTS = `query($p: String!) { spcCharts(productCode: $p) { id name metric statistic chartType zones zone rules limitsVersion
-  limits { version centre sigma baselineSheets reason frozenBy frozenAt }
-  points(last: 300) { sheetBarcode rollBarcode seq value n z }
-  events { id rule ruleText atSheet reason points { sheet roll value z } holds { roll sheet mdFromMm mdToMm holdId } holdError
+const CHARTS = `query($p: String!) { spcCharts(productCode: $p) { id name metric statistic chartType zones zone rules limitsVersion backfillPending
+  limits { version centre sigma dispersionCentre baselineSheets reason frozenBy frozenAt signatureMeaning }
+  points(last: 300) { sheetBarcode rollBarcode seq value n z centre lcl ucl dispersion dispersionCentre dispersionLcl dispersionUcl }
+  events { id rule ruleText panel atSheet reason points { sheet roll value z } holds { roll sheet mdFromMm mdToMm holdId } holdError
     status acknowledgedBy acknowledgedAt comment createdAt } } }`;
 
-/** σ of one point under the frozen limits: I-MR σ, X̄-S σ/√n, p √(p̄(1−p̄)/n). */
-function pointSigma(chartType: string, limits: Limits, n: number | null): number | null {
-  if (chartType === 'I_MR') return limits.sigma;
-  if (!n) return null;
-  if (chartType === 'XBAR_S') return limits.sigma / Math.sqrt(n);
-  return Math.sqrt((limits.centre * (1 - limits.centre)) / n);
+/** What the second chart of each chart type plots (p charts have none). */
+const DISPERSION: Record<string, { name: string; axis: string } | undefined> = {
+  I_MR: { name: 'moving range', axis: 'moving range' },
+  XBAR_S: { name: 's', axis: 'subgroup s' },
+};
+
+/** The sheets whose points make up a violation on one of the two charts. */
+function violatedSheets(chart: Chart, panel: SpcEvent['panel']): Set<string> {
+  return new Set(chart.events.filter((e) => e.panel === panel).flatMap((e) => e.points.map((p) => p.sheet)));
 }
 
+/** The main chart's points with the limits the MES judged them by (each point's own on X̄-S and p charts). */
 function chartPoints(chart: Chart): ChartPointView[] {
-  const limits = chart.limits.find((l) => l.version === chart.limitsVersion) ?? null;
-  const violated = new Set(chart.events.flatMap((e) => e.points.map((p) => p.sheet)));
-  return chart.points.map((p) => {
-    const s = limits ? pointSigma(chart.chartType, limits, p.n) : null;
-    const clamp = (v: number) => (chart.chartType === 'P' ? Math.min(1, Math.max(0, v)) : v);
-    return {
-      label: `sheet ${p.sheetBarcode}`,
-      value: p.value,
-      lcl: limits && s !== null ? clamp(limits.centre - 3 * s) : null,
-      ucl: limits && s !== null ? clamp(limits.centre + 3 * s) : null,
-      violated: violated.has(p.sheetBarcode),
-    };
-  });
+  const violated = violatedSheets(chart, 'MAIN');
+  return chart.points.map((p) => ({
+    label: `sheet ${p.sheetBarcode}`,
+    value: p.value,
+    lcl: p.lcl,
+    ucl: p.ucl,
+    violated: violated.has(p.sheetBarcode),
+  }));
+}
+
+/** The second chart's points (the moving range or s), in the same places as the main chart's. */
+function dispersionPoints(chart: Chart): ChartPointView[] {
+  const violated = violatedSheets(chart, 'DISPERSION');
+  return chart.points.map((p) => ({
+    label: `sheet ${p.sheetBarcode}`,
+    value: p.dispersion,
+    lcl: p.dispersionLcl,
+    ucl: p.dispersionUcl,
+    centre: p.dispersionCentre,
+    violated: violated.has(p.sheetBarcode),
+  }));
 }
 
 export default function SpcPage({ product }: { product?: string }) {
@@ -129,6 +154,7 @@ export default function SpcPage({ product }: { product?: string }) {
 
 function ChartSection({ chart, showAcknowledged, onChanged }: { chart: Chart; showAcknowledged: boolean; onChanged: () => void }) {
   const limits = chart.limits.find((l) => l.version === chart.limitsVersion);
+  const second = DISPERSION[chart.chartType];
   const open = chart.events.filter((e) => e.status === 'OPEN');
   const shown = showAcknowledged ? chart.events : open;
   return (
@@ -138,25 +164,43 @@ function ChartSection({ chart, showAcknowledged, onChanged }: { chart: Chart; sh
         {chart.chartType.replace('_', '-')} of {chart.statistic.toLowerCase().replace('_', ' ')} of {chart.metric}
         {chart.zone !== null ? `, CD zone ${chart.zone} of ${chart.zones}` : ''} · rules {chart.rules.join(', ')} ·{' '}
         {limits
-          ? `limits v${limits.version}: centre ${limits.centre.toPrecision(4)}, frozen by ${limits.frozenBy} from ${limits.baselineSheets.length} sheets (${limits.reason})`
+          ? `limits v${limits.version}: centre ${limits.centre.toPrecision(4)}, frozen by ${limits.frozenBy}${limits.signatureMeaning ? ` (signed ${limits.signatureMeaning.toLowerCase()})` : ''} from ${limits.baselineSheets.length} sheets (${limits.reason})`
           : 'no limits frozen yet: points are kept, not judged'}{' '}
         · <strong>{open.length}</strong> open event{open.length === 1 ? '' : 's'}
       </p>
+      {chart.backfillPending && (
+        <p className="muted" role="status">
+          Adding the points of the product’s binned sheets…
+        </p>
+      )}
       <ControlChart
         title={`${chart.name}: ${chart.points.length} points${limits ? ', centre line and 3σ limits' : ''}; ${open.length} open events`}
         points={chartPoints(chart)}
         centre={limits?.centre ?? null}
         yLabel={chart.chartType === 'P' ? 'fraction defective' : chart.metric}
       />
+      {second && (
+        <ControlChart
+          title={`${chart.name}, ${second.name} chart: ${chart.points.filter((p) => p.dispersion !== null).length} points${limits ? ', centre line and 3σ limits' : ''}; ${open.filter((e) => e.panel === 'DISPERSION').length} open events`}
+          points={dispersionPoints(chart)}
+          centre={chart.chartType === 'I_MR' ? (limits?.dispersionCentre ?? null) : null}
+          yLabel={second.axis}
+          height={190}
+          testId="dispersion-chart"
+        />
+      )}
       <p className="plot-key muted">
         <span className="key-centre" /> centre line <span className="key-limit" /> 3σ limits <span className="key-violated" /> points of a
         rule violation
+        {second
+          ? ` · below: the ${second.name} chart (${chart.chartType === 'I_MR' ? 'limits D3/D4 · MR̄' : 'limits B3/B4 · c4 σ for each zone’s n'})`
+          : ''}
       </p>
       <FreezeForm chart={chart} onFrozen={onChanged} />
       {shown.length > 0 && (
         <ul className="event-list" aria-label={`SPC events of ${chart.name}`}>
           {shown.map((e) => (
-            <EventItem key={e.id} event={e} onChanged={onChanged} />
+            <EventItem key={e.id} event={e} chartType={chart.chartType} onChanged={onChanged} />
           ))}
         </ul>
       )}
@@ -164,7 +208,7 @@ function ChartSection({ chart, showAcknowledged, onChanged }: { chart: Chart; sh
   );
 }
 
-function EventItem({ event, onChanged }: { event: SpcEvent; onChanged: () => void }) {
+function EventItem({ event, chartType, onChanged }: { event: SpcEvent; chartType: string; onChanged: () => void }) {
   const [comment, setComment] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const acknowledge = async (e: FormEvent) => {
@@ -183,7 +227,9 @@ function EventItem({ event, onChanged }: { event: SpcEvent; onChanged: () => voi
   return (
     <li className={`event ${event.status === 'OPEN' ? 'open' : ''}`} data-testid="spc-event">
       <div>
-        <strong>{event.rule}</strong> {event.ruleText} at sheet <a href={href('sheet', event.atSheet)}>{event.atSheet}</a>{' '}
+        <strong>{event.rule}</strong> {event.ruleText}
+        {event.panel === 'DISPERSION' ? ` on the ${DISPERSION[chartType]?.name ?? 'second'} chart` : ''} at sheet{' '}
+        <a href={href('sheet', event.atSheet)}>{event.atSheet}</a>{' '}
         <span className="muted">({new Date(event.createdAt).toLocaleString()})</span>
       </div>
       <div className="muted">
@@ -380,12 +426,17 @@ function NewChartForm({ product, onCreated }: { product: string; onCreated: () =
   );
 }
 
-/** Limits from a window of the chart's points the engineer chooses, frozen as the chart's next version. */
+/**
+ * Limits from a window of the chart's points the engineer chooses, frozen as the chart's next version.
+ * Frozen limits decide which material is held, so the freeze is signed (password again and meaning)
+ * in the signature dialog; the MES's refusals (a sheet without results, a wrong password) show there.
+ */
 function FreezeForm({ chart, onFrozen }: { chart: Chart; onFrozen: () => void }) {
   const n = chart.points.length;
   const [from, setFrom] = useState(1);
   const [to, setTo] = useState(Math.min(n, 25));
   const [reason, setReason] = useState('');
+  const [signing, setSigning] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
     // Points arrive after the page first loads (a new chart's backfill): keep a sensible window.
@@ -395,46 +446,57 @@ function FreezeForm({ chart, onFrozen }: { chart: Chart; onFrozen: () => void })
   const lo = Math.max(1, Math.min(from, n));
   const hi = Math.max(lo, Math.min(to, n));
   const baseline = chart.points.slice(lo - 1, hi);
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    try {
-      const d = await gql<{ freezeSpcLimits: { version: number; centre: number } }>(
-        'mutation($i: FreezeSpcLimitsInput!) { freezeSpcLimits(input: $i) { version centre } }',
-        { i: { chartId: chart.id, baselineSheets: baseline.map((p) => p.sheetBarcode), reason: reason.trim() } },
-      );
-      setResult({ ok: true, text: `Limits v${d.freezeSpcLimits.version} frozen: centre ${d.freezeSpcLimits.centre.toPrecision(4)}.` });
-      setReason('');
-      onFrozen();
-    } catch (err) {
-      setResult({ ok: false, text: (err as Error).message });
-    }
+    setResult(null);
+    setSigning(true);
+  };
+  const sign = async (signature: Signature) => {
+    const d = await gql<{ freezeSpcLimits: { version: number; centre: number } }>(
+      'mutation($i: FreezeSpcLimitsInput!, $s: SignatureInput!) { freezeSpcLimits(input: $i, signature: $s) { version centre } }',
+      { i: { chartId: chart.id, baselineSheets: baseline.map((p) => p.sheetBarcode), reason: reason.trim() }, s: signature },
+    );
+    setSigning(false);
+    setResult({ ok: true, text: `Limits v${d.freezeSpcLimits.version} frozen: centre ${d.freezeSpcLimits.centre.toPrecision(4)}.` });
+    setReason('');
+    onFrozen();
   };
   const id = chart.id;
   return (
-    <form className="inline-form freeze-form" onSubmit={(e) => void submit(e)} aria-label={`Freeze limits of ${chart.name}`}>
-      <label htmlFor={`from-${id}`}>Baseline from point</label>
-      <input id={`from-${id}`} type="number" min={1} max={n} value={from} onChange={(e) => setFrom(Number(e.target.value))} />
-      <label htmlFor={`to-${id}`}>to</label>
-      <input id={`to-${id}`} type="number" min={1} max={n} value={to} onChange={(e) => setTo(Number(e.target.value))} />
-      <span className="muted" data-testid="baseline-window">
-        {baseline.length} sheets, {baseline[0]?.sheetBarcode} … {baseline.at(-1)?.sheetBarcode}
-      </span>
-      <label htmlFor={`reason-${id}`}>Reason</label>
-      <input
-        id={`reason-${id}`}
-        className="wide"
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        placeholder="stable run, no known issue"
-      />
-      <button type="submit" disabled={baseline.length < 2 || !reason.trim()}>
-        Freeze limits v{chart.limitsVersion + 1}
-      </button>
-      {result && (
-        <p className={result.ok ? 'form-ok' : 'form-error'} role={result.ok ? 'status' : 'alert'}>
-          {result.text}
-        </p>
+    <>
+      <form className="inline-form freeze-form" onSubmit={submit} aria-label={`Freeze limits of ${chart.name}`}>
+        <label htmlFor={`from-${id}`}>Baseline from point</label>
+        <input id={`from-${id}`} type="number" min={1} max={n} value={from} onChange={(e) => setFrom(Number(e.target.value))} />
+        <label htmlFor={`to-${id}`}>to</label>
+        <input id={`to-${id}`} type="number" min={1} max={n} value={to} onChange={(e) => setTo(Number(e.target.value))} />
+        <span className="muted" data-testid="baseline-window">
+          {baseline.length} sheets, {baseline[0]?.sheetBarcode} … {baseline.at(-1)?.sheetBarcode}
+        </span>
+        <label htmlFor={`reason-${id}`}>Reason</label>
+        <input
+          id={`reason-${id}`}
+          className="wide"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="stable run, no known issue"
+        />
+        <button type="submit" disabled={baseline.length < 2 || !reason.trim()}>
+          Freeze limits v{chart.limitsVersion + 1}
+        </button>
+        {result && (
+          <p className={result.ok ? 'form-ok' : 'form-error'} role={result.ok ? 'status' : 'alert'}>
+            {result.text}
+          </p>
+        )}
+      </form>
+      {signing && (
+        <SignatureDialog
+          title={`Sign the limits v${chart.limitsVersion + 1} of ${chart.name}`}
+          what={`From ${baseline.length} sheets, ${baseline[0]?.sheetBarcode} to ${baseline.at(-1)?.sheetBarcode}: sheets that land from now on are judged against them, and a violation holds material.`}
+          onSign={sign}
+          onCancel={() => setSigning(false)}
+        />
       )}
-    </form>
+    </>
   );
 }
