@@ -53,7 +53,11 @@ export class TestDataCoreModule {
       { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
       {
         provide: SheetTestQueue,
-        useFactory: (db: DataSource) => new SheetTestQueue({ url: config.redisUrl, mode: config.redisMode }, config.queuePrefix, db),
+        useFactory: (db: DataSource) =>
+          new SheetTestQueue({ url: config.redisUrl, mode: config.redisMode }, config.queuePrefix, db, {
+            databaseUrl: config.databaseUrl,
+            seconds: config.sweepIntervalSeconds,
+          }),
         inject: [getDataSourceToken()],
       },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },

@@ -4,3 +4,4 @@ export * from './startup-lock';
 export * from './month-partitions';
 export * from './month-partition-keeper';
 export * from './pg-transaction';
+export * from './sweep-leader';
