@@ -24,7 +24,18 @@ import {
 import { TEST_DATA_PARTITIONS } from '@mes/test-data-store';
 
 /** Every context's partitioned tables. */
-const SETS: MonthPartitionSet[] = [TEST_DATA_PARTITIONS, TRACE_PARTITIONS];
+const ALL_SETS: MonthPartitionSet[] = [TEST_DATA_PARTITIONS, TRACE_PARTITIONS];
+
+/** The sets whose tables this database has (a database may hold some contexts' schemas only). */
+async function setsHere(pool: Pool): Promise<MonthPartitionSet[]> {
+  const here: MonthPartitionSet[] = [];
+  for (const set of ALL_SETS) {
+    const found = await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${set.schema}.${set.tables[0]}`]);
+    if (found.rows[0].t) here.push(set);
+    else console.log(`${set.schema}: not in this database (its service has not migrated it): left out`);
+  }
+  return here;
+}
 
 const USAGE = 'usage: npm run partitions -- list | ensure [--ahead N] | archive (--before YYYY-MM | --keep-months N) | attach YYYY-MM';
 
@@ -47,6 +58,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mes', max: 2 });
   const now = new Date();
   try {
+    const SETS = command && ['list', 'ensure', 'archive', 'attach'].includes(command) ? await setsHere(pool) : [];
     switch (command) {
       case 'list': {
         for (const set of SETS) {

@@ -162,6 +162,14 @@ describe('process trace month partitions', () => {
     expect(list.status).toBe(0);
     expect(list.out).toMatch(new RegExp(`process\\s+${old}\\s+ATTACHED\\s+1 runs`));
     expect(list.out).toMatch(new RegExp(`process\\s+${thisMonth}\\s+ATTACHED\\s+1 runs`));
+    // this database holds the process schema only: the command says so and goes on with it
+    expect(list.out).toContain('test_data: not in this database');
+
+    const ensured = partitionsCommand(db.url, 'ensure', '--ahead', '5');
+    expect(ensured.status).toBe(0);
+    expect(ensured.out).toContain(`process: made ${addMonths(thisMonth, 4)}, ${addMonths(thisMonth, 5)}`);
+    expect(partitionsCommand(db.url, 'ensure', '--ahead', '5').out).toContain('process: every month was there already');
+    expect(partitionsCommand(db.url, 'ensure', '--ahead', 'many').out).toContain('--ahead "many": expected a whole number >= 0');
 
     const refused = partitionsCommand(db.url, 'archive', '--before', thisMonth);
     expect(refused.status).toBe(1);
