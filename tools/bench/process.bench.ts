@@ -91,8 +91,8 @@ export async function benchProcess(): Promise<void> {
     }
     const postMs = batchMs.reduce((a, b) => a + b, 0);
     const samples = totalS * CHANNELS.length;
-    const [{ bytes }] = // The month partitions of both tables (a partitioned parent holds no rows of its own).
-    (
+    // The month partitions of both tables (a partitioned parent holds no rows of its own).
+    const [{ bytes }] = (
       await db.query(
         `SELECT sum(pg_total_relation_size(i.inhrelid)) AS bytes FROM pg_inherits i
           WHERE i.inhparent IN ('process.trace_channels'::regclass, 'process.trace_batches'::regclass)`,
