@@ -1,5 +1,6 @@
 /**
- * The month partitions of test_data's raw cells, features and results (docs/scale.md):
+ * The month partitions of test_data's raw cells, features and results and of process's trace
+ * batches and channels (docs/scale.md); every command acts on both:
  *   npm run partitions -- list
  *   npm run partitions -- ensure [--ahead 3]              make this month's and the next months'
  *   npm run partitions -- archive --before 2026-01        detach every month before January 2026
@@ -8,15 +9,33 @@
  * DATABASE_URL names the database (the MES's default when unset).
  */
 import { Pool } from 'pg';
+import { TRACE_PARTITIONS } from '@mes/process-service';
 import {
   addMonths,
-  archiveMonthsBefore,
-  attachMonth,
-  ensurePartitionsAhead,
-  listPartitions,
+  archiveMonthPartitionsBefore,
+  attachMonthPartitions,
+  ensureMonthPartitions,
+  listMonthPartitions,
   monthOf,
+  parseMonth,
   PartitionError,
-} from '@mes/test-data-store';
+  type MonthPartitionSet,
+} from '@mes/service-core';
+import { TEST_DATA_PARTITIONS } from '@mes/test-data-store';
+
+/** Every context's partitioned tables. */
+const ALL_SETS: MonthPartitionSet[] = [TEST_DATA_PARTITIONS, TRACE_PARTITIONS];
+
+/** The sets whose tables this database has (a database may hold some contexts' schemas only). */
+async function setsHere(pool: Pool): Promise<MonthPartitionSet[]> {
+  const here: MonthPartitionSet[] = [];
+  for (const set of ALL_SETS) {
+    const found = await pool.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${set.schema}.${set.tables[0]}`]);
+    if (found.rows[0].t) here.push(set);
+    else console.log(`${set.schema}: not in this database (its service has not migrated it): left out`);
+  }
+  return here;
+}
 
 const USAGE = 'usage: npm run partitions -- list | ensure [--ahead N] | archive (--before YYYY-MM | --keep-months N) | attach YYYY-MM';
 
@@ -39,18 +58,24 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/mes', max: 2 });
   const now = new Date();
   try {
+    const SETS = command && ['list', 'ensure', 'archive', 'attach'].includes(command) ? await setsHere(pool) : [];
     switch (command) {
       case 'list': {
-        for (const m of await listPartitions(pool)) {
-          console.log(
-            `${m.month}  ${m.state.padEnd(8)}  ${String(m.tests).padStart(7)} tests  ${(m.bytes / 2 ** 20).toFixed(1).padStart(10)} MiB`,
-          );
+        for (const set of SETS) {
+          for (const m of await listMonthPartitions(pool, set)) {
+            console.log(
+              `${set.schema.padEnd(9)}  ${m.month}  ${m.state.padEnd(8)}  ${String(m.units).padStart(7)} ${set.units.padEnd(5)}  ${(m.bytes / 2 ** 20).toFixed(1).padStart(10)} MiB`,
+            );
+          }
         }
         return;
       }
       case 'ensure': {
-        const made = await ensurePartitionsAhead(pool, now, count(option(args, '--ahead') ?? '3', '--ahead', 0));
-        console.log(made.length ? `made ${made.join(', ')}` : 'every month was there already');
+        const ahead = count(option(args, '--ahead') ?? '3', '--ahead', 0);
+        for (const set of SETS) {
+          const made = await ensureMonthPartitions(pool, set, monthOf(now), addMonths(monthOf(now), ahead));
+          console.log(`${set.schema}: ${made.length ? `made ${made.join(', ')}` : 'every month was there already'}`);
+        }
         return;
       }
       case 'archive': {
@@ -59,14 +84,31 @@ async function main(): Promise<void> {
         if ((before === undefined) === (keep === undefined))
           throw new PartitionError(`archive needs exactly one of --before or --keep-months\n${USAGE}`);
         const until = before ?? addMonths(monthOf(now), 1 - count(keep!, '--keep-months', 1));
-        const done = await archiveMonthsBefore(pool, until, now);
-        console.log(done.length ? `archived ${done.join(', ')} into test_data_archive` : `no attached month before ${until}`);
+        for (const set of SETS) {
+          const done = await archiveMonthPartitionsBefore(pool, set, until, now);
+          console.log(
+            `${set.schema}: ${done.length ? `archived ${done.join(', ')} into ${set.archiveSchema}` : `no attached month before ${until}`}`,
+          );
+        }
         return;
       }
       case 'attach': {
         if (!args[0]) throw new PartitionError(`attach needs a month\n${USAGE}`);
-        await attachMonth(pool, args[0]);
-        console.log(`attached ${args[0]}`);
+        const month = args[0];
+        parseMonth(month);
+        // The month's archived partitions of every context; where it is attached (or was never made) nothing changes.
+        const states = [];
+        for (const set of SETS) states.push((await listMonthPartitions(pool, set)).find((m) => m.month === month)?.state);
+        if (!states.includes('ARCHIVED')) {
+          throw new PartitionError(
+            states.includes('ATTACHED') ? `month ${month} is attached already` : `month ${month} has no partitions, archived or attached`,
+          );
+        }
+        for (const [i, set] of SETS.entries()) {
+          if (states[i] !== 'ARCHIVED') continue;
+          await attachMonthPartitions(pool, set, month);
+          console.log(`${set.schema}: attached ${month}`);
+        }
         return;
       }
       default:

@@ -39,6 +39,8 @@ export interface MesOptions {
   replicas?: number;
   /** Binning workers (as `npm start --workers`). Default 1. */
   workers?: number;
+  /** A database to run on instead of a new one (migrated at start; close() calls its drop, which may keep it). */
+  database?: TestDatabase;
 }
 
 export interface MesProcesses {
@@ -97,7 +99,7 @@ export async function startMesProcesses(
   extraEnv: Record<string, string> = {},
   options: MesOptions = {},
 ): Promise<MesProcesses> {
-  const db = await createTestDatabase(label);
+  const db = options.database ?? (await createTestDatabase(label));
   await migrateTracking(db.url);
   await migrateTestData(db.url);
   await migrateProcess(db.url);

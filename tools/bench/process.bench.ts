@@ -91,8 +91,12 @@ export async function benchProcess(): Promise<void> {
     }
     const postMs = batchMs.reduce((a, b) => a + b, 0);
     const samples = totalS * CHANNELS.length;
+    // The month partitions of both tables (a partitioned parent holds no rows of its own).
     const [{ bytes }] = (
-      await db.query(`SELECT pg_total_relation_size('process.trace_channels') + pg_total_relation_size('process.trace_batches') AS bytes`)
+      await db.query(
+        `SELECT sum(pg_total_relation_size(i.inhrelid)) AS bytes FROM pg_inherits i
+          WHERE i.inhparent IN ('process.trace_channels'::regclass, 'process.trace_batches'::regclass)`,
+      )
     ).rows as { bytes: string }[];
     const { rows: stored } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM process.trace_channels WHERE run_id = $1`, [
       run.id,

@@ -6,13 +6,21 @@
  * features, its result and its current result. Prints every figure of both runs, their ratio (goal:
  * at most 1.5) and the bytes each cell takes on disk. `SCALE_CELLS=10000000 npm run bench scale`.
  *
+ * The generation runs in PostgreSQL (generate_series), 400 sheets (a million cells) per transaction,
+ * with its progress printed, so neither this process's memory nor any one statement grows with the
+ * load. SCALE_DATABASE=<name> keeps the load in that database (made when missing, never dropped): its
+ * plan (cells, time span, sheets done, the empty figures) is stored there, so a run that stopped
+ * (killed, machine rebooted) is started again with the same command and goes on from the last whole
+ * chunk. Without it, a database of the run's own is made and dropped.
+ *
  * What is generated: test_data's per-cell tables and the per-sheet yields and bin counts. Not
  * generated: map tiles of the bulk rolls (a per-sheet aggregate; its size per cell is measured on the
  * demo roll and added to the figure) and process trace batches (provenance reads the process schema,
  * whose size follows the number of runs and channels, not of cells: process.bench.ts measures it).
  */
 import { Client } from 'pg';
-import { ensurePartitions, monthOf, addMonths } from '@mes/test-data-store';
+import { ensurePartitions, monthOf } from '@mes/test-data-store';
+import { testServerUrl, type TestDatabase } from '@mes/testing';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import type { SheetTestBody } from '@mes/sheet-test';
 import { startMesProcesses, type MesProcesses } from '../../tests/support/mes-processes';
@@ -34,35 +42,100 @@ function scaleCells(): number {
   return Number(text);
 }
 
+/** SCALE_DATABASE: a database kept between runs (made when missing), so a stopped load goes on; unset: none. */
+async function keptDatabase(): Promise<TestDatabase | undefined> {
+  const name = process.env.SCALE_DATABASE;
+  if (name === undefined) return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`SCALE_DATABASE ${JSON.stringify(name)}: expected a database name (a-z, 0-9, _)`);
+  const admin = new URL(testServerUrl());
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!found.rows.length) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(admin.toString());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: async () => undefined };
+}
+
+/** What is being loaded and how far it got, kept in the database itself (one row). */
+interface Plan {
+  sheets: number;
+  startMs: number;
+  done: number;
+  analyzed: boolean;
+  empty: Figures | null;
+}
+
+async function planOf(db: Client, sheets: number): Promise<Plan> {
+  await db.query('CREATE SCHEMA IF NOT EXISTS bench');
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS bench.scale_plan (sheets int NOT NULL, start_at timestamptz NOT NULL, done int NOT NULL, analyzed boolean NOT NULL, empty jsonb)`,
+  );
+  await db.query(
+    `INSERT INTO bench.scale_plan (sheets, start_at, done, analyzed) SELECT $1, now() - interval '365 days', 0, false
+      WHERE NOT EXISTS (SELECT 1 FROM bench.scale_plan)`,
+    [sheets],
+  );
+  const r = (await db.query(`SELECT sheets, extract(epoch FROM start_at) * 1000 AS start_ms, done, analyzed, empty FROM bench.scale_plan`))
+    .rows[0] as { sheets: number; start_ms: string; done: number; analyzed: boolean; empty: Figures | null };
+  if (r.sheets !== sheets) {
+    throw new Error(
+      `this database is being loaded with ${r.sheets} sheets (${r.sheets * CELLS_PER_SHEET} cells), not ${sheets}: run with SCALE_CELLS=${r.sheets * CELLS_PER_SHEET}, or drop the database to start over`,
+    );
+  }
+  return { sheets, startMs: Number(r.start_ms), done: r.done, analyzed: r.analyzed, empty: r.empty };
+}
+
 export async function benchScale(): Promise<void> {
   const cells = scaleCells();
   const sheets = Math.ceil(cells / CELLS_PER_SHEET);
-  const mes = await startMesProcesses('bench_scale', { LOG_LEVEL: 'error' });
+  const database = await keptDatabase();
+  const mes = await startMesProcesses('bench_scale', { LOG_LEVEL: 'error' }, { database });
   const db = new Client({ connectionString: mes.db.url });
   await db.connect();
   try {
-    const { registerRig } = await mes.admin.ok('mutation { registerRig(name: "SCALE RIG", stationCode: "TST-1") { apiKey } }');
+    const plan = await planOf(db, sheets);
+    const { registerRig } = await mes.admin.ok(
+      `mutation { registerRig(name: "SCALE RIG ${Date.now()}", stationCode: "TST-1") { apiKey } }`,
+    );
     const key = registerRig.apiKey as string;
-    let next = 1;
+    // The demo roll's next untested sheet: a run that goes on after a stop has posted some already.
+    let next = 1 + Number((await db.query(`SELECT count(*) AS n FROM test_data.sheet_tests WHERE test_id LIKE 'SCALE-PROBE-%'`)).rows[0].n);
     const probe = makeProbe(mes, key, () => `S-R0001-${String(next++).padStart(4, '0')}`);
 
     // The reads see the demo roll in the same state both times: the loaded run's posts come after them.
-    const emptyPosts = await measurePosts(probe);
-    const empty = { ...emptyPosts, ...(await measureReads(mes)) };
+    let empty = plan.empty;
+    if (!empty) {
+      if (plan.done > 0) throw new Error('the database holds generated sheets but no figures of it empty: drop it to start over');
+      const emptyPosts = await measurePosts(probe);
+      empty = { ...emptyPosts, ...(await measureReads(mes)) };
+      await db.query(`UPDATE bench.scale_plan SET empty = $1`, [JSON.stringify(empty)]);
+    } else {
+      console.log(`  the empty figures were measured by an earlier run on ${mes.db.name}; generation goes on at sheet ${plan.done}`);
+    }
     const t0 = performance.now();
-    await generate(db, sheets);
+    await generate(db, plan);
     const generateS = (performance.now() - t0) / 1000;
-    const full = { ...(await measureReads(mes)), ...(await measurePosts(probe)) };
+    const loadedReads = await measureReads(mes);
+    const loadedPosts = await measurePosts(probe);
+    const full: Figures = { ...loadedReads, ...loadedPosts };
+    // Posts first, then reads, as always (the empty figures of an earlier run come back from jsonb in another order).
+    const names = [...Object.keys(loadedPosts), ...Object.keys(loadedReads)];
 
     const size = await bytesPerCell(db);
     console.log(
-      `\nScale: ${(sheets * CELLS_PER_SHEET).toLocaleString()} generated cells (${sheets.toLocaleString()} sheets, ${Math.ceil(sheets / SHEETS_PER_ROLL)} rolls, 12 months) in ${generateS.toFixed(0)} s; each figure: p50 of its runs, empty -> loaded`,
+      `\nScale: ${(sheets * CELLS_PER_SHEET).toLocaleString()} generated cells (${sheets.toLocaleString()} sheets, ${Math.ceil(sheets / SHEETS_PER_ROLL)} rolls, 12 months), this run generated for ${generateS.toFixed(0)} s; each figure: p50 of its runs, empty -> loaded`,
     );
-    for (const name of Object.keys(empty)) {
+    for (const name of names) {
       console.log(`${name.padEnd(58)} ${empty[name].toFixed(1).padStart(9)} ms -> ${full[name].toFixed(1).padStart(9)} ms`);
     }
-    for (const name of Object.keys(empty))
-      report(`${name}: loaded / empty`, full[name] / empty[name], 'x', { value: 1.5, better: 'lower' });
+    for (const name of names) report(`${name}: loaded / empty`, full[name] / empty[name], 'x', { value: 1.5, better: 'lower' });
     report('bytes per cell on disk (test_data tables and indexes)', size.perCell, 'B');
     report('  of which raw cells (spectrum), features, results, current', size.perCellCore, 'B');
     report('  map tiles per cell (measured on the demo roll)', size.tilesPerCell, 'B');
@@ -165,30 +238,32 @@ async function measureReads(mes: MesProcesses): Promise<Figures> {
 }
 
 /**
- * `sheets` tests of 2,500 cells, DONE, spread evenly over the twelve months before now, on rolls of
- * 600 sheets; every row as the ingest and the worker write it (one feature document and one spectrum
- * taken from the sheet the probe posted, so their sizes are real).
+ * The plan's tests of 2,500 cells, DONE, spread evenly over the year before the plan was made, on
+ * rolls of 600 sheets; every row as the ingest and the worker write it (one feature document and one
+ * spectrum taken from the sheet the probe posted, so their sizes are real). From the plan's `done`
+ * on, one transaction per chunk that also moves `done`: a stop loses at most the chunk under way.
  */
-async function generate(db: Client, sheets: number): Promise<void> {
-  const now = new Date();
-  await ensurePartitions(db, addMonths(monthOf(now), -12), monthOf(now));
+async function generate(db: Client, plan: Plan): Promise<void> {
+  const { sheets } = plan;
+  const yearMs = 365 * 24 * 3600 * 1000;
+  await ensurePartitions(db, monthOf(new Date(plan.startMs)), monthOf(new Date(plan.startMs + yearMs)));
   const sample = (
     await db.query(
       `SELECT t.id, t.rig_id, t.frequencies, t.frequency_count, t.layout, c.spectrum, f.features
          FROM test_data.sheet_tests t
          JOIN test_data.sheet_test_cells c ON c.sheet_test_id = t.id AND c.received_at = t.received_at AND c.spectrum IS NOT NULL
          JOIN test_data.cell_features f ON f.sheet_test_id = t.id AND f.received_at = t.received_at AND f.row = c.row AND f.col = c.col
-        WHERE t.status = 'DONE' LIMIT 1`,
+        WHERE t.status = 'DONE' AND t.test_id LIKE 'SCALE-PROBE-%' LIMIT 1`,
     )
   ).rows[0] as { rig_id: string; frequencies: Buffer; frequency_count: number; layout: object; spectrum: Buffer; features: object };
   if (!sample) throw new Error('no DONE sheet test to take a spectrum and features from');
-  const yearMs = 365 * 24 * 3600 * 1000;
-  const start = now.getTime() - yearMs;
   await db.query('SET synchronous_commit = off');
-  let done = 0;
-  for (let a = 0; a < sheets; a += CHUNK_SHEETS) {
+  const t0 = performance.now();
+  const from = plan.done;
+  if (from >= sheets) console.log(`  all ${sheets.toLocaleString()} sheets were generated by an earlier run`);
+  for (let a = from; a < sheets; a += CHUNK_SHEETS) {
     const b = Math.min(sheets, a + CHUNK_SHEETS);
-    const t0 = performance.now();
+    const tc = performance.now();
     await db.query('BEGIN');
     await db.query(
       `INSERT INTO test_data.sheet_tests (id, test_id, content_hash, rig_id, sheet_barcode, roll_barcode, product_code, rows, cols, cell_area_cm2, started_at, temperature_c,
@@ -197,7 +272,7 @@ async function generate(db: Client, sheets: number): Promise<void> {
               'R-SCALE-' || lpad((s / ${SHEETS_PER_ROLL})::text, 5, '0'), 'TFB-0505', 50, 50, 0.25, at, 25, $2, $3, 2500, 'DONE', 2500, 1,
               (s % ${SHEETS_PER_ROLL}) * 300, $4, at, at, 'TRACKED_OUT', at
          FROM generate_series($5::int, $6::int - 1) s, LATERAL (SELECT to_timestamp(($7::float8 + s * $8::float8) / 1000) AS at) x`,
-      [sample.rig_id, sample.frequencies, sample.frequency_count, JSON.stringify(sample.layout), a, b, start, yearMs / sheets],
+      [sample.rig_id, sample.frequencies, sample.frequency_count, JSON.stringify(sample.layout), a, b, plan.startMs, yearMs / sheets],
     );
     const these = `SELECT id, sheet_barcode, roll_barcode, received_at, md_start_mm FROM test_data.sheet_tests
                     WHERE test_id >= 'SCALE-' || lpad(${a}::text, 7, '0') AND test_id < 'SCALE-' || lpad(${b}::text, 7, '0')`;
@@ -237,14 +312,19 @@ async function generate(db: Client, sheets: number): Promise<void> {
        SELECT sheet_barcode, soft_bin, hard_bin, bin_name, min(roll_barcode), count(*)
          FROM test_data.current_cell_results WHERE sheet_barcode IN (SELECT sheet_barcode FROM (${these}) t) GROUP BY sheet_barcode, soft_bin, hard_bin, bin_name`,
     );
+    await db.query(`UPDATE bench.scale_plan SET done = $1`, [b]);
     await db.query('COMMIT');
-    done = b;
-    const s = (performance.now() - t0) / 1000;
+    const chunkS = (performance.now() - tc) / 1000;
+    const rate = ((b - from) * CELLS_PER_SHEET) / ((performance.now() - t0) / 1000);
     console.log(
-      `  generated ${done.toLocaleString()} of ${sheets.toLocaleString()} sheets (${(((b - a) * CELLS_PER_SHEET) / s / 1000).toFixed(0)} k cells/s)`,
+      `  generated ${b.toLocaleString()} of ${sheets.toLocaleString()} sheets: ${(((b - a) * CELLS_PER_SHEET) / chunkS / 1000).toFixed(0)} k cells/s this chunk, ${(rate / 1000).toFixed(0)} k on average, about ${(((sheets - b) * CELLS_PER_SHEET) / rate / 60).toFixed(0)} min to go`,
     );
   }
-  await db.query('VACUUM ANALYZE');
+  if (!plan.analyzed) {
+    console.log('  VACUUM ANALYZE');
+    await db.query('VACUUM ANALYZE');
+    await db.query(`UPDATE bench.scale_plan SET analyzed = true`);
+  }
 }
 
 async function bytesPerCell(

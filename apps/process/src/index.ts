@@ -1,2 +1,3 @@
 export { startProcess } from './bootstrap';
 export { migrateProcess, createProcessDataSource, processDataSourceOptions } from './database/process-data-source';
+export { TRACE_PARTITIONS } from './traces/trace-partitions';

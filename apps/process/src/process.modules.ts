@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { MonthPartitionKeeper } from '@mes/service-core';
 import { ProcessAuditResolver } from './audit/process-audit.resolver';
 import { ProcessAuditRepository } from './audit/process-audit.repository';
 import { EquipmentResolver } from './equipment/equipment.resolver';
@@ -27,6 +30,7 @@ import { ThicknessService } from './thickness/thickness.service';
 import { TraceController } from './traces/trace.controller';
 import { TraceIngestService } from './traces/trace-ingest.service';
 import { TraceRepository } from './traces/trace.repository';
+import { TRACE_PARTITIONS } from './traces/trace-partitions';
 import { YieldResolver } from './yield/yield.resolver';
 import { YieldService } from './yield/yield.service';
 
@@ -54,7 +58,16 @@ export class RunModule {}
 @Module({
   imports: [HoldsModule, EquipmentModule, RunModule],
   controllers: [TraceController],
-  providers: [TraceRepository, TraceIngestService],
+  providers: [
+    TraceRepository,
+    TraceIngestService,
+    // This month's and the next three months' partitions of trace batches and channels, made ahead.
+    {
+      provide: MonthPartitionKeeper,
+      useFactory: (db: DataSource) => new MonthPartitionKeeper(db, TRACE_PARTITIONS),
+      inject: [getDataSourceToken()],
+    },
+  ],
 })
 export class TraceModule {}
 

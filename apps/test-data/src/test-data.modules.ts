@@ -1,15 +1,15 @@
-import { keyInvalidationProvider } from '@mes/service-core';
+import { keyInvalidationProvider, MonthPartitionKeeper } from '@mes/service-core';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { TrackingClient } from '@mes/tracking-client';
+import { TEST_DATA_PARTITIONS } from '@mes/test-data-store';
 import { AuditTrailRepository } from './audit/audit-trail.repository';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
-import { PartitionKeeper } from './ingest/partition-keeper';
 import { READS } from './reads';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
@@ -53,13 +53,22 @@ export class TestDataCoreModule {
       { provide: TrackingClient, useValue: new TrackingClient(config.tracking.url, tokens, 'test-data') },
       {
         provide: SheetTestQueue,
-        useFactory: (db: DataSource) => new SheetTestQueue({ url: config.redisUrl, mode: config.redisMode }, config.queuePrefix, db),
+        useFactory: (db: DataSource) =>
+          new SheetTestQueue({ url: config.redisUrl, mode: config.redisMode }, config.queuePrefix, db, {
+            databaseUrl: config.databaseUrl,
+            seconds: config.sweepIntervalSeconds,
+          }),
         inject: [getDataSourceToken()],
       },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
       // Rig key revokes and rotations reach every replica of test-data at once (RigService's key cache).
       keyInvalidationProvider({ url: config.redisUrl, mode: config.redisMode }, `${config.queuePrefix}:rig-keys`),
-      { provide: PartitionKeeper, useFactory: (db: DataSource) => new PartitionKeeper(db), inject: [getDataSourceToken()] },
+      // This month's and the next three months' partitions of raw cells, features and results, made ahead.
+      {
+        provide: MonthPartitionKeeper,
+        useFactory: (db: DataSource) => new MonthPartitionKeeper(db, TEST_DATA_PARTITIONS),
+        inject: [getDataSourceToken()],
+      },
       // No read replica configured: the maps' and yields' reads go to the primary.
       ...(config.databaseReadUrl ? [] : [{ provide: getDataSourceToken(READS), useExisting: getDataSourceToken() }]),
     ];

@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sweeps every 30 s unless MES_SWEEP_INTERVAL_S says otherwise, and refuses 0', () => {
+    expect(loadConfig({ MES_JWT_SECRET: secret }).sweepIntervalSeconds).toBe(30);
+    expect(loadConfig({ MES_JWT_SECRET: secret, MES_SWEEP_INTERVAL_S: '5' }).sweepIntervalSeconds).toBe(5);
+    expect(() => loadConfig({ MES_JWT_SECRET: secret, MES_SWEEP_INTERVAL_S: '0' })).toThrow(/^Invalid configuration: MES_SWEEP_INTERVAL_S/);
+  });
+
   it('rejects a port that is not a number', () => {
     expect(() => loadConfig({ MES_JWT_SECRET: secret, PORT: 'eighty' })).toThrow(/^Invalid configuration: PORT/);
   });

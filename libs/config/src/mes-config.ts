@@ -52,6 +52,8 @@ const schema = z.object({
     .regex(/^(\{[A-Za-z0-9_-]{1,62}\}|[A-Za-z0-9_-]{1,64})$/, 'expected 1-64 letters, digits, "_" or "-", or such a name in braces ({mes})')
     .optional(),
   BINNING_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Seconds between two sweeps of test-data's sweepers (work stored but not queued, sheets not analysed); one replica sweeps. */
+  MES_SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(30),
   MES_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MES_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   MES_TOKEN_TTL_S: z.coerce
@@ -92,6 +94,8 @@ export interface MesConfig {
   assembly: { port: number; url: string; urls: string[] };
   binning: { concurrency: number; port: number };
   queuePrefix: string;
+  /** Seconds between two sweeps of each sweeper. */
+  sweepIntervalSeconds: number;
   auth: { jwtSecret: string; tokenTtlSeconds: number; adminPassword: string | undefined };
   seedDemo: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -159,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     assembly: { port: e.ASSEMBLY_PORT, url: assembly[0], urls: assembly },
     binning: { concurrency: e.BINNING_CONCURRENCY, port: e.BINNING_WORKER_PORT },
+    sweepIntervalSeconds: e.MES_SWEEP_INTERVAL_S,
     queuePrefix,
     auth: { jwtSecret: e.MES_JWT_SECRET, tokenTtlSeconds: e.MES_TOKEN_TTL_S, adminPassword: e.MES_ADMIN_PASSWORD },
     seedDemo: e.MES_SEED_DEMO === 'true',

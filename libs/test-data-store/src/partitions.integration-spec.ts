@@ -201,6 +201,6 @@ describe('test_data month partitions', () => {
       expect(await partitionsOf(table, oldTest)).toEqual([`test_data.${table}_p${old.replace('-', '_')}`]);
     }
     await refresh('S-OLD');
-    expect((await listPartitions(pool)).find((m) => m.month === old)).toMatchObject({ state: 'ATTACHED', tests: 2 });
+    expect((await listPartitions(pool)).find((m) => m.month === old)).toMatchObject({ state: 'ATTACHED', units: 2 });
   });
 });

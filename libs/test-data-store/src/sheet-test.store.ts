@@ -13,7 +13,7 @@ import { cellRollPosition, rollMapBase, type SheetLayout } from '@mes/geometry';
 import { decodeFrequencies } from '@mes/sheet-test';
 import { reportedResistances, TILE_METRICS } from './metric-columns';
 import { assertSheetAttached } from './partitions';
-import { inTransaction } from './pg-transaction';
+import { inTransaction } from '@mes/service-core';
 import { insertFirstRuleSetQuery } from './rule-set.queries';
 
 /** A cell's raw measurement as stored: the spectrum is float32, all Re then all Im (@mes/sheet-test). */

@@ -107,20 +107,25 @@ export class ProvenanceRepository {
 
   /**
    * The trace batches of the runs that reach [fromMm, toMm) (within TRACE_MARGIN_MM), one row per
-   * batch and channel; a BATCH run's batches all cover its whole unit, so they come whole.
+   * batch and channel; a BATCH run's batches all cover its whole unit, so they come whole. The runs'
+   * start times name their months' partitions, so no other month's is read.
    */
-  traceRows(runIds: readonly string[], fromMm: number, toMm: number): Promise<TraceRow[]> {
-    if (!runIds.length) return Promise.resolve([]);
-    return this.db.query<TraceRow[]>(
-      `SELECT b.run_id, r.md_mode, c.channel, c.unit, c.zone_offset_mm, b.md0_mm, b.md_min_mm, b.md_max_mm, b.samples,
-              CASE WHEN r.md_mode = 'WEB' THEN b.md_mm END AS md_mm, CASE WHEN r.md_mode = 'WEB' THEN c.values END AS values, c.min, c.max, c.mean
-         FROM process.trace_batches b
-         JOIN process.process_runs r ON r.id = b.run_id
-         JOIN process.trace_channels c ON c.run_id = b.run_id AND c.batch_id = b.batch_id
-        WHERE b.run_id = ANY($1::uuid[])
-          AND (r.md_mode = 'BATCH' OR (b.md_min_mm < $3::float8 + ${TRACE_MARGIN_MM} AND b.md_max_mm > $2::float8 - ${TRACE_MARGIN_MM}))`,
-      [runIds, fromMm, toMm],
-    );
+  async traceRows(runIds: readonly string[], fromMm: number, toMm: number): Promise<TraceRow[]> {
+    const starts = await this.runStarts(`id = ANY($1::uuid[])`, [...runIds]);
+    if (!starts.length) return [];
+    return this.db.query<TraceRow[]>(TRACE_ROWS_SQL, [runIds, fromMm, toMm, starts]);
+  }
+
+  /**
+   * The distinct start times of some runs, as PostgreSQL's text (microseconds kept, which a JS Date
+   * would drop): bound as constants, they let the planner keep only those months' partitions.
+   */
+  private async runStarts(where: string, arg: string[]): Promise<string[]> {
+    if (!arg.length) return [];
+    const rows = await this.db.query<{ s: string }[]>(`SELECT DISTINCT started_at::text AS s FROM process.process_runs WHERE ${where}`, [
+      arg,
+    ]);
+    return rows.map((r) => r.s);
   }
 
   /** The roll segments of completed runs of an operation that recorded a parameter, with its value (yield by parameter). */
@@ -163,19 +168,33 @@ export class ProvenanceRepository {
 
   /**
    * Each roll's traces per operation and channel, over every batch of its runs: the extremes and the
-   * mean weighted by samples, from the summaries stored with each batch (no sample is decoded).
+   * mean weighted by samples, from the summaries stored with each batch (no sample is decoded). The
+   * runs' start times are read first, so the batches are read from their months' partitions only.
    */
-  traceSummaries(rollBarcodes: readonly string[]): Promise<TraceSummaryRow[]> {
-    return this.db.query<TraceSummaryRow[]>(
-      `SELECT r.roll_barcode, r.operation, c.channel, c.unit, count(DISTINCT r.id)::int AS runs, count(*)::int AS batches,
-              min(c.min) AS min, max(c.max) AS max, sum(c.mean * b.samples) / nullif(sum(b.samples), 0) AS mean, sum(b.samples)::int AS samples
-         FROM process.process_runs r
-         JOIN process.trace_batches b ON b.run_id = r.id
-         JOIN process.trace_channels c ON c.run_id = b.run_id AND c.batch_id = b.batch_id
-        WHERE r.roll_barcode = ANY($1::text[])
-        GROUP BY r.roll_barcode, r.operation, c.channel, c.unit
-        ORDER BY r.roll_barcode, min(r.started_at), r.operation, c.channel`,
-      [[...new Set(rollBarcodes)]],
-    );
+  async traceSummaries(rollBarcodes: readonly string[]): Promise<TraceSummaryRow[]> {
+    const rolls = [...new Set(rollBarcodes)];
+    const starts = await this.runStarts(`roll_barcode = ANY($1::text[])`, rolls);
+    if (!starts.length) return [];
+    return this.db.query<TraceSummaryRow[]>(TRACE_SUMMARIES_SQL, [rolls, starts]);
   }
 }
+
+/** traceRows: $1 the runs' ids, $2 and $3 the MD stretch, $4 the runs' start times (the partition keys). */
+export const TRACE_ROWS_SQL = `SELECT b.run_id, r.md_mode, c.channel, c.unit, c.zone_offset_mm, b.md0_mm, b.md_min_mm, b.md_max_mm, b.samples,
+        CASE WHEN r.md_mode = 'WEB' THEN b.md_mm END AS md_mm, CASE WHEN r.md_mode = 'WEB' THEN c.values END AS values, c.min, c.max, c.mean
+   FROM process.trace_batches b
+   JOIN process.process_runs r ON r.id = b.run_id AND r.started_at = b.run_started_at
+   JOIN process.trace_channels c ON c.run_id = b.run_id AND c.batch_id = b.batch_id AND c.run_started_at = b.run_started_at
+  WHERE b.run_id = ANY($1::uuid[]) AND b.run_started_at = ANY($4::timestamptz[])
+    AND c.run_id = ANY($1::uuid[]) AND c.run_started_at = ANY($4::timestamptz[])
+    AND (r.md_mode = 'BATCH' OR (b.md_min_mm < $3::float8 + ${TRACE_MARGIN_MM} AND b.md_max_mm > $2::float8 - ${TRACE_MARGIN_MM}))`;
+
+/** traceSummaries: $1 the rolls, $2 the start times of their runs (the partition keys). */
+export const TRACE_SUMMARIES_SQL = `SELECT r.roll_barcode, r.operation, c.channel, c.unit, count(DISTINCT r.id)::int AS runs, count(*)::int AS batches,
+        min(c.min) AS min, max(c.max) AS max, sum(c.mean * b.samples) / nullif(sum(b.samples), 0) AS mean, sum(b.samples)::int AS samples
+   FROM process.process_runs r
+   JOIN process.trace_batches b ON b.run_id = r.id AND b.run_started_at = r.started_at
+   JOIN process.trace_channels c ON c.run_id = b.run_id AND c.batch_id = b.batch_id AND c.run_started_at = b.run_started_at
+  WHERE r.roll_barcode = ANY($1::text[]) AND b.run_started_at = ANY($2::timestamptz[]) AND c.run_started_at = ANY($2::timestamptz[])
+  GROUP BY r.roll_barcode, r.operation, c.channel, c.unit
+  ORDER BY r.roll_barcode, min(r.started_at), r.operation, c.channel`;

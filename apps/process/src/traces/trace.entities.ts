@@ -3,7 +3,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * One posted batch of a run's trace: its sample times and the reference MD of every sample, as
  * float32 offsets from the batch's first time and MD (compact, and precise to the millisecond and
- * the micrometre whatever the roll length).
+ * the micrometre whatever the roll length). Partitioned by the month of its run's start
+ * (trace-partitions.ts), which every row carries: a run's batches stay in one partition even when
+ * the run crosses a month's end.
  */
 @Entity({ schema: 'process', name: 'trace_batches' })
 @Index('ix_trace_batches_md', ['runId', 'mdMinMm'])
@@ -13,6 +15,10 @@ export class TraceBatchEntity {
 
   @PrimaryColumn({ name: 'batch_id', type: 'varchar', length: 100 })
   batchId!: string;
+
+  /** The run's started_at: the partition key. */
+  @PrimaryColumn({ name: 'run_started_at', type: 'timestamptz' })
+  runStartedAt!: Date;
 
   @Column({ name: 'content_hash', type: 'char', length: 64 })
   contentHash!: string;
@@ -51,7 +57,7 @@ export class TraceBatchEntity {
   receivedAt!: Date;
 }
 
-/** One channel of one batch: float32 values and their summary, with the zone offset applied at ingest. */
+/** One channel of one batch: float32 values and their summary, with the zone offset applied at ingest; partitioned as its batch. */
 @Entity({ schema: 'process', name: 'trace_channels' })
 @Index('ix_trace_channels_lookup', ['runId', 'channel'])
 export class TraceChannelEntity {
@@ -63,6 +69,10 @@ export class TraceChannelEntity {
 
   @PrimaryColumn({ type: 'varchar', length: 32 })
   channel!: string;
+
+  /** The run's started_at: the partition key. */
+  @PrimaryColumn({ name: 'run_started_at', type: 'timestamptz' })
+  runStartedAt!: Date;
 
   @Column({ type: 'varchar', length: 16 })
   unit!: string;

@@ -44,7 +44,13 @@ export class AnalyticsModule {
             correlation: CorrelationService,
           ) =>
             new AnalyticsQueue(
-              { redisUrl: config.redisUrl, redisMode: config.redisMode, prefix: config.queuePrefix, sweepSeconds: 30 },
+              {
+                redisUrl: config.redisUrl,
+                redisMode: config.redisMode,
+                prefix: config.queuePrefix,
+                sweepSeconds: config.sweepIntervalSeconds,
+                databaseUrl: config.databaseUrl,
+              },
               stored,
               maps,
               patterns,

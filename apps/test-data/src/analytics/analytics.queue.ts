@@ -1,4 +1,4 @@
-import { bullConnection, observeJob, registerQueueDepth, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
+import { bullConnection, observeJob, registerQueueDepth, SweepLeader, traceContextForJob, unregisterQueueDepth } from '@mes/service-core';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
@@ -31,6 +31,8 @@ export interface AnalyticsQueueOptions {
   prefix: string;
   /** Seconds between sweeps for sheets whose newest results have not been analysed and charts not yet backfilled (0: no sweeper). */
   sweepSeconds: number;
+  /** The database whose session lock makes one replica the sweeper (SweepLeader). */
+  databaseUrl?: string;
 }
 
 /** How long a request waits for Redis to take a job it stored durably before answering anyway. */
@@ -52,6 +54,7 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   private worker?: Worker;
   private events?: QueueEvents;
   private sweeper?: NodeJS.Timeout;
+  private leader?: SweepLeader;
   private readonly closers: (() => Promise<void>)[] = [];
 
   constructor(
@@ -164,14 +167,18 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       if (!jobId.endsWith(JOB_IDS.finishSheetTest(''))) return;
       void this.landed(jobId.slice(0, -JOB_IDS.finishSheetTest('').length));
     });
-    if (this.options.sweepSeconds > 0) {
-      this.sweeper = setInterval(() => void this.sweep(), this.options.sweepSeconds * 1000);
+    if (this.options.sweepSeconds > 0 && this.options.databaseUrl) {
+      // One replica sweeps for all (the holder of the sweeper lock); another takes over if it stops.
+      const leader = new SweepLeader(this.options.databaseUrl, 'analytics');
+      this.leader = leader;
+      this.sweeper = setInterval(() => void leader.tick(() => this.sweep()), this.options.sweepSeconds * 1000);
       this.sweeper.unref();
     }
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    await this.leader?.close();
     await this.events?.close();
     await this.worker?.close();
     unregisterQueueDepth(this.queue);

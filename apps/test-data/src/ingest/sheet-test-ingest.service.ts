@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '@mes/service-core';
+import { DomainError, monthOf, withMonthPartition } from '@mes/service-core';
 import {
   checkGrid,
   contentHash,
@@ -14,7 +13,7 @@ import {
   validationMessage,
   type SheetTestBody,
 } from '@mes/sheet-test';
-import { ensurePartitions, isMissingPartition, monthOf, type RigEntity, type SheetTestEntity } from '@mes/test-data-store';
+import { TEST_DATA_PARTITIONS, type RigEntity, type SheetTestEntity } from '@mes/test-data-store';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';
@@ -113,22 +112,15 @@ export class SheetTestIngestService {
     sheet: TrackedSheet,
     encoded: ReturnType<typeof encodeSheetCells>,
   ): Promise<boolean> {
-    try {
-      return await this.storeOnce(id, rig, body, hash, sheet, encoded);
-    } catch (e) {
-      if (!isMissingPartition(e)) throw e;
-      // The partition job makes months ahead; this covers a job that has not run (or a clock that
-      // jumped): make the month and store again, the first transaction having rolled back whole.
-      const month = monthOf(new Date());
-      this.logger.warn(`no partition for ${month} yet: making it at ingest`);
-      const runner = this.db.createQueryRunner();
-      try {
-        await ensurePartitions((await runner.connect()) as PoolClient, month, month);
-      } finally {
-        await runner.release();
-      }
-      return this.storeOnce(id, rig, body, hash, sheet, encoded);
-    }
+    // The partition keeper makes months ahead; should it not have run (or the clock jumped), the
+    // missing month is made here and the test stored again (the first transaction rolled back whole).
+    return withMonthPartition(
+      this.db,
+      TEST_DATA_PARTITIONS,
+      () => monthOf(new Date()),
+      () => this.storeOnce(id, rig, body, hash, sheet, encoded),
+      this.logger,
+    );
   }
 
   private storeOnce(

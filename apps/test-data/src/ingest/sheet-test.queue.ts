@@ -3,6 +3,7 @@ import {
   currentCorrelationId,
   redisTargetOf,
   registerQueueDepth,
+  SweepLeader,
   traceContextForJob,
   unregisterQueueDepth,
   type RedisTarget,
@@ -32,8 +33,7 @@ import {
   type StuckSheetTest,
 } from '@mes/test-data-store';
 
-/** How often the sweeper looks, and how long a test may be in BINNING before its jobs are checked. */
-export const SWEEP_INTERVAL_MS = 30_000;
+/** How long a test may be in BINNING before its jobs are checked (the sweeper looks every MES_SWEEP_INTERVAL_S, 30 s by default). */
 export const LOST_AFTER_S = 30;
 
 /** Job states in which a worker has the job or will take it: such work is alive and is never added again. */
@@ -50,12 +50,16 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   private readonly queue: Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>;
   private sweeper?: NodeJS.Timeout;
   private readonly closeConnection: () => Promise<void>;
+  /** Only the replica holding the sweeper lock sweeps; null: no timer (a test calls sweep itself). */
+  private readonly leader: SweepLeader | null;
 
   constructor(
     redis: string | RedisTarget,
     prefix: string,
     private readonly db: DataSource,
+    private readonly sweepEvery: { databaseUrl: string; seconds: number } | null = null,
   ) {
+    this.leader = sweepEvery ? new SweepLeader(sweepEvery.databaseUrl, 'sheet-tests') : null;
     const { connection, close } = bullConnection(redisTargetOf(redis), { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.closeConnection = close;
     this.queue = new Queue<BinSheetTestPayload | FitCellsPayload | FinishSheetTestPayload | RebinPayload | RebinInspectedSheetPayload>(
@@ -97,7 +101,9 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    const leader = this.leader;
+    if (!leader || !this.sweepEvery) return;
+    this.sweeper = setInterval(() => void leader.tick(() => this.sweep()), this.sweepEvery.seconds * 1000);
     this.sweeper.unref();
   }
 
@@ -107,7 +113,8 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
    * tests in BINNING (or DONE but not moved on) and RUNNING rebins whose jobs are gone from Redis (a
    * Redis restarted without persistence, or flushed). A test whose jobs are still waiting or running
    * is left alone, so a long queue is not doubled; keyed job ids make a race harmless. With a sweep
-   * every 30 s and 30 s of grace, lost work is back in the queue within about a minute.
+   * every 30 s and 30 s of grace, lost work is back in the queue within about a minute. One replica
+   * sweeps at a time (SweepLeader), taking over from another that stopped.
    */
   async sweep(olderThanSeconds = 20, lostAfterSeconds = LOST_AFTER_S): Promise<number> {
     try {
@@ -184,6 +191,7 @@ export class SheetTestQueue implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    await this.leader?.close();
     unregisterQueueDepth(this.queue);
     await this.queue.close();
     await this.closeConnection();

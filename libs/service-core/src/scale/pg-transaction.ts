@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 
-/** fn on one pooled client inside BEGIN/COMMIT, rolled back whole on a throw (the worker's store and the partition commands). */
+/** fn on one pooled client inside BEGIN/COMMIT, rolled back whole on a throw (the worker's store and the month partition commands). */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
