@@ -1,4 +1,4 @@
-import { TEST_ADMIN_PASSWORD } from '@mes/testing';
+import { signatureArg, TEST_ADMIN_PASSWORD } from '@mes/testing';
 import { LineDriver, type LineRunResult, type PatternSpec } from '@mes/simulator';
 import type { MesProcesses } from '../support/mes-processes';
 import { useSharedMes } from '../support/shared-mes';
@@ -67,7 +67,7 @@ describe('yield analytics through the gateway', () => {
       (n: number) => n >= SHEETS,
     );
     const frozen = await admin.ok(
-      `mutation($s: [String!]!) { freezeSpcLimits(input: { chartId: "${chart.id}", baselineSheets: $s, reason: "roll SPCA, no known issue" }) { version centre sigma } }`,
+      `mutation($s: [String!]!) { freezeSpcLimits(input: { chartId: "${chart.id}", baselineSheets: $s, reason: "roll SPCA, no known issue" }, ${signatureArg()}) { version centre sigma } }`,
       { s: baseSheets },
     );
     expect(frozen.freezeSpcLimits.version).toBe(1);
