@@ -8,3 +8,4 @@ export * from './stacked-map';
 export * from './yield-significance';
 export * from './correlation';
 export * from './zone-statistics';
+export * from './spc-holds';
