@@ -65,6 +65,17 @@ export interface ScanAnswer {
   stepState: string;
 }
 
+/** An active hold as tracking lists it. */
+export interface ActiveHold {
+  id: string;
+  target: string;
+  rollBarcode: string | null;
+  mdFromMm: number | null;
+  mdToMm: number | null;
+  sheetBarcode: string | null;
+  reason: string;
+}
+
 const ROLL_FIELDS = 'barcode productCode status operation stepState stationCode lengthMm widthMm activeHolds { id reason }';
 
 interface GraphqlAnswer<T> {
@@ -233,6 +244,15 @@ export class TrackingClient {
       i: { target: 'ROLL_REGION', rollBarcode, mdFromMm, mdToMm, reason },
     });
     return this.data(answer).placeHold.id;
+  }
+
+  /** The active holds on a roll and its sheets (its regions among them), newest first; at most 2000. */
+  async activeHoldsOnRoll(rollBarcode: string): Promise<ActiveHold[]> {
+    const answer = await this.call<{ holdList: ActiveHold[] }>(
+      'query($r: String!) { holdList(active: true, rollBarcode: $r, limit: 2000) { id target rollBarcode mdFromMm mdToMm sheetBarcode reason } }',
+      { r: rollBarcode },
+    );
+    return this.data(answer).holdList;
   }
 
   async station(code: string): Promise<{ code: string; operation: string } | null> {

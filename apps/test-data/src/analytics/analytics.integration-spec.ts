@@ -44,15 +44,30 @@ describe('yield analytics', () => {
   let stored: PatternsRepository;
   let maps: SheetMapsRepository;
   let correlation: CorrelationService;
-  const holds: Array<{ roll: string; from: number; to: number; reason: string }> = [];
+  const holds: Array<{ id: string; roll: string; from: number; to: number; reason: string; active: boolean }> = [];
   let trackingDown = false;
+  /** Rolls whose hold calls fail (tracking refusing one roll's region while another's goes through). */
+  const failingRolls = new Set<string>();
   const tracking = {
     product: async (code: string) => (code === 'TFB-0505' ? { code } : null),
     holdRollRegion: async (roll: string, from: number, to: number, reason: string) => {
-      if (trackingDown) throw new Error('tracking answered 503');
-      holds.push({ roll, from, to, reason });
-      return `H-${holds.length}`;
+      if (trackingDown || failingRolls.has(roll)) throw new Error('tracking answered 503');
+      const id = `H-${holds.length + 1}`;
+      holds.push({ id, roll, from, to, reason, active: true });
+      return id;
     },
+    activeHoldsOnRoll: async (roll: string) =>
+      holds
+        .filter((h) => h.roll === roll && h.active)
+        .map((h) => ({
+          id: h.id,
+          target: 'ROLL_REGION',
+          rollBarcode: roll,
+          mdFromMm: h.from,
+          mdToMm: h.to,
+          sheetBarcode: null,
+          reason: h.reason,
+        })),
     holdSheet: async () => {
       throw new Error('not expected: every test sheet has an MD position');
     },
@@ -86,6 +101,8 @@ describe('yield analytics', () => {
     },
   } as unknown as ProcessClient;
   const engineer: Actor = { userId: '7', username: 'erik', role: Role.ENGINEER };
+  /** An event's recorded holds (jsonb on the entity). */
+  const holdsOf = (e: { holds: unknown }) => e.holds as Array<{ roll: string; holdId: string }>;
 
   /** A binned test of a 20 x 20 sheet: soft bin 1 for passing cells, 14 (short) for failed ones, and the ASR map. */
   async function land(
@@ -284,34 +301,39 @@ describe('yield analytics', () => {
         `^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ on the moving range chart, at sheet ${jumped} \\(\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`,
       ),
     );
-    // Its hold is placed as the main chart's is: the MD region of the sheet.
-    expect(mr.holds).toEqual([
-      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) },
-    ]);
-    expect(holds.filter((h) => h.reason === mr.reason)).toHaveLength(1);
+    // Its hold is the main chart's: both events cover the MD region of the sheet, so the landing places one hold for both.
+    const sheet15 = { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH };
+    const held15 = { holdFromMm: sheet15.mdFromMm, holdToMm: sheet15.mdToMm };
+    expect(mr.holds).toEqual([{ ...sheet15, ...held15, holdId: expect.stringMatching(/^H-/) }]);
     expect(n1.atSheet).toBe(jumped);
     expect(n1.reason).toMatch(
       new RegExp(`^SPC ASR zone 2 \\(TFB-0505\\): NELSON_1, one point beyond 3σ, at sheet ${jumped} \\(4\\d\\.\\d\\d, \\d+\\.\\d\\dσ\\)$`),
     );
-    // The hold covers the MD region of the sheet whose point broke the rule.
-    expect(holds.find((h) => h.reason === n1.reason)).toMatchObject({
-      roll: 'R-SPC',
-      from: sheetStart(15),
-      to: sheetStart(15) + ROWS * PITCH,
-    });
-    expect(n1.holds).toEqual([
-      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(15) + ROWS * PITCH, holdId: expect.stringMatching(/^H-/) },
+    // One hold covers the MD region of the sheet whose point broke the rules; its reason names both events'.
+    expect(n1.holds).toEqual([{ ...sheet15, ...held15, holdId: holdsOf(mr)[0].holdId }]);
+    expect(holds.filter((h) => h.roll === 'R-SPC')).toEqual([
+      { id: holdsOf(mr)[0].holdId, roll: 'R-SPC', from: sheet15.mdFromMm, to: sheet15.mdToMm, reason: expect.any(String), active: true },
     ]);
-    // A second high sheet: two of three beyond 2σ (WE_2) on top of Nelson 1; its hold spans both sheets.
+    expect(holds[holds.length - 1].reason.split('; ').sort()).toEqual([mr.reason, n1.reason].sort());
+    // A second high sheet breaks two rules: two of three beyond 2σ (WE_2) over sheets 15 and 16, and Nelson 1 at 16.
+    // The hold on sheet 15 does not cover 15-16, so the landing places one new hold over both sheets, shared by both events.
     const second = await land('R-SPC', 16, [], { asrScale: 1.1 });
     await spc.recordSheet((await maps.sheet(second))!);
     events = await spc.events({ chartId: chart.id });
     const we2 = events.find((e) => e.rule === 'WE_2')!;
+    const n1at16 = events.find((e) => e.rule === 'NELSON_1' && e.atSheet === second)!;
     expect(we2.atSheet).toBe(second);
     expect((we2.points as Array<{ sheet: string }>).map((p) => p.sheet)).toEqual([jumped, second]);
+    const held1516 = { holdFromMm: sheetStart(15), holdToMm: sheetStart(16) + ROWS * PITCH };
     expect(we2.holds).toEqual([
-      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(16) + ROWS * PITCH, holdId: expect.any(String) },
+      { roll: 'R-SPC', mdFromMm: sheetStart(15), mdToMm: sheetStart(16) + ROWS * PITCH, ...held1516, holdId: expect.any(String) },
     ]);
+    // Nelson 1 at sheet 16 records its own region (the sheet) and the shared hold that holds it.
+    expect(n1at16.holds).toEqual([
+      { roll: 'R-SPC', mdFromMm: sheetStart(16), mdToMm: sheetStart(16) + ROWS * PITCH, ...held1516, holdId: holdsOf(we2)[0].holdId },
+    ]);
+    expect(holds.filter((h) => h.roll === 'R-SPC')).toHaveLength(2);
+    expect(holds[holds.length - 1].reason.split('; ').sort()).toEqual([we2.reason, n1at16.reason].sort());
     expect(
       events
         .filter((e) => e.rule === 'NELSON_1' && e.panel === 'MAIN')
@@ -356,6 +378,7 @@ describe('yield analytics', () => {
     await freeze(chart.id, base, 'baseline');
     const bad = await land('R-P', 5, [{ kind: 'CD_LANE', cols: [3, 4, 5, 6, 7, 8], failProbability: 1 }]);
     trackingDown = true;
+    const before = holds.length;
     await expect(spc.recordSheet((await maps.sheet(bad))!)).rejects.toThrow(
       /placing its hold failed \(tracking answered 503\); the job retries/,
     );
@@ -365,11 +388,89 @@ describe('yield analytics', () => {
     await spc.recordSheet((await maps.sheet(bad))!);
     const [again] = await spc.events({ chartId: chart.id });
     expect(again.holdError).toBeNull();
-    expect(again.holds).toEqual([
-      { roll: 'R-P', mdFromMm: sheetStart(5), mdToMm: sheetStart(5) + ROWS * PITCH, holdId: expect.any(String) },
-    ]);
+    const sheet5 = { roll: 'R-P', mdFromMm: sheetStart(5), mdToMm: sheetStart(5) + ROWS * PITCH };
+    expect(again.holds).toEqual([{ ...sheet5, holdFromMm: sheet5.mdFromMm, holdToMm: sheet5.mdToMm, holdId: expect.any(String) }]);
+    // Placed once: the failed call placed nothing, the retry one hold, a further run none.
+    await spc.recordSheet((await maps.sheet(bad))!);
+    expect(holds.slice(before).map((h) => h.id)).toEqual([holdsOf(again)[0].holdId]);
     const points = await spc.points(chart.id, 10);
     expect(points[points.length - 1].value).toBeGreaterThan(0.25); // fraction defective with six dead columns
+  });
+
+  it('one hold per region: a later event joins an active hold covering it, and a retry places only the region an event still lacks', async () => {
+    const chart = await spc.createChart(engineer, {
+      productCode: 'TFB-0505',
+      name: 'yield across rolls',
+      metric: 'YIELD',
+      statistic: 'YIELD',
+      chartType: 'P',
+      zones: 1,
+      rules: ['NELSON_1', 'WE_2'],
+    });
+    const base: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      base.push(await land('R-J1', k, [], { seed: 70 + k }));
+      await spc.recordSheet((await maps.sheet(base[k]))!);
+    }
+    await freeze(chart.id, base, 'baseline');
+    // One sheet in control under the frozen limits (the run rules judge points under the current limits only).
+    await spc.recordSheet((await maps.sheet(await land('R-J1', 5, [], { seed: 75 })))!);
+    const lane = [{ kind: 'CD_LANE' as const, cols: [3, 4, 5, 6, 7, 8], failProbability: 1 }];
+    const region = (roll: string, k: number) => ({ roll, mdFromMm: sheetStart(k), mdToMm: sheetStart(k) + ROWS * PITCH });
+    const before = holds.length;
+
+    // The last sheet of R-J1 fails: Nelson 1, one hold on it.
+    const bad1 = await land('R-J1', 6, lane);
+    await spc.recordSheet((await maps.sheet(bad1))!);
+    const [n1first] = await spc.events({ chartId: chart.id });
+    expect(holds.slice(before)).toEqual([
+      expect.objectContaining({ ...{ roll: 'R-J1' }, from: sheetStart(6), to: sheetStart(6) + ROWS * PITCH }),
+    ]);
+    const firstHold = holds[holds.length - 1].id;
+
+    // The first sheet of R-J2 fails too, and tracking refuses R-J2's hold: Nelson 1 there, and WE_2 over both rolls.
+    // WE_2's R-J1 region (sheet 6) is covered by the active hold on it: joined, not placed again; its R-J2 region fails.
+    failingRolls.add('R-J2');
+    const bad2 = await land('R-J2', 0, lane);
+    await expect(spc.recordSheet((await maps.sheet(bad2))!)).rejects.toThrow(/placing its hold failed \(tracking answered 503\)/);
+    let events = await spc.events({ chartId: chart.id });
+    let we2 = events.find((e) => e.rule === 'WE_2')!;
+    let n1 = events.find((e) => e.rule === 'NELSON_1' && e.atSheet === bad2)!;
+    expect(we2.holds).toEqual([
+      { ...region('R-J1', 6), holdFromMm: sheetStart(6), holdToMm: sheetStart(6) + ROWS * PITCH, holdId: firstHold },
+    ]);
+    expect(we2.holdError).toBe('tracking answered 503');
+    expect(n1).toMatchObject({ holds: [], holdError: 'tracking answered 503' });
+    expect(holds.length).toBe(before + 1);
+    expect(n1first.holds).toHaveLength(1);
+
+    // The retry places the one missing region once, shared by both events of the landing, and leaves R-J1 alone.
+    failingRolls.clear();
+    await spc.recordSheet((await maps.sheet(bad2))!);
+    events = await spc.events({ chartId: chart.id });
+    we2 = events.find((e) => e.rule === 'WE_2')!;
+    n1 = events.find((e) => e.rule === 'NELSON_1' && e.atSheet === bad2)!;
+    expect(holds.length).toBe(before + 2);
+    const j2 = holds[holds.length - 1];
+    expect(j2).toMatchObject({ roll: 'R-J2', from: sheetStart(0), to: sheetStart(0) + ROWS * PITCH });
+    // Other frozen yield charts of the product broke Nelson 1 at the same sheet: their events share the hold too.
+    expect(j2.reason.split('; ')).toEqual(expect.arrayContaining([n1.reason, we2.reason]));
+    expect(we2.holdError).toBeNull();
+    expect(holdsOf(we2).map((h) => [h.roll, h.holdId])).toEqual([
+      ['R-J1', firstHold],
+      ['R-J2', j2.id],
+    ]);
+    expect(n1).toMatchObject({ holdError: null, holds: [{ ...region('R-J2', 0), holdId: j2.id }] });
+    await spc.recordSheet((await maps.sheet(bad2))!);
+    expect(holds.length).toBe(before + 2);
+
+    // A released hold is not joined: once R-J2's hold is released, a violation there gets a hold of its own.
+    j2.active = false;
+    const bad3 = await land('R-J2', 1, lane);
+    await spc.recordSheet((await maps.sheet(bad3))!);
+    const n1third = (await spc.events({ chartId: chart.id })).find((e) => e.rule === 'NELSON_1' && e.atSheet === bad3)!;
+    expect(n1third.holds).toEqual([expect.objectContaining({ ...region('R-J2', 1), holdId: holds[holds.length - 1].id })]);
+    expect(holds.length).toBe(before + 3);
   });
 
   it('X̄-S: the s chart judges each zone’s spread against B3/B4 limits for its own n, and a spread beyond them holds like the mean', async () => {
@@ -411,7 +512,16 @@ describe('yield analytics', () => {
     expect(s.reason).toMatch(
       new RegExp(`^SPC ASR zone 1 X̄-S \\(TFB-0505\\): NELSON_1, one point beyond 3σ on the s chart, at sheet ${noisy} `),
     );
-    expect(s.holds).toEqual([{ roll: 'R-XS', mdFromMm: sheetStart(8), mdToMm: sheetStart(8) + ROWS * PITCH, holdId: expect.any(String) }]);
+    expect(s.holds).toEqual([
+      {
+        roll: 'R-XS',
+        mdFromMm: sheetStart(8),
+        mdToMm: sheetStart(8) + ROWS * PITCH,
+        holdFromMm: sheetStart(8),
+        holdToMm: sheetStart(8) + ROWS * PITCH,
+        holdId: expect.any(String),
+      },
+    ]);
     // Nelson 5 (two of three beyond 2σ) is not a rule of the s chart: skewed, its tail fractions do not hold.
     expect(events.filter((e) => e.panel === 'DISPERSION').map((e) => e.rule)).toEqual(['NELSON_1']);
   });

@@ -54,6 +54,15 @@ export interface NewPoint {
   limitsVersion: number;
 }
 
+/** A hold an SPC event of the product placed or joined, as its event recorded it. */
+export interface SpcHoldRow {
+  hold_id: string;
+  roll: string;
+  sheet: string | null;
+  md_from_mm: number | null;
+  md_to_mm: number | null;
+}
+
 export interface NewEvent {
   id: string;
   chartId: string;
@@ -184,15 +193,32 @@ export class SpcRepository {
     return m.getRepository(SpcEventEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The events of these charts at the sheet whose holds are not placed yet, in the order they were opened. */
-  eventsWithoutHolds(chartIds: string[], sheet: string): Promise<SpcEventEntity[]> {
+  /** The events of these charts at the sheet, in the order they were opened (a retried job completes their holds). */
+  eventsAtSheet(chartIds: string[], sheet: string): Promise<SpcEventEntity[]> {
     return this.db
       .getRepository(SpcEventEntity)
       .createQueryBuilder('e')
       .where('e.chart_id IN (:...ids) AND e.at_sheet = :sheet', { ids: chartIds, sheet })
-      .andWhere(`e.holds = '[]'::jsonb`)
       .orderBy('e.created_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
       .getMany();
+  }
+
+  /**
+   * The holds the product's SPC events have placed or joined on these rolls (distinct by hold), with
+   * the material each holds: the candidates a new violation may join if tracking still has them active.
+   * Entries written before shared holds carry no holdFromMm/holdToMm: their range was the hold's.
+   */
+  spcHoldsOnRolls(productCode: string, rolls: string[]): Promise<SpcHoldRow[]> {
+    return this.db.query<SpcHoldRow[]>(
+      `SELECT DISTINCT ON (h->>'holdId') h->>'holdId' AS hold_id, h->>'roll' AS roll, h->>'sheet' AS sheet,
+              coalesce(h->>'holdFromMm', h->>'mdFromMm')::float8 AS md_from_mm, coalesce(h->>'holdToMm', h->>'mdToMm')::float8 AS md_to_mm
+         FROM test_data.spc_events e
+         JOIN test_data.spc_charts c ON c.id = e.chart_id
+         CROSS JOIN LATERAL jsonb_array_elements(e.holds) h
+        WHERE c.product_code = $1 AND h->>'roll' = ANY($2::text[]) AND h->>'holdId' IS NOT NULL`,
+      [productCode, rolls],
+    );
   }
 
   /** The holds placed for these events (or why placing them failed), in one statement. */

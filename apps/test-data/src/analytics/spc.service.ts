@@ -7,6 +7,10 @@ import {
   computeLimits,
   dispersionRules,
   limitsAt,
+  planHolds,
+  regionKey,
+  sharedHoldReason,
+  violationRegions,
   RUN_RULE_TEXT,
   RUN_RULES,
   sheetStatistics,
@@ -14,13 +18,15 @@ import {
   type ChartLimits,
   type ChartSample,
   type ChartType,
+  type HoldRegion,
+  type PlacedHold,
   type PointLimits,
   type RunRule,
 } from '@mes/analytics';
 import { signatureAuditDetails, type Actor, type SignatureInput } from '@mes/auth';
 import { CHART_BACKFILL_SHEETS } from '@mes/queue-contracts';
 import { DomainError, type ErrorDetail } from '@mes/service-core';
-import { TrackingClient } from '@mes/tracking-client';
+import { TrackingClient, type ActiveHold } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
 import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
 import { MAP_METRICS, SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
@@ -324,6 +330,7 @@ export class SpcService {
     const opened = await this.db.transaction((m) => this.recordPoints(m, samples, map, true));
     // Holds after the commit: a failed call leaves the event stored, and the job's retry places it.
     await this.placePendingHolds(
+      map.productCode,
       charts.filter((c) => c.hold_on_violation).map((c) => c.id),
       map.sheet,
     );
@@ -484,55 +491,135 @@ export class SpcService {
   }
 
   /**
-   * Holds of the charts' events at this sheet that are not placed yet: each event is tried even when
-   * another's call failed; a failure is recorded on its event and the job fails, so its retry places it.
+   * The holds of the charts' events at this sheet, one per roll region per landing: the events whose
+   * regions are the same or nested share one hold (its reason names each event's chart, rule and
+   * points), and a region an active SPC hold of the product's charts already covers joins that hold
+   * (see `planHolds` for "same region": covered by, not an exact range). Idempotent per (event,
+   * region): an event records each region's hold as it gets it, and a retry places or joins only the
+   * regions an event still lacks. A hold placed before a crash but not yet recorded is found in
+   * tracking (active, same region, same reason) rather than placed twice. Every hold is tried even
+   * when another's call failed; a failure is recorded on its events and the job fails, so its retry
+   * completes them. The yield-analytics worker runs one job at a time, so two landings never plan at once.
    */
-  private async placePendingHolds(chartIds: string[], sheet: string): Promise<void> {
+  private async placePendingHolds(productCode: string, chartIds: string[], sheet: string): Promise<void> {
     if (!chartIds.length) return;
-    const placed: Array<{ id: string; holds: unknown[]; error: string | null }> = [];
-    for (const ev of await this.spc.eventsWithoutHolds(chartIds, sheet)) {
-      const regions = holdRegions(ev.points as EventPoint[]);
-      const holds: unknown[] = [];
-      try {
-        for (const r of regions) {
-          if (r.mdFromMm !== null && r.mdToMm !== null) {
-            const holdId = await this.tracking.holdRollRegion(r.roll, r.mdFromMm, r.mdToMm, ev.reason);
-            holds.push({ roll: r.roll, mdFromMm: r.mdFromMm, mdToMm: r.mdToMm, holdId });
-          } else {
-            // Sheets without a known MD position on their roll: hold the sheets themselves.
-            for (const s of r.sheets) holds.push({ roll: r.roll, sheet: s, holdId: await this.tracking.holdSheet(s, ev.reason) });
-          }
-        }
-        placed.push({ id: ev.id, holds, error: null });
-        this.logger.log(
-          `SPC event ${ev.id}: ${ev.reason}; held ${regions.map((r) => `${r.roll} ${r.mdFromMm ?? '?'}-${r.mdToMm ?? '?'} mm`).join(', ')}`,
-        );
-      } catch (e) {
-        placed.push({ id: ev.id, holds, error: e instanceof Error ? e.message : String(e) });
+    const events = await this.spc.eventsAtSheet(chartIds, sheet);
+    const wanted: Array<{ event: SpcEventEntity; region: HoldRegion }> = [];
+    for (const ev of events) {
+      const have = new Set(recordedHolds(ev).map((h) => regionKey({ roll: h.roll, sheet: h.sheet ?? null })));
+      for (const region of violationRegions(ev.points as EventPoint[])) {
+        if (!have.has(regionKey(region))) wanted.push({ event: ev, region });
       }
     }
-    // Every event's holds (or why they failed) in one statement.
-    await this.spc.setEventsHolds(placed);
-    const failed = placed.filter((p) => p.error !== null).map((p) => `SPC event ${p.id}: placing its hold failed (${p.error})`);
-    if (failed.length) throw new Error(`${failed.join('; ')}; the job retries`);
+    if (!wanted.length) return;
+
+    const added = new Map<string, EventHold[]>();
+    const errors = new Map<string, string[]>();
+    const failed = (ev: SpcEventEntity, e: unknown) =>
+      errors.set(ev.id, [...new Set([...(errors.get(ev.id) ?? []), e instanceof Error ? e.message : String(e)])]);
+    const record = (ev: SpcEventEntity, region: HoldRegion, hold: PlacedHold) =>
+      added.set(ev.id, [...(added.get(ev.id) ?? []), eventHold(region, hold)]);
+
+    // What tracking holds now on the rolls concerned; a roll it cannot list is tried again by the retry.
+    const activeByRoll = new Map<string, ActiveHold[]>();
+    for (const roll of new Set(wanted.map((w) => w.region.roll))) {
+      try {
+        activeByRoll.set(roll, await this.tracking.activeHoldsOnRoll(roll));
+      } catch (e) {
+        for (const w of wanted) if (w.region.roll === roll) failed(w.event, e);
+      }
+    }
+    const activeIds = new Set([...activeByRoll.values()].flat().map((h) => h.id));
+    const joinable: PlacedHold[] = (await this.spc.spcHoldsOnRolls(productCode, [...activeByRoll.keys()]))
+      .filter((h) => activeIds.has(h.hold_id))
+      .map((h) => ({
+        holdId: h.hold_id,
+        roll: h.roll,
+        sheet: h.sheet,
+        mdFromMm: h.md_from_mm === null ? null : Number(h.md_from_mm),
+        mdToMm: h.md_to_mm === null ? null : Number(h.md_to_mm),
+      }));
+    const plan = planHolds(
+      wanted.filter((w) => activeByRoll.has(w.region.roll)),
+      joinable,
+    );
+    for (const j of plan.joins) record(j.event, j.region, j.hold);
+    for (const { region, members } of plan.place) {
+      const reason = sharedHoldReason(members.map((m) => m.event.reason));
+      try {
+        const earlier = (activeByRoll.get(region.roll) ?? []).find((h) => h.reason === reason && sameTarget(h, region));
+        const holdId =
+          earlier?.id ??
+          (region.sheet === null
+            ? await this.tracking.holdRollRegion(region.roll, region.mdFromMm as number, region.mdToMm as number, reason)
+            : await this.tracking.holdSheet(region.sheet, reason));
+        for (const m of members) record(m.event, m.region, { ...region, holdId });
+        this.logger.log(`SPC hold ${holdId} on ${describeRegion(region)} for ${members.length} event(s): ${reason}`);
+      } catch (e) {
+        for (const m of members) failed(m.event, e);
+      }
+    }
+    // Every touched event's holds (those it had and those it got) and why any are missing, in one statement.
+    const touched = events.filter((ev) => added.has(ev.id) || errors.has(ev.id));
+    await this.spc.setEventsHolds(
+      touched.map((ev) => ({
+        id: ev.id,
+        holds: [...recordedHolds(ev), ...(added.get(ev.id) ?? [])],
+        error: errors.has(ev.id) ? (errors.get(ev.id) as string[]).join('; ') : null,
+      })),
+    );
+    const why = touched
+      .filter((ev) => errors.has(ev.id))
+      .map((ev) => `SPC event ${ev.id}: placing its hold failed (${(errors.get(ev.id) as string[]).join('; ')})`);
+    if (why.length) throw new Error(`${why.join('; ')}; the job retries`);
   }
 }
 
-/** The roll regions a violation covers: per roll, from the first to the last of its points' sheets. */
-export function holdRegions(
-  points: EventPoint[],
-): Array<{ roll: string; mdFromMm: number | null; mdToMm: number | null; sheets: string[] }> {
-  const byRoll = new Map<string, EventPoint[]>();
-  for (const p of points) byRoll.set(p.roll, [...(byRoll.get(p.roll) ?? []), p]);
-  return [...byRoll.entries()].map(([roll, ps]) => {
-    const known = ps.every((p) => p.mdFromMm !== null && p.mdToMm !== null);
-    return {
-      roll,
-      mdFromMm: known ? Math.min(...ps.map((p) => p.mdFromMm as number)) : null,
-      mdToMm: known ? Math.max(...ps.map((p) => p.mdToMm as number)) : null,
-      sheets: ps.map((p) => p.sheet),
-    };
-  });
+/**
+ * A hold as an event records it: the event's own region (`mdFromMm`, `mdToMm`, or its `sheet`) and the
+ * hold that holds it, with the hold's range (wider than the event's when the hold is shared or joined).
+ */
+interface EventHold {
+  roll: string;
+  sheet?: string;
+  mdFromMm?: number;
+  mdToMm?: number;
+  holdId: string;
+  holdFromMm?: number;
+  holdToMm?: number;
+}
+
+function eventHold(region: HoldRegion, hold: PlacedHold): EventHold {
+  if (region.sheet !== null) return { roll: region.roll, sheet: region.sheet, holdId: hold.holdId };
+  return {
+    roll: region.roll,
+    mdFromMm: region.mdFromMm as number,
+    mdToMm: region.mdToMm as number,
+    holdId: hold.holdId,
+    holdFromMm: hold.mdFromMm as number,
+    holdToMm: hold.mdToMm as number,
+  };
+}
+
+function recordedHolds(ev: SpcEventEntity): EventHold[] {
+  return (ev.holds as EventHold[] | null) ?? [];
+}
+
+/** Whether tracking's active hold is on exactly this region (MD through JSON as float8: a micrometre of slack). */
+function sameTarget(h: ActiveHold, r: HoldRegion): boolean {
+  if (r.sheet !== null) return h.target === 'SHEET' && h.sheetBarcode === r.sheet;
+  return (
+    h.target === 'ROLL_REGION' &&
+    h.rollBarcode === r.roll &&
+    h.mdFromMm !== null &&
+    h.mdToMm !== null &&
+    Math.abs(h.mdFromMm - (r.mdFromMm as number)) < 1e-3 &&
+    Math.abs(h.mdToMm - (r.mdToMm as number)) < 1e-3
+  );
+}
+
+function describeRegion(r: HoldRegion): string {
+  return r.sheet !== null ? `${r.roll} sheet ${r.sheet}` : `${r.roll} ${r.mdFromMm}-${r.mdToMm} mm`;
 }
 
 function metricOf(chart: Pick<SpcChartEntity, 'metric'>): MapMetric {
