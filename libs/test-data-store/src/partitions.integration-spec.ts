@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import { TEST_DATA_MIGRATIONS } from './migrations';
+import { MonthPartitions1796220000000 } from './migrations/1796220000000-month-partitions';
 import {
   addMonths,
   archiveMonthsBefore,
@@ -90,8 +91,8 @@ describe('test_data month partitions', () => {
   beforeAll(async () => {
     db = await createTestDatabase('partitions');
     pool = new Pool({ connectionString: db.url, max: 4 });
-    // The schema as it was before partitioning, with data in it.
-    await migrate(TEST_DATA_MIGRATIONS.slice(0, -1));
+    // The schema as it was before partitioning, with data in it (the migrations before the partitioning one).
+    await migrate(TEST_DATA_MIGRATIONS.slice(0, TEST_DATA_MIGRATIONS.indexOf(MonthPartitions1796220000000)));
     rigId = String(
       (
         await pool.query(
