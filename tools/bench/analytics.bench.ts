@@ -42,7 +42,7 @@ import {
 } from '@mes/test-data';
 import { SheetTestStore } from '@mes/test-data-store';
 import { createTestDatabase } from '@mes/testing';
-import type { TrackingClient } from '@mes/tracking-client';
+import type { ActiveHold, TrackingClient } from '@mes/tracking-client';
 import { percentile, report, summarize } from './bench-util';
 
 const ROWS = 50;
@@ -393,10 +393,20 @@ async function spcThroughPostgres(): Promise<number> {
       }
       return sheet;
     };
+    // Tracking's holds in memory: the SPC service asks which are active on a roll before it places one.
+    const holds: ActiveHold[] = [];
+    const place = (hold: Omit<ActiveHold, 'id'>) => {
+      const id = `H-${holds.length + 1}`;
+      holds.push({ id, ...hold });
+      return id;
+    };
     const tracking = {
       product: async (code: string) => ({ code }),
-      holdRollRegion: async () => 'H-1',
-      holdSheet: async () => 'H-1',
+      holdRollRegion: async (rollBarcode: string, mdFromMm: number, mdToMm: number, reason: string) =>
+        place({ target: 'ROLL_REGION', rollBarcode, mdFromMm, mdToMm, sheetBarcode: null, reason }),
+      holdSheet: async (sheetBarcode: string, reason: string) =>
+        place({ target: 'SHEET', rollBarcode: null, mdFromMm: null, mdToMm: null, sheetBarcode, reason }),
+      activeHoldsOnRoll: async (roll: string) => holds.filter((h) => h.rollBarcode === roll),
       verifySignature: async (actor: Actor) => ({ signer: actor.username, meaning: 'APPROVED', comment: null, signedAt: new Date() }),
     } as unknown as TrackingClient;
     const maps = new SheetMapsRepository(ds);
