@@ -42,6 +42,8 @@ interface Basis {
   bIm: Float64Array;
   /** Products of columns (k <= l), packed row by row: prod[(pairIndex) * n + i]. */
   prod: Float64Array;
+  /** Where each pair's sum goes in the (lower-triangle, row-major) normal matrix: l * p + k. */
+  dest: Int32Array;
 }
 
 /** Time constants of the RC elements: log-spaced from 1/(2π f_max) to 1/(2π f_min). */
@@ -147,16 +149,18 @@ export class KramersKronigSolver {
       if (this.addInd) bIm[col * n + i] = w[i];
     }
     const prod = new Float64Array(((p * (p + 1)) / 2) * n);
+    const dest = new Int32Array((p * (p + 1)) / 2);
     let o = 0;
     for (let k = 0; k < p; k++) {
       for (let l = k; l < p; l++) {
+        dest[o / n] = l * p + k;
         const ok = k * n;
         const ol = l * n;
         for (let i = 0; i < n; i++) prod[o + i] = bRe[ok + i] * bRe[ol + i] + bIm[ok + i] * bIm[ol + i];
         o += n;
       }
     }
-    const b: Basis = { m, p, tau, bRe, bIm, prod };
+    const b: Basis = { m, p, tau, bRe, bIm, prod, dest };
     const size = prod.length + bRe.length + bIm.length;
     if (this.cachedSize + size <= MAX_CACHED_DOUBLES) {
       this.bases[m] = b;
@@ -270,25 +274,37 @@ export class KramersKronigSolver {
     const g = this.g;
     const wt = this.wt;
     const prod = b.prod;
-    // normal matrix (lower triangle, row-major) from the product table, 4 partial sums per entry
-    let o = 0;
-    for (let k = 0; k < p; k++) {
-      for (let l = k; l < p; l++) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let i = 0;
-        for (; i + 3 < n; i += 4) {
-          s0 += prod[o + i] * wt[i];
-          s1 += prod[o + i + 1] * wt[i + 1];
-          s2 += prod[o + i + 2] * wt[i + 2];
-          s3 += prod[o + i + 3] * wt[i + 3];
-        }
-        for (; i < n; i++) s0 += prod[o + i] * wt[i];
-        g[l * p + k] = s0 + s1 + (s2 + s3);
-        o += n;
+    // normal matrix (lower triangle, row-major) from the product table: four entries per pass, so
+    // that each weight is read once for four products (the pairs are in the table's order, row by row)
+    const pairs = (p * (p + 1)) / 2;
+    const dest = b.dest;
+    let q = 0;
+    for (; q + 3 < pairs; q += 4) {
+      const o0 = q * n;
+      const o1 = o0 + n;
+      const o2 = o1 + n;
+      const o3 = o2 + n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < n; i++) {
+        const x = wt[i];
+        s0 += prod[o0 + i] * x;
+        s1 += prod[o1 + i] * x;
+        s2 += prod[o2 + i] * x;
+        s3 += prod[o3 + i] * x;
       }
+      g[dest[q]] = s0;
+      g[dest[q + 1]] = s1;
+      g[dest[q + 2]] = s2;
+      g[dest[q + 3]] = s3;
+    }
+    for (; q < pairs; q++) {
+      const o = q * n;
+      let s0 = 0;
+      for (let i = 0; i < n; i++) s0 += prod[o + i] * wt[i];
+      g[dest[q]] = s0;
     }
     const sc = this.scale;
     let ok = true;
