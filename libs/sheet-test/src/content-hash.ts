@@ -24,71 +24,52 @@
 import { createHash } from 'node:crypto';
 import { HOST_IS_LITTLE_ENDIAN } from './encoding';
 import { parseTimestamp } from './timestamp';
-import { MAX_GRID_INDEX, type SheetTestBody } from './types';
+import { columnsOfBody, rowMajorOrder, type SheetTestColumns } from './columns';
+import { CELL_STATUS_CODE, type SheetTestBody, type SheetTestHeader } from './types';
 
 export const CONTENT_HASH_VERSION = 'mes.sheet-test.v1';
 
 /** Hex SHA-256 of the canonical form of a body that `validateSheetTestBody` accepted. */
 export function contentHash(body: SheetTestBody): string {
-  const ts = parseTimestamp(body.startedAt);
-  if (ts === null) throw new RangeError(`startedAt is not a valid timestamp: ${JSON.stringify(body.startedAt)}; validate the body first`);
-  const instant = ts.fraction === '' ? String(ts.epochSeconds) : `${ts.epochSeconds}.${ts.fraction}`;
-  const freqs = body.frequenciesHz ?? [];
-  const n = freqs.length;
-  const cells = body.cells;
-  const count = cells.length;
+  return contentHashOfColumns(body, columnsOfBody(body));
+}
 
-  // (row, col) order without a comparator: key × 2^16 + index is an exact double (< 2^46) and sorts numerically
-  const order = new Float64Array(count);
+/** The same hash from the header and the cells' columns (a JSON body's, or an Arrow stream's). */
+export function contentHashOfColumns(header: SheetTestHeader, columns: SheetTestColumns): string {
+  const ts = parseTimestamp(header.startedAt);
+  if (ts === null) throw new RangeError(`startedAt is not a valid timestamp: ${JSON.stringify(header.startedAt)}; validate the body first`);
+  const instant = ts.fraction === '' ? String(ts.epochSeconds) : `${ts.epochSeconds}.${ts.fraction}`;
+  const freqs = header.frequenciesHz ?? [];
+  const n = freqs.length;
+  const { count, status, ocv, zRe, zIm, points } = columns;
+  if (points !== n) throw new RangeError(`the columns hold spectra of ${points} points, the header ${n} frequencies`);
+  const order = rowMajorOrder(columns);
   let okCells = 0;
-  let inOrder = true; // rigs usually post row-major: then no sort is needed
-  let previousKey = -1;
-  for (let i = 0; i < count; i++) {
-    const c = cells[i];
-    const key = c.row * (MAX_GRID_INDEX + 1) + c.col;
-    if (key <= previousKey) inOrder = false;
-    previousKey = key;
-    order[i] = key * 65536 + i;
-    if (c.status !== 'NO_CONTACT') okCells++;
-  }
-  if (inOrder) {
-    for (let i = 0; i < count; i++) order[i] = i;
-  } else if (count > 65536) {
-    // indices no longer fit in 16 bits: fall back to a comparator sort (never reached by a real sheet)
-    const idx = Array.from({ length: count }, (_, i) => i);
-    idx.sort((a, b) => cells[a].row - cells[b].row || cells[a].col - cells[b].col);
-    for (let i = 0; i < count; i++) order[i] = idx[i];
-  } else {
-    order.sort();
-    for (let i = 0; i < count; i++) order[i] = order[i] % 65536;
-  }
+  for (let i = 0; i < count; i++) if (status[i] !== CELL_STATUS_CODE.NO_CONTACT) okCells++;
 
   const values = new Float64Array(1 + n + 4 * count + 2 * n * okCells);
   let o = 0;
-  values[o++] = body.temperatureC + 0; // + 0 turns -0 into 0
+  values[o++] = header.temperatureC + 0; // + 0 turns -0 into 0
   for (let j = 0; j < n; j++) values[o++] = freqs[j] + 0;
   for (let k = 0; k < count; k++) {
-    const c = cells[order[k]];
-    values[o++] = c.row;
-    values[o++] = c.col;
-    if (c.status === 'NO_CONTACT') {
+    const i = order[k];
+    values[o++] = columns.rows[i];
+    values[o++] = columns.cols[i];
+    if (status[i] === CELL_STATUS_CODE.NO_CONTACT) {
       values[o++] = 1;
       values[o++] = 0;
       continue;
     }
     values[o++] = 0;
-    values[o++] = c.ocvV + 0;
-    if (n > 0) {
-      const re = c.zReOhm as number[];
-      const im = c.zImOhm as number[];
-      for (let j = 0; j < n; j++) values[o++] = re[j] + 0;
-      for (let j = 0; j < n; j++) values[o++] = im[j] + 0;
-    }
+    values[o++] = ocv[i] + 0;
+    const base = i * n;
+    for (let j = 0; j < n; j++) values[o++] = zRe[base + j] + 0;
+    for (let j = 0; j < n; j++) values[o++] = zIm[base + j] + 0;
   }
   const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
   if (!HOST_IS_LITTLE_ENDIAN) bytes.swap64();
   return createHash('sha256')
-    .update(JSON.stringify([CONTENT_HASH_VERSION, body.testId, body.sheet, instant, n, count]), 'utf8')
+    .update(JSON.stringify([CONTENT_HASH_VERSION, header.testId, header.sheet, instant, n, count]), 'utf8')
     .update(bytes)
     .digest('hex');
 }

@@ -13,6 +13,7 @@
  * Frequencies (one list per test): `8 × n` bytes, little-endian float64: exact, because they key
  * every spectrum and every fit.
  */
+import { columnsOfBody, type SheetTestColumns } from './columns';
 import { CELL_STATUS_CODE, type SheetTestBody } from './types';
 
 /** True on little-endian hosts (every platform Node runs on in practice); big-endian ones byte-swap. */
@@ -101,39 +102,24 @@ export interface EncodedSheetCells {
 
 /** Encodes the cells of a body that `validateSheetTestBody` accepted. */
 export function encodeSheetCells(value: SheetTestBody): EncodedSheetCells {
-  const cells = value.cells;
-  const count = cells.length;
-  const points = value.frequenciesHz ? value.frequenciesHz.length : 0;
-  const rows = new Int16Array(count);
-  const cols = new Int16Array(count);
-  const status = new Uint8Array(count);
-  const ocv = new Float64Array(count);
+  return encodeColumns(columnsOfBody(value));
+}
+
+/** Encodes a test's columns for storage: spectra to float32 (NaN-filled for NO_CONTACT cells). */
+export function encodeColumns(columns: SheetTestColumns): EncodedSheetCells {
+  const { count, points, zRe, zIm } = columns;
   const f32 = new Float32Array(count * 2 * points);
-  const stride = 2 * points;
   for (let i = 0; i < count; i++) {
-    const c = cells[i];
-    rows[i] = c.row;
-    cols[i] = c.col;
-    const base = i * stride;
-    if (c.status === 'NO_CONTACT') {
-      status[i] = CELL_STATUS_CODE.NO_CONTACT;
-      ocv[i] = NaN;
-      if (points > 0) f32.fill(NaN, base, base + stride);
-      continue;
-    }
-    ocv[i] = c.ocvV;
-    if (points > 0) {
-      const re = c.zReOhm as number[];
-      const im = c.zImOhm as number[];
-      for (let j = 0; j < points; j++) {
-        f32[base + j] = re[j];
-        f32[base + points + j] = im[j];
-      }
+    const base = 2 * i * points;
+    const from = i * points;
+    for (let j = 0; j < points; j++) {
+      f32[base + j] = zRe[from + j];
+      f32[base + points + j] = zIm[from + j];
     }
   }
   const spectra = Buffer.from(f32.buffer, 0, f32.byteLength);
   if (!HOST_IS_LITTLE_ENDIAN) spectra.swap32();
-  return { count, points, rows, cols, status, ocv, spectra };
+  return { count, points, rows: columns.rows, cols: columns.cols, status: columns.status, ocv: columns.ocv, spectra };
 }
 
 /** Cell i's spectrum bytes (a view, not a copy), or null when it has none (NO_CONTACT or OCV-only). */

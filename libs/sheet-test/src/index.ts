@@ -1,5 +1,5 @@
 export * from './types';
-export { validateSheetTestBody, checkGrid, validationMessage, describeValue } from './validate';
+export { validateSheetTestBody, validateSheetTestHeader, checkGrid, checkGridColumns, validationMessage, describeValue } from './validate';
 export { parseTimestamp, timestampEpochMs } from './timestamp';
 export type { ParsedTimestamp } from './timestamp';
 export {
@@ -8,13 +8,14 @@ export {
   encodeFrequencies,
   decodeFrequencies,
   encodeSheetCells,
+  encodeColumns,
   cellSpectrum,
   HOST_IS_LITTLE_ENDIAN,
 } from './encoding';
 export type { EncodedSheetCells } from './encoding';
 export { copyRowsText, copyRowsBinary, copyTextEscape } from './copy';
 export type { CopyLeadingValue } from './copy';
-export { contentHash, CONTENT_HASH_VERSION } from './content-hash';
+export { contentHash, contentHashOfColumns, CONTENT_HASH_VERSION } from './content-hash';
 export * from './bins';
 export {
   validateInspectionBody,
@@ -26,3 +27,16 @@ export {
   MAX_DEFECT_SIZE_UM,
 } from './inspection';
 export type { InspectionBody, InspectionDefect, InspectionValidation } from './inspection';
+export { columnsOfBody, headerOf } from './columns';
+export type { SheetTestColumns } from './columns';
+export {
+  acceptArrowSheetTest,
+  arrowSheetTestBody,
+  readSheetTestArrow,
+  decodeSheetTestArrow,
+  encodeSheetTestArrow,
+  ARROW_STREAM_MEDIA_TYPE,
+  ARROW_FILE_MEDIA_TYPE,
+  ARROW_HEADER_KEY,
+} from './arrow';
+export type { ArrowDecoding, ArrowReading, ArrowSheetTest } from './arrow';

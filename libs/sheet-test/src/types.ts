@@ -36,6 +36,9 @@ export interface SheetTestBody {
   cells: SheetTestCell[];
 }
 
+/** The body without its cells: what a test sent in columns (an Arrow stream) carries as its header. */
+export type SheetTestHeader = Omit<SheetTestBody, 'cells'>;
+
 export interface SheetGrid {
   rows: number;
   cols: number;

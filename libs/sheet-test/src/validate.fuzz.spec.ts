@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { anyJson, corrupted, UNIT_FUZZ_RUNS } from '@mes/testing';
 import {
+  acceptArrowSheetTest,
+  arrowSheetTestBody,
+  contentHash,
+  contentHashOfColumns,
+  encodeColumns,
+  encodeSheetTestArrow,
+  readSheetTestArrow,
   checkGrid,
   decodeSpectrum,
   encodeSheetCells,
@@ -152,6 +159,59 @@ describe('sheet-test body (fuzzed)', () => {
     fc.assert(
       fc.property(timestamp, (s) => expect(timestampEpochMs(s)).toBe(Date.parse(s))),
       { numRuns: UNIT_FUZZ_RUNS },
+    );
+  });
+});
+
+describe('a sheet test as an Arrow stream (fuzzed): the column path answers as the JSON path', () => {
+  /** Both paths over the same bytes: the fast one (columns) and the plain one (a body object per cell). */
+  function bothPaths(bytes: Uint8Array) {
+    const read = readSheetTestArrow(bytes);
+    if (!read.ok) throw new Error(`the encoder made a stream the reader refuses: ${JSON.stringify(read.details)}`);
+    const plain = validateSheetTestBody(arrowSheetTestBody(structuredClone(read.test)));
+    return { fast: acceptArrowSheetTest(read.test), plain };
+  }
+
+  it("takes every valid test, with the JSON path's content hash and stored columns", () => {
+    fc.assert(
+      fc.property(validSheetTest, fc.boolean(), ({ body }, float64) => {
+        const { fast, plain } = bothPaths(encodeSheetTestArrow(body, { spectra: float64 ? 'float64' : 'float32' }));
+        expect(plain.ok).toBe(true);
+        expect(fast.ok).toBe(true);
+        if (!fast.ok || !plain.ok) return;
+        expect(contentHashOfColumns(fast.header, fast.columns)).toBe(contentHash(plain.value));
+        expect(encodeColumns(fast.columns)).toEqual(encodeSheetCells(plain.value));
+        if (float64) expect(contentHash(plain.value)).toBe(contentHash(body));
+      }),
+      { numRuns: UNIT_FUZZ_RUNS / 4 },
+    );
+  });
+
+  it('refuses what the JSON path refuses, with the same problems at the same paths', () => {
+    const bad = fc.constantFrom(
+      (c: Record<string, unknown>) => (c.ocvV = 6.5),
+      (c: Record<string, unknown>) => (c.ocvV = NaN),
+      (c: Record<string, unknown>) => (c.status = 'BROKEN'),
+      (c: Record<string, unknown>) => (c.row = -1),
+      (c: Record<string, unknown>) => Array.isArray(c.zReOhm) && c.zReOhm.length && (c.zReOhm[0] = Infinity),
+      (c: Record<string, unknown>) => Array.isArray(c.zImOhm) && c.zImOhm.length && (c.zImOhm[0] = NaN),
+      (c: Record<string, unknown>) => c.status !== 'NO_CONTACT' && delete c.ocvV,
+    );
+    fc.assert(
+      fc.property(
+        validSheetTest,
+        fc.array(fc.tuple(fc.nat(), bad), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        ({ body }, changes, dup) => {
+          const b = structuredClone(body) as unknown as { cells: Record<string, unknown>[] };
+          for (const [at, change] of changes) change(b.cells[at % b.cells.length]);
+          if (dup && b.cells.length > 1) b.cells[1] = { ...b.cells[1], row: b.cells[0].row, col: b.cells[0].col };
+          const { fast, plain } = bothPaths(encodeSheetTestArrow(b as unknown as SheetTestBody, { spectra: 'float64' }));
+          expect(fast.ok).toBe(plain.ok);
+          if (!fast.ok && !plain.ok) expect(fast.details).toEqual(plain.details);
+        },
+      ),
+      { numRuns: UNIT_FUZZ_RUNS / 4 },
     );
   });
 });

@@ -21,6 +21,7 @@
  * The value handed back is the body object itself (not a copy), typed; a missing `status` stays missing
  * and means OK.
  */
+import { gridProblems, type SheetTestColumns } from './columns';
 import { parseTimestamp } from './timestamp';
 import {
   MAX_ABS_IMPEDANCE_OHM,
@@ -34,6 +35,7 @@ import {
   TEST_ID_MAX_LENGTH,
   type SheetGrid,
   type SheetTestBody,
+  type SheetTestHeader,
   type SheetTestProblem,
   type SheetTestValidation,
 } from './types';
@@ -417,6 +419,13 @@ export function validateSheetTestBody(body: unknown, grid?: SheetGrid): SheetTes
     p.add('', `expected a JSON object with ${TOP_FIELDS}, got ${describeValue(body)}`);
     return p.result(body);
   }
+  const n = checkHeader(body, true, p);
+  checkCells(body.cells, n, grid, p);
+  return p.result(body);
+}
+
+/** The top-level fields but the cells; returns what checkFrequencies returns. */
+function checkHeader(body: Record<string, unknown>, withCells: boolean, p: Problems): number {
   for (const k in body) {
     switch (k) {
       case 'testId':
@@ -424,19 +433,36 @@ export function validateSheetTestBody(body: unknown, grid?: SheetGrid): SheetTes
       case 'startedAt':
       case 'temperatureC':
       case 'frequenciesHz':
-      case 'cells':
         break;
       default:
-        if (p.take()) p.add(shortKey(k), `unknown field; the body has only ${TOP_FIELDS}`);
+        // a header (a test sent in columns) has no cells field
+        if ((k !== 'cells' || !withCells) && p.take()) p.add(shortKey(k), `unknown field; the body has only ${TOP_FIELDS}`);
     }
   }
   checkTestId(body.testId, p);
   checkSheet(body.sheet, p);
   checkStartedAt(body.startedAt, p);
   checkTemperature(body.temperatureC, p);
-  const n = checkFrequencies(body.frequenciesHz, p);
-  checkCells(body.cells, n, grid, p);
-  return p.result(body);
+  return checkFrequencies(body.frequenciesHz, p);
+}
+
+/**
+ * The header of a test sent in columns (the body without `cells`), by the same rules as the body's;
+ * `points` is the spectrum length every OK cell must have (0: an OCV-only test).
+ */
+export function validateSheetTestHeader(
+  header: unknown,
+): { ok: true; value: SheetTestHeader; points: number } | { ok: false; details: SheetTestProblem[]; problems: number } {
+  const p = new Problems();
+  if (!isPlainObject(header)) {
+    p.take();
+    p.add('', `expected a JSON object with ${TOP_FIELDS.replace(' and cells', '')}, got ${describeValue(header)}`);
+  } else {
+    const points = checkHeader(header, false, p);
+    if (p.total === 0) return { ok: true, value: header as unknown as SheetTestHeader, points };
+  }
+  const r = p.result(header);
+  return r.ok ? { ok: false, details: [], problems: 0 } : r;
 }
 
 /**
@@ -445,18 +471,24 @@ export function validateSheetTestBody(body: unknown, grid?: SheetGrid): SheetTes
  * from the first; it is reported on its own because it is the clearer message).
  */
 export function checkGrid(value: SheetTestBody, grid: SheetGrid): SheetTestValidation {
+  const cells = value.cells;
+  const columns = { count: cells.length, rows: Int16Array.from(cells, (c) => c.row), cols: Int16Array.from(cells, (c) => c.col) };
+  const r = checkGridColumns(columns, grid);
+  return r.ok ? { ok: true, value } : r;
+}
+
+/** checkGrid of a test's columns (same rules, same messages). */
+export function checkGridColumns(
+  columns: Pick<SheetTestColumns, 'count' | 'rows' | 'cols'>,
+  grid: SheetGrid,
+): { ok: true } | { ok: false; details: SheetTestProblem[]; problems: number } {
   checkGridArgument(grid);
   const p = new Problems();
-  const cells = value.cells;
-  checkCellCount(cells.length, grid, p);
-  const maxRow = grid.rows - 1;
-  const maxCol = grid.cols - 1;
-  for (let i = 0; i < cells.length; i++) {
-    const c = cells[i];
-    if (c.row > maxRow && p.take()) p.add(`cells[${i}].row`, `expected an integer from 0 to ${maxRow}, got ${c.row}`);
-    if (c.col > maxCol && p.take()) p.add(`cells[${i}].col`, `expected an integer from 0 to ${maxCol}, got ${c.col}`);
-  }
-  return p.result(value);
+  const { countOver, outside } = gridProblems(columns, grid);
+  if (countOver) checkCellCount(columns.count, grid, p);
+  for (const o of outside) if (p.take()) p.add(`cells[${o.index}].${o.field}`, `expected an integer from 0 to ${o.max}, got ${o.value}`);
+  const r = p.result(null);
+  return r.ok ? { ok: true } : r;
 }
 
 /** One line for `DomainError`'s message: the first problem and how many there are. */
