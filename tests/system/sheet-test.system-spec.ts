@@ -1,7 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { createFeatureExtractor } from '@mes/eis';
-import { decodeSpectrum, encodeSpectrum } from '@mes/sheet-test';
+import {
+  ARROW_FILE_MEDIA_TYPE,
+  ARROW_STREAM_MEDIA_TYPE,
+  decodeSpectrum,
+  encodeSheetTestArrow,
+  encodeSpectrum,
+  type SheetTestBody,
+} from '@mes/sheet-test';
 import { simulateSheet, toSheetTestBody } from '@mes/simulator';
 import { reportedResistances } from '@mes/test-data-store';
 import type { MesProcesses } from '../support/mes-processes';
@@ -286,6 +293,63 @@ describe('sheet tests from rigs through the gateway', () => {
   it('accepts a gzip body', async () => {
     const res = await post(undefined, { 'content-encoding': 'gzip' }, gzipSync(JSON.stringify(bodyFor('S-R0001-0004', 'RIG7-gz-0001'))));
     expect(res.status).toBe(202);
+  });
+
+  it('accepts the same test as an Arrow IPC stream: binned like JSON, idempotent across the two forms, corrupt streams refused', async () => {
+    const arrowPost = (bytes: Uint8Array, type = ARROW_STREAM_MEDIA_TYPE) =>
+      fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, { method: 'POST', headers: { 'content-type': type, 'x-api-key': key }, body: bytes });
+    const body = bodyFor('S-R0001-0003', 'RIG7-arrow-0001') as SheetTestBody;
+    const res = await arrowPost(encodeSheetTestArrow(body, { spectra: 'float64' }));
+    expect(res.status).toBe(202);
+    const accepted = (await res.json()) as { sheetTestId: string; cells: number; status: string };
+    expect(accepted).toMatchObject({ cells: 2500, status: 'QUEUED' });
+    // The same values as JSON are the same content: 200 with the same sheet test, not a second one.
+    const asJson = await post(body);
+    expect(asJson.status).toBe(200);
+    expect(((await asJson.json()) as { sheetTestId: string }).sheetTestId).toBe(accepted.sheetTestId);
+    const changed = await arrowPost(encodeSheetTestArrow({ ...body, temperatureC: 26 }));
+    expect(changed.status).toBe(409);
+
+    let status: { status: string; cellsBinned: number } | undefined;
+    for (let i = 0; i < 240 && status?.status !== 'DONE' && status?.status !== 'FAILED'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (await (
+        await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests/${accepted.sheetTestId}`, { headers: { 'x-api-key': key } })
+      ).json()) as typeof status;
+    }
+    expect(status).toMatchObject({ status: 'DONE', cellsBinned: 2500 });
+    const ocv = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0003", metric: OCV_V) { values } }');
+    for (const c of sim.cells) expect(ocv.sheetMap.values[c.row * 50 + c.col]).toBe(c.status === 'NO_CONTACT' ? null : c.ocvV);
+
+    const tests = await storedTests();
+    const cells = await storedCells();
+    // A corrupt stream: the header string changed length inside the flatbuffer, so every offset after
+    // it is wrong. The Arrow library would allocate until the process died; here the rig gets a 400.
+    const good = Buffer.from(encodeSheetTestArrow(bodyFor('S-R0001-0007', 'RIG7-arrow-0002') as SheetTestBody));
+    const header = JSON.stringify({ ...bodyFor('S-R0001-0007', 'RIG7-arrow-0002'), cells: undefined });
+    const corrupt = Buffer.from(
+      good.toString('latin1').replace(header, header.replace('"temperatureC":25', '"temperatureC":25.0')),
+      'latin1',
+    );
+    expect(corrupt.length).toBe(good.length + 2);
+    const bad = (await arrowPost(corrupt)) as Response;
+    const refusal = (await bad.json()) as { error: { code: string; message: string } };
+    expect({ status: bad.status, code: refusal.error.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(refusal.error.message).toMatch(/^invalid sheet test: (the Arrow body could not be decoded|not a complete Arrow IPC stream)/);
+    const truncated = await arrowPost(good.subarray(0, 1000));
+    expect(truncated.status).toBe(400);
+    expect(((await truncated.json()) as { error: { message: string } }).error.message).toMatch(/not a complete Arrow IPC stream/);
+    const outside = structuredClone(bodyFor('S-R0001-0007', 'RIG7-arrow-0003')) as SheetTestBody;
+    outside.cells[7].row = 50;
+    const refusedCell = await arrowPost(encodeSheetTestArrow(outside));
+    expect(refusedCell.status).toBe(400);
+    expect(((await refusedCell.json()) as { error: { message: string } }).error.message).toMatch(/cells\[7\]\.row/);
+    expect(await storedTests()).toBe(tests);
+    expect(await storedCells()).toBe(cells);
+    // The service and its decoder are still there: the good stream is taken (under the file media type
+    // too: the decoder tells the two forms apart by their first bytes).
+    const after = await arrowPost(good, ARROW_FILE_MEDIA_TYPE);
+    expect(after.status).toBe(202);
   });
 
   it('refuses a sheet on hold (409) and one tracked in at another rig’s station (403)', async () => {

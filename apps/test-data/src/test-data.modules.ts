@@ -11,6 +11,7 @@ import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
 import { READS } from './reads';
+import { ArrowBodyDecoder } from './ingest/arrow-body.decoder';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
 import { SheetTestRepository } from './ingest/sheet-test.repository';
@@ -61,6 +62,8 @@ export class TestDataCoreModule {
         inject: [getDataSourceToken()],
       },
       { provide: INGEST_LIMITS, useValue: { maxBodyBytes: config.testData.maxBodyBytes } },
+      // Arrow bodies decode on a thread whose heap is capped (a valid body needs about 3 times its size).
+      { provide: ArrowBodyDecoder, useValue: new ArrowBodyDecoder(Math.max(128, Math.ceil((8 * config.testData.maxBodyBytes) / 2 ** 20))) },
       // Rig key revokes and rotations reach every replica of test-data at once (RigService's key cache).
       keyInvalidationProvider({ url: config.redisUrl, mode: config.redisMode }, `${config.queuePrefix}:rig-keys`),
       // This month's and the next three months' partitions of raw cells, features and results, made ahead.

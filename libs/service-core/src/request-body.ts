@@ -32,19 +32,24 @@ function tooLarge(limit: number, what: string): DomainError {
   return new DomainError('PAYLOAD_TOO_LARGE', `The body is too large (${what}); the limit is ${limit} bytes`, [], { limitBytes: limit });
 }
 
-/**
- * The JSON body of a rig's post (sheet tests, stack tests, lab spectra): content type checked, size capped before and after gunzip, a
- * truncated or corrupt gzip stream refused. Parsed here rather than by a global body parser so
- * each of these answers has the contract's shape.
- */
-export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
-  const type = String(req.headers['content-type'] ?? '')
+/** The media type of a request, without parameters, in lower case ('' when there is none). */
+export function mediaTypeOf(req: Request): string {
+  return String(req.headers['content-type'] ?? '')
     .split(';')[0]
     .trim()
     .toLowerCase();
-  if (type !== 'application/json') {
+}
+
+/**
+ * A rig's body as bytes: content type one of `accepted` (else 415 naming them), size capped before
+ * and after gunzip, a truncated or corrupt gzip stream refused. Read here rather than by a global
+ * body parser so each of these answers has the contract's shape.
+ */
+export async function readBody(req: Request, limit: number, accepted: readonly string[]): Promise<{ mediaType: string; bytes: Buffer }> {
+  const type = mediaTypeOf(req);
+  if (!accepted.includes(type)) {
     req.resume();
-    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected application/json`);
+    throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type || '(none)'} is not accepted: expected ${accepted.join(' or ')}`);
   }
   const encoding = String(req.headers['content-encoding'] ?? 'identity')
     .trim()
@@ -67,6 +72,11 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
       }),
     );
   }
+  return { mediaType: type, bytes: raw };
+}
+
+/** JSON.parse of a body read by readBody, refused with the parser's message when it is not JSON. */
+export function parseJsonBody(raw: Buffer): unknown {
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (e) {
@@ -74,4 +84,9 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
       { path: '', message: 'expected a JSON object' },
     ]);
   }
+}
+
+/** The JSON body of a rig's post (sheet tests, stack tests, lab spectra): readBody, then JSON.parse. */
+export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  return parseJsonBody((await readBody(req, limit, ['application/json'])).bytes);
 }

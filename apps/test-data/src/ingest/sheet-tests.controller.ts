@@ -1,13 +1,16 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, readJsonBody } from '@mes/service-core';
+import { DomainError, parseJsonBody, readBody } from '@mes/service-core';
+import { ARROW_FILE_MEDIA_TYPE, ARROW_STREAM_MEDIA_TYPE } from '@mes/sheet-test';
 import type { RigEntity } from '@mes/test-data-store';
 import { SheetTestStatusService } from '../results/sheet-test-status.service';
 import { RigService, SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient } from '@mes/tracking-client';
-import { SheetTestIngestService } from './sheet-test-ingest.service';
+import { ArrowBodyDecoder } from './arrow-body.decoder';
+import { SheetTestIngestService, stopwatch, type IngestAnswer } from './sheet-test-ingest.service';
 
 export const INGEST_LIMITS = Symbol('INGEST_LIMITS');
+const BODY_TYPES = ['application/json', ARROW_STREAM_MEDIA_TYPE, ARROW_FILE_MEDIA_TYPE];
 
 /** The rig-facing REST contract (docs/contracts.md "Rig ingest"); every call carries X-Api-Key. */
 @Controller('api/v1/sheet-tests')
@@ -17,14 +20,31 @@ export class SheetTestsController {
     private readonly ingest: SheetTestIngestService,
     private readonly status: SheetTestStatusService,
     private readonly tracking: TrackingClient,
+    private readonly arrow: ArrowBodyDecoder,
     @Inject(INGEST_LIMITS) private readonly limits: { maxBodyBytes: number },
   ) {}
 
   @Post()
   async post(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const watch = stopwatch();
     const rig = await this.rig(req);
-    const body = await readJsonBody(req, this.limits.maxBodyBytes);
-    const answer = await this.ingest.ingest(rig, body, header(req, 'x-correlation-id'));
+    watch.lap('rig');
+    // JSON, or the same test as an Arrow IPC stream (docs/contracts.md "Rig ingest", binary body).
+    const { mediaType, bytes } = await readBody(req, this.limits.maxBodyBytes, BODY_TYPES);
+    watch.lap('read');
+    const correlationId = header(req, 'x-correlation-id');
+    let answer: IngestAnswer;
+    if (mediaType === 'application/json') {
+      const body = parseJsonBody(bytes);
+      watch.lap('parse');
+      answer = await this.ingest.ingest(rig, body, correlationId, watch);
+    } else {
+      const test = await this.arrow.decode(bytes);
+      watch.lap('decode');
+      answer = await this.ingest.ingestArrow(rig, test, correlationId, watch);
+    }
+    // Where the time of an accepted post went (W3C Server-Timing: browsers and benches read it).
+    res.setHeader('Server-Timing', answer.timings.map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(', '));
     res.status(answer.httpStatus).json(answer.body);
   }
 
