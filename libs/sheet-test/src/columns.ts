@@ -5,8 +5,8 @@
  */
 import { CELL_STATUS_CODE, MAX_GRID_INDEX, type SheetGrid, type SheetTestBody, type SheetTestHeader } from './types';
 
-/** The cells of a validated test, in posted order, with the values as posted (doubles). */
-export interface SheetTestColumns {
+/** What every column form of a test's cells holds: one entry per cell, in posted order. */
+export interface CellColumns {
   count: number;
   /** Points per spectrum: the test's frequency count, 0 for an OCV-only test. */
   points: number;
@@ -14,8 +14,12 @@ export interface SheetTestColumns {
   cols: Int16Array;
   /** CELL_STATUS_CODE: 0 OK, 1 NO_CONTACT. */
   status: Uint8Array;
-  /** V; NaN for a NO_CONTACT cell. */
+  /** Open-circuit voltage, V; NaN for a NO_CONTACT cell. */
   ocv: Float64Array;
+}
+
+/** The cells of a validated test with the spectra as posted (doubles): what the hash is taken over. */
+export interface SheetTestColumns extends CellColumns {
   /** count × points values, cell i at [i × points, (i + 1) × points); NaN for a NO_CONTACT cell. */
   zRe: Float64Array;
   zIm: Float64Array;

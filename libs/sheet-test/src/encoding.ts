@@ -13,7 +13,7 @@
  * Frequencies (one list per test): `8 × n` bytes, little-endian float64: exact, because they key
  * every spectrum and every fit.
  */
-import { columnsOfBody, type SheetTestColumns } from './columns';
+import { columnsOfBody, type CellColumns, type SheetTestColumns } from './columns';
 import { CELL_STATUS_CODE, type SheetTestBody } from './types';
 
 /** True on little-endian hosts (every platform Node runs on in practice); big-endian ones byte-swap. */
@@ -79,20 +79,10 @@ export function decodeFrequencies(buf: Uint8Array, n?: number): number[] {
 }
 
 /**
- * Column arrays of a validated sheet test, one entry per posted cell in posted order, ready for one
- * bulk statement (`INSERT ... SELECT FROM unnest(...)`) or one COPY (copy.ts).
+ * Column arrays of a validated sheet test as stored (spectra as float32), ready for one bulk
+ * statement (`INSERT ... SELECT FROM unnest(...)`) or one COPY (copy.ts).
  */
-export interface EncodedSheetCells {
-  /** Number of cells. */
-  count: number;
-  /** Points per spectrum: the test's frequency count, 0 for an OCV-only test. */
-  points: number;
-  rows: Int16Array;
-  cols: Int16Array;
-  /** CELL_STATUS_CODE: 0 OK, 1 NO_CONTACT. */
-  status: Uint8Array;
-  /** Open-circuit voltage, V; NaN for a NO_CONTACT cell. */
-  ocv: Float64Array;
+export interface EncodedSheetCells extends CellColumns {
   /**
    * Every cell's spectrum (`encodeSpectrum` layout), cell i at bytes [i × 8 × points, (i + 1) × 8 ×
    * points); NaN-filled for NO_CONTACT cells. Empty when points is 0. Use `cellSpectrum` for one cell.

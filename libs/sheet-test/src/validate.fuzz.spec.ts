@@ -183,7 +183,7 @@ describe('a sheet test as an Arrow stream (fuzzed): the column path answers as t
         expect(encodeColumns(fast.columns)).toEqual(encodeSheetCells(plain.value));
         if (float64) expect(contentHash(plain.value)).toBe(contentHash(body));
       }),
-      { numRuns: UNIT_FUZZ_RUNS / 4 },
+      { numRuns: UNIT_FUZZ_RUNS / 10 },
     );
   });
 
@@ -211,7 +211,7 @@ describe('a sheet test as an Arrow stream (fuzzed): the column path answers as t
           if (!fast.ok && !plain.ok) expect(fast.details).toEqual(plain.details);
         },
       ),
-      { numRuns: UNIT_FUZZ_RUNS / 4 },
+      { numRuns: UNIT_FUZZ_RUNS / 10 },
     );
   });
 });

@@ -3,7 +3,7 @@ import { CircuitEvaluator } from '../circuit/circuit-evaluator';
 import { parseCircuit } from '../circuit/parse-circuit';
 import type { Spectrum } from '../spectrum';
 import { assertSpectrumShape } from '../spectrum';
-import { choleskyInPlace, choleskyInverseDiagonal, choleskySolveInPlace } from '../util/dense';
+import { choleskyInPlace, choleskyInverseDiagonal, choleskySolveInPlace, dot4 } from '../util/dense';
 import { mulberry32 } from '../util/random';
 import type { FitOptions, FitResult } from './fit-types';
 import { createGuessWorkspace, guessParameters, planGuessBlocks, type GuessBlock, type GuessWorkspace } from './initial-guess';
@@ -78,6 +78,7 @@ export class EisFitter {
   private readonly best: Float64Array;
   private readonly work: Float64Array;
   private readonly varDiag: Float64Array;
+  private readonly four = new Float64Array(4);
   private isExponent: Uint8Array;
   /** Per parameter: accepted steps in a row that moved it the same way (bound crawl), and that way. */
   private readonly crawlCount: Int32Array;
@@ -310,26 +311,11 @@ export class EisFitter {
       const hi = hk === 1 ? n : n2;
       g[k] = dot(jac, ok + lo, r, lo, hi - lo);
       let l = 0;
+      const four = this.four;
       for (; l + 3 <= k; l += 4) {
         const o0 = l * cap2;
-        const o1 = o0 + cap2;
-        const o2 = o1 + cap2;
-        const o3 = o2 + cap2;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let i = lo; i < hi; i++) {
-          const x = jac[ok + i];
-          s0 += x * jac[o0 + i];
-          s1 += x * jac[o1 + i];
-          s2 += x * jac[o2 + i];
-          s3 += x * jac[o3 + i];
-        }
-        a[k * P + l] = a[l * P + k] = s0;
-        a[k * P + l + 1] = a[(l + 1) * P + k] = s1;
-        a[k * P + l + 2] = a[(l + 2) * P + k] = s2;
-        a[k * P + l + 3] = a[(l + 3) * P + k] = s3;
+        dot4(jac, ok, jac, o0, o0 + cap2, o0 + 2 * cap2, o0 + 3 * cap2, lo, hi, four);
+        for (let m = 0; m < 4; m++) a[k * P + l + m] = a[(l + m) * P + k] = four[m];
       }
       for (; l <= k; l++) {
         const sum = dot(jac, ok + lo, jac, l * cap2 + lo, hi - lo);

@@ -53,3 +53,37 @@ export function choleskyInverseDiagonal(l: Float64Array, n: number, out: Float64
     out[c] = work[c];
   }
 }
+
+/**
+ * Four dot products of x[ox + i] with y[o0 + i], y[o1 + i], y[o2 + i], y[o3 + i] for i in [lo, hi),
+ * into out[0..3]: each x is read once for four products (the normal equations of the fitter and of
+ * the Kramers-Kronig solver are built this way, four entries per pass).
+ */
+export function dot4(
+  x: Float64Array,
+  ox: number,
+  y: Float64Array,
+  o0: number,
+  o1: number,
+  o2: number,
+  o3: number,
+  lo: number,
+  hi: number,
+  out: Float64Array,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = lo; i < hi; i++) {
+    const v = x[ox + i];
+    s0 += v * y[o0 + i];
+    s1 += v * y[o1 + i];
+    s2 += v * y[o2 + i];
+    s3 += v * y[o3 + i];
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+}

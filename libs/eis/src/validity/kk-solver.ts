@@ -1,3 +1,4 @@
+import { dot4 } from '../util/dense';
 import { solveLeastSquares } from '../util/least-squares';
 
 /**
@@ -96,6 +97,7 @@ export class KramersKronigSolver {
   private scale = new Float64Array(0);
   private x = new Float64Array(0);
   private dx = new Float64Array(0);
+  private readonly four = new Float64Array(4);
 
   /** freqHz: the (valid, positive, finite) frequencies of every point, in the order the spectra use. */
   constructor(freqHz: ArrayLike<number>, addCapacitance: boolean, addInductance: boolean) {
@@ -279,26 +281,11 @@ export class KramersKronigSolver {
     const pairs = (p * (p + 1)) / 2;
     const dest = b.dest;
     let q = 0;
+    const four = this.four;
     for (; q + 3 < pairs; q += 4) {
       const o0 = q * n;
-      const o1 = o0 + n;
-      const o2 = o1 + n;
-      const o3 = o2 + n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < n; i++) {
-        const x = wt[i];
-        s0 += prod[o0 + i] * x;
-        s1 += prod[o1 + i] * x;
-        s2 += prod[o2 + i] * x;
-        s3 += prod[o3 + i] * x;
-      }
-      g[dest[q]] = s0;
-      g[dest[q + 1]] = s1;
-      g[dest[q + 2]] = s2;
-      g[dest[q + 3]] = s3;
+      dot4(wt, 0, prod, o0, o0 + n, o0 + 2 * n, o0 + 3 * n, 0, n, four);
+      for (let m = 0; m < 4; m++) g[dest[q + m]] = four[m];
     }
     for (; q < pairs; q++) {
       const o = q * n;
