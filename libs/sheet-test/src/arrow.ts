@@ -14,9 +14,11 @@
  *   NO_CONTACT cell), `zReOhm` and `zImOhm` (fixed-size lists of float32 or float64 with one value per
  *   frequency; null for a NO_CONTACT cell; absent for an OCV-only test).
  *
- * The decoded body goes through the same validator, content hash and encoding as a JSON body, so a
- * test means the same whichever form it came in: the same errors at the same `cells[i]` paths (i is
- * the row of the stream), and the same content hash for the same values (float32 values enter the hash
+ * A stream is read into columns (readSheetTestArrow) and judged column by column by the JSON body's
+ * rules (acceptArrowSheetTest, which lets the JSON validator decide whenever it is unsure); the hash
+ * and the stored encoding are taken from the same column form as a JSON body's (columns.ts). So a test
+ * means the same whichever form it came in: the same errors at the same `cells[i]` paths (i is the
+ * row of the stream), and the same content hash for the same values (float32 values enter the hash
  * as the doubles they are, so a re-post with float64 columns of the float32-rounded values is "the
  * same content").
  */
