@@ -25,7 +25,12 @@ const sharedMes = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tools/jest/unit-timeout.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
