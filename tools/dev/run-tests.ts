@@ -7,7 +7,7 @@
  * Arguments go to jest (e.g. `npm test -- libs/eis`); they skip the static checks.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePostgres, ensureRedis, type LocalService } from './local-services';
 
@@ -71,6 +71,20 @@ async function runJest(jestArgs: string[], env: NodeJS.ProcessEnv, name: string,
   return { code, passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests };
 }
 
+/** The system specs that start MES, PostgreSQL or Redis of their own (the others use the shared MES), relative to the root. */
+function ownMesSystemSpecs(): string[] {
+  const dir = path.join(root, 'tests/system');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.system-spec.ts'))
+    .filter((f) => /\b(startMesProcesses|startOwn\w*)\(/.test(readFileSync(path.join(dir, f), 'utf8')))
+    .map((f) => `tests/system/${f}`);
+}
+
+/** A jest path pattern (a regular expression) that matches one file exactly. */
+function pathPattern(file: string): string {
+  return `/${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
 async function main(): Promise<number> {
   const jestArgs = process.argv.slice(2);
   if (jestArgs.length === 0) {
@@ -91,21 +105,35 @@ async function main(): Promise<number> {
     };
     if (jestArgs.length > 0) add(await runJest(jestArgs, env, 'args'));
     else {
-      // Two rounds. First the system tier, and beside it (a second jest process, its output printed
-      // when it ends) the unit and integration tiers: the system specs wait much of their time on
-      // the apps, queues and drills, and on this 2-core machine the other core would stay idle.
+      // Two rounds. First three jest processes side by side: the system specs that share one MES,
+      // the system specs that start MES (and drills, PostgreSQL and Redis) of their own, and the unit
+      // and integration tiers. The system specs wait much of their time on the apps, queues and
+      // drills (a drill's outage is 45 s of waiting), and in one lane of about 12 minutes they were
+      // the longest part of a CI run; in two lanes beside the third they leave this 2-core machine
+      // less idle. The two side lanes' output is printed whole when they end.
       // Then the browser tier alone: its scanner story types keys at a scanner's pace, and beside
       // other suites the keys came too slowly to be one scan, and the test failed with nothing wrong.
-      process.stdout.write('\n> jest: system tier, with the unit and integration tiers beside it\n');
+      const own = ownMesSystemSpecs();
+      process.stdout.write(
+        '\n> jest: system specs on the shared MES, beside the system specs with MES of their own and the unit and integration tiers\n',
+      );
+      const ownLog = path.join(dataDir, `jest-system-own-${process.pid}.log`);
       const sideLog = path.join(dataDir, `jest-unit-integration-${process.pid}.log`);
-      const [system, side] = await Promise.all([
-        runJest(['--selectProjects', 'system'], env, 'system'),
+      const [system, ownSystem, side] = await Promise.all([
+        runJest(['--selectProjects', 'system', '--testPathIgnorePatterns', ...own.map(pathPattern)], env, 'system'),
+        runJest(['--selectProjects', 'system', '--testPathPatterns', ...own.map(pathPattern)], env, 'system-own', ownLog),
         runJest(['--selectProjects', 'unit', 'integration'], env, 'unit-integration', sideLog),
       ]);
-      process.stdout.write('\n> jest: unit and integration tiers (ran beside the system tier)\n');
-      process.stdout.write(readFileSync(sideLog, 'utf8'));
-      rmSync(sideLog, { force: true });
+      for (const [what, log] of [
+        ['system specs with MES of their own', ownLog],
+        ['unit and integration tiers', sideLog],
+      ] as const) {
+        process.stdout.write(`\n> jest: ${what} (ran beside the shared-MES system specs)\n`);
+        process.stdout.write(readFileSync(log, 'utf8'));
+        rmSync(log, { force: true });
+      }
       add(system);
+      add(ownSystem);
       add(side);
       process.stdout.write('\n> jest: browser tier\n');
       add(await runJest(['--selectProjects', 'browser'], env, 'browser'));
