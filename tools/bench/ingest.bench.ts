@@ -144,8 +144,19 @@ export async function benchIngest(): Promise<Record<string, number>> {
     const d = summarize(doneMs);
     report('post-to-DONE of one sheet, default worker, p50 of 3', d.p50, 'ms', { value: 1000, better: 'lower' });
 
-    // (d) sheetMap p50 through the gateway.
+    // (d) sheetMap p50 through the gateway, once the worker has binned the sheets posted meanwhile;
+    // its CPU time over that backlog (prom-client's counter, all its threads) gives sheets per hour
+    // per worker core, the figure docs/scale.md sizes a line's and a plant's workers with.
+    const doneSheets = async () =>
+      Number((await db.query(`SELECT count(*) AS n FROM test_data.sheet_tests WHERE status = 'DONE'`)).rows[0].n);
+    const [cpu0, done0] = [await workerCpuSeconds(mes.appUrls['binning-worker']), await doneSheets()];
     for (const id of (await db.query(`SELECT id FROM test_data.sheet_tests WHERE status <> 'DONE'`)).rows) await waitDone(String(id.id));
+    const [cpu1, done1] = [await workerCpuSeconds(mes.appUrls['binning-worker']), await doneSheets()];
+    if (done1 > done0) {
+      const perSheet = (cpu1 - cpu0) / (done1 - done0);
+      report(`binning worker CPU per sheet (user + system, ${done1 - done0} sheets of a backlog)`, perSheet, 's');
+      report('sheets per hour per worker core', 3600 / perSheet, 'sheets/h');
+    }
     const mapMs: number[] = [];
     for (let i = 0; i < 100; i++) {
       const t0 = performance.now();
@@ -160,6 +171,14 @@ export async function benchIngest(): Promise<Record<string, number>> {
     await db.end();
     await mes.close();
   }
+}
+
+/** A process's CPU seconds so far (user + system, every thread), from its Prometheus metrics. */
+async function workerCpuSeconds(appUrl: string): Promise<number> {
+  const text = await (await fetch(`${appUrl}/metrics`)).text();
+  const m = /^mes_process_cpu_seconds_total\s+([\d.e+-]+)$/m.exec(text);
+  if (!m) throw new Error(`${appUrl}/metrics has no mes_process_cpu_seconds_total`);
+  return Number(m[1]);
 }
 
 if (require.main === module) {

@@ -1,15 +1,16 @@
 /**
- * A year of a line in the database (issue 16): the line's everyday operations measured on the demo
- * line's data alone ("empty"), then again after SCALE_CELLS cell results (default 10^8, about 40,000
- * sheets of 2,500 cells) were generated directly in PostgreSQL, spread over the twelve months before
- * now (so over twelve month partitions), each with its raw cell (a 50-point float32 spectrum), its
- * features, its result and its current result. Prints every figure of both runs, their ratio (goal:
- * at most 1.5) and the bytes each cell takes on disk. `SCALE_CELLS=10000000 npm run bench scale`.
+ * A year of a line in the database (issue 16): the line's everyday operations measured on two MES
+ * running side by side, one with the demo line's data alone ("empty"), one after SCALE_CELLS cell
+ * results (default 10^8, about 40,000 sheets of 2,500 cells) were generated directly in PostgreSQL,
+ * spread over the twelve months before now (so over twelve month partitions), each with its raw cell
+ * (a 50-point float32 spectrum), its features, its result and its current result; each figure's runs
+ * alternate between the two. Prints every figure of both, their ratio (goal: at most 1.5) and the
+ * bytes each cell takes on disk. `SCALE_CELLS=10000000 npm run bench scale`.
  *
  * The generation runs in PostgreSQL (generate_series), 400 sheets (a million cells) per transaction,
  * with its progress printed, so neither this process's memory nor any one statement grows with the
  * load. SCALE_DATABASE=<name> keeps the load in that database (made when missing, never dropped): its
- * plan (cells, time span, sheets done, the empty figures) is stored there, so a run that stopped
+ * plan (cells, time span, sheets done) is stored there, so a run that stopped
  * (killed, machine rebooted) is started again with the same command and goes on from the last whole
  * chunk. Without it, a database of the run's own is made and dropped.
  *
@@ -32,7 +33,8 @@ const SHEETS_PER_ROLL = 600;
 /** Sheets generated per statement batch: about a million cells, so progress shows and no statement runs for long. */
 const CHUNK_SHEETS = 400;
 
-type Figures = Record<string, number>;
+/** Each figure on the empty line and on the loaded one, ms. */
+type Figures = Record<string, { empty: number; loaded: number }>;
 
 function scaleCells(): number {
   const text = process.env.SCALE_CELLS ?? '100000000';
@@ -69,27 +71,26 @@ interface Plan {
   startMs: number;
   done: number;
   analyzed: boolean;
-  empty: Figures | null;
 }
 
 async function planOf(db: Client, sheets: number): Promise<Plan> {
   await db.query('CREATE SCHEMA IF NOT EXISTS bench');
   await db.query(
-    `CREATE TABLE IF NOT EXISTS bench.scale_plan (sheets int NOT NULL, start_at timestamptz NOT NULL, done int NOT NULL, analyzed boolean NOT NULL, empty jsonb)`,
+    `CREATE TABLE IF NOT EXISTS bench.scale_plan (sheets int NOT NULL, start_at timestamptz NOT NULL, done int NOT NULL, analyzed boolean NOT NULL)`,
   );
   await db.query(
     `INSERT INTO bench.scale_plan (sheets, start_at, done, analyzed) SELECT $1, now() - interval '365 days', 0, false
       WHERE NOT EXISTS (SELECT 1 FROM bench.scale_plan)`,
     [sheets],
   );
-  const r = (await db.query(`SELECT sheets, extract(epoch FROM start_at) * 1000 AS start_ms, done, analyzed, empty FROM bench.scale_plan`))
-    .rows[0] as { sheets: number; start_ms: string; done: number; analyzed: boolean; empty: Figures | null };
+  const r = (await db.query(`SELECT sheets, extract(epoch FROM start_at) * 1000 AS start_ms, done, analyzed FROM bench.scale_plan`))
+    .rows[0] as { sheets: number; start_ms: string; done: number; analyzed: boolean };
   if (r.sheets !== sheets) {
     throw new Error(
       `this database is being loaded with ${r.sheets} sheets (${r.sheets * CELLS_PER_SHEET} cells), not ${sheets}: run with SCALE_CELLS=${r.sheets * CELLS_PER_SHEET}, or drop the database to start over`,
     );
   }
-  return { sheets, startMs: Number(r.start_ms), done: r.done, analyzed: r.analyzed, empty: r.empty };
+  return { sheets, startMs: Number(r.start_ms), done: r.done, analyzed: r.analyzed };
 }
 
 export async function benchScale(): Promise<void> {
@@ -99,43 +100,35 @@ export async function benchScale(): Promise<void> {
   const mes = await startMesProcesses('bench_scale', { LOG_LEVEL: 'error' }, { database });
   const db = new Client({ connectionString: mes.db.url });
   await db.connect();
+  let empty: MesProcesses | undefined;
   try {
     const plan = await planOf(db, sheets);
-    const { registerRig } = await mes.admin.ok(
-      `mutation { registerRig(name: "SCALE RIG ${Date.now()}", stationCode: "TST-1") { apiKey } }`,
-    );
-    const key = registerRig.apiKey as string;
-    // The demo roll's next untested sheet: a run that goes on after a stop has posted some already.
-    let next = 1 + Number((await db.query(`SELECT count(*) AS n FROM test_data.sheet_tests WHERE test_id LIKE 'SCALE-PROBE-%'`)).rows[0].n);
-    const probe = makeProbe(mes, key, () => `S-R0001-${String(next++).padStart(4, '0')}`);
-
-    // The reads see the demo roll in the same state both times: the loaded run's posts come after them.
-    let empty = plan.empty;
-    if (!empty) {
-      if (plan.done > 0) throw new Error('the database holds generated sheets but no figures of it empty: drop it to start over');
-      const emptyPosts = await measurePosts(probe);
-      empty = { ...emptyPosts, ...(await measureReads(mes)) };
-      await db.query(`UPDATE bench.scale_plan SET empty = $1`, [JSON.stringify(empty)]);
-    } else {
-      console.log(`  the empty figures were measured by an earlier run on ${mes.db.name}; generation goes on at sheet ${plan.done}`);
-    }
+    const loaded = await probeOn(mes);
+    // Three sheets of the demo roll before the load: the generation copies a real spectrum and
+    // feature document from them, and the reads below find the demo roll as on the empty line.
+    if (loaded.posted() === 0) for (let i = 0; i < 3; i++) await loaded.postToDone();
     const t0 = performance.now();
     await generate(db, plan);
     const generateS = (performance.now() - t0) / 1000;
-    const loadedReads = await measureReads(mes);
-    const loadedPosts = await measurePosts(probe);
-    const full: Figures = { ...loadedReads, ...loadedPosts };
-    // Posts first, then reads, as always (the empty figures of an earlier run come back from jsonb in another order).
-    const names = [...Object.keys(loadedPosts), ...Object.keys(loadedReads)];
+
+    // The empty line runs beside the loaded one, on a database of its own with the same three sheets,
+    // and each figure takes its runs in turn on one and the other: both see the same machine at the
+    // same moment (a shared machine's load swung the ratios of earlier runs by 0.5 to 2 either way).
+    empty = await startMesProcesses('bench_scale_empty', { LOG_LEVEL: 'error' });
+    const bare = await probeOn(empty);
+    for (let i = 0; i < 3; i++) await bare.postToDone();
+    const reads = await measureReads(empty, mes);
+    const posts = await measurePosts(bare, loaded);
+    const figures = { ...posts, ...reads };
 
     const size = await bytesPerCell(db);
     console.log(
-      `\nScale: ${(sheets * CELLS_PER_SHEET).toLocaleString()} generated cells (${sheets.toLocaleString()} sheets, ${Math.ceil(sheets / SHEETS_PER_ROLL)} rolls, 12 months), this run generated for ${generateS.toFixed(0)} s; each figure: p50 of its runs, empty -> loaded`,
+      `\nScale: ${(sheets * CELLS_PER_SHEET).toLocaleString()} generated cells (${sheets.toLocaleString()} sheets, ${Math.ceil(sheets / SHEETS_PER_ROLL)} rolls, 12 months), this run generated for ${generateS.toFixed(0)} s; each figure: p50 of its runs, empty -> loaded, taken in turn`,
     );
-    for (const name of names) {
-      console.log(`${name.padEnd(58)} ${empty[name].toFixed(1).padStart(9)} ms -> ${full[name].toFixed(1).padStart(9)} ms`);
-    }
-    for (const name of names) report(`${name}: loaded / empty`, full[name] / empty[name], 'x', { value: 1.5, better: 'lower' });
+    for (const [name, f] of Object.entries(figures))
+      console.log(`${name.padEnd(58)} ${f.empty.toFixed(1).padStart(9)} ms -> ${f.loaded.toFixed(1).padStart(9)} ms`);
+    for (const [name, f] of Object.entries(figures))
+      report(`${name}: loaded / empty`, f.loaded / f.empty, 'x', { value: 1.5, better: 'lower' });
     report('bytes per cell on disk (test_data tables and indexes)', size.perCell, 'B');
     report('  of which raw cells (spectrum), features, results, current', size.perCellCore, 'B');
     report('  map tiles per cell (measured on the demo roll)', size.tilesPerCell, 'B');
@@ -143,6 +136,7 @@ export async function benchScale(): Promise<void> {
     report('test_data schema on disk', size.totalBytes / 2 ** 30, 'GiB');
   } finally {
     await db.end();
+    await empty?.close();
     await mes.close();
   }
 }
@@ -150,13 +144,27 @@ export async function benchScale(): Promise<void> {
 interface Probe {
   /** Posts one more sheet of the demo roll; answers the POST's time and the time to DONE. */
   postToDone(): Promise<{ postMs: number; doneMs: number }>;
+  /** Sheets this bench has posted to the line so far (by this run or an earlier one). */
+  posted(): number;
 }
 
-function makeProbe(mes: MesProcesses, key: string, nextSheet: () => string): Probe {
+/** Posts the demo roll's next untested sheets to a line (a run that goes on after a stop has posted some already). */
+async function probeOn(mes: MesProcesses): Promise<Probe> {
+  const { registerRig } = await mes.admin.ok(`mutation { registerRig(name: "SCALE RIG ${Date.now()}", stationCode: "TST-1") { apiKey } }`);
+  const key = registerRig.apiKey as string;
+  const c = new Client({ connectionString: mes.db.url });
+  await c.connect();
+  let posted: number;
+  try {
+    posted = Number((await c.query(`SELECT count(*) AS n FROM test_data.sheet_tests WHERE test_id LIKE 'SCALE-PROBE-%'`)).rows[0].n);
+  } finally {
+    await c.end();
+  }
   const sim = simulateSheet({ seed: 16, sheetIndex: 1, rows: 50, cols: 50, cellActiveAreaCm2: 0.25, frequencies: FIFTY_POINTS });
   return {
+    posted: () => posted,
     async postToDone() {
-      const sheet = nextSheet();
+      const sheet = `S-R0001-${String(++posted).padStart(4, '0')}`;
       const body = toSheetTestBody(sim, { testId: `SCALE-PROBE-${sheet}`, sheet, startedAt: new Date().toISOString() }) as SheetTestBody;
       const t0 = performance.now();
       const res = await fetch(`${mes.gatewayUrl}/api/v1/sheet-tests`, {
@@ -180,42 +188,47 @@ function makeProbe(mes: MesProcesses, key: string, nextSheet: () => string): Pro
   };
 }
 
-/** p50 of three posts of one more sheet of the demo roll, each to DONE. */
-async function measurePosts(probe: Probe): Promise<Figures> {
-  const post: number[] = [];
-  const done: number[] = [];
+/** p50 of three posts of one more sheet of the demo roll, each to DONE, on each line in turn. */
+async function measurePosts(empty: Probe, loaded: Probe): Promise<Figures> {
+  const runs = { empty: { post: [] as number[], done: [] as number[] }, loaded: { post: [] as number[], done: [] as number[] } };
   for (let i = 0; i < 3; i++) {
-    const r = await probe.postToDone();
-    post.push(r.postMs);
-    done.push(r.doneMs);
+    for (const which of i % 2 ? (['loaded', 'empty'] as const) : (['empty', 'loaded'] as const)) {
+      const r = await (which === 'empty' ? empty : loaded).postToDone();
+      runs[which].post.push(r.postMs);
+      runs[which].done.push(r.doneMs);
+    }
   }
+  const p50 = (ms: number[]) => summarize(ms).p50;
   return {
-    'ingest of one more sheet (POST, 2,500 cells x 50 points)': summarize(post).p50,
-    'post to DONE (one worker)': summarize(done).p50,
+    'ingest of one more sheet (POST, 2,500 cells x 50 points)': { empty: p50(runs.empty.post), loaded: p50(runs.loaded.post) },
+    'post to DONE (one worker)': { empty: p50(runs.empty.done), loaded: p50(runs.loaded.done) },
   };
 }
 
-/** p50 of every read, on the demo roll R0001 and the sheets this bench posted to it. */
-async function measureReads(mes: MesProcesses): Promise<Figures> {
-  const timed = async (query: string, runs: number, before?: () => Promise<void>) => {
-    await mes.admin.ok(query); // warm-up (plans, connections)
-    const ms: number[] = [];
+/** p50 of every read, on the demo roll R0001 and the sheets this bench posted to it, on each line in turn. */
+async function measureReads(empty: MesProcesses, loaded: MesProcesses): Promise<Figures> {
+  const lines = [empty, loaded];
+  const clients = lines.map((m) => new Client({ connectionString: m.db.url }));
+  await Promise.all(clients.map((c) => c.connect()));
+  const timed = async (query: string, runs: number, before?: (c: Client) => Promise<void>) => {
+    for (const m of lines) await m.admin.ok(query); // warm-up (plans, connections)
+    const ms: number[][] = [[], []];
     for (let i = 0; i < runs; i++) {
-      if (before) await before();
-      const t = performance.now();
-      await mes.admin.ok(query);
-      ms.push(performance.now() - t);
+      for (const k of i % 2 ? [1, 0] : [0, 1]) {
+        if (before) await before(clients[k]);
+        const t = performance.now();
+        await lines[k].admin.ok(query);
+        ms[k].push(performance.now() - t);
+      }
     }
-    return summarize(ms).p50;
+    return { empty: summarize(ms[0]).p50, loaded: summarize(ms[1]).p50 };
   };
-  const db = new Client({ connectionString: mes.db.url });
-  await db.connect();
   try {
     return {
       sheetMap: await timed('{ sheetMap(sheet: "S-R0001-0001", metric: ASR_OHM_CM2) { values } }', 30),
       // cold: as after a sheet of the roll was binned, the roll's map rows are summed again
-      'rollMap (cold)': await timed('{ rollMap(roll: "R0001", metric: ASR_OHM_CM2) { mdBins cdBins valuesFloat32 } }', 15, async () => {
-        await db.query(`UPDATE test_data.roll_maps SET version = version + 1 WHERE roll_barcode = 'R0001'`);
+      'rollMap (cold)': await timed('{ rollMap(roll: "R0001", metric: ASR_OHM_CM2) { mdBins cdBins valuesFloat32 } }', 15, async (c) => {
+        await c.query(`UPDATE test_data.roll_maps SET version = version + 1 WHERE roll_barcode = 'R0001'`);
       }),
       'roll yield': await timed('{ rollYield(roll: "R0001") { cellsTested firstPassYield finalYield } }', 30),
       'region yield of a roll region (cells of MD 0-1000 mm)': await timed(
@@ -233,7 +246,7 @@ async function measureReads(mes: MesProcesses): Promise<Figures> {
       ),
     };
   } finally {
-    await db.end();
+    await Promise.all(clients.map((c) => c.end()));
   }
 }
 

@@ -1,5 +1,5 @@
 import { binSheet, defaultAsMadeRuleSet, toBinningInput, type CellBin, type CellDefect, type RuleSet } from '@mes/binning';
-import { createFeatureExtractor, type CellFeatures } from '@mes/eis';
+import { createFeatureExtractor, WarmStart, type CellFeatures } from '@mes/eis';
 
 export interface StoredCell {
   row: number;
@@ -50,12 +50,14 @@ export function evaluateSheetTest(
   ruleSet: RuleSet = ruleSetFor(test.cellAreaCm2),
 ): EvaluatedCell[] {
   const extractor = test.frequenciesHz ? createFeatureExtractor(test.frequenciesHz) : null;
+  const warmStart = new WarmStart(); // the sheet's cells in order, each fit started from the last good one
   const features = cells.map((c) => {
     if (c.status !== 'OK' || !extractor || !c.zReOhm || !c.zImOhm) return null;
     return extractor.extract(c.zReOhm, c.zImOhm, {
       ocvV: c.ocvV ?? undefined,
       activeAreaCm2: test.cellAreaCm2,
       temperatureC: test.temperatureC,
+      warmStart,
     });
   });
   const bins = binFittedCells(

@@ -1,4 +1,4 @@
-import { createFeatureExtractor, type CellFeatures, type FeatureExtractor } from '@mes/eis';
+import { createFeatureExtractor, WarmStart, type CellFeatures, type FeatureExtractor } from '@mes/eis';
 import { decodeSpectrum } from '@mes/sheet-test';
 // Type only: this file runs in the fitting threads, which load no database code.
 import type { RawCell } from '@mes/test-data-store';
@@ -30,6 +30,8 @@ export function extractFeatures(req: FeatureRequest, extractors = new Map<string
       extractors.set(key, extractor);
     }
   }
+  // The chunk's cells are neighbours on the sheet (in row order): each fit starts from the last good one.
+  const warmStart = new WarmStart();
   return req.cells.map((c) => {
     if (c.status !== 'OK' || !extractor || !c.spectrum || !freq) return null;
     const z = decodeSpectrum(c.spectrum, freq.length);
@@ -37,6 +39,7 @@ export function extractFeatures(req: FeatureRequest, extractors = new Map<string
       ocvV: c.ocvV ?? undefined,
       activeAreaCm2: req.cellAreaCm2,
       temperatureC: req.temperatureC,
+      warmStart,
     });
   });
 }

@@ -25,6 +25,7 @@ export {
   createFeatureExtractor,
   extractCellFeatures,
   FeatureExtractor,
+  WarmStart,
 } from './features/cell-features';
 export type { SyntheticNoise } from './synthetic';
 export { synthesizeSpectrum } from './synthetic';

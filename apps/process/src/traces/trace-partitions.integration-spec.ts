@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { addMonths, listMonthPartitions, monthOf } from '@mes/service-core';
+import { addMonths, listMonthPartitions, monthOf, PartitionError, runPartitionsCommand, type MonthPartitionSet } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import { PROCESS_MIGRATIONS } from '../database/migrations';
 import { processDataSourceOptions } from '../database/process-data-source';
@@ -13,14 +13,29 @@ import { EARLIER_BATCH_SQL } from './trace.repository';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
-/** `npm run partitions -- ...` on the test database, as an operator runs it. */
-function partitionsCommand(url: string, ...args: string[]): { status: number | null; out: string } {
+/** `npm run partitions -- ...` on the test database, as an operator runs it (a process of its own, 4 s or more). */
+function partitionsProcess(url: string, ...args: string[]): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['tools/run-ts.mjs', 'tools/partitions.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'error' },
     encoding: 'utf8',
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** test_data's partitioned tables as the command knows them (this database holds the process schema only). */
+const TEST_DATA_SET: MonthPartitionSet = { ...TRACE_PARTITIONS, schema: 'test_data', tables: ['sheet_test_cells'] };
+
+/** The same command in this process: what it prints, and exit status 1 with the message it would print on a refusal. */
+async function partitionsCommand(url: string, ...args: string[]): Promise<{ status: number; out: string }> {
+  const lines: string[] = [];
+  try {
+    await runPartitionsCommand(args, url, [TEST_DATA_SET, TRACE_PARTITIONS], (line) => lines.push(line));
+    return { status: 0, out: lines.join('\n') };
+  } catch (e) {
+    if (!(e instanceof PartitionError || e instanceof RangeError)) throw e;
+    return { status: 1, out: [...lines, e.message].join('\n') };
+  }
 }
 
 /** Trace batches and channels by the month of their run's start: the conversion, the queries, archive and attach. */
@@ -158,20 +173,22 @@ describe('process trace month partitions', () => {
   });
 
   it('npm run partitions lists, archives (only months whose runs are completed) and attaches the trace months', async () => {
-    const list = partitionsCommand(db.url, 'list');
+    const list = await partitionsCommand(db.url, 'list');
     expect(list.status).toBe(0);
     expect(list.out).toMatch(new RegExp(`process\\s+${old}\\s+ATTACHED\\s+1 runs`));
     expect(list.out).toMatch(new RegExp(`process\\s+${thisMonth}\\s+ATTACHED\\s+1 runs`));
     // this database holds the process schema only: the command says so and goes on with it
     expect(list.out).toContain('test_data: not in this database');
 
-    const ensured = partitionsCommand(db.url, 'ensure', '--ahead', '5');
+    const ensured = await partitionsCommand(db.url, 'ensure', '--ahead', '5');
     expect(ensured.status).toBe(0);
     expect(ensured.out).toContain(`process: made ${addMonths(thisMonth, 4)}, ${addMonths(thisMonth, 5)}`);
-    expect(partitionsCommand(db.url, 'ensure', '--ahead', '5').out).toContain('process: every month was there already');
-    expect(partitionsCommand(db.url, 'ensure', '--ahead', 'many').out).toContain('--ahead "many": expected a whole number >= 0');
+    expect((await partitionsCommand(db.url, 'ensure', '--ahead', '5')).out).toContain('process: every month was there already');
+    expect((await partitionsCommand(db.url, 'ensure', '--ahead', 'many')).out).toContain('--ahead "many": expected a whole number >= 0');
 
-    const refused = partitionsCommand(db.url, 'archive', '--before', thisMonth);
+    // As typed once (a process of its own: its refusal on standard error, exit status 1); the other
+    // commands run in this process, each process costing seconds of start.
+    const refused = partitionsProcess(db.url, 'archive', '--before', thisMonth);
     expect(refused.status).toBe(1);
     expect(refused.out).toContain(`cannot archive ${old}: 1 of its process runs are still RUNNING`);
     expect(await partitionsOf('trace_batches', oldRun)).toEqual([p('trace_batches', old)]);
@@ -179,7 +196,7 @@ describe('process trace month partitions', () => {
     await pool.query(`UPDATE process.process_runs SET state = 'COMPLETED', completed_at = started_at + interval '2 hours' WHERE id = $1`, [
       oldRun,
     ]);
-    const archived = partitionsCommand(db.url, 'archive', '--before', thisMonth);
+    const archived = await partitionsCommand(db.url, 'archive', '--before', thisMonth);
     expect(archived.status).toBe(0);
     expect(archived.out).toContain(`process: archived ${old}, ${addMonths(old, 1)} into process_archive`);
     // nothing deleted: the rows sit in the archive schema, out of the live tables and their queries
@@ -187,11 +204,11 @@ describe('process trace month partitions', () => {
     expect((await pool.query(TRACE_SUMMARIES_SQL, [['R-OLD'], await startsOf(oldRun)])).rows).toEqual([]);
     expect((await pool.query(`SELECT count(*)::int AS n FROM process_archive.trace_channels_p${old.replace('-', '_')}`)).rows[0].n).toBe(6);
     expect(await partitionsOf('trace_batches', newRun)).toEqual([p('trace_batches', thisMonth)]);
-    expect(partitionsCommand(db.url, 'list').out).toMatch(new RegExp(`process\\s+${old}\\s+ARCHIVED`));
+    expect((await partitionsCommand(db.url, 'list')).out).toMatch(new RegExp(`process\\s+${old}\\s+ARCHIVED`));
 
-    expect(partitionsCommand(db.url, 'attach', thisMonth).out).toContain(`month ${thisMonth} is attached already`);
-    expect(partitionsCommand(db.url, 'attach', '1999-01').out).toContain('month 1999-01 has no partitions');
-    const attached = partitionsCommand(db.url, 'attach', old);
+    expect((await partitionsCommand(db.url, 'attach', thisMonth)).out).toContain(`month ${thisMonth} is attached already`);
+    expect((await partitionsCommand(db.url, 'attach', '1999-01')).out).toContain('month 1999-01 has no partitions');
+    const attached = await partitionsCommand(db.url, 'attach', old);
     expect(attached.status).toBe(0);
     expect(attached.out).toContain(`process: attached ${old}`);
     expect(await partitionsOf('trace_channels', oldRun)).toEqual([p('trace_channels', old)]);

@@ -89,6 +89,25 @@ export interface CellConditions {
    * rules) do not.
    */
   faultFitStarts?: number;
+  /**
+   * A run of neighbouring cells (a chunk of a sheet, in order) that this cell belongs to: its fit
+   * starts from the run's last good fit instead of from the spectrum's own guess (see WarmStart).
+   */
+  warmStart?: WarmStart;
+}
+
+/**
+ * The last good fit (converged, relative rms at most 3 %, a NORMAL cell) of a run of neighbouring
+ * cells, carried to the next cell's fit as its first start. Cells of one sheet differ by a few
+ * percent, so Levenberg-Marquardt started there converges in about 6 iterations instead of about 26
+ * from the guess read off the spectrum, to the same minimum (within 0.03 % on the reference
+ * population). A start that does not converge to a good fit is followed by the usual starts, so a cell
+ * unlike its neighbours costs one short extra run. One per run, made by its caller: the features
+ * of a cell then depend only on the cells before it in the run, never on which thread ran what before.
+ */
+export class WarmStart {
+  /** Parameters of the last good fit, in the fitter's order and natural units; none at the start of a run. */
+  params: number[] | undefined;
 }
 
 /**
@@ -381,6 +400,9 @@ export function createFeatureExtractor(freqHz: ArrayLike<number>, options: Featu
   return new FeatureExtractor(freqHz, options);
 }
 
+/** The fitter's default restartRelRms: a fit this good ends the starts, so it may start the next cell. */
+const WARM_START_MAX_REL_RMS = 0.03;
+
 function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver: KramersKronigSolver | undefined): CellFeatures {
   const area = conditions.activeAreaCm2;
   if (!(area > 0)) throw new RangeError(`activeAreaCm2 must be positive (got ${area})`);
@@ -410,7 +432,11 @@ function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver:
     try {
       const fault = signature === 'SHORT' || signature === 'OPEN' || signature === 'LEAKY';
       const maxStarts = fault && conditions.faultFitStarts !== undefined ? conditions.faultFitStarts : undefined;
-      fit = (conditions.fitter ?? defaultFitter()).fit(spectrum, { weighting: 'modulus', maxStarts });
+      const warm = conditions.warmStart;
+      // Faulty cells are unlike the good ones around them: their fit starts from their own spectrum.
+      const initialGuess = signature === 'NORMAL' ? warm?.params : undefined;
+      fit = (conditions.fitter ?? defaultFitter()).fit(spectrum, { weighting: 'modulus', maxStarts, initialGuess });
+      if (warm && signature === 'NORMAL' && fit.converged && fit.relRms <= WARM_START_MAX_REL_RMS) warm.params = fit.params;
     } catch {
       fit = undefined;
     }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { featurePopulation, POPULATION_AREA_CM2 } from '../__fixtures__/feature-population';
-import { createFeatureExtractor, DEFAULT_FEATURE_CIRCUIT } from './cell-features';
+import { EisFitter } from '../fit/eis-fitter';
+import { createFeatureExtractor, DEFAULT_FEATURE_CIRCUIT, WarmStart } from './cell-features';
 
 interface ReferenceCell {
   kind: string;
@@ -70,5 +71,42 @@ describe(`features of the reference population against ${reference.recordedWith}
         : [];
     });
     expect(worse).toEqual([]);
+  });
+
+  // A run of cells warm-started from each other, as the worker fits a chunk of a sheet: the same
+  // signatures, the same parameters within 0.1 %, and far fewer iterations (else the warm start is not
+  // in use). The fitter is wrapped only to count its iterations.
+  it('gives the same features when each fit starts from the last good one (WarmStart), in under half the iterations', () => {
+    const count = (warm: boolean) => {
+      const fitter = new EisFitter(DEFAULT_FEATURE_CIRCUIT, cells[0].spectrum.freqHz.length);
+      const fit = fitter.fit.bind(fitter);
+      const iterations: number[] = []; // one fit per cell (every spectrum has 50 points)
+      fitter.fit = (spectrum, options) => {
+        const r = fit(spectrum, options);
+        iterations.push(r.iterations);
+        return r;
+      };
+      const ex = createFeatureExtractor(cells[0].spectrum.freqHz, { fitter });
+      const warmStart = warm ? new WarmStart() : undefined;
+      const features = cells.map((c) =>
+        ex.extract(c.spectrum.zRe, c.spectrum.zIm, { ocvV: c.ocvV, activeAreaCm2: POPULATION_AREA_CM2, temperatureC: 25, warmStart }),
+      );
+      return { features, iterations };
+    };
+    const cold = count(false);
+    const warm = count(true);
+    const differ: string[] = [];
+    warm.features.forEach((f, i) => {
+      const r = reference.cells[i];
+      if (f.signature !== r.signature) differ.push(`cell ${i}: ${f.signature} (was ${r.signature})`);
+      if (r.signature !== 'NORMAL') return;
+      if (f.fitConverged !== r.converged) differ.push(`cell ${i}: converged ${f.fitConverged} (was ${r.converged})`);
+      Object.values(f.fitParams).forEach((v, k) => {
+        if (rel(v, r.params[k]) > 1e-3) differ.push(`cell ${i} parameter ${k}: ${v} (was ${r.params[k]})`);
+      });
+    });
+    expect(differ).toEqual([]);
+    const good = (its: number[]) => its.reduce((sum, n, i) => sum + (reference.cells[i].signature === 'NORMAL' ? n : 0), 0);
+    expect(good(warm.iterations)).toBeLessThan(good(cold.iterations) / 2);
   });
 });

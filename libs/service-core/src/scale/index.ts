@@ -5,3 +5,4 @@ export * from './month-partitions';
 export * from './month-partition-keeper';
 export * from './pg-transaction';
 export * from './sweep-leader';
+export * from './partitions-command';
