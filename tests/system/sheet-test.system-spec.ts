@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
-import { createFeatureExtractor } from '@mes/eis';
+import { createFeatureExtractor, WarmStart } from '@mes/eis';
 import {
   ARROW_FILE_MEDIA_TYPE,
   ARROW_STREAM_MEDIA_TYPE,
@@ -108,14 +108,16 @@ describe('sheet tests from rigs through the gateway', () => {
       const expected = c.status === 'NO_CONTACT' ? null : (c as { ocvV: number }).ocvV;
       expect(ocv.sheetMap.values[c.row * 50 + c.col]).toBe(expected);
     }
-    // R_OHMIC as the EIS library computes it from the stored (float32) spectrum.
+    // R_OHMIC as the EIS library computes it from the stored (float32) spectrum, as the worker does:
+    // the first chunk's cells in order, each fit started from the last good one (WarmStart).
     const r0 = await mes.admin.ok('{ sheetMap(sheet: "S-R0001-0001", metric: R_OHMIC_OHM) { values } }');
     const extractor = createFeatureExtractor(sim.frequenciesHz);
+    const warmStart = new WarmStart();
     const n = sim.frequenciesHz.length;
     for (const c of sim.cells.filter((x) => x.status !== 'NO_CONTACT').slice(0, 25)) {
       const cell = c as { row: number; col: number; ocvV: number; zReOhm: number[]; zImOhm: number[] };
       const z = decodeSpectrum(encodeSpectrum(cell.zReOhm, cell.zImOhm), n);
-      const f = extractor.extract(z.zReOhm, z.zImOhm, { ocvV: cell.ocvV, activeAreaCm2: 0.25, temperatureC: 25 });
+      const f = extractor.extract(z.zReOhm, z.zImOhm, { ocvV: cell.ocvV, activeAreaCm2: 0.25, temperatureC: 25, warmStart });
       const got = r0.sheetMap.values[cell.row * 50 + cell.col];
       // As a result reports it: an OPEN cell has no resistance (reportedResistances).
       const want = reportedResistances(f).rOhmicOhm;

@@ -53,7 +53,9 @@ async function runJest(jestArgs: string[], env: NodeJS.ProcessEnv, name: string,
   const jest = require.resolve('jest/bin/jest');
   const summaryFile = path.join(dataDir, `jest-summary-${process.pid}-${name}.json`);
   mkdirSync(dataDir, { recursive: true });
-  const args = [jest, '--ci', '--json', `--outputFile=${summaryFile}`, ...jestArgs];
+  // --forceExit: a suite that failed before closing its app leaves that app's timers (a sweeper's)
+  // running, and jest then waited for them forever after its summary; jest still names the leak.
+  const args = [jest, '--ci', '--forceExit', '--json', `--outputFile=${summaryFile}`, ...jestArgs];
   const code = await new Promise<number>((resolve) => {
     const out = logFile ? openSync(logFile, 'w') : 'inherit';
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['inherit', out, out], env });
@@ -107,40 +109,42 @@ async function main(): Promise<number> {
     };
     if (jestArgs.length > 0) add(await runJest(jestArgs, env, 'args'));
     else {
-      // Two rounds. First two jest processes side by side: the system tier, and the unit and
-      // integration tiers with the system specs that mostly wait (a drill's outage is 45 s of
-      // waiting). The system specs wait much of their time on the apps, queues and drills, and on
-      // this 2-core machine the other core would stay idle; in one lane of their own they were the
-      // longest part of a CI run (740 s against 536 s), so the waiting ones go to the other lane.
-      // (Three lanes at once kept both cores busy but took as long, the CPU being the limit then.)
+      // Two rounds. First two lanes side by side: the system tier; and the unit and integration
+      // tiers, then the system specs that mostly wait (a drill's outage is 45 s of waiting). The
+      // system specs wait much of their time on the apps, queues and drills, so the other core
+      // would stay idle; as a lane of their own beside the unit and integration tiers they were the
+      // longest part of a CI run (740 s against 536 s), hence the waiting ones go to the other lane.
+      // (Three lanes at once kept both cores busy but took as long: the CPU is the limit then.)
       // The second lane's output is printed when it ends.
       // Then the browser tier alone: its scanner story types keys at a scanner's pace, and beside
       // other suites the keys came too slowly to be one scan, and the test failed with nothing wrong.
       const moved = MOSTLY_WAITING_SYSTEM_SPECS.map(pathPattern);
-      process.stdout.write('\n> jest: system tier, with the unit and integration tiers and the waiting system specs beside it\n');
+      process.stdout.write('\n> jest: system tier, with the unit and integration tiers, then the waiting system specs, beside it\n');
       const sideLog = path.join(dataDir, `jest-unit-integration-${process.pid}.log`);
-      const [system, side] = await Promise.all([
-        runJest(['--selectProjects', 'system', '--testPathIgnorePatterns', ...moved], env, 'system'),
-        runJest(
-          [
-            '--selectProjects',
-            'unit',
-            'integration',
-            'system',
-            '--testPathPatterns',
-            `^${escapeRegExp(root)}/(apps|libs|tools)/`,
-            ...moved,
-          ],
-          env,
-          'unit-integration',
-          sideLog,
-        ),
-      ]);
-      process.stdout.write('\n> jest: unit and integration tiers and the waiting system specs (ran beside the system tier)\n');
-      process.stdout.write(readFileSync(sideLog, 'utf8'));
-      rmSync(sideLog, { force: true });
+      const waitingLog = path.join(dataDir, `jest-system-waiting-${process.pid}.log`);
+      const [system, side, waiting] = await (async () => {
+        const first = runJest(['--selectProjects', 'system', '--testPathIgnorePatterns', ...moved], env, 'system');
+        // The waiting specs in a jest process of their own after the unit and integration tiers: in the
+        // same process as those tiers, four integration suites (each building an app's GraphQL schema)
+        // failed to find a decorated field's type once a system spec had run before them.
+        const second = runJest(['--selectProjects', 'unit', 'integration'], env, 'unit-integration', sideLog).then(async (r) => [
+          r,
+          await runJest(['--selectProjects', 'system', '--testPathPatterns', ...moved], env, 'system-waiting', waitingLog),
+        ]);
+        const [a, [b, c]] = await Promise.all([first, second]);
+        return [a, b, c];
+      })();
+      for (const [what, log] of [
+        ['unit and integration tiers', sideLog],
+        ['waiting system specs', waitingLog],
+      ] as const) {
+        process.stdout.write(`\n> jest: ${what} (ran beside the system tier)\n`);
+        process.stdout.write(readFileSync(log, 'utf8'));
+        rmSync(log, { force: true });
+      }
       add(system);
       add(side);
+      add(waiting);
       process.stdout.write('\n> jest: browser tier\n');
       add(await runJest(['--selectProjects', 'browser'], env, 'browser'));
     }
