@@ -84,8 +84,31 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Types like a barcode scanner: a burst of keys a few ms apart, then Enter. */
+const SCANNER_KEY_GAP_S = 0.005;
+
+/**
+ * Types like a barcode scanner: a burst of keys 5 ms apart, then Enter. The keys carry the times a
+ * scanner would give them (the DevTools protocol's event timestamp, which the page sees as
+ * `event.timeStamp`): sent one by one as page.keyboard sends them, each key waited for the page to
+ * handle the one before, and a page re-rendering on each key spread a burst over more than the
+ * 120 ms a station allows between a scanner's keys (a test failed so on an idle machine), which a
+ * real scanner's keys, stamped by the hardware as they come, never are.
+ */
 export async function scanLikeAScanner(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code);
-  await page.keyboard.press('Enter');
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const t0 = Date.now() / 1000;
+    const keys: { key: string; text: string; code?: string; windowsVirtualKeyCode?: number }[] = [...code].map((ch) => ({
+      key: ch,
+      text: ch,
+    }));
+    keys.push({ key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: '\r' });
+    for (const [i, { text, ...key }] of keys.entries()) {
+      const timestamp = t0 + i * SCANNER_KEY_GAP_S;
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key, text, timestamp });
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key, timestamp: timestamp + SCANNER_KEY_GAP_S / 2 });
+    }
+  } finally {
+    await cdp.detach();
+  }
 }
