@@ -176,7 +176,7 @@ export async function benchIngest(): Promise<Record<string, number>> {
 /** A process's CPU seconds so far (user + system, every thread), from its Prometheus metrics. */
 async function workerCpuSeconds(appUrl: string): Promise<number> {
   const text = await (await fetch(`${appUrl}/metrics`)).text();
-  const m = /^mes_process_cpu_seconds_total\s+([\d.e+-]+)$/m.exec(text);
+  const m = /^mes_process_cpu_seconds_total(?:\{[^}]*\})?\s+([\d.e+-]+)$/m.exec(text); // {app="..."}
   if (!m) throw new Error(`${appUrl}/metrics has no mes_process_cpu_seconds_total`);
   return Number(m[1]);
 }

@@ -14,7 +14,7 @@ import {
   type RebinPayload,
 } from '@mes/queue-contracts';
 import { TrackingClient } from '@mes/tracking-client';
-import { bullConnection, observeJob, runWithCorrelation } from '@mes/service-core';
+import { bullConnection, observeJob, PG_SESSION_OPTIONS, runWithCorrelation } from '@mes/service-core';
 import { FittingThreads } from './fitting-threads';
 import { sheetTestJobHandlers } from './sheet-test.jobs';
 import { SheetTestStore } from '@mes/test-data-store';
@@ -53,7 +53,12 @@ export interface BinningWorker {
 export function startBinningWorker(config: MesConfig): BinningWorker {
   const logger = new Logger('BinningWorker');
   const concurrency = config.binning.concurrency;
-  const pool = new Pool({ connectionString: config.databaseUrl, max: concurrency + 2, application_name: 'mes-binning-worker' });
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: concurrency + 2,
+    application_name: 'mes-binning-worker',
+    options: PG_SESSION_OPTIONS,
+  });
   pool.on('error', (e) => logger.warn(`postgres: ${e.message}`));
   const store = new SheetTestStore(pool);
   const threads = new FittingThreads(concurrency);

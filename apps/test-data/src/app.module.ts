@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GqlAuthGuard } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import { databaseHealthController, PG_SESSION_OPTIONS, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
 import { testDataDataSourceOptions } from '@mes/test-data-store';
 import { CellResultsRef, RollResultsRef, SheetResultsRef } from './results/material-results.model';
 import { READS } from './reads';
@@ -30,7 +30,7 @@ export class TestDataAppModule {
                 ...testDataDataSourceOptions(config.databaseReadUrl),
                 name: READS,
                 migrations: [],
-                extra: { max: 10, application_name: 'mes-test-data-reads' },
+                extra: { max: 10, application_name: 'mes-test-data-reads', options: PG_SESSION_OPTIONS },
               }),
             ]
           : []),

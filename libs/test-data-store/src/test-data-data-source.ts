@@ -1,4 +1,4 @@
-import { withStartupLock } from '@mes/service-core';
+import { PG_SESSION_OPTIONS, withStartupLock } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { TEST_DATA_MIGRATIONS } from './migrations';
 import { TEST_DATA_ENTITIES } from './test-data.entities';
@@ -13,7 +13,7 @@ export function testDataDataSourceOptions(databaseUrl: string): DataSourceOption
     migrationsTableName: 'test_data_migrations',
     synchronize: false,
     logging: ['error'],
-    extra: { max: 20, application_name: 'mes-test-data' },
+    extra: { max: 20, application_name: 'mes-test-data', options: PG_SESSION_OPTIONS },
   };
 }
 

@@ -1,4 +1,4 @@
-import { withStartupLock } from '@mes/service-core';
+import { PG_SESSION_OPTIONS, withStartupLock } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ASSEMBLY_ENTITIES } from './assembly.entities';
 import { ASSEMBLY_MIGRATIONS } from './migrations';
@@ -13,7 +13,7 @@ export function assemblyDataSourceOptions(databaseUrl: string): DataSourceOption
     migrationsTableName: 'assembly_migrations',
     synchronize: false,
     logging: ['error'],
-    extra: { max: 10, application_name: 'mes-assembly' },
+    extra: { max: 10, application_name: 'mes-assembly', options: PG_SESSION_OPTIONS },
   };
 }
 

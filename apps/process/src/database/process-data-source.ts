@@ -1,4 +1,4 @@
-import { withStartupLock } from '@mes/service-core';
+import { PG_SESSION_OPTIONS, withStartupLock } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { PROCESS_MIGRATIONS } from './migrations';
 import { PROCESS_ENTITIES } from './process.entities';
@@ -13,7 +13,7 @@ export function processDataSourceOptions(databaseUrl: string): DataSourceOptions
     migrationsTableName: 'process_migrations',
     synchronize: false,
     logging: ['error'],
-    extra: { max: 20, application_name: 'mes-process' },
+    extra: { max: 20, application_name: 'mes-process', options: PG_SESSION_OPTIONS },
   };
 }
 

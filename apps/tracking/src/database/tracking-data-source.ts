@@ -1,3 +1,4 @@
+import { PG_SESSION_OPTIONS } from '@mes/service-core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { TRACKING_MIGRATIONS } from './migrations';
 import { TRACKING_ENTITIES } from './tracking-entities';
@@ -12,7 +13,7 @@ export function trackingDataSourceOptions(databaseUrl: string): DataSourceOption
     migrationsTableName: 'tracking_migrations',
     synchronize: false,
     logging: ['error'],
-    extra: { max: 20, application_name: 'mes-tracking' },
+    extra: { max: 20, application_name: 'mes-tracking', options: PG_SESSION_OPTIONS },
   };
 }
 

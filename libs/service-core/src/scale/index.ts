@@ -6,3 +6,4 @@ export * from './month-partition-keeper';
 export * from './pg-transaction';
 export * from './sweep-leader';
 export * from './partitions-command';
+export * from './pg-session';
