@@ -1,5 +1,5 @@
 import { arrheniusFactorTo25C } from '../arrhenius';
-import { EisFitter } from '../fit/eis-fitter';
+import { DEFAULT_MAX_STARTS, EisFitter } from '../fit/eis-fitter';
 import type { FitResult } from '../fit/fit-types';
 import type { Spectrum } from '../spectrum';
 import { assertSpectrumShape } from '../spectrum';
@@ -101,8 +101,8 @@ export interface CellConditions {
  * cells, carried to the next cell's fit as its first start. Cells of one sheet differ by a few
  * percent, so Levenberg-Marquardt started there converges in about 6 iterations instead of about 26
  * from the guess read off the spectrum, to the same minimum (within 0.03 % on the reference
- * population). A start that does not converge to a good fit is followed by the usual starts, so a cell
- * unlike its neighbours costs one short extra run. One per run, made by its caller: the features
+ * population). A start that does not converge to a good fit is followed by all the usual starts, so a
+ * cell unlike its neighbours costs one extra run and gets the same chances. One per run, made by its caller: the features
  * of a cell then depend only on the cells before it in the run, never on which thread ran what before.
  */
 export class WarmStart {
@@ -435,7 +435,9 @@ function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver:
       const warm = conditions.warmStart;
       // Faulty cells are unlike the good ones around them: their fit starts from their own spectrum.
       const initialGuess = signature === 'NORMAL' ? warm?.params : undefined;
-      fit = (conditions.fitter ?? defaultFitter()).fit(spectrum, { weighting: 'modulus', maxStarts, initialGuess });
+      // The warm start comes on top of the fitter's own starts, all of which stay for a cell unlike its neighbours.
+      const starts = initialGuess ? (maxStarts ?? DEFAULT_MAX_STARTS) + 1 : maxStarts;
+      fit = (conditions.fitter ?? defaultFitter()).fit(spectrum, { weighting: 'modulus', maxStarts: starts, initialGuess });
       if (warm && signature === 'NORMAL' && fit.converged && fit.relRms <= WARM_START_MAX_REL_RMS) warm.params = fit.params;
     } catch {
       fit = undefined;

@@ -35,6 +35,9 @@ const CRAWL_MAX_REDUCTION = 3e-3;
 const CRAWL_JUMP = 20;
 const CRAWL_OTHERS_MAX_STEP = 0.01;
 
+/** Levenberg-Marquardt starts a fit may make when FitOptions.maxStarts is not given. */
+export const DEFAULT_MAX_STARTS = 8;
+
 /**
  * Reusable Levenberg-Marquardt fitter for one circuit. All work buffers are allocated once (and grown
  * when a longer spectrum arrives), so fitting thousands of cells allocates only the small result objects.
@@ -522,7 +525,7 @@ export class EisFitter {
     this.unitWeights = !modulus;
     if (n === 0) throw new RangeError('spectrum has no finite points with a positive frequency');
     const maxIter = options.maxIterations ?? 200;
-    const maxStarts = Math.max(1, options.maxStarts ?? 8);
+    const maxStarts = Math.max(1, options.maxStarts ?? DEFAULT_MAX_STARTS);
     const restartRelRms = options.restartRelRms ?? 0.03;
     const ftol = options.ftol ?? 1e-8;
     const xtol = options.xtol ?? 1e-7;
