@@ -9,7 +9,7 @@
  * DATABASE_URL names the database (the MES's default when unset).
  */
 import { TRACE_PARTITIONS } from '@mes/process-service';
-import { PartitionError, runPartitionsCommand } from '@mes/service-core';
+import { partitionsRefusal, runPartitionsCommand } from '@mes/service-core';
 import { TEST_DATA_PARTITIONS } from '@mes/test-data-store';
 
 runPartitionsCommand(
@@ -18,6 +18,6 @@ runPartitionsCommand(
   [TEST_DATA_PARTITIONS, TRACE_PARTITIONS],
   (line) => console.log(line),
 ).catch((e: unknown) => {
-  console.error(e instanceof PartitionError || e instanceof RangeError ? e.message : e);
+  console.error(partitionsRefusal(e) ?? e);
   process.exit(1);
 });

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { addMonths, listMonthPartitions, monthOf, PartitionError, runPartitionsCommand, type MonthPartitionSet } from '@mes/service-core';
+import {
+  addMonths,
+  listMonthPartitions,
+  monthOf,
+  partitionsRefusal,
+  runPartitionsCommand,
+  type MonthPartitionSet,
+} from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import { PROCESS_MIGRATIONS } from '../database/migrations';
 import { processDataSourceOptions } from '../database/process-data-source';
@@ -33,8 +40,9 @@ async function partitionsCommand(url: string, ...args: string[]): Promise<{ stat
     await runPartitionsCommand(args, url, [TEST_DATA_SET, TRACE_PARTITIONS], (line) => lines.push(line));
     return { status: 0, out: lines.join('\n') };
   } catch (e) {
-    if (!(e instanceof PartitionError || e instanceof RangeError)) throw e;
-    return { status: 1, out: [...lines, e.message].join('\n') };
+    const refusal = partitionsRefusal(e);
+    if (refusal === undefined) throw e;
+    return { status: 1, out: [...lines, refusal].join('\n') };
   }
 }
 

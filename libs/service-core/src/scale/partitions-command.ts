@@ -44,9 +44,17 @@ function count(text: string, name: string, min: number): number {
 }
 
 /**
+ * The message for the person who typed the command when `e` is a refusal of it (a PartitionError, or
+ * a RangeError for a malformed month); undefined when `e` is a fault of another kind.
+ */
+export function partitionsRefusal(e: unknown): string | undefined {
+  return e instanceof PartitionError || e instanceof RangeError ? e.message : undefined;
+}
+
+/**
  * One command (`list`, `ensure`, `archive`, `attach` and their options) on the database at
- * databaseUrl; what it says goes to print, line by line. Throws a PartitionError (or a RangeError for
- * a malformed month) whose message is meant for the person who typed the command.
+ * databaseUrl; what it says goes to print, line by line. Throws a refusal (see partitionsRefusal)
+ * when the command cannot be done as typed.
  */
 export async function runPartitionsCommand(
   argv: string[],
