@@ -75,8 +75,9 @@ async function runJest(jestArgs: string[], env: NodeJS.ProcessEnv, name: string,
 
 /**
  * System specs that spend most of their time waiting (an outage of PostgreSQL or Redis held for longer
- * than a job's retries, a cluster's election): they run in the lane of the unit and integration tiers,
- * whose CPU-bound specs fill the waits. Each starts an MES of its own (none needs the shared one).
+ * than a job's retries, a cluster's election): they run after the unit and integration tiers, in the
+ * lane beside the system tier, to even the two lanes. Each starts an MES of its own (none needs the
+ * shared one).
  */
 const MOSTLY_WAITING_SYSTEM_SPECS = ['tests/system/postgres-drill.system-spec.ts', 'tests/system/redis-cluster.system-spec.ts'];
 
@@ -122,18 +123,20 @@ async function main(): Promise<number> {
       process.stdout.write('\n> jest: system tier, with the unit and integration tiers, then the waiting system specs, beside it\n');
       const sideLog = path.join(dataDir, `jest-unit-integration-${process.pid}.log`);
       const waitingLog = path.join(dataDir, `jest-system-waiting-${process.pid}.log`);
-      const [system, side, waiting] = await (async () => {
-        const first = runJest(['--selectProjects', 'system', '--testPathIgnorePatterns', ...moved], env, 'system');
-        // The waiting specs in a jest process of their own after the unit and integration tiers: in the
-        // same process as those tiers, four integration suites (each building an app's GraphQL schema)
-        // failed to find a decorated field's type once a system spec had run before them.
-        const second = runJest(['--selectProjects', 'unit', 'integration'], env, 'unit-integration', sideLog).then(async (r) => [
-          r,
+      // The waiting specs in a jest process of their own after the unit and integration tiers: in the
+      // same process as those tiers, four integration suites (each building an app's GraphQL schema)
+      // failed to find a decorated field's type once a system spec had run before them.
+      const unitThenWaiting = async () => {
+        const unitIntegration = await runJest(['--selectProjects', 'unit', 'integration'], env, 'unit-integration', sideLog);
+        return [
+          unitIntegration,
           await runJest(['--selectProjects', 'system', '--testPathPatterns', ...moved], env, 'system-waiting', waitingLog),
-        ]);
-        const [a, [b, c]] = await Promise.all([first, second]);
-        return [a, b, c];
-      })();
+        ];
+      };
+      const [system, [side, waiting]] = await Promise.all([
+        runJest(['--selectProjects', 'system', '--testPathIgnorePatterns', ...moved], env, 'system'),
+        unitThenWaiting(),
+      ]);
       for (const [what, log] of [
         ['unit and integration tiers', sideLog],
         ['waiting system specs', waitingLog],
