@@ -128,10 +128,16 @@ describe('web UI in a real browser', () => {
     await scanLikeAScanner(page, 'R0002');
     await page.getByText(/Repeated scan: nothing changed/).waitFor();
     await page.getByText(/goodCount \+ rejectCount must be 0 or 1, got 7/).waitFor();
-    await page.unrouteAll({ behavior: 'wait' });
+    // The person goes to the Good field at once, while the refused roll's panel is still loading (the
+    // MES is still slow). When it has loaded, the focus stays where the person put it: the scan field
+    // took it back once, and the next key went into the scan field instead (a flaky failure below).
     await page.getByLabel('Good').fill('');
     await page.getByLabel('Good').focus();
     await page.keyboard.type('1', { delay: 150 });
+    await page.unrouteAll({ behavior: 'wait' });
+    await page.locator('#scan-input[aria-busy="false"]').waitFor();
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('good-count');
+    expect(await page.getByLabel('Good').inputValue()).toBe('1');
     // A person's pause before the scan. 200 ms was too close to the burst gap (120 ms) on a loaded
     // CI machine: the browser saw the '1' and the burst as one (once in a fresh-clone run).
     await new Promise((r) => setTimeout(r, 1000));

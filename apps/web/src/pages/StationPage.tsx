@@ -296,6 +296,15 @@ export function StationPage({ session }: { session: Session }) {
   useEffect(() => void refreshQueue(), [refreshQueue]);
 
   const focusScan = () => scanField.current?.focus();
+  // After a scan is answered, the focus goes back to the scan field, unless the person moved on to
+  // another field meanwhile (a count typed while the last unit still loads): taking it from there
+  // sent their next keys into the scan field.
+  const returnFocusToScan = () => {
+    const at = document.activeElement;
+    const typingElsewhere =
+      at !== scanField.current && (at instanceof HTMLInputElement || at instanceof HTMLTextAreaElement || at instanceof HTMLSelectElement);
+    if (!typingElsewhere) focusScan();
+  };
 
   const submitScan = useCallback(
     async (barcode: string, typed: { good: string; reject: string } = { good, reject }) => {
@@ -318,7 +327,7 @@ export function StationPage({ session }: { session: Session }) {
           setOutcome({ ok: false, barcode: b, title: 'Refused', message: err.message, code: err.code });
         }
         setBusy(false);
-        focusScan();
+        returnFocusToScan();
         return;
       }
       try {
@@ -338,7 +347,7 @@ export function StationPage({ session }: { session: Session }) {
           });
           setUnit({ kind: 'Stack', barcode: k.barcode, operation: k.step, holds: [] });
           setBusy(false);
-          focusScan();
+          returnFocusToScan();
           return;
         }
         const d = await gql<{
@@ -387,7 +396,7 @@ export function StationPage({ session }: { session: Session }) {
       }
       setBusy(false);
       void refreshQueue();
-      focusScan();
+      returnFocusToScan();
     },
     [action, good, reject, stationCode, refreshQueue, stacking, stackingScan],
   );
