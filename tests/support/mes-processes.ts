@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
+  appLogOutput,
+  closeAppLogOutput,
   createTestDatabase,
   freePort,
   GraphqlClient,
@@ -83,8 +85,13 @@ function withPort(url: string, port: number): string {
  * CPU) through the rest of the test run; they are killed after the file's tests, or when the run exits.
  */
 const liveApps = new Set<ChildProcess>();
+/** Apps a spec, close() or this cleanup stopped or killed on purpose (any other exit is reported). */
+const stopsAsked = new WeakSet<ChildProcess>();
 const killLiveApps = () => {
-  for (const child of liveApps) child.kill('SIGKILL');
+  for (const child of liveApps) {
+    stopsAsked.add(child);
+    child.kill('SIGKILL');
+  }
 };
 if (typeof afterAll === 'function') afterAll(killLiveApps); // a jest test file (benches import this too)
 process.once('exit', killLiveApps);
@@ -188,20 +195,32 @@ export async function startMesProcesses(
     : { ...env, ...urlEnv(0) };
   const closeProxies = () => Promise.all([...proxies.values()].map((p) => p.close()));
   const children = new Map<AppName, ChildProcess>();
+  const stopAsked = (child: ChildProcess | undefined) => {
+    if (child) stopsAsked.add(child);
+    return stop(child as ChildProcess);
+  };
   const logs = new Map<AppName, string[]>();
   /** One app process, killed with the file's tests when nothing stops it first. */
-  const launch = (name: AppName, appEnv: NodeJS.ProcessEnv, stdout: 'pipe' | 'ignore') => {
+  const launch = (name: AppName, appEnv: NodeJS.ProcessEnv, stdout: 'pipe' | 'log') => {
+    // Not kept for logsOf: to the run's log directory, where a failing call finds its errorId (serverLogLines).
+    const out = stdout === 'pipe' ? 'pipe' : appLogOutput(db.name, name);
     const child = spawn(
       process.execPath,
       [...(options.nodeArgs ?? []), '-r', '@swc-node/register', path.join(root, `apps/${name}/src/main.ts`)],
-      { cwd: root, env: appEnv, stdio: ['ignore', stdout, 'inherit'] },
+      { cwd: root, env: appEnv, stdio: ['ignore', out, 'inherit'] },
     );
+    if (out !== 'pipe') closeAppLogOutput(out);
     liveApps.add(child);
-    child.once('exit', () => liveApps.delete(child));
+    child.once('exit', (code, signal) => {
+      liveApps.delete(child);
+      // An app that dies unasked fails whatever spec comes next in ways that hide why: say so where CI shows it.
+      if (!stopsAsked.has(child))
+        process.stderr.write(`\nMES app ${name} (pid ${child.pid}) exited on its own: ${signal ?? `exit code ${code}`}\n`);
+    });
     return child;
   };
   const spawnApp = (name: AppName) => {
-    const child = launch(name, name === 'gateway' ? gatewayEnv : env, options.captureLogs ? 'pipe' : 'ignore');
+    const child = launch(name, name === 'gateway' ? gatewayEnv : env, options.captureLogs ? 'pipe' : 'log');
     if (options.captureLogs) {
       const kept = logs.get(name) ?? [];
       logs.set(name, kept);
@@ -213,7 +232,7 @@ export async function startMesProcesses(
   // Further replicas and workers: started once the first of each has migrated and seeded.
   const extras: ChildProcess[] = [];
   const spawnExtra = (name: AppName, extraEnv: Record<string, string>) => {
-    const child = launch(name, { ...env, ...extraEnv }, 'ignore');
+    const child = launch(name, { ...env, ...extraEnv }, 'log');
     extras.push(child);
     return child;
   };
@@ -240,7 +259,7 @@ export async function startMesProcesses(
     for (let w = 1; w < (options.workers ?? 1); w++) spawnExtra('binning-worker', { ...urlEnv(w % replicas), BINNING_WORKER_PORT: '0' });
     await waitHealthy(`http://127.0.0.1:${port}/health`, spawnApp('gateway'), STARTUP_ATTEMPTS);
   } catch (e) {
-    await Promise.all([...children.values(), ...extras].map(stop));
+    await Promise.all([...children.values(), ...extras].map(stopAsked));
     await closeProxies();
     await db.drop();
     throw e;
@@ -257,10 +276,11 @@ export async function startMesProcesses(
     assemblyUrl: `http://127.0.0.1:${assemblyPort}/graphql`,
     admin,
     db,
-    stopApp: async (name) => stop(children.get(name) as ChildProcess),
+    stopApp: async (name) => stopAsked(children.get(name)),
     killApp: (name) =>
       new Promise<void>((resolve) => {
         const child = children.get(name) as ChildProcess;
+        stopsAsked.add(child);
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
@@ -287,10 +307,10 @@ export async function startMesProcesses(
     async close() {
       if (closed) return;
       closed = true;
-      await stop(children.get('gateway') as ChildProcess);
-      await Promise.all(extras.map(stop));
+      await stopAsked(children.get('gateway'));
+      await Promise.all(extras.map(stopAsked));
       for (const name of ['binning-worker', 'assembly', 'process', 'test-data', 'tracking'] as AppName[])
-        await stop(children.get(name) as ChildProcess);
+        await stopAsked(children.get(name));
       await closeProxies();
       await db.drop();
     },

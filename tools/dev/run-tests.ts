@@ -100,7 +100,10 @@ async function main(): Promise<number> {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const services: LocalService[] = [await ensurePostgres(databaseUrl, dataDir), await ensureRedis(redisUrl, dataDir)];
   try {
-    const env = { ...process.env, MES_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+    // The apps' error log lines, where a failing spec's call finds its errorId (libs/testing server-log.ts).
+    const logDir = path.join(dataDir, 'test-logs');
+    rmSync(logDir, { recursive: true, force: true });
+    const env = { ...process.env, MES_TEST_DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, MES_TEST_LOG_DIR: logDir };
     const total = { code: 0, passed: 0, failed: 0, skipped: 0 };
     const add = (r: JestOutcome) => {
       total.code ||= r.code;

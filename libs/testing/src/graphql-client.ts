@@ -1,3 +1,5 @@
+import { serverLogsFor } from './server-log';
+
 export interface GraphqlError {
   message: string;
   extensions?: { code?: string; details?: { path: string; message: string }[]; [key: string]: unknown };
@@ -28,7 +30,8 @@ export class GraphqlClient {
   /** The data of a call that must succeed; throws with the server's errors otherwise. */
   async ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
     const body = await this.request<T>(query, variables);
-    if (body.errors?.length || !body.data) throw new Error(`GraphQL call failed: ${JSON.stringify(body.errors)}`);
+    if (body.errors?.length || !body.data)
+      throw new Error(`GraphQL call failed: ${JSON.stringify(body.errors)}${serverLogsFor(body.errors)}`);
     return body.data;
   }
 

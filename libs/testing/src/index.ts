@@ -5,3 +5,4 @@ export * from './processes';
 export * from './schema-suite';
 export * from './stack-helpers';
 export * from './fuzz';
+export * from './server-log';
