@@ -82,7 +82,8 @@ export class CellSpectrumService {
   }
 }
 
-function toSpectrum({ sheetBarcode: sheet, row, col }: CellRef, r: SpectrumRow): CellSpectrumModel {
+/** A stored cell as the cell page shows it: spectrum, and the stored fit redrawn or why there is none. */
+export function toSpectrum({ sheetBarcode: sheet, row, col }: CellRef, r: SpectrumRow): CellSpectrumModel {
   const frequenciesHz = r.frequencies ? decodeFrequencies(r.frequencies, Number(r.frequency_count)) : [];
   const z = r.spectrum && frequenciesHz.length ? decodeSpectrum(r.spectrum, frequenciesHz.length) : { zReOhm: [], zImOhm: [] };
   const features = r.features;
@@ -110,7 +111,13 @@ function toSpectrum({ sheetBarcode: sheet, row, col }: CellRef, r: SpectrumRow):
   if (!features) return { ...base, fitMissingReason: 'The cell is not fitted yet: its test is still being binned' };
   const params = features.fitParams as Record<string, unknown> | undefined;
   if (!params || !Object.keys(params).length)
-    return { ...base, fitMissingReason: 'The fit did not produce parameters for this cell (see its signature)' };
+    return {
+      ...base,
+      fitMissingReason:
+        features.signature === 'OPEN'
+          ? 'An open cell is not fitted: its spectrum is only the fixture’s stray capacitance, with no cell behind the probe'
+          : 'The fit did not produce parameters for this cell (see its signature)',
+    };
   try {
     const curve = fittedCurve(DEFAULT_FEATURE_CIRCUIT, params, frequenciesHz);
     return {

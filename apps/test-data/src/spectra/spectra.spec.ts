@@ -1,4 +1,7 @@
 import { DEFAULT_FEATURE_CIRCUIT, evaluateCircuit, extractCellFeatures, logFrequencies, parseCircuit, synthesizeSpectrum } from '@mes/eis';
+import { encodeFrequencies, encodeSpectrum } from '@mes/sheet-test';
+import type { SpectrumRow } from './cell-spectrum.repository';
+import { toSpectrum } from './cell-spectrum.service';
 import { fittedCurve } from './fitted-curve';
 import { packFloat32, unpackFloat32 } from './packed-values';
 
@@ -55,5 +58,43 @@ describe('packed float32 maps', () => {
   });
   it('refuses a packed string that is not whole float32 values', () => {
     expect(() => unpackFloat32(Buffer.from([1, 2, 3]).toString('base64'))).toThrow('multiple of 4 bytes, got 3');
+  });
+});
+
+describe('a stored cell as the cell page shows it', () => {
+  const f = logFrequencies(1e6, 1, 8);
+  const row = (spectrum: { zRe: ArrayLike<number>; zIm: ArrayLike<number> }, features: Record<string, unknown>): SpectrumRow => ({
+    sheet_test_id: '00000000-0000-4000-8000-000000000001',
+    row: 1,
+    col: 2,
+    test_id: 'RIG-1',
+    received_at: new Date('2026-12-01T10:00:00Z'),
+    temperature_c: 25,
+    rows: 4,
+    cols: 4,
+    frequencies: encodeFrequencies(f),
+    frequency_count: f.length,
+    status: 'OK',
+    ocv_v: 0,
+    spectrum: encodeSpectrum(spectrum.zRe, spectrum.zIm),
+    features,
+  });
+  const at = { sheetBarcode: 'S-R0001-0001', row: 1, col: 2 };
+
+  it('says why an open cell has no fit (stray capacitance only), and redraws a good cell’s fit', () => {
+    const open = synthesizeSpectrum('p(R1,C1)', [1e10, 5e-12], f, { relative: 0.03, seed: 4 });
+    const openFeatures = extractCellFeatures(open, { activeAreaCm2: 0.25, temperatureC: 25, ocvV: 0.3 });
+    expect(openFeatures.signature).toBe('OPEN');
+    const shown = toSpectrum(at, row(open, { ...openFeatures }));
+    expect(shown.fit).toBeNull();
+    expect(shown.fitMissingReason).toMatch(/open cell is not fitted: .*stray capacitance/);
+
+    const good = synthesizeSpectrum(DEFAULT_FEATURE_CIRCUIT, [5, 60, 1.2e-8, 0.9, 100, 1.6e-6, 0.8, 1e-6, 0.9], f, {
+      relative: 0.005,
+      seed: 3,
+    });
+    const goodShown = toSpectrum(at, row(good, { ...extractCellFeatures(good, { activeAreaCm2: 1, temperatureC: 25, ocvV: 0.4 }) }));
+    expect(goodShown.fitMissingReason).toBeNull();
+    expect(goodShown.fit?.circuit).toBe(DEFAULT_FEATURE_CIRCUIT);
   });
 });

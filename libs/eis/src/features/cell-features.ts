@@ -82,11 +82,11 @@ export interface CellConditions {
   /** Relative rms above which a fit is not trusted for rOhmic (model-free intercept used). Default 0.05. */
   maxTrustedRelRms?: number;
   /**
-   * Levenberg-Marquardt starts allowed when the model-free signature is already SHORT, OPEN or LEAKY
-   * (cells the default blocking-cell circuit does not describe, so the fallback restarts, up to 8, rarely
+   * Levenberg-Marquardt starts allowed when the model-free signature is already SHORT or LEAKY (cells
+   * the default blocking-cell circuit does not describe, so the fallback restarts, up to 8, rarely
    * find a good fit and cost ~10-30x a normal fit). Default: no limit (the fitter's default, 8). With 1,
    * the fit features of those cells may differ; their signature and bin (decided by the signature
-   * rules) do not.
+   * rules) do not. An OPEN cell is never fitted (see CellFeatures.fitParams).
    */
   faultFitStarts?: number;
   /**
@@ -151,7 +151,12 @@ export interface CellFeatures {
   tailN: number;
   fitRelRms: number;
   fitConverged: boolean;
-  /** Fitted parameters by name (arcs already ordered). */
+  /**
+   * Fitted parameters by name (arcs already ordered). Empty when nothing was fitted: too few points, or
+   * an OPEN cell, whose spectrum is only the fixture's stray capacitance: a battery circuit fitted to
+   * it means nothing (relative rms ~50 % after 8 starts, at ~9 ms a cell, about a fifth of a sheet's
+   * fitting time), so its R1, R2 and fit values are NaN and rOhmicOhm is the model-free intercept.
+   */
   fitParams: Record<string, number>;
   kkMaxResidual: number;
   kkRmsResidual: number;
@@ -428,9 +433,9 @@ function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver:
   }
   const { signature, reason } = classifyWithShape(spectrum, conditions, kk, sh);
   let fit: FitResult | undefined;
-  if (n >= 10) {
+  if (n >= 10 && signature !== 'OPEN') {
     try {
-      const fault = signature === 'SHORT' || signature === 'OPEN' || signature === 'LEAKY';
+      const fault = signature === 'SHORT' || signature === 'LEAKY';
       const maxStarts = fault && conditions.faultFitStarts !== undefined ? conditions.faultFitStarts : undefined;
       const warm = conditions.warmStart;
       // Faulty cells are unlike the good ones around them: their fit starts from their own spectrum.
