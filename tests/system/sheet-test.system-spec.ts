@@ -212,6 +212,18 @@ describe('sheet tests from rigs through the gateway', () => {
     expect(planned.me.username).toBe('admin');
     expect({ ocv: planned.ocv, bins: planned.bins }).toEqual(direct);
     expect(direct.ocv.values).toHaveLength(2500);
+    // Through the gateway, the client gets test-data's answer byte for byte.
+    const text = async (url: string) =>
+      (
+        await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${mes.admin.token}` },
+          body: JSON.stringify({ query: q, variables: { s: 'S-R0001-0001' } }),
+        })
+      ).text();
+    const viaGateway = await text(mes.graphqlUrl);
+    expect(viaGateway).toBe(await text(mes.testDataUrl));
+    expect(JSON.parse(viaGateway)).toEqual({ data: direct });
     const anonymous = await mes.admin.as(undefined).fails(q, { s: 'S-R0001-0001' });
     expect(anonymous.extensions?.code).toBe('UNAUTHENTICATED');
     const unknown = await mes.admin.fails('{ rollMap(roll: "NO-SUCH-ROLL", metric: OCV_V) { values } }');

@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
 import { formatGatewayError, graphqlMetricsPlugin, ReplicaSet, traceHeaders } from '@mes/service-core';
-import { heatMapPassThrough } from './heat-map-pass-through';
+import { heatMapPassThrough, stringifyGatewayResult } from './heat-map-pass-through';
 import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
@@ -48,6 +48,7 @@ export class GatewayModule {
           driver: ApolloGatewayDriver,
           server: {
             plugins: [graphqlMetricsPlugin(), heatMapPassThrough(config.testData.url, fetcherOf(config.testData.url))],
+            stringifyResult: stringifyGatewayResult,
             validationRules: queryLimitRules(),
             // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
             includeStacktraceInErrorResponses: false,
