@@ -245,6 +245,11 @@ describe('web UI in a real browser', () => {
     expect(await page.getByTestId('history').locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
     await screenshot(page, '07-cell-spectrum');
     await expectAccessible(page, 'cell page');
+    // The fitted parameters, each with its standard error and its share of the value.
+    await page.getByText('Fitted parameters').click();
+    const r1 = page.locator('details table tbody tr').filter({ hasText: /^R1/ });
+    expect(await r1.locator('td').nth(2).textContent()).toMatch(/^[\d.e+-]+ \((\d[\d.]* %|not determined)\)$/);
+    await screenshot(page, '07b-cell-fit-parameters');
 
     // Keyboard alone: the map takes the focus, arrows move the cursor, Enter opens the cell.
     await page.goto(`${mes.gatewayUrl}/#/sheet/S-R0001-0001`);

@@ -44,7 +44,7 @@ describe('web UI API through the gateway', () => {
   it('gives a cell’s measured spectrum and the stored fit at the measured frequencies and on a finer grid', async () => {
     const d = await mes.admin.ok(`{ cellSpectrum(sheet: "S-R0001-0001", row: 4, col: 9) {
       sheetTestId status frequenciesHz zReOhm zImOhm signature fitMissingReason
-      fit { circuit converged relRms parameters { name value } zReOhm zImOhm fineFrequenciesHz fineZReOhm } } }`);
+      fit { circuit converged relRms parameters { name value stdError } zReOhm zImOhm fineFrequenciesHz fineZReOhm } } }`);
     const s = d.cellSpectrum;
     expect(s.sheetTestId).toBe(sheetTestId);
     expect(s.frequenciesHz.length).toBe(s.zReOhm.length);
@@ -62,6 +62,8 @@ describe('web UI API through the gateway', () => {
         'CPE3_0',
         'CPE3_1',
       ]);
+      expect(s.fit.parameters.every((p: { stdError: number | null }) => p.stdError === null || p.stdError > 0)).toBe(true);
+      expect(s.fit.parameters.some((p: { stdError: number | null }) => p.stdError !== null)).toBe(true);
       expect(s.fit.zReOhm.length).toBe(s.frequenciesHz.length);
       expect(s.fit.fineFrequenciesHz.length).toBeGreaterThan(s.frequenciesHz.length);
       // The fit follows the measurement where it was trusted (rel. RMS is the stored figure).

@@ -6,6 +6,12 @@ import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graph
 export class FitParameterModel {
   @Field() name!: string;
   @Field(() => Float) value!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'One standard error of the value, from the fit’s covariance (null where it is singular, or for cells binned before it was kept). An error near or above the value: the spectrum does not determine this parameter.',
+  })
+  stdError!: number | null;
 }
 
 @ObjectType('FittedSpectrum', { description: 'The fitted circuit evaluated at the measured frequencies and on a finer logarithmic grid.' })

@@ -124,7 +124,7 @@ export function toSpectrum({ sheetBarcode: sheet, row, col }: CellRef, r: Spectr
       ...base,
       fit: {
         circuit: curve.circuit,
-        parameters: curve.paramNames.map((name, i) => ({ name, value: curve.params[i] })),
+        parameters: curve.paramNames.map((name, i) => ({ name, value: curve.params[i], stdError: stdErrorOf(features, name) })),
         relRms: typeof features.fitRelRms === 'number' ? features.fitRelRms : null,
         converged: features.fitConverged === true,
         zReOhm: curve.atMeasured.zReOhm,
@@ -137,4 +137,11 @@ export function toSpectrum({ sheetBarcode: sheet, row, col }: CellRef, r: Spectr
   } catch (e) {
     return { ...base, fitMissingReason: `The stored fit cannot be drawn: ${(e as Error).message}` };
   }
+}
+
+/** A stored parameter's standard error, when the features carry one (cells binned before it was kept do not). */
+function stdErrorOf(features: Record<string, unknown>, name: string): number | null {
+  const errors = features.fitStdErrors as Record<string, unknown> | undefined;
+  const v = errors?.[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

@@ -96,5 +96,13 @@ describe('a stored cell as the cell page shows it', () => {
     const goodShown = toSpectrum(at, row(good, { ...extractCellFeatures(good, { activeAreaCm2: 1, temperatureC: 25, ocvV: 0.4 }) }));
     expect(goodShown.fitMissingReason).toBeNull();
     expect(goodShown.fit?.circuit).toBe(DEFAULT_FEATURE_CIRCUIT);
+    // Every parameter with its standard error; features stored before errors were kept give null.
+    const goodFeatures = extractCellFeatures(good, { activeAreaCm2: 1, temperatureC: 25, ocvV: 0.4 });
+    expect(goodShown.fit?.parameters.map((p) => [p.name, p.stdError])).toEqual(
+      Object.keys(goodFeatures.fitParams).map((name) => [name, goodFeatures.fitStdErrors[name]]),
+    );
+    const older: Record<string, unknown> = { ...goodFeatures };
+    delete older.fitStdErrors;
+    expect(toSpectrum(at, row(good, older)).fit?.parameters.every((p) => p.stdError === null)).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ interface Spectrum {
     circuit: string;
     relRms: number | null;
     converged: boolean;
-    parameters: { name: string; value: number }[];
+    parameters: { name: string; value: number; stdError: number | null }[];
     fineFrequenciesHz: number[];
     fineZReOhm: number[];
     fineZImOhm: number[];
@@ -56,6 +56,14 @@ interface Provenance {
 
 const RESULT_FIELDS = 'testId sheetTestId receivedAt ocvV rOhmicOhm rCtOhm asrOhmCm2 softBin hardBin binName ruleId ruleSetVersion reason';
 const n = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
+
+/** A fitted parameter's standard error and its share of the value; "not determined" when it exceeds the value. */
+function stdErrorText(value: number, stdError: number | null): string {
+  if (stdError === null) return '—';
+  const rel = Math.abs(stdError / value);
+  const share = rel >= 1 ? 'not determined' : `${(rel * 100).toPrecision(2)} %`;
+  return `${stdError.toPrecision(2)} (${share})`;
+}
 
 /** The stacks holding this cell (assembly's where-used of its sheet, narrowed to the cell). */
 function useStacksOfCell(cellCode: string | null, sheet: string | undefined): string[] {
@@ -104,7 +112,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   useEffect(() => {
     if (!valid) return;
     gql<{ cellSpectrum: Spectrum | null }>(
-      'query($s: String!, $r: Int!, $c: Int!, $t: String) { cellSpectrum(sheet: $s, row: $r, col: $c, sheetTestId: $t) { testId status temperatureC frequenciesHz zReOhm zImOhm signature signatureReason fitMissingReason fit { circuit relRms converged parameters { name value } fineFrequenciesHz fineZReOhm fineZImOhm } } }',
+      'query($s: String!, $r: Int!, $c: Int!, $t: String) { cellSpectrum(sheet: $s, row: $r, col: $c, sheetTestId: $t) { testId status temperatureC frequenciesHz zReOhm zImOhm signature signatureReason fitMissingReason fit { circuit relRms converged parameters { name value stdError } fineFrequenciesHz fineZReOhm fineZImOhm } } }',
       { s: sheet, r: row, c: col, t: testChoice ?? null },
     ).then(
       (d) => setSpectrum(d.cellSpectrum),
@@ -219,6 +227,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
                   <tr>
                     <th scope="col">Parameter</th>
                     <th scope="col">Value</th>
+                    <th scope="col">± 1 σ</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -226,6 +235,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
                     <tr key={p.name}>
                       <td className="mono">{p.name}</td>
                       <td>{p.value.toPrecision(4)}</td>
+                      <td>{stdErrorText(p.value, p.stdError)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -132,6 +132,35 @@ describe('extractCellFeatures: signatures', () => {
     expect(r.rLiponOhm).toBe(r.fitParams.R1);
     expect(r.rCtOhm).toBe(r.fitParams.R2);
   });
+
+  it("gives each fitted parameter's standard error under its name, following it when the arcs are reordered", () => {
+    const spectrum = asMade(1, 4);
+    const r = extractCellFeatures(spectrum, conditions);
+    const direct = createFitter(DEFAULT_FEATURE_CIRCUIT).fit(spectrum, { weighting: 'modulus' });
+    expect(Object.keys(r.fitStdErrors).sort()).toEqual(Object.keys(r.fitParams).sort());
+    for (const name of Object.keys(r.fitParams)) {
+      // The fitter's own index of this value (the arcs may have been swapped since).
+      const k = direct.params.indexOf(r.fitParams[name]);
+      expect(k).toBeGreaterThanOrEqual(0);
+      expect(r.fitStdErrors[name]).toBe(direct.stdErrors[k]);
+      expect(r.fitStdErrors[name]).toBeGreaterThan(0);
+    }
+    // The resistances of a clean 1 % spectrum are determined to a few percent, R0 behind the LiPON arc less so.
+    expect(r.fitStdErrors.R1 / r.fitParams.R1).toBeLessThan(0.05);
+    expect(extractCellFeatures(open(1, 5), conditions).fitStdErrors).toEqual({});
+
+    // A fitter that returns the slower arc first (this one rarely does): each error moves with its value.
+    const swapping = createFitter(DEFAULT_FEATURE_CIRCUIT);
+    const fit = swapping.fit.bind(swapping);
+    const swap = <T>(a: T[]) => [a[0], a[4], a[5], a[6], a[1], a[2], a[3], a[7], a[8]];
+    swapping.fit = (sp, options) => {
+      const out = fit(sp, options);
+      return { ...out, params: swap(out.params), stdErrors: swap(out.stdErrors) };
+    };
+    const reordered = extractCellFeatures(spectrum, { ...conditions, fitter: swapping });
+    expect(reordered.fitParams).toEqual(r.fitParams);
+    expect(reordered.fitStdErrors).toEqual(r.fitStdErrors);
+  });
 });
 
 describe('temperature normalisation', () => {

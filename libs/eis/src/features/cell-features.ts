@@ -158,6 +158,12 @@ export interface CellFeatures {
    * fitting time), so its R1, R2 and fit values are NaN and rOhmicOhm is the model-free intercept.
    */
   fitParams: Record<string, number>;
+  /**
+   * One standard error of each fitted parameter, by the names of fitParams (from the fit's covariance
+   * at the optimum; NaN where it is singular). A parameter the spectrum does not determine shows it
+   * here: R0 under an arc not closed at the top frequency often has an error larger than itself.
+   */
+  fitStdErrors: Record<string, number>;
   kkMaxResidual: number;
   kkRmsResidual: number;
   kkM: number;
@@ -221,10 +227,17 @@ function shapeOf(s: Spectrum): Shape {
   };
 }
 
-/** Orders the two arcs of the fit so that block 1 has the shorter time constant. */
-function orderedArcParams(fit: FitResult): Record<string, number> {
+/**
+ * The fit's parameters and their standard errors by name, the two arcs ordered so that block 1 has
+ * the shorter time constant.
+ */
+function orderedArcParams(fit: FitResult): { params: Record<string, number>; stdErrors: Record<string, number> } {
   const out: Record<string, number> = {};
-  fit.paramNames.forEach((nm, k) => (out[nm] = fit.params[k]));
+  const err: Record<string, number> = {};
+  fit.paramNames.forEach((nm, k) => {
+    out[nm] = fit.params[k];
+    err[nm] = fit.stdErrors[k];
+  });
   const tauOf = (i: number): number => {
     const r = out[`R${i}`];
     const q = out[`CPE${i}_0`];
@@ -237,12 +250,14 @@ function orderedArcParams(fit: FitResult): Record<string, number> {
       ['CPE1_0', 'CPE2_0'],
       ['CPE1_1', 'CPE2_1'],
     ]) {
-      const t = out[a];
-      out[a] = out[b];
-      out[b] = t;
+      for (const m of [out, err]) {
+        const t = m[a];
+        m[a] = m[b];
+        m[b] = t;
+      }
     }
   }
-  return out;
+  return { params: out, stdErrors: err };
 }
 
 /** The model-free signature from the spectrum shape, OCV and the KK residuals. */
@@ -448,7 +463,7 @@ function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver:
       fit = undefined;
     }
   }
-  const fitParams = fit ? orderedArcParams(fit) : {};
+  const { params: fitParams, stdErrors: fitStdErrors } = fit ? orderedArcParams(fit) : { params: {}, stdErrors: {} };
   const get = (k: string) => (k in fitParams ? fitParams[k] : NaN);
   const maxTrusted = conditions.maxTrustedRelRms ?? 0.05;
   const trusted = !!fit && fit.converged && fit.relRms <= maxTrusted;
@@ -492,6 +507,7 @@ function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver:
     fitRelRms: fit ? fit.relRms : NaN,
     fitConverged: !!fit && fit.converged,
     fitParams,
+    fitStdErrors,
     kkMaxResidual: kk ? kk.maxAbsResidual : NaN,
     kkRmsResidual: kk ? kk.rmsResidual : NaN,
     kkM: kk ? kk.M : NaN,
