@@ -245,6 +245,16 @@ describe('web UI in a real browser', () => {
     expect(await page.getByTestId('history').locator('tbody tr').count()).toBeGreaterThanOrEqual(1);
     await screenshot(page, '07-cell-spectrum');
     await expectAccessible(page, 'cell page');
+    // R_ohmic says when the spectrum does not determine it (the fitted R0's error at least its value).
+    const r0 = (await mes.admin.ok(
+      `{ cellSpectrum(sheet: "S-R0001-0001", row: ${hr}, col: ${hc}) { fit { parameters { name value stdError } } } cellResult(sheet: "S-R0001-0001", row: ${hr}, col: ${hc}) { rOhmicOhm } }`,
+    )) as {
+      cellSpectrum: { fit: { parameters: { name: string; value: number; stdError: number | null }[] } };
+      cellResult: { rOhmicOhm: number };
+    };
+    const fitR0 = r0.cellSpectrum.fit.parameters.find((x) => x.name === 'R0')!;
+    const undetermined = fitR0.value === r0.cellResult.rOhmicOhm && fitR0.stdError !== null && fitR0.stdError >= Math.abs(fitR0.value);
+    expect((await page.getByTestId('r-ohmic').textContent())?.includes('not determined by the spectrum')).toBe(undetermined);
     // The fitted parameters, each with its standard error and its share of the value.
     await page.getByText('Fitted parameters').click();
     const r1 = page.locator('details table tbody tr').filter({ hasText: /^R1/ });

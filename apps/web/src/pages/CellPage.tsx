@@ -136,6 +136,16 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   const p = Object.fromEntries((spectrum?.fit?.parameters ?? []).map((x) => [x.name, x.value]));
   const arcsView = spectrum?.fit && [p.R0, p.R1, p.R2].every((v) => Number.isFinite(v) && v > 0) ? 1.6 * (p.R0 + p.R1 + p.R2) : undefined;
   const tests = [...new Map((result?.history ?? []).map((h) => [h.sheetTestId, h])).values()];
+  // R_ohmic is the fitted R0 when the fit is trusted; under a LiPON arc not closed at the top
+  // frequency the spectrum often does not determine it (its error exceeds it), and the page says so.
+  const r0 = spectrum?.fit?.parameters.find((x) => x.name === 'R0');
+  const r0Undetermined =
+    !!result &&
+    result.rOhmicOhm !== null &&
+    !!r0 &&
+    r0.stdError !== null &&
+    r0.value === result.rOhmicOhm &&
+    r0.stdError >= Math.abs(r0.value);
 
   return (
     <section aria-labelledby="cell-title" className="cell-page">
@@ -165,7 +175,10 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
             <dt>OCV</dt>
             <dd>{n(result.ocvV, 4)} V</dd>
             <dt>R_ohmic</dt>
-            <dd>{n(result.rOhmicOhm, 2)} Ω</dd>
+            <dd data-testid="r-ohmic">
+              {n(result.rOhmicOhm, 2)} Ω
+              {r0Undetermined && r0 && <span className="muted"> (not determined by the spectrum: ± {r0.stdError?.toPrecision(2)} Ω)</span>}
+            </dd>
             <dt>R_ct</dt>
             <dd>{n(result.rCtOhm, 1)} Ω</dd>
             <dt>ASR</dt>
