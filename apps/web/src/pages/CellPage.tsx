@@ -57,11 +57,13 @@ interface Provenance {
 const RESULT_FIELDS = 'testId sheetTestId receivedAt ocvV rOhmicOhm rCtOhm asrOhmCm2 softBin hardBin binName ruleId ruleSetVersion reason';
 const n = (v: number | null, d: number) => (v === null ? '—' : v.toFixed(d));
 
+/** A fitted value whose standard error is at least the value itself: the spectrum does not determine it. */
+const notDetermined = (value: number, stdError: number) => stdError >= Math.abs(value);
+
 /** A fitted parameter's standard error and its share of the value; "not determined" when it exceeds the value. */
 function stdErrorText(value: number, stdError: number | null): string {
   if (stdError === null) return '—';
-  const rel = Math.abs(stdError / value);
-  const share = rel >= 1 ? 'not determined' : `${(rel * 100).toPrecision(2)} %`;
+  const share = notDetermined(value, stdError) ? 'not determined' : `${(Math.abs(stdError / value) * 100).toPrecision(2)} %`;
   return `${stdError.toPrecision(2)} (${share})`;
 }
 
@@ -139,13 +141,10 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
   // R_ohmic is the fitted R0 when the fit is trusted; under a LiPON arc not closed at the top
   // frequency the spectrum often does not determine it (its error exceeds it), and the page says so.
   const r0 = spectrum?.fit?.parameters.find((x) => x.name === 'R0');
-  const r0Undetermined =
-    !!result &&
-    result.rOhmicOhm !== null &&
-    !!r0 &&
-    r0.stdError !== null &&
-    r0.value === result.rOhmicOhm &&
-    r0.stdError >= Math.abs(r0.value);
+  const r0Note =
+    result && r0 && r0.stdError !== null && r0.value === result.rOhmicOhm && notDetermined(r0.value, r0.stdError)
+      ? ` (not determined by the spectrum: ± ${r0.stdError.toPrecision(2)} Ω)`
+      : null;
 
   return (
     <section aria-labelledby="cell-title" className="cell-page">
@@ -176,8 +175,7 @@ export default function CellPage({ sheet, row, col }: { sheet?: string; row: num
             <dd>{n(result.ocvV, 4)} V</dd>
             <dt>R_ohmic</dt>
             <dd data-testid="r-ohmic">
-              {n(result.rOhmicOhm, 2)} Ω
-              {r0Undetermined && r0 && <span className="muted"> (not determined by the spectrum: ± {r0.stdError?.toPrecision(2)} Ω)</span>}
+              {n(result.rOhmicOhm, 2)} Ω{r0Note && <span className="muted">{r0Note}</span>}
             </dd>
             <dt>R_ct</dt>
             <dd>{n(result.rCtOhm, 1)} Ω</dd>
