@@ -31,16 +31,8 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { Role, SignatureMeaning } from '@mes/auth';
-import {
-  AuditService,
-  AuditTrailRepository,
-  migrateTestData,
-  SheetMapsRepository,
-  SpcRepository,
-  SpcService,
-  testDataDataSourceOptions,
-} from '@mes/test-data';
-import { SheetTestStore } from '@mes/test-data-store';
+import { AuditService, migrateTestData, SpcService, testDataDataSourceOptions } from '@mes/test-data';
+import { AuditTrailRepository, SheetMapsRepository, SheetTestStore, SpcRepository } from '@mes/test-data-store';
 import { createTestDatabase } from '@mes/testing';
 import type { ActiveHold, TrackingClient } from '@mes/tracking-client';
 import { percentile, report, summarize } from './bench-util';

@@ -2,13 +2,12 @@ import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { GqlAuthGuard } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
-import { databaseHealthController, PG_SESSION_OPTIONS, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
-import { testDataDataSourceOptions } from '@mes/test-data-store';
+import { databaseHealthController, RestErrorFilter, subgraphGraphqlOptions, validationFailed } from '@mes/service-core';
+import { testDataDataSourceOptions, READS } from '@mes/test-data-store';
 import { CellResultsRef, RollResultsRef, SheetResultsRef } from './results/material-results.model';
-import { READS } from './reads';
 import { TEST_DATA_MODULES, TestDataCoreModule } from './test-data.modules';
 import { ExportsModule } from './exports/exports.module';
 import { LiveModule } from './live/live.module';
@@ -24,16 +23,7 @@ export class TestDataAppModule {
       imports: [
         TypeOrmModule.forRoot(testDataDataSourceOptions(config.databaseUrl)),
         // Heat-map and yield reads on a read replica (never migrated, never written: a hot standby refuses writes).
-        ...(config.databaseReadUrl
-          ? [
-              TypeOrmModule.forRoot({
-                ...testDataDataSourceOptions(config.databaseReadUrl),
-                name: READS,
-                migrations: [],
-                extra: { max: 10, application_name: 'mes-test-data-reads', options: PG_SESSION_OPTIONS },
-              }),
-            ]
-          : []),
+        ...(config.databaseReadUrl ? [TypeOrmModule.forRoot(readsDataSourceOptions(config.databaseReadUrl))] : []),
         GraphQLModule.forRoot<ApolloFederationDriverConfig>({
           ...subgraphGraphqlOptions(),
           // Roll, Sheet and Cell are reached only through tracking's entities: no root field returns them here.
@@ -61,4 +51,13 @@ export class TestDataAppModule {
       ],
     };
   }
+}
+
+/**
+ * The read replica's data source: the primary's options and pool settings (the session options
+ * among them), but a pool of 10 connections under a name of its own.
+ */
+function readsDataSourceOptions(databaseReadUrl: string): TypeOrmModuleOptions {
+  const options = testDataDataSourceOptions(databaseReadUrl);
+  return { ...options, name: READS, migrations: [], extra: { ...options.extra, max: 10, application_name: 'mes-test-data-reads' } };
 }

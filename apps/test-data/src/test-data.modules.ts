@@ -5,16 +5,25 @@ import type { DataSource } from 'typeorm';
 import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { TrackingClient } from '@mes/tracking-client';
-import { TEST_DATA_PARTITIONS } from '@mes/test-data-store';
-import { AuditTrailRepository } from './audit/audit-trail.repository';
+import {
+  TEST_DATA_PARTITIONS,
+  AuditTrailRepository,
+  READS,
+  SheetTestRepository,
+  InspectionsRepository,
+  TestPolicyRepository,
+  CellResultsRepository,
+  RegionYieldRepository,
+  ResultsRepository,
+  RigRepository,
+  RuleSetRepository,
+} from '@mes/test-data-store';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
 import { LabSpectraController } from './exports/lab-spectra.controller';
-import { READS } from './reads';
 import { ArrowBodyDecoder } from './ingest/arrow-body.decoder';
 import { SheetTestIngestService } from './ingest/sheet-test-ingest.service';
 import { SheetTestQueue } from './ingest/sheet-test.queue';
-import { SheetTestRepository } from './ingest/sheet-test.repository';
 import { INGEST_LIMITS, SheetTestsController } from './ingest/sheet-tests.controller';
 import { InspectionIngestService } from './inspections/inspection-ingest.service';
 import { InspectionsController } from './inspections/inspections.controller';
@@ -24,23 +33,16 @@ import {
   RollInspectionResolver,
   SheetInspectionResolver,
 } from './inspections/inspection.resolver';
-import { InspectionsRepository } from './inspections/inspections.repository';
 import { TestPolicyResolver } from './policies/test-policy.resolver';
-import { TestPolicyRepository } from './policies/test-policy.repository';
 import { TestPolicyService } from './policies/test-policy.service';
-import { CellResultsRepository } from './results/cell-results.repository';
 import { CellResultsResolver, RollResultsResolver, SheetResultsResolver } from './results/material-results.resolver';
-import { RegionYieldRepository } from './results/region-yield.repository';
 import { RegionYieldResolver } from './results/region-yield.resolver';
 import { ResultsResolver } from './results/results.resolver';
-import { ResultsRepository } from './results/results.repository';
 import { ResultsService } from './results/results.service';
 import { SheetTestStatusService } from './results/sheet-test-status.service';
 import { RigResolver } from './rigs/rig.resolver';
-import { RigRepository } from './rigs/rig.repository';
 import { RigService } from './rigs/rig.service';
 import { RuleSetResolver } from './rule-sets/rule-set.resolver';
-import { RuleSetRepository } from './rule-sets/rule-set.repository';
 import { RuleSetService } from './rule-sets/rule-set.service';
 
 /** What every module of the service uses: tokens, the tracking client, the sheet-test queue, ingest limits. */

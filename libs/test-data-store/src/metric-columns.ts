@@ -14,6 +14,10 @@ export const METRIC_COLUMNS = {
 export type MetricName = keyof typeof METRIC_COLUMNS;
 export type MetricColumn = (typeof METRIC_COLUMNS)[MetricName];
 
+/** Metrics a chart or a pattern map can follow: the current result's columns. */
+export const MAP_METRICS = { ASR: 'asr_ohm_cm2', OCV: 'ocv_v', R_OHMIC: 'r_ohmic_ohm', R_CT: 'r_ct_ohm' } as const;
+export type MapMetric = keyof typeof MAP_METRICS;
+
 /** The metric columns in the order the map aggregates store them. */
 export const TILE_METRICS: readonly MetricColumn[] = Object.values(METRIC_COLUMNS);
 

@@ -10,17 +10,21 @@ import { DomainError } from '@mes/service-core';
 import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
 import { createTestDatabase, freePort, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
-import { AuditTrailRepository } from '../audit/audit-trail.repository';
+import {
+  migrateTestData,
+  SheetTestStore,
+  testDataDataSourceOptions,
+  AuditTrailRepository,
+  CorrelationRepository,
+  PatternsRepository,
+  SheetMapsRepository,
+  SpcRepository,
+} from '@mes/test-data-store';
 import { AuditService } from '../audit/audit.service';
-import { migrateTestData, SheetTestStore, testDataDataSourceOptions } from '@mes/test-data-store';
 import { AnalyticsQueue } from './analytics.queue';
-import { CorrelationRepository } from './correlation.repository';
 import { CorrelationService } from './correlation.service';
 import type { ProcessClient } from './process.client';
-import { PatternsRepository } from './patterns.repository';
 import { PatternsService } from './patterns.service';
-import { SheetMapsRepository } from './sheet-maps.repository';
-import { SpcRepository } from './spc.repository';
 import { SpcService } from './spc.service';
 
 const ROWS = 20;

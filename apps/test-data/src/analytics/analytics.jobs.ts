@@ -9,8 +9,7 @@ import {
 } from '@mes/queue-contracts';
 import type { CorrelationService } from './correlation.service';
 import type { PatternsService } from './patterns.service';
-import type { MapMetric } from './sheet-maps.repository';
-import type { SheetMapsRepository } from './sheet-maps.repository';
+import type { MapMetric, SheetMapsRepository } from '@mes/test-data-store';
 import type { SpcService } from './spc.service';
 
 export interface AnalyticsJobDeps {

@@ -3,14 +3,11 @@ import { TokenService } from '@mes/auth';
 import type { MesConfig } from '@mes/config';
 import { TrackingClient } from '@mes/tracking-client';
 import { AnalyticsQueue } from './analytics.queue';
-import { CorrelationRepository } from './correlation.repository';
+import { CorrelationRepository, PatternsRepository, SheetMapsRepository, SpcRepository } from '@mes/test-data-store';
 import { CorrelationService } from './correlation.service';
 import { ProcessClient } from './process.client';
 import { CorrelationResolver, PatternsResolver, RollAnalyticsResolver, SheetAnalyticsResolver, SpcResolver } from './analytics.resolver';
-import { PatternsRepository } from './patterns.repository';
 import { PatternsService } from './patterns.service';
-import { SheetMapsRepository } from './sheet-maps.repository';
-import { SpcRepository } from './spc.repository';
 import { SpcService } from './spc.service';
 
 /**

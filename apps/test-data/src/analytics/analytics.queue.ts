@@ -19,9 +19,8 @@ import {
 } from '@mes/queue-contracts';
 import { analyticsJobHandlers } from './analytics.jobs';
 import type { CorrelationService } from './correlation.service';
-import type { PatternsRepository } from './patterns.repository';
+import type { PatternsRepository, SheetMapsRepository } from '@mes/test-data-store';
 import type { PatternsService } from './patterns.service';
-import type { SheetMapsRepository } from './sheet-maps.repository';
 import type { SpcService } from './spc.service';
 
 export interface AnalyticsQueueOptions {

@@ -2,7 +2,15 @@ import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver
 import { clientAddressOf, CurrentActor, ENGINEERING, Roles, SignatureInput, type Actor } from '@mes/auth';
 import { RUN_RULE_TEXT, type RunRule } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
-import type { RollCorrelationEntity, RollPatternEntity, SheetPatternEntity, SpcChartEntity, SpcEventEntity } from '@mes/test-data-store';
+import {
+  type RollCorrelationEntity,
+  type RollPatternEntity,
+  type SheetPatternEntity,
+  type SpcChartEntity,
+  type SpcEventEntity,
+  MAP_METRICS,
+  type MapMetric,
+} from '@mes/test-data-store';
 import { AnalyticsQueue } from './analytics.queue';
 import { CorrelationService, type RollCorrelationResult } from './correlation.service';
 import {
@@ -23,7 +31,6 @@ import {
   type SpcHoldModel,
 } from './analytics.model';
 import { PatternsService } from './patterns.service';
-import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
 import { SpcService, type ChartedPoint } from './spc.service';
 
 @Resolver(() => SpcChartModel)

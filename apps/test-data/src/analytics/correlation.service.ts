@@ -2,10 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { failedVsPassed, rankChannels, type CorrelationResult, type GroupDifference } from '@mes/analytics';
 import type { Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import type { RollCorrelationEntity } from '@mes/test-data-store';
-import { CorrelationRepository } from './correlation.repository';
+import { type RollCorrelationEntity, CorrelationRepository, MAP_METRICS, type MapMetric } from '@mes/test-data-store';
 import { ProcessClient, type CellProcessValues } from './process.client';
-import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
 
 /** Cells asked of the process service per correlation: spread evenly along the roll. */
 export const CORRELATION_CELLS = 300;

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { classifyMap, rollGrid, sheetGrid, stackMaps, type Classification, type StackedMap } from '@mes/analytics';
 import { DomainError } from '@mes/service-core';
-import type { RollPatternEntity, SheetPatternEntity } from '@mes/test-data-store';
-import { PatternsRepository } from './patterns.repository';
-import { SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
+import {
+  type RollPatternEntity,
+  type SheetPatternEntity,
+  PatternsRepository,
+  SheetMapsRepository,
+  type LoadedSheetMap,
+  type MapMetric,
+} from '@mes/test-data-store';
 
 /** Spatial pattern classes of sheets and rolls, and stacked maps. */
 @Injectable()

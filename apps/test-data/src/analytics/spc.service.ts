@@ -28,9 +28,21 @@ import { CHART_BACKFILL_SHEETS } from '@mes/queue-contracts';
 import { DomainError, type ErrorDetail } from '@mes/service-core';
 import { TrackingClient, type ActiveHold } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
-import { MAP_METRICS, SheetMapsRepository, type LoadedSheetMap, type MapMetric } from './sheet-maps.repository';
-import { SpcRepository, type ChartWithLimits, type NewEvent, type NewPoint, type RecentPoint } from './spc.repository';
+import {
+  SpcChartEntity,
+  SpcEventEntity,
+  SpcLimitsEntity,
+  SpcPointEntity,
+  MAP_METRICS,
+  SheetMapsRepository,
+  type LoadedSheetMap,
+  type MapMetric,
+  SpcRepository,
+  type ChartWithLimits,
+  type NewEvent,
+  type NewPoint,
+  type RecentPoint,
+} from '@mes/test-data-store';
 
 export const CHART_METRICS = [...Object.keys(MAP_METRICS), 'YIELD'] as const;
 export const CHART_STATISTICS = ['ZONE_MEAN', 'ZONE_SD', 'YIELD'] as const;

@@ -2,10 +2,8 @@ import { Role, type Actor } from '@mes/auth';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
-import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
-import { RigRepository } from '../rigs/rig.repository';
+import { migrateTestData, testDataDataSourceOptions, RigRepository, AuditTrailRepository } from '@mes/test-data-store';
 import { RigService } from '../rigs/rig.service';
-import { AuditTrailRepository } from './audit-trail.repository';
 import { AuditService } from './audit.service';
 
 /** The test-data audit trail: every mutation writes one record with its change; the database refuses to rewrite it. */

@@ -1,7 +1,7 @@
 import { Args, Field, GraphQLISODateTime, ID, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { ENGINEERING, Roles } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import { AuditTrailRepository } from './audit-trail.repository';
+import { AuditTrailRepository } from '@mes/test-data-store';
 
 @ObjectType('TestDataAuditRecord', {
   description: 'One change in the test-data service: who, what, and the record before and after (JSON).',

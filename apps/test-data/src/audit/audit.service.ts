@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditTrailRepository } from './audit-trail.repository';
+import { AuditTrailRepository } from '@mes/test-data-store';
 
 export interface AuditEntry {
   actor: string;

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TokenService, type Actor } from '@mes/auth';
 import { DomainError } from '@mes/service-core';
-import type { CsvCopy } from './exports.repository';
+import type { CsvCopy } from '@mes/test-data-store';
 import { checkBarcode, ExportsService } from './exports.service';
 import { PickResultService } from './pick-result.service';
 

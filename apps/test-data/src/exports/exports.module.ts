@@ -2,9 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TokenService } from '@mes/auth';
 import { AuditModule } from '../test-data.modules';
 import { ExportsController } from './exports.controller';
-import { ExportsRepository } from './exports.repository';
+import { ExportsRepository, PickResultRepository } from '@mes/test-data-store';
 import { ExportsService } from './exports.service';
-import { PickResultRepository } from './pick-result.repository';
 import { PickResultService } from './pick-result.service';
 
 /**

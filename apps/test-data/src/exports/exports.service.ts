@@ -11,7 +11,7 @@ import {
   type StdfLot,
 } from '@mes/interop';
 import { DomainError } from '@mes/service-core';
-import { ExportsRepository, type CsvCopy } from './exports.repository';
+import { ExportsRepository, type CsvCopy } from '@mes/test-data-store';
 
 type Row = Record<string, unknown>;
 

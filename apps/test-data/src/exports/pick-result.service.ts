@@ -5,7 +5,7 @@ import type { Actor } from '@mes/auth';
 import { E142FormatError, readPickResult } from '@mes/interop';
 import { DomainError } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import { PickResultRepository } from './pick-result.repository';
+import { PickResultRepository } from '@mes/test-data-store';
 
 export interface PickResultAnswer {
   sheet: string;

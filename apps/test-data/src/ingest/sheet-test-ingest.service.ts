@@ -19,11 +19,10 @@ import {
   type SheetTestColumns,
   type SheetTestHeader,
 } from '@mes/sheet-test';
-import { TEST_DATA_PARTITIONS, type RigEntity, type SheetTestEntity } from '@mes/test-data-store';
+import { TEST_DATA_PARTITIONS, type RigEntity, type SheetTestEntity, SheetTestRepository } from '@mes/test-data-store';
 import { SHEET_TEST_OPERATION } from '../rigs/rig.service';
 import { TrackingClient, type TrackedSheet } from '@mes/tracking-client';
 import { SheetTestQueue } from './sheet-test.queue';
-import { SheetTestRepository } from './sheet-test.repository';
 
 export interface IngestAnswer {
   httpStatus: 200 | 202;

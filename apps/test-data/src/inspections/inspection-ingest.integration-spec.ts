@@ -4,11 +4,10 @@ import type { SheetLayout } from '@mes/geometry';
 import { JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
 import { DomainError } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { migrateTestData, testDataDataSourceOptions, type RigEntity } from '@mes/test-data-store';
+import { migrateTestData, testDataDataSourceOptions, type RigEntity, InspectionsRepository } from '@mes/test-data-store';
 import type { TrackedSheet, TrackingClient } from '@mes/tracking-client';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import { InspectionIngestService } from './inspection-ingest.service';
-import { InspectionsRepository } from './inspections.repository';
 
 /** An inspection station's post against a real PostgreSQL and Redis: stored whole, mapped, idempotent, or refused with nothing stored. */
 describe('inspection ingest', () => {

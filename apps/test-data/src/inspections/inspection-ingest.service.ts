@@ -11,10 +11,9 @@ import {
   validateInspectionBody,
   type InspectionBody,
 } from '@mes/sheet-test';
-import type { InspectionEntity, RigEntity } from '@mes/test-data-store';
+import { type InspectionEntity, type RigEntity, InspectionsRepository } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
-import { InspectionsRepository } from './inspections.repository';
 
 export interface InspectionAnswer {
   httpStatus: 200 | 201;

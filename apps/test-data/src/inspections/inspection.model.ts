@@ -1,7 +1,8 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import type { DefectClassDensityRow, DefectCorrelationRow, DefectDensityRow, DefectRow, InspectionRow } from '@mes/test-data-store';
 
 @ObjectType('Defect', { description: 'A defect an inspection saw, where it is on the sheet and which cell it landed in.' })
-export class DefectModel {
+export class DefectModel implements DefectRow {
   @Field({ description: 'The inspection station’s id of the inspection.' }) inspectionId!: string;
   @Field(() => Int, { description: 'Position in the inspection’s defect list (from 0).' }) seq!: number;
   @Field({ description: 'PARTICLE, PINHOLE, SCRATCH, DELAMINATION, PATTERN_DEFECT or DEBRIS.' }) defectClass!: string;
@@ -15,7 +16,7 @@ export class DefectModel {
 }
 
 @ObjectType('DefectClassDensity', { description: 'Defects of one class: how many, and per cm² of inspected area.' })
-export class DefectClassDensityModel {
+export class DefectClassDensityModel implements DefectClassDensityRow {
   @Field() defectClass!: string;
   @Field(() => Int) count!: number;
   @Field(() => Float) perCm2!: number;
@@ -25,7 +26,7 @@ export class DefectClassDensityModel {
   description:
     'Defects of the newest inspection of each sheet in scope, counted by class, and per cm² of the inspected area (sheet length x patterned width).',
 })
-export class DefectDensityModel {
+export class DefectDensityModel implements DefectDensityRow {
   @Field(() => Int) sheetsInspected!: number;
   @Field(() => Float) areaCm2!: number;
   @Field(() => Int) count!: number;
@@ -34,7 +35,7 @@ export class DefectDensityModel {
 }
 
 @ObjectType('Inspection', { description: 'One inspection of a sheet as stored.' })
-export class InspectionModel {
+export class InspectionModel implements InspectionRow {
   @Field() inspectionId!: string;
   @Field() sheet!: string;
   @Field(() => GraphQLISODateTime) inspectedAt!: Date;
@@ -48,7 +49,7 @@ export class InspectionModel {
   description:
     'Do electrical shorts sit where the inspection saw defects? Over the tested cells of the inspected sheets of a roll: the fraction of shorted cells (soft bin 10) with a defect in or next to them (the 8 neighbours), against the same fraction over every tested cell (what chance gives).',
 })
-export class DefectCorrelationModel {
+export class DefectCorrelationModel implements DefectCorrelationRow {
   @Field() roll!: string;
   @Field(() => Int) sheetsInspected!: number;
   @Field(() => Int) cellsTested!: number;

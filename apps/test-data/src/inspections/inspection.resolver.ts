@@ -3,7 +3,7 @@ import { DomainError } from '@mes/service-core';
 import { RollResultsRef, SheetResultsRef } from '../results/material-results.model';
 import { CellResultModel } from '../results/results.model';
 import { DefectCorrelationModel, DefectDensityModel, DefectModel, InspectionModel } from './inspection.model';
-import { InspectionsRepository } from './inspections.repository';
+import { InspectionsRepository } from '@mes/test-data-store';
 
 /** Reads of inspections: root queries, and the same as fields of tracking's Sheet and Roll and of a cell's result. */
 @Resolver()

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { MesConfig } from '@mes/config';
 import { LiveController } from './live.controller';
 import { SheetEventsService } from './sheet-events.service';
-import { SheetProgressRepository } from './sheet-progress.repository';
+import { SheetProgressRepository } from '@mes/test-data-store';
 
 /** Live updates for the web UI's sheet pages (server-sent events at /api/v1/live). */
 @Module({})

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
 import { QUEUES } from '@mes/queue-contracts';
 import { bullConnection, redisTargetOf, type RedisTarget } from '@mes/service-core';
-import type { SheetEvent, SheetProgressRepository } from './sheet-progress.repository';
+import type { SheetEvent, SheetProgressRepository } from '@mes/test-data-store';
 
 export type { SheetEvent };
 

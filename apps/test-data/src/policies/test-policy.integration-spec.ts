@@ -3,10 +3,8 @@ import { DomainError } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
-import { AuditTrailRepository } from '../audit/audit-trail.repository';
+import { migrateTestData, testDataDataSourceOptions, AuditTrailRepository, TestPolicyRepository } from '@mes/test-data-store';
 import { AuditService } from '../audit/audit.service';
-import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
-import { TestPolicyRepository } from './test-policy.repository';
 import { TestPolicyService } from './test-policy.service';
 
 describe('per-product test policies', () => {

@@ -6,9 +6,8 @@ import { DEFAULT_TEST_POLICY, validateTestPolicy } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import type { ProductTestPolicyEntity } from '@mes/test-data-store';
+import { type ProductTestPolicyEntity, TestPolicyRepository } from '@mes/test-data-store';
 import type { ProductTestPolicyInput, ProductTestPolicyModel } from './test-policy.model';
-import { TestPolicyRepository } from './test-policy.repository';
 
 /** Per-product sheet-test policies (retests, low-yield hold threshold), read by the binning worker. */
 @Injectable()

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { SheetTestStore, migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
+import { SheetTestStore, migrateTestData, testDataDataSourceOptions, RegionYieldRepository } from '@mes/test-data-store';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
-import { RegionYieldRepository } from './region-yield.repository';
 import { RegionYieldResolver } from './region-yield.resolver';
 
 /**

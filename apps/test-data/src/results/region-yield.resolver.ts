@@ -1,7 +1,7 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { DomainError } from '@mes/service-core';
 import { RegionInput, RegionYieldModel } from './region-yield.model';
-import { RegionYieldRepository } from './region-yield.repository';
+import { RegionYieldRepository } from '@mes/test-data-store';
 
 /**
  * Yield over roll regions, grouped by label: how the process service answers "yield by interlayer

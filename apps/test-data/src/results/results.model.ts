@@ -1,4 +1,5 @@
 import { Field, Float, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { BinCountRow, CellTestResultRow, SheetTestRow } from '@mes/test-data-store';
 
 export enum CellMetric {
   OCV_V = 'OCV_V',
@@ -18,7 +19,7 @@ export class SheetMapModel {
 }
 
 @ObjectType('CellTestResult', { description: 'One test of a cell, as binned.' })
-export class CellTestResultModel {
+export class CellTestResultModel implements CellTestResultRow {
   @Field() testId!: string;
   @Field() sheetTestId!: string;
   @Field(() => GraphQLISODateTime) receivedAt!: Date;
@@ -48,7 +49,7 @@ export class CellResultModel extends CellTestResultModel {
 }
 
 @ObjectType('SheetTest')
-export class SheetTestModel {
+export class SheetTestModel implements SheetTestRow {
   @Field() sheetTestId!: string;
   @Field() testId!: string;
   @Field() sheet!: string;
@@ -60,7 +61,7 @@ export class SheetTestModel {
 }
 
 @ObjectType('BinCount', { description: 'One bar of a bin Pareto.' })
-export class BinCountModel {
+export class BinCountModel implements BinCountRow {
   @Field(() => Int) softBin!: number;
   @Field(() => Int) hardBin!: number;
   @Field() binName!: string;

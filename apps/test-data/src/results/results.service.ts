@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { cellKey, rollMapBase, tilesPerBin, type CellRef, type RollMapBase } from '@mes/geometry';
 import { DomainError } from '@mes/service-core';
-import { METRIC_COLUMNS, type MetricColumn } from '@mes/test-data-store';
+import { METRIC_COLUMNS, type MetricColumn, CellResultsRepository, ResultsRepository, type YieldSums } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
 import {
   CellMetric,
@@ -13,8 +13,6 @@ import {
   type SheetTestModel,
 } from './results.model';
 import type { SheetYieldModel } from './material-results.model';
-import { CellResultsRepository } from './cell-results.repository';
-import { ResultsRepository, type YieldSums } from './results.repository';
 
 // The GraphQL metric names are the store's: the columns (and the map aggregates' n_/sum_ columns) live there once.
 const COLUMN: Record<CellMetric, MetricColumn> = METRIC_COLUMNS;

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { SheetTestStore, migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
+import { SheetTestStore, migrateTestData, testDataDataSourceOptions, CellResultsRepository, ResultsRepository } from '@mes/test-data-store';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { CellMetric } from './results.model';
 import { ResultsService } from './results.service';
-import { CellResultsRepository } from './cell-results.repository';
-import { ResultsRepository } from './results.repository';
 
 const LAYOUT = {
   rows: 50,

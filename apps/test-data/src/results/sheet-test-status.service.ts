@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@mes/service-core';
-import { ResultsRepository } from './results.repository';
+import { ResultsRepository } from '@mes/test-data-store';
 
 export interface SheetTestStatusAnswer {
   status: string;

@@ -5,9 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '@mes/auth';
 import { CrossReplicaInvalidation, DomainError, KEY_INVALIDATION, KeyCache } from '@mes/service-core';
 import { AuditService } from '../audit/audit.service';
-import type { RigEntity } from '@mes/test-data-store';
+import { type RigEntity, RigRepository } from '@mes/test-data-store';
 import { TrackingClient } from '@mes/tracking-client';
-import { RigRepository } from './rig.repository';
 
 export const SHEET_TEST_OPERATION = 'SHEET_TEST';
 /** Stack test rigs share the key scheme; the assembly service asks for their rig by key (rigForKey). */

@@ -6,11 +6,9 @@ import { QUEUES } from '@mes/queue-contracts';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import type { TrackingClient } from '@mes/tracking-client';
 import { DataSource } from 'typeorm';
-import { AuditTrailRepository } from '../audit/audit-trail.repository';
+import { migrateTestData, testDataDataSourceOptions, AuditTrailRepository, RuleSetRepository } from '@mes/test-data-store';
 import { AuditService } from '../audit/audit.service';
-import { migrateTestData, testDataDataSourceOptions } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
-import { RuleSetRepository } from './rule-set.repository';
 import { RuleSetService } from './rule-set.service';
 
 /** Rule set versions and rebin requests: what is stored, and that every refusal says what was expected and stores nothing. */

@@ -7,10 +7,9 @@ import { ruleSetVersionFor } from '@mes/binning';
 import { DomainError } from '@mes/service-core';
 import { TrackingClient } from '@mes/tracking-client';
 import { AuditService } from '../audit/audit.service';
-import type { RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
+import { type RebinRequestEntity, type RuleSetEntity, RuleSetRepository } from '@mes/test-data-store';
 import { SheetTestQueue } from '../ingest/sheet-test.queue';
 import type { RebinInput, RebinRequestModel, RuleSetVersionModel } from './rule-set.model';
-import { RuleSetRepository } from './rule-set.repository';
 
 /**
  * Versions of each product's bin rule set and re-binning. Version 1 is the library's default as-made

@@ -4,7 +4,7 @@ import { cellKey, type CellRef } from '@mes/geometry';
 import { BatchLoader, DomainError } from '@mes/service-core';
 import { decodeFrequencies, decodeSpectrum } from '@mes/sheet-test';
 import type { CellSpectrumModel } from './cell-spectrum.model';
-import { CellSpectrumRepository, type SpectrumRow } from './cell-spectrum.repository';
+import { CellSpectrumRepository, type SpectrumRow } from '@mes/test-data-store';
 import { fittedCurve } from './fitted-curve';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CellSpectrumFieldResolver, CellSpectrumResolver, PackedRollMapResolver, PackedSheetMapResolver } from './cell-spectrum.resolver';
-import { CellSpectrumRepository } from './cell-spectrum.repository';
+import { CellSpectrumRepository } from '@mes/test-data-store';
 import { CellSpectrumService } from './cell-spectrum.service';
 
 /** What the web UI reads beyond the results: a cell's spectrum and fit (also as Cell.spectrum), and the heat maps packed. */

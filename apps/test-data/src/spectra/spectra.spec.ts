@@ -1,6 +1,6 @@
 import { DEFAULT_FEATURE_CIRCUIT, evaluateCircuit, extractCellFeatures, logFrequencies, parseCircuit, synthesizeSpectrum } from '@mes/eis';
 import { encodeFrequencies, encodeSpectrum } from '@mes/sheet-test';
-import type { SpectrumRow } from './cell-spectrum.repository';
+import type { SpectrumRow } from '@mes/test-data-store';
 import { toSpectrum } from './cell-spectrum.service';
 import { fittedCurve } from './fitted-curve';
 import { packFloat32, unpackFloat32 } from './packed-values';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource, EntityManager } from 'typeorm';
-import { SheetTestEntity } from '@mes/test-data-store';
+import { SheetTestEntity } from '../sheet-test.entities';
 
 /** A posted sheet test's header row, as ingest stores it (QUEUED for binning). */
 export interface NewSheetTest {

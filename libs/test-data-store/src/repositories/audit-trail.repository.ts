@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { TestDataAuditRecordEntity } from '@mes/test-data-store';
+import { TestDataAuditRecordEntity } from '../audit-record.entity';
 
 /** The test-data audit trail: records written in the change's own transaction (through AuditService), and read newest first. */
 @Injectable()

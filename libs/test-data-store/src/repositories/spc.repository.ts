@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '@mes/test-data-store';
+import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '../analytics.entities';
 
 /** A chart's recent point as the run rules read it back (newest first from the database, oldest first to the rules). */
 export interface RecentPoint {

@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { FAIL, PASS, UNKNOWN, type SheetMapInput } from '@mes/analytics';
-
-/** Metrics a chart or a pattern map can follow: the current result's columns. */
-export const MAP_METRICS = { ASR: 'asr_ohm_cm2', OCV: 'ocv_v', R_OHMIC: 'r_ohmic_ohm', R_CT: 'r_ct_ohm' } as const;
-export type MapMetric = keyof typeof MAP_METRICS;
+import { MAP_METRICS, type MapMetric } from '../metric-columns';
 
 export interface LoadedSheetMap extends SheetMapInput {
   sheet: string;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { insertFirstRuleSetQuery, RebinRequestEntity, RuleSetEntity } from '@mes/test-data-store';
+import { RebinRequestEntity, RuleSetEntity } from '../rule-set.entities';
+import { insertFirstRuleSetQuery } from '../rule-set.queries';
 
 /**
  * The rule set versions of each product and the rebin requests. Writes take the service's

@@ -1,8 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READS } from '../reads';
+import { READS } from './reads';
 import type { DataSource } from 'typeorm';
-import type { RegionInput, RegionYieldModel } from './region-yield.model';
+
+/** An MD region of a roll under a label (a recipe parameter value, an experiment arm, ...). */
+export interface LabelledRegion {
+  label: string;
+  rollBarcode: string;
+  mdStartMm: number;
+  mdEndMm: number;
+}
+
+/** The cells whose centre lies in a label's regions: how many were tested and passed, first pass and final. */
+export interface RegionYieldRow {
+  label: string;
+  cellsTested: number;
+  /** Cells whose current result is a pass bin. */
+  cellsPassed: number;
+  firstPassYield: number | null;
+  finalYield: number | null;
+}
 
 /** Yield of the current cell results inside labelled roll MD regions, one row per label. */
 @Injectable()
@@ -10,7 +27,7 @@ export class RegionYieldRepository {
   /** Region yields read the read replica when there is one (reads.ts). */
   constructor(@InjectDataSource(READS) private readonly db: DataSource) {}
 
-  async yieldByLabel(regions: RegionInput[]): Promise<RegionYieldModel[]> {
+  async yieldByLabel(regions: LabelledRegion[]): Promise<RegionYieldRow[]> {
     const rows = await this.db.query<{ label: string; cells: number; first_pass: number; final_pass: number }[]>(
       `SELECT reg.label, count(c.row)::int AS cells,
               count(c.row) FILTER (WHERE c.first_soft_bin BETWEEN 1 AND 9)::int AS first_pass,

@@ -3,17 +3,33 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { cellKey, type CellRef } from '@mes/geometry';
 import { BatchLoader } from '@mes/service-core';
-import type { CellTestResultModel } from './results.model';
+import type { CellBin } from '@mes/binning';
+import type { ReportedResistances } from '../metric-columns';
 
 type Row = Record<string, unknown>;
 
-/** A cell's binned tests: the one that counts, and all of them newest first. */
-export interface CellResults {
-  current: CellTestResultModel;
-  history: CellTestResultModel[];
+/**
+ * One test of a cell, as binned: the bin, rule and rule set version the binning gave it (its
+ * CellBin), and its resistances as results report them.
+ */
+export interface CellTestResultRow
+  extends ReportedResistances, Pick<CellBin, 'softBin' | 'hardBin' | 'binName' | 'ruleId' | 'ruleSetVersion'> {
+  testId: string;
+  sheetTestId: string;
+  receivedAt: Date;
+  ocvV: number | null;
+  reason: string | null;
+  /** The defect that decided a visual bin, as <inspectionId>#<seq>; null when electrical rules decided. */
+  decidingDefect: string | null;
 }
 
-/** Read queries of cell results (the binning worker writes them through @mes/test-data-store). */
+/** A cell's binned tests: the one that counts, and all of them newest first. */
+export interface CellResults {
+  current: CellTestResultRow;
+  history: CellTestResultRow[];
+}
+
+/** Read queries of cell results (the binning worker writes them through SheetTestStore). */
 @Injectable()
 export class CellResultsRepository {
   private readonly batch = new BatchLoader<CellRef, CellResults | null>((refs) => this.ofCells(refs), cellKey, null);
@@ -43,7 +59,7 @@ export class CellResultsRepository {
         ORDER BY t.received_at DESC, r.rule_set_version DESC`,
       [refs.map((r) => r.sheetBarcode), refs.map((r) => r.row), refs.map((r) => r.col)],
     );
-    const counting = new Map<string, CellTestResultModel>();
+    const counting = new Map<string, CellTestResultRow>();
     for (const r of rows) {
       const key = cellKey({ sheetBarcode: String(r.sheet_barcode), row: Number(r.row), col: Number(r.col) });
       const test = toTestResult(r);
@@ -62,7 +78,7 @@ function num(v: unknown): number | null {
   return v === null || v === undefined ? null : Number(v);
 }
 
-function toTestResult(r: Row): CellTestResultModel {
+function toTestResult(r: Row): CellTestResultRow {
   return {
     testId: String(r.test_id),
     sheetTestId: String(r.sheet_test_id),

@@ -3,15 +3,76 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DEFECT_ZONES, type SheetLayout } from '@mes/geometry';
 import type { InspectionBody } from '@mes/sheet-test';
-import { InspectionEntity } from '@mes/test-data-store';
+import { InspectionEntity } from '../inspection.entities';
 import { BatchLoader } from '@mes/service-core';
-import type { DefectCorrelationModel, DefectDensityModel, DefectModel, InspectionModel } from './inspection.model';
 
 /** The newest inspection of each sheet: the one the visual rules and the maps use. */
 const NEWEST = `SELECT DISTINCT ON (sheet_barcode) * FROM test_data.inspections`;
 const NEWEST_ORDER = `ORDER BY sheet_barcode, inspected_at DESC, received_at DESC`;
 
-interface DefectRow {
+/** A defect an inspection saw, where it is on the sheet (sheet millimetres) and which cell it landed in. */
+export interface DefectRow {
+  /** The inspection station's id of the inspection. */
+  inspectionId: string;
+  /** Position in the inspection's defect list (from 0). */
+  seq: number;
+  defectClass: string;
+  mdMm: number;
+  cdMm: number;
+  sizeUm: number;
+  image: string | null;
+  /** ACTIVE (in the active area of row, col), KERF or BORDER (row, col: the nearest cell). */
+  zone: string;
+  row: number;
+  col: number;
+}
+
+/** Defects of one class: how many, and per cm² of inspected area. */
+export interface DefectClassDensityRow {
+  defectClass: string;
+  count: number;
+  perCm2: number;
+}
+
+/** Defects of the newest inspection of each sheet in scope, counted by class, and per cm² of the inspected area. */
+export interface DefectDensityRow {
+  sheetsInspected: number;
+  areaCm2: number;
+  count: number;
+  perCm2: number | null;
+  byClass: DefectClassDensityRow[];
+}
+
+/** One inspection of a sheet as stored. */
+export interface InspectionRow {
+  inspectionId: string;
+  sheet: string;
+  inspectedAt: Date;
+  offsetMdMm: number;
+  offsetCdMm: number;
+  rotationDeg: number;
+  defectCount: number;
+}
+
+/**
+ * Shorts (soft bin 10) against defects over the tested cells of a roll's inspected sheets: the
+ * fraction of shorted cells with a defect in or next to them (the 8 neighbours), against the same
+ * fraction over every tested cell (what chance gives), and their ratio (lift).
+ */
+export interface DefectCorrelationRow {
+  roll: string;
+  sheetsInspected: number;
+  cellsTested: number;
+  cellsNearDefect: number;
+  shorts: number;
+  shortsNearDefect: number;
+  shortFraction: number | null;
+  chanceFraction: number | null;
+  lift: number | null;
+}
+
+/** A defect's columns as PostgreSQL returns them. */
+interface DefectColumns {
   inspection_id: string;
   sheet_barcode: string;
   seq: number;
@@ -25,7 +86,7 @@ interface DefectRow {
   col: number;
 }
 
-const toDefect = (r: DefectRow): DefectModel => ({
+const toDefect = (r: DefectColumns): DefectRow => ({
   inspectionId: r.inspection_id,
   seq: r.seq,
   defectClass: r.defect_class,
@@ -48,7 +109,7 @@ type CellKey = { sheetBarcode: string; row: number; col: number };
 
 @Injectable()
 export class InspectionsRepository {
-  private readonly cellBatch = new BatchLoader<CellKey, DefectModel[]>(
+  private readonly cellBatch = new BatchLoader<CellKey, DefectRow[]>(
     (keys) => this.defectsOfCells(keys),
     (k) => `${k.sheetBarcode}|${k.row}|${k.col}`,
     [],
@@ -136,7 +197,7 @@ export class InspectionsRepository {
 
   // ---- reads
 
-  async inspectionsOfSheet(sheet: string): Promise<InspectionModel[]> {
+  async inspectionsOfSheet(sheet: string): Promise<InspectionRow[]> {
     const rows = (await this.db.query(
       `SELECT inspection_id, sheet_barcode, inspected_at, offset_md_mm, offset_cd_mm, rotation_deg, defect_count
          FROM test_data.inspections WHERE sheet_barcode = $1 ORDER BY inspected_at, received_at`,
@@ -154,23 +215,23 @@ export class InspectionsRepository {
   }
 
   /** Every defect of the sheet's newest inspection, in the station's order. */
-  async defectsOfSheet(sheet: string): Promise<DefectModel[]> {
+  async defectsOfSheet(sheet: string): Promise<DefectRow[]> {
     const rows = (await this.db.query(
       `SELECT i.inspection_id, d.sheet_barcode, d.seq, d.defect_class, d.md_mm, d.cd_mm, d.size_um, d.image_ref, d.zone, d.row, d.col
          FROM (${NEWEST} WHERE sheet_barcode = $1 ${NEWEST_ORDER}) i
          JOIN test_data.inspection_defects d ON d.inspection_uuid = i.id
         ORDER BY d.seq`,
       [sheet],
-    )) as DefectRow[];
+    )) as DefectColumns[];
     return rows.map(toDefect);
   }
 
   /** A cell's defects (in its active area, or in the kerf or border nearest to it); cells of one answer share one query. */
-  defectsOfCell(key: CellKey): Promise<DefectModel[]> {
+  defectsOfCell(key: CellKey): Promise<DefectRow[]> {
     return this.cellBatch.load(key);
   }
 
-  private async defectsOfCells(keys: CellKey[]): Promise<Map<string, DefectModel[]>> {
+  private async defectsOfCells(keys: CellKey[]): Promise<Map<string, DefectRow[]>> {
     const rows = (await this.db.query(
       `SELECT i.inspection_id, d.sheet_barcode, d.seq, d.defect_class, d.md_mm, d.cd_mm, d.size_um, d.image_ref, d.zone, d.row, d.col
          FROM (${NEWEST} WHERE sheet_barcode = ANY($1::text[]) ${NEWEST_ORDER}) i
@@ -178,8 +239,8 @@ export class InspectionsRepository {
          JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::int[], $3::int[])) AS q(sheet, row, col) ON q.sheet = d.sheet_barcode AND q.row = d.row AND q.col = d.col
         ORDER BY d.seq`,
       [keys.map((k) => k.sheetBarcode), keys.map((k) => k.row), keys.map((k) => k.col)],
-    )) as DefectRow[];
-    const out = new Map<string, DefectModel[]>();
+    )) as DefectColumns[];
+    const out = new Map<string, DefectRow[]>();
     for (const r of rows) {
       const id = `${r.sheet_barcode}|${r.row}|${r.col}`;
       const list = out.get(id) ?? [];
@@ -194,7 +255,7 @@ export class InspectionsRepository {
    * sheets of a roll, optionally only the roll's MD stretch [mdFromMm, mdToMm) (defects by their roll
    * MD, the area by each sheet's overlap with the stretch).
    */
-  async density(scope: { sheet?: string; roll?: string; mdFromMm?: number; mdToMm?: number }): Promise<DefectDensityModel> {
+  async density(scope: { sheet?: string; roll?: string; mdFromMm?: number; mdToMm?: number }): Promise<DefectDensityRow> {
     const inspections = (await this.db.query(
       `SELECT id, md_start_mm, layout FROM (${NEWEST} WHERE ${scope.sheet ? 'sheet_barcode' : 'roll_barcode'} = $1 ${NEWEST_ORDER}) i`,
       [scope.sheet ?? scope.roll],
@@ -228,8 +289,8 @@ export class InspectionsRepository {
     };
   }
 
-  /** See DefectCorrelationModel: shorts (soft bin 10) with a defect in or next to them, against all tested cells. */
-  async correlation(roll: string): Promise<DefectCorrelationModel> {
+  /** See DefectCorrelationRow: shorts (soft bin 10) with a defect in or next to them, against all tested cells. */
+  async correlation(roll: string): Promise<DefectCorrelationRow> {
     const [r] = (await this.db.query(
       `WITH insp AS (${NEWEST} WHERE roll_barcode = $1 ${NEWEST_ORDER}),
             d AS (SELECT DISTINCT d.sheet_barcode, d.row, d.col FROM test_data.inspection_defects d JOIN insp ON insp.id = d.inspection_uuid),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ProductTestPolicyEntity } from '@mes/test-data-store';
+import { ProductTestPolicyEntity } from '../product-test-policy.entity';
 
 /** Products' stored sheet-test policies (a product without a row follows the default policy). */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Classification } from '@mes/analytics';
-import { RollPatternEntity, SheetPatternEntity } from '@mes/test-data-store';
+import { RollPatternEntity, SheetPatternEntity } from '../analytics.entities';
 
 /** The pattern classes of sheets and rolls, one row each, rewritten when they are classified again. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { RollCorrelationEntity } from '@mes/test-data-store';
-import { MAP_METRICS, type MapMetric } from './sheet-maps.repository';
+import { RollCorrelationEntity } from '../analytics.entities';
+import { MAP_METRICS, type MapMetric } from '../metric-columns';
 
 /** A roll's tested cell as a correlation samples it. */
 export interface CorrelationCell {

@@ -1,11 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { READS } from '../reads';
+import { READS } from './reads';
 import type { DataSource } from 'typeorm';
-import { SheetTestEntity, type MetricColumn } from '@mes/test-data-store';
-import type { BinCountModel, SheetTestModel } from './results.model';
+import type { MetricColumn } from '../metric-columns';
+import { SheetTestEntity } from '../sheet-test.entities';
 
 type Row = Record<string, unknown>;
+
+/** One posted test of a sheet and how far its binning is. */
+export interface SheetTestRow {
+  sheetTestId: string;
+  testId: string;
+  sheet: string;
+  status: string;
+  cells: number;
+  cellsBinned: number;
+  error: string | null;
+  receivedAt: Date;
+}
+
+/** One bar of a bin Pareto: the cells whose current result is in this bin. */
+export interface BinCountRow {
+  softBin: number;
+  hardBin: number;
+  binName: string;
+  count: number;
+}
 
 /** Per-sheet or per-roll yield sums, as the binning worker keeps them in sheet_yields. */
 export interface YieldSums {
@@ -18,7 +38,7 @@ export interface YieldSums {
 /**
  * Read queries of the current results and the aggregates the binning worker keeps with them
  * (current_cell_results, sheet_yields, sheet_bin_counts, roll_maps, roll_map_rows). The metric
- * column names come from @mes/test-data-store's METRIC_COLUMNS, never from a caller's text.
+ * column names come from METRIC_COLUMNS (metric-columns.ts), never from a caller's text.
  */
 @Injectable()
 export class ResultsRepository {
@@ -62,7 +82,7 @@ export class ResultsRepository {
     return rows.map((r) => ({ row: Number(r.row), col: Number(r.col), value: r.v === null ? null : Number(r.v) }));
   }
 
-  async sheetTests(sheet: string): Promise<SheetTestModel[]> {
+  async sheetTests(sheet: string): Promise<SheetTestRow[]> {
     const rows = await this.db.query<Row[]>(
       `SELECT id, test_id, sheet_barcode, status, cell_count, cells_binned, error, received_at FROM test_data.sheet_tests WHERE sheet_barcode = $1 ORDER BY received_at`,
       [sheet],
@@ -80,7 +100,7 @@ export class ResultsRepository {
   }
 
   /** Current results of a sheet or of every tested sheet of a roll, counted by bin, largest first. */
-  async binCounts(scope: { sheet?: string; roll?: string }): Promise<BinCountModel[]> {
+  async binCounts(scope: { sheet?: string; roll?: string }): Promise<BinCountRow[]> {
     const rows = await this.reads.query<Row[]>(
       `SELECT soft_bin, hard_bin, bin_name, sum(cells)::int AS count FROM test_data.sheet_bin_counts
         WHERE ($1::text IS NOT NULL AND sheet_barcode = $1) OR ($2::text IS NOT NULL AND roll_barcode = $2)

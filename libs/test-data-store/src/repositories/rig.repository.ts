@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { RigEntity } from '@mes/test-data-store';
+import { RigEntity } from '../rig.entity';
 
 /** The rigs and their key hashes. Writes take the service's transaction, so a change and its audit record commit together. */
 @Injectable()
