@@ -10,7 +10,10 @@ export const ANALYTICS_JOBS = {
   analyzeSheet: 'analyze-sheet',
   /** Re-classify a roll's map from its tested sheets (debounced: many sheets of a roll land in a row). */
   analyzeRoll: 'analyze-roll',
-  /** A requested cross-stage correlation of a roll: cell metric against the process values at each cell. */
+  /**
+   * A cross-stage correlation of a roll: cell metric against the process values at each cell. Requested
+   * by an engineer, or (`refresh`) queued by the sweeper when the roll's results changed since.
+   */
   correlateRoll: 'correlate-roll',
   /** A new chart's points from the product's sheets already tested (so a baseline can be chosen from history). */
   backfillChart: 'backfill-chart',
@@ -35,6 +38,8 @@ export interface CorrelateRollPayload {
   roll: string;
   /** ASR, OCV, R_OHMIC or R_CT. */
   metric: string;
+  /** Computed again because the roll's results changed: the stored result stays shown until replaced. */
+  refresh?: boolean;
   trace?: Record<string, string>;
 }
 
@@ -50,12 +55,21 @@ export const ANALYTICS_JOB_IDS = {
   analyzeRoll: (roll: string) => `analyze-roll.${roll}`,
   /** Deduplication id of a roll's pending correlation for one metric. */
   correlateRoll: (roll: string, metric: string) => `correlate-roll.${roll}.${metric}`,
+  /** Deduplication id of a stored correlation's pending refresh (apart from a request's, which must not wait behind it). */
+  refreshCorrelation: (roll: string, metric: string) => `refresh-correlation.${roll}.${metric}`,
   /** Deduplication id of a chart's pending backfill. */
   backfillChart: (chartId: string) => `backfill-chart.${chartId}`,
 };
 
 /** How many of a product's newest tested sheets a new chart is backfilled with. */
 export const CHART_BACKFILL_SHEETS = 500;
+
+/**
+ * A stored correlation is computed again once its roll's results changed, but no sooner than this
+ * many seconds after it was last computed: a roll under test costs the process service one
+ * correlation (a few hundred calls) a minute, not one per sheet.
+ */
+export const CORRELATION_REFRESH_S = 60;
 
 /** Wait after a sheet lands before the roll is re-classified, so a run of sheets costs one roll job. */
 export const ROLL_ANALYSIS_DELAY_MS = 3_000;

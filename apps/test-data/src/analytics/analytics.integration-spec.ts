@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { B3, B4, c4 } from '@mes/analytics';
 import { Role, SignatureMeaning, type Actor, type SignatureInput } from '@mes/auth';
-import { ANALYTICS_QUEUE, JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
+import { ANALYTICS_QUEUE, CORRELATION_REFRESH_S, JOB_IDS, JOBS, QUEUES } from '@mes/queue-contracts';
 import { DomainError } from '@mes/service-core';
 import { simulatePatternMap, type PatternSpec } from '@mes/simulator';
 import { createTestDatabase, freePort, type TestDatabase } from '@mes/testing';
@@ -623,6 +623,33 @@ describe('yield analytics', () => {
     });
   });
 
+  it('computes a stored correlation again once its roll’s results changed, keeping the old result until the new one replaces it', async () => {
+    const before = (await correlation.get('R-PAT', 'ASR'))!;
+    expect(before.status).toBe('DONE');
+    // Nothing changed on the roll since it was computed.
+    expect(await correlation.stale(0, 10)).toEqual([]);
+    // A sheet lands and the roll is re-classified: stale, but not before CORRELATION_REFRESH_S has passed.
+    await land('R-PAT', 24, [{ kind: 'MD_DRIFT', fromMdMm: sheetStart(12), toMdMm: sheetStart(24), relativeChange: 0.15 }]);
+    await patterns.classifyRoll('R-PAT');
+    expect(await correlation.stale(CORRELATION_REFRESH_S, 10)).toEqual([]);
+    expect(await correlation.stale(0, 10)).toEqual([{ roll: 'R-PAT', metric: 'ASR' }]);
+    const refreshed = await correlation.refresh('R-PAT', 'ASR');
+    expect(refreshed!.channels[0].channel).toBe('LIPON_DEP qcm_rate [A/s]');
+    const after = (await correlation.get('R-PAT', 'ASR'))!;
+    expect(after).toMatchObject({ status: 'DONE', requestedBy: 'erik', error: null });
+    expect(after.completedAt!.getTime()).toBeGreaterThan(before.completedAt!.getTime());
+    expect(after.result).toEqual(JSON.parse(JSON.stringify(refreshed)));
+    expect(await correlation.stale(0, 10)).toEqual([]);
+    // An engineer's request came in while the refresh ran: the request's own job writes the result.
+    await land('R-PAT', 25, []);
+    await patterns.classifyRoll('R-PAT');
+    await correlation.request(engineer, 'R-PAT', 'ASR');
+    expect(await correlation.stale(0, 10)).toEqual([]);
+    expect(await correlation.refresh('R-PAT', 'ASR')).toBeNull();
+    expect(await correlation.get('R-PAT', 'ASR')).toMatchObject({ status: 'QUEUED', result: null });
+    await correlation.run('R-PAT', 'ASR');
+  });
+
   it('analyses a sheet when the binning worker’s finish job for its test completes, and the roll after it', async () => {
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     const prefix = `t-${db.name}`;
@@ -647,6 +674,16 @@ describe('yield analytics', () => {
       // Results newer than the sheet's pattern (a retest or a re-bin) are picked up by the sweeper.
       await ds.query(`UPDATE test_data.sheet_patterns SET classified_at = now() - interval '1 hour' WHERE sheet_barcode = $1`, [sheet]);
       expect(await queue.sweep()).toContain(sheet);
+      // A correlation computed before the roll's newest results is queued again, once it is old enough.
+      await ds.query(
+        `INSERT INTO test_data.roll_correlations (roll_barcode, metric, status, result, requested_by, requested_at, completed_at)
+         VALUES ('R-Q', 'ASR', 'DONE', '{}', 'erik', now() - interval '2 hours', now() - interval '2 hours'),
+                ('R-Q', 'OCV', 'DONE', '{}', 'erik', now() - interval '2 hours', now() - interval '10 seconds')`,
+      );
+      await ds.query(`UPDATE test_data.roll_patterns SET classified_at = now() - interval '1 minute' WHERE roll_barcode = 'R-Q'`);
+      const swept = await queue.sweep();
+      expect(swept).toContain('R-Q ASR');
+      expect(swept).not.toContain('R-Q OCV');
     } finally {
       await binning.close();
       await sheetTests.obliterate({ force: true }).catch(() => undefined);

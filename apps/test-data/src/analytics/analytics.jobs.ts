@@ -16,7 +16,7 @@ export interface AnalyticsJobDeps {
   maps: Pick<SheetMapsRepository, 'sheet'>;
   patterns: Pick<PatternsService, 'classifySheet' | 'classifyRoll'>;
   spc: Pick<SpcService, 'recordSheet' | 'backfill'>;
-  correlation: Pick<CorrelationService, 'run'>;
+  correlation: Pick<CorrelationService, 'run' | 'refresh'>;
   /** Schedules the roll's re-classification (debounced by the queue). */
   rollLater: (roll: string) => Promise<void>;
 }
@@ -47,7 +47,12 @@ export function analyticsJobHandlers({
       return c ? { classes: c.classes, failRate: c.failRate } : { skipped: `roll ${roll} has no binned sheets` };
     },
     [ANALYTICS_JOBS.correlateRoll]: async (job: Job) => {
-      const { roll, metric } = job.data as CorrelateRollPayload;
+      const { roll, metric, refresh } = job.data as CorrelateRollPayload;
+      if (refresh) {
+        const r = await correlation.refresh(roll, metric as MapMetric);
+        if (!r) return { skipped: `correlation of ${roll} ${metric} was requested meanwhile: its own job computes it` };
+        return { refreshed: true, cellsSampled: r.cellsSampled, first: r.channels[0]?.channel ?? null };
+      }
       const r = await correlation.run(roll, metric as MapMetric);
       return { cellsSampled: r.cellsSampled, cellsWithProcessData: r.cellsWithProcessData, first: r.channels[0]?.channel ?? null };
     },

@@ -10,6 +10,7 @@ import {
   DEFAULT_JOB_OPTIONS,
   JOB_IDS,
   QUEUES,
+  CORRELATION_REFRESH_S,
   ROLL_ANALYSIS_DELAY_MS,
   type AnalyticsJobName,
   type AnalyzeRollPayload,
@@ -97,6 +98,15 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       ANALYTICS_JOBS.correlateRoll,
       { roll, metric, trace: traceContextForJob() },
       { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.correlateRoll(roll, metric) } },
+    );
+  }
+
+  /** A stored correlation computed again (its roll's results changed); one pending refresh per roll and metric. */
+  async refreshCorrelation(roll: string, metric: string): Promise<void> {
+    await this.queue.add(
+      ANALYTICS_JOBS.correlateRoll,
+      { roll, metric, refresh: true, trace: traceContextForJob() },
+      { attempts: 1, deduplication: { id: ANALYTICS_JOB_IDS.refreshCorrelation(roll, metric) } },
     );
   }
 
@@ -209,7 +219,8 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
   /**
    * What was stored but may not have reached Redis: charts whose backfill is still pending (queued
    * again first, so history lands before newer sheets' points) and sheets whose newest DONE test is
-   * newer than their pattern result (or that have none). Returns the charts and sheets queued.
+   * newer than their pattern result (or that have none); and correlations whose roll's results changed
+   * since (see CORRELATION_REFRESH_S). Returns the charts, sheets and "roll metric" pairs queued.
    */
   async sweep(limit = 200): Promise<string[]> {
     const queued: string[] = [];
@@ -222,6 +233,11 @@ export class AnalyticsQueue implements OnModuleInit, OnModuleDestroy {
       for (const r of rows) {
         await this.analyzeSheet(r.sheet_barcode, r.id);
         queued.push(r.sheet_barcode);
+      }
+      // Last: a correlation reads the whole roll, so the sheets' own analyses go first.
+      for (const c of await this.correlation.stale(CORRELATION_REFRESH_S, limit)) {
+        await this.refreshCorrelation(c.roll, c.metric);
+        queued.push(`${c.roll} ${c.metric}`);
       }
     } catch (e) {
       this.logger.warn(`analytics sweep failed: ${e instanceof Error ? e.message : String(e)}`);

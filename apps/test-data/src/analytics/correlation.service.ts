@@ -32,7 +32,8 @@ export interface RollCorrelationResult {
 /**
  * Cross-stage correlation of a roll: the cell metric against the process values at each cell's own MD
  * (and CD, for thickness maps), from the process service's cell provenance. Requested by an engineer,
- * computed by a job (hundreds of calls to the process service), kept per roll and metric.
+ * computed by a job (hundreds of calls to the process service), kept per roll and metric, and computed
+ * again by the sweeper's jobs when the roll's results change (at most once a CORRELATION_REFRESH_S).
  */
 @Injectable()
 export class CorrelationService {
@@ -75,6 +76,23 @@ export class CorrelationService {
       await this.correlations.update(roll, metric, { status: 'FAILED', error: message, completedAt: new Date() });
       throw e;
     }
+  }
+
+  /**
+   * A stored correlation whose roll's results changed since: computed again and put in place of the
+   * old result, which stays shown meanwhile (the row is not set RUNNING). If an engineer's request
+   * came in meanwhile, its own job writes the result and this one is dropped. A failure leaves the
+   * old result and is thrown (the job is marked failed; the next sweep tries again).
+   */
+  async refresh(roll: string, metric: MapMetric): Promise<RollCorrelationResult | null> {
+    const asOf = new Date();
+    const result = await this.compute(roll, metric);
+    return (await this.correlations.storeRefreshed(roll, metric, result, asOf)) ? result : null;
+  }
+
+  /** Correlations to compute again because their roll's results changed (see CorrelationRepository.stale). */
+  stale(minAgeSeconds: number, limit: number): Promise<Array<{ roll: string; metric: string }>> {
+    return this.correlations.stale(minAgeSeconds, limit);
   }
 
   private async compute(roll: string, metric: MapMetric): Promise<RollCorrelationResult> {

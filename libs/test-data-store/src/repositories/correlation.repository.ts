@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { RollCorrelationEntity } from '../analytics.entities';
 import { MAP_METRICS, type MapMetric } from '../metric-columns';
 
@@ -52,6 +52,36 @@ export class CorrelationRepository {
     change: Pick<Partial<RollCorrelationEntity>, 'status' | 'error' | 'completedAt'> & { result?: object },
   ): Promise<void> {
     await this.db.getRepository(RollCorrelationEntity).update({ rollBarcode: roll, metric }, change);
+  }
+
+  /**
+   * Correlations whose roll's results changed after they were computed (the roll was re-classified
+   * since: a sheet landed, was retested or re-binned), computed at least `minAgeSeconds` ago, so a roll
+   * under test is re-correlated at most that often. Oldest first. A correlation waiting or running is
+   * left alone (its job reads the newest cells anyway).
+   */
+  stale(minAgeSeconds: number, limit: number): Promise<Array<{ roll: string; metric: string }>> {
+    return this.db.query(
+      `SELECT c.roll_barcode AS roll, c.metric
+         FROM test_data.roll_correlations c
+         JOIN test_data.roll_patterns p ON p.roll_barcode = c.roll_barcode
+        WHERE c.status IN ('DONE', 'FAILED') AND p.classified_at > c.completed_at
+          AND c.completed_at < now() - make_interval(secs => $1)
+        ORDER BY c.completed_at LIMIT $2`,
+      [minAgeSeconds, limit],
+    );
+  }
+
+  /**
+   * A refreshed result replaces the stored one only if no request came in meanwhile (a request resets
+   * the row to QUEUED and its own job writes the result): false when the row was not DONE or FAILED.
+   * `asOf` is when the cells were read, so results that land while the job runs make it stale again.
+   */
+  async storeRefreshed(roll: string, metric: string, result: object, asOf: Date): Promise<boolean> {
+    const updated = await this.db
+      .getRepository(RollCorrelationEntity)
+      .update({ rollBarcode: roll, metric, status: In(['DONE', 'FAILED']) }, { status: 'DONE', result, error: null, completedAt: asOf });
+    return (updated.affected ?? 0) > 0;
   }
 
   /** The roll's tested cells (rig faults left out) along MD, then CD, with the metric's value. */
