@@ -475,6 +475,22 @@ describe('yield analytics', () => {
     const n1third = (await spc.events({ chartId: chart.id })).find((e) => e.rule === 'NELSON_1' && e.atSheet === bad3)!;
     expect(n1third.holds).toEqual([expect.objectContaining({ ...region('R-J2', 1), holdId: holds[holds.length - 1].id })]);
     expect(holds.length).toBe(before + 3);
+
+    // The joinable holds are looked up by hold id: the active ones only, whatever else the product's events hold.
+    const repo = new SpcRepository(ds);
+    expect((await repo.spcHoldsAmong('TFB-0505', [firstHold, 'H-NONE'])).map((h) => [h.hold_id, h.roll])).toEqual([[firstHold, 'R-J1']]);
+    expect(await repo.spcHoldsAmong('TFB-0505', [])).toEqual([]);
+    expect(await repo.spcHoldsAmong('OTHER-PRODUCT', [firstHold])).toEqual([]);
+    // Through the GIN index on the events' holds (with sequential scans off, as on a table of many events).
+    const plan = await ds.transaction(async (m) => {
+      await m.query('SET LOCAL enable_seqscan = off');
+      const [{ 'QUERY PLAN': p }] = await m.query(
+        `EXPLAIN (FORMAT JSON) SELECT id FROM test_data.spc_events e WHERE e.holds @> $1::jsonb`,
+        [JSON.stringify([{ holdId: firstHold }])],
+      );
+      return JSON.stringify(p);
+    });
+    expect(plan).toContain('ix_spc_events_holds');
   });
 
   it('X̄-S: the s chart judges each zone’s spread against B3/B4 limits for its own n, and a spread beyond them holds like the mean', async () => {

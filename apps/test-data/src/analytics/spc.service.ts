@@ -541,16 +541,14 @@ export class SpcService {
         for (const w of wanted) if (w.region.roll === roll) failed(w.event, e);
       }
     }
-    const activeIds = new Set([...activeByRoll.values()].flat().map((h) => h.id));
-    const joinable: PlacedHold[] = (await this.spc.spcHoldsOnRolls(productCode, [...activeByRoll.keys()]))
-      .filter((h) => activeIds.has(h.hold_id))
-      .map((h) => ({
-        holdId: h.hold_id,
-        roll: h.roll,
-        sheet: h.sheet,
-        mdFromMm: h.md_from_mm === null ? null : Number(h.md_from_mm),
-        mdToMm: h.md_to_mm === null ? null : Number(h.md_to_mm),
-      }));
+    const activeIds = [...new Set([...activeByRoll.values()].flat().map((h) => h.id))];
+    const joinable: PlacedHold[] = (await this.spc.spcHoldsAmong(productCode, activeIds)).map((h) => ({
+      holdId: h.hold_id,
+      roll: h.roll,
+      sheet: h.sheet,
+      mdFromMm: h.md_from_mm === null ? null : Number(h.md_from_mm),
+      mdToMm: h.md_to_mm === null ? null : Number(h.md_to_mm),
+    }));
     const plan = planHolds(
       wanted.filter((w) => activeByRoll.has(w.region.roll)),
       joinable,

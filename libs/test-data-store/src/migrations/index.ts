@@ -15,6 +15,7 @@ import { RigOperation1796180000000 } from './1796180000000-rig-operation';
 import { Inspections1796190034384 } from './1796190034384-inspections';
 import { InspectionApplied1796192069864 } from './1796192069864-inspection-applied';
 import { MonthPartitions1796220000000 } from './1796220000000-month-partitions';
+import { SpcEventHoldsIndex1796300000000 } from './1796300000000-spc-event-holds-index';
 import { SpcSecondChartSignedLimitsBackfill1796232121007 } from './1796232121007-spc-second-chart-signed-limits-backfill';
 
 /** In order; never edit a committed migration, add a new one (npm run migration:generate). */
@@ -37,4 +38,5 @@ export const TEST_DATA_MIGRATIONS = [
   InspectionApplied1796192069864,
   MonthPartitions1796220000000,
   SpcSecondChartSignedLimitsBackfill1796232121007,
+  SpcEventHoldsIndex1796300000000,
 ];

@@ -205,19 +205,23 @@ export class SpcRepository {
   }
 
   /**
-   * The holds the product's SPC events have placed or joined on these rolls (distinct by hold), with
-   * the material each holds: the candidates a new violation may join if tracking still has them active.
-   * Entries written before shared holds carry no holdFromMm/holdToMm: their range was the hold's.
+   * Which of these holds (tracking's active holds on the rolls concerned) the product's SPC events
+   * placed or joined, with the material each holds: the candidates a new violation may join. Found
+   * through the GIN index on the events' holds (one containment test per hold), so the cost follows
+   * the holds still active, not every event the product ever had. Entries written before shared holds
+   * carry no holdFromMm/holdToMm: their range was the hold's.
    */
-  spcHoldsOnRolls(productCode: string, rolls: string[]): Promise<SpcHoldRow[]> {
+  async spcHoldsAmong(productCode: string, holdIds: string[]): Promise<SpcHoldRow[]> {
+    if (!holdIds.length) return [];
+    const contains = holdIds.map((_, i) => `e.holds @> $${i + 3}::jsonb`).join(' OR ');
     return this.db.query<SpcHoldRow[]>(
       `SELECT DISTINCT ON (h->>'holdId') h->>'holdId' AS hold_id, h->>'roll' AS roll, h->>'sheet' AS sheet,
               coalesce(h->>'holdFromMm', h->>'mdFromMm')::float8 AS md_from_mm, coalesce(h->>'holdToMm', h->>'mdToMm')::float8 AS md_to_mm
          FROM test_data.spc_events e
          JOIN test_data.spc_charts c ON c.id = e.chart_id
          CROSS JOIN LATERAL jsonb_array_elements(e.holds) h
-        WHERE c.product_code = $1 AND h->>'roll' = ANY($2::text[]) AND h->>'holdId' IS NOT NULL`,
-      [productCode, rolls],
+        WHERE c.product_code = $1 AND (${contains}) AND h->>'holdId' = ANY($2::text[])`,
+      [productCode, holdIds, ...holdIds.map((id) => JSON.stringify([{ holdId: id }]))],
     );
   }
 
