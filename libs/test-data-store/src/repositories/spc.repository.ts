@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SpcChartEntity, SpcEventEntity, SpcLimitsEntity, SpcPointEntity } from '../analytics.entities';
 
+/** The ids of the holds an event placed or joined: the expression `ix_spc_events_holds` indexes, so it must match it exactly. */
+const SPC_EVENT_HOLD_IDS = `jsonb_path_query_array(e.holds, '$[*].holdId')`;
+
 /** A chart's recent point as the run rules read it back (newest first from the database, oldest first to the rules). */
 export interface RecentPoint {
   chart_id: string;
@@ -207,21 +210,20 @@ export class SpcRepository {
   /**
    * Which of these holds (tracking's active holds on the rolls concerned) the product's SPC events
    * placed or joined, with the material each holds: the candidates a new violation may join. Found
-   * through the GIN index on the events' holds (one containment test per hold), so the cost follows
+   * through the GIN index on the events' hold ids (`ix_spc_events_holds`), so the cost follows
    * the holds still active, not every event the product ever had. Entries written before shared holds
    * carry no holdFromMm/holdToMm: their range was the hold's.
    */
   async spcHoldsAmong(productCode: string, holdIds: string[]): Promise<SpcHoldRow[]> {
     if (!holdIds.length) return [];
-    const contains = holdIds.map((_, i) => `e.holds @> $${i + 3}::jsonb`).join(' OR ');
     return this.db.query<SpcHoldRow[]>(
       `SELECT DISTINCT ON (h->>'holdId') h->>'holdId' AS hold_id, h->>'roll' AS roll, h->>'sheet' AS sheet,
               coalesce(h->>'holdFromMm', h->>'mdFromMm')::float8 AS md_from_mm, coalesce(h->>'holdToMm', h->>'mdToMm')::float8 AS md_to_mm
          FROM test_data.spc_events e
          JOIN test_data.spc_charts c ON c.id = e.chart_id
          CROSS JOIN LATERAL jsonb_array_elements(e.holds) h
-        WHERE c.product_code = $1 AND (${contains}) AND h->>'holdId' = ANY($2::text[])`,
-      [productCode, holdIds, ...holdIds.map((id) => JSON.stringify([{ holdId: id }]))],
+        WHERE c.product_code = $1 AND ${SPC_EVENT_HOLD_IDS} ?| $2::text[] AND h->>'holdId' = ANY($2::text[])`,
+      [productCode, holdIds],
     );
   }
 
