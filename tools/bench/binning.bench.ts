@@ -1,7 +1,8 @@
 /**
  * Benchmark: bin one 2,500-cell sheet in one worker (one thread): EIS feature extraction of every
  * spectrum (one createFeatureExtractor per sheet; median of 3 runs, and the same with faultFitStarts 1,
- * and as the worker does it, each fit warm-started from the last good one of its 320-cell chunk),
+ * and as the worker does it, each fit warm-started from the last good one of its 320-cell chunk, with
+ * the worker's extractor options),
  * then the default as-made rule set. The sheet comes from the line simulator (50 x 50 cells of
  * 5 x 5 mm at 5.5 mm pitch, 1 MHz → 1 Hz at 8 points per decade).
  *
@@ -9,6 +10,7 @@
  */
 import { binSheetWithStats, defaultAsMadeRuleSet, toBinningInput, type BinningInput } from '@mes/binning';
 import { createFeatureExtractor, WarmStart } from '@mes/eis';
+import { BINNING_EXTRACTOR_OPTIONS } from '@mes/binning-worker';
 import { SHEET_TEST_CHUNK_CELLS } from '@mes/queue-contracts';
 import { simulateSheet, type SimulatedSheet } from '@mes/simulator';
 
@@ -61,7 +63,7 @@ export async function benchBinning(): Promise<Record<string, number>> {
     const b = performance.now();
     inputsFast = extractAll(sim, 1);
     const c = performance.now();
-    inputsWarm = extractAll(sim, undefined, true);
+    inputsWarm = extractAll(sim, BINNING_EXTRACTOR_OPTIONS.faultFitStarts, true);
     featureWarmMs.push(performance.now() - c);
     featureFastMs.push(c - b);
     featureMs.push(b - a);
@@ -98,7 +100,7 @@ export async function benchBinning(): Promise<Record<string, number>> {
     'binning.featuresFaultFitStarts1Ms': round(featuresFastMs),
     'binning.featuresPerCellFaultFitStarts1Us': round((featuresFastMs * 1000) / results.length),
     'binning.sameSoftBinFaultFitStarts1Pct': round((100 * sameBins) / results.length),
-    // As the worker fits (WarmStart per chunk); target 150 µs per cell on one core.
+    // As the worker fits (WarmStart per chunk, BINNING_EXTRACTOR_OPTIONS); target 150 µs per cell on one core.
     'binning.featuresPerCellWarmStartUs': round((featuresWarmMs * 1000) / results.length),
     'binning.sameSoftBinWarmStartPct': round((100 * sameBinsWarm) / results.length),
     'binning.rulesMs': round(t3 - t2),

@@ -1,5 +1,6 @@
 import { binSheet, defaultAsMadeRuleSet, toBinningInput, type CellBin, type CellDefect, type RuleSet } from '@mes/binning';
 import { createFeatureExtractor, WarmStart, type CellFeatures } from '@mes/eis';
+import { BINNING_EXTRACTOR_OPTIONS } from './extract-features';
 
 export interface StoredCell {
   row: number;
@@ -49,7 +50,7 @@ export function evaluateSheetTest(
   cells: StoredCell[],
   ruleSet: RuleSet = ruleSetFor(test.cellAreaCm2),
 ): EvaluatedCell[] {
-  const extractor = test.frequenciesHz ? createFeatureExtractor(test.frequenciesHz) : null;
+  const extractor = test.frequenciesHz ? createFeatureExtractor(test.frequenciesHz, BINNING_EXTRACTOR_OPTIONS) : null;
   const warmStart = new WarmStart(); // the sheet's cells in order, each fit started from the last good one
   const features = cells.map((c) => {
     if (c.status !== 'OK' || !extractor || !c.zReOhm || !c.zImOhm) return null;
