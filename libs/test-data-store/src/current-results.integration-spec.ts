@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { inTransaction } from '@mes/service-core';
 import { createTestDatabase, type TestDatabase } from '@mes/testing';
 import { SheetTestStore } from './sheet-test.store';
 import { migrateTestData } from './test-data-data-source';
@@ -38,19 +39,8 @@ describe('current results of a sheet', () => {
     return id;
   };
 
-  const inTransaction = async (work: (c: import('pg').PoolClient) => Promise<void>) => {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK');
-      throw e;
-    } finally {
-      client.release();
-    }
-  };
+  const refresh = (sheet: string, options?: { fold?: 'auto' | 'always' }) =>
+    inTransaction(pool, (client) => store().refreshCurrentResults(client, sheet, options));
 
   /** The three tables a refresh writes, for one sheet, in a fixed order. */
   const snapshot = async (sheet: string) => ({
@@ -87,9 +77,9 @@ describe('current results of a sheet', () => {
   it('copies a first test inside the database with the same rows, yield and bin counts as the fold', async () => {
     await storeTest('S-CUR-1', 3);
     await storeTest('S-CUR-1', 5, 'BINNING'); // not DONE: counts for neither path
-    await inTransaction((c) => store().refreshCurrentResults(c, 'S-CUR-1'));
+    await refresh('S-CUR-1');
     const copied = await snapshot('S-CUR-1');
-    await inTransaction((c) => store().refreshCurrentResults(c, 'S-CUR-1', { fold: 'always' }));
+    await refresh('S-CUR-1', { fold: 'always' });
     const folded = await snapshot('S-CUR-1');
     expect(copied.current).toHaveLength(19);
     expect(copied.bins.length).toBeGreaterThan(3);
@@ -99,7 +89,7 @@ describe('current results of a sheet', () => {
   it('folds a retested sheet: the current result of each cell over its tests', async () => {
     await storeTest('S-CUR-2', 1);
     await storeTest('S-CUR-2', 2);
-    await inTransaction((c) => store().refreshCurrentResults(c, 'S-CUR-2'));
+    await refresh('S-CUR-2');
     const { current, yields } = await snapshot('S-CUR-2');
     expect(current.every((r: { tests: number }) => r.tests === 2)).toBe(true);
     expect(yields).toEqual([expect.objectContaining({ cells_tested: 19 })]);
@@ -107,7 +97,7 @@ describe('current results of a sheet', () => {
 
   it('leaves nothing for a sheet without a DONE test', async () => {
     await storeTest('S-CUR-3', 4, 'FAILED');
-    await inTransaction((c) => store().refreshCurrentResults(c, 'S-CUR-3'));
+    await refresh('S-CUR-3');
     expect(await snapshot('S-CUR-3')).toEqual({ current: [], yields: [], bins: [] });
   });
 });
