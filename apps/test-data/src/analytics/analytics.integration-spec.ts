@@ -92,8 +92,11 @@ describe('yield analytics', () => {
    * Stands in for the process service's cell provenance: the LiPON deposition rate follows the same
    * drift as the R-PAT roll's ASR (from its halfway point), the LCO heater temperature is noise.
    */
+  /** The process service refusing every call (a refresh then fails). */
+  let processDown = false;
   const processStandIn = {
     cell: async (sheet: string, row: number) => {
+      if (processDown) throw new Error('process answered 503');
       const k = Number(sheet.slice(-4));
       if (!sheet.startsWith('S-R-PAT-')) return null;
       const md = sheetStart(k) + PITCH / 2 + row * PITCH;
@@ -656,6 +659,28 @@ describe('yield analytics', () => {
     expect(after.completedAt!.getTime()).toBeGreaterThan(before.completedAt!.getTime());
     expect(after.result).toEqual(JSON.parse(JSON.stringify(refreshed)));
     expect(await correlation.stale(0, 10)).toEqual([]);
+    // The process service is down: the refresh fails, the result stays with why the newer one is missing,
+    // and the try counts for the minute (not asked again at every sweep).
+    await ds.query(
+      `UPDATE test_data.roll_correlations SET completed_at = completed_at - interval '1 hour', requested_at = requested_at - interval '1 hour'`,
+    );
+    await land('R-PAT', 26, []);
+    await patterns.classifyRoll('R-PAT');
+    const computed = (await correlation.get('R-PAT', 'ASR'))!.completedAt;
+    expect(await correlation.stale(CORRELATION_REFRESH_S, 10)).toEqual([{ roll: 'R-PAT', metric: 'ASR' }]);
+    processDown = true;
+    await expect(correlation.refresh('R-PAT', 'ASR')).rejects.toThrow('process answered 503');
+    processDown = false;
+    expect(await correlation.get('R-PAT', 'ASR')).toMatchObject({
+      status: 'DONE',
+      result: after.result,
+      completedAt: computed,
+      error: 'refresh failed: process answered 503',
+    });
+    expect(await correlation.stale(CORRELATION_REFRESH_S, 10)).toEqual([]);
+    expect(await correlation.stale(0, 10)).toEqual([{ roll: 'R-PAT', metric: 'ASR' }]);
+    expect(await correlation.refresh('R-PAT', 'ASR')).not.toBeNull();
+    expect((await correlation.get('R-PAT', 'ASR'))!.error).toBeNull();
     // An engineer's request came in while the refresh ran: the request's own job writes the result.
     await land('R-PAT', 25, []);
     await patterns.classifyRoll('R-PAT');

@@ -288,15 +288,21 @@ export class CorrelationScatterModel {
 }
 
 @ObjectType('RollCorrelation', {
-  description: 'A roll’s cell metric against the process values at each cell (computed by a job on request).',
+  description:
+    'A roll’s cell metric against the process values at each cell (computed by a job on request, and again when the roll’s results change).',
 })
 export class RollCorrelationModel {
   @Field() rollBarcode!: string;
   @Field() metric!: string;
   @Field({ description: 'QUEUED, RUNNING, DONE or FAILED.' }) status!: string;
-  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it FAILED; on a DONE correlation, why the last refresh failed (the result shown is the one before).',
+  })
+  error!: string | null;
   @Field() requestedBy!: string;
-  @Field(() => GraphQLISODateTime) requestedAt!: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When it was last asked for: by its engineer, or by a refresh that failed.' })
+  requestedAt!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) completedAt!: Date | null;
   @Field(() => Int, { nullable: true }) cellsSampled!: number | null;
   @Field(() => Int, { nullable: true }) cellsWithProcessData!: number | null;

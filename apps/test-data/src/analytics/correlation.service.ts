@@ -82,11 +82,17 @@ export class CorrelationService {
    * A stored correlation whose roll's results changed since: computed again and put in place of the
    * old result, which stays shown meanwhile (the row is not set RUNNING). If an engineer's request
    * came in meanwhile, its own job writes the result and this one is dropped. A failure leaves the
-   * old result and is thrown (the job is marked failed; the next sweep tries again).
+   * old result, records why beside it (`error`) and is thrown; the sweeper tries again a minute later.
    */
   async refresh(roll: string, metric: MapMetric): Promise<RollCorrelationResult | null> {
     const asOf = new Date();
-    const result = await this.compute(roll, metric);
+    let result: RollCorrelationResult;
+    try {
+      result = await this.compute(roll, metric);
+    } catch (e) {
+      await this.correlations.refreshFailed(roll, metric, `refresh failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw e;
+    }
     return (await this.correlations.storeRefreshed(roll, metric, result, asOf)) ? result : null;
   }
 

@@ -128,7 +128,7 @@ export default function CorrelationPage({ roll }: { roll: string }) {
                 ? `${corr.status === 'QUEUED' ? 'Queued' : 'Running'}: asking the process service for each sampled cell…`
                 : corr.status === 'FAILED'
                   ? `Failed: ${corr.error}`
-                  : `Done ${corr.completedAt ? new Date(corr.completedAt).toLocaleString() : ''}: ${corr.cellsWithProcessData} of ${corr.cellsSampled} sampled cells had process data (requested by ${corr.requestedBy}; computed again when the roll’s results change, at most once a minute)`}
+                  : `Done ${corr.completedAt ? new Date(corr.completedAt).toLocaleString() : ''}: ${corr.cellsWithProcessData} of ${corr.cellsSampled} sampled cells had process data (requested by ${corr.requestedBy}; computed again when the roll’s results change, at most once a minute)${corr.error ? `. The last refresh failed: ${corr.error}` : ''}`}
         </span>
         {running(corr) && <progress aria-label="Correlation in progress" />}
       </div>

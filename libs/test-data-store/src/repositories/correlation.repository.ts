@@ -57,8 +57,9 @@ export class CorrelationRepository {
   /**
    * Correlations whose roll's results changed after they were computed (the roll was re-classified
    * since: a sheet landed, was retested or re-binned), computed at least `minAgeSeconds` ago, so a roll
-   * under test is re-correlated at most that often. Oldest first. A correlation waiting or running is
-   * left alone (its job reads the newest cells anyway).
+   * under test is re-correlated at most that often; a failed refresh counts as a try (refreshFailed),
+   * so a process service that is down is asked once a minute too. Oldest first. A correlation waiting
+   * or running is left alone (its job reads the newest cells anyway).
    */
   stale(minAgeSeconds: number, limit: number): Promise<Array<{ roll: string; metric: string }>> {
     return this.db.query(
@@ -66,7 +67,7 @@ export class CorrelationRepository {
          FROM test_data.roll_correlations c
          JOIN test_data.roll_patterns p ON p.roll_barcode = c.roll_barcode
         WHERE c.status IN ('DONE', 'FAILED') AND p.classified_at > c.completed_at
-          AND c.completed_at < now() - make_interval(secs => $1)
+          AND greatest(c.completed_at, c.requested_at) < now() - make_interval(secs => $1)
         ORDER BY c.completed_at LIMIT $2`,
       [minAgeSeconds, limit],
     );
@@ -82,6 +83,13 @@ export class CorrelationRepository {
       .getRepository(RollCorrelationEntity)
       .update({ rollBarcode: roll, metric, status: In(['DONE', 'FAILED']) }, { status: 'DONE', result, error: null, completedAt: asOf });
     return (updated.affected ?? 0) > 0;
+  }
+
+  /** A refresh failed: the stored result stays, with why the newer one is missing; the try counts for the minute. */
+  async refreshFailed(roll: string, metric: string, error: string): Promise<void> {
+    await this.db
+      .getRepository(RollCorrelationEntity)
+      .update({ rollBarcode: roll, metric, status: In(['DONE', 'FAILED']) }, { error, requestedAt: new Date() });
   }
 
   /** The roll's tested cells (rig faults left out) along MD, then CD, with the metric's value. */
