@@ -135,3 +135,19 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Whether the database already has the bootstrap admin. A password `npm start` has just generated
+ * cannot be that admin's: the admin was made by another checkout (or before its .data was deleted),
+ * and the seed never changes an existing admin's password.
+ */
+export async function adminExists(databaseUrl: string): Promise<boolean> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const found = await client.query(`SELECT 1 FROM tracking.users WHERE username = 'admin'`);
+    return (found.rowCount ?? 0) > 0;
+  } finally {
+    await client.end();
+  }
+}

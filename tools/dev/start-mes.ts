@@ -4,6 +4,7 @@
  * `--workers N` starts N binning workers, `--replicas M` M processes of each subgraph (tools/dev/replicas.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfigOrExit, redactUrl } from '@mes/config';
 import { migrateAssembly } from '@mes/assembly-service';
@@ -11,7 +12,7 @@ import { migrateProcess } from '@mes/process-service';
 import { migrateTestData } from '@mes/test-data';
 import { seedLivingLine } from '@mes/simulator';
 import { migrateTracking } from '@mes/tracking';
-import { ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
+import { adminExists, ensureDatabase, ensurePostgres, ensureRedis, type LocalService } from './local-services';
 import { parseScaleArgs, replicaEnv, replicaPort, replicaUrlEnv, type SubgraphApp } from './replicas';
 import { keptSecret } from './secrets';
 import { ensureWebBuilt } from './web-build';
@@ -102,6 +103,9 @@ async function main(): Promise<void> {
   await migrateTestData(config.databaseUrl);
   await migrateProcess(config.databaseUrl);
   await migrateAssembly(config.databaseUrl);
+  // A new password for an admin made earlier would not log anybody in: say so, and keep no wrong password.
+  const strangerAdmin = admin.generated && (await adminExists(config.databaseUrl));
+  if (strangerAdmin) rmSync(admin.file, { force: true });
 
   const base = `http://${config.host}`;
   const tracking: App = { name: 'tracking', entry: 'apps/tracking/src/main.ts', healthUrl: `${base}:${config.tracking.port}/health` };
@@ -162,16 +166,19 @@ async function main(): Promise<void> {
     `  Health   http://${config.host}:${config.port}/health`,
     `  Metrics  http://${config.host}:${config.port}/metrics   (each app on its own port too; Queues /admin/queues/)`,
     `  Database ${redactUrl(config.databaseUrl)}   Redis ${config.redisUrl}`,
-    admin.generated
-      ? `  Log in as admin with the generated password: ${admin.value}   (kept in ${path.relative(root, admin.file)})`
-      : env.MES_ADMIN_PASSWORD && !process.env.MES_ADMIN_PASSWORD
-        ? `  Log in as admin; the password is kept in ${path.relative(root, admin.file)}`
-        : '  Log in as admin with MES_ADMIN_PASSWORD',
+    strangerAdmin
+      ? `  The database's admin was made by another checkout (or before ${path.relative(root, dataDir)} was deleted), so its password is not here.\n` +
+        `  Start with MES_ADMIN_PASSWORD set to that password, or drop the database ${redactUrl(config.databaseUrl)} for a fresh demo line.`
+      : admin.generated
+        ? `  Log in as admin with the generated password: ${admin.value}   (kept in ${path.relative(root, admin.file)})`
+        : env.MES_ADMIN_PASSWORD && !process.env.MES_ADMIN_PASSWORD
+          ? `  Log in as admin; the password is kept in ${path.relative(root, admin.file)}`
+          : '  Log in as admin with MES_ADMIN_PASSWORD',
     '  Ctrl-C stops everything this command started.',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-  if (config.seedDemo) startLivingLine(`http://${config.host}:${config.port}`, admin.value);
+  if (config.seedDemo && !strangerAdmin) startLivingLine(`http://${config.host}:${config.port}`, admin.value);
 }
 
 /**
