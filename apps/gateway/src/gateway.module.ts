@@ -4,7 +4,7 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { MesConfig } from '@mes/config';
 import { CLIENT_ADDRESS_HEADER } from '@mes/auth';
-import { formatGatewayError, graphqlMetricsPlugin, ReplicaSet, traceHeaders } from '@mes/service-core';
+import { describeUnexpected, formatGatewayError, graphqlMetricsPlugin, ReplicaSet, traceHeaders } from '@mes/service-core';
 import { heatMapPassThrough, stringifyGatewayResult } from './heat-map-pass-through';
 import { queryLimitRules } from './query-limits';
 import { HealthController } from './health/health.controller';
@@ -53,9 +53,7 @@ export class GatewayModule {
             // No stack trace or server path reaches a client, whatever NODE_ENV is (npm start leaves it unset).
             includeStacktraceInErrorResponses: false,
             formatError: (formatted, error) =>
-              formatGatewayError(formatted, error, (id, e) =>
-                errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-              ),
+              formatGatewayError(formatted, error, (id, e) => errorLog.error(`errorId=${id} ${describeUnexpected(e)}`)),
             context: ({
               req,
             }: {

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from './domain-error';
-import { formatGatewayError, formatGraphqlError } from './graphql-errors';
+import { describeUnexpected, formatGatewayError, formatGraphqlError } from './graphql-errors';
 
 /** What Apollo hands formatError when it builds stack traces (NODE_ENV unset, as under npm start). */
 const withTrace = (e: GraphQLError, extensions: Record<string, unknown> = {}): GraphQLFormattedError => ({
@@ -81,5 +81,19 @@ describe('GraphQL error formatting', () => {
     const formatted = formatGatewayError(withTrace(error), error, log);
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', errorId: expect.any(String) });
     expect(JSON.stringify(formatted)).not.toMatch(/stacktrace|\/srv\/mes|fetch failed/);
+  });
+});
+
+describe('describeUnexpected', () => {
+  it('adds each cause with its code under the stack', () => {
+    const reset = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    const text = describeUnexpected(new TypeError('fetch failed', { cause: reset }));
+    expect(text.split('\n')[0]).toBe('TypeError: fetch failed');
+    expect(text).toMatch(/\ncaused by: UND_ERR_SOCKET other side closed$/);
+  });
+
+  it('describes an error without a cause, and a thrown value that is not an Error', () => {
+    expect(describeUnexpected(new Error('boom'))).not.toContain('caused by');
+    expect(describeUnexpected('plain')).toBe('plain');
   });
 });

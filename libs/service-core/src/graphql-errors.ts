@@ -98,3 +98,19 @@ export function formatGatewayError(
 function withoutStack(extensions: Record<string, unknown> = {}): Record<string, unknown> {
   return Object.fromEntries(Object.entries(extensions).filter(([key]) => key !== 'stacktrace' && key !== 'exception'));
 }
+
+/**
+ * An unexpected error as it is logged under its errorId: its stack, then each `cause` with its code
+ * (a failed fetch says only "fetch failed"; why, such as a reset socket, is in its cause).
+ */
+export function describeUnexpected(e: unknown): string {
+  let text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+  let c = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  for (let depth = 0; c !== undefined && c !== null && depth < 5; depth++) {
+    const code = (c as { code?: unknown }).code;
+    const message = c instanceof Error ? c.message : String(c);
+    text += `\ncaused by: ${typeof code === 'string' ? `${code} ` : ''}${message}`;
+    c = c instanceof Error ? (c as { cause?: unknown }).cause : undefined;
+  }
+  return text;
+}

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DomainError, httpStatusOf } from './domain-error';
+import { describeUnexpected } from './graphql-errors';
 import { isStorageUnavailable, unstorableText } from './storage-errors';
 
 /** What body-parser reports for a body it could not read, as the contract's codes. */
@@ -73,7 +74,7 @@ export class RestErrorFilter implements ExceptionFilter {
       });
     }
     const errorId = randomUUID();
-    this.logger.error(`errorId=${errorId} ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+    this.logger.error(`errorId=${errorId} ${describeUnexpected(exception)}`);
     return res.status(500).json({
       error: {
         code: 'INTERNAL_SERVER_ERROR',

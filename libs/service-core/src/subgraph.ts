@@ -5,7 +5,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { formatGraphqlError } from './graphql-errors';
+import { describeUnexpected, formatGraphqlError } from './graphql-errors';
 import { graphqlMetricsPlugin } from './observability/metrics';
 import { routeListOf, type RouteEntry } from './route-list';
 
@@ -24,9 +24,7 @@ export function subgraphGraphqlOptions(): ApolloFederationDriverConfig {
     // formatError drops them anyway, this keeps them from being built.
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
-      formatGraphqlError(formatted, error, (id, e) =>
-        errorLog.error(`errorId=${id} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
-      ),
+      formatGraphqlError(formatted, error, (id, e) => errorLog.error(`errorId=${id} ${describeUnexpected(e)}`)),
   };
 }
 
