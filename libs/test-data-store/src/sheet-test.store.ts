@@ -79,6 +79,11 @@ export type FinalizeOutcome =
  */
 const TEST_RECEIVED_AT = '(SELECT received_at FROM test_data.sheet_tests WHERE id = $1)';
 
+/** The results of every DONE test of sheet $1, each at the test's rule set version: what the current results are made of. */
+const DONE_TEST_RESULTS = `FROM test_data.sheet_tests t
+         JOIN test_data.cell_results r ON r.sheet_test_id = t.id AND r.received_at = t.received_at AND r.rule_set_version = t.rule_set_version
+        WHERE t.sheet_barcode = $1 AND t.status = 'DONE'`;
+
 /** A chunk's features, or a test's features taken from its old results; cells fitted before stay. */
 const INSERT_FEATURES = `INSERT INTO test_data.cell_features (sheet_test_id, row, col, status, ocv_v, features, received_at)
        SELECT $1, u.row, u.col, u.status, u.ocv, u.features, ${TEST_RECEIVED_AT}
@@ -323,9 +328,7 @@ export class SheetTestStore {
                                                   ocv_v, r_ohmic_ohm, r_ct_ohm, asr_ohm_cm2, soft_bin, hard_bin, bin_name, md_mm, cd_mm)
        SELECT t.sheet_barcode, r.row, r.col, t.roll_barcode, r.sheet_test_id, r.rule_set_version, 1, r.soft_bin,
               r.ocv_v, r.r_ohmic_ohm, r.r_ct_ohm, r.asr_ohm_cm2, r.soft_bin, r.hard_bin, r.bin_name, r.md_mm, r.cd_mm
-         FROM test_data.sheet_tests t
-         JOIN test_data.cell_results r ON r.sheet_test_id = t.id AND r.received_at = t.received_at AND r.rule_set_version = t.rule_set_version
-        WHERE t.sheet_barcode = $1 AND t.status = 'DONE'`,
+         ${DONE_TEST_RESULTS}`,
       [sheet],
     );
   }
@@ -335,9 +338,7 @@ export class SheetTestStore {
     const rows = await client.query(
       `SELECT r.row, r.col, t.roll_barcode, r.sheet_test_id, r.rule_set_version, r.ocv_v, r.r_ohmic_ohm, r.r_ct_ohm, r.asr_ohm_cm2,
               r.soft_bin, r.hard_bin, r.bin_name, r.md_mm, r.cd_mm
-         FROM test_data.sheet_tests t
-         JOIN test_data.cell_results r ON r.sheet_test_id = t.id AND r.received_at = t.received_at AND r.rule_set_version = t.rule_set_version
-        WHERE t.sheet_barcode = $1 AND t.status = 'DONE'
+         ${DONE_TEST_RESULTS}
         ORDER BY r.row, r.col, t.received_at, t.id`,
       [sheet],
     );

@@ -81,15 +81,13 @@ export class CorrelationRepository {
   async storeRefreshed(roll: string, metric: string, result: object, asOf: Date): Promise<boolean> {
     const updated = await this.db
       .getRepository(RollCorrelationEntity)
-      .update({ rollBarcode: roll, metric, status: In(['DONE', 'FAILED']) }, { status: 'DONE', result, error: null, completedAt: asOf });
+      .update(settled(roll, metric), { status: 'DONE', result, error: null, completedAt: asOf });
     return (updated.affected ?? 0) > 0;
   }
 
   /** A refresh failed: the stored result stays, with why the newer one is missing; the try counts for the minute. */
   async refreshFailed(roll: string, metric: string, error: string): Promise<void> {
-    await this.db
-      .getRepository(RollCorrelationEntity)
-      .update({ rollBarcode: roll, metric, status: In(['DONE', 'FAILED']) }, { error, requestedAt: new Date() });
+    await this.db.getRepository(RollCorrelationEntity).update(settled(roll, metric), { error, requestedAt: new Date() });
   }
 
   /** The roll's tested cells (rig faults left out) along MD, then CD, with the metric's value. */
@@ -100,4 +98,9 @@ export class CorrelationRepository {
       [roll],
     );
   }
+}
+
+/** A roll's correlation of a metric when no job of an engineer's request waits or runs for it (DONE or FAILED). */
+function settled(roll: string, metric: string) {
+  return { rollBarcode: roll, metric, status: In(['DONE', 'FAILED']) };
 }
