@@ -2,15 +2,35 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
-/** A TCP port nothing listens on right now (for an app started by a test). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out are taken from below the kernel's ephemeral range (32768-60999 on Linux), not by
+ * listening on port 0: a port from that range can be taken by any outgoing connection (a pool's
+ * socket to PostgreSQL, say) between this check and the app's listen, which once failed a CI run with
+ * EADDRINUSE. Below the range only another listener can take it, so each port is picked at random,
+ * checked by binding it, and never handed out twice by one process.
+ */
+const PORT_FLOOR = 20_000;
+const PORT_CEILING = 32_767;
+const handedOut = new Set<number>();
+
+/** A port nothing listens on now, for a server a test starts (see above). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_FLOOR + Math.floor(Math.random() * (PORT_CEILING - PORT_FLOOR + 1));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${PORT_FLOOR} and ${PORT_CEILING} after 200 tries`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
 
