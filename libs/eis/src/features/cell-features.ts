@@ -5,10 +5,10 @@ import type { Spectrum } from '../spectrum';
 import { assertSpectrumShape } from '../spectrum';
 import { KramersKronigSolver } from '../validity/kk-solver';
 import {
-  kramersKronigFromSolver,
+  kramersKronigSummaryFromSolver,
   kramersKronigTest,
   type KramersKronigOptions,
-  type KramersKronigResult,
+  type KramersKronigSummary,
 } from '../validity/kramers-kronig';
 
 /**
@@ -264,7 +264,7 @@ function orderedArcParams(fit: FitResult): { params: Record<string, number>; std
 export function classifySignature(
   spectrum: Spectrum,
   conditions: Pick<CellConditions, 'ocvV' | 'activeAreaCm2' | 'thresholds'>,
-  kk?: KramersKronigResult,
+  kk?: KramersKronigSummary,
 ): { signature: CellSignature; reason: string } {
   return classifyWithShape(spectrum, conditions, kk, shapeOf(spectrum));
 }
@@ -272,7 +272,7 @@ export function classifySignature(
 function classifyWithShape(
   spectrum: Spectrum,
   conditions: Pick<CellConditions, 'ocvV' | 'activeAreaCm2' | 'thresholds'>,
-  kk: KramersKronigResult | undefined,
+  kk: KramersKronigSummary | undefined,
   sh: Shape,
 ): { signature: CellSignature; reason: string } {
   const t = { ...DEFAULT_SIGNATURE_THRESHOLDS, ...conditions.thresholds };
@@ -338,7 +338,7 @@ export function extractCellFeatures(spectrum: Spectrum, conditions: CellConditio
 /** KK options of the feature extraction for n valid points spanning `decades`. */
 function kkOptionsFor(n: number, decades: number): KramersKronigOptions {
   const maxM = Math.max(2, Math.min(50, n - 4));
-  // The complex fit, as the solver's (kramersKronigFromSolver) and the binning's kkMaxResidual: README.
+  // The complex fit, as the solver's (kramersKronigSummaryFromSolver) and the binning's kkMaxResidual: README.
   return { fitType: 'complex', addCapacitance: true, maxM, minM: Math.min(maxM, Math.ceil(2 * decades)) };
 }
 
@@ -431,14 +431,14 @@ function computeFeatures(spectrum: Spectrum, conditions: CellConditions, solver:
   const sh = shapeOf(spectrum);
   const n = sh.order.length;
 
-  let kk: KramersKronigResult | undefined;
+  let kk: KramersKronigSummary | undefined;
   if (n >= 5) {
     try {
       const decades = Math.log10(spectrum.freqHz[sh.highIdx] / spectrum.freqHz[sh.lowIdx]);
       const options = kkOptionsFor(n, decades);
       if (solver && solver.canUse(spectrum.zRe, spectrum.zIm)) {
         solver.load(spectrum.zRe, spectrum.zIm);
-        kk = kramersKronigFromSolver(solver, options);
+        kk = kramersKronigSummaryFromSolver(solver, options);
       } else {
         kk = kramersKronigTest(spectrum, options);
       }

@@ -3,7 +3,7 @@ import { logFrequencies } from '../frequencies';
 import { synthesizeSpectrum } from '../synthetic';
 import { solveLeastSquares } from '../util/least-squares';
 import { kkTimeConstants, KramersKronigSolver } from './kk-solver';
-import { kramersKronigFromSolver, kramersKronigTest } from './kramers-kronig';
+import { kramersKronigFromSolver, kramersKronigSummaryFromSolver, kramersKronigTest } from './kramers-kronig';
 
 const BLOCKING = 'R0-p(R1,CPE1)-p(R2,CPE2)-CPE3';
 const PARAMS = [5, 60, 1e-5 ** 0.9 / 60, 0.9, 100, 1e-2 ** 0.8 / 100, 0.8, 1e-6, 0.9];
@@ -47,6 +47,23 @@ describe('KramersKronigSolver', () => {
       const ref = qrCoefficients(f, s.zRe, s.zIm, m);
       const scale = Math.max(...Array.from(ref.subarray(0, m + 1), Math.abs));
       for (let k = 0; k <= m; k++) expect(Math.abs(got[k] - ref[k])).toBeLessThan(1e-7 * scale);
+      // the series C (as 1/C) and L, whose normal-matrix entries come from their own closed forms
+      for (const k of [m + 1, m + 2]) expect(Math.abs(got[k] - ref[k])).toBeLessThan(1e-6 * Math.abs(ref[k]));
+    }
+  });
+
+  it('gives the features the same M, mu and residuals without the per-point arrays', () => {
+    const solver = new KramersKronigSolver(f, true, true);
+    const options = { addCapacitance: true, maxM: 45, minM: 12 };
+    for (const seed of [1, 2, 3, 4]) {
+      const s = synthesizeSpectrum(BLOCKING, PARAMS, f, { relative: seed === 4 ? 0.1 : 0.01, seed });
+      solver.load(s.zRe, s.zIm);
+      const full = kramersKronigFromSolver(solver, options);
+      const summary = kramersKronigSummaryFromSolver(solver, options);
+      expect(summary.M).toBe(full.M);
+      expect(summary.mu).toBe(full.mu);
+      expect(summary.maxAbsResidual).toBeCloseTo(full.maxAbsResidual, 12);
+      expect(summary.rmsResidual).toBeCloseTo(full.rmsResidual, 12);
     }
   });
 

@@ -132,30 +132,11 @@ export function kramersKronigFromSolver(
   total = solver.n,
   keep?: ArrayLike<number>,
 ): KramersKronigResult {
-  if (options.fitType !== undefined && options.fitType !== 'complex')
-    throw new RangeError(
-      `fitType ${options.fitType}: the cached solver fits the complex spectrum; use kramersKronigTest for a ${options.fitType} fit`,
-    );
-  const c = options.c ?? 0.85;
-  const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
+  const { M, fit } = searchM(solver, options);
   const addCap = solver.addCap;
   const addInd = solver.addInd;
   const n = solver.n;
   const w = solver.w;
-  let fit: KkLinearFit;
-  let M: number;
-  if (options.M !== undefined) {
-    M = Math.max(1, Math.floor(options.M));
-    fit = solver.fit(M);
-  } else {
-    M = Math.min(maxM, Math.max(1, Math.floor(options.minM ?? 1)));
-    fit = solver.fit(M);
-    while (fit.mu > c && M < maxM) {
-      M++;
-      fit = solver.fit(M);
-    }
-  }
-
   return kkResult({
     w,
     zr: solver.zr,
@@ -171,6 +152,46 @@ export function kramersKronigFromSolver(
     total,
     keep,
   });
+}
+
+/** The figures of the KK test that the cell features use. */
+export interface KramersKronigSummary {
+  M: number;
+  mu: number;
+  maxAbsResidual: number;
+  rmsResidual: number;
+}
+
+/**
+ * The KK test of the cell loaded into solver, as kramersKronigFromSolver, but only its figures: the
+ * model comes from the solver's cached basis and no per-point array is made (the features of a sheet
+ * test need no more, and the arrays and their divisions cost about a twentieth of a cell's features).
+ */
+export function kramersKronigSummaryFromSolver(solver: KramersKronigSolver, options: KramersKronigOptions): KramersKronigSummary {
+  const { M, fit } = searchM(solver, options);
+  const r = solver.residuals(M, fit.coef);
+  return { M, mu: fit.mu, maxAbsResidual: r.maxAbs, rmsResidual: r.rms };
+}
+
+/** The mu search of the solver path: the first M from minM with mu <= c (or exactly options.M). */
+function searchM(solver: KramersKronigSolver, options: KramersKronigOptions): { M: number; fit: KkLinearFit } {
+  if (options.fitType !== undefined && options.fitType !== 'complex')
+    throw new RangeError(
+      `fitType ${options.fitType}: the cached solver fits the complex spectrum; use kramersKronigTest for a ${options.fitType} fit`,
+    );
+  const c = options.c ?? 0.85;
+  const maxM = Math.max(1, Math.floor(options.maxM ?? 50));
+  if (options.M !== undefined) {
+    const M = Math.max(1, Math.floor(options.M));
+    return { M, fit: solver.fit(M) };
+  }
+  let M = Math.min(maxM, Math.max(1, Math.floor(options.minM ?? 1)));
+  let fit = solver.fit(M);
+  while (fit.mu > c && M < maxM) {
+    M++;
+    fit = solver.fit(M);
+  }
+  return { M, fit };
 }
 
 /** A fitted KK model as the test's result: the model at every point and the residuals relative to |Z|. */
