@@ -42,6 +42,7 @@ import {
   type NewEvent,
   type NewPoint,
   type RecentPoint,
+  type SpcEventHoldsRow,
 } from '@mes/test-data-store';
 
 export const CHART_METRICS = [...Object.keys(MAP_METRICS), 'YIELD'] as const;
@@ -332,20 +333,17 @@ export class SpcService {
    * its points' roll regions. Idempotent: a retried job finds its points and events and only completes
    * holds not yet placed. A handful of statements whatever the number of charts: the charts with
    * their limits, then in one transaction the locks, the charts' recent points, the new points and
-   * any events; then the holds not yet placed.
+   * any events (which also reads back the events at the sheet); then the holds not yet placed.
    */
   async recordSheet(map: LoadedSheetMap): Promise<{ points: number; events: number }> {
     if (!map.productCode) return { points: 0, events: 0 };
     const charts = await this.spc.chartsWithLimits(map.productCode);
     if (!charts.length) return { points: 0, events: 0 };
     const samples = await this.samplesOf(charts, map);
-    const opened = await this.db.transaction((m) => this.recordPoints(m, samples, map, true));
+    const holding = charts.filter((c) => c.hold_on_violation).map((c) => c.id);
+    const { opened, atSheet } = await this.db.transaction((m) => this.recordPoints(m, samples, map, true, holding));
     // Holds after the commit: a failed call leaves the event stored, and the job's retry places it.
-    await this.placePendingHolds(
-      map.productCode,
-      charts.filter((c) => c.hold_on_violation).map((c) => c.id),
-      map.sheet,
-    );
+    await this.placePendingHolds(map.productCode, atSheet);
     return { points: samples.length, events: opened };
   }
 
@@ -392,10 +390,17 @@ export class SpcService {
 
   /**
    * The sheet's point on each chart, judged (when `judge` and limits are frozen) on both charts: the
-   * number of events opened. The run rules look at the chart's recent points under its current limits,
-   * read before the new point is written, with the new point put in its place.
+   * number of events opened, and the events of the `holding` charts at the sheet (see
+   * SpcRepository.writePointsAndEvents). The run rules look at the chart's recent points under its
+   * current limits, read before the new point is written, with the new point put in its place.
    */
-  private async recordPoints(m: EntityManager, samples: ChartSampleOf[], map: LoadedSheetMap, judge: boolean): Promise<number> {
+  private async recordPoints(
+    m: EntityManager,
+    samples: ChartSampleOf[],
+    map: LoadedSheetMap,
+    judge: boolean,
+    holding: string[] = [],
+  ): Promise<{ opened: number; atSheet: SpcEventHoldsRow[] }> {
     const ids = samples.map((s) => s.chart.id);
     await this.spc.lockChartPoints(m, ids);
     const recentByChart = new Map<string, RecentPoint[]>();
@@ -466,8 +471,7 @@ export class SpcService {
         ),
       );
     }
-    await this.spc.upsertPoints(m, points);
-    return (await this.spc.insertEvents(m, events)).length;
+    return this.spc.writePointsAndEvents(m, map.sheet, points, events, holding);
   }
 
   /** The chart's rules broken at the sheet's point on one of its charts, as events to open. */
@@ -503,7 +507,7 @@ export class SpcService {
   }
 
   /**
-   * The holds of the charts' events at this sheet, one per roll region per landing: the events whose
+   * The holds of the holding charts' events at this sheet (as the transaction read them back), one per roll region per landing: the events whose
    * regions are the same or nested share one hold (its reason names each event's chart, rule and
    * points), and a region an active SPC hold of the product's charts already covers joins that hold
    * (see `planHolds` for "same region": covered by, not an exact range). Idempotent per (event,
@@ -513,10 +517,8 @@ export class SpcService {
    * when another's call failed; a failure is recorded on its events and the job fails, so its retry
    * completes them. The yield-analytics worker runs one job at a time, so two landings never plan at once.
    */
-  private async placePendingHolds(productCode: string, chartIds: string[], sheet: string): Promise<void> {
-    if (!chartIds.length) return;
-    const events = await this.spc.eventsAtSheet(chartIds, sheet);
-    const wanted: Array<{ event: SpcEventEntity; region: HoldRegion }> = [];
+  private async placePendingHolds(productCode: string, events: SpcEventHoldsRow[]): Promise<void> {
+    const wanted: Array<{ event: SpcEventHoldsRow; region: HoldRegion }> = [];
     for (const ev of events) {
       const have = new Set(recordedHolds(ev).map((h) => regionKey({ roll: h.roll, sheet: h.sheet ?? null })));
       for (const region of violationRegions(ev.points as EventPoint[])) {
@@ -527,9 +529,9 @@ export class SpcService {
 
     const added = new Map<string, EventHold[]>();
     const errors = new Map<string, string[]>();
-    const failed = (ev: SpcEventEntity, e: unknown) =>
+    const failed = (ev: SpcEventHoldsRow, e: unknown) =>
       errors.set(ev.id, [...new Set([...(errors.get(ev.id) ?? []), e instanceof Error ? e.message : String(e)])]);
-    const record = (ev: SpcEventEntity, region: HoldRegion, hold: PlacedHold) =>
+    const record = (ev: SpcEventHoldsRow, region: HoldRegion, hold: PlacedHold) =>
       added.set(ev.id, [...(added.get(ev.id) ?? []), eventHold(region, hold)]);
 
     // What tracking holds now on the rolls concerned; a roll it cannot list is tried again by the retry.
@@ -611,7 +613,7 @@ function eventHold(region: HoldRegion, hold: PlacedHold): EventHold {
   };
 }
 
-function recordedHolds(ev: SpcEventEntity): EventHold[] {
+function recordedHolds(ev: SpcEventHoldsRow): EventHold[] {
   return (ev.holds as EventHold[] | null) ?? [];
 }
 

@@ -57,6 +57,14 @@ export interface NewPoint {
   limitsVersion: number;
 }
 
+/** An SPC event as placing its holds reads it: the points that broke the rule, the reason, the holds it has. */
+export interface SpcEventHoldsRow {
+  id: string;
+  points: unknown;
+  reason: string;
+  holds: unknown;
+}
+
 /** A hold an SPC event of the product placed or joined, as its event recorded it. */
 export interface SpcHoldRow {
   hold_id: string;
@@ -196,17 +204,6 @@ export class SpcRepository {
     return m.getRepository(SpcEventEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** The events of these charts at the sheet, in the order they were opened (a retried job completes their holds). */
-  eventsAtSheet(chartIds: string[], sheet: string): Promise<SpcEventEntity[]> {
-    return this.db
-      .getRepository(SpcEventEntity)
-      .createQueryBuilder('e')
-      .where('e.chart_id IN (:...ids) AND e.at_sheet = :sheet', { ids: chartIds, sheet })
-      .orderBy('e.created_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .getMany();
-  }
-
   /**
    * Which of these holds (tracking's active holds on the rolls concerned) the product's SPC events
    * placed or joined, with the material each holds: the candidates a new violation may join. Found
@@ -262,61 +259,77 @@ export class SpcRepository {
   }
 
   /**
-   * The sheet's points, each last in its chart's order, in one statement; a retried job or a retest
-   * rewrites a point in place (it keeps its place in the chart).
+   * The sheet's points and the events they opened, in one statement: each point last in its chart's
+   * order (a retried job or a retest rewrites a point in place, keeping its place in the chart), each
+   * event once per chart, panel, rule and sheet (a retried job finds it there). Returns how many
+   * events are new and the events of `holdingChartIds` at the sheet, in the order opened: those just
+   * opened and any an earlier try of the job opened, whose holds it may still lack. One round trip
+   * instead of three (points, events, then the events read back), for every landed sheet.
    */
-  async upsertPoints(m: EntityManager, points: NewPoint[]): Promise<void> {
-    if (!points.length) return;
-    const col = <K extends keyof NewPoint>(k: K) => points.map((p) => p[k]);
-    await m.query(
-      `INSERT INTO test_data.spc_points (chart_id, sheet_barcode, seq, roll_barcode, sheet_test_id, md_from_mm, md_to_mm, value, n, spread, z,
-                                         dispersion, dispersion_z, limits_version)
-       SELECT u.chart_id, u.sheet, (SELECT coalesce(max(seq), 0) + 1 FROM test_data.spc_points WHERE chart_id = u.chart_id), u.roll, u.test,
-              u.md_from, u.md_to, u.value, u.n, u.spread, u.z, u.dispersion, u.dispersion_z, u.version
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::float8[],
-                     $10::float8[], $11::float8[], $12::float8[], $13::int[])
-              AS u(chart_id, sheet, roll, test, md_from, md_to, value, n, spread, z, dispersion, dispersion_z, version)
-       ON CONFLICT (chart_id, sheet_barcode) DO UPDATE
-         SET sheet_test_id = excluded.sheet_test_id, value = excluded.value, n = excluded.n, spread = excluded.spread, z = excluded.z,
-             dispersion = excluded.dispersion, dispersion_z = excluded.dispersion_z, limits_version = excluded.limits_version,
-             md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm`,
+  async writePointsAndEvents(
+    m: EntityManager,
+    sheet: string,
+    points: NewPoint[],
+    events: NewEvent[],
+    holdingChartIds: string[],
+  ): Promise<{ opened: number; atSheet: SpcEventHoldsRow[] }> {
+    const pt = <K extends keyof NewPoint>(k: K) => points.map((p) => p[k]);
+    const ev = <K extends keyof NewEvent>(k: K) => events.map((e) => e[k]);
+    // The data-modifying CTEs and the final SELECT share one snapshot: the SELECT sees the events of
+    // earlier tries, not the rows `ins` adds, so the two halves of `at` never overlap.
+    const [row] = await m.query<Array<{ opened: number; at_sheet: SpcEventHoldsRow[] }>>(
+      `WITH pts AS (
+         INSERT INTO test_data.spc_points (chart_id, sheet_barcode, seq, roll_barcode, sheet_test_id, md_from_mm, md_to_mm, value, n, spread, z,
+                                           dispersion, dispersion_z, limits_version)
+         SELECT u.chart_id, u.sheet, (SELECT coalesce(max(seq), 0) + 1 FROM test_data.spc_points WHERE chart_id = u.chart_id), u.roll, u.test,
+                u.md_from, u.md_to, u.value, u.n, u.spread, u.z, u.dispersion, u.dispersion_z, u.version
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::float8[], $6::float8[], $7::float8[], $8::int[], $9::float8[],
+                       $10::float8[], $11::float8[], $12::float8[], $13::int[])
+                AS u(chart_id, sheet, roll, test, md_from, md_to, value, n, spread, z, dispersion, dispersion_z, version)
+         ON CONFLICT (chart_id, sheet_barcode) DO UPDATE
+           SET sheet_test_id = excluded.sheet_test_id, value = excluded.value, n = excluded.n, spread = excluded.spread, z = excluded.z,
+               dispersion = excluded.dispersion, dispersion_z = excluded.dispersion_z, limits_version = excluded.limits_version,
+               md_from_mm = excluded.md_from_mm, md_to_mm = excluded.md_to_mm
+         RETURNING 1),
+       ins AS (
+         INSERT INTO test_data.spc_events (id, chart_id, panel, rule, limits_version, at_sheet, points, reason)
+         SELECT * FROM unnest($14::uuid[], $15::uuid[], $16::text[], $17::text[], $18::int[], $19::text[], $20::jsonb[], $21::text[])
+         ON CONFLICT (chart_id, at_sheet, panel, rule) DO NOTHING
+         RETURNING id, chart_id, points, reason, holds, created_at),
+       at AS (
+         SELECT id, points, reason, holds, created_at FROM test_data.spc_events WHERE chart_id = ANY($22::uuid[]) AND at_sheet = $23
+         UNION ALL
+         SELECT id, points, reason, holds, created_at FROM ins WHERE chart_id = ANY($22::uuid[]))
+       SELECT (SELECT count(*) FROM ins)::int AS opened,
+              (SELECT count(*) FROM pts)::int AS written,
+              coalesce((SELECT json_agg(json_build_object('id', id, 'points', points, 'reason', reason, 'holds', holds) ORDER BY created_at, id) FROM at),
+                       '[]') AS at_sheet`,
       [
-        col('chartId'),
-        col('sheet'),
-        col('roll'),
-        col('sheetTestId'),
-        col('mdFromMm'),
-        col('mdToMm'),
-        col('value'),
-        col('n'),
-        col('spread'),
-        col('z'),
-        col('dispersion'),
-        col('dispersionZ'),
-        col('limitsVersion'),
-      ],
-    );
-  }
-
-  /** Events once per chart, panel, rule and sheet, in one statement: the ids of those new (a retried job finds the others there). */
-  async insertEvents(m: EntityManager, events: NewEvent[]): Promise<string[]> {
-    if (!events.length) return [];
-    const col = <K extends keyof NewEvent>(k: K) => events.map((e) => e[k]);
-    const inserted = await m.query<Array<{ id: string }>>(
-      `INSERT INTO test_data.spc_events (id, chart_id, panel, rule, limits_version, at_sheet, points, reason)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::jsonb[], $8::text[])
-       ON CONFLICT (chart_id, at_sheet, panel, rule) DO NOTHING RETURNING id`,
-      [
-        col('id'),
-        col('chartId'),
-        col('panel'),
-        col('rule'),
-        col('limitsVersion'),
-        col('atSheet'),
+        pt('chartId'),
+        pt('sheet'),
+        pt('roll'),
+        pt('sheetTestId'),
+        pt('mdFromMm'),
+        pt('mdToMm'),
+        pt('value'),
+        pt('n'),
+        pt('spread'),
+        pt('z'),
+        pt('dispersion'),
+        pt('dispersionZ'),
+        pt('limitsVersion'),
+        ev('id'),
+        ev('chartId'),
+        ev('panel'),
+        ev('rule'),
+        ev('limitsVersion'),
+        ev('atSheet'),
         events.map((e) => JSON.stringify(e.points)),
-        col('reason'),
+        ev('reason'),
+        holdingChartIds,
+        sheet,
       ],
     );
-    return inserted.map((r) => r.id);
+    return { opened: row.opened, atSheet: row.at_sheet };
   }
 }
